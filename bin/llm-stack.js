@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// The package's bin: runs the TypeScript CLI through tsx (a runtime dependency), so `npx llm-stack`
+// and `npm run cli` execute the same code.
+require("tsx/cjs");
+process.exitCode = require("../infra/cli/main.ts").main(process.argv.slice(2));

@@ -1,0 +1,46 @@
+/**
+ * The catalog's public face: every table validated against its schema once, at import, plus
+ * lookups. Importing a table that breaks its schema throws here, not deep inside the planner.
+ */
+import { z } from "zod";
+import { GPUS } from "./gpus";
+import { INSTANCES } from "./instances";
+import { MODELS } from "./models";
+import { PRICES } from "./prices";
+import {
+  GPU_IDS, INSTANCE_TYPES, MODEL_IDS,
+  gpuSpecSchema, instanceSpecSchema, modelSpecSchema, priceRowSchema,
+  type GpuId, type InstanceType, type ModelId, type ModelSpec, type Region,
+} from "./schema";
+
+export * from "./schema";
+export { GPUS } from "./gpus";
+export { INSTANCES } from "./instances";
+export { MODELS } from "./models";
+export { HOURS_PER_MONTH, PRICE_TABLE_DATE, PRICES, SERVICE_PRICES } from "./prices";
+
+z.record(z.enum(MODEL_IDS), modelSpecSchema).parse(MODELS);
+z.record(z.enum(GPU_IDS), gpuSpecSchema).parse(GPUS);
+z.record(z.enum(INSTANCE_TYPES), instanceSpecSchema).parse(INSTANCES);
+z.array(priceRowSchema).parse(PRICES);
+for (const [i, row] of PRICES.entries()) {
+  const twin = PRICES.findIndex((other) => other.instanceType === row.instanceType && other.region === row.region);
+  if (twin !== i) throw new Error(`price table: ${row.instanceType} in ${row.region} is listed twice (rows ${twin} and ${i})`);
+}
+
+export const isModelId = (value: string): value is ModelId => (MODEL_IDS as readonly string[]).includes(value);
+
+export function getModel(id: ModelId): ModelSpec {
+  return MODELS[id];
+}
+
+/** On-demand USD per hour, or undefined where the table has no row (the caller decides what that means). */
+export function findHourlyPriceUsd(instanceType: InstanceType, region: Region): number | undefined {
+  return PRICES.find((row) => row.instanceType === instanceType && row.region === region)?.onDemandHourlyUsd;
+}
+
+/** Instance types carrying `gpu`, in catalog order. */
+export function instanceTypesWithGpu(gpu: GpuId): InstanceType[] {
+  return INSTANCE_TYPES.filter((type) => INSTANCES[type].gpu === gpu);
+}
+

@@ -1,0 +1,34 @@
+/**
+ * THE price table: Linux on-demand USD per hour, by instance type and region. Prices change;
+ * every row says where it was read and when, and nothing else in the repo holds a price.
+ */
+import { type PriceRow } from "./schema";
+
+/** The date this table as a whole was last reviewed; shown next to every cost the tool prints. */
+export const PRICE_TABLE_DATE = "2026-11-26";
+
+// After AWS's June 2025 cut ("Announcing up to 45% price reduction for Amazon EC2 NVIDIA
+// GPU-accelerated instances", AWS News Blog 2025-06-05, effective 2025-06-01). Blogs still quoting
+// p5.48xlarge at $98.32 predate it.
+const OFFER_FILE = "AWS price list API offer file AmazonEC2 (version 20260924211011), Linux/Shared/On-Demand, via shared/reference/aws-gpu.md";
+const SAME_AS_US_EAST_1 = "AWS prices P5/P5en/M7i identically in us-east-1 and us-west-2 (offer file as above); us-west-2 row not read separately — re-check before relying on it";
+
+export const PRICES: readonly PriceRow[] = [
+  { instanceType: "p5.4xlarge", region: "us-east-1", onDemandHourlyUsd: 6.88, source: { ref: `${OFFER_FILE}; read 2026-09-29 from the public price list`, readOn: "2026-11-26" } },
+  { instanceType: "p5.4xlarge", region: "us-west-2", onDemandHourlyUsd: 6.88, source: { ref: SAME_AS_US_EAST_1, readOn: "2026-11-26" } },
+  { instanceType: "p5.48xlarge", region: "us-east-1", onDemandHourlyUsd: 55.04, source: { ref: OFFER_FILE, readOn: "2026-11-26" } },
+  { instanceType: "p5.48xlarge", region: "us-west-2", onDemandHourlyUsd: 55.04, source: { ref: SAME_AS_US_EAST_1, readOn: "2026-11-26" } },
+  { instanceType: "p5en.48xlarge", region: "us-east-1", onDemandHourlyUsd: 63.296, source: { ref: "dstack PR #4110 (2026-08-06) price table, matching the AWS offer file, via shared/reference/aws-gpu.md", readOn: "2026-11-26" } },
+  { instanceType: "p5en.48xlarge", region: "us-west-2", onDemandHourlyUsd: 63.296, source: { ref: SAME_AS_US_EAST_1, readOn: "2026-11-26" } },
+  { instanceType: "m7i.xlarge", region: "us-east-1", onDemandHourlyUsd: 0.2016, source: { ref: "https://aws.amazon.com/ec2/pricing/on-demand/ (m7i.xlarge, Linux, US East N. Virginia)", readOn: "2026-11-26" } },
+  { instanceType: "m7i.xlarge", region: "us-west-2", onDemandHourlyUsd: 0.2016, source: { ref: SAME_AS_US_EAST_1, readOn: "2026-11-26" } },
+];
+
+/** Hourly line items that are not instances (per cluster, per NAT gateway), same in both regions. */
+export const SERVICE_PRICES = {
+  eksControlPlaneHourlyUsd: { value: 0.1, source: { ref: "https://aws.amazon.com/eks/pricing/ ($0.10 per cluster-hour, standard support)", readOn: "2026-11-26" } },
+  natGatewayHourlyUsd: { value: 0.045, source: { ref: "https://aws.amazon.com/vpc/pricing/ (NAT gateway $0.045/h, plus $0.045/GB processed)", readOn: "2026-11-26" } },
+} as const;
+
+/** Hours in the month that every monthly figure assumes (8760 h / 12). */
+export const HOURS_PER_MONTH = 730;

@@ -1,0 +1,52 @@
+/** Human-readable rendering of a plan: a summary table, a per-GPU memory bar and the reasons. */
+import { GPUS, INSTANCES } from "../catalog";
+import { type DeploymentPlan } from "../plan";
+
+const BAR_WIDTH = 60;
+const usd = (value: number): string => `$${value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+
+/**
+ * One GPU's memory as a bar: █ weights | ▓ activations and overhead | ░ KV cache | · outside the
+ * gpu-memory-utilization budget.
+ */
+export function renderMemoryBar(perGpuGiB: DeploymentPlan["memory"]["perGpuGiB"]): string[] {
+  const { capacity, weights, activationAndOverhead, kvCache, budget } = perGpuGiB;
+  const cells = (gib: number) => Math.max(0, Math.round((gib / capacity) * BAR_WIDTH));
+  const w = cells(weights);
+  const o = cells(activationAndOverhead);
+  const k = Math.max(0, cells(budget) - w - o);
+  const free = Math.max(0, BAR_WIDTH - w - o - k);
+  return [
+    `[${"█".repeat(w)}${"▓".repeat(o)}${"░".repeat(k)}${"·".repeat(free)}]`,
+    ` █ weights ${weights.toFixed(1)} GiB | ▓ overhead ${activationAndOverhead.toFixed(1)} GiB | ░ KV ${kvCache.toFixed(1)} GiB | · free ${(capacity - budget).toFixed(1)} GiB of ${capacity.toFixed(1)} GiB`,
+  ];
+}
+
+export function renderPlan(plan: DeploymentPlan): string {
+  const instance = INSTANCES[plan.instanceType];
+  const rows: Array<[string, string]> = [
+    ["model", `${plan.model} (${plan.variant}: ${plan.repo})`],
+    ["quantization", plan.quantization],
+    ["nodes", `${plan.nodes} × ${plan.instanceType} (${instance.gpuCount} × ${GPUS[plan.gpu].displayName} each) in ${plan.region}`],
+    ["replicas", `${plan.replicas} × ${plan.gpusPerReplica} GPU${plan.gpusPerReplica > 1 ? "s" : ""} (TP ${plan.tensorParallelSize} × PP ${plan.pipelineParallelSize}, ${plan.nodesPerReplica} node${plan.nodesPerReplica > 1 ? "s" : ""} per replica)`],
+    ["idle GPUs", String(plan.idleGpus)],
+    ["max model len", `${plan.maxModelLen.toLocaleString("en-US")} tokens`],
+    ["KV cache", `${plan.kvCacheTokens.toLocaleString("en-US")} tokens per replica (${plan.kvCacheDtype}); ${plan.maxConcurrentFullContext} full-context sequences`],
+    ["memory util", plan.gpuMemoryUtilization.toFixed(2)],
+    ["cost", `${usd(plan.cost.hourlyUsd)}/h, ${usd(plan.cost.monthlyUsd)}/month (${plan.cost.hoursPerMonth} h; on-demand prices of ${plan.cost.priceTableDate})`],
+  ];
+  const width = Math.max(...rows.map(([key]) => key.length));
+  return [
+    ...rows.map(([key, value]) => `${key.padEnd(width)}  ${value}`),
+    "",
+    "memory per GPU",
+    ...renderMemoryBar(plan.memory.perGpuGiB).map((line) => `  ${line}`),
+    "",
+    "why",
+    ...plan.reasons.map((reason) => `  - ${reason}`),
+    "",
+    "vllm args",
+    ...plan.vllmArgs.map((arg) => `  ${arg}`),
+    "",
+  ].join("\n");
+}

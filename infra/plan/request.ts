@@ -1,0 +1,212 @@
+/**
+ * What a caller may ask the planner for, and the one function that turns it into a fully resolved
+ * request (no optional fields) or one PlanInputError naming every problem. Stack config, the CLI
+ * and the policy pack all go through here.
+ */
+import { z } from "zod";
+import {
+  GPUS, INSTANCE_TYPES, INSTANCES, MODEL_IDS, MODELS, QUANTIZATIONS, REGIONS,
+  findHourlyPriceUsd, gpuIdSchema, instanceTypeSchema, isModelId, regionSchema,
+  type GpuId, type InstanceType, type ModelId, type ModelSpec, type Region,
+} from "../catalog";
+import { PlanInputError, type InputIssue } from "./errors";
+import { KV_CACHE_DTYPES, type KvCacheDtype } from "./kv-cache";
+import { tensorParallelProblem, validTensorParallelSizes } from "./parallelism";
+
+export const QUANTIZATION_CHOICES = ["auto", ...QUANTIZATIONS] as const;
+export type QuantizationChoice = (typeof QUANTIZATION_CHOICES)[number];
+
+/** Without `maxModelLen`, plans use the model's maximum context up to this many tokens (see DEFAULTS). */
+export const DEFAULT_MAX_MODEL_LEN_CAP = 32768;
+
+/**
+ * Every default in one place.
+ * - quantization `auto`: the cheaper of bf16 and fp8, bf16 on a tie.
+ * - gpuMemoryUtilization 0.90: vLLM's documented default before 0.92; leaves room for the
+ *   allocator fragmentation the estimate does not model.
+ * - maxModelLen: min(model maximum, 32768) — Llama 4 Scout's 10M tokens would otherwise ask for
+ *   terabytes of KV cache; raise it explicitly when you need long context.
+ */
+export const DEFAULTS = {
+  quantization: "auto",
+  gpu: "h100",
+  concurrency: 1,
+  replicas: 1,
+  region: "us-east-1",
+  gpuMemoryUtilization: 0.9,
+  kvCacheDtype: "auto",
+} as const;
+
+/** Allowed range of `gpuMemoryUtilization`: below 0.5 wastes the GPU; above 0.95 leaves no room for fragmentation and driver allocations. */
+export const GPU_MEMORY_UTILIZATION_RANGE = { min: 0.5, max: 0.95 } as const;
+
+const positiveInt = z.number().int().positive();
+
+/** The raw request: only shapes are checked here; meaning is checked in resolvePlanRequest. */
+export const planRequestSchema = z.object({
+  model: z.string(),
+  quantization: z.enum(QUANTIZATION_CHOICES).optional(),
+  gpu: gpuIdSchema.optional(),
+  maxModelLen: positiveInt.optional(),
+  concurrency: positiveInt.optional(),
+  replicas: positiveInt.optional(),
+  region: regionSchema.optional(),
+  allowedInstanceTypes: z.array(instanceTypeSchema).min(1).optional(),
+  tensorParallelSize: positiveInt.optional(),
+  gpuMemoryUtilization: z.number().optional(),
+  kvCacheDtype: z.enum(KV_CACHE_DTYPES).optional(),
+});
+export type PlanRequest = z.input<typeof planRequestSchema>;
+
+export interface ResolvedPlanRequest {
+  modelId: ModelId;
+  model: ModelSpec;
+  quantization: QuantizationChoice;
+  gpu: GpuId;
+  maxModelLen: number;
+  maxModelLenDefaulted: boolean;
+  concurrency: number;
+  replicas: number;
+  region: Region;
+  /** Instance types carrying the GPU, allowed by the caller, with a price in the region. */
+  instanceTypes: InstanceType[];
+  /** null: the planner derives it. */
+  tensorParallelSize: number | null;
+  gpuMemoryUtilization: number;
+  kvCacheDtype: KvCacheDtype;
+}
+
+const HINTS: Record<string, string> = {
+  quantization: "Use auto to let the planner pick the cheaper of bf16 and fp8.",
+  gpu: "Pick the GPU family; the planner picks the instance type.",
+  region: "Use a region the price table covers.",
+  maxModelLen: "Give the context length in tokens, e.g. 32768.",
+  concurrency: "Give how many full-context sequences the KV cache must hold at once, e.g. 1.",
+  replicas: "Give the number of vLLM replicas, e.g. 1.",
+  tensorParallelSize: "Leave it unset to let the planner derive it.",
+  allowedInstanceTypes: "List instance types from the catalog, or leave it unset to allow all.",
+  kvCacheDtype: "Use auto (the model's dtype) or fp8 (half the bytes per token).",
+};
+
+function describeZodExpectation(issue: z.core.$ZodIssue): string {
+  if (issue.code === "invalid_value") return `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+  if (issue.code === "invalid_type") return `a value of type ${issue.expected}`;
+  if (issue.code === "too_small") {
+    if (issue.origin === "array") return `at least ${String(issue.minimum)} item(s)`;
+    return issue.inclusive === false ? `greater than ${String(issue.minimum)}` : `at least ${String(issue.minimum)}`;
+  }
+  return issue.message;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let current: unknown = input;
+  for (const key of path) current = current !== null && typeof current === "object" ? (current as Record<PropertyKey, unknown>)[key] : undefined;
+  return current;
+}
+
+/**
+ * Resolves defaults and validates meaning: the model exists and has the asked quantization, the
+ * context fits the model, TP obeys vLLM's rules and fits a node. Throws one PlanInputError with
+ * every problem. `pathPrefix` lets callers report keys in their own terms (`llm-stack:`).
+ */
+export function resolvePlanRequest(input: unknown, pathPrefix = ""): ResolvedPlanRequest {
+  const issues: InputIssue[] = [];
+  const at = (key: string) => `${pathPrefix}${key}`;
+  const parsed = planRequestSchema.safeParse(input);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const key = issue.path.map(String).join(".");
+      const top = String(issue.path[0] ?? "");
+      issues.push({ path: at(key), value: valueAt(input, issue.path), expected: describeZodExpectation(issue), hint: HINTS[top] ?? "Fix the value's type." });
+    }
+  }
+  // Keep checking what did parse, so one run reports every problem.
+  const raw = (parsed.success ? parsed.data : (input ?? {})) as Partial<z.output<typeof planRequestSchema>>;
+  const failed = new Set(parsed.success ? [] : parsed.error.issues.map((issue) => String(issue.path[0])));
+  const pick = <K extends keyof typeof raw>(key: K) => (failed.has(String(key)) ? undefined : raw[key]);
+
+  const modelValue = pick("model");
+  const model = typeof modelValue === "string" && isModelId(modelValue) ? MODELS[modelValue] : undefined;
+  if (typeof modelValue === "string" && !model) {
+    issues.push({ path: at("model"), value: modelValue, expected: `one of ${MODEL_IDS.join(", ")}`, hint: "Run `llm-stack models` to list the catalog." });
+  }
+
+  const quantization = pick("quantization") ?? DEFAULTS.quantization;
+  if (model && quantization !== "auto" && !model.variants.some((v) => v.quantization === quantization)) {
+    const available = [...new Set(model.variants.map((v) => v.quantization))];
+    issues.push({
+      path: at("quantization"), value: quantization,
+      expected: `one of auto, ${available.join(", ")} for ${modelValue}`,
+      hint: `No ${quantization} checkpoint of this model is in the catalog; use auto or one of the listed quantizations.`,
+    });
+  }
+
+  const gpu = pick("gpu") ?? DEFAULTS.gpu;
+  const maxModelLenGiven = pick("maxModelLen");
+  if (model && maxModelLenGiven !== undefined && maxModelLenGiven > model.architecture.maxContextTokens) {
+    issues.push({
+      path: at("maxModelLen"), value: maxModelLenGiven,
+      expected: `at most ${model.architecture.maxContextTokens} (the model's maximum context)`,
+      hint: `Lower maxModelLen to ${model.architecture.maxContextTokens} or less.`,
+    });
+  }
+
+  const region = pick("region") ?? DEFAULTS.region;
+  const allowed = pick("allowedInstanceTypes") ?? [...INSTANCE_TYPES];
+  const instanceTypes = allowed.filter((type) => INSTANCES[type].gpu === gpu && findHourlyPriceUsd(type, region) !== undefined);
+  if (!failed.has("gpu") && !failed.has("region") && !failed.has("allowedInstanceTypes") && instanceTypes.length === 0) {
+    const withGpu = INSTANCE_TYPES.filter((type) => INSTANCES[type].gpu === gpu);
+    issues.push({
+      path: at("allowedInstanceTypes"), value: pick("allowedInstanceTypes"),
+      expected: `at least one instance type with ${GPUS[gpu].displayName} priced in ${region}: ${withGpu.join(", ")}`,
+      hint: "Allow one of those instance types, or pick the GPU those instance types carry.",
+    });
+  }
+
+  const tensorParallelSize = pick("tensorParallelSize");
+  if (model && tensorParallelSize !== undefined) {
+    const maxGpusPerNode = Math.max(0, ...instanceTypes.map((type) => INSTANCES[type].gpuCount));
+    const problem = tensorParallelProblem(model.architecture, tensorParallelSize);
+    const valid = validTensorParallelSizes(model.architecture, Math.max(maxGpusPerNode, 1));
+    if (problem !== null || tensorParallelSize > maxGpusPerNode) {
+      issues.push({
+        path: at("tensorParallelSize"), value: tensorParallelSize,
+        expected: `one of ${valid.join(", ")} (vLLM: divides the ${model.architecture.attentionHeads} attention heads, divisor or multiple of the ${model.architecture.keyValueHeads} KV heads, at most ${maxGpusPerNode} GPUs per node)`,
+        hint: problem !== null ? `vLLM would refuse it: ${problem}. Pick a listed size or leave it unset.` : `${tensorParallelSize} GPUs do not fit on one node. Pick a listed size or leave it unset.`,
+      });
+    }
+  }
+
+  const utilization = pick("gpuMemoryUtilization");
+  const { min, max } = GPU_MEMORY_UTILIZATION_RANGE;
+  if (utilization !== undefined && (utilization < min || utilization > max)) {
+    issues.push({
+      path: at("gpuMemoryUtilization"), value: utilization, expected: `a fraction between ${min} and ${max}`,
+      hint: `Leave it unset for ${DEFAULTS.gpuMemoryUtilization}; the planner adds GPUs rather than squeezing memory.`,
+    });
+  }
+
+  const kvCacheDtype = pick("kvCacheDtype") ?? DEFAULTS.kvCacheDtype;
+  if (kvCacheDtype === "fp8" && !GPUS[gpu].supportsFp8) {
+    issues.push({ path: at("kvCacheDtype"), value: kvCacheDtype, expected: "auto on a GPU without FP8", hint: HINTS.kvCacheDtype ?? "" });
+  }
+
+  if (issues.length > 0 || !model || !isModelId(modelValue ?? "")) throw new PlanInputError(issues);
+
+  const defaultMaxModelLen = Math.min(model.architecture.maxContextTokens, DEFAULT_MAX_MODEL_LEN_CAP);
+  return {
+    modelId: modelValue as ModelId,
+    model,
+    quantization,
+    gpu,
+    maxModelLen: maxModelLenGiven ?? defaultMaxModelLen,
+    maxModelLenDefaulted: maxModelLenGiven === undefined,
+    concurrency: pick("concurrency") ?? DEFAULTS.concurrency,
+    replicas: pick("replicas") ?? DEFAULTS.replicas,
+    region,
+    instanceTypes,
+    tensorParallelSize: tensorParallelSize ?? null,
+    gpuMemoryUtilization: utilization ?? DEFAULTS.gpuMemoryUtilization,
+    kvCacheDtype,
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * Bytes of weights one GPU holds, for one variant at a given tensor/pipeline-parallel shape.
+ *
+ * What is sharded and what is not, following vLLM's layers:
+ * - q/o projections, dense MLPs and experts (sliced along the intermediate dimension) are split
+ *   TP ways (ColumnParallelLinear / RowParallelLinear / FusedMoE).
+ * - k/v projections are split TP ways until TP exceeds the KV heads; then each GPU holds one full
+ *   KV head (QKVParallelLinear replicates heads).
+ * - Embeddings and lm_head are vocab-parallel: split TP ways (VocabParallelEmbedding), the
+ *   embedding on the first pipeline stage and lm_head on the last.
+ * - MoE routers, norms and the vision encoder are replicated on every GPU that needs them.
+ */
+import { type Architecture, type Variant } from "../catalog";
+import { allDecoderLayers, embeddingParams, lmHeadParams, type DecoderLayerParams } from "./parameters";
+import { pipelineStageLayerRanges } from "./parallelism";
+
+export const BYTES_PER_GIB = 1024 ** 3;
+const BF16_BYTES = 2;
+
+function layerBytesPerGpu(arch: Architecture, variant: Variant, layer: DecoderLayerParams, tensorParallelSize: number): number {
+  const quantizedBytes = variant.bitsPerQuantizedWeight / 8;
+  const scope = variant.quantizedScope;
+  const isEdgeLayer = layer.index === 0 || layer.index === arch.hiddenLayers - 1;
+  const attentionBytes = scope === "decoder-linear" ? quantizedBytes : BF16_BYTES;
+  const denseMlpBytes =
+    scope === "decoder-linear" || (scope === "mlp-except-first-last" && !isEdgeLayer) ? quantizedBytes : BF16_BYTES;
+  const expertBytes =
+    scope === "decoder-linear" || scope === "experts" || (scope === "mlp-except-first-last" && !isEdgeLayer)
+      ? quantizedBytes
+      : BF16_BYTES;
+  const keyValueShare = Math.max(1 / tensorParallelSize, 1 / arch.keyValueHeads);
+
+  return (
+    (layer.attentionQueryOutput / tensorParallelSize) * attentionBytes +
+    layer.attentionKeyValue * keyValueShare * attentionBytes +
+    (layer.denseMlp / tensorParallelSize) * denseMlpBytes +
+    ((layer.routedExperts + layer.sharedExperts) / tensorParallelSize) * expertBytes +
+    (layer.router + layer.norms) * BF16_BYTES
+  );
+}
+
+/** Weight bytes per GPU for every pipeline stage (index = stage). */
+export function weightBytesPerGpuByStage(
+  arch: Architecture,
+  variant: Variant,
+  tensorParallelSize: number,
+  pipelineParallelSize: number,
+): number[] {
+  const layers = allDecoderLayers(arch);
+  const ranges = pipelineStageLayerRanges(arch.hiddenLayers, pipelineParallelSize);
+  const embeddingBytes = (embeddingParams(arch) / tensorParallelSize) * BF16_BYTES;
+  // With PP > 1 a tied lm_head lives on the last stage as its own copy of the embedding.
+  const lmHead = arch.tieWordEmbeddings && pipelineParallelSize > 1 ? embeddingParams(arch) : lmHeadParams(arch);
+  const lmHeadBytes = (lmHead / tensorParallelSize) * BF16_BYTES + arch.hiddenSize * BF16_BYTES;
+
+  return ranges.map(([start, end], stage) => {
+    let bytes = 0;
+    for (const layer of layers.slice(start, end)) bytes += layerBytesPerGpu(arch, variant, layer, tensorParallelSize);
+    if (stage === 0) bytes += embeddingBytes + arch.visionEncoderParams * BF16_BYTES;
+    if (stage === ranges.length - 1) bytes += lmHeadBytes;
+    return bytes;
+  });
+}
+
+/** Total bytes of the checkpoint as loaded (TP 1, PP 1): what one replica holds across its GPUs, before sharding. */
+export function totalWeightBytes(arch: Architecture, variant: Variant): number {
+  return weightBytesPerGpuByStage(arch, variant, 1, 1)[0] ?? 0;
+}

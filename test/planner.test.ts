@@ -1,0 +1,204 @@
+import { describe, expect, it } from "vitest";
+import {
+  GPUS, INSTANCES, INSTANCE_TYPES, MODEL_IDS, MODELS, findHourlyPriceUsd,
+  type GpuId, type InstanceType, type ModelId, type Quantization, type Variant,
+} from "../infra/catalog";
+import {
+  InfeasiblePlanError, PlanInputError, planDeployment, replicaMemory, tensorParallelProblem,
+  MAX_NODES_PER_REPLICA, type PlanRequest,
+} from "../infra/plan";
+
+function captureError(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected an error");
+}
+
+describe("default plans on H100", () => {
+  // Every catalog model at its default context (min(max context, 32768)), on H100, in us-east-1.
+  it.each([
+    ["mistral-7b-instruct-v0.3", "bf16", "p5.4xlarge", 1, 1, 6.88],
+    ["mixtral-8x7b-instruct-v0.1", "fp8-static", "p5.4xlarge", 1, 1, 6.88],
+    ["mixtral-8x22b-instruct-v0.1", "bf16", "p5.48xlarge", 8, 1, 55.04],
+    ["mistral-large-instruct-2411", "bf16", "p5.48xlarge", 8, 1, 55.04],
+    ["mistral-small-3.2-24b-instruct", "bf16", "p5.4xlarge", 1, 1, 6.88],
+    ["llama-3.2-3b-instruct", "bf16", "p5.4xlarge", 1, 1, 6.88],
+    ["llama-3.1-8b-instruct", "bf16", "p5.4xlarge", 1, 1, 6.88],
+    ["llama-3.3-70b-instruct", "bf16", "p5.48xlarge", 8, 1, 55.04],
+    ["llama-3.1-405b-instruct", "fp8-meta", "p5.48xlarge", 8, 1, 55.04],
+    ["llama-4-scout-17b-16e-instruct", "bf16", "p5.48xlarge", 8, 1, 55.04],
+    ["llama-4-maverick-17b-128e-instruct", "fp8-meta", "p5.48xlarge", 8, 1, 55.04],
+    ["phi-3.5-mini-instruct", "bf16", "p5.4xlarge", 1, 1, 6.88],
+  ] as const)("%s → %s on %s, TP %i × PP %i, $%f/h", (model, variant, instanceType, tp, pp, hourlyUsd) => {
+    const plan = planDeployment({ model });
+    expect([plan.variant, plan.instanceType, plan.tensorParallelSize, plan.pipelineParallelSize, plan.cost.hourlyUsd]).toEqual([variant, instanceType, tp, pp, hourlyUsd]);
+    expect(plan.maxModelLen).toBe(Math.min(MODELS[model].architecture.maxContextTokens, 32768));
+    expect(plan.idleGpus).toBe(0);
+    expect(plan.maxConcurrentFullContext).toBeGreaterThanOrEqual(1);
+  });
+
+  it("spans two 8 × H100 nodes for Llama 3.1 405B in bf16 (TP 8 × PP 2, vLLM's own recipe)", () => {
+    const plan = planDeployment({ model: "llama-3.1-405b-instruct", quantization: "bf16" });
+    expect([plan.instanceType, plan.nodes, plan.nodesPerReplica, plan.tensorParallelSize, plan.pipelineParallelSize, plan.gpusPerReplica]).toEqual(["p5.48xlarge", 2, 2, 8, 2, 16]);
+    expect(plan.cost).toEqual({ hourlyUsd: 110.08, monthlyUsd: 80358.4, instanceHourlyUsd: 55.04, hoursPerMonth: 730, priceTableDate: "2026-11-26" });
+    expect(plan.vllmArgs).toContain("--distributed-executor-backend=ray");
+  });
+
+  it("needs four H100s at least for Llama 3.3 70B bf16 and says why TP 2 fails", () => {
+    const plan = planDeployment({ model: "llama-3.3-70b-instruct", quantization: "bf16", maxModelLen: 32768 });
+    expect(plan.reasons).toContain(
+      "bf16 weights need 32.9 GiB per GPU at TP 4 × PP 1; TP 2 × PP 1 would hold 65.7 GiB of weights + 7.2 GiB of overhead per GPU, over the 71.3 GiB budget.",
+    );
+    expect(plan.reasons).toContain(
+      "TP raised from 4 to 8 to use GPUs the node already pays for: KV cache grows from 408,752 to 1,248,128 tokens per replica and each token is computed on more GPUs, at the same price. Every paid GPU (8) serves a replica.",
+    );
+  });
+
+  it("keeps bf16 on a price tie and takes fp8 when it is cheaper", () => {
+    expect(planDeployment({ model: "llama-3.1-8b-instruct" }).reasons[1]).toBe(
+      "quantization auto weighed bf16 $6.88/h vs fp8 $6.88/h: bf16 (meta-llama/Llama-3.1-8B-Instruct) chosen, a tie keeps the original bf16 weights.",
+    );
+    expect(planDeployment({ model: "mixtral-8x7b-instruct-v0.1" }).reasons[1]).toBe(
+      "quantization auto weighed bf16 $55.04/h vs fp8 $6.88/h: fp8 (neuralmagic/Mixtral-8x7B-Instruct-v0.1-FP8) chosen, fp8 is cheaper and near-lossless on Hopper.",
+    );
+  });
+
+  it("uses int4 only when asked", () => {
+    expect(planDeployment({ model: "mistral-large-instruct-2411" }).quantization).toBe("bf16");
+    const int4 = planDeployment({ model: "mistral-large-instruct-2411", quantization: "int4" });
+    expect([int4.variant, int4.instanceType, int4.tensorParallelSize, int4.memory.weightsPerReplicaGiB]).toEqual(["awq-int4", "p5.48xlarge", 8, 60.44]);
+  });
+
+  it("states idle GPUs and their cost when no valid TP can use them", () => {
+    const plan = planDeployment({ model: "llama-3.3-70b-instruct", quantization: "bf16", replicas: 3, allowedInstanceTypes: ["p5.48xlarge"] });
+    expect([plan.nodes, plan.tensorParallelSize, plan.idleGpus, plan.cost.hourlyUsd]).toEqual([2, 4, 4, 110.08]);
+    expect(plan.reasons).toContain("4 of 16 GPUs stay idle ($27.52/h of the bill): no valid TP uses them without another node; add replicas to use them.");
+  });
+
+  it("packs replicas onto shared nodes and raises TP only while the node count holds", () => {
+    const plan = planDeployment({ model: "llama-3.1-8b-instruct", replicas: 2, allowedInstanceTypes: ["p5.48xlarge"] });
+    expect([plan.nodes, plan.tensorParallelSize, plan.gpusPerReplica, plan.idleGpus]).toEqual([1, 4, 4, 0]);
+  });
+
+  it("honours a valid TP override and the fp8 KV cache", () => {
+    const plan = planDeployment({ model: "llama-4-scout-17b-16e-instruct", tensorParallelSize: 4, kvCacheDtype: "fp8", maxModelLen: 131072 });
+    expect([plan.tensorParallelSize, plan.kvCacheDtype, plan.kvCacheBytesPerTokenPerGpu]).toEqual([4, "fp8", 24576]);
+    expect(plan.vllmArgs).toContain("--kv-cache-dtype=fp8");
+  });
+});
+
+describe("brute force never beats the planner", () => {
+  /** An exhaustive search, written apart from the planner, over every instance type, TP and PP the rules allow. */
+  function cheapestByBruteForce(model: ModelId, quantization: Quantization | "auto", maxModelLen: number, gpu: GpuId, replicas: number): number | undefined {
+    const spec = MODELS[model];
+    const wanted: Quantization[] = quantization === "auto" ? ["bf16", "fp8"] : [quantization];
+    const variants = wanted.map((q) => spec.variants.find((v) => v.quantization === q)).filter((v): v is Variant => v !== undefined);
+    const types = INSTANCE_TYPES.filter((t) => INSTANCES[t].gpu === gpu) as InstanceType[];
+    let best: number | undefined;
+    for (const variant of variants) {
+      const fits = (tp: number, pp: number) =>
+        replicaMemory(spec.architecture, variant, GPUS[gpu], { tensorParallelSize: tp, pipelineParallelSize: pp, gpuMemoryUtilization: 0.9, kvCacheDtype: "auto", maxNumBatchedTokens: 8192 }).kvCacheTokens >= maxModelLen;
+      const single: number[] = [];
+      for (const type of types) {
+        const g = INSTANCES[type].gpuCount;
+        for (let tp = 1; tp <= g; tp++) {
+          if (tensorParallelProblem(spec.architecture, tp) !== null || !fits(tp, 1)) continue;
+          single.push(Math.ceil(replicas / Math.floor(g / tp)) * findHourlyPriceUsd(type, "us-east-1")!);
+        }
+      }
+      const costs = [...single];
+      if (single.length === 0) {
+        for (const type of types) {
+          const g = INSTANCES[type].gpuCount;
+          if (tensorParallelProblem(spec.architecture, g) !== null) continue;
+          for (let pp = 2; pp <= MAX_NODES_PER_REPLICA; pp++) if (fits(g, pp)) costs.push(replicas * pp * findHourlyPriceUsd(type, "us-east-1")!);
+        }
+      }
+      for (const cost of costs) best = best === undefined ? cost : Math.min(best, cost);
+    }
+    return best;
+  }
+
+  const grid: Array<[ModelId, Quantization | "auto", number, GpuId, number]> = [];
+  for (const model of MODEL_IDS) {
+    const max = MODELS[model].architecture.maxContextTokens;
+    for (const quantization of ["auto", ...new Set(MODELS[model].variants.map((v) => v.quantization))] as const) {
+      for (const context of [4096, 32768, Math.min(max, 131072)]) {
+        if (context > max) continue;
+        for (const gpu of ["h100", "h200"] as const) for (const replicas of [1, 3]) grid.push([model, quantization, context, gpu, replicas]);
+      }
+    }
+  }
+
+  it(`checks ${grid.length} (model, quantization, context, GPU, replicas) cases`, () => {
+    let feasible = 0;
+    for (const [model, quantization, maxModelLen, gpu, replicas] of grid) {
+      const request: PlanRequest = { model, quantization, maxModelLen, gpu, replicas };
+      const brute = cheapestByBruteForce(model, quantization, maxModelLen, gpu, replicas);
+      if (brute === undefined) {
+        expect(() => planDeployment(request, { suggestAlternatives: false }), `${JSON.stringify(request)} should be infeasible`).toThrow(InfeasiblePlanError);
+        continue;
+      }
+      feasible++;
+      const plan = planDeployment(request, { suggestAlternatives: false });
+      expect(plan.cost.hourlyUsd, JSON.stringify(request)).toBeLessThanOrEqual(Number(brute.toFixed(3)));
+      expect(plan.kvCacheTokens).toBeGreaterThanOrEqual(maxModelLen);
+    }
+    expect(feasible).toBeGreaterThan(grid.length * 0.9);
+  });
+});
+
+describe("infeasible and invalid requests", () => {
+  it("explains an infeasible context with numbers and offers the nearest feasible alternatives", () => {
+    const error = captureError(() => planDeployment({ model: "llama-4-scout-17b-16e-instruct", maxModelLen: 10485760 }));
+    expect(error).toBeInstanceOf(InfeasiblePlanError);
+    const infeasible = error as InfeasiblePlanError;
+    expect(infeasible.exitCode).toBe(3);
+    expect(infeasible.reason).toBe(
+      "llama-4-scout-17b-16e-instruct at maxModelLen 10485760 × concurrency 1 on NVIDIA H100 SXM 80GB does not fit: 10485760 tokens of KV cache need 60.0 GiB per GPU, larger than the 57.4 GiB available on 4 × p5.48xlarge (TP 8, PP 4) (fp8-dynamic) at gpu-memory-utilization 0.90. Based on the available memory, the longest context is 10024800 tokens.",
+    );
+    expect(infeasible.alternatives.map((alt) => [alt.change, alt.hourlyUsd])).toEqual([
+      ["kvCacheDtype fp8", 165.12],
+      ["gpu h200", 189.888],
+      ["maxModelLen 10023936", 220.16],
+    ]);
+  });
+
+  it("explains weights that cannot fit the allowed instance types", () => {
+    const error = captureError(() => planDeployment({ model: "llama-4-maverick-17b-128e-instruct", quantization: "bf16", allowedInstanceTypes: ["p5.4xlarge"] }));
+    expect((error as InfeasiblePlanError).reason).toBe(
+      "llama-4-maverick-17b-128e-instruct at maxModelLen 32768 × concurrency 1 on NVIDIA H100 SXM 80GB does not fit: 189.2 GiB of weights + 9.0 GiB of activations and overhead per GPU exceed the 71.3 GiB budget on 4 × p5.4xlarge (TP 1, PP 4) (bf16) at gpu-memory-utilization 0.90, leaving no memory for the KV cache.",
+    );
+    expect((error as InfeasiblePlanError).alternatives.map((alt) => [alt.change, alt.summary, alt.hourlyUsd])).toEqual([
+      ["gpu h200", "1 × p5en.48xlarge, bf16, TP 8 × PP 1, maxModelLen 32768", 63.296],
+      ["allow every h100 instance type", "2 × p5.48xlarge, bf16, TP 8 × PP 2, maxModelLen 32768", 110.08],
+    ]);
+  });
+
+  it("reports every invalid field at once, naming the key, the value, what is allowed and the fix", () => {
+    const error = captureError(() =>
+      planDeployment({ model: "llama-4-scout-17b-16e-instruct", quantization: "int4x" as never, maxModelLen: 20_000_000, tensorParallelSize: 16, gpuMemoryUtilization: 0.99, replicas: 0 }),
+    );
+    expect(error).toBeInstanceOf(PlanInputError);
+    expect((error as PlanInputError).issues.map((issue) => [issue.path, issue.value, issue.expected])).toEqual([
+      ["quantization", "int4x", 'one of "auto", "bf16", "fp8", "int4"'],
+      ["replicas", 0, "greater than 0"],
+      ["maxModelLen", 20_000_000, "at most 10485760 (the model's maximum context)"],
+      ["tensorParallelSize", 16, "one of 1, 2, 4, 8 (vLLM: divides the 40 attention heads, divisor or multiple of the 8 KV heads, at most 8 GPUs per node)"],
+      ["gpuMemoryUtilization", 0.99, "a fraction between 0.5 and 0.95"],
+    ]);
+    expect((error as PlanInputError).exitCode).toBe(2);
+  });
+
+  it("names the valid model ids for an unknown model and a missing quantization for a known one", () => {
+    const unknown = captureError(() => planDeployment({ model: "gpt-5" })) as PlanInputError;
+    expect(unknown.issues[0]?.expected).toBe(`one of ${MODEL_IDS.join(", ")}`);
+    const noInt4 = captureError(() => planDeployment({ model: "phi-3.5-mini-instruct", quantization: "int4" })) as PlanInputError;
+    expect(noInt4.message).toBe(
+      'invalid plan request (1 problem):\n  - quantization: got "int4"; expected one of auto, bf16, fp8 for phi-3.5-mini-instruct. No int4 checkpoint of this model is in the catalog; use auto or one of the listed quantizations.',
+    );
+  });
+});
