@@ -11,3 +11,5 @@ export * from "./vllm-args";
 export * from "./weights";
 export { MAX_NODES_PER_REPLICA, type Candidate } from "./candidates";
 export * from "./stack-config";
+export * from "./stack-cost";
+export * from "./serving";

@@ -1,29 +1,43 @@
 /**
- * The stack configuration's planning keys (`llm-stack:*` in Pulumi.<stack>.yaml, declared in
- * Pulumi.yaml) and their translation into a plan request. Pure: both infra/config.ts (which reads
- * pulumi.Config) and the CLI's `--stack` (which reads the YAML file) go through it, so the two
- * can never disagree about what a stack means.
+ * The stack configuration (`llm-stack:*` keys of Pulumi.<stack>.yaml, declared in Pulumi.yaml) and
+ * the one function that turns it into fully resolved settings plus the plan — or one error naming
+ * every problem. Pure: infra/config.ts (which reads pulumi.Config) and the CLI's `--stack` (which
+ * reads the YAML file) both go through here, so they cannot disagree about what a stack means.
+ * Secrets never enter this module: callers pass only whether each secret is set.
  */
-import { PlanInputError, type InputIssue } from "./errors";
+import { z } from "zod";
+import { MODELS, isModelId, type Region } from "../catalog";
+import { InfeasiblePlanError, PlanInputError, type InputIssue } from "./errors";
 import { planDeployment, type DeploymentPlan, type PlanOptions } from "./planner";
 import { type PlanRequest } from "./request";
+import { stackCost, type ClusterMode, type StackCost } from "./stack-cost";
 
 /** Pulumi project name: the namespace of every config key. */
 export const PROJECT_NAME = "llm-stack";
 
-/** Stack config key → plan request field, for the keys whose values are numbers. */
+/** Defaults of the deployment keys; Pulumi.yaml declares the same values (a test compares them). */
+export const DEPLOYMENT_DEFAULTS = {
+  capacityType: "on-demand",
+  cluster: "create",
+  clusterEndpointAccess: "private",
+  vllmImage: "vllm/vllm-openai:v0.11.0",
+  namespace: "llm",
+  exposure: "cluster",
+} as const;
+
 const NUMBER_KEYS = ["maxModelLen", "concurrency", "replicas", "tensorParallelSize", "gpuMemoryUtilization"] as const;
 const STRING_KEYS = ["model", "quantization", "gpu", "kvCacheDtype"] as const;
 
 /**
  * `pulumi config set` stores every value as a string ("32768"); a hand-written stack file may hold
- * a YAML number. Both mean the same; anything else is reported as it was written.
+ * a YAML number. Both mean the same; anything else is passed on as written and reported.
  */
 function coerceNumber(value: unknown): unknown {
   if (typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value.trim())) return Number(value);
   return value;
 }
 
+/** Arrays arrive as JSON (`pulumi config set --path` or a YAML list read back as JSON) or as a comma-separated string. */
 function coerceList(value: unknown): unknown {
   if (typeof value !== "string") return value;
   const trimmed = value.trim();
@@ -50,6 +64,11 @@ export function planRequestFromStackConfig(values: Readonly<Record<string, unkno
   return request as PlanRequest;
 }
 
+export function toStackPath(issue: InputIssue): InputIssue {
+  const path = issue.path === "region" ? "aws:region" : `${PROJECT_NAME}:${issue.path}`;
+  return { ...issue, path };
+}
+
 /**
  * Plans a stack from its config values, reporting problems with stack-config paths
  * (`llm-stack:maxModelLen`, `aws:region`) so the user knows which key to edit.
@@ -63,7 +82,218 @@ export function planStack(values: Readonly<Record<string, unknown>>, region: unk
   }
 }
 
-export function toStackPath(issue: InputIssue): InputIssue {
-  const path = issue.path === "region" ? "aws:region" : `${PROJECT_NAME}:${issue.path}`;
-  return { ...issue, path };
+// ---- deployment keys ------------------------------------------------------------------------
+
+const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
+const cidr = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/);
+/** A pinned image: `repo:tag` with a tag other than latest, or `repo@sha256:<digest>`. */
+const pinnedImage = z.string().regex(/^[\w.\-/:]+(@sha256:[a-f0-9]{64}|:(?!latest$)[\w][\w.-]{0,127})$/);
+
+const deploymentSchema = z.object({
+  capacityType: z.enum(["on-demand", "spot", "capacity-block"]),
+  capacityReservationId: z.string().regex(/^cr-[0-9a-f]{8,17}$/).optional(),
+  cluster: z.string().regex(/^(create|kubeconfig|eks:[A-Za-z0-9][A-Za-z0-9_-]{0,99})$/),
+  nodeSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/)).min(1).optional(),
+  clusterEndpointAccess: z.enum(["private", "public"]),
+  clusterPublicAccessCidrs: z.array(cidr).min(1).optional(),
+  vllmImage: pinnedImage,
+  maxHourlyUsd: z.number().positive().optional(),
+  namespace: dnsLabel,
+  exposure: z.enum(["cluster", "internal-lb"]),
+  allowedClientNamespaces: z.array(dnsLabel).optional(),
+});
+
+const DEPLOYMENT_HINTS: Record<string, string> = {
+  capacityType: "Use on-demand, spot, or capacity-block with capacityReservationId.",
+  capacityReservationId: "Give the Capacity Block's reservation id, e.g. cr-0123456789abcdef0.",
+  cluster: "Use create, eks:<existing cluster name>, or kubeconfig (with the kubeconfig secret).",
+  nodeSubnetIds: "List private subnet ids (subnet-…) of the existing cluster's VPC for the GPU nodes.",
+  clusterEndpointAccess: "Use private (default) or public with clusterPublicAccessCidrs.",
+  clusterPublicAccessCidrs: "List the CIDRs that may reach the API endpoint, e.g. [\"203.0.113.0/24\"].",
+  vllmImage: "Pin a version tag (vllm/vllm-openai:v0.11.0) or a digest (…@sha256:…); latest is refused.",
+  maxHourlyUsd: "Give a budget in USD per hour as a number, e.g. \"60\".",
+  namespace: "Use a DNS label: lowercase letters, digits and '-'.",
+  exposure: "Use cluster (in-cluster only) or internal-lb.",
+  allowedClientNamespaces: "List namespace names whose pods may call the server.",
+};
+
+/** What each key accepts, in words, for keys whose schema is a format rather than a list of values. */
+const DEPLOYMENT_FORMATS: Record<string, string> = {
+  capacityReservationId: "cr- followed by 8 to 17 hex digits",
+  cluster: "create, eks:<cluster name> or kubeconfig",
+  nodeSubnetIds: "a non-empty list of subnet-… ids",
+  clusterPublicAccessCidrs: "a non-empty list of IPv4 CIDRs",
+  vllmImage: "a pinned image: <repository>:<tag other than latest> or <repository>@sha256:<digest>",
+  maxHourlyUsd: "a positive number of USD per hour",
+  namespace: "a DNS label (lowercase letters, digits, '-', at most 63 characters)",
+  allowedClientNamespaces: "a list of DNS labels",
+};
+
+export interface ResolvedCluster {
+  mode: ClusterMode;
+  /** The existing EKS cluster's name (mode eks). */
+  existingName: string | null;
+  nodeSubnetIds: string[];
+  endpointAccess: "private" | "public";
+  publicAccessCidrs: string[];
+}
+
+export interface StackSettings {
+  region: Region;
+  plan: DeploymentPlan;
+  cost: StackCost;
+  capacityType: "on-demand" | "spot" | "capacity-block";
+  capacityReservationId: string | null;
+  cluster: ResolvedCluster;
+  vllmImage: string;
+  maxHourlyUsd: number | null;
+  namespace: string;
+  exposure: "cluster" | "internal-lb";
+  allowedClientNamespaces: string[];
+  /** Whether an hfToken secret is configured (its value never enters this module). */
+  hfTokenSet: boolean;
+}
+
+export interface SecretPresence {
+  hfToken: boolean;
+  kubeconfig: boolean;
+}
+
+type Deployment = z.infer<typeof deploymentSchema>;
+
+/** Checks each key on its own, so one bad key never hides the problems of another. */
+function deploymentIssues(values: Readonly<Record<string, unknown>>): { issues: InputIssue[]; valid: Partial<Deployment> } {
+  const input: Record<keyof Deployment, unknown> = {
+    capacityType: values.capacityType ?? DEPLOYMENT_DEFAULTS.capacityType,
+    capacityReservationId: values.capacityReservationId,
+    cluster: values.cluster ?? DEPLOYMENT_DEFAULTS.cluster,
+    nodeSubnetIds: coerceList(values.nodeSubnetIds),
+    clusterEndpointAccess: values.clusterEndpointAccess ?? DEPLOYMENT_DEFAULTS.clusterEndpointAccess,
+    clusterPublicAccessCidrs: coerceList(values.clusterPublicAccessCidrs),
+    vllmImage: values.vllmImage ?? DEPLOYMENT_DEFAULTS.vllmImage,
+    maxHourlyUsd: coerceNumber(values.maxHourlyUsd),
+    namespace: values.namespace ?? DEPLOYMENT_DEFAULTS.namespace,
+    exposure: values.exposure ?? DEPLOYMENT_DEFAULTS.exposure,
+    allowedClientNamespaces: coerceList(values.allowedClientNamespaces),
+  };
+  const issues: InputIssue[] = [];
+  const valid: Record<string, unknown> = {};
+  for (const key of Object.keys(deploymentSchema.shape) as Array<keyof Deployment>) {
+    const result = deploymentSchema.shape[key].safeParse(input[key]);
+    if (result.success) {
+      valid[key] = result.data;
+      continue;
+    }
+    const issue = result.error.issues[0];
+    const expected =
+      issue?.code === "invalid_value" ? `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`
+        : issue?.code === "invalid_type" ? `a value of type ${issue.expected}`
+          : DEPLOYMENT_FORMATS[key] ?? "a value in the documented format";
+    issues.push({ path: key, value: input[key], expected, hint: DEPLOYMENT_HINTS[key] ?? "" });
+  }
+  return { issues, valid: valid as Partial<Deployment> };
+}
+
+function crossFieldIssues(d: Partial<Deployment>, secrets: SecretPresence): InputIssue[] {
+  const issues: InputIssue[] = [];
+  if (d.capacityType === "capacity-block" && !d.capacityReservationId) {
+    issues.push({ path: "capacityReservationId", value: undefined, expected: "a reservation id when capacityType is capacity-block", hint: DEPLOYMENT_HINTS.capacityReservationId ?? "" });
+  }
+  if (d.capacityType !== "capacity-block" && d.capacityReservationId) {
+    issues.push({ path: "capacityReservationId", value: d.capacityReservationId, expected: "unset unless capacityType is capacity-block", hint: "Set capacityType to capacity-block or remove the reservation id." });
+  }
+  if (d.cluster?.startsWith("eks:") && !d.nodeSubnetIds) {
+    issues.push({ path: "nodeSubnetIds", value: undefined, expected: "private subnet ids for the GPU nodes when cluster is eks:<name>", hint: DEPLOYMENT_HINTS.nodeSubnetIds ?? "" });
+  }
+  if (d.cluster === "kubeconfig" && !secrets.kubeconfig) {
+    issues.push({ path: "kubeconfig", value: undefined, expected: "a kubeconfig secret when cluster is kubeconfig", hint: "Run `pulumi config set --secret kubeconfig < ~/.kube/config`." });
+  }
+  if (d.clusterEndpointAccess === "public" && !d.clusterPublicAccessCidrs) {
+    issues.push({ path: "clusterPublicAccessCidrs", value: undefined, expected: "an allowlist of CIDRs when clusterEndpointAccess is public", hint: DEPLOYMENT_HINTS.clusterPublicAccessCidrs ?? "" });
+  }
+  if (d.clusterPublicAccessCidrs?.includes("0.0.0.0/0")) {
+    issues.push({ path: "clusterPublicAccessCidrs", value: d.clusterPublicAccessCidrs, expected: "CIDRs narrower than 0.0.0.0/0", hint: "List the networks that administer the cluster; the whole internet is refused." });
+  }
+  if (d.exposure === "internal-lb" && d.cluster !== undefined && d.cluster !== "create") {
+    issues.push({ path: "exposure", value: d.exposure, expected: "cluster when the stack does not create the VPC", hint: "internal-lb admits the VPC's CIDR in the NetworkPolicy, which is known only for cluster=create." });
+  }
+  return issues;
+}
+
+/** Issues about the plan itself: budget and shapes this program cannot deploy. */
+function planIssues(plan: DeploymentPlan, cost: StackCost, d: Partial<Deployment>): InputIssue[] {
+  const issues: InputIssue[] = [];
+  if (d.maxHourlyUsd !== undefined && cost.hourlyUsd > d.maxHourlyUsd) {
+    const breakdown = cost.lineItems.map((l) => `${l.quantity} × ${l.item} $${l.hourlyUsd.toFixed(3)}/h`).join(" + ");
+    issues.push({
+      path: "maxHourlyUsd", value: d.maxHourlyUsd, expected: `at least the plan's $${cost.hourlyUsd.toFixed(2)}/h (${breakdown})`,
+      hint: "Raise maxHourlyUsd, or lower the cost: fewer replicas, a shorter maxModelLen, quantization fp8 or int4.",
+    });
+  }
+  if (plan.nodesPerReplica > 1) {
+    issues.push({
+      path: "model", value: plan.model,
+      expected: "a plan whose replica fits on one node",
+      hint: `The plan needs ${plan.nodesPerReplica} × ${plan.instanceType} per replica (TP ${plan.tensorParallelSize} × PP ${plan.pipelineParallelSize} over Ray); multi-node replicas are not deployed by this program. Use quantization fp8 or int4, gpu h200, or a shorter maxModelLen so a replica fits on one node.`,
+    });
+  }
+  return issues;
+}
+
+/** A gated model cannot be downloaded without a token: known from the model alone, plan or not. */
+function gatedModelIssue(model: unknown, secrets: SecretPresence): InputIssue[] {
+  if (typeof model !== "string" || !isModelId(model) || !MODELS[model].gated || secrets.hfToken) return [];
+  return [{
+    path: "hfToken", value: undefined, expected: `a Hugging Face token: ${model} is gated (${MODELS[model].license})`,
+    hint: "Accept the license on huggingface.co, then run `pulumi config set --secret hfToken <token>`.",
+  }];
+}
+
+/**
+ * Resolves every stack setting, or throws one PlanInputError (exit 2) listing every problem with
+ * its config path. An infeasible plan is reported among them, with the planner's numbers.
+ */
+export function resolveStackSettings(values: Readonly<Record<string, unknown>>, region: unknown, secrets: SecretPresence): StackSettings {
+  const { issues, valid } = deploymentIssues(values);
+  issues.push(...crossFieldIssues(valid, secrets));
+
+  let plan: DeploymentPlan | undefined;
+  try {
+    plan = planDeployment(planRequestFromStackConfig(values, region));
+  } catch (error) {
+    if (error instanceof PlanInputError) issues.push(...error.issues);
+    else if (error instanceof InfeasiblePlanError) {
+      issues.push({ path: "model", value: values.model, expected: "a plan that fits the allowed GPUs", hint: error.message });
+    } else throw error;
+  }
+  const mode: ClusterMode = valid.cluster?.startsWith("eks:") ? "eks" : valid.cluster === "kubeconfig" ? "kubeconfig" : "create";
+  const cost = plan ? stackCost(plan, mode, plan.region) : undefined;
+  if (plan && cost) issues.push(...planIssues(plan, cost, valid));
+  issues.push(...gatedModelIssue(values.model, secrets));
+
+  const parsed = deploymentSchema.safeParse(valid);
+  if (issues.length > 0 || !plan || !cost || !parsed.success) {
+    throw new PlanInputError(issues.map(toStackPath), "invalid stack configuration; nothing was created");
+  }
+  const d = parsed.data;
+  return {
+    region: plan.region,
+    plan,
+    cost,
+    capacityType: d.capacityType,
+    capacityReservationId: d.capacityReservationId ?? null,
+    cluster: {
+      mode,
+      existingName: mode === "eks" ? d.cluster.slice("eks:".length) : null,
+      nodeSubnetIds: d.nodeSubnetIds ?? [],
+      endpointAccess: d.clusterEndpointAccess,
+      publicAccessCidrs: d.clusterPublicAccessCidrs ?? [],
+    },
+    vllmImage: d.vllmImage,
+    maxHourlyUsd: d.maxHourlyUsd ?? null,
+    namespace: d.namespace,
+    exposure: d.exposure,
+    allowedClientNamespaces: d.allowedClientNamespaces ?? [],
+    hfTokenSet: secrets.hfToken,
+  };
 }

@@ -1,0 +1,79 @@
+/**
+ * GpuNodePool: the managed node group that carries the plan's GPUs — instance type and node count
+ * straight from the plan, the NVIDIA AL2023 AMI, a taint that keeps everything but GPU workloads
+ * off, and a root volume sized for the image and the model's weights.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { gpuNodeRootVolumeGiB, ROOT_VOLUME_IOPS, ROOT_VOLUME_THROUGHPUT_MIB_PER_SECOND, type DeploymentPlan } from "../plan";
+import { launchTemplateArgs } from "./launch-template";
+
+/** Node labels and taint the vLLM pods select and tolerate; the device plugin's values select the same label. */
+export const GPU_POOL_LABEL = "llm-stack/gpu-pool";
+export const GPU_TAINT = { key: "nvidia.com/gpu", value: "present" } as const;
+
+/** EKS capacityType values (https://docs.aws.amazon.com/eks/latest/APIReference/API_Nodegroup.html). */
+const CAPACITY_TYPES = { "on-demand": "ON_DEMAND", spot: "SPOT", "capacity-block": "CAPACITY_BLOCK" } as const;
+
+export interface GpuNodePoolArgs {
+  plan: DeploymentPlan;
+  clusterName: pulumi.Input<string>;
+  nodeRoleArn: pulumi.Input<string>;
+  subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  capacityType: keyof typeof CAPACITY_TYPES;
+  capacityReservationId: string | null;
+}
+
+export function gpuNodeLabels(plan: DeploymentPlan): Record<string, string> {
+  return { [GPU_POOL_LABEL]: "true", "llm-stack/model": plan.model, "llm-stack/gpu": plan.gpu };
+}
+
+export class GpuNodePool extends pulumi.ComponentResource {
+  readonly nodeGroupName: pulumi.Output<string>;
+  readonly instanceType: string;
+  readonly nodeCount: number;
+
+  constructor(name: string, args: GpuNodePoolArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("llm-stack:compute:GpuNodePool", name, {}, opts);
+    const { plan } = args;
+    // Capacity Blocks need the market type and the reservation in the launch template
+    // (https://docs.aws.amazon.com/eks/latest/userguide/capacity-blocks-mng.html).
+    const capacityBlock: Partial<aws.ec2.LaunchTemplateArgs> = args.capacityType === "capacity-block"
+      ? {
+          instanceMarketOptions: { marketType: "capacity-block" },
+          capacityReservationSpecification: { capacityReservationTarget: { capacityReservationId: args.capacityReservationId ?? "" } },
+        }
+      : {};
+    const template = new aws.ec2.LaunchTemplate(`${name}-lt`, launchTemplateArgs(name, {
+      sizeGiB: gpuNodeRootVolumeGiB(plan),
+      iops: ROOT_VOLUME_IOPS,
+      throughputMiBps: ROOT_VOLUME_THROUGHPUT_MIB_PER_SECOND,
+    }, capacityBlock), { parent: this });
+
+    const group = new aws.eks.NodeGroup(`${name}-ng`, {
+      clusterName: args.clusterName,
+      // A generated name: a change of instance type replaces the group without colliding with itself.
+      nodeGroupNamePrefix: `${name}-`,
+      nodeRoleArn: args.nodeRoleArn,
+      subnetIds: args.subnetIds,
+      amiType: "AL2023_x86_64_NVIDIA",
+      capacityType: CAPACITY_TYPES[args.capacityType],
+      instanceTypes: [plan.instanceType],
+      scalingConfig: { desiredSize: plan.nodes, minSize: plan.nodes, maxSize: plan.nodes },
+      launchTemplate: { id: template.id, version: template.latestVersion.apply(String) },
+      labels: gpuNodeLabels(plan),
+      taints: [{ key: GPU_TAINT.key, value: GPU_TAINT.value, effect: "NO_SCHEDULE" }],
+      // MINIMAL terminates old nodes before launching new ones: an AMI update never holds twice the H100s.
+      updateConfig: { maxUnavailable: 1, updateStrategy: "MINIMAL" },
+    }, {
+      parent: this,
+      // A replacement (new instance type) removes the old pool first: never two GPU pools billed at once,
+      // and the account's P-instance vCPU quota is rarely enough for both.
+      deleteBeforeReplace: true,
+    });
+    this.nodeGroupName = group.nodeGroupName;
+    this.instanceType = plan.instanceType;
+    this.nodeCount = plan.nodes;
+    this.registerOutputs({ nodeGroupName: this.nodeGroupName });
+  }
+}

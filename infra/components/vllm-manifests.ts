@@ -1,0 +1,221 @@
+/**
+ * The Kubernetes objects of one vLLM server, as plain data derived from the plan. Pure (no Pulumi),
+ * so tests validate exactly these objects against the Kubernetes schema; VllmServer only adds the
+ * Secret's values and registers them.
+ *
+ * Security decisions:
+ * - The pod runs as UID 1000, non-root, no privilege escalation, all capabilities dropped,
+ *   RuntimeDefault seccomp: the namespace enforces Pod Security "restricted". The vllm-openai image
+ *   defaults to root but runs as any UID once HOME, the Hugging Face cache and vLLM's/Triton's
+ *   caches point at writable volumes (HOME, HF_HOME, XDG_CACHE_HOME below). The root filesystem
+ *   stays writable: Python and the JIT compilers (Triton, FlashInfer) write to paths this kit
+ *   cannot enumerate and verify offline; "restricted" does not require a read-only root.
+ * - Secrets: the Hugging Face token is a file (HF_TOKEN_PATH), the API key an env var from a
+ *   secretKeyRef; neither is ever in args or a plain env value.
+ */
+import { type DeploymentPlan, podResources, startupBudget, VLLM_PORT } from "../plan";
+
+export const SECRET_KEYS = { apiKey: "api-key", hfToken: "hf-token" } as const;
+const UID = 1000;
+const HF_TOKEN_MOUNT = "/var/run/secrets/huggingface";
+const CACHE_MOUNT = "/cache";
+/** Seconds the preStop hook waits so endpoints and kube-proxy stop sending traffic before vLLM stops. */
+export const PRE_STOP_DELAY_SECONDS = 15;
+/** Seconds vLLM gets after SIGTERM to finish in-flight requests and release the GPUs. */
+export const VLLM_SHUTDOWN_SECONDS = 60;
+/** Extra time a rollout may take beyond the startup budget: node boot, device plugin, image pull. */
+const ROLLOUT_SLACK_SECONDS = 900;
+
+type Json = Record<string, unknown>;
+
+export interface VllmManifestInput {
+  name: string;
+  namespace: string;
+  plan: DeploymentPlan;
+  image: string;
+  hfTokenSet: boolean;
+  nodeSelector: Record<string, string>;
+  tolerations: Json[];
+  exposure: "cluster" | "internal-lb";
+  allowedClientNamespaces: string[];
+  /** The VPC's CIDR, admitted by the NetworkPolicy for the internal load balancer (exposure internal-lb). */
+  vpcCidr: string | null;
+}
+
+export interface VllmManifests {
+  namespace: Json;
+  serviceAccount: Json;
+  /** Without data: VllmServer adds the secret values. */
+  secretMetadata: Json;
+  deployment: Json;
+  service: Json;
+  podDisruptionBudget: Json;
+  networkPolicy: Json;
+  internalLoadBalancer: Json | null;
+}
+
+export function selectorLabels(name: string): Record<string, string> {
+  return { "app.kubernetes.io/name": "vllm", "app.kubernetes.io/instance": name };
+}
+
+/** The label a client pod in the server's namespace carries to be admitted by the NetworkPolicy. */
+export const CLIENT_LABEL = "llm-stack/client";
+
+function httpProbe(periodSeconds: number, failureThreshold: number, timeoutSeconds: number): Json {
+  return { httpGet: { path: "/health", port: "http" }, periodSeconds, failureThreshold, timeoutSeconds };
+}
+
+function container(input: VllmManifestInput, secretName: string): Json {
+  const { plan } = input;
+  const resources = podResources(plan);
+  const budget = startupBudget(plan);
+  const env: Json[] = [
+    { name: "VLLM_API_KEY", valueFrom: { secretKeyRef: { name: secretName, key: SECRET_KEYS.apiKey } } },
+    { name: "HOME", value: `${CACHE_MOUNT}/home` },
+    { name: "HF_HOME", value: `${CACHE_MOUNT}/huggingface` },
+    { name: "XDG_CACHE_HOME", value: `${CACHE_MOUNT}/xdg` },
+    { name: "VLLM_NO_USAGE_STATS", value: "1" },
+    { name: "DO_NOT_TRACK", value: "1" },
+  ];
+  const mounts: Json[] = [
+    { name: "cache", mountPath: CACHE_MOUNT },
+    { name: "dshm", mountPath: "/dev/shm" },
+    { name: "tmp", mountPath: "/tmp" },
+  ];
+  if (input.hfTokenSet) {
+    env.push({ name: "HF_TOKEN_PATH", value: `${HF_TOKEN_MOUNT}/token` });
+    mounts.push({ name: "hf-token", mountPath: HF_TOKEN_MOUNT, readOnly: true });
+  }
+  return {
+    name: "vllm",
+    image: input.image,
+    // The OpenAI server module accepts --model across vLLM releases (the image's entrypoint changed).
+    command: ["python3", "-m", "vllm.entrypoints.openai.api_server"],
+    args: plan.vllmArgs,
+    ports: [{ name: "http", containerPort: VLLM_PORT, protocol: "TCP" }],
+    env,
+    resources: {
+      requests: { cpu: String(resources.cpu), memory: `${resources.memoryGiB}Gi`, "nvidia.com/gpu": String(plan.gpusPerReplica) },
+      // No CPU limit: throttling the tokenizer and scheduler costs latency; memory is capped at the request.
+      limits: { memory: `${resources.memoryGiB}Gi`, "nvidia.com/gpu": String(plan.gpusPerReplica) },
+    },
+    volumeMounts: mounts,
+    startupProbe: httpProbe(10, budget.probeFailureThreshold, 5),
+    readinessProbe: httpProbe(5, 3, 5),
+    livenessProbe: httpProbe(15, 4, 10),
+    lifecycle: { preStop: { exec: { command: ["sleep", String(PRE_STOP_DELAY_SECONDS)] } } },
+    securityContext: {
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ["ALL"] },
+      runAsNonRoot: true,
+      readOnlyRootFilesystem: false,
+      seccompProfile: { type: "RuntimeDefault" },
+    },
+  };
+}
+
+function deployment(input: VllmManifestInput, labels: Record<string, string>, secretName: string): Json {
+  const { plan } = input;
+  const resources = podResources(plan);
+  const budget = startupBudget(plan);
+  const cacheGiB = Math.ceil(plan.memory.weightsPerReplicaGiB * 1.1 + 10);
+  const volumes: Json[] = [
+    { name: "cache", emptyDir: { sizeLimit: `${cacheGiB}Gi` } },
+    { name: "dshm", emptyDir: { medium: "Memory", sizeLimit: `${resources.shmGiB}Gi` } },
+    { name: "tmp", emptyDir: { sizeLimit: "4Gi" } },
+  ];
+  if (input.hfTokenSet) {
+    volumes.push({ name: "hf-token", secret: { secretName, items: [{ key: SECRET_KEYS.hfToken, path: "token" }], defaultMode: 0o440 } });
+  }
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: {
+      name: input.name,
+      namespace: input.namespace,
+      labels,
+      // Pulumi waits for the rollout; downloading and loading a large model takes longer than its 10-minute default.
+      annotations: { "pulumi.com/timeoutSeconds": String(budget.totalSeconds + ROLLOUT_SLACK_SECONDS) },
+    },
+    spec: {
+      replicas: plan.replicas,
+      selector: { matchLabels: selectorLabels(input.name) },
+      progressDeadlineSeconds: budget.totalSeconds + ROLLOUT_SLACK_SECONDS,
+      // maxSurge 0: a rollout never asks for GPUs beyond the plan's; one replica at a time goes down.
+      strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } },
+      template: {
+        metadata: { labels },
+        spec: {
+          serviceAccountName: input.name,
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          terminationGracePeriodSeconds: PRE_STOP_DELAY_SECONDS + VLLM_SHUTDOWN_SECONDS,
+          securityContext: { runAsNonRoot: true, runAsUser: UID, runAsGroup: UID, fsGroup: UID, seccompProfile: { type: "RuntimeDefault" } },
+          nodeSelector: input.nodeSelector,
+          tolerations: input.tolerations,
+          containers: [container(input, secretName)],
+          volumes,
+        },
+      },
+    },
+  };
+}
+
+function networkPolicy(input: VllmManifestInput, labels: Record<string, string>): Json {
+  const from: Json[] = [{ podSelector: { matchLabels: { [CLIENT_LABEL]: "true" } } }];
+  if (input.allowedClientNamespaces.length > 0) {
+    from.push({ namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: input.allowedClientNamespaces }] } });
+  }
+  if (input.exposure === "internal-lb" && input.vpcCidr) from.push({ ipBlock: { cidr: input.vpcCidr } });
+  return {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: { name: input.name, namespace: input.namespace, labels },
+    spec: {
+      podSelector: { matchLabels: selectorLabels(input.name) },
+      policyTypes: ["Ingress"],
+      ingress: [{ from, ports: [{ protocol: "TCP", port: VLLM_PORT }] }],
+    },
+  };
+}
+
+export function vllmManifests(input: VllmManifestInput, secretName: string): VllmManifests {
+  // Only the Deployment carries the model labels: switching models must not touch the other objects.
+  const labels = selectorLabels(input.name);
+  const workloadLabels = { ...labels, "llm-stack/model": input.plan.model, "llm-stack/variant": input.plan.variant };
+  const meta = (name: string) => ({ name, namespace: input.namespace, labels });
+  const servicePorts = [{ name: "http", port: VLLM_PORT, targetPort: "http", protocol: "TCP" }];
+  return {
+    namespace: {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: {
+        name: input.namespace,
+        labels: {
+          "pod-security.kubernetes.io/enforce": "restricted",
+          "pod-security.kubernetes.io/audit": "restricted",
+          "pod-security.kubernetes.io/warn": "restricted",
+        },
+      },
+    },
+    serviceAccount: { apiVersion: "v1", kind: "ServiceAccount", metadata: meta(input.name), automountServiceAccountToken: false },
+    secretMetadata: { apiVersion: "v1", kind: "Secret", metadata: meta(secretName), type: "Opaque" },
+    deployment: deployment(input, workloadLabels, secretName),
+    service: { apiVersion: "v1", kind: "Service", metadata: meta(input.name), spec: { type: "ClusterIP", selector: selectorLabels(input.name), ports: servicePorts } },
+    // maxUnavailable 1 lets a node drain evict the only replica; minAvailable 1 would block drains forever.
+    podDisruptionBudget: { apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: meta(input.name), spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(input.name) } } },
+    networkPolicy: networkPolicy(input, labels),
+    internalLoadBalancer: input.exposure === "internal-lb"
+      ? {
+          apiVersion: "v1",
+          kind: "Service",
+          metadata: {
+            ...meta(`${input.name}-internal`),
+            // In-tree AWS cloud provider annotations: an internal NLB, reachable only inside the VPC.
+            annotations: { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb", "service.beta.kubernetes.io/aws-load-balancer-internal": "true" },
+          },
+          spec: { type: "LoadBalancer", selector: selectorLabels(input.name), ports: servicePorts, loadBalancerSourceRanges: input.vpcCidr ? [input.vpcCidr] : [] },
+        }
+      : null,
+  };
+}

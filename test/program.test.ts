@@ -1,0 +1,321 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { Deployment } from "kubernetes-models/apps/v1/Deployment";
+import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
+import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
+import { Namespace } from "kubernetes-models/v1/Namespace";
+import { Secret } from "kubernetes-models/v1/Secret";
+import { Service } from "kubernetes-models/v1/Service";
+import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import { PlanInputError, planStack, startupBudget, podResources, gpuNodeRootVolumeGiB } from "../infra/plan";
+import { parseStackFile } from "../infra/cli/stack-file";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { runProgram, stackFileConfig, type RecordedResource } from "./pulumi-harness";
+
+const HF_TOKEN = "hf_SENTINEL_token_0123456789";
+const API_KEY = "sk-SENTINEL-api-key-abcdefghijklmnop";
+const withToken = (config: Record<string, string>) => ({ ...config, "llm-stack:hfToken": HF_TOKEN });
+const SECRET_KEYS = ["llm-stack:hfToken", "llm-stack:kubeconfig"];
+
+/** The resource of that name; Pulumi names are unique per type, so `type` picks among same-named resources. */
+const byName = (resources: RecordedResource[], name: string, type?: string): RecordedResource => {
+  const found = resources.filter((r) => r.name === name && (type === undefined || r.type === type));
+  if (found.length !== 1) throw new Error(`${found.length} resources named ${name}${type ? ` of type ${type}` : ""}`);
+  return found[0]!;
+};
+
+/** The plan the stack file asks for, computed straight from the planner. */
+function planOf(stack: string) {
+  const file = parseStackFile(stack, readFileSync(join(__dirname, "..", `Pulumi.${stack}.yaml`), "utf8"));
+  return planStack(file.values, file.region);
+}
+
+const KUBERNETES_MODELS: Record<string, { new (data: any): { validate(): void } }> = {
+  "kubernetes:core/v1:Namespace": Namespace,
+  "kubernetes:core/v1:ServiceAccount": ServiceAccount,
+  "kubernetes:core/v1:Secret": Secret,
+  "kubernetes:core/v1:Service": Service,
+  "kubernetes:apps/v1:Deployment": Deployment,
+  "kubernetes:policy/v1:PodDisruptionBudget": PodDisruptionBudget,
+  "kubernetes:networking.k8s.io/v1:NetworkPolicy": NetworkPolicy,
+};
+
+const CREATE_MODE_RESOURCES = [
+  "aws:cloudwatch/logGroup:LogGroup llm-cluster-logs",
+  "aws:ec2/eip:Eip llm-network-nat",
+  "aws:ec2/internetGateway:InternetGateway llm-network-igw",
+  "aws:ec2/launchTemplate:LaunchTemplate llm-gpu-lt",
+  "aws:ec2/launchTemplate:LaunchTemplate llm-system-lt",
+  "aws:ec2/natGateway:NatGateway llm-network-nat",
+  "aws:ec2/routeTable:RouteTable llm-network-private-rt",
+  "aws:ec2/routeTable:RouteTable llm-network-public-rt",
+  "aws:ec2/routeTableAssociation:RouteTableAssociation llm-network-private-0",
+  "aws:ec2/routeTableAssociation:RouteTableAssociation llm-network-private-1",
+  "aws:ec2/routeTableAssociation:RouteTableAssociation llm-network-public-0",
+  "aws:ec2/routeTableAssociation:RouteTableAssociation llm-network-public-1",
+  "aws:ec2/subnet:Subnet llm-network-private-0",
+  "aws:ec2/subnet:Subnet llm-network-private-1",
+  "aws:ec2/subnet:Subnet llm-network-public-0",
+  "aws:ec2/subnet:Subnet llm-network-public-1",
+  "aws:ec2/vpc:Vpc llm-network-vpc",
+  "aws:eks/addon:Addon llm-cluster-pod-identity",
+  "aws:eks/cluster:Cluster llm-cluster-cluster",
+  "aws:eks/nodeGroup:NodeGroup llm-gpu-ng",
+  "aws:eks/nodeGroup:NodeGroup llm-system-ng",
+  "aws:iam/openIdConnectProvider:OpenIdConnectProvider llm-cluster-oidc",
+  "aws:iam/role:Role llm-cluster-role",
+  "aws:iam/role:Role llm-nodes-role",
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment llm-cluster-cluster-policy",
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment llm-nodes-cni",
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment llm-nodes-ecr",
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment llm-nodes-worker",
+  "aws:kms/alias:Alias llm-cluster-secrets",
+  "aws:kms/key:Key llm-cluster-secrets",
+  "kubernetes:apps/v1:Deployment vllm-deployment",
+  "kubernetes:core/v1:Namespace vllm-namespace",
+  "kubernetes:core/v1:Secret vllm-secrets",
+  "kubernetes:core/v1:Service vllm-service",
+  "kubernetes:core/v1:ServiceAccount vllm-sa",
+  "kubernetes:helm.sh/v3:Release llm-nvidia-device-plugin-release",
+  "kubernetes:networking.k8s.io/v1:NetworkPolicy vllm-netpol",
+  "kubernetes:policy/v1:PodDisruptionBudget vllm-pdb",
+  "llm-stack:addons:NvidiaDevicePlugin llm-nvidia-device-plugin",
+  "llm-stack:cluster:EksCluster llm-cluster",
+  "llm-stack:compute:GpuNodePool llm-gpu",
+  "llm-stack:compute:NodeRole llm-nodes",
+  "llm-stack:compute:SystemNodeGroup llm-system",
+  "llm-stack:network:Network llm-network",
+  "llm-stack:serving:VllmServer vllm",
+  "pulumi:providers:kubernetes llm-k8s",
+  "random:index/randomPassword:RandomPassword vllm-api-key",
+];
+
+const listOf = (resources: RecordedResource[]) => resources.map((r) => `${r.type} ${r.name}`).sort();
+
+describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
+  const plan = planOf(stack);
+  // One run per stack, started only when this block runs: the Pulumi runtime is process-global.
+  let runPromise: ReturnType<typeof runProgram>;
+  beforeAll(() => {
+    runPromise = runProgram(withToken(stackFileConfig(stack)), { stack, secretKeys: SECRET_KEYS });
+    return runPromise.then(() => undefined);
+  });
+
+  it("registers exactly the expected resources, once each", async () => {
+    const { resources, error } = await runPromise;
+    expect(error).toBeUndefined();
+    expect(listOf(resources)).toEqual(CREATE_MODE_RESOURCES);
+  });
+
+  it("sizes the GPU node group from the plan", async () => {
+    const { resources } = await runPromise;
+    const group = byName(resources, "llm-gpu-ng").inputs;
+    expect(group.instanceTypes).toEqual([plan.instanceType]);
+    expect(group.scalingConfig).toEqual({ desiredSize: plan.nodes, minSize: plan.nodes, maxSize: plan.nodes });
+    expect(group.amiType).toBe("AL2023_x86_64_NVIDIA");
+    expect(group.capacityType).toBe("ON_DEMAND");
+    expect(group.nodeGroupNamePrefix).toBe("llm-gpu-");
+    expect(group.nodeGroupName).toBeUndefined();
+    expect(group.taints).toEqual([{ key: "nvidia.com/gpu", value: "present", effect: "NO_SCHEDULE" }]);
+    expect(group.labels).toEqual({ "llm-stack/gpu-pool": "true", "llm-stack/model": plan.model, "llm-stack/gpu": "h100" });
+    expect(group.updateConfig).toEqual({ maxUnavailable: 1, updateStrategy: "MINIMAL" });
+    expect(group.launchTemplate).toEqual({ id: "llm-gpu-lt-id", version: "1" });
+
+    const template = byName(resources, "llm-gpu-lt").inputs;
+    expect(template.metadataOptions).toEqual({ httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 });
+    expect(template.blockDeviceMappings).toEqual([{
+      deviceName: "/dev/xvda",
+      ebs: { volumeSize: gpuNodeRootVolumeGiB(plan), volumeType: "gp3", iops: 16000, throughput: 1000, encrypted: "true", deleteOnTermination: "true" },
+    }]);
+  });
+
+  it("runs vLLM with exactly the plan's args, GPUs, probes and resources", async () => {
+    const { resources } = await runPromise;
+    const deployment = byName(resources, "vllm-deployment").inputs;
+    const pod = deployment.spec.template.spec;
+    const container = pod.containers[0];
+    expect(container.args).toEqual(plan.vllmArgs);
+    expect(container.resources.limits["nvidia.com/gpu"]).toBe(String(plan.gpusPerReplica));
+    expect(container.resources.requests["nvidia.com/gpu"]).toBe(String(plan.gpusPerReplica));
+    const { cpu, memoryGiB, shmGiB } = podResources(plan);
+    expect(container.resources.requests.cpu).toBe(String(cpu));
+    expect(container.resources.limits.memory).toBe(`${memoryGiB}Gi`);
+    expect(pod.volumes.find((v: any) => v.name === "dshm")).toEqual({ name: "dshm", emptyDir: { medium: "Memory", sizeLimit: `${shmGiB}Gi` } });
+    expect(deployment.spec.replicas).toBe(plan.replicas);
+    expect(deployment.spec.strategy).toEqual({ type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } });
+    expect(container.startupProbe).toEqual({ httpGet: { path: "/health", port: "http" }, periodSeconds: 10, failureThreshold: startupBudget(plan).probeFailureThreshold, timeoutSeconds: 5 });
+    expect(container.readinessProbe).toEqual({ httpGet: { path: "/health", port: "http" }, periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 5 });
+    expect(container.livenessProbe).toEqual({ httpGet: { path: "/health", port: "http" }, periodSeconds: 15, failureThreshold: 4, timeoutSeconds: 10 });
+    expect(pod.terminationGracePeriodSeconds).toBe(75);
+    expect(pod.nodeSelector).toEqual({ "node.kubernetes.io/instance-type": plan.instanceType, "llm-stack/gpu-pool": "true" });
+    expect(pod.tolerations).toEqual([{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }]);
+    expect(pod.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } });
+    expect(container.securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, runAsNonRoot: true, readOnlyRootFilesystem: false, seccompProfile: { type: "RuntimeDefault" } });
+    expect(pod.automountServiceAccountToken).toBe(false);
+  });
+
+  it("wires secrets as a file and a secretKeyRef, never as values", async () => {
+    const { resources } = await runPromise;
+    const container = byName(resources, "vllm-deployment").inputs.spec.template.spec.containers[0];
+    const env = Object.fromEntries(container.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+    expect(env.VLLM_API_KEY).toEqual({ secretKeyRef: { name: "vllm-secrets", key: "api-key" } });
+    expect(env.HF_TOKEN_PATH).toBe("/var/run/secrets/huggingface/token");
+    expect(env.HF_TOKEN).toBeUndefined();
+    expect(container.args.some((arg: string) => arg.startsWith("--api-key"))).toBe(false);
+    const secret = byName(resources, "vllm-secrets");
+    expect(Object.keys(secret.inputs.stringData).sort()).toEqual(["api-key", "hf-token"]);
+    expect(secret.secretInputs).toContain("stringData");
+  });
+
+  it("produces Kubernetes objects that validate against the Kubernetes schema", async () => {
+    const { resources } = await runPromise;
+    const objects = resources.filter((r) => r.type in KUBERNETES_MODELS);
+    expect(objects).toHaveLength(7);
+    for (const object of objects) {
+      const Model = KUBERNETES_MODELS[object.type]!;
+      expect(() => new Model(object.inputs).validate(), object.name).not.toThrow();
+    }
+  });
+
+  it("pins the NVIDIA device plugin chart from charts/", async () => {
+    const { resources } = await runPromise;
+    const release = byName(resources, "llm-nvidia-device-plugin-release").inputs;
+    expect([release.chart, release.version, release.repositoryOpts, release.namespace]).toEqual(["nvidia-device-plugin", "0.18.2", { repo: "https://nvidia.github.io/k8s-device-plugin" }, "kube-system"]);
+    expect(release.values.nodeSelector).toEqual({ "llm-stack/gpu-pool": "true" });
+  });
+
+  it("exports the endpoint, plan, cost and secret kubeconfig and API key", async () => {
+    const { outputs, secretOutputs } = await runPromise;
+    expect(outputs?.endpoint).toBe("http://vllm.llm.svc.cluster.local:8000/v1");
+    expect([outputs?.model, outputs?.variant]).toEqual([plan.model, plan.variant]);
+    expect(outputs?.plan).toEqual({
+      instanceType: plan.instanceType, nodes: plan.nodes, gpus: plan.gpusPerReplica * plan.replicas, gpusPerReplica: plan.gpusPerReplica,
+      tensorParallelSize: plan.tensorParallelSize, pipelineParallelSize: plan.pipelineParallelSize, replicas: plan.replicas, maxModelLen: plan.maxModelLen,
+    });
+    expect(secretOutputs).toEqual(["apiKey", "kubeconfig"]);
+  });
+});
+
+describe("the program", () => {
+  it("validates the Kubernetes validator is live: a broken Deployment fails", () => {
+    expect(() => new Deployment({ metadata: { name: "x" }, spec: { replicas: "two" } } as never).validate()).toThrow();
+  });
+
+  it("keeps secrets out of everything but secret outputs and Kubernetes Secret data", async () => {
+    process.env.LLM_STACK_TEST_API_KEY = API_KEY;
+    try {
+      const { resources, outputs, secretOutputs } = await runProgram(withToken(stackFileConfig("dev")), { secretKeys: SECRET_KEYS });
+      const holders = resources.filter((r) => JSON.stringify(r.inputs).includes(HF_TOKEN) || JSON.stringify(r.inputs).includes(API_KEY)).map((r) => r.name);
+      expect(holders).toEqual(["vllm-secrets"]);
+      const secret = byName(resources, "vllm-secrets").inputs;
+      expect(secret.stringData).toEqual({ "api-key": API_KEY, "hf-token": HF_TOKEN });
+      const leaking = Object.entries(outputs ?? {}).filter(([, v]) => JSON.stringify(v).includes(API_KEY) || JSON.stringify(v).includes(HF_TOKEN)).map(([k]) => k);
+      expect(leaking).toEqual(["apiKey"]);
+      expect(secretOutputs).toContain("apiKey");
+    } finally {
+      delete process.env.LLM_STACK_TEST_API_KEY;
+    }
+  });
+
+  it("registers identical resources and inputs when run twice with the same config", async () => {
+    const first = await runProgram(withToken(stackFileConfig("mixtral")), { stack: "mixtral", secretKeys: SECRET_KEYS });
+    const second = await runProgram(withToken(stackFileConfig("mixtral")), { stack: "mixtral", secretKeys: SECRET_KEYS });
+    const canonical = (run: typeof first) => [...run.resources].sort((a, b) => `${a.type} ${a.name}`.localeCompare(`${b.type} ${b.name}`));
+    expect(canonical(second)).toEqual(canonical(first));
+    expect(second.outputs).toEqual(first.outputs);
+  });
+
+  it("changes only the GPU pool and the Deployment when the model changes", async () => {
+    const before = await runProgram(withToken(stackFileConfig("dev")), { secretKeys: SECRET_KEYS });
+    const after = await runProgram(withToken({ ...stackFileConfig("dev"), "llm-stack:model": "mistral-small-3.2-24b-instruct" }), { secretKeys: SECRET_KEYS });
+    expect(listOf(after.resources)).toEqual(listOf(before.resources));
+    const changed = before.resources
+      .filter((r) => JSON.stringify(byName(after.resources, r.name, r.type).inputs) !== JSON.stringify(r.inputs))
+      .map((r) => `${r.type} ${r.name}`)
+      .sort();
+    expect(changed).toEqual([
+      "aws:ec2/launchTemplate:LaunchTemplate llm-gpu-lt",
+      "aws:eks/nodeGroup:NodeGroup llm-gpu-ng",
+      "kubernetes:apps/v1:Deployment vllm-deployment",
+    ]);
+    for (const [type, name] of [["aws:ec2/vpc:Vpc", "llm-network-vpc"], ["aws:eks/cluster:Cluster", "llm-cluster-cluster"], ["aws:kms/key:Key", "llm-cluster-secrets"], ["aws:eks/nodeGroup:NodeGroup", "llm-system-ng"]] as const) {
+      expect(byName(after.resources, name, type).inputs).toEqual(byName(before.resources, name, type).inputs);
+    }
+  });
+
+  it("adds a GPU pool to an existing EKS cluster without creating a VPC or cluster", async () => {
+    const run = await runProgram(withToken({
+      ...stackFileConfig("dev"), "llm-stack:cluster": "eks:platform", "llm-stack:nodeSubnetIds": '["subnet-0123456789abcdef0","subnet-0fedcba9876543210"]',
+    }), { secretKeys: SECRET_KEYS });
+    expect(run.error).toBeUndefined();
+    expect(listOf(run.resources).filter((r) => /Vpc |eks\/cluster:|network:Network|EksCluster|SystemNodeGroup|Subnet/.test(r))).toEqual([]);
+    const group = byName(run.resources, "llm-gpu-ng").inputs;
+    expect([group.clusterName, group.subnetIds]).toEqual(["platform", ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]]);
+    expect(run.outputs?.hourlyUsd).toBe(6.88);
+  });
+
+  it("deploys only the vLLM server to a cluster reached by kubeconfig", async () => {
+    const run = await runProgram(withToken({ ...stackFileConfig("dev"), "llm-stack:cluster": "kubeconfig", "llm-stack:kubeconfig": "apiVersion: v1\nkind: Config\n" }), { secretKeys: SECRET_KEYS });
+    expect(run.error).toBeUndefined();
+    expect(listOf(run.resources).filter((r) => r.startsWith("aws:") || r.includes("Release"))).toEqual([]);
+    expect(byName(run.resources, "vllm-deployment").inputs.spec.template.spec.nodeSelector).toEqual({ "node.kubernetes.io/instance-type": "p5.4xlarge" });
+  });
+
+  it("buys a Capacity Block through the launch template", async () => {
+    const run = await runProgram(withToken({ ...stackFileConfig("dev"), "llm-stack:capacityType": "capacity-block", "llm-stack:capacityReservationId": "cr-0123456789abcdef0" }), { secretKeys: SECRET_KEYS });
+    const template = byName(run.resources, "llm-gpu-lt").inputs;
+    expect(template.instanceMarketOptions).toEqual({ marketType: "capacity-block" });
+    expect(template.capacityReservationSpecification).toEqual({ capacityReservationTarget: { capacityReservationId: "cr-0123456789abcdef0" } });
+    expect(byName(run.resources, "llm-gpu-ng").inputs.capacityType).toBe("CAPACITY_BLOCK");
+  });
+
+  it("puts an internal load balancer in front of vLLM and admits only the VPC", async () => {
+    const run = await runProgram(withToken({ ...stackFileConfig("dev"), "llm-stack:exposure": "internal-lb" }), { secretKeys: SECRET_KEYS });
+    const lb = byName(run.resources, "vllm-internal-lb").inputs;
+    expect(lb.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-internal"]).toBe("true");
+    expect(lb.spec.loadBalancerSourceRanges).toEqual(["10.0.0.0/16"]);
+    expect(() => new Service(lb).validate()).not.toThrow();
+    expect(byName(run.resources, "vllm-netpol").inputs.spec.ingress[0].from).toEqual([
+      { podSelector: { matchLabels: { "llm-stack/client": "true" } } },
+      { ipBlock: { cidr: "10.0.0.0/16" } },
+    ]);
+  });
+
+  it("fails on bad config with one error naming every problem, and registers nothing", async () => {
+    const run = await runProgram({
+      "aws:region": "us-east-1",
+      "llm-stack:model": "llama-4-scout-17b-16e-instruct",
+      "llm-stack:quantization": "int8",
+      "llm-stack:maxModelLen": "20000000",
+      "llm-stack:tensorParallelSize": "16",
+      "llm-stack:replicas": "two",
+      "llm-stack:vllmImage": "vllm/vllm-openai:latest",
+      "llm-stack:exposure": "public",
+    });
+    expect(run.resources).toEqual([]);
+    // The program's modules are loaded afresh per run, so compare the error by name, not class identity.
+    expect((run.error as Error).name).toBe("PlanInputError");
+    expect((run.error as PlanInputError).issues.map((issue) => issue.path)).toEqual([
+      "llm-stack:vllmImage", "llm-stack:exposure", "llm-stack:quantization", "llm-stack:replicas",
+      "llm-stack:maxModelLen", "llm-stack:tensorParallelSize", "llm-stack:hfToken",
+    ]);
+    expect((run.error as PlanInputError).message.split("\n")[0]).toBe("invalid stack configuration; nothing was created (7 problems):");
+  });
+
+  it.each([
+    ["an unknown model", { "llm-stack:model": "gpt-5" }, "llm-stack:model"],
+    ["a quantization the model lacks", { "llm-stack:model": "phi-3.5-mini-instruct", "llm-stack:quantization": "int4" }, "llm-stack:quantization"],
+    ["a context above the model's maximum", { "llm-stack:maxModelLen": "262144" }, "llm-stack:maxModelLen"],
+    ["a TP that breaks vLLM's rules", { "llm-stack:model": "llama-4-scout-17b-16e-instruct", "llm-stack:tensorParallelSize": "16", "llm-stack:maxHourlyUsd": "100" }, "llm-stack:tensorParallelSize"],
+    ["a plan above maxHourlyUsd", { "llm-stack:model": "llama-3.3-70b-instruct" }, "llm-stack:maxHourlyUsd"],
+    ["a gated model without hfToken", {}, "llm-stack:hfToken"],
+    ["a value of the wrong type", { "llm-stack:concurrency": "many" }, "llm-stack:concurrency"],
+    ["a multi-node plan", { "llm-stack:model": "llama-3.1-405b-instruct", "llm-stack:quantization": "bf16", "llm-stack:maxHourlyUsd": "1000" }, "llm-stack:model"],
+  ])("fails on %s, registering nothing", async (_, override, path) => {
+    const config: Record<string, string> = { ...stackFileConfig("dev"), ...override };
+    const secretKeys = "llm-stack:hfToken" in config ? SECRET_KEYS : [];
+    const run = await runProgram(path === "llm-stack:hfToken" ? config : withToken(config), { secretKeys: path === "llm-stack:hfToken" ? secretKeys : SECRET_KEYS });
+    expect(run.resources).toEqual([]);
+    expect((run.error as PlanInputError).issues.map((issue) => issue.path)).toEqual([path]);
+  });
+});

@@ -1,0 +1,147 @@
+/**
+ * Runs the real Pulumi program (infra/index.ts) in-process under pulumi.runtime.setMocks — Pulumi's
+ * documented unit-test path — and records every resource it registers with its resolved inputs.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { vi } from "vitest";
+import { parse } from "yaml";
+
+export interface RecordedResource {
+  type: string;
+  name: string;
+  custom: boolean;
+  inputs: Record<string, any>;
+  /** Dotted paths of the inputs that arrived as Pulumi secrets. */
+  secretInputs: string[];
+  provider: string | undefined;
+}
+
+/** Pulumi's wire signature of a secret value (sdk/nodejs/runtime/rpc.ts specialSecretSig). */
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+
+/** Replaces secret envelopes by their values, collecting where they were. */
+function unwrapSecrets(value: any, path: string, secrets: string[]): any {
+  if (Array.isArray(value)) return value.map((item, i) => unwrapSecrets(item, `${path}[${i}]`, secrets));
+  if (value === null || typeof value !== "object") return value;
+  if (value[SIG_KEY] === SECRET_SIG) {
+    secrets.push(path);
+    return unwrapSecrets(value.value, path, secrets);
+  }
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v, path ? `${path}.${k}` : k, secrets)]));
+}
+
+export interface ProgramRun {
+  resources: RecordedResource[];
+  /** The program's exports with every Output resolved; undefined when the program threw. */
+  outputs: Record<string, unknown> | undefined;
+  /** Which exports are Pulumi secrets. */
+  secretOutputs: string[];
+  error: unknown;
+}
+
+export const MOCK_ACCOUNT = "123456789012";
+
+/** Outputs a real provider would compute, so the program's applies see realistic values. */
+function computedState(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
+  switch (type) {
+    case "aws:eks/cluster:Cluster":
+      return {
+        endpoint: `https://${inputs.name}.gr7.mock.eks.amazonaws.com`,
+        certificateAuthority: { data: "bW9jay1jYQ==" },
+        identities: [{ oidcs: [{ issuer: `https://oidc.eks.mock.amazonaws.com/id/${inputs.name}` }] }],
+      };
+    case "aws:ec2/launchTemplate:LaunchTemplate":
+      return { latestVersion: 1 };
+    case "aws:eks/nodeGroup:NodeGroup":
+      return { nodeGroupName: `${inputs.nodeGroupNamePrefix}20261126` };
+    case "aws:kms/key:Key":
+      return { keyId: `${name}-key-id` };
+    case "random:index/randomPassword:RandomPassword":
+      return { result: process.env.LLM_STACK_TEST_API_KEY ?? "mock-api-key" };
+    default:
+      return {};
+  }
+}
+
+function callResult(token: string, inputs: Record<string, any>): Record<string, unknown> {
+  if (token === "aws:index/getAvailabilityZones:getAvailabilityZones") {
+    const region = String(pulumi.runtime.getConfig("aws:region") ?? "us-east-1");
+    return { names: [`${region}a`, `${region}b`, `${region}c`], zoneIds: ["use1-az1", "use1-az2", "use1-az4"], id: region };
+  }
+  if (token === "aws:eks/getCluster:getCluster") {
+    return {
+      name: inputs.name,
+      endpoint: `https://${inputs.name}.existing.mock.eks.amazonaws.com`,
+      certificateAuthorities: [{ data: "ZXhpc3RpbmctY2E=" }],
+      arn: `arn:aws:eks:us-east-1:${MOCK_ACCOUNT}:cluster/${inputs.name}`,
+    };
+  }
+  throw new Error(`unmocked call ${token}`);
+}
+
+async function resolve(value: unknown): Promise<unknown> {
+  if (pulumi.Output.isInstance(value)) return new Promise((done) => (value as pulumi.Output<unknown>).apply((v) => done(v)));
+  if (Array.isArray(value)) return Promise.all(value.map(resolve));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await resolve(v)] as const)));
+  }
+  return value;
+}
+
+/** Waits until no resource has been registered for a while: registrations are asynchronous. */
+async function settle(resources: RecordedResource[]): Promise<void> {
+  let seen = -1;
+  let quiet = 0;
+  while (quiet < 5) {
+    await new Promise((done) => setTimeout(done, 10));
+    quiet = resources.length === seen ? quiet + 1 : 0;
+    seen = resources.length;
+  }
+}
+
+/** Reads a committed stack file's config as the Pulumi CLI would hand it to the program. */
+export function stackFileConfig(stack: string): Record<string, string> {
+  const document = parse(readFileSync(join(__dirname, "..", `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+  return Object.fromEntries(Object.entries(document.config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+}
+
+export async function runProgram(config: Record<string, string>, options: { stack?: string; secretKeys?: string[] } = {}): Promise<ProgramRun> {
+  const resources: RecordedResource[] = [];
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        const secretInputs: string[] = [];
+        const inputs = unwrapSecrets(args.inputs, "", secretInputs) as Record<string, any>;
+        resources.push({ type: args.type, name: args.name, custom: args.custom ?? false, inputs, secretInputs, provider: args.provider });
+        return { id: args.custom ? `${args.name}-id` : undefined, state: { ...args.inputs, arn: `arn:aws:mock:${MOCK_ACCOUNT}:${args.name}`, name: args.inputs.name ?? args.name, ...computedState(args.type, args.name, args.inputs) } };
+      },
+      call: (args) => callResult(args.token, args.inputs),
+    },
+    "llm-stack",
+    options.stack ?? "dev",
+    false,
+  );
+  pulumi.runtime.setAllConfig(config, options.secretKeys ?? []);
+  vi.resetModules();
+  let program: Record<string, unknown> | undefined;
+  let error: unknown;
+  try {
+    program = (await import("../infra/index")) as Record<string, unknown>;
+  } catch (thrown) {
+    error = thrown;
+  }
+  await settle(resources);
+  if (!program) return { resources, outputs: undefined, secretOutputs: [], error };
+  const outputs: Record<string, unknown> = {};
+  const secretOutputs: string[] = [];
+  for (const [key, value] of Object.entries(program)) {
+    if (key === "default" || key === "__esModule") continue;
+    outputs[key] = await resolve(value);
+    if (pulumi.Output.isInstance(value) && (await pulumi.isSecret(value as pulumi.Output<unknown>))) secretOutputs.push(key);
+  }
+  await settle(resources);
+  return { resources, outputs, secretOutputs: secretOutputs.sort(), error };
+}
