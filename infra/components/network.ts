@@ -34,34 +34,28 @@ export class Network extends pulumi.ComponentResource {
     const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: { Name: `${name}-igw` } }, parent);
     const publicRoutes = new aws.ec2.RouteTable(`${name}-public-rt`, { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }], tags: { Name: `${name}-public` } }, parent);
 
-    const publicSubnets = Array.from({ length: AVAILABILITY_ZONES }, (_, i) => {
-      const subnet = new aws.ec2.Subnet(`${name}-public-${i}`, {
-        vpcId: vpc.id,
-        cidrBlock: publicCidr(i),
-        availabilityZone: zones.names.apply((names) => names[i] ?? ""),
-        mapPublicIpOnLaunch: false,
-        // Internet-facing load balancers would go here; the stack creates none (exposure is cluster or internal-lb).
-        tags: { Name: `${name}-public-${i}`, "kubernetes.io/role/elb": "1", ...clusterTag },
-      }, parent);
-      new aws.ec2.RouteTableAssociation(`${name}-public-${i}`, { subnetId: subnet.id, routeTableId: publicRoutes.id }, parent);
-      return subnet;
-    });
+    /** One subnet per AZ, associated with `routeTable`; the role tag tells Kubernetes where load balancers go. */
+    const subnets = (tier: "public" | "private", cidrOf: (i: number) => string, routeTable: aws.ec2.RouteTable, roleTag: string) =>
+      Array.from({ length: AVAILABILITY_ZONES }, (_, i) => {
+        const subnet = new aws.ec2.Subnet(`${name}-${tier}-${i}`, {
+          vpcId: vpc.id,
+          cidrBlock: cidrOf(i),
+          availabilityZone: zones.names.apply((names) => names[i] ?? ""),
+          mapPublicIpOnLaunch: false,
+          tags: { Name: `${name}-${tier}-${i}`, [roleTag]: "1", ...clusterTag },
+        }, parent);
+        new aws.ec2.RouteTableAssociation(`${name}-${tier}-${i}`, { subnetId: subnet.id, routeTableId: routeTable.id }, parent);
+        return subnet;
+      });
 
+    // Public subnets hold the NAT gateway only; the stack creates no internet-facing load balancer.
+    const publicSubnets = subnets("public", publicCidr, publicRoutes, "kubernetes.io/role/elb");
     const natIp = new aws.ec2.Eip(`${name}-nat`, { domain: "vpc", tags: { Name: `${name}-nat` } }, parent);
     // One NAT gateway (NAT_GATEWAYS in plan/stack-cost.ts prices it): nodes pull images and weights through it.
     const nat = new aws.ec2.NatGateway(`${name}-nat`, { allocationId: natIp.id, subnetId: publicSubnets[0]!.id, tags: { Name: `${name}-nat` } }, { parent: this, dependsOn: [igw] });
     const privateRoutes = new aws.ec2.RouteTable(`${name}-private-rt`, { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }], tags: { Name: `${name}-private` } }, parent);
 
-    const privateSubnets = Array.from({ length: AVAILABILITY_ZONES }, (_, i) => {
-      const subnet = new aws.ec2.Subnet(`${name}-private-${i}`, {
-        vpcId: vpc.id,
-        cidrBlock: privateCidr(i),
-        availabilityZone: zones.names.apply((names) => names[i] ?? ""),
-        tags: { Name: `${name}-private-${i}`, "kubernetes.io/role/internal-elb": "1", ...clusterTag },
-      }, parent);
-      new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: subnet.id, routeTableId: privateRoutes.id }, parent);
-      return subnet;
-    });
+    const privateSubnets = subnets("private", privateCidr, privateRoutes, "kubernetes.io/role/internal-elb");
 
     this.vpcId = vpc.id;
     this.privateSubnetIds = privateSubnets.map((s) => s.id);
