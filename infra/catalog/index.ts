@@ -10,7 +10,7 @@ import { PRICES } from "./prices";
 import {
   GPU_IDS, INSTANCE_TYPES, MODEL_IDS,
   gpuSpecSchema, instanceSpecSchema, modelSpecSchema, priceRowSchema,
-  type GpuId, type InstanceType, type ModelId, type ModelSpec, type Region,
+  type GpuId, type InstanceType, type ModelId, type ModelSpec, type Region, type Variant,
 } from "./schema";
 
 export * from "./schema";
@@ -28,10 +28,25 @@ for (const [i, row] of PRICES.entries()) {
   if (twin !== i) throw new Error(`price table: ${row.instanceType} in ${row.region} is listed twice (rows ${twin} and ${i})`);
 }
 
+export const isInstanceType = (value: string): value is InstanceType => (INSTANCE_TYPES as readonly string[]).includes(value);
+
 export const isModelId = (value: string): value is ModelId => (MODEL_IDS as readonly string[]).includes(value);
 
 export function getModel(id: ModelId): ModelSpec {
   return MODELS[id];
+}
+
+/**
+ * The catalog model and variant a vLLM server loads, from its `--model` repository and
+ * `--quantization` flag (a bf16 repository with `--quantization fp8` is the on-the-fly FP8 variant).
+ */
+export function findVariantByRepo(repo: string, quantizationFlag: string | undefined): { modelId: ModelId; model: ModelSpec; variant: Variant } | undefined {
+  for (const modelId of MODEL_IDS) {
+    const model = MODELS[modelId];
+    const variant = model.variants.find((v) => v.repo === repo && (v.vllmQuantizationFlag ?? undefined) === quantizationFlag);
+    if (variant) return { modelId, model, variant };
+  }
+  return undefined;
 }
 
 /** On-demand USD per hour, or undefined where the table has no row (the caller decides what that means). */

@@ -23,6 +23,11 @@ export const ENGINE_START_SECONDS = 180;
 /** Headroom on the sum above. */
 export const STARTUP_MARGIN = 1.5;
 export const STARTUP_PROBE_PERIOD_SECONDS = 10;
+/**
+ * Floor of every startup budget: a cold first start also compiles kernels (empty torch.compile and
+ * Triton caches), which does not shrink with the model. The policy pack's default minimum is the same.
+ */
+export const MIN_STARTUP_SECONDS = 600;
 
 /** vllm/vllm-openai images are about 10 GiB compressed, ~25 GiB unpacked; containerd keeps both while pulling. */
 export const VLLM_IMAGE_DISK_GIB = 40;
@@ -42,7 +47,7 @@ export function startupBudget(plan: DeploymentPlan): StartupBudget {
   const weightsMiB = (plan.memory.weightsPerReplicaGiB * BYTES_PER_GIB) / BYTES_PER_MIB;
   const downloadSeconds = Math.ceil(weightsMiB / ASSUMED_DOWNLOAD_MIB_PER_SECOND);
   const loadSeconds = Math.ceil(weightsMiB / ROOT_VOLUME_THROUGHPUT_MIB_PER_SECOND);
-  const raw = (downloadSeconds + loadSeconds + ENGINE_START_SECONDS) * STARTUP_MARGIN;
+  const raw = Math.max(MIN_STARTUP_SECONDS, (downloadSeconds + loadSeconds + ENGINE_START_SECONDS) * STARTUP_MARGIN);
   const probeFailureThreshold = Math.ceil(raw / STARTUP_PROBE_PERIOD_SECONDS);
   return { downloadSeconds, loadSeconds, engineStartSeconds: ENGINE_START_SECONDS, totalSeconds: probeFailureThreshold * STARTUP_PROBE_PERIOD_SECONDS, probeFailureThreshold };
 }

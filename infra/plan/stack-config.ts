@@ -10,7 +10,7 @@ import { MODELS, isModelId, type Region } from "../catalog";
 import { InfeasiblePlanError, PlanInputError, type InputIssue } from "./errors";
 import { planDeployment, type DeploymentPlan, type PlanOptions } from "./planner";
 import { type PlanRequest } from "./request";
-import { stackCost, type ClusterMode, type StackCost } from "./stack-cost";
+import { describeCost, stackCost, type ClusterMode, type StackCost } from "./stack-cost";
 
 /** Pulumi project name: the namespace of every config key. */
 export const PROJECT_NAME = "llm-stack";
@@ -224,9 +224,8 @@ function crossFieldIssues(d: Partial<Deployment>, secrets: SecretPresence): Inpu
 function planIssues(plan: DeploymentPlan, cost: StackCost, d: Partial<Deployment>): InputIssue[] {
   const issues: InputIssue[] = [];
   if (d.maxHourlyUsd !== undefined && cost.hourlyUsd > d.maxHourlyUsd) {
-    const breakdown = cost.lineItems.map((l) => `${l.quantity} × ${l.item} $${l.hourlyUsd.toFixed(3)}/h`).join(" + ");
     issues.push({
-      path: "maxHourlyUsd", value: d.maxHourlyUsd, expected: `at least the plan's $${cost.hourlyUsd.toFixed(2)}/h (${breakdown})`,
+      path: "maxHourlyUsd", value: d.maxHourlyUsd, expected: `at least the plan's $${cost.hourlyUsd.toFixed(2)}/h (${describeCost(cost)})`,
       hint: "Raise maxHourlyUsd, or lower the cost: fewer replicas, a shorter maxModelLen, quantization fp8 or int4.",
     });
   }

@@ -1,9 +1,10 @@
 /**
- * What a stack pays per hour besides the GPUs the plan chose, and the total. The same constants
- * size the resources the program creates (components import them), so the price and the
- * infrastructure cannot drift apart.
+ * Hourly cost of a stack's priced resources — node groups, EKS control planes, NAT gateways — from
+ * the one price table. The program prices its plan with it before creating anything, the policy
+ * pack prices the resources a preview registers with it, and the cost tool reuses both; the
+ * constants below also size what the program creates, so price and infrastructure cannot drift.
  */
-import { HOURS_PER_MONTH, SERVICE_PRICES, findHourlyPriceUsd, type InstanceType, type Region } from "../catalog";
+import { HOURS_PER_MONTH, INSTANCES, SERVICE_PRICES, findHourlyPriceUsd, isInstanceType, type InstanceType, type Region } from "../catalog";
 import { type DeploymentPlan } from "./planner";
 
 /** The CPU node group that runs CoreDNS, the device plugin and other system pods (2 nodes: CoreDNS keeps 2 replicas on separate nodes). */
@@ -14,32 +15,80 @@ export const NAT_GATEWAYS = 1;
 
 export type ClusterMode = "create" | "eks" | "kubeconfig";
 
+/** A resource that costs money by the hour. */
+export type PricedItem =
+  | { kind: "node-group"; name: string; instanceType: string; desiredSize: number; maxSize: number }
+  | { kind: "eks-cluster"; name: string }
+  | { kind: "nat-gateway"; name: string };
+
 export interface CostLineItem {
   item: string;
   quantity: number;
   unitHourlyUsd: number;
   hourlyUsd: number;
+  /** At the node group's maximum size (equal to hourlyUsd for everything else). */
+  maxHourlyUsd: number;
 }
 
 export interface StackCost {
   lineItems: CostLineItem[];
   hourlyUsd: number;
   monthlyUsd: number;
+  /** Every node group at its maximum size. */
+  maxHourlyUsd: number;
+  maxMonthlyUsd: number;
+  /** Items the price table cannot price: a budget cannot be proven while any remain. */
+  unpriced: string[];
+  region: Region;
 }
 
-const line = (item: string, quantity: number, unitHourlyUsd: number): CostLineItem => ({
-  item, quantity, unitHourlyUsd, hourlyUsd: Number((quantity * unitHourlyUsd).toFixed(4)),
-});
+const round = (value: number, digits: number) => Number(value.toFixed(digits));
 
-/** Hourly on-demand cost of everything the program creates in `mode` (an existing cluster's own costs are not ours). */
-export function stackCost(plan: DeploymentPlan, mode: ClusterMode, region: Region): StackCost {
+export function priceItems(items: readonly PricedItem[], region: Region): StackCost {
   const lineItems: CostLineItem[] = [];
-  if (mode !== "kubeconfig") lineItems.push(line(`GPU nodes ${plan.instanceType}`, plan.nodes, plan.cost.instanceHourlyUsd));
-  if (mode === "create") {
-    lineItems.push(line(`system nodes ${SYSTEM_NODE_GROUP.instanceType}`, SYSTEM_NODE_GROUP.desiredSize, findHourlyPriceUsd(SYSTEM_NODE_GROUP.instanceType, region) ?? Number.NaN));
-    lineItems.push(line("EKS control plane", 1, SERVICE_PRICES.eksControlPlaneHourlyUsd.value));
-    lineItems.push(line("NAT gateway", NAT_GATEWAYS, SERVICE_PRICES.natGatewayHourlyUsd.value));
+  const unpriced: string[] = [];
+  for (const item of items) {
+    if (item.kind === "node-group") {
+      const price = isInstanceType(item.instanceType) ? findHourlyPriceUsd(item.instanceType, region) : undefined;
+      if (price === undefined) {
+        unpriced.push(`${item.name}: ${item.instanceType} in ${region}`);
+        continue;
+      }
+      const role = isInstanceType(item.instanceType) && INSTANCES[item.instanceType].gpu ? "GPU nodes" : "CPU nodes";
+      lineItems.push({ item: `${role} ${item.instanceType}`, quantity: item.desiredSize, unitHourlyUsd: price, hourlyUsd: round(item.desiredSize * price, 4), maxHourlyUsd: round(item.maxSize * price, 4) });
+    } else {
+      const { value } = item.kind === "eks-cluster" ? SERVICE_PRICES.eksControlPlaneHourlyUsd : SERVICE_PRICES.natGatewayHourlyUsd;
+      lineItems.push({ item: item.kind === "eks-cluster" ? "EKS control plane" : "NAT gateway", quantity: 1, unitHourlyUsd: value, hourlyUsd: value, maxHourlyUsd: value });
+    }
   }
-  const hourlyUsd = Number(lineItems.reduce((sum, l) => sum + l.hourlyUsd, 0).toFixed(4));
-  return { lineItems, hourlyUsd, monthlyUsd: Number((hourlyUsd * HOURS_PER_MONTH).toFixed(2)) };
+  // Dearest first, so a budget message leads with what matters.
+  lineItems.sort((a, b) => b.maxHourlyUsd - a.maxHourlyUsd || a.item.localeCompare(b.item));
+  const sum = (pick: (l: CostLineItem) => number) => round(lineItems.reduce((total, l) => total + pick(l), 0), 4);
+  const hourlyUsd = sum((l) => l.hourlyUsd);
+  const maxHourlyUsd = sum((l) => l.maxHourlyUsd);
+  return {
+    lineItems, hourlyUsd, monthlyUsd: round(hourlyUsd * HOURS_PER_MONTH, 2),
+    maxHourlyUsd, maxMonthlyUsd: round(maxHourlyUsd * HOURS_PER_MONTH, 2), unpriced, region,
+  };
+}
+
+/** What the program creates in `mode` (an existing cluster's own costs are not the stack's). */
+export function plannedItems(plan: DeploymentPlan, mode: ClusterMode): PricedItem[] {
+  if (mode === "kubeconfig") return [];
+  const items: PricedItem[] = [{ kind: "node-group", name: "gpu", instanceType: plan.instanceType, desiredSize: plan.nodes, maxSize: plan.nodes }];
+  if (mode === "create") {
+    items.push({ kind: "node-group", name: "system", instanceType: SYSTEM_NODE_GROUP.instanceType, desiredSize: SYSTEM_NODE_GROUP.desiredSize, maxSize: SYSTEM_NODE_GROUP.maxSize });
+    items.push({ kind: "eks-cluster", name: "cluster" });
+    for (let i = 0; i < NAT_GATEWAYS; i++) items.push({ kind: "nat-gateway", name: `nat-${i}` });
+  }
+  return items;
+}
+
+export function stackCost(plan: DeploymentPlan, mode: ClusterMode, region: Region): StackCost {
+  return priceItems(plannedItems(plan, mode), region);
+}
+
+/** "1 × GPU nodes p5.48xlarge $55.040/h + …": the breakdown every budget message shows. */
+export function describeCost(cost: StackCost): string {
+  return cost.lineItems.map((l) => `${l.quantity} × ${l.item} $${l.hourlyUsd.toFixed(3)}/h`).join(" + ");
 }

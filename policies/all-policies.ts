@@ -1,0 +1,33 @@
+/** Every policy of the pack, in the order the README documents them. */
+import { type Policies } from "@pulumi/policy";
+import { costBudget } from "./cost-budget";
+import { gpuConsistency } from "./gpu-consistency";
+import { gpuMemoryFit } from "./gpu-memory-fit";
+import { gpuUnknownModel } from "./gpu-unknown-model";
+import { safetyEksEndpoint } from "./safety-eks-endpoint";
+import { safetyEksSecretsEncrypted } from "./safety-eks-secrets-encrypted";
+import { safetyGpuRollout } from "./safety-gpu-rollout";
+import { safetyGpuTaint } from "./safety-gpu-taint";
+import { safetyImagePinned } from "./safety-image-pinned";
+import { safetyImdsv2 } from "./safety-imdsv2";
+import { safetyNoPublicLb } from "./safety-no-public-lb";
+import { safetyNoSecretArgs } from "./safety-no-secret-args";
+import { safetyProbes } from "./safety-probes";
+import { safetyShm } from "./safety-shm";
+
+export const POLICIES: Policies = [
+  gpuMemoryFit,
+  gpuConsistency,
+  costBudget,
+  gpuUnknownModel,
+  safetyImagePinned,
+  safetyNoSecretArgs,
+  safetyNoPublicLb,
+  safetyProbes,
+  safetyGpuRollout,
+  safetyShm,
+  safetyImdsv2,
+  safetyEksEndpoint,
+  safetyEksSecretsEncrypted,
+  safetyGpuTaint,
+];

@@ -1,0 +1,66 @@
+/**
+ * llm-stack-gpu-memory-fit (mandatory): every vLLM workload's weights, activations and overhead
+ * plus the KV cache of one full-context sequence fit its GPUs, at a gpu-memory-utilization no
+ * higher than the configured maximum.
+ */
+import { type StackValidationPolicy } from "@pulumi/policy";
+import { GPUS } from "../infra/catalog";
+import { deploymentsOf, nodeGroupsOf, placementOf, vllmContainerOf } from "./lib/stack-view";
+import { memoryOf, oneSequenceGiB, servedModelOf, shapeOf, smallestFittingTensorParallelSize } from "./lib/vllm-memory";
+
+export interface GpuMemoryFitConfig {
+  maxGpuMemoryUtilization: number;
+}
+
+const gib = (value: number) => `${value.toFixed(1)} GiB`;
+
+export const gpuMemoryFit: StackValidationPolicy = {
+  name: "llm-stack-gpu-memory-fit",
+  description: "vLLM workloads fit their GPUs: weights + overhead + one full-context sequence of KV cache, at an allowed gpu-memory-utilization.",
+  enforcementLevel: "mandatory",
+  configSchema: {
+    properties: {
+      maxGpuMemoryUtilization: { type: "number", default: 0.95, minimum: 0.5, maximum: 1, description: "Highest --gpu-memory-utilization allowed." },
+    },
+  },
+  validateStack: (args, reportViolation) => {
+    const { maxGpuMemoryUtilization } = args.getConfig<GpuMemoryFitConfig>();
+    const nodeGroups = nodeGroupsOf(args.resources);
+    for (const workload of deploymentsOf(args.resources)) {
+      const container = vllmContainerOf(workload);
+      const served = container && servedModelOf(container);
+      // Workloads without vLLM or with a model outside the catalog: llm-stack-gpu-unknown-model reports the latter.
+      if (!container || !served) continue;
+      const shape = shapeOf(container, served);
+      if (shape.gpuMemoryUtilization > maxGpuMemoryUtilization) {
+        reportViolation(
+          `${workload.label}: --gpu-memory-utilization ${shape.gpuMemoryUtilization} is above the allowed ${maxGpuMemoryUtilization}, leaving too little room for the CUDA context, NCCL buffers and fragmentation. Fix: set it to ${maxGpuMemoryUtilization} or less (the planner uses 0.90) and add GPUs if the KV cache no longer fits.`,
+          workload.urn,
+        );
+      }
+      const placement = placementOf(workload, nodeGroups);
+      if (!placement) {
+        reportViolation(
+          `${workload.label} serves ${container.args.model} but its GPU cannot be determined: the node selector ${JSON.stringify(workload.nodeSelector)} names no catalog GPU instance type and matches no node group in the stack. Fix: select the GPU nodes by node.kubernetes.io/instance-type.`,
+          workload.urn,
+        );
+        continue;
+      }
+      const memory = memoryOf(served, placement, shape);
+      if (memory.kvCacheTokens >= shape.maxModelLen) continue;
+      const m = memory.perGpuGiB;
+      const fittingTp = smallestFittingTensorParallelSize(served, placement, shape);
+      const fix = fittingTp !== undefined && fittingTp > shape.tensorParallelSize
+        ? `--tensor-parallel-size ${fittingTp} with nvidia.com/gpu ${fittingTp * shape.pipelineParallelSize} (the smallest TP that fits on one ${placement.instanceType})`
+        : memory.kvCacheTokens > 0
+          ? `--max-model-len ${memory.kvCacheTokens} or less, or more GPUs`
+          : "more GPUs per replica or an fp8/int4 variant";
+      reportViolation(
+        `${workload.label} serves ${served.variant.repo} (${served.modelId}, ${served.variant.quantization}) on ${GPUS[placement.gpu].displayName} at TP ${shape.tensorParallelSize} × PP ${shape.pipelineParallelSize}, gpu-memory-utilization ${shape.gpuMemoryUtilization}: ` +
+          `${gib(m.weights)} of weights + ${gib(m.activationAndOverhead)} of activations and overhead per GPU leave ${gib(m.kvCache)} of the ${gib(m.budget)} budget for the KV cache, ` +
+          `but one ${shape.maxModelLen}-token sequence needs ${gib(oneSequenceGiB(memory, shape))}. Fix: ${fix}.`,
+        workload.urn,
+      );
+    }
+  },
+};

@@ -1,0 +1,88 @@
+/**
+ * Runs the policy pack's policies directly, the way the CrossGuard engine calls them: each resource
+ * policy on every resource (validateResourceOfType filters by type), each stack policy once over all
+ * resources, with config defaults from each policy's configSchema.
+ */
+import type { EnforcementLevel, Policy, PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { POLICIES } from "../policies/all-policies";
+import type { RecordedResource } from "./pulumi-harness";
+
+export interface Violation {
+  policy: string;
+  level: EnforcementLevel;
+  message: string;
+}
+
+export type PackConfig = Record<string, Record<string, unknown>>;
+
+type ResourceClass = { __pulumiType?: string };
+const typeOf = (resourceClass: unknown) => (resourceClass as ResourceClass).__pulumiType;
+
+function configFor(policy: Policy, overrides: PackConfig): Record<string, unknown> {
+  const defaults = Object.fromEntries(Object.entries(policy.configSchema?.properties ?? {}).map(([key, schema]) => [key, (schema as { default?: unknown }).default]));
+  const { enforcementLevel: _ignored, ...rest } = overrides[policy.name] ?? {};
+  return { ...defaults, ...rest };
+}
+
+function levelOf(policy: Policy, overrides: PackConfig): EnforcementLevel {
+  return (overrides[policy.name]?.enforcementLevel as EnforcementLevel | undefined) ?? policy.enforcementLevel ?? "advisory";
+}
+
+class NotApplicable extends Error {}
+
+export function asPolicyResource(resource: RecordedResource, props: Record<string, any> = resource.inputs): PolicyResource {
+  const self: PolicyResource = {
+    type: resource.type,
+    props,
+    urn: `urn:pulumi:test::llm-stack::${resource.type}::${resource.name}`,
+    name: resource.name,
+    opts: { protect: false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 } } as unknown as PolicyResource["opts"],
+    dependencies: [],
+    propertyDependencies: {},
+    isType: (resourceClass) => typeOf(resourceClass) === resource.type,
+    asType: (resourceClass) => (typeOf(resourceClass) === resource.type ? (props as never) : undefined),
+  };
+  return self;
+}
+
+/** Every violation the pack reports for these resources. */
+export async function runPolicies(resources: readonly RecordedResource[], overrides: PackConfig = {}, policies: readonly Policy[] = POLICIES): Promise<Violation[]> {
+  const policyResources = resources.filter((r) => r.custom).map((r) => asPolicyResource(r));
+  const violations: Violation[] = [];
+  for (const policy of policies) {
+    const level = levelOf(policy, overrides);
+    if (level === "disabled") continue;
+    const report = (message: string) => violations.push({ policy: policy.name, level, message });
+    const getConfig = <T extends object>() => configFor(policy, overrides) as T;
+    const notApplicable = (reason?: string): never => {
+      throw new NotApplicable(reason);
+    };
+    // Like the engine: a NotApplicable ends one call (one resource, or the stack), not the policy.
+    const call = async (fn: () => Promise<void> | void) => {
+      try {
+        await fn();
+      } catch (error) {
+        if (!(error instanceof NotApplicable)) throw error;
+      }
+    };
+    if ("validateStack" in policy) {
+      await call(() => (policy as StackValidationPolicy).validateStack({ resources: policyResources, stackTags: new Map(), getConfig, notApplicable }, report));
+      continue;
+    }
+    const validations = [(policy as ResourceValidationPolicy).validateResource ?? []].flat();
+    for (const resource of policyResources) {
+      for (const validate of validations) {
+        // The engine skips resources whose type the typed validation does not cover.
+        const only = typeOf(validate);
+        if (only !== undefined && only !== resource.type) continue;
+        await call(() => validate({
+          type: resource.type, props: resource.props, urn: resource.urn, name: resource.name, opts: resource.opts, stackTags: new Map(),
+          isType: resource.isType, asType: resource.asType as never, getConfig, notApplicable,
+        }, report));
+      }
+    }
+  }
+  return violations;
+}
+
+export const mandatory = (violations: readonly Violation[]) => violations.filter((v) => v.level === "mandatory");
