@@ -5,8 +5,8 @@
  */
 import { type StackValidationPolicy } from "@pulumi/policy";
 import { tensorParallelProblem, validTensorParallelSizes } from "../infra/plan";
-import { deploymentsOf, nodeGroupsFor, nodeGroupsOf, placementOf, vllmContainerOf } from "./lib/stack-view";
-import { servedModelOf, shapeOf } from "./lib/vllm-memory";
+import { nodeGroupsFor, nodeGroupsOf, placementOf } from "./lib/stack-view";
+import { servedWorkloadsOf } from "./lib/vllm-memory";
 
 export const gpuConsistency: StackValidationPolicy = {
   name: "llm-stack-gpu-consistency",
@@ -14,11 +14,7 @@ export const gpuConsistency: StackValidationPolicy = {
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
     const nodeGroups = nodeGroupsOf(args.resources);
-    for (const workload of deploymentsOf(args.resources)) {
-      const container = vllmContainerOf(workload);
-      const served = container && servedModelOf(container);
-      if (!container || !served) continue;
-      const shape = shapeOf(container, served);
+    for (const { workload, container, served, shape } of servedWorkloadsOf(args.resources)) {
       // A replica spans nodes only on Ray, one pipeline stage per node.
       const nodesPerReplica = container.args["distributed-executor-backend"] === "ray" ? shape.pipelineParallelSize : 1;
       const gpusPerPod = (shape.tensorParallelSize * shape.pipelineParallelSize) / nodesPerReplica;

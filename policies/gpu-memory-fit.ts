@@ -5,8 +5,8 @@
  */
 import { type StackValidationPolicy } from "@pulumi/policy";
 import { GPUS } from "../infra/catalog";
-import { deploymentsOf, nodeGroupsOf, placementOf, vllmContainerOf } from "./lib/stack-view";
-import { memoryOf, oneSequenceGiB, servedModelOf, shapeOf, smallestFittingTensorParallelSize } from "./lib/vllm-memory";
+import { nodeGroupsOf, placementOf } from "./lib/stack-view";
+import { memoryOf, oneSequenceGiB, servedWorkloadsOf, smallestFittingTensorParallelSize } from "./lib/vllm-memory";
 
 export interface GpuMemoryFitConfig {
   maxGpuMemoryUtilization: number;
@@ -26,12 +26,7 @@ export const gpuMemoryFit: StackValidationPolicy = {
   validateStack: (args, reportViolation) => {
     const { maxGpuMemoryUtilization } = args.getConfig<GpuMemoryFitConfig>();
     const nodeGroups = nodeGroupsOf(args.resources);
-    for (const workload of deploymentsOf(args.resources)) {
-      const container = vllmContainerOf(workload);
-      const served = container && servedModelOf(container);
-      // Workloads without vLLM or with a model outside the catalog: llm-stack-gpu-unknown-model reports the latter.
-      if (!container || !served) continue;
-      const shape = shapeOf(container, served);
+    for (const { workload, container, served, shape } of servedWorkloadsOf(args.resources)) {
       if (shape.gpuMemoryUtilization > maxGpuMemoryUtilization) {
         reportViolation(
           `${workload.label}: --gpu-memory-utilization ${shape.gpuMemoryUtilization} is above the allowed ${maxGpuMemoryUtilization}, leaving too little room for the CUDA context, NCCL buffers and fragmentation. Fix: set it to ${maxGpuMemoryUtilization} or less (the planner uses 0.90) and add GPUs if the KV cache no longer fits.`,

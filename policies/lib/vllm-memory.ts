@@ -7,7 +7,8 @@ import {
   BYTES_PER_GIB, DEFAULT_MAX_NUM_BATCHED_TOKENS, replicaMemory, validTensorParallelSizes,
   type KvCacheDtype, type ReplicaMemory,
 } from "../../infra/plan";
-import { intArg, type ContainerView, type Placement } from "./stack-view";
+import { type PolicyResource } from "@pulumi/policy";
+import { deploymentsOf, intArg, vllmContainerOf, type ContainerView, type Placement, type WorkloadView } from "./stack-view";
 
 /** vLLM's own defaults for flags a workload leaves out (v0.11, the kit's pinned image; H100-class GPUs). */
 export const VLLM_DEFAULTS = { tensorParallelSize: 1, pipelineParallelSize: 1, gpuMemoryUtilization: 0.9, kvCacheDtype: "auto" as KvCacheDtype };
@@ -58,4 +59,25 @@ export function oneSequenceGiB(memory: ReplicaMemory, shape: WorkloadShape): num
 export function smallestFittingTensorParallelSize(served: ServedModel, placement: Placement, shape: WorkloadShape): number | undefined {
   return validTensorParallelSizes(served.model.architecture, placement.gpusPerNode)
     .find((tp) => memoryOf(served, placement, { ...shape, tensorParallelSize: tp }).kvCacheTokens >= shape.maxModelLen);
+}
+
+export interface ServedWorkload {
+  workload: WorkloadView;
+  container: ContainerView;
+  served: ServedModel;
+  shape: WorkloadShape;
+}
+
+/**
+ * Every Deployment running vLLM with a catalog model, with its shape read from its args. Workloads
+ * whose model is outside the catalog are left to llm-stack-gpu-unknown-model.
+ */
+export function servedWorkloadsOf(resources: readonly PolicyResource[]): ServedWorkload[] {
+  const result: ServedWorkload[] = [];
+  for (const workload of deploymentsOf(resources)) {
+    const container = vllmContainerOf(workload);
+    const served = container && servedModelOf(container);
+    if (container && served) result.push({ workload, container, served, shape: shapeOf(container, served) });
+  }
+  return result;
 }
