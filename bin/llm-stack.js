@@ -2,4 +2,6 @@
 // The package's bin: runs the TypeScript CLI through tsx (a runtime dependency), so `npx llm-stack`
 // and `npm run cli` execute the same code.
 require("tsx/cjs");
-process.exitCode = require("../infra/cli/main.ts").main(process.argv.slice(2));
+require("../infra/cli/main.ts").main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

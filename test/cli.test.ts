@@ -3,12 +3,12 @@ import { main } from "../infra/cli/main";
 import { parseStackFile } from "../infra/cli/stack-file";
 import { planDeployment } from "../infra/plan";
 
-function run(args: string[]): { code: number; stdout: string; stderr: string } {
+async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
   vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
   vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  const code = main(args);
+  const code = await main(args);
   vi.restoreAllMocks();
   return { code, stdout, stderr };
 }
@@ -16,8 +16,8 @@ function run(args: string[]): { code: number; stdout: string; stderr: string } {
 afterEach(() => vi.restoreAllMocks());
 
 describe("llm-stack plan", () => {
-  it("--json prints exactly the plan object and exits 0", () => {
-    const { code, stdout, stderr } = run(["plan", "--model", "llama-3.3-70b-instruct", "--max-model-len", "32768", "--json"]);
+  it("--json prints exactly the plan object and exits 0", async () => {
+    const { code, stdout, stderr } = await run(["plan", "--model", "llama-3.3-70b-instruct", "--max-model-len", "32768", "--json"]);
     expect([code, stderr]).toEqual([0, ""]);
     const plan = JSON.parse(stdout) as Record<string, unknown>;
     expect(plan).toEqual(JSON.parse(JSON.stringify(planDeployment({ model: "llama-3.3-70b-instruct", maxModelLen: 32768 }))));
@@ -25,14 +25,14 @@ describe("llm-stack plan", () => {
       "model", "variant", "repo", "quantization", "gpu", "instanceType", "region", "nodesPerReplica", "gpusPerReplica",
       "tensorParallelSize", "pipelineParallelSize", "replicas", "nodes", "idleGpus", "maxModelLen", "maxNumBatchedTokens",
       "concurrency", "kvCacheDtype", "gpuMemoryUtilization", "memory", "kvCacheBytesPerTokenPerGpu", "kvCacheTokens",
-      "maxConcurrentFullContext", "cost", "vllmArgs", "reasons",
+      "maxConcurrentFullContext", "cost", "vllmArgs", "reasons", "economics",
     ]);
     expect(Object.keys((plan.memory as { perGpuGiB: object }).perGpuGiB)).toEqual(["capacity", "budget", "weights", "activationAndOverhead", "kvCache"]);
     expect(Object.keys(plan.cost as object)).toEqual(["hourlyUsd", "monthlyUsd", "instanceHourlyUsd", "hoursPerMonth", "priceTableDate"]);
   });
 
-  it("prints the table, the memory bar and the reasons", () => {
-    const { code, stdout } = run(["plan", "--model", "llama-3.1-8b-instruct"]);
+  it("prints the table, the memory bar and the reasons", async () => {
+    const { code, stdout } = await run(["plan", "--model", "llama-3.1-8b-instruct"]);
     expect(code).toBe(0);
     expect(stdout).toContain("nodes          1 × p5.4xlarge (1 × NVIDIA H100 SXM 80GB each) in us-east-1\n");
     // 60 cells of 79.18 GiB: weights 15.0 → 11, overhead 6.8 → 5, budget 71.3 → 54 (38 of KV), 6 outside the budget.
@@ -41,56 +41,56 @@ describe("llm-stack plan", () => {
     expect(stdout).toContain("why\n  - maxModelLen defaulted to 32,768 tokens");
   });
 
-  it("--stack dev reads Pulumi.dev.yaml and flags override it", () => {
-    const fromStack = JSON.parse(run(["plan", "--stack", "dev", "--json"]).stdout) as { model: string; instanceType: string };
+  it("--stack dev reads Pulumi.dev.yaml and flags override it", async () => {
+    const fromStack = JSON.parse((await run(["plan", "--stack", "dev", "--json"])).stdout) as { model: string; instanceType: string };
     expect([fromStack.model, fromStack.instanceType]).toEqual(["llama-3.1-8b-instruct", "p5.4xlarge"]);
-    const overridden = JSON.parse(run(["plan", "--stack", "dev", "--model", "llama-3.3-70b-instruct", "--json"]).stdout) as { model: string };
+    const overridden = JSON.parse((await run(["plan", "--stack", "dev", "--model", "llama-3.3-70b-instruct", "--json"])).stdout) as { model: string };
     expect(overridden.model).toBe("llama-3.3-70b-instruct");
   });
 
-  it("exits 2 listing the valid ids for an unknown model", () => {
-    const { code, stdout, stderr } = run(["plan", "--model", "llama-3.3-70b"]);
+  it("exits 2 listing the valid ids for an unknown model", async () => {
+    const { code, stdout, stderr } = await run(["plan", "--model", "llama-3.3-70b"]);
     expect([code, stdout]).toEqual([2, ""]);
     expect(stderr).toContain('  - --model: got "llama-3.3-70b"; expected one of mistral-7b-instruct-v0.3, mixtral-8x7b-instruct-v0.1,');
   });
 
-  it("exits 2 naming the model's maximum for a context above it", () => {
-    const { code, stderr } = run(["plan", "--model", "mistral-7b-instruct-v0.3", "--max-model-len", "65536"]);
+  it("exits 2 naming the model's maximum for a context above it", async () => {
+    const { code, stderr } = await run(["plan", "--model", "mistral-7b-instruct-v0.3", "--max-model-len", "65536"]);
     expect(code).toBe(2);
     expect(stderr).toContain("  - --max-model-len: got 65536; expected at most 32768 (the model's maximum context). Lower maxModelLen to 32768 or less.");
   });
 
-  it("exits 2 naming the valid sizes for a TP that breaks vLLM's rules", () => {
-    const { code, stderr } = run(["plan", "--model", "llama-4-scout-17b-16e-instruct", "--tensor-parallel-size", "16"]);
+  it("exits 2 naming the valid sizes for a TP that breaks vLLM's rules", async () => {
+    const { code, stderr } = await run(["plan", "--model", "llama-4-scout-17b-16e-instruct", "--tensor-parallel-size", "16"]);
     expect(code).toBe(2);
     expect(stderr).toContain("expected one of 1, 2, 4, 8 (vLLM: divides the 40 attention heads");
   });
 
-  it("exits 2 for a non-numeric number and for an unknown flag", () => {
-    expect(run(["plan", "--model", "llama-3.1-8b-instruct", "--replicas", "two"]).stderr).toContain('  - --replicas: got "two"; expected a value of type number.');
-    const unknown = run(["plan", "--modle", "x"]);
+  it("exits 2 for a non-numeric number and for an unknown flag", async () => {
+    expect((await run(["plan", "--model", "llama-3.1-8b-instruct", "--replicas", "two"])).stderr).toContain('  - --replicas: got "two"; expected a value of type number.');
+    const unknown = await run(["plan", "--modle", "x"]);
     expect([unknown.code, unknown.stderr]).toEqual([2, `llm-stack: Unknown option '--modle'. Run "llm-stack plan --help" for the flags.\n`]);
   });
 
-  it("exits 3 for an infeasible plan", () => {
-    const { code, stderr } = run(["plan", "--model", "llama-4-scout-17b-16e-instruct", "--max-model-len", "10485760"]);
+  it("exits 3 for an infeasible plan", async () => {
+    const { code, stderr } = await run(["plan", "--model", "llama-4-scout-17b-16e-instruct", "--max-model-len", "10485760"]);
     expect(code).toBe(3);
     expect(stderr).toContain("Nearest feasible alternatives:\n  - kvCacheDtype fp8: 3 × p5.48xlarge");
   });
 
-  it("has --help for every command", () => {
+  it("has --help for every command", async () => {
     for (const command of ["plan", "models", "readme-table"]) {
-      const { code, stdout } = run([command, "--help"]);
+      const { code, stdout } = await run([command, "--help"]);
       expect(code).toBe(0);
       expect(stdout.startsWith(`llm-stack ${command} — `)).toBe(true);
     }
-    expect(run(["--help"]).stdout.startsWith("llm-stack — size, price and explain")).toBe(true);
+    expect((await run(["--help"])).stdout.startsWith("llm-stack — size, price and explain")).toBe(true);
   });
 });
 
 describe("llm-stack models", () => {
-  it("lists every model with its parameters, context and variants", () => {
-    const { code, stdout } = run(["models"]);
+  it("lists every model with its parameters, context and variants", async () => {
+    const { code, stdout } = await run(["models"]);
     expect(code).toBe(0);
     const lines = stdout.trimEnd().split("\n");
     expect(lines).toHaveLength(13);
@@ -99,7 +99,7 @@ describe("llm-stack models", () => {
 });
 
 describe("stack files", () => {
-  it("strips the project prefix and keeps aws:region", () => {
+  it("strips the project prefix and keeps aws:region", async () => {
     expect(parseStackFile("x", 'config:\n  aws:region: us-west-2\n  llm-stack:model: phi-3.5-mini-instruct\n  other:key: 1\n')).toEqual({
       stack: "x", values: { model: "phi-3.5-mini-instruct" }, region: "us-west-2",
     });

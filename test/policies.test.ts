@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { gpuMemoryFit } from "../policies/gpu-memory-fit";
 import { POLICIES } from "../policies/all-policies";
-import { asPolicyResource, mandatory, runPolicies, type PackConfig, type Violation } from "./policy-harness";
-import { runProgram, stackFileConfig, type RecordedResource } from "./pulumi-harness";
+import { asPolicyResource, mandatory, runPolicies, type PackConfig, type Violation } from "../policies/lib/offline-runner";
+import { runProgram, stackFileConfig, type RecordedResource } from "./program-runner";
 
 const SECRET_KEYS = ["llm-stack:hfToken"];
 const run = (config: Record<string, string>, stack = "dev") => runProgram({ ...config, "llm-stack:hfToken": "hf_test" }, { stack, secretKeys: SECRET_KEYS });

@@ -10,7 +10,7 @@ import { PlanInputError, planStack, startupBudget, podResources, gpuNodeRootVolu
 import { parseStackFile } from "../infra/cli/stack-file";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { runProgram, stackFileConfig, type RecordedResource } from "./pulumi-harness";
+import { runProgram, stackFileConfig, type RecordedResource } from "./program-runner";
 
 const HF_TOKEN = "hf_SENTINEL_token_0123456789";
 const API_KEY = "sk-SENTINEL-api-key-abcdefghijklmnop";

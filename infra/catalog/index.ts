@@ -59,3 +59,4 @@ export function instanceTypesWithGpu(gpu: GpuId): InstanceType[] {
   return INSTANCE_TYPES.filter((type) => INSTANCES[type].gpu === gpu);
 }
 
+export { HOSTED_PRICES, type HostedPrice } from "./hosted-prices";

@@ -9,6 +9,7 @@ import {
 } from "../plan";
 import { GPU_IDS, MODELS, REGIONS } from "../catalog";
 import { renderDefaultPlansMarkdown, renderModelsList } from "./models-table";
+import { COST_HELP, emit, runCost } from "./cost-command";
 import { renderPlan } from "./render-plan";
 import { readStackFile } from "./stack-file";
 
@@ -36,6 +37,7 @@ Usage: llm-stack <command> [flags]
 
 Commands:
   plan          plan one deployment (cheapest shape that fits) and explain it
+  cost          price stacks offline, diff them against a git ref, or price a pulumi preview
   models        list the model catalog
   readme-table  print the Markdown table of every model's default plan on H100
 
@@ -67,6 +69,7 @@ Flags:
 
 Usage: llm-stack models [--json]
 `,
+  cost: COST_HELP,
   "readme-table": `llm-stack readme-table — Markdown table of every catalog model's default plan on H100
 
 Usage: llm-stack readme-table
@@ -129,7 +132,7 @@ function runSimple(command: "models" | "readme-table", argv: string[]): number {
 }
 
 /** Runs the CLI and returns its exit code; writes errors to stderr. */
-export function main(argv: string[]): number {
+export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === undefined || command === "--help" || command === "-h" || command === "help") {
@@ -138,7 +141,11 @@ export function main(argv: string[]): number {
     }
     if (command === "plan") return runPlan(rest);
     if (command === "models" || command === "readme-table") return runSimple(command, rest);
-    process.stderr.write(`llm-stack: unknown command "${command}"; expected one of plan, models, readme-table.\n\n${HELP.main}`);
+    if (command === "cost") {
+      emit(await runCost(rest));
+      return 0;
+    }
+    process.stderr.write(`llm-stack: unknown command "${command}"; expected one of plan, cost, models, readme-table.\n\n${HELP.main}`);
     return EXIT_INVALID_INPUT;
   } catch (error) {
     if (error instanceof PlanInputError || error instanceof InfeasiblePlanError) {
@@ -156,5 +163,7 @@ export function main(argv: string[]): number {
 }
 
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2));
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -1,26 +1,8 @@
 /** Human-readable rendering of a plan: a summary table, a per-GPU memory bar and the reasons. */
+import { usd } from "../cost/format";
 import { GPUS, INSTANCES } from "../catalog";
 import { type DeploymentPlan } from "../plan";
-
-const BAR_WIDTH = 60;
-const usd = (value: number): string => `$${value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-
-/**
- * One GPU's memory as a bar: █ weights | ▓ activations and overhead | ░ KV cache | · outside the
- * gpu-memory-utilization budget.
- */
-export function renderMemoryBar(perGpuGiB: DeploymentPlan["memory"]["perGpuGiB"]): string[] {
-  const { capacity, weights, activationAndOverhead, kvCache, budget } = perGpuGiB;
-  const cells = (gib: number) => Math.max(0, Math.round((gib / capacity) * BAR_WIDTH));
-  const w = cells(weights);
-  const o = cells(activationAndOverhead);
-  const k = Math.max(0, cells(budget) - w - o);
-  const free = Math.max(0, BAR_WIDTH - w - o - k);
-  return [
-    `[${"█".repeat(w)}${"▓".repeat(o)}${"░".repeat(k)}${"·".repeat(free)}]`,
-    ` █ weights ${weights.toFixed(1)} GiB | ▓ overhead ${activationAndOverhead.toFixed(1)} GiB | ░ KV ${kvCache.toFixed(1)} GiB | · free ${(capacity - budget).toFixed(1)} GiB of ${capacity.toFixed(1)} GiB`,
-  ];
-}
+import { renderMemoryBar } from "./memory-bar";
 
 export function renderPlan(plan: DeploymentPlan): string {
   const instance = INSTANCES[plan.instanceType];

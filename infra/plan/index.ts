@@ -13,3 +13,4 @@ export { MAX_NODES_PER_REPLICA, type Candidate } from "./candidates";
 export * from "./stack-config";
 export * from "./stack-cost";
 export * from "./serving";
+export * from "./economics";

@@ -16,6 +16,7 @@ import { resolvePlanRequest, type PlanRequest, type ResolvedPlanRequest } from "
 import { renderVllmArgs } from "./vllm-args";
 import { BYTES_PER_GIB, totalWeightBytes } from "./weights";
 import { buildReasons } from "./reasons";
+import { economicsFor, type Economics } from "./economics";
 
 export interface DeploymentPlan {
   model: ModelId;
@@ -49,6 +50,8 @@ export interface DeploymentPlan {
   cost: { hourlyUsd: number; monthlyUsd: number; instanceHourlyUsd: number; hoursPerMonth: number; priceTableDate: string };
   vllmArgs: string[];
   reasons: string[];
+  /** Throughput, $ per million output tokens and hosted-API break-even, with their assumptions. */
+  economics: Economics;
 }
 
 export interface PlanOptions {
@@ -90,7 +93,7 @@ function toPlan(request: ResolvedPlanRequest, chosen: Candidate, minimal: Candid
   const gpusPerNode = INSTANCES[chosen.instanceType].gpuCount;
   const instanceHourlyUsd = findHourlyPriceUsd(chosen.instanceType, request.region) ?? 0;
   const { perGpuGiB } = chosen.memory;
-  const plan: DeploymentPlan = {
+  const plan: Omit<DeploymentPlan, "economics"> = {
     model: request.modelId,
     variant: chosen.variant.id,
     repo: chosen.variant.repo,
@@ -145,7 +148,7 @@ function toPlan(request: ResolvedPlanRequest, chosen: Candidate, minimal: Candid
     reasons: [],
   };
   plan.reasons = buildReasons({ request, plan, chosen, minimal, evaluated });
-  return plan;
+  return { ...plan, economics: economicsFor(plan) };
 }
 
 function describeShape(c: Candidate): string {

@@ -1,11 +1,12 @@
 /**
- * Runs the policy pack's policies directly, the way the CrossGuard engine calls them: each resource
- * policy on every resource (validateResourceOfType filters by type), each stack policy once over all
- * resources, with config defaults from each policy's configSchema.
+ * Runs the pack's policies in-process, the way the CrossGuard engine calls them: each resource
+ * policy on every resource of its type, each stack policy once over all resources, config defaults
+ * from each policy's configSchema, levels overridable per policy. The cost tool uses it to show
+ * policy results without the Pulumi CLI; the tests use it to check every rule.
  */
 import type { EnforcementLevel, Policy, PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { POLICIES } from "../policies/all-policies";
-import type { RecordedResource } from "./pulumi-harness";
+import { POLICIES } from "../all-policies";
+import type { RecordedResource } from "../../infra/cost/offline-run";
 
 export interface Violation {
   policy: string;

@@ -1,11 +1,11 @@
 /**
  * Runs the real Pulumi program (infra/index.ts) in-process under pulumi.runtime.setMocks — Pulumi's
  * documented unit-test path — and records every resource it registers with its resolved inputs.
+ * The cost tool prices and policy-checks what it records; the tests assert on it. No cloud account,
+ * no Pulumi CLI: providers are mocked, and the outputs they would compute are filled in below.
  */
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { vi } from "vitest";
 import { parse } from "yaml";
 
 export interface RecordedResource {
@@ -102,13 +102,43 @@ async function settle(resources: RecordedResource[]): Promise<void> {
   }
 }
 
-/** Reads a committed stack file's config as the Pulumi CLI would hand it to the program. */
-export function stackFileConfig(stack: string): Record<string, string> {
-  const document = parse(readFileSync(join(__dirname, "..", `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
-  return Object.fromEntries(Object.entries(document.config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+/** A fresh copy of the program module: each run must execute it from the top. */
+export type ProgramLoader = () => Promise<Record<string, unknown>>;
+
+const INFRA_DIRECTORY = join(__dirname, "..");
+
+/**
+ * Loads infra/index.ts afresh under Node's CommonJS loader (tsx in the CLI): the program's own
+ * modules are dropped from require.cache first, the Pulumi SDK stays (its runtime is shared).
+ */
+export const requireProgramFresh: ProgramLoader = async () => {
+  for (const key of Object.keys(require.cache)) if (key.startsWith(INFRA_DIRECTORY) && !key.includes("node_modules")) delete require.cache[key];
+  return require(join(INFRA_DIRECTORY, "index.ts")) as Record<string, unknown>;
+};
+
+/**
+ * A stack file's config as the Pulumi CLI would hand it to the program: every value a string.
+ * Encrypted values (`secure:`) cannot be read offline; they count as set (see runProgram).
+ */
+export function stackConfigFromYaml(text: string): { config: Record<string, string>; secureKeys: string[] } {
+  const document = (parse(text) ?? {}) as { config?: Record<string, unknown> };
+  const config: Record<string, string> = {};
+  const secureKeys: string[] = [];
+  for (const [key, value] of Object.entries(document.config ?? {})) {
+    if (value !== null && typeof value === "object" && "secure" in value) secureKeys.push(key);
+    else config[key] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  return { config, secureKeys };
 }
 
-export async function runProgram(config: Record<string, string>, options: { stack?: string; secretKeys?: string[] } = {}): Promise<ProgramRun> {
+export interface RunOptions {
+  stack?: string;
+  secretKeys?: string[];
+  /** How to load the program; defaults to requireProgramFresh. */
+  load?: ProgramLoader;
+}
+
+export async function runProgram(config: Record<string, string>, options: RunOptions = {}): Promise<ProgramRun> {
   const resources: RecordedResource[] = [];
   await pulumi.runtime.setMocks(
     {
@@ -125,11 +155,10 @@ export async function runProgram(config: Record<string, string>, options: { stac
     false,
   );
   pulumi.runtime.setAllConfig(config, options.secretKeys ?? []);
-  vi.resetModules();
   let program: Record<string, unknown> | undefined;
   let error: unknown;
   try {
-    program = (await import("../infra/index")) as Record<string, unknown>;
+    program = await (options.load ?? requireProgramFresh)();
   } catch (thrown) {
     error = thrown;
   }

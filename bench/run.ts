@@ -1,0 +1,75 @@
+/**
+ * `npm run bench`: (1) time to plan the whole catalog across quantizations, contexts and GPUs;
+ * (2) the offline preview (`llm-stack cost`) time per committed stack. Medians of several runs;
+ * speed goals are judged here, never in tests.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { MODEL_IDS, MODELS } from "../infra/catalog";
+import { workingTreeStacks } from "../infra/cost/stack-files";
+import { evaluateStack } from "../infra/cost/stack-report";
+import { InfeasiblePlanError, planDeployment, type PlanRequest } from "../infra/plan";
+
+const SWEEPS = 7;
+const requests: PlanRequest[] = [];
+for (const model of MODEL_IDS) {
+  const max = MODELS[model].architecture.maxContextTokens;
+  const quantizations = ["auto", ...new Set(MODELS[model].variants.map((v) => v.quantization))] as const;
+  for (const quantization of quantizations) {
+    for (const maxModelLen of [4096, 8192, 32768, 131072, max].filter((len, i, all) => len <= max && all.indexOf(len) === i)) {
+      for (const gpu of ["h100", "h200"] as const) requests.push({ model, quantization, maxModelLen, gpu });
+    }
+  }
+}
+
+function sweep(): { feasible: number; infeasible: number } {
+  let feasible = 0;
+  let infeasible = 0;
+  for (const request of requests) {
+    try {
+      planDeployment(request);
+      feasible++;
+    } catch (error) {
+      if (!(error instanceof InfeasiblePlanError)) throw error;
+      infeasible++;
+    }
+  }
+  return { feasible, infeasible };
+}
+
+const timings: number[] = [];
+let counts = { feasible: 0, infeasible: 0 };
+for (let i = 0; i < SWEEPS; i++) {
+  const start = process.hrtime.bigint();
+  counts = sweep();
+  timings.push(Number(process.hrtime.bigint() - start) / 1e6);
+}
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+const sweepMedian = median(timings);
+timings.sort((a, b) => a - b);
+console.log(`plan the catalog: ${requests.length} requests (${counts.feasible} feasible, ${counts.infeasible} infeasible with alternatives)`);
+console.log(`  median of ${SWEEPS} sweeps: ${sweepMedian.toFixed(1)} ms (${((sweepMedian / requests.length) * 1000).toFixed(0)} µs per plan); min ${timings[0]?.toFixed(1)} ms, max ${timings[timings.length - 1]?.toFixed(1)} ms`);
+console.log(`  heap used: ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(1)} MiB`);
+
+const PREVIEW_RUNS = 5;
+
+async function benchPreviews(): Promise<void> {
+  const root = join(__dirname, "..");
+  // The first run pays for loading the AWS and Kubernetes SDKs; it is reported apart.
+  const warmStart = process.hrtime.bigint();
+  await evaluateStack("dev", readFileSync(join(root, "Pulumi.dev.yaml"), "utf8"));
+  console.log(`offline preview (program under mocks + policy pack + pricing), ${PREVIEW_RUNS} runs per stack after a first, cold run of ${(Number(process.hrtime.bigint() - warmStart) / 1e6).toFixed(0)} ms:`);
+  for (const file of workingTreeStacks(root)) {
+    const runs: number[] = [];
+    let resources = 0;
+    for (let i = 0; i < PREVIEW_RUNS; i++) {
+      const start = process.hrtime.bigint();
+      const report = await evaluateStack(file.stack, file.text);
+      runs.push(Number(process.hrtime.bigint() - start) / 1e6);
+      resources = report.instances.length;
+    }
+    console.log(`  ${file.stack.padEnd(10)} median ${median(runs).toFixed(0)} ms (min ${Math.min(...runs).toFixed(0)}, max ${Math.max(...runs).toFixed(0)}; ${resources} node groups priced)`);
+  }
+}
+
+void benchPreviews();

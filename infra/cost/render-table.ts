@@ -1,0 +1,58 @@
+/** Terminal renderer of cost reports and diffs. */
+import { renderMemoryBar } from "../cli/memory-bar";
+import { describeEconomics } from "./economics-text";
+import { signedPercent, signedUsd, usd } from "./format";
+import { type StackChange } from "./stack-diff";
+import { type PreviewCost } from "./from-preview";
+import { type StackReport } from "./stack-report";
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => row[i]?.length ?? 0))) ?? [];
+  return rows.map((row) => row.map((value, i) => value.padEnd(widths[i] ?? 0)).join("  ").trimEnd());
+}
+
+const gpus = (r: StackReport | null) => (r?.gpu ? `${r.gpu.count} × ${r.gpu.name}` : "-");
+const model = (r: StackReport | null) => (r?.model ? `${r.model} (${r.variant})` : r?.status === "invalid" ? "invalid config" : "-");
+const violationsText = (r: StackReport) => (r.violations.length === 0 ? "none" : `${r.violations.filter((v) => v.level === "mandatory").length} mandatory, ${r.violations.filter((v) => v.level !== "mandatory").length} advisory`);
+
+function details(report: StackReport): string[] {
+  if (report.status === "invalid" || !report.plan || !report.cost) return [`${report.stack}: refused, nothing would be created`, ...report.errors.map((e) => `  ${e}`), ""];
+  return [
+    `${report.stack}: ${model(report)} on ${gpus(report)}, ${report.instances.map((i) => `${i.nodes} × ${i.instanceType}`).join(", ") || "existing cluster"}`,
+    `  cost ${usd(report.cost.hourlyUsd)}/h, ${usd(report.cost.monthlyUsd)}/month`,
+    ...renderMemoryBar(report.plan.memory.perGpuGiB).map((line) => `  ${line}`),
+    ...describeEconomics(report.plan.economics).map((line) => `  - ${line}`),
+    ...report.violations.map((v) => `  ! ${v.policy} (${v.level}): ${v.message}`),
+    ...report.plan.reasons.map((reason) => `  · ${reason}`),
+    `  assumptions: ${report.assumptions.join("; ")}`,
+    "",
+  ];
+}
+
+export function renderReportsTable(reports: readonly StackReport[]): string {
+  const rows = [["stack", "model", "GPUs", "$/hour", "$/month", "policy violations"]];
+  for (const r of reports) rows.push([r.stack, model(r), gpus(r), r.cost ? usd(r.cost.hourlyUsd) : "-", r.cost ? usd(r.cost.monthlyUsd) : "-", r.status === "ok" ? violationsText(r) : "-"]);
+  return `${[...table(rows), "", ...reports.flatMap(details)].join("\n").trimEnd()}\n`;
+}
+
+export function renderDiffTable(changes: readonly StackChange[], base: string): string {
+  const moved = changes.filter((c) => c.kind !== "unchanged");
+  if (moved.length === 0) return `No cost change: ${changes.length} stack(s) evaluated, identical to ${base}.\n`;
+  const rows = [["stack", "change", "model", "GPUs", "$/month", "delta"]];
+  for (const c of moved) {
+    rows.push([c.stack, c.kind, `${model(c.before)} -> ${model(c.after)}`, `${gpus(c.before)} -> ${gpus(c.after)}`, `${c.before?.cost ? usd(c.before.cost.monthlyUsd) : "-"} -> ${c.after?.cost ? usd(c.after.cost.monthlyUsd) : "-"}`, `${signedUsd(c.monthlyDeltaUsd)} (${signedPercent(c.percent)})`]);
+  }
+  const violations = moved.flatMap((c) => [
+    ...c.newViolations.map((v) => `${c.stack}: new ${v.policy} (${v.level}): ${v.message}`),
+    ...c.resolvedViolations.map((v) => `${c.stack}: resolved ${v.policy}`),
+  ]);
+  return `${[`against ${base}:`, ...table(rows), "", ...violations, ...(violations.length > 0 ? [""] : []), ...moved.flatMap((c) => (c.after ? details(c.after) : []))].join("\n").trimEnd()}\n`;
+}
+
+export function renderPreviewTable(preview: PreviewCost): string {
+  return `${[
+    `pulumi preview in ${preview.region}: ${usd(preview.before.monthlyUsd)}/month -> ${usd(preview.after.monthlyUsd)}/month (${preview.unknowns.length > 0 ? "at least " : ""}${signedUsd(preview.monthlyDeltaUsd)})`,
+    ...preview.changes.map((c) => `  ${c.op.padEnd(18)} ${c.urn.split("::").pop()} (${c.type})`),
+    ...[...preview.unknowns, ...preview.after.unpriced].map((u) => `  not priced: ${u}`),
+  ].join("\n")}\n`;
+}

@@ -1,0 +1,98 @@
+/**
+ * Adapter stage of the cost pipeline: one stack file → the real program run offline → a typed
+ * report (model, GPUs, instances, priced line items, policy results, plan reasons, assumptions).
+ * Pricing is the shared priceItems(); policies are the pack's own; nothing here talks to GitHub.
+ */
+import { GPUS, HOURS_PER_MONTH, INSTANCES, PRICE_TABLE_DATE, isInstanceType, regionSchema, type Region } from "../catalog";
+import { economicsFor, planStack, priceItems, PROJECT_NAME, type DeploymentPlan, type EconomicsAssumptions, type StackCost } from "../plan";
+import { asPolicyResource, runPolicies, type Violation } from "../../policies/lib/offline-runner";
+import { pricedItemsOf } from "../../policies/cost-budget";
+import { nodeGroupsOf } from "../../policies/lib/stack-view";
+import { runProgram, stackConfigFromYaml, type ProgramLoader, type RecordedResource } from "./offline-run";
+
+/** Secrets cannot be read offline (and are never committed): a placeholder stands in, marked secret. */
+export const OFFLINE_SECRET_PLACEHOLDER = "offline-preview-placeholder";
+
+export interface InstanceLine {
+  instanceType: string;
+  gpusPerNode: number;
+  nodes: number;
+  maxNodes: number;
+}
+
+export interface StackReport {
+  stack: string;
+  /** invalid: the program refused the config (errors say why); nothing would be created. */
+  status: "ok" | "invalid";
+  errors: string[];
+  model: string | null;
+  variant: string | null;
+  gpu: { name: string; count: number } | null;
+  instances: InstanceLine[];
+  cost: StackCost | null;
+  plan: DeploymentPlan | null;
+  violations: Violation[];
+  assumptions: string[];
+}
+
+export interface EvaluateOptions {
+  load?: ProgramLoader;
+  economics?: Partial<EconomicsAssumptions>;
+}
+
+function instancesOf(resources: RecordedResource[]): InstanceLine[] {
+  return nodeGroupsOf(resources.filter((r) => r.custom).map((r) => asPolicyResource(r))).map((group) => ({
+    instanceType: group.instanceType ?? "(unknown)",
+    gpusPerNode: group.instanceType && isInstanceType(group.instanceType) ? INSTANCES[group.instanceType].gpuCount : 0,
+    nodes: group.desiredSize,
+    maxNodes: group.maxSize,
+  })).sort((a, b) => b.gpusPerNode - a.gpusPerNode || a.instanceType.localeCompare(b.instanceType));
+}
+
+export async function evaluateStack(stack: string, yamlText: string, options: EvaluateOptions = {}): Promise<StackReport> {
+  const { config, secureKeys } = stackConfigFromYaml(yamlText);
+  const secretKeys = [...secureKeys];
+  const assumptions = [
+    `${HOURS_PER_MONTH} hours per month`,
+    `AWS on-demand prices of ${PRICE_TABLE_DATE}`,
+  ];
+  const withSecrets = { ...config };
+  for (const key of [`${PROJECT_NAME}:hfToken`, ...(config[`${PROJECT_NAME}:cluster`] === "kubeconfig" ? [`${PROJECT_NAME}:kubeconfig`] : [])]) {
+    if (withSecrets[key] === undefined) {
+      withSecrets[key] = OFFLINE_SECRET_PLACEHOLDER;
+      secretKeys.push(key);
+      assumptions.push(`${key} is taken as set (secrets are not read offline)`);
+    }
+  }
+  const region: Region = regionSchema.safeParse(config["aws:region"]).data ?? "us-east-1";
+  assumptions.splice(1, 0, `region ${region}`);
+  if (config[`${PROJECT_NAME}:capacityType`] && config[`${PROJECT_NAME}:capacityType`] !== "on-demand") {
+    assumptions.push(`capacityType ${config[`${PROJECT_NAME}:capacityType`]} is priced at on-demand rates (an upper bound)`);
+  }
+
+  const run = await runProgram(withSecrets, { stack, secretKeys, load: options.load });
+  const empty = { model: null, variant: null, gpu: null, instances: [], cost: null, plan: null, violations: [] };
+  if (run.error !== undefined) {
+    const message = run.error instanceof Error ? run.error.message : String(run.error);
+    return { stack, status: "invalid", errors: message.split("\n").filter((line) => line.trim().length > 0), ...empty, assumptions };
+  }
+
+  const values = Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith(`${PROJECT_NAME}:`)).map(([k, v]) => [k.slice(PROJECT_NAME.length + 1), v]));
+  const planned = planStack(values, region);
+  const plan = options.economics ? { ...planned, economics: economicsFor(planned, { ...planned.economics.assumptions, ...options.economics }) } : planned;
+  const policyResources = run.resources.filter((r) => r.custom).map((r) => asPolicyResource(r));
+  const instances = instancesOf(run.resources);
+  return {
+    stack,
+    status: "ok",
+    errors: [],
+    model: plan.model,
+    variant: plan.variant,
+    gpu: { name: GPUS[plan.gpu].displayName, count: plan.replicas * plan.gpusPerReplica },
+    instances,
+    cost: priceItems(pricedItemsOf(policyResources), region),
+    plan,
+    violations: await runPolicies(run.resources),
+    assumptions,
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * Unit economics of a plan: output tokens per second per replica, $ per million output tokens at a
+ * given utilization, and the break-even against a hosted API. A first-order model, every assumption
+ * printed next to the number it produces:
+ *
+ * - Decode is bound by HBM bandwidth: each step every GPU reads its weights (for MoE, the experts
+ *   the batch touches) and the batch's KV cache. step = bytes / (bandwidth × MBU). Source of MBU:
+ *   Databricks, "LLM Inference Performance Engineering: Best Practices" (2023-10-12,
+ *   https://www.databricks.com/blog/llm-inference-performance-engineering-best-practices), which
+ *   measures ~55–60 % memory-bandwidth utilization for batched decode on A100/H100.
+ * - Prefill is bound by compute: 2 × active parameters FLOPs per token at an assumed MFU.
+ * - Pipeline stages are assumed perfectly overlapped (throughput of one stage); TP traffic is ignored.
+ */
+import { GPUS, HOSTED_PRICES, MODELS, type HostedPrice } from "../catalog";
+import { allDecoderLayers, countParameters } from "./parameters";
+import { type DeploymentPlan } from "./planner";
+import { BYTES_PER_GIB } from "./weights";
+
+export interface EconomicsAssumptions {
+  /** Fraction of HBM bandwidth batched decode achieves. */
+  memoryBandwidthUtilization: number;
+  /** Fraction of dense tensor throughput prefill achieves. */
+  prefillMfu: number;
+  /** Tokens per sequence in flight (prompt so far + output), averaged. */
+  averageContextTokens: number;
+  /** Concurrent sequences vLLM schedules at most (vLLM's long-standing max_num_seqs default, 256). */
+  maxBatchSequences: number;
+  /** Prompt tokens processed per output token generated. */
+  inputTokensPerOutputToken: number;
+  /** Fraction of the month each replica is busy at full throughput. */
+  utilization: number;
+  /** The hosted API to compare with; null when none is known. */
+  hosted: HostedPrice | null;
+}
+
+export const DEFAULT_ECONOMICS: Omit<EconomicsAssumptions, "hosted"> = {
+  memoryBandwidthUtilization: 0.6,
+  prefillMfu: 0.5,
+  averageContextTokens: 2048,
+  maxBatchSequences: 256,
+  inputTokensPerOutputToken: 2,
+  utilization: 0.5,
+};
+
+export interface Economics {
+  assumptions: EconomicsAssumptions;
+  batchSequences: number;
+  decodeStepMs: number;
+  decodeTokensPerSecond: number;
+  prefillTokensPerSecond: number;
+  /** Output tokens per second per replica, prefill of the matching input included. */
+  outputTokensPerSecondPerReplica: number;
+  usdPerMillionOutputTokens: number;
+  /** Hosted cost of one million output tokens with their input tokens; null without a hosted price. */
+  hostedUsdPerMillionOutputTokens: number | null;
+  /** Utilization at which self-hosting costs the same as the hosted API (> 1: never). */
+  breakEvenUtilization: number | null;
+}
+
+const round = (value: number, digits: number) => Number(value.toFixed(digits));
+
+export function defaultAssumptions(plan: Pick<DeploymentPlan, "model">): EconomicsAssumptions {
+  return { ...DEFAULT_ECONOMICS, hosted: HOSTED_PRICES[plan.model] ?? null };
+}
+
+export function economicsFor(plan: Omit<DeploymentPlan, "economics">, assumptions: EconomicsAssumptions = defaultAssumptions(plan)): Economics {
+  const model = MODELS[plan.model];
+  const gpu = GPUS[plan.gpu];
+  const params = countParameters(model.architecture);
+  const moe = model.architecture.moe;
+
+  const batchSequences = Math.max(1, Math.min(assumptions.maxBatchSequences, Math.floor(plan.kvCacheTokens / assumptions.averageContextTokens)));
+  // Share of the weights in routed experts, and how many of them a batch touches (uniform routing).
+  const routedParams = allDecoderLayers(model.architecture).reduce((sum, layer) => sum + layer.routedExperts, 0);
+  const routedShare = routedParams / params.total;
+  const touched = moe ? 1 - (1 - moe.expertsPerToken / moe.routedExperts) ** batchSequences : 1;
+  const weightBytes = plan.memory.perGpuGiB.weights * BYTES_PER_GIB * (1 - routedShare + routedShare * touched);
+  const kvBytes = batchSequences * assumptions.averageContextTokens * plan.kvCacheBytesPerTokenPerGpu;
+  const stepSeconds = (weightBytes + kvBytes) / (gpu.memoryBandwidthTBps * 1e12 * assumptions.memoryBandwidthUtilization);
+  const decodeTokensPerSecond = batchSequences / stepSeconds;
+
+  const tflops = plan.quantization === "fp8" ? gpu.denseFp8Tflops : gpu.denseBf16Tflops;
+  const prefillTokensPerSecond = (plan.gpusPerReplica * tflops * 1e12 * assumptions.prefillMfu) / (2 * params.active);
+  const output = 1 / (1 / decodeTokensPerSecond + assumptions.inputTokensPerOutputToken / prefillTokensPerSecond);
+
+  const hourlyPerReplica = plan.cost.hourlyUsd / plan.replicas;
+  const outputPerHour = output * 3600 * assumptions.utilization;
+  const usdPerMillionOutputTokens = (hourlyPerReplica / outputPerHour) * 1e6;
+  const hosted = assumptions.hosted;
+  const hostedPerMillion = hosted ? hosted.outputUsdPerMillion + assumptions.inputTokensPerOutputToken * hosted.inputUsdPerMillion : null;
+  const breakEven = hostedPerMillion !== null ? hourlyPerReplica / ((output * 3600 * hostedPerMillion) / 1e6) : null;
+  return {
+    assumptions,
+    batchSequences,
+    decodeStepMs: round(stepSeconds * 1000, 2),
+    decodeTokensPerSecond: round(decodeTokensPerSecond, 0),
+    prefillTokensPerSecond: round(prefillTokensPerSecond, 0),
+    outputTokensPerSecondPerReplica: round(output, 0),
+    usdPerMillionOutputTokens: round(usdPerMillionOutputTokens, 3),
+    hostedUsdPerMillionOutputTokens: hostedPerMillion === null ? null : round(hostedPerMillion, 3),
+    breakEvenUtilization: breakEven === null ? null : round(breakEven, 3),
+  };
+}
