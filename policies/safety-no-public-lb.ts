@@ -6,11 +6,6 @@ import * as k8s from "@pulumi/kubernetes";
 import { type StackValidationPolicy } from "@pulumi/policy";
 import { deploymentsOf, vllmContainerOf } from "./lib/stack-view";
 
-interface ServiceShape {
-  metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> };
-  spec?: { type?: string; selector?: Record<string, string> };
-}
-
 /** Annotations of the in-tree AWS provider and the AWS Load Balancer Controller that make a load balancer internal. */
 function isInternal(annotations: Record<string, string>): boolean {
   return annotations["service.beta.kubernetes.io/aws-load-balancer-internal"] === "true"
@@ -23,9 +18,9 @@ export const safetyNoPublicLb: StackValidationPolicy = {
   enforcementLevel: "advisory",
   validateStack: (args, reportViolation) => {
     const vllmWorkloads = deploymentsOf(args.resources).filter((w) => vllmContainerOf(w) !== undefined);
-    for (const resource of args.resources.filter((r) => r.isType(k8s.core.v1.Service))) {
-      const service = resource.props as ServiceShape;
-      if (service.spec?.type !== "LoadBalancer" || isInternal(service.metadata?.annotations ?? {})) continue;
+    for (const resource of args.resources) {
+      const service = resource.asType(k8s.core.v1.Service);
+      if (!service || service.spec?.type !== "LoadBalancer" || isInternal(service.metadata?.annotations ?? {})) continue;
       const selector = Object.entries(service.spec.selector ?? {});
       const target = vllmWorkloads.find((w) => selector.length > 0 && selector.every(([k, v]) => w.podLabels[k] === v));
       if (target) {

@@ -59,6 +59,7 @@ const CREATE_MODE_RESOURCES = [
   "aws:ec2/subnet:Subnet llm-network-public-1",
   "aws:ec2/vpc:Vpc llm-network-vpc",
   "aws:eks/addon:Addon llm-cluster-pod-identity",
+  "aws:eks/addon:Addon llm-cluster-vpc-cni",
   "aws:eks/cluster:Cluster llm-cluster-cluster",
   "aws:eks/nodeGroup:NodeGroup llm-gpu-ng",
   "aws:eks/nodeGroup:NodeGroup llm-system-ng",

@@ -1,4 +1,5 @@
 /** Human-readable rendering of a plan: a summary table, a per-GPU memory bar and the reasons. */
+import { describeEconomics } from "../cost/economics-text";
 import { usd } from "../cost/format";
 import { GPUS, INSTANCES } from "../catalog";
 import { type DeploymentPlan } from "../plan";
@@ -23,6 +24,9 @@ export function renderPlan(plan: DeploymentPlan): string {
     "",
     "memory per GPU",
     ...renderMemoryBar(plan.memory.perGpuGiB).map((line) => `  ${line}`),
+    "",
+    "unit economics",
+    ...describeEconomics(plan.economics).map((line) => `  - ${line}`),
     "",
     "why",
     ...plan.reasons.map((reason) => `  - ${reason}`),

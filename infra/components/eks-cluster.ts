@@ -62,6 +62,15 @@ export class EksCluster extends pulumi.ComponentResource {
       clientIdLists: ["sts.amazonaws.com"],
     }, parent);
     new aws.eks.Addon(`${name}-pod-identity`, { clusterName: cluster.name, addonName: "eks-pod-identity-agent" }, parent);
+    // The VPC CNI enforces NetworkPolicies only with its network policy agent switched on
+    // (https://docs.aws.amazon.com/eks/latest/userguide/cni-network-policy-configure.html); taking the
+    // add-on over from the cluster's bootstrap install turns it on, so the vLLM NetworkPolicy bites.
+    new aws.eks.Addon(`${name}-vpc-cni`, {
+      clusterName: cluster.name,
+      addonName: "vpc-cni",
+      resolveConflictsOnCreate: "OVERWRITE",
+      configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }),
+    }, parent);
 
     this.clusterName = cluster.name;
     this.endpoint = cluster.endpoint;

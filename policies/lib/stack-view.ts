@@ -101,9 +101,12 @@ export function vllmContainerOf(workload: WorkloadView): ContainerView | undefin
 }
 
 export function deploymentsOf(resources: readonly PolicyResource[]): WorkloadView[] {
-  return resources
-    .filter((r) => r.isType(k8s.apps.v1.Deployment))
-    .map((r) => workloadView(r.props as DeploymentShape, r.urn));
+  const views: WorkloadView[] = [];
+  for (const r of resources) {
+    const deployment = r.asType(k8s.apps.v1.Deployment);
+    if (deployment) views.push(workloadView(deployment, r.urn));
+  }
+  return views;
 }
 
 export interface NodeGroupView {
@@ -134,7 +137,12 @@ export function nodeGroupView(name: string, urn: string, props: {
 }
 
 export function nodeGroupsOf(resources: readonly PolicyResource[]): NodeGroupView[] {
-  return resources.filter((r) => r.isType(aws.eks.NodeGroup)).map((r) => nodeGroupView(r.name, r.urn, r.props));
+  const views: NodeGroupView[] = [];
+  for (const r of resources) {
+    const group = r.asType(aws.eks.NodeGroup);
+    if (group) views.push(nodeGroupView(r.name, r.urn, group));
+  }
+  return views;
 }
 
 /** The GPU node groups of a workload: those whose labels hold its node selector (instance type included). */
