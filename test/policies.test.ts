@@ -211,24 +211,34 @@ describe("preview unknowns", () => {
     proxy = (await import("@pulumi/policy/proxy")) as unknown as ProxyInternals;
   });
 
-  it("neither crashes nor passes when a vLLM arg is unknown: it raises UnknownValueError for the engine to report", () => {
-    const resources = clone(baselines.llama70b!);
-    const deployment = find(resources, "kubernetes:apps/v1:Deployment", "vllm-deployment");
-    deployment.inputs.spec.template.spec.containers[0].args = proxy.unknownStringValue;
-    const policyResources = resources.filter((r) => r.custom).map((r) => (r === deployment ? asPolicyResource(r, proxy.unknownCheckingProxy(r.inputs)) : asPolicyResource(r)));
+  /** Runs the memory-fit policy with one resource's value replaced by the engine's unknown sentinel. */
+  function fitWithUnknown(baseline: string, type: string, name: string, makeUnknown: (inputs: Record<string, any>) => void, alsoBreak: (resources: RecordedResource[]) => void = () => undefined) {
+    const resources = clone(baselines[baseline]!);
+    alsoBreak(resources);
+    const target = find(resources, type, name);
+    makeUnknown(target.inputs);
+    const policyResources = resources.filter((r) => r.custom).map((r) => (r === target ? asPolicyResource(r, proxy.unknownCheckingProxy(r.inputs)) : asPolicyResource(r)));
     const reported: string[] = [];
-    expect(() => gpuMemoryFit.validateStack({ resources: policyResources, stackTags: new Map(), getConfig: <T>() => ({ maxGpuMemoryUtilization: 0.95 }) as T, notApplicable: () => { throw new Error("n/a"); } }, (m) => reported.push(m))).toThrow(proxy.UnknownValueError);
+    const run = () => gpuMemoryFit.validateStack({ resources: policyResources, stackTags: new Map(), getConfig: <T>() => ({ maxGpuMemoryUtilization: 0.95 }) as T, notApplicable: () => { throw new Error("n/a"); } }, (m) => reported.push(m));
+    return { run, reported };
+  }
+
+  it("neither crashes nor passes when a vLLM arg is unknown: it raises UnknownValueError for the engine to report", () => {
+    const { run, reported } = fitWithUnknown("llama70b", "kubernetes:apps/v1:Deployment", "vllm-deployment", (inputs) => {
+      inputs.spec.template.spec.containers[0].args = proxy.unknownStringValue;
+    });
+    expect(run).toThrow(proxy.UnknownValueError);
     expect(reported).toEqual([]);
   });
 
   it("decides from what is known when unrelated values are unknown", async () => {
-    const resources = clone(baselines.dev!);
-    const cluster = find(resources, "aws:eks/cluster:Cluster", "llm-cluster-cluster");
-    cluster.inputs.roleArn = proxy.unknownStringValue;
-    const policyResources = resources.filter((r) => r.custom).map((r) => (r === cluster ? asPolicyResource(r, proxy.unknownCheckingProxy(r.inputs)) : asPolicyResource(r)));
-    const reported: string[] = [];
-    await gpuMemoryFit.validateStack({ resources: policyResources, stackTags: new Map(), getConfig: <T>() => ({ maxGpuMemoryUtilization: 0.95 }) as T, notApplicable: () => { throw new Error("n/a"); } }, (m) => reported.push(m));
-    expect(reported).toEqual([]);
+    const { run, reported } = fitWithUnknown("dev", "aws:eks/cluster:Cluster", "llm-cluster-cluster", (inputs) => {
+      inputs.roleArn = proxy.unknownStringValue;
+    }, (resources) => setArg(resources, "gpu-memory-utilization", "0.99"));
+    await run();
+    expect(reported).toEqual([
+      "Deployment llm/vllm: --gpu-memory-utilization 0.99 is above the allowed 0.95, leaving too little room for the CUDA context, NCCL buffers and fragmentation. Fix: set it to 0.95 or less (the planner uses 0.90) and add GPUs if the KV cache no longer fits.",
+    ]);
   });
 });
 
