@@ -5,7 +5,7 @@
  * Secret keys are read only as Pulumi secrets; the validator learns just whether they are set.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { PROJECT_NAME, resolveStackSettings, type StackSettings } from "./plan";
+import { PlanInputError, PROJECT_NAME, resolveStackSettings, type InputIssue, type StackSettings } from "./plan";
 
 /** Every plain key declared in Pulumi.yaml (secret keys are read separately below). */
 const PLAIN_KEYS = [
@@ -23,6 +23,18 @@ export interface StackConfig {
   kubeconfig: pulumi.Output<string> | undefined;
 }
 
+/**
+ * Every problem with the stack config, as a Pulumi RunError: the CLI prints the message alone,
+ * without the stack trace an unhandled error would show, and exits non-zero with nothing created.
+ */
+export class StackConfigError extends pulumi.RunError {
+  override readonly name = "StackConfigError";
+  readonly exitCode = 2;
+  constructor(readonly issues: readonly InputIssue[], message: string) {
+    super(message);
+  }
+}
+
 export function readConfig(): StackConfig {
   const config = new pulumi.Config(PROJECT_NAME);
   const values: Record<string, unknown> = {};
@@ -32,9 +44,12 @@ export function readConfig(): StackConfig {
   }
   // Presence only: pulumi.runtime.getConfig does not unwrap the value into any output or log.
   const isSet = (key: string) => pulumi.runtime.getConfig(`${PROJECT_NAME}:${key}`) !== undefined;
-  const settings = resolveStackSettings(values, new pulumi.Config("aws").get("region"), {
-    hfToken: isSet("hfToken"),
-    kubeconfig: isSet("kubeconfig"),
-  });
+  let settings: StackSettings;
+  try {
+    settings = resolveStackSettings(values, new pulumi.Config("aws").get("region"), { hfToken: isSet("hfToken"), kubeconfig: isSet("kubeconfig") });
+  } catch (error) {
+    if (error instanceof PlanInputError) throw new StackConfigError(error.issues, error.message);
+    throw error;
+  }
   return { settings, hfToken: config.getSecret("hfToken"), kubeconfig: config.getSecret("kubeconfig") };
 }

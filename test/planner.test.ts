@@ -72,6 +72,12 @@ describe("default plans on H100", () => {
     expect([int4.variant, int4.instanceType, int4.tensorParallelSize, int4.memory.weightsPerReplicaGiB]).toEqual(["awq-int4", "p5.48xlarge", 8, 60.44]);
   });
 
+  it("fits int4 Mistral Large on one H100 at 8k context only, with 4 GiB of KV cache (the README's myth check)", () => {
+    const short = planDeployment({ model: "mistral-large-instruct-2411", quantization: "int4", maxModelLen: 8192 });
+    expect([short.instanceType, short.memory.perGpuGiB.weights, short.memory.perGpuGiB.kvCache, short.kvCacheTokens]).toEqual(["p5.4xlarge", 60.44, 4.02, 11984]);
+    expect(planDeployment({ model: "mistral-large-instruct-2411", quantization: "int4", maxModelLen: 32768 }).instanceType).toBe("p5.48xlarge");
+  });
+
   it("states idle GPUs and their cost when no valid TP can use them", () => {
     const plan = planDeployment({ model: "llama-3.3-70b-instruct", quantization: "bf16", replicas: 3, allowedInstanceTypes: ["p5.48xlarge"] });
     expect([plan.nodes, plan.tensorParallelSize, plan.idleGpus, plan.cost.hourlyUsd]).toEqual([2, 4, 4, 110.08]);

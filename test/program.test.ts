@@ -6,7 +6,8 @@ import { Namespace } from "kubernetes-models/v1/Namespace";
 import { Secret } from "kubernetes-models/v1/Secret";
 import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
-import { PlanInputError, planStack, startupBudget, podResources, gpuNodeRootVolumeGiB } from "../infra/plan";
+import * as pulumi from "@pulumi/pulumi";
+import { type PlanInputError, planStack, startupBudget, podResources, gpuNodeRootVolumeGiB } from "../infra/plan";
 import { parseStackFile } from "../infra/cli/stack-file";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -295,7 +296,8 @@ describe("the program", () => {
     });
     expect(run.resources).toEqual([]);
     // The program's modules are loaded afresh per run, so compare the error by name, not class identity.
-    expect((run.error as Error).name).toBe("PlanInputError");
+    expect((run.error as Error).name).toBe("StackConfigError");
+    expect(pulumi.RunError.isInstance(run.error)).toBe(true);
     expect((run.error as PlanInputError).issues.map((issue) => issue.path)).toEqual([
       "llm-stack:vllmImage", "llm-stack:exposure", "llm-stack:quantization", "llm-stack:replicas",
       "llm-stack:maxModelLen", "llm-stack:tensorParallelSize", "llm-stack:hfToken",
