@@ -131,11 +131,19 @@ describe("llm-stack cost", () => {
     expect(report.errors[0]).toBe("invalid stack configuration; nothing was created (1 problem):");
   });
 
+  it("checks with the team's policy pack config", async () => {
+    const config = join(mkdtempSync(join(tmpdir(), "llm-stack-pack-")), "pack.json");
+    writeFileSync(config, JSON.stringify({ "llm-stack-cost-budget": { maxHourlyUsd: 5 } }));
+    const { output } = await runCost(["--stack", "dev", "--format", "json", "--policy-pack-config", config], { directory: ROOT, load: loadProgramInVitest });
+    const [report] = JSON.parse(output) as StackReport[];
+    expect(report?.violations.map((v) => [v.policy, v.level])).toEqual([["llm-stack-cost-budget", "mandatory"]]);
+  });
+
   it("rejects bad flags all at once", async () => {
-    const error = await runCost(["--format", "pdf", "--utilization", "2", "--stack", "nope", "--hosted-input-usd-per-million", "1"], { directory: ROOT }).catch((e: unknown) => e);
+    const error = await runCost(["--format", "pdf", "--utilization", "2", "--stack", "nope", "--hosted-input-usd-per-million", "1", "--policy-pack-config", "/nonexistent.json"], { directory: ROOT }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PlanInputError);
     expect((error as PlanInputError).issues.map((i) => i.path)).toEqual([
-      "--format", "--utilization", "--hosted-input-usd-per-million/--hosted-output-usd-per-million", "--stack",
+      "--format", "--utilization", "--hosted-input-usd-per-million/--hosted-output-usd-per-million", "--policy-pack-config", "--stack",
     ]);
   });
 });
@@ -183,7 +191,7 @@ describe("the GitHub workflows", () => {
     expect(preview.permissions).toEqual({ contents: "read" });
     const text = readFileSync(join(directory, "cost-preview.yml"), "utf8");
     expect(text).not.toMatch(/secrets\./);
-    expect(text).toContain('npm run -s cli -- cost --base "${BASE_SHA}" --format markdown --out cost-preview.md');
+    expect(text).toContain('npm run -s cli -- cost --base "${BASE_SHA}" --policy-pack-config policies/config.example.json --format markdown --out cost-preview.md');
   });
 
   it("posts the comment from workflow_run without checking out or running the PR's code", () => {

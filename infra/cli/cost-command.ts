@@ -12,7 +12,8 @@ import { renderDiffTable, renderPreviewTable, renderReportsTable } from "../cost
 import { diffStacks } from "../cost/stack-diff";
 import { stacksAtRef, workingTreeStacks, type StackFile } from "../cost/stack-files";
 import { type ProgramLoader } from "../cost/offline-run";
-import { evaluateStack, type StackReport } from "../cost/stack-report";
+import { evaluateStack, type EvaluateOptions, type StackReport } from "../cost/stack-report";
+import { type PackConfig } from "../../policies/lib/offline-runner";
 
 export const COST_HELP = `llm-stack cost — what stacks cost, offline, with policy results and unit economics
 
@@ -27,6 +28,7 @@ Flags:
   --from-preview <file>                price the JSON of a real preview (unknowns and [secret] handled)
   --format <table|markdown|json>       output format (default table)
   --out <file>                         write the output to a file instead of stdout
+  --policy-pack-config <file>          the policy pack config to check with (default: each policy's defaults)
   --region <region>                    ${REGIONS.join(" | ")}: prices for --from-preview when its config names none
   --utilization <fraction>             share of the month replicas are busy, for $/M tokens (default 0.5)
   --input-tokens-per-output <n>        prompt tokens per generated token (default 2)
@@ -54,11 +56,23 @@ export interface CostContext {
   load?: ProgramLoader;
 }
 
-async function evaluateAll(files: readonly StackFile[], economics: Partial<EconomicsAssumptions>, load: ProgramLoader | undefined): Promise<StackReport[]> {
+async function evaluateAll(files: readonly StackFile[], options: EvaluateOptions): Promise<StackReport[]> {
   const reports: StackReport[] = [];
   // One at a time: the Pulumi runtime that the offline runs mock is process-global.
-  for (const file of files) reports.push(await evaluateStack(file.stack, file.text, { economics, load }));
+  for (const file of files) reports.push(await evaluateStack(file.stack, file.text, options));
   return reports;
+}
+
+function readPolicyConfig(issues: InputIssue[], path: string | undefined): PackConfig | undefined {
+  if (path === undefined) return undefined;
+  try {
+    const parsed = JSON.parse(readFileSync(path, "utf8")) as unknown;
+    if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as PackConfig;
+  } catch {
+    // Reported below with the fix.
+  }
+  issues.push({ path: "--policy-pack-config", value: path, expected: "a readable JSON object keyed by policy name", hint: "Start from policies/config.example.json." });
+  return undefined;
 }
 
 export async function runCost(argv: string[], context: CostContext = { directory: process.cwd() }): Promise<{ output: string; out: string | undefined }> {
@@ -72,6 +86,7 @@ export async function runCost(argv: string[], context: CostContext = { directory
       format: { type: "string" },
       out: { type: "string" },
       region: { type: "string" },
+      "policy-pack-config": { type: "string" },
       utilization: { type: "string" },
       "input-tokens-per-output": { type: "string" },
       "hosted-input-usd-per-million": { type: "string" },
@@ -99,6 +114,7 @@ export async function runCost(argv: string[], context: CostContext = { directory
   }
 
   const { directory, load } = context;
+  const policyConfig = readPolicyConfig(issues, values["policy-pack-config"]);
   const available = workingTreeStacks(directory);
   for (const name of values.stack ?? []) {
     if (!available.some((f) => f.stack === name)) issues.push({ path: "--stack", value: name, expected: `one of ${available.map((f) => f.stack).join(", ")}`, hint: `Create Pulumi.${name}.yaml or pick an existing stack.` });
@@ -112,20 +128,21 @@ export async function runCost(argv: string[], context: CostContext = { directory
     economics.hosted = { provider: "hosted API (--hosted-* flags)", inputUsdPerMillion: hostedIn, outputUsdPerMillion: hostedOut, source: { ref: "command-line flags", readOn: new Date().toISOString().slice(0, 10) } };
   }
 
+  const evaluate: EvaluateOptions = { economics, load, policyConfig };
   if (values["from-preview"] !== undefined) {
     const preview = pricePreview(JSON.parse(readFileSync(values["from-preview"], "utf8")) as unknown, region.data ?? "us-east-1");
     const output = format === "json" ? `${JSON.stringify(preview, null, 2)}\n` : format === "markdown" ? renderPreviewMarkdown(preview) : renderPreviewTable(preview);
     return { output, out: values.out };
   }
   if (values.base !== undefined) {
-    const baseReports = await evaluateAll(stacksAtRef(directory, values.base), economics, load);
-    const headReports = await evaluateAll(available, economics, load);
+    const baseReports = await evaluateAll(stacksAtRef(directory, values.base), evaluate);
+    const headReports = await evaluateAll(available, evaluate);
     const changes = diffStacks(baseReports, headReports);
     const output = format === "json" ? `${JSON.stringify({ base: values.base, changes }, null, 2)}\n` : format === "markdown" ? renderDiffMarkdown(changes, values.base) : renderDiffTable(changes, values.base);
     return { output, out: values.out };
   }
   const selected = values.stack?.length ? available.filter((f) => values.stack?.includes(f.stack)) : available;
-  const reports = await evaluateAll(selected, economics, load);
+  const reports = await evaluateAll(selected, evaluate);
   const output = format === "json" ? `${JSON.stringify(reports, null, 2)}\n` : format === "markdown" ? renderReportsMarkdown(reports) : renderReportsTable(reports);
   return { output, out: values.out };
 }

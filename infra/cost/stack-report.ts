@@ -5,7 +5,7 @@
  */
 import { GPUS, HOURS_PER_MONTH, INSTANCES, PRICE_TABLE_DATE, isInstanceType, regionSchema, type Region } from "../catalog";
 import { economicsFor, planStack, priceItems, PROJECT_NAME, type DeploymentPlan, type EconomicsAssumptions, type StackCost } from "../plan";
-import { asPolicyResource, runPolicies, type Violation } from "../../policies/lib/offline-runner";
+import { asPolicyResource, runPolicies, type PackConfig, type Violation } from "../../policies/lib/offline-runner";
 import { pricedItemsOf } from "../../policies/cost-budget";
 import { nodeGroupsOf } from "../../policies/lib/stack-view";
 import { runProgram, stackConfigFromYaml, type ProgramLoader, type RecordedResource } from "./offline-run";
@@ -38,6 +38,8 @@ export interface StackReport {
 export interface EvaluateOptions {
   load?: ProgramLoader;
   economics?: Partial<EconomicsAssumptions>;
+  /** The policy pack config the team runs with (same shape as policies/config.example.json). */
+  policyConfig?: PackConfig;
 }
 
 function instancesOf(resources: RecordedResource[]): InstanceLine[] {
@@ -92,7 +94,7 @@ export async function evaluateStack(stack: string, yamlText: string, options: Ev
     instances,
     cost: priceItems(pricedItemsOf(policyResources), region),
     plan,
-    violations: await runPolicies(run.resources),
+    violations: await runPolicies(run.resources, options.policyConfig ?? {}),
     assumptions,
   };
 }
