@@ -5,7 +5,7 @@
 import { parseArgs } from "node:util";
 import {
   InfeasiblePlanError, PlanInputError, PROJECT_NAME, QUANTIZATION_CHOICES, KV_CACHE_DTYPES,
-  planDeployment, planRequestFromStackConfig, type InputIssue, type PlanRequest,
+  coerceList, coerceNumber, planDeployment, planRequestFromStackConfig, type InputIssue, type PlanRequest,
 } from "../plan";
 import { GPU_IDS, MODELS, REGIONS } from "../catalog";
 import { renderDefaultPlansMarkdown, renderModelsList } from "./models-table";
@@ -76,9 +76,10 @@ Usage: llm-stack readme-table
 `,
 };
 
+/** Flag text is read exactly like stack-config text, so `--replicas 2` and `replicas: "2"` mean the same. */
 function toValue(kind: "string" | "number" | "list", raw: string): unknown {
-  if (kind === "number") return /^-?\d+(\.\d+)?$/.test(raw.trim()) ? Number(raw) : raw;
-  if (kind === "list") return raw.split(",").map((item) => item.trim()).filter(Boolean);
+  if (kind === "number") return coerceNumber(raw);
+  if (kind === "list") return coerceList(raw);
   return raw;
 }
 

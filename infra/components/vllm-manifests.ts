@@ -13,7 +13,7 @@
  * - Secrets: the Hugging Face token is a file (HF_TOKEN_PATH), the API key an env var from a
  *   secretKeyRef; neither is ever in args or a plain env value.
  */
-import { type DeploymentPlan, podResources, startupBudget, VLLM_PORT } from "../plan";
+import { type DeploymentPlan, modelCacheGiB, podResources, startupBudget, VLLM_PORT } from "../plan";
 
 export const SECRET_KEYS = { apiKey: "api-key", hfToken: "hf-token" } as const;
 const UID = 1000;
@@ -118,9 +118,8 @@ function deployment(input: VllmManifestInput, labels: Record<string, string>, se
   const { plan } = input;
   const resources = podResources(plan);
   const budget = startupBudget(plan);
-  const cacheGiB = Math.ceil(plan.memory.weightsPerReplicaGiB * 1.1 + 10);
   const volumes: Json[] = [
-    { name: "cache", emptyDir: { sizeLimit: `${cacheGiB}Gi` } },
+    { name: "cache", emptyDir: { sizeLimit: `${modelCacheGiB(plan)}Gi` } },
     { name: "dshm", emptyDir: { medium: "Memory", sizeLimit: `${resources.shmGiB}Gi` } },
     { name: "tmp", emptyDir: { sizeLimit: "4Gi" } },
   ];

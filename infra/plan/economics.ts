@@ -14,6 +14,7 @@
 import { GPUS, HOSTED_PRICES, MODELS, type HostedPrice } from "../catalog";
 import { allDecoderLayers, countParameters } from "./parameters";
 import { type DeploymentPlan } from "./planner";
+import { roundTo as round } from "./rounding";
 import { BYTES_PER_GIB } from "./weights";
 
 export interface EconomicsAssumptions {
@@ -56,8 +57,6 @@ export interface Economics {
   /** Utilization at which self-hosting costs the same as the hosted API (> 1: never). */
   breakEvenUtilization: number | null;
 }
-
-const round = (value: number, digits: number) => Number(value.toFixed(digits));
 
 export function defaultAssumptions(plan: Pick<DeploymentPlan, "model">): EconomicsAssumptions {
   return { ...DEFAULT_ECONOMICS, hosted: HOSTED_PRICES[plan.model] ?? null };

@@ -16,6 +16,7 @@ import { resolvePlanRequest, type PlanRequest, type ResolvedPlanRequest } from "
 import { renderVllmArgs } from "./vllm-args";
 import { BYTES_PER_GIB, totalWeightBytes } from "./weights";
 import { buildReasons } from "./reasons";
+import { roundTo } from "./rounding";
 import { economicsFor, type Economics } from "./economics";
 
 export interface DeploymentPlan {
@@ -59,7 +60,7 @@ export interface PlanOptions {
   suggestAlternatives?: boolean;
 }
 
-const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
+const round = (value: number, digits = 2): number => roundTo(value, digits);
 
 /** The variants `auto` weighs (bf16 and the first fp8), or the first of the asked quantization. */
 export function variantsToConsider(request: ResolvedPlanRequest): Variant[] {

@@ -5,8 +5,8 @@
  */
 import { INSTANCES } from "../catalog";
 import { type DeploymentPlan } from "./planner";
+import { BYTES_PER_GIB } from "./weights";
 
-const BYTES_PER_GIB = 1024 ** 3;
 const BYTES_PER_MIB = 1024 ** 2;
 
 /**
@@ -33,6 +33,10 @@ export const MIN_STARTUP_SECONDS = 600;
 export const VLLM_IMAGE_DISK_GIB = 40;
 /** AL2023 OS, logs and kubelet state. */
 export const NODE_SYSTEM_DISK_GIB = 30;
+/** Headroom of a replica's cache volume over its weights: the Hugging Face cache keeps partial downloads and metadata. */
+const DOWNLOAD_HEADROOM = 1.1;
+/** vLLM's torch.compile and Triton/FlashInfer caches beside the weights. */
+const COMPILE_CACHE_GIB = 10;
 
 export interface StartupBudget {
   downloadSeconds: number;
@@ -57,10 +61,14 @@ export function replicasPerNode(plan: DeploymentPlan): number {
   return plan.nodesPerReplica > 1 ? 1 : Math.min(plan.replicas, Math.floor(INSTANCES[plan.instanceType].gpuCount / plan.gpusPerReplica));
 }
 
-/** Root volume: the image, every co-located replica's weights in the Hugging Face cache (+10%), and the OS. */
+/** One replica's cache volume (an emptyDir on the node's root volume): its weights with headroom, plus compile caches. */
+export function modelCacheGiB(plan: DeploymentPlan): number {
+  return Math.ceil(plan.memory.weightsPerReplicaGiB * DOWNLOAD_HEADROOM + COMPILE_CACHE_GIB);
+}
+
+/** Root volume: the image, the OS, and the cache volume of every replica on the node. */
 export function gpuNodeRootVolumeGiB(plan: DeploymentPlan): number {
-  const weights = plan.memory.weightsPerReplicaGiB * 1.1 * replicasPerNode(plan);
-  return Math.ceil(VLLM_IMAGE_DISK_GIB + NODE_SYSTEM_DISK_GIB + weights);
+  return VLLM_IMAGE_DISK_GIB + NODE_SYSTEM_DISK_GIB + modelCacheGiB(plan) * replicasPerNode(plan);
 }
 
 /**

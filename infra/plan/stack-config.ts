@@ -32,13 +32,13 @@ const STRING_KEYS = ["model", "quantization", "gpu", "kvCacheDtype"] as const;
  * `pulumi config set` stores every value as a string ("32768"); a hand-written stack file may hold
  * a YAML number. Both mean the same; anything else is passed on as written and reported.
  */
-function coerceNumber(value: unknown): unknown {
+export function coerceNumber(value: unknown): unknown {
   if (typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value.trim())) return Number(value);
   return value;
 }
 
 /** Arrays arrive as JSON (`pulumi config set --path` or a YAML list read back as JSON) or as a comma-separated string. */
-function coerceList(value: unknown): unknown {
+export function coerceList(value: unknown): unknown {
   if (typeof value !== "string") return value;
   const trimmed = value.trim();
   if (trimmed.startsWith("[")) {

@@ -6,6 +6,7 @@
  */
 import { HOURS_PER_MONTH, INSTANCES, SERVICE_PRICES, findHourlyPriceUsd, isInstanceType, type InstanceType, type Region } from "../catalog";
 import { type DeploymentPlan } from "./planner";
+import { roundTo as round } from "./rounding";
 
 /** The CPU node group that runs CoreDNS, the device plugin and other system pods (2 nodes: CoreDNS keeps 2 replicas on separate nodes). */
 export const SYSTEM_NODE_GROUP = { instanceType: "m7i.xlarge" as InstanceType, desiredSize: 2, minSize: 2, maxSize: 3, diskSizeGiB: 50 };
@@ -41,8 +42,6 @@ export interface StackCost {
   unpriced: string[];
   region: Region;
 }
-
-const round = (value: number, digits: number) => Number(value.toFixed(digits));
 
 export function priceItems(items: readonly PricedItem[], region: Region): StackCost {
   const lineItems: CostLineItem[] = [];
