@@ -7,7 +7,7 @@
 import * as aws from "@pulumi/aws";
 import { type PolicyResource, type StackValidationPolicy } from "@pulumi/policy";
 import { PRICE_TABLE_DATE, REGIONS, type Region } from "../infra/catalog";
-import { describeCost, priceItems, type PricedItem } from "../infra/plan";
+import { DEFAULTS, describeCost, priceItems, type PricedItem } from "../infra/plan";
 import { nodeGroupsOf } from "./lib/stack-view";
 
 export interface CostBudgetConfig {
@@ -38,7 +38,7 @@ export const costBudget: StackValidationPolicy = {
     properties: {
       maxHourlyUsd: { type: "number", default: 100, minimum: 0, description: "Budget in USD per hour, checked at maximum node-group size." },
       maxMonthlyUsd: { type: "number", default: 73000, minimum: 0, description: "Budget in USD per month (730 h), at maximum node-group size." },
-      region: { type: "string", enum: [...REGIONS], default: "us-east-1", description: "Region whose prices apply." },
+      region: { type: "string", enum: [...REGIONS], default: DEFAULTS.region, description: "Region whose prices apply." },
     },
   },
   validateStack: (args, reportViolation) => {

@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { REGIONS, regionSchema } from "../catalog";
-import { PlanInputError, type EconomicsAssumptions, type InputIssue } from "../plan";
+import { DEFAULTS, PlanInputError, type EconomicsAssumptions, type InputIssue } from "../plan";
 import { pricePreview } from "../cost/from-preview";
 import { renderDiffMarkdown, renderPreviewMarkdown, renderReportsMarkdown } from "../cost/render-markdown";
 import { renderDiffTable, renderPreviewTable, renderReportsTable } from "../cost/render-table";
@@ -100,7 +100,7 @@ export async function runCost(argv: string[], context: CostContext = { directory
   const issues: InputIssue[] = [];
   const format = (values.format ?? "table") as Format;
   if (!FORMATS.includes(format)) issues.push({ path: "--format", value: values.format, expected: `one of ${FORMATS.join(", ")}`, hint: "Use markdown for pull-request comments." });
-  const region = regionSchema.safeParse(values.region ?? "us-east-1");
+  const region = regionSchema.safeParse(values.region ?? DEFAULTS.region);
   if (!region.success) issues.push({ path: "--region", value: values.region, expected: `one of ${REGIONS.join(", ")}`, hint: "Use a region the price table covers." });
   const modes = [values.base !== undefined, values["from-preview"] !== undefined, (values.stack?.length ?? 0) > 0 || values.all === true].filter(Boolean).length;
   if (modes > 1) issues.push({ path: "--stack/--all/--base/--from-preview", value: argv.join(" "), expected: "one mode at a time", hint: "Price stacks, diff against a ref, or price a preview — not several at once." });
@@ -130,7 +130,7 @@ export async function runCost(argv: string[], context: CostContext = { directory
 
   const evaluate: EvaluateOptions = { economics, load, policyConfig };
   if (values["from-preview"] !== undefined) {
-    const preview = pricePreview(JSON.parse(readFileSync(values["from-preview"], "utf8")) as unknown, region.data ?? "us-east-1");
+    const preview = pricePreview(JSON.parse(readFileSync(values["from-preview"], "utf8")) as unknown, region.data ?? DEFAULTS.region);
     const output = format === "json" ? `${JSON.stringify(preview, null, 2)}\n` : format === "markdown" ? renderPreviewMarkdown(preview) : renderPreviewTable(preview);
     return { output, out: values.out };
   }

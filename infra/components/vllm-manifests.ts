@@ -13,7 +13,7 @@
  * - Secrets: the Hugging Face token is a file (HF_TOKEN_PATH), the API key an env var from a
  *   secretKeyRef; neither is ever in args or a plain env value.
  */
-import { type DeploymentPlan, modelCacheGiB, podResources, startupBudget, VLLM_PORT } from "../plan";
+import { type DeploymentPlan, modelCacheGiB, podResources, startupBudget, STARTUP_PROBE_PERIOD_SECONDS, VLLM_PORT } from "../plan";
 
 export const SECRET_KEYS = { apiKey: "api-key", hfToken: "hf-token" } as const;
 const UID = 1000;
@@ -100,7 +100,7 @@ function container(input: VllmManifestInput, secretName: string): Json {
       limits: { memory: `${resources.memoryGiB}Gi`, "nvidia.com/gpu": String(plan.gpusPerReplica) },
     },
     volumeMounts: mounts,
-    startupProbe: httpProbe(10, budget.probeFailureThreshold, 5),
+    startupProbe: httpProbe(STARTUP_PROBE_PERIOD_SECONDS, budget.probeFailureThreshold, 5),
     readinessProbe: httpProbe(5, 3, 5),
     livenessProbe: httpProbe(15, 4, 10),
     lifecycle: { preStop: { exec: { command: ["sleep", String(PRE_STOP_DELAY_SECONDS)] } } },

@@ -18,12 +18,17 @@ export function stackNameOf(fileName: string): string | undefined {
   return STACK_FILE.exec(fileName)?.[1];
 }
 
-export function workingTreeStacks(directory: string): StackFile[] {
-  return readdirSync(directory)
+/** The stack files among `fileNames`, sorted by stack name, each read with `read`. */
+function stackFilesAmong(fileNames: readonly string[], read: (fileName: string) => string): StackFile[] {
+  return fileNames
     .map((file) => ({ file, stack: stackNameOf(file) }))
     .filter((entry): entry is { file: string; stack: string } => entry.stack !== undefined)
     .sort((a, b) => a.stack.localeCompare(b.stack))
-    .map(({ file, stack }) => ({ stack, text: readFileSync(join(directory, file), "utf8") }));
+    .map(({ file, stack }) => ({ stack, text: read(file) }));
+}
+
+export function workingTreeStacks(directory: string): StackFile[] {
+  return stackFilesAmong(readdirSync(directory), (file) => readFileSync(join(directory, file), "utf8"));
 }
 
 function git(directory: string, args: string[]): string {
@@ -37,10 +42,5 @@ export function stacksAtRef(directory: string, ref: string): StackFile[] {
   } catch {
     throw new Error(`git ref "${ref}" is not a commit in ${directory}; fetch it (actions/checkout with fetch-depth: 0) or pass another --base`);
   }
-  return git(directory, ["ls-tree", "--name-only", ref])
-    .split("\n")
-    .map((file) => ({ file, stack: stackNameOf(file) }))
-    .filter((entry): entry is { file: string; stack: string } => entry.stack !== undefined)
-    .sort((a, b) => a.stack.localeCompare(b.stack))
-    .map(({ file, stack }) => ({ stack, text: git(directory, ["show", `${ref}:${file}`]) }));
+  return stackFilesAmong(git(directory, ["ls-tree", "--name-only", ref]).split("\n"), (file) => git(directory, ["show", `${ref}:${file}`]));
 }

@@ -4,11 +4,12 @@
  * Pricing is the shared priceItems(); policies are the pack's own; nothing here talks to GitHub.
  */
 import { GPUS, HOURS_PER_MONTH, INSTANCES, PRICE_TABLE_DATE, isInstanceType, regionSchema, type Region } from "../catalog";
-import { economicsFor, planStack, priceItems, PROJECT_NAME, type DeploymentPlan, type EconomicsAssumptions, type StackCost } from "../plan";
-import { asPolicyResource, runPolicies, type PackConfig, type Violation } from "../../policies/lib/offline-runner";
+import { DEFAULTS, economicsFor, planStack, priceItems, PROJECT_NAME, type DeploymentPlan, type EconomicsAssumptions, type StackCost } from "../plan";
+import { type PolicyResource } from "@pulumi/policy";
+import { policyResourcesOf, runPolicies, type PackConfig, type Violation } from "../../policies/lib/offline-runner";
 import { pricedItemsOf } from "../../policies/cost-budget";
 import { nodeGroupsOf } from "../../policies/lib/stack-view";
-import { runProgram, stackConfigFromYaml, type ProgramLoader, type RecordedResource } from "./offline-run";
+import { runProgram, stackConfigFromYaml, type ProgramLoader } from "./offline-run";
 
 /** Secrets cannot be read offline (and are never committed): a placeholder stands in, marked secret. */
 export const OFFLINE_SECRET_PLACEHOLDER = "offline-preview-placeholder";
@@ -42,8 +43,8 @@ export interface EvaluateOptions {
   policyConfig?: PackConfig;
 }
 
-function instancesOf(resources: RecordedResource[]): InstanceLine[] {
-  return nodeGroupsOf(resources.filter((r) => r.custom).map((r) => asPolicyResource(r))).map((group) => ({
+function instancesOf(resources: readonly PolicyResource[]): InstanceLine[] {
+  return nodeGroupsOf(resources).map((group) => ({
     instanceType: group.instanceType ?? "(unknown)",
     gpusPerNode: group.instanceType && isInstanceType(group.instanceType) ? INSTANCES[group.instanceType].gpuCount : 0,
     nodes: group.desiredSize,
@@ -66,7 +67,7 @@ export async function evaluateStack(stack: string, yamlText: string, options: Ev
       assumptions.push(`${key} is taken as set (secrets are not read offline)`);
     }
   }
-  const region: Region = regionSchema.safeParse(config["aws:region"]).data ?? "us-east-1";
+  const region: Region = regionSchema.safeParse(config["aws:region"]).data ?? DEFAULTS.region;
   assumptions.splice(1, 0, `region ${region}`);
   if (config[`${PROJECT_NAME}:capacityType`] && config[`${PROJECT_NAME}:capacityType`] !== "on-demand") {
     assumptions.push(`capacityType ${config[`${PROJECT_NAME}:capacityType`]} is priced at on-demand rates (an upper bound)`);
@@ -82,8 +83,8 @@ export async function evaluateStack(stack: string, yamlText: string, options: Ev
   const values = Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith(`${PROJECT_NAME}:`)).map(([k, v]) => [k.slice(PROJECT_NAME.length + 1), v]));
   const planned = planStack(values, region);
   const plan = options.economics ? { ...planned, economics: economicsFor(planned, { ...planned.economics.assumptions, ...options.economics }) } : planned;
-  const policyResources = run.resources.filter((r) => r.custom).map((r) => asPolicyResource(r));
-  const instances = instancesOf(run.resources);
+  const policyResources = policyResourcesOf(run.resources);
+  const instances = instancesOf(policyResources);
   return {
     stack,
     status: "ok",

@@ -46,9 +46,14 @@ export function asPolicyResource(resource: RecordedResource, props: Record<strin
   return self;
 }
 
+/** The custom resources of a run as the engine hands them to policies (components are not checked). */
+export function policyResourcesOf(resources: readonly RecordedResource[]): PolicyResource[] {
+  return resources.filter((r) => r.custom).map((r) => asPolicyResource(r));
+}
+
 /** Every violation the pack reports for these resources. */
 export async function runPolicies(resources: readonly RecordedResource[], overrides: PackConfig = {}, policies: readonly Policy[] = POLICIES): Promise<Violation[]> {
-  const policyResources = resources.filter((r) => r.custom).map((r) => asPolicyResource(r));
+  const policyResources = policyResourcesOf(resources);
   const violations: Violation[] = [];
   for (const policy of policies) {
     const level = levelOf(policy, overrides);
