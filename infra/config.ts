@@ -1,20 +1,17 @@
 /**
- * The only reader of stack configuration. Reads every declared `llm-stack:*` key and `aws:region`,
- * validates them through the catalog's and planner's schemas (infra/plan/stack-config.ts) and
- * throws one error naming every problem — before the program registers any resource.
- * Secret keys are read only as Pulumi secrets; the validator learns just whether they are set.
+ * The only reader of stack configuration. Reads every key declared in infra/settings/keys.ts and
+ * `aws:region`, validates them through the catalog's and planner's schemas
+ * (infra/plan/stack-config.ts) and throws one error naming every problem — before the program
+ * registers any resource. Secret keys are read only as Pulumi secrets; the validator learns just
+ * whether each is unset, an encrypted secret, or (refused) plain text.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { PlanInputError, PROJECT_NAME, resolveStackSettings, type InputIssue, type StackSettings } from "./plan";
+import { PlanInputError, PROJECT_NAME, resolveStackSettings, type InputIssue, type SecretState, type StackSettings } from "./plan";
+import { PLAIN_SETTING_KEYS } from "./settings/keys";
 
-/** Every plain key declared in Pulumi.yaml (secret keys are read separately below). */
-const PLAIN_KEYS = [
-  "model", "quantization", "gpu", "maxModelLen", "concurrency", "replicas", "allowedInstanceTypes",
-  "tensorParallelSize", "gpuMemoryUtilization", "kvCacheDtype", "capacityType", "capacityReservationId",
-  "cluster", "nodeSubnetIds", "clusterEndpointAccess", "clusterPublicAccessCidrs", "vllmImage",
-  "maxHourlyUsd", "namespace", "exposure", "allowedClientNamespaces",
-] as const;
-export const SECRET_KEYS = ["hfToken", "kubeconfig"] as const;
+// pulumi.runtime's isConfigSecret (sdk/nodejs/runtime/config.ts) is exported at run time but not
+// in @pulumi/pulumi 3.248's type declarations: whether the CLI passed the key as an encrypted value.
+const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
 
 export interface StackConfig {
   settings: StackSettings;
@@ -35,21 +32,29 @@ export class StackConfigError extends pulumi.RunError {
   }
 }
 
+/** Unset, or the empty default the Pulumi CLI applies from Pulumi.yaml: both mean "no value". */
+function secretState(key: string): SecretState {
+  // Presence only: pulumi.runtime.getConfig does not unwrap the value into any output or log.
+  const value = pulumi.runtime.getConfig(`${PROJECT_NAME}:${key}`);
+  if (value === undefined || value === "") return "unset";
+  return runtimeConfig.isConfigSecret(`${PROJECT_NAME}:${key}`) ? "secret" : "plaintext";
+}
+
 export function readConfig(): StackConfig {
   const config = new pulumi.Config(PROJECT_NAME);
   const values: Record<string, unknown> = {};
-  for (const key of PLAIN_KEYS) {
+  for (const key of PLAIN_SETTING_KEYS) {
     const value = config.get(key);
     if (value !== undefined) values[key] = value;
   }
-  // Presence only: pulumi.runtime.getConfig does not unwrap the value into any output or log.
-  const isSet = (key: string) => pulumi.runtime.getConfig(`${PROJECT_NAME}:${key}`) !== undefined;
+  const secrets = { hfToken: secretState("hfToken"), kubeconfig: secretState("kubeconfig") };
   let settings: StackSettings;
   try {
-    settings = resolveStackSettings(values, new pulumi.Config("aws").get("region"), { hfToken: isSet("hfToken"), kubeconfig: isSet("kubeconfig") });
+    settings = resolveStackSettings(values, new pulumi.Config("aws").get("region"), secrets);
   } catch (error) {
     if (error instanceof PlanInputError) throw new StackConfigError(error.issues, error.message);
     throw error;
   }
-  return { settings, hfToken: config.getSecret("hfToken"), kubeconfig: config.getSecret("kubeconfig") };
+  const secret = (key: "hfToken" | "kubeconfig") => (secrets[key] === "secret" ? config.requireSecret(key) : undefined);
+  return { settings, hfToken: secret("hfToken"), kubeconfig: secret("kubeconfig") };
 }

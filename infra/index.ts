@@ -1,20 +1,18 @@
 /**
- * The Pulumi program (`main: infra/` in Pulumi.yaml). Config is validated in full before any
- * resource is registered; then the stack is wired from the plan.
+ * The Pulumi program (`main: infra/` in Pulumi.yaml). Pulumi's Node.js runtime calls an exported
+ * function and awaits it (sdk/nodejs/cmd/run/run.ts), so the stack config is validated and AWS is
+ * asked where the planned instance type is offered before a single resource is registered: bad
+ * config or a region without the GPUs fails with nothing created.
+ *
+ * Stack outputs: `endpoint` (OpenAI-compatible base URL inside the cluster; call it with `apiKey`
+ * as a Bearer token), `model`, `variant`, `plan` (GPUs, TP, PP, context), `gpuZoneIds`,
+ * `hourlyUsd` / `monthlyUsd` (on-demand, 730 h) and, as secrets, `kubeconfig` and `apiKey`.
  */
 import { readConfig } from "./config";
+import { lookUpPlacement } from "./placement-lookup";
 import { createLlmStack } from "./program";
 
-const stack = createLlmStack(readConfig());
-
-/** OpenAI-compatible base URL inside the cluster (call it with the apiKey as a Bearer token). */
-export const endpoint = stack.endpoint;
-export const model = stack.model;
-export const variant = stack.variant;
-/** GPUs, TP, PP and context of the plan. */
-export const plan = stack.plan;
-/** On-demand USD per hour / per month (730 h) of everything the stack creates. */
-export const hourlyUsd = stack.hourlyUsd;
-export const monthlyUsd = stack.monthlyUsd;
-export const kubeconfig = stack.kubeconfig;
-export const apiKey = stack.apiKey;
+export = async () => {
+  const config = readConfig();
+  return createLlmStack(config, await lookUpPlacement(config.settings));
+};

@@ -1,6 +1,7 @@
 /**
  * Wiring: which components a stack gets, in what order, for its cluster mode. Everything sized or
- * chosen here comes from the resolved settings and their plan; index.ts only exports the result.
+ * chosen here comes from the resolved settings, their plan and the AZ placement; index.ts only
+ * exports the result.
  */
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
@@ -14,12 +15,15 @@ import { NvidiaDevicePlugin } from "./components/nvidia-device-plugin";
 import { SystemNodeGroup } from "./components/system-node-group";
 import { VllmServer } from "./components/vllm-server";
 import { type StackConfig } from "./config";
+import { type Placement } from "./placement-lookup";
 
 export interface LlmStackOutputs {
   endpoint: string;
   model: string;
   variant: string;
   plan: { instanceType: string; nodes: number; gpus: number; gpusPerReplica: number; tensorParallelSize: number; pipelineParallelSize: number; replicas: number; maxModelLen: number };
+  /** AZ ids the GPU nodes may launch in (empty for cluster kubeconfig). */
+  gpuZoneIds: string[];
   hourlyUsd: number;
   monthlyUsd: number;
   kubeconfig: pulumi.Output<string>;
@@ -31,60 +35,66 @@ interface ClusterAccess {
   gpuPool: GpuNodePool | null;
   dependsOn: pulumi.Resource[];
   vpcCidr: string | null;
+  gpuZoneIds: string[];
 }
 
-function createdCluster({ settings }: StackConfig, clusterName: string): ClusterAccess {
-  const network = new Network("llm-network", { clusterName });
-  const cluster = new EksCluster("llm-cluster", {
+function createdCluster({ settings }: StackConfig, cluster: Extract<StackConfig["settings"]["cluster"], { mode: "create" }>, placement: Extract<Placement, { mode: "create" }>, clusterName: string): ClusterAccess {
+  const network = new Network("llm-network", { clusterName, zones: placement.clusterZones });
+  const eks = new EksCluster("llm-cluster", {
     clusterName,
     region: settings.region,
     subnetIds: network.privateSubnetIds,
-    endpointAccess: settings.cluster.endpointAccess,
-    publicAccessCidrs: settings.cluster.publicAccessCidrs,
+    endpoint: cluster.endpoint,
+    adminPrincipalArns: cluster.adminPrincipalArns,
+    supportType: cluster.supportType,
   });
   const nodeRole = new NodeRole("llm-nodes");
-  const system = new SystemNodeGroup("llm-system", { clusterName: cluster.clusterName, nodeRoleArn: nodeRole.arn, subnetIds: network.privateSubnetIds });
+  const system = new SystemNodeGroup("llm-system", { clusterName: eks.clusterName, nodeRoleArn: nodeRole.arn, subnetIds: network.privateSubnetIds });
+  const gpuZoneIds = placement.gpuZones.map((zone) => zone.zoneId);
   const gpuPool = new GpuNodePool("llm-gpu", {
-    plan: settings.plan, clusterName: cluster.clusterName, nodeRoleArn: nodeRole.arn, subnetIds: network.privateSubnetIds,
-    capacityType: settings.capacityType, capacityReservationId: settings.capacityReservationId,
+    plan: settings.plan, clusterName: eks.clusterName, nodeRoleArn: nodeRole.arn,
+    subnetIds: network.privateSubnets.filter((subnet) => gpuZoneIds.includes(subnet.zoneId)).map((subnet) => subnet.id),
+    capacity: settings.capacity,
   });
-  return { kubeconfig: cluster.kubeconfig, gpuPool, dependsOn: [system, gpuPool], vpcCidr: VPC_CIDR };
+  return { kubeconfig: eks.kubeconfig, gpuPool, dependsOn: [system, gpuPool], vpcCidr: VPC_CIDR, gpuZoneIds };
 }
 
-function existingEksCluster({ settings }: StackConfig, name: string): ClusterAccess {
+function existingEksCluster({ settings }: StackConfig, name: string, placement: Extract<Placement, { mode: "eks" }>): ClusterAccess {
   const existing = aws.eks.getClusterOutput({ name });
   const nodeRole = new NodeRole("llm-nodes");
   const gpuPool = new GpuNodePool("llm-gpu", {
-    plan: settings.plan, clusterName: existing.name, nodeRoleArn: nodeRole.arn, subnetIds: settings.cluster.nodeSubnetIds,
-    capacityType: settings.capacityType, capacityReservationId: settings.capacityReservationId,
+    plan: settings.plan, clusterName: existing.name, nodeRoleArn: nodeRole.arn, subnetIds: placement.gpuSubnetIds, capacity: settings.capacity,
   });
   const kubeconfig = pulumi.secret(
     pulumi.all([existing.name, existing.endpoint, existing.certificateAuthorities]).apply(([clusterName, endpoint, cas]) =>
       renderKubeconfig({ clusterName, endpoint, certificateAuthorityData: cas[0]?.data ?? "", region: settings.region }),
     ),
   );
-  return { kubeconfig, gpuPool, dependsOn: [gpuPool], vpcCidr: null };
+  return { kubeconfig, gpuPool, dependsOn: [gpuPool], vpcCidr: null, gpuZoneIds: [] };
 }
 
-export function createLlmStack(config: StackConfig): LlmStackOutputs {
+function clusterAccess(config: StackConfig, placement: Placement, clusterName: string): ClusterAccess {
+  const { cluster } = config.settings;
+  if (cluster.mode === "create" && placement.mode === "create") return createdCluster(config, cluster, placement, clusterName);
+  if (cluster.mode === "eks" && placement.mode === "eks") return existingEksCluster(config, cluster.name, placement);
+  if (cluster.mode === "kubeconfig" && config.kubeconfig) return { kubeconfig: config.kubeconfig, gpuPool: null, dependsOn: [], vpcCidr: null, gpuZoneIds: [] };
+  throw new Error(`cluster mode ${cluster.mode} with placement ${placement.mode}: lookUpPlacement and readConfig disagree`);
+}
+
+export function createLlmStack(config: StackConfig, placement: Placement): LlmStackOutputs {
   const { settings } = config;
   const { plan } = settings;
   const clusterName = `llm-stack-${pulumi.getStack()}`;
-
-  let access: ClusterAccess;
-  if (settings.cluster.mode === "create") access = createdCluster(config, clusterName);
-  else if (settings.cluster.mode === "eks") access = existingEksCluster(config, settings.cluster.existingName ?? "");
-  else {
-    if (!config.kubeconfig) throw new Error("cluster=kubeconfig without a kubeconfig secret: readConfig should have refused it");
-    access = { kubeconfig: config.kubeconfig, gpuPool: null, dependsOn: [], vpcCidr: null };
-  }
+  const access = clusterAccess(config, placement, clusterName);
 
   const provider = new k8s.Provider("llm-k8s", { kubeconfig: access.kubeconfig, enableServerSideApply: true }, { dependsOn: access.dependsOn });
-  // A cluster reached by kubeconfig already has GPU nodes and their device plugin.
-  const devicePlugin = access.gpuPool ? new NvidiaDevicePlugin("llm-nvidia-device-plugin", { provider, dependsOn: access.dependsOn }) : null;
-
   const nodeSelector: Record<string, string> = { "node.kubernetes.io/instance-type": plan.instanceType };
   if (access.gpuPool) nodeSelector[GPU_POOL_LABEL] = "true";
+  // A cluster reached by kubeconfig already has GPU nodes and their device plugin.
+  const devicePlugin = access.gpuPool
+    ? new NvidiaDevicePlugin("llm-nvidia-device-plugin", { nodeSelector: { [GPU_POOL_LABEL]: "true" } }, { provider, dependsOn: access.dependsOn })
+    : null;
+
   const server = new VllmServer("vllm", {
     namespace: settings.namespace,
     plan,
@@ -112,6 +122,7 @@ export function createLlmStack(config: StackConfig): LlmStackOutputs {
       replicas: plan.replicas,
       maxModelLen: plan.maxModelLen,
     },
+    gpuZoneIds: access.gpuZoneIds,
     hourlyUsd: settings.cost.hourlyUsd,
     monthlyUsd: settings.cost.monthlyUsd,
     kubeconfig: pulumi.secret(access.kubeconfig),

@@ -7,7 +7,7 @@
 import * as aws from "@pulumi/aws";
 import { type PolicyResource, type StackValidationPolicy } from "@pulumi/policy";
 import { PRICE_TABLE_DATE, REGIONS, type Region } from "../infra/catalog";
-import { DEFAULTS, describeCost, priceItems, type PricedItem } from "../infra/plan";
+import { DEFAULTS, describeCost, eksSupportTypeOf, priceItems, type PricedItem } from "../infra/plan";
 import { nodeGroupsOf } from "./lib/stack-view";
 
 export interface CostBudgetConfig {
@@ -24,7 +24,7 @@ export function pricedItemsOf(resources: readonly PolicyResource[]): PricedItem[
     kind: "node-group", name: g.name, instanceType: g.instanceType ?? "(none)", desiredSize: g.desiredSize, maxSize: g.maxSize,
   }));
   for (const r of resources) {
-    if (r.isType(aws.eks.Cluster)) items.push({ kind: "eks-cluster", name: r.name });
+    if (r.isType(aws.eks.Cluster)) items.push({ kind: "eks-cluster", name: r.name, supportType: eksSupportTypeOf(r.props.upgradePolicy?.supportType) });
     if (r.isType(aws.ec2.NatGateway)) items.push({ kind: "nat-gateway", name: r.name });
   }
   return items;

@@ -9,7 +9,7 @@ import { pricePreview } from "../infra/cost/from-preview";
 import { renderDiffMarkdown, COMMENT_MARKER } from "../infra/cost/render-markdown";
 import { diffStacks } from "../infra/cost/stack-diff";
 import { evaluateStack, type StackReport } from "../infra/cost/stack-report";
-import { economicsFor, planDeployment, priceItems } from "../infra/plan";
+import { economicsFor, eksSupportTypeOf, planDeployment, priceItems } from "../infra/plan";
 import { PlanInputError } from "../infra/plan/errors";
 import { golden } from "./golden-file";
 import { loadProgramInVitest } from "./program-runner";
@@ -23,7 +23,7 @@ describe("pricing", () => {
     const cost = priceItems([
       { kind: "node-group", name: "system", instanceType: "m7i.xlarge", desiredSize: 2, maxSize: 3 },
       { kind: "node-group", name: "gpu", instanceType: "p5.48xlarge", desiredSize: 2, maxSize: 2 },
-      { kind: "eks-cluster", name: "cluster" },
+      { kind: "eks-cluster", name: "cluster", supportType: "standard" },
       { kind: "nat-gateway", name: "nat" },
       { kind: "node-group", name: "odd", instanceType: "g6e.xlarge", desiredSize: 1, maxSize: 1 },
     ], "us-west-2");
@@ -35,6 +35,13 @@ describe("pricing", () => {
     ]);
     expect([cost.hourlyUsd, cost.monthlyUsd, cost.maxHourlyUsd, cost.maxMonthlyUsd]).toEqual([110.6282, 80758.59, 110.8298, 80905.75]);
     expect(cost.unpriced).toEqual(["odd: g6e.xlarge in us-west-2"]);
+  });
+
+  it("prices a cluster that allows extended support at $0.60/h (EKS pricing page), and one without a policy the same", () => {
+    const items = (supportType: unknown) => priceItems([{ kind: "eks-cluster", name: "c", supportType: eksSupportTypeOf(supportType) }], "us-east-1").lineItems;
+    expect(items("EXTENDED").map((l) => [l.item, l.hourlyUsd])).toEqual([["EKS control plane (extended support)", 0.6]]);
+    expect(items(undefined).map((l) => [l.item, l.hourlyUsd])).toEqual([["EKS control plane (extended support)", 0.6]]);
+    expect(items("STANDARD").map((l) => [l.item, l.hourlyUsd])).toEqual([["EKS control plane", 0.1]]);
   });
 });
 
@@ -93,6 +100,7 @@ describe("llm-stack cost", () => {
       "region us-east-1",
       "AWS on-demand prices of 2026-11-26",
       "llm-stack:hfToken is taken as set (secrets are not read offline)",
+      "llm-stack:clusterPublicAccessCidrs is taken as set (each operator lists the address pulumi runs from)",
     ]);
   });
 

@@ -5,7 +5,9 @@ import { asPolicyResource, mandatory, runPolicies, type PackConfig, type Violati
 import { runProgram, stackFileConfig, type RecordedResource } from "./program-runner";
 
 const SECRET_KEYS = ["llm-stack:hfToken"];
-const run = (config: Record<string, string>, stack = "dev") => runProgram({ ...config, "llm-stack:hfToken": "hf_test" }, { stack, secretKeys: SECRET_KEYS });
+/** The stack as its operator completes it: a Hugging Face token and the endpoint allowlist (a documentation address). */
+const run = (config: Record<string, string>, stack = "dev") =>
+  runProgram({ ...config, "llm-stack:hfToken": "hf_test", "llm-stack:clusterPublicAccessCidrs": '["198.51.100.7/32"]' }, { stack, secretKeys: SECRET_KEYS });
 
 const clone = (resources: RecordedResource[]): RecordedResource[] => structuredClone(resources);
 const find = (resources: RecordedResource[], type: string, name: string) => {

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { DaemonSet } from "kubernetes-models/apps/v1/DaemonSet";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
@@ -12,10 +13,18 @@ import { parseStackFile } from "../infra/cli/stack-file";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { runProgram, stackFileConfig, type RecordedResource } from "./program-runner";
+import { eksTaint, schedulingProblems } from "./support/kube-scheduling";
 
 const HF_TOKEN = "hf_SENTINEL_token_0123456789";
 const API_KEY = "sk-SENTINEL-api-key-abcdefghijklmnop";
-const withToken = (config: Record<string, string>) => ({ ...config, "llm-stack:hfToken": HF_TOKEN });
+/** A documentation address (RFC 5737) standing in for the operator's own, on the endpoint allowlist. */
+const ALLOWLIST = '["198.51.100.7/32"]';
+/** What each operator sets for themselves before `pulumi up`: the token and the endpoint allowlist. */
+const withToken = (config: Record<string, string>) => ({
+  ...config,
+  "llm-stack:hfToken": HF_TOKEN,
+  ...((config["llm-stack:cluster"] ?? "create") === "create" ? { "llm-stack:clusterPublicAccessCidrs": ALLOWLIST } : {}),
+});
 const SECRET_KEYS = ["llm-stack:hfToken", "llm-stack:kubeconfig"];
 
 /** The resource of that name; Pulumi names are unique per type, so `type` picks among same-named resources. */
@@ -37,6 +46,7 @@ const KUBERNETES_MODELS: Record<string, { new (data: any): { validate(): void } 
   "kubernetes:core/v1:Secret": Secret,
   "kubernetes:core/v1:Service": Service,
   "kubernetes:apps/v1:Deployment": Deployment,
+  "kubernetes:apps/v1:DaemonSet": DaemonSet,
   "kubernetes:policy/v1:PodDisruptionBudget": PodDisruptionBudget,
   "kubernetes:networking.k8s.io/v1:NetworkPolicy": NetworkPolicy,
 };
@@ -59,12 +69,12 @@ const CREATE_MODE_RESOURCES = [
   "aws:ec2/subnet:Subnet llm-network-public-0",
   "aws:ec2/subnet:Subnet llm-network-public-1",
   "aws:ec2/vpc:Vpc llm-network-vpc",
-  "aws:eks/addon:Addon llm-cluster-pod-identity",
+  "aws:eks/addon:Addon llm-cluster-coredns",
+  "aws:eks/addon:Addon llm-cluster-kube-proxy",
   "aws:eks/addon:Addon llm-cluster-vpc-cni",
   "aws:eks/cluster:Cluster llm-cluster-cluster",
   "aws:eks/nodeGroup:NodeGroup llm-gpu-ng",
   "aws:eks/nodeGroup:NodeGroup llm-system-ng",
-  "aws:iam/openIdConnectProvider:OpenIdConnectProvider llm-cluster-oidc",
   "aws:iam/role:Role llm-cluster-role",
   "aws:iam/role:Role llm-nodes-role",
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment llm-cluster-cluster-policy",
@@ -73,12 +83,12 @@ const CREATE_MODE_RESOURCES = [
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment llm-nodes-worker",
   "aws:kms/alias:Alias llm-cluster-secrets",
   "aws:kms/key:Key llm-cluster-secrets",
+  "kubernetes:apps/v1:DaemonSet llm-nvidia-device-plugin-daemonset",
   "kubernetes:apps/v1:Deployment vllm-deployment",
   "kubernetes:core/v1:Namespace vllm-namespace",
   "kubernetes:core/v1:Secret vllm-secrets",
   "kubernetes:core/v1:Service vllm-service",
   "kubernetes:core/v1:ServiceAccount vllm-sa",
-  "kubernetes:helm.sh/v3:Release llm-nvidia-device-plugin-release",
   "kubernetes:networking.k8s.io/v1:NetworkPolicy vllm-netpol",
   "kubernetes:policy/v1:PodDisruptionBudget vllm-pdb",
   "llm-stack:addons:NvidiaDevicePlugin llm-nvidia-device-plugin",
@@ -147,11 +157,12 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
     expect(deployment.spec.strategy).toEqual({ type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } });
     expect(container.startupProbe).toEqual({ httpGet: { path: "/health", port: "http" }, periodSeconds: 10, failureThreshold: startupBudget(plan).probeFailureThreshold, timeoutSeconds: 5 });
     expect(container.readinessProbe).toEqual({ httpGet: { path: "/health", port: "http" }, periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 5 });
-    expect(container.livenessProbe).toEqual({ httpGet: { path: "/health", port: "http" }, periodSeconds: 15, failureThreshold: 4, timeoutSeconds: 10 });
+    // 6 failures 30 s apart: a server busy for under 3 minutes is not restarted.
+    expect(container.livenessProbe).toEqual({ httpGet: { path: "/health", port: "http" }, periodSeconds: 30, failureThreshold: 6, timeoutSeconds: 20 });
     expect(pod.terminationGracePeriodSeconds).toBe(75);
     expect(pod.nodeSelector).toEqual({ "node.kubernetes.io/instance-type": plan.instanceType, "llm-stack/gpu-pool": "true" });
     expect(pod.tolerations).toEqual([{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }]);
-    expect(pod.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } });
+    expect(pod.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 2000, runAsGroup: 2000, fsGroup: 2000, seccompProfile: { type: "RuntimeDefault" } });
     expect(container.securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, runAsNonRoot: true, readOnlyRootFilesystem: false, seccompProfile: { type: "RuntimeDefault" } });
     expect(pod.automountServiceAccountToken).toBe(false);
   });
@@ -172,18 +183,24 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
   it("produces Kubernetes objects that validate against the Kubernetes schema", async () => {
     const { resources } = await runPromise;
     const objects = resources.filter((r) => r.type in KUBERNETES_MODELS);
-    expect(objects).toHaveLength(7);
+    expect(objects).toHaveLength(8);
     for (const object of objects) {
       const Model = KUBERNETES_MODELS[object.type]!;
       expect(() => new Model(object.inputs).validate(), object.name).not.toThrow();
     }
   });
 
-  it("pins the NVIDIA device plugin chart from charts/", async () => {
+  it("schedules the NVIDIA device plugin and vLLM onto the GPU node group, by Kubernetes' own matching rules", async () => {
     const { resources } = await runPromise;
-    const release = byName(resources, "llm-nvidia-device-plugin-release").inputs;
-    expect([release.chart, release.version, release.repositoryOpts, release.namespace]).toEqual(["nvidia-device-plugin", "0.18.2", { repo: "https://nvidia.github.io/k8s-device-plugin" }, "kube-system"]);
-    expect(release.values.nodeSelector).toEqual({ "llm-stack/gpu-pool": "true" });
+    const group = byName(resources, "llm-gpu-ng").inputs;
+    const node = { labels: { ...group.labels, "node.kubernetes.io/instance-type": plan.instanceType }, taints: group.taints.map(eksTaint) };
+    const plugin = byName(resources, "llm-nvidia-device-plugin-daemonset").inputs;
+    expect(plugin.spec.template.spec.containers[0].image).toBe("nvcr.io/nvidia/k8s-device-plugin:v0.20.0");
+    expect(plugin.metadata.namespace).toBe("kube-system");
+    expect(schedulingProblems(plugin.spec.template.spec, node)).toEqual([]);
+    expect(schedulingProblems(byName(resources, "vllm-deployment").inputs.spec.template.spec, node)).toEqual([]);
+    // ...and neither lands on the system nodes, which carry no GPU pool label.
+    expect(schedulingProblems(plugin.spec.template.spec, { labels: { "llm-stack/system": "true" }, taints: [] })).toEqual(["nodeSelector llm-stack/gpu-pool=true does not match the node's labels"]);
   });
 
   it("exports the endpoint, plan, cost and secret kubeconfig and API key", async () => {
@@ -238,22 +255,93 @@ describe("the program", () => {
     expect(changed).toEqual([
       "aws:ec2/launchTemplate:LaunchTemplate llm-gpu-lt",
       "aws:eks/nodeGroup:NodeGroup llm-gpu-ng",
-      "kubernetes:apps/v1:Deployment vllm-deployment",
+  "kubernetes:apps/v1:Deployment vllm-deployment",
     ]);
     for (const [type, name] of [["aws:ec2/vpc:Vpc", "llm-network-vpc"], ["aws:eks/cluster:Cluster", "llm-cluster-cluster"], ["aws:kms/key:Key", "llm-cluster-secrets"], ["aws:eks/nodeGroup:NodeGroup", "llm-system-ng"]] as const) {
       expect(byName(after.resources, name, type).inputs).toEqual(byName(before.resources, name, type).inputs);
     }
   });
 
-  it("adds a GPU pool to an existing EKS cluster without creating a VPC or cluster", async () => {
+  it("adds a GPU pool to an existing EKS cluster without creating a VPC or cluster, in the subnets whose AZ offers the type", async () => {
     const run = await runProgram(withToken({
       ...stackFileConfig("dev"), "llm-stack:cluster": "eks:platform", "llm-stack:nodeSubnetIds": '["subnet-0123456789abcdef0","subnet-0fedcba9876543210"]',
-    }), { secretKeys: SECRET_KEYS });
+    }), { secretKeys: SECRET_KEYS, subnets: { "subnet-0123456789abcdef0": "use1-az1", "subnet-0fedcba9876543210": "use1-az4" }, offerings: { "p5.4xlarge": ["use1-az4", "use1-az6"] } });
     expect(run.error).toBeUndefined();
     expect(listOf(run.resources).filter((r) => /Vpc |eks\/cluster:|network:Network|EksCluster|SystemNodeGroup|Subnet/.test(r))).toEqual([]);
     const group = byName(run.resources, "llm-gpu-ng").inputs;
-    expect([group.clusterName, group.subnetIds]).toEqual(["platform", ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]]);
+    expect([group.clusterName, group.subnetIds]).toEqual(["platform", ["subnet-0fedcba9876543210"]]);
     expect(run.outputs?.hourlyUsd).toBe(6.88);
+  });
+
+  it("fails, registering nothing, when none of an existing cluster's subnets is in an AZ offering the type", async () => {
+    const run = await runProgram(withToken({
+      ...stackFileConfig("dev"), "llm-stack:cluster": "eks:platform", "llm-stack:nodeSubnetIds": '["subnet-0123456789abcdef0"]',
+    }), { secretKeys: SECRET_KEYS, subnets: { "subnet-0123456789abcdef0": "use1-az1" }, offerings: { "p5.4xlarge": ["use1-az4"] } });
+    expect(run.resources).toEqual([]);
+    expect((run.error as PlanInputError).issues.map((issue) => issue.path)).toEqual(["llm-stack:nodeSubnetIds"]);
+    expect((run.error as Error).message).toContain("none of nodeSubnetIds [subnet-0123456789abcdef0 (use1-az1)] is in an AZ where p5.4xlarge can run in us-east-1 (AZ ids offering it: use1-az4)");
+  });
+
+  it("puts the GPU node group only in the AZ that offers the type, by AZ id, and the VPC's second AZ elsewhere", async () => {
+    // Only use1-az6 (us-east-1b in the mock account) offers p5.4xlarge; use1-az3 is one EKS refuses for clusters.
+    const run = await runProgram(withToken(stackFileConfig("dev")), { secretKeys: SECRET_KEYS, offerings: { "p5.4xlarge": ["use1-az6"] } });
+    expect(run.error).toBeUndefined();
+    const subnetZone = (name: string) => byName(run.resources, name, "aws:ec2/subnet:Subnet").inputs;
+    expect(["private-0", "private-1", "public-0", "public-1"].map((s) => [subnetZone(`llm-network-${s}`).availabilityZoneId, subnetZone(`llm-network-${s}`).availabilityZone])).toEqual([
+      ["use1-az6", undefined], ["use1-az1", undefined], ["use1-az6", undefined], ["use1-az1", undefined],
+    ]);
+    expect(byName(run.resources, "llm-gpu-ng").inputs.subnetIds).toEqual(["llm-network-private-0-id"]);
+    expect(byName(run.resources, "llm-system-ng").inputs.subnetIds).toEqual(["llm-network-private-0-id", "llm-network-private-1-id"]);
+    expect(byName(run.resources, "llm-cluster-cluster").inputs.vpcConfig.subnetIds).toEqual(["llm-network-private-0-id", "llm-network-private-1-id"]);
+    expect(run.outputs?.gpuZoneIds).toEqual(["use1-az6"]);
+  });
+
+  it("fails, registering nothing, when the region offers the instance type in no usable AZ", async () => {
+    const run = await runProgram(withToken(stackFileConfig("dev")), { secretKeys: SECRET_KEYS, offerings: { "p5.4xlarge": ["use1-az3"] } });
+    expect(run.resources).toEqual([]);
+    expect((run.error as PlanInputError).issues.map((issue) => issue.path)).toEqual(["aws:region"]);
+    expect((run.error as Error).message).toContain("p5.4xlarge is not offered in any usable AZ of us-east-1 [us-east-1c (use1-az1), us-east-1d (use1-az2), us-east-1a (use1-az4), us-east-1f (use1-az5), us-east-1b (use1-az6)]");
+  });
+
+  it("opens a public endpoint to the allowlist only, or keeps it private, and pins a version in standard support with an explicit upgrade policy", async () => {
+    const publicRun = await runProgram(withToken(stackFileConfig("dev")), { secretKeys: SECRET_KEYS });
+    const cluster = byName(publicRun.resources, "llm-cluster-cluster").inputs;
+    expect(cluster.vpcConfig).toEqual({ subnetIds: ["llm-network-private-0-id", "llm-network-private-1-id"], endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: ["198.51.100.7/32"] });
+    // EKS 1.35: standard support until 2027-03-27 (endoflife.date/amazon-eks, read 2026-11-27); 1.34 ends 2026-12-02.
+    expect([cluster.version, cluster.upgradePolicy]).toEqual(["1.35", { supportType: "STANDARD" }]);
+    const privateRun = await runProgram(withToken({ ...stackFileConfig("dev"), "llm-stack:clusterEndpointAccess": "private", "llm-stack:clusterPublicAccessCidrs": "[]" }), { secretKeys: SECRET_KEYS });
+    expect(privateRun.error).toBeUndefined();
+    expect(byName(privateRun.resources, "llm-cluster-cluster").inputs.vpcConfig).toEqual({ subnetIds: ["llm-network-private-0-id", "llm-network-private-1-id"], endpointPrivateAccess: true, endpointPublicAccess: false });
+  });
+
+  it("prices and sets extended support when the stack chooses it: $0.60/h instead of $0.10/h for the control plane", async () => {
+    const run = await runProgram(withToken({ ...stackFileConfig("dev"), "llm-stack:kubernetesSupportType": "extended" }), { secretKeys: SECRET_KEYS });
+    expect(byName(run.resources, "llm-cluster-cluster").inputs.upgradePolicy).toEqual({ supportType: "EXTENDED" });
+    // 6.88 (p5.4xlarge) + 2 × 0.2016 (m7i.xlarge) + 0.60 (EKS extended) + 0.045 (NAT) = 7.9282
+    expect(run.outputs?.hourlyUsd).toBe(7.9282);
+  });
+
+  it("gives the listed IAM principals cluster admin through access entries", async () => {
+    const admins = ["arn:aws:iam::123456789012:role/platform-admins", "arn:aws:iam::123456789012:user/alice"];
+    const run = await runProgram(withToken({ ...stackFileConfig("dev"), "llm-stack:clusterAdminPrincipalArns": JSON.stringify(admins) }), { secretKeys: SECRET_KEYS });
+    expect(run.resources.filter((r) => r.type === "aws:eks/accessEntry:AccessEntry").map((r) => [r.name, r.inputs.principalArn, r.inputs.type])).toEqual([
+      ["llm-cluster-admin-0", admins[0], "STANDARD"], ["llm-cluster-admin-1", admins[1], "STANDARD"],
+    ]);
+    expect(run.resources.filter((r) => r.type === "aws:eks/accessPolicyAssociation:AccessPolicyAssociation").map((r) => [r.inputs.policyArn, r.inputs.accessScope])).toEqual([
+      ["arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", { type: "cluster" }],
+      ["arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", { type: "cluster" }],
+    ]);
+  });
+
+  it("registers the same resources whether the Pulumi CLI filled in Pulumi.yaml's defaults or a key was never declared", async () => {
+    const raw: Record<string, string> = {
+      "aws:region": "us-east-1", "llm-stack:model": "llama-3.1-8b-instruct", "llm-stack:maxModelLen": "32768", "llm-stack:maxHourlyUsd": "10",
+    };
+    const withDefaults = await runProgram(withToken(stackFileConfig("dev")), { secretKeys: SECRET_KEYS });
+    const without = await runProgram(withToken(raw), { secretKeys: SECRET_KEYS });
+    expect(Object.keys(stackFileConfig("dev")).length).toBeGreaterThan(Object.keys(raw).length);
+    const canonical = (run: typeof without) => [...run.resources].sort((a, b) => `${a.type} ${a.name}`.localeCompare(`${b.type} ${b.name}`));
+    expect(canonical(withDefaults)).toEqual(canonical(without));
   });
 
   it("deploys only the vLLM server to a cluster reached by kubeconfig", async () => {
@@ -263,12 +351,19 @@ describe("the program", () => {
     expect(byName(run.resources, "vllm-deployment").inputs.spec.template.spec.nodeSelector).toEqual({ "node.kubernetes.io/instance-type": "p5.4xlarge" });
   });
 
-  it("buys a Capacity Block through the launch template", async () => {
-    const run = await runProgram(withToken({ ...stackFileConfig("dev"), "llm-stack:capacityType": "capacity-block", "llm-stack:capacityReservationId": "cr-0123456789abcdef0" }), { secretKeys: SECRET_KEYS });
+  it("buys a Capacity Block through the launch template and launches only in the reservation's AZ", async () => {
+    const run = await runProgram(withToken({
+      ...stackFileConfig("dev"), "llm-stack:capacityType": "capacity-block", "llm-stack:capacityReservationId": "cr-0123456789abcdef0", "llm-stack:capacityReservationZoneId": "use1-az6",
+    }), { secretKeys: SECRET_KEYS });
     const template = byName(run.resources, "llm-gpu-lt").inputs;
     expect(template.instanceMarketOptions).toEqual({ marketType: "capacity-block" });
     expect(template.capacityReservationSpecification).toEqual({ capacityReservationTarget: { capacityReservationId: "cr-0123456789abcdef0" } });
-    expect(byName(run.resources, "llm-gpu-ng").inputs.capacityType).toBe("CAPACITY_BLOCK");
+    const group = byName(run.resources, "llm-gpu-ng").inputs;
+    expect(group.capacityType).toBe("CAPACITY_BLOCK");
+    // The reservation's AZ first, then the lowest other usable id (use1-az1) for the control plane's second AZ.
+    expect(["llm-network-private-0", "llm-network-private-1"].map((name) => byName(run.resources, name, "aws:ec2/subnet:Subnet").inputs.availabilityZoneId)).toEqual(["use1-az6", "use1-az1"]);
+    expect(group.subnetIds).toEqual(["llm-network-private-0-id"]);
+    expect(run.outputs?.gpuZoneIds).toEqual(["use1-az6"]);
   });
 
   it("puts an internal load balancer in front of vLLM and admits only the VPC", async () => {
@@ -299,10 +394,10 @@ describe("the program", () => {
     expect((run.error as Error).name).toBe("StackConfigError");
     expect(pulumi.RunError.isInstance(run.error)).toBe(true);
     expect((run.error as PlanInputError).issues.map((issue) => issue.path)).toEqual([
-      "llm-stack:vllmImage", "llm-stack:exposure", "llm-stack:quantization", "llm-stack:replicas",
+      "llm-stack:vllmImage", "llm-stack:exposure", "llm-stack:clusterPublicAccessCidrs", "llm-stack:quantization", "llm-stack:replicas",
       "llm-stack:maxModelLen", "llm-stack:tensorParallelSize", "llm-stack:hfToken",
     ]);
-    expect((run.error as PlanInputError).message.split("\n")[0]).toBe("invalid stack configuration; nothing was created (7 problems):");
+    expect((run.error as PlanInputError).message.split("\n")[0]).toBe("invalid stack configuration; nothing was created (8 problems):");
   });
 
   it.each([
@@ -314,10 +409,15 @@ describe("the program", () => {
     ["a gated model without hfToken", {}, "llm-stack:hfToken"],
     ["a value of the wrong type", { "llm-stack:concurrency": "many" }, "llm-stack:concurrency"],
     ["a multi-node plan", { "llm-stack:model": "llama-3.1-405b-instruct", "llm-stack:quantization": "bf16", "llm-stack:maxHourlyUsd": "1000" }, "llm-stack:model"],
+    ["an hfToken given in plain text", { "llm-stack:hfToken": "hf_plain" }, "llm-stack:hfToken"],
+    ["a public endpoint without an allowlist", { "llm-stack:clusterPublicAccessCidrs": "[]" }, "llm-stack:clusterPublicAccessCidrs"],
+    ["a Capacity Block without its AZ", { "llm-stack:capacityType": "capacity-block", "llm-stack:capacityReservationId": "cr-0123456789abcdef0" }, "llm-stack:capacityReservationZoneId"],
+    ["an admin that is not an IAM ARN", { "llm-stack:clusterAdminPrincipalArns": '["alice"]' }, "llm-stack:clusterAdminPrincipalArns"],
   ])("fails on %s, registering nothing", async (_, override, path) => {
-    const config: Record<string, string> = { ...stackFileConfig("dev"), ...override };
-    const secretKeys = "llm-stack:hfToken" in config ? SECRET_KEYS : [];
-    const run = await runProgram(path === "llm-stack:hfToken" ? config : withToken(config), { secretKeys: path === "llm-stack:hfToken" ? secretKeys : SECRET_KEYS });
+    // The stack as the operator completes it, then the override: hfToken as a Pulumi secret unless overridden in plain text.
+    const config: Record<string, string> = { ...withToken(stackFileConfig("dev")), ...override };
+    if (path === "llm-stack:hfToken" && !("llm-stack:hfToken" in override)) config["llm-stack:hfToken"] = "";
+    const run = await runProgram(config, { secretKeys: "llm-stack:hfToken" in override ? [] : SECRET_KEYS });
     expect(run.resources).toEqual([]);
     expect((run.error as PlanInputError).issues.map((issue) => issue.path)).toEqual([path]);
   });

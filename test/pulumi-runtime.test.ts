@@ -9,7 +9,7 @@ describe("Pulumi's own TypeScript runtime", () => {
     expect(JSON.parse(result.stdout)).toEqual({
       tsNode: "7.0.1",
       typescript: "5.9.3",
-      exports: ["apiKey", "endpoint", "hourlyUsd", "kubeconfig", "model", "monthlyUsd", "plan", "variant"],
+      exports: ["apiKey", "endpoint", "gpuZoneIds", "hourlyUsd", "kubeconfig", "model", "monthlyUsd", "plan", "variant"],
       resources: 48,
       policies: 14,
     });

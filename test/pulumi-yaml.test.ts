@@ -3,38 +3,58 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { DEFAULTS, DEPLOYMENT_DEFAULTS } from "../infra/plan";
+import { SETTINGS } from "../infra/settings/keys";
 
 const project = parse(readFileSync(join(__dirname, "..", "Pulumi.yaml"), "utf8")) as {
   name: string;
   main: string;
   runtime: { name: string };
-  config: Record<string, { type: string; default?: unknown; description?: string; secret?: boolean }>;
+  config: Record<string, { type?: string; default?: unknown; description?: string; secret?: boolean }>;
 };
-const configSource = readFileSync(join(__dirname, "..", "infra", "config.ts"), "utf8");
-const readKeys = [...configSource.matchAll(/"([a-zA-Z]+)"/g)].map((m) => m[1]!).filter((key) => key in project.config);
 
 describe("Pulumi.yaml", () => {
   it("is the llm-stack nodejs project with its program in infra/", () => {
     expect([project.name, project.runtime.name, project.main]).toEqual(["llm-stack", "nodejs", "infra/"]);
   });
 
-  it("declares every key infra/config.ts reads, each with a type and a description", () => {
-    expect(Object.keys(project.config).sort()).toEqual([...new Set(readKeys)].sort());
+  it("declares every settings key, each with a description, and a type unless secret", () => {
+    expect(Object.keys(project.config)).toEqual(Object.keys(SETTINGS));
     for (const [key, spec] of Object.entries(project.config)) {
-      expect(["string", "integer", "boolean", "array"], key).toContain(spec.type);
+      if (spec.secret) expect(spec.type, key).toBeUndefined();
+      else expect(["string", "integer", "boolean", "array"], key).toContain(spec.type);
       expect(spec.description?.length ?? 0, key).toBeGreaterThan(20);
     }
   });
 
-  it("declares the same defaults the code resolves", () => {
-    const declared = Object.fromEntries(Object.entries(project.config).filter(([, spec]) => spec.default !== undefined).map(([key, spec]) => [key, spec.default]));
+  it("declares the defaults the planner and the deployment settings resolve, and unset markers elsewhere", () => {
+    const declared = Object.fromEntries(Object.entries(project.config).map(([key, spec]) => [key, spec.default]));
     expect(declared).toEqual({
+      model: undefined,
       quantization: DEFAULTS.quantization,
       gpu: DEFAULTS.gpu,
+      maxModelLen: "auto",
       concurrency: DEFAULTS.concurrency,
       replicas: DEFAULTS.replicas,
+      allowedInstanceTypes: [],
+      tensorParallelSize: "auto",
+      gpuMemoryUtilization: "auto",
       kvCacheDtype: DEFAULTS.kvCacheDtype,
-      ...DEPLOYMENT_DEFAULTS,
+      capacityType: DEPLOYMENT_DEFAULTS.capacityType,
+      capacityReservationId: "",
+      capacityReservationZoneId: "",
+      cluster: DEPLOYMENT_DEFAULTS.cluster,
+      nodeSubnetIds: [],
+      kubeconfig: "",
+      clusterEndpointAccess: "public",
+      clusterPublicAccessCidrs: [],
+      clusterAdminPrincipalArns: [],
+      kubernetesSupportType: "standard",
+      vllmImage: "vllm/vllm-openai:v0.11.0",
+      hfToken: "",
+      maxHourlyUsd: "",
+      namespace: DEPLOYMENT_DEFAULTS.namespace,
+      exposure: DEPLOYMENT_DEFAULTS.exposure,
+      allowedClientNamespaces: [],
     });
   });
 

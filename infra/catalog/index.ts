@@ -60,3 +60,5 @@ export function instanceTypesWithGpu(gpu: GpuId): InstanceType[] {
 }
 
 export { HOSTED_PRICES, type HostedPrice } from "./hosted-prices";
+export * from "./eks-versions";
+export * from "./vllm-image";

@@ -27,6 +27,7 @@ export const PRICES: readonly PriceRow[] = [
 /** Hourly line items that are not instances (per cluster, per NAT gateway), same in both regions. */
 export const SERVICE_PRICES = {
   eksControlPlaneHourlyUsd: { value: 0.1, source: { ref: "https://aws.amazon.com/eks/pricing/ ($0.10 per cluster-hour, standard support)", readOn: "2026-11-26" } },
+  eksExtendedSupportHourlyUsd: { value: 0.6, source: { ref: "https://aws.amazon.com/eks/pricing/ ($0.60 per cluster-hour for a Kubernetes version in extended support)", readOn: "2026-11-27" } },
   natGatewayHourlyUsd: { value: 0.045, source: { ref: "https://aws.amazon.com/vpc/pricing/ (NAT gateway $0.045/h, plus $0.045/GB processed)", readOn: "2026-11-26" } },
 } as const;
 

@@ -1,15 +1,24 @@
 /**
- * EksCluster: the EKS control plane with API (access-entry) authentication, secrets envelope-
- * encrypted with a customer KMS key, every control-plane log type, an OIDC provider and the Pod
- * Identity agent. Written with @pulumi/aws primitives, not @pulumi/eks: eks.Cluster is a remote
- * component whose children tests and policies cannot see.
+ * EksCluster: the EKS control plane with API (access-entry) authentication, cluster admins by
+ * access entry, secrets envelope-encrypted with a customer KMS key, every control-plane log type,
+ * an explicit upgrade policy, and CoreDNS, kube-proxy and the VPC CNI as managed add-ons (EKS
+ * versions and patches them; self-managed copies drift). Written with @pulumi/aws primitives, not
+ * @pulumi/eks: eks.Cluster is a remote component whose children tests and policies cannot see.
+ *
+ * The control-plane log group is not given a customer KMS key: CloudWatch Logs always encrypts log
+ * data at rest with service-owned keys (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html),
+ * and a customer key would need a key policy granting the regional Logs service principal.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { KUBERNETES_VERSION, type EksSupportType } from "../catalog";
+import { type EndpointAccess } from "../plan";
 import { renderKubeconfig } from "./kubeconfig";
 
-/** EKS Kubernetes version: in standard support on 2026-11-26 (https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html). Extended support costs $0.60/h. */
-export const KUBERNETES_VERSION = "1.34";
+/** Access policy that grants cluster-admin (https://docs.aws.amazon.com/eks/latest/userguide/access-policy-permissions.html). */
+export const CLUSTER_ADMIN_POLICY_ARN = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
+/** Add-ons EKS manages besides the VPC CNI (https://docs.aws.amazon.com/eks/latest/userguide/workloads-add-ons-available-eks.html). */
+const MANAGED_ADDONS = ["coredns", "kube-proxy"] as const;
 const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 const LOG_RETENTION_DAYS = 30;
 
@@ -17,8 +26,10 @@ export interface EksClusterArgs {
   clusterName: string;
   region: string;
   subnetIds: pulumi.Input<string>[];
-  endpointAccess: "private" | "public";
-  publicAccessCidrs: string[];
+  endpoint: EndpointAccess;
+  /** IAM principals given cluster-admin besides the creating identity. */
+  adminPrincipalArns: string[];
+  supportType: EksSupportType;
 }
 
 const assumeRole = (service: string) =>
@@ -29,7 +40,6 @@ export class EksCluster extends pulumi.ComponentResource {
   readonly endpoint: pulumi.Output<string>;
   readonly certificateAuthorityData: pulumi.Output<string>;
   readonly kubeconfig: pulumi.Output<string>;
-  readonly oidcProviderArn: pulumi.Output<string>;
 
   constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("llm-stack:cluster:EksCluster", name, {}, opts);
@@ -49,19 +59,28 @@ export class EksCluster extends pulumi.ComponentResource {
       accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
       encryptionConfig: { provider: { keyArn: key.arn }, resources: ["secrets"] },
       enabledClusterLogTypes: CONTROL_PLANE_LOG_TYPES,
+      // Said explicitly: without it EKS moves a cluster past standard support into extended support
+      // ($0.60/h instead of $0.10/h) silently (https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html).
+      upgradePolicy: { supportType: args.supportType === "extended" ? "EXTENDED" : "STANDARD" },
       vpcConfig: {
         subnetIds: args.subnetIds,
+        // The private endpoint keeps node-to-control-plane traffic in the VPC; the public one (limited
+        // to the allowlist) is how pulumi, kubectl and CI outside the VPC reach the API.
         endpointPrivateAccess: true,
-        endpointPublicAccess: args.endpointAccess === "public",
-        publicAccessCidrs: args.endpointAccess === "public" ? args.publicAccessCidrs : undefined,
+        endpointPublicAccess: args.endpoint.access === "public",
+        publicAccessCidrs: args.endpoint.access === "public" ? args.endpoint.publicAccessCidrs : undefined,
       },
     }, { parent: this, dependsOn: [policy, logGroup] });
 
-    const oidc = new aws.iam.OpenIdConnectProvider(`${name}-oidc`, {
-      url: cluster.identities.apply((ids) => ids[0]?.oidcs?.[0]?.issuer ?? ""),
-      clientIdLists: ["sts.amazonaws.com"],
-    }, parent);
-    new aws.eks.Addon(`${name}-pod-identity`, { clusterName: cluster.name, addonName: "eks-pod-identity-agent" }, parent);
+    for (const [i, principalArn] of args.adminPrincipalArns.entries()) {
+      const entry = new aws.eks.AccessEntry(`${name}-admin-${i}`, { clusterName: cluster.name, principalArn, type: "STANDARD" }, parent);
+      new aws.eks.AccessPolicyAssociation(`${name}-admin-${i}`, {
+        clusterName: cluster.name, principalArn: entry.principalArn, policyArn: CLUSTER_ADMIN_POLICY_ARN, accessScope: { type: "cluster" },
+      }, parent);
+    }
+    for (const addonName of MANAGED_ADDONS) {
+      new aws.eks.Addon(`${name}-${addonName}`, { clusterName: cluster.name, addonName, resolveConflictsOnCreate: "OVERWRITE" }, parent);
+    }
     // The VPC CNI enforces NetworkPolicies only with its network policy agent switched on
     // (https://docs.aws.amazon.com/eks/latest/userguide/cni-network-policy-configure.html); taking the
     // add-on over from the cluster's bootstrap install turns it on, so the vLLM NetworkPolicy bites.
@@ -75,12 +94,11 @@ export class EksCluster extends pulumi.ComponentResource {
     this.clusterName = cluster.name;
     this.endpoint = cluster.endpoint;
     this.certificateAuthorityData = cluster.certificateAuthority.apply((ca) => ca.data ?? "");
-    this.oidcProviderArn = oidc.arn;
     this.kubeconfig = pulumi.secret(
       pulumi.all([cluster.name, cluster.endpoint, this.certificateAuthorityData]).apply(([clusterName, endpoint, certificateAuthorityData]) =>
         renderKubeconfig({ clusterName, endpoint, certificateAuthorityData, region: args.region }),
       ),
     );
-    this.registerOutputs({ clusterName: this.clusterName, endpoint: this.endpoint, oidcProviderArn: this.oidcProviderArn });
+    this.registerOutputs({ clusterName: this.clusterName, endpoint: this.endpoint });
   }
 }

@@ -5,7 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { gpuNodeRootVolumeGiB, ROOT_VOLUME_IOPS, ROOT_VOLUME_THROUGHPUT_MIB_PER_SECOND, type DeploymentPlan } from "../plan";
+import { gpuNodeRootVolumeGiB, ROOT_VOLUME_IOPS, ROOT_VOLUME_THROUGHPUT_MIB_PER_SECOND, type DeploymentPlan, type ResolvedCapacity } from "../plan";
 import { launchTemplateArgs } from "./launch-template";
 
 /** Node labels and taint the vLLM pods select and tolerate; the device plugin's values select the same label. */
@@ -19,9 +19,9 @@ export interface GpuNodePoolArgs {
   plan: DeploymentPlan;
   clusterName: pulumi.Input<string>;
   nodeRoleArn: pulumi.Input<string>;
+  /** Only subnets in AZs that offer the plan's instance type (infra/plan/placement.ts). */
   subnetIds: pulumi.Input<pulumi.Input<string>[]>;
-  capacityType: keyof typeof CAPACITY_TYPES;
-  capacityReservationId: string | null;
+  capacity: ResolvedCapacity;
 }
 
 export function gpuNodeLabels(plan: DeploymentPlan): Record<string, string> {
@@ -38,10 +38,11 @@ export class GpuNodePool extends pulumi.ComponentResource {
     const { plan } = args;
     // Capacity Blocks need the market type and the reservation in the launch template
     // (https://docs.aws.amazon.com/eks/latest/userguide/capacity-blocks-mng.html).
-    const capacityBlock: Partial<aws.ec2.LaunchTemplateArgs> = args.capacityType === "capacity-block"
+    const { capacity } = args;
+    const capacityBlock: Partial<aws.ec2.LaunchTemplateArgs> = capacity.type === "capacity-block"
       ? {
           instanceMarketOptions: { marketType: "capacity-block" },
-          capacityReservationSpecification: { capacityReservationTarget: { capacityReservationId: args.capacityReservationId ?? "" } },
+          capacityReservationSpecification: { capacityReservationTarget: { capacityReservationId: capacity.reservationId } },
         }
       : {};
     const template = new aws.ec2.LaunchTemplate(`${name}-lt`, launchTemplateArgs(name, {
@@ -57,7 +58,7 @@ export class GpuNodePool extends pulumi.ComponentResource {
       nodeRoleArn: args.nodeRoleArn,
       subnetIds: args.subnetIds,
       amiType: "AL2023_x86_64_NVIDIA",
-      capacityType: CAPACITY_TYPES[args.capacityType],
+      capacityType: CAPACITY_TYPES[capacity.type],
       instanceTypes: [plan.instanceType],
       scalingConfig: { desiredSize: plan.nodes, minSize: plan.nodes, maxSize: plan.nodes },
       launchTemplate: { id: template.id, version: template.latestVersion.apply(String) },

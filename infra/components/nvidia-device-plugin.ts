@@ -1,22 +1,19 @@
-/** NvidiaDevicePlugin: the Helm release that advertises nvidia.com/gpu on the GPU nodes. */
+/** NvidiaDevicePlugin: the DaemonSet that advertises nvidia.com/gpu on the stack's GPU nodes. */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { readChart } from "./charts";
+import { devicePluginDaemonSet } from "./nvidia-device-plugin-manifest";
+
+export interface NvidiaDevicePluginArgs {
+  /** Labels of the GPU node group: the DaemonSet runs only there. */
+  nodeSelector: Record<string, string>;
+}
 
 export class NvidiaDevicePlugin extends pulumi.ComponentResource {
-  constructor(name: string, opts: pulumi.ComponentResourceOptions & { provider: k8s.Provider }) {
+  constructor(name: string, args: NvidiaDevicePluginArgs, opts: pulumi.ComponentResourceOptions & { provider: k8s.Provider }) {
     super("llm-stack:addons:NvidiaDevicePlugin", name, {}, opts);
-    const chart = readChart("nvidia-device-plugin");
-    new k8s.helm.v3.Release(`${name}-release`, {
-      name: chart.name,
-      chart: chart.name,
-      version: chart.version,
-      repositoryOpts: { repo: chart.repository },
-      namespace: chart.namespace,
-      values: chart.values,
-      // Wait for the DaemonSet so GPU pods are not scheduled before nodes advertise nvidia.com/gpu.
-      atomic: true,
-    }, { parent: this, provider: opts.provider });
+    // Pulumi's await logic for a DaemonSet waits until its pods are ready on every node it selects,
+    // so vLLM (which depends on this component) is not created before nodes advertise nvidia.com/gpu.
+    new k8s.apps.v1.DaemonSet(`${name}-daemonset`, devicePluginDaemonSet(args.nodeSelector) as unknown as k8s.apps.v1.DaemonSetArgs, { parent: this, provider: opts.provider });
     this.registerOutputs({});
   }
 }

@@ -4,19 +4,25 @@
  * Secret's values and registers them.
  *
  * Security decisions:
- * - The pod runs as UID 1000, non-root, no privilege escalation, all capabilities dropped,
- *   RuntimeDefault seccomp: the namespace enforces Pod Security "restricted". The vllm-openai image
- *   defaults to root but runs as any UID once HOME, the Hugging Face cache and vLLM's/Triton's
- *   caches point at writable volumes (HOME, HF_HOME, XDG_CACHE_HOME below). The root filesystem
- *   stays writable: Python and the JIT compilers (Triton, FlashInfer) write to paths this kit
- *   cannot enumerate and verify offline; "restricted" does not require a read-only root.
+ * - The pod runs as UID 2000 — the `vllm` user newer vllm-openai images define (vLLM PR #40275) —
+ *   non-root, no privilege escalation, all capabilities dropped, RuntimeDefault seccomp: the
+ *   namespace enforces Pod Security "restricted". The image itself defaults to root, and images
+ *   before that PR (the pinned v0.11.0 among them) have no passwd entry for any UID but 0. PyTorch's
+ *   inductor calls getpass.getuser(), which reads LOGNAME, USER, LNAME and USERNAME before looking
+ *   the UID up and raises KeyError("getpwuid(): uid not found") on Python 3.12 when that fails
+ *   (CPython Lib/getpass.py, 3.12), so USER and LOGNAME are set; HOME, the Hugging Face cache and
+ *   the inductor, Triton and XDG caches point at the writable cache volume. The root filesystem
+ *   stays writable: Python and the JIT compilers write to paths this kit cannot enumerate and
+ *   verify offline; "restricted" does not require a read-only root.
  * - Secrets: the Hugging Face token is a file (HF_TOKEN_PATH), the API key an env var from a
  *   secretKeyRef; neither is ever in args or a plain env value.
  */
 import { type DeploymentPlan, modelCacheGiB, podResources, startupBudget, STARTUP_PROBE_PERIOD_SECONDS, VLLM_PORT } from "../plan";
 
 export const SECRET_KEYS = { apiKey: "api-key", hfToken: "hf-token" } as const;
-const UID = 1000;
+/** The image's `vllm` user where it has one (UID 2000, HOME /home/vllm, vLLM PR #40275). */
+export const VLLM_UID = 2000;
+const USER_NAME = "vllm";
 const HF_TOKEN_MOUNT = "/var/run/secrets/huggingface";
 const CACHE_MOUNT = "/cache";
 /** Seconds the preStop hook waits so endpoints and kube-proxy stop sending traffic before vLLM stops. */
@@ -71,9 +77,13 @@ function container(input: VllmManifestInput, secretName: string): Json {
   const budget = startupBudget(plan);
   const env: Json[] = [
     { name: "VLLM_API_KEY", valueFrom: { secretKeyRef: { name: secretName, key: SECRET_KEYS.apiKey } } },
+    { name: "USER", value: USER_NAME },
+    { name: "LOGNAME", value: USER_NAME },
     { name: "HOME", value: `${CACHE_MOUNT}/home` },
     { name: "HF_HOME", value: `${CACHE_MOUNT}/huggingface` },
     { name: "XDG_CACHE_HOME", value: `${CACHE_MOUNT}/xdg` },
+    { name: "TORCHINDUCTOR_CACHE_DIR", value: `${CACHE_MOUNT}/torchinductor` },
+    { name: "TRITON_CACHE_DIR", value: `${CACHE_MOUNT}/triton` },
     { name: "VLLM_NO_USAGE_STATS", value: "1" },
     { name: "DO_NOT_TRACK", value: "1" },
   ];
@@ -102,7 +112,10 @@ function container(input: VllmManifestInput, secretName: string): Json {
     volumeMounts: mounts,
     startupProbe: httpProbe(STARTUP_PROBE_PERIOD_SECONDS, budget.probeFailureThreshold, 5),
     readinessProbe: httpProbe(5, 3, 5),
-    livenessProbe: httpProbe(15, 4, 10),
+    // vLLM's /health awaits the engine's check_health(): 200, or 503 once the engine is dead
+    // (vllm/entrypoints/serve/instrumentator/health.py). A busy server can answer slowly; a restart
+    // costs a full model load, so liveness allows 3 minutes (6 × 30 s, 20 s each) before it acts.
+    livenessProbe: httpProbe(30, 6, 20),
     lifecycle: { preStop: { exec: { command: ["sleep", String(PRE_STOP_DELAY_SECONDS)] } } },
     securityContext: {
       allowPrivilegeEscalation: false,
@@ -149,7 +162,7 @@ function deployment(input: VllmManifestInput, labels: Record<string, string>, se
           automountServiceAccountToken: false,
           enableServiceLinks: false,
           terminationGracePeriodSeconds: PRE_STOP_DELAY_SECONDS + VLLM_SHUTDOWN_SECONDS,
-          securityContext: { runAsNonRoot: true, runAsUser: UID, runAsGroup: UID, fsGroup: UID, seccompProfile: { type: "RuntimeDefault" } },
+          securityContext: { runAsNonRoot: true, runAsUser: VLLM_UID, runAsGroup: VLLM_UID, fsGroup: VLLM_UID, seccompProfile: { type: "RuntimeDefault" } },
           nodeSelector: input.nodeSelector,
           tolerations: input.tolerations,
           containers: [container(input, secretName)],

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { regionSchema, type Region } from "../catalog";
-import { priceItems, type PricedItem, type StackCost } from "../plan";
+import { eksSupportTypeOf, priceItems, type PricedItem, type StackCost } from "../plan";
 
 /** Pulumi's sentinel for a value unknown until apply (sdk/go/common/resource/plugin/rpc.go UnknownStringValue). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -39,7 +39,10 @@ const PRICED_TYPES = new Set(["aws:eks/cluster:Cluster", "aws:ec2/natGateway:Nat
 function pricedItem(urn: string, state: State, unknowns: string[]): PricedItem | undefined {
   const props = { ...state.outputs, ...state.inputs };
   const name = nameOf(urn);
-  if (state.type === "aws:eks/cluster:Cluster") return { kind: "eks-cluster", name };
+  if (state.type === "aws:eks/cluster:Cluster") {
+    const policy = props.upgradePolicy as { supportType?: unknown } | undefined;
+    return { kind: "eks-cluster", name, supportType: eksSupportTypeOf(typeof policy === "object" ? policy.supportType : undefined) };
+  }
   if (state.type === "aws:ec2/natGateway:NatGateway") return { kind: "nat-gateway", name };
   if (state.type !== "aws:eks/nodeGroup:NodeGroup") return undefined;
   const instanceTypes = props.instanceTypes;

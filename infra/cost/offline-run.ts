@@ -7,6 +7,8 @@
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
+import { PROJECT_NAME } from "../plan";
+import { applyProjectConfig, projectConfigFromSettings, type CliConfig } from "../settings/pulumi-cli";
 
 export interface RecordedResource {
   type: string;
@@ -66,10 +68,37 @@ function computedState(type: string, name: string, inputs: Record<string, any>):
   }
 }
 
-function callResult(token: string, inputs: Record<string, any>): Record<string, unknown> {
+/**
+ * The mock account's AZs: names map to ids in an order of their own, as in a real account
+ * (https://docs.aws.amazon.com/ram/latest/userguide/working-with-az-ids.html).
+ */
+export const MOCK_ZONES: Record<string, Array<{ name: string; zoneId: string }>> = {
+  "us-east-1": [["a", "use1-az4"], ["b", "use1-az6"], ["c", "use1-az1"], ["d", "use1-az2"], ["e", "use1-az3"], ["f", "use1-az5"]].map(([s, zoneId]) => ({ name: `us-east-1${s}`, zoneId: zoneId! })),
+  "us-west-2": [["a", "usw2-az2"], ["b", "usw2-az1"], ["c", "usw2-az3"], ["d", "usw2-az4"]].map(([s, zoneId]) => ({ name: `us-west-2${s}`, zoneId: zoneId! })),
+};
+
+/** Where the mock account is offered each instance type: every AZ unless a run says otherwise. */
+export type MockOfferings = Record<string, readonly string[]>;
+
+/** Subnets of the mock account's existing VPC (cluster eks:<name>): subnet id → AZ id. */
+export type MockSubnets = Record<string, string>;
+
+const mockRegion = () => String(pulumi.runtime.getConfig("aws:region") ?? "us-east-1");
+
+function callResult(token: string, inputs: Record<string, any>, offerings: MockOfferings, subnets: MockSubnets): Record<string, unknown> {
   if (token === "aws:index/getAvailabilityZones:getAvailabilityZones") {
-    const region = String(pulumi.runtime.getConfig("aws:region") ?? "us-east-1");
-    return { names: [`${region}a`, `${region}b`, `${region}c`], zoneIds: ["use1-az1", "use1-az2", "use1-az4"], id: region };
+    const zones = MOCK_ZONES[mockRegion()] ?? [];
+    return { names: zones.map((z) => z.name), zoneIds: zones.map((z) => z.zoneId), id: mockRegion() };
+  }
+  if (token === "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings") {
+    const instanceType = String(inputs.filters?.[0]?.values?.[0]);
+    const locations = offerings[instanceType] ?? (MOCK_ZONES[mockRegion()] ?? []).map((z) => z.zoneId);
+    return { id: mockRegion(), instanceTypes: locations.map(() => instanceType), locations: [...locations], locationTypes: locations.map(() => "availability-zone-id") };
+  }
+  if (token === "aws:ec2/getSubnet:getSubnet") {
+    const zoneId = subnets[String(inputs.id)];
+    if (!zoneId) throw new Error(`InvalidSubnetID.NotFound: The subnet ID '${inputs.id}' does not exist`);
+    return { id: inputs.id, availabilityZoneId: zoneId };
   }
   if (token === "aws:eks/getCluster:getCluster") {
     return {
@@ -117,25 +146,34 @@ export const requireProgramFresh: ProgramLoader = async () => {
 };
 
 /**
- * A stack file's config as the Pulumi CLI would hand it to the program: every value a string.
+ * A stack file's config as the Pulumi CLI would hand it to the program: every value a string, and
+ * every key declared in Pulumi.yaml with a default filled in (infra/settings/pulumi-cli.ts).
  * Encrypted values (`secure:`) cannot be read offline; they count as set (see runProgram).
+ * `errors` holds what the CLI would refuse the stack with.
  */
-export function stackConfigFromYaml(text: string): { config: Record<string, string>; secureKeys: string[] } {
+export function stackConfigFromYaml(text: string, stack = "dev"): CliConfig {
   const document = (parse(text) ?? {}) as { config?: Record<string, unknown> };
-  const config: Record<string, string> = {};
-  const secureKeys: string[] = [];
-  for (const [key, value] of Object.entries(document.config ?? {})) {
-    if (value !== null && typeof value === "object" && "secure" in value) secureKeys.push(key);
-    else config[key] = typeof value === "string" ? value : JSON.stringify(value);
-  }
-  return { config, secureKeys };
+  return applyProjectConfig({ name: PROJECT_NAME, config: projectConfigFromSettings() }, stack, document.config ?? {});
 }
 
 export interface RunOptions {
   stack?: string;
   secretKeys?: string[];
+  offerings?: MockOfferings;
+  subnets?: MockSubnets;
   /** How to load the program; defaults to requireProgramFresh. */
   load?: ProgramLoader;
+}
+
+/**
+ * The stack outputs, as Pulumi's Node.js runtime computes them (sdk/nodejs/cmd/run/run.ts): a
+ * module that exports a function (`export =`, or `default` through an ES import) is called and
+ * awaited; otherwise its exports are the outputs.
+ */
+async function runMain(module: unknown): Promise<Record<string, unknown>> {
+  const main = typeof module === "function" ? module : (module as { default?: unknown }).default;
+  if (typeof main === "function") return (await (main as () => unknown)()) as Record<string, unknown>;
+  return module as Record<string, unknown>;
 }
 
 export async function runProgram(config: Record<string, string>, options: RunOptions = {}): Promise<ProgramRun> {
@@ -148,7 +186,7 @@ export async function runProgram(config: Record<string, string>, options: RunOpt
         resources.push({ type: args.type, name: args.name, custom: args.custom ?? false, inputs, secretInputs, provider: args.provider });
         return { id: args.custom ? `${args.name}-id` : undefined, state: { ...args.inputs, arn: `arn:aws:mock:${MOCK_ACCOUNT}:${args.name}`, name: args.inputs.name ?? args.name, ...computedState(args.type, args.name, args.inputs) } };
       },
-      call: (args) => callResult(args.token, args.inputs),
+      call: (args) => callResult(args.token, args.inputs, options.offerings ?? {}, options.subnets ?? {}),
     },
     "llm-stack",
     options.stack ?? "dev",
@@ -158,7 +196,7 @@ export async function runProgram(config: Record<string, string>, options: RunOpt
   let program: Record<string, unknown> | undefined;
   let error: unknown;
   try {
-    program = await (options.load ?? requireProgramFresh)();
+    program = await runMain(await (options.load ?? requireProgramFresh)());
   } catch (thrown) {
     error = thrown;
   }

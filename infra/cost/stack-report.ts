@@ -52,29 +52,51 @@ function instancesOf(resources: readonly PolicyResource[]): InstanceLine[] {
   })).sort((a, b) => b.gpusPerNode - a.gpusPerNode || a.instanceType.localeCompare(b.instanceType));
 }
 
+/** A documentation address (RFC 5737 TEST-NET-1) standing in for the operator's own allowlist. */
+const OFFLINE_ALLOWLIST_PLACEHOLDER = "[\"192.0.2.0/24\"]";
+
+/**
+ * The config with the values each operator sets for themselves — secrets, and the endpoint
+ * allowlist naming the machine that runs pulumi — taken as set, each listed among the assumptions.
+ * An empty value is the default the Pulumi CLI applied from Pulumi.yaml: not set.
+ */
+function withOperatorValues(config: Record<string, string>, secretKeys: string[], assumptions: string[]): Record<string, string> {
+  const values = { ...config };
+  const key = (name: string) => `${PROJECT_NAME}:${name}`;
+  const unset = (name: string) => !values[key(name)] && !secretKeys.includes(key(name));
+  const cluster = values[key("cluster")] ?? "create";
+  for (const name of ["hfToken", ...(cluster === "kubeconfig" ? ["kubeconfig"] : [])]) {
+    if (!unset(name)) continue;
+    values[key(name)] = OFFLINE_SECRET_PLACEHOLDER;
+    secretKeys.push(key(name));
+    assumptions.push(`${key(name)} is taken as set (secrets are not read offline)`);
+  }
+  const cidrs = values[key("clusterPublicAccessCidrs")];
+  if (cluster === "create" && (values[key("clusterEndpointAccess")] ?? "public") === "public" && (!cidrs || cidrs.replace(/\s/g, "") === "[]")) {
+    values[key("clusterPublicAccessCidrs")] = OFFLINE_ALLOWLIST_PLACEHOLDER;
+    assumptions.push(`${key("clusterPublicAccessCidrs")} is taken as set (each operator lists the address pulumi runs from)`);
+  }
+  return values;
+}
+
 export async function evaluateStack(stack: string, yamlText: string, options: EvaluateOptions = {}): Promise<StackReport> {
-  const { config, secureKeys } = stackConfigFromYaml(yamlText);
+  const { config, secureKeys, errors: cliErrors } = stackConfigFromYaml(yamlText, stack);
   const secretKeys = [...secureKeys];
   const assumptions = [
     `${HOURS_PER_MONTH} hours per month`,
     `AWS on-demand prices of ${PRICE_TABLE_DATE}`,
   ];
-  const withSecrets = { ...config };
-  for (const key of [`${PROJECT_NAME}:hfToken`, ...(config[`${PROJECT_NAME}:cluster`] === "kubeconfig" ? [`${PROJECT_NAME}:kubeconfig`] : [])]) {
-    if (withSecrets[key] === undefined) {
-      withSecrets[key] = OFFLINE_SECRET_PLACEHOLDER;
-      secretKeys.push(key);
-      assumptions.push(`${key} is taken as set (secrets are not read offline)`);
-    }
-  }
+  const withSecrets = withOperatorValues(config, secretKeys, assumptions);
   const region: Region = regionSchema.safeParse(config["aws:region"]).data ?? DEFAULTS.region;
   assumptions.splice(1, 0, `region ${region}`);
   if (config[`${PROJECT_NAME}:capacityType`] && config[`${PROJECT_NAME}:capacityType`] !== "on-demand") {
     assumptions.push(`capacityType ${config[`${PROJECT_NAME}:capacityType`]} is priced at on-demand rates (an upper bound)`);
   }
 
-  const run = await runProgram(withSecrets, { stack, secretKeys, load: options.load });
   const empty = { model: null, variant: null, gpu: null, instances: [], cost: null, plan: null, violations: [] };
+  // What the Pulumi CLI refuses never reaches the program.
+  if (cliErrors.length > 0) return { stack, status: "invalid", errors: cliErrors, ...empty, assumptions };
+  const run = await runProgram(withSecrets, { stack, secretKeys, load: options.load });
   if (run.error !== undefined) {
     const message = run.error instanceof Error ? run.error.message : String(run.error);
     return { stack, status: "invalid", errors: message.split("\n").filter((line) => line.trim().length > 0), ...empty, assumptions };

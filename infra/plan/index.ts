@@ -14,3 +14,4 @@ export * from "./stack-config";
 export * from "./stack-cost";
 export * from "./serving";
 export * from "./economics";
+export * from "./placement";

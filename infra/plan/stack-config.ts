@@ -6,7 +6,8 @@
  * Secrets never enter this module: callers pass only whether each secret is set.
  */
 import { z } from "zod";
-import { MODELS, isModelId, type Region } from "../catalog";
+import { EKS_SUPPORT_TYPES, MODELS, isModelId, type EksSupportType, type Region } from "../catalog";
+import { SETTINGS, withoutUnsetMarkers } from "../settings/keys";
 import { InfeasiblePlanError, PlanInputError, type InputIssue } from "./errors";
 import { planDeployment, type DeploymentPlan, type PlanOptions } from "./planner";
 import { type PlanRequest } from "./request";
@@ -15,14 +16,15 @@ import { describeCost, stackCost, type ClusterMode, type StackCost } from "./sta
 /** Pulumi project name: the namespace of every config key. */
 export const PROJECT_NAME = "llm-stack";
 
-/** Defaults of the deployment keys; Pulumi.yaml declares the same values (a test compares them). */
+/** Defaults of the deployment keys: the settings table's (Pulumi.yaml is generated from it). */
 export const DEPLOYMENT_DEFAULTS = {
-  capacityType: "on-demand",
-  cluster: "create",
-  clusterEndpointAccess: "private",
-  vllmImage: "vllm/vllm-openai:v0.11.0",
-  namespace: "llm",
-  exposure: "cluster",
+  capacityType: SETTINGS.capacityType.default,
+  cluster: SETTINGS.cluster.default,
+  clusterEndpointAccess: SETTINGS.clusterEndpointAccess.default,
+  kubernetesSupportType: SETTINGS.kubernetesSupportType.default,
+  vllmImage: SETTINGS.vllmImage.default,
+  namespace: SETTINGS.namespace.default,
+  exposure: SETTINGS.exposure.default,
 } as const;
 
 const NUMBER_KEYS = ["maxModelLen", "concurrency", "replicas", "tensorParallelSize", "gpuMemoryUtilization"] as const;
@@ -55,7 +57,8 @@ export function coerceList(value: unknown): unknown {
  * @param values config keys without the project prefix (`model`, `maxModelLen`, …)
  * @param region the stack's `aws:region`
  */
-export function planRequestFromStackConfig(values: Readonly<Record<string, unknown>>, region: unknown): PlanRequest {
+export function planRequestFromStackConfig(given: Readonly<Record<string, unknown>>, region: unknown): PlanRequest {
+  const values = withoutUnsetMarkers(given);
   const request: Record<string, unknown> = {};
   for (const key of STRING_KEYS) if (values[key] !== undefined) request[key] = values[key];
   for (const key of NUMBER_KEYS) if (values[key] !== undefined) request[key] = coerceNumber(values[key]);
@@ -88,14 +91,21 @@ const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
 const cidr = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/);
 /** A pinned image: `repo:tag` with a tag other than latest, or `repo@sha256:<digest>`. */
 const pinnedImage = z.string().regex(/^[\w.\-/:]+(@sha256:[a-f0-9]{64}|:(?!latest$)[\w][\w.-]{0,127})$/);
+/** An IAM role or user ARN (an EKS access entry principal; https://docs.aws.amazon.com/eks/latest/userguide/access-entries.html). */
+const principalArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@\/-]+$/);
+/** An AZ id such as use1-az4 (https://docs.aws.amazon.com/ram/latest/userguide/working-with-az-ids.html). */
+const zoneId = z.string().regex(/^[a-z]{2,5}\d+-az\d+$/);
 
 const deploymentSchema = z.object({
   capacityType: z.enum(["on-demand", "spot", "capacity-block"]),
   capacityReservationId: z.string().regex(/^cr-[0-9a-f]{8,17}$/).optional(),
+  capacityReservationZoneId: zoneId.optional(),
   cluster: z.string().regex(/^(create|kubeconfig|eks:[A-Za-z0-9][A-Za-z0-9_-]{0,99})$/),
   nodeSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/)).min(1).optional(),
-  clusterEndpointAccess: z.enum(["private", "public"]),
+  clusterEndpointAccess: z.enum(["public", "private"]),
   clusterPublicAccessCidrs: z.array(cidr).min(1).optional(),
+  clusterAdminPrincipalArns: z.array(principalArn).min(1).optional(),
+  kubernetesSupportType: z.enum(EKS_SUPPORT_TYPES),
   vllmImage: pinnedImage,
   maxHourlyUsd: z.number().positive().optional(),
   namespace: dnsLabel,
@@ -103,13 +113,19 @@ const deploymentSchema = z.object({
   allowedClientNamespaces: z.array(dnsLabel).optional(),
 });
 
+/** The one-liner that puts the caller's public address on the allowlist (AWS's own echo service). */
+export const ALLOW_MY_ADDRESS = "pulumi config set --path 'clusterPublicAccessCidrs[0]' \"$(curl -s https://checkip.amazonaws.com)/32\"";
+
 const DEPLOYMENT_HINTS: Record<string, string> = {
-  capacityType: "Use on-demand, spot, or capacity-block with capacityReservationId.",
+  capacityType: "Use on-demand, spot, or capacity-block with capacityReservationId and capacityReservationZoneId.",
   capacityReservationId: "Give the Capacity Block's reservation id, e.g. cr-0123456789abcdef0.",
+  capacityReservationZoneId: "Give the reservation's AZ id: `aws ec2 describe-capacity-reservations --capacity-reservation-ids <id> --query 'CapacityReservations[0].AvailabilityZoneId'`.",
   cluster: "Use create, eks:<existing cluster name>, or kubeconfig (with the kubeconfig secret).",
   nodeSubnetIds: "List private subnet ids (subnet-…) of the existing cluster's VPC for the GPU nodes.",
-  clusterEndpointAccess: "Use private (default) or public with clusterPublicAccessCidrs.",
-  clusterPublicAccessCidrs: "List the CIDRs that may reach the API endpoint, e.g. [\"203.0.113.0/24\"].",
+  clusterEndpointAccess: "Use public (with clusterPublicAccessCidrs; pulumi runs from a listed address) or private (pulumi runs inside the VPC).",
+  clusterPublicAccessCidrs: `List the CIDRs that may reach the API endpoint; for this machine's address run: ${ALLOW_MY_ADDRESS}`,
+  clusterAdminPrincipalArns: "List IAM role or user ARNs, e.g. [\"arn:aws:iam::123456789012:role/platform-admins\"].",
+  kubernetesSupportType: "Use standard (auto-upgrade at end of standard support) or extended ($0.60/h per cluster).",
   vllmImage: "Pin a version tag (vllm/vllm-openai:v0.11.0) or a digest (…@sha256:…); latest is refused.",
   maxHourlyUsd: "Give a budget in USD per hour as a number, e.g. \"60\".",
   namespace: "Use a DNS label: lowercase letters, digits and '-'.",
@@ -120,30 +136,42 @@ const DEPLOYMENT_HINTS: Record<string, string> = {
 /** What each key accepts, in words, for keys whose schema is a format rather than a list of values. */
 const DEPLOYMENT_FORMATS: Record<string, string> = {
   capacityReservationId: "cr- followed by 8 to 17 hex digits",
+  capacityReservationZoneId: "an AZ id such as use1-az4",
   cluster: "create, eks:<cluster name> or kubeconfig",
   nodeSubnetIds: "a non-empty list of subnet-… ids",
   clusterPublicAccessCidrs: "a non-empty list of IPv4 CIDRs",
+  clusterAdminPrincipalArns: "a list of IAM role or user ARNs (arn:aws:iam::<account>:role/<name>)",
   vllmImage: "a pinned image: <repository>:<tag other than latest> or <repository>@sha256:<digest>",
   maxHourlyUsd: "a positive number of USD per hour",
   namespace: "a DNS label (lowercase letters, digits, '-', at most 63 characters)",
   allowedClientNamespaces: "a list of DNS labels",
 };
 
-export interface ResolvedCluster {
-  mode: ClusterMode;
-  /** The existing EKS cluster's name (mode eks). */
-  existingName: string | null;
-  nodeSubnetIds: string[];
-  endpointAccess: "private" | "public";
-  publicAccessCidrs: string[];
-}
+/** Where the Kubernetes API of a created cluster answers (EKS VpcConfigRequest). */
+export type EndpointAccess =
+  /** Public and private endpoints; the public one admits only `publicAccessCidrs`. */
+  | { access: "public"; publicAccessCidrs: string[] }
+  /** Private endpoint only: reachable from inside the VPC (and peered networks) alone. */
+  | { access: "private" };
+
+export type ResolvedCluster =
+  | { mode: "create"; endpoint: EndpointAccess; adminPrincipalArns: string[]; supportType: EksSupportType }
+  /** The GPU pool joins an existing EKS cluster; its nodes use those of `nodeSubnetIds` in AZs offering the type. */
+  | { mode: "eks"; name: string; nodeSubnetIds: string[] }
+  /** Only the server is deployed, through the kubeconfig secret. */
+  | { mode: "kubeconfig" };
+
+export type ResolvedCapacity =
+  | { type: "on-demand" }
+  | { type: "spot" }
+  /** An EC2 Capacity Block: nodes launch into the reservation, in its AZ only. */
+  | { type: "capacity-block"; reservationId: string; zoneId: string };
 
 export interface StackSettings {
   region: Region;
   plan: DeploymentPlan;
   cost: StackCost;
-  capacityType: "on-demand" | "spot" | "capacity-block";
-  capacityReservationId: string | null;
+  capacity: ResolvedCapacity;
   cluster: ResolvedCluster;
   vllmImage: string;
   maxHourlyUsd: number | null;
@@ -154,9 +182,12 @@ export interface StackSettings {
   hfTokenSet: boolean;
 }
 
+/** How a secret key is set: not at all, as an encrypted Pulumi secret, or (wrongly) as plain text. */
+export type SecretState = "unset" | "secret" | "plaintext";
+
 export interface SecretPresence {
-  hfToken: boolean;
-  kubeconfig: boolean;
+  hfToken: SecretState;
+  kubeconfig: SecretState;
 }
 
 type Deployment = z.infer<typeof deploymentSchema>;
@@ -166,10 +197,13 @@ function deploymentIssues(values: Readonly<Record<string, unknown>>): { issues: 
   const input: Record<keyof Deployment, unknown> = {
     capacityType: values.capacityType ?? DEPLOYMENT_DEFAULTS.capacityType,
     capacityReservationId: values.capacityReservationId,
+    capacityReservationZoneId: values.capacityReservationZoneId,
     cluster: values.cluster ?? DEPLOYMENT_DEFAULTS.cluster,
     nodeSubnetIds: coerceList(values.nodeSubnetIds),
     clusterEndpointAccess: values.clusterEndpointAccess ?? DEPLOYMENT_DEFAULTS.clusterEndpointAccess,
     clusterPublicAccessCidrs: coerceList(values.clusterPublicAccessCidrs),
+    clusterAdminPrincipalArns: coerceList(values.clusterAdminPrincipalArns),
+    kubernetesSupportType: values.kubernetesSupportType ?? DEPLOYMENT_DEFAULTS.kubernetesSupportType,
     vllmImage: values.vllmImage ?? DEPLOYMENT_DEFAULTS.vllmImage,
     maxHourlyUsd: coerceNumber(values.maxHourlyUsd),
     namespace: values.namespace ?? DEPLOYMENT_DEFAULTS.namespace,
@@ -194,25 +228,53 @@ function deploymentIssues(values: Readonly<Record<string, unknown>>): { issues: 
   return { issues, valid: valid as Partial<Deployment> };
 }
 
+const SECRET_HINTS = {
+  hfToken: "pulumi config set --secret hfToken <token>",
+  kubeconfig: "pulumi config set --secret kubeconfig < ~/.kube/config",
+} as const;
+
+/** A secret key given in plain text sits unencrypted in Pulumi.<stack>.yaml and the state: refused. */
+function plaintextSecretIssues(secrets: SecretPresence): InputIssue[] {
+  return (Object.keys(SECRET_HINTS) as Array<keyof SecretPresence>)
+    .filter((key) => secrets[key] === "plaintext")
+    .map((key) => ({
+      path: key, value: "(plain text, not shown)", expected: "a Pulumi secret (secure: in the stack file)",
+      hint: `Remove the plain value from the stack file, then run \`${SECRET_HINTS[key]}\`, which stores it encrypted.`,
+    }));
+}
+
 function crossFieldIssues(d: Partial<Deployment>, secrets: SecretPresence): InputIssue[] {
   const issues: InputIssue[] = [];
   if (d.capacityType === "capacity-block" && !d.capacityReservationId) {
     issues.push({ path: "capacityReservationId", value: undefined, expected: "a reservation id when capacityType is capacity-block", hint: DEPLOYMENT_HINTS.capacityReservationId ?? "" });
   }
-  if (d.capacityType !== "capacity-block" && d.capacityReservationId) {
-    issues.push({ path: "capacityReservationId", value: d.capacityReservationId, expected: "unset unless capacityType is capacity-block", hint: "Set capacityType to capacity-block or remove the reservation id." });
+  if (d.capacityType === "capacity-block" && !d.capacityReservationZoneId) {
+    issues.push({ path: "capacityReservationZoneId", value: undefined, expected: "the reservation's AZ id when capacityType is capacity-block", hint: DEPLOYMENT_HINTS.capacityReservationZoneId ?? "" });
+  }
+  if (d.capacityType !== "capacity-block" && (d.capacityReservationId || d.capacityReservationZoneId)) {
+    const path = d.capacityReservationId ? "capacityReservationId" : "capacityReservationZoneId";
+    issues.push({ path, value: d[path], expected: "unset unless capacityType is capacity-block", hint: "Set capacityType to capacity-block or remove the reservation settings." });
   }
   if (d.cluster?.startsWith("eks:") && !d.nodeSubnetIds) {
     issues.push({ path: "nodeSubnetIds", value: undefined, expected: "private subnet ids for the GPU nodes when cluster is eks:<name>", hint: DEPLOYMENT_HINTS.nodeSubnetIds ?? "" });
   }
-  if (d.cluster === "kubeconfig" && !secrets.kubeconfig) {
-    issues.push({ path: "kubeconfig", value: undefined, expected: "a kubeconfig secret when cluster is kubeconfig", hint: "Run `pulumi config set --secret kubeconfig < ~/.kube/config`." });
+  if (d.cluster === "kubeconfig" && secrets.kubeconfig === "unset") {
+    issues.push({ path: "kubeconfig", value: undefined, expected: "a kubeconfig secret when cluster is kubeconfig", hint: `Run \`${SECRET_HINTS.kubeconfig}\`.` });
   }
-  if (d.clusterEndpointAccess === "public" && !d.clusterPublicAccessCidrs) {
-    issues.push({ path: "clusterPublicAccessCidrs", value: undefined, expected: "an allowlist of CIDRs when clusterEndpointAccess is public", hint: DEPLOYMENT_HINTS.clusterPublicAccessCidrs ?? "" });
+  if (d.cluster === "create" && d.clusterEndpointAccess === "public" && !d.clusterPublicAccessCidrs) {
+    issues.push({
+      path: "clusterPublicAccessCidrs", value: undefined,
+      expected: "the CIDRs that may reach the cluster's public API endpoint (clusterEndpointAccess public, the default): pulumi talks to the Kubernetes API from where it runs",
+      hint: `Run \`${ALLOW_MY_ADDRESS}\` on the machine that runs pulumi (a CI runner: its egress range), or set clusterEndpointAccess private and run pulumi inside the VPC.`,
+    });
   }
   if (d.clusterPublicAccessCidrs?.includes("0.0.0.0/0")) {
     issues.push({ path: "clusterPublicAccessCidrs", value: d.clusterPublicAccessCidrs, expected: "CIDRs narrower than 0.0.0.0/0", hint: "List the networks that administer the cluster; the whole internet is refused." });
+  }
+  if (d.cluster !== undefined && d.cluster !== "create") {
+    for (const key of ["clusterPublicAccessCidrs", "clusterAdminPrincipalArns"] as const) {
+      if (d[key]) issues.push({ path: key, value: d[key], expected: "unset unless cluster is create", hint: "The stack only configures the endpoint and access of a cluster it creates; manage the existing cluster's directly." });
+    }
   }
   if (d.exposure === "internal-lb" && d.cluster !== undefined && d.cluster !== "create") {
     issues.push({ path: "exposure", value: d.exposure, expected: "cluster when the stack does not create the VPC", hint: "internal-lb admits the VPC's CIDR in the NetworkPolicy, which is known only for cluster=create." });
@@ -241,20 +303,39 @@ function planIssues(plan: DeploymentPlan, cost: StackCost, d: Partial<Deployment
 
 /** A gated model cannot be downloaded without a token: known from the model alone, plan or not. */
 function gatedModelIssue(model: unknown, secrets: SecretPresence): InputIssue[] {
-  if (typeof model !== "string" || !isModelId(model) || !MODELS[model].gated || secrets.hfToken) return [];
+  if (typeof model !== "string" || !isModelId(model) || !MODELS[model].gated || secrets.hfToken !== "unset") return [];
   return [{
     path: "hfToken", value: undefined, expected: `a Hugging Face token: ${model} is gated (${MODELS[model].license})`,
-    hint: "Accept the license on huggingface.co, then run `pulumi config set --secret hfToken <token>`.",
+    hint: `Accept the license on huggingface.co, then run \`${SECRET_HINTS.hfToken}\`.`,
   }];
 }
+
+function resolveCluster(d: Deployment): ResolvedCluster {
+  if (d.cluster === "kubeconfig") return { mode: "kubeconfig" };
+  if (d.cluster.startsWith("eks:")) return { mode: "eks", name: d.cluster.slice("eks:".length), nodeSubnetIds: d.nodeSubnetIds ?? [] };
+  const endpoint: EndpointAccess = d.clusterEndpointAccess === "public"
+    ? { access: "public", publicAccessCidrs: d.clusterPublicAccessCidrs ?? [] }
+    : { access: "private" };
+  return { mode: "create", endpoint, adminPrincipalArns: d.clusterAdminPrincipalArns ?? [], supportType: d.kubernetesSupportType };
+}
+
+function resolveCapacity(d: Deployment): ResolvedCapacity {
+  if (d.capacityType === "capacity-block") return { type: "capacity-block", reservationId: d.capacityReservationId ?? "", zoneId: d.capacityReservationZoneId ?? "" };
+  return { type: d.capacityType };
+}
+
+const clusterModeOf = (cluster: string | undefined): ClusterMode =>
+  cluster?.startsWith("eks:") ? "eks" : cluster === "kubeconfig" ? "kubeconfig" : "create";
 
 /**
  * Resolves every stack setting, or throws one PlanInputError (exit 2) listing every problem with
  * its config path. An infeasible plan is reported among them, with the planner's numbers.
+ * `given` may hold the "unset" markers the Pulumi CLI fills in from Pulumi.yaml's defaults.
  */
-export function resolveStackSettings(values: Readonly<Record<string, unknown>>, region: unknown, secrets: SecretPresence): StackSettings {
+export function resolveStackSettings(given: Readonly<Record<string, unknown>>, region: unknown, secrets: SecretPresence): StackSettings {
+  const values = withoutUnsetMarkers(given);
   const { issues, valid } = deploymentIssues(values);
-  issues.push(...crossFieldIssues(valid, secrets));
+  issues.push(...plaintextSecretIssues(secrets), ...crossFieldIssues(valid, secrets));
 
   let plan: DeploymentPlan | undefined;
   try {
@@ -265,8 +346,9 @@ export function resolveStackSettings(values: Readonly<Record<string, unknown>>, 
       issues.push({ path: "model", value: values.model, expected: "a plan that fits the allowed GPUs", hint: error.message });
     } else throw error;
   }
-  const mode: ClusterMode = valid.cluster?.startsWith("eks:") ? "eks" : valid.cluster === "kubeconfig" ? "kubeconfig" : "create";
-  const cost = plan ? stackCost(plan, mode, plan.region) : undefined;
+  const mode = clusterModeOf(valid.cluster);
+  const supportType = valid.kubernetesSupportType ?? DEPLOYMENT_DEFAULTS.kubernetesSupportType;
+  const cost = plan ? stackCost(plan, mode, plan.region, supportType) : undefined;
   if (plan && cost) issues.push(...planIssues(plan, cost, valid));
   issues.push(...gatedModelIssue(values.model, secrets));
 
@@ -279,20 +361,13 @@ export function resolveStackSettings(values: Readonly<Record<string, unknown>>, 
     region: plan.region,
     plan,
     cost,
-    capacityType: d.capacityType,
-    capacityReservationId: d.capacityReservationId ?? null,
-    cluster: {
-      mode,
-      existingName: mode === "eks" ? d.cluster.slice("eks:".length) : null,
-      nodeSubnetIds: d.nodeSubnetIds ?? [],
-      endpointAccess: d.clusterEndpointAccess,
-      publicAccessCidrs: d.clusterPublicAccessCidrs ?? [],
-    },
+    capacity: resolveCapacity(d),
+    cluster: resolveCluster(d),
     vllmImage: d.vllmImage,
     maxHourlyUsd: d.maxHourlyUsd ?? null,
     namespace: d.namespace,
     exposure: d.exposure,
     allowedClientNamespaces: d.allowedClientNamespaces ?? [],
-    hfTokenSet: secrets.hfToken,
+    hfTokenSet: secrets.hfToken === "secret",
   };
 }

@@ -4,7 +4,7 @@
  * pack prices the resources a preview registers with it, and the cost tool reuses both; the
  * constants below also size what the program creates, so price and infrastructure cannot drift.
  */
-import { HOURS_PER_MONTH, INSTANCES, SERVICE_PRICES, findHourlyPriceUsd, isInstanceType, type InstanceType, type Region } from "../catalog";
+import { HOURS_PER_MONTH, INSTANCES, SERVICE_PRICES, findHourlyPriceUsd, isInstanceType, type EksSupportType, type InstanceType, type Region } from "../catalog";
 import { type DeploymentPlan } from "./planner";
 import { roundTo as round } from "./rounding";
 
@@ -19,7 +19,8 @@ export type ClusterMode = "create" | "eks" | "kubeconfig";
 /** A resource that costs money by the hour. */
 export type PricedItem =
   | { kind: "node-group"; name: string; instanceType: string; desiredSize: number; maxSize: number }
-  | { kind: "eks-cluster"; name: string }
+  /** `supportType` extended: the control plane is billed at the extended-support rate. */
+  | { kind: "eks-cluster"; name: string; supportType: EksSupportType }
   | { kind: "nat-gateway"; name: string };
 
 export interface CostLineItem {
@@ -55,9 +56,13 @@ export function priceItems(items: readonly PricedItem[], region: Region): StackC
       }
       const role = isInstanceType(item.instanceType) && INSTANCES[item.instanceType].gpu ? "GPU nodes" : "CPU nodes";
       lineItems.push({ item: `${role} ${item.instanceType}`, quantity: item.desiredSize, unitHourlyUsd: price, hourlyUsd: round(item.desiredSize * price, 4), maxHourlyUsd: round(item.maxSize * price, 4) });
+    } else if (item.kind === "eks-cluster") {
+      const extended = item.supportType === "extended";
+      const { value } = extended ? SERVICE_PRICES.eksExtendedSupportHourlyUsd : SERVICE_PRICES.eksControlPlaneHourlyUsd;
+      lineItems.push({ item: extended ? "EKS control plane (extended support)" : "EKS control plane", quantity: 1, unitHourlyUsd: value, hourlyUsd: value, maxHourlyUsd: value });
     } else {
-      const { value } = item.kind === "eks-cluster" ? SERVICE_PRICES.eksControlPlaneHourlyUsd : SERVICE_PRICES.natGatewayHourlyUsd;
-      lineItems.push({ item: item.kind === "eks-cluster" ? "EKS control plane" : "NAT gateway", quantity: 1, unitHourlyUsd: value, hourlyUsd: value, maxHourlyUsd: value });
+      const { value } = SERVICE_PRICES.natGatewayHourlyUsd;
+      lineItems.push({ item: "NAT gateway", quantity: 1, unitHourlyUsd: value, hourlyUsd: value, maxHourlyUsd: value });
     }
   }
   // Dearest first, so a budget message leads with what matters.
@@ -72,19 +77,29 @@ export function priceItems(items: readonly PricedItem[], region: Region): StackC
 }
 
 /** What the program creates in `mode` (an existing cluster's own costs are not the stack's). */
-export function plannedItems(plan: DeploymentPlan, mode: ClusterMode): PricedItem[] {
+export function plannedItems(plan: DeploymentPlan, mode: ClusterMode, supportType: EksSupportType = "standard"): PricedItem[] {
   if (mode === "kubeconfig") return [];
   const items: PricedItem[] = [{ kind: "node-group", name: "gpu", instanceType: plan.instanceType, desiredSize: plan.nodes, maxSize: plan.nodes }];
   if (mode === "create") {
     items.push({ kind: "node-group", name: "system", instanceType: SYSTEM_NODE_GROUP.instanceType, desiredSize: SYSTEM_NODE_GROUP.desiredSize, maxSize: SYSTEM_NODE_GROUP.maxSize });
-    items.push({ kind: "eks-cluster", name: "cluster" });
+    items.push({ kind: "eks-cluster", name: "cluster", supportType });
     for (let i = 0; i < NAT_GATEWAYS; i++) items.push({ kind: "nat-gateway", name: `nat-${i}` });
   }
   return items;
 }
 
-export function stackCost(plan: DeploymentPlan, mode: ClusterMode, region: Region): StackCost {
-  return priceItems(plannedItems(plan, mode), region);
+/**
+ * The support type an EKS cluster resource is billed under, from its `upgradePolicy.supportType`.
+ * Priced conservatively: EXTENDED — and no policy at all, since EKS enables extended support by
+ * default (https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html) — is priced at
+ * the extended rate, which the cluster pays as soon as its version leaves standard support.
+ */
+export function eksSupportTypeOf(upgradePolicySupportType: unknown): EksSupportType {
+  return upgradePolicySupportType === "STANDARD" ? "standard" : "extended";
+}
+
+export function stackCost(plan: DeploymentPlan, mode: ClusterMode, region: Region, supportType: EksSupportType = "standard"): StackCost {
+  return priceItems(plannedItems(plan, mode, supportType), region);
 }
 
 /** "1 × GPU nodes p5.48xlarge $55.040/h + …": the breakdown every budget message shows. */

@@ -25,10 +25,17 @@ const pulumi = require("@pulumi/pulumi");
       types.push(args.type);
       return { id: `${args.name}-id`, state: { ...args.inputs, endpoint: "https://mock", certificateAuthority: { data: "bW9jaw==" }, identities: [{ oidcs: [{ issuer: "https://oidc.mock" }] }], latestVersion: 1, result: "mock" } };
     },
-    call: () => ({ names: ["us-east-1a", "us-east-1b", "us-east-1c"] }),
+    call: (args) => (args.token === "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings"
+      ? { locations: ["use1-az4"], instanceTypes: ["p5.4xlarge"], locationTypes: ["availability-zone-id"] }
+      : { names: ["us-east-1a", "us-east-1b", "us-east-1c"], zoneIds: ["use1-az4", "use1-az6", "use1-az1"] }),
   }, "llm-stack", "dev", true);
-  pulumi.runtime.setAllConfig({ "aws:region": "us-east-1", "llm-stack:model": "llama-3.1-8b-instruct", "llm-stack:hfToken": "mock" }, ["llm-stack:hfToken"]);
-  const program = require(path.join(root, "infra"));
+  pulumi.runtime.setAllConfig({
+    "aws:region": "us-east-1", "llm-stack:model": "llama-3.1-8b-instruct", "llm-stack:hfToken": "mock",
+    "llm-stack:clusterPublicAccessCidrs": "[\"198.51.100.7/32\"]",
+  }, ["llm-stack:hfToken"]);
+  // Like sdk/nodejs/cmd/run/run.ts: a program that exports a function is called and awaited for its outputs.
+  const main = require(path.join(root, "infra"));
+  const program = typeof main === "function" ? await main() : main;
   const { POLICIES } = require(path.join(root, "policies", "all-policies"));
   await new Promise((resolve) => setTimeout(resolve, 1000));
   process.stdout.write(`${JSON.stringify({ tsNode: require(tsnodeRequire).VERSION, typescript: require(typescriptRequire).version, exports: Object.keys(program).sort(), resources: types.length, policies: POLICIES.length })}\n`);

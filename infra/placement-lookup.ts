@@ -1,0 +1,50 @@
+/**
+ * Asks AWS where the plan's instance type can run — before any resource is registered — and
+ * decides the AZs with the pure rules of infra/plan/placement.ts. Mocks answer these invokes in
+ * tests; `llm-stack preflight` asks the same questions through the AWS SDK.
+ */
+import * as aws from "@pulumi/aws";
+import { InfeasiblePlanError, PlanInputError, placeGpuSubnets, placeZones, type AvailabilityZone, type StackSettings } from "./plan";
+import { StackConfigError } from "./config";
+
+export type Placement =
+  | { mode: "create"; clusterZones: AvailabilityZone[]; gpuZones: AvailabilityZone[] }
+  | { mode: "eks"; gpuSubnetIds: string[] }
+  | { mode: "kubeconfig" };
+
+async function offeredZoneIds(instanceType: string): Promise<string[]> {
+  const offerings = await aws.ec2.getInstanceTypeOfferings({
+    locationType: "availability-zone-id",
+    filters: [{ name: "instance-type", values: [instanceType] }],
+  });
+  return offerings.locations;
+}
+
+/** The region's AZs that need no opt-in (Local Zones and Wavelength Zones do). */
+async function regionZones(): Promise<AvailabilityZone[]> {
+  const zones = await aws.getAvailabilityZones({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] });
+  return zones.names.map((name, i) => ({ name, zoneId: zones.zoneIds[i]! }));
+}
+
+export async function lookUpPlacement(settings: StackSettings): Promise<Placement> {
+  const { plan, cluster, capacity } = settings;
+  if (cluster.mode === "kubeconfig") return { mode: "kubeconfig" };
+  const requiredZoneId = capacity.type === "capacity-block" ? capacity.zoneId : null;
+  const base = { region: settings.region, instanceType: plan.instanceType, requiredZoneId };
+  try {
+    if (cluster.mode === "create") {
+      const [zones, offered] = await Promise.all([regionZones(), offeredZoneIds(plan.instanceType)]);
+      return { mode: "create", ...placeZones({ ...base, zones, offeredZoneIds: offered }) };
+    }
+    const [subnets, offered] = await Promise.all([
+      Promise.all(cluster.nodeSubnetIds.map(async (id) => ({ subnetId: id, zoneId: (await aws.ec2.getSubnet({ id })).availabilityZoneId }))),
+      offeredZoneIds(plan.instanceType),
+    ]);
+    return { mode: "eks", gpuSubnetIds: placeGpuSubnets({ ...base, subnets, offeredZoneIds: offered }) };
+  } catch (error) {
+    if (!(error instanceof InfeasiblePlanError)) throw error;
+    const path = requiredZoneId ? "llm-stack:capacityReservationZoneId" : cluster.mode === "eks" ? "llm-stack:nodeSubnetIds" : "aws:region";
+    const issue = { path, value: requiredZoneId ?? (cluster.mode === "eks" ? cluster.nodeSubnetIds : settings.region), expected: `AZs where ${plan.instanceType} is offered`, hint: error.message };
+    throw new StackConfigError([issue], new PlanInputError([issue], "invalid stack configuration; nothing was created").message);
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Which Availability Zones a stack uses. P5 instance types are offered only in some AZs, and AZ
+ * names (us-east-1a) map to different physical zones in each account, so every choice here is by
+ * AZ id (use1-az4). Pure: the program and `llm-stack preflight` pass in what AWS reported
+ * (DescribeAvailabilityZones, DescribeInstanceTypeOfferings with location type
+ * availability-zone-id) and get the same answer or the same error.
+ */
+import { InfeasiblePlanError } from "./errors";
+
+export interface AvailabilityZone {
+  /** The account's name for the zone, e.g. us-east-1a. */
+  name: string;
+  /** The zone's id, the same physical zone in every account, e.g. use1-az4. */
+  zoneId: string;
+}
+
+/**
+ * AZ ids in which EKS cannot place a cluster's control-plane network interfaces ("Subnet
+ * requirements for clusters", https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html,
+ * read 2026-11-27: use1-az3, usw1-az2, cac1-az3).
+ */
+export const EKS_UNSUPPORTED_ZONE_IDS: readonly string[] = ["use1-az3", "usw1-az2", "cac1-az3"];
+
+/** A created VPC spans two AZs: the fewest an EKS cluster accepts (same source as above). */
+export const CLUSTER_ZONE_COUNT = 2;
+
+export interface ZonePlacementInput {
+  region: string;
+  instanceType: string;
+  /** The region's AZs that are available to the account. */
+  zones: readonly AvailabilityZone[];
+  /** AZ ids where `instanceType` is offered. */
+  offeredZoneIds: readonly string[];
+  /** A Capacity Block's AZ id: GPU nodes may run only there. */
+  requiredZoneId: string | null;
+}
+
+export interface ZonePlacement {
+  /** The AZs of a created VPC's subnets, GPU-capable first. */
+  clusterZones: AvailabilityZone[];
+  /** The AZs the GPU node group may launch in: a subset of clusterZones. */
+  gpuZones: AvailabilityZone[];
+}
+
+const byZoneId = (a: AvailabilityZone, b: AvailabilityZone) => a.zoneId.localeCompare(b.zoneId);
+
+/**
+ * The AZs for a created VPC and its GPU node group: every AZ offering the instance type comes
+ * first (sorted by id, so the choice is stable across runs), then the others fill up to
+ * CLUSTER_ZONE_COUNT. Throws InfeasiblePlanError when no usable AZ offers the type.
+ */
+export function placeZones(input: ZonePlacementInput): ZonePlacement {
+  const usable = input.zones.filter((zone) => !EKS_UNSUPPORTED_ZONE_IDS.includes(zone.zoneId)).sort(byZoneId);
+  const offered = usable.filter((zone) => input.offeredZoneIds.includes(zone.zoneId));
+  const gpuCandidates = input.requiredZoneId === null ? offered : offered.filter((zone) => zone.zoneId === input.requiredZoneId);
+  if (gpuCandidates.length === 0) throw new InfeasiblePlanError(noOfferingReason(input, usable), []);
+  const others = usable.filter((zone) => !gpuCandidates.includes(zone));
+  const clusterZones = [...gpuCandidates, ...others].slice(0, Math.max(CLUSTER_ZONE_COUNT, 1));
+  return { clusterZones, gpuZones: clusterZones.filter((zone) => gpuCandidates.includes(zone)) };
+}
+
+export interface SubnetZone {
+  subnetId: string;
+  zoneId: string;
+}
+
+/**
+ * The subnets of an existing VPC (cluster eks:<name>) that the GPU node group may use: those in
+ * an AZ offering the instance type (and the Capacity Block's AZ, when there is one).
+ */
+export function placeGpuSubnets(input: Omit<ZonePlacementInput, "zones"> & { subnets: readonly SubnetZone[] }): string[] {
+  const allowed = input.subnets.filter((subnet) =>
+    input.offeredZoneIds.includes(subnet.zoneId) && (input.requiredZoneId === null || subnet.zoneId === input.requiredZoneId));
+  if (allowed.length === 0) {
+    const where = input.subnets.map((subnet) => `${subnet.subnetId} (${subnet.zoneId})`).join(", ");
+    const wanted = input.requiredZoneId ?? (input.offeredZoneIds.length > 0 ? [...input.offeredZoneIds].sort().join(", ") : "none");
+    throw new InfeasiblePlanError(
+      `none of nodeSubnetIds [${where}] is in an AZ where ${input.instanceType} can run in ${input.region} (${input.requiredZoneId ? "the Capacity Block's AZ" : "AZ ids offering it"}: ${wanted}); add a private subnet of the cluster's VPC in one of them to nodeSubnetIds`,
+      [],
+    );
+  }
+  return allowed.map((subnet) => subnet.subnetId);
+}
+
+function noOfferingReason(input: ZonePlacementInput, usable: readonly AvailabilityZone[]): string {
+  const zoneList = usable.map((zone) => `${zone.name} (${zone.zoneId})`).join(", ");
+  if (input.requiredZoneId !== null) {
+    return `the Capacity Block's AZ ${input.requiredZoneId} is not one of ${input.region}'s usable AZs offering ${input.instanceType} [${zoneList}]; set capacityReservationZoneId to the reservation's AZ id (aws ec2 describe-capacity-reservations --capacity-reservation-ids <id> --query 'CapacityReservations[0].AvailabilityZoneId')`;
+  }
+  return `${input.instanceType} is not offered in any usable AZ of ${input.region} [${zoneList || "none"}] (DescribeInstanceTypeOfferings by availability-zone-id); choose another region (aws:region) or instance type (allowedInstanceTypes), or buy a Capacity Block`;
+}
