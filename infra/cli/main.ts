@@ -1,6 +1,6 @@
 /**
  * `llm-stack`: the command-line tool. Exit codes: 0 ok, 1 unexpected failure, 2 invalid input,
- * 3 infeasible plan.
+ * 3 infeasible plan, 4 no AWS credentials or AWS unreachable (preflight).
  */
 import { parseArgs } from "node:util";
 import {
@@ -10,6 +10,7 @@ import {
 import { GPU_IDS, MODELS, REGIONS } from "../catalog";
 import { renderDefaultPlansMarkdown, renderModelsList } from "./models-table";
 import { COST_HELP, emit, runCost } from "./cost-command";
+import { PREFLIGHT_HELP, runPreflight } from "./preflight-command";
 import { renderPlan } from "./render-plan";
 import { readStackFile } from "./stack-file";
 
@@ -38,11 +39,12 @@ Usage: llm-stack <command> [flags]
 Commands:
   plan          plan one deployment (cheapest shape that fits) and explain it
   cost          price stacks offline, diff them against a git ref, or price a pulumi preview
+  preflight     check with your AWS credentials what AWS would refuse (AZ offerings, vCPU quota, Capacity Block, EKS version)
   models        list the model catalog
   readme-table  print the Markdown table of every model's default plan on H100
 
 Run "llm-stack <command> --help" for a command's flags.
-Exit codes: 0 ok, 2 invalid input, 3 infeasible plan, 1 unexpected error.
+Exit codes: 0 ok, 2 invalid input, 3 infeasible plan, 4 no AWS credentials or AWS unreachable (preflight), 1 unexpected error.
 `,
   plan: `llm-stack plan — the cheapest deployment that fits, with the reasons
 
@@ -70,6 +72,7 @@ Flags:
 Usage: llm-stack models [--json]
 `,
   cost: COST_HELP,
+  preflight: PREFLIGHT_HELP,
   "readme-table": `llm-stack readme-table — Markdown table of every catalog model's default plan on H100
 
 Usage: llm-stack readme-table
@@ -141,12 +144,13 @@ export async function main(argv: string[]): Promise<number> {
       return command === undefined ? EXIT_INVALID_INPUT : 0;
     }
     if (command === "plan") return runPlan(rest);
+    if (command === "preflight") return runPreflight(rest);
     if (command === "models" || command === "readme-table") return runSimple(command, rest);
     if (command === "cost") {
       emit(await runCost(rest));
       return 0;
     }
-    process.stderr.write(`llm-stack: unknown command "${command}"; expected one of plan, cost, models, readme-table.\n\n${HELP.main}`);
+    process.stderr.write(`llm-stack: unknown command "${command}"; expected one of plan, cost, preflight, models, readme-table.\n\n${HELP.main}`);
     return EXIT_INVALID_INPUT;
   } catch (error) {
     if (error instanceof PlanInputError || error instanceof InfeasiblePlanError) {

@@ -10,6 +10,7 @@ import { policyResourcesOf, runPolicies, type PackConfig, type Violation } from 
 import { pricedItemsOf } from "../../policies/cost-budget";
 import { nodeGroupsOf } from "../../policies/lib/stack-view";
 import { runProgram, stackConfigFromYaml, type ProgramLoader } from "./offline-run";
+import { ALLOWLIST_PLACEHOLDER, unsetOperatorValues } from "../settings/operator-values";
 
 /** Secrets cannot be read offline (and are never committed): a placeholder stands in, marked secret. */
 export const OFFLINE_SECRET_PLACEHOLDER = "offline-preview-placeholder";
@@ -52,29 +53,23 @@ function instancesOf(resources: readonly PolicyResource[]): InstanceLine[] {
   })).sort((a, b) => b.gpusPerNode - a.gpusPerNode || a.instanceType.localeCompare(b.instanceType));
 }
 
-/** A documentation address (RFC 5737 TEST-NET-1) standing in for the operator's own allowlist. */
-const OFFLINE_ALLOWLIST_PLACEHOLDER = "[\"192.0.2.0/24\"]";
-
 /**
- * The config with the values each operator sets for themselves — secrets, and the endpoint
- * allowlist naming the machine that runs pulumi — taken as set, each listed among the assumptions.
- * An empty value is the default the Pulumi CLI applied from Pulumi.yaml: not set.
+ * The config with the values each operator sets for themselves taken as set (placeholders), each
+ * listed among the assumptions.
  */
 function withOperatorValues(config: Record<string, string>, secretKeys: string[], assumptions: string[]): Record<string, string> {
   const values = { ...config };
   const key = (name: string) => `${PROJECT_NAME}:${name}`;
-  const unset = (name: string) => !values[key(name)] && !secretKeys.includes(key(name));
-  const cluster = values[key("cluster")] ?? "create";
-  for (const name of ["hfToken", ...(cluster === "kubeconfig" ? ["kubeconfig"] : [])]) {
-    if (!unset(name)) continue;
-    values[key(name)] = OFFLINE_SECRET_PLACEHOLDER;
-    secretKeys.push(key(name));
-    assumptions.push(`${key(name)} is taken as set (secrets are not read offline)`);
-  }
-  const cidrs = values[key("clusterPublicAccessCidrs")];
-  if (cluster === "create" && (values[key("clusterEndpointAccess")] ?? "public") === "public" && (!cidrs || cidrs.replace(/\s/g, "") === "[]")) {
-    values[key("clusterPublicAccessCidrs")] = OFFLINE_ALLOWLIST_PLACEHOLDER;
-    assumptions.push(`${key("clusterPublicAccessCidrs")} is taken as set (each operator lists the address pulumi runs from)`);
+  const unprefixed = Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith(key(""))).map(([k, v]) => [k.slice(key("").length), v]));
+  for (const name of unsetOperatorValues(unprefixed, (secret) => secretKeys.includes(key(secret)))) {
+    if (name === "clusterPublicAccessCidrs") {
+      values[key(name)] = JSON.stringify(ALLOWLIST_PLACEHOLDER);
+      assumptions.push(`${key(name)} is taken as set (each operator lists the address pulumi runs from)`);
+    } else {
+      values[key(name)] = OFFLINE_SECRET_PLACEHOLDER;
+      secretKeys.push(key(name));
+      assumptions.push(`${key(name)} is taken as set (secrets are not read offline)`);
+    }
   }
   return values;
 }

@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { EKS_SUPPORT_TYPES, MODELS, isModelId, type EksSupportType, type Region } from "../catalog";
 import { SETTINGS, withoutUnsetMarkers } from "../settings/keys";
+import { OPERATOR_FIXES } from "../settings/operator-values";
 import { InfeasiblePlanError, PlanInputError, type InputIssue } from "./errors";
 import { planDeployment, type DeploymentPlan, type PlanOptions } from "./planner";
 import { type PlanRequest } from "./request";
@@ -114,7 +115,7 @@ const deploymentSchema = z.object({
 });
 
 /** The one-liner that puts the caller's public address on the allowlist (AWS's own echo service). */
-export const ALLOW_MY_ADDRESS = "pulumi config set --path 'clusterPublicAccessCidrs[0]' \"$(curl -s https://checkip.amazonaws.com)/32\"";
+export const ALLOW_MY_ADDRESS = OPERATOR_FIXES.clusterPublicAccessCidrs;
 
 const DEPLOYMENT_HINTS: Record<string, string> = {
   capacityType: "Use on-demand, spot, or capacity-block with capacityReservationId and capacityReservationZoneId.",
@@ -228,10 +229,7 @@ function deploymentIssues(values: Readonly<Record<string, unknown>>): { issues: 
   return { issues, valid: valid as Partial<Deployment> };
 }
 
-const SECRET_HINTS = {
-  hfToken: "pulumi config set --secret hfToken <token>",
-  kubeconfig: "pulumi config set --secret kubeconfig < ~/.kube/config",
-} as const;
+const SECRET_HINTS = { hfToken: OPERATOR_FIXES.hfToken, kubeconfig: OPERATOR_FIXES.kubeconfig } as const;
 
 /** A secret key given in plain text sits unencrypted in Pulumi.<stack>.yaml and the state: refused. */
 function plaintextSecretIssues(secrets: SecretPresence): InputIssue[] {
