@@ -1,14 +1,15 @@
 /**
  * `npm run bench`: (1) time to plan the whole catalog across quantizations, contexts and GPUs;
- * (2) the offline preview (`llm-stack cost`) time per committed stack. Medians of several runs;
- * speed goals are judged here, never in tests.
+ * (2) the offline preview (`llm-stack cost`) time per committed stack; (3) the accuracy table: the
+ * planner's figures next to published measurements, with the ratio. Medians of several runs; speed
+ * goals are judged here, never in tests.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { MODEL_IDS, MODELS } from "../infra/catalog";
 import { workingTreeStacks } from "../infra/cost/stack-files";
 import { evaluateStack } from "../infra/cost/stack-report";
-import { InfeasiblePlanError, planDeployment, type PlanRequest } from "../infra/plan";
+import { accuracyRows, InfeasiblePlanError, planDeployment, type PlanRequest } from "../infra/plan";
 
 const SWEEPS = 7;
 const requests: PlanRequest[] = [];
@@ -72,4 +73,15 @@ async function benchPreviews(): Promise<void> {
   }
 }
 
+function printAccuracy(): void {
+  console.log("accuracy: the planner vs published measurements (ratio = planner / published)");
+  const rows = accuracyRows();
+  const width = Math.max(...rows.map((r) => r.id.length));
+  for (const r of rows) {
+    console.log(`  ${r.id.padEnd(width)}  ${r.quantity.padEnd(66)} published ${String(r.published).padStart(9)}  planner ${String(r.planned).padStart(9)}  ratio ${r.ratio.toFixed(3)}`);
+    console.log(`  ${"".padEnd(width)}  ${r.note}; ${r.source}`);
+  }
+}
+
+printAccuracy();
 void benchPreviews();

@@ -4,6 +4,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import { validateResourceOfType, type ResourceValidationPolicy } from "@pulumi/policy";
+import { VLLM_RELEASE } from "../infra/catalog";
 import { isVllmContainer, workloadView } from "./lib/stack-view";
 
 export interface ImagePinnedConfig {
@@ -21,7 +22,9 @@ export const safetyImagePinned: ResourceValidationPolicy = {
   name: "llm-stack-safety-image-pinned",
   description: "vLLM images are pinned by digest or by a version tag at or above a minimum; never latest.",
   enforcementLevel: "advisory",
-  configSchema: { properties: { minimumVllmVersion: { type: "string", default: "0.11.0", description: "Oldest vLLM release allowed (tags like v0.11.0)." } } },
+  // The planner's memory rules hold for the release it pins (infra/catalog/vllm-release.ts); an older
+  // image may budget memory differently, so that release is the default minimum.
+  configSchema: { properties: { minimumVllmVersion: { type: "string", default: VLLM_RELEASE.version, description: "Oldest vLLM release allowed (tags like v0.33.0); default: the release the planner's sizing is derived from." } } },
   validateResource: validateResourceOfType(k8s.apps.v1.Deployment, (deployment, args, reportViolation) => {
     const { minimumVllmVersion } = args.getConfig<ImagePinnedConfig>();
     const workload = workloadView(deployment, args.urn);

@@ -24,7 +24,7 @@ describe("llm-stack plan", () => {
     expect(Object.keys(plan)).toEqual([
       "model", "variant", "repo", "quantization", "gpu", "instanceType", "region", "nodesPerReplica", "gpusPerReplica",
       "tensorParallelSize", "pipelineParallelSize", "replicas", "nodes", "idleGpus", "maxModelLen", "maxNumBatchedTokens",
-      "concurrency", "kvCacheDtype", "gpuMemoryUtilization", "memory", "kvCacheBytesPerTokenPerGpu", "kvCacheTokens",
+      "maxNumSeqs", "multiNode", "concurrency", "kvCacheDtype", "gpuMemoryUtilization", "memory", "kvCacheBytesPerTokenPerGpu", "kvCacheTokens",
       "maxConcurrentFullContext", "cost", "vllmArgs", "reasons", "economics",
     ]);
     expect(Object.keys((plan.memory as { perGpuGiB: object }).perGpuGiB)).toEqual(["capacity", "budget", "weights", "activationAndOverhead", "kvCache"]);
@@ -35,9 +35,10 @@ describe("llm-stack plan", () => {
     const { code, stdout } = await run(["plan", "--model", "llama-3.1-8b-instruct"]);
     expect(code).toBe(0);
     expect(stdout).toContain("nodes          1 × p5.4xlarge (1 × NVIDIA H100 SXM 80GB each) in us-east-1\n");
-    // 60 cells of 79.18 GiB: weights 15.0 → 11, overhead 6.8 → 5, budget 71.3 → 54 (38 of KV), 6 outside the budget.
+    // 60 cells of 79.18 GiB: weights 15.0 → 11, weights + overhead 21.0 → 16 (5 of overhead), budget 71.3 → 54 (38 of KV), 6 outside the budget.
+    // Overhead 4.84 + 0.13 + 1.03 = 6.0 GiB; KV 71.26 − 14.96 − 6.0 = 50.3 GiB.
     expect(stdout).toContain(`  [${"█".repeat(11)}${"▓".repeat(5)}${"░".repeat(38)}${"·".repeat(6)}]\n`);
-    expect(stdout).toContain("   █ weights 15.0 GiB | ▓ overhead 6.8 GiB | ░ KV 49.5 GiB | · free 7.9 GiB of 79.2 GiB\n");
+    expect(stdout).toContain("   █ weights 15.0 GiB | ▓ overhead 6.0 GiB | ░ KV 50.3 GiB | · free 7.9 GiB of 79.2 GiB\n");
     expect(stdout).toContain("why\n  - maxModelLen defaulted to 32,768 tokens");
   });
 
@@ -73,9 +74,9 @@ describe("llm-stack plan", () => {
   });
 
   it("exits 3 for an infeasible plan", async () => {
-    const { code, stderr } = await run(["plan", "--model", "llama-4-scout-17b-16e-instruct", "--max-model-len", "10485760"]);
+    const { code, stderr } = await run(["plan", "--model", "llama-4-scout-17b-16e-instruct", "--max-model-len", "10485760", "--multi-node", "never"]);
     expect(code).toBe(3);
-    expect(stderr).toContain("Nearest feasible alternatives:\n  - kvCacheDtype fp8: 3 × p5.48xlarge");
+    expect(stderr).toContain("Nearest feasible alternatives:\n  - kvCacheDtype fp8: 1 × p5.48xlarge");
   });
 
   it("has --help for every command", async () => {

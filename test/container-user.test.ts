@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { vllmManifests } from "../infra/components/vllm-manifests";
-import { VLLM_IMAGE } from "../infra/catalog";
+import { VLLM_RELEASE } from "../infra/catalog";
 import { planDeployment } from "../infra/plan";
 
 function getuser(env: Record<string, string>, uid: number, passwdUids: readonly number[]): string {
@@ -18,7 +18,7 @@ function getuser(env: Record<string, string>, uid: number, passwdUids: readonly 
 }
 
 const manifests = vllmManifests({
-  name: "vllm", namespace: "llm", plan: planDeployment({ model: "llama-3.1-8b-instruct" }), image: `${VLLM_IMAGE.repository}:${VLLM_IMAGE.tag}`,
+  name: "vllm", namespace: "llm", plan: planDeployment({ model: "llama-3.1-8b-instruct" }), image: `${VLLM_RELEASE.image.repository}:${VLLM_RELEASE.image.tag}`,
   hfTokenSet: true, nodeSelector: {}, tolerations: [], exposure: "cluster", allowedClientNamespaces: [], vpcCidr: null,
 }, "vllm-secrets");
 const pod = (manifests.deployment as any).spec.template.spec;
@@ -30,10 +30,12 @@ describe("the vLLM container's user", () => {
     expect([pod.securityContext.runAsUser, pod.securityContext.runAsNonRoot]).toEqual([2000, true]);
   });
 
-  it("lets getpass.getuser() name the user although the pinned image has no passwd entry for UID 2000", () => {
-    expect(VLLM_IMAGE.passwdUids).not.toContain(2000);
-    expect(() => getuser({}, 2000, VLLM_IMAGE.passwdUids)).toThrow("KeyError: 'getpwuid(): uid not found: 2000'");
-    expect(getuser(env, pod.securityContext.runAsUser, VLLM_IMAGE.passwdUids)).toBe("vllm");
+  it("lets getpass.getuser() name the user in the pinned image, and in an image without a passwd entry for it", () => {
+    // v0.33.0 defines the vllm user (vLLM PR #40275); images before it (v0.11.0: root only) do not.
+    expect(getuser(env, pod.securityContext.runAsUser, VLLM_RELEASE.passwdUids)).toBe("vllm");
+    const rootOnly = [0];
+    expect(() => getuser({}, 2000, rootOnly)).toThrow("KeyError: 'getpwuid(): uid not found: 2000'");
+    expect(getuser(env, pod.securityContext.runAsUser, rootOnly)).toBe("vllm");
   });
 
   it("points HOME and every compile cache at the writable cache volume, not the image's root-owned paths", () => {

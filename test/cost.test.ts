@@ -60,9 +60,10 @@ describe("unit economics", () => {
     const e = large.economics;
     const weightBytes = large.memory.perGpuGiB.weights * 1024 ** 3;
     const kvBytes = e.batchSequences * 2048 * large.kvCacheBytesPerTokenPerGpu;
-    expect(e.batchSequences).toBe(256);
+    // min(--max-num-seqs 1024, vLLM v0.33.0's API-server default on H100; 845,792 KV tokens / 2,048 per sequence = 412).
+    expect(e.batchSequences).toBe(412);
     expect(e.decodeStepMs).toBeCloseTo(((weightBytes + kvBytes) / (3.35e12 * 0.6)) * 1000, 1);
-    expect(Math.abs(e.decodeTokensPerSecond - 256 / (e.decodeStepMs / 1000))).toBeLessThan(2);
+    expect(Math.abs(e.decodeTokensPerSecond - 412 / (e.decodeStepMs / 1000))).toBeLessThan(2);
   });
 
   it("prices output tokens from the hourly cost, throughput and utilization, and finds the break-even", () => {

@@ -50,10 +50,12 @@ describe("default plans on H100", () => {
   it("needs four H100s at least for Llama 3.3 70B bf16 and says why TP 2 fails", () => {
     const plan = planDeployment({ model: "llama-3.3-70b-instruct", quantization: "bf16", maxModelLen: 32768 });
     expect(plan.reasons).toContain(
-      "bf16 weights need 32.9 GiB per GPU at TP 4 × PP 1; TP 2 × PP 1 would hold 65.7 GiB of weights + 7.2 GiB of overhead per GPU, over the 71.3 GiB budget.",
+      // Overhead at TP 2: LlamaForCausalLM activation 4.84 + non-torch 0.55 + CUDA graphs 1.03 = 6.42 GiB.
+      "bf16 weights need 32.9 GiB per GPU at TP 4 × PP 1; TP 2 × PP 1 would hold 65.7 GiB of weights + 6.4 GiB of overhead per GPU, over the 71.3 GiB budget.",
     );
     expect(plan.reasons).toContain(
-      "TP raised from 4 to 8 to use GPUs the node already pays for: KV cache grows from 408,752 to 1,248,128 tokens per replica and each token is computed on more GPUs, at the same price. Every paid GPU (8) serves a replica.",
+      // TP 4: (71.262 − 32.87 − 6.42) GiB / 80 KiB per token ≈ 419.2k; TP 8: (71.262 − 16.44 − 6.42) GiB / 40 KiB ≈ 1.269M (whole blocks of 16).
+      "TP raised from 4 to 8 to use GPUs the node already pays for: KV cache grows from 419,232 to 1,269,104 tokens per replica and each token is computed on more GPUs, at the same price. Every paid GPU (8) serves a replica.",
     );
   });
 
@@ -91,41 +93,68 @@ describe("default plans on H100", () => {
 
   it("honours a valid TP override and the fp8 KV cache", () => {
     const plan = planDeployment({ model: "llama-4-scout-17b-16e-instruct", tensorParallelSize: 4, kvCacheDtype: "fp8", maxModelLen: 131072 });
-    expect([plan.tensorParallelSize, plan.kvCacheDtype, plan.kvCacheBytesPerTokenPerGpu]).toEqual([4, "fp8", 24576]);
+    // Per layer per token at TP 4 in fp8: 2 × 2 KV heads × 128 × 1 B = 512 B. A 131,072-token request: 12 global layers
+    // hold it all, 36 chunked ones 8,192 + 8,192 tokens: 512 × (12 + 36 × 16,384 / 131,072) = 512 × 16.5 = 8,448 B per token.
+    expect([plan.tensorParallelSize, plan.kvCacheDtype, plan.kvCacheBytesPerTokenPerGpu]).toEqual([4, "fp8", 8448]);
     expect(plan.vllmArgs).toContain("--kv-cache-dtype=fp8");
   });
 });
 
+describe("pinned tensor parallel size and multi-node policy", () => {
+  it("puts pipeline stages inside one node before spanning nodes, and says what spanning would save", () => {
+    // Llama 3.3 70B FP8 (67.7 GiB of weights) at TP 1: one H100 cannot hold it, two can.
+    const plan = planDeployment({ model: "llama-3.3-70b-instruct", quantization: "fp8", tensorParallelSize: 1 });
+    expect([plan.instanceType, plan.nodes, plan.nodesPerReplica, plan.tensorParallelSize, plan.pipelineParallelSize, plan.cost.hourlyUsd]).toEqual(["p5.48xlarge", 1, 1, 1, 2, 55.04]);
+    expect(plan.vllmArgs).not.toContain("--distributed-executor-backend=ray");
+    const instance = plan.reasons.find((reason) => reason.startsWith("p5.48xlarge in us-east-1"));
+    // 2 × p5.4xlarge at $6.88/h each.
+    expect(instance).toBe(
+      "p5.48xlarge in us-east-1 is the cheapest allowed instance type that fits: 1 node for 1 replica, $55.04/h (one p5.4xlarge (1 GPU) cannot hold a replica at TP 1). " +
+      "Spanning nodes would be cheaper: 2 × p5.4xlarge (fp8, TP 1 × PP 2, 2 nodes per replica) at $13.76/h, but pipeline stages would talk over the network (slower per token) and a replica would fail with any of its nodes; set multiNode when-cheaper to choose it.",
+    );
+    expect(plan.reasons).toContain("6 of 8 GPUs stay idle ($41.28/h of the bill): a replica takes 2 (TP 1 × PP 2, TP pinned); add replicas to use them.");
+  });
+
+  it("chains nodes when multiNode is when-cheaper, and never when it is never", () => {
+    const cheaper = planDeployment({ model: "llama-3.3-70b-instruct", quantization: "fp8", tensorParallelSize: 1, multiNode: "when-cheaper" });
+    expect([cheaper.instanceType, cheaper.nodes, cheaper.nodesPerReplica, cheaper.pipelineParallelSize, cheaper.cost.hourlyUsd]).toEqual(["p5.4xlarge", 2, 2, 2, 13.76]);
+    expect(cheaper.vllmArgs).toContain("--distributed-executor-backend=ray");
+    const error = captureError(() => planDeployment({ model: "llama-3.1-405b-instruct", quantization: "bf16", multiNode: "never" }));
+    expect((error as InfeasiblePlanError).alternatives.map((alt) => alt.change)).toContain("multiNode when-needed (a replica over several nodes)");
+  });
+});
+
 describe("brute force never beats the planner", () => {
-  /** An exhaustive search, written apart from the planner, over every instance type, TP and PP the rules allow. */
+  /**
+   * An exhaustive search, written apart from the planner, over every instance type, TP and PP the
+   * rules allow: replicas on one node first (TP up to the node's GPUs), and only when no variant fits
+   * on one node, replicas over 2–4 whole nodes (TP = GPUs per node, PP = nodes) — the default
+   * multiNode policy, when-needed.
+   */
   function cheapestByBruteForce(model: ModelId, quantization: Quantization | "auto", maxModelLen: number, gpu: GpuId, replicas: number): number | undefined {
     const spec = MODELS[model];
     const wanted: Quantization[] = quantization === "auto" ? ["bf16", "fp8"] : [quantization];
     const variants = wanted.map((q) => spec.variants.find((v) => v.quantization === q)).filter((v): v is Variant => v !== undefined);
     const types = INSTANCE_TYPES.filter((t) => INSTANCES[t].gpu === gpu) as InstanceType[];
-    let best: number | undefined;
+    const fits = (variant: Variant, tp: number, pp: number) => {
+      const memory = replicaMemory(spec.architecture, variant, GPUS[gpu], { tensorParallelSize: tp, pipelineParallelSize: pp, gpuMemoryUtilization: 0.9, kvCacheDtype: "auto", maxNumBatchedTokens: 8192, maxModelLen });
+      return memory.kvCacheTokens >= maxModelLen && memory.loadFits;
+    };
+    const single: number[] = [];
+    const multi: number[] = [];
     for (const variant of variants) {
-      const fits = (tp: number, pp: number) =>
-        replicaMemory(spec.architecture, variant, GPUS[gpu], { tensorParallelSize: tp, pipelineParallelSize: pp, gpuMemoryUtilization: 0.9, kvCacheDtype: "auto", maxNumBatchedTokens: 8192 }).kvCacheTokens >= maxModelLen;
-      const single: number[] = [];
       for (const type of types) {
         const g = INSTANCES[type].gpuCount;
         for (let tp = 1; tp <= g; tp++) {
-          if (tensorParallelProblem(spec.architecture, tp) !== null || !fits(tp, 1)) continue;
+          if (tensorParallelProblem(spec.architecture, tp) !== null || !fits(variant, tp, 1)) continue;
           single.push(Math.ceil(replicas / Math.floor(g / tp)) * findHourlyPriceUsd(type, "us-east-1")!);
         }
+        if (tensorParallelProblem(spec.architecture, g) !== null) continue;
+        for (let pp = 2; pp <= MAX_NODES_PER_REPLICA; pp++) if (fits(variant, g, pp)) multi.push(replicas * pp * findHourlyPriceUsd(type, "us-east-1")!);
       }
-      const costs = [...single];
-      if (single.length === 0) {
-        for (const type of types) {
-          const g = INSTANCES[type].gpuCount;
-          if (tensorParallelProblem(spec.architecture, g) !== null) continue;
-          for (let pp = 2; pp <= MAX_NODES_PER_REPLICA; pp++) if (fits(g, pp)) costs.push(replicas * pp * findHourlyPriceUsd(type, "us-east-1")!);
-        }
-      }
-      for (const cost of costs) best = best === undefined ? cost : Math.min(best, cost);
     }
-    return best;
+    const costs = single.length > 0 ? single : multi;
+    return costs.length > 0 ? Math.min(...costs) : undefined;
   }
 
   const grid: Array<[ModelId, Quantization | "auto", number, GpuId, number]> = [];
@@ -159,17 +188,19 @@ describe("brute force never beats the planner", () => {
 
 describe("infeasible and invalid requests", () => {
   it("explains an infeasible context with numbers and offers the nearest feasible alternatives", () => {
-    const error = captureError(() => planDeployment({ model: "llama-4-scout-17b-16e-instruct", maxModelLen: 10485760 }));
+    const error = captureError(() => planDeployment({ model: "llama-4-scout-17b-16e-instruct", maxModelLen: 10485760, multiNode: "never" }));
     expect(error).toBeInstanceOf(InfeasiblePlanError);
     const infeasible = error as InfeasiblePlanError;
     expect(infeasible.exitCode).toBe(3);
+    // fp8-dynamic at TP 8: 512 B per layer per token. A 10,485,760-token request: 12 global layers × 10,485,760 +
+    // 36 chunked × (8,192 + 8,192) = 126,418,944 layer-tokens × 512 B = 60.3 GiB per GPU, over the 47.9 GiB left.
     expect(infeasible.reason).toBe(
-      "llama-4-scout-17b-16e-instruct at maxModelLen 10485760 × concurrency 1 on NVIDIA H100 SXM 80GB does not fit: 10485760 tokens of KV cache need 60.0 GiB per GPU, larger than the 57.4 GiB available on 4 × p5.48xlarge (TP 8, PP 4) (fp8-dynamic) at gpu-memory-utilization 0.90. Based on the available memory, the longest context is 10024800 tokens.",
+      "llama-4-scout-17b-16e-instruct at maxModelLen 10485760 × concurrency 1 on NVIDIA H100 SXM 80GB does not fit: 10485760 tokens of KV cache need 60.3 GiB per GPU, larger than the 47.9 GiB available on p5.48xlarge (TP 8, PP 1) (fp8-dynamic) at gpu-memory-utilization 0.90. Based on the available memory, the longest context is 8329776 tokens.",
     );
     expect(infeasible.alternatives.map((alt) => [alt.change, alt.hourlyUsd])).toEqual([
-      ["kvCacheDtype fp8", 165.12],
-      ["gpu h200", 189.888],
-      ["maxModelLen 10023936", 220.16],
+      ["kvCacheDtype fp8", 55.04],
+      ["gpu h200", 63.296],
+      ["multiNode when-needed (a replica over several nodes)", 110.08],
     ]);
   });
 
@@ -194,7 +225,7 @@ describe("infeasible and invalid requests", () => {
       ["replicas", 0, "greater than 0"],
       ["maxModelLen", 20_000_000, "at most 10485760 (the model's maximum context)"],
       ["tensorParallelSize", 16, "one of 1, 2, 4, 8 (vLLM: divides the 40 attention heads, divisor or multiple of the 8 KV heads, at most 8 GPUs per node)"],
-      ["gpuMemoryUtilization", 0.99, "a fraction between 0.5 and 0.95"],
+      ["gpuMemoryUtilization", 0.99, "a fraction between 0.5 and 0.95 — this kit's policy; vLLM itself accepts any value in (0, 1]"],
     ]);
     expect((error as PlanInputError).exitCode).toBe(2);
   });

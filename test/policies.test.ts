@@ -60,7 +60,7 @@ describe("tampered stacks", () => {
     expect(mandatory(await runPolicies(resources))).toEqual([{
       policy: "llm-stack-gpu-memory-fit",
       level: "mandatory",
-      message: "Deployment llm/vllm serves meta-llama/Llama-3.3-70B-Instruct (llama-3.3-70b-instruct, bf16) on NVIDIA H100 SXM 80GB at TP 1 × PP 1, gpu-memory-utilization 0.9: 131.4 GiB of weights + 6.8 GiB of activations and overhead per GPU leave -67.0 GiB of the 71.3 GiB budget for the KV cache, but one 32768-token sequence needs 10.0 GiB. Fix: --tensor-parallel-size 4 with nvidia.com/gpu 4 (the smallest TP that fits on one p5.48xlarge).",
+      message: "Deployment llm/vllm serves meta-llama/Llama-3.3-70B-Instruct (llama-3.3-70b-instruct, bf16) on NVIDIA H100 SXM 80GB at TP 1 × PP 1, gpu-memory-utilization 0.9: 131.4 GiB of weights + 6.0 GiB of activations and overhead per GPU leave -66.2 GiB of the 71.3 GiB budget for the KV cache, but one 32768-token sequence needs 10.0 GiB. Fix: --tensor-parallel-size 4 with nvidia.com/gpu 4 (the smallest TP that fits on one p5.48xlarge).",
     }]);
   });
 
@@ -84,7 +84,7 @@ describe("tampered stacks", () => {
     expect(await runPolicies(resources)).toEqual([{
       policy: "llm-stack-safety-image-pinned",
       level: "advisory",
-      message: "Deployment llm/vllm: container vllm runs vllm/vllm-openai:latest, which is not pinned (latest): every node may pull a different vLLM. Fix: pin a release tag such as vllm/vllm-openai:v0.11.0 or a digest.",
+      message: "Deployment llm/vllm: container vllm runs vllm/vllm-openai:latest, which is not pinned (latest): every node may pull a different vLLM. Fix: pin a release tag such as vllm/vllm-openai:v0.33.0 or a digest.",
     }]);
   });
 });
@@ -115,10 +115,10 @@ const cases: Case[] = [
   }, [["llm-stack-gpu-consistency", 'Deployment llm/vllm: its node selector {"llm-stack/gpu-pool":"true","node.kubernetes.io/instance-type":"p5.4xlarge"} matches no node group in the stack (llm-system-ng: m7i.xlarge, llm-gpu-ng: g6e.xlarge). Fix: select the GPU node group\'s instance type and labels.'], ["llm-stack-cost-budget", "The budget cannot be proven: the price table (2026-11-26) has no on-demand price for llm-gpu-ng: g6e.xlarge in us-east-1. Fix: use a priced instance type or add its row to infra/catalog/prices.ts with its source."]]],
   ["llm-stack-safety-image-pinned", "fails without a tag", (r) => {
     vllmContainer(r).image = "vllm/vllm-openai";
-  }, [["llm-stack-safety-image-pinned", "Deployment llm/vllm: container vllm runs vllm/vllm-openai, which is not pinned (no tag): every node may pull a different vLLM. Fix: pin a release tag such as vllm/vllm-openai:v0.11.0 or a digest."]]],
+  }, [["llm-stack-safety-image-pinned", "Deployment llm/vllm: container vllm runs vllm/vllm-openai, which is not pinned (no tag): every node may pull a different vLLM. Fix: pin a release tag such as vllm/vllm-openai:v0.33.0 or a digest."]]],
   ["llm-stack-safety-image-pinned", "fails below the minimum version", (r) => {
     vllmContainer(r).image = "vllm/vllm-openai:v0.6.3";
-  }, [["llm-stack-safety-image-pinned", "Deployment llm/vllm: container vllm runs vLLM 0.6.3, older than the minimum 0.11.0. Fix: upgrade the image to v0.11.0 or later."]]],
+  }, [["llm-stack-safety-image-pinned", "Deployment llm/vllm: container vllm runs vLLM 0.6.3, older than the minimum 0.33.0. Fix: upgrade the image to v0.33.0 or later."]]],
   ["llm-stack-safety-no-secret-args", "fails for an API key in args and a token in a plain env value", (r) => {
     vllmContainer(r).args.push("--api-key=sk-live-0123456789abcdefghijkl");
     vllmContainer(r).env.push({ name: "HF_TOKEN", value: "hf_abcdefghijklmnopqrstuvwx" });
@@ -169,7 +169,7 @@ describe("each policy from the dev baseline, one broken field at a time", () => 
     const resources = clone(baselines.dev!);
     setArg(resources, "max-model-len", "600000");
     expect(only(await runPolicies(resources), "llm-stack-gpu-memory-fit")).toEqual([
-      "Deployment llm/vllm serves meta-llama/Llama-3.1-8B-Instruct (llama-3.1-8b-instruct, bf16) on NVIDIA H100 SXM 80GB at TP 1 × PP 1, gpu-memory-utilization 0.9: 15.0 GiB of weights + 6.8 GiB of activations and overhead per GPU leave 49.5 GiB of the 71.3 GiB budget for the KV cache, but one 600000-token sequence needs 73.2 GiB. Fix: --max-model-len 405536 or less, or more GPUs.",
+      "Deployment llm/vllm serves meta-llama/Llama-3.1-8B-Instruct (llama-3.1-8b-instruct, bf16) on NVIDIA H100 SXM 80GB at TP 1 × PP 1, gpu-memory-utilization 0.9: 15.0 GiB of weights + 6.0 GiB of activations and overhead per GPU leave 50.3 GiB of the 71.3 GiB budget for the KV cache, but one 600000-token sequence needs 73.2 GiB. Fix: --max-model-len 412080 or less, or more GPUs.",
     ]);
   });
 

@@ -1,3 +1,4 @@
+import { MODEL_IDS, VLLM_RELEASE } from "../infra/catalog";
 import { describe, expect, it } from "vitest";
 import { parseVllmArgs, planDeployment, type PlanRequest } from "../infra/plan";
 import { golden } from "./golden-file";
@@ -26,6 +27,8 @@ describe("vLLM args", () => {
       "load-format": "mistral",
       "max-model-len": "65536",
       "max-num-batched-tokens": "8192",
+      // vLLM v0.33.0's API-server default on ≥ 70 GiB GPUs (vllm/engine/arg_utils.py get_batch_defaults), rendered explicitly.
+      "max-num-seqs": "1024",
       model: "mistralai/Mistral-Large-Instruct-2411",
       "pipeline-parallel-size": String(plan.pipelineParallelSize),
       port: "8000",
@@ -38,5 +41,11 @@ describe("vLLM args", () => {
 
   it("parses both --flag=value and --flag value forms", () => {
     expect(parseVllmArgs(["--model", "a/b", "--tensor-parallel-size=2", "--enforce-eager"])).toEqual({ model: "a/b", "tensor-parallel-size": "2", "enforce-eager": "true" });
+  });
+
+  it("renders only flags vLLM v0.33.0's parsers declare (infra/catalog/vllm-release.ts serverFlags), for every catalog model's default plan and a multi-node one", () => {
+    const plans = [...MODEL_IDS.map((model) => planDeployment({ model })), planDeployment({ model: "llama-3.1-405b-instruct", quantization: "bf16" }), planDeployment({ model: "mistral-large-instruct-2411", quantization: "fp8" })];
+    const rendered = new Set(plans.flatMap((plan) => Object.keys(parseVllmArgs(plan.vllmArgs))));
+    expect([...rendered].filter((flag) => !(VLLM_RELEASE.serverFlags as readonly string[]).includes(flag))).toEqual([]);
   });
 });

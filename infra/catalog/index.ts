@@ -61,4 +61,5 @@ export function instanceTypesWithGpu(gpu: GpuId): InstanceType[] {
 
 export { HOSTED_PRICES, type HostedPrice } from "./hosted-prices";
 export * from "./eks-versions";
-export * from "./vllm-image";
+export * from "./vllm-release";
+export * from "./measurements";

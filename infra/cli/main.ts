@@ -4,7 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import {
-  InfeasiblePlanError, PlanInputError, PROJECT_NAME, QUANTIZATION_CHOICES, KV_CACHE_DTYPES,
+  InfeasiblePlanError, PlanInputError, PROJECT_NAME, QUANTIZATION_CHOICES, KV_CACHE_DTYPES, MULTI_NODE_POLICIES,
   coerceList, coerceNumber, planDeployment, planRequestFromStackConfig, type InputIssue, type PlanRequest,
 } from "../plan";
 import { GPU_IDS, MODELS, REGIONS } from "../catalog";
@@ -27,6 +27,7 @@ const PLAN_FLAGS = {
   "tensor-parallel-size": { request: "tensorParallelSize", kind: "number" },
   "gpu-memory-utilization": { request: "gpuMemoryUtilization", kind: "number" },
   "kv-cache-dtype": { request: "kvCacheDtype", kind: "string" },
+  "multi-node": { request: "multiNode", kind: "string" },
   "allowed-instance-types": { request: "allowedInstanceTypes", kind: "list" },
 } as const;
 type PlanFlag = keyof typeof PLAN_FLAGS;
@@ -63,6 +64,7 @@ Flags:
   --tensor-parallel-size <n>      override the derived TP (validated against vLLM's rules)
   --gpu-memory-utilization <f>    override vLLM's memory fraction (default 0.90; 0.50–0.95)
   --kv-cache-dtype <d>            ${KV_CACHE_DTYPES.join(" | ")} (default auto)
+  --multi-node <policy>           ${MULTI_NODE_POLICIES.join(" | ")} (default when-needed: span nodes only when no single node holds a replica)
   --stack <name>                  read the values from Pulumi.<name>.yaml
   --json                          print exactly the plan object as JSON
   --help                          this text

@@ -4,10 +4,11 @@
  * Secret's values and registers them.
  *
  * Security decisions:
- * - The pod runs as UID 2000 — the `vllm` user newer vllm-openai images define (vLLM PR #40275) —
- *   non-root, no privilege escalation, all capabilities dropped, RuntimeDefault seccomp: the
- *   namespace enforces Pod Security "restricted". The image itself defaults to root, and images
- *   before that PR (the pinned v0.11.0 among them) have no passwd entry for any UID but 0. PyTorch's
+ * - The pod runs as UID 2000 — the `vllm` user the pinned vllm-openai image defines (vLLM PR
+ *   #40275; infra/catalog/vllm-release.ts) — non-root, no privilege escalation, all capabilities
+ *   dropped, RuntimeDefault seccomp: the namespace enforces Pod Security "restricted". The image
+ *   itself defaults to root, and images before that PR (v0.11.0 and its era, which a stack may still
+ *   pin with vllmImage) have no passwd entry for any UID but 0. PyTorch's
  *   inductor calls getpass.getuser(), which reads LOGNAME, USER, LNAME and USERNAME before looking
  *   the UID up and raises KeyError("getpwuid(): uid not found") on Python 3.12 when that fails
  *   (CPython Lib/getpass.py, 3.12), so USER and LOGNAME are set; HOME, the Hugging Face cache and

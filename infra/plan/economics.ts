@@ -11,7 +11,7 @@
  * - Prefill is bound by compute: 2 × active parameters FLOPs per token at an assumed MFU.
  * - Pipeline stages are assumed perfectly overlapped (throughput of one stage); TP traffic is ignored.
  */
-import { GPUS, HOSTED_PRICES, MODELS, type HostedPrice } from "../catalog";
+import { GPUS, HOSTED_PRICES, MODELS, VLLM_RELEASE, type HostedPrice } from "../catalog";
 import { allDecoderLayers, countParameters } from "./parameters";
 import { type DeploymentPlan } from "./planner";
 import { roundTo as round } from "./rounding";
@@ -24,7 +24,7 @@ export interface EconomicsAssumptions {
   prefillMfu: number;
   /** Tokens per sequence in flight (prompt so far + output), averaged. */
   averageContextTokens: number;
-  /** Concurrent sequences vLLM schedules at most (vLLM's long-standing max_num_seqs default, 256). */
+  /** Concurrent sequences vLLM schedules at most: the plan's --max-num-seqs (the pinned release's API-server default on ≥ 70 GiB GPUs, 1024). */
   maxBatchSequences: number;
   /** Prompt tokens processed per output token generated. */
   inputTokensPerOutputToken: number;
@@ -38,7 +38,7 @@ export const DEFAULT_ECONOMICS: Omit<EconomicsAssumptions, "hosted"> = {
   memoryBandwidthUtilization: 0.6,
   prefillMfu: 0.5,
   averageContextTokens: 2048,
-  maxBatchSequences: 256,
+  maxBatchSequences: VLLM_RELEASE.apiServerBatchDefaults.maxNumSeqs,
   inputTokensPerOutputToken: 2,
   utilization: 0.5,
 };

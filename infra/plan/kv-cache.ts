@@ -5,14 +5,13 @@
  * with KV heads on this GPU = max(1, kv_heads / TP): past TP = kv_heads the heads are replicated
  * and the per-GPU cache stops shrinking.
  *
- * Llama 4's chunked-local layers (3 of every 4) are sized as full attention here. vLLM can size
- * them to chunk + max-num-batched-tokens tokens only with the hybrid KV cache manager, which it
- * disables for chunked local attention by default ("There is a latency regression when using
- * chunked local attention with the hybrid KV cache manager. Disabling it, by default."; opt in with
- * VLLM_ALLOW_CHUNKED_LOCAL_ATTN_WITH_HYBRID_KV_CACHE=1). The kit does not set that variable, so
- * every layer holds the whole context, an upper bound that is also what vLLM allocates.
+ * Llama 4's chunked-local layers (3 of every 4) hold at most chunk + max-num-batched-tokens tokens
+ * per request when vLLM's hybrid KV cache manager is on (vllm/v1/kv_cache_interface.py,
+ * ChunkedLocalAttentionSpec.max_memory_usage_bytes), which it is by default at the pinned release
+ * (infra/catalog/vllm-release.ts, hybridKvCacheForChunkedLocalAttention); only the global layers
+ * hold the whole context. {@link kvBytesPerSequencePerGpu} sizes a request that way.
  */
-import { type Architecture } from "../catalog";
+import { VLLM_RELEASE, type Architecture } from "../catalog";
 
 export const KV_CACHE_DTYPES = ["auto", "fp8"] as const;
 export type KvCacheDtype = (typeof KV_CACHE_DTYPES)[number];
@@ -49,4 +48,36 @@ export function kvTokensFor(kvCacheBytes: number, bytesPerToken: number): number
   if (kvCacheBytes <= 0) return 0;
   const blockBytes = bytesPerToken * KV_BLOCK_SIZE_TOKENS;
   return Math.floor(kvCacheBytes / blockBytes) * KV_BLOCK_SIZE_TOKENS;
+}
+
+/** Full-attention (global) and chunked-local layers among decoder layers [start, end). */
+export function attentionLayerKinds(arch: Architecture, start: number, end: number): { full: number; chunked: number } {
+  const chunked = arch.chunkedLocalAttention;
+  if (chunked === null || !VLLM_RELEASE.hybridKvCacheForChunkedLocalAttention) return { full: end - start, chunked: 0 };
+  // Llama 4: every globalLayerInterval-th layer (index i with (i + 1) % interval === 0) is a NoPE
+  // layer with global attention; the others use chunked local attention (HF Llama4TextConfig
+  // no_rope_layers default; vLLM Llama4Attention: use_chunked_local_attn = not nope).
+  let full = 0;
+  for (let i = start; i < end; i++) if ((i + 1) % chunked.globalLayerInterval === 0) full++;
+  return { full, chunked: end - start - full };
+}
+
+const blocksFor = (tokens: number) => Math.ceil(tokens / KV_BLOCK_SIZE_TOKENS);
+
+/**
+ * KV bytes one request of `maxModelLen` tokens holds on one GPU of a pipeline stage, in whole
+ * blocks: global layers the whole context, chunked-local layers min(chunk + batched tokens,
+ * context).
+ */
+export function kvBytesPerSequencePerGpu(
+  arch: Architecture,
+  layers: { full: number; chunked: number },
+  tensorParallelSize: number,
+  dtype: KvCacheDtype,
+  maxModelLen: number,
+  maxNumBatchedTokens: number,
+): number {
+  const perLayerToken = kvBytesPerTokenPerGpu(arch, 1, tensorParallelSize, dtype);
+  const window = arch.chunkedLocalAttention ? Math.min(arch.chunkedLocalAttention.chunkSizeTokens + maxNumBatchedTokens, maxModelLen) : maxModelLen;
+  return perLayerToken * KV_BLOCK_SIZE_TOKENS * (layers.full * blocksFor(maxModelLen) + layers.chunked * blocksFor(window));
 }

@@ -1,16 +1,18 @@
 /**
  * The per-GPU memory budget of one replica shape, following vLLM's startup accounting
- * (vllm/v1/worker/gpu_worker.py determine_available_memory):
+ * (vllm/v1/worker/gpu_worker.py determine_available_memory, at the release in
+ * infra/catalog/vllm-release.ts):
  *   budget   = GPU memory × gpu-memory-utilization
  *   KV cache = budget − weights on this GPU − activation peak − non-torch − CUDA graphs
  * computed for every pipeline stage; the replica's token capacity is the smallest stage's, because
- * vLLM gives every worker the same number of KV blocks.
+ * vLLM gives every worker the same number of KV blocks. Loading must also fit: the load-time peak
+ * of the weights (online FP8 quantizes as it loads) plus non-torch memory stays within the GPU.
  */
-import { type Architecture, type GpuSpec, type Variant } from "../catalog";
-import { kvBytesPerTokenPerGpu, kvTokensFor, type KvCacheDtype } from "./kv-cache";
+import { VLLM_RELEASE, type Architecture, type GpuSpec, type Variant } from "../catalog";
+import { attentionLayerKinds, kvBytesPerSequencePerGpu, KV_BLOCK_SIZE_TOKENS, type KvCacheDtype } from "./kv-cache";
 import { estimateOverhead } from "./overhead";
-import { pipelineStageLayerCounts } from "./parallelism";
-import { BYTES_PER_GIB, weightBytesPerGpuByStage } from "./weights";
+import { pipelineStageLayerRanges } from "./parallelism";
+import { BYTES_PER_GIB, loadPeakBytesPerGpuByStage, weightBytesPerGpuByStage } from "./weights";
 
 export interface ReplicaShape {
   tensorParallelSize: number;
@@ -18,6 +20,8 @@ export interface ReplicaShape {
   gpuMemoryUtilization: number;
   kvCacheDtype: KvCacheDtype;
   maxNumBatchedTokens: number;
+  /** The context each request may reach: chunked-local layers cache less than this. */
+  maxModelLen: number;
 }
 
 /** GiB on the binding GPU (the pipeline stage with the fewest KV tokens). */
@@ -32,29 +36,41 @@ export interface PerGpuMemoryGiB {
 
 export interface ReplicaMemory {
   perGpuGiB: PerGpuMemoryGiB;
-  /** KV bytes per token on the binding GPU. */
+  /**
+   * KV bytes per token on the binding GPU for requests of maxModelLen tokens: the per-layer size
+   * averaged over global and chunked-local layers (exact for models without chunked layers).
+   */
   kvBytesPerTokenPerGpu: number;
-  /** Tokens the replica's KV cache holds (whole blocks), 0 when nothing is left. */
+  /** Tokens of maxModelLen-long requests the replica's KV cache holds (whole blocks), 0 when nothing is left. */
   kvCacheTokens: number;
+  /** The most any GPU holds while the weights load, plus non-torch memory, in GiB. */
+  loadPeakGiB: number;
+  /** Whether that peak fits the GPU. */
+  loadFits: boolean;
 }
 
 export function replicaMemory(arch: Architecture, variant: Variant, gpu: GpuSpec, shape: ReplicaShape): ReplicaMemory {
   const { tensorParallelSize: tp, pipelineParallelSize: pp } = shape;
   const weightsByStage = weightBytesPerGpuByStage(arch, variant, tp, pp);
-  const layersByStage = pipelineStageLayerCounts(arch.hiddenLayers, pp);
+  const ranges = pipelineStageLayerRanges(arch.hiddenLayers, pp);
   const overhead = estimateOverhead(arch, tp * pp, shape.maxNumBatchedTokens);
   const budgetGiB = gpu.memoryGiB * shape.gpuMemoryUtilization;
 
   const stages = weightsByStage.map((weightBytes, stage) => {
+    const [start, end] = ranges[stage] ?? [0, 0];
     const weightsGiB = weightBytes / BYTES_PER_GIB;
     const kvCacheGiB = budgetGiB - weightsGiB - overhead.totalGiB;
-    const bytesPerToken = kvBytesPerTokenPerGpu(arch, layersByStage[stage] ?? 0, tp, shape.kvCacheDtype);
-    return { weightsGiB, kvCacheGiB, bytesPerToken, tokens: kvTokensFor(kvCacheGiB * BYTES_PER_GIB, bytesPerToken) };
+    const sequenceBytes = kvBytesPerSequencePerGpu(arch, attentionLayerKinds(arch, start, end), tp, shape.kvCacheDtype, shape.maxModelLen, shape.maxNumBatchedTokens);
+    const sequenceBlocks = Math.ceil(shape.maxModelLen / KV_BLOCK_SIZE_TOKENS);
+    const blockBytes = sequenceBytes / sequenceBlocks;
+    const tokens = kvCacheGiB <= 0 || blockBytes === 0 ? 0 : Math.floor((kvCacheGiB * BYTES_PER_GIB) / blockBytes) * KV_BLOCK_SIZE_TOKENS;
+    return { weightsGiB, kvCacheGiB, bytesPerToken: blockBytes / KV_BLOCK_SIZE_TOKENS, tokens };
   });
   // The binding stage: fewest tokens, and among equals the one with the least KV memory.
   const binding = stages.reduce((worst, stage) =>
     stage.tokens < worst.tokens || (stage.tokens === worst.tokens && stage.kvCacheGiB < worst.kvCacheGiB) ? stage : worst,
   );
+  const loadPeakGiB = Math.max(...loadPeakBytesPerGpuByStage(arch, variant, tp, pp, VLLM_RELEASE.onlineFp8QuantizesLayerByLayer)) / BYTES_PER_GIB + overhead.nonTorchGiB;
   return {
     perGpuGiB: {
       capacity: gpu.memoryGiB,
@@ -65,5 +81,7 @@ export function replicaMemory(arch: Architecture, variant: Variant, gpu: GpuSpec
     },
     kvBytesPerTokenPerGpu: binding.bytesPerToken,
     kvCacheTokens: binding.tokens,
+    loadPeakGiB,
+    loadFits: loadPeakGiB <= gpu.memoryGiB,
   };
 }

@@ -11,14 +11,30 @@
  *   multimodal   Mistral-Small-3.2-24B 2.12 GiB (the vision encoder is profiled outside CUDA graphs)
  *   non-torch    0.13 GiB at TP 1, 0.55 GiB at TP 2
  *   CUDA graphs  −0.88 … +1.03 GiB
- * The estimate takes the largest measurement of each kind, so it errs towards less KV cache.
+ * Like llm-d's capacity planner (llm-d-benchmark PR #732, "architecture-aware activation memory
+ * estimation"), a model family with its own measurements uses them (the larger where there are two);
+ * any other model takes the largest measurement of its kind, so it errs towards less KV cache.
+ *
+ * Those measurements are of vLLM v0.11.0, which captured CUDA graphs after sizing the KV cache; the
+ * pinned release reserves its CUDA-graph estimate before (infra/catalog/vllm-release.ts,
+ * cudaGraphMemoryReservedBeforeKvCache), so a CUDA-graph term is subtracted here: the largest
+ * capture measured, 1.03 GiB. Against the v0.11.0 figures the planner's KV cache is therefore that
+ * much lower by design (test/accuracy.test.ts).
  */
-import { type Architecture } from "../catalog";
+import { VLLM_RELEASE, type Architecture } from "../catalog";
 
-/** vLLM's default `--max-num-batched-tokens` for the OpenAI server on GPUs with ≥ 70 GiB (vllm/engine/arg_utils.py). */
-export const DEFAULT_MAX_NUM_BATCHED_TOKENS = 8192;
+/** vLLM's default `--max-num-batched-tokens` for the OpenAI server on GPUs with ≥ 70 GiB (vllm/engine/arg_utils.py get_batch_defaults). */
+export const DEFAULT_MAX_NUM_BATCHED_TOKENS = VLLM_RELEASE.apiServerBatchDefaults.maxNumBatchedTokens;
 
 export type ActivationProfile = "dense-text" | "moe" | "dense-multimodal";
+
+/** Measured activation peaks by Hugging Face architecture class (same source). */
+const MEASURED_ACTIVATION_PEAK_GIB: Record<string, number> = {
+  /** Llama-3.1-8B 4.76, Llama-3.3-70B-FP8 at TP 2 4.84. */
+  LlamaForCausalLM: 4.84,
+  /** Mistral-Small-3.2-24B 2.12. */
+  Mistral3ForConditionalGeneration: 2.12,
+};
 
 const ACTIVATION_PEAK_GIB_AT_DEFAULT_BATCH: Record<ActivationProfile, number> = {
   "dense-text": 5.64,
@@ -37,6 +53,8 @@ export function activationProfile(arch: Architecture): ActivationProfile {
 }
 
 export interface OverheadEstimate {
+  /** What the activation peak comes from: the model family's own measurement, or its kind's largest. */
+  activationBasis: string;
   activationPeakGiB: number;
   nonTorchGiB: number;
   cudaGraphGiB: number;
@@ -51,8 +69,10 @@ export interface OverheadEstimate {
  */
 export function estimateOverhead(arch: Architecture, gpusPerReplica: number, maxNumBatchedTokens: number): OverheadEstimate {
   const scale = Math.max(1, maxNumBatchedTokens / DEFAULT_MAX_NUM_BATCHED_TOKENS);
-  const activationPeakGiB = ACTIVATION_PEAK_GIB_AT_DEFAULT_BATCH[activationProfile(arch)] * scale;
+  const family = MEASURED_ACTIVATION_PEAK_GIB[arch.hfArchitecture];
+  const activationBasis = family !== undefined ? `${arch.hfArchitecture} measured` : `${activationProfile(arch)} (largest measured)`;
+  const activationPeakGiB = (family ?? ACTIVATION_PEAK_GIB_AT_DEFAULT_BATCH[activationProfile(arch)]) * scale;
   const nonTorchGiB = gpusPerReplica > 1 ? NON_TORCH_GIB_MULTI_GPU : NON_TORCH_GIB_SINGLE_GPU;
   const cudaGraphGiB = CUDA_GRAPH_RESERVE_GIB;
-  return { activationPeakGiB, nonTorchGiB, cudaGraphGiB, totalGiB: activationPeakGiB + nonTorchGiB + cudaGraphGiB };
+  return { activationBasis, activationPeakGiB, nonTorchGiB, cudaGraphGiB, totalGiB: activationPeakGiB + nonTorchGiB + cudaGraphGiB };
 }

@@ -3,16 +3,16 @@
  * as plain data with the reasons behind every choice.
  */
 import {
-  GPUS, HOURS_PER_MONTH, INSTANCES, INSTANCE_TYPES, PRICE_TABLE_DATE, findHourlyPriceUsd,
+  GPUS, HOURS_PER_MONTH, VLLM_RELEASE, INSTANCES, INSTANCE_TYPES, PRICE_TABLE_DATE, findHourlyPriceUsd,
   type GpuId, type InstanceType, type ModelId, type Quantization, type Region, type Variant,
 } from "../catalog";
-import { compareCandidates, evaluateShape, evaluateVariant, nodesFor, tokensRequired, type Candidate } from "./candidates";
+import { compareCandidates, evaluateShape, evaluateVariant, nodesFor, selectableCandidates, tokensRequired, type Candidate } from "./candidates";
 import { InfeasiblePlanError, type PlanAlternative } from "./errors";
 import { type KvCacheDtype } from "./kv-cache";
 import { type PerGpuMemoryGiB } from "./memory";
 import { DEFAULT_MAX_NUM_BATCHED_TOKENS } from "./overhead";
 import { validTensorParallelSizes } from "./parallelism";
-import { resolvePlanRequest, type PlanRequest, type ResolvedPlanRequest } from "./request";
+import { resolvePlanRequest, type MultiNodePolicy, type PlanRequest, type ResolvedPlanRequest } from "./request";
 import { renderVllmArgs } from "./vllm-args";
 import { BYTES_PER_GIB, totalWeightBytes } from "./weights";
 import { buildReasons } from "./reasons";
@@ -39,10 +39,14 @@ export interface DeploymentPlan {
   idleGpus: number;
   maxModelLen: number;
   maxNumBatchedTokens: number;
+  /** Sequences vLLM schedules at once (--max-num-seqs): the pinned release's API-server default on these GPUs, rendered explicitly. */
+  maxNumSeqs: number;
+  /** When the replica was allowed to span nodes. */
+  multiNode: MultiNodePolicy;
   concurrency: number;
   kvCacheDtype: KvCacheDtype;
   gpuMemoryUtilization: number;
-  memory: { perGpuGiB: PerGpuMemoryGiB; weightsPerReplicaGiB: number };
+  memory: { perGpuGiB: PerGpuMemoryGiB; weightsPerReplicaGiB: number; loadPeakPerGpuGiB: number };
   kvCacheBytesPerTokenPerGpu: number;
   /** Tokens one replica's KV cache holds. */
   kvCacheTokens: number;
@@ -111,6 +115,8 @@ function toPlan(request: ResolvedPlanRequest, chosen: Candidate, minimal: Candid
     idleGpus: chosen.nodes * gpusPerNode - request.replicas * gpusPerReplica,
     maxModelLen: request.maxModelLen,
     maxNumBatchedTokens: DEFAULT_MAX_NUM_BATCHED_TOKENS,
+    maxNumSeqs: VLLM_RELEASE.apiServerBatchDefaults.maxNumSeqs,
+    multiNode: request.multiNode,
     concurrency: request.concurrency,
     kvCacheDtype: request.kvCacheDtype,
     gpuMemoryUtilization: request.gpuMemoryUtilization,
@@ -123,6 +129,7 @@ function toPlan(request: ResolvedPlanRequest, chosen: Candidate, minimal: Candid
         kvCache: round(perGpuGiB.kvCache),
       },
       weightsPerReplicaGiB: round(totalWeightBytes(request.model.architecture, chosen.variant) / BYTES_PER_GIB),
+      loadPeakPerGpuGiB: round(chosen.memory.loadPeakGiB),
     },
     kvCacheBytesPerTokenPerGpu: chosen.memory.kvBytesPerTokenPerGpu,
     kvCacheTokens: chosen.memory.kvCacheTokens,
@@ -143,12 +150,13 @@ function toPlan(request: ResolvedPlanRequest, chosen: Candidate, minimal: Candid
       nodesPerReplica: chosen.nodesPerReplica,
       maxModelLen: request.maxModelLen,
       maxNumBatchedTokens: DEFAULT_MAX_NUM_BATCHED_TOKENS,
+      maxNumSeqs: VLLM_RELEASE.apiServerBatchDefaults.maxNumSeqs,
       gpuMemoryUtilization: request.gpuMemoryUtilization,
       kvCacheDtype: request.kvCacheDtype,
     }),
     reasons: [],
   };
-  plan.reasons = buildReasons({ request, plan, chosen, minimal, evaluated });
+  plan.reasons = buildReasons({ request, plan, chosen, minimal, evaluated, selectable: selectableCandidates(evaluated, request.multiNode) });
   return { ...plan, economics: economicsFor(plan) };
 }
 
@@ -169,6 +177,9 @@ function infeasibleReason(request: ResolvedPlanRequest, evaluated: Candidate[]):
       `exceed the ${m.budget.toFixed(1)} GiB budget ${at}, leaving no memory for the KV cache.`
     );
   }
+  if (!best.memory.loadFits) {
+    return `${label} does not fit: loading the weights peaks at ${best.memory.loadPeakGiB.toFixed(1)} GiB on one GPU ${at}, more than its ${m.capacity.toFixed(2)} GiB.`;
+  }
   const neededGiB = (tokensRequired(request) * best.memory.kvBytesPerTokenPerGpu) / BYTES_PER_GIB;
   const longest = Math.floor(best.memory.kvCacheTokens / request.concurrency);
   return (
@@ -185,6 +196,7 @@ function nearestAlternatives(input: PlanRequest, request: ResolvedPlanRequest, e
   if (request.quantization !== "int4" && has("int4")) tries.push({ change: "quantization int4", patch: { quantization: "int4" } });
   if (request.kvCacheDtype === "auto") tries.push({ change: "kvCacheDtype fp8", patch: { kvCacheDtype: "fp8" } });
   if (request.tensorParallelSize !== null) tries.push({ change: "tensorParallelSize unset (derived)", patch: { tensorParallelSize: undefined } });
+  if (request.multiNode === "never") tries.push({ change: "multiNode when-needed (a replica over several nodes)", patch: { multiNode: "when-needed" } });
   const allWithGpu = INSTANCE_TYPES.filter((t) => INSTANCES[t].gpu === request.gpu);
   if (input.allowedInstanceTypes !== undefined && request.instanceTypes.length < allWithGpu.length) {
     tries.push({ change: `allow every ${request.gpu} instance type`, patch: { allowedInstanceTypes: undefined } });
@@ -218,11 +230,12 @@ export function planDeployment(input: PlanRequest, options: PlanOptions = {}): D
   const request = resolvePlanRequest(input);
   const variants = variantsToConsider(request);
   const evaluated = variants.flatMap((variant) => evaluateVariant(request, variant));
-  const feasible = evaluated.filter((c) => c.fits).sort((a, b) => compareCandidates(a, b, request.model.variants, INSTANCE_TYPES));
+  const feasible = selectableCandidates(evaluated, request.multiNode).sort((a, b) => compareCandidates(a, b, request.model.variants, INSTANCE_TYPES));
   const minimal = feasible[0];
   if (!minimal) {
     const alternatives = options.suggestAlternatives === false ? [] : nearestAlternatives(input, request, evaluated);
-    throw new InfeasiblePlanError(infeasibleReason(request, evaluated), alternatives);
+    const allowedShapes = request.multiNode === "never" ? evaluated.filter((c) => c.nodesPerReplica === 1) : evaluated;
+    throw new InfeasiblePlanError(infeasibleReason(request, allowedShapes), alternatives);
   }
   return toPlan(request, useIdleGpus(request, minimal), minimal, evaluated);
 }

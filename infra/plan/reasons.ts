@@ -1,9 +1,9 @@
 /**
  * The human-readable "why" of a plan: one sentence per decision, with the numbers behind it.
  */
-import { GPUS, INSTANCES, type Variant } from "../catalog";
+import { GPUS, INSTANCES, VLLM_RELEASE, type Variant } from "../catalog";
 import { type Candidate } from "./candidates";
-import { activationProfile, DEFAULT_MAX_NUM_BATCHED_TOKENS, estimateOverhead } from "./overhead";
+import { DEFAULT_MAX_NUM_BATCHED_TOKENS, estimateOverhead } from "./overhead";
 import { type DeploymentPlan } from "./planner";
 import { type ResolvedPlanRequest } from "./request";
 
@@ -19,10 +19,12 @@ export interface ReasonInput {
   /** The cheapest fitting shape before that. */
   minimal: Candidate;
   evaluated: Candidate[];
+  /** The fitting candidates the multiNode policy allows. */
+  selectable: Candidate[];
 }
 
-function quantizationReason({ request, evaluated, chosen }: ReasonInput): string {
-  const bestOf = (variant: Variant) => evaluated.filter((c) => c.variant === variant && c.fits).sort((a, b) => a.hourlyUsd - b.hourlyUsd)[0];
+function quantizationReason({ request, evaluated, selectable, chosen }: ReasonInput): string {
+  const bestOf = (variant: Variant) => selectable.filter((c) => c.variant === variant).sort((a, b) => a.hourlyUsd - b.hourlyUsd)[0];
   const label = (v: Variant) => `${v.quantization} (${v.repo}${v.vllmQuantizationFlag ? `, --quantization ${v.vllmQuantizationFlag}` : ""})`;
   if (request.quantization !== "auto") return `quantization ${request.quantization} as asked: ${label(chosen.variant)}, ${chosen.variant.method}.`;
   const considered = [...new Set(evaluated.map((c) => c.variant))];
@@ -55,21 +57,37 @@ function sizingReason({ request, minimal, evaluated }: ReasonInput): string {
   return `${fitted}; ${miss}.`;
 }
 
-function instanceReason({ request, minimal, evaluated }: ReasonInput): string {
+function instanceReason({ request, minimal, evaluated, selectable }: ReasonInput): string {
   const others = request.instanceTypes
     .filter((type) => type !== minimal.instanceType)
     .map((type) => {
-      const best = evaluated.filter((c) => c.instanceType === type && c.variant === minimal.variant && c.fits).sort((a, b) => a.hourlyUsd - b.hourlyUsd)[0];
-      return best ? `${type} ${usd(best.hourlyUsd)}` : `${type} (${INSTANCES[type].gpuCount} GPU${INSTANCES[type].gpuCount > 1 ? "s" : ""}) cannot hold a replica`;
+      const best = selectable.filter((c) => c.instanceType === type && c.variant === minimal.variant).sort((a, b) => a.hourlyUsd - b.hourlyUsd)[0];
+      if (best) return `${type} ${usd(best.hourlyUsd)}${best.nodesPerReplica > 1 ? ` over ${best.nodesPerReplica} nodes per replica` : ""}`;
+      const gpus = INSTANCES[type].gpuCount;
+      return `one ${type} (${gpus} GPU${gpus > 1 ? "s" : ""}) cannot hold a replica${request.tensorParallelSize !== null ? ` at TP ${request.tensorParallelSize}` : ""}`;
     });
   const rest = others.length > 0 ? ` (${others.join("; ")})` : "";
   const span = minimal.nodesPerReplica > 1
-    ? ` A replica fits on no single allowed ${request.gpu} node, so it spans ${minimal.nodesPerReplica} nodes: TP = ${minimal.tensorParallelSize} GPUs per node, PP = ${minimal.pipelineParallelSize} nodes, run on Ray.`
+    ? ` A replica spans ${minimal.nodesPerReplica} nodes (${request.multiNode === "when-cheaper" ? "multiNode when-cheaper: cheaper than any single node that holds it" : "it fits on no single allowed node"}): TP ${minimal.tensorParallelSize} inside each node, PP ${minimal.pipelineParallelSize} stages across them.`
     : "";
-  return `${minimal.instanceType} in ${request.region} is the cheapest allowed instance type that fits: ${minimal.nodes} node${minimal.nodes > 1 ? "s" : ""} for ${request.replicas} replica${request.replicas > 1 ? "s" : ""}, ${usd(minimal.hourlyUsd)}${rest}.${span}`;
+  return `${minimal.instanceType} in ${request.region} is the cheapest allowed instance type that fits: ${minimal.nodes} node${minimal.nodes > 1 ? "s" : ""} for ${request.replicas} replica${request.replicas > 1 ? "s" : ""}, ${usd(minimal.hourlyUsd)}${rest}.${span}${multiNodeAlternative(request, minimal, evaluated)}`;
 }
 
-function idleReason({ plan, chosen, minimal }: ReasonInput): string {
+/** The cheaper multi-node shape a single-node plan declined under the default policy, with what it would cost in latency and reliability. */
+function multiNodeAlternative(request: ResolvedPlanRequest, minimal: Candidate, evaluated: Candidate[]): string {
+  if (minimal.nodesPerReplica > 1 || request.multiNode === "when-cheaper") return "";
+  const cheaper = evaluated
+    .filter((c) => c.fits && c.nodesPerReplica > 1 && c.hourlyUsd < minimal.hourlyUsd)
+    .sort((a, b) => a.hourlyUsd - b.hourlyUsd)[0];
+  if (!cheaper) return "";
+  return (
+    ` Spanning nodes would be cheaper: ${cheaper.nodes} × ${cheaper.instanceType} (${cheaper.variant.quantization}, TP ${cheaper.tensorParallelSize} × PP ${cheaper.pipelineParallelSize}, ${cheaper.nodesPerReplica} nodes per replica) at ${usd(cheaper.hourlyUsd)}, ` +
+    `but pipeline stages would talk over the network (slower per token) and a replica would fail with any of its nodes; set multiNode when-cheaper to choose it.`
+  );
+}
+
+function idleReason({ request, plan, chosen, minimal }: ReasonInput): string {
+  const pinned = request.tensorParallelSize !== null;
   const gpusPerNode = INSTANCES[plan.instanceType].gpuCount;
   const raised = chosen.tensorParallelSize !== minimal.tensorParallelSize
     ? `TP raised from ${minimal.tensorParallelSize} to ${chosen.tensorParallelSize} to use GPUs the node already pays for: KV cache grows from ${int(minimal.memory.kvCacheTokens)} to ${int(chosen.memory.kvCacheTokens)} tokens per replica and each token is computed on more GPUs, at the same price. `
@@ -77,7 +95,10 @@ function idleReason({ plan, chosen, minimal }: ReasonInput): string {
   const paid = plan.nodes * gpusPerNode;
   if (plan.idleGpus === 0) return `${raised}Every paid GPU (${paid}) serves a replica.`;
   const idleCost = (plan.idleGpus / gpusPerNode) * plan.cost.instanceHourlyUsd;
-  return `${raised}${plan.idleGpus} of ${paid} GPUs stay idle (${usd(idleCost)} of the bill): no valid TP uses them without another node; add replicas to use them.`;
+  const why = plan.tensorParallelSize === plan.gpusPerReplica && plan.pipelineParallelSize === 1 && !pinned
+    ? "no valid TP uses them without another node"
+    : `a replica takes ${plan.gpusPerReplica} (TP ${plan.tensorParallelSize} × PP ${plan.pipelineParallelSize}${pinned ? ", TP pinned" : ""})`;
+  return `${raised}${plan.idleGpus} of ${paid} GPUs stay idle (${usd(idleCost)} of the bill): ${why}; add replicas to use them.`;
 }
 
 function kvReason({ request, plan }: ReasonInput): string {
@@ -92,7 +113,7 @@ function overheadReason({ request, plan }: ReasonInput): string {
   const o = estimateOverhead(request.model.architecture, plan.gpusPerReplica, DEFAULT_MAX_NUM_BATCHED_TOKENS);
   return (
     `Budget ${gib(plan.memory.perGpuGiB.budget)} = ${GPUS[plan.gpu].memoryGiB} GiB × gpu-memory-utilization ${plan.gpuMemoryUtilization.toFixed(2)}; ` +
-    `overhead ${gib(o.totalGiB)} per GPU = ${activationProfile(request.model.architecture)} activation peak ${o.activationPeakGiB.toFixed(2)} GiB at ${plan.maxNumBatchedTokens} batched tokens + non-torch ${o.nonTorchGiB.toFixed(2)} GiB + CUDA graphs ${o.cudaGraphGiB.toFixed(2)} GiB (llm-d H100 measurements).`
+    `overhead ${gib(o.totalGiB)} per GPU = ${o.activationBasis} activation peak ${o.activationPeakGiB.toFixed(2)} GiB at ${plan.maxNumBatchedTokens} batched tokens + non-torch ${o.nonTorchGiB.toFixed(2)} GiB + CUDA graphs ${o.cudaGraphGiB.toFixed(2)} GiB (llm-d H100 measurements).`
   );
 }
 
@@ -106,7 +127,12 @@ export function buildReasons(input: ReasonInput): string[] {
   const chunked = request.model.architecture.chunkedLocalAttention;
   if (chunked) {
     reasons.push(
-      `Llama 4's chunked-local layers (3 of every ${chunked.globalLayerInterval}, chunk ${chunked.chunkSizeTokens}) are sized as full attention: vLLM disables the hybrid KV cache manager for chunked local attention by default, so every layer caches the whole context.`,
+      `Llama 4's chunked-local layers (3 of every ${chunked.globalLayerInterval}) cache at most chunk ${int(chunked.chunkSizeTokens)} + ${int(input.plan.maxNumBatchedTokens)} batched tokens per request, only the global layers the whole context: vLLM ${VLLM_RELEASE.version} runs its hybrid KV cache manager for chunked local attention by default.`,
+    );
+  }
+  if (input.plan.memory.loadPeakPerGpuGiB > input.plan.memory.perGpuGiB.weights + 0.05 && input.chosen.variant.vllmQuantizationFlag === "fp8") {
+    reasons.push(
+      `Loading peaks at ${gib(input.plan.memory.loadPeakPerGpuGiB)} per GPU (weights + one bf16 layer + non-torch), within the GPU's ${GPUS[input.plan.gpu].memoryGiB} GiB: vLLM ${VLLM_RELEASE.version} quantizes online FP8 layer by layer as the bf16 weights stream in.`,
     );
   }
   return reasons;

@@ -16,6 +16,14 @@ import { tensorParallelProblem, validTensorParallelSizes } from "./parallelism";
 export const QUANTIZATION_CHOICES = ["auto", ...QUANTIZATIONS] as const;
 export type QuantizationChoice = (typeof QUANTIZATION_CHOICES)[number];
 
+/**
+ * When a replica may span nodes: only when no single allowed node holds it (`when-needed`, the
+ * default), `never`, or whenever that is cheaper (`when-cheaper`: pipeline stages over the network
+ * add latency, and a replica fails with any of its nodes).
+ */
+export const MULTI_NODE_POLICIES = ["never", "when-needed", "when-cheaper"] as const;
+export type MultiNodePolicy = (typeof MULTI_NODE_POLICIES)[number];
+
 /** Without `maxModelLen`, plans use the model's maximum context up to this many tokens (see DEFAULTS). */
 export const DEFAULT_MAX_MODEL_LEN_CAP = 32768;
 
@@ -35,6 +43,7 @@ export const DEFAULTS = {
   region: "us-east-1",
   gpuMemoryUtilization: 0.9,
   kvCacheDtype: "auto",
+  multiNode: "when-needed",
 } as const;
 
 /** Allowed range of `gpuMemoryUtilization`: below 0.5 wastes the GPU; above 0.95 leaves no room for fragmentation and driver allocations. */
@@ -55,6 +64,7 @@ export const planRequestSchema = z.object({
   tensorParallelSize: positiveInt.optional(),
   gpuMemoryUtilization: z.number().optional(),
   kvCacheDtype: z.enum(KV_CACHE_DTYPES).optional(),
+  multiNode: z.enum(MULTI_NODE_POLICIES).optional(),
 });
 export type PlanRequest = z.input<typeof planRequestSchema>;
 
@@ -74,6 +84,7 @@ export interface ResolvedPlanRequest {
   tensorParallelSize: number | null;
   gpuMemoryUtilization: number;
   kvCacheDtype: KvCacheDtype;
+  multiNode: MultiNodePolicy;
 }
 
 const HINTS: Record<string, string> = {
@@ -86,6 +97,7 @@ const HINTS: Record<string, string> = {
   tensorParallelSize: "Leave it unset to let the planner derive it.",
   allowedInstanceTypes: "List instance types from the catalog, or leave it unset to allow all.",
   kvCacheDtype: "Use auto (the model's dtype) or fp8 (half the bytes per token).",
+  multiNode: "Use when-needed (span nodes only when no single node holds a replica), never, or when-cheaper.",
 };
 
 function describeZodExpectation(issue: z.core.$ZodIssue): string {
@@ -181,8 +193,9 @@ export function resolvePlanRequest(input: unknown, pathPrefix = ""): ResolvedPla
   const { min, max } = GPU_MEMORY_UTILIZATION_RANGE;
   if (utilization !== undefined && (utilization < min || utilization > max)) {
     issues.push({
-      path: at("gpuMemoryUtilization"), value: utilization, expected: `a fraction between ${min} and ${max}`,
-      hint: `Leave it unset for ${DEFAULTS.gpuMemoryUtilization}; the planner adds GPUs rather than squeezing memory.`,
+      path: at("gpuMemoryUtilization"), value: utilization,
+      expected: `a fraction between ${min} and ${max} — this kit's policy; vLLM itself accepts any value in (0, 1]`,
+      hint: `Below ${min} half the GPU would sit unused (the planner adds GPUs instead); above ${max} too little is left for allocator fragmentation, CUDA graphs and driver allocations that the estimate does not model, and the server can fail to start. Leave it unset for ${DEFAULTS.gpuMemoryUtilization}.`,
     });
   }
 
@@ -208,5 +221,6 @@ export function resolvePlanRequest(input: unknown, pathPrefix = ""): ResolvedPla
     tensorParallelSize: tensorParallelSize ?? null,
     gpuMemoryUtilization: utilization ?? DEFAULTS.gpuMemoryUtilization,
     kvCacheDtype,
+    multiNode: pick("multiNode") ?? DEFAULTS.multiNode,
   };
 }

@@ -29,7 +29,7 @@ export const DEPLOYMENT_DEFAULTS = {
 } as const;
 
 const NUMBER_KEYS = ["maxModelLen", "concurrency", "replicas", "tensorParallelSize", "gpuMemoryUtilization"] as const;
-const STRING_KEYS = ["model", "quantization", "gpu", "kvCacheDtype"] as const;
+const STRING_KEYS = ["model", "quantization", "gpu", "kvCacheDtype", "multiNode"] as const;
 
 /**
  * `pulumi config set` stores every value as a string ("32768"); a hand-written stack file may hold
@@ -127,7 +127,7 @@ const DEPLOYMENT_HINTS: Record<string, string> = {
   clusterPublicAccessCidrs: `List the CIDRs that may reach the API endpoint; for this machine's address run: ${ALLOW_MY_ADDRESS}`,
   clusterAdminPrincipalArns: "List IAM role or user ARNs, e.g. [\"arn:aws:iam::123456789012:role/platform-admins\"].",
   kubernetesSupportType: "Use standard (auto-upgrade at end of standard support) or extended ($0.60/h per cluster).",
-  vllmImage: "Pin a version tag (vllm/vllm-openai:v0.11.0) or a digest (…@sha256:…); latest is refused.",
+  vllmImage: "Pin a version tag (vllm/vllm-openai:v0.33.0) or a digest (…@sha256:…); latest is refused.",
   maxHourlyUsd: "Give a budget in USD per hour as a number, e.g. \"60\".",
   namespace: "Use a DNS label: lowercase letters, digits and '-'.",
   exposure: "Use cluster (in-cluster only) or internal-lb.",

@@ -18,6 +18,7 @@ export interface VllmArgsInput {
   nodesPerReplica: number;
   maxModelLen: number;
   maxNumBatchedTokens: number;
+  maxNumSeqs: number;
   gpuMemoryUtilization: number;
   kvCacheDtype: KvCacheDtype;
 }
@@ -30,6 +31,7 @@ export function renderVllmArgs(input: VllmArgsInput): string[] {
     "pipeline-parallel-size": String(input.pipelineParallelSize),
     "max-model-len": String(input.maxModelLen),
     "max-num-batched-tokens": String(input.maxNumBatchedTokens),
+    "max-num-seqs": String(input.maxNumSeqs),
     "gpu-memory-utilization": input.gpuMemoryUtilization.toFixed(2),
     "kv-cache-dtype": input.kvCacheDtype,
     port: String(VLLM_PORT),

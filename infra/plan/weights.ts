@@ -66,3 +66,30 @@ export function weightBytesPerGpuByStage(
 export function totalWeightBytes(arch: Architecture, variant: Variant): number {
   return weightBytesPerGpuByStage(arch, variant, 1, 1)[0] ?? 0;
 }
+
+/**
+ * The most weight bytes one GPU holds at any moment of loading, per pipeline stage. Pre-quantized
+ * checkpoints load at their stored size. Online FP8 (`--quantization fp8` on a bf16 checkpoint)
+ * quantizes each layer as its bf16 weights arrive at the pinned release
+ * (VLLM_RELEASE.onlineFp8QuantizesLayerByLayer), so the peak is the steady state plus one layer's
+ * difference between bf16 and fp8; releases before vLLM PR #31914 allocated the whole bf16 model
+ * first and quantized after loading (`layerByLayer` false), so the peak was the bf16 model.
+ */
+export function loadPeakBytesPerGpuByStage(
+  arch: Architecture,
+  variant: Variant,
+  tensorParallelSize: number,
+  pipelineParallelSize: number,
+  layerByLayer: boolean,
+): number[] {
+  const steady = weightBytesPerGpuByStage(arch, variant, tensorParallelSize, pipelineParallelSize);
+  if (variant.vllmQuantizationFlag === null) return steady;
+  const bf16: Variant = { ...variant, quantizedScope: "none" };
+  if (!layerByLayer) return weightBytesPerGpuByStage(arch, bf16, tensorParallelSize, pipelineParallelSize);
+  const layers = allDecoderLayers(arch);
+  return pipelineStageLayerRanges(arch.hiddenLayers, pipelineParallelSize).map(([start, end], stage) => {
+    const extra = Math.max(0, ...layers.slice(start, end).map((layer) =>
+      layerBytesPerGpu(arch, bf16, layer, tensorParallelSize) - layerBytesPerGpu(arch, variant, layer, tensorParallelSize)));
+    return (steady[stage] ?? 0) + extra;
+  });
+}

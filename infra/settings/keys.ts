@@ -16,7 +16,7 @@
  * validation instead (a plain value on a secret key is an error).
  */
 
-import { VLLM_IMAGE_REFERENCE } from "../catalog/vllm-image";
+import { VLLM_IMAGE_REFERENCE } from "../catalog/vllm-release";
 
 export type ProjectConfigType = "string" | "integer" | "boolean" | "array";
 
@@ -44,6 +44,7 @@ export const SETTINGS = {
   allowedInstanceTypes: { type: "array", items: "string", default: [], description: "Restrict the instance types the planner may choose. Empty: every catalog type with the chosen GPU." },
   tensorParallelSize: { type: "string", default: "auto", description: "Override the derived tensor parallel size, e.g. \"4\"; validated against vLLM's rules, never trusted. auto: derived." },
   gpuMemoryUtilization: { type: "string", default: "auto", description: "Override vLLM's --gpu-memory-utilization, e.g. \"0.85\" (the kit allows 0.50-0.95). auto: 0.90." },
+  multiNode: { type: "string", default: "when-needed", description: "When a replica may span GPU nodes: when-needed (only when no single allowed node holds it) | never | when-cheaper (also when spanning is cheaper; pipeline stages then talk over the network)." },
   kvCacheDtype: { type: "string", default: "auto", description: "KV cache dtype: auto (the model's bf16) | fp8 (half the bytes per token)." },
   capacityType: { type: "string", default: "on-demand", description: "How GPU nodes are bought: on-demand | spot | capacity-block (needs capacityReservationId and capacityReservationZoneId)." },
   capacityReservationId: { type: "string", default: "", description: "EC2 Capacity Block reservation id (cr-...), required when capacityType is capacity-block. Empty: none." },
