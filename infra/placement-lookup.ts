@@ -4,11 +4,11 @@
  * tests; `llm-stack preflight` asks the same questions through the AWS SDK.
  */
 import * as aws from "@pulumi/aws";
-import { InfeasiblePlanError, PlanInputError, placeGpuSubnets, placeZones, type AvailabilityZone, type StackSettings } from "./plan";
+import { InfeasiblePlanError, PlanInputError, placeGpuSubnets, placeZones, type AvailabilityZone, type StackSettings, type ZonePlacement } from "./plan";
 import { StackConfigError } from "./config";
 
 export type Placement =
-  | { mode: "create"; clusterZones: AvailabilityZone[]; gpuZones: AvailabilityZone[] }
+  | ({ mode: "create" } & ZonePlacement)
   | { mode: "eks"; gpuSubnetIds: string[] }
   | { mode: "kubeconfig" };
 
@@ -26,7 +26,34 @@ async function regionZones(): Promise<AvailabilityZone[]> {
   return zones.names.map((name, i) => ({ name, zoneId: zones.zoneIds[i]! }));
 }
 
+/** The IAM role or user behind a caller ARN (an assumed-role session names its role; paths are not in session ARNs, so roles compare by account and name). */
+export function principalKey(arn: string): string {
+  const session = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(arn);
+  if (session) return `${session[1]}:${session[2]}:role/${session[3]}`;
+  const iam = /^arn:(aws[a-z-]*):iam::(\d{12}):(role|user)\/(?:.*\/)?([^/]+)$/.exec(arn);
+  return iam ? `${iam[1]}:${iam[2]}:${iam[3]}/${iam[4]}` : arn;
+}
+
+/**
+ * EKS already gives the identity that creates the cluster an admin access entry
+ * (bootstrapClusterCreatorAdminPermissions); listing it again fails CreateAccessEntry with
+ * ResourceInUseException after the cluster exists, so it is refused before anything is created.
+ */
+async function creatorIssues(settings: StackSettings): Promise<void> {
+  if (settings.cluster.mode !== "create" || settings.cluster.adminPrincipalArns.length === 0) return;
+  const caller = await aws.getCallerIdentity();
+  const listed = settings.cluster.adminPrincipalArns.find((arn) => principalKey(arn) === principalKey(caller.arn));
+  if (listed === undefined) return;
+  const issue = {
+    path: "llm-stack:clusterAdminPrincipalArns", value: settings.cluster.adminPrincipalArns,
+    expected: `principals other than the one running pulumi (${caller.arn}), which EKS makes cluster admin itself`,
+    hint: `Remove ${listed} from clusterAdminPrincipalArns.`,
+  };
+  throw new StackConfigError([issue], new PlanInputError([issue], "invalid stack configuration; nothing was created").message);
+}
+
 export async function lookUpPlacement(settings: StackSettings): Promise<Placement> {
+  await creatorIssues(settings);
   const { plan, cluster, capacity } = settings;
   if (cluster.mode === "kubeconfig") return { mode: "kubeconfig" };
   const requiredZoneId = capacity.type === "capacity-block" ? capacity.zoneId : null;

@@ -7,7 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { EksCluster } from "./components/eks-cluster";
-import { GPU_POOL_LABEL, GPU_TAINT, GpuNodePool } from "./components/gpu-node-pool";
+import { GPU_TAINT, GpuNodePool, gpuPoolSelector } from "./components/gpu-node-pool";
 import { renderKubeconfig } from "./components/kubeconfig";
 import { Network, VPC_CIDR } from "./components/network";
 import { NodeRole } from "./components/node-role";
@@ -39,24 +39,25 @@ interface ClusterAccess {
 }
 
 function createdCluster({ settings }: StackConfig, cluster: Extract<StackConfig["settings"]["cluster"], { mode: "create" }>, placement: Extract<Placement, { mode: "create" }>, clusterName: string): ClusterAccess {
-  const network = new Network("llm-network", { clusterName, zones: placement.clusterZones });
+  const network = new Network("llm-network", { clusterName, zones: placement.vpcZones });
+  const clusterSubnetIds = network.privateSubnetIdsIn(placement.clusterZones);
   const eks = new EksCluster("llm-cluster", {
     clusterName,
     region: settings.region,
-    subnetIds: network.privateSubnetIds,
+    subnetIds: clusterSubnetIds,
     endpoint: cluster.endpoint,
     adminPrincipalArns: cluster.adminPrincipalArns,
     supportType: cluster.supportType,
   });
   const nodeRole = new NodeRole("llm-nodes");
-  const system = new SystemNodeGroup("llm-system", { clusterName: eks.clusterName, nodeRoleArn: nodeRole.arn, subnetIds: network.privateSubnetIds });
-  const gpuZoneIds = placement.gpuZones.map((zone) => zone.zoneId);
+  const system = new SystemNodeGroup("llm-system", { clusterName: eks.clusterName, nodeRoleArn: nodeRole.arn, subnetIds: clusterSubnetIds });
   const gpuPool = new GpuNodePool("llm-gpu", {
     plan: settings.plan, clusterName: eks.clusterName, nodeRoleArn: nodeRole.arn,
-    subnetIds: network.privateSubnets.filter((subnet) => gpuZoneIds.includes(subnet.zoneId)).map((subnet) => subnet.id),
+    subnetIds: network.privateSubnetIdsIn(placement.gpuZones),
     capacity: settings.capacity,
+    stack: pulumi.getStack(),
   });
-  return { kubeconfig: eks.kubeconfig, gpuPool, dependsOn: [system, gpuPool], vpcCidr: VPC_CIDR, gpuZoneIds };
+  return { kubeconfig: eks.kubeconfig, gpuPool, dependsOn: [system, gpuPool], vpcCidr: VPC_CIDR, gpuZoneIds: placement.gpuZones.map((zone) => zone.zoneId) };
 }
 
 function existingEksCluster({ settings }: StackConfig, name: string, placement: Extract<Placement, { mode: "eks" }>): ClusterAccess {
@@ -64,6 +65,7 @@ function existingEksCluster({ settings }: StackConfig, name: string, placement: 
   const nodeRole = new NodeRole("llm-nodes");
   const gpuPool = new GpuNodePool("llm-gpu", {
     plan: settings.plan, clusterName: existing.name, nodeRoleArn: nodeRole.arn, subnetIds: placement.gpuSubnetIds, capacity: settings.capacity,
+    stack: pulumi.getStack(),
   });
   const kubeconfig = pulumi.secret(
     pulumi.all([existing.name, existing.endpoint, existing.certificateAuthorities]).apply(([clusterName, endpoint, cas]) =>
@@ -88,11 +90,11 @@ export function createLlmStack(config: StackConfig, placement: Placement): LlmSt
   const access = clusterAccess(config, placement, clusterName);
 
   const provider = new k8s.Provider("llm-k8s", { kubeconfig: access.kubeconfig, enableServerSideApply: true }, { dependsOn: access.dependsOn });
-  const nodeSelector: Record<string, string> = { "node.kubernetes.io/instance-type": plan.instanceType };
-  if (access.gpuPool) nodeSelector[GPU_POOL_LABEL] = "true";
+  const poolSelector = gpuPoolSelector(pulumi.getStack());
+  const nodeSelector: Record<string, string> = { "node.kubernetes.io/instance-type": plan.instanceType, ...(access.gpuPool ? poolSelector : {}) };
   // A cluster reached by kubeconfig already has GPU nodes and their device plugin.
   const devicePlugin = access.gpuPool
-    ? new NvidiaDevicePlugin("llm-nvidia-device-plugin", { nodeSelector: { [GPU_POOL_LABEL]: "true" } }, { provider, dependsOn: access.dependsOn })
+    ? new NvidiaDevicePlugin("llm-nvidia-device-plugin", { nodeSelector: poolSelector, instance: clusterName }, { provider, dependsOn: access.dependsOn })
     : null;
 
   const server = new VllmServer("vllm", {

@@ -103,7 +103,7 @@ const cases: Case[] = [
   }, [["llm-stack-gpu-consistency", "Deployment llm/vllm: nvidia.com/gpu is 2 but --tensor-parallel-size 1 × --pipeline-parallel-size 1 over 1 node(s) needs 1 GPU(s) per pod. Fix: set the GPU limit to 1."]]],
   ["llm-stack-gpu-consistency", "fails when the node selector matches no node group", (r) => {
     deploymentOf(r).spec.template.spec.nodeSelector["node.kubernetes.io/instance-type"] = "p5.48xlarge";
-  }, [["llm-stack-gpu-consistency", 'Deployment llm/vllm: its node selector {"llm-stack/gpu-pool":"true","node.kubernetes.io/instance-type":"p5.48xlarge"} matches no node group in the stack (llm-system-ng: m7i.xlarge, llm-gpu-ng: p5.4xlarge). Fix: select the GPU node group\'s instance type and labels.']]],
+  }, [["llm-stack-gpu-consistency", 'Deployment llm/vllm: its node selector {"llm-stack/gpu-pool":"true","llm-stack/stack":"dev","node.kubernetes.io/instance-type":"p5.48xlarge"} matches no node group in the stack (llm-system-ng: m7i.xlarge, llm-gpu-ng: p5.4xlarge). Fix: select the GPU node group\'s instance type and labels.']]],
   ["llm-stack-gpu-consistency", "fails when the node groups hold too few GPUs", (r) => {
     deploymentOf(r).spec.replicas = 3;
   }, [["llm-stack-gpu-consistency", "Deployment llm/vllm: 3 replica(s) × 1 GPU(s) need 3 × p5.4xlarge (1 GPUs each), but the matching node groups hold 1 node(s). Fix: size the GPU node group to 3 nodes or lower the replicas."]]],
@@ -112,7 +112,7 @@ const cases: Case[] = [
   ], { "llm-stack-cost-budget": { maxMonthlyUsd: 5000 } }],
   ["llm-stack-cost-budget", "fails when an instance type has no price", (r) => {
     find(r, "aws:eks/nodeGroup:NodeGroup", "llm-gpu-ng").inputs.instanceTypes = ["g6e.xlarge"];
-  }, [["llm-stack-gpu-consistency", 'Deployment llm/vllm: its node selector {"llm-stack/gpu-pool":"true","node.kubernetes.io/instance-type":"p5.4xlarge"} matches no node group in the stack (llm-system-ng: m7i.xlarge, llm-gpu-ng: g6e.xlarge). Fix: select the GPU node group\'s instance type and labels.'], ["llm-stack-cost-budget", "The budget cannot be proven: the price table (2026-11-26) has no on-demand price for llm-gpu-ng: g6e.xlarge in us-east-1. Fix: use a priced instance type or add its row to infra/catalog/prices.ts with its source."]]],
+  }, [["llm-stack-gpu-consistency", 'Deployment llm/vllm: its node selector {"llm-stack/gpu-pool":"true","llm-stack/stack":"dev","node.kubernetes.io/instance-type":"p5.4xlarge"} matches no node group in the stack (llm-system-ng: m7i.xlarge, llm-gpu-ng: g6e.xlarge). Fix: select the GPU node group\'s instance type and labels.'], ["llm-stack-cost-budget", "The budget cannot be proven: the price table (2026-11-26) has no on-demand price for llm-gpu-ng: g6e.xlarge in us-east-1. Fix: use a priced instance type or add its row to infra/catalog/prices.ts with its source."]]],
   ["llm-stack-safety-image-pinned", "fails without a tag", (r) => {
     vllmContainer(r).image = "vllm/vllm-openai";
   }, [["llm-stack-safety-image-pinned", "Deployment llm/vllm: container vllm runs vllm/vllm-openai, which is not pinned (no tag): every node may pull a different vLLM. Fix: pin a release tag such as vllm/vllm-openai:v0.33.0 or a digest."]]],

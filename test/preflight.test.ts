@@ -286,23 +286,23 @@ describe("instance type offered (DescribeInstanceTypeOfferings by AZ id)", () =>
     {
       case: "two AZs offer it: passes and names the AZs the stack uses",
       offeredIn: ["use1-az6", "use1-az4"], status: "PASS", code: 0,
-      detail: "p5.4xlarge is offered in 2 of the 6 available AZs of us-east-1: use1-az4 (us-east-1c), use1-az6 (us-east-1d); GPU nodes launch in use1-az4 (us-east-1c), use1-az6 (us-east-1d); the VPC spans use1-az4, use1-az6",
+      detail: "p5.4xlarge is offered in 2 of the 6 available AZs of us-east-1: use1-az4 (us-east-1c), use1-az6 (us-east-1d); GPU nodes launch in use1-az4 (us-east-1c), use1-az6 (us-east-1d); the VPC spans every available AZ (use1-az1, use1-az2, use1-az3, use1-az4, use1-az5, use1-az6), the control plane use1-az1, use1-az2, use1-az4, use1-az5, use1-az6",
     },
     {
-      // The VPC fills its second AZ with the lowest usable id: use1-az1.
       case: "only one AZ offers it: warns that there is no other AZ to fall back to",
       offeredIn: ["use1-az4"], status: "WARN", code: 0,
-      detail: "p5.4xlarge is offered in 1 of the 6 available AZs of us-east-1: use1-az4 (us-east-1c); GPU nodes launch in use1-az4 (us-east-1c); the VPC spans use1-az4, use1-az1; only one AZ: when that AZ has no free capacity (InsufficientInstanceCapacity) the node group has no other AZ to try",
+      detail: "p5.4xlarge is offered in 1 of the 6 available AZs of us-east-1: use1-az4 (us-east-1c); GPU nodes launch in use1-az4 (us-east-1c); the VPC spans every available AZ (use1-az1, use1-az2, use1-az3, use1-az4, use1-az5, use1-az6), the control plane use1-az1, use1-az2, use1-az4, use1-az5, use1-az6; only one AZ: when that AZ has no free capacity (InsufficientInstanceCapacity) the node group has no other AZ to try",
     },
     {
       case: "fails when no AZ of the region offers it",
       offeredIn: [], status: "FAIL", code: 2,
-      detail: "p5.4xlarge is offered in none of the 6 available AZs of us-east-1: p5.4xlarge is not offered in any usable AZ of us-east-1 [us-east-1a (use1-az1), us-east-1b (use1-az2), us-east-1c (use1-az4), us-east-1f (use1-az5), us-east-1d (use1-az6)] (DescribeInstanceTypeOfferings by availability-zone-id); choose another region (aws:region) or instance type (allowedInstanceTypes), or buy a Capacity Block",
+      detail: "p5.4xlarge is offered in none of the 6 available AZs of us-east-1: p5.4xlarge is not offered in any available AZ of us-east-1 [us-east-1a (use1-az1), us-east-1b (use1-az2), us-east-1e (use1-az3), us-east-1c (use1-az4), us-east-1f (use1-az5), us-east-1d (use1-az6)] (DescribeInstanceTypeOfferings by availability-zone-id); choose another region (aws:region) or instance type (allowedInstanceTypes), or buy a Capacity Block",
     },
     {
-      case: "fails when only use1-az3 offers it (EKS places no cluster there)",
-      offeredIn: ["use1-az3"], status: "FAIL", code: 2,
-      detail: "p5.4xlarge is offered in 1 of the 6 available AZs of us-east-1: use1-az3 (us-east-1e): p5.4xlarge is not offered in any usable AZ of us-east-1 [us-east-1a (use1-az1), us-east-1b (use1-az2), us-east-1c (use1-az4), us-east-1f (use1-az5), us-east-1d (use1-az6)] (DescribeInstanceTypeOfferings by availability-zone-id); choose another region (aws:region) or instance type (allowedInstanceTypes), or buy a Capacity Block",
+      // GPU nodes may run there; only the control plane's network interfaces may not (EKS network requirements).
+      case: "warns when only use1-az3 offers it: nodes run there, the control plane elsewhere",
+      offeredIn: ["use1-az3"], status: "WARN", code: 0,
+      detail: "p5.4xlarge is offered in 1 of the 6 available AZs of us-east-1: use1-az3 (us-east-1e); GPU nodes launch in use1-az3 (us-east-1e); the VPC spans every available AZ (use1-az1, use1-az2, use1-az3, use1-az4, use1-az5, use1-az6), the control plane use1-az1, use1-az2, use1-az4, use1-az5, use1-az6; only one AZ: when that AZ has no free capacity (InsufficientInstanceCapacity) the node group has no other AZ to try",
     },
   ])("$case", async ({ offeredIn, status, code, detail }) => {
     const run = await preflight(DEV_CONFIG, { offeredIn });
@@ -517,7 +517,7 @@ describe("capacity block (DescribeCapacityReservations)", () => {
     const run = await preflight(CAPACITY_BLOCK, { offeredIn: ["use1-az4", "use1-az6"] });
     expect(check(run.stdout, "instance type")).toMatchObject({
       status: "PASS",
-      detail: "p5.48xlarge is offered in 2 of the 6 available AZs of us-east-1: use1-az4 (us-east-1c), use1-az6 (us-east-1d); GPU nodes launch in use1-az4 (us-east-1c); the VPC spans use1-az4, use1-az1",
+      detail: "p5.48xlarge is offered in 2 of the 6 available AZs of us-east-1: use1-az4 (us-east-1c), use1-az6 (us-east-1d); GPU nodes launch in use1-az4 (us-east-1c); the VPC spans every available AZ (use1-az1, use1-az2, use1-az3, use1-az4, use1-az5, use1-az6), the control plane use1-az1, use1-az2, use1-az4, use1-az5, use1-az6",
     });
   });
 

@@ -13,6 +13,7 @@ import { parseStackFile } from "../infra/cli/stack-file";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { runProgram, stackFileConfig, type RecordedResource } from "./program-runner";
+import { MOCK_ZONES } from "../infra/cost/offline-run";
 import { eksTaint, schedulingProblems } from "./support/kube-scheduling";
 
 const HF_TOKEN = "hf_SENTINEL_token_0123456789";
@@ -60,17 +61,9 @@ const CREATE_MODE_RESOURCES = [
   "aws:ec2/natGateway:NatGateway llm-network-nat",
   "aws:ec2/routeTable:RouteTable llm-network-private-rt",
   "aws:ec2/routeTable:RouteTable llm-network-public-rt",
-  "aws:ec2/routeTableAssociation:RouteTableAssociation llm-network-private-0",
-  "aws:ec2/routeTableAssociation:RouteTableAssociation llm-network-private-1",
-  "aws:ec2/routeTableAssociation:RouteTableAssociation llm-network-public-0",
-  "aws:ec2/routeTableAssociation:RouteTableAssociation llm-network-public-1",
-  "aws:ec2/subnet:Subnet llm-network-private-0",
-  "aws:ec2/subnet:Subnet llm-network-private-1",
-  "aws:ec2/subnet:Subnet llm-network-public-0",
-  "aws:ec2/subnet:Subnet llm-network-public-1",
   "aws:ec2/vpc:Vpc llm-network-vpc",
-  "aws:eks/addon:Addon llm-cluster-coredns",
   "aws:eks/addon:Addon llm-cluster-kube-proxy",
+  "aws:eks/addon:Addon llm-system-coredns",
   "aws:eks/addon:Addon llm-cluster-vpc-cni",
   "aws:eks/cluster:Cluster llm-cluster-cluster",
   "aws:eks/nodeGroup:NodeGroup llm-gpu-ng",
@@ -104,6 +97,16 @@ const CREATE_MODE_RESOURCES = [
 
 const listOf = (resources: RecordedResource[]) => resources.map((r) => `${r.type} ${r.name}`).sort();
 
+/** A public and a private subnet, each with its route-table association, in every AZ of the mock account's region. */
+const subnetResources = (region: string) =>
+  MOCK_ZONES[region]!.flatMap(({ zoneId }) => ["private", "public"].flatMap((tier) => [
+    `aws:ec2/routeTableAssociation:RouteTableAssociation llm-network-${tier}-${zoneId}`,
+    `aws:ec2/subnet:Subnet llm-network-${tier}-${zoneId}`,
+  ]));
+const createModeResources = (region: string) => [...CREATE_MODE_RESOURCES, ...subnetResources(region)].sort();
+/** The private subnets of these AZ ids, as the mocks name their ids. */
+const privateIds = (...zoneIds: string[]) => zoneIds.map((zoneId) => `llm-network-private-${zoneId}-id`);
+
 describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
   const plan = planOf(stack);
   // One run per stack, started only when this block runs: the Pulumi runtime is process-global.
@@ -116,7 +119,7 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
   it("registers exactly the expected resources, once each", async () => {
     const { resources, error } = await runPromise;
     expect(error).toBeUndefined();
-    expect(listOf(resources)).toEqual(CREATE_MODE_RESOURCES);
+    expect(listOf(resources)).toEqual(createModeResources(plan.region));
   });
 
   it("sizes the GPU node group from the plan", async () => {
@@ -129,7 +132,7 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
     expect(group.nodeGroupNamePrefix).toBe("llm-gpu-");
     expect(group.nodeGroupName).toBeUndefined();
     expect(group.taints).toEqual([{ key: "nvidia.com/gpu", value: "present", effect: "NO_SCHEDULE" }]);
-    expect(group.labels).toEqual({ "llm-stack/gpu-pool": "true", "llm-stack/model": plan.model, "llm-stack/gpu": "h100" });
+    expect(group.labels).toEqual({ "llm-stack/gpu-pool": "true", "llm-stack/stack": stack, "llm-stack/model": plan.model, "llm-stack/gpu": "h100" });
     expect(group.updateConfig).toEqual({ maxUnavailable: 1, updateStrategy: "MINIMAL" });
     expect(group.launchTemplate).toEqual({ id: "llm-gpu-lt-id", version: "1" });
 
@@ -160,7 +163,7 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
     // 6 failures 30 s apart: a server busy for under 3 minutes is not restarted.
     expect(container.livenessProbe).toEqual({ httpGet: { path: "/health", port: "http" }, periodSeconds: 30, failureThreshold: 6, timeoutSeconds: 20 });
     expect(pod.terminationGracePeriodSeconds).toBe(75);
-    expect(pod.nodeSelector).toEqual({ "node.kubernetes.io/instance-type": plan.instanceType, "llm-stack/gpu-pool": "true" });
+    expect(pod.nodeSelector).toEqual({ "node.kubernetes.io/instance-type": plan.instanceType, "llm-stack/gpu-pool": "true", "llm-stack/stack": stack });
     expect(pod.tolerations).toEqual([{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }]);
     expect(pod.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 2000, runAsGroup: 2000, fsGroup: 2000, seccompProfile: { type: "RuntimeDefault" } });
     expect(container.securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, runAsNonRoot: true, readOnlyRootFilesystem: false, seccompProfile: { type: "RuntimeDefault" } });
@@ -200,7 +203,12 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
     expect(schedulingProblems(plugin.spec.template.spec, node)).toEqual([]);
     expect(schedulingProblems(byName(resources, "vllm-deployment").inputs.spec.template.spec, node)).toEqual([]);
     // ...and neither lands on the system nodes, which carry no GPU pool label.
-    expect(schedulingProblems(plugin.spec.template.spec, { labels: { "llm-stack/system": "true" }, taints: [] })).toEqual(["nodeSelector llm-stack/gpu-pool=true does not match the node's labels"]);
+    expect(schedulingProblems(plugin.spec.template.spec, { labels: { "llm-stack/system": "true" }, taints: [] })).toEqual([
+      "nodeSelector llm-stack/gpu-pool=true does not match the node's labels", `nodeSelector llm-stack/stack=${stack} does not match the node's labels`,
+    ]);
+    // ...nor on another stack's GPU pool in the same cluster, and it is this stack's own copy, not NVIDIA's name.
+    expect(schedulingProblems(plugin.spec.template.spec, { labels: { ...node.labels, "llm-stack/stack": "other" }, taints: node.taints })).toEqual([`nodeSelector llm-stack/stack=${stack} does not match the node's labels`]);
+    expect(plugin.metadata.name).toBe(`nvidia-device-plugin-daemonset-llm-stack-${stack}`);
   });
 
   it("exports the endpoint, plan, cost and secret kubeconfig and API key", async () => {
@@ -282,36 +290,56 @@ describe("the program", () => {
     expect((run.error as Error).message).toContain("none of nodeSubnetIds [subnet-0123456789abcdef0 (use1-az1)] is in an AZ where p5.4xlarge can run in us-east-1 (AZ ids offering it: use1-az4)");
   });
 
-  it("puts the GPU node group only in the AZ that offers the type, by AZ id, and the VPC's second AZ elsewhere", async () => {
-    // Only use1-az6 (us-east-1b in the mock account) offers p5.4xlarge; use1-az3 is one EKS refuses for clusters.
+  it("puts the GPU node group only in the AZ that offers the type, by AZ id, and the VPC in every AZ", async () => {
+    // Only use1-az6 (us-east-1b in the mock account) offers p5.4xlarge; use1-az3 takes nodes but no EKS control plane.
     const run = await runProgram(withToken(stackFileConfig("dev")), { secretKeys: SECRET_KEYS, offerings: { "p5.4xlarge": ["use1-az6"] } });
     expect(run.error).toBeUndefined();
-    const subnetZone = (name: string) => byName(run.resources, name, "aws:ec2/subnet:Subnet").inputs;
-    expect(["private-0", "private-1", "public-0", "public-1"].map((s) => [subnetZone(`llm-network-${s}`).availabilityZoneId, subnetZone(`llm-network-${s}`).availabilityZone])).toEqual([
-      ["use1-az6", undefined], ["use1-az1", undefined], ["use1-az6", undefined], ["use1-az1", undefined],
+    const subnet = (name: string) => byName(run.resources, name, "aws:ec2/subnet:Subnet").inputs;
+    // Addresses from the AZ number: private 10.0.32N.0/19, public 10.0.N.0/24.
+    expect(["use1-az1", "use1-az3", "use1-az6"].map((zoneId) => [subnet(`llm-network-private-${zoneId}`).availabilityZoneId, subnet(`llm-network-private-${zoneId}`).cidrBlock, subnet(`llm-network-public-${zoneId}`).cidrBlock])).toEqual([
+      ["use1-az1", "10.0.32.0/19", "10.0.1.0/24"], ["use1-az3", "10.0.96.0/19", "10.0.3.0/24"], ["use1-az6", "10.0.192.0/19", "10.0.6.0/24"],
     ]);
-    expect(byName(run.resources, "llm-gpu-ng").inputs.subnetIds).toEqual(["llm-network-private-0-id"]);
-    expect(byName(run.resources, "llm-system-ng").inputs.subnetIds).toEqual(["llm-network-private-0-id", "llm-network-private-1-id"]);
-    expect(byName(run.resources, "llm-cluster-cluster").inputs.vpcConfig.subnetIds).toEqual(["llm-network-private-0-id", "llm-network-private-1-id"]);
+    expect(subnet("llm-network-private-use1-az6").availabilityZone).toBeUndefined();
+    expect(byName(run.resources, "llm-gpu-ng").inputs.subnetIds).toEqual(privateIds("use1-az6"));
+    const clusterSubnets = privateIds("use1-az1", "use1-az2", "use1-az4", "use1-az5", "use1-az6");
+    expect(byName(run.resources, "llm-system-ng").inputs.subnetIds).toEqual(clusterSubnets);
+    expect(byName(run.resources, "llm-cluster-cluster").inputs.vpcConfig.subnetIds).toEqual(clusterSubnets);
     expect(run.outputs?.gpuZoneIds).toEqual(["use1-az6"]);
   });
 
-  it("fails, registering nothing, when the region offers the instance type in no usable AZ", async () => {
+  it("keeps the network identical when a model switch moves the GPUs to an instance type offered elsewhere", async () => {
+    const offerings = { "p5.4xlarge": ["use1-az4", "use1-az6"], "p5.48xlarge": ["use1-az2", "use1-az4"] };
+    const before = await runProgram(withToken(stackFileConfig("dev")), { secretKeys: SECRET_KEYS, offerings });
+    const after = await runProgram(withToken({ ...stackFileConfig("dev"), "llm-stack:model": "llama-3.3-70b-instruct", "llm-stack:maxHourlyUsd": "60" }), { secretKeys: SECRET_KEYS, offerings });
+    const network = (run: typeof before) => run.resources.filter((r) => r.type.startsWith("aws:ec2/") && !r.name.startsWith("llm-gpu")).map((r) => [r.name, r.inputs]);
+    expect(network(after)).toEqual(network(before));
+    expect(byName(before.resources, "llm-gpu-ng").inputs.subnetIds).toEqual(privateIds("use1-az4", "use1-az6"));
+    expect(byName(after.resources, "llm-gpu-ng").inputs.subnetIds).toEqual(privateIds("use1-az2", "use1-az4"));
+  });
+
+  it("runs GPU nodes in an AZ EKS refuses for control planes (use1-az3) when only it offers the type", async () => {
     const run = await runProgram(withToken(stackFileConfig("dev")), { secretKeys: SECRET_KEYS, offerings: { "p5.4xlarge": ["use1-az3"] } });
+    expect(byName(run.resources, "llm-gpu-ng").inputs.subnetIds).toEqual(privateIds("use1-az3"));
+    expect(byName(run.resources, "llm-cluster-cluster").inputs.vpcConfig.subnetIds).not.toContain("llm-network-private-use1-az3-id");
+  });
+
+  it("fails, registering nothing, when the region offers the instance type in no AZ", async () => {
+    const run = await runProgram(withToken(stackFileConfig("dev")), { secretKeys: SECRET_KEYS, offerings: { "p5.4xlarge": [] } });
     expect(run.resources).toEqual([]);
     expect((run.error as PlanInputError).issues.map((issue) => issue.path)).toEqual(["aws:region"]);
-    expect((run.error as Error).message).toContain("p5.4xlarge is not offered in any usable AZ of us-east-1 [us-east-1c (use1-az1), us-east-1d (use1-az2), us-east-1a (use1-az4), us-east-1f (use1-az5), us-east-1b (use1-az6)]");
+    expect((run.error as Error).message).toContain("p5.4xlarge is not offered in any available AZ of us-east-1 [us-east-1c (use1-az1), us-east-1d (use1-az2), us-east-1e (use1-az3), us-east-1a (use1-az4), us-east-1f (use1-az5), us-east-1b (use1-az6)]");
   });
 
   it("opens a public endpoint to the allowlist only, or keeps it private, and pins a version in standard support with an explicit upgrade policy", async () => {
     const publicRun = await runProgram(withToken(stackFileConfig("dev")), { secretKeys: SECRET_KEYS });
     const cluster = byName(publicRun.resources, "llm-cluster-cluster").inputs;
-    expect(cluster.vpcConfig).toEqual({ subnetIds: ["llm-network-private-0-id", "llm-network-private-1-id"], endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: ["198.51.100.7/32"] });
+    const clusterSubnets = privateIds("use1-az1", "use1-az2", "use1-az4", "use1-az5", "use1-az6");
+    expect(cluster.vpcConfig).toEqual({ subnetIds: clusterSubnets, endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: ["198.51.100.7/32"] });
     // EKS 1.35: standard support until 2027-03-27 (endoflife.date/amazon-eks, read 2026-11-27); 1.34 ends 2026-12-02.
     expect([cluster.version, cluster.upgradePolicy]).toEqual(["1.35", { supportType: "STANDARD" }]);
     const privateRun = await runProgram(withToken({ ...stackFileConfig("dev"), "llm-stack:clusterEndpointAccess": "private", "llm-stack:clusterPublicAccessCidrs": "[]" }), { secretKeys: SECRET_KEYS });
     expect(privateRun.error).toBeUndefined();
-    expect(byName(privateRun.resources, "llm-cluster-cluster").inputs.vpcConfig).toEqual({ subnetIds: ["llm-network-private-0-id", "llm-network-private-1-id"], endpointPrivateAccess: true, endpointPublicAccess: false });
+    expect(byName(privateRun.resources, "llm-cluster-cluster").inputs.vpcConfig).toEqual({ subnetIds: clusterSubnets, endpointPrivateAccess: true, endpointPublicAccess: false });
   });
 
   it("prices and sets extended support when the stack chooses it: $0.60/h instead of $0.10/h for the control plane", async () => {
@@ -325,12 +353,20 @@ describe("the program", () => {
     const admins = ["arn:aws:iam::123456789012:role/platform-admins", "arn:aws:iam::123456789012:user/alice"];
     const run = await runProgram(withToken({ ...stackFileConfig("dev"), "llm-stack:clusterAdminPrincipalArns": JSON.stringify(admins) }), { secretKeys: SECRET_KEYS });
     expect(run.resources.filter((r) => r.type === "aws:eks/accessEntry:AccessEntry").map((r) => [r.name, r.inputs.principalArn, r.inputs.type])).toEqual([
-      ["llm-cluster-admin-0", admins[0], "STANDARD"], ["llm-cluster-admin-1", admins[1], "STANDARD"],
+      // Named by the first 10 hex digits of each ARN's SHA-256 (`printf %s <arn> | sha256sum`), never by position.
+      ["llm-cluster-admin-262f3962e8", admins[0], "STANDARD"], ["llm-cluster-admin-b7d71d383b", admins[1], "STANDARD"],
     ]);
     expect(run.resources.filter((r) => r.type === "aws:eks/accessPolicyAssociation:AccessPolicyAssociation").map((r) => [r.inputs.policyArn, r.inputs.accessScope])).toEqual([
       ["arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", { type: "cluster" }],
       ["arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", { type: "cluster" }],
     ]);
+  });
+
+  it("refuses, registering nothing, an admin list that names the identity running pulumi (EKS already made it admin)", async () => {
+    // The mock caller is arn:aws:sts::123456789012:assumed-role/deployer/pulumi-session: the role deployer.
+    const run = await runProgram(withToken({ ...stackFileConfig("dev"), "llm-stack:clusterAdminPrincipalArns": '["arn:aws:iam::123456789012:role/ci/deployer"]' }), { secretKeys: SECRET_KEYS });
+    expect(run.resources).toEqual([]);
+    expect((run.error as PlanInputError).issues.map((issue) => [issue.path, issue.hint])).toEqual([["llm-stack:clusterAdminPrincipalArns", "Remove arn:aws:iam::123456789012:role/ci/deployer from clusterAdminPrincipalArns."]]);
   });
 
   it("registers the same resources whether the Pulumi CLI filled in Pulumi.yaml's defaults or a key was never declared", async () => {
@@ -360,9 +396,7 @@ describe("the program", () => {
     expect(template.capacityReservationSpecification).toEqual({ capacityReservationTarget: { capacityReservationId: "cr-0123456789abcdef0" } });
     const group = byName(run.resources, "llm-gpu-ng").inputs;
     expect(group.capacityType).toBe("CAPACITY_BLOCK");
-    // The reservation's AZ first, then the lowest other usable id (use1-az1) for the control plane's second AZ.
-    expect(["llm-network-private-0", "llm-network-private-1"].map((name) => byName(run.resources, name, "aws:ec2/subnet:Subnet").inputs.availabilityZoneId)).toEqual(["use1-az6", "use1-az1"]);
-    expect(group.subnetIds).toEqual(["llm-network-private-0-id"]);
+    expect(group.subnetIds).toEqual(privateIds("use1-az6"));
     expect(run.outputs?.gpuZoneIds).toEqual(["use1-az6"]);
   });
 

@@ -10,8 +10,14 @@ describe("Pulumi's own TypeScript runtime", () => {
       tsNode: "7.0.1",
       typescript: "5.9.3",
       exports: ["apiKey", "endpoint", "gpuZoneIds", "hourlyUsd", "kubeconfig", "model", "monthlyUsd", "plan", "variant"],
-      resources: 48,
+      resources: 52,
       policies: 14,
     });
   }, 120_000);
+
+  it("still exports runtime.isConfigSecret, which infra/config.ts uses to refuse plain-text secrets (internal in @pulumi/pulumi 3.248)", () => {
+    // The Node language host fills it from PULUMI_CONFIG_SECRET_KEYS (pulumi-language-nodejs main.go); pinned exactly in package.json.
+    const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret?: unknown };
+    expect(typeof runtimeConfig.isConfigSecret).toBe("function");
+  });
 });

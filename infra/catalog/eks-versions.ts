@@ -25,8 +25,11 @@ export const EKS_VERSIONS = {
 export type EksVersion = keyof typeof EKS_VERSIONS;
 
 /**
- * The version a created cluster runs: the newest with a published standard-support window on
- * 2026-11-27 (1.34 leaves standard support on 2026-12-02).
+ * The version a created cluster runs: the newest whose support window we could read on 2026-11-27
+ * (1.34 leaves standard support on 2026-12-02; AWS's docs already use 1.36 as an example, but its
+ * dates were not published where we could read them). With upgradePolicy STANDARD, EKS upgrades
+ * the control plane itself when 1.35's standard support ends on 2027-03-27; `llm-stack preflight`
+ * reads the live dates from DescribeClusterVersions and warns 30 days ahead.
  */
 export const KUBERNETES_VERSION: EksVersion = "1.35";
 

@@ -9,6 +9,7 @@
  * data at rest with service-owned keys (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html),
  * and a customer key would need a key policy granting the regional Logs service principal.
  */
+import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { KUBERNETES_VERSION, type EksSupportType } from "../catalog";
@@ -17,8 +18,11 @@ import { renderKubeconfig } from "./kubeconfig";
 
 /** Access policy that grants cluster-admin (https://docs.aws.amazon.com/eks/latest/userguide/access-policy-permissions.html). */
 export const CLUSTER_ADMIN_POLICY_ARN = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
-/** Add-ons EKS manages besides the VPC CNI (https://docs.aws.amazon.com/eks/latest/userguide/workloads-add-ons-available-eks.html). */
-const MANAGED_ADDONS = ["coredns", "kube-proxy"] as const;
+/**
+ * DaemonSet add-ons EKS manages besides the VPC CNI (https://docs.aws.amazon.com/eks/latest/userguide/workloads-add-ons-available-eks.html):
+ * with no node yet they have nothing to wait for, so they turn ACTIVE right after the cluster.
+ */
+const MANAGED_ADDONS = ["kube-proxy"] as const;
 const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 const LOG_RETENTION_DAYS = 30;
 
@@ -72,9 +76,12 @@ export class EksCluster extends pulumi.ComponentResource {
       },
     }, { parent: this, dependsOn: [policy, logGroup] });
 
-    for (const [i, principalArn] of args.adminPrincipalArns.entries()) {
-      const entry = new aws.eks.AccessEntry(`${name}-admin-${i}`, { clusterName: cluster.name, principalArn, type: "STANDARD" }, parent);
-      new aws.eks.AccessPolicyAssociation(`${name}-admin-${i}`, {
+    for (const principalArn of args.adminPrincipalArns) {
+      // Named by the principal, not its position: removing or reordering one never replaces the others
+      // (a replacement would create an entry for a principal that still has one: ResourceInUseException).
+      const key = createHash("sha256").update(principalArn).digest("hex").slice(0, 10);
+      const entry = new aws.eks.AccessEntry(`${name}-admin-${key}`, { clusterName: cluster.name, principalArn, type: "STANDARD" }, parent);
+      new aws.eks.AccessPolicyAssociation(`${name}-admin-${key}`, {
         clusterName: cluster.name, principalArn: entry.principalArn, policyArn: CLUSTER_ADMIN_POLICY_ARN, accessScope: { type: "cluster" },
       }, parent);
     }

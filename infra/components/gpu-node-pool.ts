@@ -10,6 +10,8 @@ import { launchTemplateArgs } from "./launch-template";
 
 /** Node labels and taint the vLLM pods select and tolerate; the device plugin's values select the same label. */
 export const GPU_POOL_LABEL = "llm-stack/gpu-pool";
+/** The stack that owns a GPU node: several stacks can add pools to one existing cluster. */
+export const STACK_LABEL = "llm-stack/stack";
 export const GPU_TAINT = { key: "nvidia.com/gpu", value: "present" } as const;
 
 /** EKS capacityType values (https://docs.aws.amazon.com/eks/latest/APIReference/API_Nodegroup.html). */
@@ -22,10 +24,17 @@ export interface GpuNodePoolArgs {
   /** Only subnets in AZs that offer the plan's instance type (infra/plan/placement.ts). */
   subnetIds: pulumi.Input<pulumi.Input<string>[]>;
   capacity: ResolvedCapacity;
+  /** The Pulumi stack: labels the nodes so this stack's pods select only its own pool. */
+  stack: string;
 }
 
-export function gpuNodeLabels(plan: DeploymentPlan): Record<string, string> {
-  return { [GPU_POOL_LABEL]: "true", "llm-stack/model": plan.model, "llm-stack/gpu": plan.gpu };
+/** The labels that select this stack's GPU nodes (the device plugin and vLLM use them). */
+export function gpuPoolSelector(stack: string): Record<string, string> {
+  return { [GPU_POOL_LABEL]: "true", [STACK_LABEL]: stack };
+}
+
+export function gpuNodeLabels(plan: DeploymentPlan, stack: string): Record<string, string> {
+  return { ...gpuPoolSelector(stack), "llm-stack/model": plan.model, "llm-stack/gpu": plan.gpu };
 }
 
 export class GpuNodePool extends pulumi.ComponentResource {
@@ -62,7 +71,7 @@ export class GpuNodePool extends pulumi.ComponentResource {
       instanceTypes: [plan.instanceType],
       scalingConfig: { desiredSize: plan.nodes, minSize: plan.nodes, maxSize: plan.nodes },
       launchTemplate: { id: template.id, version: template.latestVersion.apply(String) },
-      labels: gpuNodeLabels(plan),
+      labels: gpuNodeLabels(plan, args.stack),
       taints: [{ key: GPU_TAINT.key, value: GPU_TAINT.value, effect: "NO_SCHEDULE" }],
       // MINIMAL terminates old nodes before launching new ones: an AMI update never holds twice the H100s.
       updateConfig: { maxUnavailable: 1, updateStrategy: "MINIMAL" },

@@ -1,7 +1,8 @@
 /**
- * Network: a VPC over the Availability Zones chosen by infra/plan/placement.ts (those offering the
- * GPU instance type first, by AZ id) with public subnets (NAT gateway, load balancers) and
- * private subnets (every node). Written with @pulumi/aws primitives rather than awsx.ec2.Vpc: awsx
+ * Network: a VPC with a public subnet (NAT gateway, load balancers) and a private subnet (every
+ * node) in each available Availability Zone of the region, each named and addressed by its AZ id,
+ * so the network never changes with the plan (infra/plan/placement.ts, vpcZones): node groups pick
+ * the subnets of the AZs they may use. Written with @pulumi/aws primitives rather than awsx.ec2.Vpc: awsx
  * is a remote component whose children are invisible to tests and policies, and a GPU stack wants
  * each subnet, route and NAT gateway priced and checked.
  */
@@ -11,13 +12,22 @@ import { type AvailabilityZone } from "../plan";
 
 /** A /16 leaves room for the VPC CNI's one-IP-per-pod on many nodes. */
 export const VPC_CIDR = "10.0.0.0/16";
-const publicCidr = (i: number) => `10.0.${i}.0/24`;
-/** /19 private subnets: 8190 addresses each for nodes and pods. */
-const privateCidr = (i: number) => `10.0.${32 * (i + 1)}.0/19`;
+/**
+ * Addresses come from the AZ id's number (use1-az4 → 4), so adding or dropping an AZ never
+ * renumbers another: /24 public subnets 10.0.N.0/24, /19 private subnets (8190 addresses each for
+ * nodes and pods) 10.0.32N.0/19 — room for AZ numbers 1 to 7 (no region has more today).
+ */
+export function zoneNumber(zoneId: string): number {
+  const n = Number(/-az(\d+)$/.exec(zoneId)?.[1]);
+  if (!Number.isInteger(n) || n < 1 || n > 7) throw new Error(`AZ id ${zoneId}: the network addresses AZ numbers 1 to 7`);
+  return n;
+}
+const publicCidr = (zoneId: string) => `10.0.${zoneNumber(zoneId)}.0/24`;
+const privateCidr = (zoneId: string) => `10.0.${32 * zoneNumber(zoneId)}.0/19`;
 
 export interface NetworkArgs {
   clusterName: string;
-  /** One public and one private subnet per zone, in this order (placeZones' clusterZones). */
+  /** One public and one private subnet per zone (placeZones' vpcZones). */
   zones: readonly AvailabilityZone[];
 }
 
@@ -29,9 +39,8 @@ export interface ZonedSubnet {
 export class Network extends pulumi.ComponentResource {
   readonly vpcId: pulumi.Output<string>;
   readonly vpcCidr = VPC_CIDR;
-  readonly privateSubnetIds: pulumi.Output<string>[];
   readonly publicSubnetIds: pulumi.Output<string>[];
-  /** The private subnets with their AZ ids, for node groups that may run only in some AZs. */
+  /** The private subnets with their AZ ids, for the cluster and node groups that may run only in some AZs. */
   readonly privateSubnets: ZonedSubnet[];
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -44,18 +53,19 @@ export class Network extends pulumi.ComponentResource {
     const publicRoutes = new aws.ec2.RouteTable(`${name}-public-rt`, { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }], tags: { Name: `${name}-public` } }, parent);
 
     /** One subnet per AZ, associated with `routeTable`; the role tag tells Kubernetes where load balancers go. */
-    const subnets = (tier: "public" | "private", cidrOf: (i: number) => string, routeTable: aws.ec2.RouteTable, roleTag: string) =>
-      args.zones.map((zone, i) => {
-        const subnet = new aws.ec2.Subnet(`${name}-${tier}-${i}`, {
+    const subnets = (tier: "public" | "private", cidrOf: (zoneId: string) => string, routeTable: aws.ec2.RouteTable, roleTag: string) =>
+      args.zones.map((zone) => {
+        const subnetName = `${name}-${tier}-${zone.zoneId}`;
+        const subnet = new aws.ec2.Subnet(subnetName, {
           vpcId: vpc.id,
-          cidrBlock: cidrOf(i),
+          cidrBlock: cidrOf(zone.zoneId),
           // By id: the same physical zone the offering lookup named, whatever this account calls it.
           availabilityZoneId: zone.zoneId,
           mapPublicIpOnLaunch: false,
-          tags: { Name: `${name}-${tier}-${i}`, [roleTag]: "1", ...clusterTag },
+          tags: { Name: subnetName, [roleTag]: "1", ...clusterTag },
         }, parent);
-        new aws.ec2.RouteTableAssociation(`${name}-${tier}-${i}`, { subnetId: subnet.id, routeTableId: routeTable.id }, parent);
-        return subnet;
+        new aws.ec2.RouteTableAssociation(subnetName, { subnetId: subnet.id, routeTableId: routeTable.id }, parent);
+        return { zoneId: zone.zoneId, id: subnet.id };
       });
 
     // Public subnets hold the NAT gateway only; the stack creates no internet-facing load balancer.
@@ -68,9 +78,14 @@ export class Network extends pulumi.ComponentResource {
     const privateSubnets = subnets("private", privateCidr, privateRoutes, "kubernetes.io/role/internal-elb");
 
     this.vpcId = vpc.id;
-    this.privateSubnetIds = privateSubnets.map((s) => s.id);
-    this.privateSubnets = privateSubnets.map((s, i) => ({ zoneId: args.zones[i]!.zoneId, id: s.id }));
+    this.privateSubnets = privateSubnets;
     this.publicSubnetIds = publicSubnets.map((s) => s.id);
-    this.registerOutputs({ vpcId: this.vpcId, privateSubnetIds: this.privateSubnetIds, publicSubnetIds: this.publicSubnetIds });
+    this.registerOutputs({ vpcId: this.vpcId, privateSubnetIds: privateSubnets.map((s) => s.id), publicSubnetIds: this.publicSubnetIds });
+  }
+
+  /** The private subnets in `zones`. */
+  privateSubnetIdsIn(zones: readonly AvailabilityZone[]): pulumi.Output<string>[] {
+    const ids = zones.map((zone) => zone.zoneId);
+    return this.privateSubnets.filter((subnet) => ids.includes(subnet.zoneId)).map((subnet) => subnet.id);
   }
 }

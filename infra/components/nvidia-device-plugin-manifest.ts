@@ -1,7 +1,9 @@
 /**
  * The NVIDIA device plugin DaemonSet: NVIDIA's published static manifest
- * (charts/nvidia-device-plugin/nvidia-device-plugin.yml, v0.20.0) with one change — a node
- * selector for the stack's GPU pool. Pure, so tests check its effective scheduling against the
+ * (charts/nvidia-device-plugin/nvidia-device-plugin.yml, v0.20.0) with two changes — a node
+ * selector for this stack's GPU pool, and a name and pod label of this stack's own, so that on an
+ * existing cluster (cluster eks:<name>) it neither takes over nor deletes a device plugin the
+ * cluster already runs under NVIDIA's name, nor collides with another stack's. Pure, so tests check its effective scheduling against the
  * GPU node group's labels and taints with Kubernetes' own matching rules.
  *
  * Why not the Helm chart: its default `affinity` requires Node Feature Discovery labels
@@ -17,14 +19,27 @@ export const DEVICE_PLUGIN_MANIFEST = { chart: "nvidia-device-plugin", file: "nv
 
 type Json = Record<string, any>;
 
-/** The vendored DaemonSet with `nodeSelector` added to its pod template. */
-export function devicePluginDaemonSet(nodeSelector: Record<string, string>): KubernetesObject {
+/** The label that tells this stack's device plugin pods from any other copy. */
+export const DEVICE_PLUGIN_INSTANCE_LABEL = "app.kubernetes.io/instance";
+
+/** The vendored DaemonSet, named `<upstream name>-<instance>`, its pods labelled with `instance` and selecting `nodeSelector`. */
+export function devicePluginDaemonSet(nodeSelector: Record<string, string>, instance: string): KubernetesObject {
   const objects = readVendoredManifest(DEVICE_PLUGIN_MANIFEST.chart, DEVICE_PLUGIN_MANIFEST.file);
   const daemonSet = objects.find((object) => object.kind === "DaemonSet");
   if (!daemonSet || objects.length !== 1) throw new Error(`${DEVICE_PLUGIN_MANIFEST.file}: expected exactly one DaemonSet, found ${objects.map((o) => o.kind).join(", ")}`);
   const spec = daemonSet.spec as Json;
+  const ownLabel = { [DEVICE_PLUGIN_INSTANCE_LABEL]: instance };
   return {
     ...daemonSet,
-    spec: { ...spec, template: { ...spec.template, spec: { ...spec.template.spec, nodeSelector: { ...spec.template.spec.nodeSelector, ...nodeSelector } } } },
+    metadata: { ...daemonSet.metadata, name: `${daemonSet.metadata.name}-${instance}` },
+    spec: {
+      ...spec,
+      selector: { ...spec.selector, matchLabels: { ...spec.selector.matchLabels, ...ownLabel } },
+      template: {
+        ...spec.template,
+        metadata: { ...spec.template.metadata, labels: { ...spec.template.metadata.labels, ...ownLabel } },
+        spec: { ...spec.template.spec, nodeSelector: { ...spec.template.spec.nodeSelector, ...nodeSelector } },
+      },
+    },
   };
 }

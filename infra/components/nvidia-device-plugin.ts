@@ -6,6 +6,8 @@ import { devicePluginDaemonSet } from "./nvidia-device-plugin-manifest";
 export interface NvidiaDevicePluginArgs {
   /** Labels of the GPU node group: the DaemonSet runs only there. */
   nodeSelector: Record<string, string>;
+  /** This stack's name for its copy (llm-stack-<stack>). */
+  instance: string;
 }
 
 export class NvidiaDevicePlugin extends pulumi.ComponentResource {
@@ -13,7 +15,7 @@ export class NvidiaDevicePlugin extends pulumi.ComponentResource {
     super("llm-stack:addons:NvidiaDevicePlugin", name, {}, opts);
     // Pulumi's await logic for a DaemonSet waits until its pods are ready on every node it selects,
     // so vLLM (which depends on this component) is not created before nodes advertise nvidia.com/gpu.
-    new k8s.apps.v1.DaemonSet(`${name}-daemonset`, devicePluginDaemonSet(args.nodeSelector) as unknown as k8s.apps.v1.DaemonSetArgs, { parent: this, provider: opts.provider });
+    new k8s.apps.v1.DaemonSet(`${name}-daemonset`, devicePluginDaemonSet(args.nodeSelector, args.instance) as unknown as k8s.apps.v1.DaemonSetArgs, { parent: this, provider: opts.provider });
     this.registerOutputs({});
   }
 }

@@ -1,4 +1,9 @@
-/** SystemNodeGroup: a small CPU node group for CoreDNS, the device plugin and other system pods. */
+/**
+ * SystemNodeGroup: a small CPU node group for CoreDNS and other system pods, and the CoreDNS
+ * managed add-on that runs on it. The add-on waits for the group: a Deployment without nodes stays
+ * DEGRADED, and the provider's create waits for ACTIVE up to 20 minutes
+ * (terraform-provider-aws internal/service/eks/addon.go, waitAddonCreated; pulumi/pulumi-eks#1819).
+ */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { SYSTEM_NODE_GROUP } from "../plan";
@@ -29,6 +34,7 @@ export class SystemNodeGroup extends pulumi.ComponentResource {
       labels: { "llm-stack/system": "true" },
       updateConfig: { maxUnavailable: 1 },
     }, { parent: this });
+    new aws.eks.Addon(`${name}-coredns`, { clusterName: args.clusterName, addonName: "coredns", resolveConflictsOnCreate: "OVERWRITE" }, { parent: this, dependsOn: [group] });
     this.nodeGroupName = group.nodeGroupName;
     this.registerOutputs({ nodeGroupName: this.nodeGroupName });
   }

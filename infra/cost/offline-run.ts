@@ -95,6 +95,9 @@ function callResult(token: string, inputs: Record<string, any>, offerings: MockO
     const locations = offerings[instanceType] ?? (MOCK_ZONES[mockRegion()] ?? []).map((z) => z.zoneId);
     return { id: mockRegion(), instanceTypes: locations.map(() => instanceType), locations: [...locations], locationTypes: locations.map(() => "availability-zone-id") };
   }
+  if (token === "aws:index/getCallerIdentity:getCallerIdentity") {
+    return { accountId: MOCK_ACCOUNT, arn: `arn:aws:sts::${MOCK_ACCOUNT}:assumed-role/deployer/pulumi-session`, userId: "AROAMOCK:pulumi-session", id: MOCK_ACCOUNT };
+  }
   if (token === "aws:ec2/getSubnet:getSubnet") {
     const zoneId = subnets[String(inputs.id)];
     if (!zoneId) throw new Error(`InvalidSubnetID.NotFound: The subnet ID '${inputs.id}' does not exist`);

@@ -21,8 +21,8 @@ export interface AvailabilityZone {
  */
 export const EKS_UNSUPPORTED_ZONE_IDS: readonly string[] = ["use1-az3", "usw1-az2", "cac1-az3"];
 
-/** A created VPC spans two AZs: the fewest an EKS cluster accepts (same source as above). */
-export const CLUSTER_ZONE_COUNT = 2;
+/** An EKS cluster needs subnets in at least two AZs (same source as above). */
+export const MIN_CLUSTER_ZONES = 2;
 
 export interface ZonePlacementInput {
   region: string;
@@ -36,27 +36,35 @@ export interface ZonePlacementInput {
 }
 
 export interface ZonePlacement {
-  /** The AZs of a created VPC's subnets, GPU-capable first. */
+  /**
+   * Every available AZ of the region, by id: a created VPC has a subnet pair in each, so the
+   * network never depends on the plan. Choosing a VPC's AZs from where today's instance type is
+   * offered would move subnets when the model (or AWS's offering) changes — and EKS refuses
+   * cluster subnets outside the AZs it was created with.
+   */
+  vpcZones: AvailabilityZone[];
+  /** The VPC's AZs where EKS may place the control plane's network interfaces. */
   clusterZones: AvailabilityZone[];
-  /** The AZs the GPU node group may launch in: a subset of clusterZones. */
+  /** The AZs the GPU node group may launch in: those offering the instance type (or the Capacity Block's). */
   gpuZones: AvailabilityZone[];
 }
 
 const byZoneId = (a: AvailabilityZone, b: AvailabilityZone) => a.zoneId.localeCompare(b.zoneId);
 
 /**
- * The AZs for a created VPC and its GPU node group: every AZ offering the instance type comes
- * first (sorted by id, so the choice is stable across runs), then the others fill up to
- * CLUSTER_ZONE_COUNT. Throws InfeasiblePlanError when no usable AZ offers the type.
+ * The AZs of a created VPC, its cluster and its GPU node group. Throws InfeasiblePlanError when no
+ * AZ offers the instance type, or the region has fewer than two AZs EKS accepts.
  */
 export function placeZones(input: ZonePlacementInput): ZonePlacement {
-  const usable = input.zones.filter((zone) => !EKS_UNSUPPORTED_ZONE_IDS.includes(zone.zoneId)).sort(byZoneId);
-  const offered = usable.filter((zone) => input.offeredZoneIds.includes(zone.zoneId));
-  const gpuCandidates = input.requiredZoneId === null ? offered : offered.filter((zone) => zone.zoneId === input.requiredZoneId);
-  if (gpuCandidates.length === 0) throw new InfeasiblePlanError(noOfferingReason(input, usable), []);
-  const others = usable.filter((zone) => !gpuCandidates.includes(zone));
-  const clusterZones = [...gpuCandidates, ...others].slice(0, Math.max(CLUSTER_ZONE_COUNT, 1));
-  return { clusterZones, gpuZones: clusterZones.filter((zone) => gpuCandidates.includes(zone)) };
+  const vpcZones = [...input.zones].sort(byZoneId);
+  const clusterZones = vpcZones.filter((zone) => !EKS_UNSUPPORTED_ZONE_IDS.includes(zone.zoneId));
+  if (clusterZones.length < MIN_CLUSTER_ZONES) {
+    throw new InfeasiblePlanError(`${input.region} has ${clusterZones.length} available AZ(s) where EKS accepts a cluster; it needs ${MIN_CLUSTER_ZONES}: choose another region (aws:region)`, []);
+  }
+  const offered = vpcZones.filter((zone) => input.offeredZoneIds.includes(zone.zoneId));
+  const gpuZones = input.requiredZoneId === null ? offered : offered.filter((zone) => zone.zoneId === input.requiredZoneId);
+  if (gpuZones.length === 0) throw new InfeasiblePlanError(noOfferingReason(input, vpcZones), []);
+  return { vpcZones, clusterZones, gpuZones };
 }
 
 export interface SubnetZone {
@@ -82,10 +90,10 @@ export function placeGpuSubnets(input: Omit<ZonePlacementInput, "zones"> & { sub
   return allowed.map((subnet) => subnet.subnetId);
 }
 
-function noOfferingReason(input: ZonePlacementInput, usable: readonly AvailabilityZone[]): string {
-  const zoneList = usable.map((zone) => `${zone.name} (${zone.zoneId})`).join(", ");
+function noOfferingReason(input: ZonePlacementInput, zones: readonly AvailabilityZone[]): string {
+  const zoneList = zones.map((zone) => `${zone.name} (${zone.zoneId})`).join(", ");
   if (input.requiredZoneId !== null) {
-    return `the Capacity Block's AZ ${input.requiredZoneId} is not one of ${input.region}'s usable AZs offering ${input.instanceType} [${zoneList}]; set capacityReservationZoneId to the reservation's AZ id (aws ec2 describe-capacity-reservations --capacity-reservation-ids <id> --query 'CapacityReservations[0].AvailabilityZoneId')`;
+    return `the Capacity Block's AZ ${input.requiredZoneId} is not one of ${input.region}'s available AZs offering ${input.instanceType} [${zoneList}]; set capacityReservationZoneId to the reservation's AZ id (aws ec2 describe-capacity-reservations --capacity-reservation-ids <id> --query 'CapacityReservations[0].AvailabilityZoneId')`;
   }
-  return `${input.instanceType} is not offered in any usable AZ of ${input.region} [${zoneList || "none"}] (DescribeInstanceTypeOfferings by availability-zone-id); choose another region (aws:region) or instance type (allowedInstanceTypes), or buy a Capacity Block`;
+  return `${input.instanceType} is not offered in any available AZ of ${input.region} [${zoneList || "none"}] (DescribeInstanceTypeOfferings by availability-zone-id); choose another region (aws:region) or instance type (allowedInstanceTypes), or buy a Capacity Block`;
 }

@@ -158,7 +158,7 @@ function placeCreated(input: PreflightInput, zones: ZoneOfferings, offeredText: 
   const required = requiredZoneId(settings);
   try {
     const placement = placeZones({ region: settings.region, instanceType: settings.plan.instanceType, zones: zones.zones, offeredZoneIds: zones.offeredZoneIds, requiredZoneId: required });
-    const detail = `${offeredText}; GPU nodes launch in ${placement.gpuZones.map(zoneLabel).join(", ")}; the VPC spans ${placement.clusterZones.map((zone) => zone.zoneId).join(", ")}`;
+    const detail = `${offeredText}; GPU nodes launch in ${placement.gpuZones.map(zoneLabel).join(", ")}; the VPC spans every available AZ (${placement.vpcZones.map((zone) => zone.zoneId).join(", ")}), the control plane ${placement.clusterZones.map((zone) => zone.zoneId).join(", ")}`;
     if (placement.gpuZones.length === 1 && required === null) {
       return { name, status: "warn", detail: `${detail}; only one AZ: ${SINGLE_ZONE_RISK}`, fix: "if launches fail there, buy a Capacity Block (capacityType capacity-block) or move the stack to another region (aws:region)" };
     }
