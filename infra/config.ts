@@ -6,7 +6,8 @@
  * whether each is unset, an encrypted secret, or (refused) plain text.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { PlanInputError, PROJECT_NAME, resolveStackSettings, type InputIssue, type SecretState, type StackSettings } from "./plan";
+import { PlanInputError, type InputIssue } from "./plan";
+import { PROJECT_NAME, resolveStackSettings, type SecretState, type StackSettings } from "./settings";
 import { PLAIN_SETTING_KEYS } from "./settings/keys";
 
 // pulumi.runtime's isConfigSecret (sdk/nodejs/runtime/config.ts) is exported at run time but not

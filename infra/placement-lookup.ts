@@ -4,7 +4,8 @@
  * tests; `llm-stack preflight` asks the same questions through the AWS SDK.
  */
 import * as aws from "@pulumi/aws";
-import { InfeasiblePlanError, PlanInputError, placeGpuSubnets, placeZones, type AvailabilityZone, type StackSettings, type ZonePlacement } from "./plan";
+import { InfeasiblePlanError, PlanInputError, placeGpuSubnets, placeZones, type AvailabilityZone, type ZonePlacement } from "./plan";
+import { type StackSettings } from "./settings";
 import { StackConfigError } from "./config";
 
 export type Placement =

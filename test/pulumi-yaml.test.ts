@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { DEFAULTS, DEPLOYMENT_DEFAULTS } from "../infra/plan";
+import { DEFAULTS } from "../infra/plan";
+import { DEPLOYMENT_DEFAULTS } from "../infra/settings";
 import { SETTINGS } from "../infra/settings/keys";
 
 const project = parse(readFileSync(join(__dirname, "..", "Pulumi.yaml"), "utf8")) as {

@@ -3,10 +3,8 @@
  * 3 infeasible plan, 4 no AWS credentials or AWS unreachable (preflight).
  */
 import { parseArgs } from "node:util";
-import {
-  InfeasiblePlanError, PlanInputError, PROJECT_NAME, QUANTIZATION_CHOICES, KV_CACHE_DTYPES, MULTI_NODE_POLICIES,
-  coerceList, coerceNumber, planDeployment, planRequestFromStackConfig, type InputIssue, type PlanRequest,
-} from "../plan";
+import { InfeasiblePlanError, PlanInputError, QUANTIZATION_CHOICES, KV_CACHE_DTYPES, MULTI_NODE_POLICIES, planDeployment, type InputIssue, type PlanRequest } from "../plan";
+import { PROJECT_NAME, coerceList, coerceNumber, planRequestFromStackConfig } from "../settings";
 import { GPU_IDS, MODELS, REGIONS } from "../catalog";
 import { renderDefaultPlansMarkdown, renderModelsList } from "./models-table";
 import { COST_HELP, emit, runCost } from "./cost-command";

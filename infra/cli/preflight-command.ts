@@ -4,7 +4,8 @@
  * argv, help and exit codes only: the checks live in infra/preflight/.
  */
 import { parseArgs } from "node:util";
-import { PlanInputError, resolveStackSettings, type SecretPresence, type SecretState, type StackSettings } from "../plan";
+import { PlanInputError } from "../plan";
+import { resolveStackSettings, type SecretPresence, type SecretState, type StackSettings } from "../settings";
 import { AwsUnreachableError, createAwsClients, DEFAULT_AWS_TIMEOUTS, gatherFacts, type AwsClients, type AwsTimeouts } from "../preflight/aws-facts";
 import { CHECK_NAMES, exitCodeFor, factsRequestFor, runChecks, type CheckResult } from "../preflight/checks";
 import { isModelId, MODELS } from "../catalog";

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { PROJECT_NAME } from "../plan";
+import { PROJECT_NAME } from "../settings";
 
 export interface StackFileConfig {
   stack: string;

@@ -5,7 +5,8 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { gpuNodeRootVolumeGiB, ROOT_VOLUME_IOPS, ROOT_VOLUME_THROUGHPUT_MIB_PER_SECOND, type DeploymentPlan, type ResolvedCapacity } from "../plan";
+import { gpuNodeRootVolumeGiB, ROOT_VOLUME_IOPS, ROOT_VOLUME_THROUGHPUT_MIB_PER_SECOND, type DeploymentPlan } from "../plan";
+import { type ResolvedCapacity } from "../settings";
 import { launchTemplateArgs } from "./launch-template";
 
 /** Node labels and taint the vLLM pods select and tolerate; the device plugin's values select the same label. */

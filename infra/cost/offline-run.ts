@@ -7,7 +7,7 @@
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { PROJECT_NAME } from "../plan";
+import { PROJECT_NAME } from "../settings";
 import { applyProjectConfig, projectConfigFromSettings, type CliConfig } from "../settings/pulumi-cli";
 
 export interface RecordedResource {

@@ -4,7 +4,8 @@
  * Pricing is the shared priceItems(); policies are the pack's own; nothing here talks to GitHub.
  */
 import { GPUS, HOURS_PER_MONTH, INSTANCES, PRICE_TABLE_DATE, isInstanceType, regionSchema, type Region } from "../catalog";
-import { DEFAULTS, economicsFor, planStack, priceItems, PROJECT_NAME, type DeploymentPlan, type EconomicsAssumptions, type StackCost } from "../plan";
+import { DEFAULTS, economicsFor, priceItems, type DeploymentPlan, type EconomicsAssumptions, type StackCost } from "../plan";
+import { planStack, PROJECT_NAME } from "../settings";
 import { type PolicyResource } from "@pulumi/policy";
 import { policyResourcesOf, runPolicies, type PackConfig, type Violation } from "../../policies/lib/offline-runner";
 import { pricedItemsOf } from "../../policies/cost-budget";

@@ -10,7 +10,6 @@ export * from "./request";
 export * from "./vllm-args";
 export * from "./weights";
 export { MAX_NODES_PER_REPLICA, type Candidate } from "./candidates";
-export * from "./stack-config";
 export * from "./stack-cost";
 export * from "./serving";
 export * from "./economics";

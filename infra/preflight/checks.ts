@@ -5,7 +5,8 @@
  * functions (infra/plan/placement.ts), so preflight and `pulumi up` choose the same AZs.
  */
 import { EKS_VERSIONS, INSTANCES, KUBERNETES_VERSION, SERVICE_PRICES, type InstanceType } from "../catalog";
-import { InfeasiblePlanError, placeGpuSubnets, placeZones, type AvailabilityZone, type StackSettings } from "../plan";
+import { InfeasiblePlanError, placeGpuSubnets, placeZones, type AvailabilityZone } from "../plan";
+import { type StackSettings } from "../settings";
 import {
   type CapacityReservationFacts, type EksVersionFacts, type ExistingClusterFacts, type FactsRequest, type Lookup,
   type PreflightFacts, type QuotaFacts, type SubnetFacts, type ZoneOfferings,

@@ -1,5 +1,5 @@
 /** Text of a preflight run: one line per check (PASS/WARN/FAIL/SKIP, what was found), its fix indented below, a summary. */
-import { type StackSettings } from "../plan";
+import { type StackSettings } from "../settings";
 import { CHECK_NAMES, type CheckResult, type CheckStatus } from "./checks";
 
 const LABELS: Record<CheckStatus, string> = { pass: "PASS", warn: "WARN", fail: "FAIL", skip: "SKIP" };

@@ -1,0 +1,89 @@
+/**
+ * Rules between keys, and between the keys and the plan: what a cluster mode, capacity type or
+ * endpoint needs besides itself, secrets given in plain text, the budget and plan shapes the
+ * program cannot deploy.
+ */
+import { MODELS, isModelId } from "../catalog";
+import { describeCost, type DeploymentPlan, type InputIssue, type StackCost } from "../plan";
+import { ALLOW_MY_ADDRESS, DEPLOYMENT_HINTS, type Deployment, type SecretPresence } from "./deployment";
+import { OPERATOR_FIXES } from "./operator-values";
+
+export const SECRET_HINTS = { hfToken: OPERATOR_FIXES.hfToken, kubeconfig: OPERATOR_FIXES.kubeconfig } as const;
+
+/** A secret key given in plain text sits unencrypted in Pulumi.<stack>.yaml and the state: refused. */
+export function plaintextSecretIssues(secrets: SecretPresence): InputIssue[] {
+  return (Object.keys(SECRET_HINTS) as Array<keyof SecretPresence>)
+    .filter((key) => secrets[key] === "plaintext")
+    .map((key) => ({
+      path: key, value: "(plain text, not shown)", expected: "a Pulumi secret (secure: in the stack file)",
+      hint: `Remove the plain value from the stack file, then run \`${SECRET_HINTS[key]}\`, which stores it encrypted.`,
+    }));
+}
+
+export function crossFieldIssues(d: Partial<Deployment>, secrets: SecretPresence): InputIssue[] {
+  const issues: InputIssue[] = [];
+  if (d.capacityType === "capacity-block" && !d.capacityReservationId) {
+    issues.push({ path: "capacityReservationId", value: undefined, expected: "a reservation id when capacityType is capacity-block", hint: DEPLOYMENT_HINTS.capacityReservationId ?? "" });
+  }
+  if (d.capacityType === "capacity-block" && !d.capacityReservationZoneId) {
+    issues.push({ path: "capacityReservationZoneId", value: undefined, expected: "the reservation's AZ id when capacityType is capacity-block", hint: DEPLOYMENT_HINTS.capacityReservationZoneId ?? "" });
+  }
+  if (d.capacityType !== "capacity-block" && (d.capacityReservationId || d.capacityReservationZoneId)) {
+    const path = d.capacityReservationId ? "capacityReservationId" : "capacityReservationZoneId";
+    issues.push({ path, value: d[path], expected: "unset unless capacityType is capacity-block", hint: "Set capacityType to capacity-block or remove the reservation settings." });
+  }
+  if (d.cluster?.startsWith("eks:") && !d.nodeSubnetIds) {
+    issues.push({ path: "nodeSubnetIds", value: undefined, expected: "private subnet ids for the GPU nodes when cluster is eks:<name>", hint: DEPLOYMENT_HINTS.nodeSubnetIds ?? "" });
+  }
+  if (d.cluster === "kubeconfig" && secrets.kubeconfig === "unset") {
+    issues.push({ path: "kubeconfig", value: undefined, expected: "a kubeconfig secret when cluster is kubeconfig", hint: `Run \`${SECRET_HINTS.kubeconfig}\`.` });
+  }
+  if (d.cluster === "create" && d.clusterEndpointAccess === "public" && !d.clusterPublicAccessCidrs) {
+    issues.push({
+      path: "clusterPublicAccessCidrs", value: undefined,
+      expected: "the CIDRs that may reach the cluster's public API endpoint (clusterEndpointAccess public, the default): pulumi talks to the Kubernetes API from where it runs",
+      hint: `Run \`${ALLOW_MY_ADDRESS}\` on the machine that runs pulumi (a CI runner: its egress range), or set clusterEndpointAccess private and run pulumi inside the VPC.`,
+    });
+  }
+  if (d.clusterPublicAccessCidrs?.includes("0.0.0.0/0")) {
+    issues.push({ path: "clusterPublicAccessCidrs", value: d.clusterPublicAccessCidrs, expected: "CIDRs narrower than 0.0.0.0/0", hint: "List the networks that administer the cluster; the whole internet is refused." });
+  }
+  if (d.cluster !== undefined && d.cluster !== "create") {
+    for (const key of ["clusterPublicAccessCidrs", "clusterAdminPrincipalArns"] as const) {
+      if (d[key]) issues.push({ path: key, value: d[key], expected: "unset unless cluster is create", hint: "The stack only configures the endpoint and access of a cluster it creates; manage the existing cluster's directly." });
+    }
+  }
+  if (d.exposure === "internal-lb" && d.cluster !== undefined && d.cluster !== "create") {
+    issues.push({ path: "exposure", value: d.exposure, expected: "cluster when the stack does not create the VPC", hint: "internal-lb admits the VPC's CIDR in the NetworkPolicy, which is known only for cluster=create." });
+  }
+  return issues;
+}
+
+/** Issues about the plan itself: budget and shapes this program cannot deploy. */
+export function planIssues(plan: DeploymentPlan, cost: StackCost, d: Partial<Deployment>): InputIssue[] {
+  const issues: InputIssue[] = [];
+  if (d.maxHourlyUsd !== undefined && cost.hourlyUsd > d.maxHourlyUsd) {
+    issues.push({
+      path: "maxHourlyUsd", value: d.maxHourlyUsd, expected: `at least the plan's $${cost.hourlyUsd.toFixed(2)}/h (${describeCost(cost)})`,
+      hint: "Raise maxHourlyUsd, or lower the cost: fewer replicas, a shorter maxModelLen, quantization fp8 or int4.",
+    });
+  }
+  if (plan.nodesPerReplica > 1) {
+    issues.push({
+      path: "model", value: plan.model,
+      expected: "a plan whose replica fits on one node",
+      hint: `The plan needs ${plan.nodesPerReplica} × ${plan.instanceType} per replica (TP ${plan.tensorParallelSize} × PP ${plan.pipelineParallelSize} over Ray); multi-node replicas are not deployed by this program. Use quantization fp8 or int4, gpu h200, or a shorter maxModelLen so a replica fits on one node.`,
+    });
+  }
+  return issues;
+}
+
+/** A gated model cannot be downloaded without a token: known from the model alone, plan or not. */
+export function gatedModelIssue(model: unknown, secrets: SecretPresence): InputIssue[] {
+  if (typeof model !== "string" || !isModelId(model) || !MODELS[model].gated || secrets.hfToken !== "unset") return [];
+  return [{
+    path: "hfToken", value: undefined, expected: `a Hugging Face token: ${model} is gated (${MODELS[model].license})`,
+    hint: `Accept the license on huggingface.co, then run \`${SECRET_HINTS.hfToken}\`.`,
+  }];
+}
+

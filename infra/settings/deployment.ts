@@ -1,0 +1,165 @@
+/**
+ * The deployment keys (everything but sizing): their schemas, what each accepts in words, how to fix
+ * it, and the resolved shapes — discriminated unions, so a cluster mode or capacity type always
+ * carries exactly the values it needs. Each key is checked on its own, so one bad key never hides
+ * another's problem.
+ */
+import { z } from "zod";
+import { EKS_SUPPORT_TYPES, type EksSupportType, type Region } from "../catalog";
+import { type DeploymentPlan, type InputIssue, type StackCost } from "../plan";
+import { coerceList, coerceNumber } from "./coerce";
+import { SETTINGS } from "./keys";
+import { OPERATOR_FIXES } from "./operator-values";
+
+/** Defaults of the deployment keys: the settings table's (Pulumi.yaml is generated from it). */
+export const DEPLOYMENT_DEFAULTS = {
+  capacityType: SETTINGS.capacityType.default,
+  cluster: SETTINGS.cluster.default,
+  clusterEndpointAccess: SETTINGS.clusterEndpointAccess.default,
+  kubernetesSupportType: SETTINGS.kubernetesSupportType.default,
+  vllmImage: SETTINGS.vllmImage.default,
+  namespace: SETTINGS.namespace.default,
+  exposure: SETTINGS.exposure.default,
+} as const;
+
+const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
+const cidr = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/);
+/** A pinned image: `repo:tag` with a tag other than latest, or `repo@sha256:<digest>`. */
+const pinnedImage = z.string().regex(/^[\w.\-/:]+(@sha256:[a-f0-9]{64}|:(?!latest$)[\w][\w.-]{0,127})$/);
+/** An IAM role or user ARN (an EKS access entry principal; https://docs.aws.amazon.com/eks/latest/userguide/access-entries.html). */
+const principalArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@\/-]+$/);
+/** An AZ id such as use1-az4 (https://docs.aws.amazon.com/ram/latest/userguide/working-with-az-ids.html). */
+const zoneId = z.string().regex(/^[a-z]{2,5}\d+-az\d+$/);
+
+export const deploymentSchema = z.object({
+  capacityType: z.enum(["on-demand", "spot", "capacity-block"]),
+  capacityReservationId: z.string().regex(/^cr-[0-9a-f]{8,17}$/).optional(),
+  capacityReservationZoneId: zoneId.optional(),
+  cluster: z.string().regex(/^(create|kubeconfig|eks:[A-Za-z0-9][A-Za-z0-9_-]{0,99})$/),
+  nodeSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/)).min(1).optional(),
+  clusterEndpointAccess: z.enum(["public", "private"]),
+  clusterPublicAccessCidrs: z.array(cidr).min(1).optional(),
+  clusterAdminPrincipalArns: z.array(principalArn).min(1).optional(),
+  kubernetesSupportType: z.enum(EKS_SUPPORT_TYPES),
+  vllmImage: pinnedImage,
+  maxHourlyUsd: z.number().positive().optional(),
+  namespace: dnsLabel,
+  exposure: z.enum(["cluster", "internal-lb"]),
+  allowedClientNamespaces: z.array(dnsLabel).optional(),
+});
+
+/** The one-liner that puts the caller's public address on the allowlist (AWS's own echo service). */
+export const ALLOW_MY_ADDRESS = OPERATOR_FIXES.clusterPublicAccessCidrs;
+
+export const DEPLOYMENT_HINTS: Record<string, string> = {
+  capacityType: "Use on-demand, spot, or capacity-block with capacityReservationId and capacityReservationZoneId.",
+  capacityReservationId: "Give the Capacity Block's reservation id, e.g. cr-0123456789abcdef0.",
+  capacityReservationZoneId: "Give the reservation's AZ id: `aws ec2 describe-capacity-reservations --capacity-reservation-ids <id> --query 'CapacityReservations[0].AvailabilityZoneId'`.",
+  cluster: "Use create, eks:<existing cluster name>, or kubeconfig (with the kubeconfig secret).",
+  nodeSubnetIds: "List private subnet ids (subnet-…) of the existing cluster's VPC for the GPU nodes.",
+  clusterEndpointAccess: "Use public (with clusterPublicAccessCidrs; pulumi runs from a listed address) or private (pulumi runs inside the VPC).",
+  clusterPublicAccessCidrs: `List the CIDRs that may reach the API endpoint; for this machine's address run: ${ALLOW_MY_ADDRESS}`,
+  clusterAdminPrincipalArns: "List IAM role or user ARNs, e.g. [\"arn:aws:iam::123456789012:role/platform-admins\"].",
+  kubernetesSupportType: "Use standard (auto-upgrade at end of standard support) or extended ($0.60/h per cluster).",
+  vllmImage: "Pin a version tag (vllm/vllm-openai:v0.33.0) or a digest (…@sha256:…); latest is refused.",
+  maxHourlyUsd: "Give a budget in USD per hour as a number, e.g. \"60\".",
+  namespace: "Use a DNS label: lowercase letters, digits and '-'.",
+  exposure: "Use cluster (in-cluster only) or internal-lb.",
+  allowedClientNamespaces: "List namespace names whose pods may call the server.",
+};
+
+/** What each key accepts, in words, for keys whose schema is a format rather than a list of values. */
+const DEPLOYMENT_FORMATS: Record<string, string> = {
+  capacityReservationId: "cr- followed by 8 to 17 hex digits",
+  capacityReservationZoneId: "an AZ id such as use1-az4",
+  cluster: "create, eks:<cluster name> or kubeconfig",
+  nodeSubnetIds: "a non-empty list of subnet-… ids",
+  clusterPublicAccessCidrs: "a non-empty list of IPv4 CIDRs",
+  clusterAdminPrincipalArns: "a list of IAM role or user ARNs (arn:aws:iam::<account>:role/<name>)",
+  vllmImage: "a pinned image: <repository>:<tag other than latest> or <repository>@sha256:<digest>",
+  maxHourlyUsd: "a positive number of USD per hour",
+  namespace: "a DNS label (lowercase letters, digits, '-', at most 63 characters)",
+  allowedClientNamespaces: "a list of DNS labels",
+};
+
+/** Where the Kubernetes API of a created cluster answers (EKS VpcConfigRequest). */
+export type EndpointAccess =
+  /** Public and private endpoints; the public one admits only `publicAccessCidrs`. */
+  | { access: "public"; publicAccessCidrs: string[] }
+  /** Private endpoint only: reachable from inside the VPC (and peered networks) alone. */
+  | { access: "private" };
+
+export type ResolvedCluster =
+  | { mode: "create"; endpoint: EndpointAccess; adminPrincipalArns: string[]; supportType: EksSupportType }
+  /** The GPU pool joins an existing EKS cluster; its nodes use those of `nodeSubnetIds` in AZs offering the type. */
+  | { mode: "eks"; name: string; nodeSubnetIds: string[] }
+  /** Only the server is deployed, through the kubeconfig secret. */
+  | { mode: "kubeconfig" };
+
+export type ResolvedCapacity =
+  | { type: "on-demand" }
+  | { type: "spot" }
+  /** An EC2 Capacity Block: nodes launch into the reservation, in its AZ only. */
+  | { type: "capacity-block"; reservationId: string; zoneId: string };
+
+export interface StackSettings {
+  region: Region;
+  plan: DeploymentPlan;
+  cost: StackCost;
+  capacity: ResolvedCapacity;
+  cluster: ResolvedCluster;
+  vllmImage: string;
+  maxHourlyUsd: number | null;
+  namespace: string;
+  exposure: "cluster" | "internal-lb";
+  allowedClientNamespaces: string[];
+  /** Whether an hfToken secret is configured (its value never enters this module). */
+  hfTokenSet: boolean;
+}
+
+/** How a secret key is set: not at all, as an encrypted Pulumi secret, or (wrongly) as plain text. */
+export type SecretState = "unset" | "secret" | "plaintext";
+
+export interface SecretPresence {
+  hfToken: SecretState;
+  kubeconfig: SecretState;
+}
+
+export type Deployment = z.infer<typeof deploymentSchema>;
+
+/** Checks each key on its own, so one bad key never hides the problems of another. */
+export function deploymentIssues(values: Readonly<Record<string, unknown>>): { issues: InputIssue[]; valid: Partial<Deployment> } {
+  const input: Record<keyof Deployment, unknown> = {
+    capacityType: values.capacityType ?? DEPLOYMENT_DEFAULTS.capacityType,
+    capacityReservationId: values.capacityReservationId,
+    capacityReservationZoneId: values.capacityReservationZoneId,
+    cluster: values.cluster ?? DEPLOYMENT_DEFAULTS.cluster,
+    nodeSubnetIds: coerceList(values.nodeSubnetIds),
+    clusterEndpointAccess: values.clusterEndpointAccess ?? DEPLOYMENT_DEFAULTS.clusterEndpointAccess,
+    clusterPublicAccessCidrs: coerceList(values.clusterPublicAccessCidrs),
+    clusterAdminPrincipalArns: coerceList(values.clusterAdminPrincipalArns),
+    kubernetesSupportType: values.kubernetesSupportType ?? DEPLOYMENT_DEFAULTS.kubernetesSupportType,
+    vllmImage: values.vllmImage ?? DEPLOYMENT_DEFAULTS.vllmImage,
+    maxHourlyUsd: coerceNumber(values.maxHourlyUsd),
+    namespace: values.namespace ?? DEPLOYMENT_DEFAULTS.namespace,
+    exposure: values.exposure ?? DEPLOYMENT_DEFAULTS.exposure,
+    allowedClientNamespaces: coerceList(values.allowedClientNamespaces),
+  };
+  const issues: InputIssue[] = [];
+  const valid: Record<string, unknown> = {};
+  for (const key of Object.keys(deploymentSchema.shape) as Array<keyof Deployment>) {
+    const result = deploymentSchema.shape[key].safeParse(input[key]);
+    if (result.success) {
+      valid[key] = result.data;
+      continue;
+    }
+    const issue = result.error.issues[0];
+    const expected =
+      issue?.code === "invalid_value" ? `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`
+        : issue?.code === "invalid_type" ? `a value of type ${issue.expected}`
+          : DEPLOYMENT_FORMATS[key] ?? "a value in the documented format";
+    issues.push({ path: key, value: input[key], expected, hint: DEPLOYMENT_HINTS[key] ?? "" });
+  }
+  return { issues, valid: valid as Partial<Deployment> };
+}
+

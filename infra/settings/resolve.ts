@@ -1,0 +1,73 @@
+/**
+ * The one function that turns a stack's config into fully resolved settings plus the plan — or one
+ * error naming every problem. Pure: infra/config.ts (pulumi.Config), `plan --stack`, `cost` and
+ * `preflight` (the YAML file) all go through here, so they cannot disagree about what a stack
+ * means. Secrets never enter this module: callers pass only how each secret is set.
+ */
+import { InfeasiblePlanError, PlanInputError, planDeployment, stackCost, type ClusterMode, type DeploymentPlan } from "../plan";
+import { planRequestFromStackConfig, toStackPath } from "./coerce";
+import { crossFieldIssues, gatedModelIssue, planIssues, plaintextSecretIssues } from "./cross-field";
+import { DEPLOYMENT_DEFAULTS, deploymentIssues, deploymentSchema, type Deployment, type EndpointAccess, type ResolvedCapacity, type ResolvedCluster, type SecretPresence, type StackSettings } from "./deployment";
+import { withoutUnsetMarkers } from "./keys";
+
+function resolveCluster(d: Deployment): ResolvedCluster {
+  if (d.cluster === "kubeconfig") return { mode: "kubeconfig" };
+  if (d.cluster.startsWith("eks:")) return { mode: "eks", name: d.cluster.slice("eks:".length), nodeSubnetIds: d.nodeSubnetIds ?? [] };
+  const endpoint: EndpointAccess = d.clusterEndpointAccess === "public"
+    ? { access: "public", publicAccessCidrs: d.clusterPublicAccessCidrs ?? [] }
+    : { access: "private" };
+  return { mode: "create", endpoint, adminPrincipalArns: d.clusterAdminPrincipalArns ?? [], supportType: d.kubernetesSupportType };
+}
+
+function resolveCapacity(d: Deployment): ResolvedCapacity {
+  if (d.capacityType === "capacity-block") return { type: "capacity-block", reservationId: d.capacityReservationId ?? "", zoneId: d.capacityReservationZoneId ?? "" };
+  return { type: d.capacityType };
+}
+
+const clusterModeOf = (cluster: string | undefined): ClusterMode =>
+  cluster?.startsWith("eks:") ? "eks" : cluster === "kubeconfig" ? "kubeconfig" : "create";
+
+/**
+ * Resolves every stack setting, or throws one PlanInputError (exit 2) listing every problem with
+ * its config path. An infeasible plan is reported among them, with the planner's numbers.
+ * `given` may hold the "unset" markers the Pulumi CLI fills in from Pulumi.yaml's defaults.
+ */
+export function resolveStackSettings(given: Readonly<Record<string, unknown>>, region: unknown, secrets: SecretPresence): StackSettings {
+  const values = withoutUnsetMarkers(given);
+  const { issues, valid } = deploymentIssues(values);
+  issues.push(...plaintextSecretIssues(secrets), ...crossFieldIssues(valid, secrets));
+
+  let plan: DeploymentPlan | undefined;
+  try {
+    plan = planDeployment(planRequestFromStackConfig(values, region));
+  } catch (error) {
+    if (error instanceof PlanInputError) issues.push(...error.issues);
+    else if (error instanceof InfeasiblePlanError) {
+      issues.push({ path: "model", value: values.model, expected: "a plan that fits the allowed GPUs", hint: error.message });
+    } else throw error;
+  }
+  const mode = clusterModeOf(valid.cluster);
+  const supportType = valid.kubernetesSupportType ?? DEPLOYMENT_DEFAULTS.kubernetesSupportType;
+  const cost = plan ? stackCost(plan, mode, plan.region, supportType) : undefined;
+  if (plan && cost) issues.push(...planIssues(plan, cost, valid));
+  issues.push(...gatedModelIssue(values.model, secrets));
+
+  const parsed = deploymentSchema.safeParse(valid);
+  if (issues.length > 0 || !plan || !cost || !parsed.success) {
+    throw new PlanInputError(issues.map(toStackPath), "invalid stack configuration; nothing was created");
+  }
+  const d = parsed.data;
+  return {
+    region: plan.region,
+    plan,
+    cost,
+    capacity: resolveCapacity(d),
+    cluster: resolveCluster(d),
+    vllmImage: d.vllmImage,
+    maxHourlyUsd: d.maxHourlyUsd ?? null,
+    namespace: d.namespace,
+    exposure: d.exposure,
+    allowedClientNamespaces: d.allowedClientNamespaces ?? [],
+    hfTokenSet: secrets.hfToken === "secret",
+  };
+}
