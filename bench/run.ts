@@ -41,10 +41,12 @@ function sweep(): { feasible: number; infeasible: number } {
 const timings: number[] = [];
 let counts = { feasible: 0, infeasible: 0 };
 for (let i = 0; i < SWEEPS; i++) {
+  process.stderr.write(`\rplanning the catalog: sweep ${i + 1} of ${SWEEPS}…`);
   const start = process.hrtime.bigint();
   counts = sweep();
   timings.push(Number(process.hrtime.bigint() - start) / 1e6);
 }
+process.stderr.write("\n");
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 const sweepMedian = median(timings);
 timings.sort((a, b) => a - b);
@@ -64,11 +66,13 @@ async function benchPreviews(): Promise<void> {
     const runs: number[] = [];
     let resources = 0;
     for (let i = 0; i < PREVIEW_RUNS; i++) {
+      process.stderr.write(`\r  ${file.stack}: run ${i + 1} of ${PREVIEW_RUNS}…`);
       const start = process.hrtime.bigint();
       const report = await evaluateStack(file.stack, file.text);
       runs.push(Number(process.hrtime.bigint() - start) / 1e6);
       resources = report.instances.length;
     }
+    process.stderr.write("\r");
     console.log(`  ${file.stack.padEnd(10)} median ${median(runs).toFixed(0)} ms (min ${Math.min(...runs).toFixed(0)}, max ${Math.max(...runs).toFixed(0)}; ${resources} node groups priced)`);
   }
 }

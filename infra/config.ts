@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PlanInputError, type InputIssue } from "./plan";
 import { PROJECT_NAME, resolveStackSettings, type SecretState, type StackSettings } from "./settings";
 import { PLAIN_SETTING_KEYS } from "./settings/keys";
+import { configKeyIssues } from "./settings/stack-keys";
 
 // pulumi.runtime's isConfigSecret (sdk/nodejs/runtime/config.ts) is exported at run time but not
 // in @pulumi/pulumi 3.248's type declarations: whether the CLI passed the key as an encrypted value.
@@ -49,9 +50,10 @@ export function readConfig(): StackConfig {
     if (value !== undefined) values[key] = value;
   }
   const secrets = { hfToken: secretState("hfToken"), kubeconfig: secretState("kubeconfig") };
+  const entries = Object.keys(pulumi.runtime.allConfig()).map((key) => ({ key, secure: runtimeConfig.isConfigSecret(key) }));
   let settings: StackSettings;
   try {
-    settings = resolveStackSettings(values, new pulumi.Config("aws").get("region"), secrets);
+    settings = resolveStackSettings(values, new pulumi.Config("aws").get("region"), secrets, configKeyIssues(entries));
   } catch (error) {
     if (error instanceof PlanInputError) throw new StackConfigError(error.issues, error.message);
     throw error;

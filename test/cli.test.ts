@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { main } from "../infra/cli/main";
-import { parseStackFile } from "../infra/cli/stack-file";
+import { parseStackFile } from "../infra/settings/stack-file";
 import { planDeployment } from "../infra/plan";
 
 async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -45,8 +45,12 @@ describe("llm-stack plan", () => {
   it("--stack dev reads Pulumi.dev.yaml and flags override it", async () => {
     const fromStack = JSON.parse((await run(["plan", "--stack", "dev", "--json"])).stdout) as { model: string; instanceType: string };
     expect([fromStack.model, fromStack.instanceType]).toEqual(["llama-3.1-8b-instruct", "p5.4xlarge"]);
-    const overridden = JSON.parse((await run(["plan", "--stack", "dev", "--model", "llama-3.3-70b-instruct", "--json"])).stdout) as { model: string };
-    expect(overridden.model).toBe("llama-3.3-70b-instruct");
+    const overridden = JSON.parse((await run(["plan", "--stack", "dev", "--model", "mistral-small-3.2-24b-instruct", "--json"])).stdout) as { model: string };
+    expect(overridden.model).toBe("mistral-small-3.2-24b-instruct");
+    // The stack is validated as `pulumi up` would: its $10/h budget refuses a 70B on 8 × H100.
+    const overBudget = await run(["plan", "--stack", "dev", "--model", "llama-3.3-70b-instruct"]);
+    expect(overBudget.code).toBe(2);
+    expect(overBudget.stderr).toContain("llm-stack:maxHourlyUsd: got 10; expected at least the stack's $55.79/h at maximum node-group size");
   });
 
   it("exits 2 listing the valid ids for an unknown model", async () => {
@@ -70,7 +74,7 @@ describe("llm-stack plan", () => {
   it("exits 2 for a non-numeric number and for an unknown flag", async () => {
     expect((await run(["plan", "--model", "llama-3.1-8b-instruct", "--replicas", "two"])).stderr).toContain('  - --replicas: got "two"; expected a value of type number.');
     const unknown = await run(["plan", "--modle", "x"]);
-    expect([unknown.code, unknown.stderr]).toEqual([2, `llm-stack: Unknown option '--modle'. Run "llm-stack plan --help" for the flags.\n`]);
+    expect([unknown.code, unknown.stderr]).toEqual([2, "llm-stack: error: unknown option '--modle'\n(Did you mean --model?)\n"]);
   });
 
   it("exits 3 for an infeasible plan", async () => {
@@ -79,13 +83,21 @@ describe("llm-stack plan", () => {
     expect(stderr).toContain("Nearest feasible alternatives:\n  - kvCacheDtype fp8: 1 × p5.48xlarge");
   });
 
-  it("has --help for every command", async () => {
-    for (const command of ["plan", "models", "readme-table"]) {
-      const { code, stdout } = await run([command, "--help"]);
-      expect(code).toBe(0);
-      expect(stdout.startsWith(`llm-stack ${command} — `)).toBe(true);
+  it("has help for every command as <command> --help, <command> -h and help <command>, and a --version", async () => {
+    for (const command of ["plan", "models", "gpus", "readme-table"]) {
+      for (const args of [[command, "--help"], [command, "-h"], ["help", command]]) {
+        const { code, stdout } = await run(args);
+        expect([args.join(" "), code, stdout.split("\n")[0]]).toEqual([args.join(" "), 0, `Usage: llm-stack ${command} [options]`]);
+      }
     }
-    expect((await run(["--help"])).stdout.startsWith("llm-stack — size, price and explain")).toBe(true);
+    for (const command of ["cost", "preflight"]) {
+      for (const args of [[command, "--help"], ["help", command]]) {
+        const { code, stdout } = await run(args);
+        expect([args.join(" "), code, stdout.split("\n")[0]]).toEqual([args.join(" "), 0, `llm-stack ${command} — ${command === "cost" ? "what stacks cost, offline, with policy results and unit economics" : "what AWS would refuse, checked before \`pulumi up\`"}`]);
+      }
+    }
+    expect((await run(["--help"])).stdout.split("\n")[0]).toBe("Usage: llm-stack [options] [command]");
+    expect(await run(["--version"])).toEqual({ code: 0, stdout: "0.1.0\n", stderr: "" });
   });
 });
 
@@ -103,6 +115,7 @@ describe("stack files", () => {
   it("strips the project prefix and keeps aws:region", async () => {
     expect(parseStackFile("x", 'config:\n  aws:region: us-west-2\n  llm-stack:model: phi-3.5-mini-instruct\n  other:key: 1\n')).toEqual({
       stack: "x", values: { model: "phi-3.5-mini-instruct" }, region: "us-west-2",
+      entries: [{ key: "aws:region", secure: false }, { key: "llm-stack:model", secure: false }, { key: "other:key", secure: false }],
     });
   });
 });

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runCost } from "../infra/cli/cost-command";
 import { pricePreview } from "../infra/cost/from-preview";
-import { renderDiffMarkdown, COMMENT_MARKER } from "../infra/cost/render-markdown";
+import { renderDiffMarkdown, COMMENT_MARKER } from "../infra/render/render-markdown";
 import { diffStacks } from "../infra/cost/stack-diff";
 import { evaluateStack, type StackReport } from "../infra/cost/stack-report";
 import { economicsFor, eksSupportTypeOf, planDeployment, priceItems } from "../infra/plan";

@@ -186,6 +186,24 @@ describe("brute force never beats the planner", () => {
   });
 });
 
+describe("model ids", () => {
+  it("match in any case and by the Hugging Face repo id of a checkpoint, which also names its quantization", () => {
+    expect(planDeployment({ model: "Llama-3.1-8B-Instruct" }).model).toBe("llama-3.1-8b-instruct");
+    expect(planDeployment({ model: "meta-llama/Llama-3.1-8B-Instruct" }).model).toBe("llama-3.1-8b-instruct");
+    const fp8 = planDeployment({ model: "RedHatAI/Llama-3.3-70B-Instruct-FP8-dynamic" });
+    expect([fp8.model, fp8.variant]).toEqual(["llama-3.3-70b-instruct", "fp8-dynamic"]);
+  });
+
+  it("refuse a context below the kit's 1,024-token floor and a plan above maxNodes, saying how to fix each", () => {
+    const tiny = captureError(() => planDeployment({ model: "llama-3.1-8b-instruct", maxModelLen: 1 })) as PlanInputError;
+    expect(tiny.issues.map((i) => [i.path, i.expected])).toEqual([["maxModelLen", "at least 1024 tokens (this kit's floor; a system prompt, a question and an answer)"]]);
+    // 17 replicas of one H100 each: 17 × p5.4xlarge ($6.88/h) = $116.96/h, above the default 16 nodes.
+    const many = captureError(() => planDeployment({ model: "llama-3.1-8b-instruct", replicas: 17, allowedInstanceTypes: ["p5.4xlarge"] })) as PlanInputError;
+    expect(many.issues.map((i) => [i.path, i.expected, i.hint])).toEqual([["replicas", "a plan of at most maxNodes 16 GPU nodes; this one needs 17 × p5.4xlarge ($116.96/h)", "Lower replicas, or raise maxNodes to 17 if you mean it."]]);
+    expect(planDeployment({ model: "llama-3.1-8b-instruct", replicas: 17, allowedInstanceTypes: ["p5.4xlarge"], maxNodes: 17 }).nodes).toBe(17);
+  });
+});
+
 describe("infeasible and invalid requests", () => {
   it("explains an infeasible context with numbers and offers the nearest feasible alternatives", () => {
     const error = captureError(() => planDeployment({ model: "llama-4-scout-17b-16e-instruct", maxModelLen: 10485760, multiNode: "never" }));
@@ -232,7 +250,9 @@ describe("infeasible and invalid requests", () => {
 
   it("names the valid model ids for an unknown model and a missing quantization for a known one", () => {
     const unknown = captureError(() => planDeployment({ model: "gpt-5" })) as PlanInputError;
-    expect(unknown.issues[0]?.expected).toBe(`one of ${MODEL_IDS.join(", ")}`);
+    expect(unknown.issues[0]?.expected).toBe(`one of ${MODEL_IDS.join(", ")} (or a Hugging Face repo id of one of their checkpoints)`);
+    const typo = captureError(() => planDeployment({ model: "llama-3.1-8b" })) as PlanInputError;
+    expect(typo.issues[0]?.hint).toBe("Did you mean llama-3.1-8b-instruct? Run `llm-stack models` to list the catalog.");
     const noInt4 = captureError(() => planDeployment({ model: "phi-3.5-mini-instruct", quantization: "int4" })) as PlanInputError;
     expect(noInt4.message).toBe(
       'invalid plan request (1 problem):\n  - quantization: got "int4"; expected one of auto, bf16, fp8 for phi-3.5-mini-instruct. No int4 checkpoint of this model is in the catalog; use auto or one of the listed quantizations.',

@@ -667,7 +667,7 @@ describe("exit codes", () => {
   it("exits 2 for a stack file that does not exist, and without --stack", async () => {
     const missing = await preflight(DEV_CONFIG, {}, { directory: mkdtempSync(join(tmpdir(), "llm-stack-empty-")) });
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/^llm-stack: stack "dev": .*Pulumi\.dev\.yaml does not exist/);
+    expect(missing.stderr).toMatch(/^llm-stack: no such stack \(1 problem\):\n  - --stack: got "dev"; expected a stack file .*Pulumi\.dev\.yaml\. Stacks are the Pulumi\.<name>\.yaml files next to Pulumi\.yaml/);
     let stderr = "";
     vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
     expect(await runPreflight([])).toBe(2);

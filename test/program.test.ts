@@ -10,7 +10,7 @@ import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import * as pulumi from "@pulumi/pulumi";
 import { type PlanInputError, startupBudget, podResources, gpuNodeRootVolumeGiB } from "../infra/plan";
 import { planStack } from "../infra/settings";
-import { parseStackFile } from "../infra/cli/stack-file";
+import { parseStackFile } from "../infra/settings/stack-file";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { runProgram, stackFileConfig, type RecordedResource } from "./program-runner";

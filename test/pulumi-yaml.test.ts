@@ -36,6 +36,7 @@ describe("Pulumi.yaml", () => {
       maxModelLen: "auto",
       concurrency: DEFAULTS.concurrency,
       replicas: DEFAULTS.replicas,
+      maxNodes: DEFAULTS.maxNodes,
       allowedInstanceTypes: [],
       tensorParallelSize: "auto",
       gpuMemoryUtilization: "auto",

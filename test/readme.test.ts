@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { renderDefaultPlansMarkdown } from "../infra/cli/models-table";
+import { renderDefaultPlansMarkdown } from "../infra/render/models-table";
 
 describe("README", () => {
   const readme = readFileSync(join(__dirname, "..", "README.md"), "utf8");

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { COMMENT_MARKER as RENDERED_MARKER } from "../infra/cost/render-markdown";
+import { COMMENT_MARKER as RENDERED_MARKER } from "../infra/render/render-markdown";
 import {
   BOT_LOGIN,
   COMMENT_MARKER,

@@ -15,13 +15,13 @@ const SAME_AS_US_EAST_1 = "AWS prices P5/P5en/M7i identically in us-east-1 and u
 
 export const PRICES: readonly PriceRow[] = [
   { instanceType: "p5.4xlarge", region: "us-east-1", onDemandHourlyUsd: 6.88, source: { ref: `${OFFER_FILE}; read 2026-09-29 from the public price list`, readOn: "2026-11-26" } },
-  { instanceType: "p5.4xlarge", region: "us-west-2", onDemandHourlyUsd: 6.88, source: { ref: SAME_AS_US_EAST_1, readOn: "2026-11-26" } },
+  { instanceType: "p5.4xlarge", region: "us-west-2", onDemandHourlyUsd: 6.88, assumedFrom: "us-east-1", source: { ref: SAME_AS_US_EAST_1, readOn: "2026-11-26" } },
   { instanceType: "p5.48xlarge", region: "us-east-1", onDemandHourlyUsd: 55.04, source: { ref: OFFER_FILE, readOn: "2026-11-26" } },
-  { instanceType: "p5.48xlarge", region: "us-west-2", onDemandHourlyUsd: 55.04, source: { ref: SAME_AS_US_EAST_1, readOn: "2026-11-26" } },
+  { instanceType: "p5.48xlarge", region: "us-west-2", onDemandHourlyUsd: 55.04, assumedFrom: "us-east-1", source: { ref: SAME_AS_US_EAST_1, readOn: "2026-11-26" } },
   { instanceType: "p5en.48xlarge", region: "us-east-1", onDemandHourlyUsd: 63.296, source: { ref: "dstack PR #4110 (2026-08-06) price table, matching the AWS offer file, via shared/reference/aws-gpu.md", readOn: "2026-11-26" } },
-  { instanceType: "p5en.48xlarge", region: "us-west-2", onDemandHourlyUsd: 63.296, source: { ref: SAME_AS_US_EAST_1, readOn: "2026-11-26" } },
+  { instanceType: "p5en.48xlarge", region: "us-west-2", onDemandHourlyUsd: 63.296, assumedFrom: "us-east-1", source: { ref: SAME_AS_US_EAST_1, readOn: "2026-11-26" } },
   { instanceType: "m7i.xlarge", region: "us-east-1", onDemandHourlyUsd: 0.2016, source: { ref: "https://aws.amazon.com/ec2/pricing/on-demand/ (m7i.xlarge, Linux, US East N. Virginia)", readOn: "2026-11-26" } },
-  { instanceType: "m7i.xlarge", region: "us-west-2", onDemandHourlyUsd: 0.2016, source: { ref: SAME_AS_US_EAST_1, readOn: "2026-11-26" } },
+  { instanceType: "m7i.xlarge", region: "us-west-2", onDemandHourlyUsd: 0.2016, assumedFrom: "us-east-1", source: { ref: SAME_AS_US_EAST_1, readOn: "2026-11-26" } },
 ];
 
 /** Hourly line items that are not instances (per cluster, per NAT gateway), same in both regions. */

@@ -84,6 +84,8 @@ export const priceRowSchema = z.object({
   region: regionSchema,
   /** Linux on-demand price, USD per instance-hour. */
   onDemandHourlyUsd: z.number().positive(),
+  /** Set when this row was not read for its region but assumed equal to that region's price. */
+  assumedFrom: regionSchema.optional(),
   source: sourceSchema,
 });
 export type PriceRow = z.infer<typeof priceRowSchema>;

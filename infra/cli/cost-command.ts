@@ -2,13 +2,14 @@
  * `llm-stack cost`: price stacks offline (the real program under mocks, the policy pack, the one
  * price table), diff them against a git ref, or price a real `pulumi preview --json`.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { REGIONS, regionSchema } from "../catalog";
 import { DEFAULTS, PlanInputError, type EconomicsAssumptions, type InputIssue } from "../plan";
 import { pricePreview } from "../cost/from-preview";
-import { renderDiffMarkdown, renderPreviewMarkdown, renderReportsMarkdown } from "../cost/render-markdown";
-import { renderDiffTable, renderPreviewTable, renderReportsTable } from "../cost/render-table";
+import { renderDiffMarkdown, renderPreviewMarkdown, renderReportsMarkdown } from "../render/render-markdown";
+import { renderDiffTable, renderPreviewTable, renderReportsTable } from "../render/render-table";
 import { diffStacks } from "../cost/stack-diff";
 import { stacksAtRef, workingTreeStacks, type StackFile } from "../cost/stack-files";
 import { type ProgramLoader } from "../cost/offline-run";
@@ -34,8 +35,15 @@ Flags:
   --input-tokens-per-output <n>        prompt tokens per generated token (default 2)
   --hosted-input-usd-per-million <n>   hosted API input price to compare with (default: the catalog's)
   --hosted-output-usd-per-million <n>  hosted API output price (with --hosted-input-usd-per-million)
+  --report-only                        exit 0 even when a stack is invalid or breaks a mandatory policy (PR comments)
   --help                               this text
+
+Exit codes: 0 every stack valid and within the mandatory policies, 2 invalid input or an invalid
+stack, 5 a stack violates a mandatory policy (with --report-only: 0 whenever the report was written).
 `;
+
+/** A stack breaks a mandatory policy (exit code of `llm-stack cost`, unless --report-only). */
+export const EXIT_POLICY_VIOLATION = 5;
 
 const FORMATS = ["table", "markdown", "json"] as const;
 type Format = (typeof FORMATS)[number];
@@ -75,7 +83,30 @@ function readPolicyConfig(issues: InputIssue[], path: string | undefined): PackC
   return undefined;
 }
 
-export async function runCost(argv: string[], context: CostContext = { directory: process.cwd() }): Promise<{ output: string; out: string | undefined }> {
+export interface CostResult {
+  output: string;
+  out: string | undefined;
+  /** 0, 2 (a stack is invalid) or EXIT_POLICY_VIOLATION; always 0 with --report-only. */
+  exitCode: number;
+}
+
+/** The exit code for what the reports found. */
+function verdict(reports: readonly StackReport[], reportOnly: boolean): number {
+  if (reportOnly) return 0;
+  if (reports.some((r) => r.status === "invalid")) return 2;
+  return reports.some((r) => r.violations.some((v) => v.level === "mandatory")) ? EXIT_POLICY_VIOLATION : 0;
+}
+
+/** A file the user named, read, or an input error naming it. */
+function readInput(flag: string, path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    throw new PlanInputError([{ path: flag, value: path, expected: "a readable file", hint: `${(error as NodeJS.ErrnoException).code ?? "unreadable"}: check the path.` }], "invalid cost request");
+  }
+}
+
+export async function runCost(argv: string[], context: CostContext = { directory: process.cwd() }): Promise<CostResult> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -91,11 +122,13 @@ export async function runCost(argv: string[], context: CostContext = { directory
       "input-tokens-per-output": { type: "string" },
       "hosted-input-usd-per-million": { type: "string" },
       "hosted-output-usd-per-million": { type: "string" },
-      help: { type: "boolean" },
+      "report-only": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
     },
     strict: true,
   });
-  if (values.help) return { output: COST_HELP, out: undefined };
+  if (values.help) return { output: COST_HELP, out: undefined, exitCode: 0 };
+  const reportOnly = values["report-only"] === true;
 
   const issues: InputIssue[] = [];
   const format = (values.format ?? "table") as Format;
@@ -114,6 +147,9 @@ export async function runCost(argv: string[], context: CostContext = { directory
   }
 
   const { directory, load } = context;
+  if (values["from-preview"] === undefined && !existsSync(join(directory, "Pulumi.yaml"))) {
+    throw new PlanInputError([{ path: "(working directory)", value: directory, expected: "an llm-stack project: a directory with Pulumi.yaml and its Pulumi.<stack>.yaml files", hint: "Run llm-stack cost from the project directory (or price a preview with --from-preview <file>)." }], "invalid cost request");
+  }
   const policyConfig = readPolicyConfig(issues, values["policy-pack-config"]);
   const available = workingTreeStacks(directory);
   for (const name of values.stack ?? []) {
@@ -130,25 +166,45 @@ export async function runCost(argv: string[], context: CostContext = { directory
 
   const evaluate: EvaluateOptions = { economics, load, policyConfig };
   if (values["from-preview"] !== undefined) {
-    const preview = pricePreview(JSON.parse(readFileSync(values["from-preview"], "utf8")) as unknown, region.data ?? DEFAULTS.region);
+    const text = readInput("--from-preview", resolve(directory, values["from-preview"]));
+    let json: unknown;
+    try {
+      json = JSON.parse(text) as unknown;
+    } catch (error) {
+      throw new PlanInputError([{ path: "--from-preview", value: values["from-preview"], expected: "the JSON of `pulumi preview --json --show-sames`", hint: `${(error as Error).message}.` }], "invalid cost request");
+    }
+    const preview = pricePreview(json, region.data ?? DEFAULTS.region);
     const output = format === "json" ? `${JSON.stringify(preview, null, 2)}\n` : format === "markdown" ? renderPreviewMarkdown(preview) : renderPreviewTable(preview);
-    return { output, out: values.out };
+    return { output, out: values.out, exitCode: 0 };
   }
   if (values.base !== undefined) {
-    const baseReports = await evaluateAll(stacksAtRef(directory, values.base), evaluate);
+    let baseFiles: StackFile[];
+    try {
+      baseFiles = stacksAtRef(directory, values.base);
+    } catch (error) {
+      throw new PlanInputError([{ path: "--base", value: values.base, expected: "a git ref of this repository", hint: (error as Error).message }], "invalid cost request");
+    }
+    const baseReports = await evaluateAll(baseFiles, evaluate);
     const headReports = await evaluateAll(available, evaluate);
     const changes = diffStacks(baseReports, headReports);
     const output = format === "json" ? `${JSON.stringify({ base: values.base, changes }, null, 2)}\n` : format === "markdown" ? renderDiffMarkdown(changes, values.base) : renderDiffTable(changes, values.base);
-    return { output, out: values.out };
+    return { output, out: values.out, exitCode: verdict(headReports, reportOnly) };
   }
   const selected = values.stack?.length ? available.filter((f) => values.stack?.includes(f.stack)) : available;
   const reports = await evaluateAll(selected, evaluate);
   const output = format === "json" ? `${JSON.stringify(reports, null, 2)}\n` : format === "markdown" ? renderReportsMarkdown(reports) : renderReportsTable(reports);
-  return { output, out: values.out };
+  return { output, out: values.out, exitCode: verdict(reports, reportOnly) };
 }
 
-/** Writes the output where asked. */
+/** Writes the output where asked; an unwritable --out is an input error. */
 export function emit(result: { output: string; out: string | undefined }): void {
-  if (result.out) writeFileSync(result.out, result.output);
-  else process.stdout.write(result.output);
+  if (!result.out) {
+    process.stdout.write(result.output);
+    return;
+  }
+  try {
+    writeFileSync(result.out, result.output);
+  } catch (error) {
+    throw new PlanInputError([{ path: "--out", value: result.out, expected: "a writable file path", hint: `${(error as NodeJS.ErrnoException).code ?? "unwritable"}: check that its directory exists and is writable.` }], "invalid cost request");
+  }
 }

@@ -1,168 +1,150 @@
 /**
- * `llm-stack`: the command-line tool. Exit codes: 0 ok, 1 unexpected failure, 2 invalid input,
- * 3 infeasible plan, 4 no AWS credentials or AWS unreachable (preflight).
+ * `llm-stack`: the command-line tool — argv, help and exit codes only (commander parses; the work
+ * is in plan/, settings/, cost/, preflight/ and render/). Exit codes: 0 ok, 2 invalid input,
+ * 3 infeasible plan, 4 no AWS credentials or AWS unreachable (preflight), 5 a stack breaks a
+ * mandatory policy (cost), 1 an unexpected failure.
  */
-import { parseArgs } from "node:util";
-import { InfeasiblePlanError, PlanInputError, QUANTIZATION_CHOICES, KV_CACHE_DTYPES, MULTI_NODE_POLICIES, planDeployment, type InputIssue, type PlanRequest } from "../plan";
-import { PROJECT_NAME, coerceList, coerceNumber, planRequestFromStackConfig } from "../settings";
-import { GPU_IDS, MODELS, REGIONS } from "../catalog";
-import { renderDefaultPlansMarkdown, renderModelsList } from "./models-table";
+import { Command, CommanderError, Option } from "commander";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { InfeasiblePlanError, PlanInputError, planDeployment, type InputIssue, type PlanRequest } from "../plan";
+import { PROJECT_NAME, SETTINGS, SIZING_KEYS, coerceList, coerceNumber, readStackFile, resolveStackFile, type SizingKey } from "../settings";
+import { REGIONS } from "../catalog";
+import { renderDefaultPlansMarkdown, renderModelsList } from "../render/models-table";
+import { renderGpus } from "../render/gpus-table";
+import { renderPlan, renderStackSettings } from "../render/render-plan";
+import { MODELS } from "../catalog";
 import { COST_HELP, emit, runCost } from "./cost-command";
 import { PREFLIGHT_HELP, runPreflight } from "./preflight-command";
-import { renderPlan } from "./render-plan";
-import { readStackFile } from "./stack-file";
 
 const EXIT_INVALID_INPUT = 2;
 
-const PLAN_FLAGS = {
-  model: { request: "model", kind: "string" },
-  quantization: { request: "quantization", kind: "string" },
-  gpu: { request: "gpu", kind: "string" },
-  "max-model-len": { request: "maxModelLen", kind: "number" },
-  concurrency: { request: "concurrency", kind: "number" },
-  replicas: { request: "replicas", kind: "number" },
-  region: { request: "region", kind: "string" },
-  "tensor-parallel-size": { request: "tensorParallelSize", kind: "number" },
-  "gpu-memory-utilization": { request: "gpuMemoryUtilization", kind: "number" },
-  "kv-cache-dtype": { request: "kvCacheDtype", kind: "string" },
-  "multi-node": { request: "multiNode", kind: "string" },
-  "allowed-instance-types": { request: "allowedInstanceTypes", kind: "list" },
-} as const;
-type PlanFlag = keyof typeof PLAN_FLAGS;
-
-const HELP: Record<string, string> = {
-  main: `llm-stack — size, price and explain vLLM deployments on AWS GPUs
-
-Usage: llm-stack <command> [flags]
-
-Commands:
-  plan          plan one deployment (cheapest shape that fits) and explain it
-  cost          price stacks offline, diff them against a git ref, or price a pulumi preview
-  preflight     check with your AWS credentials what AWS would refuse (AZ offerings, vCPU quota, Capacity Block, EKS version)
-  models        list the model catalog
-  readme-table  print the Markdown table of every model's default plan on H100
-
-Run "llm-stack <command> --help" for a command's flags.
-Exit codes: 0 ok, 2 invalid input, 3 infeasible plan, 4 no AWS credentials or AWS unreachable (preflight), 1 unexpected error.
-`,
-  plan: `llm-stack plan — the cheapest deployment that fits, with the reasons
-
-Usage: llm-stack plan --model <id> [flags]
-       llm-stack plan --stack <name> [flags]     (flags override the stack's values)
-
-Flags:
-  --model <id>                    catalog model id (see "llm-stack models")
-  --quantization <q>              ${QUANTIZATION_CHOICES.join(" | ")} (default auto: cheaper of bf16 and fp8, bf16 on a tie)
-  --gpu <gpu>                     ${GPU_IDS.join(" | ")} (default h100)
-  --max-model-len <tokens>        context length (default: the model's maximum, at most 32768)
-  --concurrency <n>               full-context sequences the KV cache must hold (default 1)
-  --replicas <n>                  vLLM replicas (default 1)
-  --region <region>               ${REGIONS.join(" | ")} (default us-east-1)
-  --allowed-instance-types <a,b>  restrict the instance types considered
-  --tensor-parallel-size <n>      override the derived TP (validated against vLLM's rules)
-  --gpu-memory-utilization <f>    override vLLM's memory fraction (default 0.90; 0.50–0.95)
-  --kv-cache-dtype <d>            ${KV_CACHE_DTYPES.join(" | ")} (default auto)
-  --multi-node <policy>           ${MULTI_NODE_POLICIES.join(" | ")} (default when-needed: span nodes only when no single node holds a replica)
-  --stack <name>                  read the values from Pulumi.<name>.yaml
-  --json                          print exactly the plan object as JSON
-  --help                          this text
-`,
-  models: `llm-stack models — list the catalog (id, parameters, context, variants)
-
-Usage: llm-stack models [--json]
-`,
-  cost: COST_HELP,
-  preflight: PREFLIGHT_HELP,
-  "readme-table": `llm-stack readme-table — Markdown table of every catalog model's default plan on H100
-
-Usage: llm-stack readme-table
-`,
-};
+/** `maxModelLen` → `--max-model-len`: every sizing flag is a settings key, kebab-cased. */
+export const flagOf = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+const LIST_KEYS: readonly string[] = ["allowedInstanceTypes"];
+const NUMBER_KEYS: readonly string[] = ["maxModelLen", "concurrency", "replicas", "maxNodes", "tensorParallelSize", "gpuMemoryUtilization"];
 
 /** Flag text is read exactly like stack-config text, so `--replicas 2` and `replicas: "2"` mean the same. */
-function toValue(kind: "string" | "number" | "list", raw: string): unknown {
-  if (kind === "number") return coerceNumber(raw);
-  if (kind === "list") return coerceList(raw);
+function toValue(key: string, raw: string): unknown {
+  if (NUMBER_KEYS.includes(key)) return coerceNumber(raw);
+  if (LIST_KEYS.includes(key)) return coerceList(raw);
   return raw;
 }
 
-function runPlan(argv: string[]): number {
-  const options = Object.fromEntries(Object.keys(PLAN_FLAGS).map((flag) => [flag, { type: "string" as const }]));
-  const { values } = parseArgs({
-    args: argv,
-    options: { ...options, stack: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean" } },
-    strict: true,
-    allowPositionals: false,
-  });
-  if (values.help) {
-    process.stdout.write(HELP.plan ?? "");
-    return 0;
-  }
-  const stack = typeof values.stack === "string" ? readStackFile(values.stack) : undefined;
-  const request: Record<string, unknown> = stack ? { ...planRequestFromStackConfig(stack.values, stack.region) } : {};
-  const fromFlag = new Map<string, string>();
-  for (const [flag, spec] of Object.entries(PLAN_FLAGS) as Array<[PlanFlag, (typeof PLAN_FLAGS)[PlanFlag]]>) {
-    const raw = (values as Record<string, unknown>)[flag];
-    if (typeof raw !== "string") continue;
-    request[spec.request] = toValue(spec.kind, raw);
-    fromFlag.set(spec.request, `--${flag}`);
-  }
-  if (request.model === undefined) {
+interface PlanOptions extends Partial<Record<SizingKey, string>> {
+  stack?: string;
+  region?: string;
+  json?: boolean;
+}
+
+/** Where stack files are read from (the working directory; tests pass a temporary one). */
+export interface CliContext {
+  directory: string;
+}
+
+function runPlan(options: PlanOptions, context: CliContext): number {
+  const fromFlags: Record<string, unknown> = {};
+  for (const key of SIZING_KEYS) if (options[key] !== undefined) fromFlags[key] = toValue(key, options[key]);
+  if (options.stack !== undefined) return runPlanForStack(options.stack, fromFlags, options, context);
+  if (fromFlags.model === undefined) {
     throw new PlanInputError([{ path: "--model", value: undefined, expected: "a catalog model id", hint: "Pass --model <id> or --stack <name>; run `llm-stack models` for the ids." }]);
   }
+  const request = { ...fromFlags, ...(options.region !== undefined ? { region: options.region } : {}) } as PlanRequest;
   try {
-    const plan = planDeployment(request as PlanRequest);
-    process.stdout.write(values.json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlan(plan));
+    const plan = planDeployment(request);
+    process.stdout.write(options.json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlan(plan));
     return 0;
   } catch (error) {
     if (!(error instanceof PlanInputError)) throw error;
-    const where = (issue: InputIssue): InputIssue => {
-      const flag = fromFlag.get(issue.path.split(".")[0] ?? "");
-      if (flag) return { ...issue, path: flag };
-      if (stack) return { ...issue, path: issue.path === "region" ? `aws:region (Pulumi.${stack.stack}.yaml)` : `${PROJECT_NAME}:${issue.path} (Pulumi.${stack.stack}.yaml)` };
-      return issue;
-    };
-    throw new PlanInputError(error.issues.map(where));
+    const asFlag = (issue: InputIssue): InputIssue => ({ ...issue, path: `--${flagOf(issue.path.split(".")[0] ?? issue.path)}` });
+    throw new PlanInputError(error.issues.map(asFlag));
   }
 }
 
-function runSimple(command: "models" | "readme-table", argv: string[]): number {
-  const { values } = parseArgs({ args: argv, options: { json: { type: "boolean" }, help: { type: "boolean" } }, strict: true });
-  if (values.help) process.stdout.write(HELP[command] ?? "");
-  else if (command === "readme-table") process.stdout.write(renderDefaultPlansMarkdown());
-  else if (values.json) process.stdout.write(`${JSON.stringify(MODELS, null, 2)}\n`);
-  else process.stdout.write(renderModelsList());
+/**
+ * `plan --stack`: the stack validated exactly as `pulumi up` would (every key, deployment keys
+ * included), the flags overriding its values; the values each operator adds (token, allowlist)
+ * are taken as set and named.
+ */
+function runPlanForStack(stack: string, fromFlags: Record<string, unknown>, options: PlanOptions, context: CliContext): number {
+  const file = readStackFile(stack, context.directory);
+  const values = { ...file.values, ...fromFlags };
+  const region = options.region ?? file.region;
+  const { settings, missing } = resolveStackFile({ ...file, values, region });
+  process.stdout.write(options.json ? `${JSON.stringify(settings.plan, null, 2)}\n` : `${renderPlan(settings.plan)}${renderStackSettings(stack, settings, missing)}`);
   return 0;
 }
 
+function sizingOptions(): Option[] {
+  return SIZING_KEYS.map((key) => new Option(`--${flagOf(key)} <value>`, SETTINGS[key].description).argParser((raw: string) => raw));
+}
+
+function program(): Command {
+  const version = (JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8")) as { version: string }).version;
+  const cli = new Command("llm-stack")
+    .description("size, price and explain vLLM deployments on AWS GPUs")
+    .version(version, "-V, --version", "print the version")
+    .helpOption("-h, --help", "this text")
+    .addHelpText("after", `\nExit codes: 0 ok, 2 invalid input, 3 infeasible plan, 4 no AWS credentials or AWS unreachable (preflight), 5 a mandatory policy violated (cost), 1 unexpected error.\n`)
+    .showSuggestionAfterError(true)
+    .exitOverride();
+  const plan = cli.command("plan").description("plan one deployment (the cheapest shape that fits) and explain it");
+  for (const option of sizingOptions()) plan.addOption(option);
+  plan
+    .addOption(new Option("--region <region>", `AWS region (${REGIONS.join(" | ")}; default us-east-1)`))
+    .option("--stack <name>", `validate and plan Pulumi.<name>.yaml as \`pulumi up\` would; flags override its values (keys: ${PROJECT_NAME}:<key>)`)
+    .option("--json", "print exactly the plan object as JSON")
+    .addHelpText("after", "\nExit codes: 0 ok, 2 invalid input (every problem listed), 3 infeasible (with the nearest alternatives).\n");
+  // cost and preflight parse their own flags and print their own help.
+  const passThrough = (name: string, description: string, help: string) => {
+    const command = cli.command(name).description(description).helpOption(false).allowUnknownOption().allowExcessArguments().argument("[args...]");
+    command.helpInformation = () => help;
+    return command;
+  };
+  passThrough("cost", "price stacks offline, diff them against a git ref, or price a pulumi preview", COST_HELP);
+  passThrough("preflight", "check with your AWS credentials what AWS would refuse (AZ offerings, vCPU quota, Capacity Block, EKS version)", PREFLIGHT_HELP);
+  cli.command("models").description("list the model catalog").option("--json", "the catalog as JSON");
+  cli.command("gpus").description("GPU types, instance types, regions and dated prices (rows whose price is assumed are flagged)");
+  cli.command("readme-table").description("print the Markdown table of every model's default plan on H100");
+  return cli;
+}
+
 /** Runs the CLI and returns its exit code; writes errors to stderr. */
-export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
+export async function main(argv: string[], context: CliContext = { directory: process.cwd() }): Promise<number> {
+  const cli = program();
+  let result: number | Promise<number> = 0;
+  for (const command of cli.commands) {
+    command.exitOverride().configureOutput({ writeErr: (text) => process.stderr.write(`llm-stack: ${text}`) });
+    command.action((...args: unknown[]) => {
+      const self = args[args.length - 1] as Command;
+      const options = self.opts();
+      const name = self.name();
+      if (name === "plan") result = runPlan(options as PlanOptions, context);
+      else if (name === "cost") result = runCost(self.args, { directory: context.directory }).then((cost) => (emit(cost), cost.exitCode));
+      else if (name === "preflight") result = runPreflight(self.args, { directory: context.directory });
+      else if (name === "models") process.stdout.write(options.json ? `${JSON.stringify(MODELS, null, 2)}\n` : renderModelsList());
+      else if (name === "gpus") process.stdout.write(renderGpus());
+      else if (name === "readme-table") process.stdout.write(renderDefaultPlansMarkdown());
+    });
+  }
+  cli.configureOutput({ writeErr: (text) => process.stderr.write(`llm-stack: ${text}`) });
   try {
-    if (command === undefined || command === "--help" || command === "-h" || command === "help") {
-      process.stdout.write(HELP.main ?? "");
-      return command === undefined ? EXIT_INVALID_INPUT : 0;
+    if (argv.length === 0) {
+      process.stderr.write(cli.helpInformation());
+      return EXIT_INVALID_INPUT;
     }
-    if (command === "plan") return runPlan(rest);
-    if (command === "preflight") return runPreflight(rest);
-    if (command === "models" || command === "readme-table") return runSimple(command, rest);
-    if (command === "cost") {
-      emit(await runCost(rest));
-      return 0;
-    }
-    process.stderr.write(`llm-stack: unknown command "${command}"; expected one of plan, cost, preflight, models, readme-table.\n\n${HELP.main}`);
-    return EXIT_INVALID_INPUT;
+    await cli.parseAsync(argv, { from: "user" });
+    return await result;
   } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") return 0;
+      return EXIT_INVALID_INPUT;
+    }
     if (error instanceof PlanInputError || error instanceof InfeasiblePlanError) {
       process.stderr.write(`llm-stack: ${error.message}\n`);
       return error.exitCode;
     }
-    const code = (error as { code?: string }).code;
-    if (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS")) {
-      process.stderr.write(`llm-stack: ${(error as Error).message}. Run "llm-stack ${command} --help" for the flags.\n`);
-      return EXIT_INVALID_INPUT;
-    }
-    process.stderr.write(`llm-stack: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`llm-stack: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
 }

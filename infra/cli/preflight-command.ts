@@ -5,13 +5,10 @@
  */
 import { parseArgs } from "node:util";
 import { PlanInputError } from "../plan";
-import { resolveStackSettings, type SecretPresence, type SecretState, type StackSettings } from "../settings";
+import { OPERATOR_FIXES, readStackFile, resolveStackFile, type OperatorKey, type StackFileConfig, type StackSettings } from "../settings";
 import { AwsUnreachableError, createAwsClients, DEFAULT_AWS_TIMEOUTS, gatherFacts, type AwsClients, type AwsTimeouts } from "../preflight/aws-facts";
 import { CHECK_NAMES, exitCodeFor, factsRequestFor, runChecks, type CheckResult } from "../preflight/checks";
-import { isModelId, MODELS } from "../catalog";
-import { ALLOWLIST_PLACEHOLDER, OPERATOR_FIXES, unsetOperatorValues } from "../settings/operator-values";
 import { renderPreflight } from "../preflight/render";
-import { readStackFile, type StackFileConfig } from "./stack-file";
 
 export const EXIT_PREFLIGHT_FAILED = 2;
 export const EXIT_AWS_UNREACHABLE = 4;
@@ -56,43 +53,24 @@ export interface PreflightOptions {
   timeouts?: Partial<AwsTimeouts>;
 }
 
-/**
- * Secret values are not needed to check AWS, so a secret counts as set unless the stack file holds
- * it in plain text (which the program refuses, and so does preflight); one that is missing is
- * reported by the operator-values check instead.
- */
-function secretPresence(values: Readonly<Record<string, unknown>>): SecretPresence {
-  const state = (value: unknown): SecretState => (typeof value === "string" && value !== "" ? "plaintext" : "secret");
-  return { hfToken: state(values.hfToken), kubeconfig: state(values.kubeconfig) };
-}
-
-const isSecure = (value: unknown) => value !== null && typeof value === "object" && "secure" in value;
-
-/**
- * The values each operator sets for themselves (infra/settings/operator-values.ts) that the stack
- * file lacks: taken as set so the AWS checks can run, and one failing line that names each with
- * its command. A token only fails where the program needs one: for a gated model.
- */
-function operatorValues(file: StackFileConfig): { values: Record<string, unknown>; result: CheckResult } {
-  const missing = unsetOperatorValues(file.values, (key) => isSecure(file.values[key]))
-    .filter((key) => key !== "hfToken" || (typeof file.values.model === "string" && isModelId(file.values.model) && MODELS[file.values.model].gated));
-  const values = { ...file.values };
-  if (missing.includes("clusterPublicAccessCidrs")) values.clusterPublicAccessCidrs = ALLOWLIST_PLACEHOLDER;
-  const result: CheckResult = missing.length === 0
-    ? { name: CHECK_NAMES.operatorValues, status: "pass", detail: "the stack sets what each operator adds before `pulumi up` (Hugging Face token, endpoint allowlist)" }
-    : {
-        name: CHECK_NAMES.operatorValues, status: "fail",
-        detail: `Pulumi.${file.stack}.yaml does not set ${missing.join(", ")}; \`pulumi up\` would stop on ${missing.length === 1 ? "it" : "them"} (the checks below take ${missing.length === 1 ? "it" : "them"} as set)`,
-        fix: missing.map((key) => OPERATOR_FIXES[key]).join("\n"),
-      };
-  return { values, result };
+/** The operator values the stack file lacks, as one failing check line naming each command. */
+function operatorResult(file: StackFileConfig, missing: readonly OperatorKey[]): CheckResult {
+  if (missing.length === 0) {
+    return { name: CHECK_NAMES.operatorValues, status: "pass", detail: "the stack sets what each operator adds before `pulumi up` (Hugging Face token, endpoint allowlist)" };
+  }
+  const them = missing.length === 1 ? "it" : "them";
+  return {
+    name: CHECK_NAMES.operatorValues, status: "fail",
+    detail: `Pulumi.${file.stack}.yaml does not set ${missing.join(", ")}; \`pulumi up\` would stop on ${them} (the checks below take ${them} as set)`,
+    fix: missing.map((key) => OPERATOR_FIXES[key]).join("\n"),
+  };
 }
 
 /** Runs `llm-stack preflight` and returns its exit code; prints results to stdout, problems to stderr. */
 export async function runPreflight(argv: string[], options: PreflightOptions = {}): Promise<number> {
   let stack: string;
   try {
-    const { values } = parseArgs({ args: argv, options: { stack: { type: "string" }, help: { type: "boolean" } }, strict: true, allowPositionals: false });
+    const { values } = parseArgs({ args: argv, options: { stack: { type: "string" }, help: { type: "boolean", short: "h" } }, strict: true, allowPositionals: false });
     if (values.help) {
       process.stdout.write(PREFLIGHT_HELP);
       return 0;
@@ -114,10 +92,12 @@ export async function runPreflight(argv: string[], options: PreflightOptions = {
     process.stderr.write(`llm-stack: ${(error as Error).message}\n`);
     return EXIT_PREFLIGHT_FAILED;
   }
-  const operator = operatorValues(file);
   let settings: StackSettings;
+  let operator: CheckResult;
   try {
-    settings = resolveStackSettings(operator.values, file.region, secretPresence(file.values));
+    const resolved = resolveStackFile(file);
+    settings = resolved.settings;
+    operator = operatorResult(file, resolved.missing);
   } catch (error) {
     if (!(error instanceof PlanInputError)) throw error;
     process.stderr.write(`llm-stack: ${error.message}\n`);
@@ -131,7 +111,7 @@ export async function runPreflight(argv: string[], options: PreflightOptions = {
   try {
     const facts = await gatherFacts(factsRequestFor(settings), clients, timeouts);
     const [credentials, ...rest] = runChecks({ settings, now: options.now ?? new Date() }, facts);
-    const results = [credentials!, operator.result, ...rest];
+    const results = [credentials!, operator, ...rest];
     process.stdout.write(renderPreflight(stack, settings, results));
     return exitCodeFor(results);
   } catch (error) {

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { regionSchema, type Region } from "../catalog";
-import { eksSupportTypeOf, priceItems, type PricedItem, type StackCost } from "../plan";
+import { eksSupportTypeOf, PlanInputError, priceItems, type PricedItem, type StackCost } from "../plan";
 
 /** Pulumi's sentinel for a value unknown until apply (sdk/go/common/resource/plugin/rpc.go UnknownStringValue). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -54,11 +54,25 @@ function pricedItem(urn: string, state: State, unknowns: string[]): PricedItem |
     unknowns.push(`${name}: instance type or size unknown until apply`);
     return undefined;
   }
-  return { kind: "node-group", name, instanceType, desiredSize: desired, maxSize: typeof max === "number" ? max : desired };
+  const maxSize = typeof max === "number" ? max : desired;
+  if (!Number.isInteger(desired) || desired < 0 || !Number.isInteger(maxSize) || maxSize < desired) {
+    throw new PlanInputError([{
+      path: `${name}.scalingConfig`, value: scaling, expected: "whole node counts with 0 ≤ desiredSize ≤ maxSize",
+      hint: "The preview file is damaged or was edited; regenerate it with `pulumi preview --json --show-sames`.",
+    }], "invalid preview");
+  }
+  return { kind: "node-group", name, instanceType, desiredSize: desired, maxSize };
 }
 
 export function pricePreview(json: unknown, fallbackRegion: Region): PreviewCost {
-  const preview = previewSchema.parse(json);
+  const parsed = previewSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new PlanInputError(parsed.error.issues.slice(0, 5).map((issue) => ({
+      path: `--from-preview ${issue.path.join(".") || "(root)"}`, value: "(as read)", expected: issue.message,
+      hint: "Pass the JSON of `pulumi preview --json --show-sames` (test/fixtures/preview/README.md describes its shape).",
+    })), "invalid preview");
+  }
+  const preview = parsed.data;
   const configured = preview.config?.["aws:region"];
   const region = regionSchema.safeParse(typeof configured === "object" && configured !== null && "value" in configured ? (configured as { value: unknown }).value : configured).data ?? fallbackRegion;
   const before = new Map<string, State>();

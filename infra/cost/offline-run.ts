@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { parse } from "yaml";
+import { parseYamlFile } from "../settings/stack-file";
 import { PROJECT_NAME } from "../settings";
 import { applyProjectConfig, projectConfigFromSettings, type CliConfig } from "../settings/pulumi-cli";
 
@@ -155,7 +155,7 @@ export const requireProgramFresh: ProgramLoader = async () => {
  * `errors` holds what the CLI would refuse the stack with.
  */
 export function stackConfigFromYaml(text: string, stack = "dev"): CliConfig {
-  const document = (parse(text) ?? {}) as { config?: Record<string, unknown> };
+  const document = (parseYamlFile(`Pulumi.${stack}.yaml`, text) ?? {}) as { config?: Record<string, unknown> };
   return applyProjectConfig({ name: PROJECT_NAME, config: projectConfigFromSettings() }, stack, document.config ?? {});
 }
 

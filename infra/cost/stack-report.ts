@@ -4,7 +4,7 @@
  * Pricing is the shared priceItems(); policies are the pack's own; nothing here talks to GitHub.
  */
 import { GPUS, HOURS_PER_MONTH, INSTANCES, PRICE_TABLE_DATE, isInstanceType, regionSchema, type Region } from "../catalog";
-import { DEFAULTS, economicsFor, priceItems, type DeploymentPlan, type EconomicsAssumptions, type StackCost } from "../plan";
+import { DEFAULTS, PlanInputError, economicsFor, priceItems, type DeploymentPlan, type EconomicsAssumptions, type StackCost } from "../plan";
 import { planStack, PROJECT_NAME } from "../settings";
 import { type PolicyResource } from "@pulumi/policy";
 import { policyResourcesOf, runPolicies, type PackConfig, type Violation } from "../../policies/lib/offline-runner";
@@ -76,7 +76,15 @@ function withOperatorValues(config: Record<string, string>, secretKeys: string[]
 }
 
 export async function evaluateStack(stack: string, yamlText: string, options: EvaluateOptions = {}): Promise<StackReport> {
-  const { config, secureKeys, errors: cliErrors } = stackConfigFromYaml(yamlText, stack);
+  let parsed: ReturnType<typeof stackConfigFromYaml>;
+  try {
+    parsed = stackConfigFromYaml(yamlText, stack);
+  } catch (error) {
+    // A broken stack file is a failed row that names the file and the line, never a crash.
+    const message = error instanceof PlanInputError ? error.issues.map((i) => `${i.path}: ${String(i.value)}: ${i.hint}`) : [String(error)];
+    return { stack, status: "invalid", errors: message, model: null, variant: null, gpu: null, instances: [], cost: null, plan: null, violations: [], assumptions: [] };
+  }
+  const { config, secureKeys, errors: cliErrors } = parsed;
   const secretKeys = [...secureKeys];
   const assumptions = [
     `${HOURS_PER_MONTH} hours per month`,

@@ -13,26 +13,11 @@
  */
 import { GPUS, HOSTED_PRICES, MODELS, VLLM_RELEASE, type HostedPrice } from "../catalog";
 import { allDecoderLayers, countParameters } from "./parameters";
-import { type DeploymentPlan } from "./planner";
+import { type DeploymentPlan, type Economics, type EconomicsAssumptions } from "./deployment-plan";
+
+export type { Economics, EconomicsAssumptions } from "./deployment-plan";
 import { roundTo as round } from "./rounding";
 import { BYTES_PER_GIB } from "./weights";
-
-export interface EconomicsAssumptions {
-  /** Fraction of HBM bandwidth batched decode achieves. */
-  memoryBandwidthUtilization: number;
-  /** Fraction of dense tensor throughput prefill achieves. */
-  prefillMfu: number;
-  /** Tokens per sequence in flight (prompt so far + output), averaged. */
-  averageContextTokens: number;
-  /** Concurrent sequences vLLM schedules at most: the plan's --max-num-seqs (the pinned release's API-server default on ≥ 70 GiB GPUs, 1024). */
-  maxBatchSequences: number;
-  /** Prompt tokens processed per output token generated. */
-  inputTokensPerOutputToken: number;
-  /** Fraction of the month each replica is busy at full throughput. */
-  utilization: number;
-  /** The hosted API to compare with; null when none is known. */
-  hosted: HostedPrice | null;
-}
 
 export const DEFAULT_ECONOMICS: Omit<EconomicsAssumptions, "hosted"> = {
   memoryBandwidthUtilization: 0.6,
@@ -42,21 +27,6 @@ export const DEFAULT_ECONOMICS: Omit<EconomicsAssumptions, "hosted"> = {
   inputTokensPerOutputToken: 2,
   utilization: 0.5,
 };
-
-export interface Economics {
-  assumptions: EconomicsAssumptions;
-  batchSequences: number;
-  decodeStepMs: number;
-  decodeTokensPerSecond: number;
-  prefillTokensPerSecond: number;
-  /** Output tokens per second per replica, prefill of the matching input included. */
-  outputTokensPerSecondPerReplica: number;
-  usdPerMillionOutputTokens: number;
-  /** Hosted cost of one million output tokens with their input tokens; null without a hosted price. */
-  hostedUsdPerMillionOutputTokens: number | null;
-  /** Utilization at which self-hosting costs the same as the hosted API (> 1: never). */
-  breakEvenUtilization: number | null;
-}
 
 export function defaultAssumptions(plan: Pick<DeploymentPlan, "model">): EconomicsAssumptions {
   return { ...DEFAULT_ECONOMICS, hosted: HOSTED_PRICES[plan.model] ?? null };

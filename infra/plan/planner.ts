@@ -7,7 +7,7 @@ import {
   type GpuId, type InstanceType, type ModelId, type Quantization, type Region, type Variant,
 } from "../catalog";
 import { compareCandidates, evaluateShape, evaluateVariant, nodesFor, selectableCandidates, tokensRequired, type Candidate } from "./candidates";
-import { InfeasiblePlanError, type PlanAlternative } from "./errors";
+import { InfeasiblePlanError, PlanInputError, type PlanAlternative } from "./errors";
 import { type KvCacheDtype } from "./kv-cache";
 import { type PerGpuMemoryGiB } from "./memory";
 import { DEFAULT_MAX_NUM_BATCHED_TOKENS } from "./overhead";
@@ -17,47 +17,10 @@ import { renderVllmArgs } from "./vllm-args";
 import { BYTES_PER_GIB, totalWeightBytes } from "./weights";
 import { buildReasons } from "./reasons";
 import { roundTo } from "./rounding";
-import { economicsFor, type Economics } from "./economics";
+import { economicsFor } from "./economics";
+import { type DeploymentPlan } from "./deployment-plan";
 
-export interface DeploymentPlan {
-  model: ModelId;
-  /** Variant id within the model (`bf16`, `fp8-dynamic`, …). */
-  variant: string;
-  /** Hugging Face repository vLLM loads. */
-  repo: string;
-  quantization: Quantization;
-  gpu: GpuId;
-  instanceType: InstanceType;
-  region: Region;
-  nodesPerReplica: number;
-  gpusPerReplica: number;
-  tensorParallelSize: number;
-  pipelineParallelSize: number;
-  replicas: number;
-  nodes: number;
-  /** GPUs paid for but used by no replica. */
-  idleGpus: number;
-  maxModelLen: number;
-  maxNumBatchedTokens: number;
-  /** Sequences vLLM schedules at once (--max-num-seqs): the pinned release's API-server default on these GPUs, rendered explicitly. */
-  maxNumSeqs: number;
-  /** When the replica was allowed to span nodes. */
-  multiNode: MultiNodePolicy;
-  concurrency: number;
-  kvCacheDtype: KvCacheDtype;
-  gpuMemoryUtilization: number;
-  memory: { perGpuGiB: PerGpuMemoryGiB; weightsPerReplicaGiB: number; loadPeakPerGpuGiB: number };
-  kvCacheBytesPerTokenPerGpu: number;
-  /** Tokens one replica's KV cache holds. */
-  kvCacheTokens: number;
-  /** floor(kvCacheTokens / maxModelLen): sequences of full context one replica holds at once. */
-  maxConcurrentFullContext: number;
-  cost: { hourlyUsd: number; monthlyUsd: number; instanceHourlyUsd: number; hoursPerMonth: number; priceTableDate: string };
-  vllmArgs: string[];
-  reasons: string[];
-  /** Throughput, $ per million output tokens and hosted-API break-even, with their assumptions. */
-  economics: Economics;
-}
+export type { DeploymentPlan } from "./deployment-plan";
 
 export interface PlanOptions {
   /** Search for the nearest feasible alternatives when the request does not fit (default true). */
@@ -237,5 +200,13 @@ export function planDeployment(input: PlanRequest, options: PlanOptions = {}): D
     const allowedShapes = request.multiNode === "never" ? evaluated.filter((c) => c.nodesPerReplica === 1) : evaluated;
     throw new InfeasiblePlanError(infeasibleReason(request, allowedShapes), alternatives);
   }
-  return toPlan(request, useIdleGpus(request, minimal), minimal, evaluated);
+  const plan = toPlan(request, useIdleGpus(request, minimal), minimal, evaluated);
+  if (plan.nodes > request.maxNodes) {
+    throw new PlanInputError([{
+      path: "replicas", value: request.replicas,
+      expected: `a plan of at most maxNodes ${request.maxNodes} GPU nodes; this one needs ${plan.nodes} × ${plan.instanceType} ($${plan.cost.hourlyUsd.toFixed(2)}/h)`,
+      hint: `Lower replicas, or raise maxNodes to ${plan.nodes} if you mean it.`,
+    }]);
+  }
+  return plan;
 }

@@ -4,7 +4,7 @@
 import { GPUS, INSTANCES, VLLM_RELEASE, type Variant } from "../catalog";
 import { type Candidate } from "./candidates";
 import { DEFAULT_MAX_NUM_BATCHED_TOKENS, estimateOverhead } from "./overhead";
-import { type DeploymentPlan } from "./planner";
+import { type DeploymentPlan } from "./deployment-plan";
 import { type ResolvedPlanRequest } from "./request";
 
 const gib = (value: number): string => `${value.toFixed(1)} GiB`;

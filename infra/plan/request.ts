@@ -44,7 +44,14 @@ export const DEFAULTS = {
   gpuMemoryUtilization: 0.9,
   kvCacheDtype: "auto",
   multiNode: "when-needed",
+  maxNodes: 16,
 } as const;
+
+/**
+ * The smallest context worth serving: a system prompt, a question and an answer. vLLM accepts any
+ * positive --max-model-len; this is the kit's floor, so a context of 1 token is refused with it.
+ */
+export const MIN_MAX_MODEL_LEN = 1024;
 
 /** Allowed range of `gpuMemoryUtilization`: below 0.5 wastes the GPU; above 0.95 leaves no room for fragmentation and driver allocations. */
 export const GPU_MEMORY_UTILIZATION_RANGE = { min: 0.5, max: 0.95 } as const;
@@ -59,6 +66,7 @@ export const planRequestSchema = z.object({
   maxModelLen: positiveInt.optional(),
   concurrency: positiveInt.optional(),
   replicas: positiveInt.optional(),
+  maxNodes: positiveInt.optional(),
   region: regionSchema.optional(),
   allowedInstanceTypes: z.array(instanceTypeSchema).min(1).optional(),
   tensorParallelSize: positiveInt.optional(),
@@ -85,6 +93,8 @@ export interface ResolvedPlanRequest {
   gpuMemoryUtilization: number;
   kvCacheDtype: KvCacheDtype;
   multiNode: MultiNodePolicy;
+  /** The most GPU nodes a plan may take: a bound against typos such as replicas 300. */
+  maxNodes: number;
 }
 
 const HINTS: Record<string, string> = {
@@ -97,6 +107,7 @@ const HINTS: Record<string, string> = {
   tensorParallelSize: "Leave it unset to let the planner derive it.",
   allowedInstanceTypes: "List instance types from the catalog, or leave it unset to allow all.",
   kvCacheDtype: "Use auto (the model's dtype) or fp8 (half the bytes per token).",
+  maxNodes: "Raise it only if you mean a plan that large.",
   multiNode: "Use when-needed (span nodes only when no single node holds a replica), never, or when-cheaper.",
 };
 
@@ -114,6 +125,39 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let current: unknown = input;
   for (const key of path) current = current !== null && typeof current === "object" ? (current as Record<PropertyKey, unknown>)[key] : undefined;
   return current;
+}
+
+/**
+ * The catalog model a user means: its id in any case, or the Hugging Face repo id of one of its
+ * checkpoints (which then also names the quantization, unless it is the bf16 original).
+ */
+export function matchModel(value: string): { modelId: ModelId; quantization: QuantizationChoice | undefined } | undefined {
+  const wanted = value.trim().toLowerCase();
+  const byId = MODEL_IDS.find((id) => id === wanted);
+  if (byId) return { modelId: byId, quantization: undefined };
+  for (const id of MODEL_IDS) {
+    const variant = MODELS[id].variants.find((v) => v.repo.toLowerCase() === wanted && v.vllmQuantizationFlag === null);
+    if (variant) return { modelId: id, quantization: variant.quantization === "bf16" ? undefined : variant.quantization };
+  }
+  return undefined;
+}
+
+/** The catalog id nearest to a mistyped one (edit distance at most a third of its length). */
+export function nearestModelId(value: string): ModelId | undefined {
+  const wanted = value.trim().toLowerCase();
+  const distance = (a: string, b: string) => {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const current = [i];
+      for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+    return previous[b.length]!;
+  };
+  const scored = MODEL_IDS.map((id) => ({ id, d: Math.min(distance(wanted, id), ...(id.includes(wanted) && wanted.length >= 4 ? [0] : [])) }))
+    .sort((a, b) => a.d - b.d);
+  const best = scored[0];
+  return best && best.d <= Math.max(3, Math.floor(wanted.length / 3)) ? best.id : undefined;
 }
 
 /**
@@ -137,13 +181,20 @@ export function resolvePlanRequest(input: unknown, pathPrefix = ""): ResolvedPla
   const failed = new Set(parsed.success ? [] : parsed.error.issues.map((issue) => String(issue.path[0])));
   const pick = <K extends keyof typeof raw>(key: K) => (failed.has(String(key)) ? undefined : raw[key]);
 
-  const modelValue = pick("model");
-  const model = typeof modelValue === "string" && isModelId(modelValue) ? MODELS[modelValue] : undefined;
-  if (typeof modelValue === "string" && !model) {
-    issues.push({ path: at("model"), value: modelValue, expected: `one of ${MODEL_IDS.join(", ")}`, hint: "Run `llm-stack models` to list the catalog." });
+  const given = pick("model");
+  const match = typeof given === "string" ? matchModel(given) : undefined;
+  const modelValue = match?.modelId ?? given;
+  const model = match ? MODELS[match.modelId] : undefined;
+  if (typeof given === "string" && !model) {
+    const near = nearestModelId(given);
+    issues.push({
+      path: at("model"), value: given, expected: `one of ${MODEL_IDS.join(", ")} (or a Hugging Face repo id of one of their checkpoints)`,
+      hint: `${near ? `Did you mean ${near}? ` : ""}Run \`llm-stack models\` to list the catalog.`,
+    });
   }
 
-  const quantization = pick("quantization") ?? DEFAULTS.quantization;
+  // A checkpoint's repo id names its quantization too (RedHatAI/…-FP8-dynamic is fp8).
+  const quantization = pick("quantization") ?? match?.quantization ?? DEFAULTS.quantization;
   if (model && quantization !== "auto" && !model.variants.some((v) => v.quantization === quantization)) {
     const available = [...new Set(model.variants.map((v) => v.quantization))];
     issues.push({
@@ -155,6 +206,12 @@ export function resolvePlanRequest(input: unknown, pathPrefix = ""): ResolvedPla
 
   const gpu = pick("gpu") ?? DEFAULTS.gpu;
   const maxModelLenGiven = pick("maxModelLen");
+  if (maxModelLenGiven !== undefined && maxModelLenGiven < MIN_MAX_MODEL_LEN) {
+    issues.push({
+      path: at("maxModelLen"), value: maxModelLenGiven, expected: `at least ${MIN_MAX_MODEL_LEN} tokens (this kit's floor; a system prompt, a question and an answer)`,
+      hint: `Use ${MIN_MAX_MODEL_LEN} or more, e.g. 8192; leave it unset for the model's maximum up to ${DEFAULT_MAX_MODEL_LEN_CAP}.`,
+    });
+  }
   if (model && maxModelLenGiven !== undefined && maxModelLenGiven > model.architecture.maxContextTokens) {
     issues.push({
       path: at("maxModelLen"), value: maxModelLenGiven,
@@ -222,5 +279,6 @@ export function resolvePlanRequest(input: unknown, pathPrefix = ""): ResolvedPla
     gpuMemoryUtilization: utilization ?? DEFAULTS.gpuMemoryUtilization,
     kvCacheDtype,
     multiNode: pick("multiNode") ?? DEFAULTS.multiNode,
+    maxNodes: pick("maxNodes") ?? DEFAULTS.maxNodes,
   };
 }

@@ -4,7 +4,7 @@
  * render them and tests can check them directly.
  */
 import { INSTANCES } from "../catalog";
-import { type DeploymentPlan } from "./planner";
+import { type DeploymentPlan } from "./deployment-plan";
 import { BYTES_PER_GIB } from "./weights";
 
 const BYTES_PER_MIB = 1024 ** 2;

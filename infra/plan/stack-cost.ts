@@ -5,7 +5,7 @@
  * constants below also size what the program creates, so price and infrastructure cannot drift.
  */
 import { HOURS_PER_MONTH, INSTANCES, SERVICE_PRICES, findHourlyPriceUsd, isInstanceType, type EksSupportType, type InstanceType, type Region } from "../catalog";
-import { type DeploymentPlan } from "./planner";
+import { type DeploymentPlan } from "./deployment-plan";
 import { roundTo as round } from "./rounding";
 
 /** The CPU node group that runs CoreDNS, the device plugin and other system pods (2 nodes: CoreDNS keeps 2 replicas on separate nodes). */

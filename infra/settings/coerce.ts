@@ -9,8 +9,13 @@ import { withoutUnsetMarkers } from "./keys";
 /** Pulumi project name: the namespace of every config key. */
 export const PROJECT_NAME = "llm-stack";
 
-const NUMBER_KEYS = ["maxModelLen", "concurrency", "replicas", "tensorParallelSize", "gpuMemoryUtilization"] as const;
+const NUMBER_KEYS = ["maxModelLen", "concurrency", "replicas", "maxNodes", "tensorParallelSize", "gpuMemoryUtilization"] as const;
 const STRING_KEYS = ["model", "quantization", "gpu", "kvCacheDtype", "multiNode"] as const;
+const LIST_KEYS = ["allowedInstanceTypes"] as const;
+
+/** The settings keys the planner reads (sizing), in the order `llm-stack plan --help` lists them as flags. */
+export const SIZING_KEYS = ["model", "quantization", "gpu", "maxModelLen", "concurrency", "replicas", "maxNodes", "allowedInstanceTypes", "tensorParallelSize", "gpuMemoryUtilization", "kvCacheDtype", "multiNode"] as const satisfies ReadonlyArray<(typeof NUMBER_KEYS)[number] | (typeof STRING_KEYS)[number] | (typeof LIST_KEYS)[number]>;
+export type SizingKey = (typeof SIZING_KEYS)[number];
 
 /**
  * `pulumi config set` stores every value as a string ("32768"); a hand-written stack file may hold
@@ -52,6 +57,7 @@ export function planRequestFromStackConfig(given: Readonly<Record<string, unknow
 }
 
 export function toStackPath(issue: InputIssue): InputIssue {
+  if (issue.path.includes(":")) return issue;
   const path = issue.path === "region" ? "aws:region" : `${PROJECT_NAME}:${issue.path}`;
   return { ...issue, path };
 }

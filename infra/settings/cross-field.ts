@@ -3,8 +3,8 @@
  * endpoint needs besides itself, secrets given in plain text, the budget and plan shapes the
  * program cannot deploy.
  */
-import { MODELS, isModelId } from "../catalog";
-import { describeCost, type DeploymentPlan, type InputIssue, type StackCost } from "../plan";
+import { MODELS } from "../catalog";
+import { describeCost, matchModel, type DeploymentPlan, type InputIssue, type StackCost } from "../plan";
 import { ALLOW_MY_ADDRESS, DEPLOYMENT_HINTS, type Deployment, type SecretPresence } from "./deployment";
 import { OPERATOR_FIXES } from "./operator-values";
 
@@ -62,9 +62,11 @@ export function crossFieldIssues(d: Partial<Deployment>, secrets: SecretPresence
 /** Issues about the plan itself: budget and shapes this program cannot deploy. */
 export function planIssues(plan: DeploymentPlan, cost: StackCost, d: Partial<Deployment>): InputIssue[] {
   const issues: InputIssue[] = [];
-  if (d.maxHourlyUsd !== undefined && cost.hourlyUsd > d.maxHourlyUsd) {
+  // The budget is the whole stack at its maximum node-group size: what it can cost in the worst
+  // hour, the same number the budget policy checks (policies/cost-budget.ts).
+  if (d.maxHourlyUsd !== undefined && cost.maxHourlyUsd > d.maxHourlyUsd) {
     issues.push({
-      path: "maxHourlyUsd", value: d.maxHourlyUsd, expected: `at least the plan's $${cost.hourlyUsd.toFixed(2)}/h (${describeCost(cost)})`,
+      path: "maxHourlyUsd", value: d.maxHourlyUsd, expected: `at least the stack's $${cost.maxHourlyUsd.toFixed(2)}/h at maximum node-group size (${describeCost(cost)})`,
       hint: "Raise maxHourlyUsd, or lower the cost: fewer replicas, a shorter maxModelLen, quantization fp8 or int4.",
     });
   }
@@ -80,9 +82,10 @@ export function planIssues(plan: DeploymentPlan, cost: StackCost, d: Partial<Dep
 
 /** A gated model cannot be downloaded without a token: known from the model alone, plan or not. */
 export function gatedModelIssue(model: unknown, secrets: SecretPresence): InputIssue[] {
-  if (typeof model !== "string" || !isModelId(model) || !MODELS[model].gated || secrets.hfToken !== "unset") return [];
+  const match = typeof model === "string" ? matchModel(model) : undefined;
+  if (!match || !MODELS[match.modelId].gated || secrets.hfToken !== "unset") return [];
   return [{
-    path: "hfToken", value: undefined, expected: `a Hugging Face token: ${model} is gated (${MODELS[model].license})`,
+    path: "hfToken", value: undefined, expected: `a Hugging Face token: ${match.modelId} is gated (${MODELS[match.modelId].license})`,
     hint: `Accept the license on huggingface.co, then run \`${SECRET_HINTS.hfToken}\`.`,
   }];
 }

@@ -5,3 +5,6 @@ export * from "./deployment";
 export * from "./cross-field";
 export * from "./resolve";
 export * from "./operator-values";
+export * from "./stack-keys";
+export * from "./stack-file";
+export * from "./resolve-stack-file";

@@ -4,7 +4,7 @@
  * `preflight` (the YAML file) all go through here, so they cannot disagree about what a stack
  * means. Secrets never enter this module: callers pass only how each secret is set.
  */
-import { InfeasiblePlanError, PlanInputError, planDeployment, stackCost, type ClusterMode, type DeploymentPlan } from "../plan";
+import { InfeasiblePlanError, PlanInputError, planDeployment, stackCost, type ClusterMode, type DeploymentPlan, type InputIssue } from "../plan";
 import { planRequestFromStackConfig, toStackPath } from "./coerce";
 import { crossFieldIssues, gatedModelIssue, planIssues, plaintextSecretIssues } from "./cross-field";
 import { DEPLOYMENT_DEFAULTS, deploymentIssues, deploymentSchema, type Deployment, type EndpointAccess, type ResolvedCapacity, type ResolvedCluster, type SecretPresence, type StackSettings } from "./deployment";
@@ -32,9 +32,16 @@ const clusterModeOf = (cluster: string | undefined): ClusterMode =>
  * its config path. An infeasible plan is reported among them, with the planner's numbers.
  * `given` may hold the "unset" markers the Pulumi CLI fills in from Pulumi.yaml's defaults.
  */
-export function resolveStackSettings(given: Readonly<Record<string, unknown>>, region: unknown, secrets: SecretPresence): StackSettings {
+export function resolveStackSettings(
+  given: Readonly<Record<string, unknown>>,
+  region: unknown,
+  secrets: SecretPresence,
+  /** Problems found before the values were read (configKeyIssues: unknown keys, encrypted plain keys). */
+  keyIssues: readonly InputIssue[] = [],
+): StackSettings {
   const values = withoutUnsetMarkers(given);
-  const { issues, valid } = deploymentIssues(values);
+  const { issues: valueIssues, valid } = deploymentIssues(values);
+  const issues = [...keyIssues, ...valueIssues];
   issues.push(...plaintextSecretIssues(secrets), ...crossFieldIssues(valid, secrets));
 
   let plan: DeploymentPlan | undefined;

@@ -3,13 +3,13 @@
  * test pins it); the first line is the marker the comment job finds and edits in place.
  */
 import { describeCost } from "../plan";
-import { renderMemoryBar } from "../cli/memory-bar";
+import { renderMemoryBar } from "./memory-bar";
 import { type Violation } from "../../policies/lib/offline-runner";
 import { describeEconomics } from "./economics-text";
 import { count, signedPercent, signedUsd, usd } from "./format";
-import { type StackChange } from "./stack-diff";
-import { type PreviewCost } from "./from-preview";
-import { type StackReport } from "./stack-report";
+import { type StackChange } from "../cost/stack-diff";
+import { type PreviewCost } from "../cost/from-preview";
+import { type StackReport } from "../cost/stack-report";
 
 export const COMMENT_MARKER = "<!-- llm-stack-cost-preview -->";
 

@@ -1,9 +1,10 @@
 /** Human-readable rendering of a plan: a summary table, a per-GPU memory bar and the reasons. */
-import { describeEconomics } from "../cost/economics-text";
-import { usd } from "../cost/format";
+import { describeEconomics } from "./economics-text";
+import { usd } from "./format";
 import { GPUS, INSTANCES } from "../catalog";
 import { type DeploymentPlan } from "../plan";
 import { renderMemoryBar } from "./memory-bar";
+import { type StackSettings } from "../settings";
 
 export function renderPlan(plan: DeploymentPlan): string {
   const instance = INSTANCES[plan.instanceType];
@@ -35,4 +36,20 @@ export function renderPlan(plan: DeploymentPlan): string {
     ...plan.vllmArgs.map((arg) => `  ${arg}`),
     "",
   ].join("\n");
+}
+
+/** What `plan --stack` adds: the whole stack's cost, the budget it is compared with, and operator values taken as set. */
+export function renderStackSettings(stack: string, settings: StackSettings, missing: readonly string[]): string {
+  const { cost } = settings;
+  const budget = settings.maxHourlyUsd === null
+    ? "no maxHourlyUsd set"
+    : `maxHourlyUsd ${usd(settings.maxHourlyUsd)}/h, compared with the stack's ${usd(cost.maxHourlyUsd)}/h at maximum node-group size: within budget`;
+  const lines = [
+    `stack ${stack} (validated as \`pulumi up\` would)`,
+    `  cluster        ${settings.cluster.mode}${settings.cluster.mode === "create" ? `, endpoint ${settings.cluster.endpoint.access}` : ""}; capacity ${settings.capacity.type}`,
+    `  stack cost     ${usd(cost.hourlyUsd)}/h, ${usd(cost.monthlyUsd)}/month (${cost.lineItems.map((l) => `${l.quantity} × ${l.item}`).join(" + ")})`,
+    `  budget         ${budget}`,
+  ];
+  if (missing.length > 0) lines.push(`  not set yet    ${missing.join(", ")}: each operator adds ${missing.length === 1 ? "it" : "them"} before \`pulumi up\` (taken as set here)`);
+  return `${lines.join("\n")}\n`;
 }

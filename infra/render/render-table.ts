@@ -1,10 +1,10 @@
 /** Terminal renderer of cost reports and diffs. */
-import { renderMemoryBar } from "../cli/memory-bar";
+import { renderMemoryBar } from "./memory-bar";
 import { describeEconomics } from "./economics-text";
 import { signedPercent, signedUsd, usd } from "./format";
-import { type StackChange } from "./stack-diff";
-import { type PreviewCost } from "./from-preview";
-import { type StackReport } from "./stack-report";
+import { type StackChange } from "../cost/stack-diff";
+import { type PreviewCost } from "../cost/from-preview";
+import { type StackReport } from "../cost/stack-report";
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => row[i]?.length ?? 0))) ?? [];

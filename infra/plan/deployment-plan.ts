@@ -1,0 +1,81 @@
+/**
+ * The plan's types, in a leaf module: the planner produces them, and reasons, economics, serving
+ * and stack costs read them, without importing the planner (or each other) back.
+ */
+import { type GpuId, type HostedPrice, type InstanceType, type ModelId, type Quantization, type Region } from "../catalog";
+import { type KvCacheDtype } from "./kv-cache";
+import { type PerGpuMemoryGiB } from "./memory";
+import { type MultiNodePolicy } from "./request";
+
+export interface DeploymentPlan {
+  model: ModelId;
+  /** Variant id within the model (`bf16`, `fp8-dynamic`, …). */
+  variant: string;
+  /** Hugging Face repository vLLM loads. */
+  repo: string;
+  quantization: Quantization;
+  gpu: GpuId;
+  instanceType: InstanceType;
+  region: Region;
+  nodesPerReplica: number;
+  gpusPerReplica: number;
+  tensorParallelSize: number;
+  pipelineParallelSize: number;
+  replicas: number;
+  nodes: number;
+  /** GPUs paid for but used by no replica. */
+  idleGpus: number;
+  maxModelLen: number;
+  maxNumBatchedTokens: number;
+  /** Sequences vLLM schedules at once (--max-num-seqs): the pinned release's API-server default on these GPUs, rendered explicitly. */
+  maxNumSeqs: number;
+  /** When the replica was allowed to span nodes. */
+  multiNode: MultiNodePolicy;
+  concurrency: number;
+  kvCacheDtype: KvCacheDtype;
+  gpuMemoryUtilization: number;
+  memory: { perGpuGiB: PerGpuMemoryGiB; weightsPerReplicaGiB: number; loadPeakPerGpuGiB: number };
+  kvCacheBytesPerTokenPerGpu: number;
+  /** Tokens one replica's KV cache holds. */
+  kvCacheTokens: number;
+  /** floor(kvCacheTokens / maxModelLen): sequences of full context one replica holds at once. */
+  maxConcurrentFullContext: number;
+  cost: { hourlyUsd: number; monthlyUsd: number; instanceHourlyUsd: number; hoursPerMonth: number; priceTableDate: string };
+  vllmArgs: string[];
+  reasons: string[];
+  /** Throughput, $ per million output tokens and hosted-API break-even, with their assumptions. */
+  economics: Economics;
+}
+
+export interface EconomicsAssumptions {
+  /** Fraction of HBM bandwidth batched decode achieves. */
+  memoryBandwidthUtilization: number;
+  /** Fraction of dense tensor throughput prefill achieves. */
+  prefillMfu: number;
+  /** Tokens per sequence in flight (prompt so far + output), averaged. */
+  averageContextTokens: number;
+  /** Concurrent sequences vLLM schedules at most: the plan's --max-num-seqs (the pinned release's API-server default on ≥ 70 GiB GPUs, 1024). */
+  maxBatchSequences: number;
+  /** Prompt tokens processed per output token generated. */
+  inputTokensPerOutputToken: number;
+  /** Fraction of the month each replica is busy at full throughput. */
+  utilization: number;
+  /** The hosted API to compare with; null when none is known. */
+  hosted: HostedPrice | null;
+}
+
+export interface Economics {
+  assumptions: EconomicsAssumptions;
+  batchSequences: number;
+  decodeStepMs: number;
+  decodeTokensPerSecond: number;
+  prefillTokensPerSecond: number;
+  /** Output tokens per second per replica, prefill of the matching input included. */
+  outputTokensPerSecondPerReplica: number;
+  usdPerMillionOutputTokens: number;
+  /** Hosted cost of one million output tokens with their input tokens; null without a hosted price. */
+  hostedUsdPerMillionOutputTokens: number | null;
+  /** Utilization at which self-hosting costs the same as the hosted API (> 1: never). */
+  breakEvenUtilization: number | null;
+}
+

@@ -1,0 +1,41 @@
+/**
+ * A stack file resolved the way `pulumi up` would resolve it, for the tools that read stack files
+ * (`plan --stack`, `preflight`): the same keys check and the same resolution as the program, with
+ * the values each operator adds before `pulumi up` (their token, their allowlist) taken as set when
+ * the file lacks them — and listed, so the tool can say so.
+ */
+import { MODELS } from "../catalog";
+import { matchModel } from "../plan";
+import { ALLOWLIST_PLACEHOLDER, unsetOperatorValues, type OperatorKey } from "./operator-values";
+import { type SecretPresence, type SecretState, type StackSettings } from "./deployment";
+import { resolveStackSettings } from "./resolve";
+import { type StackFileConfig } from "./stack-file";
+import { configKeyIssues } from "./stack-keys";
+
+const isSecure = (value: unknown) => value !== null && typeof value === "object" && "secure" in value;
+
+/**
+ * Secret values are not needed offline, so a secret counts as set unless the file holds it in plain
+ * text (refused, as the program refuses it); a missing one is reported among `missing`.
+ */
+function secretPresence(values: Readonly<Record<string, unknown>>): SecretPresence {
+  const state = (value: unknown): SecretState => (typeof value === "string" && value !== "" ? "plaintext" : "secret");
+  return { hfToken: state(values.hfToken), kubeconfig: state(values.kubeconfig) };
+}
+
+export interface ResolvedStackFile {
+  settings: StackSettings;
+  /** Operator values the file lacks that `pulumi up` would need (a token only for a gated model). */
+  missing: OperatorKey[];
+}
+
+/** Throws PlanInputError (exit 2) with every problem, as the program would report them. */
+export function resolveStackFile(file: StackFileConfig): ResolvedStackFile {
+  const model = typeof file.values.model === "string" ? matchModel(file.values.model) : undefined;
+  const gated = model !== undefined && MODELS[model.modelId].gated;
+  const missing = unsetOperatorValues(file.values, (key) => isSecure(file.values[key])).filter((key) => key !== "hfToken" || gated);
+  const values = { ...file.values };
+  if (missing.includes("clusterPublicAccessCidrs")) values.clusterPublicAccessCidrs = ALLOWLIST_PLACEHOLDER;
+  const settings = resolveStackSettings(values, file.region, secretPresence(file.values), configKeyIssues(file.entries));
+  return { settings, missing };
+}

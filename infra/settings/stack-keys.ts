@@ -1,0 +1,71 @@
+/**
+ * The keys a stack sets, checked against the declared table before anything reads their values:
+ * an unknown `llm-stack:*` key is an error with the nearest declared key (a misspelt `maxHourlyUsd`
+ * would otherwise turn the budget off without a word: the program reads only declared keys), and
+ * an encrypted value on a key that is not secret is an error (plain values on secret keys are
+ * refused where secrets are read, cross-field.ts). The Pulumi CLI checks neither: keys it does not
+ * know from Pulumi.yaml pass untouched (pulumi/pulumi pkg/workspace/config.go validates declared
+ * keys only).
+ */
+import { type InputIssue } from "../plan";
+import { PROJECT_NAME } from "./coerce";
+import { SETTING_KEYS, SETTINGS, type SettingDeclaration } from "./keys";
+
+export interface ConfigEntry {
+  /** As in the stack file: `llm-stack:maxModelLen`, `aws:region`. */
+  key: string;
+  /** Whether the value is encrypted (`secure:` in the stack file, a Pulumi secret in the program). */
+  secure: boolean;
+}
+
+/** Edit distance (insertions, deletions, substitutions), case-insensitive. */
+function distance(a: string, b: string): number {
+  const [x, y] = [a.toLowerCase(), b.toLowerCase()];
+  let previous = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= y.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[y.length]!;
+}
+
+/** The declared key nearest to `name` (case-insensitive, at most 3 edits), if any. */
+export function nearestKey(name: string, candidates: readonly string[] = SETTING_KEYS): string | undefined {
+  const scored = candidates.map((key) => ({ key, d: distance(name, key) })).filter((s) => s.d <= 3).sort((a, b) => a.d - b.d || a.key.localeCompare(b.key));
+  return scored[0]?.key;
+}
+
+/** Issue paths are the stack file's own keys (`llm-stack:maxHourlyUSD`). */
+export function configKeyIssues(entries: readonly ConfigEntry[]): InputIssue[] {
+  const issues: InputIssue[] = [];
+  const prefix = `${PROJECT_NAME}:`;
+  for (const { key, secure } of entries) {
+    if (!key.includes(":")) {
+      const near = nearestKey(key);
+      issues.push({
+        path: key, value: "(set)", expected: `a namespaced key such as ${prefix}${near ?? "model"}`,
+        hint: `Stack keys are <namespace>:<name>; run \`pulumi config set ${near ?? key} <value>\`, which adds the ${prefix} prefix.`,
+      });
+      continue;
+    }
+    if (!key.startsWith(prefix)) continue;
+    const name = key.slice(prefix.length);
+    const declaration = (SETTINGS as Record<string, SettingDeclaration>)[name];
+    if (!declaration) {
+      const near = nearestKey(name);
+      issues.push({
+        path: key, value: "(set)", expected: `one of the keys declared in Pulumi.yaml (${SETTING_KEYS.length} of them: \`npm run -s cli -- plan --help\` lists the sizing ones)`,
+        hint: near ? `Did you mean ${prefix}${near}? Rename the key: an unknown key is never read.` : "Remove it: an unknown key is never read.",
+      });
+      continue;
+    }
+    if (secure && !declaration.secret) {
+      issues.push({
+        path: key, value: "(encrypted)", expected: `a plain value: ${name} is not a secret`,
+        hint: `Run \`pulumi config set ${name} <value>\` without --secret, so reviews and the cost preview can read it.`,
+      });
+    }
+  }
+  return issues;
+}
