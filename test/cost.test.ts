@@ -199,6 +199,7 @@ describe("the CLI against a git history", () => {
     expect(changes.map((c) => [c.stack, c.kind, c.before.model, c.after.model])).toEqual([["prod", "changed", "llama-3.1-8b-instruct", "mixtral-8x7b-instruct-v0.1"]]);
 
     const missing = cli(["--base", "no-such-ref"]);
-    expect([missing.status, missing.stderr]).toEqual([1, `llm-stack: git ref "no-such-ref" is not a commit in ${repo}; fetch it (actions/checkout with fetch-depth: 0) or pass another --base\n`]);
+    // An input error (exit 2), never an unexpected one.
+    expect([missing.status, missing.stderr]).toEqual([2, `llm-stack: invalid cost request (1 problem):\n  - --base: got "no-such-ref"; expected a git ref of this repository. git ref "no-such-ref" is not a commit in ${repo}; fetch it (actions/checkout with fetch-depth: 0) or pass another --base\n`]);
   }, 120_000);
 });

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { GPUS } from "./gpus";
 import { INSTANCES } from "./instances";
 import { MODELS } from "./models";
-import { PRICES } from "./prices";
+import { PRICE_TABLE, PRICES } from "./prices";
 import {
   GPU_IDS, INSTANCE_TYPES, MODEL_IDS,
   gpuSpecSchema, instanceSpecSchema, modelSpecSchema, priceRowSchema,
@@ -17,16 +17,12 @@ export * from "./schema";
 export { GPUS } from "./gpus";
 export { INSTANCES } from "./instances";
 export { MODELS } from "./models";
-export { HOURS_PER_MONTH, PRICE_TABLE_DATE, PRICES, SERVICE_PRICES } from "./prices";
+export { HOURS_PER_MONTH, PRICE_TABLE, PRICE_TABLE_DATE, PRICES, SERVICE_PRICES } from "./prices";
 
 z.record(z.enum(MODEL_IDS), modelSpecSchema).parse(MODELS);
 z.record(z.enum(GPU_IDS), gpuSpecSchema).parse(GPUS);
 z.record(z.enum(INSTANCE_TYPES), instanceSpecSchema).parse(INSTANCES);
 z.array(priceRowSchema).parse(PRICES);
-for (const [i, row] of PRICES.entries()) {
-  const twin = PRICES.findIndex((other) => other.instanceType === row.instanceType && other.region === row.region);
-  if (twin !== i) throw new Error(`price table: ${row.instanceType} in ${row.region} is listed twice (rows ${twin} and ${i})`);
-}
 
 export const isInstanceType = (value: string): value is InstanceType => (INSTANCE_TYPES as readonly string[]).includes(value);
 
@@ -51,7 +47,7 @@ export function findVariantByRepo(repo: string, quantizationFlag: string | undef
 
 /** On-demand USD per hour, or undefined where the table has no row (the caller decides what that means). */
 export function findHourlyPriceUsd(instanceType: InstanceType, region: Region): number | undefined {
-  return PRICES.find((row) => row.instanceType === instanceType && row.region === region)?.onDemandHourlyUsd;
+  return PRICE_TABLE[instanceType]?.[region]?.onDemandHourlyUsd;
 }
 
 /** Instance types carrying `gpu`, in catalog order. */

@@ -2,7 +2,10 @@
  * THE price table: Linux on-demand USD per hour, by instance type and region. Prices change;
  * every row says where it was read and when, and nothing else in the repo holds a price.
  */
-import { type PriceRow } from "./schema";
+import { type InstanceType, type PriceRow, type Region } from "./schema";
+
+/** One price: a row of PRICE_TABLE without its keys. */
+export type PriceEntry = Omit<PriceRow, "instanceType" | "region">;
 
 /** The date this table as a whole was last reviewed; shown next to every cost the tool prints. */
 export const PRICE_TABLE_DATE = "2026-11-26";
@@ -13,16 +16,33 @@ export const PRICE_TABLE_DATE = "2026-11-26";
 const OFFER_FILE = "AWS price list API offer file AmazonEC2 (version 20260924211011), Linux/Shared/On-Demand, via shared/reference/aws-gpu.md";
 const SAME_AS_US_EAST_1 = "AWS prices P5/P5en/M7i identically in us-east-1 and us-west-2 (offer file as above); us-west-2 row not read separately — re-check before relying on it";
 
-export const PRICES: readonly PriceRow[] = [
-  { instanceType: "p5.4xlarge", region: "us-east-1", onDemandHourlyUsd: 6.88, source: { ref: `${OFFER_FILE}; read 2026-09-29 from the public price list`, readOn: "2026-11-26" } },
-  { instanceType: "p5.4xlarge", region: "us-west-2", onDemandHourlyUsd: 6.88, assumedFrom: "us-east-1", source: { ref: SAME_AS_US_EAST_1, readOn: "2026-11-26" } },
-  { instanceType: "p5.48xlarge", region: "us-east-1", onDemandHourlyUsd: 55.04, source: { ref: OFFER_FILE, readOn: "2026-11-26" } },
-  { instanceType: "p5.48xlarge", region: "us-west-2", onDemandHourlyUsd: 55.04, assumedFrom: "us-east-1", source: { ref: SAME_AS_US_EAST_1, readOn: "2026-11-26" } },
-  { instanceType: "p5en.48xlarge", region: "us-east-1", onDemandHourlyUsd: 63.296, source: { ref: "dstack PR #4110 (2026-08-06) price table, matching the AWS offer file, via shared/reference/aws-gpu.md", readOn: "2026-11-26" } },
-  { instanceType: "p5en.48xlarge", region: "us-west-2", onDemandHourlyUsd: 63.296, assumedFrom: "us-east-1", source: { ref: SAME_AS_US_EAST_1, readOn: "2026-11-26" } },
-  { instanceType: "m7i.xlarge", region: "us-east-1", onDemandHourlyUsd: 0.2016, source: { ref: "https://aws.amazon.com/ec2/pricing/on-demand/ (m7i.xlarge, Linux, US East N. Virginia)", readOn: "2026-11-26" } },
-  { instanceType: "m7i.xlarge", region: "us-west-2", onDemandHourlyUsd: 0.2016, assumedFrom: "us-east-1", source: { ref: SAME_AS_US_EAST_1, readOn: "2026-11-26" } },
-];
+/**
+ * Every instance type in every region, as a table keyed by both: a type or region without its row
+ * fails to compile, so nothing is priced at $0 by omission.
+ */
+export const PRICE_TABLE: Record<InstanceType, Record<Region, PriceEntry>> = {
+  "p5.4xlarge": {
+    "us-east-1": { onDemandHourlyUsd: 6.88, source: { ref: `${OFFER_FILE}; read 2026-09-29 from the public price list`, readOn: "2026-11-26" } },
+    "us-west-2": { onDemandHourlyUsd: 6.88, assumedFrom: "us-east-1", source: { ref: SAME_AS_US_EAST_1, readOn: "2026-11-26" } },
+  },
+  "p5.48xlarge": {
+    "us-east-1": { onDemandHourlyUsd: 55.04, source: { ref: OFFER_FILE, readOn: "2026-11-26" } },
+    "us-west-2": { onDemandHourlyUsd: 55.04, assumedFrom: "us-east-1", source: { ref: SAME_AS_US_EAST_1, readOn: "2026-11-26" } },
+  },
+  "p5en.48xlarge": {
+    "us-east-1": { onDemandHourlyUsd: 63.296, source: { ref: "dstack PR #4110 (2026-08-06) price table, matching the AWS offer file, via shared/reference/aws-gpu.md", readOn: "2026-11-26" } },
+    "us-west-2": { onDemandHourlyUsd: 63.296, assumedFrom: "us-east-1", source: { ref: SAME_AS_US_EAST_1, readOn: "2026-11-26" } },
+  },
+  "m7i.xlarge": {
+    "us-east-1": { onDemandHourlyUsd: 0.2016, source: { ref: "https://aws.amazon.com/ec2/pricing/on-demand/ (m7i.xlarge, Linux, US East N. Virginia)", readOn: "2026-11-26" } },
+    "us-west-2": { onDemandHourlyUsd: 0.2016, assumedFrom: "us-east-1", source: { ref: SAME_AS_US_EAST_1, readOn: "2026-11-26" } },
+  },
+};
+
+/** The same rows as a list (type, region, price, source), for tables and validation. */
+export const PRICES: readonly PriceRow[] = (Object.keys(PRICE_TABLE) as InstanceType[]).flatMap((instanceType) =>
+  (Object.keys(PRICE_TABLE[instanceType]) as Region[]).map((region) => ({ instanceType, region, ...PRICE_TABLE[instanceType][region] })),
+);
 
 /** Hourly line items that are not instances (per cluster, per NAT gateway), same in both regions. */
 export const SERVICE_PRICES = {

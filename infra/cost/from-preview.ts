@@ -6,11 +6,10 @@
  */
 import { z } from "zod";
 import { regionSchema, type Region } from "../catalog";
-import { eksSupportTypeOf, PlanInputError, priceItems, type PricedItem, type StackCost } from "../plan";
+import { PlanInputError, priceItems, type StackCost } from "../plan";
+import { priceResources, UNPRICED_COMPUTE_TYPES, type PricingResource, type ResourcePricing } from "../pricing/resource-prices";
 
-/** Pulumi's sentinel for a value unknown until apply (sdk/go/common/resource/plugin/rpc.go UnknownStringValue). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-export const SECRET = "[secret]";
+export { UNKNOWN } from "../pricing/resource-prices";
 
 const stateSchema = z.object({ type: z.string(), inputs: z.record(z.string(), z.unknown()).optional(), outputs: z.record(z.string(), z.unknown()).optional() });
 const stepSchema = z.object({ op: z.string(), urn: z.string(), oldState: stateSchema.optional(), newState: stateSchema.optional() });
@@ -34,34 +33,27 @@ export interface PreviewCost {
 }
 
 const nameOf = (urn: string) => urn.split("::").pop() ?? urn;
-const PRICED_TYPES = new Set(["aws:eks/cluster:Cluster", "aws:ec2/natGateway:NatGateway", "aws:eks/nodeGroup:NodeGroup"]);
+/** The types the pricing table prices or flags: their creates, deletes and replacements are listed. */
+const isPricedType = (type: string) =>
+  ["aws:eks/cluster:Cluster", "aws:ec2/natGateway:NatGateway", "aws:eks/nodeGroup:NodeGroup", "aws:ec2/instance:Instance", "aws:autoscaling/group:Group", "kubernetes:karpenter.sh/v1:NodePool"].includes(type) ||
+  UNPRICED_COMPUTE_TYPES.includes(type);
 
-function pricedItem(urn: string, state: State, unknowns: string[]): PricedItem | undefined {
-  const props = { ...state.outputs, ...state.inputs };
+/** A preview state as the pricing table reads it; the node group's size must be whole and ordered. */
+function asPricingResource(urn: string, state: State): PricingResource {
+  const props = { ...state.outputs, ...state.inputs } as Record<string, any>;
   const name = nameOf(urn);
-  if (state.type === "aws:eks/cluster:Cluster") {
-    const policy = props.upgradePolicy as { supportType?: unknown } | undefined;
-    return { kind: "eks-cluster", name, supportType: eksSupportTypeOf(typeof policy === "object" ? policy.supportType : undefined) };
+  const scaling = props.scalingConfig;
+  if (state.type === "aws:eks/nodeGroup:NodeGroup" && typeof scaling === "object" && scaling !== null) {
+    const desired = scaling.desiredSize;
+    const max = scaling.maxSize ?? desired;
+    if ((typeof desired === "number" && (!Number.isInteger(desired) || desired < 0)) || (typeof max === "number" && typeof desired === "number" && (!Number.isInteger(max) || max < desired))) {
+      throw new PlanInputError([{
+        path: `${name}.scalingConfig`, value: scaling, expected: "whole node counts with 0 ≤ desiredSize ≤ maxSize",
+        hint: "The preview file is damaged or was edited; regenerate it with `pulumi preview --json --show-sames`.",
+      }], "invalid preview");
+    }
   }
-  if (state.type === "aws:ec2/natGateway:NatGateway") return { kind: "nat-gateway", name };
-  if (state.type !== "aws:eks/nodeGroup:NodeGroup") return undefined;
-  const instanceTypes = props.instanceTypes;
-  const scaling = props.scalingConfig as { desiredSize?: unknown; maxSize?: unknown } | string | undefined;
-  const instanceType = Array.isArray(instanceTypes) ? instanceTypes[0] : undefined;
-  const desired = typeof scaling === "object" ? scaling.desiredSize : undefined;
-  const max = typeof scaling === "object" ? scaling.maxSize : undefined;
-  if (typeof instanceType !== "string" || instanceType === UNKNOWN || instanceType === SECRET || typeof desired !== "number") {
-    unknowns.push(`${name}: instance type or size unknown until apply`);
-    return undefined;
-  }
-  const maxSize = typeof max === "number" ? max : desired;
-  if (!Number.isInteger(desired) || desired < 0 || !Number.isInteger(maxSize) || maxSize < desired) {
-    throw new PlanInputError([{
-      path: `${name}.scalingConfig`, value: scaling, expected: "whole node counts with 0 ≤ desiredSize ≤ maxSize",
-      hint: "The preview file is damaged or was edited; regenerate it with `pulumi preview --json --show-sames`.",
-    }], "invalid preview");
-  }
-  return { kind: "node-group", name, instanceType, desiredSize: desired, maxSize };
+  return { type: state.type, name, props };
 }
 
 export function pricePreview(json: unknown, fallbackRegion: Region): PreviewCost {
@@ -84,15 +76,19 @@ export function pricePreview(json: unknown, fallbackRegion: Region): PreviewCost
     if (step.newState && AFTER_OPS.has(step.op)) after.set(step.urn, step.newState);
     if (step.oldState && BEFORE_OPS.has(step.op)) before.set(step.urn, step.oldState);
     const type = step.newState?.type ?? step.oldState?.type ?? "";
-    if (step.op !== "same" && PRICED_TYPES.has(type)) changes.push({ op: step.op, urn: step.urn, type });
+    if (step.op !== "same" && isPricedType(type)) changes.push({ op: step.op, urn: step.urn, type });
   }
   // A replacement shows as replace plus its create-replacement / delete-replaced halves: list it once.
   const replaced = new Set(changes.filter((c) => c.op === "replace").map((c) => c.urn));
   const listed = changes.filter((c) => !(replaced.has(c.urn) && (c.op === "create-replacement" || c.op === "delete-replaced")));
-  const unknowns: string[] = [];
-  const items = (states: Map<string, State>, collect: string[]) =>
-    [...states.entries()].map(([urn, state]) => pricedItem(urn, state, collect)).filter((item): item is PricedItem => item !== undefined);
-  const beforeCost = priceItems(items(before, []), region);
-  const afterCost = priceItems(items(after, unknowns), region);
-  return { region, before: beforeCost, after: afterCost, monthlyDeltaUsd: Number((afterCost.monthlyUsd - beforeCost.monthlyUsd).toFixed(2)), changes: listed, unknowns, stepCounts };
+  const price = (states: Map<string, State>) => priceResources([...states.entries()].map(([urn, state]) => asPricingResource(urn, state)), region);
+  const beforePricing = price(before);
+  const afterPricing = price(after);
+  const cost = (pricing: ResourcePricing) => {
+    const priced = priceItems(pricing.items, region);
+    return { ...priced, unpriced: [...priced.unpriced, ...pricing.unpriced] };
+  };
+  const beforeCost = cost(beforePricing);
+  const afterCost = cost(afterPricing);
+  return { region, before: beforeCost, after: afterCost, monthlyDeltaUsd: Number((afterCost.monthlyUsd - beforeCost.monthlyUsd).toFixed(2)), changes: listed, unknowns: afterPricing.unknowns, stepCounts };
 }

@@ -1,0 +1,129 @@
+/**
+ * THE pricing table by Pulumi resource type: every type that buys compute maps to the items it
+ * costs, at its maximum size, or is named as unpriced — never $0 by omission. The cost tool, the
+ * `--from-preview` reader and the budget policy all price resources through `priceResources`.
+ *
+ * - EKS managed node groups: scalingConfig.maxSize × the dearest of their instance types (a group
+ *   with none takes its launch template's type).
+ * - EC2 instances: one each. Auto Scaling groups: maxSize × the dearest of the launch template's and
+ *   the mixed-instances overrides' types.
+ * - Karpenter NodePools: the `nvidia.com/gpu` limit in whole nodes of the dearest allowed type; a
+ *   GPU NodePool without that limit can spend without bound, so it is unpriced.
+ * - EKS control planes and NAT gateways: per hour each.
+ * - Anything else that buys compute (spot requests, fleets, Fargate profiles, SageMaker, Batch, …):
+ *   unpriced, with its name, so a budget can never pass it silently.
+ */
+import { INSTANCES, findHourlyPriceUsd, isInstanceType, type InstanceType, type Region } from "../catalog";
+import { eksSupportTypeOf, type PricedItem } from "../plan";
+
+/** One resource as the pricing reads it: its type token, name and inputs (or outputs). */
+export interface PricingResource {
+  type: string;
+  name: string;
+  props: Record<string, any>;
+}
+
+export interface ResourcePricing {
+  items: PricedItem[];
+  /** Resources that buy compute the table cannot price (a budget fails on these). */
+  unpriced: string[];
+  /** Resources whose size or type is unknown until apply (a preview's unknowns). */
+  unknowns: string[];
+}
+
+/** Types that buy compute and have no price rule here: always reported, never $0. */
+export const UNPRICED_COMPUTE_TYPES: readonly string[] = [
+  "aws:ec2/spotInstanceRequest:SpotInstanceRequest", "aws:ec2/fleet:Fleet", "aws:ec2/spotFleetRequest:SpotFleetRequest",
+  "aws:eks/fargateProfile:FargateProfile", "aws:batch/computeEnvironment:ComputeEnvironment", "aws:sagemaker/endpoint:Endpoint",
+  "aws:sagemaker/notebookInstance:NotebookInstance", "aws:emr/cluster:Cluster", "aws:lightsail/instance:Instance",
+  "aws:ec2/capacityReservation:CapacityReservation", "aws:ecs/service:Service",
+];
+
+/** Pulumi's marker for a value unknown during preview, as `pulumi preview --json` prints it. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+const known = (value: unknown): boolean => value !== undefined && value !== null && value !== UNKNOWN && value !== "[secret]";
+
+/** The dearest of `types` in `region` (a type outside the price table makes the whole set unpriced). */
+function dearest(types: unknown[], region: Region): { type: InstanceType; price: number } | { missing: string } {
+  let best: { type: InstanceType; price: number } | undefined;
+  for (const type of types) {
+    const price = typeof type === "string" && isInstanceType(type) ? findHourlyPriceUsd(type, region) : undefined;
+    if (price === undefined || typeof type !== "string" || !isInstanceType(type)) return { missing: String(type) };
+    if (!best || price > best.price) best = { type, price };
+  }
+  return best ?? { missing: "(none)" };
+}
+
+/** Instance types a launch template of the stack declares (used when a group names none itself). */
+function launchTemplateTypes(resources: readonly PricingResource[]): unknown[] {
+  return [...new Set(resources.filter((r) => r.type === "aws:ec2/launchTemplate:LaunchTemplate").map((r) => r.props.instanceType).filter(known))];
+}
+
+export function priceResources(resources: readonly PricingResource[], region: Region): ResourcePricing {
+  const items: PricedItem[] = [];
+  const unpriced: string[] = [];
+  const unknowns: string[] = [];
+  const sized = (name: string, types: unknown[], desired: unknown, max: unknown) => {
+    if (types.length === 0 || types.some((t) => !known(t)) || !known(max)) {
+      unknowns.push(`${name}: instance type or size unknown until apply`);
+      return;
+    }
+    const pick = dearest(types, region);
+    if ("missing" in pick) {
+      unpriced.push(`${name}: ${pick.missing} in ${region}`);
+      return;
+    }
+    const maxSize = Number(max);
+    items.push({ kind: "node-group", name, instanceType: pick.type, desiredSize: known(desired) ? Number(desired) : maxSize, maxSize });
+  };
+  for (const r of resources) {
+    const p = r.props;
+    switch (r.type) {
+      case "aws:eks/nodeGroup:NodeGroup": {
+        const own = Array.isArray(p.instanceTypes) ? p.instanceTypes : [];
+        sized(r.name, own.length > 0 ? own : launchTemplateTypes(resources), p.scalingConfig?.desiredSize, p.scalingConfig?.maxSize ?? p.scalingConfig?.desiredSize);
+        break;
+      }
+      case "aws:ec2/instance:Instance":
+        sized(r.name, [p.instanceType], 1, 1);
+        break;
+      case "aws:autoscaling/group:Group": {
+        const overrides = (p.mixedInstancesPolicy?.launchTemplate?.overrides ?? []).map((o: { instanceType?: unknown }) => o.instanceType).filter((t: unknown) => t !== undefined);
+        sized(r.name, overrides.length > 0 ? overrides : launchTemplateTypes(resources), p.desiredCapacity ?? p.minSize, p.maxSize);
+        break;
+      }
+      case "kubernetes:karpenter.sh/v1:NodePool": {
+        const gpuLimit = p.spec?.limits?.["nvidia.com/gpu"];
+        const allowed = (p.spec?.template?.spec?.requirements ?? []).find((req: { key?: string }) => req.key === "node.kubernetes.io/instance-type")?.values ?? [];
+        if (!known(gpuLimit)) {
+          unpriced.push(`${r.name}: a NodePool without a nvidia.com/gpu limit can launch GPUs without bound`);
+          break;
+        }
+        const pick = dearest(allowed, region);
+        if ("missing" in pick) {
+          unpriced.push(`${r.name}: ${pick.missing} in ${region}`);
+          break;
+        }
+        const gpusPerNode = Math.max(1, INSTANCES[pick.type].gpuCount);
+        items.push({ kind: "node-group", name: r.name, instanceType: pick.type, desiredSize: 0, maxSize: Math.ceil(Number(gpuLimit) / gpusPerNode) });
+        break;
+      }
+      case "aws:eks/cluster:Cluster":
+        items.push({ kind: "eks-cluster", name: r.name, supportType: eksSupportTypeOf(p.upgradePolicy?.supportType) });
+        break;
+      case "aws:ec2/natGateway:NatGateway":
+        items.push({ kind: "nat-gateway", name: r.name });
+        break;
+      default:
+        if (UNPRICED_COMPUTE_TYPES.includes(r.type)) unpriced.push(`${r.name}: ${r.type} buys compute the price table does not cover`);
+    }
+  }
+  return { items, unpriced, unknowns };
+}
+
+/** The region a stack's resources run in: its AWS provider's, else `fallback`. */
+export function regionOf(resources: readonly PricingResource[], fallback: Region, isRegion: (value: unknown) => value is Region): Region {
+  const provider = resources.find((r) => r.type === "pulumi:providers:aws" && isRegion(r.props.region));
+  return provider ? (provider.props.region as Region) : fallback;
+}
