@@ -10,9 +10,14 @@ import { safetyGpuRollout } from "./safety-gpu-rollout";
 import { safetyGpuTaint } from "./safety-gpu-taint";
 import { safetyImagePinned } from "./safety-image-pinned";
 import { safetyImdsv2 } from "./safety-imdsv2";
+import { safetyNoHostNamespaces } from "./safety-no-host-namespaces";
+import { safetyNoHostPath } from "./safety-no-host-path";
+import { safetyNoPrivileged } from "./safety-no-privileged";
+import { safetyNoPublicIngress } from "./safety-no-public-ingress";
 import { safetyNoPublicLb } from "./safety-no-public-lb";
 import { safetyNoSecretArgs } from "./safety-no-secret-args";
 import { safetyProbes } from "./safety-probes";
+import { safetyNoSystemNamespace } from "./safety-no-system-namespace";
 import { safetyShm } from "./safety-shm";
 
 export const POLICIES: Policies = [
@@ -23,6 +28,11 @@ export const POLICIES: Policies = [
   safetyImagePinned,
   safetyNoSecretArgs,
   safetyNoPublicLb,
+  safetyNoPublicIngress,
+  safetyNoPrivileged,
+  safetyNoHostPath,
+  safetyNoHostNamespaces,
+  safetyNoSystemNamespace,
   safetyProbes,
   safetyGpuRollout,
   safetyShm,

@@ -1,13 +1,15 @@
 /**
- * llm-stack-cost-budget (mandatory): the stack's hourly and monthly on-demand cost — node groups at
- * desired and at maximum size, EKS control planes, NAT gateways — priced from the one price table,
- * stays within the configured budget. An instance type without a price fails: the budget cannot be
- * proven.
+ * llm-stack-cost-budget (mandatory): the stack's hourly and monthly on-demand cost — every resource
+ * that buys compute, at its maximum (infra/pricing/resource-prices.ts: node groups, EC2 instances,
+ * Auto Scaling groups, Karpenter NodePools, EKS, NAT) — stays within the configured budget, priced
+ * in the region the stack's AWS provider names. Anything that buys compute without a price, or
+ * whose size is unknown, fails: the budget cannot be proven.
  */
-import * as aws from "@pulumi/aws";
 import { type PolicyResource, type StackValidationPolicy } from "@pulumi/policy";
 import { PRICE_TABLE_DATE, REGIONS, type Region } from "../infra/catalog";
-import { DEFAULTS, describeCost, eksSupportTypeOf, priceItems, type PricedItem } from "../infra/plan";
+import { DEFAULTS, describeCost } from "../infra/plan";
+import { regionOf, stackCostOf, type PricingResource } from "../infra/pricing/resource-prices";
+import { readPolicyConfig, strictConfigSchema } from "./lib/policy-config";
 import { nodeGroupsOf } from "./lib/stack-view";
 
 export interface CostBudgetConfig {
@@ -18,34 +20,32 @@ export interface CostBudgetConfig {
 
 const usd = (value: number) => `$${value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
-/** The priced resources of a stack, as the shared pricing function reads them. */
-export function pricedItemsOf(resources: readonly PolicyResource[]): PricedItem[] {
-  const items: PricedItem[] = nodeGroupsOf(resources).map((g) => ({
-    kind: "node-group", name: g.name, instanceType: g.instanceType ?? "(none)", desiredSize: g.desiredSize, maxSize: g.maxSize,
-  }));
-  for (const r of resources) {
-    if (r.isType(aws.eks.Cluster)) items.push({ kind: "eks-cluster", name: r.name, supportType: eksSupportTypeOf(r.props.upgradePolicy?.supportType) });
-    if (r.isType(aws.ec2.NatGateway)) items.push({ kind: "nat-gateway", name: r.name });
-  }
-  return items;
+/** The stack's resources as the one pricing table reads them (infra/pricing/resource-prices.ts). */
+export function pricingResourcesOf(resources: readonly PolicyResource[]): PricingResource[] {
+  return resources.map((r) => ({ type: r.type, name: r.name, props: r.props as Record<string, any> }));
 }
 
 export const costBudget: StackValidationPolicy = {
   name: "llm-stack-cost-budget",
   description: "The stack's on-demand cost (node groups at desired and maximum size, EKS, NAT) stays within maxHourlyUsd and maxMonthlyUsd.",
   enforcementLevel: "mandatory",
-  configSchema: {
-    properties: {
-      maxHourlyUsd: { type: "number", default: 100, minimum: 0, description: "Budget in USD per hour, checked at maximum node-group size." },
-      maxMonthlyUsd: { type: "number", default: 73000, minimum: 0, description: "Budget in USD per month (730 h), at maximum node-group size." },
-      region: { type: "string", enum: [...REGIONS], default: DEFAULTS.region, description: "Region whose prices apply." },
-    },
-  },
+  // Numbers, never strings: "abc" compared with a cost is false both ways and would pass every stack.
+  configSchema: strictConfigSchema({
+    maxHourlyUsd: { type: "number", default: 100, minimum: 0, description: "Budget in USD per hour, checked at maximum node-group size." },
+    maxMonthlyUsd: { type: "number", default: 73000, minimum: 0, description: "Budget in USD per month (730 h), at maximum node-group size." },
+    region: { type: "string", enum: [...REGIONS], default: DEFAULTS.region, description: "Region whose prices apply." },
+  }),
   validateStack: (args, reportViolation) => {
-    const { maxHourlyUsd, maxMonthlyUsd, region } = args.getConfig<CostBudgetConfig>();
-    const cost = priceItems(pricedItemsOf(args.resources), region);
+    const { maxHourlyUsd, maxMonthlyUsd, region: configured } = readPolicyConfig<CostBudgetConfig>(costBudget, args.getConfig);
+    const resources = pricingResourcesOf(args.resources);
+    // The stack's own AWS provider says where it runs; the config's region is the fallback.
+    const region = regionOf(resources, configured, (value): value is Region => REGIONS.includes(value as Region));
+    const cost = stackCostOf(resources, region);
     if (cost.unpriced.length > 0) {
       reportViolation(`The budget cannot be proven: the price table (${PRICE_TABLE_DATE}) has no on-demand price for ${cost.unpriced.join("; ")}. Fix: use a priced instance type or add its row to infra/catalog/prices.ts with its source.`);
+    }
+    if (cost.unknowns.length > 0) {
+      reportViolation(`The budget cannot be proven yet: ${cost.unknowns.join("; ")}. Fix: give the size and instance type as known values, or check again once they are.`);
     }
     const summary = `${usd(cost.maxHourlyUsd)}/h at maximum node-group size (${usd(cost.hourlyUsd)}/h at desired size): ${describeCost(cost)}`;
     if (cost.maxHourlyUsd > maxHourlyUsd) {

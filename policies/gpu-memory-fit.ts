@@ -1,12 +1,13 @@
 /**
- * llm-stack-gpu-memory-fit (mandatory): every vLLM workload's weights, activations and overhead
- * plus the KV cache of one full-context sequence fit its GPUs, at a gpu-memory-utilization no
- * higher than the configured maximum.
+ * llm-stack-gpu-memory-fit (mandatory): every GPU server's weights, activations and overhead plus
+ * the KV cache of one full-context sequence fit its GPUs, at a gpu-memory-utilization no higher
+ * than the configured maximum — whatever kind runs it and however its flags are spelt.
  */
 import { type StackValidationPolicy } from "@pulumi/policy";
 import { GPUS } from "../infra/catalog";
+import { readPolicyConfig, strictConfigSchema } from "./lib/policy-config";
 import { nodeGroupsOf, placementOf } from "./lib/stack-view";
-import { memoryOf, oneSequenceGiB, servedWorkloadsOf, smallestFittingTensorParallelSize } from "./lib/vllm-memory";
+import { memoryOf, oneSequenceGiB, servedWorkloadsOf, smallestFittingTensorParallelSize, unreadableFlags } from "./lib/vllm-memory";
 
 export interface GpuMemoryFitConfig {
   maxGpuMemoryUtilization: number;
@@ -18,25 +19,33 @@ export const gpuMemoryFit: StackValidationPolicy = {
   name: "llm-stack-gpu-memory-fit",
   description: "vLLM workloads fit their GPUs: weights + overhead + one full-context sequence of KV cache, at an allowed gpu-memory-utilization.",
   enforcementLevel: "mandatory",
-  configSchema: {
-    properties: {
-      maxGpuMemoryUtilization: { type: "number", default: 0.95, minimum: 0.5, maximum: 1, description: "Highest --gpu-memory-utilization allowed." },
-    },
-  },
+  configSchema: strictConfigSchema({
+    maxGpuMemoryUtilization: { type: "number", default: 0.95, minimum: 0.5, maximum: 1, description: "Highest --gpu-memory-utilization allowed." },
+  }),
   validateStack: (args, reportViolation) => {
-    const { maxGpuMemoryUtilization } = args.getConfig<GpuMemoryFitConfig>();
+    const { maxGpuMemoryUtilization } = readPolicyConfig<GpuMemoryFitConfig>(gpuMemoryFit, args.getConfig);
     const nodeGroups = nodeGroupsOf(args.resources);
-    for (const { workload, container, served, shape } of servedWorkloadsOf(args.resources)) {
+    for (const { workload, template, container, served, shape } of servedWorkloadsOf(args.resources)) {
+      // vLLM reads more flags from a --config YAML file (vllm/utils/argparse_utils.py _pull_args_from_config), out of the pack's sight.
+      if (container.args.config !== undefined) {
+        reportViolation(`${workload.label} reads vLLM flags from ${container.args.config} (--config), which the policy pack cannot see: its GPU memory fit cannot be proven. Fix: pass the flags in the container's args.`, workload.urn);
+        continue;
+      }
+      const unreadable = unreadableFlags(container, shape);
+      if (unreadable.length > 0) {
+        reportViolation(`${workload.label}: vLLM would refuse ${unreadable.join(", ")} (not a number its parser reads), so its GPU memory fit cannot be checked. Fix: write plain numbers, e.g. --tensor-parallel-size=2.`, workload.urn);
+        continue;
+      }
       if (shape.gpuMemoryUtilization > maxGpuMemoryUtilization) {
         reportViolation(
           `${workload.label}: --gpu-memory-utilization ${shape.gpuMemoryUtilization} is above the allowed ${maxGpuMemoryUtilization}, leaving too little room for the CUDA context, NCCL buffers and fragmentation. Fix: set it to ${maxGpuMemoryUtilization} or less (the planner uses 0.90) and add GPUs if the KV cache no longer fits.`,
           workload.urn,
         );
       }
-      const placement = placementOf(workload, nodeGroups);
+      const placement = placementOf(template, nodeGroups);
       if (!placement) {
         reportViolation(
-          `${workload.label} serves ${container.args.model} but its GPU cannot be determined: the node selector ${JSON.stringify(workload.nodeSelector)} names no catalog GPU instance type and matches no node group in the stack. Fix: select the GPU nodes by node.kubernetes.io/instance-type.`,
+          `${workload.label} serves ${container.vllm.model} but its GPU cannot be determined: the node selector ${JSON.stringify(template.nodeSelector)} names no catalog GPU instance type and matches no node group in the stack. Fix: select the GPU nodes by node.kubernetes.io/instance-type.`,
           workload.urn,
         );
         continue;

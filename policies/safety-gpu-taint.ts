@@ -4,13 +4,16 @@
  */
 import * as aws from "@pulumi/aws";
 import { validateResourceOfType, type ResourceValidationPolicy } from "@pulumi/policy";
+import { readPolicyConfig, strictConfigSchema } from "./lib/policy-config";
 import { INSTANCES, isInstanceType } from "../infra/catalog";
 
 export const safetyGpuTaint: ResourceValidationPolicy = {
   name: "llm-stack-safety-gpu-taint",
   description: "Node groups of GPU instance types carry the nvidia.com/gpu NoSchedule taint.",
   enforcementLevel: "advisory",
+  configSchema: strictConfigSchema(),
   validateResource: validateResourceOfType(aws.eks.NodeGroup, (group, args, reportViolation) => {
+    readPolicyConfig(safetyGpuTaint, args.getConfig);
     const gpuTypes = (group.instanceTypes ?? []).filter((t) => isInstanceType(t) ? INSTANCES[t].gpu !== null : /^(p\d|g\d)/.test(t));
     if (gpuTypes.length === 0) return;
     const tainted = (group.taints ?? []).some((t) => t.key === "nvidia.com/gpu" && t.effect === "NO_SCHEDULE");

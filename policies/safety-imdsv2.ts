@@ -4,12 +4,15 @@
  */
 import * as aws from "@pulumi/aws";
 import { validateResourceOfType, type ResourceValidationPolicy } from "@pulumi/policy";
+import { readPolicyConfig, strictConfigSchema } from "./lib/policy-config";
 
 export const safetyImdsv2: ResourceValidationPolicy = {
   name: "llm-stack-safety-imdsv2",
   description: "Launch templates require IMDSv2 (httpTokens required) with httpPutResponseHopLimit 1.",
   enforcementLevel: "advisory",
+  configSchema: strictConfigSchema(),
   validateResource: validateResourceOfType(aws.ec2.LaunchTemplate, (template, args, reportViolation) => {
+    readPolicyConfig(safetyImdsv2, args.getConfig);
     const options = template.metadataOptions;
     if (options?.httpTokens !== "required") {
       reportViolation(`Launch template ${args.name} allows IMDSv1 (httpTokens ${options?.httpTokens ?? "unset"}). Fix: set metadataOptions.httpTokens to "required".`);

@@ -1,28 +1,54 @@
 /**
- * llm-stack-safety-no-secret-args (advisory): no secret material in container args or plain env
- * values — API keys and tokens come from Secrets (secretKeyRef or mounted files).
+ * llm-stack-safety-no-secret-args (advisory): no secret material in any container's command, args
+ * (however vLLM would read them: `--api_key`, `--api-key=…`, an abbreviation) or shell command
+ * string, nor in plain env values — API keys and tokens come from Secrets (secretKeyRef or mounted
+ * files). A reference that Kubernetes or the shell fills in from a Secret at run time
+ * (`$(VLLM_API_KEY)`, `$VLLM_API_KEY`) is not secret material; a plain env value it expands to is.
  */
-import * as k8s from "@pulumi/kubernetes";
-import { validateResourceOfType, type ResourceValidationPolicy } from "@pulumi/policy";
-import { workloadView } from "./lib/stack-view";
+import { type ResourceValidationPolicy } from "@pulumi/policy";
+import { readPolicyConfig, strictConfigSchema } from "./lib/policy-config";
+import { validateWorkloads, type ContainerView } from "./lib/workloads";
 
-const SECRET_FLAGS = ["--api-key", "--hf-token", "--token"];
+/** vLLM's secret flags (infra/vllm/flags.ts) and the generic --token. */
+const SECRET_FLAGS = ["api-key", "hf-token", "token"] as const;
 const SECRET_ENV = /(TOKEN|API_KEY|SECRET|PASSWORD)$/i;
 /** Hugging Face tokens and OpenAI-style keys, wherever they appear. */
 const SECRET_VALUE = /\b(hf_[A-Za-z0-9]{20,}|sk-[A-Za-z0-9-]{20,})\b/;
+/** A value filled in at run time: $(NAME), $NAME or ${NAME}. */
+const REFERENCE = /^\$(\([A-Za-z_][A-Za-z0-9_]*\)|\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)$/;
+
+/** The secret flags a container passes literal values to, and whether a token-like value appears anywhere. */
+function secretsIn(container: ContainerView): string[] {
+  const found = new Set<string>();
+  for (const flag of ["api-key", "hf-token"] as const) {
+    const value = container.vllm.args.flags[flag];
+    if (value !== undefined && !REFERENCE.test(value)) found.add(`--${flag}`);
+  }
+  const words = container.vllm.words;
+  words.forEach((word, i) => {
+    const match = /^--?([A-Za-z_-]+)(?:=(.*))?$/s.exec(word);
+    const flag = match && SECRET_FLAGS.find((f) => match[1]!.replaceAll("_", "-") === f);
+    if (flag) {
+      const value = match[2] ?? words[i + 1];
+      if (value !== undefined && !REFERENCE.test(value)) found.add(`--${flag}`);
+    }
+  });
+  if (found.size === 0 && words.some((word) => SECRET_VALUE.test(word))) found.add("a token-like value");
+  return [...found];
+}
 
 export const safetyNoSecretArgs: ResourceValidationPolicy = {
   name: "llm-stack-safety-no-secret-args",
-  description: "No API keys or tokens in container args or plain env values.",
+  description: "No API keys or tokens in container args, shell command strings or plain env values.",
   enforcementLevel: "advisory",
-  validateResource: validateResourceOfType(k8s.apps.v1.Deployment, (deployment, args, reportViolation) => {
-    const workload = workloadView(deployment, args.urn);
-    for (const container of workload.containers) {
-      for (const arg of container.raw.args ?? []) {
-        const flag = SECRET_FLAGS.find((f) => arg === f || arg.startsWith(`${f}=`));
-        if (flag || SECRET_VALUE.test(arg)) {
-          reportViolation(`${workload.label}: container ${container.name} passes secret material in its args (${flag ?? "a token-like value"}); args are visible to anyone who can read the Deployment. Fix: pass it from a Secret (VLLM_API_KEY via secretKeyRef, HF_TOKEN_PATH to a mounted file).`);
-        }
+  configSchema: strictConfigSchema(),
+  validateResource: validateWorkloads((workload, args, reportViolation) => {
+    readPolicyConfig(safetyNoSecretArgs, args.getConfig);
+    for (const container of workload.templates.flatMap((t) => t.containers)) {
+      const secrets = secretsIn(container);
+      if (secrets.length > 0) {
+        const where = container.vllm.fromShell ? "its shell command" : "its args";
+        reportViolation(`${workload.label}: container ${container.name} passes secret material in ${where} (${secrets.join(", ")}); args are visible to anyone who can read the ${workload.kind}. Fix: pass it from a Secret (VLLM_API_KEY via secretKeyRef, HF_TOKEN_PATH to a mounted file).`);
       }
       for (const env of container.raw.env ?? []) {
         if (env.value !== undefined && (SECRET_ENV.test(env.name) || SECRET_VALUE.test(env.value))) {

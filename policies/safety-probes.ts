@@ -1,12 +1,12 @@
 /**
- * llm-stack-safety-probes (advisory): vLLM containers have startup, readiness and liveness probes,
- * and the startup probe allows at least the configured time for download and load (a liveness
- * probe that fires while weights still load restarts the pod forever).
+ * llm-stack-safety-probes (advisory): GPU server containers have startup, readiness and liveness
+ * probes, and the startup probe allows at least the configured time for download and load (a
+ * liveness probe that fires while weights still load restarts the pod forever).
  */
-import * as k8s from "@pulumi/kubernetes";
-import { validateResourceOfType, type ResourceValidationPolicy } from "@pulumi/policy";
+import { type ResourceValidationPolicy } from "@pulumi/policy";
 import { MIN_STARTUP_SECONDS } from "../infra/plan";
-import { isVllmContainer, workloadView, type ProbeShape } from "./lib/stack-view";
+import { readPolicyConfig, strictConfigSchema } from "./lib/policy-config";
+import { serverContainersOf, validateWorkloads, type ProbeShape } from "./lib/workloads";
 
 export interface ProbesConfig {
   minimumStartupSeconds: number;
@@ -19,11 +19,12 @@ export const safetyProbes: ResourceValidationPolicy = {
   name: "llm-stack-safety-probes",
   description: "vLLM containers have startup, readiness and liveness probes, with a startup budget above a minimum.",
   enforcementLevel: "advisory",
-  configSchema: { properties: { minimumStartupSeconds: { type: "integer", default: MIN_STARTUP_SECONDS, minimum: 0, description: "Least time the startup probe must allow." } } },
-  validateResource: validateResourceOfType(k8s.apps.v1.Deployment, (deployment, args, reportViolation) => {
-    const { minimumStartupSeconds } = args.getConfig<ProbesConfig>();
-    const workload = workloadView(deployment, args.urn);
-    for (const container of workload.containers.filter(isVllmContainer)) {
+  configSchema: strictConfigSchema({
+    minimumStartupSeconds: { type: "integer", default: MIN_STARTUP_SECONDS, minimum: 0, description: "Least time the startup probe must allow." },
+  }),
+  validateResource: validateWorkloads((workload, args, reportViolation) => {
+    const { minimumStartupSeconds } = readPolicyConfig<ProbesConfig>(safetyProbes, args.getConfig);
+    for (const { container } of serverContainersOf(workload)) {
       const { startupProbe, readinessProbe, livenessProbe } = container.raw;
       const missing = Object.entries({ startupProbe, readinessProbe, livenessProbe }).filter(([, probe]) => probe === undefined).map(([name]) => name);
       if (missing.length > 0) {

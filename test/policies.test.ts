@@ -100,7 +100,10 @@ const cases: Case[] = [
   ]],
   ["llm-stack-gpu-consistency", "fails when the GPU limit disagrees with TP × PP", (r) => {
     vllmContainer(r).resources.limits["nvidia.com/gpu"] = "2";
-  }, [["llm-stack-gpu-consistency", "Deployment llm/vllm: nvidia.com/gpu is 2 but --tensor-parallel-size 1 × --pipeline-parallel-size 1 over 1 node(s) needs 1 GPU(s) per pod. Fix: set the GPU limit to 1."]]],
+  }, [
+    ["llm-stack-gpu-consistency", "Deployment llm/vllm: nvidia.com/gpu is 2 but --tensor-parallel-size 1 × --pipeline-parallel-size 1 over 1 node(s) needs 1 GPU(s) per pod. Fix: set the GPU limit to 1."],
+    ["llm-stack-gpu-consistency", "Deployment llm/vllm: one pod takes 2 GPUs, more than one p5.4xlarge has (1): it can never be scheduled. Fix: request at most 1 GPU(s) per pod."],
+  ]],
   ["llm-stack-gpu-consistency", "fails when the node selector matches no node group", (r) => {
     deploymentOf(r).spec.template.spec.nodeSelector["node.kubernetes.io/instance-type"] = "p5.48xlarge";
   }, [["llm-stack-gpu-consistency", 'Deployment llm/vllm: its node selector {"llm-stack/gpu-pool":"true","llm-stack/stack":"dev","node.kubernetes.io/instance-type":"p5.48xlarge"} matches no node group in the stack (llm-system-ng: m7i.xlarge, llm-gpu-ng: p5.4xlarge). Fix: select the GPU node group\'s instance type and labels.']]],
@@ -147,7 +150,7 @@ const cases: Case[] = [
   ]],
   ["llm-stack-safety-eks-endpoint", "fails for a public endpoint open to the internet", (r) => {
     Object.assign(find(r, "aws:eks/cluster:Cluster", "llm-cluster-cluster").inputs.vpcConfig, { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] });
-  }, [["llm-stack-safety-eks-endpoint", "EKS cluster llm-cluster-cluster exposes its API endpoint to 0.0.0.0/0. Fix: set clusterEndpointAccess private, or list the administrators' CIDRs in clusterPublicAccessCidrs."]]],
+  }, [["llm-stack-safety-eks-endpoint", "EKS cluster llm-cluster-cluster exposes its API endpoint to the whole internet: publicAccessCidrs [0.0.0.0/0] together cover every public address. Fix: set clusterEndpointAccess private, or list the administrators' CIDRs in clusterPublicAccessCidrs."]]],
   ["llm-stack-safety-eks-secrets-encrypted", "fails without KMS encryption of secrets", (r) => {
     delete find(r, "aws:eks/cluster:Cluster", "llm-cluster-cluster").inputs.encryptionConfig;
   }, [["llm-stack-safety-eks-secrets-encrypted", 'EKS cluster llm-cluster-cluster does not encrypt Kubernetes Secrets with KMS. Fix: set encryptionConfig { provider.keyArn, resources: ["secrets"] }.']]],

@@ -8,7 +8,7 @@ import { Secret } from "kubernetes-models/v1/Secret";
 import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import * as pulumi from "@pulumi/pulumi";
-import { type PlanInputError, startupBudget, podResources, gpuNodeRootVolumeGiB } from "../infra/plan";
+import { type PlanInputError, gpuNodeRootVolumeGiB } from "../infra/plan";
 import { planStack } from "../infra/settings";
 import { parseStackFile } from "../infra/settings/stack-file";
 import { readFileSync } from "node:fs";
@@ -145,26 +145,19 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
     }]);
   });
 
-  it("runs vLLM with exactly the plan's args, GPUs, probes and resources", async () => {
+  // Args, GPU counts, resources, replicas, the startup budget and the node selector are pinned by the
+  // golden manifests (test/golden/manifests/<stack>/, test/manifests.test.ts); what stays here are
+  // values written by hand.
+  it("runs vLLM with the rollout, probes and security settings a GPU server needs", async () => {
     const { resources } = await runPromise;
     const deployment = byName(resources, "vllm-deployment").inputs;
     const pod = deployment.spec.template.spec;
     const container = pod.containers[0];
-    expect(container.args).toEqual(plan.vllmArgs);
-    expect(container.resources.limits["nvidia.com/gpu"]).toBe(String(plan.gpusPerReplica));
-    expect(container.resources.requests["nvidia.com/gpu"]).toBe(String(plan.gpusPerReplica));
-    const { cpu, memoryGiB, shmGiB } = podResources(plan);
-    expect(container.resources.requests.cpu).toBe(String(cpu));
-    expect(container.resources.limits.memory).toBe(`${memoryGiB}Gi`);
-    expect(pod.volumes.find((v: any) => v.name === "dshm")).toEqual({ name: "dshm", emptyDir: { medium: "Memory", sizeLimit: `${shmGiB}Gi` } });
-    expect(deployment.spec.replicas).toBe(plan.replicas);
     expect(deployment.spec.strategy).toEqual({ type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } });
-    expect(container.startupProbe).toEqual({ httpGet: { path: "/health", port: "http" }, periodSeconds: 10, failureThreshold: startupBudget(plan).probeFailureThreshold, timeoutSeconds: 5 });
     expect(container.readinessProbe).toEqual({ httpGet: { path: "/health", port: "http" }, periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 5 });
     // 6 failures 30 s apart: a server busy for under 3 minutes is not restarted.
     expect(container.livenessProbe).toEqual({ httpGet: { path: "/health", port: "http" }, periodSeconds: 30, failureThreshold: 6, timeoutSeconds: 20 });
     expect(pod.terminationGracePeriodSeconds).toBe(75);
-    expect(pod.nodeSelector).toEqual({ "node.kubernetes.io/instance-type": plan.instanceType, "llm-stack/gpu-pool": "true", "llm-stack/stack": stack });
     expect(pod.tolerations).toEqual([{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }]);
     expect(pod.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 2000, runAsGroup: 2000, fsGroup: 2000, seccompProfile: { type: "RuntimeDefault" } });
     expect(container.securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, runAsNonRoot: true, readOnlyRootFilesystem: false, seccompProfile: { type: "RuntimeDefault" } });

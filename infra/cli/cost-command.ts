@@ -15,6 +15,8 @@ import { stacksAtRef, workingTreeStacks, type StackFile } from "../cost/stack-fi
 import { type ProgramLoader } from "../cost/offline-run";
 import { evaluateStack, type EvaluateOptions, type StackReport } from "../cost/stack-report";
 import { type PackConfig } from "../../policies/lib/offline-runner";
+import { POLICIES } from "../../policies/all-policies";
+import { packConfigProblems } from "../../policies/lib/pack-config";
 
 export const COST_HELP = `llm-stack cost — what stacks cost, offline, with policy results and unit economics
 
@@ -75,7 +77,12 @@ function readPolicyConfig(issues: InputIssue[], path: string | undefined): PackC
   if (path === undefined) return undefined;
   try {
     const parsed = JSON.parse(readFileSync(path, "utf8")) as unknown;
-    if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as PackConfig;
+    if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)) {
+      for (const problem of packConfigProblems(POLICIES, parsed as PackConfig)) {
+        issues.push({ path: "--policy-pack-config", value: path, expected: "a config the policy pack and the Pulumi engine accept", hint: problem });
+      }
+      return parsed as PackConfig;
+    }
   } catch {
     // Reported below with the fix.
   }

@@ -8,7 +8,8 @@ import { DEFAULTS, PlanInputError, economicsFor, priceItems, type DeploymentPlan
 import { planStack, PROJECT_NAME } from "../settings";
 import { type PolicyResource } from "@pulumi/policy";
 import { policyResourcesOf, runPolicies, type PackConfig, type Violation } from "../../policies/lib/offline-runner";
-import { pricedItemsOf } from "../../policies/cost-budget";
+import { pricingResourcesOf } from "../../policies/cost-budget";
+import { stackCostOf } from "../pricing/resource-prices";
 import { nodeGroupsOf } from "../../policies/lib/stack-view";
 import { runProgram, stackConfigFromYaml, type ProgramLoader } from "./offline-run";
 import { ALLOWLIST_PLACEHOLDER, unsetOperatorValues } from "../settings/operator-values";
@@ -119,7 +120,7 @@ export async function evaluateStack(stack: string, yamlText: string, options: Ev
     variant: plan.variant,
     gpu: { name: GPUS[plan.gpu].displayName, count: plan.replicas * plan.gpusPerReplica },
     instances,
-    cost: priceItems(pricedItemsOf(policyResources), region),
+    cost: stackCostOf(pricingResourcesOf(policyResources), region),
     plan,
     violations: await runPolicies(run.resources, options.policyConfig ?? {}),
     assumptions,

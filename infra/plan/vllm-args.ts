@@ -1,13 +1,13 @@
 /**
- * The one function that renders vLLM's command-line flags from a plan. Every flag is derived;
- * the output is sorted by flag name so it is stable across runs and easy to diff.
+ * The planner's vLLM args: which flags a plan sets and to what, rendered by the one vLLM flags
+ * module (infra/vllm). Every flag is derived from the plan.
  * Flags: https://docs.vllm.ai/en/latest/configuration/engine_args.html
  */
 import { type ModelSpec, type Variant } from "../catalog";
+import { renderVllmFlags, VLLM_PORT, type VllmFlagValues } from "../vllm";
 import { type KvCacheDtype } from "./kv-cache";
 
-/** The port vLLM's OpenAI-compatible server listens on inside the pod. */
-export const VLLM_PORT = 8000;
+export { parseVllmArgs, VLLM_PORT } from "../vllm";
 
 export interface VllmArgsInput {
   modelId: string;
@@ -24,7 +24,7 @@ export interface VllmArgsInput {
 }
 
 export function renderVllmArgs(input: VllmArgsInput): string[] {
-  const flags: Record<string, string> = {
+  const flags: VllmFlagValues = {
     model: input.variant.repo,
     "served-model-name": input.modelId,
     "tensor-parallel-size": String(input.tensorParallelSize),
@@ -46,25 +46,5 @@ export function renderVllmArgs(input: VllmArgsInput): string[] {
   }
   // A replica across nodes runs on Ray (https://docs.vllm.ai/en/latest/serving/parallelism_scaling.html).
   if (input.nodesPerReplica > 1) flags["distributed-executor-backend"] = "ray";
-  return Object.keys(flags)
-    .sort()
-    .map((name) => `--${name}=${flags[name]}`);
-}
-
-/** Reads `--flag=value` or `--flag value` pairs back (for the policy pack and tests). */
-export function parseVllmArgs(args: readonly string[]): Record<string, string> {
-  const parsed: Record<string, string> = {};
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? "";
-    if (!arg.startsWith("--")) continue;
-    const eq = arg.indexOf("=");
-    if (eq > 0) parsed[arg.slice(2, eq)] = arg.slice(eq + 1);
-    else {
-      const next = args[i + 1];
-      const hasValue = next !== undefined && !next.startsWith("--");
-      parsed[arg.slice(2)] = hasValue ? next : "true";
-      if (hasValue) i++;
-    }
-  }
-  return parsed;
+  return renderVllmFlags(flags);
 }

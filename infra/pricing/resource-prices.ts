@@ -14,7 +14,7 @@
  *   unpriced, with its name, so a budget can never pass it silently.
  */
 import { INSTANCES, findHourlyPriceUsd, isInstanceType, type InstanceType, type Region } from "../catalog";
-import { eksSupportTypeOf, type PricedItem } from "../plan";
+import { eksSupportTypeOf, priceItems, type PricedItem, type StackCost } from "../plan";
 
 /** One resource as the pricing reads it: its type token, name and inputs (or outputs). */
 export interface PricingResource {
@@ -126,4 +126,11 @@ export function priceResources(resources: readonly PricingResource[], region: Re
 export function regionOf(resources: readonly PricingResource[], fallback: Region, isRegion: (value: unknown) => value is Region): Region {
   const provider = resources.find((r) => r.type === "pulumi:providers:aws" && isRegion(r.props.region));
   return provider ? (provider.props.region as Region) : fallback;
+}
+
+/** A stack's cost from its resources: every priced item through the one price table, unpriced ones named. */
+export function stackCostOf(resources: readonly PricingResource[], region: Region): StackCost & { unknowns: string[] } {
+  const pricing = priceResources(resources, region);
+  const cost = priceItems(pricing.items, region);
+  return { ...cost, unpriced: [...cost.unpriced, ...pricing.unpriced], unknowns: pricing.unknowns };
 }

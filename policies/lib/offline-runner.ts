@@ -1,12 +1,15 @@
 /**
  * Runs the pack's policies in-process, the way the CrossGuard engine calls them: each resource
- * policy on every resource of its type, each stack policy once over all resources, config defaults
- * from each policy's configSchema, levels overridable per policy. The cost tool uses it to show
- * policy results without the Pulumi CLI; the tests use it to check every rule.
+ * policy on every resource of its type, each stack policy once over all resources, the config
+ * resolved and validated as the engine does (pack-config.ts: defaults, levels, `all`, JSON-schema
+ * checks — plus the pack's own refusal of unknown keys and policy names). An invalid config throws
+ * PolicyConfigError naming every problem: nothing runs on a config the engine would refuse. The
+ * cost tool uses it to show policy results without the Pulumi CLI; the tests use it to check every
+ * rule.
  */
 import type { EnforcementLevel, Policy, PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { POLICIES } from "../all-policies";
-import type { RecordedResource } from "../../infra/cost/offline-run";
+import { resolvePackConfig, type PackConfig } from "./pack-config";
 
 export interface Violation {
   policy: string;
@@ -14,20 +17,22 @@ export interface Violation {
   message: string;
 }
 
-export type PackConfig = Record<string, Record<string, unknown>>;
+export type { PackConfig } from "./pack-config";
+
+/**
+ * A registered resource as the pack reads it: the part of what the offline program run records
+ * (infra/cost/offline-run.ts RecordedResource) that policies see, so the pack never imports the
+ * cost tool.
+ */
+export interface RecordedResource {
+  type: string;
+  name: string;
+  custom: boolean;
+  inputs: Record<string, any>;
+}
 
 type ResourceClass = { __pulumiType?: string };
 const typeOf = (resourceClass: unknown) => (resourceClass as ResourceClass).__pulumiType;
-
-function configFor(policy: Policy, overrides: PackConfig): Record<string, unknown> {
-  const defaults = Object.fromEntries(Object.entries(policy.configSchema?.properties ?? {}).map(([key, schema]) => [key, (schema as { default?: unknown }).default]));
-  const { enforcementLevel: _ignored, ...rest } = overrides[policy.name] ?? {};
-  return { ...defaults, ...rest };
-}
-
-function levelOf(policy: Policy, overrides: PackConfig): EnforcementLevel {
-  return (overrides[policy.name]?.enforcementLevel as EnforcementLevel | undefined) ?? policy.enforcementLevel ?? "advisory";
-}
 
 class NotApplicable extends Error {}
 
@@ -53,13 +58,14 @@ export function policyResourcesOf(resources: readonly RecordedResource[]): Polic
 
 /** Every violation the pack reports for these resources. */
 export async function runPolicies(resources: readonly RecordedResource[], overrides: PackConfig = {}, policies: readonly Policy[] = POLICIES): Promise<Violation[]> {
+  const resolved = resolvePackConfig(policies, overrides);
   const policyResources = policyResourcesOf(resources);
   const violations: Violation[] = [];
   for (const policy of policies) {
-    const level = levelOf(policy, overrides);
+    const { level, properties } = resolved.get(policy.name)!;
     if (level === "disabled") continue;
     const report = (message: string) => violations.push({ policy: policy.name, level, message });
-    const getConfig = <T extends object>() => configFor(policy, overrides) as T;
+    const getConfig = <T extends object>() => ({ ...properties }) as T;
     const notApplicable = (reason?: string): never => {
       throw new NotApplicable(reason);
     };

@@ -1,117 +1,19 @@
 /**
- * Reads what the policies need from the resources themselves — vLLM workloads from Deployments
- * (container image and args), node groups from EKS — never from the planner's internal state.
- * Accessing a value that is unknown during preview throws @pulumi/policy's UnknownValueError, which
- * the policy framework reports as "can't run during preview" instead of a false pass.
+ * The stack's node groups as the policies read them from the resources, and where a workload's
+ * pods land: the instance type (and so the GPU) from its node selector or the node groups that
+ * match it.
  */
 import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
 import { type PolicyResource } from "@pulumi/policy";
-import { INSTANCES, isInstanceType, type GpuId, type InstanceType } from "../../infra/catalog";
-import { parseVllmArgs } from "../../infra/plan";
-
-export interface ProbeShape {
-  httpGet?: { path?: string; port?: number | string };
-  initialDelaySeconds?: number;
-  periodSeconds?: number;
-  failureThreshold?: number;
-}
-
-export interface ContainerShape {
-  name?: string;
-  image?: string;
-  command?: string[];
-  args?: string[];
-  env?: Array<{ name: string; value?: string; valueFrom?: unknown }>;
-  resources?: { limits?: Record<string, string | number>; requests?: Record<string, string | number> };
-  startupProbe?: ProbeShape;
-  readinessProbe?: ProbeShape;
-  livenessProbe?: ProbeShape;
-  volumeMounts?: Array<{ name: string; mountPath: string }>;
-}
-
-export interface DeploymentShape {
-  metadata?: { name?: string; namespace?: string };
-  spec?: {
-    replicas?: number;
-    strategy?: { type?: string; rollingUpdate?: { maxSurge?: number | string } };
-    template?: {
-      metadata?: { labels?: Record<string, string> };
-      spec?: {
-        nodeSelector?: Record<string, string>;
-        containers?: ContainerShape[];
-        volumes?: Array<{ name: string; emptyDir?: { medium?: string } }>;
-      };
-    };
-  };
-}
-
-export interface ContainerView {
-  name: string;
-  image: string;
-  args: Record<string, string>;
-  gpuLimit: number;
-  raw: ContainerShape;
-}
-
-export interface WorkloadView {
-  /** "Deployment llm/vllm": how messages name the workload. */
-  label: string;
-  urn: string | undefined;
-  replicas: number;
-  nodeSelector: Record<string, string>;
-  podLabels: Record<string, string>;
-  deployment: DeploymentShape;
-  containers: ContainerView[];
-}
-
-const quantity = (value: string | number | undefined): number => (value === undefined ? 0 : Number(value));
-
-export function containerView(container: ContainerShape): ContainerView {
-  return {
-    name: container.name ?? "",
-    image: container.image ?? "",
-    args: parseVllmArgs(container.args ?? []),
-    gpuLimit: quantity(container.resources?.limits?.["nvidia.com/gpu"]),
-    raw: container,
-  };
-}
-
-export function workloadView(deployment: DeploymentShape, urn?: string): WorkloadView {
-  const pod = deployment.spec?.template?.spec;
-  return {
-    label: `Deployment ${deployment.metadata?.namespace ?? "default"}/${deployment.metadata?.name ?? "?"}`,
-    urn,
-    // Kubernetes defaults replicas to 1.
-    replicas: deployment.spec?.replicas ?? 1,
-    nodeSelector: pod?.nodeSelector ?? {},
-    podLabels: deployment.spec?.template?.metadata?.labels ?? {},
-    deployment,
-    containers: (pod?.containers ?? []).map(containerView),
-  };
-}
-
-/** A vLLM server container: the image or the command names vLLM. */
-export function isVllmContainer(container: ContainerView): boolean {
-  return /vllm/i.test(container.image) || (container.raw.command ?? []).some((part) => /vllm/.test(part));
-}
-
-export function vllmContainerOf(workload: WorkloadView): ContainerView | undefined {
-  return workload.containers.find(isVllmContainer);
-}
-
-export function deploymentsOf(resources: readonly PolicyResource[]): WorkloadView[] {
-  const views: WorkloadView[] = [];
-  for (const r of resources) {
-    const deployment = r.asType(k8s.apps.v1.Deployment);
-    if (deployment) views.push(workloadView(deployment, r.urn));
-  }
-  return views;
-}
+import { GPUS, INSTANCES, isInstanceType, type GpuId, type InstanceType } from "../../infra/catalog";
+import { type PodTemplateView } from "./workloads";
 
 export interface NodeGroupView {
   name: string;
   urn: string;
+  /** Every instance type the group may launch. */
+  instanceTypes: string[];
+  /** The first of them, as messages and the cost tool name the group. */
   instanceType: string | undefined;
   desiredSize: number;
   maxSize: number;
@@ -125,10 +27,12 @@ export function nodeGroupView(name: string, urn: string, props: {
   labels?: Record<string, string>;
   taints?: Array<{ key: string; value?: string; effect: string }>;
 }): NodeGroupView {
+  const instanceTypes = props.instanceTypes ?? [];
   return {
     name,
     urn,
-    instanceType: props.instanceTypes?.[0],
+    instanceTypes,
+    instanceType: instanceTypes[0],
     desiredSize: props.scalingConfig?.desiredSize ?? 0,
     maxSize: props.scalingConfig?.maxSize ?? props.scalingConfig?.desiredSize ?? 0,
     labels: props.labels ?? {},
@@ -145,11 +49,16 @@ export function nodeGroupsOf(resources: readonly PolicyResource[]): NodeGroupVie
   return views;
 }
 
-/** The GPU node groups of a workload: those whose labels hold its node selector (instance type included). */
-export function nodeGroupsFor(workload: WorkloadView, nodeGroups: readonly NodeGroupView[]): NodeGroupView[] {
+/** How messages list node groups: "llm-gpu-ng: p5.4xlarge". */
+export const describeNodeGroups = (groups: readonly NodeGroupView[]) => groups.map((g) => `${g.name}: ${g.instanceTypes.join(" | ") || "(no instance type)"}`).join(", ");
+
+const INSTANCE_TYPE_LABEL = "node.kubernetes.io/instance-type";
+
+/** The node groups a pod template may land on: those whose labels (and instance types) hold its node selector. */
+export function nodeGroupsFor(template: PodTemplateView, nodeGroups: readonly NodeGroupView[]): NodeGroupView[] {
   return nodeGroups.filter((group) =>
-    Object.entries(workload.nodeSelector).every(([key, value]) =>
-      key === "node.kubernetes.io/instance-type" ? group.instanceType === value : group.labels[key] === value,
+    Object.entries(template.nodeSelector).every(([key, value]) =>
+      key === INSTANCE_TYPE_LABEL ? group.instanceTypes.includes(value) : group.labels[key] === value,
     ),
   );
 }
@@ -160,15 +69,17 @@ export interface Placement {
   gpusPerNode: number;
 }
 
-/** The instance type (and so the GPU) a workload lands on: from its node selector, else from its node groups. */
-export function placementOf(workload: WorkloadView, nodeGroups: readonly NodeGroupView[]): Placement | undefined {
-  const type = workload.nodeSelector["node.kubernetes.io/instance-type"] ?? nodeGroupsFor(workload, nodeGroups)[0]?.instanceType;
-  if (type === undefined || !isInstanceType(type)) return undefined;
-  const { gpu, gpuCount } = INSTANCES[type];
-  return gpu ? { instanceType: type, gpu, gpusPerNode: gpuCount } : undefined;
+/**
+ * The instance type a pod template lands on: its node selector's, else its node groups'. Where
+ * the groups offer several GPU types, the one with the least GPU memory, then the fewest GPUs:
+ * a fit must hold on any node the scheduler may pick.
+ */
+export function placementOf(template: PodTemplateView, nodeGroups: readonly NodeGroupView[]): Placement | undefined {
+  const selected = template.nodeSelector[INSTANCE_TYPE_LABEL];
+  const types = selected !== undefined ? [selected] : nodeGroupsFor(template, nodeGroups).flatMap((g) => g.instanceTypes);
+  const candidates = types.filter(isInstanceType).flatMap((type) => {
+    const { gpu, gpuCount } = INSTANCES[type];
+    return gpu ? [{ instanceType: type, gpu, gpusPerNode: gpuCount }] : [];
+  });
+  return candidates.sort((a, b) => GPUS[a.gpu].memoryGiB - GPUS[b.gpu].memoryGiB || a.gpusPerNode - b.gpusPerNode)[0];
 }
-
-export const intArg = (args: Record<string, string>, flag: string, fallback: number): number => {
-  const value = args[flag];
-  return value === undefined ? fallback : Number(value);
-};

@@ -1,17 +1,14 @@
 /**
- * Recomputes a vLLM workload's per-GPU memory from its own args with the planner's memory model
- * (infra/plan/memory.ts), the same functions the planner sized it with — never a copy.
+ * Recomputes a GPU server's per-GPU memory from its own args with the planner's memory model
+ * (infra/plan/memory.ts), the same functions the planner sized it with — never a copy. Flags the
+ * args leave out take vLLM's defaults at the pinned release (infra/vllm/flags.ts).
  */
-import { GPUS, findVariantByRepo, type ModelId, type ModelSpec, type Variant } from "../../infra/catalog";
-import {
-  BYTES_PER_GIB, DEFAULT_MAX_NUM_BATCHED_TOKENS, replicaMemory, validTensorParallelSizes,
-  type KvCacheDtype, type ReplicaMemory,
-} from "../../infra/plan";
+import { GPUS, MODELS, MODEL_IDS, type ModelId, type ModelSpec, type Variant } from "../../infra/catalog";
+import { BYTES_PER_GIB, replicaMemory, validTensorParallelSizes, type KvCacheDtype, type ReplicaMemory } from "../../infra/plan";
+import { numericFlag, stringFlag } from "../../infra/vllm";
 import { type PolicyResource } from "@pulumi/policy";
-import { deploymentsOf, intArg, vllmContainerOf, type ContainerView, type Placement, type WorkloadView } from "./stack-view";
-
-/** vLLM's own defaults for flags a workload leaves out (v0.11, the kit's pinned image; H100-class GPUs). */
-export const VLLM_DEFAULTS = { tensorParallelSize: 1, pipelineParallelSize: 1, gpuMemoryUtilization: 0.9, kvCacheDtype: "auto" as KvCacheDtype };
+import { type Placement } from "./stack-view";
+import { serverContainersOf, workloadsOf, type ContainerView, type PodTemplateView, type WorkloadView } from "./workloads";
 
 export interface ServedModel {
   modelId: ModelId;
@@ -19,9 +16,20 @@ export interface ServedModel {
   variant: Variant;
 }
 
+/**
+ * The catalog variant a server loads, from its model and --quantization. Hugging Face resolves
+ * repository ids without regard to case, so neither does this.
+ */
 export function servedModelOf(container: ContainerView): ServedModel | undefined {
-  const repo = container.args.model;
-  return repo === undefined ? undefined : findVariantByRepo(repo, container.args.quantization);
+  const repo = container.vllm.model?.toLowerCase();
+  const quantization = container.args.quantization;
+  if (repo === undefined) return undefined;
+  for (const modelId of MODEL_IDS) {
+    const model = MODELS[modelId];
+    const variant = model.variants.find((v) => v.repo.toLowerCase() === repo && (v.vllmQuantizationFlag ?? undefined) === quantization);
+    if (variant) return { modelId, model, variant };
+  }
+  return undefined;
 }
 
 export interface WorkloadShape {
@@ -36,14 +44,24 @@ export interface WorkloadShape {
 export function shapeOf(container: ContainerView, served: ServedModel): WorkloadShape {
   const { args } = container;
   return {
-    tensorParallelSize: intArg(args, "tensor-parallel-size", VLLM_DEFAULTS.tensorParallelSize),
-    pipelineParallelSize: intArg(args, "pipeline-parallel-size", VLLM_DEFAULTS.pipelineParallelSize),
-    gpuMemoryUtilization: args["gpu-memory-utilization"] === undefined ? VLLM_DEFAULTS.gpuMemoryUtilization : Number(args["gpu-memory-utilization"]),
-    kvCacheDtype: args["kv-cache-dtype"]?.startsWith("fp8") ? "fp8" : "auto",
+    tensorParallelSize: numericFlag(args, "tensor-parallel-size"),
+    pipelineParallelSize: numericFlag(args, "pipeline-parallel-size"),
+    gpuMemoryUtilization: numericFlag(args, "gpu-memory-utilization"),
+    // fp8, fp8_e4m3 and fp8_e5m2 all store one byte per element.
+    kvCacheDtype: stringFlag(args, "kv-cache-dtype")?.startsWith("fp8") ? "fp8" : "auto",
     // Without --max-model-len vLLM serves the model's full context.
-    maxModelLen: intArg(args, "max-model-len", served.model.architecture.maxContextTokens),
-    maxNumBatchedTokens: intArg(args, "max-num-batched-tokens", DEFAULT_MAX_NUM_BATCHED_TOKENS),
+    maxModelLen: numericFlag(args, "max-model-len", served.model.architecture.maxContextTokens),
+    maxNumBatchedTokens: numericFlag(args, "max-num-batched-tokens"),
   };
+}
+
+/** The flags of a shape whose values vLLM would refuse (NaN): the server would not start, so nothing can be proven. */
+export function unreadableFlags(container: ContainerView, shape: WorkloadShape): string[] {
+  const flags: Array<[string, number]> = [
+    ["tensor-parallel-size", shape.tensorParallelSize], ["pipeline-parallel-size", shape.pipelineParallelSize],
+    ["gpu-memory-utilization", shape.gpuMemoryUtilization], ["max-model-len", shape.maxModelLen], ["max-num-batched-tokens", shape.maxNumBatchedTokens],
+  ];
+  return flags.filter(([, value]) => !Number.isFinite(value)).map(([flag]) => `--${flag} ${JSON.stringify(container.args[flag])}`);
 }
 
 export function memoryOf(served: ServedModel, placement: Placement, shape: WorkloadShape): ReplicaMemory {
@@ -63,21 +81,23 @@ export function smallestFittingTensorParallelSize(served: ServedModel, placement
 
 export interface ServedWorkload {
   workload: WorkloadView;
+  template: PodTemplateView;
   container: ContainerView;
   served: ServedModel;
   shape: WorkloadShape;
 }
 
 /**
- * Every Deployment running vLLM with a catalog model, with its shape read from its args. Workloads
- * whose model is outside the catalog are left to llm-stack-gpu-unknown-model.
+ * Every server container, in workloads of any kind, that serves a catalog model, with its shape
+ * read from its args. Models outside the catalog are left to llm-stack-gpu-unknown-model.
  */
 export function servedWorkloadsOf(resources: readonly PolicyResource[]): ServedWorkload[] {
   const result: ServedWorkload[] = [];
-  for (const workload of deploymentsOf(resources)) {
-    const container = vllmContainerOf(workload);
-    const served = container && servedModelOf(container);
-    if (container && served) result.push({ workload, container, served, shape: shapeOf(container, served) });
+  for (const workload of workloadsOf(resources)) {
+    for (const server of serverContainersOf(workload)) {
+      const served = servedModelOf(server.container);
+      if (served) result.push({ workload, ...server, served, shape: shapeOf(server.container, served) });
+    }
   }
   return result;
 }

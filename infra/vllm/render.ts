@@ -1,0 +1,15 @@
+/**
+ * Renders vLLM flags as the kit passes them: `--name=value`, one word each, sorted by name so the
+ * output is stable across runs and easy to diff. The values are the planner's; only flags the
+ * table marks `rendered` (and so VLLM_RELEASE.serverFlags declares) may be rendered.
+ */
+import { VLLM_FLAGS, type VllmFlagName } from "./flags";
+
+export type VllmFlagValues = Partial<Record<VllmFlagName, string>>;
+
+export function renderVllmFlags(values: VllmFlagValues): string[] {
+  const names = (Object.keys(values) as VllmFlagName[]).filter((name) => values[name] !== undefined);
+  const unrendered = names.filter((name) => !VLLM_FLAGS[name].rendered);
+  if (unrendered.length > 0) throw new Error(`renderVllmFlags: ${unrendered.map((n) => `--${n}`).join(", ")} is not a flag the kit renders (infra/vllm/flags.ts)`);
+  return names.sort().map((name) => `--${name}=${values[name]}`);
+}

@@ -1,0 +1,25 @@
+/**
+ * llm-stack-safety-no-host-path (advisory): a GPU server mounts no hostPath volume. A hostPath
+ * reaches the node's filesystem (kubelet credentials, the container runtime's socket) and outlives
+ * the pod; model weights belong in an emptyDir or a persistent volume (Pod Security "baseline"
+ * forbids hostPath).
+ */
+import { type ResourceValidationPolicy } from "@pulumi/policy";
+import { readPolicyConfig, strictConfigSchema } from "./lib/policy-config";
+import { isGpuServer, validateWorkloads } from "./lib/workloads";
+
+export const safetyNoHostPath: ResourceValidationPolicy = {
+  name: "llm-stack-safety-no-host-path",
+  description: "GPU servers mount no hostPath volumes.",
+  enforcementLevel: "advisory",
+  configSchema: strictConfigSchema(),
+  validateResource: validateWorkloads((workload, args, reportViolation) => {
+    readPolicyConfig(safetyNoHostPath, args.getConfig);
+    if (!isGpuServer(workload)) return;
+    for (const volume of workload.templates.flatMap((t) => t.spec.volumes ?? [])) {
+      if (volume.hostPath !== undefined) {
+        reportViolation(`${workload.label}: volume ${volume.name} mounts the node's ${volume.hostPath.path ?? "(no path)"} (hostPath). Fix: use an emptyDir or a PersistentVolumeClaim for weights and caches.`);
+      }
+    }
+  }),
+};

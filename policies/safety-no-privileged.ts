@@ -1,0 +1,25 @@
+/**
+ * llm-stack-safety-no-privileged (advisory): no container of a GPU server runs privileged. A
+ * privileged container sees every GPU and device on the node, bypassing the device plugin's
+ * allocation, and owns the node (Pod Security "baseline" forbids it). GPU access needs only the
+ * nvidia.com/gpu request.
+ */
+import { type ResourceValidationPolicy } from "@pulumi/policy";
+import { readPolicyConfig, strictConfigSchema } from "./lib/policy-config";
+import { isGpuServer, validateWorkloads } from "./lib/workloads";
+
+export const safetyNoPrivileged: ResourceValidationPolicy = {
+  name: "llm-stack-safety-no-privileged",
+  description: "No container (init and ephemeral ones included) of a GPU server runs privileged.",
+  enforcementLevel: "advisory",
+  configSchema: strictConfigSchema(),
+  validateResource: validateWorkloads((workload, args, reportViolation) => {
+    readPolicyConfig(safetyNoPrivileged, args.getConfig);
+    if (!isGpuServer(workload)) return;
+    for (const container of workload.templates.flatMap((t) => t.containers)) {
+      if (container.raw.securityContext?.privileged === true) {
+        reportViolation(`${workload.label}: container ${container.name} runs privileged: it sees every device on the node and can take the node over. Fix: remove securityContext.privileged; request GPUs with nvidia.com/gpu.`);
+      }
+    }
+  }),
+};
