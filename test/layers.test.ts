@@ -1,7 +1,8 @@
 /**
  * The import graph keeps its layers (STYLE.md, "Layers, one direction"): catalog → plan → settings
  * → components → program; render below cli and cost; policies never import the cost tool or the
- * CLI; no cycles inside the planner. Every relative import counts, type-only ones included.
+ * CLI; the offline runners in tools/offline depend on the program and the pack, never the reverse;
+ * no cycles inside the planner. Every relative import counts, type-only ones included.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -18,7 +19,7 @@ function sourceFiles(directory: string): string[] {
   });
 }
 
-const FILES = [...sourceFiles(join(ROOT, "infra")), ...sourceFiles(join(ROOT, "policies"))];
+const FILES = [...sourceFiles(join(ROOT, "infra")), ...sourceFiles(join(ROOT, "policies")), ...sourceFiles(join(ROOT, "tools"))];
 
 function resolveImport(from: string, specifier: string): string | undefined {
   const base = resolve(dirname(from), specifier);
@@ -72,6 +73,14 @@ describe("layers", () => {
     ["infra/catalog/", "infra/plan/"],
     ["infra/catalog/", "infra/settings/"],
     ["infra/settings/", "infra/components/"],
+    // The offline runners (the program under mocks, the pack in process) serve the tools above them:
+    // the program, the planner and the policies never depend on them.
+    ["policies/", "tools/"],
+    ["infra/plan/", "tools/"],
+    ["infra/settings/", "tools/"],
+    ["infra/components/", "tools/"],
+    ["infra/program.ts", "tools/"],
+    ["infra/index.ts", "tools/"],
   ])("has no import from %s into %s", (from, to) => {
     expect(edges(from, to)).toEqual([]);
   });

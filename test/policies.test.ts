@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { gpuMemoryFit } from "../policies/gpu-memory-fit";
 import { POLICIES } from "../policies/all-policies";
-import { asPolicyResource, mandatory, runPolicies, type PackConfig, type Violation } from "../policies/lib/offline-runner";
+import { asPolicyResource, mandatory, runPolicies, type PackConfig, type Violation } from "../tools/offline/policy-run";
 import { runProgram, stackFileConfig, type RecordedResource } from "./program-runner";
 
 const SECRET_KEYS = ["llm-stack:hfToken"];

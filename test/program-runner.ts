@@ -5,9 +5,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { vi } from "vitest";
-import { runProgram as run, stackConfigFromYaml, type RunOptions } from "../infra/cost/offline-run";
+import { runProgram as run, stackConfigFromYaml, type RunOptions } from "../tools/offline/program-run";
 
-export type { ProgramRun, RecordedResource } from "../infra/cost/offline-run";
+export type { ProgramRun, RecordedResource } from "../tools/offline/program-run";
 
 export const loadProgramInVitest = async () => {
   vi.resetModules();

@@ -14,7 +14,7 @@ import { parseStackFile } from "../infra/settings/stack-file";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { runProgram, stackFileConfig, type RecordedResource } from "./program-runner";
-import { MOCK_ZONES } from "../infra/cost/offline-run";
+import { MOCK_ZONES } from "../tools/offline/program-run";
 import { eksTaint, schedulingProblems } from "./support/kube-scheduling";
 
 const HF_TOKEN = "hf_SENTINEL_token_0123456789";

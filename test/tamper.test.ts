@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { type Policy, type ResourceValidationPolicy, type StackValidationPolicy } from "@pulumi/policy";
 import { POLICIES } from "../policies/all-policies";
 import { costBudget } from "../policies/cost-budget";
-import { policyResourcesOf, runPolicies, type PackConfig } from "../policies/lib/offline-runner";
+import { policyResourcesOf, runPolicies, type PackConfig } from "../tools/offline/policy-run";
 import { runProgram, stackFileConfig, type RecordedResource } from "./program-runner";
 
 type Stack = "dev" | "mixtral" | "scout";

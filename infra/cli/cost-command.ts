@@ -12,9 +12,9 @@ import { renderDiffMarkdown, renderPreviewMarkdown, renderReportsMarkdown } from
 import { renderDiffTable, renderPreviewTable, renderReportsTable } from "../render/render-table";
 import { diffStacks } from "../cost/stack-diff";
 import { stacksAtRef, workingTreeStacks, type StackFile } from "../cost/stack-files";
-import { type ProgramLoader } from "../cost/offline-run";
+import { type ProgramLoader } from "../../tools/offline/program-run";
 import { evaluateStack, type EvaluateOptions, type StackReport } from "../cost/stack-report";
-import { type PackConfig } from "../../policies/lib/offline-runner";
+import { type PackConfig } from "../../tools/offline/policy-run";
 import { POLICIES } from "../../policies/all-policies";
 import { packConfigProblems } from "../../policies/lib/pack-config";
 

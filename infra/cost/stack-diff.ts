@@ -1,5 +1,5 @@
 /** Compares the stack reports of a base ref with the working tree's. */
-import { type Violation } from "../../policies/lib/offline-runner";
+import { type Violation } from "../../tools/offline/policy-run";
 import { type StackReport } from "./stack-report";
 
 export interface StackChange {

@@ -7,11 +7,11 @@ import { GPUS, HOURS_PER_MONTH, INSTANCES, PRICE_TABLE_DATE, isInstanceType, reg
 import { DEFAULTS, PlanInputError, economicsFor, priceItems, type DeploymentPlan, type EconomicsAssumptions, type StackCost } from "../plan";
 import { planStack, PROJECT_NAME } from "../settings";
 import { type PolicyResource } from "@pulumi/policy";
-import { policyResourcesOf, runPolicies, type PackConfig, type Violation } from "../../policies/lib/offline-runner";
+import { policyResourcesOf, runPolicies, type PackConfig, type Violation } from "../../tools/offline/policy-run";
 import { pricingResourcesOf } from "../../policies/cost-budget";
 import { stackCostOf } from "../pricing/resource-prices";
 import { nodeGroupsOf } from "../../policies/lib/stack-view";
-import { runProgram, stackConfigFromYaml, type ProgramLoader } from "./offline-run";
+import { runProgram, stackConfigFromYaml, type ProgramLoader } from "../../tools/offline/program-run";
 import { ALLOWLIST_PLACEHOLDER, unsetOperatorValues } from "../settings/operator-values";
 
 /** Secrets cannot be read offline (and are never committed): a placeholder stands in, marked secret. */

@@ -4,7 +4,7 @@
  */
 import { describeCost } from "../plan";
 import { renderMemoryBar } from "./memory-bar";
-import { type Violation } from "../../policies/lib/offline-runner";
+import { type Violation } from "../../tools/offline/policy-run";
 import { describeEconomics } from "./economics-text";
 import { count, signedPercent, signedUsd, usd } from "./format";
 import { type StackChange } from "../cost/stack-diff";

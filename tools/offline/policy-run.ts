@@ -8,8 +8,8 @@
  * rule.
  */
 import type { EnforcementLevel, Policy, PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { POLICIES } from "../all-policies";
-import { resolvePackConfig, type PackConfig } from "./pack-config";
+import { POLICIES } from "../../policies/all-policies";
+import { resolvePackConfig, type PackConfig } from "../../policies/lib/pack-config";
 
 export interface Violation {
   policy: string;
@@ -17,7 +17,7 @@ export interface Violation {
   message: string;
 }
 
-export type { PackConfig } from "./pack-config";
+export type { PackConfig } from "../../policies/lib/pack-config";
 
 /**
  * A registered resource as the pack reads it: the part of what the offline program run records

@@ -6,9 +6,9 @@
  */
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { parseYamlFile } from "../settings/stack-file";
-import { PROJECT_NAME } from "../settings";
-import { applyProjectConfig, projectConfigFromSettings, type CliConfig } from "../settings/pulumi-cli";
+import { parseYamlFile } from "../../infra/settings/stack-file";
+import { PROJECT_NAME } from "../../infra/settings";
+import { applyProjectConfig, projectConfigFromSettings, type CliConfig } from "../../infra/settings/pulumi-cli";
 
 export interface RecordedResource {
   type: string;
@@ -137,7 +137,7 @@ async function settle(resources: RecordedResource[]): Promise<void> {
 /** A fresh copy of the program module: each run must execute it from the top. */
 export type ProgramLoader = () => Promise<Record<string, unknown>>;
 
-const INFRA_DIRECTORY = join(__dirname, "..");
+const INFRA_DIRECTORY = join(__dirname, "..", "..", "infra");
 
 /**
  * Loads infra/index.ts afresh under Node's CommonJS loader (tsx in the CLI): the program's own
