@@ -11,6 +11,7 @@ import { GPU_TAINT, GpuNodePool, gpuPoolSelector } from "./components/gpu-node-p
 import { renderKubeconfig } from "./components/kubeconfig";
 import { Network, VPC_CIDR } from "./components/network";
 import { NodeRole } from "./components/node-role";
+import { LwsController } from "./components/lws-controller";
 import { NvidiaDevicePlugin } from "./components/nvidia-device-plugin";
 import { SystemNodeGroup } from "./components/system-node-group";
 import { VllmServer } from "./components/vllm-server";
@@ -53,7 +54,8 @@ function createdCluster({ settings }: StackConfig, cluster: Extract<StackConfig[
   const system = new SystemNodeGroup("llm-system", { clusterName: eks.clusterName, nodeRoleArn: nodeRole.arn, subnetIds: clusterSubnetIds });
   const gpuPool = new GpuNodePool("llm-gpu", {
     plan: settings.plan, clusterName: eks.clusterName, nodeRoleArn: nodeRole.arn,
-    subnetIds: network.privateSubnetIdsIn(placement.gpuZones),
+    // A replica over several nodes keeps its nodes in one AZ (the first offering the type).
+    subnetIds: network.privateSubnetIdsIn(settings.plan.nodesPerReplica > 1 ? placement.gpuZones.slice(0, 1) : placement.gpuZones),
     capacity: settings.capacity,
     stack: pulumi.getStack(),
   });
@@ -64,7 +66,8 @@ function existingEksCluster({ settings }: StackConfig, name: string, placement: 
   const existing = aws.eks.getClusterOutput({ name });
   const nodeRole = new NodeRole("llm-nodes");
   const gpuPool = new GpuNodePool("llm-gpu", {
-    plan: settings.plan, clusterName: existing.name, nodeRoleArn: nodeRole.arn, subnetIds: placement.gpuSubnetIds, capacity: settings.capacity,
+    plan: settings.plan, clusterName: existing.name, nodeRoleArn: nodeRole.arn, capacity: settings.capacity,
+    subnetIds: settings.plan.nodesPerReplica > 1 ? placement.gpuSubnetIds.slice(0, 1) : placement.gpuSubnetIds,
     stack: pulumi.getStack(),
   });
   const kubeconfig = pulumi.secret(
@@ -97,6 +100,8 @@ export function createLlmStack(config: StackConfig, placement: Placement): LlmSt
     ? new NvidiaDevicePlugin("llm-nvidia-device-plugin", { nodeSelector: poolSelector, instance: clusterName }, { provider, dependsOn: access.dependsOn })
     : null;
 
+  // A replica over several nodes is a LeaderWorkerSet: its controller first (a kubeconfig cluster must run LWS v0.10.0 or later already).
+  const lws = plan.nodesPerReplica > 1 && access.gpuPool ? new LwsController("llm-lws", { provider, dependsOn: access.dependsOn }) : null;
   const server = new VllmServer("vllm", {
     namespace: settings.namespace,
     plan,
@@ -108,7 +113,7 @@ export function createLlmStack(config: StackConfig, placement: Placement): LlmSt
     exposure: settings.exposure,
     allowedClientNamespaces: settings.allowedClientNamespaces,
     vpcCidr: access.vpcCidr,
-  }, { provider, dependsOn: devicePlugin ? [devicePlugin] : [] });
+  }, { provider, dependsOn: [...(devicePlugin ? [devicePlugin] : []), ...(lws ? lws.ready : [])] });
 
   return {
     endpoint: server.endpoint,

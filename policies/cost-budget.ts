@@ -31,8 +31,10 @@ export const costBudget: StackValidationPolicy = {
   enforcementLevel: "mandatory",
   // Numbers, never strings: "abc" compared with a cost is false both ways and would pass every stack.
   configSchema: strictConfigSchema({
-    maxHourlyUsd: { type: "number", default: 100, minimum: 0, description: "Budget in USD per hour, checked at maximum node-group size." },
-    maxMonthlyUsd: { type: "number", default: 73000, minimum: 0, description: "Budget in USD per month (730 h), at maximum node-group size." },
+    // Defaults that admit the kit's largest example (Llama 3.1 405B bf16 on 2 × p5.48xlarge, $110.83/h at
+    // maximum size); every team sets its own in the pack config.
+    maxHourlyUsd: { type: "number", default: 120, minimum: 0, description: "Budget in USD per hour, checked at maximum node-group size." },
+    maxMonthlyUsd: { type: "number", default: 87600, minimum: 0, description: "Budget in USD per month (730 h), at maximum node-group size." },
     region: { type: "string", enum: [...REGIONS], default: DEFAULTS.region, description: "Region whose prices apply." },
   }),
   validateStack: (args, reportViolation) => {

@@ -25,6 +25,9 @@ export const safetyProbes: ResourceValidationPolicy = {
   validateResource: validateWorkloads((workload, args, reportViolation) => {
     const { minimumStartupSeconds } = readPolicyConfig<ProbesConfig>(safetyProbes, args.getConfig);
     for (const { container } of serverContainersOf(workload)) {
+      // A headless worker of a multi-node replica serves no HTTP (vLLM --headless): its group's leader
+      // carries the probes, and LeaderWorkerSet recreates the group when a worker fails.
+      if (container.args.headless !== undefined && container.args.headless !== "false") continue;
       const { startupProbe, readinessProbe, livenessProbe } = container.raw;
       const missing = Object.entries({ startupProbe, readinessProbe, livenessProbe }).filter(([, probe]) => probe === undefined).map(([name]) => name);
       if (missing.length > 0) {

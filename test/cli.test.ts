@@ -25,7 +25,7 @@ describe("llm-stack plan", () => {
       "model", "variant", "repo", "quantization", "gpu", "instanceType", "region", "nodesPerReplica", "gpusPerReplica",
       "tensorParallelSize", "pipelineParallelSize", "replicas", "nodes", "idleGpus", "maxModelLen", "maxNumBatchedTokens",
       "maxNumSeqs", "multiNode", "concurrency", "kvCacheDtype", "gpuMemoryUtilization", "memory", "kvCacheBytesPerTokenPerGpu", "kvCacheTokens",
-      "maxConcurrentFullContext", "cost", "vllmArgs", "reasons", "economics",
+      "maxConcurrentFullContext", "cost", "vllmArgs", "vllmWorkerArgs", "reasons", "economics",
     ]);
     expect(Object.keys((plan.memory as { perGpuGiB: object }).perGpuGiB)).toEqual(["capacity", "budget", "weights", "activationAndOverhead", "kvCache"]);
     expect(Object.keys(plan.cost as object)).toEqual(["hourlyUsd", "monthlyUsd", "instanceHourlyUsd", "hoursPerMonth", "priceTableDate"]);

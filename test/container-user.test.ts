@@ -21,7 +21,7 @@ const manifests = vllmManifests({
   name: "vllm", namespace: "llm", plan: planDeployment({ model: "llama-3.1-8b-instruct" }), image: `${VLLM_RELEASE.image.repository}:${VLLM_RELEASE.image.tag}`,
   hfTokenSet: true, nodeSelector: {}, tolerations: [], exposure: "cluster", allowedClientNamespaces: [], vpcCidr: null,
 }, "vllm-secrets");
-const pod = (manifests.deployment as any).spec.template.spec;
+const pod = (manifests.workload as any).spec.template.spec;
 const container = pod.containers[0];
 const env: Record<string, string> = Object.fromEntries(container.env.filter((e: any) => "value" in e).map((e: any) => [e.name, e.value]));
 

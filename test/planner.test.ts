@@ -44,7 +44,13 @@ describe("default plans on H100", () => {
     const plan = planDeployment({ model: "llama-3.1-405b-instruct", quantization: "bf16" });
     expect([plan.instanceType, plan.nodes, plan.nodesPerReplica, plan.tensorParallelSize, plan.pipelineParallelSize, plan.gpusPerReplica]).toEqual(["p5.48xlarge", 2, 2, 8, 2, 16]);
     expect(plan.cost).toEqual({ hourlyUsd: 110.08, monthlyUsd: 80358.4, instanceHourlyUsd: 55.04, hoursPerMonth: 730, priceTableDate: "2026-11-26" });
-    expect(plan.vllmArgs).toContain("--distributed-executor-backend=ray");
+    // vLLM's multiprocessing executor across nodes: the leader is rank 0 of 2; workers join it headless.
+    expect(plan.vllmArgs.filter((arg) => /^--(distributed-executor-backend|nnodes|node-rank|master-addr|master-port|headless)/.test(arg))).toEqual([
+      "--distributed-executor-backend=mp", "--master-addr=$(LWS_LEADER_ADDRESS)", "--master-port=29500", "--nnodes=2", "--node-rank=0",
+    ]);
+    expect(plan.vllmWorkerArgs?.filter((arg) => /^--(distributed-executor-backend|nnodes|node-rank|master-addr|master-port|headless)/.test(arg))).toEqual([
+      "--distributed-executor-backend=mp", "--headless", "--master-addr=$(LWS_LEADER_ADDRESS)", "--master-port=29500", "--nnodes=2", "--node-rank=$(LWS_WORKER_INDEX)",
+    ]);
   });
 
   it("needs four H100s at least for Llama 3.3 70B bf16 and says why TP 2 fails", () => {
@@ -105,7 +111,7 @@ describe("pinned tensor parallel size and multi-node policy", () => {
     // Llama 3.3 70B FP8 (67.7 GiB of weights) at TP 1: one H100 cannot hold it, two can.
     const plan = planDeployment({ model: "llama-3.3-70b-instruct", quantization: "fp8", tensorParallelSize: 1 });
     expect([plan.instanceType, plan.nodes, plan.nodesPerReplica, plan.tensorParallelSize, plan.pipelineParallelSize, plan.cost.hourlyUsd]).toEqual(["p5.48xlarge", 1, 1, 1, 2, 55.04]);
-    expect(plan.vllmArgs).not.toContain("--distributed-executor-backend=ray");
+    expect(plan.vllmArgs.some((arg) => arg.startsWith("--nnodes"))).toBe(false);
     const instance = plan.reasons.find((reason) => reason.startsWith("p5.48xlarge in us-east-1"));
     // 2 × p5.4xlarge at $6.88/h each.
     expect(instance).toBe(
@@ -118,7 +124,7 @@ describe("pinned tensor parallel size and multi-node policy", () => {
   it("chains nodes when multiNode is when-cheaper, and never when it is never", () => {
     const cheaper = planDeployment({ model: "llama-3.3-70b-instruct", quantization: "fp8", tensorParallelSize: 1, multiNode: "when-cheaper" });
     expect([cheaper.instanceType, cheaper.nodes, cheaper.nodesPerReplica, cheaper.pipelineParallelSize, cheaper.cost.hourlyUsd]).toEqual(["p5.4xlarge", 2, 2, 2, 13.76]);
-    expect(cheaper.vllmArgs).toContain("--distributed-executor-backend=ray");
+    expect(cheaper.vllmArgs).toContain("--distributed-executor-backend=mp");
     const error = captureError(() => planDeployment({ model: "llama-3.1-405b-instruct", quantization: "bf16", multiNode: "never" }));
     expect((error as InfeasiblePlanError).alternatives.map((alt) => alt.change)).toContain("multiNode when-needed (a replica over several nodes)");
   });

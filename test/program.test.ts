@@ -117,10 +117,11 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
     return runPromise.then(() => undefined);
   });
 
-  it("registers exactly the expected resources, once each", async () => {
+  it("registers exactly the expected resources, once each — no LeaderWorkerSet objects for a single-node plan", async () => {
     const { resources, error } = await runPromise;
     expect(error).toBeUndefined();
     expect(listOf(resources)).toEqual(createModeResources(plan.region));
+    expect(resources.filter((r) => /leaderworkerset|LwsController|llm-lws/.test(`${r.type} ${r.name}`))).toEqual([]);
   });
 
   it("sizes the GPU node group from the plan", async () => {
@@ -436,7 +437,6 @@ describe("the program", () => {
     ["a plan above maxHourlyUsd", { "llm-stack:model": "llama-3.3-70b-instruct" }, "llm-stack:maxHourlyUsd"],
     ["a gated model without hfToken", {}, "llm-stack:hfToken"],
     ["a value of the wrong type", { "llm-stack:concurrency": "many" }, "llm-stack:concurrency"],
-    ["a multi-node plan", { "llm-stack:model": "llama-3.1-405b-instruct", "llm-stack:quantization": "bf16", "llm-stack:maxHourlyUsd": "1000" }, "llm-stack:model"],
     ["an hfToken given in plain text", { "llm-stack:hfToken": "hf_plain" }, "llm-stack:hfToken"],
     ["a public endpoint without an allowlist", { "llm-stack:clusterPublicAccessCidrs": "[]" }, "llm-stack:clusterPublicAccessCidrs"],
     ["a Capacity Block without its AZ", { "llm-stack:capacityType": "capacity-block", "llm-stack:capacityReservationId": "cr-0123456789abcdef0" }, "llm-stack:capacityReservationZoneId"],

@@ -55,7 +55,7 @@ describe("the model of the Pulumi CLI's config check", () => {
 
 describe("Pulumi.yaml and the committed stacks under the Pulumi CLI's rules", () => {
   it("finds the committed stacks", () => {
-    expect(stackFiles).toEqual(["Pulumi.dev.yaml", "Pulumi.mixtral.yaml", "Pulumi.scout.yaml"]);
+    expect(stackFiles).toEqual(["Pulumi.dev.yaml", "Pulumi.llama405b.yaml", "Pulumi.mixtral.yaml", "Pulumi.scout.yaml"]);
   });
 
   it.each(stackFiles)("lets `pulumi up` start on %s: no required key unset, every value of its declared type", (file) => {

@@ -58,12 +58,15 @@ export const VLLM_RELEASE = {
    * vllm/engine/arg_utils.py EngineArgs.add_cli_args (model, parallelism, cache, scheduler, load
    * and quantization flags; `-tp`/`-pp` aliases) and vllm/entrypoints/openai/cli_args.py (port).
    * Its FlexibleArgumentParser accepts `--x_y` for `--x-y` and `--flag=value`
-   * (vllm/utils/argparse_utils.py).
+   * (vllm/utils/argparse_utils.py). Multi-node without Ray: `--nnodes`/`-n`, `--node-rank`/`-r`,
+   * `--master-addr`, `--master-port` (EngineArgs, vLLM PR #23691) and `--headless` (FrontendArgs);
+   * docs/serving/parallelism_scaling.md runs workers as `--nnodes 2 --node-rank 1 --master-addr
+   * <head> --headless`.
    */
   serverFlags: [
-    "config-format", "distributed-executor-backend", "gpu-memory-utilization", "kv-cache-dtype", "load-format",
-    "max-model-len", "max-num-batched-tokens", "max-num-seqs", "model", "pipeline-parallel-size", "port",
-    "quantization", "served-model-name", "tensor-parallel-size", "tokenizer-mode",
+    "config-format", "distributed-executor-backend", "gpu-memory-utilization", "headless", "kv-cache-dtype", "load-format",
+    "master-addr", "master-port", "max-model-len", "max-num-batched-tokens", "max-num-seqs", "model", "nnodes", "node-rank",
+    "pipeline-parallel-size", "port", "quantization", "served-model-name", "tensor-parallel-size", "tokenizer-mode",
   ],
 } as const;
 

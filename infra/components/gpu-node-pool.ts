@@ -22,7 +22,10 @@ export interface GpuNodePoolArgs {
   plan: DeploymentPlan;
   clusterName: pulumi.Input<string>;
   nodeRoleArn: pulumi.Input<string>;
-  /** Only subnets in AZs that offer the plan's instance type (infra/plan/placement.ts). */
+  /**
+   * Only subnets in AZs that offer the plan's instance type (infra/plan/placement.ts). A replica over
+   * several nodes gets one: a cluster placement group lives in one AZ.
+   */
   subnetIds: pulumi.Input<pulumi.Input<string>[]>;
   capacity: ResolvedCapacity;
   /** The Pulumi stack: labels the nodes so this stack's pods select only its own pool. */
@@ -55,11 +58,16 @@ export class GpuNodePool extends pulumi.ComponentResource {
           capacityReservationSpecification: { capacityReservationTarget: { capacityReservationId: capacity.reservationId } },
         }
       : {};
+    // A replica over several nodes talks between pipeline stages on every token: its nodes go into a
+    // cluster placement group (same network spine; https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-strategies.html#placement-groups-cluster).
+    const placementGroup = plan.nodesPerReplica > 1
+      ? new aws.ec2.PlacementGroup(`${name}-pg`, { strategy: "cluster" }, { parent: this })
+      : undefined;
     const template = new aws.ec2.LaunchTemplate(`${name}-lt`, launchTemplateArgs(name, {
       sizeGiB: gpuNodeRootVolumeGiB(plan),
       iops: ROOT_VOLUME_IOPS,
       throughputMiBps: ROOT_VOLUME_THROUGHPUT_MIB_PER_SECOND,
-    }, capacityBlock), { parent: this });
+    }, { ...capacityBlock, ...(placementGroup ? { placement: { groupName: placementGroup.name } } : {}) }), { parent: this });
 
     const group = new aws.eks.NodeGroup(`${name}-ng`, {
       clusterName: args.clusterName,

@@ -54,7 +54,8 @@ export interface VllmManifests {
   serviceAccount: Json;
   /** Without data: VllmServer adds the secret values. */
   secretMetadata: Json;
-  deployment: Json;
+  /** The workload: a Deployment, or a LeaderWorkerSet when a replica spans nodes. */
+  workload: Json;
   service: Json;
   podDisruptionBudget: Json;
   networkPolicy: Json;
@@ -65,6 +66,11 @@ export function selectorLabels(name: string): Record<string, string> {
   return { "app.kubernetes.io/name": "vllm", "app.kubernetes.io/instance": name };
 }
 
+/** A multi-node replica's pods: `leader` (serves the API) or `worker`. */
+export const ROLE_LABEL = "llm-stack/role";
+/** Labels LeaderWorkerSet v0.10.0 sets on its pods (api/leaderworkerset/v1/leaderworkerset_types.go). */
+export const LWS_LABELS = { name: "leaderworkerset.sigs.k8s.io/name", groupKey: "leaderworkerset.sigs.k8s.io/group-key", workerIndex: "leaderworkerset.sigs.k8s.io/worker-index" } as const;
+
 /** The label a client pod in the server's namespace carries to be admitted by the NetworkPolicy. */
 export const CLIENT_LABEL = "llm-stack/client";
 
@@ -72,8 +78,13 @@ function httpProbe(periodSeconds: number, failureThreshold: number, timeoutSecon
   return { httpGet: { path: "/health", port: "http" }, periodSeconds, failureThreshold, timeoutSeconds };
 }
 
-function container(input: VllmManifestInput, secretName: string): Json {
+/** What a pod of the server runs: the whole replica, or the leader (rank 0, the API) or a worker of a multi-node one. */
+type PodRole = "replica" | "leader" | "worker";
+
+function container(input: VllmManifestInput, secretName: string, role: PodRole): Json {
   const { plan } = input;
+  // A multi-node replica's pod takes every GPU of its node: TP inside the node, PP across nodes.
+  const gpusPerPod = String(plan.gpusPerReplica / plan.nodesPerReplica);
   const resources = podResources(plan);
   const budget = startupBudget(plan);
   const env: Json[] = [
@@ -102,21 +113,25 @@ function container(input: VllmManifestInput, secretName: string): Json {
     image: input.image,
     // The OpenAI server module accepts --model across vLLM releases (the image's entrypoint changed).
     command: ["python3", "-m", "vllm.entrypoints.openai.api_server"],
-    args: plan.vllmArgs,
+    args: role === "worker" ? plan.vllmWorkerArgs ?? [] : plan.vllmArgs,
     ports: [{ name: "http", containerPort: VLLM_PORT, protocol: "TCP" }],
     env,
     resources: {
-      requests: { cpu: String(resources.cpu), memory: `${resources.memoryGiB}Gi`, "nvidia.com/gpu": String(plan.gpusPerReplica) },
+      requests: { cpu: String(resources.cpu), memory: `${resources.memoryGiB}Gi`, "nvidia.com/gpu": gpusPerPod },
       // No CPU limit: throttling the tokenizer and scheduler costs latency; memory is capped at the request.
-      limits: { memory: `${resources.memoryGiB}Gi`, "nvidia.com/gpu": String(plan.gpusPerReplica) },
+      limits: { memory: `${resources.memoryGiB}Gi`, "nvidia.com/gpu": gpusPerPod },
     },
     volumeMounts: mounts,
-    startupProbe: httpProbe(STARTUP_PROBE_PERIOD_SECONDS, budget.probeFailureThreshold, 5),
-    readinessProbe: httpProbe(5, 3, 5),
-    // vLLM's /health awaits the engine's check_health(): 200, or 503 once the engine is dead
-    // (vllm/entrypoints/serve/instrumentator/health.py). A busy server can answer slowly; a restart
-    // costs a full model load, so liveness allows 3 minutes (6 × 30 s, 20 s each) before it acts.
-    livenessProbe: httpProbe(30, 6, 20),
+    // A headless worker serves no HTTP: the leader's probes cover the group (LeaderWorkerSet restarts
+    // the whole group when any pod fails, RecreateGroupOnPodRestart).
+    ...(role === "worker" ? {} : {
+      startupProbe: httpProbe(STARTUP_PROBE_PERIOD_SECONDS, budget.probeFailureThreshold, 5),
+      readinessProbe: httpProbe(5, 3, 5),
+      // vLLM's /health awaits the engine's check_health(): 200, or 503 once the engine is dead
+      // (vllm/entrypoints/serve/instrumentator/health.py). A busy server can answer slowly; a restart
+      // costs a full model load, so liveness allows 3 minutes (6 × 30 s, 20 s each) before it acts.
+      livenessProbe: httpProbe(30, 6, 20),
+    }),
     lifecycle: { preStop: { exec: { command: ["sleep", String(PRE_STOP_DELAY_SECONDS)] } } },
     securityContext: {
       allowPrivilegeEscalation: false,
@@ -128,10 +143,9 @@ function container(input: VllmManifestInput, secretName: string): Json {
   };
 }
 
-function deployment(input: VllmManifestInput, labels: Record<string, string>, secretName: string): Json {
+function podTemplate(input: VllmManifestInput, labels: Record<string, string>, secretName: string, role: PodRole): Json {
   const { plan } = input;
   const resources = podResources(plan);
-  const budget = startupBudget(plan);
   const volumes: Json[] = [
     { name: "cache", emptyDir: { sizeLimit: `${modelCacheGiB(plan)}Gi` } },
     { name: "dshm", emptyDir: { medium: "Memory", sizeLimit: `${resources.shmGiB}Gi` } },
@@ -140,35 +154,79 @@ function deployment(input: VllmManifestInput, labels: Record<string, string>, se
   if (input.hfTokenSet) {
     volumes.push({ name: "hf-token", secret: { secretName, items: [{ key: SECRET_KEYS.hfToken, path: "token" }], defaultMode: 0o440 } });
   }
+  // The pods of one group on distinct nodes: each takes all its node's GPUs anyway; the anti-affinity
+  // says so to the scheduler (matchLabelKeys: the group LeaderWorkerSet labels each pod with).
+  const groupAntiAffinity = role === "replica" ? {} : {
+    affinity: {
+      podAntiAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: [{
+          labelSelector: { matchLabels: selectorLabels(input.name) },
+          matchLabelKeys: [LWS_LABELS.groupKey],
+          topologyKey: "kubernetes.io/hostname",
+        }],
+      },
+    },
+  };
+  return {
+    metadata: { labels: role === "replica" ? labels : { ...labels, [ROLE_LABEL]: role } },
+    spec: {
+      serviceAccountName: input.name,
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      terminationGracePeriodSeconds: PRE_STOP_DELAY_SECONDS + VLLM_SHUTDOWN_SECONDS,
+      securityContext: { runAsNonRoot: true, runAsUser: VLLM_UID, runAsGroup: VLLM_UID, fsGroup: VLLM_UID, seccompProfile: { type: "RuntimeDefault" } },
+      nodeSelector: input.nodeSelector,
+      tolerations: input.tolerations,
+      ...groupAntiAffinity,
+      containers: [container(input, secretName, role)],
+      volumes,
+    },
+  };
+}
+
+/** Pulumi waits for a rollout; downloading and loading a large model takes longer than its 10-minute default. */
+function rolloutSeconds(plan: DeploymentPlan): number {
+  return startupBudget(plan).totalSeconds + ROLLOUT_SLACK_SECONDS;
+}
+
+function deployment(input: VllmManifestInput, labels: Record<string, string>, secretName: string): Json {
+  const { plan } = input;
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
-    metadata: {
-      name: input.name,
-      namespace: input.namespace,
-      labels,
-      // Pulumi waits for the rollout; downloading and loading a large model takes longer than its 10-minute default.
-      annotations: { "pulumi.com/timeoutSeconds": String(budget.totalSeconds + ROLLOUT_SLACK_SECONDS) },
-    },
+    metadata: { name: input.name, namespace: input.namespace, labels, annotations: { "pulumi.com/timeoutSeconds": String(rolloutSeconds(plan)) } },
     spec: {
       replicas: plan.replicas,
       selector: { matchLabels: selectorLabels(input.name) },
-      progressDeadlineSeconds: budget.totalSeconds + ROLLOUT_SLACK_SECONDS,
+      progressDeadlineSeconds: rolloutSeconds(plan),
       // maxSurge 0: a rollout never asks for GPUs beyond the plan's; one replica at a time goes down.
       strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } },
-      template: {
-        metadata: { labels },
-        spec: {
-          serviceAccountName: input.name,
-          automountServiceAccountToken: false,
-          enableServiceLinks: false,
-          terminationGracePeriodSeconds: PRE_STOP_DELAY_SECONDS + VLLM_SHUTDOWN_SECONDS,
-          securityContext: { runAsNonRoot: true, runAsUser: VLLM_UID, runAsGroup: VLLM_UID, fsGroup: VLLM_UID, seccompProfile: { type: "RuntimeDefault" } },
-          nodeSelector: input.nodeSelector,
-          tolerations: input.tolerations,
-          containers: [container(input, secretName)],
-          volumes,
-        },
+      template: podTemplate(input, labels, secretName, "replica"),
+    },
+  };
+}
+
+/**
+ * A replica over several nodes as one LeaderWorkerSet group (lws v0.10.0, charts/lws): size = nodes
+ * per replica, the leader serving the API, the workers joining it; any pod's restart recreates the
+ * whole group (a pipeline with a missing stage cannot serve).
+ */
+function leaderWorkerSet(input: VllmManifestInput, labels: Record<string, string>, secretName: string): Json {
+  const { plan } = input;
+  return {
+    apiVersion: "leaderworkerset.x-k8s.io/v1",
+    kind: "LeaderWorkerSet",
+    metadata: { name: input.name, namespace: input.namespace, labels },
+    spec: {
+      replicas: plan.replicas,
+      startupPolicy: "LeaderCreated",
+      // maxSurge 0: a rollout never asks for GPUs beyond the plan's.
+      rolloutStrategy: { type: "RollingUpdate", rollingUpdateConfiguration: { maxUnavailable: 1, maxSurge: 0 } },
+      leaderWorkerTemplate: {
+        size: plan.nodesPerReplica,
+        restartPolicy: "RecreateGroupOnPodRestart",
+        leaderTemplate: podTemplate(input, labels, secretName, "leader"),
+        workerTemplate: podTemplate(input, labels, secretName, "worker"),
       },
     },
   };
@@ -180,6 +238,10 @@ function networkPolicy(input: VllmManifestInput, labels: Record<string, string>)
     from.push({ namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: input.allowedClientNamespaces }] } });
   }
   if (input.exposure === "internal-lb" && input.vpcCidr) from.push({ ipBlock: { cidr: input.vpcCidr } });
+  const ingress: Json[] = [{ from, ports: [{ protocol: "TCP", port: VLLM_PORT }] }];
+  // A multi-node replica's pods talk to each other on the rendezvous port and NCCL's own ports
+  // (chosen at run time): every port, from this server's pods only.
+  if (input.plan.nodesPerReplica > 1) ingress.push({ from: [{ podSelector: { matchLabels: selectorLabels(input.name) } }] });
   return {
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",
@@ -187,7 +249,7 @@ function networkPolicy(input: VllmManifestInput, labels: Record<string, string>)
     spec: {
       podSelector: { matchLabels: selectorLabels(input.name) },
       policyTypes: ["Ingress"],
-      ingress: [{ from, ports: [{ protocol: "TCP", port: VLLM_PORT }] }],
+      ingress,
     },
   };
 }
@@ -198,6 +260,8 @@ export function vllmManifests(input: VllmManifestInput, secretName: string): Vll
   const workloadLabels = { ...labels, "llm-stack/model": input.plan.model, "llm-stack/variant": input.plan.variant };
   const meta = (name: string) => ({ name, namespace: input.namespace, labels });
   const servicePorts = [{ name: "http", port: VLLM_PORT, targetPort: "http", protocol: "TCP" }];
+  // Only the leader of a multi-node group serves the API.
+  const serviceSelector = input.plan.nodesPerReplica > 1 ? { ...selectorLabels(input.name), [ROLE_LABEL]: "leader" } : selectorLabels(input.name);
   return {
     namespace: {
       apiVersion: "v1",
@@ -213,8 +277,8 @@ export function vllmManifests(input: VllmManifestInput, secretName: string): Vll
     },
     serviceAccount: { apiVersion: "v1", kind: "ServiceAccount", metadata: meta(input.name), automountServiceAccountToken: false },
     secretMetadata: { apiVersion: "v1", kind: "Secret", metadata: meta(secretName), type: "Opaque" },
-    deployment: deployment(input, workloadLabels, secretName),
-    service: { apiVersion: "v1", kind: "Service", metadata: meta(input.name), spec: { type: "ClusterIP", selector: selectorLabels(input.name), ports: servicePorts } },
+    workload: input.plan.nodesPerReplica > 1 ? leaderWorkerSet(input, workloadLabels, secretName) : deployment(input, workloadLabels, secretName),
+    service: { apiVersion: "v1", kind: "Service", metadata: meta(input.name), spec: { type: "ClusterIP", selector: serviceSelector, ports: servicePorts } },
     // maxUnavailable 1 lets a node drain evict the only replica; minAvailable 1 would block drains forever.
     podDisruptionBudget: { apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: meta(input.name), spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(input.name) } } },
     networkPolicy: networkPolicy(input, labels),
@@ -227,7 +291,7 @@ export function vllmManifests(input: VllmManifestInput, secretName: string): Vll
             // In-tree AWS cloud provider annotations: an internal NLB, reachable only inside the VPC.
             annotations: { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb", "service.beta.kubernetes.io/aws-load-balancer-internal": "true" },
           },
-          spec: { type: "LoadBalancer", selector: selectorLabels(input.name), ports: servicePorts, loadBalancerSourceRanges: input.vpcCidr ? [input.vpcCidr] : [] },
+          spec: { type: "LoadBalancer", selector: serviceSelector, ports: servicePorts, loadBalancerSourceRanges: input.vpcCidr ? [input.vpcCidr] : [] },
         }
       : null,
   };

@@ -37,7 +37,13 @@ export class VllmServer extends pulumi.ComponentResource {
     const secret = new k8s.core.v1.Secret(`${name}-secrets`, { ...manifests.secretMetadata, stringData }, inNamespace);
     const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-sa`, manifests.serviceAccount, inNamespace);
     // Plain objects from vllm-manifests.ts; test/program.test.ts validates each against the Kubernetes schema.
-    new k8s.apps.v1.Deployment(`${name}-deployment`, manifests.deployment as unknown as k8s.apps.v1.DeploymentArgs, { ...inNamespace, dependsOn: [namespace, secret, serviceAccount] });
+    const workloadOpts = { ...inNamespace, dependsOn: [namespace, secret, serviceAccount] };
+    if (manifests.workload.kind === "LeaderWorkerSet") {
+      // A custom resource: its CRD and admission webhooks come from the LWS controller (opts.dependsOn).
+      new k8s.apiextensions.CustomResource(`${name}-lws`, manifests.workload as unknown as k8s.apiextensions.CustomResourceArgs, workloadOpts);
+    } else {
+      new k8s.apps.v1.Deployment(`${name}-deployment`, manifests.workload as unknown as k8s.apps.v1.DeploymentArgs, workloadOpts);
+    }
     new k8s.core.v1.Service(`${name}-service`, manifests.service, inNamespace);
     new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, manifests.podDisruptionBudget, inNamespace);
     new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, manifests.networkPolicy, inNamespace);

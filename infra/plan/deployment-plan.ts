@@ -41,7 +41,10 @@ export interface DeploymentPlan {
   /** floor(kvCacheTokens / maxModelLen): sequences of full context one replica holds at once. */
   maxConcurrentFullContext: number;
   cost: { hourlyUsd: number; monthlyUsd: number; instanceHourlyUsd: number; hoursPerMonth: number; priceTableDate: string };
+  /** vLLM's args: every node of a single-node replica, the leader (rank 0) of a multi-node one. */
   vllmArgs: string[];
+  /** A multi-node replica's worker args (`--headless`, their rank); null on one node. */
+  vllmWorkerArgs: string[] | null;
   reasons: string[];
   /** Throughput, $ per million output tokens and hosted-API break-even, with their assumptions. */
   economics: Economics;

@@ -13,7 +13,7 @@ import { type PerGpuMemoryGiB } from "./memory";
 import { DEFAULT_MAX_NUM_BATCHED_TOKENS } from "./overhead";
 import { validTensorParallelSizes } from "./parallelism";
 import { resolvePlanRequest, type MultiNodePolicy, type PlanRequest, type ResolvedPlanRequest } from "./request";
-import { renderVllmArgs } from "./vllm-args";
+import { renderVllmArgs, type VllmArgsInput } from "./vllm-args";
 import { BYTES_PER_GIB, totalWeightBytes } from "./weights";
 import { buildReasons } from "./reasons";
 import { roundTo } from "./rounding";
@@ -61,6 +61,19 @@ function toPlan(request: ResolvedPlanRequest, chosen: Candidate, minimal: Candid
   const gpusPerNode = INSTANCES[chosen.instanceType].gpuCount;
   const instanceHourlyUsd = findHourlyPriceUsd(chosen.instanceType, request.region) ?? 0;
   const { perGpuGiB } = chosen.memory;
+  const argsInput: VllmArgsInput = {
+      modelId: request.modelId,
+      model: request.model,
+      variant: chosen.variant,
+      tensorParallelSize: chosen.tensorParallelSize,
+      pipelineParallelSize: chosen.pipelineParallelSize,
+      nodesPerReplica: chosen.nodesPerReplica,
+      maxModelLen: request.maxModelLen,
+      maxNumBatchedTokens: DEFAULT_MAX_NUM_BATCHED_TOKENS,
+      maxNumSeqs: VLLM_RELEASE.apiServerBatchDefaults.maxNumSeqs,
+      gpuMemoryUtilization: request.gpuMemoryUtilization,
+      kvCacheDtype: request.kvCacheDtype,
+    };
   const plan: Omit<DeploymentPlan, "economics"> = {
     model: request.modelId,
     variant: chosen.variant.id,
@@ -104,19 +117,8 @@ function toPlan(request: ResolvedPlanRequest, chosen: Candidate, minimal: Candid
       hoursPerMonth: HOURS_PER_MONTH,
       priceTableDate: PRICE_TABLE_DATE,
     },
-    vllmArgs: renderVllmArgs({
-      modelId: request.modelId,
-      model: request.model,
-      variant: chosen.variant,
-      tensorParallelSize: chosen.tensorParallelSize,
-      pipelineParallelSize: chosen.pipelineParallelSize,
-      nodesPerReplica: chosen.nodesPerReplica,
-      maxModelLen: request.maxModelLen,
-      maxNumBatchedTokens: DEFAULT_MAX_NUM_BATCHED_TOKENS,
-      maxNumSeqs: VLLM_RELEASE.apiServerBatchDefaults.maxNumSeqs,
-      gpuMemoryUtilization: request.gpuMemoryUtilization,
-      kvCacheDtype: request.kvCacheDtype,
-    }),
+    vllmArgs: renderVllmArgs(argsInput),
+    vllmWorkerArgs: chosen.nodesPerReplica > 1 ? renderVllmArgs(argsInput, "worker") : null,
     reasons: [],
   };
   plan.reasons = buildReasons({ request, plan, chosen, minimal, evaluated, selectable: selectableCandidates(evaluated, request.multiNode) });

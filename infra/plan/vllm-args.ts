@@ -23,7 +23,19 @@ export interface VllmArgsInput {
   kvCacheDtype: KvCacheDtype;
 }
 
-export function renderVllmArgs(input: VllmArgsInput): string[] {
+/** Where every node of a multi-node replica meets the head: torch.distributed's rendezvous port. */
+export const MASTER_PORT = 29500;
+
+/**
+ * A replica over several nodes runs vLLM's multiprocessing executor on every node — no Ray head,
+ * no extra script in the image. The leader (rank 0) serves the API; workers join it `--headless`
+ * with their rank. LeaderWorkerSet injects the leader's address and each pod's index as
+ * LWS_LEADER_ADDRESS and LWS_WORKER_INDEX (lws v0.10.0 api/leaderworkerset/v1/leaderworkerset_types.go),
+ * and Kubernetes expands `$(VAR)` in args from the container's env.
+ */
+export type NodeRole = "leader" | "worker";
+
+export function renderVllmArgs(input: VllmArgsInput, role: NodeRole = "leader"): string[] {
   const flags: VllmFlagValues = {
     model: input.variant.repo,
     "served-model-name": input.modelId,
@@ -44,7 +56,13 @@ export function renderVllmArgs(input: VllmArgsInput): string[] {
     flags["config-format"] = "mistral";
     flags["load-format"] = "mistral";
   }
-  // A replica across nodes runs on Ray (https://docs.vllm.ai/en/latest/serving/parallelism_scaling.html).
-  if (input.nodesPerReplica > 1) flags["distributed-executor-backend"] = "ray";
+  if (input.nodesPerReplica > 1) {
+    flags["distributed-executor-backend"] = "mp";
+    flags.nnodes = String(input.nodesPerReplica);
+    flags["node-rank"] = role === "leader" ? "0" : "$(LWS_WORKER_INDEX)";
+    flags["master-addr"] = "$(LWS_LEADER_ADDRESS)";
+    flags["master-port"] = String(MASTER_PORT);
+    if (role === "worker") flags.headless = "true";
+  }
   return renderVllmFlags(flags);
 }

@@ -70,13 +70,6 @@ export function planIssues(plan: DeploymentPlan, cost: StackCost, d: Partial<Dep
       hint: "Raise maxHourlyUsd, or lower the cost: fewer replicas, a shorter maxModelLen, quantization fp8 or int4.",
     });
   }
-  if (plan.nodesPerReplica > 1) {
-    issues.push({
-      path: "model", value: plan.model,
-      expected: "a plan whose replica fits on one node",
-      hint: `The plan needs ${plan.nodesPerReplica} × ${plan.instanceType} per replica (TP ${plan.tensorParallelSize} × PP ${plan.pipelineParallelSize} over Ray); multi-node replicas are not deployed by this program. Use quantization fp8 or int4, gpu h200, or a shorter maxModelLen so a replica fits on one node.`,
-    });
-  }
   return issues;
 }
 

@@ -39,9 +39,9 @@ export interface VllmFlagSpec {
 
 export const VLLM_FLAG_NAMES = [
   "api-key", "config", "config-format", "distributed-executor-backend", "enforce-eager", "gpu-memory-utilization",
-  "hf-token", "kv-cache-dtype", "load-format", "max-model-len", "max-num-batched-tokens", "max-num-seqs", "model",
-  "pipeline-parallel-size", "port", "quantization", "served-model-name", "tensor-parallel-size", "tokenizer",
-  "tokenizer-mode", "trust-remote-code",
+  "headless", "hf-token", "kv-cache-dtype", "load-format", "master-addr", "master-port", "max-model-len",
+  "max-num-batched-tokens", "max-num-seqs", "model", "nnodes", "node-rank", "pipeline-parallel-size", "port",
+  "quantization", "served-model-name", "tensor-parallel-size", "tokenizer", "tokenizer-mode", "trust-remote-code",
 ] as const;
 export type VllmFlagName = (typeof VLLM_FLAG_NAMES)[number];
 
@@ -64,6 +64,13 @@ export const VLLM_FLAGS: Record<VllmFlagName, VllmFlagSpec> = {
   "config-format": { aliases: [], type: "string", default: "auto", defaultSource: "vllm/config/model.py ModelConfig.config_format", rendered: true },
   "load-format": { aliases: [], type: "string", default: "auto", defaultSource: "vllm/config/load.py LoadConfig.load_format", rendered: true },
   "distributed-executor-backend": { aliases: [], type: "string", default: null, defaultSource: "mp on one node, ray when the world size exceeds the node's GPUs", rendered: true },
+  // Multi-node without Ray (vLLM PR #23691; docs/serving/parallelism_scaling.md): every node runs the
+  // same command with its rank; the head (rank 0) serves the API, the others run `--headless`.
+  nnodes: { aliases: ["-n"], type: "int", default: 1, defaultSource: "vllm/engine/arg_utils.py EngineArgs.nnodes", rendered: true },
+  "node-rank": { aliases: ["-r"], type: "int", default: 0, defaultSource: "vllm/engine/arg_utils.py EngineArgs.node_rank", rendered: true },
+  "master-addr": { aliases: [], type: "string", default: "127.0.0.1", defaultSource: "vllm/config/parallel.py ParallelConfig.master_addr", rendered: true },
+  "master-port": { aliases: [], type: "int", default: 29501, defaultSource: "vllm/config/parallel.py ParallelConfig.master_port", rendered: true },
+  headless: { aliases: [], type: "boolean", default: false, defaultSource: "vllm/entrypoints/openai/cli_args.py (store_true: no API server on this node)", rendered: true },
   // Read back, never rendered: secrets the pack refuses in args, the YAML file vLLM reads more
   // flags from, `--tokenizer` (a real flag, so `--tokenizer` is never an abbreviation of
   // --tokenizer-mode) and two booleans, so the word after them stays the positional model.

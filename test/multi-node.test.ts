@@ -1,0 +1,101 @@
+/**
+ * Multi-node serving: Llama 3.1 405B in bf16 (Pulumi.llama405b.yaml) on 2 × p5.48xlarge as one
+ * LeaderWorkerSet group (lws v0.10.0), TP 8 inside each node, PP 2 across them. One program run
+ * under mocks; every LeaderWorkerSet object validated against the vendored CRD's schema.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { mandatory, runPolicies } from "../tools/offline/policy-run";
+import { runProgram, stackFileConfig, type RecordedResource } from "./program-runner";
+import { crdValidator } from "./support/crd-schema";
+
+const HF_TOKEN = "hf_test";
+const operator = (config: Record<string, string>) => ({ ...config, "llm-stack:hfToken": HF_TOKEN, "llm-stack:clusterPublicAccessCidrs": '["198.51.100.7/32"]' });
+const LWS_TYPE = "kubernetes:leaderworkerset.x-k8s.io/v1:LeaderWorkerSet";
+
+let resources: RecordedResource[] = [];
+beforeAll(async () => {
+  const run = await runProgram(operator(stackFileConfig("llama405b")), { stack: "llama405b", secretKeys: ["llm-stack:hfToken"] });
+  if (run.error) throw run.error;
+  resources = run.resources;
+}, 120_000);
+
+const one = (type: string, name?: string) => {
+  const found = resources.filter((r) => r.type === type && (name === undefined || r.name === name));
+  if (found.length !== 1) throw new Error(`${found.length} × ${type} ${name ?? ""}`);
+  return found[0]!;
+};
+const lws = () => one(LWS_TYPE).inputs;
+const clone = () => structuredClone(resources);
+
+describe("the 405B bf16 stack under mocks", () => {
+  it("installs the LeaderWorkerSet controller from the vendored v0.10.0 manifest: 20 objects, the CRD among them", () => {
+    const controller = resources.filter((r) => r.name.startsWith("llm-lws-"));
+    expect(controller).toHaveLength(20);
+    expect(controller.filter((r) => r.type === "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition").map((r) => r.inputs.metadata.name).sort()).toEqual([
+      "disaggregatedsetrolescalers.disaggregatedset.x-k8s.io", "disaggregatedsets.disaggregatedset.x-k8s.io", "leaderworkersets.leaderworkerset.x-k8s.io",
+    ]);
+    expect(one("kubernetes:apps/v1:Deployment", "llm-lws-deployment-lws-controller-manager").inputs.spec.template.spec.containers[0].image).toBe("registry.k8s.io/lws/lws:v0.10.0");
+  });
+
+  it("runs one LeaderWorkerSet of size 2 whose leader and worker take all 8 GPUs of their node, with the plan's TP 8 × PP 2", () => {
+    const spec = lws().spec;
+    expect([spec.replicas, spec.leaderWorkerTemplate.size, spec.leaderWorkerTemplate.restartPolicy, spec.startupPolicy]).toEqual([1, 2, "RecreateGroupOnPodRestart", "LeaderCreated"]);
+    const leader = spec.leaderWorkerTemplate.leaderTemplate.spec.containers[0];
+    const worker = spec.leaderWorkerTemplate.workerTemplate.spec.containers[0];
+    for (const container of [leader, worker]) {
+      expect(container.resources.limits["nvidia.com/gpu"]).toBe("8");
+      expect(container.args).toContain("--tensor-parallel-size=8");
+      expect(container.args).toContain("--pipeline-parallel-size=2");
+      expect(container.args).toContain("--nnodes=2");
+    }
+    expect(leader.args).toContain("--node-rank=0");
+    expect(worker.args).toEqual(expect.arrayContaining(["--headless", "--node-rank=$(LWS_WORKER_INDEX)", "--master-addr=$(LWS_LEADER_ADDRESS)"]));
+    expect([leader.startupProbe === undefined, worker.startupProbe === undefined]).toEqual([false, true]);
+    // /dev/shm for NCCL: min(64, pod memory / 8) GiB — (2048 × 0.9 − 4) GiB / 8 = 229 → 64 GiB.
+    expect(spec.leaderWorkerTemplate.workerTemplate.spec.volumes.find((v: { name: string }) => v.name === "dshm")).toEqual({ name: "dshm", emptyDir: { medium: "Memory", sizeLimit: "64Gi" } });
+    expect(resources.some((r) => r.type === "kubernetes:apps/v1:Deployment" && r.name === "vllm-deployment")).toBe(false);
+  });
+
+  it("validates every LeaderWorkerSet against the CRD's OpenAPI schema (lws v0.10.0), which is live: a bad size fails", () => {
+    const validate = crdValidator("lws", "crd-leaderworkersets.yaml", "v1");
+    expect(validate(lws())).toEqual([]);
+    const broken = structuredClone(lws());
+    broken.spec.leaderWorkerTemplate.size = "two";
+    expect(validate(broken)).not.toEqual([]);
+  });
+
+  it("sends the Service to the leader and lets the group's pods reach each other", () => {
+    expect(one("kubernetes:core/v1:Service", "vllm-service").inputs.spec.selector).toEqual({ "app.kubernetes.io/name": "vllm", "app.kubernetes.io/instance": "vllm", "llm-stack/role": "leader" });
+    const ingress = one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "vllm-netpol").inputs.spec.ingress;
+    expect(ingress[1]).toEqual({ from: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "vllm", "app.kubernetes.io/instance": "vllm" } } }] });
+  });
+
+  it("puts the 2 GPU nodes in one AZ and a cluster placement group", () => {
+    const group = one("aws:eks/nodeGroup:NodeGroup", "llm-gpu-ng").inputs;
+    expect(group.scalingConfig).toEqual({ desiredSize: 2, minSize: 2, maxSize: 2 });
+    expect(group.subnetIds).toHaveLength(1);
+    expect(one("aws:ec2/placementGroup:PlacementGroup", "llm-gpu-pg").inputs.strategy).toBe("cluster");
+    expect(one("aws:ec2/launchTemplate:LaunchTemplate", "llm-gpu-lt").inputs.placement).toEqual({ groupName: "llm-gpu-pg" });
+  });
+
+  it("passes every policy, mandatory and advisory", async () => {
+    expect(await runPolicies(resources)).toEqual([]);
+  });
+
+  it.each<[string, (r: RecordedResource[]) => void]>([
+    ["a group of size 1", (r) => { r.find((x) => x.type === LWS_TYPE)!.inputs.spec.leaderWorkerTemplate.size = 1; }],
+    ["TP 16 on 8-GPU pods", (r) => {
+      const spec = r.find((x) => x.type === LWS_TYPE)!.inputs.spec.leaderWorkerTemplate;
+      for (const t of [spec.leaderTemplate, spec.workerTemplate]) t.spec.containers[0].args = t.spec.containers[0].args.map((a: string) => (a.startsWith("--tensor-parallel-size") ? "--tensor-parallel-size=16" : a));
+    }],
+    ["a worker without GPUs", (r) => {
+      const worker = r.find((x) => x.type === LWS_TYPE)!.inputs.spec.leaderWorkerTemplate.workerTemplate.spec.containers[0];
+      delete worker.resources.limits["nvidia.com/gpu"];
+      delete worker.resources.requests["nvidia.com/gpu"];
+    }],
+  ])("rejects %s with a mandatory violation", async (_, tamper) => {
+    const tampered = clone();
+    tamper(tampered);
+    expect(mandatory(await runPolicies(tampered)).length).toBeGreaterThan(0);
+  });
+});

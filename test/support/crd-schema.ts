@@ -1,0 +1,38 @@
+/**
+ * Validates custom resources against the OpenAPI v3 schema of their vendored CRD, as the API
+ * server's structural-schema validation would (apiextensions-apiserver validates against
+ * spec.versions[].schema.openAPIV3Schema). Kubernetes' extensions (x-kubernetes-*) are not JSON
+ * Schema keywords and are ignored; int-or-string fields are accepted as either.
+ */
+import Ajv from "ajv";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseAllDocuments } from "yaml";
+
+const CHARTS = join(__dirname, "..", "..", "charts");
+
+/** `x-kubernetes-int-or-string: true` means integer or string; drop the other extensions. */
+function toJsonSchema(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(toJsonSchema);
+  if (node === null || typeof node !== "object") return node;
+  const entries = Object.entries(node as Record<string, unknown>);
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of entries) if (!key.startsWith("x-kubernetes-")) out[key] = toJsonSchema(value);
+  if ((node as Record<string, unknown>)["x-kubernetes-int-or-string"] === true) {
+    delete out.type;
+    out.anyOf = [{ type: "integer" }, { type: "string" }];
+  }
+  if ((node as Record<string, unknown>)["x-kubernetes-preserve-unknown-fields"] === true && out.type === "object" && !out.properties) out.additionalProperties = true;
+  return out;
+}
+
+/** A validator for `kind` at `version` from charts/<chart>/<file>; returns the errors (empty when valid). */
+export function crdValidator(chart: string, file: string, version: string): (object: unknown) => string[] {
+  const documents = parseAllDocuments(readFileSync(join(CHARTS, chart, file), "utf8")).map((d) => d.toJSON() as any);
+  const crd = documents.find((d) => d?.kind === "CustomResourceDefinition");
+  const served = crd?.spec?.versions?.find((v: { name: string }) => v.name === version);
+  if (!served) throw new Error(`${chart}/${file}: no CRD version ${version}`);
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  const validate = ajv.compile(toJsonSchema(served.schema.openAPIV3Schema) as object);
+  return (object) => (validate(object) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message}`));
+}
