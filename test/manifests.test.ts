@@ -12,7 +12,7 @@ import { stringify } from "yaml";
 import { golden } from "./golden-file";
 import { runProgram, stackFileConfig, type RecordedResource } from "./program-runner";
 
-const STACKS = ["dev", "mixtral", "scout"] as const;
+const STACKS = ["dev", "llama405b", "mixtral", "scout"] as const;
 const SECRET = "[secret]";
 
 /** The value with every leaf under a secret path replaced, keys kept (a Secret's keys are part of the contract). */

@@ -95,7 +95,7 @@ const cases: Case[] = [
   ["llm-stack-gpu-memory-fit", "fails when the GPU cannot be determined", (r) => {
     deploymentOf(r).spec.template.spec.nodeSelector = { pool: "elsewhere" };
   }, [["llm-stack-gpu-memory-fit", 'Deployment llm/vllm serves meta-llama/Llama-3.1-8B-Instruct but its GPU cannot be determined: the node selector {"pool":"elsewhere"} names no catalog GPU instance type and matches no node group in the stack. Fix: select the GPU nodes by node.kubernetes.io/instance-type.'], ["llm-stack-gpu-consistency", 'Deployment llm/vllm: its node selector {"pool":"elsewhere"} matches no node group in the stack (llm-system-ng: m7i.xlarge, llm-gpu-ng: p5.4xlarge). Fix: select the GPU node group\'s instance type and labels.']]],
-  ["llm-stack-gpu-unknown-model", "fails for a model outside the catalog", (r) => setArg(r, "model", "acme/secret-model-7b"), [
+  ["llm-stack-gpu-unknown-model", "fails for a model outside the catalog", (r) => (vllmContainer(r).command = ["vllm", "serve", "acme/secret-model-7b"]), [
     ["llm-stack-gpu-unknown-model", "Deployment llm/vllm serves acme/secret-model-7b, which is not in the llm-stack catalog: its GPU memory fit cannot be checked. Fix: serve a catalog variant (llm-stack models) or add the model to infra/catalog/models.ts."]
   ]],
   ["llm-stack-gpu-consistency", "fails when the GPU limit disagrees with TP × PP", (r) => {
@@ -197,7 +197,7 @@ describe("each policy from the dev baseline, one broken field at a time", () => 
 
   it("lets the pack config raise an advisory policy to mandatory", async () => {
     const resources = clone(baselines.dev!);
-    setArg(resources, "model", "acme/secret-model-7b");
+    vllmContainer(resources).command = ["vllm", "serve", "acme/secret-model-7b"];
     const violations = await runPolicies(resources, { "llm-stack-gpu-unknown-model": { enforcementLevel: "mandatory" } });
     expect(mandatory(violations).map((v) => v.policy)).toEqual(["llm-stack-gpu-unknown-model"]);
   });

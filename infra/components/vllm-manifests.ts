@@ -111,9 +111,12 @@ function container(input: VllmManifestInput, secretName: string, role: PodRole):
   return {
     name: "vllm",
     image: input.image,
-    // The OpenAI server module accepts --model across vLLM releases (the image's entrypoint changed).
-    command: ["python3", "-m", "vllm.entrypoints.openai.api_server"],
-    args: role === "worker" ? plan.vllmWorkerArgs ?? [] : plan.vllmArgs,
+    // `vllm serve <model>`, the image's own entrypoint: only it acts on --headless (a worker of a
+    // multi-node replica runs the engine without an API server; vllm/entrypoints/cli/serve.py
+    // ServeSubcommand.cmd), and it warns that its --model option is going away ("provide the model as
+    // a positional argument", vllm/utils/argparse_utils.py), so the model is positional.
+    command: ["vllm", "serve", plan.repo],
+    args: (role === "worker" ? plan.vllmWorkerArgs ?? [] : plan.vllmArgs).filter((arg) => !arg.startsWith("--model=")),
     ports: [{ name: "http", containerPort: VLLM_PORT, protocol: "TCP" }],
     env,
     resources: {
