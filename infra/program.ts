@@ -4,6 +4,7 @@
  * exports the result.
  */
 import * as aws from "@pulumi/aws";
+import { INSTANCES } from "./catalog";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { EksCluster } from "./components/eks-cluster";
@@ -58,6 +59,7 @@ function createdCluster({ settings }: StackConfig, cluster: Extract<StackConfig[
     subnetIds: network.privateSubnetIdsIn(settings.plan.nodesPerReplica > 1 ? placement.gpuZones.slice(0, 1) : placement.gpuZones),
     capacity: settings.capacity,
     stack: pulumi.getStack(),
+    efa: settings.efa ? { vpcId: network.vpcId, clusterSecurityGroupId: eks.clusterSecurityGroupId } : null,
   });
   return { kubeconfig: eks.kubeconfig, gpuPool, dependsOn: [system, gpuPool], vpcCidr: VPC_CIDR, gpuZoneIds: placement.gpuZones.map((zone) => zone.zoneId) };
 }
@@ -69,6 +71,7 @@ function existingEksCluster({ settings }: StackConfig, name: string, placement: 
     plan: settings.plan, clusterName: existing.name, nodeRoleArn: nodeRole.arn, capacity: settings.capacity,
     subnetIds: settings.plan.nodesPerReplica > 1 ? placement.gpuSubnetIds.slice(0, 1) : placement.gpuSubnetIds,
     stack: pulumi.getStack(),
+    efa: settings.efa ? { vpcId: existing.vpcConfig.vpcId, clusterSecurityGroupId: existing.vpcConfig.clusterSecurityGroupId } : null,
   });
   const kubeconfig = pulumi.secret(
     pulumi.all([existing.name, existing.endpoint, existing.certificateAuthorities]).apply(([clusterName, endpoint, cas]) =>
@@ -97,7 +100,7 @@ export function createLlmStack(config: StackConfig, placement: Placement): LlmSt
   const nodeSelector: Record<string, string> = { "node.kubernetes.io/instance-type": plan.instanceType, ...(access.gpuPool ? poolSelector : {}) };
   // A cluster reached by kubeconfig already has GPU nodes and their device plugin.
   const devicePlugin = access.gpuPool
-    ? new NvidiaDevicePlugin("llm-nvidia-device-plugin", { nodeSelector: poolSelector, instance: clusterName }, { provider, dependsOn: access.dependsOn })
+    ? new NvidiaDevicePlugin("llm-nvidia-device-plugin", { nodeSelector: poolSelector, instance: clusterName, efa: settings.efa }, { provider, dependsOn: access.dependsOn })
     : null;
 
   // A replica over several nodes is a LeaderWorkerSet: its controller first (a kubeconfig cluster must run LWS v0.10.0 or later already).
@@ -110,6 +113,7 @@ export function createLlmStack(config: StackConfig, placement: Placement): LlmSt
     hfToken: config.hfToken,
     nodeSelector,
     tolerations: [{ key: GPU_TAINT.key, operator: "Exists", effect: "NoSchedule" }],
+    efaInterfacesPerPod: settings.efa ? INSTANCES[plan.instanceType].efaInterfaces : 0,
     exposure: settings.exposure,
     allowedClientNamespaces: settings.allowedClientNamespaces,
     vpcCidr: access.vpcCidr,

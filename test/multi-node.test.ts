@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { mandatory, runPolicies } from "../tools/offline/policy-run";
 import { runProgram, stackFileConfig, type RecordedResource } from "./program-runner";
 import { crdValidator } from "./support/crd-schema";
+import { eksTaint, schedulingProblems } from "./support/kube-scheduling";
 
 const HF_TOKEN = "hf_test";
 const operator = (config: Record<string, string>) => ({ ...config, "llm-stack:hfToken": HF_TOKEN, "llm-stack:clusterPublicAccessCidrs": '["198.51.100.7/32"]' });
@@ -101,3 +102,52 @@ describe("the 405B bf16 stack under mocks", () => {
     expect(mandatory(await runPolicies(tampered)).length).toBeGreaterThan(0);
   });
 });
+
+describe("EFA (efa: true, with AWS's vLLM deep-learning container)", () => {
+  const DLC = "public.ecr.aws/deep-learning-containers/vllm:0.33.0-gpu-py312";
+  let efa: RecordedResource[] = [];
+  beforeAll(async () => {
+    const run = await runProgram(operator({ ...stackFileConfig("llama405b"), "llm-stack:efa": "true", "llm-stack:vllmImage": DLC }), { stack: "llama405b", secretKeys: ["llm-stack:hfToken"] });
+    if (run.error) throw run.error;
+    efa = run.resources;
+  }, 120_000);
+  const find = (type: string, name: string) => efa.find((r) => r.type === type && r.name === name)!;
+
+  it("gives the launch template one EFA interface per network card: card 0 efa at device 0, the other 31 efa-only at device 1 (EC2 efa-acc-inst-types)", () => {
+    const interfaces = find("aws:ec2/launchTemplate:LaunchTemplate", "llm-gpu-lt").inputs.networkInterfaces;
+    expect(interfaces).toHaveLength(32);
+    expect(interfaces[0]).toEqual({ networkCardIndex: 0, deviceIndex: 0, interfaceType: "efa", securityGroups: ["llm-gpu-efa-id", "sg-cluster-llm-cluster-cluster"], deleteOnTermination: "true" });
+    expect(interfaces[31]).toEqual({ networkCardIndex: 31, deviceIndex: 1, interfaceType: "efa-only", securityGroups: ["llm-gpu-efa-id", "sg-cluster-llm-cluster-cluster"], deleteOnTermination: "true" });
+  });
+
+  it("lets the EFA security group reach itself on all traffic, in and out", () => {
+    for (const name of ["llm-gpu-efa-in", "llm-gpu-efa-out"]) {
+      const rule = efa.find((r) => r.name === name)!.inputs;
+      expect([rule.securityGroupId, rule.referencedSecurityGroupId, rule.ipProtocol]).toEqual(["llm-gpu-efa-id", "llm-gpu-efa-id", "-1"]);
+    }
+  });
+
+  it("runs the EFA device plugin on the GPU pool (its affinity lists p5.48xlarge; the GPU taint tolerated) and has every pod take all 32 EFA interfaces", () => {
+    const plugin = find("kubernetes:apps/v1:DaemonSet", "llm-nvidia-device-plugin-efa-daemonset").inputs;
+    const group = find("aws:eks/nodeGroup:NodeGroup", "llm-gpu-ng").inputs;
+    const node = { labels: { ...group.labels, "node.kubernetes.io/instance-type": "p5.48xlarge" }, taints: group.taints.map(eksTaint) };
+    expect(schedulingProblems(plugin.spec.template.spec, node)).toEqual([]);
+    expect(plugin.metadata.namespace).toBe("kube-system");
+    const spec = efa.find((r) => r.type === LWS_TYPE)!.inputs.spec.leaderWorkerTemplate;
+    for (const template of [spec.leaderTemplate, spec.workerTemplate]) expect(template.spec.containers[0].resources.limits["vpc.amazonaws.com/efa"]).toBe("32");
+  });
+
+  it("passes every policy", async () => {
+    expect(await runPolicies(efa)).toEqual([]);
+  });
+
+  it.each([
+    ["the upstream image, which has no EFA userspace", { "llm-stack:efa": "true" }, ["llm-stack:vllmImage"]],
+    ["a single-node plan", { "llm-stack:efa": "true", "llm-stack:vllmImage": DLC, "llm-stack:model": "llama-3.1-8b-instruct", "llm-stack:quantization": "auto" }, ["llm-stack:efa"]],
+  ])("refuses efa with %s, registering nothing", async (_, override, paths) => {
+    const run = await runProgram(operator({ ...stackFileConfig("llama405b"), ...override }), { stack: "llama405b", secretKeys: ["llm-stack:hfToken"] });
+    expect(run.resources).toEqual([]);
+    expect((run.error as { issues: Array<{ path: string }> }).issues.map((i) => i.path)).toEqual(paths);
+  });
+});
+

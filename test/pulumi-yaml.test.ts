@@ -41,6 +41,7 @@ describe("Pulumi.yaml", () => {
       tensorParallelSize: "auto",
       gpuMemoryUtilization: "auto",
       multiNode: DEFAULTS.multiNode,
+      efa: false,
       kvCacheDtype: DEFAULTS.kvCacheDtype,
       capacityType: DEPLOYMENT_DEFAULTS.capacityType,
       capacityReservationId: "",

@@ -71,3 +71,15 @@ export const VLLM_RELEASE = {
 } as const;
 
 export const VLLM_IMAGE_REFERENCE = `${VLLM_RELEASE.image.repository}:${VLLM_RELEASE.image.tag}`;
+
+/**
+ * Images that ship the EFA userspace NCCL needs (libfabric and the aws-ofi-nccl plugin): AWS's vLLM
+ * deep-learning containers (aws/deep-learning-containers PR #6730), from its ECR account or the
+ * public gallery. The upstream vllm/vllm-openai image does not (vllm-project/vllm#55635): without
+ * `libnccl-net-ofi.so` NCCL silently falls back to TCP sockets, so `efa: true` would pay for nothing.
+ */
+export const EFA_CAPABLE_IMAGES = {
+  patterns: [/^763104351884\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\/vllm[:@]/, /^public\.ecr\.aws\/deep-learning-containers\/vllm[:@]/],
+  example: "public.ecr.aws/deep-learning-containers/vllm:<version>",
+  source: { ref: "aws/deep-learning-containers PR #6730 (vLLM DLC with EFA); vllm-project/vllm#55635 (upstream image lacks aws-ofi-nccl)", readOn: "2026-11-27" } satisfies Source,
+} as const;

@@ -44,6 +44,8 @@ export class EksCluster extends pulumi.ComponentResource {
   readonly endpoint: pulumi.Output<string>;
   readonly certificateAuthorityData: pulumi.Output<string>;
   readonly kubeconfig: pulumi.Output<string>;
+  /** The security group EKS creates for the cluster (control plane ↔ nodes); EFA interfaces must carry it too. */
+  readonly clusterSecurityGroupId: pulumi.Output<string>;
 
   constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("llm-stack:cluster:EksCluster", name, {}, opts);
@@ -100,6 +102,7 @@ export class EksCluster extends pulumi.ComponentResource {
 
     this.clusterName = cluster.name;
     this.endpoint = cluster.endpoint;
+    this.clusterSecurityGroupId = cluster.vpcConfig.clusterSecurityGroupId;
     this.certificateAuthorityData = cluster.certificateAuthority.apply((ca) => ca.data ?? "");
     this.kubeconfig = pulumi.secret(
       pulumi.all([cluster.name, cluster.endpoint, this.certificateAuthorityData]).apply(([clusterName, endpoint, certificateAuthorityData]) =>

@@ -4,6 +4,7 @@
  * off, and a root volume sized for the image and the model's weights.
  */
 import * as aws from "@pulumi/aws";
+import { INSTANCES } from "../catalog";
 import * as pulumi from "@pulumi/pulumi";
 import { gpuNodeRootVolumeGiB, ROOT_VOLUME_IOPS, ROOT_VOLUME_THROUGHPUT_MIB_PER_SECOND, type DeploymentPlan } from "../plan";
 import { type ResolvedCapacity } from "../settings";
@@ -30,6 +31,26 @@ export interface GpuNodePoolArgs {
   capacity: ResolvedCapacity;
   /** The Pulumi stack: labels the nodes so this stack's pods select only its own pool. */
   stack: string;
+  /** EFA on every network card (settings efa), with what its security group needs; null: none. */
+  efa: { vpcId: pulumi.Input<string>; clusterSecurityGroupId: pulumi.Input<string> } | null;
+}
+
+/**
+ * The launch template's network interfaces for EFA on every network card, as the EC2 user guide
+ * lays them out for accelerated instances ("Maximize network bandwidth on accelerated instance
+ * types", efa-acc-inst-types): network card 0, device 0 an `efa` interface (EFA with ENA: the
+ * node's primary IP traffic); every other card one `efa-only` interface at device index 1. Each
+ * carries the EFA security group and the cluster's (a launch template that names interfaces gets
+ * no security group from EKS).
+ */
+export function efaNetworkInterfaces(efaInterfaces: number, securityGroups: pulumi.Input<string>[]): aws.types.input.ec2.LaunchTemplateNetworkInterface[] {
+  return Array.from({ length: efaInterfaces }, (_, card) => ({
+    networkCardIndex: card,
+    deviceIndex: card === 0 ? 0 : 1,
+    interfaceType: card === 0 ? "efa" : "efa-only",
+    securityGroups,
+    deleteOnTermination: "true",
+  }));
 }
 
 /** The labels that select this stack's GPU nodes (the device plugin and vLLM use them). */
@@ -63,11 +84,20 @@ export class GpuNodePool extends pulumi.ComponentResource {
     const placementGroup = plan.nodesPerReplica > 1
       ? new aws.ec2.PlacementGroup(`${name}-pg`, { strategy: "cluster" }, { parent: this })
       : undefined;
+    // EFA needs all traffic between the interfaces allowed: a security group that admits itself
+    // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/efa-start.html#efa-start-security).
+    let efaInterfaces: Partial<aws.ec2.LaunchTemplateArgs> = {};
+    if (args.efa) {
+      const efaGroup = new aws.ec2.SecurityGroup(`${name}-efa`, { vpcId: args.efa.vpcId, description: `${name}: EFA traffic between the GPU nodes of one replica` }, { parent: this });
+      new aws.vpc.SecurityGroupIngressRule(`${name}-efa-in`, { securityGroupId: efaGroup.id, referencedSecurityGroupId: efaGroup.id, ipProtocol: "-1", description: "all traffic from the group itself" }, { parent: this });
+      new aws.vpc.SecurityGroupEgressRule(`${name}-efa-out`, { securityGroupId: efaGroup.id, referencedSecurityGroupId: efaGroup.id, ipProtocol: "-1", description: "all traffic to the group itself" }, { parent: this });
+      efaInterfaces = { networkInterfaces: efaNetworkInterfaces(INSTANCES[plan.instanceType].efaInterfaces, [efaGroup.id, args.efa.clusterSecurityGroupId]) };
+    }
     const template = new aws.ec2.LaunchTemplate(`${name}-lt`, launchTemplateArgs(name, {
       sizeGiB: gpuNodeRootVolumeGiB(plan),
       iops: ROOT_VOLUME_IOPS,
       throughputMiBps: ROOT_VOLUME_THROUGHPUT_MIB_PER_SECOND,
-    }, { ...capacityBlock, ...(placementGroup ? { placement: { groupName: placementGroup.name } } : {}) }), { parent: this });
+    }, { ...capacityBlock, ...efaInterfaces, ...(placementGroup ? { placement: { groupName: placementGroup.name } } : {}) }), { parent: this });
 
     const group = new aws.eks.NodeGroup(`${name}-ng`, {
       clusterName: args.clusterName,

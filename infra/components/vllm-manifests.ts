@@ -47,6 +47,8 @@ export interface VllmManifestInput {
   allowedClientNamespaces: string[];
   /** The VPC's CIDR, admitted by the NetworkPolicy for the internal load balancer (exposure internal-lb). */
   vpcCidr: string | null;
+  /** vpc.amazonaws.com/efa each pod takes (all its node's EFA interfaces); 0 without EFA. */
+  efaInterfacesPerPod: number;
 }
 
 export interface VllmManifests {
@@ -85,6 +87,8 @@ function container(input: VllmManifestInput, secretName: string, role: PodRole):
   const { plan } = input;
   // A multi-node replica's pod takes every GPU of its node: TP inside the node, PP across nodes.
   const gpusPerPod = String(plan.gpusPerReplica / plan.nodesPerReplica);
+  // EFA interfaces are a device like GPUs (the EFA device plugin advertises vpc.amazonaws.com/efa).
+  const efa = input.efaInterfacesPerPod > 0 ? { "vpc.amazonaws.com/efa": String(input.efaInterfacesPerPod) } : {};
   const resources = podResources(plan);
   const budget = startupBudget(plan);
   const env: Json[] = [
@@ -120,9 +124,9 @@ function container(input: VllmManifestInput, secretName: string, role: PodRole):
     ports: [{ name: "http", containerPort: VLLM_PORT, protocol: "TCP" }],
     env,
     resources: {
-      requests: { cpu: String(resources.cpu), memory: `${resources.memoryGiB}Gi`, "nvidia.com/gpu": gpusPerPod },
+      requests: { cpu: String(resources.cpu), memory: `${resources.memoryGiB}Gi`, "nvidia.com/gpu": gpusPerPod, ...efa },
       // No CPU limit: throttling the tokenizer and scheduler costs latency; memory is capped at the request.
-      limits: { memory: `${resources.memoryGiB}Gi`, "nvidia.com/gpu": gpusPerPod },
+      limits: { memory: `${resources.memoryGiB}Gi`, "nvidia.com/gpu": gpusPerPod, ...efa },
     },
     volumeMounts: mounts,
     // A headless worker serves no HTTP: the leader's probes cover the group (LeaderWorkerSet restarts

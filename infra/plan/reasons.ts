@@ -68,7 +68,7 @@ function instanceReason({ request, minimal, evaluated, selectable }: ReasonInput
     });
   const rest = others.length > 0 ? ` (${others.join("; ")})` : "";
   const span = minimal.nodesPerReplica > 1
-    ? ` A replica spans ${minimal.nodesPerReplica} nodes (${request.multiNode === "when-cheaper" ? "multiNode when-cheaper: cheaper than any single node that holds it" : "it fits on no single allowed node"}): TP ${minimal.tensorParallelSize} inside each node, PP ${minimal.pipelineParallelSize} stages across them, vLLM's multiprocessing executor over the VPC network (TCP; EFA is not configured — stage-to-stage traffic is activations only).`
+    ? ` A replica spans ${minimal.nodesPerReplica} nodes (${request.multiNode === "when-cheaper" ? "multiNode when-cheaper: cheaper than any single node that holds it" : "it fits on no single allowed node"}): TP ${minimal.tensorParallelSize} inside each node, PP ${minimal.pipelineParallelSize} stages across them, vLLM's multiprocessing executor between the nodes, over the VPC network (TCP) unless the stack sets efa (stage-to-stage traffic is activations only).`
     : "";
   return `${minimal.instanceType} in ${request.region} is the cheapest allowed instance type that fits: ${minimal.nodes} node${minimal.nodes > 1 ? "s" : ""} for ${request.replicas} replica${request.replicas > 1 ? "s" : ""}, ${usd(minimal.hourlyUsd)}${rest}.${span}${multiNodeAlternative(request, minimal, evaluated)}`;
 }

@@ -3,9 +3,9 @@
  * endpoint needs besides itself, secrets given in plain text, the budget and plan shapes the
  * program cannot deploy.
  */
-import { MODELS } from "../catalog";
+import { EFA_CAPABLE_IMAGES, INSTANCES, MODELS } from "../catalog";
 import { describeCost, matchModel, type DeploymentPlan, type InputIssue, type StackCost } from "../plan";
-import { ALLOW_MY_ADDRESS, DEPLOYMENT_HINTS, type Deployment, type SecretPresence } from "./deployment";
+import { ALLOW_MY_ADDRESS, DEPLOYMENT_DEFAULTS, DEPLOYMENT_HINTS, type Deployment, type SecretPresence } from "./deployment";
 import { OPERATOR_FIXES } from "./operator-values";
 
 export const SECRET_HINTS = { hfToken: OPERATOR_FIXES.hfToken, kubeconfig: OPERATOR_FIXES.kubeconfig } as const;
@@ -68,6 +68,29 @@ export function planIssues(plan: DeploymentPlan, cost: StackCost, d: Partial<Dep
     issues.push({
       path: "maxHourlyUsd", value: d.maxHourlyUsd, expected: `at least the stack's $${cost.maxHourlyUsd.toFixed(2)}/h at maximum node-group size (${describeCost(cost)})`,
       hint: "Raise maxHourlyUsd, or lower the cost: fewer replicas, a shorter maxModelLen, quantization fp8 or int4.",
+    });
+  }
+  if (d.efa) issues.push(...efaIssues(plan, d));
+  return issues;
+}
+
+/** EFA is for replicas that span nodes, on instances that have it, in images that can use it. */
+function efaIssues(plan: DeploymentPlan, d: Partial<Deployment>): InputIssue[] {
+  const issues: InputIssue[] = [];
+  if (plan.nodesPerReplica === 1) {
+    issues.push({ path: "efa", value: true, expected: "false for a plan whose replica fits on one node", hint: "EFA carries traffic between the nodes of one replica; this plan has none. Remove efa." });
+  }
+  if (INSTANCES[plan.instanceType].efaInterfaces === 0) {
+    issues.push({ path: "efa", value: true, expected: `an instance type with EFA (${plan.instanceType} has none)`, hint: "Allow p5.48xlarge or p5en.48xlarge, or remove efa." });
+  }
+  if (d.cluster === "kubeconfig") {
+    issues.push({ path: "efa", value: true, expected: "cluster create or eks:<name> (the stack must own the GPU nodes' launch template)", hint: "Remove efa, or let the stack create the GPU node group." });
+  }
+  const image = d.vllmImage ?? DEPLOYMENT_DEFAULTS.vllmImage;
+  if (!EFA_CAPABLE_IMAGES.patterns.some((pattern) => pattern.test(image))) {
+    issues.push({
+      path: "vllmImage", value: image, expected: `an image with the EFA userspace (libfabric, aws-ofi-nccl) when efa is true, such as ${EFA_CAPABLE_IMAGES.example}`,
+      hint: "The upstream vllm/vllm-openai image has none (vllm-project/vllm#55635), so NCCL would fall back to TCP; use AWS's vLLM deep-learning container, or remove efa.",
     });
   }
   return issues;

@@ -41,6 +41,7 @@ export const deploymentSchema = z.object({
   clusterPublicAccessCidrs: z.array(cidr).min(1).optional(),
   clusterAdminPrincipalArns: z.array(principalArn).min(1).optional(),
   kubernetesSupportType: z.enum(EKS_SUPPORT_TYPES),
+  efa: z.boolean(),
   vllmImage: pinnedImage,
   maxHourlyUsd: z.number().positive().optional(),
   namespace: dnsLabel,
@@ -60,6 +61,7 @@ export const DEPLOYMENT_HINTS: Record<string, string> = {
   clusterEndpointAccess: "Use public (with clusterPublicAccessCidrs; pulumi runs from a listed address) or private (pulumi runs inside the VPC).",
   clusterPublicAccessCidrs: `List the CIDRs that may reach the API endpoint; for this machine's address run: ${ALLOW_MY_ADDRESS}`,
   clusterAdminPrincipalArns: "List IAM role or user ARNs, e.g. [\"arn:aws:iam::123456789012:role/platform-admins\"].",
+  efa: "Use true or false.",
   kubernetesSupportType: "Use standard (auto-upgrade at end of standard support) or extended ($0.60/h per cluster).",
   vllmImage: "Pin a version tag (vllm/vllm-openai:v0.33.0) or a digest (…@sha256:…); latest is refused.",
   maxHourlyUsd: "Give a budget in USD per hour as a number, e.g. \"60\".",
@@ -109,6 +111,8 @@ export interface StackSettings {
   capacity: ResolvedCapacity;
   cluster: ResolvedCluster;
   vllmImage: string;
+  /** Multi-node replicas' GPU nodes get their EFA interfaces (validated: multi-node plan, EFA instance, EFA-capable image). */
+  efa: boolean;
   maxHourlyUsd: number | null;
   namespace: string;
   exposure: "cluster" | "internal-lb";
@@ -139,6 +143,7 @@ export function deploymentIssues(values: Readonly<Record<string, unknown>>): { i
     clusterPublicAccessCidrs: coerceList(values.clusterPublicAccessCidrs),
     clusterAdminPrincipalArns: coerceList(values.clusterAdminPrincipalArns),
     kubernetesSupportType: values.kubernetesSupportType ?? DEPLOYMENT_DEFAULTS.kubernetesSupportType,
+    efa: values.efa === undefined ? false : values.efa === true || values.efa === "true" ? true : values.efa === false || values.efa === "false" ? false : values.efa,
     vllmImage: values.vllmImage ?? DEPLOYMENT_DEFAULTS.vllmImage,
     maxHourlyUsd: coerceNumber(values.maxHourlyUsd),
     namespace: values.namespace ?? DEPLOYMENT_DEFAULTS.namespace,

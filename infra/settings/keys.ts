@@ -46,6 +46,7 @@ export const SETTINGS = {
   tensorParallelSize: { type: "string", default: "auto", description: "Override the derived tensor parallel size, e.g. \"4\"; validated against vLLM's rules, never trusted. auto: derived." },
   gpuMemoryUtilization: { type: "string", default: "auto", description: "Override vLLM's --gpu-memory-utilization, e.g. \"0.85\" (the kit allows 0.50-0.95). auto: 0.90." },
   multiNode: { type: "string", default: "when-needed", description: "When a replica may span GPU nodes: when-needed (only when no single allowed node holds it) | never | when-cheaper (also when spanning is cheaper; pipeline stages then talk over the network)." },
+  efa: { type: "boolean", default: false, description: "Give a multi-node replica's GPU nodes every EFA interface (launch template, security group, EFA device plugin, vpc.amazonaws.com/efa requests). Needs an image with the EFA userspace (AWS's vLLM deep-learning container). Default false: pipeline stages talk over the VPC network (TCP)." },
   kvCacheDtype: { type: "string", default: "auto", description: "KV cache dtype: auto (the model's bf16) | fp8 (half the bytes per token)." },
   capacityType: { type: "string", default: "on-demand", description: "How GPU nodes are bought: on-demand | spot | capacity-block (needs capacityReservationId and capacityReservationZoneId)." },
   capacityReservationId: { type: "string", default: "", description: "EC2 Capacity Block reservation id (cr-...), required when capacityType is capacity-block. Empty: none." },

@@ -71,6 +71,7 @@ export function resolveStackSettings(
     capacity: resolveCapacity(d),
     cluster: resolveCluster(d),
     vllmImage: d.vllmImage,
+    efa: d.efa,
     maxHourlyUsd: d.maxHourlyUsd ?? null,
     namespace: d.namespace,
     exposure: d.exposure,

@@ -53,6 +53,7 @@ function computedState(type: string, name: string, inputs: Record<string, any>):
       return {
         endpoint: `https://${inputs.name}.gr7.mock.eks.amazonaws.com`,
         certificateAuthority: { data: "bW9jay1jYQ==" },
+        vpcConfig: { ...inputs.vpcConfig, clusterSecurityGroupId: `sg-cluster-${name}`, vpcId: "vpc-mock" },
         identities: [{ oidcs: [{ issuer: `https://oidc.eks.mock.amazonaws.com/id/${inputs.name}` }] }],
       };
     case "aws:ec2/launchTemplate:LaunchTemplate":
