@@ -2,7 +2,7 @@
  * The human-readable "why" of a plan: one sentence per decision, with the numbers behind it.
  */
 import { GPUS, INSTANCES, VLLM_RELEASE, type Variant } from "../catalog";
-import { type Candidate } from "./candidates";
+import { MAX_NODES_PER_REPLICA, type Candidate } from "./candidates";
 import { DEFAULT_MAX_NUM_BATCHED_TOKENS, estimateOverhead } from "./overhead";
 import { type DeploymentPlan } from "./deployment-plan";
 import { type ResolvedPlanRequest } from "./request";
@@ -128,6 +128,11 @@ export function buildReasons(input: ReasonInput): string[] {
   if (chunked) {
     reasons.push(
       `Llama 4's chunked-local layers (3 of every ${chunked.globalLayerInterval}) cache at most chunk ${int(chunked.chunkSizeTokens)} + ${int(input.plan.maxNumBatchedTokens)} batched tokens per request, only the global layers the whole context: vLLM ${VLLM_RELEASE.version} runs its hybrid KV cache manager for chunked local attention by default.`,
+    );
+  }
+  if (input.plan.nodesPerReplica > 1) {
+    reasons.push(
+      `Multi-node risks at vLLM ${VLLM_RELEASE.version}: pipeline parallelism across nodes has open reports of hangs with CUDA graphs (vllm-project/vllm#17167; add --enforce-eager if a group stalls) and of stage-count limits with Ray (vllm#30128, fixed for Ray by vllm#36836; this kit uses the multiprocessing executor); the planner caps a replica at ${MAX_NODES_PER_REPLICA} nodes, and a replica fails with any of its ${input.plan.nodesPerReplica} nodes (LeaderWorkerSet recreates the group).`,
     );
   }
   if (input.plan.memory.loadPeakPerGpuGiB > input.plan.memory.perGpuGiB.weights + 0.05 && input.chosen.variant.vllmQuantizationFlag === "fp8") {
