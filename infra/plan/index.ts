@@ -15,3 +15,4 @@ export * from "./serving";
 export * from "./economics";
 export * from "./placement";
 export * from "./accuracy";
+export * from "./edit-distance";

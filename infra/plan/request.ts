@@ -9,6 +9,7 @@ import {
   findHourlyPriceUsd, gpuIdSchema, instanceTypeSchema, isModelId, regionSchema,
   type GpuId, type InstanceType, type ModelId, type ModelSpec, type Region,
 } from "../catalog";
+import { editDistance } from "./edit-distance";
 import { PlanInputError, type InputIssue } from "./errors";
 import { KV_CACHE_DTYPES, type KvCacheDtype } from "./kv-cache";
 import { tensorParallelProblem, validTensorParallelSizes } from "./parallelism";
@@ -145,16 +146,7 @@ export function matchModel(value: string): { modelId: ModelId; quantization: Qua
 /** The catalog id nearest to a mistyped one (edit distance at most a third of its length). */
 export function nearestModelId(value: string): ModelId | undefined {
   const wanted = value.trim().toLowerCase();
-  const distance = (a: string, b: string) => {
-    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-      const current = [i];
-      for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-    return previous[b.length]!;
-  };
-  const scored = MODEL_IDS.map((id) => ({ id, d: Math.min(distance(wanted, id), ...(id.includes(wanted) && wanted.length >= 4 ? [0] : [])) }))
+  const scored = MODEL_IDS.map((id) => ({ id, d: Math.min(editDistance(wanted, id), ...(id.includes(wanted) && wanted.length >= 4 ? [0] : [])) }))
     .sort((a, b) => a.d - b.d);
   const best = scored[0];
   return best && best.d <= Math.max(3, Math.floor(wanted.length / 3)) ? best.id : undefined;

@@ -7,7 +7,7 @@
  * know from Pulumi.yaml pass untouched (pulumi/pulumi pkg/workspace/config.go validates declared
  * keys only).
  */
-import { type InputIssue } from "../plan";
+import { editDistance, type InputIssue } from "../plan";
 import { PROJECT_NAME } from "./coerce";
 import { SETTING_KEYS, SETTINGS, type SettingDeclaration } from "./keys";
 
@@ -18,21 +18,9 @@ export interface ConfigEntry {
   secure: boolean;
 }
 
-/** Edit distance (insertions, deletions, substitutions), case-insensitive. */
-function distance(a: string, b: string): number {
-  const [x, y] = [a.toLowerCase(), b.toLowerCase()];
-  let previous = Array.from({ length: y.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= x.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= y.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1));
-    previous = current;
-  }
-  return previous[y.length]!;
-}
-
 /** The declared key nearest to `name` (case-insensitive, at most 3 edits), if any. */
 export function nearestKey(name: string, candidates: readonly string[] = SETTING_KEYS): string | undefined {
-  const scored = candidates.map((key) => ({ key, d: distance(name, key) })).filter((s) => s.d <= 3).sort((a, b) => a.d - b.d || a.key.localeCompare(b.key));
+  const scored = candidates.map((key) => ({ key, d: editDistance(name, key) })).filter((s) => s.d <= 3).sort((a, b) => a.d - b.d || a.key.localeCompare(b.key));
   return scored[0]?.key;
 }
 
