@@ -5,7 +5,7 @@ import {
 } from "../infra/catalog";
 import {
   InfeasiblePlanError, PlanInputError, planDeployment, replicaMemory, tensorParallelProblem,
-  MAX_NODES_PER_REPLICA, type PlanRequest,
+  MAX_NODES_PER_REPLICA, gpuNodeStorage, type PlanRequest,
 } from "../infra/plan";
 
 function captureError(fn: () => unknown): unknown {
@@ -263,5 +263,18 @@ describe("infeasible and invalid requests", () => {
     expect(noInt4.message).toBe(
       'invalid plan request (1 problem):\n  - quantization: got "int4"; expected one of auto, bf16, fp8 for phi-3.5-mini-instruct. No int4 checkpoint of this model is in the catalog; use auto or one of the listed quantizations.',
     );
+  });
+});
+
+describe("GPU node storage", () => {
+  // Usable instance store = raw GB × 0.95 (RAID0 + XFS overhead): 100 GB → 100e9 × 0.95 / 2^30 = 88.48 GiB.
+  it("moves kubelet and containerd to a RAID0 of the instance store when it holds them, leaving a 30 GiB OS root", () => {
+    expect(gpuNodeStorage(8 * 3840, 1500)).toEqual({ localStorageStrategy: "RAID0", rootVolume: { sizeGiB: 30 } });
+    expect(gpuNodeStorage(100, 88)).toEqual({ localStorageStrategy: "RAID0", rootVolume: { sizeGiB: 30 } });
+  });
+
+  it("keeps everything on a fast gp3 root (30 GiB OS + the data) without enough instance store", () => {
+    expect(gpuNodeStorage(100, 89)).toEqual({ rootVolume: { sizeGiB: 119, iops: 16000, throughputMiBps: 1000 } });
+    expect(gpuNodeStorage(0, 150)).toEqual({ rootVolume: { sizeGiB: 180, iops: 16000, throughputMiBps: 1000 } });
   });
 });

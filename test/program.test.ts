@@ -8,7 +8,10 @@ import { Secret } from "kubernetes-models/v1/Secret";
 import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import * as pulumi from "@pulumi/pulumi";
-import { type PlanInputError, gpuNodeRootVolumeGiB } from "../infra/plan";
+import { type PlanInputError } from "../infra/plan";
+import PostalMime from "postal-mime";
+import { parse as parseYaml } from "yaml";
+import { crdValidator } from "./support/crd-schema";
 import { planStack } from "../infra/settings";
 import { parseStackFile } from "../infra/settings/stack-file";
 import { readFileSync } from "node:fs";
@@ -140,10 +143,34 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
 
     const template = byName(resources, "llm-gpu-lt").inputs;
     expect(template.metadataOptions).toEqual({ httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 });
+  });
+
+  // Every H100 type in the catalog has instance-store NVMe (p5.48xlarge: 8 × 3.84 TB), so kubelet
+  // and containerd move there and the EBS root keeps only the OS: 30 GiB at gp3's baseline.
+  it("puts kubelet and containerd on instance-store NVMe (nodeadm RAID0 in MIME user data), leaving a 30 GiB OS root volume", async () => {
+    const { resources } = await runPromise;
+    const template = byName(resources, "llm-gpu-lt").inputs;
     expect(template.blockDeviceMappings).toEqual([{
       deviceName: "/dev/xvda",
-      ebs: { volumeSize: gpuNodeRootVolumeGiB(plan), volumeType: "gp3", iops: 16000, throughput: 1000, encrypted: "true", deleteOnTermination: "true" },
+      ebs: { volumeSize: 30, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
     }]);
+    // Read it as nodeadm does (nodeadm/internal/configprovider/mime.go): base64, then an RFC 822
+    // message whose multipart body carries `application/node.eks.aws` parts.
+    const document = Buffer.from(template.userData, "base64").toString("utf8");
+    const email = await PostalMime.parse(document, { attachmentEncoding: "utf8" });
+    const contentType = email.headers.find((h) => h.key === "content-type")?.value ?? "";
+    expect(contentType.startsWith("multipart/mixed;")).toBe(true);
+    const parts = email.attachments.filter((a) => a.mimeType === "application/node.eks.aws");
+    expect(parts).toHaveLength(1);
+    const nodeConfig = parseYaml(String(parts[0]!.content));
+    expect(nodeConfig).toEqual({ apiVersion: "node.eks.aws/v1alpha1", kind: "NodeConfig", spec: { instance: { localStorage: { strategy: "RAID0" } } } });
+    const validateNodeConfig = crdValidator("nodeadm", "node.eks.aws_nodeconfigs.yaml", "v1alpha1", { rejectUnknownFields: true });
+    expect(validateNodeConfig(nodeConfig)).toEqual([]);
+    // The schema bites: nodeadm would silently ignore a misspelt key, and knows no RAID5.
+    expect(validateNodeConfig({ ...nodeConfig, spec: { instance: { localstorage: { strategy: "RAID0" } } } })).not.toEqual([]);
+    expect(validateNodeConfig({ ...nodeConfig, spec: { instance: { localStorage: { strategy: "RAID5" } } } })).not.toEqual([]);
+    // The system nodes (m7i, no instance store) keep EKS's own user data.
+    expect(byName(resources, "llm-system-lt").inputs.userData).toBeUndefined();
   });
 
   // Args, GPU counts, resources, replicas, the startup budget and the node selector are pinned by the
@@ -255,10 +282,11 @@ describe("the program", () => {
       .filter((r) => JSON.stringify(byName(after.resources, r.name, r.type).inputs) !== JSON.stringify(r.inputs))
       .map((r) => `${r.type} ${r.name}`)
       .sort();
+    // The launch template stays: with the data on instance-store NVMe its root volume no longer
+    // grows with the model, so only the pool's labels and the server change.
     expect(changed).toEqual([
-      "aws:ec2/launchTemplate:LaunchTemplate llm-gpu-lt",
       "aws:eks/nodeGroup:NodeGroup llm-gpu-ng",
-  "kubernetes:apps/v1:Deployment vllm-deployment",
+      "kubernetes:apps/v1:Deployment vllm-deployment",
     ]);
     for (const [type, name] of [["aws:ec2/vpc:Vpc", "llm-network-vpc"], ["aws:eks/cluster:Cluster", "llm-cluster-cluster"], ["aws:kms/key:Key", "llm-cluster-secrets"], ["aws:eks/nodeGroup:NodeGroup", "llm-system-ng"]] as const) {
       expect(byName(after.resources, name, type).inputs).toEqual(byName(before.resources, name, type).inputs);

@@ -6,9 +6,10 @@
 import * as aws from "@pulumi/aws";
 import { INSTANCES } from "../catalog";
 import * as pulumi from "@pulumi/pulumi";
-import { gpuNodeRootVolumeGiB, ROOT_VOLUME_IOPS, ROOT_VOLUME_THROUGHPUT_MIB_PER_SECOND, type DeploymentPlan } from "../plan";
+import { gpuNodeStorageOf, type DeploymentPlan } from "../plan";
 import { type ResolvedCapacity } from "../settings";
 import { launchTemplateArgs } from "./launch-template";
+import { gpuNodeConfig, nodeadmUserDataBase64 } from "./node-user-data";
 
 /** Node labels and taint the vLLM pods select and tolerate; the device plugin's values select the same label. */
 export const GPU_POOL_LABEL = "llm-stack/gpu-pool";
@@ -93,11 +94,12 @@ export class GpuNodePool extends pulumi.ComponentResource {
       new aws.vpc.SecurityGroupEgressRule(`${name}-efa-out`, { securityGroupId: efaGroup.id, referencedSecurityGroupId: efaGroup.id, ipProtocol: "-1", description: "all traffic to the group itself" }, { parent: this });
       efaInterfaces = { networkInterfaces: efaNetworkInterfaces(INSTANCES[plan.instanceType].efaInterfaces, [efaGroup.id, args.efa.clusterSecurityGroupId]) };
     }
-    const template = new aws.ec2.LaunchTemplate(`${name}-lt`, launchTemplateArgs(name, {
-      sizeGiB: gpuNodeRootVolumeGiB(plan),
-      iops: ROOT_VOLUME_IOPS,
-      throughputMiBps: ROOT_VOLUME_THROUGHPUT_MIB_PER_SECOND,
-    }, { ...capacityBlock, ...efaInterfaces, ...(placementGroup ? { placement: { groupName: placementGroup.name } } : {}) }), { parent: this });
+    // Instance-store NVMe, where the type has it, carries kubelet and containerd (see gpuNodeStorage).
+    const storage = gpuNodeStorageOf(plan);
+    const userData = storage.localStorageStrategy ? { userData: nodeadmUserDataBase64(gpuNodeConfig(storage.localStorageStrategy)) } : {};
+    const template = new aws.ec2.LaunchTemplate(`${name}-lt`, launchTemplateArgs(name, storage.rootVolume, {
+      ...capacityBlock, ...efaInterfaces, ...userData, ...(placementGroup ? { placement: { groupName: placementGroup.name } } : {}),
+    }), { parent: this });
 
     const group = new aws.eks.NodeGroup(`${name}-ng`, {
       clusterName: args.clusterName,

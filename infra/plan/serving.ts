@@ -15,7 +15,7 @@ const BYTES_PER_MIB = 1024 ** 2;
  * not kill a healthy pod.
  */
 export const ASSUMED_DOWNLOAD_MIB_PER_SECOND = 100;
-/** The GPU root volume is provisioned at gp3's maximum throughput (https://docs.aws.amazon.com/ebs/latest/userguide/general-purpose.html#gp3-ebs-volume-type). */
+/** A GPU root volume that holds the weights (no instance store) is provisioned at gp3's maximum throughput; the load estimate uses it as the floor of the local read rate (https://docs.aws.amazon.com/ebs/latest/userguide/general-purpose.html#gp3-ebs-volume-type). */
 export const ROOT_VOLUME_THROUGHPUT_MIB_PER_SECOND = 1000;
 export const ROOT_VOLUME_IOPS = 16000;
 /** Engine start after the weights are in memory: torch.compile, CUDA graph capture, KV allocation (vLLM V1 logs 1–3 minutes on H100). */
@@ -31,7 +31,11 @@ export const MIN_STARTUP_SECONDS = 600;
 
 /** vllm/vllm-openai images are about 10 GiB compressed, ~25 GiB unpacked; containerd keeps both while pulling. */
 export const VLLM_IMAGE_DISK_GIB = 40;
-/** AL2023 OS, logs and kubelet state. */
+/**
+ * AL2023 OS, journald and the driver stack: the EKS AL2023 AMIs are built on a 20 GiB root
+ * (awslabs/amazon-eks-ami `templates/al2023/variables-default.json`, launch_block_device_mappings_volume_size),
+ * plus room for logs.
+ */
 export const NODE_SYSTEM_DISK_GIB = 30;
 /** Headroom of a replica's cache volume over its weights: the Hugging Face cache keeps partial downloads and metadata. */
 const DOWNLOAD_HEADROOM = 1.1;
@@ -61,14 +65,44 @@ export function replicasPerNode(plan: DeploymentPlan): number {
   return plan.nodesPerReplica > 1 ? 1 : Math.min(plan.replicas, Math.floor(INSTANCES[plan.instanceType].gpuCount / plan.gpusPerReplica));
 }
 
-/** One replica's cache volume (an emptyDir on the node's root volume): its weights with headroom, plus compile caches. */
+/** One replica's cache volume (an emptyDir on kubelet's disk: instance-store NVMe where the node has it): its weights with headroom, plus compile caches. */
 export function modelCacheGiB(plan: DeploymentPlan): number {
   return Math.ceil(plan.memory.weightsPerReplicaGiB * DOWNLOAD_HEADROOM + COMPILE_CACHE_GIB);
 }
 
-/** Root volume: the image, the OS, and the cache volume of every replica on the node. */
-export function gpuNodeRootVolumeGiB(plan: DeploymentPlan): number {
-  return VLLM_IMAGE_DISK_GIB + NODE_SYSTEM_DISK_GIB + modelCacheGiB(plan) * replicasPerNode(plan);
+/** Space kubelet and containerd need on a GPU node: the vLLM image and the cache volume of every replica on it. */
+export function gpuNodeDataDiskGiB(plan: DeploymentPlan): number {
+  return VLLM_IMAGE_DISK_GIB + modelCacheGiB(plan) * replicasPerNode(plan);
+}
+
+/** Share of an instance store's raw size a RAID0 array and its XFS file system leave usable (metadata and log). */
+const INSTANCE_STORE_USABLE_FRACTION = 0.95;
+
+/**
+ * Where a GPU node keeps kubelet's volumes (the model cache emptyDirs), containerd's images and pod logs.
+ *
+ * On an instance with local NVMe, nodeadm's `localStorage: {strategy: RAID0}` builds one array of
+ * all the instance-store drives and bind-mounts /var/lib/kubelet, /var/lib/containerd and
+ * /var/log/pods onto it (awslabs/amazon-eks-ami `templates/al2023/runtime/bin/setup-local-disks`,
+ * `nodeadm/doc/api.md` LocalStorageOptions, read 2026-11-27 at 81fec2e). The EBS root volume then
+ * holds only the OS and journald, at gp3's baseline. Without instance store (or one too small for
+ * the data) everything stays on the root volume, provisioned at gp3's maximum throughput.
+ */
+export interface GpuNodeStorage {
+  /** nodeadm's LocalStorageStrategy, or undefined to leave instance store alone. */
+  localStorageStrategy?: "RAID0";
+  rootVolume: { sizeGiB: number; iops?: number; throughputMiBps?: number };
+}
+
+export function gpuNodeStorage(localNvmeGB: number, dataDiskGiB: number): GpuNodeStorage {
+  const usableGiB = (localNvmeGB * 1e9 * INSTANCE_STORE_USABLE_FRACTION) / BYTES_PER_GIB;
+  if (localNvmeGB > 0 && usableGiB >= dataDiskGiB) return { localStorageStrategy: "RAID0", rootVolume: { sizeGiB: NODE_SYSTEM_DISK_GIB } };
+  return { rootVolume: { sizeGiB: NODE_SYSTEM_DISK_GIB + dataDiskGiB, iops: ROOT_VOLUME_IOPS, throughputMiBps: ROOT_VOLUME_THROUGHPUT_MIB_PER_SECOND } };
+}
+
+/** The storage layout of the plan's GPU nodes. */
+export function gpuNodeStorageOf(plan: DeploymentPlan): GpuNodeStorage {
+  return gpuNodeStorage(INSTANCES[plan.instanceType].localNvmeGB, gpuNodeDataDiskGiB(plan));
 }
 
 /**

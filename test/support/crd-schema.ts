@@ -11,28 +11,36 @@ import { parseAllDocuments } from "yaml";
 
 const CHARTS = join(__dirname, "..", "..", "charts");
 
-/** `x-kubernetes-int-or-string: true` means integer or string; drop the other extensions. */
-function toJsonSchema(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(toJsonSchema);
+/**
+ * `x-kubernetes-int-or-string: true` means integer or string; drop the other extensions. With
+ * `closed`, an object schema that lists its properties admits no others.
+ */
+function toJsonSchema(node: unknown, closed = false): unknown {
+  if (Array.isArray(node)) return node.map((item) => toJsonSchema(item, closed));
   if (node === null || typeof node !== "object") return node;
   const entries = Object.entries(node as Record<string, unknown>);
   const out: Record<string, unknown> = {};
-  for (const [key, value] of entries) if (!key.startsWith("x-kubernetes-")) out[key] = toJsonSchema(value);
+  for (const [key, value] of entries) if (!key.startsWith("x-kubernetes-")) out[key] = toJsonSchema(value, closed);
   if ((node as Record<string, unknown>)["x-kubernetes-int-or-string"] === true) {
     delete out.type;
     out.anyOf = [{ type: "integer" }, { type: "string" }];
   }
   if ((node as Record<string, unknown>)["x-kubernetes-preserve-unknown-fields"] === true && out.type === "object" && !out.properties) out.additionalProperties = true;
+  if (closed && out.type === "object" && out.properties && out.additionalProperties === undefined) out.additionalProperties = false;
   return out;
 }
 
-/** A validator for `kind` at `version` from charts/<chart>/<file>; returns the errors (empty when valid). */
-export function crdValidator(chart: string, file: string, version: string): (object: unknown) => string[] {
+/**
+ * A validator for `kind` at `version` from charts/<chart>/<file>; returns the errors (empty when valid).
+ * `rejectUnknownFields` reports fields the schema does not name, for readers that would otherwise drop
+ * them without a word (the API server prunes them; nodeadm's non-strict decoder ignores them).
+ */
+export function crdValidator(chart: string, file: string, version: string, options: { rejectUnknownFields?: boolean } = {}): (object: unknown) => string[] {
   const documents = parseAllDocuments(readFileSync(join(CHARTS, chart, file), "utf8")).map((d) => d.toJSON() as any);
   const crd = documents.find((d) => d?.kind === "CustomResourceDefinition");
   const served = crd?.spec?.versions?.find((v: { name: string }) => v.name === version);
   if (!served) throw new Error(`${chart}/${file}: no CRD version ${version}`);
   const ajv = new Ajv({ strict: false, allErrors: true });
-  const validate = ajv.compile(toJsonSchema(served.schema.openAPIV3Schema) as object);
+  const validate = ajv.compile(toJsonSchema(served.schema.openAPIV3Schema, options.rejectUnknownFields) as object);
   return (object) => (validate(object) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message}`));
 }
