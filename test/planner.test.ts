@@ -5,8 +5,12 @@ import {
 } from "../infra/catalog";
 import {
   InfeasiblePlanError, PlanInputError, planDeployment, replicaMemory, tensorParallelProblem,
-  MAX_NODES_PER_REPLICA, gpuNodeStorage, type PlanRequest,
+  MAX_NODES_PER_REPLICA, gpuNodeStorage, weightsDownload, type PlanRequest,
 } from "../infra/plan";
+import { planStack } from "../infra/settings";
+import { parseStackFile } from "../infra/settings/stack-file";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 
 function captureError(fn: () => unknown): unknown {
   try {
@@ -276,5 +280,43 @@ describe("GPU node storage", () => {
   it("keeps everything on a fast gp3 root (30 GiB OS + the data) without enough instance store", () => {
     expect(gpuNodeStorage(100, 89)).toEqual({ rootVolume: { sizeGiB: 119, iops: 16000, throughputMiBps: 1000 } });
     expect(gpuNodeStorage(0, 150)).toEqual({ rootVolume: { sizeGiB: 180, iops: 16000, throughputMiBps: 1000 } });
+  });
+});
+
+describe("weights download through the NAT gateway", () => {
+  const planOfStack = (stack: string) => {
+    const file = parseStackFile(stack, readFileSync(join(__dirname, "..", `Pulumi.${stack}.yaml`), "utf8"));
+    return planStack(file.values, file.region);
+  };
+  // Hand calculations: parameters from each repository's safetensors metadata on Hugging Face × 2 bytes
+  // (bf16), in 10^9-byte GB, × $0.045 per GB processed (https://aws.amazon.com/vpc/pricing/).
+  it("charges each pod start the stored checkpoint: Llama 3.1 8B (8,030,261,248 params) on the dev stack", () => {
+    // 16.0605 GB × 0.045 = $0.7227
+    expect(weightsDownload(planOfStack("dev"))).toEqual({ checkpointGB: 16.06, podsPerRollout: 1, natDataUsdPerPod: 0.72, natDataUsdPerRollout: 0.72 });
+  });
+
+  it("counts Mixtral 8x7B's experts in full (46,702,792,704 params)", () => {
+    // 93.4056 GB × 0.045 = $4.2033
+    expect(weightsDownload(planOfStack("mixtral"))).toEqual({ checkpointGB: 93.41, podsPerRollout: 1, natDataUsdPerPod: 4.2, natDataUsdPerRollout: 4.2 });
+  });
+
+  it("downloads the whole checkpoint on each node of a multi-node replica: Llama 3.1 405B (405,853,388,800 params) on 2 nodes", () => {
+    // 811.7068 GB × 0.045 = $36.5268 per pod; two pods = $73.0536
+    expect(weightsDownload(planOfStack("llama405b"))).toEqual({ checkpointGB: 811.71, podsPerRollout: 2, natDataUsdPerPod: 36.53, natDataUsdPerRollout: 73.05 });
+  });
+
+  it("downloads the bf16 checkpoint for online FP8 (Llama 3.2 3B, 3,212,749,824 params, tied embeddings)", () => {
+    // 6.4255 GB × 0.045 = $0.2891
+    const online = planDeployment({ model: "llama-3.2-3b-instruct", quantization: "fp8" }, { suggestAlternatives: false });
+    expect(online.variant).toBe("fp8-on-the-fly");
+    expect(weightsDownload(online)).toEqual({ checkpointGB: 6.43, podsPerRollout: 1, natDataUsdPerPod: 0.29, natDataUsdPerRollout: 0.29 });
+  });
+
+  it("downloads a pre-quantized FP8 checkpoint at its stored size (Llama 3.1 8B FP8: linear layers at 1 byte, embeddings, head and norms at 2)", () => {
+    // Embeddings and untied head 2 × 128,256 × 4,096 = 1,050,673,152 params and norms 32 × 2 × 4,096 + 4,096 = 266,240 params at
+    // 2 bytes = 2.1019 GB; the other 6,979,321,856 params at 1 byte = 6.9793 GB; 9.0812 GB × 0.045 = $0.4087
+    const prequantized = planDeployment({ model: "llama-3.1-8b-instruct", quantization: "fp8" }, { suggestAlternatives: false });
+    expect(prequantized.variant).toBe("fp8-static");
+    expect(weightsDownload(prequantized)).toEqual({ checkpointGB: 9.08, podsPerRollout: 1, natDataUsdPerPod: 0.41, natDataUsdPerRollout: 0.41 });
   });
 });

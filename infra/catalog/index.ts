@@ -17,7 +17,7 @@ export * from "./schema";
 export { GPUS } from "./gpus";
 export { INSTANCES } from "./instances";
 export { MODELS } from "./models";
-export { HOURS_PER_MONTH, PRICE_TABLE, PRICE_TABLE_DATE, PRICES, SERVICE_PRICES } from "./prices";
+export { DATA_PRICES, HOURS_PER_MONTH, PRICE_TABLE, PRICE_TABLE_DATE, PRICES, SERVICE_PRICES } from "./prices";
 
 z.record(z.enum(MODEL_IDS), modelSpecSchema).parse(MODELS);
 z.record(z.enum(GPU_IDS), gpuSpecSchema).parse(GPUS);

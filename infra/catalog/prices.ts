@@ -51,5 +51,10 @@ export const SERVICE_PRICES = {
   natGatewayHourlyUsd: { value: 0.045, source: { ref: "https://aws.amazon.com/vpc/pricing/ (NAT gateway $0.045/h, plus $0.045/GB processed)", readOn: "2026-11-26" } },
 } as const;
 
+/** Per-GB line items (data a NAT gateway processes), same in both regions. */
+export const DATA_PRICES = {
+  natGatewayDataProcessedUsdPerGB: { value: 0.045, source: { ref: "https://aws.amazon.com/vpc/pricing/ (NAT gateway $0.045 per GB of data processed, us-east-1 and us-west-2)", readOn: "2026-11-26" } },
+} as const;
+
 /** Hours in the month that every monthly figure assumes (8760 h / 12). */
 export const HOURS_PER_MONTH = 730;

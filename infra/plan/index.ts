@@ -16,3 +16,4 @@ export * from "./economics";
 export * from "./placement";
 export * from "./accuracy";
 export * from "./edit-distance";
+export * from "./weights-download";

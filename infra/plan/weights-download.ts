@@ -1,0 +1,45 @@
+/**
+ * What a rollout downloads from Hugging Face and what the NAT gateway charges for it.
+ *
+ * Every vLLM pod keeps its own cache volume, so each pod start fetches the whole checkpoint as the
+ * repository stores it: an online-FP8 variant (`--quantization fp8`) downloads the bf16 weights and
+ * quantizes them while loading, a pre-quantized one downloads its stored size. Each pod of a
+ * multi-node replica downloads all of it too: vLLM's Hugging Face loader fetches every weight file
+ * of the repository on every node, not only its own shards. Traffic from private subnets to the
+ * internet passes the NAT gateway, which bills per GB processed (DATA_PRICES, dated).
+ */
+import { DATA_PRICES, MODELS } from "../catalog";
+import { type DeploymentPlan } from "./deployment-plan";
+import { totalWeightBytes } from "./weights";
+import { roundTo } from "./rounding";
+
+/** AWS's pricing pages do not say GB is 2^30 here; counting 10^9-byte GB errs on the high side by at most 7%. */
+const BYTES_PER_GB = 1e9;
+
+export interface WeightsDownload {
+  /** The checkpoint's weight files as stored in the repository, GB (10^9 bytes). */
+  checkpointGB: number;
+  /** Pods that each download it on a full rollout: replicas × nodes per replica. */
+  podsPerRollout: number;
+  /** NAT gateway data processing for one pod start, USD. */
+  natDataUsdPerPod: number;
+  /** The same for a full rollout (every pod restarted: a model switch, an image bump, a node replacement of all nodes). */
+  natDataUsdPerRollout: number;
+}
+
+export function weightsDownload(plan: DeploymentPlan): WeightsDownload {
+  const model = MODELS[plan.model];
+  const variant = model.variants.find((v) => v.id === plan.variant);
+  if (!variant) throw new Error(`${plan.model} has no variant ${plan.variant}`);
+  // An online-quantized variant is the bf16 checkpoint with a load-time flag.
+  const stored = variant.vllmQuantizationFlag === null ? variant : { ...variant, quantizedScope: "none" as const };
+  const checkpointGB = totalWeightBytes(model.architecture, stored) / BYTES_PER_GB;
+  const podsPerRollout = plan.replicas * plan.nodesPerReplica;
+  const natDataUsdPerPod = checkpointGB * DATA_PRICES.natGatewayDataProcessedUsdPerGB.value;
+  return {
+    checkpointGB: roundTo(checkpointGB, 2),
+    podsPerRollout,
+    natDataUsdPerPod: roundTo(natDataUsdPerPod, 2),
+    natDataUsdPerRollout: roundTo(natDataUsdPerPod * podsPerRollout, 2),
+  };
+}
