@@ -87,6 +87,8 @@ describe("load-time peak", () => {
 
   it("loads a pre-quantized checkpoint at its stored size", () => {
     const variant = llama70b.variants.find((v) => v.id === "fp8-dynamic")!;
-    expect(loadPeakBytesPerGpuByStage(llama70b.architecture, variant, 2, 1, false)).toEqual(weightBytesPerGpuByStage(llama70b.architecture, variant, 2, 1));
+    // No bf16 copy at any point: the peak is the measured steady 33.88 GiB per GPU at TP 2.
+    const [peak] = loadPeakBytesPerGpuByStage(llama70b.architecture, variant, 2, 1, false);
+    expect(Math.abs(peak! / BYTES_PER_GIB / 33.88 - 1)).toBeLessThan(0.01);
   });
 });

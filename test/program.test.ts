@@ -111,6 +111,9 @@ const createModeResources = (region: string) => [...CREATE_MODE_RESOURCES, ...su
 /** The private subnets of these AZ ids, as the mocks name their ids. */
 const privateIds = (...zoneIds: string[]) => zoneIds.map((zoneId) => `llm-network-private-${zoneId}-id`);
 
+/** The model each committed stack file names (Pulumi.<stack>.yaml). */
+const STACK_MODELS: Record<string, string> = { dev: "llama-3.1-8b-instruct", mixtral: "mixtral-8x7b-instruct-v0.1", scout: "llama-4-scout-17b-16e-instruct" };
+
 describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
   const plan = planOf(stack);
   // One run per stack, started only when this block runs: the Pulumi runtime is process-global.
@@ -137,7 +140,7 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
     expect(group.nodeGroupNamePrefix).toBe("llm-gpu-");
     expect(group.nodeGroupName).toBeUndefined();
     expect(group.taints).toEqual([{ key: "nvidia.com/gpu", value: "present", effect: "NO_SCHEDULE" }]);
-    expect(group.labels).toEqual({ "llm-stack/gpu-pool": "true", "llm-stack/stack": stack, "llm-stack/model": plan.model, "llm-stack/gpu": "h100" });
+    expect(group.labels).toEqual({ "llm-stack/gpu-pool": "true", "llm-stack/stack": stack, "llm-stack/model": STACK_MODELS[stack], "llm-stack/gpu": "h100" });
     expect(group.updateConfig).toEqual({ maxUnavailable: 1, updateStrategy: "MINIMAL" });
     expect(group.launchTemplate).toEqual({ id: "llm-gpu-lt-id", version: "1" });
 

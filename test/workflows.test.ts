@@ -188,7 +188,8 @@ const post = (github: GitHubClient, overrides: { run?: Partial<WorkflowRun>; prN
 
 describe("tools/ci/pr-comment.ts", () => {
   it("uses the renderer's marker", () => {
-    expect(COMMENT_MARKER).toBe(RENDERED_MARKER);
+    expect(COMMENT_MARKER).toBe("<!-- llm-stack-cost-preview -->");
+    expect(RENDERED_MARKER).toBe("<!-- llm-stack-cost-preview -->");
   });
 
   it("creates the one sticky comment on the derived pull request, then updates it in place", async () => {
@@ -281,7 +282,8 @@ describe("tools/ci/pr-comment.ts", () => {
   it("trims a body over GitHub's limit", async () => {
     const gh = fakeGitHub([pr(12, SHA_A)]);
     await post(gh.client, { body: BODY + "x".repeat(70_000) });
-    expect(gh.comments[12]![0]!.body!.length).toBe(MAX_BODY_CHARS);
+    // The kit's limit, under GitHub's 65,536 characters per comment body.
+    expect(gh.comments[12]![0]!.body!.length).toBe(65_000);
   });
 
   it("runs from the workflow's environment: exit 0 on a post, 1 with an escaped annotation and nothing written on a refusal", async () => {

@@ -32,14 +32,21 @@ export function getModel(id: ModelId): ModelSpec {
   return MODELS[id];
 }
 
+/** A model's variant by its id (`bf16`, `fp8-static`, …), or undefined. */
+export function findVariant(modelId: ModelId, variantId: string): Variant | undefined {
+  return MODELS[modelId].variants.find((v) => v.id === variantId);
+}
+
 /**
  * The catalog model and variant a vLLM server loads, from its `--model` repository and
  * `--quantization` flag (a bf16 repository with `--quantization fp8` is the on-the-fly FP8 variant).
+ * Hugging Face resolves repository ids without regard to case, so neither does this.
  */
 export function findVariantByRepo(repo: string, quantizationFlag: string | undefined): { modelId: ModelId; model: ModelSpec; variant: Variant } | undefined {
+  const wanted = repo.toLowerCase();
   for (const modelId of MODEL_IDS) {
     const model = MODELS[modelId];
-    const variant = model.variants.find((v) => v.repo === repo && (v.vllmQuantizationFlag ?? undefined) === quantizationFlag);
+    const variant = model.variants.find((v) => v.repo.toLowerCase() === wanted && (v.vllmQuantizationFlag ?? undefined) === quantizationFlag);
     if (variant) return { modelId, model, variant };
   }
   return undefined;

@@ -3,7 +3,7 @@
  * one row per measurement with the planner's figure and the ratio. Tests hold the ratios to their
  * targets; `npm run bench` prints the table.
  */
-import { GPUS, KV_CACHE_MEASUREMENTS, LLAMA4_CONTEXT_MEASUREMENTS, MLPERF_LLAMA_8B_OFFLINE, MODELS, isModelId, type Variant } from "../catalog";
+import { GPUS, KV_CACHE_MEASUREMENTS, LLAMA4_CONTEXT_MEASUREMENTS, MLPERF_LLAMA_8B_OFFLINE, MODELS, findVariant, isModelId, type Variant } from "../catalog";
 import { kvBytesPerTokenPerGpu } from "./kv-cache";
 import { replicaMemory } from "./memory";
 import { DEFAULT_MAX_NUM_BATCHED_TOKENS } from "./overhead";
@@ -24,7 +24,7 @@ export interface AccuracyRow {
 
 function variantOf(model: string, variant: string): { arch: (typeof MODELS)[keyof typeof MODELS]["architecture"]; variant: Variant } {
   if (!isModelId(model)) throw new Error(`measurement names unknown model ${model}`);
-  const found = MODELS[model].variants.find((v) => v.id === variant);
+  const found = findVariant(model, variant);
   if (!found) throw new Error(`measurement names unknown variant ${model} ${variant}`);
   return { arch: MODELS[model].architecture, variant: found };
 }

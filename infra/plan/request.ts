@@ -6,7 +6,7 @@
 import { z } from "zod";
 import {
   GPUS, INSTANCE_TYPES, INSTANCES, MODEL_IDS, MODELS, QUANTIZATIONS, REGIONS,
-  findHourlyPriceUsd, gpuIdSchema, instanceTypeSchema, isModelId, regionSchema,
+  findHourlyPriceUsd, findVariantByRepo, gpuIdSchema, instanceTypeSchema, isModelId, regionSchema,
   type GpuId, type InstanceType, type ModelId, type ModelSpec, type Region,
 } from "../catalog";
 import { editDistance } from "./edit-distance";
@@ -136,11 +136,10 @@ export function matchModel(value: string): { modelId: ModelId; quantization: Qua
   const wanted = value.trim().toLowerCase();
   const byId = MODEL_IDS.find((id) => id === wanted);
   if (byId) return { modelId: byId, quantization: undefined };
-  for (const id of MODEL_IDS) {
-    const variant = MODELS[id].variants.find((v) => v.repo.toLowerCase() === wanted && v.vllmQuantizationFlag === null);
-    if (variant) return { modelId: id, quantization: variant.quantization === "bf16" ? undefined : variant.quantization };
-  }
-  return undefined;
+  // A repo id without a --quantization flag: a stored checkpoint, never the on-the-fly variant.
+  const byRepo = findVariantByRepo(wanted, undefined);
+  if (!byRepo) return undefined;
+  return { modelId: byRepo.modelId, quantization: byRepo.variant.quantization === "bf16" ? undefined : byRepo.variant.quantization };
 }
 
 /** The catalog id nearest to a mistyped one (edit distance at most a third of its length). */

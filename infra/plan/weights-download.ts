@@ -8,12 +8,12 @@
  * of the repository on every node, not only its own shards. Traffic from private subnets to the
  * internet passes the NAT gateway, which bills per GB processed (DATA_PRICES, dated).
  */
-import { DATA_PRICES, MODELS } from "../catalog";
+import { DATA_PRICES, MODELS, findVariant } from "../catalog";
 import { type DeploymentPlan } from "./deployment-plan";
-import { totalWeightBytes } from "./weights";
+import { storedCheckpointVariant, totalWeightBytes } from "./weights";
 import { roundTo } from "./rounding";
 
-/** AWS's pricing pages do not say GB is 2^30 here; counting 10^9-byte GB errs on the high side by at most 7%. */
+/** AWS's pricing pages do not say GB is 2^30 here; counting 10^9-byte GB errs on the high side, by 7.4% (2^30 / 10^9) if it is. */
 const BYTES_PER_GB = 1e9;
 
 export interface WeightsDownload {
@@ -28,12 +28,9 @@ export interface WeightsDownload {
 }
 
 export function weightsDownload(plan: DeploymentPlan): WeightsDownload {
-  const model = MODELS[plan.model];
-  const variant = model.variants.find((v) => v.id === plan.variant);
+  const variant = findVariant(plan.model, plan.variant);
   if (!variant) throw new Error(`${plan.model} has no variant ${plan.variant}`);
-  // An online-quantized variant is the bf16 checkpoint with a load-time flag.
-  const stored = variant.vllmQuantizationFlag === null ? variant : { ...variant, quantizedScope: "none" as const };
-  const checkpointGB = totalWeightBytes(model.architecture, stored) / BYTES_PER_GB;
+  const checkpointGB = totalWeightBytes(MODELS[plan.model].architecture, storedCheckpointVariant(variant)) / BYTES_PER_GB;
   const podsPerRollout = plan.replicas * plan.nodesPerReplica;
   const natDataUsdPerPod = checkpointGB * DATA_PRICES.natGatewayDataProcessedUsdPerGB.value;
   return {

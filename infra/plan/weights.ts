@@ -68,6 +68,14 @@ export function totalWeightBytes(arch: Architecture, variant: Variant): number {
 }
 
 /**
+ * The variant as its repository stores it: an online-quantized variant (`--quantization fp8` on a
+ * bf16 checkpoint) is the bf16 checkpoint; every other variant is stored as it loads.
+ */
+export function storedCheckpointVariant(variant: Variant): Variant {
+  return variant.vllmQuantizationFlag === null ? variant : { ...variant, quantizedScope: "none" };
+}
+
+/**
  * The most weight bytes one GPU holds at any moment of loading, per pipeline stage. Pre-quantized
  * checkpoints load at their stored size. Online FP8 (`--quantization fp8` on a bf16 checkpoint)
  * quantizes each layer as its bf16 weights arrive at the pinned release
@@ -84,7 +92,7 @@ export function loadPeakBytesPerGpuByStage(
 ): number[] {
   const steady = weightBytesPerGpuByStage(arch, variant, tensorParallelSize, pipelineParallelSize);
   if (variant.vllmQuantizationFlag === null) return steady;
-  const bf16: Variant = { ...variant, quantizedScope: "none" };
+  const bf16 = storedCheckpointVariant(variant);
   if (!layerByLayer) return weightBytesPerGpuByStage(arch, bf16, tensorParallelSize, pipelineParallelSize);
   const layers = allDecoderLayers(arch);
   return pipelineStageLayerRanges(arch.hiddenLayers, pipelineParallelSize).map(([start, end], stage) => {

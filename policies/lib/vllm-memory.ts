@@ -3,7 +3,7 @@
  * (infra/plan/memory.ts), the same functions the planner sized it with — never a copy. Flags the
  * args leave out take vLLM's defaults at the pinned release (infra/vllm/flags.ts).
  */
-import { GPUS, MODELS, MODEL_IDS, type ModelId, type ModelSpec, type Variant } from "../../infra/catalog";
+import { GPUS, findVariantByRepo, type ModelId, type ModelSpec, type Variant } from "../../infra/catalog";
 import { BYTES_PER_GIB, replicaMemory, validTensorParallelSizes, type KvCacheDtype, type ReplicaMemory } from "../../infra/plan";
 import { numericFlag, stringFlag } from "../../infra/vllm";
 import { type PolicyResource } from "@pulumi/policy";
@@ -16,20 +16,10 @@ export interface ServedModel {
   variant: Variant;
 }
 
-/**
- * The catalog variant a server loads, from its model and --quantization. Hugging Face resolves
- * repository ids without regard to case, so neither does this.
- */
+/** The catalog variant a server loads, from its model and --quantization. */
 export function servedModelOf(container: ContainerView): ServedModel | undefined {
-  const repo = container.vllm.model?.toLowerCase();
-  const quantization = container.args.quantization;
-  if (repo === undefined) return undefined;
-  for (const modelId of MODEL_IDS) {
-    const model = MODELS[modelId];
-    const variant = model.variants.find((v) => v.repo.toLowerCase() === repo && (v.vllmQuantizationFlag ?? undefined) === quantization);
-    if (variant) return { modelId, model, variant };
-  }
-  return undefined;
+  const repo = container.vllm.model;
+  return repo === undefined ? undefined : findVariantByRepo(repo, container.args.quantization);
 }
 
 export interface WorkloadShape {
