@@ -104,6 +104,14 @@ describe("llm-stack cost", () => {
     ]);
   });
 
+  it("takes no token as set for a model that is not gated (Phi-3.5-mini, MIT), as `plan --stack` does not", async () => {
+    const open = await evaluateStack("open", "config:\n  aws:region: us-east-1\n  llm-stack:model: phi-3.5-mini-instruct\n", { load: loadProgramInVitest });
+    expect(open.status).toBe("ok");
+    expect(open.assumptions.filter((a) => a.includes("taken as set"))).toEqual([
+      "llm-stack:clusterPublicAccessCidrs is taken as set (each operator lists the address pulumi runs from)",
+    ]);
+  });
+
   it("renders the dev stack as the golden Markdown", async () => {
     const { output } = await runCost(["--stack", "dev", "--format", "markdown"], { directory: ROOT, load: loadProgramInVitest });
     expect(output).toBe(golden("cost/dev.md", output));

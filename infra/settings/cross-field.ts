@@ -4,9 +4,9 @@
  * program cannot deploy.
  */
 import { EFA_CAPABLE_IMAGES, INSTANCES, MODELS } from "../catalog";
-import { describeCost, matchModel, type DeploymentPlan, type InputIssue, type StackCost } from "../plan";
+import { describeCost, type DeploymentPlan, type InputIssue, type StackCost } from "../plan";
 import { ALLOW_MY_ADDRESS, DEPLOYMENT_DEFAULTS, DEPLOYMENT_HINTS, type Deployment, type SecretPresence } from "./deployment";
-import { OPERATOR_FIXES } from "./operator-values";
+import { OPERATOR_FIXES, gatedModelId } from "./operator-values";
 
 export const SECRET_HINTS = { hfToken: OPERATOR_FIXES.hfToken, kubeconfig: OPERATOR_FIXES.kubeconfig } as const;
 
@@ -98,10 +98,10 @@ function efaIssues(plan: DeploymentPlan, d: Partial<Deployment>): InputIssue[] {
 
 /** A gated model cannot be downloaded without a token: known from the model alone, plan or not. */
 export function gatedModelIssue(model: unknown, secrets: SecretPresence): InputIssue[] {
-  const match = typeof model === "string" ? matchModel(model) : undefined;
-  if (!match || !MODELS[match.modelId].gated || secrets.hfToken !== "unset") return [];
+  const gated = gatedModelId(model);
+  if (gated === undefined || secrets.hfToken !== "unset") return [];
   return [{
-    path: "hfToken", value: undefined, expected: `a Hugging Face token: ${match.modelId} is gated (${MODELS[match.modelId].license})`,
+    path: "hfToken", value: undefined, expected: `a Hugging Face token: ${gated} is gated (${MODELS[gated].license})`,
     hint: `Accept the license on huggingface.co, then run \`${SECRET_HINTS.hfToken}\`.`,
   }];
 }

@@ -4,6 +4,8 @@
  * evaluate a committed stack offline — the cost preview, preflight — take them as set (a
  * placeholder stands in) and say so; the program itself refuses a stack without them.
  */
+import { MODELS, type ModelId } from "../catalog";
+import { matchModel } from "../plan";
 import { withoutUnsetMarkers } from "./keys";
 
 export type OperatorKey = "hfToken" | "kubeconfig" | "clusterPublicAccessCidrs";
@@ -18,8 +20,14 @@ export const OPERATOR_FIXES: Record<OperatorKey, string> = {
   clusterPublicAccessCidrs: "pulumi config set --path 'clusterPublicAccessCidrs[0]' \"$(curl -s https://checkip.amazonaws.com)/32\"",
 };
 
+/** The catalog id of the model value when that model is gated (its download needs a token), else undefined. */
+export function gatedModelId(model: unknown): ModelId | undefined {
+  const match = typeof model === "string" ? matchModel(model) : undefined;
+  return match && MODELS[match.modelId].gated ? match.modelId : undefined;
+}
+
 /**
- * The operator values this stack needs and does not set.
+ * The operator values this stack needs and does not set (a token only for a gated model).
  * @param values config keys without the project prefix (the Pulumi CLI's "unset" defaults allowed)
  * @param isSecretSet whether a secret key holds an encrypted value
  */
@@ -27,7 +35,7 @@ export function unsetOperatorValues(values: Readonly<Record<string, unknown>>, i
   const given = withoutUnsetMarkers(values);
   const cluster = given.cluster ?? "create";
   const unset: OperatorKey[] = [];
-  if (!isSecretSet("hfToken") && given.hfToken === undefined) unset.push("hfToken");
+  if (gatedModelId(given.model) !== undefined && !isSecretSet("hfToken") && given.hfToken === undefined) unset.push("hfToken");
   if (cluster === "kubeconfig" && !isSecretSet("kubeconfig") && given.kubeconfig === undefined) unset.push("kubeconfig");
   if (cluster === "create" && (given.clusterEndpointAccess ?? "public") === "public" && given.clusterPublicAccessCidrs === undefined) unset.push("clusterPublicAccessCidrs");
   return unset;

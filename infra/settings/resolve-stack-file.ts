@@ -4,8 +4,6 @@
  * the values each operator adds before `pulumi up` (their token, their allowlist) taken as set when
  * the file lacks them — and listed, so the tool can say so.
  */
-import { MODELS } from "../catalog";
-import { matchModel } from "../plan";
 import { ALLOWLIST_PLACEHOLDER, unsetOperatorValues, type OperatorKey } from "./operator-values";
 import { type SecretPresence, type SecretState, type StackSettings } from "./deployment";
 import { resolveStackSettings } from "./resolve";
@@ -31,9 +29,7 @@ export interface ResolvedStackFile {
 
 /** Throws PlanInputError (exit 2) with every problem, as the program would report them. */
 export function resolveStackFile(file: StackFileConfig): ResolvedStackFile {
-  const model = typeof file.values.model === "string" ? matchModel(file.values.model) : undefined;
-  const gated = model !== undefined && MODELS[model.modelId].gated;
-  const missing = unsetOperatorValues(file.values, (key) => isSecure(file.values[key])).filter((key) => key !== "hfToken" || gated);
+  const missing = unsetOperatorValues(file.values, (key) => isSecure(file.values[key]));
   const values = { ...file.values };
   if (missing.includes("clusterPublicAccessCidrs")) values.clusterPublicAccessCidrs = ALLOWLIST_PLACEHOLDER;
   const settings = resolveStackSettings(values, file.region, secretPresence(file.values), configKeyIssues(file.entries));
