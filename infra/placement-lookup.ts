@@ -58,7 +58,7 @@ export async function lookUpPlacement(settings: StackSettings): Promise<Placemen
   const { plan, cluster, capacity } = settings;
   if (cluster.mode === "kubeconfig") return { mode: "kubeconfig" };
   const requiredZoneId = capacity.type === "capacity-block" ? capacity.zoneId : null;
-  const base = { region: settings.region, instanceType: plan.instanceType, requiredZoneId };
+  const base = { region: settings.region, instanceType: plan.instanceType, requiredZoneId, singleZone: plan.nodesPerReplica > 1 };
   try {
     if (cluster.mode === "create") {
       const [zones, offered] = await Promise.all([regionZones(), offeredZoneIds(plan.instanceType)]);

@@ -55,8 +55,7 @@ function createdCluster({ settings }: StackConfig, cluster: Extract<StackConfig[
   const system = new SystemNodeGroup("llm-system", { clusterName: eks.clusterName, nodeRoleArn: nodeRole.arn, subnetIds: clusterSubnetIds });
   const gpuPool = new GpuNodePool("llm-gpu", {
     plan: settings.plan, clusterName: eks.clusterName, nodeRoleArn: nodeRole.arn,
-    // A replica over several nodes keeps its nodes in one AZ (the first offering the type).
-    subnetIds: network.privateSubnetIdsIn(settings.plan.nodesPerReplica > 1 ? placement.gpuZones.slice(0, 1) : placement.gpuZones),
+    subnetIds: network.privateSubnetIdsIn(placement.gpuZones),
     capacity: settings.capacity,
     stack: pulumi.getStack(),
     efa: settings.efa ? { vpcId: network.vpcId, clusterSecurityGroupId: eks.clusterSecurityGroupId } : null,
@@ -69,7 +68,7 @@ function existingEksCluster({ settings }: StackConfig, name: string, placement: 
   const nodeRole = new NodeRole("llm-nodes");
   const gpuPool = new GpuNodePool("llm-gpu", {
     plan: settings.plan, clusterName: existing.name, nodeRoleArn: nodeRole.arn, capacity: settings.capacity,
-    subnetIds: settings.plan.nodesPerReplica > 1 ? placement.gpuSubnetIds.slice(0, 1) : placement.gpuSubnetIds,
+    subnetIds: placement.gpuSubnetIds,
     stack: pulumi.getStack(),
     efa: settings.efa ? { vpcId: existing.vpcConfig.vpcId, clusterSecurityGroupId: existing.vpcConfig.clusterSecurityGroupId } : null,
   });

@@ -513,6 +513,15 @@ describe("capacity block (DescribeCapacityReservations)", () => {
     });
   });
 
+  it("places a multi-node replica in one AZ even where several offer the type, as the program does, without the single-AZ warning", async () => {
+    // Pulumi.llama405b.yaml: 405B bf16 as one replica over 2 × p5.48xlarge (one cluster placement group).
+    const run = await preflight(withDev({ "llm-stack:model": "llama-3.1-405b-instruct", "llm-stack:quantization": "bf16", "llm-stack:maxHourlyUsd": "115" }), { offeredIn: ["use1-az4", "use1-az6"] });
+    expect(check(run.stdout, "instance type")).toMatchObject({
+      status: "PASS",
+      detail: "p5.48xlarge is offered in 2 of the 6 available AZs of us-east-1: use1-az4 (us-east-1c), use1-az6 (us-east-1d); GPU nodes launch in use1-az4 (us-east-1c); the VPC spans every available AZ (use1-az1, use1-az2, use1-az3, use1-az4, use1-az5, use1-az6), the control plane use1-az1, use1-az2, use1-az4, use1-az5, use1-az6",
+    });
+  });
+
   it("places GPU nodes only in the block's AZ", async () => {
     const run = await preflight(CAPACITY_BLOCK, { offeredIn: ["use1-az4", "use1-az6"] });
     expect(check(run.stdout, "instance type")).toMatchObject({

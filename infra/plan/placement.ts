@@ -33,6 +33,11 @@ export interface ZonePlacementInput {
   offeredZoneIds: readonly string[];
   /** A Capacity Block's AZ id: GPU nodes may run only there. */
   requiredZoneId: string | null;
+  /**
+   * The GPU nodes must share one AZ: a replica over several nodes sits in a cluster placement group,
+   * which lives in one AZ (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-strategies.html#placement-groups-cluster).
+   */
+  singleZone: boolean;
 }
 
 export interface ZonePlacement {
@@ -45,7 +50,7 @@ export interface ZonePlacement {
   vpcZones: AvailabilityZone[];
   /** The VPC's AZs where EKS may place the control plane's network interfaces. */
   clusterZones: AvailabilityZone[];
-  /** The AZs the GPU node group may launch in: those offering the instance type (or the Capacity Block's). */
+  /** The AZs the GPU node group may launch in: those offering the instance type (or the Capacity Block's); the first of them for a single-zone plan. */
   gpuZones: AvailabilityZone[];
 }
 
@@ -64,7 +69,7 @@ export function placeZones(input: ZonePlacementInput): ZonePlacement {
   const offered = vpcZones.filter((zone) => input.offeredZoneIds.includes(zone.zoneId));
   const gpuZones = input.requiredZoneId === null ? offered : offered.filter((zone) => zone.zoneId === input.requiredZoneId);
   if (gpuZones.length === 0) throw new InfeasiblePlanError(noOfferingReason(input, vpcZones), []);
-  return { vpcZones, clusterZones, gpuZones };
+  return { vpcZones, clusterZones, gpuZones: input.singleZone ? gpuZones.slice(0, 1) : gpuZones };
 }
 
 export interface SubnetZone {
@@ -74,7 +79,8 @@ export interface SubnetZone {
 
 /**
  * The subnets of an existing VPC (cluster eks:<name>) that the GPU node group may use: those in
- * an AZ offering the instance type (and the Capacity Block's AZ, when there is one).
+ * an AZ offering the instance type (and the Capacity Block's AZ, when there is one); only the first
+ * of them for a single-zone plan.
  */
 export function placeGpuSubnets(input: Omit<ZonePlacementInput, "zones"> & { subnets: readonly SubnetZone[] }): string[] {
   const allowed = input.subnets.filter((subnet) =>
@@ -87,7 +93,7 @@ export function placeGpuSubnets(input: Omit<ZonePlacementInput, "zones"> & { sub
       [],
     );
   }
-  return allowed.map((subnet) => subnet.subnetId);
+  return (input.singleZone ? allowed.slice(0, 1) : allowed).map((subnet) => subnet.subnetId);
 }
 
 function noOfferingReason(input: ZonePlacementInput, zones: readonly AvailabilityZone[]): string {

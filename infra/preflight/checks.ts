@@ -153,14 +153,17 @@ export function checkInstanceType(input: PreflightInput, facts: PreflightFacts):
   return placeInSubnets(input, zones, facts.subnets.value, offeredText, settings.cluster.name);
 }
 
+/** A replica over several nodes keeps its nodes in one AZ (one cluster placement group): one AZ by design, not a risk to warn about. */
+const singleZone = (settings: PreflightInput["settings"]): boolean => settings.plan.nodesPerReplica > 1;
+
 function placeCreated(input: PreflightInput, zones: ZoneOfferings, offeredText: string): CheckResult {
   const name = CHECK_NAMES.instanceType;
   const { settings } = input;
   const required = requiredZoneId(settings);
   try {
-    const placement = placeZones({ region: settings.region, instanceType: settings.plan.instanceType, zones: zones.zones, offeredZoneIds: zones.offeredZoneIds, requiredZoneId: required });
+    const placement = placeZones({ region: settings.region, instanceType: settings.plan.instanceType, zones: zones.zones, offeredZoneIds: zones.offeredZoneIds, requiredZoneId: required, singleZone: singleZone(settings) });
     const detail = `${offeredText}; GPU nodes launch in ${placement.gpuZones.map(zoneLabel).join(", ")}; the VPC spans every available AZ (${placement.vpcZones.map((zone) => zone.zoneId).join(", ")}), the control plane ${placement.clusterZones.map((zone) => zone.zoneId).join(", ")}`;
-    if (placement.gpuZones.length === 1 && required === null) {
+    if (placement.gpuZones.length === 1 && required === null && !singleZone(settings)) {
       return { name, status: "warn", detail: `${detail}; only one AZ: ${SINGLE_ZONE_RISK}`, fix: "if launches fail there, buy a Capacity Block (capacityType capacity-block) or move the stack to another region (aws:region)" };
     }
     return { name, status: "pass", detail };
@@ -187,11 +190,11 @@ function placeInSubnets(input: PreflightInput, zones: ZoneOfferings, subnets: Su
   const required = requiredZoneId(settings);
   const where = (ids: readonly string[]) => subnets.found.filter((subnet) => ids.includes(subnet.subnetId)).map((subnet) => `${subnet.subnetId} (${subnet.zoneId})`).join(", ");
   try {
-    const used = placeGpuSubnets({ region: settings.region, instanceType: settings.plan.instanceType, offeredZoneIds: zones.offeredZoneIds, requiredZoneId: required, subnets: subnets.found });
+    const used = placeGpuSubnets({ region: settings.region, instanceType: settings.plan.instanceType, offeredZoneIds: zones.offeredZoneIds, requiredZoneId: required, singleZone: singleZone(settings), subnets: subnets.found });
     const unused = subnets.found.map((subnet) => subnet.subnetId).filter((id) => !used.includes(id));
     const usedZones = new Set(subnets.found.filter((subnet) => used.includes(subnet.subnetId)).map((subnet) => subnet.zoneId));
-    const detail = `${offeredText}; GPU nodes use ${where(used)}${unused.length > 0 ? `; not used (AZ without ${settings.plan.instanceType}${required ? " or outside the Capacity Block's AZ" : ""}): ${where(unused)}` : ""}`;
-    if (usedZones.size === 1 && required === null) {
+    const detail = `${offeredText}; GPU nodes use ${where(used)}${unused.length > 0 ? `; not used (AZ without ${settings.plan.instanceType}${required ? " or outside the Capacity Block's AZ" : ""}${singleZone(settings) ? ", or beyond the one subnet a multi-node replica uses" : ""}): ${where(unused)}` : ""}`;
+    if (usedZones.size === 1 && required === null && !singleZone(settings)) {
       return { name, status: "warn", detail: `${detail}; only one AZ: ${SINGLE_ZONE_RISK}`, fix: `add a private subnet of the cluster's VPC in another AZ offering ${settings.plan.instanceType} to nodeSubnetIds` };
     }
     return { name, status: "pass", detail };
