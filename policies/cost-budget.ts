@@ -6,11 +6,13 @@
  * whose size is unknown, fails: the budget cannot be proven.
  */
 import { type PolicyResource, type StackValidationPolicy } from "@pulumi/policy";
-import { PRICE_TABLE_DATE, REGIONS, type Region } from "../infra/catalog";
+import { HOURS_PER_MONTH, PRICE_TABLE_DATE, REGIONS, type Region } from "../infra/catalog";
 import { DEFAULTS, describeCost } from "../infra/plan";
 import { regionOf, stackCostOf, type PricingResource } from "../infra/pricing/resource-prices";
 import { readPolicyConfig, strictConfigSchema } from "./lib/policy-config";
-import { nodeGroupsOf } from "./lib/stack-view";
+
+/** Default hourly budget: above the kit's largest example stack (Pulumi.llama405b.yaml, 2 × p5.48xlarge). */
+const DEFAULT_MAX_HOURLY_USD = 120;
 
 export interface CostBudgetConfig {
   maxHourlyUsd: number;
@@ -33,8 +35,8 @@ export const costBudget: StackValidationPolicy = {
   configSchema: strictConfigSchema({
     // Defaults that admit the kit's largest example (Llama 3.1 405B bf16 on 2 × p5.48xlarge, $110.83/h at
     // maximum size); every team sets its own in the pack config.
-    maxHourlyUsd: { type: "number", default: 120, minimum: 0, description: "Budget in USD per hour, checked at maximum node-group size." },
-    maxMonthlyUsd: { type: "number", default: 87600, minimum: 0, description: "Budget in USD per month (730 h), at maximum node-group size." },
+    maxHourlyUsd: { type: "number", default: DEFAULT_MAX_HOURLY_USD, minimum: 0, description: "Budget in USD per hour, checked at maximum node-group size." },
+    maxMonthlyUsd: { type: "number", default: DEFAULT_MAX_HOURLY_USD * HOURS_PER_MONTH, minimum: 0, description: `Budget in USD per month (${HOURS_PER_MONTH} h), at maximum node-group size.` },
     region: { type: "string", enum: [...REGIONS], default: DEFAULTS.region, description: "Region whose prices apply." },
   }),
   validateStack: (args, reportViolation) => {
@@ -54,7 +56,7 @@ export const costBudget: StackValidationPolicy = {
       reportViolation(`The stack costs ${summary}, above maxHourlyUsd ${usd(maxHourlyUsd)}. Fix: shrink the plan (fewer replicas, fp8 or int4, a shorter context) or raise the budget in the policy pack config.`);
     }
     if (cost.maxMonthlyUsd > maxMonthlyUsd) {
-      reportViolation(`The stack costs ${usd(cost.maxMonthlyUsd)}/month at maximum node-group size (730 h at ${summary}), above maxMonthlyUsd ${usd(maxMonthlyUsd)}. Fix: shrink the plan or raise the budget in the policy pack config.`);
+      reportViolation(`The stack costs ${usd(cost.maxMonthlyUsd)}/month at maximum node-group size (${HOURS_PER_MONTH} h at ${summary}), above maxMonthlyUsd ${usd(maxMonthlyUsd)}. Fix: shrink the plan or raise the budget in the policy pack config.`);
     }
   },
 };

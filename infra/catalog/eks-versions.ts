@@ -36,11 +36,3 @@ export const KUBERNETES_VERSION: EksVersion = "1.35";
 /** EKS `upgradePolicy.supportType` values (https://docs.aws.amazon.com/eks/latest/APIReference/API_UpgradePolicyRequest.html). */
 export const EKS_SUPPORT_TYPES = ["standard", "extended"] as const;
 export type EksSupportType = (typeof EKS_SUPPORT_TYPES)[number];
-
-/** Whether `version` is in standard support on `day` (YYYY-MM-DD, compared as ISO dates). */
-export function supportPhaseOn(version: EksVersion, day: string): "standard" | "extended" | "ended" {
-  const window = EKS_VERSIONS[version];
-  if (day <= window.standardSupportEndsOn) return "standard";
-  if (day <= window.extendedSupportEndsOn) return "extended";
-  return "ended";
-}

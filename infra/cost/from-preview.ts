@@ -9,8 +9,6 @@ import { regionSchema, type Region } from "../catalog";
 import { PlanInputError, priceItems, type StackCost } from "../plan";
 import { priceResources, UNPRICED_COMPUTE_TYPES, type PricingResource, type ResourcePricing } from "../pricing/resource-prices";
 
-export { UNKNOWN } from "../pricing/resource-prices";
-
 const stateSchema = z.object({ type: z.string(), inputs: z.record(z.string(), z.unknown()).optional(), outputs: z.record(z.string(), z.unknown()).optional() });
 const stepSchema = z.object({ op: z.string(), urn: z.string(), oldState: stateSchema.optional(), newState: stateSchema.optional() });
 const previewSchema = z.object({ steps: z.array(stepSchema), config: z.record(z.string(), z.unknown()).optional() });

@@ -62,7 +62,8 @@ export function attentionLayerKinds(arch: Architecture, start: number, end: numb
   return { full, chunked: end - start - full };
 }
 
-const blocksFor = (tokens: number) => Math.ceil(tokens / KV_BLOCK_SIZE_TOKENS);
+/** Blocks that hold `tokens` (vLLM allocates KV in whole blocks). */
+export const blocksFor = (tokens: number) => Math.ceil(tokens / KV_BLOCK_SIZE_TOKENS);
 
 /**
  * KV bytes one request of `maxModelLen` tokens holds on one GPU of a pipeline stage, in whole

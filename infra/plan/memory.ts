@@ -9,7 +9,7 @@
  * of the weights (online FP8 quantizes as it loads) plus non-torch memory stays within the GPU.
  */
 import { VLLM_RELEASE, type Architecture, type GpuSpec, type Variant } from "../catalog";
-import { attentionLayerKinds, kvBytesPerSequencePerGpu, KV_BLOCK_SIZE_TOKENS, type KvCacheDtype } from "./kv-cache";
+import { attentionLayerKinds, blocksFor, kvBytesPerSequencePerGpu, kvTokensFor, KV_BLOCK_SIZE_TOKENS, type KvCacheDtype } from "./kv-cache";
 import { estimateOverhead } from "./overhead";
 import { pipelineStageLayerRanges } from "./parallelism";
 import { BYTES_PER_GIB, loadPeakBytesPerGpuByStage, weightBytesPerGpuByStage } from "./weights";
@@ -61,10 +61,10 @@ export function replicaMemory(arch: Architecture, variant: Variant, gpu: GpuSpec
     const weightsGiB = weightBytes / BYTES_PER_GIB;
     const kvCacheGiB = budgetGiB - weightsGiB - overhead.totalGiB;
     const sequenceBytes = kvBytesPerSequencePerGpu(arch, attentionLayerKinds(arch, start, end), tp, shape.kvCacheDtype, shape.maxModelLen, shape.maxNumBatchedTokens);
-    const sequenceBlocks = Math.ceil(shape.maxModelLen / KV_BLOCK_SIZE_TOKENS);
-    const blockBytes = sequenceBytes / sequenceBlocks;
-    const tokens = kvCacheGiB <= 0 || blockBytes === 0 ? 0 : Math.floor((kvCacheGiB * BYTES_PER_GIB) / blockBytes) * KV_BLOCK_SIZE_TOKENS;
-    return { weightsGiB, kvCacheGiB, bytesPerToken: blockBytes / KV_BLOCK_SIZE_TOKENS, tokens };
+    // A sequence's bytes per block (hybrid layouts average their full and chunked layers over the context).
+    const bytesPerToken = sequenceBytes / blocksFor(shape.maxModelLen) / KV_BLOCK_SIZE_TOKENS;
+    const tokens = bytesPerToken === 0 ? 0 : kvTokensFor(kvCacheGiB * BYTES_PER_GIB, bytesPerToken);
+    return { weightsGiB, kvCacheGiB, bytesPerToken, tokens };
   });
   // The binding stage: fewest tokens, and among equals the one with the least KV memory.
   const binding = stages.reduce((worst, stage) =>

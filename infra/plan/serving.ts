@@ -5,7 +5,7 @@
  */
 import { INSTANCES } from "../catalog";
 import { type DeploymentPlan } from "./deployment-plan";
-import { BYTES_PER_GIB } from "./weights";
+import { BYTES_PER_GB, BYTES_PER_GIB } from "./weights";
 
 const BYTES_PER_MIB = 1024 ** 2;
 
@@ -75,7 +75,11 @@ export function gpuNodeDataDiskGiB(plan: DeploymentPlan): number {
   return VLLM_IMAGE_DISK_GIB + modelCacheGiB(plan) * replicasPerNode(plan);
 }
 
-/** Share of an instance store's raw size a RAID0 array and its XFS file system leave usable (metadata and log). */
+/**
+ * Share of an instance store's raw size counted as usable: a deliberate 5% margin for the RAID0
+ * array's and the file system's metadata and log (an assumption, not a measurement; P5's 30.7 TB
+ * exceeds any plan's data many times over, so the margin never decides a layout).
+ */
 const INSTANCE_STORE_USABLE_FRACTION = 0.95;
 
 /**
@@ -95,7 +99,7 @@ export interface GpuNodeStorage {
 }
 
 export function gpuNodeStorage(localNvmeGB: number, dataDiskGiB: number): GpuNodeStorage {
-  const usableGiB = (localNvmeGB * 1e9 * INSTANCE_STORE_USABLE_FRACTION) / BYTES_PER_GIB;
+  const usableGiB = (localNvmeGB * BYTES_PER_GB * INSTANCE_STORE_USABLE_FRACTION) / BYTES_PER_GIB;
   if (localNvmeGB > 0 && usableGiB >= dataDiskGiB) return { localStorageStrategy: "RAID0", rootVolume: { sizeGiB: NODE_SYSTEM_DISK_GIB } };
   return { rootVolume: { sizeGiB: NODE_SYSTEM_DISK_GIB + dataDiskGiB, iops: ROOT_VOLUME_IOPS, throughputMiBps: ROOT_VOLUME_THROUGHPUT_MIB_PER_SECOND } };
 }

@@ -10,14 +10,15 @@
  */
 import { DATA_PRICES, MODELS, findVariant } from "../catalog";
 import { type DeploymentPlan } from "./deployment-plan";
-import { storedCheckpointVariant, totalWeightBytes } from "./weights";
+import { BYTES_PER_GB, storedCheckpointVariant, totalWeightBytes } from "./weights";
 import { roundTo } from "./rounding";
 
-/** AWS's pricing pages do not say GB is 2^30 here; counting 10^9-byte GB errs on the high side, by 7.4% (2^30 / 10^9) if it is. */
-const BYTES_PER_GB = 1e9;
 
 export interface WeightsDownload {
-  /** The checkpoint's weight files as stored in the repository, GB (10^9 bytes). */
+  /**
+   * The checkpoint's weight files as stored in the repository, GB (10^9 bytes). AWS's pricing page
+   * does not say whether its GB is 2^30 bytes; counting 10^9 errs high, by 7.4% if it is.
+   */
   checkpointGB: number;
   /** Pods that each download it on a full rollout: replicas × nodes per replica. */
   podsPerRollout: number;

@@ -15,6 +15,8 @@ import { allDecoderLayers, embeddingParams, lmHeadParams, type DecoderLayerParam
 import { pipelineStageLayerRanges } from "./parallelism";
 
 export const BYTES_PER_GIB = 1024 ** 3;
+/** Decimal GB, as EC2 sizes instance store and AWS prices data. */
+export const BYTES_PER_GB = 1e9;
 const BF16_BYTES = 2;
 
 function layerBytesPerGpu(arch: Architecture, variant: Variant, layer: DecoderLayerParams, tensorParallelSize: number): number {

@@ -17,6 +17,7 @@
  */
 
 import { VLLM_IMAGE_REFERENCE } from "../catalog/vllm-release";
+import { DEFAULTS } from "../plan/request";
 
 export type ProjectConfigType = "string" | "integer" | "boolean" | "array";
 
@@ -37,15 +38,15 @@ export const UNSET_MARKERS = { derived: "auto", none: "" } as const;
 export const SETTINGS = {
   model: { type: "string", description: "Catalog model id to serve (run `npm run -s cli -- models`). Required." },
   quantization: { type: "string", default: "auto", description: "Weight precision: auto (cheaper of bf16 and fp8, bf16 on a tie) | bf16 | fp8 | int4 (only when asked)." },
-  gpu: { type: "string", default: "h100", description: "GPU family: h100 (p5.4xlarge, p5.48xlarge) | h200 (p5en.48xlarge). The planner picks the instance type." },
+  gpu: { type: "string", default: DEFAULTS.gpu, description: "GPU family: h100 (p5.4xlarge, p5.48xlarge) | h200 (p5en.48xlarge). The planner picks the instance type." },
   maxModelLen: { type: "string", default: "auto", description: "Context length in tokens (vLLM --max-model-len), e.g. \"32768\". auto: the model's maximum, at most 32768." },
-  concurrency: { type: "integer", default: 1, description: "Full-context sequences the KV cache of each replica must hold at once." },
-  replicas: { type: "integer", default: 1, description: "vLLM replicas (Deployment replicas). Nodes = replicas packed onto the planned instance type." },
-  maxNodes: { type: "integer", default: 16, description: "The most GPU nodes a plan may take: a plan above it is refused (a guard against typos such as replicas 300). Raise it to mean it." },
+  concurrency: { type: "integer", default: DEFAULTS.concurrency, description: "Full-context sequences the KV cache of each replica must hold at once." },
+  replicas: { type: "integer", default: DEFAULTS.replicas, description: "vLLM replicas (Deployment replicas). Nodes = replicas packed onto the planned instance type." },
+  maxNodes: { type: "integer", default: DEFAULTS.maxNodes, description: "The most GPU nodes a plan may take: a plan above it is refused (a guard against typos such as replicas 300). Raise it to mean it." },
   allowedInstanceTypes: { type: "array", items: "string", default: [], description: "Restrict the instance types the planner may choose. Empty: every catalog type with the chosen GPU." },
   tensorParallelSize: { type: "string", default: "auto", description: "Override the derived tensor parallel size, e.g. \"4\"; validated against vLLM's rules, never trusted. auto: derived." },
-  gpuMemoryUtilization: { type: "string", default: "auto", description: "Override vLLM's --gpu-memory-utilization, e.g. \"0.85\" (the kit allows 0.50-0.95). auto: 0.90." },
-  multiNode: { type: "string", default: "when-needed", description: "When a replica may span GPU nodes: when-needed (only when no single allowed node holds it) | never | when-cheaper (also when spanning is cheaper; pipeline stages then talk over the network)." },
+  gpuMemoryUtilization: { type: "string", default: "auto", description: `Override vLLM's --gpu-memory-utilization, e.g. "0.85" (the kit allows 0.50-0.95). auto: ${DEFAULTS.gpuMemoryUtilization.toFixed(2)}.` },
+  multiNode: { type: "string", default: DEFAULTS.multiNode, description: "When a replica may span GPU nodes: when-needed (only when no single allowed node holds it) | never | when-cheaper (also when spanning is cheaper; pipeline stages then talk over the network)." },
   efa: { type: "boolean", default: false, description: "Give a multi-node replica's GPU nodes every EFA interface (launch template, security group, EFA device plugin, vpc.amazonaws.com/efa requests). Needs an image with the EFA userspace (AWS's vLLM deep-learning container). Default false: pipeline stages talk over the VPC network (TCP)." },
   kvCacheDtype: { type: "string", default: "auto", description: "KV cache dtype: auto (the model's bf16) | fp8 (half the bytes per token)." },
   capacityType: { type: "string", default: "on-demand", description: "How GPU nodes are bought: on-demand | spot | capacity-block (needs capacityReservationId and capacityReservationZoneId)." },
@@ -68,7 +69,6 @@ export const SETTINGS = {
 
 export type SettingKey = keyof typeof SETTINGS;
 export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
-export const SECRET_SETTING_KEYS = SETTING_KEYS.filter((key) => (SETTINGS[key] as SettingDeclaration).secret);
 export const PLAIN_SETTING_KEYS = SETTING_KEYS.filter((key) => !(SETTINGS[key] as SettingDeclaration).secret);
 
 function isUnsetMarker(declared: SettingDeclaration["default"], value: unknown): boolean {

@@ -16,6 +16,7 @@
  */
 import { type EnforcementLevel, type Policy } from "@pulumi/policy";
 import { configErrors, PolicyConfigError } from "./policy-config";
+import { editDistance } from "../../infra/plan";
 
 /** A config file's JSON: policy name → enforcement level, or an object of properties (and `enforcementLevel`). */
 export type PackConfig = Record<string, unknown>;
@@ -31,20 +32,6 @@ const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate
 const isLevel = (value: unknown): value is EnforcementLevel => LEVELS.includes(value as EnforcementLevel);
 /** Go's %v of a decoded JSON value, for the engine's messages. */
 const goValue = (value: unknown): string => (value === null ? "<nil>" : Array.isArray(value) ? `[${value.map(goValue).join(" ")}]` : value !== null && typeof value === "object" ? `map[${Object.entries(value).map(([k, v]) => `${k}:${goValue(v)}`).join(" ")}]` : String(value));
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j]!;
-      row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length]!;
-}
 
 /** Every problem with a pack config for these policies: the engine's (exact messages), then the pack's own. */
 export function packConfigProblems(policies: readonly Policy[], config: PackConfig): string[] {
@@ -100,6 +87,7 @@ function resolve(policies: readonly Policy[], config: PackConfig): { resolved: M
   for (const name of given.keys()) {
     if (name === "all" || names.includes(name)) continue;
     const nearest = [...names].sort((a, b) => editDistance(name, a) - editDistance(name, b))[0];
+    // Policy names are long (llm-stack-safety-…): allow a quarter of the name, at least the 3 edits setting keys allow.
     const hint = nearest !== undefined && editDistance(name, nearest) <= Math.max(3, Math.floor(name.length / 4)) ? `; did you mean ${nearest}?` : "";
     problems.push(`${name}: the pack has no such policy, so this entry configures nothing${hint}`);
   }

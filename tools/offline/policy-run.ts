@@ -21,7 +21,7 @@ export type { PackConfig } from "../../policies/lib/pack-config";
 
 /**
  * A registered resource as the pack reads it: the part of what the offline program run records
- * (infra/cost/offline-run.ts RecordedResource) that policies see, so the pack never imports the
+ * (tools/offline/program-run.ts RecordedResource) that policies see, so the pack never imports the
  * cost tool.
  */
 export interface RecordedResource {
