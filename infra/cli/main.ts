@@ -8,7 +8,7 @@ import { Command, CommanderError, Option } from "commander";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { InfeasiblePlanError, PlanInputError, planDeployment, type InputIssue, type PlanRequest } from "../plan";
-import { PROJECT_NAME, SETTINGS, SIZING_KEYS, coerceList, coerceNumber, readStackFile, resolveStackFile, type SizingKey } from "../settings";
+import { PROJECT_NAME, SETTINGS, SIZING_KEYS, coerceSizingValue, readStackFile, resolveStackFile, type SizingKey } from "../settings";
 import { REGIONS } from "../catalog";
 import { renderDefaultPlansMarkdown, renderModelsList } from "../render/models-table";
 import { renderGpus } from "../render/gpus-table";
@@ -21,15 +21,6 @@ const EXIT_INVALID_INPUT = 2;
 
 /** `maxModelLen` → `--max-model-len`: every sizing flag is a settings key, kebab-cased. */
 export const flagOf = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-const LIST_KEYS: readonly string[] = ["allowedInstanceTypes"];
-const NUMBER_KEYS: readonly string[] = ["maxModelLen", "concurrency", "replicas", "maxNodes", "tensorParallelSize", "gpuMemoryUtilization"];
-
-/** Flag text is read exactly like stack-config text, so `--replicas 2` and `replicas: "2"` mean the same. */
-function toValue(key: string, raw: string): unknown {
-  if (NUMBER_KEYS.includes(key)) return coerceNumber(raw);
-  if (LIST_KEYS.includes(key)) return coerceList(raw);
-  return raw;
-}
 
 interface PlanOptions extends Partial<Record<SizingKey, string>> {
   stack?: string;
@@ -44,7 +35,8 @@ export interface CliContext {
 
 function runPlan(options: PlanOptions, context: CliContext): number {
   const fromFlags: Record<string, unknown> = {};
-  for (const key of SIZING_KEYS) if (options[key] !== undefined) fromFlags[key] = toValue(key, options[key]);
+  // Flag text is read exactly like stack-config text, so `--replicas 2` and `replicas: "2"` mean the same.
+  for (const key of SIZING_KEYS) if (options[key] !== undefined) fromFlags[key] = coerceSizingValue(key, options[key]);
   if (options.stack !== undefined) return runPlanForStack(options.stack, fromFlags, options, context);
   if (fromFlags.model === undefined) {
     throw new PlanInputError([{ path: "--model", value: undefined, expected: "a catalog model id", hint: "Pass --model <id> or --stack <name>; run `llm-stack models` for the ids." }]);

@@ -42,6 +42,13 @@ export function coerceList(value: unknown): unknown {
   return trimmed.split(",").map((item) => item.trim()).filter((item) => item.length > 0);
 }
 
+/** One sizing value as a stack file or a command-line flag gives it: numbers and lists coerced, the rest as written. */
+export function coerceSizingValue(key: SizingKey, value: unknown): unknown {
+  if ((NUMBER_KEYS as readonly string[]).includes(key)) return coerceNumber(value);
+  if ((LIST_KEYS as readonly string[]).includes(key)) return coerceList(value);
+  return value;
+}
+
 /**
  * @param values config keys without the project prefix (`model`, `maxModelLen`, …)
  * @param region the stack's `aws:region`
@@ -49,9 +56,7 @@ export function coerceList(value: unknown): unknown {
 export function planRequestFromStackConfig(given: Readonly<Record<string, unknown>>, region: unknown): PlanRequest {
   const values = withoutUnsetMarkers(given);
   const request: Record<string, unknown> = {};
-  for (const key of STRING_KEYS) if (values[key] !== undefined) request[key] = values[key];
-  for (const key of NUMBER_KEYS) if (values[key] !== undefined) request[key] = coerceNumber(values[key]);
-  if (values.allowedInstanceTypes !== undefined) request.allowedInstanceTypes = coerceList(values.allowedInstanceTypes);
+  for (const key of SIZING_KEYS) if (values[key] !== undefined) request[key] = coerceSizingValue(key, values[key]);
   if (region !== undefined) request.region = region;
   return request as PlanRequest;
 }

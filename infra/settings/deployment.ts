@@ -20,6 +20,7 @@ export const DEPLOYMENT_DEFAULTS = {
   vllmImage: SETTINGS.vllmImage.default,
   namespace: SETTINGS.namespace.default,
   exposure: SETTINGS.exposure.default,
+  efa: SETTINGS.efa.default,
 } as const;
 
 const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
@@ -143,7 +144,7 @@ export function deploymentIssues(values: Readonly<Record<string, unknown>>): { i
     clusterPublicAccessCidrs: coerceList(values.clusterPublicAccessCidrs),
     clusterAdminPrincipalArns: coerceList(values.clusterAdminPrincipalArns),
     kubernetesSupportType: values.kubernetesSupportType ?? DEPLOYMENT_DEFAULTS.kubernetesSupportType,
-    efa: values.efa === undefined ? false : values.efa === true || values.efa === "true" ? true : values.efa === false || values.efa === "false" ? false : values.efa,
+    efa: values.efa === undefined ? DEPLOYMENT_DEFAULTS.efa : values.efa === true || values.efa === "true" ? true : values.efa === false || values.efa === "false" ? false : values.efa,
     vllmImage: values.vllmImage ?? DEPLOYMENT_DEFAULTS.vllmImage,
     maxHourlyUsd: coerceNumber(values.maxHourlyUsd),
     namespace: values.namespace ?? DEPLOYMENT_DEFAULTS.namespace,

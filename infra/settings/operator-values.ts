@@ -6,7 +6,7 @@
  */
 import { MODELS, type ModelId } from "../catalog";
 import { matchModel } from "../plan";
-import { withoutUnsetMarkers } from "./keys";
+import { SETTINGS, withoutUnsetMarkers } from "./keys";
 
 export type OperatorKey = "hfToken" | "kubeconfig" | "clusterPublicAccessCidrs";
 
@@ -33,10 +33,10 @@ export function gatedModelId(model: unknown): ModelId | undefined {
  */
 export function unsetOperatorValues(values: Readonly<Record<string, unknown>>, isSecretSet: (key: "hfToken" | "kubeconfig") => boolean): OperatorKey[] {
   const given = withoutUnsetMarkers(values);
-  const cluster = given.cluster ?? "create";
+  const cluster = given.cluster ?? SETTINGS.cluster.default;
   const unset: OperatorKey[] = [];
   if (gatedModelId(given.model) !== undefined && !isSecretSet("hfToken") && given.hfToken === undefined) unset.push("hfToken");
   if (cluster === "kubeconfig" && !isSecretSet("kubeconfig") && given.kubeconfig === undefined) unset.push("kubeconfig");
-  if (cluster === "create" && (given.clusterEndpointAccess ?? "public") === "public" && given.clusterPublicAccessCidrs === undefined) unset.push("clusterPublicAccessCidrs");
+  if (cluster === "create" && (given.clusterEndpointAccess ?? SETTINGS.clusterEndpointAccess.default) === "public" && given.clusterPublicAccessCidrs === undefined) unset.push("clusterPublicAccessCidrs");
   return unset;
 }

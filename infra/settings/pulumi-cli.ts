@@ -17,6 +17,7 @@
  */
 import { stringify } from "yaml";
 import { SETTINGS, type SettingDeclaration } from "./keys";
+import { isSecure } from "./stack-file";
 
 export interface ProjectConfigEntry {
   type?: string;
@@ -78,7 +79,7 @@ export function applyProjectConfig(project: PulumiProject, stack: string, stackC
   /** Parsed content of each value, as validateStackConfigValue sees it. */
   const content: Record<string, unknown> = {};
   for (const [key, raw] of Object.entries(stackConfig)) {
-    if (raw !== null && typeof raw === "object" && !Array.isArray(raw) && "secure" in raw) {
+    if (isSecure(raw)) {
       secureKeys.push(key);
       content[key] = "[secure]";
       continue;

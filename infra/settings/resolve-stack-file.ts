@@ -7,10 +7,9 @@
 import { ALLOWLIST_PLACEHOLDER, unsetOperatorValues, type OperatorKey } from "./operator-values";
 import { type SecretPresence, type SecretState, type StackSettings } from "./deployment";
 import { resolveStackSettings } from "./resolve";
-import { type StackFileConfig } from "./stack-file";
+import { isSecure, type StackFileConfig } from "./stack-file";
 import { configKeyIssues } from "./stack-keys";
 
-const isSecure = (value: unknown) => value !== null && typeof value === "object" && "secure" in value;
 
 /**
  * Secret values are not needed offline, so a secret counts as set unless the file holds it in plain

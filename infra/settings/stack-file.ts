@@ -18,7 +18,8 @@ export interface StackFileConfig {
   entries: ConfigEntry[];
 }
 
-const isSecure = (value: unknown) => value !== null && typeof value === "object" && !Array.isArray(value) && "secure" in value;
+/** A `secure:` value: the Pulumi CLI's encrypted form of a secret in a stack file. */
+export const isSecure = (value: unknown) => value !== null && typeof value === "object" && !Array.isArray(value) && "secure" in value;
 
 /** Parses YAML text, or throws PlanInputError naming `file`, the line and column. */
 export function parseYamlFile(file: string, text: string): unknown {
