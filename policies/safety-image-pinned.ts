@@ -7,7 +7,7 @@
 import { type ResourceValidationPolicy } from "@pulumi/policy";
 import { VLLM_RELEASE } from "../infra/catalog";
 import { readPolicyConfig, strictConfigSchema } from "./lib/policy-config";
-import { isGpuServer, validateWorkloads } from "./lib/workloads";
+import { allContainersOf, isGpuServer, validateWorkloads } from "./lib/workloads";
 
 export interface ImagePinnedConfig {
   minimumVllmVersion: string;
@@ -45,7 +45,7 @@ export const safetyImagePinned: ResourceValidationPolicy = {
   validateResource: validateWorkloads((workload, args, reportViolation) => {
     const { minimumVllmVersion } = readPolicyConfig<ImagePinnedConfig>(safetyImagePinned, args.getConfig);
     if (!isGpuServer(workload)) return;
-    for (const container of workload.templates.flatMap((t) => t.containers)) {
+    for (const container of allContainersOf(workload)) {
       const image = container.image;
       if (DIGEST.test(image)) continue;
       const isVllm = /vllm/i.test(image.split("@")[0]!.replace(/:[^:/]+$/, ""));

@@ -6,7 +6,7 @@
  */
 import { type ResourceValidationPolicy } from "@pulumi/policy";
 import { readPolicyConfig, strictConfigSchema } from "./lib/policy-config";
-import { isGpuServer, validateWorkloads } from "./lib/workloads";
+import { allContainersOf, isGpuServer, validateWorkloads } from "./lib/workloads";
 
 export const safetyNoPrivileged: ResourceValidationPolicy = {
   name: "llm-stack-safety-no-privileged",
@@ -16,7 +16,7 @@ export const safetyNoPrivileged: ResourceValidationPolicy = {
   validateResource: validateWorkloads((workload, args, reportViolation) => {
     readPolicyConfig(safetyNoPrivileged, args.getConfig);
     if (!isGpuServer(workload)) return;
-    for (const container of workload.templates.flatMap((t) => t.containers)) {
+    for (const container of allContainersOf(workload)) {
       if (container.raw.securityContext?.privileged === true) {
         reportViolation(`${workload.label}: container ${container.name} runs privileged: it sees every device on the node and can take the node over. Fix: remove securityContext.privileged; request GPUs with nvidia.com/gpu.`);
       }

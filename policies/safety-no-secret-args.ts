@@ -7,7 +7,7 @@
  */
 import { type ResourceValidationPolicy } from "@pulumi/policy";
 import { readPolicyConfig, strictConfigSchema } from "./lib/policy-config";
-import { validateWorkloads, type ContainerView } from "./lib/workloads";
+import { allContainersOf, validateWorkloads, type ContainerView } from "./lib/workloads";
 
 /** vLLM's secret flags (infra/vllm/flags.ts) and the generic --token. */
 const SECRET_FLAGS = ["api-key", "hf-token", "token"] as const;
@@ -44,7 +44,7 @@ export const safetyNoSecretArgs: ResourceValidationPolicy = {
   configSchema: strictConfigSchema(),
   validateResource: validateWorkloads((workload, args, reportViolation) => {
     readPolicyConfig(safetyNoSecretArgs, args.getConfig);
-    for (const container of workload.templates.flatMap((t) => t.containers)) {
+    for (const container of allContainersOf(workload)) {
       const secrets = secretsIn(container);
       if (secrets.length > 0) {
         const where = container.vllm.fromShell ? "its shell command" : "its args";

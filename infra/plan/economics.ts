@@ -11,7 +11,7 @@
  * - Prefill is bound by compute: 2 × active parameters FLOPs per token at an assumed MFU.
  * - Pipeline stages are assumed perfectly overlapped (throughput of one stage); TP traffic is ignored.
  */
-import { GPUS, HOSTED_PRICES, MODELS, VLLM_RELEASE, type HostedPrice } from "../catalog";
+import { GPUS, HOSTED_PRICES, MODELS, type HostedPrice } from "../catalog";
 import { allDecoderLayers, countParameters } from "./parameters";
 import { type DeploymentPlan, type Economics, type EconomicsAssumptions } from "./deployment-plan";
 
@@ -19,17 +19,17 @@ export type { Economics, EconomicsAssumptions } from "./deployment-plan";
 import { roundTo as round } from "./rounding";
 import { BYTES_PER_GIB } from "./weights";
 
-export const DEFAULT_ECONOMICS: Omit<EconomicsAssumptions, "hosted"> = {
+export const DEFAULT_ECONOMICS: Omit<EconomicsAssumptions, "hosted" | "maxBatchSequences"> = {
   memoryBandwidthUtilization: 0.6,
   prefillMfu: 0.5,
   averageContextTokens: 2048,
-  maxBatchSequences: VLLM_RELEASE.apiServerBatchDefaults.maxNumSeqs,
   inputTokensPerOutputToken: 2,
   utilization: 0.5,
 };
 
-export function defaultAssumptions(plan: Pick<DeploymentPlan, "model">): EconomicsAssumptions {
-  return { ...DEFAULT_ECONOMICS, hosted: HOSTED_PRICES[plan.model] ?? null };
+/** The defaults above, the plan's own --max-num-seqs as the batch cap, and the model's hosted price. */
+export function defaultAssumptions(plan: Pick<DeploymentPlan, "model" | "maxNumSeqs">): EconomicsAssumptions {
+  return { ...DEFAULT_ECONOMICS, maxBatchSequences: plan.maxNumSeqs, hosted: HOSTED_PRICES[plan.model] ?? null };
 }
 
 export function economicsFor(plan: Omit<DeploymentPlan, "economics">, assumptions: EconomicsAssumptions = defaultAssumptions(plan)): Economics {

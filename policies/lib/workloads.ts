@@ -196,6 +196,9 @@ export function workloadsOf(resources: readonly PolicyResource[]): WorkloadView[
 /** A container that serves a model on GPUs: it runs vLLM, passes --model, requests GPUs, or runs a vLLM image. */
 export const isServerContainer = (c: ContainerView): boolean => c.vllm.evidence !== "none" || c.gpus > 0 || /vllm/i.test(c.image);
 
+/** Every container of the workload, init and ephemeral ones included: the safety rules cover them all. */
+export const allContainersOf = (workload: WorkloadView): ContainerView[] => workload.templates.flatMap((t) => t.containers);
+
 /** A workload with a GPU server in any of its templates: every GPU and safety rule applies to it. */
 export const isGpuServer = (workload: WorkloadView): boolean => workload.templates.some((t) => t.containers.some(isServerContainer));
 
