@@ -5,6 +5,7 @@
  */
 import { type StackValidationPolicy } from "@pulumi/policy";
 import { GPUS } from "../infra/catalog";
+import { DEFAULTS } from "../infra/plan";
 import { readPolicyConfig, strictConfigSchema } from "./lib/policy-config";
 import { nodeGroupsOf, placementOf } from "./lib/stack-view";
 import { memoryOf, oneSequenceGiB, servedWorkloadsOf, smallestFittingTensorParallelSize, unreadableFlags } from "./lib/vllm-memory";
@@ -38,7 +39,7 @@ export const gpuMemoryFit: StackValidationPolicy = {
       }
       if (shape.gpuMemoryUtilization > maxGpuMemoryUtilization) {
         reportViolation(
-          `${workload.label}: --gpu-memory-utilization ${shape.gpuMemoryUtilization} is above the allowed ${maxGpuMemoryUtilization}, leaving too little room for the CUDA context, NCCL buffers and fragmentation. Fix: set it to ${maxGpuMemoryUtilization} or less (the planner uses 0.90) and add GPUs if the KV cache no longer fits.`,
+          `${workload.label}: --gpu-memory-utilization ${shape.gpuMemoryUtilization} is above the allowed ${maxGpuMemoryUtilization}, leaving too little room for the CUDA context, NCCL buffers and fragmentation. Fix: set it to ${maxGpuMemoryUtilization} or less (the planner uses ${DEFAULTS.gpuMemoryUtilization.toFixed(2)}) and add GPUs if the KV cache no longer fits.`,
           workload.urn,
         );
       }

@@ -14,7 +14,7 @@ export interface ImagePinnedConfig {
 }
 
 /** Tags registries move by convention: never a release. */
-export const MOVING_TAGS = [
+const MOVING_TAGS = [
   "latest", "nightly", "main", "master", "dev", "develop", "devel", "edge", "stable", "head", "canary", "beta", "alpha",
   "unstable", "next", "rolling", "snapshot", "trunk",
 ] as const;

@@ -8,7 +8,7 @@ import { type ResourceValidationPolicy } from "@pulumi/policy";
 import { readPolicyConfig, strictConfigSchema } from "./lib/policy-config";
 import { isGpuServer, validateWorkloads } from "./lib/workloads";
 
-export const SYSTEM_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease", "default"] as const;
+const SYSTEM_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease", "default"] as const;
 
 export const safetyNoSystemNamespace: ResourceValidationPolicy = {
   name: "llm-stack-safety-no-system-namespace",

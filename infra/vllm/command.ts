@@ -21,7 +21,7 @@ export interface ContainerCommand {
 }
 
 /** How the container was recognised as vLLM. */
-export type VllmEvidence = "vllm serve" | "api_server" | "--model" | "none";
+type VllmEvidence = "vllm serve" | "api_server" | "--model" | "none";
 
 export interface VllmInvocation {
   evidence: VllmEvidence;
@@ -37,7 +37,7 @@ export interface VllmInvocation {
 }
 
 /** Kubernetes' `$(VAR)` expansion: `$$` escapes, unknown references stay as written. */
-export function expandKubernetesVars(text: string, vars: ReadonlyMap<string, string>): string {
+function expandKubernetesVars(text: string, vars: ReadonlyMap<string, string>): string {
   let out = "";
   for (let i = 0; i < text.length; i++) {
     const char = text[i]!;

@@ -38,7 +38,7 @@ function typeMatches(expected: string, value: unknown): boolean {
 }
 
 /** The errors gojsonschema reports for one value, `field: description` each. */
-export function valueErrors(schema: PolicyConfigJSONSchema, value: unknown, field: string): string[] {
+function valueErrors(schema: PolicyConfigJSONSchema, value: unknown, field: string): string[] {
   const types = schema.type === undefined ? [] : [schema.type].flat();
   if (types.length > 0 && !types.some((t) => typeMatches(t, value))) {
     return [`${field}: Invalid type. Expected: ${types.join("/")}, given: ${jsonType(value)}`];

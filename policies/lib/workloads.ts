@@ -10,7 +10,7 @@ import { type PolicyResource, type ReportViolation, type ResourceValidation, typ
 import { readVllmCommand, type VllmInvocation } from "../../infra/vllm";
 
 /** Pulumi type tokens of the kinds that carry a pod template, and the kind each one is. */
-export const WORKLOAD_TYPES = {
+const WORKLOAD_TYPES = {
   "kubernetes:apps/v1:Deployment": "Deployment",
   "kubernetes:apps/v1:StatefulSet": "StatefulSet",
   "kubernetes:apps/v1:DaemonSet": "DaemonSet",
@@ -118,7 +118,7 @@ export interface WorkloadView {
 const quantity = (value: string | number | undefined): number => (value === undefined ? 0 : Number(value));
 const GPU = "nvidia.com/gpu";
 
-export function containerView(container: ContainerShape, role: ContainerView["role"] = "container"): ContainerView {
+function containerView(container: ContainerShape, role: ContainerView["role"] = "container"): ContainerView {
   const vllm = readVllmCommand(container);
   return {
     name: container.name ?? "",
@@ -194,7 +194,7 @@ export function workloadsOf(resources: readonly PolicyResource[]): WorkloadView[
 }
 
 /** A container that serves a model on GPUs: it runs vLLM, passes --model, requests GPUs, or runs a vLLM image. */
-export const isServerContainer = (c: ContainerView): boolean => c.vllm.evidence !== "none" || c.gpus > 0 || /vllm/i.test(c.image);
+const isServerContainer = (c: ContainerView): boolean => c.vllm.evidence !== "none" || c.gpus > 0 || /vllm/i.test(c.image);
 
 /** Every container of the workload, init and ephemeral ones included: the safety rules cover them all. */
 export const allContainersOf = (workload: WorkloadView): ContainerView[] => workload.templates.flatMap((t) => t.containers);
