@@ -5,7 +5,7 @@
  * another's problem.
  */
 import { z } from "zod";
-import { EKS_SUPPORT_TYPES, type EksSupportType, type Region } from "../catalog";
+import { EKS_SUPPORT_TYPES, SERVICE_PRICES, type EksSupportType, type Region } from "../catalog";
 import { type DeploymentPlan, type InputIssue, type StackCost } from "../plan";
 import { coerceList, coerceNumber } from "./coerce";
 import { SETTINGS } from "./keys";
@@ -63,7 +63,7 @@ export const DEPLOYMENT_HINTS: Record<string, string> = {
   clusterPublicAccessCidrs: `List the CIDRs that may reach the API endpoint; for this machine's address run: ${ALLOW_MY_ADDRESS}`,
   clusterAdminPrincipalArns: "List IAM role or user ARNs, e.g. [\"arn:aws:iam::123456789012:role/platform-admins\"].",
   efa: "Use true or false.",
-  kubernetesSupportType: "Use standard (auto-upgrade at end of standard support) or extended ($0.60/h per cluster).",
+  kubernetesSupportType: `Use standard (auto-upgrade at end of standard support) or extended ($${SERVICE_PRICES.eksExtendedSupportHourlyUsd.value.toFixed(2)}/h per cluster).`,
   vllmImage: "Pin a version tag (vllm/vllm-openai:v0.33.0) or a digest (…@sha256:…); latest is refused.",
   maxHourlyUsd: "Give a budget in USD per hour as a number, e.g. \"60\".",
   namespace: "Use a DNS label: lowercase letters, digits and '-'.",

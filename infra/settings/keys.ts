@@ -16,6 +16,7 @@
  * validation instead (a plain value on a secret key is an error).
  */
 
+import { SERVICE_PRICES } from "../catalog/prices";
 import { VLLM_IMAGE_REFERENCE } from "../catalog/vllm-release";
 import { DEFAULTS } from "../plan/request";
 
@@ -58,7 +59,7 @@ export const SETTINGS = {
   clusterEndpointAccess: { type: "string", default: "public", description: "EKS API endpoint of a created cluster: public (public + private endpoint, public side limited to clusterPublicAccessCidrs; run pulumi anywhere listed) | private (VPC only; run pulumi from inside the VPC)." },
   clusterPublicAccessCidrs: { type: "array", items: "string", default: [], description: "CIDRs allowed to reach the public EKS endpoint (required with public access), e.g. your address as x.x.x.x/32; 0.0.0.0/0 is refused." },
   clusterAdminPrincipalArns: { type: "array", items: "string", default: [], description: "IAM role or user ARNs given cluster admin (EKS access entries with AmazonEKSClusterAdminPolicy), besides the identity that creates the cluster." },
-  kubernetesSupportType: { type: "string", default: "standard", description: "EKS upgrade policy: standard (EKS upgrades the cluster when standard support ends; $0.10/h) | extended (stays on its version up to 12 more months at $0.60/h)." },
+  kubernetesSupportType: { type: "string", default: "standard", description: `EKS upgrade policy: standard (EKS upgrades the cluster when standard support ends; $${SERVICE_PRICES.eksControlPlaneHourlyUsd.value.toFixed(2)}/h) | extended (stays on its version up to 12 more months at $${SERVICE_PRICES.eksExtendedSupportHourlyUsd.value.toFixed(2)}/h).` },
   vllmImage: { type: "string", default: VLLM_IMAGE_REFERENCE, description: "vLLM server image, pinned to a version tag or a digest; latest is refused." },
   hfToken: { secret: true, default: "", description: "Hugging Face token, required for gated models. Secret: set with `pulumi config set --secret`; mounted as a file, never an env value." },
   maxHourlyUsd: { type: "string", default: "", description: "Refuse stacks whose whole on-demand cost (every node group at its maximum size, EKS, NAT) exceeds this many USD per hour, e.g. \"60\". Empty: no limit." },
