@@ -2,8 +2,6 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { DEFAULTS } from "../infra/plan";
-import { DEPLOYMENT_DEFAULTS } from "../infra/settings";
 import { SETTINGS } from "../infra/settings/keys";
 
 const project = parse(readFileSync(join(__dirname, "..", "Pulumi.yaml"), "utf8")) as {
@@ -27,26 +25,26 @@ describe("Pulumi.yaml", () => {
     }
   });
 
-  it("declares the defaults the planner and the deployment settings resolve, and unset markers elsewhere", () => {
+  it("declares the documented defaults (README settings table) and unset markers elsewhere", () => {
     const declared = Object.fromEntries(Object.entries(project.config).map(([key, spec]) => [key, spec.default]));
     expect(declared).toEqual({
       model: undefined,
-      quantization: DEFAULTS.quantization,
-      gpu: DEFAULTS.gpu,
+      quantization: "auto",
+      gpu: "h100",
       maxModelLen: "auto",
-      concurrency: DEFAULTS.concurrency,
-      replicas: DEFAULTS.replicas,
-      maxNodes: DEFAULTS.maxNodes,
+      concurrency: 1,
+      replicas: 1,
+      maxNodes: 16,
       allowedInstanceTypes: [],
       tensorParallelSize: "auto",
       gpuMemoryUtilization: "auto",
-      multiNode: DEFAULTS.multiNode,
+      multiNode: "when-needed",
       efa: false,
-      kvCacheDtype: DEFAULTS.kvCacheDtype,
-      capacityType: DEPLOYMENT_DEFAULTS.capacityType,
+      kvCacheDtype: "auto",
+      capacityType: "on-demand",
       capacityReservationId: "",
       capacityReservationZoneId: "",
-      cluster: DEPLOYMENT_DEFAULTS.cluster,
+      cluster: "create",
       nodeSubnetIds: [],
       kubeconfig: "",
       clusterEndpointAccess: "public",
@@ -56,8 +54,8 @@ describe("Pulumi.yaml", () => {
       vllmImage: "vllm/vllm-openai:v0.33.0",
       hfToken: "",
       maxHourlyUsd: "",
-      namespace: DEPLOYMENT_DEFAULTS.namespace,
-      exposure: DEPLOYMENT_DEFAULTS.exposure,
+      namespace: "llm",
+      exposure: "cluster",
       allowedClientNamespaces: [],
     });
   });
