@@ -15,7 +15,12 @@ import { NodeRole } from "./components/node-role";
 import { LwsController } from "./components/lws-controller";
 import { NvidiaDevicePlugin } from "./components/nvidia-device-plugin";
 import { SystemNodeGroup } from "./components/system-node-group";
-import { VllmServer } from "./components/vllm-server";
+import { VllmServer, type ModelCacheSource } from "./components/vllm-server";
+import { modelReadPolicy, modelWritePolicy } from "./components/model-cache/access-policies";
+import { ModelCacheBucket } from "./components/model-cache/model-cache-bucket";
+import { copyServiceAccountName } from "./components/model-cache/model-copy-manifests";
+import { PodIdentityAccess } from "./components/model-cache/pod-identity-access";
+import { BYTES_PER_GIB, cacheFillTimeoutSeconds, checkpointBytes, modelCacheBucketName, modelCacheLayoutOf } from "./plan";
 import { type StackConfig } from "./config";
 import { type Placement } from "./placement-lookup";
 
@@ -34,6 +39,8 @@ export interface LlmStackOutputs {
 
 interface ClusterAccess {
   kubeconfig: pulumi.Output<string>;
+  /** The EKS cluster's name where the kit manages its AWS side (Pod Identity associations); null for kubeconfig. */
+  clusterName: pulumi.Output<string> | null;
   gpuPool: GpuNodePool | null;
   dependsOn: pulumi.Resource[];
   vpcCidr: string | null;
@@ -41,7 +48,7 @@ interface ClusterAccess {
 }
 
 function createdCluster({ settings }: StackConfig, cluster: Extract<StackConfig["settings"]["cluster"], { mode: "create" }>, placement: Extract<Placement, { mode: "create" }>, clusterName: string): ClusterAccess {
-  const network = new Network("llm-network", { clusterName, zones: placement.vpcZones });
+  const network = new Network("llm-network", { clusterName, zones: placement.vpcZones, region: settings.region });
   const clusterSubnetIds = network.privateSubnetIdsIn(placement.clusterZones);
   const eks = new EksCluster("llm-cluster", {
     clusterName,
@@ -60,7 +67,7 @@ function createdCluster({ settings }: StackConfig, cluster: Extract<StackConfig[
     stack: pulumi.getStack(),
     efa: settings.efa ? { vpcId: network.vpcId, clusterSecurityGroupId: eks.clusterSecurityGroupId } : null,
   });
-  return { kubeconfig: eks.kubeconfig, gpuPool, dependsOn: [system, gpuPool], vpcCidr: VPC_CIDR, gpuZoneIds: placement.gpuZones.map((zone) => zone.zoneId) };
+  return { kubeconfig: eks.kubeconfig, clusterName: eks.clusterName, gpuPool, dependsOn: [system, gpuPool], vpcCidr: VPC_CIDR, gpuZoneIds: placement.gpuZones.map((zone) => zone.zoneId) };
 }
 
 function existingEksCluster({ settings }: StackConfig, name: string, placement: Extract<Placement, { mode: "eks" }>): ClusterAccess {
@@ -77,15 +84,46 @@ function existingEksCluster({ settings }: StackConfig, name: string, placement: 
       renderKubeconfig({ clusterName, endpoint, certificateAuthorityData: cas[0]?.data ?? "", region: settings.region }),
     ),
   );
-  return { kubeconfig, gpuPool, dependsOn: [gpuPool], vpcCidr: null, gpuZoneIds: [] };
+  return { kubeconfig, clusterName: existing.name, gpuPool, dependsOn: [gpuPool], vpcCidr: null, gpuZoneIds: [] };
 }
 
 function clusterAccess(config: StackConfig, placement: Placement, clusterName: string): ClusterAccess {
   const { cluster } = config.settings;
   if (cluster.mode === "create" && placement.mode === "create") return createdCluster(config, cluster, placement, clusterName);
   if (cluster.mode === "eks" && placement.mode === "eks") return existingEksCluster(config, cluster.name, placement);
-  if (cluster.mode === "kubeconfig" && config.kubeconfig) return { kubeconfig: config.kubeconfig, gpuPool: null, dependsOn: [], vpcCidr: null, gpuZoneIds: [] };
+  if (cluster.mode === "kubeconfig" && config.kubeconfig) return { kubeconfig: config.kubeconfig, clusterName: null, gpuPool: null, dependsOn: [], vpcCidr: null, gpuZoneIds: [] };
   throw new Error(`cluster mode ${cluster.mode} with placement ${placement.mode}: lookUpPlacement and readConfig disagree`);
+}
+
+/**
+ * The S3 model cache of a stack whose EKS side the kit manages: the bucket, read access for the
+ * server's service account (its model revision's prefix only) and write access for the copy Job's,
+ * both through Pod Identity.
+ */
+function modelCache({ settings }: StackConfig, access: ClusterAccess, serverName: string, nodeSelector: Record<string, string>, tolerations: Record<string, string>[]): ModelCacheSource & { access: pulumi.Resource[] } {
+  const { plan } = settings;
+  if (!access.clusterName) throw new Error("weightsSource s3 needs an EKS cluster the kit manages; readConfig refuses it with cluster kubeconfig");
+  const stack = pulumi.getStack();
+  const identity = aws.getCallerIdentityOutput();
+  const bucketName = identity.accountId.apply((accountId) => modelCacheBucketName(stack, accountId, settings.region));
+  const bucket = new ModelCacheBucket("llm-model-cache", { bucketName, stack });
+  const layout = modelCacheLayoutOf(plan);
+  const reader = new PodIdentityAccess(`${serverName}-model-read`, {
+    clusterName: access.clusterName, namespace: settings.namespace, serviceAccount: serverName,
+    policy: bucket.bucketArn.apply((arn) => JSON.stringify(modelReadPolicy(arn, layout.prefix))),
+  });
+  const writer = new PodIdentityAccess(`${serverName}-model-copy`, {
+    clusterName: access.clusterName, namespace: settings.namespace, serviceAccount: copyServiceAccountName(serverName),
+    policy: bucket.bucketArn.apply((arn) => JSON.stringify(modelWritePolicy(arn, layout.prefix))),
+  });
+  return {
+    source: "s3",
+    bucket: bucket.bucketName,
+    region: settings.region,
+    layout,
+    copy: { checkpointGiB: checkpointBytes(plan) / BYTES_PER_GIB, timeoutSeconds: cacheFillTimeoutSeconds(plan), nodeSelector, tolerations },
+    access: [bucket, reader, writer],
+  };
 }
 
 export function createLlmStack(config: StackConfig, placement: Placement): LlmStackOutputs {
@@ -104,19 +142,23 @@ export function createLlmStack(config: StackConfig, placement: Placement): LlmSt
 
   // A replica over several nodes is a LeaderWorkerSet: its controller first (a kubeconfig cluster must run LWS v0.10.0 or later already).
   const lws = plan.nodesPerReplica > 1 && access.gpuPool ? new LwsController("llm-lws", { provider, dependsOn: access.dependsOn }) : null;
-  const server = new VllmServer("vllm", {
+  const tolerations = [{ key: GPU_TAINT.key, operator: "Exists", effect: "NoSchedule" }];
+  const serverName = "vllm";
+  const weights = plan.weightsSource === "s3" ? modelCache(config, access, serverName, nodeSelector, tolerations) : { source: "huggingface" as const };
+  const server = new VllmServer(serverName, {
     namespace: settings.namespace,
     plan,
     image: settings.vllmImage,
+    weights,
     hfTokenSet: settings.hfTokenSet,
     hfToken: config.hfToken,
     nodeSelector,
-    tolerations: [{ key: GPU_TAINT.key, operator: "Exists", effect: "NoSchedule" }],
+    tolerations,
     efaInterfacesPerPod: settings.efa ? INSTANCES[plan.instanceType].efaInterfaces : 0,
     exposure: settings.exposure,
     allowedClientNamespaces: settings.allowedClientNamespaces,
     vpcCidr: access.vpcCidr,
-  }, { provider, dependsOn: [...(devicePlugin ? [devicePlugin] : []), ...(lws ? lws.ready : [])] });
+  }, { provider, dependsOn: [...(devicePlugin ? [devicePlugin] : []), ...(lws ? lws.ready : []), ...(weights.source === "s3" ? weights.access : [])] });
 
   return {
     endpoint: server.endpoint,

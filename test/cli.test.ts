@@ -24,7 +24,7 @@ describe("llm-stack plan", () => {
     expect(Object.keys(plan)).toEqual([
       "model", "variant", "repo", "quantization", "gpu", "instanceType", "region", "nodesPerReplica", "gpusPerReplica",
       "tensorParallelSize", "pipelineParallelSize", "replicas", "nodes", "idleGpus", "maxModelLen", "maxNumBatchedTokens",
-      "maxNumSeqs", "multiNode", "concurrency", "kvCacheDtype", "gpuMemoryUtilization", "memory", "kvCacheBytesPerTokenPerGpu", "kvCacheTokens",
+      "maxNumSeqs", "multiNode", "weightsSource", "concurrency", "kvCacheDtype", "gpuMemoryUtilization", "memory", "kvCacheBytesPerTokenPerGpu", "kvCacheTokens",
       "maxConcurrentFullContext", "cost", "vllmArgs", "vllmWorkerArgs", "reasons", "economics",
     ]);
     expect(Object.keys((plan.memory as { perGpuGiB: object }).perGpuGiB)).toEqual(["capacity", "budget", "weights", "activationAndOverhead", "kvCache"]);

@@ -50,8 +50,11 @@ describe("the 405B bf16 stack under mocks", () => {
       expect(container.args).toContain("--nnodes=2");
     }
     expect(leader.args).toContain("--node-rank=0");
-    // Both run `vllm serve <model>`: only that entrypoint honours --headless (vllm/entrypoints/cli/serve.py).
-    expect([leader.command, worker.command]).toEqual([["vllm", "serve", "meta-llama/Llama-3.1-405B-Instruct"], ["vllm", "serve", "meta-llama/Llama-3.1-405B-Instruct"]]);
+    // Both run `vllm serve <model>`: only that entrypoint honours --headless (vllm/entrypoints/cli/serve.py);
+    // each node streams the same cached revision from S3.
+    const uri = "s3://llm-stack-llama405b-123456789012-us-east-1/models/meta-llama/Llama-3.1-405B-Instruct/main/";
+    expect([leader.command, worker.command]).toEqual([["vllm", "serve", uri], ["vllm", "serve", uri]]);
+    expect(worker.args).toContain("--load-format=runai_streamer");
     expect(worker.args).toEqual(expect.arrayContaining(["--headless", "--node-rank=$(LWS_WORKER_INDEX)", "--master-addr=$(LWS_LEADER_ADDRESS)"]));
     expect([leader.startupProbe === undefined, worker.startupProbe === undefined]).toEqual([false, true]);
     // /dev/shm for NCCL: min(64, pod memory / 8) GiB — (2048 × 0.9 − 4) GiB / 8 = 229 → 64 GiB.

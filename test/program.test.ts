@@ -7,6 +7,8 @@ import { Namespace } from "kubernetes-models/v1/Namespace";
 import { Secret } from "kubernetes-models/v1/Secret";
 import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
+import { Job } from "kubernetes-models/batch/v1/Job";
 import * as pulumi from "@pulumi/pulumi";
 import { type PlanInputError } from "../infra/plan";
 import PostalMime from "postal-mime";
@@ -54,6 +56,8 @@ const KUBERNETES_MODELS: Record<string, { new (data: any): { validate(): void } 
   "kubernetes:apps/v1:DaemonSet": DaemonSet,
   "kubernetes:policy/v1:PodDisruptionBudget": PodDisruptionBudget,
   "kubernetes:networking.k8s.io/v1:NetworkPolicy": NetworkPolicy,
+  "kubernetes:batch/v1:Job": Job,
+  "kubernetes:core/v1:ConfigMap": ConfigMap,
 };
 
 const CREATE_MODE_RESOURCES = [
@@ -66,25 +70,41 @@ const CREATE_MODE_RESOURCES = [
   "aws:ec2/routeTable:RouteTable llm-network-private-rt",
   "aws:ec2/routeTable:RouteTable llm-network-public-rt",
   "aws:ec2/vpc:Vpc llm-network-vpc",
+  "aws:ec2/vpcEndpoint:VpcEndpoint llm-network-s3",
+  "aws:eks/addon:Addon llm-cluster-eks-pod-identity-agent",
   "aws:eks/addon:Addon llm-cluster-kube-proxy",
   "aws:eks/addon:Addon llm-system-coredns",
   "aws:eks/addon:Addon llm-cluster-vpc-cni",
   "aws:eks/cluster:Cluster llm-cluster-cluster",
   "aws:eks/nodeGroup:NodeGroup llm-gpu-ng",
   "aws:eks/nodeGroup:NodeGroup llm-system-ng",
+  "aws:eks/podIdentityAssociation:PodIdentityAssociation vllm-model-copy-association",
+  "aws:eks/podIdentityAssociation:PodIdentityAssociation vllm-model-read-association",
   "aws:iam/role:Role llm-cluster-role",
   "aws:iam/role:Role llm-nodes-role",
+  "aws:iam/role:Role vllm-model-copy-role",
+  "aws:iam/role:Role vllm-model-read-role",
+  "aws:iam/rolePolicy:RolePolicy vllm-model-copy-policy",
+  "aws:iam/rolePolicy:RolePolicy vllm-model-read-policy",
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment llm-cluster-cluster-policy",
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment llm-nodes-cni",
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment llm-nodes-ecr",
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment llm-nodes-worker",
   "aws:kms/alias:Alias llm-cluster-secrets",
   "aws:kms/key:Key llm-cluster-secrets",
+  "aws:s3/bucket:Bucket llm-model-cache",
+  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration llm-model-cache-lifecycle",
+  "aws:s3/bucketOwnershipControls:BucketOwnershipControls llm-model-cache-ownership",
+  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock llm-model-cache-public-access",
+  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration llm-model-cache-encryption",
   "kubernetes:apps/v1:DaemonSet llm-nvidia-device-plugin-daemonset",
   "kubernetes:apps/v1:Deployment vllm-deployment",
+  "kubernetes:batch/v1:Job vllm-copy",
+  "kubernetes:core/v1:ConfigMap vllm-copy-script",
   "kubernetes:core/v1:Namespace vllm-namespace",
   "kubernetes:core/v1:Secret vllm-secrets",
   "kubernetes:core/v1:Service vllm-service",
+  "kubernetes:core/v1:ServiceAccount vllm-copy-sa",
   "kubernetes:core/v1:ServiceAccount vllm-sa",
   "kubernetes:networking.k8s.io/v1:NetworkPolicy vllm-netpol",
   "kubernetes:policy/v1:PodDisruptionBudget vllm-pdb",
@@ -93,6 +113,9 @@ const CREATE_MODE_RESOURCES = [
   "llm-stack:compute:GpuNodePool llm-gpu",
   "llm-stack:compute:NodeRole llm-nodes",
   "llm-stack:compute:SystemNodeGroup llm-system",
+  "llm-stack:model-cache:ModelCacheBucket llm-model-cache",
+  "llm-stack:model-cache:PodIdentityAccess vllm-model-copy",
+  "llm-stack:model-cache:PodIdentityAccess vllm-model-read",
   "llm-stack:network:Network llm-network",
   "llm-stack:serving:VllmServer vllm",
   "pulumi:providers:kubernetes llm-k8s",
@@ -195,23 +218,85 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
     expect(pod.automountServiceAccountToken).toBe(false);
   });
 
-  it("wires secrets as a file and a secretKeyRef, never as values", async () => {
+  it("wires secrets as a file and a secretKeyRef, never as values: the HF token only into the copy Job", async () => {
     const { resources } = await runPromise;
-    const container = byName(resources, "vllm-deployment").inputs.spec.template.spec.containers[0];
+    const pod = byName(resources, "vllm-deployment").inputs.spec.template.spec;
+    const container = pod.containers[0];
     const env = Object.fromEntries(container.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
     expect(env.VLLM_API_KEY).toEqual({ secretKeyRef: { name: "vllm-secrets", key: "api-key" } });
-    expect(env.HF_TOKEN_PATH).toBe("/var/run/secrets/huggingface/token");
-    expect(env.HF_TOKEN).toBeUndefined();
+    // The server streams from S3: no token file, variable or volume anywhere in its pod.
+    expect([env.HF_TOKEN_PATH, env.HF_TOKEN]).toEqual([undefined, undefined]);
+    expect(JSON.stringify(pod)).not.toContain("hf-token");
     expect(container.args.some((arg: string) => arg.startsWith("--api-key"))).toBe(false);
+    const copyPod = byName(resources, "vllm-copy").inputs.spec.template.spec;
+    const copyEnv = Object.fromEntries(copyPod.containers[0].env.map((e: any) => [e.name, e.value]));
+    expect(copyEnv.HF_TOKEN_PATH).toBe("/var/run/secrets/huggingface/token");
+    expect(copyPod.volumes.find((v: any) => v.name === "hf-token").secret).toEqual({ secretName: "vllm-secrets", items: [{ key: "hf-token", path: "token" }], defaultMode: 0o440 });
     const secret = byName(resources, "vllm-secrets");
     expect(Object.keys(secret.inputs.stringData).sort()).toEqual(["api-key", "hf-token"]);
     expect(secret.secretInputs).toContain("stringData");
   });
 
+  // Issue #13: the server streams its weights from the stack's S3 cache; only the copy Job writes it.
+  it("keeps the model in a private, encrypted S3 bucket reached through a gateway endpoint", async () => {
+    const { resources } = await runPromise;
+    const bucketName = `llm-stack-${stack}-123456789012-${plan.region}`;
+    expect(byName(resources, "llm-model-cache", "aws:s3/bucket:Bucket").inputs).toMatchObject({ bucket: bucketName, forceDestroy: true });
+    expect(byName(resources, "llm-model-cache-public-access").inputs).toEqual({ bucket: "llm-model-cache-id", blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+    expect(byName(resources, "llm-model-cache-ownership").inputs.rule).toEqual({ objectOwnership: "BucketOwnerEnforced" });
+    expect(byName(resources, "llm-model-cache-encryption").inputs.rules).toEqual([{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
+    expect(byName(resources, "llm-model-cache-lifecycle").inputs.rules).toEqual([
+      { id: "intelligent-tiering", status: "Enabled", filter: { prefix: "models/" }, transitions: [{ days: 0, storageClass: "INTELLIGENT_TIERING" }] },
+      { id: "abort-incomplete-uploads", status: "Enabled", filter: { prefix: "" }, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } },
+    ]);
+    // Versioning stays off: no versioning resource at all.
+    expect(resources.filter((r) => r.type.startsWith("aws:s3/bucketVersioning"))).toEqual([]);
+    expect(byName(resources, "llm-network-s3").inputs).toEqual({
+      vpcId: "llm-network-vpc-id", serviceName: `com.amazonaws.${plan.region}.s3`, vpcEndpointType: "Gateway", routeTableIds: ["llm-network-private-rt-id"], tags: { Name: "llm-network-s3" },
+    });
+    expect(byName(resources, "llm-cluster-eks-pod-identity-agent").inputs.addonName).toBe("eks-pod-identity-agent");
+  });
+
+  it("lets the server read only its model revision's prefix, and only the copy Job write it, through Pod Identity", async () => {
+    const { resources } = await runPromise;
+    const bucketArn = `arn:aws:s3:::llm-stack-${stack}-123456789012-${plan.region}`;
+    const prefix = `models/${plan.repo}/main/`;
+    const association = (name: string) => byName(resources, `${name}-association`).inputs;
+    expect(association("vllm-model-read")).toEqual({ clusterName: `llm-stack-${stack}`, namespace: "llm", serviceAccount: "vllm", roleArn: "arn:aws:mock:123456789012:vllm-model-read-role" });
+    expect(association("vllm-model-copy")).toEqual({ clusterName: `llm-stack-${stack}`, namespace: "llm", serviceAccount: "vllm-model-copy", roleArn: "arn:aws:mock:123456789012:vllm-model-copy-role" });
+    expect(JSON.parse(byName(resources, "vllm-model-read-policy").inputs.policy).Statement).toEqual([
+      { Sid: "ReadModelRevision", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${bucketArn}/${prefix}*`] },
+      { Sid: "ListModelRevision", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [bucketArn], Condition: { StringLike: { "s3:prefix": [`${prefix}*`] } } },
+    ]);
+    expect(JSON.parse(byName(resources, "vllm-model-copy-policy").inputs.policy).Statement[0].Action).toEqual(["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"]);
+    expect(JSON.parse(byName(resources, "vllm-model-read-role").inputs.assumeRolePolicy).Statement).toEqual([{
+      Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"],
+      Condition: { StringEquals: { "aws:RequestTag/kubernetes-namespace": "llm", "aws:RequestTag/kubernetes-service-account": "vllm" } },
+    }]);
+    expect(byName(resources, "vllm-copy-sa").inputs.metadata.name).toBe("vllm-model-copy");
+  });
+
+  it("streams the weights from s3:// with the Run:ai streamer, after the copy Job, which runs on the GPU pool without a GPU", async () => {
+    const { resources } = await runPromise;
+    const container = byName(resources, "vllm-deployment").inputs.spec.template.spec.containers[0];
+    expect(container.command).toEqual(["vllm", "serve", `s3://llm-stack-${stack}-123456789012-${plan.region}/models/${plan.repo}/main/`]);
+    expect(container.args).toContain("--load-format=runai_streamer");
+    expect(container.env.find((e: any) => e.name === "AWS_REGION")).toEqual({ name: "AWS_REGION", value: plan.region });
+    const job = byName(resources, "vllm-copy").inputs;
+    expect(job.spec.template.spec.containers[0].command.slice(2, 6)).toEqual([plan.repo, "main", `llm-stack-${stack}-123456789012-${plan.region}`, `models/${plan.repo}/main/`]);
+    expect(job.spec.template.spec.containers[0].resources.requests["nvidia.com/gpu"]).toBeUndefined();
+    const group = byName(resources, "llm-gpu-ng").inputs;
+    const node = { labels: { ...group.labels, "node.kubernetes.io/instance-type": plan.instanceType }, taints: group.taints.map(eksTaint) };
+    expect(schedulingProblems(job.spec.template.spec, node)).toEqual([]);
+    // The SDK registers a resource only once its dependencies have registered: the Job comes first.
+    const order = resources.map((r) => r.name);
+    expect(order.indexOf("vllm-copy")).toBeLessThan(order.indexOf("vllm-deployment"));
+  });
+
   it("produces Kubernetes objects that validate against the Kubernetes schema", async () => {
     const { resources } = await runPromise;
     const objects = resources.filter((r) => r.type in KUBERNETES_MODELS);
-    expect(objects).toHaveLength(8);
+    expect(objects).toHaveLength(11);
     for (const object of objects) {
       const Model = KUBERNETES_MODELS[object.type]!;
       expect(() => new Model(object.inputs).validate(), object.name).not.toThrow();
@@ -277,7 +362,7 @@ describe("the program", () => {
     expect(second.outputs).toEqual(first.outputs);
   });
 
-  it("changes only the GPU pool and the Deployment when the model changes", async () => {
+  it("changes only the GPU pool, the Deployment, the copy Job and the cache's access policies when the model changes", async () => {
     const before = await runProgram(withToken(stackFileConfig("dev")), { secretKeys: SECRET_KEYS });
     const after = await runProgram(withToken({ ...stackFileConfig("dev"), "llm-stack:model": "mistral-small-3.2-24b-instruct" }), { secretKeys: SECRET_KEYS });
     expect(listOf(after.resources)).toEqual(listOf(before.resources));
@@ -286,10 +371,14 @@ describe("the program", () => {
       .map((r) => `${r.type} ${r.name}`)
       .sort();
     // The launch template stays: with the data on instance-store NVMe its root volume no longer
-    // grows with the model, so only the pool's labels and the server change.
+    // grows with the model, so only the pool's labels and the server change — and the model cache's
+    // revision prefix: a new copy Job, and both roles' policies scoped to the new prefix.
     expect(changed).toEqual([
       "aws:eks/nodeGroup:NodeGroup llm-gpu-ng",
+      "aws:iam/rolePolicy:RolePolicy vllm-model-copy-policy",
+      "aws:iam/rolePolicy:RolePolicy vllm-model-read-policy",
       "kubernetes:apps/v1:Deployment vllm-deployment",
+      "kubernetes:batch/v1:Job vllm-copy",
     ]);
     for (const [type, name] of [["aws:ec2/vpc:Vpc", "llm-network-vpc"], ["aws:eks/cluster:Cluster", "llm-cluster-cluster"], ["aws:kms/key:Key", "llm-cluster-secrets"], ["aws:eks/nodeGroup:NodeGroup", "llm-system-ng"]] as const) {
       expect(byName(after.resources, name, type).inputs).toEqual(byName(before.resources, name, type).inputs);

@@ -41,6 +41,7 @@ describe("Pulumi.yaml", () => {
       multiNode: "when-needed",
       efa: false,
       kvCacheDtype: "auto",
+      weightsSource: "auto",
       capacityType: "on-demand",
       capacityReservationId: "",
       capacityReservationZoneId: "",

@@ -22,13 +22,18 @@ describe("vLLM args", () => {
 
   it("renders flags sorted by name, each derived from the plan", () => {
     const plan = planDeployment({ model: "mistral-large-instruct-2411", quantization: "fp8", maxModelLen: 65536 });
-    expect([...plan.vllmArgs].sort()).toEqual(plan.vllmArgs);
+    const names = plan.vllmArgs.map((arg) => arg.slice(2).split("=")[0]!);
+    expect([...names].sort()).toEqual(names);
     const flags = parseVllmArgs(plan.vllmArgs);
     expect(flags).toEqual({
       "config-format": "mistral",
       "gpu-memory-utilization": "0.90",
       "kv-cache-dtype": "auto",
-      "load-format": "mistral",
+      // The S3 model cache: streamed by the Run:ai streamer. 8 ranks on one p5.48xlarge share the
+      // node's 100 Gb/s S3 cap: 12.5 GB/s ÷ 85 MB/s per connection ÷ 8 ranks = 18.4 → 18 readers
+      // each; 40 GB is the streamer's default buffer, below a quarter of the pod's memory ÷ 8.
+      "load-format": "runai_streamer",
+      "model-loader-extra-config": '{"concurrency":18,"memory_limit":40000000000}',
       "max-model-len": "65536",
       "max-num-batched-tokens": "8192",
       // vLLM v0.33.0's API-server default on ≥ 70 GiB GPUs (vllm/engine/arg_utils.py get_batch_defaults), rendered explicitly.
@@ -41,6 +46,16 @@ describe("vLLM args", () => {
       "tensor-parallel-size": String(plan.tensorParallelSize),
       "tokenizer-mode": "mistral",
     });
+  });
+
+  it("loads a Mistral-format repository with vLLM's mistral loader when it downloads from Hugging Face", () => {
+    const flags = parseVllmArgs(planDeployment({ model: "mistral-large-instruct-2411", quantization: "fp8", maxModelLen: 65536, weightsSource: "huggingface" }).vllmArgs);
+    expect([flags["load-format"], flags["config-format"], flags["tokenizer-mode"], flags["model-loader-extra-config"]]).toEqual(["mistral", "mistral", "mistral", undefined]);
+  });
+
+  it("gives a one-GPU pod the streamer's full 32 readers (p5.4xlarge: 100 Gb/s ÷ 85 MB/s = 147 connections)", () => {
+    const flags = parseVllmArgs(planDeployment({ model: "llama-3.1-8b-instruct" }).vllmArgs);
+    expect(flags["model-loader-extra-config"]).toBe('{"concurrency":32,"memory_limit":40000000000}');
   });
 
   it("parses both --flag=value and --flag value forms", () => {

@@ -66,3 +66,4 @@ export { HOSTED_PRICES, type HostedPrice } from "./hosted-prices";
 export * from "./eks-versions";
 export * from "./vllm-release";
 export * from "./measurements";
+export * from "./startup-rates";

@@ -65,7 +65,7 @@ export const VLLM_RELEASE = {
    */
   serverFlags: [
     "config-format", "distributed-executor-backend", "gpu-memory-utilization", "headless", "kv-cache-dtype", "load-format",
-    "master-addr", "master-port", "max-model-len", "max-num-batched-tokens", "max-num-seqs", "model", "nnodes", "node-rank",
+    "master-addr", "master-port", "max-model-len", "max-num-batched-tokens", "max-num-seqs", "model", "model-loader-extra-config", "nnodes", "node-rank",
     "pipeline-parallel-size", "port", "quantization", "served-model-name", "tensor-parallel-size", "tokenizer-mode",
   ],
 } as const;

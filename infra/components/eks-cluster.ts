@@ -22,7 +22,13 @@ export const CLUSTER_ADMIN_POLICY_ARN = "arn:aws:eks::aws:cluster-access-policy/
  * DaemonSet add-ons EKS manages besides the VPC CNI (https://docs.aws.amazon.com/eks/latest/userguide/workloads-add-ons-available-eks.html):
  * with no node yet they have nothing to wait for, so they turn ACTIVE right after the cluster.
  */
-const MANAGED_ADDONS = ["kube-proxy"] as const;
+/**
+ * eks-pod-identity-agent: the node agent that hands pods the credentials of their Pod Identity
+ * association (the S3 model cache's roles); without it an association exists but no pod gets
+ * credentials (https://docs.aws.amazon.com/eks/latest/userguide/pod-id-agent-setup.html). Its calls
+ * (eks-auth:AssumeRoleForPodIdentity) are allowed by AmazonEKSWorkerNodePolicy on the node role.
+ */
+const MANAGED_ADDONS = ["kube-proxy", "eks-pod-identity-agent"] as const;
 const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 const LOG_RETENTION_DAYS = 30;
 

@@ -29,6 +29,7 @@ export interface NetworkArgs {
   clusterName: string;
   /** One public and one private subnet per zone (placeZones' vpcZones). */
   zones: readonly AvailabilityZone[];
+  region: string;
 }
 
 export interface ZonedSubnet {
@@ -76,6 +77,17 @@ export class Network extends pulumi.ComponentResource {
     const privateRoutes = new aws.ec2.RouteTable(`${name}-private-rt`, { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }], tags: { Name: `${name}-private` } }, parent);
 
     const privateSubnets = subnets("private", privateCidr, privateRoutes, "kubernetes.io/role/internal-elb");
+    // S3 from the private subnets without the NAT gateway: the model cache's weights would otherwise
+    // be billed per GB at every pod start; a gateway endpoint costs nothing
+    // (https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html). Its route (the S3
+    // prefix list) is more specific than 0.0.0.0/0, so S3 traffic takes it.
+    new aws.ec2.VpcEndpoint(`${name}-s3`, {
+      vpcId: vpc.id,
+      serviceName: `com.amazonaws.${args.region}.s3`,
+      vpcEndpointType: "Gateway",
+      routeTableIds: [privateRoutes.id],
+      tags: { Name: `${name}-s3` },
+    }, parent);
 
     this.vpcId = vpc.id;
     this.privateSubnets = privateSubnets;

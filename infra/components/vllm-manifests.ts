@@ -18,7 +18,7 @@
  * - Secrets: the Hugging Face token is a file (HF_TOKEN_PATH), the API key an env var from a
  *   secretKeyRef; neither is ever in args or a plain env value.
  */
-import { type DeploymentPlan, modelCacheGiB, podResources, startupBudget, STARTUP_PROBE_PERIOD_SECONDS, VLLM_PORT } from "../plan";
+import { type DeploymentPlan, modelCacheGiB, podResources, rolloutSeconds, startupBudget, STARTUP_PROBE_PERIOD_SECONDS, VLLM_PORT } from "../plan";
 
 export const SECRET_KEYS = { apiKey: "api-key", hfToken: "hf-token" } as const;
 /** The image's `vllm` user where it has one (UID 2000, HOME /home/vllm, vLLM PR #40275). */
@@ -30,17 +30,22 @@ const CACHE_MOUNT = "/cache";
 export const PRE_STOP_DELAY_SECONDS = 15;
 /** Seconds vLLM gets after SIGTERM to finish in-flight requests and release the GPUs. */
 export const VLLM_SHUTDOWN_SECONDS = 60;
-/** Extra time a rollout may take beyond the startup budget: node boot, device plugin, image pull. */
-const ROLLOUT_SLACK_SECONDS = 900;
 
 type Json = Record<string, unknown>;
+
+/**
+ * Where the server reads its weights: the S3 model cache (an `s3://` URI, streamed; the pod's AWS
+ * credentials come from Pod Identity) or Hugging Face (downloaded at every start, with the token
+ * when the stack sets one).
+ */
+export type WeightsLocation = { source: "s3"; uri: string; region: string } | { source: "huggingface"; hfTokenSet: boolean };
 
 export interface VllmManifestInput {
   name: string;
   namespace: string;
   plan: DeploymentPlan;
   image: string;
-  hfTokenSet: boolean;
+  weights: WeightsLocation;
   nodeSelector: Record<string, string>;
   tolerations: Json[];
   exposure: "cluster" | "internal-lb";
@@ -51,13 +56,17 @@ export interface VllmManifestInput {
   efaInterfacesPerPod: number;
 }
 
-export interface VllmManifests {
+export interface VllmManifests extends VllmObjects {
+  /** The workload: a Deployment, or a LeaderWorkerSet when a replica spans nodes. */
+  workload: Json;
+}
+
+/** Everything but the workload: none of it depends on where the weights come from or which model is served. */
+export interface VllmObjects {
   namespace: Json;
   serviceAccount: Json;
   /** Without data: VllmServer adds the secret values. */
   secretMetadata: Json;
-  /** The workload: a Deployment, or a LeaderWorkerSet when a replica spans nodes. */
-  workload: Json;
   service: Json;
   podDisruptionBudget: Json;
   networkPolicy: Json;
@@ -79,6 +88,9 @@ export const CLIENT_LABEL = "llm-stack/client";
 function httpProbe(periodSeconds: number, failureThreshold: number, timeoutSeconds: number): Json {
   return { httpGet: { path: "/health", port: "http" }, periodSeconds, failureThreshold, timeoutSeconds };
 }
+
+/** Only a server downloading from Hugging Face holds the token; on the S3 path only the copy Job does. */
+const mountsHfToken = (weights: WeightsLocation): boolean => weights.source === "huggingface" && weights.hfTokenSet;
 
 /** What a pod of the server runs: the whole replica, or the leader (rank 0, the API) or a worker of a multi-node one. */
 type PodRole = "replica" | "leader" | "worker";
@@ -108,7 +120,9 @@ function container(input: VllmManifestInput, secretName: string, role: PodRole):
     { name: "dshm", mountPath: "/dev/shm" },
     { name: "tmp", mountPath: "/tmp" },
   ];
-  if (input.hfTokenSet) {
+  const { weights } = input;
+  if (weights.source === "s3") env.push({ name: "AWS_REGION", value: weights.region });
+  if (mountsHfToken(weights)) {
     env.push({ name: "HF_TOKEN_PATH", value: `${HF_TOKEN_MOUNT}/token` });
     mounts.push({ name: "hf-token", mountPath: HF_TOKEN_MOUNT, readOnly: true });
   }
@@ -119,7 +133,7 @@ function container(input: VllmManifestInput, secretName: string, role: PodRole):
     // multi-node replica runs the engine without an API server; vllm/entrypoints/cli/serve.py
     // ServeSubcommand.cmd), and it warns that its --model option is going away ("provide the model as
     // a positional argument", vllm/utils/argparse_utils.py), so the model is positional.
-    command: ["vllm", "serve", plan.repo],
+    command: ["vllm", "serve", weights.source === "s3" ? weights.uri : plan.repo],
     args: (role === "worker" ? plan.vllmWorkerArgs ?? [] : plan.vllmArgs).filter((arg) => !arg.startsWith("--model=")),
     ports: [{ name: "http", containerPort: VLLM_PORT, protocol: "TCP" }],
     env,
@@ -158,7 +172,7 @@ function podTemplate(input: VllmManifestInput, labels: Record<string, string>, s
     { name: "dshm", emptyDir: { medium: "Memory", sizeLimit: `${resources.shmGiB}Gi` } },
     { name: "tmp", emptyDir: { sizeLimit: "4Gi" } },
   ];
-  if (input.hfTokenSet) {
+  if (mountsHfToken(input.weights)) {
     volumes.push({ name: "hf-token", secret: { secretName, items: [{ key: SECRET_KEYS.hfToken, path: "token" }], defaultMode: 0o440 } });
   }
   // The pods of one group on distinct nodes: each takes all its node's GPUs anyway; the anti-affinity
@@ -189,11 +203,6 @@ function podTemplate(input: VllmManifestInput, labels: Record<string, string>, s
       volumes,
     },
   };
-}
-
-/** Pulumi waits for a rollout; downloading and loading a large model takes longer than its 10-minute default. */
-function rolloutSeconds(plan: DeploymentPlan): number {
-  return startupBudget(plan).totalSeconds + ROLLOUT_SLACK_SECONDS;
 }
 
 function deployment(input: VllmManifestInput, labels: Record<string, string>, secretName: string): Json {
@@ -239,7 +248,7 @@ function leaderWorkerSet(input: VllmManifestInput, labels: Record<string, string
   };
 }
 
-function networkPolicy(input: VllmManifestInput, labels: Record<string, string>): Json {
+function networkPolicy(input: Omit<VllmManifestInput, "weights">, labels: Record<string, string>): Json {
   const from: Json[] = [{ podSelector: { matchLabels: { [CLIENT_LABEL]: "true" } } }];
   if (input.allowedClientNamespaces.length > 0) {
     from.push({ namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: input.allowedClientNamespaces }] } });
@@ -261,10 +270,19 @@ function networkPolicy(input: VllmManifestInput, labels: Record<string, string>)
   };
 }
 
+/** The workload: a Deployment, or one LeaderWorkerSet group per replica when a replica spans nodes. */
+export function vllmWorkload(input: VllmManifestInput, secretName: string): Json {
+  // Only the workload carries the model labels: switching models must not touch the other objects.
+  const workloadLabels = { ...selectorLabels(input.name), "llm-stack/model": input.plan.model, "llm-stack/variant": input.plan.variant };
+  return input.plan.nodesPerReplica > 1 ? leaderWorkerSet(input, workloadLabels, secretName) : deployment(input, workloadLabels, secretName);
+}
+
 export function vllmManifests(input: VllmManifestInput, secretName: string): VllmManifests {
-  // Only the Deployment carries the model labels: switching models must not touch the other objects.
+  return { ...vllmObjects(input, secretName), workload: vllmWorkload(input, secretName) };
+}
+
+export function vllmObjects(input: Omit<VllmManifestInput, "weights">, secretName: string): VllmObjects {
   const labels = selectorLabels(input.name);
-  const workloadLabels = { ...labels, "llm-stack/model": input.plan.model, "llm-stack/variant": input.plan.variant };
   const meta = (name: string) => ({ name, namespace: input.namespace, labels });
   const servicePorts = [{ name: "http", port: VLLM_PORT, targetPort: "http", protocol: "TCP" }];
   // Only the leader of a multi-node group serves the API.
@@ -284,7 +302,6 @@ export function vllmManifests(input: VllmManifestInput, secretName: string): Vll
     },
     serviceAccount: { apiVersion: "v1", kind: "ServiceAccount", metadata: meta(input.name), automountServiceAccountToken: false },
     secretMetadata: { apiVersion: "v1", kind: "Secret", metadata: meta(secretName), type: "Opaque" },
-    workload: input.plan.nodesPerReplica > 1 ? leaderWorkerSet(input, workloadLabels, secretName) : deployment(input, workloadLabels, secretName),
     service: { apiVersion: "v1", kind: "Service", metadata: meta(input.name), spec: { type: "ClusterIP", selector: serviceSelector, ports: servicePorts } },
     // maxUnavailable 1 lets a node drain evict the only replica; minAvailable 1 would block drains forever.
     podDisruptionBudget: { apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: meta(input.name), spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(input.name) } } },

@@ -1,14 +1,27 @@
 /**
- * VllmServer: the namespace, identity, secret, Deployment, Service, PodDisruptionBudget and
- * NetworkPolicy of one OpenAI-compatible vLLM endpoint, rendered from vllm-manifests.ts.
+ * VllmServer: the namespace, identity, secret, workload, Service, PodDisruptionBudget and
+ * NetworkPolicy of one OpenAI-compatible vLLM endpoint, rendered from vllm-manifests.ts — and, on
+ * the S3 path, the copy Job that fills the model cache first (model-cache/model-copy-manifests.ts).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { VLLM_PORT } from "../plan";
-import { SECRET_KEYS, vllmManifests, type VllmManifestInput } from "./vllm-manifests";
+import { VLLM_PORT, modelCacheUri, type ModelCacheLayout } from "../plan";
+import { copyServiceAccountName, modelCopyConfigMap, modelCopyJob, type ModelCopyJobInput } from "./model-cache/model-copy-manifests";
+import { SECRET_KEYS, vllmObjects, vllmWorkload, type VllmManifestInput, type WeightsLocation } from "./vllm-manifests";
 
-export interface VllmServerArgs extends Omit<VllmManifestInput, "name"> {
+/** The S3 model cache the server streams from, and how the copy Job that fills it runs. */
+export interface ModelCacheSource {
+  source: "s3";
+  bucket: pulumi.Output<string>;
+  region: string;
+  layout: ModelCacheLayout;
+  copy: Pick<ModelCopyJobInput, "checkpointGiB" | "timeoutSeconds" | "nodeSelector" | "tolerations">;
+}
+
+export interface VllmServerArgs extends Omit<VllmManifestInput, "name" | "weights"> {
+  weights: ModelCacheSource | { source: "huggingface" };
+  hfTokenSet: boolean;
   /** The Hugging Face token (a Pulumi secret); required when `hfTokenSet`. */
   hfToken: pulumi.Output<string> | undefined;
 }
@@ -22,10 +35,10 @@ export class VllmServer extends pulumi.ComponentResource {
     super("llm-stack:serving:VllmServer", name, {}, opts);
     const resourceOpts = { parent: this, provider: opts.provider };
     const secretName = `${name}-secrets`;
-    const manifests = vllmManifests({ ...args, name }, secretName);
+    const objects = vllmObjects({ ...args, name }, secretName);
 
     const apiKey = new random.RandomPassword(`${name}-api-key`, { length: 48, special: false }, { parent: this });
-    const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, manifests.namespace, resourceOpts);
+    const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, objects.namespace, resourceOpts);
     const inNamespace = { ...resourceOpts, dependsOn: [namespace] };
 
     const stringData: Record<string, pulumi.Input<string>> = { [SECRET_KEYS.apiKey]: apiKey.result };
@@ -34,23 +47,49 @@ export class VllmServer extends pulumi.ComponentResource {
       stringData[SECRET_KEYS.hfToken] = args.hfToken;
     }
     // Both values are Pulumi secrets already (RandomPassword.result, config.getSecret); the provider also marks Secret data secret.
-    const secret = new k8s.core.v1.Secret(`${name}-secrets`, { ...manifests.secretMetadata, stringData }, inNamespace);
-    const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-sa`, manifests.serviceAccount, inNamespace);
+    const secret = new k8s.core.v1.Secret(`${name}-secrets`, { ...objects.secretMetadata, stringData }, inNamespace);
+    const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-sa`, objects.serviceAccount, inNamespace);
+    const copyJob = args.weights.source === "s3" ? this.modelCopyJob(name, args, args.weights, secret, inNamespace) : null;
+
+    const { weights } = args;
+    const location: pulumi.Output<WeightsLocation> = weights.source === "s3"
+      ? weights.bucket.apply((bucket): WeightsLocation => ({ source: "s3", uri: modelCacheUri(bucket, weights.layout), region: weights.region }))
+      : pulumi.output<WeightsLocation>({ source: "huggingface", hfTokenSet: args.hfTokenSet });
+    const workload = location.apply((resolved) => vllmWorkload({ ...args, name, weights: resolved }, secretName) as { metadata: unknown; spec: unknown });
     // Plain objects from vllm-manifests.ts; test/program.test.ts validates each against the Kubernetes schema.
-    const workloadOpts = { ...inNamespace, dependsOn: [namespace, secret, serviceAccount] };
-    if (manifests.workload.kind === "LeaderWorkerSet") {
+    const workloadArgs = { metadata: workload.apply((w) => w.metadata as k8s.types.input.meta.v1.ObjectMeta), spec: workload.apply((w) => w.spec as k8s.types.input.apps.v1.DeploymentSpec) };
+    const workloadOpts = { ...inNamespace, dependsOn: [namespace, secret, serviceAccount, ...(copyJob ? [copyJob] : [])] };
+    if (args.plan.nodesPerReplica > 1) {
       // A custom resource: its CRD and admission webhooks come from the LWS controller (opts.dependsOn).
-      new k8s.apiextensions.CustomResource(`${name}-lws`, manifests.workload as unknown as k8s.apiextensions.CustomResourceArgs, workloadOpts);
+      new k8s.apiextensions.CustomResource(`${name}-lws`, { apiVersion: "leaderworkerset.x-k8s.io/v1", kind: "LeaderWorkerSet", ...workloadArgs }, workloadOpts);
     } else {
-      new k8s.apps.v1.Deployment(`${name}-deployment`, manifests.workload as unknown as k8s.apps.v1.DeploymentArgs, workloadOpts);
+      new k8s.apps.v1.Deployment(`${name}-deployment`, workloadArgs, workloadOpts);
     }
-    new k8s.core.v1.Service(`${name}-service`, manifests.service, inNamespace);
-    new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, manifests.podDisruptionBudget, inNamespace);
-    new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, manifests.networkPolicy, inNamespace);
-    if (manifests.internalLoadBalancer) new k8s.core.v1.Service(`${name}-internal-lb`, manifests.internalLoadBalancer, inNamespace);
+    new k8s.core.v1.Service(`${name}-service`, objects.service, inNamespace);
+    new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, objects.podDisruptionBudget, inNamespace);
+    new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, objects.networkPolicy, inNamespace);
+    if (objects.internalLoadBalancer) new k8s.core.v1.Service(`${name}-internal-lb`, objects.internalLoadBalancer, inNamespace);
 
     this.endpoint = `http://${name}.${args.namespace}.svc.cluster.local:${VLLM_PORT}/v1`;
     this.apiKey = pulumi.secret(apiKey.result);
     this.registerOutputs({ endpoint: this.endpoint, apiKey: this.apiKey });
+  }
+
+  /** The copy Job, its ServiceAccount (the cache's one writer) and script; Pulumi waits for it to complete. */
+  private modelCopyJob(name: string, args: VllmServerArgs, cache: ModelCacheSource, secret: k8s.core.v1.Secret, opts: pulumi.CustomResourceOptions): k8s.batch.v1.Job {
+    const labels = { "app.kubernetes.io/name": "vllm-model-copy", "app.kubernetes.io/instance": name };
+    const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-copy-sa`, {
+      metadata: { name: copyServiceAccountName(name), namespace: args.namespace, labels },
+      automountServiceAccountToken: false,
+    }, opts);
+    const script = new k8s.core.v1.ConfigMap(`${name}-copy-script`, modelCopyConfigMap({ name, namespace: args.namespace }), opts);
+    const job = cache.bucket.apply((bucket) => modelCopyJob({
+      name, namespace: args.namespace, image: args.image, layout: cache.layout, bucket, region: cache.region, ...cache.copy,
+      hfToken: args.hfTokenSet ? { secretName: `${name}-secrets`, key: SECRET_KEYS.hfToken } : null,
+    }) as { metadata: unknown; spec: unknown });
+    return new k8s.batch.v1.Job(`${name}-copy`, {
+      metadata: job.apply((j) => j.metadata as k8s.types.input.meta.v1.ObjectMeta),
+      spec: job.apply((j) => j.spec as k8s.types.input.batch.v1.JobSpec),
+    }, { ...opts, dependsOn: [secret, serviceAccount, script] });
   }
 }

@@ -5,7 +5,7 @@
 import { type GpuId, type HostedPrice, type InstanceType, type ModelId, type Quantization, type Region } from "../catalog";
 import { type KvCacheDtype } from "./kv-cache";
 import { type PerGpuMemoryGiB } from "./memory";
-import { type MultiNodePolicy } from "./request";
+import { type MultiNodePolicy, type WeightsSource } from "./request";
 
 export interface DeploymentPlan {
   model: ModelId;
@@ -31,6 +31,8 @@ export interface DeploymentPlan {
   maxNumSeqs: number;
   /** When the replica was allowed to span nodes. */
   multiNode: MultiNodePolicy;
+  /** Where vLLM reads the weights: the stack's S3 model cache (Run:ai streamer) or Hugging Face. */
+  weightsSource: WeightsSource;
   concurrency: number;
   kvCacheDtype: KvCacheDtype;
   gpuMemoryUtilization: number;

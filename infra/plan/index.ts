@@ -17,3 +17,5 @@ export * from "./placement";
 export * from "./accuracy";
 export * from "./edit-distance";
 export * from "./weights-download";
+export * from "./model-cache";
+export * from "./time-to-ready";

@@ -14,6 +14,8 @@ import { DEFAULT_MAX_NUM_BATCHED_TOKENS } from "./overhead";
 import { validTensorParallelSizes } from "./parallelism";
 import { resolvePlanRequest, type MultiNodePolicy, type PlanRequest, type ResolvedPlanRequest } from "./request";
 import { renderVllmArgs, type VllmArgsInput } from "./vllm-args";
+import { streamerConfig } from "./model-cache";
+import { podResources } from "./serving";
 import { BYTES_PER_GIB, totalWeightBytes } from "./weights";
 import { buildReasons } from "./reasons";
 import { roundTo } from "./rounding";
@@ -73,6 +75,7 @@ function toPlan(request: ResolvedPlanRequest, chosen: Candidate, minimal: Candid
       maxNumSeqs: VLLM_RELEASE.apiServerBatchDefaults.maxNumSeqs,
       gpuMemoryUtilization: request.gpuMemoryUtilization,
       kvCacheDtype: request.kvCacheDtype,
+      streamer: request.weightsSource === "s3" ? streamerConfig({ ...chosen, gpusPerReplica }, podResources({ ...chosen, gpusPerReplica }).memoryGiB) : null,
     };
   const plan: Omit<DeploymentPlan, "economics"> = {
     model: request.modelId,
@@ -93,6 +96,7 @@ function toPlan(request: ResolvedPlanRequest, chosen: Candidate, minimal: Candid
     maxNumBatchedTokens: argsInput.maxNumBatchedTokens,
     maxNumSeqs: argsInput.maxNumSeqs,
     multiNode: request.multiNode,
+    weightsSource: request.weightsSource,
     concurrency: request.concurrency,
     kvCacheDtype: request.kvCacheDtype,
     gpuMemoryUtilization: request.gpuMemoryUtilization,

@@ -25,6 +25,14 @@ export type QuantizationChoice = (typeof QUANTIZATION_CHOICES)[number];
 export const MULTI_NODE_POLICIES = ["never", "when-needed", "when-cheaper"] as const;
 export type MultiNodePolicy = (typeof MULTI_NODE_POLICIES)[number];
 
+/**
+ * Where vLLM reads the weights: the stack's S3 model cache, streamed with the Run:ai streamer
+ * (`s3`, the default where the kit creates the GPU nodes), or Hugging Face through the network's
+ * internet path (`huggingface`: a kubeconfig cluster, whose AWS side the kit does not manage).
+ */
+export const WEIGHTS_SOURCES = ["s3", "huggingface"] as const;
+export type WeightsSource = (typeof WEIGHTS_SOURCES)[number];
+
 /** Without `maxModelLen`, plans use the model's maximum context up to this many tokens (see DEFAULTS). */
 export const DEFAULT_MAX_MODEL_LEN_CAP = 32768;
 
@@ -46,6 +54,7 @@ export const DEFAULTS = {
   kvCacheDtype: "auto",
   multiNode: "when-needed",
   maxNodes: 16,
+  weightsSource: "s3",
 } as const;
 
 /**
@@ -74,6 +83,7 @@ export const planRequestSchema = z.object({
   gpuMemoryUtilization: z.number().optional(),
   kvCacheDtype: z.enum(KV_CACHE_DTYPES).optional(),
   multiNode: z.enum(MULTI_NODE_POLICIES).optional(),
+  weightsSource: z.enum(WEIGHTS_SOURCES).optional(),
 });
 export type PlanRequest = z.input<typeof planRequestSchema>;
 
@@ -96,6 +106,7 @@ export interface ResolvedPlanRequest {
   multiNode: MultiNodePolicy;
   /** The most GPU nodes a plan may take: a bound against typos such as replicas 300. */
   maxNodes: number;
+  weightsSource: WeightsSource;
 }
 
 const HINTS: Record<string, string> = {
@@ -110,6 +121,7 @@ const HINTS: Record<string, string> = {
   kvCacheDtype: "Use auto (the model's dtype) or fp8 (half the bytes per token).",
   maxNodes: "Raise it only if you mean a plan that large.",
   multiNode: "Use when-needed (span nodes only when no single node holds a replica), never, or when-cheaper.",
+  weightsSource: "Use s3 (the stack's model cache, streamed) or huggingface (download at every pod start).",
 };
 
 function describeZodExpectation(issue: z.core.$ZodIssue): string {
@@ -271,5 +283,6 @@ export function resolvePlanRequest(input: unknown, pathPrefix = ""): ResolvedPla
     kvCacheDtype,
     multiNode: pick("multiNode") ?? DEFAULTS.multiNode,
     maxNodes: pick("maxNodes") ?? DEFAULTS.maxNodes,
+    weightsSource: pick("weightsSource") ?? DEFAULTS.weightsSource,
   };
 }

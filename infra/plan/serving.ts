@@ -5,22 +5,14 @@
  */
 import { INSTANCES } from "../catalog";
 import { type DeploymentPlan } from "./deployment-plan";
+import { ranksPerPod, type PodShape } from "./model-cache";
+import { timeToReady } from "./time-to-ready";
 import { BYTES_PER_GB, BYTES_PER_GIB } from "./weights";
 
-const BYTES_PER_MIB = 1024 ** 2;
-
-/**
- * Assumed Hugging Face download rate into an EC2 node, MiB/s. An assumption, not a measurement:
- * hub downloads to EC2 commonly run 100–500 MB/s; the budget takes the low end so a slow day does
- * not kill a healthy pod.
- */
-export const ASSUMED_DOWNLOAD_MIB_PER_SECOND = 100;
-/** A GPU root volume that holds the weights (no instance store) is provisioned at gp3's maximum throughput; the load estimate uses it as the floor of the local read rate (https://docs.aws.amazon.com/ebs/latest/userguide/general-purpose.html#gp3-ebs-volume-type). */
+/** A GPU root volume that holds the weights (no instance store) is provisioned at gp3's maximum throughput (https://docs.aws.amazon.com/ebs/latest/userguide/general-purpose.html#gp3-ebs-volume-type). */
 export const ROOT_VOLUME_THROUGHPUT_MIB_PER_SECOND = 1000;
 export const ROOT_VOLUME_IOPS = 16000;
-/** Engine start after the weights are in memory: torch.compile, CUDA graph capture, KV allocation (vLLM V1 logs 1–3 minutes on H100). */
-export const ENGINE_START_SECONDS = 180;
-/** Headroom on the sum above. */
+/** Headroom of the startup probe over the estimated container start (time-to-ready.ts): the rates are published figures, not P5 measurements. */
 export const STARTUP_MARGIN = 1.5;
 export const STARTUP_PROBE_PERIOD_SECONDS = 10;
 /**
@@ -43,21 +35,39 @@ const DOWNLOAD_HEADROOM = 1.1;
 const COMPILE_CACHE_GIB = 10;
 
 export interface StartupBudget {
-  downloadSeconds: number;
-  loadSeconds: number;
-  engineStartSeconds: number;
+  /** The estimate the budget is derived from: weights, load and engine start (time-to-ready.ts). */
+  estimatedSeconds: number;
   totalSeconds: number;
   probeFailureThreshold: number;
 }
 
-/** Seconds a replica may take from container start to a healthy /health: download + load + engine start, with margin. */
+/** Seconds a replica may take from container start to a healthy /health: the estimate with margin, at least MIN_STARTUP_SECONDS. */
 export function startupBudget(plan: DeploymentPlan): StartupBudget {
-  const weightsMiB = (plan.memory.weightsPerReplicaGiB * BYTES_PER_GIB) / BYTES_PER_MIB;
-  const downloadSeconds = Math.ceil(weightsMiB / ASSUMED_DOWNLOAD_MIB_PER_SECOND);
-  const loadSeconds = Math.ceil(weightsMiB / ROOT_VOLUME_THROUGHPUT_MIB_PER_SECOND);
-  const raw = Math.max(MIN_STARTUP_SECONDS, (downloadSeconds + loadSeconds + ENGINE_START_SECONDS) * STARTUP_MARGIN);
+  const estimatedSeconds = timeToReady(plan).podStartSeconds;
+  const raw = Math.max(MIN_STARTUP_SECONDS, estimatedSeconds * STARTUP_MARGIN);
   const probeFailureThreshold = Math.ceil(raw / STARTUP_PROBE_PERIOD_SECONDS);
-  return { downloadSeconds, loadSeconds, engineStartSeconds: ENGINE_START_SECONDS, totalSeconds: probeFailureThreshold * STARTUP_PROBE_PERIOD_SECONDS, probeFailureThreshold };
+  return { estimatedSeconds, totalSeconds: probeFailureThreshold * STARTUP_PROBE_PERIOD_SECONDS, probeFailureThreshold };
+}
+
+/**
+ * Seconds Pulumi waits for a rollout: a new node boots and pulls the image before the container
+ * starts, then the startup budget. With the same margin as the budget.
+ */
+export function rolloutSeconds(plan: DeploymentPlan): number {
+  const ready = timeToReady(plan);
+  const beforeContainer = ready.totalSeconds - ready.podStartSeconds;
+  return Math.ceil(beforeContainer * STARTUP_MARGIN) + startupBudget(plan).totalSeconds;
+}
+
+/**
+ * Seconds Pulumi (and the Job's activeDeadlineSeconds) allow the copy Job that fills the S3 cache:
+ * the image pull on a fresh node, then the Hugging Face download and the S3 upload, with the
+ * startup margin; at least the pulumi-kubernetes Job await default of 10 minutes.
+ */
+export function cacheFillTimeoutSeconds(plan: DeploymentPlan): number {
+  const ready = timeToReady(plan, "s3");
+  const pull = ready.steps.find((s) => s.step === "image pull")?.seconds ?? 0;
+  return Math.max(MIN_STARTUP_SECONDS, Math.ceil(((ready.cacheFillSeconds ?? 0) + pull) * STARTUP_MARGIN));
 }
 
 /** Replicas that share one node (single-node replicas are packed whole). */
@@ -65,9 +75,17 @@ export function replicasPerNode(plan: DeploymentPlan): number {
   return plan.nodesPerReplica > 1 ? 1 : Math.min(plan.replicas, Math.floor(INSTANCES[plan.instanceType].gpuCount / plan.gpusPerReplica));
 }
 
-/** One replica's cache volume (an emptyDir on kubelet's disk: instance-store NVMe where the node has it): its weights with headroom, plus compile caches. */
+/** Config, tokenizer and other small files vLLM pulls from the S3 cache beside the streamed weights (VLLM_ASSETS_CACHE). */
+const STREAMED_MODEL_FILES_GIB = 1;
+
+/**
+ * One replica's cache volume (an emptyDir on kubelet's disk: instance-store NVMe where the node has
+ * it): compile caches, plus the downloaded weights with headroom on the Hugging Face path. Streamed
+ * weights go straight to GPU memory and never touch the disk.
+ */
 export function modelCacheGiB(plan: DeploymentPlan): number {
-  return Math.ceil(plan.memory.weightsPerReplicaGiB * DOWNLOAD_HEADROOM + COMPILE_CACHE_GIB);
+  const files = plan.weightsSource === "s3" ? STREAMED_MODEL_FILES_GIB : plan.memory.weightsPerReplicaGiB * DOWNLOAD_HEADROOM;
+  return Math.ceil(files + COMPILE_CACHE_GIB);
 }
 
 /** Space kubelet and containerd need on a GPU node: the vLLM image and the cache volume of every replica on it. */
@@ -113,9 +131,9 @@ export function gpuNodeStorageOf(plan: DeploymentPlan): GpuNodeStorage {
  * CPU and memory requests of one vLLM pod: its GPUs' share of the node, after ~2 vCPU and 10% + 4 GiB
  * of memory left for kubelet reservations and DaemonSets (EKS AL2023 reserves by node size).
  */
-export function podResources(plan: DeploymentPlan): { cpu: number; memoryGiB: number; shmGiB: number } {
+export function podResources(plan: PodShape): { cpu: number; memoryGiB: number; shmGiB: number } {
   const instance = INSTANCES[plan.instanceType];
-  const share = Math.min(1, plan.gpusPerReplica / plan.nodesPerReplica / instance.gpuCount);
+  const share = Math.min(1, ranksPerPod(plan) / instance.gpuCount);
   const cpu = Math.floor((instance.vcpu - 2) * share);
   const memoryGiB = Math.floor((instance.memoryGiB * 0.9 - 4) * share);
   // NCCL moves tensor-parallel traffic through /dev/shm; vLLM's docs ask for a large one with TP > 1.

@@ -6,6 +6,7 @@
 import { type ModelSpec, type Variant } from "../catalog";
 import { renderVllmFlags, VLLM_PORT, type VllmFlagValues } from "../vllm";
 import { type KvCacheDtype } from "./kv-cache";
+import { type StreamerConfig } from "./model-cache";
 
 export { parseVllmArgs, VLLM_PORT } from "../vllm";
 
@@ -21,6 +22,8 @@ export interface VllmArgsInput {
   maxNumSeqs: number;
   gpuMemoryUtilization: number;
   kvCacheDtype: KvCacheDtype;
+  /** The Run:ai streamer's settings when the weights stream from the S3 model cache; null to download from Hugging Face. */
+  streamer: StreamerConfig | null;
 }
 
 /** Where every node of a multi-node replica meets the head: torch.distributed's rendezvous port. */
@@ -55,6 +58,15 @@ export function renderVllmArgs(input: VllmArgsInput, role: NodeRole = "leader"):
     flags["tokenizer-mode"] = "mistral";
     flags["config-format"] = "mistral";
     flags["load-format"] = "mistral";
+  }
+  // The S3 model cache: the streamer reads the safetensors straight into GPU memory. For a Mistral
+  // repository the cache holds only the consolidated files (model-cache.ts), which is what
+  // `--load-format mistral` would have picked. The model's `s3://` URI is the positional argument,
+  // known once the bucket exists (vllm-manifests.ts).
+  // https://docs.vllm.ai/en/latest/models/extensions/runai_model_streamer.html
+  if (input.streamer) {
+    flags["load-format"] = "runai_streamer";
+    flags["model-loader-extra-config"] = JSON.stringify({ concurrency: input.streamer.concurrency, memory_limit: input.streamer.memoryLimitBytes });
   }
   if (input.nodesPerReplica > 1) {
     flags["distributed-executor-backend"] = "mp";

@@ -28,10 +28,15 @@ export interface WeightsDownload {
   natDataUsdPerRollout: number;
 }
 
-export function weightsDownload(plan: DeploymentPlan): WeightsDownload {
+/** The checkpoint's weight bytes as the repository stores them (an online-FP8 variant downloads its bf16 weights). */
+export function checkpointBytes(plan: Pick<DeploymentPlan, "model" | "variant">): number {
   const variant = findVariant(plan.model, plan.variant);
   if (!variant) throw new Error(`${plan.model} has no variant ${plan.variant}`);
-  const checkpointGB = totalWeightBytes(MODELS[plan.model].architecture, storedCheckpointVariant(variant)) / BYTES_PER_GB;
+  return totalWeightBytes(MODELS[plan.model].architecture, storedCheckpointVariant(variant));
+}
+
+export function weightsDownload(plan: DeploymentPlan): WeightsDownload {
+  const checkpointGB = checkpointBytes(plan) / BYTES_PER_GB;
   const podsPerRollout = plan.replicas * plan.nodesPerReplica;
   const natDataUsdPerPod = checkpointGB * DATA_PRICES.natGatewayDataProcessedUsdPerGB.value;
   return {

@@ -10,11 +10,11 @@ import { withoutUnsetMarkers } from "./keys";
 export const PROJECT_NAME = "llm-stack";
 
 const NUMBER_KEYS = ["maxModelLen", "concurrency", "replicas", "maxNodes", "tensorParallelSize", "gpuMemoryUtilization"] as const;
-const STRING_KEYS = ["model", "quantization", "gpu", "kvCacheDtype", "multiNode"] as const;
+const STRING_KEYS = ["model", "quantization", "gpu", "kvCacheDtype", "multiNode", "weightsSource"] as const;
 const LIST_KEYS = ["allowedInstanceTypes"] as const;
 
 /** The settings keys the planner reads (sizing), in the order `llm-stack plan --help` lists them as flags. */
-export const SIZING_KEYS = ["model", "quantization", "gpu", "maxModelLen", "concurrency", "replicas", "maxNodes", "allowedInstanceTypes", "tensorParallelSize", "gpuMemoryUtilization", "kvCacheDtype", "multiNode"] as const satisfies ReadonlyArray<(typeof NUMBER_KEYS)[number] | (typeof STRING_KEYS)[number] | (typeof LIST_KEYS)[number]>;
+export const SIZING_KEYS = ["model", "quantization", "gpu", "maxModelLen", "concurrency", "replicas", "maxNodes", "allowedInstanceTypes", "tensorParallelSize", "gpuMemoryUtilization", "kvCacheDtype", "multiNode", "weightsSource"] as const satisfies ReadonlyArray<(typeof NUMBER_KEYS)[number] | (typeof STRING_KEYS)[number] | (typeof LIST_KEYS)[number]>;
 export type SizingKey = (typeof SIZING_KEYS)[number];
 
 /**
@@ -58,6 +58,9 @@ export function planRequestFromStackConfig(given: Readonly<Record<string, unknow
   const request: Record<string, unknown> = {};
   for (const key of SIZING_KEYS) if (values[key] !== undefined) request[key] = coerceSizingValue(key, values[key]);
   if (region !== undefined) request.region = region;
+  // A kubeconfig cluster's AWS side (Pod Identity, the VPC's routes) is not the stack's: its
+  // servers download from Hugging Face unless the stack says otherwise (and planIssues refuses s3 there).
+  if (request.weightsSource === undefined && values.cluster === "kubeconfig") request.weightsSource = "huggingface";
   return request as PlanRequest;
 }
 

@@ -62,6 +62,12 @@ export function crossFieldIssues(d: Partial<Deployment>, secrets: SecretPresence
 /** Issues about the plan itself: budget and shapes this program cannot deploy. */
 export function planIssues(plan: DeploymentPlan, cost: StackCost, d: Partial<Deployment>): InputIssue[] {
   const issues: InputIssue[] = [];
+  if (plan.weightsSource === "s3" && d.cluster === "kubeconfig") {
+    issues.push({
+      path: "weightsSource", value: "s3", expected: "huggingface (or auto) with cluster kubeconfig",
+      hint: "The S3 model cache needs Pod Identity on an EKS cluster the stack manages (cluster create or eks:<name>); remove weightsSource or set it to huggingface.",
+    });
+  }
   // The budget is the whole stack at its maximum node-group size: what it can cost in the worst
   // hour, the same number the budget policy checks (policies/cost-budget.ts).
   if (d.maxHourlyUsd !== undefined && cost.maxHourlyUsd > d.maxHourlyUsd) {

@@ -40,7 +40,7 @@ export interface VllmFlagSpec {
 export const VLLM_FLAG_NAMES = [
   "api-key", "config", "config-format", "distributed-executor-backend", "enforce-eager", "gpu-memory-utilization",
   "headless", "hf-token", "kv-cache-dtype", "load-format", "master-addr", "master-port", "max-model-len",
-  "max-num-batched-tokens", "max-num-seqs", "model", "nnodes", "node-rank", "pipeline-parallel-size", "port",
+  "max-num-batched-tokens", "max-num-seqs", "model", "model-loader-extra-config", "nnodes", "node-rank", "pipeline-parallel-size", "port",
   "quantization", "served-model-name", "tensor-parallel-size", "tokenizer", "tokenizer-mode", "trust-remote-code",
 ] as const;
 export type VllmFlagName = (typeof VLLM_FLAG_NAMES)[number];
@@ -63,6 +63,10 @@ export const VLLM_FLAGS: Record<VllmFlagName, VllmFlagSpec> = {
   "tokenizer-mode": { aliases: [], type: "string", default: "auto", defaultSource: "vllm/config/model.py ModelConfig.tokenizer_mode", rendered: true },
   "config-format": { aliases: [], type: "string", default: "auto", defaultSource: "vllm/config/model.py ModelConfig.config_format", rendered: true },
   "load-format": { aliases: [], type: "string", default: "auto", defaultSource: "vllm/config/load.py LoadConfig.load_format", rendered: true },
+  // A JSON object the loader reads; the Run:ai streamer's loader accepts only distributed,
+  // concurrency and memory_limit and turns the last two into RUNAI_STREAMER_CONCURRENCY and
+  // RUNAI_STREAMER_MEMORY_LIMIT (vllm/model_executor/model_loader/runai_streamer_loader.py).
+  "model-loader-extra-config": { aliases: [], type: "string", default: "{}", defaultSource: "vllm/config/load.py LoadConfig.model_loader_extra_config", rendered: true },
   "distributed-executor-backend": { aliases: [], type: "string", default: null, defaultSource: "mp on one node, ray when the world size exceeds the node's GPUs", rendered: true },
   // Multi-node without Ray (vLLM PR #23691; docs/serving/parallelism_scaling.md): every node runs the
   // same command with its rank; the head (rank 0) serves the API, the others run `--headless`.

@@ -4,7 +4,7 @@
  * args leave out take vLLM's defaults at the pinned release (infra/vllm/flags.ts).
  */
 import { GPUS, findVariantByRepo, type ModelId, type ModelSpec, type Variant } from "../../infra/catalog";
-import { BYTES_PER_GIB, replicaMemory, validTensorParallelSizes, type KvCacheDtype, type ReplicaMemory } from "../../infra/plan";
+import { BYTES_PER_GIB, repoOfModelArgument, replicaMemory, validTensorParallelSizes, type KvCacheDtype, type ReplicaMemory } from "../../infra/plan";
 import { numericFlag, stringFlag } from "../../infra/vllm";
 import { type PolicyResource } from "@pulumi/policy";
 import { type Placement } from "./stack-view";
@@ -16,10 +16,10 @@ export interface ServedModel {
   variant: Variant;
 }
 
-/** The catalog variant a server loads, from its model and --quantization. */
+/** The catalog variant a server loads, from its model (a repository id, or an `s3://` URI of the kit's model cache) and --quantization. */
 export function servedModelOf(container: ContainerView): ServedModel | undefined {
-  const repo = container.vllm.model;
-  return repo === undefined ? undefined : findVariantByRepo(repo, container.args.quantization);
+  const source = container.vllm.model === undefined ? undefined : repoOfModelArgument(container.vllm.model);
+  return source === undefined ? undefined : findVariantByRepo(source.repo, container.args.quantization);
 }
 
 export interface WorkloadShape {

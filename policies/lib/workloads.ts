@@ -193,8 +193,21 @@ export function workloadsOf(resources: readonly PolicyResource[]): WorkloadView[
   return resources.flatMap((r) => workloadOf(r.type, r.props, r.urn) ?? []);
 }
 
-/** A container that serves a model on GPUs: it runs vLLM, passes --model, requests GPUs, or runs a vLLM image. */
-const isServerContainer = (c: ContainerView): boolean => c.vllm.evidence !== "none" || c.gpus > 0 || /vllm/i.test(c.image);
+/**
+ * A vLLM-image container that cannot be a server: it runs a command of its own that is not vLLM
+ * and sees no GPU. A container without a GPU request still sees every GPU of its node when its
+ * image sets NVIDIA_VISIBLE_DEVICES=all (CUDA images do); `void` makes the NVIDIA runtime behave
+ * like runc, no GPU and no driver (NVIDIA Container Toolkit, "Specialized configurations with
+ * Docker", GPU enumeration). The kit's model-cache copy Job is one: python3 in the vLLM image.
+ */
+const runsNoServer = (c: ContainerView): boolean => {
+  const visible = (c.raw.env ?? []).filter((e) => e.name === "NVIDIA_VISIBLE_DEVICES").at(-1);
+  const ownCommand = (c.raw.command ?? []).length > 0;
+  return c.vllm.evidence === "none" && c.gpus === 0 && ownCommand && visible?.value === "void";
+};
+
+/** A container that serves a model on GPUs: it runs vLLM, passes --model, requests GPUs, or runs a vLLM image (unless it provably runs no server). */
+const isServerContainer = (c: ContainerView): boolean => c.vllm.evidence !== "none" || c.gpus > 0 || (/vllm/i.test(c.image) && !runsNoServer(c));
 
 /** Every container of the workload, init and ephemeral ones included: the safety rules cover them all. */
 export const allContainersOf = (workload: WorkloadView): ContainerView[] => workload.templates.flatMap((t) => t.containers);
@@ -218,7 +231,7 @@ export function serverContainersOf(workload: WorkloadView): ServerContainer[] {
   const evidenced = all.filter(({ container: c }) => c.vllm.evidence !== "none");
   const rank = (c: ContainerView) => (c.vllm.evidence === "vllm serve" || c.vllm.evidence === "api_server" ? 0 : 1);
   if (evidenced.length > 0) return evidenced.sort((a, b) => rank(a.container) - rank(b.container));
-  return all.filter(({ container: c }) => c.gpus > 0).concat(all.filter(({ container: c }) => c.gpus === 0 && /vllm/i.test(c.image)));
+  return all.filter(({ container: c }) => c.gpus > 0).concat(all.filter(({ container: c }) => c.gpus === 0 && /vllm/i.test(c.image) && !runsNoServer(c)));
 }
 
 /** The GPUs one pod of the template gets: its long-running containers' requests together. */

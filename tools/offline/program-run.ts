@@ -62,6 +62,9 @@ function computedState(type: string, name: string, inputs: Record<string, any>):
       return { nodeGroupName: `${inputs.nodeGroupNamePrefix}20261126` };
     case "aws:kms/key:Key":
       return { keyId: `${name}-key-id` };
+    case "aws:s3/bucket:Bucket":
+      // An S3 bucket's ARN has neither region nor account (https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-arn-format.html).
+      return { arn: `arn:aws:s3:::${inputs.bucket}` };
     case "random:index/randomPassword:RandomPassword":
       return { result: process.env.LLM_STACK_TEST_API_KEY ?? "mock-api-key" };
     default:

@@ -1,0 +1,148 @@
+/**
+ * The copy Job that fills the S3 model cache, as plain data (tests validate it against the
+ * Kubernetes schema and run its script): Hugging Face → the pod's scratch volume → S3, once per
+ * model revision. It runs on a GPU node without taking a GPU: that node is up anyway, and its
+ * instance-store NVMe holds a checkpoint of any size (a system node's 50 GiB root would not).
+ *
+ * It uses the pinned vLLM image: already pulled on the node, and it carries huggingface_hub and
+ * boto3 (copy-model.py). The Hugging Face token is mounted here and nowhere else on the S3 path.
+ * Pulumi waits for the Job to complete (pulumi-kubernetes provider/pkg/await/job.go: until
+ * condition Complete, failing on Failed), for at most the annotated timeout instead of its
+ * 10-minute default; the server is created after it.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { MODEL_CACHE_MARKER, type ModelCacheLayout } from "../../plan";
+
+type Json = Record<string, unknown>;
+
+/** The script the Job runs, shipped in a ConfigMap. */
+export const COPY_SCRIPT = readFileSync(join(__dirname, "copy-model.py"), "utf8");
+export const COPY_SCRIPT_KEY = "copy-model.py";
+const SCRIPT_MOUNT = "/opt/llm-stack";
+/** The scratch volume copy-model.py downloads into (/data/model). */
+const DATA_MOUNT = "/data";
+const HF_TOKEN_MOUNT = "/var/run/secrets/huggingface";
+/** The image's `vllm` user (vllm-manifests.ts). */
+const COPY_UID = 2000;
+/** Headroom of the scratch volume over the checkpoint: huggingface_hub's .cache metadata and partial files. */
+const SCRATCH_HEADROOM = 1.1;
+
+export interface ModelCopyJobInput {
+  /** The server's name: the Job, its ServiceAccount and ConfigMap are named from it. */
+  name: string;
+  namespace: string;
+  image: string;
+  layout: ModelCacheLayout;
+  bucket: string;
+  region: string;
+  /** The checkpoint as stored, GiB: sizes the scratch volume. */
+  checkpointGiB: number;
+  timeoutSeconds: number;
+  nodeSelector: Record<string, string>;
+  tolerations: Json[];
+  /** Mount the token from this Secret's key (a gated repository); null to download anonymously. */
+  hfToken: { secretName: string; key: string } | null;
+}
+
+/** The copy Job's ServiceAccount: the one identity with write access to the cache. */
+export const copyServiceAccountName = (serverName: string): string => `${serverName}-model-copy`;
+
+/**
+ * The Job's name carries a hash of what it copies: a new model or revision is a new Job (a Job's
+ * pod template cannot be changed in place), while re-running `up` for the same one keeps it.
+ */
+export function modelCopyJobName(serverName: string, layout: ModelCacheLayout): string {
+  const hash = createHash("sha256").update(`${layout.repo}@${layout.revision}`).digest("hex").slice(0, 10);
+  return `${serverName}-copy-${hash}`;
+}
+
+export function modelCopyConfigMap(input: Pick<ModelCopyJobInput, "name" | "namespace">): Json {
+  return {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name: `${input.name}-copy-script`, namespace: input.namespace, labels: copyLabels(input.name) },
+    data: { [COPY_SCRIPT_KEY]: COPY_SCRIPT },
+  };
+}
+
+function copyLabels(serverName: string): Record<string, string> {
+  return { "app.kubernetes.io/name": "vllm-model-copy", "app.kubernetes.io/instance": serverName };
+}
+
+export function modelCopyJob(input: ModelCopyJobInput): Json {
+  const labels = copyLabels(input.name);
+  const env: Json[] = [
+    // The vLLM image sets NVIDIA_VISIBLE_DEVICES=all, which would show this GPU-less pod every GPU
+    // of the node; `void` shows none (NVIDIA Container Toolkit, GPU enumeration).
+    { name: "NVIDIA_VISIBLE_DEVICES", value: "void" },
+    { name: "AWS_REGION", value: input.region },
+    { name: "HOME", value: `${DATA_MOUNT}/home` },
+    { name: "HF_HOME", value: `${DATA_MOUNT}/huggingface` },
+    { name: "HF_HUB_DISABLE_TELEMETRY", value: "1" },
+  ];
+  const mounts: Json[] = [
+    { name: "data", mountPath: DATA_MOUNT },
+    { name: "script", mountPath: SCRIPT_MOUNT, readOnly: true },
+  ];
+  const volumes: Json[] = [
+    { name: "data", emptyDir: { sizeLimit: `${Math.ceil(input.checkpointGiB * SCRATCH_HEADROOM) + 1}Gi` } },
+    { name: "script", configMap: { name: `${input.name}-copy-script`, defaultMode: 0o444 } },
+  ];
+  if (input.hfToken) {
+    env.push({ name: "HF_TOKEN_PATH", value: `${HF_TOKEN_MOUNT}/token` });
+    mounts.push({ name: "hf-token", mountPath: HF_TOKEN_MOUNT, readOnly: true });
+    volumes.push({ name: "hf-token", secret: { secretName: input.hfToken.secretName, items: [{ key: input.hfToken.key, path: "token" }], defaultMode: 0o440 } });
+  }
+  const { layout } = input;
+  return {
+    apiVersion: "batch/v1",
+    kind: "Job",
+    metadata: {
+      name: modelCopyJobName(input.name, layout),
+      namespace: input.namespace,
+      labels: { ...labels, "llm-stack/model-repo": layout.repo.replace("/", "."), "llm-stack/model-revision": layout.revision },
+      annotations: { "pulumi.com/timeoutSeconds": String(input.timeoutSeconds) },
+    },
+    spec: {
+      backoffLimit: 2,
+      activeDeadlineSeconds: input.timeoutSeconds,
+      template: {
+        metadata: { labels },
+        spec: {
+          serviceAccountName: copyServiceAccountName(input.name),
+          // Pod Identity does not use the default service-account token: the EKS Pod Identity
+          // webhook adds its own projected token volume and the AWS_CONTAINER_* variables.
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          restartPolicy: "Never",
+          securityContext: { runAsNonRoot: true, runAsUser: COPY_UID, runAsGroup: COPY_UID, fsGroup: COPY_UID, seccompProfile: { type: "RuntimeDefault" } },
+          nodeSelector: input.nodeSelector,
+          tolerations: input.tolerations,
+          containers: [{
+            name: "copy",
+            image: input.image,
+            command: [
+              "python3", `${SCRIPT_MOUNT}/${COPY_SCRIPT_KEY}`,
+              layout.repo, layout.revision, input.bucket, layout.prefix, MODEL_CACHE_MARKER, JSON.stringify(layout.ignorePatterns),
+            ],
+            env,
+            // I/O bound, and small enough to fit beside a running server: on a model switch the new
+            // revision is copied while the old server still holds its node (the server's requests
+            // leave 2 vCPU and 10% + 4 GiB of the node to the system, serving.ts podResources).
+            resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { memory: "8Gi" } },
+            volumeMounts: mounts,
+            securityContext: {
+              allowPrivilegeEscalation: false,
+              capabilities: { drop: ["ALL"] },
+              runAsNonRoot: true,
+              seccompProfile: { type: "RuntimeDefault" },
+            },
+          }],
+          volumes,
+        },
+      },
+    },
+  };
+}
