@@ -2,7 +2,7 @@
  * `npm run bench`: (1) time to plan the whole catalog across quantizations, contexts and GPUs;
  * (2) the offline preview (`llm-stack cost`) time per committed stack; (3) the accuracy table: the
  * planner's figures next to published measurements, with the ratio. Medians of several runs; speed
- * goals are judged here, never in tests.
+ * goals are judged here, never in tests. (4) The time-to-ready comparison of the two weight paths.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -10,6 +10,7 @@ import { MODEL_IDS, MODELS } from "../infra/catalog";
 import { workingTreeStacks } from "../infra/cost/stack-files";
 import { evaluateStack } from "../infra/cost/stack-report";
 import { accuracyRows, InfeasiblePlanError, planDeployment, type PlanRequest } from "../infra/plan";
+import { renderTimeToReadyComparison, timeToReadyComparison } from "../infra/render/time-to-ready-text";
 
 const SWEEPS = 7;
 const requests: PlanRequest[] = [];
@@ -87,5 +88,12 @@ function printAccuracy(): void {
   }
 }
 
+/** Time to ready on both weight paths for the README's four models (infra/plan/time-to-ready.ts, rates in infra/catalog/startup-rates.ts). */
+function printTimeToReady(): void {
+  console.log("time to ready: S3 model cache + Run:ai streamer vs Hugging Face through the NAT gateway (estimates from published rates)");
+  process.stdout.write(renderTimeToReadyComparison(timeToReadyComparison()));
+}
+
 printAccuracy();
+printTimeToReady();
 void benchPreviews();

@@ -292,24 +292,24 @@ describe("weights download through the NAT gateway", () => {
   // (bf16), in 10^9-byte GB, × $0.045 per GB processed (https://aws.amazon.com/vpc/pricing/).
   it("charges each pod start the stored checkpoint: Llama 3.1 8B (8,030,261,248 params) on the dev stack", () => {
     // 16.0605 GB × 0.045 = $0.7227
-    expect(weightsDownload(planOfStack("dev"))).toEqual({ checkpointGB: 16.06, podsPerRollout: 1, natDataUsdPerPod: 0.72, natDataUsdPerRollout: 0.72 });
+    expect(weightsDownload(planOfStack("dev"), "huggingface")).toEqual({ weightsSource: "huggingface", checkpointGB: 16.06, podsPerRollout: 1, natDataUsdPerPod: 0.72, natDataUsdPerRollout: 0.72, cacheFillNatUsd: null, s3StorageUsdPerMonth: null, s3RequestsUsdPerRollout: null });
   });
 
   it("counts Mixtral 8x7B's experts in full (46,702,792,704 params)", () => {
     // 93.4056 GB × 0.045 = $4.2033
-    expect(weightsDownload(planOfStack("mixtral"))).toEqual({ checkpointGB: 93.41, podsPerRollout: 1, natDataUsdPerPod: 4.2, natDataUsdPerRollout: 4.2 });
+    expect(weightsDownload(planOfStack("mixtral"), "huggingface")).toEqual({ weightsSource: "huggingface", checkpointGB: 93.41, podsPerRollout: 1, natDataUsdPerPod: 4.2, natDataUsdPerRollout: 4.2, cacheFillNatUsd: null, s3StorageUsdPerMonth: null, s3RequestsUsdPerRollout: null });
   });
 
   it("downloads the whole checkpoint on each node of a multi-node replica: Llama 3.1 405B (405,853,388,800 params) on 2 nodes", () => {
     // 811.7068 GB × 0.045 = $36.5268 per pod; two pods = $73.0536
-    expect(weightsDownload(planOfStack("llama405b"))).toEqual({ checkpointGB: 811.71, podsPerRollout: 2, natDataUsdPerPod: 36.53, natDataUsdPerRollout: 73.05 });
+    expect(weightsDownload(planOfStack("llama405b"), "huggingface")).toEqual({ weightsSource: "huggingface", checkpointGB: 811.71, podsPerRollout: 2, natDataUsdPerPod: 36.53, natDataUsdPerRollout: 73.05, cacheFillNatUsd: null, s3StorageUsdPerMonth: null, s3RequestsUsdPerRollout: null });
   });
 
   it("downloads the bf16 checkpoint for online FP8 (Llama 3.2 3B, 3,212,749,824 params, tied embeddings)", () => {
     // 6.4255 GB × 0.045 = $0.2891
     const online = planDeployment({ model: "llama-3.2-3b-instruct", quantization: "fp8" }, { suggestAlternatives: false });
     expect(online.variant).toBe("fp8-on-the-fly");
-    expect(weightsDownload(online)).toEqual({ checkpointGB: 6.43, podsPerRollout: 1, natDataUsdPerPod: 0.29, natDataUsdPerRollout: 0.29 });
+    expect(weightsDownload(online, "huggingface")).toEqual({ weightsSource: "huggingface", checkpointGB: 6.43, podsPerRollout: 1, natDataUsdPerPod: 0.29, natDataUsdPerRollout: 0.29, cacheFillNatUsd: null, s3StorageUsdPerMonth: null, s3RequestsUsdPerRollout: null });
   });
 
   it("downloads a pre-quantized FP8 checkpoint at its stored size (Llama 3.1 8B FP8: linear layers at 1 byte, embeddings, head and norms at 2)", () => {
@@ -317,6 +317,21 @@ describe("weights download through the NAT gateway", () => {
     // 2 bytes = 2.1019 GB; the other 6,979,321,856 params at 1 byte = 6.9793 GB; 9.0812 GB × 0.045 = $0.4087
     const prequantized = planDeployment({ model: "llama-3.1-8b-instruct", quantization: "fp8" }, { suggestAlternatives: false });
     expect(prequantized.variant).toBe("fp8-static");
-    expect(weightsDownload(prequantized)).toEqual({ checkpointGB: 9.08, podsPerRollout: 1, natDataUsdPerPod: 0.41, natDataUsdPerRollout: 0.41 });
+    expect(weightsDownload(prequantized, "huggingface")).toEqual({ weightsSource: "huggingface", checkpointGB: 9.08, podsPerRollout: 1, natDataUsdPerPod: 0.41, natDataUsdPerRollout: 0.41, cacheFillNatUsd: null, s3StorageUsdPerMonth: null, s3RequestsUsdPerRollout: null });
+  });
+
+  it("charges the S3 path once for the copy and monthly for the cache, never NAT per pod start: the dev stack", () => {
+    // 16.0605 GB × $0.023/GB-month = $0.3694; the copy's NAT charge 16.0605 × 0.045 = $0.7227 once;
+    // 16,060,522,496 B ÷ 8 MiB = 1,914.6 → 1,915 GETs × 1 rank × $0.0004/1,000 = $0.0008.
+    expect(weightsDownload(planOfStack("dev"))).toEqual({
+      weightsSource: "s3", checkpointGB: 16.06, podsPerRollout: 1, natDataUsdPerPod: 0, natDataUsdPerRollout: 0,
+      cacheFillNatUsd: 0.72, s3StorageUsdPerMonth: 0.37, s3RequestsUsdPerRollout: 0,
+    });
+  });
+
+  it("counts every rank's ranged GETs on the S3 path: Llama 3.1 405B bf16 on 2 nodes of 8 ranks", () => {
+    // 811,706,777,600 B ÷ 8,388,608 = 96,762.7 → 96,763 GETs per rank × 8 ranks × 2 pods = 1,548,208 × $0.0004/1,000 = $0.6193;
+    // storage 811.7068 GB × 0.023 = $18.6693/month; the copy 811.7068 × 0.045 = $36.5268 once.
+    expect(weightsDownload(planOfStack("llama405b"))).toMatchObject({ podsPerRollout: 2, natDataUsdPerRollout: 0, cacheFillNatUsd: 36.53, s3StorageUsdPerMonth: 18.67, s3RequestsUsdPerRollout: 0.62 });
   });
 });

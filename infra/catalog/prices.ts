@@ -51,9 +51,14 @@ export const SERVICE_PRICES = {
   natGatewayHourlyUsd: { value: 0.045, source: { ref: "https://aws.amazon.com/vpc/pricing/ (NAT gateway $0.045/h, plus $0.045/GB processed)", readOn: "2026-11-26" } },
 } as const;
 
-/** Per-GB line items (data a NAT gateway processes), same in both regions. */
+/** Per-GB and per-request line items (data a NAT gateway processes, the S3 model cache), same in both regions. */
 export const DATA_PRICES = {
   natGatewayDataProcessedUsdPerGB: { value: 0.045, source: { ref: "https://aws.amazon.com/vpc/pricing/ (NAT gateway $0.045 per GB of data processed, us-east-1 and us-west-2)", readOn: "2026-11-26" } },
+  /** The cache's objects start in Intelligent-Tiering's Frequent Access tier, priced as S3 Standard: the upper bound. */
+  s3StandardStorageUsdPerGBMonth: { value: 0.023, source: { ref: "https://aws.amazon.com/s3/pricing/ (S3 Standard and Intelligent-Tiering Frequent Access, first 50 TB/month, us-east-1 and us-west-2)", readOn: "2026-11-27" } },
+  s3GetRequestsUsdPer1000: { value: 0.0004, source: { ref: "https://aws.amazon.com/s3/pricing/ (GET, SELECT and all other requests, S3 Standard, per 1,000 requests)", readOn: "2026-11-27" } },
+  /** Gateway endpoints are free; data from S3 to EC2 in the same region is not charged either. */
+  s3GatewayEndpointUsdPerGB: { value: 0, source: { ref: "https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html ('There is no additional charge for using gateway endpoints')", readOn: "2026-11-27" } },
 } as const;
 
 /** Hours in the month that every monthly figure assumes (8760 h / 12). */

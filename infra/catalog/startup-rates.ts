@@ -117,6 +117,12 @@ export const RUNAI_STREAMER = {
     setup: "S3 load time of Llama-3-8B by RUNAI_STREAMER_CONCURRENCY on g5.12xlarge",
     source: { ref: "run-ai/runai-model-streamer docs/src/benchmarks.md (read at f73a19a)", readOn: READ_ON },
   },
+  /** Bytes one ranged GET of the streamer reads from S3 (RUNAI_STREAMER_CHUNK_BYTESIZE's S3 default): what S3 request charges count. */
+  s3ChunkBytes: {
+    value: 8 * 1024 ** 2,
+    setup: "default chunk size for object storage, 8 MiB (minimum 5 MiB)",
+    source: { ref: "run-ai/runai-model-streamer docs/src/env-vars.md and cpp/streamer/impl/config/config.cc (read at f73a19a)", readOn: READ_ON },
+  },
   /** The streamer's default CPU buffer per process (RUNAI_STREAMER_MEMORY_LIMIT), bytes. */
   defaultMemoryLimitBytes: {
     value: 40_000_000_000,

@@ -6,6 +6,7 @@ import { describeCost } from "../plan";
 import { renderMemoryBar } from "./memory-bar";
 import { type Violation } from "../../tools/offline/policy-run";
 import { describeEconomics } from "./economics-text";
+import { describeTimeToReady } from "./time-to-ready-text";
 import { describeWeightsDownload } from "./weights-download-text";
 import { count, signedPercent, signedUsd, usd } from "./format";
 import { type StackChange } from "../cost/stack-diff";
@@ -49,7 +50,8 @@ export function renderStackDetails(report: StackReport): string[] {
     `| GPUs | ${gpus(report)} · TP ${plan.tensorParallelSize} × PP ${plan.pipelineParallelSize} × ${plan.replicas} replica(s) |`,
     `| instances | ${instances} |`,
     `| cost | ${usd(report.cost.hourlyUsd)}/h · ${usd(report.cost.monthlyUsd)}/month (at maximum node-group size ${usd(report.cost.maxHourlyUsd)}/h) |`,
-    `| weights download | ${cell(describeWeightsDownload(plan))} |`,
+    `| weights | ${cell(describeWeightsDownload(plan))} |`,
+    `| time to ready | ${cell(describeTimeToReady(plan))} |`,
     `| fits | ${fits(report)} (KV cache ${count(plan.kvCacheTokens)} tokens per replica) |`,
     `| policies | ${policies(report.violations)} |`,
     "",

@@ -4,6 +4,7 @@ import { usd } from "./format";
 import { GPUS, INSTANCES } from "../catalog";
 import { type DeploymentPlan } from "../plan";
 import { renderMemoryBar } from "./memory-bar";
+import { describeTimeToReady } from "./time-to-ready-text";
 import { describeWeightsDownload } from "./weights-download-text";
 import { type StackSettings } from "../settings";
 
@@ -19,7 +20,8 @@ export function renderPlan(plan: DeploymentPlan): string {
     ["KV cache", `${plan.kvCacheTokens.toLocaleString("en-US")} tokens per replica (${plan.kvCacheDtype}); ${plan.maxConcurrentFullContext} full-context sequences`],
     ["memory util", plan.gpuMemoryUtilization.toFixed(2)],
     ["cost", `${usd(plan.cost.hourlyUsd)}/h, ${usd(plan.cost.monthlyUsd)}/month (${plan.cost.hoursPerMonth} h; on-demand prices of ${plan.cost.priceTableDate})`],
-    ["download", describeWeightsDownload(plan)],
+    ["weights", describeWeightsDownload(plan)],
+    ["time to ready", describeTimeToReady(plan)],
   ];
   const width = Math.max(...rows.map(([key]) => key.length));
   return [

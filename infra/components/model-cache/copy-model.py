@@ -5,13 +5,14 @@ Usage: copy-model.py REPO REVISION BUCKET PREFIX MARKER IGNORE_PATTERNS_JSON
 Runs in the pinned vLLM image, which ships huggingface_hub (through transformers) and boto3
 (through runai-model-streamer-s3); boto3 takes the Pod Identity credentials from the container
 credential provider. The Hugging Face token, when the repository is gated, is read by
-huggingface_hub from HF_TOKEN_PATH.
+huggingface_hub from HF_TOKEN_PATH. LLM_STACK_COPY_DIR is the scratch directory it downloads into.
 
 Idempotent per revision: the marker object is written last, after every file; when it exists the
 Job has nothing to do. The revision is resolved to one commit before downloading, so the prefix
 holds the files of one commit, and the marker records which.
 """
 import json
+import os
 import pathlib
 import sys
 
@@ -48,7 +49,7 @@ def main(argv):
         return 0
 
     commit = HfApi().model_info(repo, revision=revision).sha
-    local_dir = pathlib.Path("/data/model")
+    local_dir = pathlib.Path(os.environ["LLM_STACK_COPY_DIR"])
     print(f"downloading {repo}@{revision} (commit {commit}), leaving out {ignore_patterns}", flush=True)
     snapshot_download(repo_id=repo, revision=commit, local_dir=str(local_dir), ignore_patterns=ignore_patterns)
 

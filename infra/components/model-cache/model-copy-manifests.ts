@@ -21,7 +21,7 @@ type Json = Record<string, unknown>;
 export const COPY_SCRIPT = readFileSync(join(__dirname, "copy-model.py"), "utf8");
 export const COPY_SCRIPT_KEY = "copy-model.py";
 const SCRIPT_MOUNT = "/opt/llm-stack";
-/** The scratch volume copy-model.py downloads into (/data/model). */
+/** The scratch volume copy-model.py downloads into (LLM_STACK_COPY_DIR, below it). */
 const DATA_MOUNT = "/data";
 const HF_TOKEN_MOUNT = "/var/run/secrets/huggingface";
 /** The image's `vllm` user (vllm-manifests.ts). */
@@ -78,6 +78,7 @@ export function modelCopyJob(input: ModelCopyJobInput): Json {
     // of the node; `void` shows none (NVIDIA Container Toolkit, GPU enumeration).
     { name: "NVIDIA_VISIBLE_DEVICES", value: "void" },
     { name: "AWS_REGION", value: input.region },
+    { name: "LLM_STACK_COPY_DIR", value: `${DATA_MOUNT}/model` },
     { name: "HOME", value: `${DATA_MOUNT}/home` },
     { name: "HF_HOME", value: `${DATA_MOUNT}/huggingface` },
     { name: "HF_HUB_DISABLE_TELEMETRY", value: "1" },
