@@ -1,6 +1,7 @@
 /** Every policy of the pack, in the order the README documents them. */
 import { type Policies } from "@pulumi/policy";
 import { costBudget } from "./cost-budget";
+import { costWeightsNat } from "./cost-weights-nat";
 import { gpuConsistency } from "./gpu-consistency";
 import { gpuMemoryFit } from "./gpu-memory-fit";
 import { gpuUnknownModel } from "./gpu-unknown-model";
@@ -24,6 +25,7 @@ export const POLICIES: Policies = [
   gpuMemoryFit,
   gpuConsistency,
   costBudget,
+  costWeightsNat,
   gpuUnknownModel,
   safetyImagePinned,
   safetyNoSecretArgs,

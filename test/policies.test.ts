@@ -95,7 +95,17 @@ const cases: Case[] = [
   ["llm-stack-gpu-memory-fit", "fails when the GPU cannot be determined", (r) => {
     deploymentOf(r).spec.template.spec.nodeSelector = { pool: "elsewhere" };
   }, [["llm-stack-gpu-memory-fit", 'Deployment llm/vllm serves s3://llm-stack-dev-123456789012-us-east-1/models/meta-llama/Llama-3.1-8B-Instruct/main/ but its GPU cannot be determined: the node selector {"pool":"elsewhere"} names no catalog GPU instance type and matches no node group in the stack. Fix: select the GPU nodes by node.kubernetes.io/instance-type.'], ["llm-stack-gpu-consistency", 'Deployment llm/vllm: its node selector {"pool":"elsewhere"} matches no node group in the stack (llm-system-ng: m7i.xlarge, llm-gpu-ng: p5.4xlarge). Fix: select the GPU node group\'s instance type and labels.']]],
+  ["llm-stack-cost-weights-nat", "fails for a server downloading from Hugging Face through the NAT gateway", (r) => (vllmContainer(r).command = ["vllm", "serve", "meta-llama/Llama-3.1-8B-Instruct"]), [
+    // 8,030,261,248 params × 2 bytes = 16.06 GB × $0.045/GB = $0.72 per pod start.
+    ["llm-stack-cost-weights-nat", "Deployment llm/vllm downloads meta-llama/Llama-3.1-8B-Instruct from Hugging Face through the stack's NAT gateway at every pod start (16.1 GB: $0.72 of NAT data processing at $0.045/GB). Fix: stream it from the stack's S3 model cache (weightsSource s3)."],
+  ]],
+  ["llm-stack-cost-weights-nat", "fails for streaming from S3 without a gateway endpoint", (r) => {
+    r.splice(r.findIndex((x) => x.type === "aws:ec2/vpcEndpoint:VpcEndpoint"), 1);
+  }, [
+    ["llm-stack-cost-weights-nat", "Deployment llm/vllm streams s3://llm-stack-dev-123456789012-us-east-1/models/meta-llama/Llama-3.1-8B-Instruct/main/ through the stack's NAT gateway at every pod start: the VPC has no S3 gateway endpoint on a route table. Fix: add an aws.ec2.VpcEndpoint (vpcEndpointType Gateway, serviceName com.amazonaws.<region>.s3) on the private route tables."],
+  ]],
   ["llm-stack-gpu-unknown-model", "fails for a model outside the catalog", (r) => (vllmContainer(r).command = ["vllm", "serve", "acme/secret-model-7b"]), [
+    ["llm-stack-cost-weights-nat", "Deployment llm/vllm downloads acme/secret-model-7b from Hugging Face through the stack's NAT gateway at every pod start. Fix: stream it from the stack's S3 model cache (weightsSource s3)."],
     ["llm-stack-gpu-unknown-model", "Deployment llm/vllm serves acme/secret-model-7b, which is not in the llm-stack catalog: its GPU memory fit cannot be checked. Fix: serve a catalog variant (llm-stack models) or add the model to infra/catalog/models.ts."]
   ]],
   ["llm-stack-gpu-consistency", "fails when the GPU limit disagrees with TP × PP", (r) => {

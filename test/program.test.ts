@@ -499,7 +499,12 @@ describe("the program", () => {
     const run = await runProgram(withToken({ ...stackFileConfig("dev"), "llm-stack:cluster": "kubeconfig", "llm-stack:kubeconfig": "apiVersion: v1\nkind: Config\n" }), { secretKeys: SECRET_KEYS });
     expect(run.error).toBeUndefined();
     expect(listOf(run.resources).filter((r) => r.startsWith("aws:") || r.includes("Release"))).toEqual([]);
-    expect(byName(run.resources, "vllm-deployment").inputs.spec.template.spec.nodeSelector).toEqual({ "node.kubernetes.io/instance-type": "p5.4xlarge" });
+    const pod = byName(run.resources, "vllm-deployment").inputs.spec.template.spec;
+    expect(pod.nodeSelector).toEqual({ "node.kubernetes.io/instance-type": "p5.4xlarge" });
+    // Its AWS side is not the stack's: no cache, no copy Job; vLLM downloads from Hugging Face with the token file.
+    expect(listOf(run.resources).filter((r) => /Job|ConfigMap|model-cache|copy/.test(r))).toEqual([]);
+    expect(pod.containers[0].command).toEqual(["vllm", "serve", "meta-llama/Llama-3.1-8B-Instruct"]);
+    expect(pod.containers[0].env.find((e: any) => e.name === "HF_TOKEN_PATH")).toEqual({ name: "HF_TOKEN_PATH", value: "/var/run/secrets/huggingface/token" });
   });
 
   it("buys a Capacity Block through the launch template and launches only in the reservation's AZ", async () => {
@@ -561,6 +566,7 @@ describe("the program", () => {
     ["a public endpoint without an allowlist", { "llm-stack:clusterPublicAccessCidrs": "[]" }, "llm-stack:clusterPublicAccessCidrs"],
     ["a Capacity Block without its AZ", { "llm-stack:capacityType": "capacity-block", "llm-stack:capacityReservationId": "cr-0123456789abcdef0" }, "llm-stack:capacityReservationZoneId"],
     ["an admin that is not an IAM ARN", { "llm-stack:clusterAdminPrincipalArns": '["alice"]' }, "llm-stack:clusterAdminPrincipalArns"],
+    ["the S3 model cache on a cluster reached by kubeconfig", { "llm-stack:cluster": "kubeconfig", "llm-stack:kubeconfig": "apiVersion: v1\nkind: Config\n", "llm-stack:clusterPublicAccessCidrs": "[]", "llm-stack:weightsSource": "s3" }, "llm-stack:weightsSource"],
   ])("fails on %s, registering nothing", async (_, override, path) => {
     // The stack as the operator completes it, then the override: hfToken as a Pulumi secret unless overridden in plain text.
     const config: Record<string, string> = { ...withToken(stackFileConfig("dev")), ...override };

@@ -102,6 +102,11 @@ const INGRESS = "kubernetes:networking.k8s.io/v1:Ingress";
 const SECRET_ARGS = (label: string, where: string, what: string, kind = "Deployment"): Expected => [["advisory", "llm-stack-safety-no-secret-args", `${label}: container vllm passes secret material in ${where} (${what}); args are visible to anyone who can read the ${kind}. Fix: pass it from a Secret (VLLM_API_KEY via secretKeyRef, HF_TOKEN_PATH to a mounted file).`]];
 
 const D = "Deployment llm/vllm";
+/** The advisory every stack with a NAT gateway gets for a server whose model is a Hugging Face repository. */
+const natDownload = (repo: string, cost = ""): [string, string, string] =>
+  ["advisory", "llm-stack-cost-weights-nat", `${D} downloads ${repo} from Hugging Face through the stack's NAT gateway at every pod start${cost}. Fix: stream it from the stack's S3 model cache (weightsSource s3).`];
+// Llama 4 Scout bf16: 108,639,861,120 params × 2 = 217.28 GB × $0.045 = $9.78.
+const SCOUT_NAT = " (217.3 GB: $9.78 of NAT data processing at $0.045/GB)";
 
 const walkArounds: Case[] = [
   { name: "rejects --tensor_parallel_size=1 (underscores) for Scout bf16", stack: "scout", tamper: (r) => replaceArg(r, "tensor-parallel-size", "--tensor_parallel_size=1"), expected: scoutTp1(D) },
@@ -133,10 +138,10 @@ const walkArounds: Case[] = [
   { name: "rejects Scout at TP 1 from a renamed image running vllm serve", stack: "scout", tamper: (r) => {
     Object.assign(vllm(r), { image: "registry.example.com/acme/inference:2.4.1", command: ["vllm", "serve", "meta-llama/Llama-4-Scout-17B-16E-Instruct"] });
     replaceArg(r, "model", "-tp", "1");
-  }, expected: scoutTp1(D) },
+  }, expected: [...scoutTp1(D), natDownload("meta-llama/Llama-4-Scout-17B-16E-Instruct", SCOUT_NAT)] },
   { name: "rejects Scout at TP 1 inside an sh -c command string", stack: "scout", tamper: (r) => {
     Object.assign(vllm(r), { image: "acme/inference:2.4.1", command: ["/bin/sh", "-c"], args: [`exec vllm serve meta-llama/Llama-4-Scout-17B-16E-Instruct ${vllm(r).args.filter((a: string) => !a.startsWith("--model=") && !a.startsWith("--tensor")).join(" ")} -tp 1`] });
-  }, expected: scoutTp1(D) },
+  }, expected: [...scoutTp1(D), natDownload("meta-llama/Llama-4-Scout-17B-16E-Instruct", SCOUT_NAT)] },
   { name: "rejects Scout at TP 1 with the repository id in another case (Hugging Face ignores case)", stack: "scout", tamper: (r) => replaceArg(r, "model", "--model=META-LLAMA/llama-4-scout-17b-16e-instruct", "-tp", "1"), expected: scoutTp1(D) },
   { name: "rejects a second vLLM at TP 1 in the server's pod", stack: "scout", tamper: (r) => {
     podSpec(r).containers.push({ ...structuredClone(vllm(r)), name: "vllm-b", args: ["--model=meta-llama/Llama-4-Scout-17B-16E-Instruct", "-tp", "1"], resources: { limits: { "nvidia.com/gpu": "1" } } });
@@ -157,6 +162,11 @@ const walkArounds: Case[] = [
   }, expected: [["mandatory", "llm-stack-gpu-memory-fit", `${D} serves mistralai/Mixtral-8x7B-Instruct-v0.1 (mixtral-8x7b-instruct-v0.1, bf16) on NVIDIA H100 SXM 80GB at TP 1 × PP 1, gpu-memory-utilization 0.9: 87.0 GiB of weights + 8.5 GiB of activations and overhead per GPU leave -24.3 GiB of the 71.3 GiB budget for the KV cache, but one 32768-token sequence needs 4.0 GiB. Fix: --tensor-parallel-size 2 with nvidia.com/gpu 2 (the smallest TP that fits on one p5.48xlarge).`]] },
   { name: "rejects a GPU server whose model cannot be read (a wrapper script), advisory", stack: "dev", tamper: (r) => Object.assign(vllm(r), { image: "acme/inference:2.4.1", command: ["/opt/start.sh"], args: [] }),
     expected: [["advisory", "llm-stack-gpu-unknown-model", `${D} serves (no --model), which is not in the llm-stack catalog: its GPU memory fit cannot be checked. Fix: serve a catalog variant (llm-stack models) or add the model to infra/catalog/models.ts.`]] },
+  { name: "passes memory fit with a positional repository under vllm serve, flagging only its download through the NAT gateway", stack: "mixtral", tamper: (r) => {
+    Object.assign(vllm(r), { command: ["vllm", "serve", "mistralai/Mixtral-8x7B-Instruct-v0.1"] });
+    replaceArg(r, "model");
+    // Mixtral 8x7B bf16: 46,702,792,704 params × 2 = 93.41 GB × $0.045 = $4.20.
+  }, expected: [natDownload("mistralai/Mixtral-8x7B-Instruct-v0.1", " (93.4 GB: $4.20 of NAT data processing at $0.045/GB)")] },
   { name: "rejects an EKS endpoint open to 0.0.0.0/1 + 128.0.0.0/1", stack: "dev", tamper: (r) => Object.assign(cluster(r).vpcConfig, { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/1", "128.0.0.0/1"] }),
     expected: [["advisory", "llm-stack-safety-eks-endpoint", "EKS cluster llm-cluster-cluster exposes its API endpoint to the whole internet: publicAccessCidrs [0.0.0.0/1, 128.0.0.0/1] together cover every public address. Fix: set clusterEndpointAccess private, or list the administrators' CIDRs in clusterPublicAccessCidrs."]] },
   { name: "rejects an EKS endpoint open to every public address but 10/8 and the other private ranges", stack: "dev", tamper: (r) => Object.assign(cluster(r).vpcConfig, { publicAccessCidrs: ["0.0.0.0/5", "8.0.0.0/7", "11.0.0.0/8", "12.0.0.0/6", "16.0.0.0/4", "32.0.0.0/3", "64.0.0.0/2", "128.0.0.0/1"] }),
@@ -164,7 +174,8 @@ const walkArounds: Case[] = [
   { name: "rejects a load balancer whose source ranges 0.0.0.0/1 + 128.0.0.0/1 cover the internet", stack: "dev", tamper: (r) => add(r, SERVICE, "vllm-public", publicService({ type: "LoadBalancer", loadBalancerSourceRanges: ["0.0.0.0/1", "128.0.0.0/1"] })),
     expected: [["advisory", "llm-stack-safety-no-public-lb", `Service llm/vllm-public is an internet-facing LoadBalancer in front of ${D}, and its source ranges [0.0.0.0/1, 128.0.0.0/1] together cover every public address. Fix: list only the clients' CIDRs, or make it internal (service.beta.kubernetes.io/aws-load-balancer-internal: "true").`]] },
   { name: "rejects an API key inside a shell command string", stack: "dev", tamper: (r) => Object.assign(vllm(r), { command: ["sh", "-c"], args: [`vllm serve meta-llama/Llama-3.1-8B-Instruct --api-key sk-live-0123456789abcdefghijkl`] }),
-    expected: SECRET_ARGS(D, "its shell command", "--api-key") },
+    // 8,030,261,248 params × 2 = 16.06 GB × $0.045 = $0.72.
+    expected: [natDownload("meta-llama/Llama-3.1-8B-Instruct", " (16.1 GB: $0.72 of NAT data processing at $0.045/GB)"), ...SECRET_ARGS(D, "its shell command", "--api-key")] },
   { name: "rejects an API key as --api_key with a value that is no token pattern", stack: "dev", tamper: (r) => vllm(r).args.push("--api_key", "correct-horse-battery"),
     expected: SECRET_ARGS(D, "its args", "--api-key") },
   { name: "rejects an image tagged LATEST (any case)", stack: "dev", tamper: (r) => (vllm(r).image = "vllm/vllm-openai:LATEST"), expected: unpinned(D, "vllm/vllm-openai:LATEST", "LATEST") },
@@ -179,10 +190,6 @@ const mustPass: Case[] = [
   { name: "passes a version tag with a build suffix", stack: "dev", tamper: (r) => (vllm(r).image = "vllm/vllm-openai:v0.33.0-cu130"), expected: [] },
   { name: "passes a duplicate flag whose last value fits", stack: "dev", tamper: (r) => replaceArg(r, "gpu-memory-utilization", "--gpu-memory-utilization=0.99", "--gpu_memory_utilization", "0.90"), expected: [] },
   { name: "passes a duplicate TP flag whose last value is the planned 8", stack: "scout", tamper: (r) => vllm(r).args.unshift("-tp", "1"), expected: [] },
-  { name: "passes the api_server args moved into vllm serve with a positional model", stack: "mixtral", tamper: (r) => {
-    Object.assign(vllm(r), { command: ["vllm", "serve", "mistralai/Mixtral-8x7B-Instruct-v0.1"] });
-    replaceArg(r, "model");
-  }, expected: [] },
   { name: "passes an API key referenced from a Secret through $(VAR)", stack: "dev", tamper: (r) => vllm(r).args.push("--api-key=$(VLLM_API_KEY)"), expected: [] },
   { name: "passes an internal load balancer open to 0.0.0.0/0 inside the VPC", stack: "dev", tamper: (r) => add(r, SERVICE, "vllm-internal", publicService({ type: "LoadBalancer", loadBalancerSourceRanges: ["0.0.0.0/0"] }, { "service.beta.kubernetes.io/aws-load-balancer-internal": "true" })), expected: [] },
   { name: "passes an internet-facing load balancer limited to one office range", stack: "dev", tamper: (r) => add(r, SERVICE, "vllm-public", publicService({ type: "LoadBalancer", loadBalancerSourceRanges: ["203.0.113.0/24", "198.51.100.7/32"] })), expected: [] },
@@ -202,7 +209,7 @@ const perRule: Case[] = [
   { name: "rejects cost budget: $10/h under an 8 × H100 plan", stack: "mixtral", tamper: () => undefined, config: { "llm-stack-cost-budget": { maxHourlyUsd: 10 } },
     expected: [["mandatory", "llm-stack-cost-budget", "The stack costs $55.79/h at maximum node-group size ($55.59/h at desired size): 1 × GPU nodes p5.48xlarge $55.040/h + 2 × CPU nodes m7i.xlarge $0.403/h + 1 × EKS control plane $0.100/h + 1 × NAT gateway $0.045/h, above maxHourlyUsd $10.00. Fix: shrink the plan (fewer replicas, fp8 or int4, a shorter context) or raise the budget in the policy pack config."]] },
   { name: "rejects unknown model: a repository outside the catalog", stack: "dev", tamper: (r) => (vllm(r).command = ["vllm", "serve", "acme/secret-model-7b"]),
-    expected: [["advisory", "llm-stack-gpu-unknown-model", `${D} serves acme/secret-model-7b, which is not in the llm-stack catalog: its GPU memory fit cannot be checked. Fix: serve a catalog variant (llm-stack models) or add the model to infra/catalog/models.ts.`]] },
+    expected: [natDownload("acme/secret-model-7b"), ["advisory", "llm-stack-gpu-unknown-model", `${D} serves acme/secret-model-7b, which is not in the llm-stack catalog: its GPU memory fit cannot be checked. Fix: serve a catalog variant (llm-stack models) or add the model to infra/catalog/models.ts.`]] },
   { name: "rejects image pinned: a tag that is no version", stack: "dev", tamper: (r) => (vllm(r).image = "vllm/vllm-openai:gpu-build"),
     expected: [["advisory", "llm-stack-safety-image-pinned", `${D}: container vllm runs vllm/vllm-openai:gpu-build, whose tag gpu-build is neither a version nor a digest: it can be moved to another build. Fix: pin a release tag such as vllm/vllm-openai:v0.33.0 or a digest.`]] },
   { name: "rejects no secret args: a token in a plain env value", stack: "dev", tamper: (r) => vllm(r).env.push({ name: "HF_TOKEN", value: "hf_abcdefghijklmnopqrstuvwx" }),
