@@ -18,11 +18,11 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { mockClient } from "aws-sdk-client-mock";
 import { parse, stringify } from "yaml";
 import {
-  DescribeAvailabilityZonesCommand, DescribeCapacityReservationsCommand, DescribeInstanceTypeOfferingsCommand, DescribeSubnetsCommand,
+  DescribeAvailabilityZonesCommand, DescribeCapacityReservationsCommand, DescribeInstanceTypeOfferingsCommand, DescribeSubnetsCommand, DescribeVpcEndpointsCommand,
   EC2Client, EC2ServiceException, type CapacityReservation,
 } from "@aws-sdk/client-ec2";
 import {
-  DescribeClusterCommand, DescribeClusterVersionsCommand, EKSClient, ResourceNotFoundException, AccessDeniedException as EksAccessDenied,
+  DescribeAddonCommand, DescribeClusterCommand, DescribeClusterVersionsCommand, EKSClient, ResourceNotFoundException, AccessDeniedException as EksAccessDenied,
   type ClusterVersionInformation,
 } from "@aws-sdk/client-eks";
 import {
@@ -139,6 +139,10 @@ interface World {
   identity?: Error;
   /** DescribeAvailabilityZones refused. */
   zones?: Error;
+  /** The existing cluster's eks-pod-identity-agent status; null: not installed. Default ACTIVE. */
+  podIdentityAgent?: string | null | Error;
+  /** Available S3 gateway endpoints in the existing cluster's VPC. Default one. */
+  s3Endpoints?: number;
 }
 
 function mockAws(world: World) {
@@ -208,6 +212,18 @@ function mockAws(world: World) {
       $metadata: META,
     });
   }
+  const agent = world.podIdentityAgent === undefined ? "ACTIVE" : world.podIdentityAgent;
+  if (agent instanceof Error) eks.on(DescribeAddonCommand).rejects(agent);
+  else if (agent === null) eks.on(DescribeAddonCommand).rejects(new ResourceNotFoundException({ message: "No addon: eks-pod-identity-agent found in cluster: inference", $metadata: { ...META, httpStatusCode: 404 } }));
+  else eks.on(DescribeAddonCommand).resolves({ addon: { addonName: "eks-pod-identity-agent", clusterName: "inference", status: agent as "ACTIVE", addonVersion: "v1.3.10-eksbuild.2" }, $metadata: META });
+  ec2.on(DescribeVpcEndpointsCommand).resolves({
+    VpcEndpoints: Array.from({ length: world.s3Endpoints ?? 1 }, (_, i) => ({
+      VpcEndpointId: `vpce-0s3gateway000000${i}`, VpcEndpointType: "Gateway", VpcId: "vpc-0fedcba9876543210", ServiceName: "com.amazonaws.us-east-1.s3",
+      // What the API answers (aws ec2 describe-vpc-endpoints reference example), though the SDK types it "Available": the check accepts either.
+      State: "available" as unknown as "Available", RouteTableIds: ["rtb-0private000000001"],
+    })),
+    $metadata: META,
+  });
   return { clients, stubs: { sts, ec2, quotas, eks } };
 }
 
@@ -610,6 +626,39 @@ describe("Kubernetes version of an existing cluster (eks:<name>, DescribeCluster
     expect(run.code).toBe(code);
     expect(check(run.stdout, "kubernetes version")).toMatchObject({ status, detail });
     expect(run.stubs.eks.commandCalls(DescribeClusterCommand).map((call) => call.args[0].input)).toEqual([{ name: "inference" }]);
+  });
+});
+
+describe("model cache of an existing cluster (eks:<name>: DescribeAddon, DescribeVpcEndpoints)", () => {
+  // Llama 3.1 8B: 8,030,261,248 params × 2 = 16.06 GB.
+  it.each([
+    { case: "passes with the Pod Identity agent ACTIVE and an S3 gateway endpoint", world: {}, status: "PASS", code: 0,
+      detail: "eks-pod-identity-agent is ACTIVE; S3 gateway endpoint vpce-0s3gateway0000000 (route tables rtb-0private000000001)" },
+    { case: "fails without the Pod Identity agent, naming the command", world: { podIdentityAgent: null }, status: "FAIL", code: 2,
+      detail: "cluster inference has no eks-pod-identity-agent add-on: the server and the copy Job would get no AWS credentials and could not read or fill the S3 model cache",
+      fix: "aws eks create-addon --region us-east-1 --cluster-name inference --addon-name eks-pod-identity-agent, or set weightsSource huggingface" },
+    { case: "warns, with the per-start NAT charge, without an S3 gateway endpoint", world: { s3Endpoints: 0 }, status: "WARN", code: 0,
+      detail: "eks-pod-identity-agent is ACTIVE; no S3 gateway endpoint in its VPC: the weights stream through the VPC's NAT gateway, if it has one (16.1 GB × $0.045/GB at every pod start)" },
+    { case: "warns with the permission to grant when EKS refuses DescribeAddon", world: { podIdentityAgent: new EksAccessDenied({ message: "not authorized", $metadata: { ...META, httpStatusCode: 403 } }) }, status: "WARN", code: 0,
+      detail: "could not read cluster inference's Pod Identity agent and S3 endpoints: arn:aws:iam::123456789012:user/deployer is not allowed to call eks:DescribeAddon" },
+  ])("$case", async ({ world, status, code, detail, fix }) => {
+    const run = await preflight(EXISTING_EKS, { cluster: { version: "1.35", status: "ACTIVE" }, versions: [K8S_1_35], ...world });
+    expect(run.code).toBe(code);
+    expect(check(run.stdout, "model cache")).toMatchObject({ status, detail, ...(fix ? { fix } : {}) });
+  });
+
+  it("asks for the agent by name and for the S3 gateway endpoints of the cluster's own VPC", async () => {
+    const run = await preflight(EXISTING_EKS, { cluster: { version: "1.35", status: "ACTIVE" }, versions: [K8S_1_35] });
+    expect(run.stubs.eks.commandCalls(DescribeAddonCommand).map((call) => call.args[0].input)).toEqual([{ clusterName: "inference", addonName: "eks-pod-identity-agent" }]);
+    expect(run.stubs.ec2.commandCalls(DescribeVpcEndpointsCommand).map((call) => call.args[0].input)).toEqual([{ Filters: [
+      { Name: "vpc-id", Values: ["vpc-0fedcba9876543210"] }, { Name: "service-name", Values: ["com.amazonaws.us-east-1.s3"] }, { Name: "vpc-endpoint-type", Values: ["Gateway"] },
+    ] }]);
+  });
+
+  it("asks nothing and skips when the stack downloads from Hugging Face", async () => {
+    const run = await preflight({ ...EXISTING_EKS, "llm-stack:weightsSource": "huggingface" }, { cluster: { version: "1.35", status: "ACTIVE" }, versions: [K8S_1_35] });
+    expect(check(run.stdout, "model cache").status).toBe("SKIP");
+    expect(run.stubs.eks.commandCalls(DescribeAddonCommand)).toHaveLength(0);
   });
 });
 

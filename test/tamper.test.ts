@@ -103,7 +103,7 @@ const SECRET_ARGS = (label: string, where: string, what: string, kind = "Deploym
 
 const D = "Deployment llm/vllm";
 /** The advisory every stack with a NAT gateway gets for a server whose model is a Hugging Face repository. */
-const natDownload = (repo: string, cost = ""): [string, string, string] =>
+const natDownload = (repo: string, cost = ""): [Level, string, string] =>
   ["advisory", "llm-stack-cost-weights-nat", `${D} downloads ${repo} from Hugging Face through the stack's NAT gateway at every pod start${cost}. Fix: stream it from the stack's S3 model cache (weightsSource s3).`];
 // Llama 4 Scout bf16: 108,639,861,120 params × 2 = 217.28 GB × $0.045 = $9.78.
 const SCOUT_NAT = " (217.3 GB: $9.78 of NAT data processing at $0.045/GB)";

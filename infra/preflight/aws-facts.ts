@@ -11,16 +11,19 @@
  */
 import {
   DescribeAvailabilityZonesCommand, DescribeCapacityReservationsCommand, DescribeInstanceTypeOfferingsCommand,
-  DescribeSubnetsCommand, EC2Client,
+  DescribeSubnetsCommand, DescribeVpcEndpointsCommand, EC2Client,
 } from "@aws-sdk/client-ec2";
-import { DescribeClusterCommand, DescribeClusterVersionsCommand, EKSClient } from "@aws-sdk/client-eks";
+import { DescribeAddonCommand, DescribeClusterCommand, DescribeClusterVersionsCommand, EKSClient } from "@aws-sdk/client-eks";
 import { GetAWSDefaultServiceQuotaCommand, GetServiceQuotaCommand, ServiceQuotasClient, type ServiceQuota } from "@aws-sdk/client-service-quotas";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import {
   type CallerIdentity, type CapacityReservationFacts, type EksVersionFacts, type ExistingClusterFacts, type FactsRequest,
-  type Lookup, type PreflightFacts, type QuotaFacts, type SubnetFacts, type ZoneOfferings,
+  type Lookup, type ModelCacheFacts, type PreflightFacts, type QuotaFacts, type SubnetFacts, type ZoneOfferings,
 } from "./facts";
+
+/** The EKS add-on that hands pods their Pod Identity credentials (infra/components/eks-cluster.ts installs it in created clusters). */
+export const POD_IDENTITY_AGENT_ADDON = "eks-pod-identity-agent";
 
 export interface AwsClients {
   sts: STSClient;
@@ -175,7 +178,7 @@ export async function gatherFacts(request: FactsRequest, clients: AwsClients, ti
   const identity = await withDeadline(timeouts.identityDeadlineMs, region, (signal) => callerIdentity(clients.sts, region, signal));
   return withDeadline(timeouts.factsDeadlineMs, region, async (signal) => {
     const opts = { abortSignal: signal };
-    const clusterAndVersion = request.clusterName !== null ? existingCluster(clients.eks, request.clusterName, region, opts) : null;
+    const clusterAndVersion = request.clusterName !== null ? existingCluster(clients, request.clusterName, request.modelCache, region, opts) : null;
     const [zones, subnets, quota, reservation, cluster, createdVersion] = await Promise.all([
       request.zones ? zoneOfferings(clients.ec2, request.instanceType, region, opts) : null,
       request.subnetIds !== null ? subnetZones(clients.ec2, request.subnetIds, region, opts) : null,
@@ -188,6 +191,7 @@ export async function gatherFacts(request: FactsRequest, clients: AwsClients, ti
       identity, zones, subnets, quota, reservation,
       cluster: cluster?.cluster ?? null,
       eksVersion: cluster?.version ?? createdVersion,
+      modelCache: cluster?.modelCache ?? null,
     };
   });
 }
@@ -309,18 +313,52 @@ async function eksVersion(eks: EKSClient, version: string, region: string, opts:
   });
 }
 
-async function existingCluster(eks: EKSClient, name: string, region: string, opts: SendOptions): Promise<{ cluster: Lookup<ExistingClusterFacts | null>; version: Lookup<EksVersionFacts | null> | null }> {
+async function existingCluster(
+  clients: AwsClients, name: string, modelCache: boolean, region: string, opts: SendOptions,
+): Promise<{ cluster: Lookup<ExistingClusterFacts | null>; version: Lookup<EksVersionFacts | null> | null; modelCache: Lookup<ModelCacheFacts> | null }> {
   const cluster = await lookup("eks:DescribeCluster", region, async () => {
     try {
-      const answer = await eks.send(new DescribeClusterCommand({ name }), opts);
+      const answer = await clients.eks.send(new DescribeClusterCommand({ name }), opts);
       const found = answer.cluster;
       if (!found) return null;
-      return { name, version: found.version ?? "(unknown)", status: found.status ?? "(unknown)", supportType: found.upgradePolicy?.supportType ?? null };
+      return {
+        name, version: found.version ?? "(unknown)", status: found.status ?? "(unknown)",
+        supportType: found.upgradePolicy?.supportType ?? null, vpcId: found.resourcesVpcConfig?.vpcId ?? null,
+      };
     } catch (error) {
       if (errorName(error) === "ResourceNotFoundException") return null;
       throw error;
     }
   });
-  const version = cluster.kind === "found" && cluster.value !== null ? await eksVersion(eks, cluster.value.version, region, opts) : null;
-  return { cluster, version };
+  const existing = cluster.kind === "found" ? cluster.value : null;
+  const [version, cache] = await Promise.all([
+    existing !== null ? eksVersion(clients.eks, existing.version, region, opts) : null,
+    existing !== null && modelCache ? modelCacheFacts(clients, existing, region, opts) : null,
+  ]);
+  return { cluster, version, modelCache: cache };
+}
+
+/** The Pod Identity agent add-on and the S3 gateway endpoints of an existing cluster's VPC. */
+async function modelCacheFacts(clients: AwsClients, cluster: ExistingClusterFacts, region: string, opts: SendOptions): Promise<Lookup<ModelCacheFacts>> {
+  const agent = await lookup("eks:DescribeAddon", region, async () => {
+    try {
+      const answer = await clients.eks.send(new DescribeAddonCommand({ clusterName: cluster.name, addonName: POD_IDENTITY_AGENT_ADDON }), opts);
+      return answer.addon?.status ?? "(unknown)";
+    } catch (error) {
+      if (errorName(error) === "ResourceNotFoundException") return null;
+      throw error;
+    }
+  });
+  if (agent.kind !== "found") return agent;
+  return then(await lookup("ec2:DescribeVpcEndpoints", region, async () => {
+    if (cluster.vpcId === null) return [];
+    const answer = await clients.ec2.send(new DescribeVpcEndpointsCommand({
+      Filters: [
+        { Name: "vpc-id", Values: [cluster.vpcId] },
+        { Name: "service-name", Values: [`com.amazonaws.${region}.s3`] },
+        { Name: "vpc-endpoint-type", Values: ["Gateway"] },
+      ],
+    }), opts);
+    return (answer.VpcEndpoints ?? []).filter((e) => e.State?.toLowerCase() === "available").map((e) => ({ id: e.VpcEndpointId ?? "", routeTableIds: e.RouteTableIds ?? [] }));
+  }), async (endpoints) => ({ kind: "found", value: { podIdentityAgentStatus: agent.value, s3GatewayEndpoints: endpoints } }));
 }

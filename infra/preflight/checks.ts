@@ -4,8 +4,8 @@
  * judge, so every verdict is testable with plain data. Placement reuses the program's own pure
  * functions (infra/plan/placement.ts), so preflight and `pulumi up` choose the same AZs.
  */
-import { EKS_VERSIONS, INSTANCES, KUBERNETES_VERSION, SERVICE_PRICES, type InstanceType } from "../catalog";
-import { InfeasiblePlanError, placeGpuSubnets, placeZones, type AvailabilityZone } from "../plan";
+import { DATA_PRICES, EKS_VERSIONS, INSTANCES, KUBERNETES_VERSION, SERVICE_PRICES, type InstanceType } from "../catalog";
+import { InfeasiblePlanError, checkpointBytes, placeGpuSubnets, placeZones, type AvailabilityZone } from "../plan";
 import { type StackSettings } from "../settings";
 import {
   type CapacityReservationFacts, type EksVersionFacts, type ExistingClusterFacts, type FactsRequest, type Lookup,
@@ -32,6 +32,7 @@ export const CHECK_NAMES = {
   quota: "vCPU quota",
   capacityBlock: "capacity block",
   kubernetes: "kubernetes version",
+  modelCache: "model cache",
 } as const;
 
 export interface PreflightInput {
@@ -75,6 +76,7 @@ export function factsRequestFor(settings: StackSettings): FactsRequest {
     capacityReservationId: onAws && capacity.type === "capacity-block" ? capacity.reservationId : null,
     clusterName: cluster.mode === "eks" ? cluster.name : null,
     kubernetesVersion: cluster.mode === "create" ? KUBERNETES_VERSION : null,
+    modelCache: cluster.mode === "eks" && plan.weightsSource === "s3",
   };
 }
 
@@ -85,6 +87,7 @@ export function runChecks(input: PreflightInput, facts: PreflightFacts): CheckRe
     checkQuota(input, facts),
     checkCapacityBlock(input, facts),
     checkKubernetesVersion(input, facts),
+    checkModelCache(input, facts),
   ];
 }
 
@@ -468,4 +471,48 @@ function judgeExistingVersion(input: PreflightInput, cluster: ExistingClusterFac
   }
   if (notReady === null) return result;
   return { ...result, status: result.status === "fail" ? "fail" : "warn", detail: `${result.detail}; ${notReady}`, fix: result.fix ?? `wait until aws eks describe-cluster --name ${cluster.name} --query cluster.status says ACTIVE` };
+}
+
+// ---- 6. model cache (S3 + Pod Identity) ----------------------------------------------------
+
+/**
+ * The S3 model cache on an existing cluster: its pods get credentials only through the
+ * eks-pod-identity-agent add-on (https://docs.aws.amazon.com/eks/latest/userguide/pod-id-agent-setup.html),
+ * and stream without NAT charges only through an S3 gateway endpoint in its VPC. A created
+ * cluster gets both from the stack.
+ */
+export function checkModelCache(input: PreflightInput, facts: PreflightFacts): CheckResult {
+  const name = CHECK_NAMES.modelCache;
+  const { settings } = input;
+  const { cluster, plan, region } = settings;
+  if (plan.weightsSource !== "s3") return { name, status: "skip", detail: "weightsSource huggingface: every pod downloads from Hugging Face; no S3 cache to check" };
+  if (cluster.mode === "create") {
+    return { name, status: "pass", detail: "the stack creates the bucket, the S3 gateway endpoint and the eks-pod-identity-agent add-on with the cluster" };
+  }
+  if (cluster.mode !== "eks") return { name, status: "skip", detail: KUBECONFIG_SKIP };
+  if (facts.modelCache === null) return { name, status: "skip", detail: `cluster ${cluster.name} was not found, so its add-ons and VPC could not be read` };
+  if (facts.modelCache.kind !== "found") return notChecked(name, `read cluster ${cluster.name}'s Pod Identity agent and S3 endpoints`, facts.modelCache, facts);
+  const { podIdentityAgentStatus: agent, s3GatewayEndpoints: endpoints } = facts.modelCache.value;
+  const cost = `${(checkpointBytes(plan) / 1e9).toFixed(1)} GB × $${DATA_PRICES.natGatewayDataProcessedUsdPerGB.value}/GB at every pod start`;
+  if (agent === null) {
+    return {
+      name, status: "fail",
+      detail: `cluster ${cluster.name} has no eks-pod-identity-agent add-on: the server and the copy Job would get no AWS credentials and could not read or fill the S3 model cache`,
+      fix: `aws eks create-addon --region ${region} --cluster-name ${cluster.name} --addon-name eks-pod-identity-agent, or set weightsSource huggingface`,
+    };
+  }
+  const endpointText = endpoints.length === 0
+    ? "no S3 gateway endpoint in its VPC"
+    : `S3 gateway endpoint ${endpoints.map((e) => `${e.id} (route tables ${e.routeTableIds.join(", ") || "none"})`).join(", ")}`;
+  if (agent !== "ACTIVE") {
+    return { name, status: "warn", detail: `eks-pod-identity-agent is ${agent}, not ACTIVE; ${endpointText}`, fix: `aws eks describe-addon --region ${region} --cluster-name ${cluster.name} --addon-name eks-pod-identity-agent (see its health issues)` };
+  }
+  if (endpoints.length === 0) {
+    return {
+      name, status: "warn",
+      detail: `eks-pod-identity-agent is ACTIVE; ${endpointText}: the weights stream through the VPC's NAT gateway, if it has one (${cost})`,
+      fix: `aws ec2 create-vpc-endpoint --region ${region} --vpc-id <the cluster's VPC> --vpc-endpoint-type Gateway --service-name com.amazonaws.${region}.s3 --route-table-ids <the GPU subnets' route tables>`,
+    };
+  }
+  return { name, status: "pass", detail: `eks-pod-identity-agent is ACTIVE; ${endpointText}` };
 }

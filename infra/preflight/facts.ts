@@ -90,6 +90,19 @@ export interface ExistingClusterFacts {
   status: string;
   /** upgradePolicy.supportType: STANDARD | EXTENDED, when AWS reports it. */
   supportType: string | null;
+  /** resourcesVpcConfig.vpcId. */
+  vpcId: string | null;
+}
+
+/**
+ * What the S3 model cache needs from an existing cluster (eks:<name>, weightsSource s3):
+ * EKS DescribeAddon eks-pod-identity-agent and EC2 DescribeVpcEndpoints (S3, Gateway) in its VPC.
+ */
+export interface ModelCacheFacts {
+  /** The add-on's status (ACTIVE, DEGRADED, …), or null when the cluster does not have it. */
+  podIdentityAgentStatus: string | null;
+  /** Available S3 gateway endpoints of the cluster's VPC, with their route tables. */
+  s3GatewayEndpoints: Array<{ id: string; routeTableIds: string[] }>;
 }
 
 /** Everything preflight asked AWS. A field is null when the stack's mode does not need that call. */
@@ -104,6 +117,8 @@ export interface PreflightFacts {
   cluster: Lookup<ExistingClusterFacts | null> | null;
   /** Support dates of the Kubernetes version in question; found with null when EKS does not list that version. */
   eksVersion: Lookup<EksVersionFacts | null> | null;
+  /** Asked only for an existing cluster the S3 model cache is used with, once DescribeCluster found it. */
+  modelCache: Lookup<ModelCacheFacts> | null;
 }
 
 /** What to ask AWS for one stack: derived from its settings by `factsRequestFor` (checks.ts). */
@@ -122,4 +137,6 @@ export interface FactsRequest {
   clusterName: string | null;
   /** DescribeClusterVersions for the version a created cluster runs. */
   kubernetesVersion: string | null;
+  /** DescribeAddon + DescribeVpcEndpoints for the existing cluster (clusterName) the S3 model cache needs. */
+  modelCache: boolean;
 }
