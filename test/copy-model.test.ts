@@ -37,7 +37,7 @@ function runCopy(layout: ModelCacheLayout, repoFiles: string[], marker: "absent"
   const result = spawnSync("python3", [SCRIPT, ...jobArgs(layout)], {
     encoding: "utf8",
     env: {
-      PATH: process.env.PATH, PYTHONPATH: FAKES, PYTHONDONTWRITEBYTECODE: "1",
+      PATH: process.env.PATH, PYTHONPATH: FAKES, PYTHONDONTWRITEBYTECODE: "1", AWS_DEFAULT_REGION: "us-east-1",
       LLM_STACK_COPY_DIR: join(dir, "model"), FAKE_LOG: log, FAKE_COMMIT: COMMIT, FAKE_MARKER: marker, FAKE_REPO_FILES: JSON.stringify(repoFiles),
     },
   });
@@ -60,7 +60,9 @@ describe("the model-cache copy script", () => {
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     const prefix = "models/meta-llama/Llama-3.1-8B-Instruct/main/";
-    expect(run.calls.map((c) => [c.call, c.key ?? c.revision])).toEqual([
+    expect(run.calls.map((c) => [c.call, c.key ?? c.revision ?? c.region])).toEqual([
+      // boto3 takes the region only from AWS_DEFAULT_REGION or region_name (botocore configprovider.py).
+      ["client", "us-east-1"],
       ["head_object", `${prefix}.llm-stack-complete.json`],
       ["model_info", "main"],
       ["snapshot_download", COMMIT],
@@ -88,14 +90,14 @@ describe("the model-cache copy script", () => {
   it("does nothing when the marker is there: the revision is already cached", () => {
     const run = runCopy(llama, llamaFiles, "present");
     expect(run.status).toBe(0);
-    expect(run.calls.map((c) => c.call)).toEqual(["head_object"]);
+    expect(run.calls.map((c) => c.call)).toEqual(["client", "head_object"]);
     expect(run.stdout).toContain("already holds meta-llama/Llama-3.1-8B-Instruct@main");
   });
 
   it("fails, copying nothing, when S3 refuses to say whether the marker exists (403: no s3:ListBucket)", () => {
     const run = runCopy(llama, llamaFiles, "forbidden");
     expect(run.status).not.toBe(0);
-    expect(run.calls.map((c) => c.call)).toEqual(["head_object"]);
+    expect(run.calls.map((c) => c.call)).toEqual(["client", "head_object"]);
     expect(run.stderr).toContain("HeadObject: 403");
   });
 });

@@ -271,7 +271,7 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
     expect(JSON.parse(byName(resources, "vllm-model-copy-policy").inputs.policy).Statement[0].Action).toEqual(["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"]);
     expect(JSON.parse(byName(resources, "vllm-model-read-role").inputs.assumeRolePolicy).Statement).toEqual([{
       Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"],
-      Condition: { StringEquals: { "aws:RequestTag/kubernetes-namespace": "llm", "aws:RequestTag/kubernetes-service-account": "vllm" } },
+      Condition: { StringEquals: { "aws:RequestTag/eks-cluster-name": `llm-stack-${stack}`, "aws:RequestTag/kubernetes-namespace": "llm", "aws:RequestTag/kubernetes-service-account": "vllm" } },
     }]);
     expect(byName(resources, "vllm-copy-sa").inputs.metadata.name).toBe("vllm-model-copy");
   });
@@ -281,8 +281,11 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
     const container = byName(resources, "vllm-deployment").inputs.spec.template.spec.containers[0];
     expect(container.command).toEqual(["vllm", "serve", `s3://llm-stack-${stack}-123456789012-${plan.region}/models/${plan.repo}/main/`]);
     expect(container.args).toContain("--load-format=runai_streamer");
-    expect(container.env.find((e: any) => e.name === "AWS_REGION")).toEqual({ name: "AWS_REGION", value: plan.region });
+    // Both names: the streamer's C++ reads take AWS_REGION, boto3 (its listing, the copy script) only AWS_DEFAULT_REGION.
+    expect(container.env.filter((e: any) => /^AWS_(DEFAULT_)?REGION$/.test(e.name))).toEqual([{ name: "AWS_REGION", value: plan.region }, { name: "AWS_DEFAULT_REGION", value: plan.region }]);
     const job = byName(resources, "vllm-copy").inputs;
+    // A failed Job is replaced on the next up, not awaited again (pulumi-kubernetes replaceUnready).
+    expect(job.metadata.annotations["pulumi.com/replaceUnready"]).toBe("true");
     expect(job.spec.template.spec.containers[0].command.slice(2, 6)).toEqual([plan.repo, "main", `llm-stack-${stack}-123456789012-${plan.region}`, `models/${plan.repo}/main/`]);
     expect(job.spec.template.spec.containers[0].resources.requests["nvidia.com/gpu"]).toBeUndefined();
     const group = byName(resources, "llm-gpu-ng").inputs;

@@ -121,7 +121,9 @@ function container(input: VllmManifestInput, secretName: string, role: PodRole):
     { name: "tmp", mountPath: "/tmp" },
   ];
   const { weights } = input;
-  if (weights.source === "s3") env.push({ name: "AWS_REGION", value: weights.region });
+  // The Run:ai streamer's C++ reads take AWS_REGION, its boto3 listing and config pull only
+  // AWS_DEFAULT_REGION (botocore configprovider.py); the Pod Identity webhook adds neither once one is set.
+  if (weights.source === "s3") env.push({ name: "AWS_REGION", value: weights.region }, { name: "AWS_DEFAULT_REGION", value: weights.region });
   if (mountsHfToken(weights)) {
     env.push({ name: "HF_TOKEN_PATH", value: `${HF_TOKEN_MOUNT}/token` });
     mounts.push({ name: "hf-token", mountPath: HF_TOKEN_MOUNT, readOnly: true });

@@ -1,7 +1,7 @@
 /**
  * The IAM documents of the S3 model cache, as plain data (tests read exactly these):
  * - the trust policy of a Pod Identity role: the EKS Pod Identity service principal, with the
- *   session tags it sets pinned to one namespace and service account
+ *   session tags it sets pinned to one cluster, namespace and service account
  *   (https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html, pod-id-abac.html);
  * - the server's read access: objects of its model revision's prefix only, and a listing limited
  *   to that prefix (vLLM lists the prefix with boto3 list_objects_v2 before pulling the config);
@@ -12,14 +12,16 @@
  */
 type PolicyDocument = { Version: "2012-10-17"; Statement: Record<string, unknown>[] };
 
-export function podIdentityTrustPolicy(namespace: string, serviceAccount: string): PolicyDocument {
+export function podIdentityTrustPolicy(clusterName: string, namespace: string, serviceAccount: string): PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [{
       Effect: "Allow",
       Principal: { Service: "pods.eks.amazonaws.com" },
       Action: ["sts:AssumeRole", "sts:TagSession"],
-      Condition: { StringEquals: { "aws:RequestTag/kubernetes-namespace": namespace, "aws:RequestTag/kubernetes-service-account": serviceAccount } },
+      // Every stack names its namespace and service accounts alike: the cluster tag keeps one stack's
+      // role from another cluster's pods in the same account.
+      Condition: { StringEquals: { "aws:RequestTag/eks-cluster-name": clusterName, "aws:RequestTag/kubernetes-namespace": namespace, "aws:RequestTag/kubernetes-service-account": serviceAccount } },
     }],
   };
 }

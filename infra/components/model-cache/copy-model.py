@@ -42,7 +42,7 @@ def files_to_upload(local_dir):
 def main(argv):
     repo, revision, bucket, prefix, marker, ignore_json = argv[1:7]
     ignore_patterns = json.loads(ignore_json)
-    s3 = boto3.client("s3")
+    s3 = boto3.client("s3", region_name=os.environ["AWS_DEFAULT_REGION"])
     marker_key = prefix + marker
     if marker_exists(s3, bucket, marker_key):
         print(f"s3://{bucket}/{prefix} already holds {repo}@{revision}; nothing to copy", flush=True)

@@ -77,7 +77,10 @@ export function modelCopyJob(input: ModelCopyJobInput): Json {
     // The vLLM image sets NVIDIA_VISIBLE_DEVICES=all, which would show this GPU-less pod every GPU
     // of the node; `void` shows none (NVIDIA Container Toolkit, GPU enumeration).
     { name: "NVIDIA_VISIBLE_DEVICES", value: "void" },
+    // boto3 reads only AWS_DEFAULT_REGION (botocore configprovider.py), the AWS SDK for C++
+    // AWS_REGION; the Pod Identity webhook adds neither once the pod sets one.
     { name: "AWS_REGION", value: input.region },
+    { name: "AWS_DEFAULT_REGION", value: input.region },
     { name: "LLM_STACK_COPY_DIR", value: `${DATA_MOUNT}/model` },
     { name: "HOME", value: `${DATA_MOUNT}/home` },
     { name: "HF_HOME", value: `${DATA_MOUNT}/huggingface` },
@@ -104,11 +107,21 @@ export function modelCopyJob(input: ModelCopyJobInput): Json {
       name: modelCopyJobName(input.name, layout),
       namespace: input.namespace,
       labels: { ...labels, "llm-stack/model-repo": layout.repo.replace("/", "."), "llm-stack/model-revision": layout.revision },
-      annotations: { "pulumi.com/timeoutSeconds": String(input.timeoutSeconds) },
+      annotations: {
+        "pulumi.com/timeoutSeconds": String(input.timeoutSeconds),
+        // A Job that failed (or timed out) keeps its name, and an update would wait on the same failed
+        // Job forever; with this the provider replaces an unready Job instead
+        // (pulumi-kubernetes provider/pkg/provider/provider.go, replaceUnready).
+        "pulumi.com/replaceUnready": "true",
+      },
     },
     spec: {
-      backoffLimit: 2,
-      activeDeadlineSeconds: input.timeoutSeconds,
+      // Retries cover a pod that started before its Pod Identity association took effect (EKS:
+      // "may take several seconds", CreatePodIdentityAssociation): it finds no credentials and fails.
+      backoffLimit: 6,
+      // Kubernetes stops the Job a minute before Pulumi's wait ends, so Pulumi reports the Job's own
+      // DeadlineExceeded condition rather than a bare timeout.
+      activeDeadlineSeconds: Math.max(60, input.timeoutSeconds - 60),
       template: {
         metadata: { labels },
         spec: {

@@ -21,7 +21,8 @@ export class PodIdentityAccess extends pulumi.ComponentResource {
   constructor(name: string, args: PodIdentityAccessArgs, opts?: pulumi.ComponentResourceOptions) {
     super("llm-stack:model-cache:PodIdentityAccess", name, {}, opts);
     const parent = { parent: this };
-    const role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: JSON.stringify(podIdentityTrustPolicy(args.namespace, args.serviceAccount)) }, parent);
+    const assumeRolePolicy = pulumi.output(args.clusterName).apply((cluster) => JSON.stringify(podIdentityTrustPolicy(cluster, args.namespace, args.serviceAccount)));
+    const role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy }, parent);
     const policy = new aws.iam.RolePolicy(`${name}-policy`, { role: role.name, policy: args.policy }, parent);
     new aws.eks.PodIdentityAssociation(`${name}-association`, {
       clusterName: args.clusterName,
