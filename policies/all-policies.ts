@@ -5,6 +5,7 @@ import { costWeightsNat } from "./cost-weights-nat";
 import { gpuConsistency } from "./gpu-consistency";
 import { gpuMemoryFit } from "./gpu-memory-fit";
 import { gpuUnknownModel } from "./gpu-unknown-model";
+import { observabilityVllmMetrics } from "./observability-vllm-metrics";
 import { safetyEksEndpoint } from "./safety-eks-endpoint";
 import { safetyEksSecretsEncrypted } from "./safety-eks-secrets-encrypted";
 import { safetyGpuRollout } from "./safety-gpu-rollout";
@@ -42,4 +43,5 @@ export const POLICIES: Policies = [
   safetyEksEndpoint,
   safetyEksSecretsEncrypted,
   safetyGpuTaint,
+  observabilityVllmMetrics,
 ];

@@ -41,12 +41,12 @@ describe("the committed stacks", () => {
 
   it("names every policy llm-stack-<area>-<rule>, documented and with a level", () => {
     for (const policy of POLICIES) {
-      expect(policy.name).toMatch(/^llm-stack-(gpu|cost|safety)-[a-z0-9-]+$/);
+      expect(policy.name).toMatch(/^llm-stack-(gpu|cost|safety|observability)-[a-z0-9-]+$/);
       expect(policy.description.length).toBeGreaterThan(20);
       expect(["mandatory", "advisory"]).toContain(policy.enforcementLevel);
     }
     expect(POLICIES.filter((p) => p.enforcementLevel === "mandatory").map((p) => p.name)).toEqual([
-      "llm-stack-gpu-memory-fit", "llm-stack-gpu-consistency", "llm-stack-cost-budget",
+      "llm-stack-gpu-memory-fit", "llm-stack-gpu-consistency", "llm-stack-cost-budget", "llm-stack-observability-vllm-metrics",
     ]);
   });
 });

@@ -12,6 +12,9 @@ import { POLICIES } from "../policies/all-policies";
 import { costBudget } from "../policies/cost-budget";
 import { policyResourcesOf, runPolicies, type PackConfig } from "../tools/offline/policy-run";
 import { runProgram, stackFileConfig, type RecordedResource } from "./program-runner";
+import { vllmScaledObject } from "../infra/components/autoscaling/scaled-object-manifest";
+import { vllmPrometheusRule } from "../infra/components/observability/vllm-monitoring-manifests";
+import { planDeployment } from "../infra/plan";
 
 type Stack = "dev" | "mixtral" | "scout";
 type Level = "mandatory" | "advisory";
@@ -53,6 +56,15 @@ const setGpus = (r: RecordedResource[], gpus: number) => {
 const add = (r: RecordedResource[], type: string, name: string, inputs: Record<string, any>) =>
   r.push({ type, name, custom: true, inputs, secretInputs: [], provider: undefined });
 const cluster = (r: RecordedResource[]) => find(r, "aws:eks/cluster:Cluster", "llm-cluster-cluster").inputs;
+const SCALED_OBJECT = "kubernetes:keda.sh/v1alpha1:ScaledObject";
+const PROMETHEUS_RULE = "kubernetes:monitoring.coreos.com/v1:PrometheusRule";
+/** The kit's ScaledObject and alert rules for the dev plan, with `edit` applied to the query or rules. */
+const devScaledObject = (edit: (query: string) => string = (q) => q) => {
+  const object = vllmScaledObject({ name: "vllm", namespace: "llm", plan: planDeployment({ model: "llama-3.1-8b-instruct" }), minReplicas: 1, maxReplicas: 2, prometheusAddress: "http://prometheus-operated.monitoring.svc:9090" }) as any;
+  object.spec.triggers[0].metadata.query = edit(object.spec.triggers[0].metadata.query);
+  return object;
+};
+const devRules = () => vllmPrometheusRule({ name: "vllm", namespace: "llm", plan: planDeployment({ model: "llama-3.1-8b-instruct" }), podSelector: {}, selectedBy: {}, hourlyUsd: 7.4282 }) as any;
 
 /** The vLLM Deployment re-expressed as another kind that carries the same pod template. */
 const KINDS = {
@@ -185,6 +197,10 @@ const walkArounds: Case[] = [
 ];
 
 const mustPass: Case[] = [
+  { name: "passes the kit's own ScaledObject and alert rules for the dev plan", stack: "dev", tamper: (r) => {
+    add(r, SCALED_OBJECT, "vllm-scaler", devScaledObject());
+    add(r, PROMETHEUS_RULE, "vllm-rules", devRules());
+  }, expected: [] },
   { name: "passes a digest-pinned image", stack: "dev", tamper: (r) => (vllm(r).image = `vllm/vllm-openai@${DIGEST}`), expected: [] },
   { name: "passes a tag pinned with a digest as well", stack: "scout", tamper: (r) => (vllm(r).image = `vllm/vllm-openai:latest@${DIGEST}`), expected: [] },
   { name: "passes a version tag with a build suffix", stack: "dev", tamper: (r) => (vllm(r).image = "vllm/vllm-openai:v0.33.0-cu130"), expected: [] },
@@ -200,6 +216,13 @@ const mustPass: Case[] = [
 
 /** One broken field per rule, from the dev stack unless the rule needs more GPUs. */
 const perRule: Case[] = [
+  { name: "rejects a ScaledObject on a metric vLLM v0.33.0 no longer emits (vllm:gpu_cache_usage_perc)", stack: "dev", tamper: (r) => add(r, SCALED_OBJECT, "vllm-scaler", devScaledObject(() => "avg(vllm:gpu_cache_usage_perc)")),
+    expected: [["mandatory", "llm-stack-observability-vllm-metrics", "ScaledObject llm/vllm: trigger 0 (prometheus) queries vllm:gpu_cache_usage_perc, which vLLM v0.33.0 does not emit (deprecated in PR #18354, hidden in PR #24245, removed in PR #29330 (2025-11); use vllm:kv_cache_usage_perc): it would never match. Fix: query a metric from infra/catalog/vllm-metrics.ts."]] },
+  { name: "rejects an alert rule on a histogram spelt as a counter (vllm:time_to_first_token_seconds_total)", stack: "dev", tamper: (r) => {
+    const rules = devRules();
+    rules.spec.groups[0].rules[0].expr = "histogram_quantile(0.99, rate(vllm:time_to_first_token_seconds_total[5m])) > 2";
+    add(r, PROMETHEUS_RULE, "vllm-rules", rules);
+  }, expected: [["mandatory", "llm-stack-observability-vllm-metrics", "PrometheusRule llm/vllm: rule VllmKvCacheNearlyFull in group llm-stack-vllm-alerts queries vllm:time_to_first_token_seconds_total, which vLLM v0.33.0 does not emit (no such vLLM metric): it would never match. Fix: query a metric from infra/catalog/vllm-metrics.ts."]] },
   { name: "rejects memory fit: a context beyond the KV cache", stack: "dev", tamper: (r) => replaceArg(r, "max-model-len", "--max-model-len=600000"),
     expected: [["mandatory", "llm-stack-gpu-memory-fit", `${D} serves meta-llama/Llama-3.1-8B-Instruct (llama-3.1-8b-instruct, bf16) on NVIDIA H100 SXM 80GB at TP 1 × PP 1, gpu-memory-utilization 0.9: 15.0 GiB of weights + 6.0 GiB of activations and overhead per GPU leave 50.3 GiB of the 71.3 GiB budget for the KV cache, but one 600000-token sequence needs 73.2 GiB. Fix: --max-model-len 412080 or less, or more GPUs.`]] },
   { name: "rejects consistency: TP 4 on a 1-GPU pod", stack: "mixtral", tamper: (r) => replaceArg(r, "tensor-parallel-size", "-tp", "4"),

@@ -67,3 +67,4 @@ export * from "./eks-versions";
 export * from "./vllm-release";
 export * from "./measurements";
 export * from "./startup-rates";
+export * from "./vllm-metrics";

@@ -1,0 +1,66 @@
+/**
+ * A KEDA ScaledObject (keda.sh/v1alpha1 at KEDA v2.20.2, vendored in charts/keda/) that scales a
+ * vLLM Deployment on vLLM's own queue: requests running plus waiting, over what one replica
+ * serves at once. Plain data, validated against the CRD's schema in tests.
+ *
+ * Scale-down waits as long as a new replica takes to become ready (time-to-ready.ts): removing a
+ * replica that is needed again costs that time once more, so keeping an idle one for exactly that
+ * long is the break-even of the two mistakes (the ski-rental rule: never worse than twice the best
+ * choice in hindsight). KEDA hands `advanced.horizontalPodAutoscalerConfig.behavior` to the HPA
+ * as is; `cooldownPeriod` applies only to the last replica, when scaling to zero
+ * (keda-docs content/docs/2.20/reference/scaledobject-spec.md).
+ */
+import { timeToReady, type DeploymentPlan } from "../../plan";
+
+type Json = Record<string, unknown>;
+
+export interface ScaledObjectInput {
+  name: string;
+  namespace: string;
+  plan: DeploymentPlan;
+  minReplicas: number;
+  maxReplicas: number;
+  /** Prometheus' HTTP address as KEDA reaches it, e.g. http://prometheus-operated.monitoring.svc:9090. */
+  prometheusAddress: string;
+}
+
+/** Seconds between KEDA's queries of Prometheus (KEDA's default is 30). */
+const POLLING_SECONDS = 15;
+
+export function vllmScaledObject(input: ScaledObjectInput): Json {
+  const { plan } = input;
+  const breakEvenSeconds = timeToReady(plan).totalSeconds;
+  const where = `namespace="${input.namespace}", model_name="${plan.model}"`;
+  return {
+    apiVersion: "keda.sh/v1alpha1",
+    kind: "ScaledObject",
+    metadata: { name: input.name, namespace: input.namespace },
+    spec: {
+      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: input.name },
+      minReplicaCount: input.minReplicas,
+      maxReplicaCount: input.maxReplicas,
+      pollingInterval: POLLING_SECONDS,
+      cooldownPeriod: breakEvenSeconds,
+      advanced: {
+        horizontalPodAutoscalerConfig: {
+          behavior: {
+            // One replica at a time each way: each takes a GPU node that boots and loads for minutes.
+            scaleUp: { stabilizationWindowSeconds: 0, policies: [{ type: "Pods", value: 1, periodSeconds: 60 }] },
+            scaleDown: { stabilizationWindowSeconds: breakEvenSeconds, policies: [{ type: "Pods", value: 1, periodSeconds: breakEvenSeconds }] },
+          },
+        },
+      },
+      triggers: [{
+        type: "prometheus",
+        metadata: {
+          serverAddress: input.prometheusAddress,
+          // Requests in flight, whatever their state: the HPA divides by the threshold per replica.
+          query: `sum(vllm:num_requests_running{${where}}) + sum(vllm:num_requests_waiting{${where}})`,
+          // What one replica serves at once in the plan's throughput model (economics.ts batchSequences).
+          threshold: String(plan.economics.batchSequences),
+          activationThreshold: "0",
+        },
+      }],
+    },
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * Groundwork for issue #14: the monitoring and autoscaling objects of one vLLM server, checked
+ * against the vendored CRD schemas (charts/prometheus-operator at operator v0.93.0, charts/keda at
+ * v2.20.2) with unknown fields refused (the API server would prune them without a word), and their
+ * queries against the metrics the pinned vLLM emits.
+ */
+import { describe, expect, it } from "vitest";
+import { unknownVllmSeries, VLLM_METRICS } from "../infra/catalog";
+import { vllmScaledObject } from "../infra/components/autoscaling/scaled-object-manifest";
+import { vllmPodMonitor, vllmPrometheusRule } from "../infra/components/observability/vllm-monitoring-manifests";
+import { selectorLabels } from "../infra/components/vllm-manifests";
+import { planDeployment } from "../infra/plan";
+import { crdValidator } from "./support/crd-schema";
+
+const plan = planDeployment({ model: "llama-3.1-8b-instruct" });
+const monitoring = { name: "vllm", namespace: "llm", plan, podSelector: selectorLabels("vllm"), selectedBy: { "llm-stack/monitoring": "true" }, hourlyUsd: 7.4282 };
+const scaler = vllmScaledObject({ name: "vllm", namespace: "llm", plan, minReplicas: 1, maxReplicas: 3, prometheusAddress: "http://prometheus-operated.monitoring.svc:9090" }) as any;
+
+describe("monitoring and autoscaling objects", () => {
+  it.each([
+    ["PodMonitor", "prometheus-operator", "crds/monitoring.coreos.com_podmonitors.yaml", "v1", vllmPodMonitor(monitoring)],
+    ["PrometheusRule", "prometheus-operator", "crds/monitoring.coreos.com_prometheusrules.yaml", "v1", vllmPrometheusRule(monitoring)],
+    ["ScaledObject", "keda", "crds/keda.sh_scaledobjects.yaml", "v1alpha1", scaler],
+  ] as const)("builds a %s that validates against its vendored CRD, unknown fields refused", (_, chart, file, version, object) => {
+    const validate = crdValidator(chart, file, version, { rejectUnknownFields: true });
+    expect(validate(object)).toEqual([]);
+    // The validator bites: a misspelt field is reported.
+    expect(validate({ ...(object as object), spec: { ...(object as any).spec, selectr: {} } })).not.toEqual([]);
+  });
+
+  it("queries only series vLLM v0.33.0 emits", () => {
+    const rule = vllmPrometheusRule(monitoring) as any;
+    const exprs: string[] = rule.spec.groups.flatMap((g: any) => g.rules.map((r: any) => r.expr));
+    for (const promql of [...exprs, scaler.spec.triggers[0].metadata.query]) expect(unknownVllmSeries(promql)).toEqual([]);
+    expect(unknownVllmSeries("vllm:gpu_cache_usage_perc + vllm:kv_cache_usage_perc + vllm:e2e_request_latency_seconds_bucket")).toEqual(["vllm:gpu_cache_usage_perc"]);
+    expect(Object.keys(VLLM_METRICS)).toContain("vllm:num_requests_waiting");
+  });
+
+  it("scales on requests in flight over what one replica serves, and scales down no faster than a replica comes up", () => {
+    // One replica serves min(1024, floor(412,080 KV tokens / 2,048 average tokens)) = 201 sequences at once (economics.ts).
+    expect(scaler.spec.triggers[0].metadata.threshold).toBe("201");
+    expect(scaler.spec.triggers[0].metadata.query).toBe('sum(vllm:num_requests_running{namespace="llm", model_name="llama-3.1-8b-instruct"}) + sum(vllm:num_requests_waiting{namespace="llm", model_name="llama-3.1-8b-instruct"})');
+    // Time to ready of the dev plan from a new node: 100 + 288 + 5 + 82 = 475 s (test/time-to-ready.test.ts).
+    expect(scaler.spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown).toEqual({ stabilizationWindowSeconds: 475, policies: [{ type: "Pods", value: 1, periodSeconds: 475 }] });
+    expect([scaler.spec.minReplicaCount, scaler.spec.maxReplicaCount, scaler.spec.cooldownPeriod]).toEqual([1, 3, 475]);
+  });
+
+  it("scrapes /metrics on the server's http port without credentials (vLLM guards only /v1, /v2, /inference, /cohere)", () => {
+    const monitor = vllmPodMonitor(monitoring) as any;
+    expect(monitor.spec.podMetricsEndpoints).toEqual([{ port: "http", path: "/metrics", interval: "15s" }]);
+    expect(JSON.stringify(monitor)).not.toMatch(/authorization|basicAuth|bearer/i);
+  });
+});
