@@ -46,7 +46,8 @@ export const costBudget: StackValidationPolicy = {
     const region = regionOf(resources, configured, (value): value is Region => REGIONS.includes(value as Region));
     const cost = stackCostOf(resources, region);
     if (cost.unpriced.length > 0) {
-      reportViolation(`The budget cannot be proven: the price table (${PRICE_TABLE_DATE}) has no on-demand price for ${cost.unpriced.join("; ")}. Fix: use a priced instance type or add its row to infra/catalog/prices.ts with its source.`);
+      const fixes = [...new Set(cost.unpriced.map((u) => u.fix))];
+      reportViolation(`The budget cannot be proven with the price table of ${PRICE_TABLE_DATE}: ${cost.unpriced.map((u) => u.what).join("; ")}. Fix: ${fixes.join("; ")}.`);
     }
     if (cost.unknowns.length > 0) {
       reportViolation(`The budget cannot be proven yet: ${cost.unknowns.join("; ")}. Fix: give the size and instance type as known values, or check again once they are.`);

@@ -33,7 +33,7 @@ describe("pricing", () => {
       ["NAT gateway", 1, 0.045, 0.045],
     ]);
     expect([cost.hourlyUsd, cost.monthlyUsd, cost.maxHourlyUsd, cost.maxMonthlyUsd]).toEqual([110.6282, 80758.59, 110.8298, 80905.75]);
-    expect(cost.unpriced).toEqual(["odd: g6e.xlarge in us-west-2"]);
+    expect(cost.unpriced).toEqual([{ what: "odd: g6e.xlarge in us-west-2 has no on-demand price in the table", fix: "use a priced instance type or add its row to infra/catalog/prices.ts with its source" }]);
   });
 
   it("prices a cluster that allows extended support at $0.60/h (EKS pricing page), and one without a policy the same", () => {

@@ -11,6 +11,7 @@ import { vllmPodMonitor, vllmPrometheusRule } from "../infra/components/observab
 import { selectorLabels } from "../infra/components/vllm-manifests";
 import { planDeployment } from "../infra/plan";
 import { crdValidator } from "./support/crd-schema";
+import { gpuNodePool } from "./support/node-pool";
 
 const plan = planDeployment({ model: "llama-3.1-8b-instruct" });
 const monitoring = { name: "vllm", namespace: "llm", plan, podSelector: selectorLabels("vllm"), selectedBy: { "llm-stack/monitoring": "true" }, hourlyUsd: 7.4282 };
@@ -21,6 +22,8 @@ describe("monitoring and autoscaling objects", () => {
     ["PodMonitor", "prometheus-operator", "crds/monitoring.coreos.com_podmonitors.yaml", "v1", vllmPodMonitor(monitoring)],
     ["PrometheusRule", "prometheus-operator", "crds/monitoring.coreos.com_prometheusrules.yaml", "v1", vllmPrometheusRule(monitoring)],
     ["ScaledObject", "keda", "crds/keda.sh_scaledobjects.yaml", "v1alpha1", scaler],
+    // The NodePool the budget tests price (test/tamper.test.ts), with its GPU limit.
+    ["NodePool", "karpenter", "crds/karpenter.sh_nodepools.yaml", "v1", gpuNodePool({ "nvidia.com/gpu": "16" })],
   ] as const)("builds a %s that validates against its vendored CRD, unknown fields refused", (_, chart, file, version, object) => {
     const validate = crdValidator(chart, file, version, { rejectUnknownFields: true });
     expect(validate(object)).toEqual([]);

@@ -66,7 +66,7 @@ describe("tampered stacks", () => {
 
   it("rejects a $10/h budget under an 8 × H100 plan", async () => {
     expect(only(await runPolicies(baselines.mixtral!, { "llm-stack-cost-budget": { maxHourlyUsd: 10 } }), "llm-stack-cost-budget")).toEqual([
-      "The stack costs $55.79/h at maximum node-group size ($55.59/h at desired size): 1 × GPU nodes p5.48xlarge $55.040/h + 2 × CPU nodes m7i.xlarge $0.403/h + 1 × EKS control plane $0.100/h + 1 × NAT gateway $0.045/h, above maxHourlyUsd $10.00. Fix: shrink the plan (fewer replicas, fp8 or int4, a shorter context) or raise the budget in the policy pack config.",
+      "The stack costs $55.79/h at maximum node-group size ($55.59/h at desired size): 1 × GPU nodes p5.48xlarge $55.040/h + 2 × CPU nodes m7i.xlarge $0.403/h (3 at most: $0.605/h) + 1 × EKS control plane $0.100/h + 1 × NAT gateway $0.045/h, above maxHourlyUsd $10.00. Fix: shrink the plan (fewer replicas, fp8 or int4, a shorter context) or raise the budget in the policy pack config.",
     ]);
   });
 
@@ -121,11 +121,11 @@ const cases: Case[] = [
     deploymentOf(r).spec.replicas = 3;
   }, [["llm-stack-gpu-consistency", "Deployment llm/vllm: 3 replica(s) × 1 GPU(s) need 3 × p5.4xlarge (1 GPUs each), but the matching node groups hold 1 node(s). Fix: size the GPU node group to 3 nodes or lower the replicas."]]],
   ["llm-stack-cost-budget", "fails above maxMonthlyUsd", () => undefined, [
-    ["llm-stack-cost-budget", "The stack costs $5,569.75/month at maximum node-group size (730 h at $7.63/h at maximum node-group size ($7.43/h at desired size): 1 × GPU nodes p5.4xlarge $6.880/h + 2 × CPU nodes m7i.xlarge $0.403/h + 1 × EKS control plane $0.100/h + 1 × NAT gateway $0.045/h), above maxMonthlyUsd $5,000.00. Fix: shrink the plan or raise the budget in the policy pack config."]
+    ["llm-stack-cost-budget", "The stack costs $5,569.75/month at maximum node-group size (730 h at $7.63/h at maximum node-group size ($7.43/h at desired size): 1 × GPU nodes p5.4xlarge $6.880/h + 2 × CPU nodes m7i.xlarge $0.403/h (3 at most: $0.605/h) + 1 × EKS control plane $0.100/h + 1 × NAT gateway $0.045/h), above maxMonthlyUsd $5,000.00. Fix: shrink the plan or raise the budget in the policy pack config."]
   ], { "llm-stack-cost-budget": { maxMonthlyUsd: 5000 } }],
   ["llm-stack-cost-budget", "fails when an instance type has no price", (r) => {
     find(r, "aws:eks/nodeGroup:NodeGroup", "llm-gpu-ng").inputs.instanceTypes = ["g6e.xlarge"];
-  }, [["llm-stack-gpu-consistency", 'Deployment llm/vllm: its node selector {"llm-stack/gpu-pool":"true","llm-stack/stack":"dev","node.kubernetes.io/instance-type":"p5.4xlarge"} matches no node group in the stack (llm-system-ng: m7i.xlarge, llm-gpu-ng: g6e.xlarge). Fix: select the GPU node group\'s instance type and labels.'], ["llm-stack-cost-budget", "The budget cannot be proven: the price table (2026-11-26) has no on-demand price for llm-gpu-ng: g6e.xlarge in us-east-1. Fix: use a priced instance type or add its row to infra/catalog/prices.ts with its source."]]],
+  }, [["llm-stack-gpu-consistency", 'Deployment llm/vllm: its node selector {"llm-stack/gpu-pool":"true","llm-stack/stack":"dev","node.kubernetes.io/instance-type":"p5.4xlarge"} matches no node group in the stack (llm-system-ng: m7i.xlarge, llm-gpu-ng: g6e.xlarge). Fix: select the GPU node group\'s instance type and labels.'], ["llm-stack-cost-budget", "The budget cannot be proven with the price table of 2026-11-26: llm-gpu-ng: g6e.xlarge in us-east-1 has no on-demand price in the table. Fix: use a priced instance type or add its row to infra/catalog/prices.ts with its source."]]],
   ["llm-stack-safety-image-pinned", "fails without a tag", (r) => {
     vllmContainer(r).image = "vllm/vllm-openai";
   }, [["llm-stack-safety-image-pinned", "Deployment llm/vllm: container vllm runs vllm/vllm-openai, which is not pinned (no tag): every node may pull a different vLLM. Fix: pin a release tag such as vllm/vllm-openai:v0.33.0 or a digest."]]],

@@ -15,6 +15,7 @@ import { runProgram, stackFileConfig, type RecordedResource } from "./program-ru
 import { vllmScaledObject } from "../infra/components/autoscaling/scaled-object-manifest";
 import { vllmPrometheusRule } from "../infra/components/observability/vllm-monitoring-manifests";
 import { planDeployment } from "../infra/plan";
+import { gpuNodePool } from "./support/node-pool";
 
 type Stack = "dev" | "mixtral" | "scout";
 type Level = "mandatory" | "advisory";
@@ -57,6 +58,7 @@ const add = (r: RecordedResource[], type: string, name: string, inputs: Record<s
   r.push({ type, name, custom: true, inputs, secretInputs: [], provider: undefined });
 const cluster = (r: RecordedResource[]) => find(r, "aws:eks/cluster:Cluster", "llm-cluster-cluster").inputs;
 const SCALED_OBJECT = "kubernetes:keda.sh/v1alpha1:ScaledObject";
+const NODE_POOL = "kubernetes:karpenter.sh/v1:NodePool";
 const PROMETHEUS_RULE = "kubernetes:monitoring.coreos.com/v1:PrometheusRule";
 /** The kit's ScaledObject and alert rules for the dev plan, with `edit` applied to the query or rules. */
 const devScaledObject = (edit: (query: string) => string = (q) => q) => {
@@ -216,6 +218,15 @@ const mustPass: Case[] = [
 
 /** One broken field per rule, from the dev stack unless the rule needs more GPUs. */
 const perRule: Case[] = [
+  { name: "rejects a Karpenter NodePool without a GPU limit: what it may spend has no bound", stack: "dev", tamper: (r) => add(r, NODE_POOL, "gpu", gpuNodePool()),
+    expected: [["mandatory", "llm-stack-cost-budget", 'The budget cannot be proven with the price table of 2026-11-26: gpu: a NodePool without a nvidia.com/gpu limit can launch GPUs without bound. Fix: set spec.limits["nvidia.com/gpu"] on NodePool gpu to the GPUs the budget allows.']] },
+  { name: "rejects a Karpenter NodePool whose GPU limit the budget cannot pay for", stack: "dev", tamper: (r) => add(r, NODE_POOL, "gpu", gpuNodePool({ "nvidia.com/gpu": "24" })),
+    // 24 GPUs ÷ 8 per p5.48xlarge = 3 nodes × $55.04 = $165.12/h, on top of the dev stack's $7.6298/h at maximum
+    // (6.88 + 3 × 0.2016 + 0.10 + 0.045): $172.7498/h, × 730 h = $126,107.35/month.
+    expected: [
+      ["mandatory", "llm-stack-cost-budget", "The stack costs $172.75/h at maximum node-group size ($7.43/h at desired size): 0 × GPU nodes p5.48xlarge $0.000/h (3 at most: $165.120/h) + 1 × GPU nodes p5.4xlarge $6.880/h + 2 × CPU nodes m7i.xlarge $0.403/h (3 at most: $0.605/h) + 1 × EKS control plane $0.100/h + 1 × NAT gateway $0.045/h, above maxHourlyUsd $120.00. Fix: shrink the plan (fewer replicas, fp8 or int4, a shorter context) or raise the budget in the policy pack config."],
+      ["mandatory", "llm-stack-cost-budget", "The stack costs $126,107.35/month at maximum node-group size (730 h at $172.75/h at maximum node-group size ($7.43/h at desired size): 0 × GPU nodes p5.48xlarge $0.000/h (3 at most: $165.120/h) + 1 × GPU nodes p5.4xlarge $6.880/h + 2 × CPU nodes m7i.xlarge $0.403/h (3 at most: $0.605/h) + 1 × EKS control plane $0.100/h + 1 × NAT gateway $0.045/h), above maxMonthlyUsd $87,600.00. Fix: shrink the plan or raise the budget in the policy pack config."],
+    ] },
   { name: "rejects a ScaledObject on a metric vLLM v0.33.0 no longer emits (vllm:gpu_cache_usage_perc)", stack: "dev", tamper: (r) => add(r, SCALED_OBJECT, "vllm-scaler", devScaledObject(() => "avg(vllm:gpu_cache_usage_perc)")),
     expected: [["mandatory", "llm-stack-observability-vllm-metrics", "ScaledObject llm/vllm: trigger 0 (prometheus) queries vllm:gpu_cache_usage_perc, which vLLM v0.33.0 does not emit (deprecated in PR #18354, hidden in PR #24245, removed in PR #29330 (2025-11); use vllm:kv_cache_usage_perc): it would never match. Fix: query a metric from infra/catalog/vllm-metrics.ts."]] },
   { name: "rejects an alert rule on a histogram spelt as a counter (vllm:time_to_first_token_seconds_total)", stack: "dev", tamper: (r) => {
@@ -230,7 +241,7 @@ const perRule: Case[] = [
   { name: "rejects consistency: 3 replicas on a 1-node pool", stack: "mixtral", tamper: (r) => (deployment(r).spec.replicas = 3),
     expected: [["mandatory", "llm-stack-gpu-consistency", `${D}: 3 replica(s) × 8 GPU(s) need 3 × p5.48xlarge (8 GPUs each), but the matching node groups hold 1 node(s). Fix: size the GPU node group to 3 nodes or lower the replicas.`]] },
   { name: "rejects cost budget: $10/h under an 8 × H100 plan", stack: "mixtral", tamper: () => undefined, config: { "llm-stack-cost-budget": { maxHourlyUsd: 10 } },
-    expected: [["mandatory", "llm-stack-cost-budget", "The stack costs $55.79/h at maximum node-group size ($55.59/h at desired size): 1 × GPU nodes p5.48xlarge $55.040/h + 2 × CPU nodes m7i.xlarge $0.403/h + 1 × EKS control plane $0.100/h + 1 × NAT gateway $0.045/h, above maxHourlyUsd $10.00. Fix: shrink the plan (fewer replicas, fp8 or int4, a shorter context) or raise the budget in the policy pack config."]] },
+    expected: [["mandatory", "llm-stack-cost-budget", "The stack costs $55.79/h at maximum node-group size ($55.59/h at desired size): 1 × GPU nodes p5.48xlarge $55.040/h + 2 × CPU nodes m7i.xlarge $0.403/h (3 at most: $0.605/h) + 1 × EKS control plane $0.100/h + 1 × NAT gateway $0.045/h, above maxHourlyUsd $10.00. Fix: shrink the plan (fewer replicas, fp8 or int4, a shorter context) or raise the budget in the policy pack config."]] },
   { name: "rejects unknown model: a repository outside the catalog", stack: "dev", tamper: (r) => (vllm(r).command = ["vllm", "serve", "acme/secret-model-7b"]),
     expected: [natDownload("acme/secret-model-7b"), ["advisory", "llm-stack-gpu-unknown-model", `${D} serves acme/secret-model-7b, which is not in the llm-stack catalog: its GPU memory fit cannot be checked. Fix: serve a catalog variant (llm-stack models) or add the model to infra/catalog/models.ts.`]] },
   { name: "rejects image pinned: a tag that is no version", stack: "dev", tamper: (r) => (vllm(r).image = "vllm/vllm-openai:gpu-build"),

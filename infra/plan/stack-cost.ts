@@ -40,18 +40,30 @@ export interface StackCost {
   maxHourlyUsd: number;
   maxMonthlyUsd: number;
   /** Items the price table cannot price: a budget cannot be proven while any remain. */
-  unpriced: string[];
+  unpriced: UnpricedItem[];
   region: Region;
 }
 
+/** Something that buys compute without a price: what it is and how to make it priceable. */
+export interface UnpricedItem {
+  what: string;
+  fix: string;
+}
+
+/** An instance type the dated price table has no row for. */
+export const missingPrice = (name: string, instanceType: string, region: string): UnpricedItem => ({
+  what: `${name}: ${instanceType} in ${region} has no on-demand price in the table`,
+  fix: "use a priced instance type or add its row to infra/catalog/prices.ts with its source",
+});
+
 export function priceItems(items: readonly PricedItem[], region: Region): StackCost {
   const lineItems: CostLineItem[] = [];
-  const unpriced: string[] = [];
+  const unpriced: UnpricedItem[] = [];
   for (const item of items) {
     if (item.kind === "node-group") {
       const price = isInstanceType(item.instanceType) ? findHourlyPriceUsd(item.instanceType, region) : undefined;
       if (price === undefined) {
-        unpriced.push(`${item.name}: ${item.instanceType} in ${region}`);
+        unpriced.push(missingPrice(item.name, item.instanceType, region));
         continue;
       }
       const role = isInstanceType(item.instanceType) && INSTANCES[item.instanceType].gpu ? "GPU nodes" : "CPU nodes";
@@ -102,7 +114,11 @@ export function stackCost(plan: DeploymentPlan, mode: ClusterMode, region: Regio
   return priceItems(plannedItems(plan, mode, supportType), region);
 }
 
-/** "1 × GPU nodes p5.48xlarge $55.040/h + …": the breakdown every budget message shows. */
+/** "1 × GPU nodes p5.48xlarge $55.040/h + 2 × CPU nodes m7i.xlarge $0.403/h (3 at most: $0.605/h) + …": the breakdown every budget message shows. */
 export function describeCost(cost: StackCost): string {
-  return cost.lineItems.map((l) => `${l.quantity} × ${l.item} $${l.hourlyUsd.toFixed(3)}/h`).join(" + ");
+  return cost.lineItems.map((l) => {
+    const atDesired = `${l.quantity} × ${l.item} $${l.hourlyUsd.toFixed(3)}/h`;
+    // A group that can grow says so: the budget compares its maximum.
+    return l.maxHourlyUsd === l.hourlyUsd ? atDesired : `${atDesired} (${Math.round(l.maxHourlyUsd / l.unitHourlyUsd)} at most: $${l.maxHourlyUsd.toFixed(3)}/h)`;
+  }).join(" + ");
 }

@@ -14,7 +14,7 @@
  *   unpriced, with its name, so a budget can never pass it silently.
  */
 import { INSTANCES, findHourlyPriceUsd, isInstanceType, type InstanceType, type Region } from "../catalog";
-import { eksSupportTypeOf, priceItems, type PricedItem, type StackCost } from "../plan";
+import { eksSupportTypeOf, missingPrice, priceItems, type PricedItem, type StackCost, type UnpricedItem } from "../plan";
 
 /** One resource as the pricing reads it: its type token, name and inputs (or outputs). */
 export interface PricingResource {
@@ -26,7 +26,7 @@ export interface PricingResource {
 export interface ResourcePricing {
   items: PricedItem[];
   /** Resources that buy compute the table cannot price (a budget fails on these). */
-  unpriced: string[];
+  unpriced: UnpricedItem[];
   /** Resources whose size or type is unknown until apply (a preview's unknowns). */
   unknowns: string[];
 }
@@ -62,7 +62,7 @@ function launchTemplateTypes(resources: readonly PricingResource[]): unknown[] {
 
 export function priceResources(resources: readonly PricingResource[], region: Region): ResourcePricing {
   const items: PricedItem[] = [];
-  const unpriced: string[] = [];
+  const unpriced: UnpricedItem[] = [];
   const unknowns: string[] = [];
   const sized = (name: string, types: unknown[], desired: unknown, max: unknown) => {
     if (types.length === 0 || types.some((t) => !known(t)) || !known(max)) {
@@ -71,7 +71,7 @@ export function priceResources(resources: readonly PricingResource[], region: Re
     }
     const pick = dearest(types, region);
     if ("missing" in pick) {
-      unpriced.push(`${name}: ${pick.missing} in ${region}`);
+      unpriced.push(missingPrice(name, pick.missing, region));
       return;
     }
     const maxSize = Number(max);
@@ -97,12 +97,12 @@ export function priceResources(resources: readonly PricingResource[], region: Re
         const gpuLimit = p.spec?.limits?.["nvidia.com/gpu"];
         const allowed = (p.spec?.template?.spec?.requirements ?? []).find((req: { key?: string }) => req.key === "node.kubernetes.io/instance-type")?.values ?? [];
         if (!known(gpuLimit)) {
-          unpriced.push(`${r.name}: a NodePool without a nvidia.com/gpu limit can launch GPUs without bound`);
+          unpriced.push({ what: `${r.name}: a NodePool without a nvidia.com/gpu limit can launch GPUs without bound`, fix: `set spec.limits["nvidia.com/gpu"] on NodePool ${r.name} to the GPUs the budget allows` });
           break;
         }
         const pick = dearest(allowed, region);
         if ("missing" in pick) {
-          unpriced.push(`${r.name}: ${pick.missing} in ${region}`);
+          unpriced.push(missingPrice(r.name, pick.missing, region));
           break;
         }
         const gpusPerNode = Math.max(1, INSTANCES[pick.type].gpuCount);
@@ -116,7 +116,7 @@ export function priceResources(resources: readonly PricingResource[], region: Re
         items.push({ kind: "nat-gateway", name: r.name });
         break;
       default:
-        if (UNPRICED_COMPUTE_TYPES.includes(r.type)) unpriced.push(`${r.name}: ${r.type} buys compute the price table does not cover`);
+        if (UNPRICED_COMPUTE_TYPES.includes(r.type)) unpriced.push({ what: `${r.name}: ${r.type} buys compute the price table does not cover`, fix: "express it as a node group, instance, Auto Scaling group or GPU-limited NodePool the table prices" });
     }
   }
   return { items, unpriced, unknowns };

@@ -139,7 +139,7 @@ export function renderPreviewMarkdown(preview: PreviewCost): string {
   ];
   if (preview.changes.length > 0) lines.push("| step | resource |", "|---|---|", ...preview.changes.map((c) => `| ${c.op} | \`${c.urn.split("::").pop()}\` (${c.type}) |`), "");
   if (preview.unknowns.length > 0 || preview.after.unpriced.length > 0) {
-    lines.push("Not priced:", "", ...[...preview.unknowns, ...preview.after.unpriced].map((u) => `- ${u}`), "");
+    lines.push("Not priced:", "", ...[...preview.unknowns, ...preview.after.unpriced.map((u) => `${u.what} (${u.fix})`)].map((u) => `- ${u}`), "");
   }
   lines.push(`After: ${describeCost(preview.after) || "nothing priced"}.`, "");
   return `${lines.join("\n").trimEnd()}\n`;

@@ -53,6 +53,6 @@ export function renderPreviewTable(preview: PreviewCost): string {
   return `${[
     `pulumi preview in ${preview.region}: ${usd(preview.before.monthlyUsd)}/month -> ${usd(preview.after.monthlyUsd)}/month (${preview.unknowns.length > 0 ? "at least " : ""}${signedUsd(preview.monthlyDeltaUsd)})`,
     ...preview.changes.map((c) => `  ${c.op.padEnd(18)} ${c.urn.split("::").pop()} (${c.type})`),
-    ...[...preview.unknowns, ...preview.after.unpriced].map((u) => `  not priced: ${u}`),
+    ...[...preview.unknowns, ...preview.after.unpriced.map((u) => `${u.what} (${u.fix})`)].map((u) => `  not priced: ${u}`),
   ].join("\n")}\n`;
 }
