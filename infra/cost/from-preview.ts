@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { regionSchema, type Region } from "../catalog";
 import { PlanInputError, priceItems, type StackCost } from "../plan";
-import { priceResources, UNPRICED_COMPUTE_TYPES, type PricingResource, type ResourcePricing } from "../pricing/resource-prices";
+import { isCostBearingType, priceResources, type PricingResource, type ResourcePricing } from "../pricing/resource-prices";
 
 const stateSchema = z.object({ type: z.string(), inputs: z.record(z.string(), z.unknown()).optional(), outputs: z.record(z.string(), z.unknown()).optional() });
 const stepSchema = z.object({ op: z.string(), urn: z.string(), oldState: stateSchema.optional(), newState: stateSchema.optional() });
@@ -32,9 +32,6 @@ export interface PreviewCost {
 
 const nameOf = (urn: string) => urn.split("::").pop() ?? urn;
 /** The types the pricing table prices or flags: their creates, deletes and replacements are listed. */
-const isPricedType = (type: string) =>
-  ["aws:eks/cluster:Cluster", "aws:ec2/natGateway:NatGateway", "aws:eks/nodeGroup:NodeGroup", "aws:ec2/instance:Instance", "aws:autoscaling/group:Group", "kubernetes:karpenter.sh/v1:NodePool"].includes(type) ||
-  UNPRICED_COMPUTE_TYPES.includes(type);
 
 /** A preview state as the pricing table reads it; the node group's size must be whole and ordered. */
 function asPricingResource(urn: string, state: State): PricingResource {
@@ -74,7 +71,7 @@ export function pricePreview(json: unknown, fallbackRegion: Region): PreviewCost
     if (step.newState && AFTER_OPS.has(step.op)) after.set(step.urn, step.newState);
     if (step.oldState && BEFORE_OPS.has(step.op)) before.set(step.urn, step.oldState);
     const type = step.newState?.type ?? step.oldState?.type ?? "";
-    if (step.op !== "same" && isPricedType(type)) changes.push({ op: step.op, urn: step.urn, type });
+    if (step.op !== "same" && isCostBearingType(type)) changes.push({ op: step.op, urn: step.urn, type });
   }
   // A replacement shows as replace plus its create-replacement / delete-replaced halves: list it once.
   const replaced = new Set(changes.filter((c) => c.op === "replace").map((c) => c.urn));

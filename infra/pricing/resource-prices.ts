@@ -60,66 +60,82 @@ function launchTemplateTypes(resources: readonly PricingResource[]): unknown[] {
   return [...new Set(resources.filter((r) => r.type === "aws:ec2/launchTemplate:LaunchTemplate").map((r) => r.props.instanceType).filter(known))];
 }
 
-export function priceResources(resources: readonly PricingResource[], region: Region): ResourcePricing {
-  const items: PricedItem[] = [];
-  const unpriced: UnpricedItem[] = [];
-  const unknowns: string[] = [];
-  const sized = (name: string, types: unknown[], desired: unknown, max: unknown) => {
-    if (types.length === 0 || types.some((t) => !known(t)) || !known(max)) {
-      unknowns.push(`${name}: instance type or size unknown until apply`);
-      return;
-    }
-    const pick = dearest(types, region);
-    if ("missing" in pick) {
-      unpriced.push(missingPrice(name, pick.missing, region));
-      return;
-    }
-    const maxSize = Number(max);
-    items.push({ kind: "node-group", name, instanceType: pick.type, desiredSize: known(desired) ? Number(desired) : maxSize, maxSize });
-  };
-  for (const r of resources) {
+/** What a type's price rule may add: priced items, unpriced ones, and sizes unknown until apply. */
+interface PricingContext {
+  resources: readonly PricingResource[];
+  region: Region;
+  items: PricedItem[];
+  unpriced: UnpricedItem[];
+  unknowns: string[];
+}
+
+/** A group of `types` at `desired` and `max` nodes, priced at the dearest type. */
+function sized(ctx: PricingContext, name: string, types: unknown[], desired: unknown, max: unknown): void {
+  if (types.length === 0 || types.some((t) => !known(t)) || !known(max)) {
+    ctx.unknowns.push(`${name}: instance type or size unknown until apply`);
+    return;
+  }
+  const pick = dearest(types, ctx.region);
+  if ("missing" in pick) {
+    ctx.unpriced.push(missingPrice(name, pick.missing, ctx.region));
+    return;
+  }
+  const maxSize = Number(max);
+  ctx.items.push({ kind: "node-group", name, instanceType: pick.type, desiredSize: known(desired) ? Number(desired) : maxSize, maxSize });
+}
+
+type PriceRule = (r: PricingResource, ctx: PricingContext) => void;
+
+/** The price rule of every resource type that costs money by the hour; the one list of priced types. */
+const PRICE_RULES: Record<string, PriceRule> = {
+  "aws:eks/nodeGroup:NodeGroup": (r, ctx) => {
     const p = r.props;
-    switch (r.type) {
-      case "aws:eks/nodeGroup:NodeGroup": {
-        const own = Array.isArray(p.instanceTypes) ? p.instanceTypes : [];
-        sized(r.name, own.length > 0 ? own : launchTemplateTypes(resources), p.scalingConfig?.desiredSize, p.scalingConfig?.maxSize ?? p.scalingConfig?.desiredSize);
-        break;
-      }
-      case "aws:ec2/instance:Instance":
-        sized(r.name, [p.instanceType], 1, 1);
-        break;
-      case "aws:autoscaling/group:Group": {
-        const overrides = (p.mixedInstancesPolicy?.launchTemplate?.overrides ?? []).map((o: { instanceType?: unknown }) => o.instanceType).filter((t: unknown) => t !== undefined);
-        sized(r.name, overrides.length > 0 ? overrides : launchTemplateTypes(resources), p.desiredCapacity ?? p.minSize, p.maxSize);
-        break;
-      }
-      case "kubernetes:karpenter.sh/v1:NodePool": {
-        const gpuLimit = p.spec?.limits?.["nvidia.com/gpu"];
-        const allowed = (p.spec?.template?.spec?.requirements ?? []).find((req: { key?: string }) => req.key === "node.kubernetes.io/instance-type")?.values ?? [];
-        if (!known(gpuLimit)) {
-          unpriced.push({ what: `${r.name}: a NodePool without a nvidia.com/gpu limit can launch GPUs without bound`, fix: `set spec.limits["nvidia.com/gpu"] on NodePool ${r.name} to the GPUs the budget allows` });
-          break;
-        }
-        const pick = dearest(allowed, region);
-        if ("missing" in pick) {
-          unpriced.push(missingPrice(r.name, pick.missing, region));
-          break;
-        }
-        const gpusPerNode = Math.max(1, INSTANCES[pick.type].gpuCount);
-        items.push({ kind: "node-group", name: r.name, instanceType: pick.type, desiredSize: 0, maxSize: Math.ceil(Number(gpuLimit) / gpusPerNode) });
-        break;
-      }
-      case "aws:eks/cluster:Cluster":
-        items.push({ kind: "eks-cluster", name: r.name, supportType: eksSupportTypeOf(p.upgradePolicy?.supportType) });
-        break;
-      case "aws:ec2/natGateway:NatGateway":
-        items.push({ kind: "nat-gateway", name: r.name });
-        break;
-      default:
-        if (UNPRICED_COMPUTE_TYPES.includes(r.type)) unpriced.push({ what: `${r.name}: ${r.type} buys compute the price table does not cover`, fix: "express it as a node group, instance, Auto Scaling group or GPU-limited NodePool the table prices" });
+    const own = Array.isArray(p.instanceTypes) ? p.instanceTypes : [];
+    sized(ctx, r.name, own.length > 0 ? own : launchTemplateTypes(ctx.resources), p.scalingConfig?.desiredSize, p.scalingConfig?.maxSize ?? p.scalingConfig?.desiredSize);
+  },
+  "aws:ec2/instance:Instance": (r, ctx) => sized(ctx, r.name, [r.props.instanceType], 1, 1),
+  "aws:autoscaling/group:Group": (r, ctx) => {
+    const p = r.props;
+    const overrides = (p.mixedInstancesPolicy?.launchTemplate?.overrides ?? []).map((o: { instanceType?: unknown }) => o.instanceType).filter((t: unknown) => t !== undefined);
+    sized(ctx, r.name, overrides.length > 0 ? overrides : launchTemplateTypes(ctx.resources), p.desiredCapacity ?? p.minSize, p.maxSize);
+  },
+  "kubernetes:karpenter.sh/v1:NodePool": (r, ctx) => {
+    const p = r.props;
+    const gpuLimit = p.spec?.limits?.["nvidia.com/gpu"];
+    const allowed = (p.spec?.template?.spec?.requirements ?? []).find((req: { key?: string }) => req.key === "node.kubernetes.io/instance-type")?.values ?? [];
+    if (!known(gpuLimit)) {
+      ctx.unpriced.push({ what: `${r.name}: a NodePool without a nvidia.com/gpu limit can launch GPUs without bound`, fix: `set spec.limits["nvidia.com/gpu"] on NodePool ${r.name} to the GPUs the budget allows` });
+      return;
+    }
+    const pick = dearest(allowed, ctx.region);
+    if ("missing" in pick) {
+      ctx.unpriced.push(missingPrice(r.name, pick.missing, ctx.region));
+      return;
+    }
+    const gpusPerNode = Math.max(1, INSTANCES[pick.type].gpuCount);
+    ctx.items.push({ kind: "node-group", name: r.name, instanceType: pick.type, desiredSize: 0, maxSize: Math.ceil(Number(gpuLimit) / gpusPerNode) });
+  },
+  "aws:eks/cluster:Cluster": (r, ctx) => {
+    ctx.items.push({ kind: "eks-cluster", name: r.name, supportType: eksSupportTypeOf(r.props.upgradePolicy?.supportType) });
+  },
+  "aws:ec2/natGateway:NatGateway": (r, ctx) => {
+    ctx.items.push({ kind: "nat-gateway", name: r.name });
+  },
+};
+
+/** Types the cost of a stack depends on: priced ones and compute the table refuses to price. */
+export const isCostBearingType = (type: string): boolean => type in PRICE_RULES || UNPRICED_COMPUTE_TYPES.includes(type);
+
+export function priceResources(resources: readonly PricingResource[], region: Region): ResourcePricing {
+  const ctx: PricingContext = { resources, region, items: [], unpriced: [], unknowns: [] };
+  for (const r of resources) {
+    const rule = PRICE_RULES[r.type];
+    if (rule) rule(r, ctx);
+    else if (UNPRICED_COMPUTE_TYPES.includes(r.type)) {
+      ctx.unpriced.push({ what: `${r.name}: ${r.type} buys compute the price table does not cover`, fix: "express it as a node group, instance, Auto Scaling group or GPU-limited NodePool the table prices" });
     }
   }
-  return { items, unpriced, unknowns };
+  return { items: ctx.items, unpriced: ctx.unpriced, unknowns: ctx.unknowns };
 }
 
 /** The region a stack's resources run in: its AWS provider's, else `fallback`. */

@@ -1,11 +1,8 @@
 /** `llm-stack gpus`: the GPU types, the instance types that carry them, and the dated price table. */
 import { GPUS, GPU_IDS, INSTANCES, INSTANCE_TYPES, PRICE_TABLE_DATE, PRICES } from "../catalog";
+import { textTable } from "./format";
 
-function table(header: string[], rows: string[][]): string[] {
-  const widths = header.map((_, i) => Math.max(header[i]!.length, ...rows.map((row) => row[i]?.length ?? 0)));
-  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ").trimEnd();
-  return [line(header), ...rows.map(line)];
-}
+const table = (header: string[], rows: string[][]): string[] => textTable([header, ...rows]);
 
 export function renderGpus(): string {
   const gpus = table(["gpu", "name", "memory (GiB, as vLLM sees it)", "HBM TB/s", "bf16 / fp8 TFLOPS"], GPU_IDS.map((id) => {

@@ -1,6 +1,7 @@
 /** Tables of the catalog: `llm-stack models` and the README's default-plan table. */
 import { MODEL_IDS, MODELS } from "../catalog";
 import { countParameters, InfeasiblePlanError, planDeployment } from "../plan";
+import { textTable } from "./format";
 
 const billions = (value: number): string => `${(value / 1e9).toFixed(1)}B`;
 
@@ -17,9 +18,7 @@ export function renderModelsList(): string {
       model.variants.map((v) => `${v.id}`).join(", "),
     ];
   });
-  const widths = header.map((_, i) => Math.max(header[i]?.length ?? 0, ...rows.map((row) => row[i]?.length ?? 0)));
-  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ").trimEnd();
-  return [line(header), ...rows.map(line)].join("\n") + "\n";
+  return textTable([header, ...rows]).join("\n") + "\n";
 }
 
 /** Markdown table of every model's default plan on H100 (the README embeds it; a test compares). */

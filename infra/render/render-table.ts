@@ -1,15 +1,12 @@
 /** Terminal renderer of cost reports and diffs. */
 import { renderMemoryBar } from "./memory-bar";
 import { describeEconomics } from "./economics-text";
-import { signedPercent, signedUsd, usd } from "./format";
+import { signedPercent, signedUsd, textTable, usd } from "./format";
 import { type StackChange } from "../cost/stack-diff";
 import { type PreviewCost } from "../cost/from-preview";
 import { type StackReport } from "../cost/stack-report";
 
-function table(rows: string[][]): string[] {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => row[i]?.length ?? 0))) ?? [];
-  return rows.map((row) => row.map((value, i) => value.padEnd(widths[i] ?? 0)).join("  ").trimEnd());
-}
+const table = textTable;
 
 const gpus = (r: StackReport | null) => (r?.gpu ? `${r.gpu.count} × ${r.gpu.name}` : "-");
 const model = (r: StackReport | null) => (r?.model ? `${r.model} (${r.variant})` : r?.status === "invalid" ? "invalid config" : "-");
