@@ -7,7 +7,7 @@
  * (ai-dynamo/dynamo#12457, llm-d/llm-d-benchmark#1573).
  */
 import { describe, expect, it } from "vitest";
-import { vllmManifests } from "../infra/components/vllm-manifests";
+import { vllmManifests } from "../infra/components/serving/vllm-manifests";
 import { VLLM_RELEASE } from "../infra/catalog";
 import { planDeployment } from "../infra/plan";
 

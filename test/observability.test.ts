@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { unknownVllmSeries, VLLM_METRICS } from "../infra/catalog";
 import { vllmScaledObject } from "../infra/components/autoscaling/scaled-object-manifest";
 import { vllmPodMonitor, vllmPrometheusRule } from "../infra/components/observability/vllm-monitoring-manifests";
-import { selectorLabels } from "../infra/components/vllm-manifests";
+import { selectorLabels } from "../infra/components/serving/vllm-manifests";
 import { planDeployment } from "../infra/plan";
 import { crdValidator } from "./support/crd-schema";
 import { gpuNodePool } from "./support/node-pool";

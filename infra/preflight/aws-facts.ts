@@ -22,7 +22,7 @@ import {
   type Lookup, type ModelCacheFacts, type PreflightFacts, type QuotaFacts, type SubnetFacts, type ZoneOfferings,
 } from "./facts";
 
-/** The EKS add-on that hands pods their Pod Identity credentials (infra/components/eks-cluster.ts installs it in created clusters). */
+/** The EKS add-on that hands pods their Pod Identity credentials (infra/components/cluster/eks-cluster.ts installs it in created clusters). */
 export const POD_IDENTITY_AGENT_ADDON = "eks-pod-identity-agent";
 
 export interface AwsClients {
@@ -213,7 +213,7 @@ async function callerIdentity(sts: STSClient, region: string, abortSignal: Abort
 }
 
 async function zoneOfferings(ec2: EC2Client, instanceType: string, region: string, opts: SendOptions): Promise<Lookup<ZoneOfferings>> {
-  // The same AZs a created VPC picks from (infra/components/network.ts): available, no opt-in (no Local Zones).
+  // The same AZs a created VPC picks from (infra/components/cluster/network.ts): available, no opt-in (no Local Zones).
   const zones = await lookup("ec2:DescribeAvailabilityZones", region, async () => {
     const answer = await ec2.send(new DescribeAvailabilityZonesCommand({
       Filters: [{ Name: "state", Values: ["available"] }, { Name: "opt-in-status", Values: ["opt-in-not-required"] }],

@@ -4,11 +4,11 @@
  * off, and a root volume sized for the image and the model's weights.
  */
 import * as aws from "@pulumi/aws";
-import { INSTANCES } from "../catalog";
+import { INSTANCES } from "../../catalog";
 import * as pulumi from "@pulumi/pulumi";
-import { gpuNodeStorageOf, type DeploymentPlan } from "../plan";
-import { type ResolvedCapacity } from "../settings";
-import { launchTemplateArgs } from "./launch-template";
+import { gpuNodeStorageOf, type DeploymentPlan } from "../../plan";
+import { type ResolvedCapacity } from "../../settings";
+import { launchTemplateArgs } from "../launch-template";
 import { gpuNodeConfig, nodeadmUserDataBase64 } from "./node-user-data";
 
 /** Node labels and taint the vLLM pods select and tolerate; the device plugin's values select the same label. */

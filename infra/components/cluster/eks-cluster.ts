@@ -12,8 +12,8 @@
 import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { KUBERNETES_VERSION, type EksSupportType } from "../catalog";
-import { type EndpointAccess } from "../settings";
+import { KUBERNETES_VERSION, type EksSupportType } from "../../catalog";
+import { type EndpointAccess } from "../../settings";
 import { renderKubeconfig } from "./kubeconfig";
 
 /** Access policy that grants cluster-admin (https://docs.aws.amazon.com/eks/latest/userguide/access-policy-permissions.html). */

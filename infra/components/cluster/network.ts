@@ -8,7 +8,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { type AvailabilityZone } from "../plan";
+import { type AvailabilityZone } from "../../plan";
 
 /** A /16 leaves room for the VPC CNI's one-IP-per-pod on many nodes. */
 export const VPC_CIDR = "10.0.0.0/16";

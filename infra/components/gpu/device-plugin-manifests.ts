@@ -15,7 +15,7 @@
  *   chart's DaemonSet rendered with default values, which tolerates only CriticalAddonsOnly — the
  *   GPU pool's `nvidia.com/gpu` taint is tolerated here — and carries no namespace (kube-system).
  */
-import { readVendoredManifest, type KubernetesObject } from "./vendored-manifests";
+import { readVendoredManifest, type KubernetesObject } from "../vendored-manifests";
 
 type Json = Record<string, any>;
 

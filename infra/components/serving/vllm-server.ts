@@ -6,8 +6,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { VLLM_PORT, modelCacheUri, type ModelCacheLayout } from "../plan";
-import { copyServiceAccountName, modelCopyConfigMap, modelCopyJob, type ModelCopyJobInput } from "./model-cache/model-copy-manifests";
+import { VLLM_PORT, modelCacheUri, type ModelCacheLayout } from "../../plan";
+import { copyServiceAccountName, modelCopyConfigMap, modelCopyJob, type ModelCopyJobInput } from "../model-cache/model-copy-manifests";
 import { SECRET_KEYS, vllmObjects, vllmWorkload, type VllmManifestInput, type WeightsLocation } from "./vllm-manifests";
 
 /** The S3 model cache the server streams from, and how the copy Job that fills it runs. */

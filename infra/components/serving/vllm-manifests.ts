@@ -18,7 +18,7 @@
  * - Secrets: the Hugging Face token is a file (HF_TOKEN_PATH), the API key an env var from a
  *   secretKeyRef; neither is ever in args or a plain env value.
  */
-import { type DeploymentPlan, modelCacheGiB, podResources, rolloutSeconds, startupBudget, STARTUP_PROBE_PERIOD_SECONDS, VLLM_PORT } from "../plan";
+import { type DeploymentPlan, modelCacheGiB, podResources, rolloutSeconds, startupBudget, STARTUP_PROBE_PERIOD_SECONDS, VLLM_PORT } from "../../plan";
 
 export const SECRET_KEYS = { apiKey: "api-key", hfToken: "hf-token" } as const;
 /** The image's `vllm` user where it has one (UID 2000, HOME /home/vllm, vLLM PR #40275). */

@@ -6,7 +6,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { readVendoredManifest, type KubernetesObject } from "./vendored-manifests";
+import { readVendoredManifest, type KubernetesObject } from "../vendored-manifests";
 
 export const LWS_MANIFEST = { chart: "lws", file: "manifests.yaml" } as const;
 

@@ -6,8 +6,8 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { SYSTEM_NODE_GROUP } from "../plan";
-import { launchTemplateArgs } from "./launch-template";
+import { SYSTEM_NODE_GROUP } from "../../plan";
+import { launchTemplateArgs } from "../launch-template";
 
 export interface SystemNodeGroupArgs {
   clusterName: pulumi.Input<string>;
