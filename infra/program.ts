@@ -14,8 +14,10 @@ import { Network, VPC_CIDR } from "./components/cluster/network";
 import { NodeRole } from "./components/cluster/node-role";
 import { LwsController } from "./components/serving/lws-controller";
 import { NvidiaDevicePlugin } from "./components/gpu/nvidia-device-plugin";
-import { SystemNodeGroup } from "./components/cluster/system-node-group";
+import { SYSTEM_NODE_LABELS, SystemNodeGroup } from "./components/cluster/system-node-group";
 import { VllmServer, type ModelCacheSource } from "./components/serving/vllm-server";
+import { PrometheusStack } from "./components/observability/prometheus-stack";
+import { MONITORING_NAMESPACE, MONITORING_SELECTOR } from "./components/observability/prometheus-stack-manifests";
 import { modelReadPolicy, modelWritePolicy } from "./components/model-cache/access-policies";
 import { ModelCacheBucket } from "./components/model-cache/model-cache-bucket";
 import { copyServiceAccountName } from "./components/model-cache/model-copy-manifests";
@@ -39,6 +41,8 @@ export interface LlmStackOutputs {
 
 interface ClusterAccess {
   kubeconfig: pulumi.Output<string>;
+  /** Where cluster add-ons (Prometheus) run: the created cluster's system nodes, else anywhere untainted. */
+  systemNodeSelector: Record<string, string>;
   /** The EKS cluster's name where the kit manages its AWS side (Pod Identity associations); null for kubeconfig. */
   clusterName: pulumi.Output<string> | null;
   gpuPool: GpuNodePool | null;
@@ -67,7 +71,7 @@ function createdCluster({ settings }: StackConfig, cluster: Extract<StackConfig[
     stack: pulumi.getStack(),
     efa: settings.efa ? { vpcId: network.vpcId, clusterSecurityGroupId: eks.clusterSecurityGroupId } : null,
   });
-  return { kubeconfig: eks.kubeconfig, clusterName: eks.clusterName, gpuPool, dependsOn: [system, gpuPool], vpcCidr: VPC_CIDR, gpuZoneIds: placement.gpuZones.map((zone) => zone.zoneId) };
+  return { kubeconfig: eks.kubeconfig, systemNodeSelector: SYSTEM_NODE_LABELS, clusterName: eks.clusterName, gpuPool, dependsOn: [system, gpuPool], vpcCidr: VPC_CIDR, gpuZoneIds: placement.gpuZones.map((zone) => zone.zoneId) };
 }
 
 function existingEksCluster({ settings }: StackConfig, name: string, placement: Extract<Placement, { mode: "eks" }>): ClusterAccess {
@@ -84,14 +88,14 @@ function existingEksCluster({ settings }: StackConfig, name: string, placement: 
       renderKubeconfig({ clusterName, endpoint, certificateAuthorityData: cas[0]?.data ?? "", region: settings.region }),
     ),
   );
-  return { kubeconfig, clusterName: existing.name, gpuPool, dependsOn: [gpuPool], vpcCidr: null, gpuZoneIds: [] };
+  return { kubeconfig, systemNodeSelector: {}, clusterName: existing.name, gpuPool, dependsOn: [gpuPool], vpcCidr: null, gpuZoneIds: [] };
 }
 
 function clusterAccess(config: StackConfig, placement: Placement, clusterName: string): ClusterAccess {
   const { cluster } = config.settings;
   if (cluster.mode === "create" && placement.mode === "create") return createdCluster(config, cluster, placement, clusterName);
   if (cluster.mode === "eks" && placement.mode === "eks") return existingEksCluster(config, cluster.name, placement);
-  if (cluster.mode === "kubeconfig" && config.kubeconfig) return { kubeconfig: config.kubeconfig, clusterName: null, gpuPool: null, dependsOn: [], vpcCidr: null, gpuZoneIds: [] };
+  if (cluster.mode === "kubeconfig" && config.kubeconfig) return { kubeconfig: config.kubeconfig, systemNodeSelector: {}, clusterName: null, gpuPool: null, dependsOn: [], vpcCidr: null, gpuZoneIds: [] };
   throw new Error(`cluster mode ${cluster.mode} with placement ${placement.mode}: lookUpPlacement and readConfig disagree`);
 }
 
@@ -140,6 +144,11 @@ export function createLlmStack(config: StackConfig, placement: Placement): LlmSt
     ? new NvidiaDevicePlugin("llm-nvidia-device-plugin", { nodeSelector: poolSelector, instance: clusterName, efa: settings.efa }, { provider, dependsOn: access.dependsOn })
     : null;
 
+  // Metrics and alerts: the operator and Prometheus on the system nodes (a created cluster's), never on GPU nodes.
+  const prometheus = settings.observability === "prometheus"
+    ? new PrometheusStack("llm-prometheus", { nodeSelector: access.systemNodeSelector }, { provider, dependsOn: access.dependsOn })
+    : null;
+
   // A replica over several nodes is a LeaderWorkerSet: its controller first (a kubeconfig cluster must run LWS v0.10.0 or later already).
   const lws = plan.nodesPerReplica > 1 && access.gpuPool ? new LwsController("llm-lws", { provider, dependsOn: access.dependsOn }) : null;
   const tolerations = [{ key: GPU_TAINT.key, operator: "Exists", effect: "NoSchedule" }];
@@ -155,6 +164,8 @@ export function createLlmStack(config: StackConfig, placement: Placement): LlmSt
     nodeSelector,
     tolerations,
     efaInterfacesPerPod: settings.efa ? INSTANCES[plan.instanceType].efaInterfaces : 0,
+    monitoringNamespace: prometheus ? MONITORING_NAMESPACE : null,
+    monitoring: prometheus ? { selectedBy: { ...MONITORING_SELECTOR }, hourlyUsd: settings.cost.hourlyUsd, ready: prometheus.ready } : null,
     exposure: settings.exposure,
     allowedClientNamespaces: settings.allowedClientNamespaces,
     vpcCidr: access.vpcCidr,

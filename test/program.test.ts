@@ -9,10 +9,13 @@ import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Job } from "kubernetes-models/batch/v1/Job";
+import { CustomResourceDefinition } from "kubernetes-models/apiextensions.k8s.io/v1/CustomResourceDefinition";
+import { ClusterRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole";
+import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding";
 import * as pulumi from "@pulumi/pulumi";
 import { type PlanInputError } from "../infra/plan";
 import PostalMime from "postal-mime";
-import { parse as parseYaml } from "yaml";
+import { parse as parseYaml, parseAllDocuments } from "yaml";
 import { crdValidator } from "./support/crd-schema";
 import { planStack } from "../infra/settings";
 import { parseStackFile } from "../infra/settings/stack-file";
@@ -58,6 +61,9 @@ const KUBERNETES_MODELS: Record<string, { new (data: any): { validate(): void } 
   "kubernetes:networking.k8s.io/v1:NetworkPolicy": NetworkPolicy,
   "kubernetes:batch/v1:Job": Job,
   "kubernetes:core/v1:ConfigMap": ConfigMap,
+  "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition": CustomResourceDefinition,
+  "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole": ClusterRole,
+  "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding": ClusterRoleBinding,
 };
 
 const CREATE_MODE_RESOURCES = [
@@ -97,17 +103,29 @@ const CREATE_MODE_RESOURCES = [
   "aws:s3/bucketOwnershipControls:BucketOwnershipControls llm-model-cache-ownership",
   "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock llm-model-cache-public-access",
   "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration llm-model-cache-encryption",
+  "kubernetes:apps/v1:Deployment llm-prometheus-deployment-prometheus-operator",
   "kubernetes:apps/v1:DaemonSet llm-nvidia-device-plugin-daemonset",
   "kubernetes:apps/v1:Deployment vllm-deployment",
   "kubernetes:batch/v1:Job vllm-copy",
   "kubernetes:core/v1:ConfigMap vllm-copy-script",
+  "kubernetes:core/v1:Namespace llm-prometheus-namespace-llm-monitoring",
   "kubernetes:core/v1:Namespace vllm-namespace",
   "kubernetes:core/v1:Secret vllm-secrets",
   "kubernetes:core/v1:Service vllm-service",
+  "kubernetes:core/v1:ServiceAccount llm-prometheus-serviceaccount-prometheus",
+  "kubernetes:core/v1:ServiceAccount llm-prometheus-serviceaccount-prometheus-operator",
   "kubernetes:core/v1:ServiceAccount vllm-copy-sa",
   "kubernetes:core/v1:ServiceAccount vllm-sa",
+  "kubernetes:monitoring.coreos.com/v1:PodMonitor vllm-podmonitor",
+  "kubernetes:monitoring.coreos.com/v1:Prometheus llm-prometheus-llm-stack",
+  "kubernetes:monitoring.coreos.com/v1:PrometheusRule vllm-rules",
   "kubernetes:networking.k8s.io/v1:NetworkPolicy vllm-netpol",
   "kubernetes:policy/v1:PodDisruptionBudget vllm-pdb",
+  "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole llm-prometheus-clusterrole-prometheus",
+  "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole llm-prometheus-clusterrole-prometheus-operator",
+  "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding llm-prometheus-clusterrolebinding-prometheus",
+  "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding llm-prometheus-clusterrolebinding-prometheus-operator",
+  "kubernetes:yaml/v2:ConfigGroup llm-prometheus-crds",
   "llm-stack:addons:NvidiaDevicePlugin llm-nvidia-device-plugin",
   "llm-stack:cluster:EksCluster llm-cluster",
   "llm-stack:compute:GpuNodePool llm-gpu",
@@ -117,6 +135,7 @@ const CREATE_MODE_RESOURCES = [
   "llm-stack:model-cache:PodIdentityAccess vllm-model-copy",
   "llm-stack:model-cache:PodIdentityAccess vllm-model-read",
   "llm-stack:network:Network llm-network",
+  "llm-stack:observability:PrometheusStack llm-prometheus",
   "llm-stack:serving:VllmServer vllm",
   "pulumi:providers:kubernetes llm-k8s",
   "random:index/randomPassword:RandomPassword vllm-api-key",
@@ -296,10 +315,47 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
     expect(order.indexOf("vllm-copy")).toBeLessThan(order.indexOf("vllm-deployment"));
   });
 
+  // Issue #14 (observability: prometheus, the default for created clusters).
+  it("runs the Prometheus operator v0.93.0 and a Prometheus on the system nodes, watching vLLM with a PodMonitor and alert rules", async () => {
+    const { resources } = await runPromise;
+    const crd = (file: string, version: string) => crdValidator("prometheus-operator", `crds/${file}`, version, { rejectUnknownFields: true });
+    const prometheus = byName(resources, "llm-prometheus-llm-stack").inputs;
+    expect(crd("monitoring.coreos.com_prometheuses.yaml", "v1")(prometheus)).toEqual([]);
+    expect(crd("monitoring.coreos.com_podmonitors.yaml", "v1")(byName(resources, "vllm-podmonitor").inputs)).toEqual([]);
+    const rules = byName(resources, "vllm-rules").inputs;
+    expect(crd("monitoring.coreos.com_prometheusrules.yaml", "v1")(rules)).toEqual([]);
+    // The cost rule carries the stack's price: 6.88 (p5.4xlarge) + 2 × 0.2016 (m7i.xlarge) + 0.10 (EKS) + 0.045 (NAT) = 7.4282 for dev.
+    const costRule = rules.spec.groups[1].rules.find((r: any) => r.record === "llm_stack:cost_usd_per_hour");
+    if (stack === "dev") expect(costRule.expr).toBe("vector(7.4282)");
+    const operator = byName(resources, "llm-prometheus-deployment-prometheus-operator").inputs;
+    expect([operator.metadata.namespace, operator.spec.template.spec.containers[0].image]).toEqual(["llm-monitoring", "quay.io/prometheus-operator/prometheus-operator:v0.93.0"]);
+    expect(byName(resources, "llm-prometheus-clusterrolebinding-prometheus-operator").inputs.subjects).toEqual([{ kind: "ServiceAccount", name: "prometheus-operator", namespace: "llm-monitoring" }]);
+    // On the system nodes by Kubernetes' own rules, and never on a GPU node (its taint).
+    // kubelet labels every node kubernetes.io/os (a well-known label); EKS adds the node group's own.
+    const system = { labels: { ...byName(resources, "llm-system-ng").inputs.labels, "kubernetes.io/os": "linux" }, taints: [] };
+    const group = byName(resources, "llm-gpu-ng").inputs;
+    const gpuNode = { labels: { ...group.labels, "node.kubernetes.io/instance-type": plan.instanceType }, taints: group.taints.map(eksTaint) };
+    for (const spec of [operator.spec.template.spec, prometheus.spec]) {
+      expect(schedulingProblems(spec, system)).toEqual([]);
+      expect(schedulingProblems(spec, gpuNode)).not.toEqual([]);
+    }
+    // The five CRDs the Prometheus controller watches, applied as the vendored files' text.
+    const crdYaml: string = byName(resources, "llm-prometheus-crds").inputs.yaml;
+    // Empty documents between files are skipped by every YAML reader, the provider's included.
+    const crds = parseAllDocuments(crdYaml).map((d) => d.toJSON()).filter((c) => c !== null);
+    expect(crds.map((c: any) => `${c.kind} ${c.metadata.name} ${c.metadata.annotations["operator.prometheus.io/version"]}`)).toEqual(
+      ["prometheuses", "podmonitors", "servicemonitors", "probes", "prometheusrules"].map((plural) => `CustomResourceDefinition ${plural}.monitoring.coreos.com 0.93.0`),
+    );
+    for (const c of crds) expect(() => new CustomResourceDefinition(c).validate()).not.toThrow();
+    // Prometheus in its namespace reaches the metrics port through the server's NetworkPolicy.
+    expect(byName(resources, "vllm-netpol").inputs.spec.ingress[0].from).toContainEqual({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "llm-monitoring" } } });
+  });
+
   it("produces Kubernetes objects that validate against the Kubernetes schema", async () => {
     const { resources } = await runPromise;
     const objects = resources.filter((r) => r.type in KUBERNETES_MODELS);
-    expect(objects).toHaveLength(11);
+    // The server's 11 and the Prometheus stack's 8 (namespace, 2 service accounts, 2 cluster roles and bindings, the operator; its CRDs are the vendored text).
+    expect(objects).toHaveLength(19);
     for (const object of objects) {
       const Model = KUBERNETES_MODELS[object.type]!;
       expect(() => new Model(object.inputs).validate(), object.name).not.toThrow();
@@ -382,6 +438,8 @@ describe("the program", () => {
       "aws:iam/rolePolicy:RolePolicy vllm-model-read-policy",
       "kubernetes:apps/v1:Deployment vllm-deployment",
       "kubernetes:batch/v1:Job vllm-copy",
+      // Its alert and cost rules select the served model's series by model_name.
+      "kubernetes:monitoring.coreos.com/v1:PrometheusRule vllm-rules",
     ]);
     for (const [type, name] of [["aws:ec2/vpc:Vpc", "llm-network-vpc"], ["aws:eks/cluster:Cluster", "llm-cluster-cluster"], ["aws:kms/key:Key", "llm-cluster-secrets"], ["aws:eks/nodeGroup:NodeGroup", "llm-system-ng"]] as const) {
       expect(byName(after.resources, name, type).inputs).toEqual(byName(before.resources, name, type).inputs);
@@ -505,7 +563,7 @@ describe("the program", () => {
     const pod = byName(run.resources, "vllm-deployment").inputs.spec.template.spec;
     expect(pod.nodeSelector).toEqual({ "node.kubernetes.io/instance-type": "p5.4xlarge" });
     // Its AWS side is not the stack's: no cache, no copy Job; vLLM downloads from Hugging Face with the token file.
-    expect(listOf(run.resources).filter((r) => /Job|ConfigMap|model-cache|copy/.test(r))).toEqual([]);
+    expect(listOf(run.resources).filter((r) => /Job|ConfigMap|model-cache|copy|prometheus|monitoring/i.test(r))).toEqual([]);
     expect(pod.containers[0].command).toEqual(["vllm", "serve", "meta-llama/Llama-3.1-8B-Instruct"]);
     expect(pod.containers[0].env.find((e: any) => e.name === "HF_TOKEN_PATH")).toEqual({ name: "HF_TOKEN_PATH", value: "/var/run/secrets/huggingface/token" });
   });
@@ -532,6 +590,7 @@ describe("the program", () => {
     expect(byName(run.resources, "vllm-netpol").inputs.spec.ingress[0].from).toEqual([
       { podSelector: { matchLabels: { "llm-stack/client": "true" } } },
       { ipBlock: { cidr: "10.0.0.0/16" } },
+      { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "llm-monitoring" } } },
     ]);
   });
 

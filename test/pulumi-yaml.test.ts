@@ -42,6 +42,7 @@ describe("Pulumi.yaml", () => {
       efa: false,
       kvCacheDtype: "auto",
       weightsSource: "auto",
+      observability: "auto",
       capacityType: "on-demand",
       capacityReservationId: "",
       capacityReservationZoneId: "",

@@ -47,6 +47,7 @@ export const deploymentSchema = z.object({
   maxHourlyUsd: z.number().positive().optional(),
   namespace: dnsLabel,
   exposure: z.enum(["cluster", "internal-lb"]),
+  observability: z.enum(["prometheus", "none"]).optional(),
   allowedClientNamespaces: z.array(dnsLabel).optional(),
 });
 
@@ -68,6 +69,7 @@ export const DEPLOYMENT_HINTS: Record<string, string> = {
   maxHourlyUsd: "Give a budget in USD per hour as a number, e.g. \"60\".",
   namespace: "Use a DNS label: lowercase letters, digits and '-'.",
   exposure: "Use cluster (in-cluster only) or internal-lb.",
+  observability: "Use prometheus, none, or auto (prometheus unless the cluster is reached by kubeconfig).",
   allowedClientNamespaces: "List namespace names whose pods may call the server.",
 };
 
@@ -117,6 +119,8 @@ export interface StackSettings {
   maxHourlyUsd: number | null;
   namespace: string;
   exposure: "cluster" | "internal-lb";
+  /** Whether the stack installs the Prometheus operator and a Prometheus and monitors its server. */
+  observability: "prometheus" | "none";
   allowedClientNamespaces: string[];
   /** Whether an hfToken secret is configured (its value never enters this module). */
   hfTokenSet: boolean;
@@ -149,6 +153,7 @@ export function deploymentIssues(values: Readonly<Record<string, unknown>>): { i
     maxHourlyUsd: coerceNumber(values.maxHourlyUsd),
     namespace: values.namespace ?? DEPLOYMENT_DEFAULTS.namespace,
     exposure: values.exposure ?? DEPLOYMENT_DEFAULTS.exposure,
+    observability: values.observability,
     allowedClientNamespaces: coerceList(values.allowedClientNamespaces),
   };
   const issues: InputIssue[] = [];

@@ -75,6 +75,8 @@ export function resolveStackSettings(
     maxHourlyUsd: d.maxHourlyUsd ?? null,
     namespace: d.namespace,
     exposure: d.exposure,
+    // A cluster reached by kubeconfig is someone else's: installing a cluster-wide operator and its CRDs there is opt-in.
+    observability: d.observability ?? (d.cluster === "kubeconfig" ? "none" : "prometheus"),
     allowedClientNamespaces: d.allowedClientNamespaces ?? [],
     hfTokenSet: secrets.hfToken === "secret",
   };

@@ -9,6 +9,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { SYSTEM_NODE_GROUP } from "../../plan";
 import { launchTemplateArgs } from "../launch-template";
 
+/** The system nodes' label: cluster add-ons (Prometheus) select it. */
+export const SYSTEM_NODE_LABELS: Record<string, string> = { "llm-stack/system": "true" };
+
 export interface SystemNodeGroupArgs {
   clusterName: pulumi.Input<string>;
   nodeRoleArn: pulumi.Input<string>;
@@ -31,7 +34,7 @@ export class SystemNodeGroup extends pulumi.ComponentResource {
       instanceTypes: [SYSTEM_NODE_GROUP.instanceType],
       scalingConfig: { desiredSize: SYSTEM_NODE_GROUP.desiredSize, minSize: SYSTEM_NODE_GROUP.minSize, maxSize: SYSTEM_NODE_GROUP.maxSize },
       launchTemplate: { id: template.id, version: template.latestVersion.apply(String) },
-      labels: { "llm-stack/system": "true" },
+      labels: SYSTEM_NODE_LABELS,
       updateConfig: { maxUnavailable: 1 },
     }, { parent: this });
     new aws.eks.Addon(`${name}-coredns`, { clusterName: args.clusterName, addonName: "coredns", resolveConflictsOnCreate: "OVERWRITE" }, { parent: this, dependsOn: [group] });

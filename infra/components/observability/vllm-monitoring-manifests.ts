@@ -77,8 +77,9 @@ export function vllmPrometheusRule(input: VllmMonitoringInput): Json {
             },
             {
               alert: "VllmPodRestarting",
-              // kube-state-metrics' counter of container restarts.
-              expr: `increase(kube_pod_container_status_restarts_total{namespace="${input.namespace}", container="vllm"}[30m]) > 0`,
+              // A restarted vLLM process starts its counters from zero: Prometheus sees a reset on the
+              // same pod's series (no kube-state-metrics needed).
+              expr: `max by (namespace, pod) (resets(vllm:prompt_tokens_total{${where}}[30m])) > 0`,
               labels: { severity: "critical" },
               annotations: {
                 summary: "A vLLM container restarted in the last 30 minutes",

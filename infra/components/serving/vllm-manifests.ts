@@ -54,6 +54,8 @@ export interface VllmManifestInput {
   vpcCidr: string | null;
   /** vpc.amazonaws.com/efa each pod takes (all its node's EFA interfaces); 0 without EFA. */
   efaInterfacesPerPod: number;
+  /** The namespace Prometheus scrapes from, admitted to the metrics port by the NetworkPolicy; null without monitoring. */
+  monitoringNamespace: string | null;
 }
 
 export interface VllmManifests extends VllmObjects {
@@ -256,6 +258,8 @@ function networkPolicy(input: Omit<VllmManifestInput, "weights">, labels: Record
     from.push({ namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: input.allowedClientNamespaces }] } });
   }
   if (input.exposure === "internal-lb" && input.vpcCidr) from.push({ ipBlock: { cidr: input.vpcCidr } });
+  // Prometheus scrapes /metrics on the API port (vLLM serves both on one port).
+  if (input.monitoringNamespace) from.push({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": input.monitoringNamespace } } });
   const ingress: Json[] = [{ from, ports: [{ protocol: "TCP", port: VLLM_PORT }] }];
   // A multi-node replica's pods talk to each other on the rendezvous port and NCCL's own ports
   // (chosen at run time): every port, from this server's pods only.

@@ -8,7 +8,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { VLLM_PORT, modelCacheUri, type ModelCacheLayout } from "../../plan";
 import { copyServiceAccountName, modelCopyConfigMap, modelCopyJob, type ModelCopyJobInput } from "../model-cache/model-copy-manifests";
-import { SECRET_KEYS, vllmObjects, vllmWorkload, type VllmManifestInput, type WeightsLocation } from "./vllm-manifests";
+import { vllmPodMonitor, vllmPrometheusRule } from "../observability/vllm-monitoring-manifests";
+import { SECRET_KEYS, selectorLabels, vllmObjects, vllmWorkload, type VllmManifestInput, type WeightsLocation } from "./vllm-manifests";
 
 /** The S3 model cache the server streams from, and how the copy Job that fills it runs. */
 export interface ModelCacheSource {
@@ -19,7 +20,16 @@ export interface ModelCacheSource {
   copy: Pick<ModelCopyJobInput, "checkpointGiB" | "timeoutSeconds" | "nodeSelector" | "tolerations">;
 }
 
+/** How Prometheus watches the server: the monitor's and rules' selector labels, the stack's price, and what they wait for. */
+export interface ServerMonitoring {
+  selectedBy: Record<string, string>;
+  hourlyUsd: number;
+  /** The Prometheus stack's CRDs and Prometheus. */
+  ready: pulumi.Resource[];
+}
+
 export interface VllmServerArgs extends Omit<VllmManifestInput, "name" | "weights"> {
+  monitoring: ServerMonitoring | null;
   weights: ModelCacheSource | { source: "huggingface" };
   hfTokenSet: boolean;
   /** The Hugging Face token (a Pulumi secret); required when `hfTokenSet`. */
@@ -69,6 +79,12 @@ export class VllmServer extends pulumi.ComponentResource {
     new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, objects.podDisruptionBudget, inNamespace);
     new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, objects.networkPolicy, inNamespace);
     if (objects.internalLoadBalancer) new k8s.core.v1.Service(`${name}-internal-lb`, objects.internalLoadBalancer, inNamespace);
+    if (args.monitoring) {
+      const input = { name, namespace: args.namespace, plan: args.plan, podSelector: selectorLabels(name), selectedBy: args.monitoring.selectedBy, hourlyUsd: args.monitoring.hourlyUsd };
+      const monitorOpts = { ...resourceOpts, dependsOn: [namespace, ...args.monitoring.ready] };
+      new k8s.apiextensions.CustomResource(`${name}-podmonitor`, vllmPodMonitor(input) as k8s.apiextensions.CustomResourceArgs, monitorOpts);
+      new k8s.apiextensions.CustomResource(`${name}-rules`, vllmPrometheusRule(input) as k8s.apiextensions.CustomResourceArgs, monitorOpts);
+    }
 
     this.endpoint = `http://${name}.${args.namespace}.svc.cluster.local:${VLLM_PORT}/v1`;
     this.apiKey = pulumi.secret(apiKey.result);
