@@ -17,6 +17,7 @@ import { NvidiaDevicePlugin } from "./components/gpu/nvidia-device-plugin";
 import { SYSTEM_NODE_LABELS, SystemNodeGroup } from "./components/cluster/system-node-group";
 import { VllmServer, type ModelCacheSource } from "./components/serving/vllm-server";
 import { PrometheusStack } from "./components/observability/prometheus-stack";
+import { DcgmExporter } from "./components/gpu/dcgm-exporter";
 import { MONITORING_NAMESPACE, MONITORING_SELECTOR } from "./components/observability/prometheus-stack-manifests";
 import { modelReadPolicy, modelWritePolicy } from "./components/model-cache/access-policies";
 import { ModelCacheBucket } from "./components/model-cache/model-cache-bucket";
@@ -148,6 +149,11 @@ export function createLlmStack(config: StackConfig, placement: Placement): LlmSt
   const prometheus = settings.observability === "prometheus"
     ? new PrometheusStack("llm-prometheus", { nodeSelector: access.systemNodeSelector }, { provider, dependsOn: access.dependsOn })
     : null;
+
+  // GPU telemetry on the pool the stack owns (a kubeconfig cluster's GPU nodes are its owner's).
+  if (prometheus && access.gpuPool) {
+    new DcgmExporter("llm-dcgm-exporter", { nodeSelector: poolSelector, instance: clusterName, selectedBy: { ...MONITORING_SELECTOR }, ready: prometheus.ready }, { provider, dependsOn: access.dependsOn });
+  }
 
   // A replica over several nodes is a LeaderWorkerSet: its controller first (a kubeconfig cluster must run LWS v0.10.0 or later already).
   const lws = plan.nodesPerReplica > 1 && access.gpuPool ? new LwsController("llm-lws", { provider, dependsOn: access.dependsOn }) : null;

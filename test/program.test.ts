@@ -104,6 +104,7 @@ const CREATE_MODE_RESOURCES = [
   "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock llm-model-cache-public-access",
   "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration llm-model-cache-encryption",
   "kubernetes:apps/v1:Deployment llm-prometheus-deployment-prometheus-operator",
+  "kubernetes:apps/v1:DaemonSet llm-dcgm-exporter-daemonset",
   "kubernetes:apps/v1:DaemonSet llm-nvidia-device-plugin-daemonset",
   "kubernetes:apps/v1:Deployment vllm-deployment",
   "kubernetes:batch/v1:Job vllm-copy",
@@ -116,15 +117,16 @@ const CREATE_MODE_RESOURCES = [
   "kubernetes:core/v1:ServiceAccount llm-prometheus-serviceaccount-prometheus-operator",
   "kubernetes:core/v1:ServiceAccount vllm-copy-sa",
   "kubernetes:core/v1:ServiceAccount vllm-sa",
+  "kubernetes:monitoring.coreos.com/v1:PodMonitor llm-dcgm-exporter-podmonitor",
   "kubernetes:monitoring.coreos.com/v1:PodMonitor vllm-podmonitor",
   "kubernetes:monitoring.coreos.com/v1:Prometheus llm-prometheus-llm-stack",
   "kubernetes:monitoring.coreos.com/v1:PrometheusRule vllm-rules",
   "kubernetes:networking.k8s.io/v1:NetworkPolicy vllm-netpol",
   "kubernetes:policy/v1:PodDisruptionBudget vllm-pdb",
-  "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole llm-prometheus-clusterrole-prometheus",
-  "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole llm-prometheus-clusterrole-prometheus-operator",
-  "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding llm-prometheus-clusterrolebinding-prometheus",
-  "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding llm-prometheus-clusterrolebinding-prometheus-operator",
+  "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole llm-prometheus-clusterrole-llm-stack-prometheus",
+  "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole llm-prometheus-clusterrole-llm-stack-prometheus-operator",
+  "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding llm-prometheus-clusterrolebinding-llm-stack-prometheus",
+  "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding llm-prometheus-clusterrolebinding-llm-stack-prometheus-operator",
   "kubernetes:yaml/v2:ConfigGroup llm-prometheus-crds",
   "llm-stack:addons:NvidiaDevicePlugin llm-nvidia-device-plugin",
   "llm-stack:cluster:EksCluster llm-cluster",
@@ -135,6 +137,7 @@ const CREATE_MODE_RESOURCES = [
   "llm-stack:model-cache:PodIdentityAccess vllm-model-copy",
   "llm-stack:model-cache:PodIdentityAccess vllm-model-read",
   "llm-stack:network:Network llm-network",
+  "llm-stack:observability:DcgmExporter llm-dcgm-exporter",
   "llm-stack:observability:PrometheusStack llm-prometheus",
   "llm-stack:serving:VllmServer vllm",
   "pulumi:providers:kubernetes llm-k8s",
@@ -329,7 +332,9 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
     if (stack === "dev") expect(costRule.expr).toBe("vector(7.4282)");
     const operator = byName(resources, "llm-prometheus-deployment-prometheus-operator").inputs;
     expect([operator.metadata.namespace, operator.spec.template.spec.containers[0].image]).toEqual(["llm-monitoring", "quay.io/prometheus-operator/prometheus-operator:v0.93.0"]);
-    expect(byName(resources, "llm-prometheus-clusterrolebinding-prometheus-operator").inputs.subjects).toEqual([{ kind: "ServiceAccount", name: "prometheus-operator", namespace: "llm-monitoring" }]);
+    // Cluster-wide names carry the kit's prefix (kube-prometheus uses the upstream ones), and the binding follows its role.
+    const binding = byName(resources, "llm-prometheus-clusterrolebinding-llm-stack-prometheus-operator").inputs;
+    expect([binding.subjects, binding.roleRef.name]).toEqual([[{ kind: "ServiceAccount", name: "prometheus-operator", namespace: "llm-monitoring" }], "llm-stack-prometheus-operator"]);
     // On the system nodes by Kubernetes' own rules, and never on a GPU node (its taint).
     // kubelet labels every node kubernetes.io/os (a well-known label); EKS adds the node group's own.
     const system = { labels: { ...byName(resources, "llm-system-ng").inputs.labels, "kubernetes.io/os": "linux" }, taints: [] };
@@ -347,15 +352,25 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
       ["prometheuses", "podmonitors", "servicemonitors", "probes", "prometheusrules"].map((plural) => `CustomResourceDefinition ${plural}.monitoring.coreos.com 0.93.0`),
     );
     for (const c of crds) expect(() => new CustomResourceDefinition(c).validate()).not.toThrow();
+    // GPU telemetry: NVIDIA's DCGM exporter on the GPU pool only (it tolerates the pool's taint), scraped on its metrics port.
+    const dcgm = byName(resources, "llm-dcgm-exporter-daemonset").inputs;
+    expect(dcgm.spec.template.spec.containers[0].image).toBe("nvcr.io/nvidia/k8s/dcgm-exporter:4.5.3-4.8.2-distroless");
+    expect(schedulingProblems(dcgm.spec.template.spec, gpuNode)).toEqual([]);
+    expect(schedulingProblems(dcgm.spec.template.spec, system)).not.toEqual([]);
+    const dcgmMonitor = byName(resources, "llm-dcgm-exporter-podmonitor").inputs;
+    expect(crd("monitoring.coreos.com_podmonitors.yaml", "v1")(dcgmMonitor)).toEqual([]);
+    expect(dcgmMonitor.spec.selector.matchLabels).toEqual(dcgm.spec.selector.matchLabels);
     // Prometheus in its namespace reaches the metrics port through the server's NetworkPolicy.
-    expect(byName(resources, "vllm-netpol").inputs.spec.ingress[0].from).toContainEqual({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "llm-monitoring" } } });
+    expect(byName(resources, "vllm-netpol").inputs.spec.ingress[0].from).toContainEqual({
+      namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "llm-monitoring" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } },
+    });
   });
 
   it("produces Kubernetes objects that validate against the Kubernetes schema", async () => {
     const { resources } = await runPromise;
     const objects = resources.filter((r) => r.type in KUBERNETES_MODELS);
-    // The server's 11 and the Prometheus stack's 8 (namespace, 2 service accounts, 2 cluster roles and bindings, the operator; its CRDs are the vendored text).
-    expect(objects).toHaveLength(19);
+    // The server's 11, the Prometheus stack's 8 (namespace, 2 service accounts, 2 cluster roles and bindings, the operator; its CRDs are the vendored text) and the DCGM exporter.
+    expect(objects).toHaveLength(20);
     for (const object of objects) {
       const Model = KUBERNETES_MODELS[object.type]!;
       expect(() => new Model(object.inputs).validate(), object.name).not.toThrow();
@@ -454,6 +469,8 @@ describe("the program", () => {
     expect(listOf(run.resources).filter((r) => /Vpc |eks\/cluster:|network:Network|EksCluster|SystemNodeGroup|Subnet/.test(r))).toEqual([]);
     const group = byName(run.resources, "llm-gpu-ng").inputs;
     expect([group.clusterName, group.subnetIds]).toEqual(["platform", ["subnet-0fedcba9876543210"]]);
+    // An existing cluster may run its own Prometheus operator: the stack installs none unless asked (observability prometheus).
+    expect(listOf(run.resources).filter((r) => /prometheus|dcgm|monitoring/i.test(r))).toEqual([]);
     expect(run.outputs?.hourlyUsd).toBe(6.88);
   });
 
@@ -590,7 +607,7 @@ describe("the program", () => {
     expect(byName(run.resources, "vllm-netpol").inputs.spec.ingress[0].from).toEqual([
       { podSelector: { matchLabels: { "llm-stack/client": "true" } } },
       { ipBlock: { cidr: "10.0.0.0/16" } },
-      { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "llm-monitoring" } } },
+      { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "llm-monitoring" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } } },
     ]);
   });
 

@@ -64,13 +64,13 @@ export function inInstallOrder(objects: readonly KubernetesObject[], origin: str
 }
 
 /** Registers each object (already in install order) after the last one of an earlier kind; returns them by kind. */
-export function installInOrder(name: string, objects: readonly KubernetesObject[], opts: { parent: pulumi.Resource; provider: k8s.Provider }): Record<string, pulumi.CustomResource[]> {
+export function installInOrder(name: string, objects: readonly KubernetesObject[], opts: { parent: pulumi.Resource; provider: k8s.Provider; dependsOn?: pulumi.Resource[] }): Record<string, pulumi.CustomResource[]> {
   const created: Record<string, pulumi.CustomResource[]> = {};
   for (const object of objects) {
     const earlier = ORDER.slice(0, ORDER.indexOf(object.kind)).flatMap((kind) => created[kind] ?? []);
     const Kind = KINDS[object.kind]!;
     const resource = new Kind(`${name}-${object.kind.toLowerCase()}-${object.metadata.name}`, object, {
-      parent: opts.parent, provider: opts.provider, dependsOn: earlier.length > 0 ? [earlier[earlier.length - 1]!] : [],
+      parent: opts.parent, provider: opts.provider, dependsOn: [...(opts.dependsOn ?? []), ...(earlier.length > 0 ? [earlier[earlier.length - 1]!] : [])],
     });
     (created[object.kind] ??= []).push(resource);
   }

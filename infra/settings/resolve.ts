@@ -75,8 +75,9 @@ export function resolveStackSettings(
     maxHourlyUsd: d.maxHourlyUsd ?? null,
     namespace: d.namespace,
     exposure: d.exposure,
-    // A cluster reached by kubeconfig is someone else's: installing a cluster-wide operator and its CRDs there is opt-in.
-    observability: d.observability ?? (d.cluster === "kubeconfig" ? "none" : "prometheus"),
+    // Only a cluster the stack creates gets the operator by default: an existing one may run its own
+    // Prometheus operator, whose CRDs the provider's create would collide with (AlreadyExists).
+    observability: d.observability ?? ((d.cluster ?? "create") === "create" ? "prometheus" : "none"),
     allowedClientNamespaces: d.allowedClientNamespaces ?? [],
     hfTokenSet: secrets.hfToken === "secret",
   };

@@ -24,6 +24,8 @@ export interface VendoredDaemonSet {
   file: string;
   /** Tolerations the upstream manifest lacks for the GPU pool's taints. */
   addTolerations: Json[];
+  /** Other kinds the file holds beside its DaemonSet, not deployed (e.g. a Service a PodMonitor replaces). */
+  ignoredKinds?: string[];
 }
 
 export const NVIDIA_DEVICE_PLUGIN: VendoredDaemonSet = { chart: "nvidia-device-plugin", file: "nvidia-device-plugin.yml", addTolerations: [] };
@@ -31,12 +33,18 @@ export const EFA_DEVICE_PLUGIN: VendoredDaemonSet = {
   chart: "aws-efa-k8s-device-plugin", file: "aws-efa-k8s-device-plugin.yml",
   addTolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }],
 };
+/** NVIDIA DCGM exporter 4.5.3-4.8.2 (charts/dcgm-exporter): GPU telemetry on port 9400; its Service is not used. */
+export const DCGM_EXPORTER: VendoredDaemonSet = {
+  chart: "dcgm-exporter", file: "dcgm-exporter.yaml",
+  addTolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }],
+  ignoredKinds: ["Service"],
+};
 
 /** The label that tells this stack's device plugin pods from any other copy. */
 export const DEVICE_PLUGIN_INSTANCE_LABEL = "app.kubernetes.io/instance";
 
 export function stackDaemonSet(vendored: VendoredDaemonSet, nodeSelector: Record<string, string>, instance: string): KubernetesObject {
-  const objects = readVendoredManifest(vendored.chart, vendored.file);
+  const objects = readVendoredManifest(vendored.chart, vendored.file).filter((object) => !(vendored.ignoredKinds ?? []).includes(object.kind));
   const daemonSet = objects.find((object) => object.kind === "DaemonSet");
   if (!daemonSet || objects.length !== 1) throw new Error(`${vendored.file}: expected exactly one DaemonSet, found ${objects.map((o) => o.kind).join(", ")}`);
   const spec = daemonSet.spec as Json;

@@ -15,7 +15,8 @@ export class PrometheusStack extends pulumi.ComponentResource {
     super("llm-stack:observability:PrometheusStack", name, {}, opts);
     // One string input: under mocks an 833 KB CRD schema as typed inputs costs about 0.4 s a run to serialize.
     const crds = [new k8s.yaml.v2.ConfigGroup(`${name}-crds`, { yaml: prometheusOperatorCrdYaml() }, { parent: this, provider: opts.provider })];
-    const created = installInOrder(name, prometheusOperatorObjects(args.nodeSelector), { parent: this, provider: opts.provider });
+    // After the CRDs: the operator looks for each once, at start, and skips a controller whose CRD is missing.
+    const created = installInOrder(name, prometheusOperatorObjects(args.nodeSelector), { parent: this, provider: opts.provider, dependsOn: crds });
     const prometheus = new k8s.apiextensions.CustomResource(`${name}-${PROMETHEUS_NAME}`, prometheusObject(args.nodeSelector) as k8s.apiextensions.CustomResourceArgs, {
       parent: this, provider: opts.provider, dependsOn: [...crds, ...(created.ClusterRoleBinding ?? [])],
     });

@@ -18,7 +18,7 @@ export interface VllmMonitoringInput {
   name: string;
   namespace: string;
   plan: DeploymentPlan;
-  /** The pods' selector labels (vllm-manifests.ts selectorLabels). */
+  /** The pods that serve HTTP: the selector labels, and the leader role when a replica spans nodes (headless workers serve none). */
   podSelector: Record<string, string>;
   /** Labels the Prometheus instance selects monitors and rules by. */
   selectedBy: Record<string, string>;
@@ -78,7 +78,7 @@ export function vllmPrometheusRule(input: VllmMonitoringInput): Json {
             {
               alert: "VllmPodRestarting",
               // A restarted vLLM process starts its counters from zero: Prometheus sees a reset on the
-              // same pod's series (no kube-state-metrics needed).
+              // same pod's series (no kube-state-metrics needed); a restart before any prompt is not seen.
               expr: `max by (namespace, pod) (resets(vllm:prompt_tokens_total{${where}}[30m])) > 0`,
               labels: { severity: "critical" },
               annotations: {
@@ -95,8 +95,9 @@ export function vllmPrometheusRule(input: VllmMonitoringInput): Json {
             { record: "llm_stack:cost_usd_per_hour", expr: `vector(${input.hourlyUsd})` },
             { record: "llm_stack:output_tokens_per_second", expr: `sum(rate(vllm:generation_tokens_total{${where}}[5m]))` },
             {
+              // Only while tokens flow: an idle server has no price per token (not +Inf).
               record: "llm_stack:usd_per_million_output_tokens",
-              expr: "llm_stack:cost_usd_per_hour / on() (llm_stack:output_tokens_per_second * 3600) * 1e6",
+              expr: "llm_stack:cost_usd_per_hour / on() (llm_stack:output_tokens_per_second > 0) / 3600 * 1e6",
             },
           ],
         },

@@ -259,7 +259,14 @@ function networkPolicy(input: Omit<VllmManifestInput, "weights">, labels: Record
   }
   if (input.exposure === "internal-lb" && input.vpcCidr) from.push({ ipBlock: { cidr: input.vpcCidr } });
   // Prometheus scrapes /metrics on the API port (vLLM serves both on one port).
-  if (input.monitoringNamespace) from.push({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": input.monitoringNamespace } } });
+  if (input.monitoringNamespace) {
+    // Prometheus' own pods only, not everything in that namespace (the operator labels them
+    // app.kubernetes.io/name=prometheus: v0.93.0 pkg/prometheus/server/statefulset_test.go).
+    from.push({
+      namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": input.monitoringNamespace } },
+      podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } },
+    });
+  }
   const ingress: Json[] = [{ from, ports: [{ protocol: "TCP", port: VLLM_PORT }] }];
   // A multi-node replica's pods talk to each other on the rendezvous port and NCCL's own ports
   // (chosen at run time): every port, from this server's pods only.

@@ -9,7 +9,7 @@ import * as random from "@pulumi/random";
 import { VLLM_PORT, modelCacheUri, type ModelCacheLayout } from "../../plan";
 import { copyServiceAccountName, modelCopyConfigMap, modelCopyJob, type ModelCopyJobInput } from "../model-cache/model-copy-manifests";
 import { vllmPodMonitor, vllmPrometheusRule } from "../observability/vllm-monitoring-manifests";
-import { SECRET_KEYS, selectorLabels, vllmObjects, vllmWorkload, type VllmManifestInput, type WeightsLocation } from "./vllm-manifests";
+import { ROLE_LABEL, SECRET_KEYS, selectorLabels, vllmObjects, vllmWorkload, type VllmManifestInput, type WeightsLocation } from "./vllm-manifests";
 
 /** The S3 model cache the server streams from, and how the copy Job that fills it runs. */
 export interface ModelCacheSource {
@@ -80,7 +80,8 @@ export class VllmServer extends pulumi.ComponentResource {
     new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, objects.networkPolicy, inNamespace);
     if (objects.internalLoadBalancer) new k8s.core.v1.Service(`${name}-internal-lb`, objects.internalLoadBalancer, inNamespace);
     if (args.monitoring) {
-      const input = { name, namespace: args.namespace, plan: args.plan, podSelector: selectorLabels(name), selectedBy: args.monitoring.selectedBy, hourlyUsd: args.monitoring.hourlyUsd };
+      const podSelector = args.plan.nodesPerReplica > 1 ? { ...selectorLabels(name), [ROLE_LABEL]: "leader" } : selectorLabels(name);
+      const input = { name, namespace: args.namespace, plan: args.plan, podSelector, selectedBy: args.monitoring.selectedBy, hourlyUsd: args.monitoring.hourlyUsd };
       const monitorOpts = { ...resourceOpts, dependsOn: [namespace, ...args.monitoring.ready] };
       new k8s.apiextensions.CustomResource(`${name}-podmonitor`, vllmPodMonitor(input) as k8s.apiextensions.CustomResourceArgs, monitorOpts);
       new k8s.apiextensions.CustomResource(`${name}-rules`, vllmPrometheusRule(input) as k8s.apiextensions.CustomResourceArgs, monitorOpts);
