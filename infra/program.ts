@@ -18,6 +18,7 @@ import { SYSTEM_NODE_LABELS, SystemNodeGroup } from "./components/cluster/system
 import { VllmServer, type ModelCacheSource } from "./components/serving/vllm-server";
 import { PrometheusStack } from "./components/observability/prometheus-stack";
 import { DcgmExporter } from "./components/gpu/dcgm-exporter";
+import { Grafana } from "./components/observability/grafana";
 import { MONITORING_NAMESPACE, MONITORING_SELECTOR } from "./components/observability/prometheus-stack-manifests";
 import { modelReadPolicy, modelWritePolicy } from "./components/model-cache/access-policies";
 import { ModelCacheBucket } from "./components/model-cache/model-cache-bucket";
@@ -149,6 +150,10 @@ export function createLlmStack(config: StackConfig, placement: Placement): LlmSt
   const prometheus = settings.observability === "prometheus"
     ? new PrometheusStack("llm-prometheus", { nodeSelector: access.systemNodeSelector }, { provider, dependsOn: access.dependsOn })
     : null;
+
+  if (prometheus) {
+    new Grafana("llm-grafana", { nodeSelector: access.systemNodeSelector, serverNamespace: settings.namespace }, { provider, dependsOn: [prometheus] });
+  }
 
   // GPU telemetry on the pool the stack owns (a kubeconfig cluster's GPU nodes are its owner's).
   if (prometheus && access.gpuPool) {

@@ -24,6 +24,7 @@ import { join } from "node:path";
 import { runProgram, stackFileConfig, type RecordedResource } from "./program-runner";
 import { MOCK_ZONES } from "../tools/offline/program-run";
 import { eksTaint, schedulingProblems } from "./support/kube-scheduling";
+import { unknownVllmSeries } from "../infra/catalog";
 
 const HF_TOKEN = "hf_SENTINEL_token_0123456789";
 const API_KEY = "sk-SENTINEL-api-key-abcdefghijklmnop";
@@ -104,14 +105,18 @@ const CREATE_MODE_RESOURCES = [
   "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock llm-model-cache-public-access",
   "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration llm-model-cache-encryption",
   "kubernetes:apps/v1:Deployment llm-prometheus-deployment-prometheus-operator",
+  "kubernetes:apps/v1:Deployment llm-grafana-deployment-grafana",
   "kubernetes:apps/v1:DaemonSet llm-dcgm-exporter-daemonset",
   "kubernetes:apps/v1:DaemonSet llm-nvidia-device-plugin-daemonset",
   "kubernetes:apps/v1:Deployment vllm-deployment",
   "kubernetes:batch/v1:Job vllm-copy",
+  "kubernetes:core/v1:ConfigMap llm-grafana-configmap-grafana-dashboards",
+  "kubernetes:core/v1:ConfigMap llm-grafana-configmap-grafana-provisioning",
   "kubernetes:core/v1:ConfigMap vllm-copy-script",
   "kubernetes:core/v1:Namespace llm-prometheus-namespace-llm-monitoring",
   "kubernetes:core/v1:Namespace vllm-namespace",
   "kubernetes:core/v1:Secret vllm-secrets",
+  "kubernetes:core/v1:Service llm-grafana-service-grafana",
   "kubernetes:core/v1:Service vllm-service",
   "kubernetes:core/v1:ServiceAccount llm-prometheus-serviceaccount-prometheus",
   "kubernetes:core/v1:ServiceAccount llm-prometheus-serviceaccount-prometheus-operator",
@@ -138,6 +143,7 @@ const CREATE_MODE_RESOURCES = [
   "llm-stack:model-cache:PodIdentityAccess vllm-model-read",
   "llm-stack:network:Network llm-network",
   "llm-stack:observability:DcgmExporter llm-dcgm-exporter",
+  "llm-stack:observability:Grafana llm-grafana",
   "llm-stack:observability:PrometheusStack llm-prometheus",
   "llm-stack:serving:VllmServer vllm",
   "pulumi:providers:kubernetes llm-k8s",
@@ -360,6 +366,22 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
     const dcgmMonitor = byName(resources, "llm-dcgm-exporter-podmonitor").inputs;
     expect(crd("monitoring.coreos.com_podmonitors.yaml", "v1")(dcgmMonitor)).toEqual([]);
     expect(dcgmMonitor.spec.selector.matchLabels).toEqual(dcgm.spec.selector.matchLabels);
+    // Grafana on the system nodes, provisioned from files: the Prometheus datasource, vLLM's vendored overview and the kit's cost dashboard,
+    // whose every vLLM query names a series the pinned vLLM emits.
+    const grafana = byName(resources, "llm-grafana-deployment-grafana").inputs;
+    expect(grafana.spec.template.spec.containers[0].image).toBe("grafana/grafana:13.0.1");
+    expect(schedulingProblems(grafana.spec.template.spec, system)).toEqual([]);
+    const provisioning = byName(resources, "llm-grafana-configmap-grafana-provisioning").inputs.data;
+    expect(JSON.parse(provisioning["datasources.yaml"]).datasources[0].url).toBe("http://prometheus-operated.llm-monitoring.svc:9090");
+    const dashboards: Record<string, string> = byName(resources, "llm-grafana-configmap-grafana-dashboards").inputs.data;
+    expect(Object.keys(dashboards).sort()).toEqual(["llm-stack-cost.json", "vllm_overview.json"]);
+    const exprs = (node: unknown): string[] => (Array.isArray(node) ? node.flatMap(exprs) : node && typeof node === "object"
+      ? Object.entries(node).flatMap(([key, value]) => (key === "expr" && typeof value === "string" ? [value] : exprs(value))) : []);
+    for (const [file, text] of Object.entries(dashboards)) {
+      const queries = exprs(JSON.parse(text));
+      expect(queries.length, file).toBeGreaterThan(0);
+      for (const query of queries) expect(unknownVllmSeries(query), `${file}: ${query}`).toEqual([]);
+    }
     // Prometheus in its namespace reaches the metrics port through the server's NetworkPolicy.
     expect(byName(resources, "vllm-netpol").inputs.spec.ingress[0].from).toContainEqual({
       namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "llm-monitoring" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } },
@@ -369,8 +391,9 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
   it("produces Kubernetes objects that validate against the Kubernetes schema", async () => {
     const { resources } = await runPromise;
     const objects = resources.filter((r) => r.type in KUBERNETES_MODELS);
-    // The server's 11, the Prometheus stack's 8 (namespace, 2 service accounts, 2 cluster roles and bindings, the operator; its CRDs are the vendored text) and the DCGM exporter.
-    expect(objects).toHaveLength(20);
+    // The server's 11, the Prometheus stack's 8 (namespace, 2 service accounts, 2 cluster roles and bindings, the operator; its CRDs are the vendored text),
+    // the DCGM exporter and Grafana's 4 (2 ConfigMaps, Deployment, Service).
+    expect(objects).toHaveLength(24);
     for (const object of objects) {
       const Model = KUBERNETES_MODELS[object.type]!;
       expect(() => new Model(object.inputs).validate(), object.name).not.toThrow();

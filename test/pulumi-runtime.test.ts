@@ -10,7 +10,7 @@ describe("Pulumi's own TypeScript runtime", () => {
       tsNode: "7.0.1",
       typescript: "5.9.3",
       exports: ["apiKey", "endpoint", "gpuZoneIds", "hourlyUsd", "kubeconfig", "model", "monthlyUsd", "plan", "variant"],
-      resources: 87,
+      resources: 92,
       policies: 21,
     });
   }, 120_000);

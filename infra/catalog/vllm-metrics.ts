@@ -38,6 +38,19 @@ export const VLLM_METRICS = {
   "vllm:request_queue_time_seconds": { type: "histogram", help: "time a request waited in the queue" },
   "vllm:request_prompt_tokens": { type: "histogram", help: "prompt tokens per request" },
   "vllm:request_generation_tokens": { type: "histogram", help: "generated tokens per request" },
+  "vllm:request_prefill_time_seconds": { type: "histogram", help: "time a request spent in prefill" },
+  "vllm:request_decode_time_seconds": { type: "histogram", help: "time a request spent in decode" },
+  "vllm:request_inference_time_seconds": { type: "histogram", help: "time a request spent running" },
+  "vllm:request_time_per_output_token_seconds": { type: "histogram", help: "a request's mean time per output token" },
+  // A histogram whose name ends in _total (tokens per engine step): its series are _total_bucket, _total_sum, _total_count.
+  "vllm:iteration_tokens_total": { type: "histogram", help: "tokens per engine step" },
+  "vllm:external_prefix_cache_queries_total": { type: "counter", help: "KV-connector prefix cache queries, in tokens" },
+  "vllm:external_prefix_cache_hits_total": { type: "counter", help: "KV-connector prefix cache hits, in tokens" },
+  "vllm:mm_cache_queries_total": { type: "counter", help: "multi-modal cache queries" },
+  "vllm:mm_cache_hits_total": { type: "counter", help: "multi-modal cache hits" },
+  // 2026 additions, seen in the dashboard generator (which fails on a metric the code does not define).
+  "vllm:num_requests_waiting_by_reason": { type: "gauge", help: "waiting requests by reason (capacity, deferred)" },
+  "vllm:prompt_tokens_by_source_total": { type: "counter", help: "prompt tokens by source (computed, cached)" },
 } as const satisfies Record<string, VllmMetric>;
 
 export type VllmMetricName = keyof typeof VLLM_METRICS;

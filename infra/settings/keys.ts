@@ -65,7 +65,7 @@ export const SETTINGS = {
   hfToken: { secret: true, default: "", description: "Hugging Face token, required for gated models. Secret: set with `pulumi config set --secret`; mounted as a file, never an env value." },
   maxHourlyUsd: { type: "string", default: "", description: "Refuse stacks whose whole on-demand cost (every node group at its maximum size, EKS, NAT) exceeds this many USD per hour, e.g. \"60\". Empty: no limit." },
   namespace: { type: "string", default: "llm", description: "Kubernetes namespace for the vLLM server." },
-  observability: { type: "string", default: "auto", description: "Metrics and alerts: prometheus (the Prometheus operator v0.93.0 and one Prometheus on the system nodes, a PodMonitor on vLLM's /metrics, alert and cost rules) | none. auto: prometheus for cluster create, none for an existing cluster (eks:<name>, kubeconfig), which may run its own operator." },
+  observability: { type: "string", default: "auto", description: "Metrics, alerts and dashboards: prometheus (the Prometheus operator v0.93.0 and one Prometheus on the system nodes, a PodMonitor on vLLM's /metrics, alert and cost rules, the DCGM exporter on the GPU nodes, Grafana) | none. auto: prometheus for cluster create, none for an existing cluster (eks:<name>, kubeconfig), which may run its own operator." },
   exposure: { type: "string", default: "cluster", description: "cluster (ClusterIP only, the default) | internal-lb (an internal AWS load balancer inside the VPC)." },
   allowedClientNamespaces: { type: "array", items: "string", default: [], description: "Namespaces whose pods may call the server (NetworkPolicy). Empty: only pods in the server's namespace labelled llm-stack/client=true." },
 } as const satisfies Record<string, SettingDeclaration>;
