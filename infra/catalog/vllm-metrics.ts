@@ -12,7 +12,7 @@
  */
 import { type Source } from "./schema";
 
-const LOGGERS: Source = { ref: "vllm-project/vllm vllm/v1/metrics/loggers.py (PrometheusStatLogger) and tools/generate_grafana_dashboards.py at 0b9faa41", readOn: "2026-11-27" };
+export const VLLM_METRICS_SOURCE: Source = { ref: "vllm-project/vllm vllm/v1/metrics/loggers.py (PrometheusStatLogger) and tools/generate_grafana_dashboards.py at 0b9faa41", readOn: "2026-11-27" };
 
 export type MetricType = "gauge" | "counter" | "histogram";
 
@@ -66,8 +66,6 @@ export const REMOVED_VLLM_METRICS: Record<string, { replacement: VllmMetricName 
   "vllm:cpu_prefix_cache_hit_rate": { replacement: null, removedBy: "deprecated in PR #14136, removed in PR #18837" },
   "vllm:gpu_prefix_cache_hit_rate": { replacement: null, removedBy: "deprecated in PR #14136, removed in PR #18837" },
 };
-
-export const VLLM_METRICS_SOURCE = LOGGERS;
 
 /**
  * Prometheus reads a histogram `h` as `h_bucket`, `h_sum` and `h_count`, and a counter under its

@@ -25,9 +25,8 @@ export const MODEL_CACHE_REVISION = "main";
 export const MODEL_CACHE_MARKER = ".llm-stack-complete.json";
 
 export interface ModelCacheLayout {
-  /** Key prefix of the revision in the bucket, ending in `/`. */
+  /** Key prefix of the revision in the bucket, ending in `/`; the copy Job writes MODEL_CACHE_MARKER under it last. */
   prefix: string;
-  markerKey: string;
   repo: string;
   revision: string;
   /** fnmatch patterns (huggingface_hub `ignore_patterns`) the copy leaves out. */
@@ -53,7 +52,7 @@ export function copyIgnorePatterns(modelId: ModelId, repo: string): string[] {
 
 export function modelCacheLayout(modelId: ModelId, repo: string, revision: string = MODEL_CACHE_REVISION): ModelCacheLayout {
   const prefix = `models/${repo}/${revision}/`;
-  return { prefix, markerKey: `${prefix}${MODEL_CACHE_MARKER}`, repo, revision, ignorePatterns: copyIgnorePatterns(modelId, repo) };
+  return { prefix, repo, revision, ignorePatterns: copyIgnorePatterns(modelId, repo) };
 }
 
 /** The layout of the plan's model. */
@@ -81,15 +80,15 @@ export function modelCacheBucketName(stack: string, accountId: string, region: s
 export const modelCacheUri = (bucket: string, layout: ModelCacheLayout): string => `s3://${bucket}/${layout.prefix}`;
 
 /**
- * The Hugging Face repository and revision behind a model argument: the argument itself when it is
- * a repository id, the cache layout's `models/<org>/<name>/<revision>/` when it is an `s3://` URI
- * of one; undefined for any other object-store URI (nothing tells which model it holds).
+ * The Hugging Face repository behind a model argument: the argument itself when it is a repository
+ * id, the cache layout's `models/<org>/<name>/<revision>/` when it is an `s3://` URI of one;
+ * undefined for any other object-store URI (nothing tells which model it holds).
  */
-export function repoOfModelArgument(model: string): { repo: string; revision: string | null } | undefined {
-  const uri = /^s3:\/\/[^/]+\/models\/([^/]+\/[^/]+)\/([^/]+)\/?$/.exec(model);
-  if (uri) return { repo: uri[1]!, revision: uri[2]! };
+export function repoOfModelArgument(model: string): string | undefined {
+  const uri = /^s3:\/\/[^/]+\/models\/([^/]+\/[^/]+)\/[^/]+\/?$/.exec(model);
+  if (uri) return uri[1]!;
   if (/^(s3|gs|az):\/\//.test(model)) return undefined;
-  return { repo: model, revision: null };
+  return model;
 }
 
 /** What one pod of a replica runs on: its node's type and its GPUs (one vLLM rank each). */

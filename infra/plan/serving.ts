@@ -29,8 +29,12 @@ export const VLLM_IMAGE_DISK_GIB = 40;
  * plus room for logs.
  */
 export const NODE_SYSTEM_DISK_GIB = 30;
-/** Headroom of a replica's cache volume over its weights: the Hugging Face cache keeps partial downloads and metadata. */
-const DOWNLOAD_HEADROOM = 1.1;
+/**
+ * Headroom of a volume a checkpoint is downloaded into over the checkpoint: huggingface_hub keeps
+ * partial files and metadata beside it (a deliberate 10%, not a measurement). The server's cache
+ * volume and the copy Job's scratch volume both use it.
+ */
+export const DOWNLOAD_HEADROOM = 1.1;
 /** vLLM's torch.compile and Triton/FlashInfer caches beside the weights. */
 const COMPILE_CACHE_GIB = 10;
 

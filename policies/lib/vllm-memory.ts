@@ -18,8 +18,8 @@ export interface ServedModel {
 
 /** The catalog variant a server loads, from its model (a repository id, or an `s3://` URI of the kit's model cache) and --quantization. */
 export function servedModelOf(container: ContainerView): ServedModel | undefined {
-  const source = container.vllm.model === undefined ? undefined : repoOfModelArgument(container.vllm.model);
-  return source === undefined ? undefined : findVariantByRepo(source.repo, container.args.quantization);
+  const repo = container.vllm.model === undefined ? undefined : repoOfModelArgument(container.vllm.model);
+  return repo === undefined ? undefined : findVariantByRepo(repo, container.args.quantization);
 }
 
 export interface WorkloadShape {

@@ -13,7 +13,9 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { MODEL_CACHE_MARKER, type ModelCacheLayout } from "../../plan";
+import { DOWNLOAD_HEADROOM, MODEL_CACHE_MARKER, type ModelCacheLayout } from "../../plan";
+import { awsRegionEnv, hfTokenFile, restrictedContainerSecurity, restrictedPodSecurity } from "../pod-spec";
+import { VLLM_UID } from "../serving/vllm-manifests";
 
 type Json = Record<string, unknown>;
 
@@ -23,11 +25,6 @@ export const COPY_SCRIPT_KEY = "copy-model.py";
 const SCRIPT_MOUNT = "/opt/llm-stack";
 /** The scratch volume copy-model.py downloads into (LLM_STACK_COPY_DIR, below it). */
 const DATA_MOUNT = "/data";
-const HF_TOKEN_MOUNT = "/var/run/secrets/huggingface";
-/** The image's `vllm` user (vllm-manifests.ts). */
-const COPY_UID = 2000;
-/** Headroom of the scratch volume over the checkpoint: huggingface_hub's .cache metadata and partial files. */
-const SCRATCH_HEADROOM = 1.1;
 
 export interface ModelCopyJobInput {
   /** The server's name: the Job, its ServiceAccount and ConfigMap are named from it. */
@@ -77,10 +74,7 @@ export function modelCopyJob(input: ModelCopyJobInput): Json {
     // The vLLM image sets NVIDIA_VISIBLE_DEVICES=all, which would show this GPU-less pod every GPU
     // of the node; `void` shows none (NVIDIA Container Toolkit, GPU enumeration).
     { name: "NVIDIA_VISIBLE_DEVICES", value: "void" },
-    // boto3 reads only AWS_DEFAULT_REGION (botocore configprovider.py), the AWS SDK for C++
-    // AWS_REGION; the Pod Identity webhook adds neither once the pod sets one.
-    { name: "AWS_REGION", value: input.region },
-    { name: "AWS_DEFAULT_REGION", value: input.region },
+    ...awsRegionEnv(input.region),
     { name: "LLM_STACK_COPY_DIR", value: `${DATA_MOUNT}/model` },
     { name: "HOME", value: `${DATA_MOUNT}/home` },
     { name: "HF_HOME", value: `${DATA_MOUNT}/huggingface` },
@@ -91,13 +85,14 @@ export function modelCopyJob(input: ModelCopyJobInput): Json {
     { name: "script", mountPath: SCRIPT_MOUNT, readOnly: true },
   ];
   const volumes: Json[] = [
-    { name: "data", emptyDir: { sizeLimit: `${Math.ceil(input.checkpointGiB * SCRATCH_HEADROOM) + 1}Gi` } },
+    { name: "data", emptyDir: { sizeLimit: `${Math.ceil(input.checkpointGiB * DOWNLOAD_HEADROOM) + 1}Gi` } },
     { name: "script", configMap: { name: `${input.name}-copy-script`, defaultMode: 0o444 } },
   ];
   if (input.hfToken) {
-    env.push({ name: "HF_TOKEN_PATH", value: `${HF_TOKEN_MOUNT}/token` });
-    mounts.push({ name: "hf-token", mountPath: HF_TOKEN_MOUNT, readOnly: true });
-    volumes.push({ name: "hf-token", secret: { secretName: input.hfToken.secretName, items: [{ key: input.hfToken.key, path: "token" }], defaultMode: 0o440 } });
+    const token = hfTokenFile(input.hfToken.secretName, input.hfToken.key);
+    env.push(token.env);
+    mounts.push(token.mount);
+    volumes.push(token.volume);
   }
   const { layout } = input;
   return {
@@ -131,7 +126,8 @@ export function modelCopyJob(input: ModelCopyJobInput): Json {
           automountServiceAccountToken: false,
           enableServiceLinks: false,
           restartPolicy: "Never",
-          securityContext: { runAsNonRoot: true, runAsUser: COPY_UID, runAsGroup: COPY_UID, fsGroup: COPY_UID, seccompProfile: { type: "RuntimeDefault" } },
+          // The image's `vllm` user, as the server runs it.
+          securityContext: restrictedPodSecurity(VLLM_UID),
           nodeSelector: input.nodeSelector,
           tolerations: input.tolerations,
           containers: [{
@@ -147,12 +143,7 @@ export function modelCopyJob(input: ModelCopyJobInput): Json {
             // leave 2 vCPU and 10% + 4 GiB of the node to the system, serving.ts podResources).
             resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { memory: "8Gi" } },
             volumeMounts: mounts,
-            securityContext: {
-              allowPrivilegeEscalation: false,
-              capabilities: { drop: ["ALL"] },
-              runAsNonRoot: true,
-              seccompProfile: { type: "RuntimeDefault" },
-            },
+            securityContext: restrictedContainerSecurity(),
           }],
           volumes,
         },

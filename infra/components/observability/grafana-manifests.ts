@@ -12,6 +12,7 @@
  */
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { restrictedContainerSecurity, restrictedPodSecurity } from "../pod-spec";
 import { CHARTS_DIRECTORY } from "../vendored-manifests";
 import { MONITORING_NAMESPACE, PROMETHEUS_ADDRESS } from "./prometheus-stack-manifests";
 
@@ -102,7 +103,7 @@ export function grafanaObjects(input: GrafanaInput): Json[] {
           spec: {
             automountServiceAccountToken: false,
             nodeSelector: input.nodeSelector,
-            securityContext: { runAsNonRoot: true, runAsUser: GRAFANA_UID, runAsGroup: GRAFANA_UID, fsGroup: GRAFANA_UID, seccompProfile: { type: "RuntimeDefault" } },
+            securityContext: restrictedPodSecurity(GRAFANA_UID),
             containers: [{
               name: GRAFANA_NAME,
               image: GRAFANA_IMAGE,
@@ -117,7 +118,7 @@ export function grafanaObjects(input: GrafanaInput): Json[] {
               ],
               readinessProbe: { httpGet: { path: "/api/health", port: "http" }, periodSeconds: 10 },
               resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } },
-              securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+              securityContext: restrictedContainerSecurity(),
               volumeMounts: [
                 { name: "data", mountPath: "/var/lib/grafana" },
                 { name: "provisioning", mountPath: `${PROVISIONING}/datasources/datasources.yaml`, subPath: "datasources.yaml", readOnly: true },

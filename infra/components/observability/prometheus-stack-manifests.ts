@@ -17,9 +17,9 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { restrictedPodSecurity } from "../pod-spec";
 import { CHARTS_DIRECTORY, readVendoredManifest, inInstallOrder, type KubernetesObject } from "../vendored-manifests";
 
-export const PROMETHEUS_OPERATOR_VERSION = "v0.93.0";
 /** Where the operator and Prometheus run. */
 export const MONITORING_NAMESPACE = "llm-monitoring";
 /** The label Prometheus selects monitors and rules by, in every namespace. */
@@ -96,7 +96,8 @@ export function prometheusObject(nodeSelector: Record<string, string>): Json {
       ruleSelector: { matchLabels: MONITORING_SELECTOR },
       ruleNamespaceSelector: {},
       nodeSelector,
-      securityContext: { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, fsGroup: 65534, seccompProfile: { type: "RuntimeDefault" } },
+      // nobody, as the operator's own example runs (its Deployment's runAsUser 65534).
+      securityContext: restrictedPodSecurity(65534),
     },
   };
 }

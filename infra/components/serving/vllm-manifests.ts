@@ -18,13 +18,13 @@
  * - Secrets: the Hugging Face token is a file (HF_TOKEN_PATH), the API key an env var from a
  *   secretKeyRef; neither is ever in args or a plain env value.
  */
+import { awsRegionEnv, hfTokenFile, restrictedContainerSecurity, restrictedPodSecurity } from "../pod-spec";
 import { type DeploymentPlan, modelCacheGiB, podResources, rolloutSeconds, startupBudget, STARTUP_PROBE_PERIOD_SECONDS, VLLM_PORT } from "../../plan";
 
 export const SECRET_KEYS = { apiKey: "api-key", hfToken: "hf-token" } as const;
 /** The image's `vllm` user where it has one (UID 2000, HOME /home/vllm, vLLM PR #40275). */
 export const VLLM_UID = 2000;
 const USER_NAME = "vllm";
-const HF_TOKEN_MOUNT = "/var/run/secrets/huggingface";
 const CACHE_MOUNT = "/cache";
 /** Seconds the preStop hook waits so endpoints and kube-proxy stop sending traffic before vLLM stops. */
 export const PRE_STOP_DELAY_SECONDS = 15;
@@ -123,12 +123,12 @@ function container(input: VllmManifestInput, secretName: string, role: PodRole):
     { name: "tmp", mountPath: "/tmp" },
   ];
   const { weights } = input;
-  // The Run:ai streamer's C++ reads take AWS_REGION, its boto3 listing and config pull only
-  // AWS_DEFAULT_REGION (botocore configprovider.py); the Pod Identity webhook adds neither once one is set.
-  if (weights.source === "s3") env.push({ name: "AWS_REGION", value: weights.region }, { name: "AWS_DEFAULT_REGION", value: weights.region });
+  // The Run:ai streamer's C++ reads and its boto3 listing and config pull both need the region.
+  if (weights.source === "s3") env.push(...awsRegionEnv(weights.region));
   if (mountsHfToken(weights)) {
-    env.push({ name: "HF_TOKEN_PATH", value: `${HF_TOKEN_MOUNT}/token` });
-    mounts.push({ name: "hf-token", mountPath: HF_TOKEN_MOUNT, readOnly: true });
+    const token = hfTokenFile(secretName, SECRET_KEYS.hfToken);
+    env.push(token.env);
+    mounts.push(token.mount);
   }
   return {
     name: "vllm",
@@ -158,13 +158,7 @@ function container(input: VllmManifestInput, secretName: string, role: PodRole):
       livenessProbe: httpProbe(30, 6, 20),
     }),
     lifecycle: { preStop: { exec: { command: ["sleep", String(PRE_STOP_DELAY_SECONDS)] } } },
-    securityContext: {
-      allowPrivilegeEscalation: false,
-      capabilities: { drop: ["ALL"] },
-      runAsNonRoot: true,
-      readOnlyRootFilesystem: false,
-      seccompProfile: { type: "RuntimeDefault" },
-    },
+    securityContext: restrictedContainerSecurity({ readOnlyRootFilesystem: false }),
   };
 }
 
@@ -176,9 +170,7 @@ function podTemplate(input: VllmManifestInput, labels: Record<string, string>, s
     { name: "dshm", emptyDir: { medium: "Memory", sizeLimit: `${resources.shmGiB}Gi` } },
     { name: "tmp", emptyDir: { sizeLimit: "4Gi" } },
   ];
-  if (mountsHfToken(input.weights)) {
-    volumes.push({ name: "hf-token", secret: { secretName, items: [{ key: SECRET_KEYS.hfToken, path: "token" }], defaultMode: 0o440 } });
-  }
+  if (mountsHfToken(input.weights)) volumes.push(hfTokenFile(secretName, SECRET_KEYS.hfToken).volume);
   // The pods of one group on distinct nodes: each takes all its node's GPUs anyway; the anti-affinity
   // says so to the scheduler (matchLabelKeys: the group LeaderWorkerSet labels each pod with).
   const groupAntiAffinity = role === "replica" ? {} : {
@@ -199,7 +191,7 @@ function podTemplate(input: VllmManifestInput, labels: Record<string, string>, s
       automountServiceAccountToken: false,
       enableServiceLinks: false,
       terminationGracePeriodSeconds: PRE_STOP_DELAY_SECONDS + VLLM_SHUTDOWN_SECONDS,
-      securityContext: { runAsNonRoot: true, runAsUser: VLLM_UID, runAsGroup: VLLM_UID, fsGroup: VLLM_UID, seccompProfile: { type: "RuntimeDefault" } },
+      securityContext: restrictedPodSecurity(VLLM_UID),
       nodeSelector: input.nodeSelector,
       tolerations: input.tolerations,
       ...groupAntiAffinity,

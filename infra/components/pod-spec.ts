@@ -1,0 +1,35 @@
+/**
+ * Pod-spec pieces every kit-built workload shares, written once:
+ * - the Pod Security "restricted" profile (https://kubernetes.io/docs/concepts/security/pod-security-standards/):
+ *   non-root as a given UID, RuntimeDefault seccomp, no privilege escalation, all capabilities dropped;
+ * - the AWS region for both SDKs a pod may run: boto3 reads only AWS_DEFAULT_REGION (botocore
+ *   configprovider.py), the AWS SDK for C++ AWS_REGION, and the Pod Identity webhook adds neither
+ *   once the pod sets one;
+ * - the Hugging Face token as a file from a Secret (HF_TOKEN_PATH), never a value.
+ */
+type Json = Record<string, unknown>;
+
+/** A pod's securityContext: every container runs as `uid` (group and volume group too). */
+export function restrictedPodSecurity(uid: number): Json {
+  return { runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid, seccompProfile: { type: "RuntimeDefault" } };
+}
+
+/** A container's securityContext under "restricted"; `extra` adds fields such as readOnlyRootFilesystem. */
+export function restrictedContainerSecurity(extra: Json = {}): Json {
+  return { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, runAsNonRoot: true, ...extra, seccompProfile: { type: "RuntimeDefault" } };
+}
+
+export function awsRegionEnv(region: string): Json[] {
+  return [{ name: "AWS_REGION", value: region }, { name: "AWS_DEFAULT_REGION", value: region }];
+}
+
+const HF_TOKEN_MOUNT = "/var/run/secrets/huggingface";
+
+/** The env var, mount and volume that hand a container the Hugging Face token from `key` of Secret `secretName`. */
+export function hfTokenFile(secretName: string, key: string): { env: Json; mount: Json; volume: Json } {
+  return {
+    env: { name: "HF_TOKEN_PATH", value: `${HF_TOKEN_MOUNT}/token` },
+    mount: { name: "hf-token", mountPath: HF_TOKEN_MOUNT, readOnly: true },
+    volume: { name: "hf-token", secret: { secretName, items: [{ key, path: "token" }], defaultMode: 0o440 } },
+  };
+}
