@@ -113,7 +113,7 @@ export interface StreamerConfig {
   memoryLimitBytes: number;
 }
 
-/** Share of a pod's memory all its ranks' streamer buffers may take together; vLLM's own host memory needs the rest. */
+/** Share of a pod's memory all its ranks' streamer buffers may take together (a deliberate quarter, not a measurement): vLLM's own host memory needs the rest. */
 const STREAMER_MEMORY_SHARE = 0.25;
 
 /**

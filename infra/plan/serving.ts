@@ -70,8 +70,7 @@ export function rolloutSeconds(plan: DeploymentPlan): number {
  */
 export function cacheFillTimeoutSeconds(plan: DeploymentPlan): number {
   const ready = timeToReady(plan, "s3");
-  const pull = ready.steps.find((s) => s.step === "image pull")?.seconds ?? 0;
-  return Math.max(MIN_STARTUP_SECONDS, Math.ceil(((ready.cacheFillSeconds ?? 0) + pull) * STARTUP_MARGIN));
+  return Math.max(MIN_STARTUP_SECONDS, Math.ceil(((ready.cacheFillSeconds ?? 0) + ready.imagePullSeconds) * STARTUP_MARGIN));
 }
 
 /** Replicas that share one node (single-node replicas are packed whole). */

@@ -34,6 +34,8 @@ export interface TimeToReady {
   steps: StartupStep[];
   /** The container's part (weights, load, engine start): what the startup probe must allow. */
   podStartSeconds: number;
+  /** The image pull alone: what a Job on an already booted node waits for before it starts. */
+  imagePullSeconds: number;
   totalSeconds: number;
   /** The copy Job's one-time fill of the cache (Hugging Face download, then S3 upload); null on the Hugging Face path. */
   cacheFillSeconds: number | null;
@@ -64,6 +66,7 @@ export function timeToReady(plan: DeploymentPlan, weightsSource: WeightsSource =
   const layers = MODELS[plan.model].architecture.hiddenLayers;
   const boot = rates.nodeLaunchToReadySeconds.value + rates.gpuAllocatableAfterReadySeconds.value;
   const pull = (rates.vllmImageCompressedGB.value * 1e9) / (rates.imagePullMBPerSecond.value * MB);
+  const hfDownload = bytes / (rates.huggingFaceDownloadMBPerSecond.value * MB);
   const steps: StartupStep[] = [
     { step: "node boot", seconds: boot, basis: `launch to Ready ${rates.nodeLaunchToReadySeconds.value} s + GPUs allocatable ${rates.gpuAllocatableAfterReadySeconds.value} s` },
     { step: "image pull", seconds: pull, basis: `${rates.vllmImageCompressedGB.value} GB at ${rates.imagePullMBPerSecond.value} MB/s` },
@@ -77,7 +80,7 @@ export function timeToReady(plan: DeploymentPlan, weightsSource: WeightsSource =
     });
   } else {
     steps.push(
-      { step: "weights from Hugging Face", seconds: bytes / (rates.huggingFaceDownloadMBPerSecond.value * MB), basis: `${gb.toFixed(1)} GB at ${rates.huggingFaceDownloadMBPerSecond.value} MB/s through the NAT gateway` },
+      { step: "weights from Hugging Face", seconds: hfDownload, basis: `${gb.toFixed(1)} GB at ${rates.huggingFaceDownloadMBPerSecond.value} MB/s through the NAT gateway` },
       { step: "weights load", seconds: bytes / (rates.localLoadGBPerSecond.value * 1e9), basis: `${gb.toFixed(1)} GB at ${rates.localLoadGBPerSecond.value} GB/s from local NVMe` },
     );
   }
@@ -90,7 +93,7 @@ export function timeToReady(plan: DeploymentPlan, weightsSource: WeightsSource =
   const podStartSeconds = rounded.filter((s) => s.step !== "node boot" && s.step !== "image pull").reduce((t, s) => t + s.seconds, 0);
   const totalSeconds = rounded.reduce((t, s) => t + s.seconds, 0);
   const cacheFillSeconds = weightsSource === "s3"
-    ? Math.ceil(bytes / (rates.huggingFaceDownloadMBPerSecond.value * MB) + bytes / (rates.s3UploadConcurrency.value * rates.s3ConnectionMBPerSecond.value * MB))
+    ? Math.ceil(hfDownload + bytes / (rates.s3UploadConcurrency.value * rates.s3ConnectionMBPerSecond.value * MB))
     : null;
-  return { weightsSource, steps: rounded, podStartSeconds, totalSeconds, cacheFillSeconds };
+  return { weightsSource, steps: rounded, podStartSeconds, imagePullSeconds: Math.ceil(pull), totalSeconds, cacheFillSeconds };
 }
