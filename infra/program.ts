@@ -19,11 +19,13 @@ import { VllmServer, type ModelCacheSource } from "./components/serving/vllm-ser
 import { PrometheusStack } from "./components/observability/prometheus-stack";
 import { DcgmExporter } from "./components/gpu/dcgm-exporter";
 import { Grafana } from "./components/observability/grafana";
-import { MONITORING_NAMESPACE, MONITORING_SELECTOR } from "./components/observability/prometheus-stack-manifests";
+import { MONITORING_NAMESPACE, MONITORING_SELECTOR, PROMETHEUS_ADDRESS } from "./components/observability/prometheus-stack-manifests";
 import { modelReadPolicy, modelWritePolicy } from "./components/model-cache/access-policies";
 import { ModelCacheBucket } from "./components/model-cache/model-cache-bucket";
 import { copyServiceAccountName } from "./components/model-cache/model-copy-manifests";
 import { PodIdentityAccess } from "./components/model-cache/pod-identity-access";
+import { ClusterAutoscaler } from "./components/autoscaling/cluster-autoscaler";
+import { Keda } from "./components/autoscaling/keda";
 import { BYTES_PER_GIB, cacheFillTimeoutSeconds, checkpointBytes, modelCacheBucketName, modelCacheLayoutOf } from "./plan";
 import { type StackConfig } from "./config";
 import { type Placement } from "./placement-lookup";
@@ -72,6 +74,7 @@ function createdCluster({ settings }: StackConfig, cluster: Extract<StackConfig[
     capacity: settings.capacity,
     stack: pulumi.getStack(),
     efa: settings.efa ? { vpcId: network.vpcId, clusterSecurityGroupId: eks.clusterSecurityGroupId } : null,
+    autoscaling: settings.autoscaling,
   });
   return { kubeconfig: eks.kubeconfig, systemNodeSelector: SYSTEM_NODE_LABELS, clusterName: eks.clusterName, gpuPool, dependsOn: [system, gpuPool], vpcCidr: VPC_CIDR, gpuZoneIds: placement.gpuZones.map((zone) => zone.zoneId) };
 }
@@ -84,6 +87,8 @@ function existingEksCluster({ settings }: StackConfig, name: string, placement: 
     subnetIds: placement.gpuSubnetIds,
     stack: pulumi.getStack(),
     efa: settings.efa ? { vpcId: existing.vpcConfig.vpcId, clusterSecurityGroupId: existing.vpcConfig.clusterSecurityGroupId } : null,
+    // readConfig refuses autoscaling on an existing cluster (it may run its own KEDA or autoscaler).
+    autoscaling: null,
   });
   const kubeconfig = pulumi.secret(
     pulumi.all([existing.name, existing.endpoint, existing.certificateAuthorities]).apply(([clusterName, endpoint, cas]) =>
@@ -132,6 +137,13 @@ function modelCache({ settings }: StackConfig, access: ClusterAccess, serverName
   };
 }
 
+/** An autoscaled stack's price of one GPU node and of everything else (the live cost rule); null when fixed. */
+function liveGpuNodePrice(settings: StackConfig["settings"]): { nodeHourlyUsd: number; otherHourlyUsd: number } | null {
+  if (!settings.autoscaling) return null;
+  const nodeHourlyUsd = settings.plan.cost.hourlyUsd / settings.plan.nodes;
+  return { nodeHourlyUsd, otherHourlyUsd: Number((settings.cost.hourlyUsd - settings.plan.cost.hourlyUsd).toFixed(4)) };
+}
+
 export function createLlmStack(config: StackConfig, placement: Placement): LlmStackOutputs {
   const { settings } = config;
   const { plan } = settings;
@@ -160,6 +172,17 @@ export function createLlmStack(config: StackConfig, placement: Placement): LlmSt
     new DcgmExporter("llm-dcgm-exporter", { nodeSelector: poolSelector, instance: clusterName, selectedBy: { ...MONITORING_SELECTOR }, ready: prometheus.ready }, { provider, dependsOn: access.dependsOn });
   }
 
+  // Autoscaling (a created cluster only; readConfig refuses it elsewhere): KEDA moves the replicas on
+  // vLLM's queue as Prometheus scrapes it, Cluster Autoscaler moves the GPU nodes after them.
+  const keda = settings.autoscaling && prometheus && access.clusterName
+    ? new Keda("llm-keda", { nodeSelector: access.systemNodeSelector, dependsOn: access.dependsOn }, { provider })
+    : null;
+  if (keda && access.clusterName) {
+    new ClusterAutoscaler("llm-cluster-autoscaler", {
+      clusterName, clusterNameOutput: access.clusterName, region: settings.region, nodeSelector: access.systemNodeSelector, dependsOn: access.dependsOn,
+    }, { provider });
+  }
+
   // A replica over several nodes is a LeaderWorkerSet: its controller first (a kubeconfig cluster must run LWS v0.10.0 or later already).
   const lws = plan.nodesPerReplica > 1 && access.gpuPool ? new LwsController("llm-lws", { provider, dependsOn: access.dependsOn }) : null;
   const tolerations = [{ key: GPU_TAINT.key, operator: "Exists", effect: "NoSchedule" }];
@@ -176,7 +199,9 @@ export function createLlmStack(config: StackConfig, placement: Placement): LlmSt
     tolerations,
     efaInterfacesPerPod: settings.efa ? INSTANCES[plan.instanceType].efaInterfaces : 0,
     monitoringNamespace: prometheus ? MONITORING_NAMESPACE : null,
-    monitoring: prometheus ? { selectedBy: { ...MONITORING_SELECTOR }, hourlyUsd: settings.cost.hourlyUsd, ready: prometheus.ready } : null,
+    autoscaling: settings.autoscaling,
+    autoscaler: keda && settings.autoscaling ? { range: settings.autoscaling, prometheusAddress: PROMETHEUS_ADDRESS, ready: keda.ready, systemNodeSelector: access.systemNodeSelector } : null,
+    monitoring: prometheus ? { selectedBy: { ...MONITORING_SELECTOR }, hourlyUsd: settings.cost.hourlyUsd, gpuNodes: liveGpuNodePrice(settings), ready: prometheus.ready } : null,
     exposure: settings.exposure,
     allowedClientNamespaces: settings.allowedClientNamespaces,
     vpcCidr: access.vpcCidr,

@@ -19,7 +19,7 @@ function getuser(env: Record<string, string>, uid: number, passwdUids: readonly 
 
 const manifests = vllmManifests({
   name: "vllm", namespace: "llm", plan: planDeployment({ model: "llama-3.1-8b-instruct" }), image: `${VLLM_RELEASE.image.repository}:${VLLM_RELEASE.image.tag}`,
-  weights: { source: "huggingface", hfTokenSet: true }, nodeSelector: {}, tolerations: [], exposure: "cluster", allowedClientNamespaces: [], vpcCidr: null, efaInterfacesPerPod: 0, monitoringNamespace: null,
+  weights: { source: "huggingface", hfTokenSet: true }, nodeSelector: {}, tolerations: [], exposure: "cluster", allowedClientNamespaces: [], vpcCidr: null, efaInterfacesPerPod: 0, monitoringNamespace: null, autoscaling: null,
 }, "vllm-secrets");
 const pod = (manifests.workload as any).spec.template.spec;
 const container = pod.containers[0];

@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { unknownVllmSeries, VLLM_METRICS } from "../infra/catalog";
 import { vllmScaledObject } from "../infra/components/autoscaling/scaled-object-manifest";
+import { CONFIGMAP_DATA_LIMIT_BYTES, configMapDataBytes, grafanaObjects, VLLM_DASHBOARD_FILES, vllmDashboards } from "../infra/components/observability/grafana-manifests";
 import { vllmPodMonitor, vllmPrometheusRule } from "../infra/components/observability/vllm-monitoring-manifests";
 import { selectorLabels } from "../infra/components/serving/vllm-manifests";
 import { planDeployment } from "../infra/plan";
@@ -14,8 +15,8 @@ import { crdValidator } from "./support/crd-schema";
 import { gpuNodePool } from "./support/node-pool";
 
 const plan = planDeployment({ model: "llama-3.1-8b-instruct" });
-const monitoring = { name: "vllm", namespace: "llm", plan, podSelector: selectorLabels("vllm"), selectedBy: { "llm-stack/monitoring": "true" }, hourlyUsd: 7.4282 };
-const scaler = vllmScaledObject({ name: "vllm", namespace: "llm", plan, minReplicas: 1, maxReplicas: 3, prometheusAddress: "http://prometheus-operated.monitoring.svc:9090" }) as any;
+const monitoring = { name: "vllm", namespace: "llm", plan, podSelector: selectorLabels("vllm"), selectedBy: { "llm-stack/monitoring": "true" }, hourlyUsd: 7.4282, gpuNodes: null };
+const scaler = vllmScaledObject({ name: "vllm", namespace: "llm", plan, range: { minReplicas: 1, maxReplicas: 3 }, wakeQuery: null, prometheusAddress: "http://prometheus-operated.monitoring.svc:9090" }) as any;
 
 describe("monitoring and autoscaling objects", () => {
   it.each([
@@ -52,5 +53,35 @@ describe("monitoring and autoscaling objects", () => {
     const monitor = vllmPodMonitor(monitoring) as any;
     expect(monitor.spec.podMetricsEndpoints).toEqual([{ port: "http", path: "/metrics", interval: "15s" }]);
     expect(JSON.stringify(monitor)).not.toMatch(/authorization|basicAuth|bearer/i);
+  });
+});
+
+describe("vLLM's vendored Grafana dashboards", () => {
+  const dashboards = vllmDashboards();
+  /** Every PromQL string of a dashboard: panel targets (rows' nested panels too) and query variables. */
+  const promql = (node: unknown): string[] => (Array.isArray(node) ? node.flatMap(promql) : node && typeof node === "object"
+    ? Object.entries(node).flatMap(([key, value]) => (["expr", "query", "definition"].includes(key) && typeof value === "string" ? [value] : promql(value))) : []);
+
+  it("provisions all four of vLLM's published dashboards, each with its own uid and the tag their links follow", () => {
+    expect(Object.keys(dashboards)).toEqual([...VLLM_DASHBOARD_FILES]);
+    const parsed = Object.values(dashboards).map((text) => JSON.parse(text));
+    expect(parsed.map((d) => d.uid)).toEqual(["vllm-instances", "vllm-kv-cache", "vllm-overview", "vllm-spec-decode"]);
+    for (const d of parsed) expect(d.tags).toContain("vllm");
+  });
+
+  it.each([...VLLM_DASHBOARD_FILES])("%s queries only series vLLM v0.33.0 emits", (file) => {
+    const queries = promql(JSON.parse(dashboards[file]!));
+    expect(queries.filter((q) => q.includes("vllm:")).length).toBeGreaterThan(5);
+    for (const query of queries) expect(unknownVllmSeries(query), query).toEqual([]);
+  });
+
+  it("fits the dashboards ConfigMap under Kubernetes' 1 MiB", () => {
+    const configMap = grafanaObjects({ nodeSelector: {}, serverNamespace: "llm" }).find((o: any) => o.metadata.name === "grafana-dashboards") as any;
+    expect(Object.keys(configMap.data).sort()).toEqual(["llm-stack-cost.json", ...VLLM_DASHBOARD_FILES]);
+    const bytes = configMapDataBytes(configMap.data);
+    // 306,664 bytes of vLLM's dashboards plus the kit's own: about 30% of the limit.
+    expect(bytes).toBeGreaterThan(306_664);
+    expect(bytes).toBeLessThan(CONFIGMAP_DATA_LIMIT_BYTES / 2);
+    expect(configMapDataBytes({ "a.json": "é" })).toBe(8);
   });
 });

@@ -12,6 +12,9 @@ import { Job } from "kubernetes-models/batch/v1/Job";
 import { CustomResourceDefinition } from "kubernetes-models/apiextensions.k8s.io/v1/CustomResourceDefinition";
 import { ClusterRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole";
 import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding";
+import { Role } from "kubernetes-models/rbac.authorization.k8s.io/v1/Role";
+import { RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding";
+import { APIService } from "kubernetes-models/apiregistration.k8s.io/v1/APIService";
 import * as pulumi from "@pulumi/pulumi";
 import { type PlanInputError } from "../infra/plan";
 import PostalMime from "postal-mime";
@@ -65,6 +68,9 @@ const KUBERNETES_MODELS: Record<string, { new (data: any): { validate(): void } 
   "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition": CustomResourceDefinition,
   "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole": ClusterRole,
   "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding": ClusterRoleBinding,
+  "kubernetes:rbac.authorization.k8s.io/v1:Role": Role,
+  "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding": RoleBinding,
+  "kubernetes:apiregistration.k8s.io/v1:APIService": APIService,
 };
 
 const CREATE_MODE_RESOURCES = [
@@ -162,22 +168,79 @@ const createModeResources = (region: string) => [...CREATE_MODE_RESOURCES, ...su
 /** The private subnets of these AZ ids, as the mocks name their ids. */
 const privateIds = (...zoneIds: string[]) => zoneIds.map((zoneId) => `llm-network-private-${zoneId}-id`);
 
+/**
+ * What an autoscaled stack adds (Pulumi.scout.yaml: minReplicas 0, maxReplicas 2): KEDA's core
+ * install, Cluster Autoscaler with its Pod Identity role, the ScaledObject, and the wake front of a
+ * server that scales to zero.
+ */
+const AUTOSCALED_RESOURCES = [
+  "aws:eks/podIdentityAssociation:PodIdentityAssociation llm-cluster-autoscaler-access-association",
+  "aws:iam/role:Role llm-cluster-autoscaler-access-role",
+  "aws:iam/rolePolicy:RolePolicy llm-cluster-autoscaler-access-policy",
+  "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition llm-keda-customresourcedefinition-cloudeventsources.eventing.keda.sh",
+  "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition llm-keda-customresourcedefinition-clustercloudeventsources.eventing.keda.sh",
+  "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition llm-keda-customresourcedefinition-clustertriggerauthentications.keda.sh",
+  "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition llm-keda-customresourcedefinition-scaledjobs.keda.sh",
+  "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition llm-keda-customresourcedefinition-scaledobjects.keda.sh",
+  "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition llm-keda-customresourcedefinition-triggerauthentications.keda.sh",
+  "kubernetes:apiregistration.k8s.io/v1:APIService llm-keda-apiservice-v1beta1.external.metrics.k8s.io",
+  "kubernetes:apps/v1:Deployment llm-cluster-autoscaler-deployment-cluster-autoscaler",
+  "kubernetes:apps/v1:Deployment llm-keda-deployment-keda-metrics-apiserver",
+  "kubernetes:apps/v1:Deployment llm-keda-deployment-keda-operator",
+  "kubernetes:apps/v1:Deployment vllm-wake-front",
+  "kubernetes:core/v1:ConfigMap vllm-wake-front-config",
+  "kubernetes:core/v1:Namespace llm-keda-namespace-keda",
+  "kubernetes:core/v1:Service llm-keda-service-keda-metrics-apiserver",
+  "kubernetes:core/v1:Service llm-keda-service-keda-operator",
+  "kubernetes:core/v1:Service vllm-upstream",
+  "kubernetes:core/v1:ServiceAccount llm-cluster-autoscaler-serviceaccount-cluster-autoscaler",
+  "kubernetes:core/v1:ServiceAccount llm-keda-serviceaccount-keda-operator",
+  "kubernetes:keda.sh/v1alpha1:ScaledObject vllm-scaledobject",
+  "kubernetes:monitoring.coreos.com/v1:PodMonitor vllm-wake-front-podmonitor",
+  "kubernetes:networking.k8s.io/v1:NetworkPolicy vllm-wake-front-netpol",
+  "kubernetes:policy/v1:PodDisruptionBudget vllm-wake-front-pdb",
+  "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole llm-cluster-autoscaler-clusterrole-cluster-autoscaler",
+  "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole llm-keda-clusterrole-keda-external-metrics-reader",
+  "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole llm-keda-clusterrole-keda-operator",
+  "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding llm-cluster-autoscaler-clusterrolebinding-cluster-autoscaler",
+  "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding llm-keda-clusterrolebinding-keda-hpa-controller-external-metrics",
+  "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding llm-keda-clusterrolebinding-keda-operator",
+  "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding llm-keda-clusterrolebinding-keda-system-auth-delegator",
+  "kubernetes:rbac.authorization.k8s.io/v1:Role llm-cluster-autoscaler-role-cluster-autoscaler",
+  "kubernetes:rbac.authorization.k8s.io/v1:Role llm-keda-role-keda-operator",
+  "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding llm-cluster-autoscaler-rolebinding-cluster-autoscaler",
+  "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding llm-keda-rolebinding-keda-auth-reader",
+  "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding llm-keda-rolebinding-keda-operator",
+  "llm-stack:autoscaling:ClusterAutoscaler llm-cluster-autoscaler",
+  "llm-stack:autoscaling:Keda llm-keda",
+  "llm-stack:model-cache:PodIdentityAccess llm-cluster-autoscaler-access",
+];
+/** The committed stacks that autoscale, with their replica range's node counts worked by hand (1 Scout replica per p5.48xlarge). */
+const AUTOSCALED_GROUPS: Record<string, { desiredSize: number; minSize: number; maxSize: number }> = { scout: { desiredSize: 1, minSize: 0, maxSize: 2 } };
+
 /** The model each committed stack file names (Pulumi.<stack>.yaml). */
 const STACK_MODELS: Record<string, string> = { dev: "llama-3.1-8b-instruct", mixtral: "mixtral-8x7b-instruct-v0.1", scout: "llama-4-scout-17b-16e-instruct" };
+
+/** One run per committed stack for the whole file, started on first use (describe blocks run one after another). */
+const committedRuns = new Map<string, ReturnType<typeof runProgram>>();
+function committedStackRun(stack: string): ReturnType<typeof runProgram> {
+  if (!committedRuns.has(stack)) committedRuns.set(stack, runProgram(withToken(stackFileConfig(stack)), { stack, secretKeys: SECRET_KEYS }));
+  return committedRuns.get(stack)!;
+}
 
 describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
   const plan = planOf(stack);
   // One run per stack, started only when this block runs: the Pulumi runtime is process-global.
   let runPromise: ReturnType<typeof runProgram>;
   beforeAll(() => {
-    runPromise = runProgram(withToken(stackFileConfig(stack)), { stack, secretKeys: SECRET_KEYS });
+    runPromise = committedStackRun(stack);
     return runPromise.then(() => undefined);
   });
 
   it("registers exactly the expected resources, once each — no LeaderWorkerSet objects for a single-node plan", async () => {
     const { resources, error } = await runPromise;
     expect(error).toBeUndefined();
-    expect(listOf(resources)).toEqual(createModeResources(plan.region));
+    expect(listOf(resources)).toEqual([...createModeResources(plan.region), ...(stack in AUTOSCALED_GROUPS ? AUTOSCALED_RESOURCES : [])].sort());
     expect(resources.filter((r) => /leaderworkerset|LwsController|llm-lws/.test(`${r.type} ${r.name}`))).toEqual([]);
   });
 
@@ -185,13 +248,15 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
     const { resources } = await runPromise;
     const group = byName(resources, "llm-gpu-ng").inputs;
     expect(group.instanceTypes).toEqual([plan.instanceType]);
-    expect(group.scalingConfig).toEqual({ desiredSize: plan.nodes, minSize: plan.nodes, maxSize: plan.nodes });
+    expect(group.scalingConfig).toEqual(AUTOSCALED_GROUPS[stack] ?? { desiredSize: plan.nodes, minSize: plan.nodes, maxSize: plan.nodes });
     expect(group.amiType).toBe("AL2023_x86_64_NVIDIA");
     expect(group.capacityType).toBe("ON_DEMAND");
     expect(group.nodeGroupNamePrefix).toBe("llm-gpu-");
     expect(group.nodeGroupName).toBeUndefined();
     expect(group.taints).toEqual([{ key: "nvidia.com/gpu", value: "present", effect: "NO_SCHEDULE" }]);
-    expect(group.labels).toEqual({ "llm-stack/gpu-pool": "true", "llm-stack/stack": stack, "llm-stack/model": STACK_MODELS[stack], "llm-stack/gpu": "h100" });
+    // Cluster Autoscaler reads k8s.amazonaws.com/accelerator as "GPUs still starting" (kubernetes/autoscaler cluster-autoscaler/cloudprovider/aws/aws_cloud_provider.go).
+    const accelerator = stack in AUTOSCALED_GROUPS ? { "k8s.amazonaws.com/accelerator": "nvidia-h100" } : {};
+    expect(group.labels).toEqual({ "llm-stack/gpu-pool": "true", "llm-stack/stack": stack, "llm-stack/model": STACK_MODELS[stack], "llm-stack/gpu": "h100", ...accelerator });
     expect(group.updateConfig).toEqual({ maxUnavailable: 1, updateStrategy: "MINIMAL" });
     expect(group.launchTemplate).toEqual({ id: "llm-gpu-lt-id", version: "1" });
 
@@ -366,15 +431,15 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
     const dcgmMonitor = byName(resources, "llm-dcgm-exporter-podmonitor").inputs;
     expect(crd("monitoring.coreos.com_podmonitors.yaml", "v1")(dcgmMonitor)).toEqual([]);
     expect(dcgmMonitor.spec.selector.matchLabels).toEqual(dcgm.spec.selector.matchLabels);
-    // Grafana on the system nodes, provisioned from files: the Prometheus datasource, vLLM's vendored overview and the kit's cost dashboard,
-    // whose every vLLM query names a series the pinned vLLM emits.
+    // Grafana on the system nodes, provisioned from files: the Prometheus datasource, vLLM's four vendored dashboards (Overview, Instances,
+    // KV Cache, Speculative Decoding) and the kit's cost dashboard, whose every vLLM query names a series the pinned vLLM emits.
     const grafana = byName(resources, "llm-grafana-deployment-grafana").inputs;
     expect(grafana.spec.template.spec.containers[0].image).toBe("grafana/grafana:13.0.1");
     expect(schedulingProblems(grafana.spec.template.spec, system)).toEqual([]);
     const provisioning = byName(resources, "llm-grafana-configmap-grafana-provisioning").inputs.data;
     expect(JSON.parse(provisioning["datasources.yaml"]).datasources[0].url).toBe("http://prometheus-operated.llm-monitoring.svc:9090");
     const dashboards: Record<string, string> = byName(resources, "llm-grafana-configmap-grafana-dashboards").inputs.data;
-    expect(Object.keys(dashboards).sort()).toEqual(["llm-stack-cost.json", "vllm_overview.json"]);
+    expect(Object.keys(dashboards).sort()).toEqual(["llm-stack-cost.json", "vllm_instances.json", "vllm_kv_cache.json", "vllm_overview.json", "vllm_speculative_decoding.json"]);
     const exprs = (node: unknown): string[] => (Array.isArray(node) ? node.flatMap(exprs) : node && typeof node === "object"
       ? Object.entries(node).flatMap(([key, value]) => (key === "expr" && typeof value === "string" ? [value] : exprs(value))) : []);
     for (const [file, text] of Object.entries(dashboards)) {
@@ -393,7 +458,11 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
     const objects = resources.filter((r) => r.type in KUBERNETES_MODELS);
     // The server's 11, the Prometheus stack's 8 (namespace, 2 service accounts, 2 cluster roles and bindings, the operator; its CRDs are the vendored text),
     // the DCGM exporter and Grafana's 4 (2 ConfigMaps, Deployment, Service).
-    expect(objects).toHaveLength(24);
+    // An autoscaled stack adds 32: KEDA's 21 (namespace, 6 CRDs, service account, 2 Services, 2 Deployments, the APIService,
+    // 2 cluster roles and 3 bindings, a Role and 2 RoleBindings), Cluster Autoscaler's 6 (service account, cluster role and
+    // binding, Role and binding, Deployment) and the wake front's 5 (ConfigMap, Deployment, PodDisruptionBudget, NetworkPolicy,
+    // headless Service) — counted from AUTOSCALED_RESOURCES.
+    expect(objects).toHaveLength(stack in AUTOSCALED_GROUPS ? 56 : 24);
     for (const object of objects) {
       const Model = KUBERNETES_MODELS[object.type]!;
       expect(() => new Model(object.inputs).validate(), object.name).not.toThrow();
@@ -427,6 +496,82 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
       tensorParallelSize: plan.tensorParallelSize, pipelineParallelSize: plan.pipelineParallelSize, replicas: plan.replicas, maxModelLen: plan.maxModelLen,
     });
     expect(secretOutputs).toEqual(["apiKey", "kubeconfig"]);
+  });
+});
+
+/**
+ * The committed autoscaled stack (Pulumi.scout.yaml: Llama 4 Scout, minReplicas 0, maxReplicas 2). Hand values:
+ * - time to ready from a new node: 100 s boot + 288 s image pull + 140 s S3 stream + 163 s engine start = 691 s
+ *   (test/time-to-ready.test.ts, Llama 4 Scout's S3 row);
+ * - one replica serves at once what vLLM batches: --max-num-seqs 1024 (its KV cache holds 9,044,992 tokens, over
+ *   4,416 sequences of the 2,048 tokens in flight the throughput model assumes, so the 1024 cap binds);
+ * - $/hour besides the GPU nodes: 2 × m7i.xlarge $0.2016 + EKS $0.10 + NAT $0.045 = $0.5482; a p5.48xlarge $55.04.
+ */
+describe("the autoscaled stack scout under mocks", () => {
+  let resources: RecordedResource[];
+  beforeAll(async () => {
+    resources = (await committedStackRun("scout")).resources;
+  });
+  const system = () => ({ labels: { ...byName(resources, "llm-system-ng").inputs.labels, "kubernetes.io/os": "linux" }, taints: [] });
+  const inputs = (name: string, type?: string) => byName(resources, name, type).inputs;
+
+  it("scales the server with a KEDA ScaledObject on vLLM's queue, held for its time to ready, and woken by its front's 503s", () => {
+    const scaledObject = inputs("vllm-scaledobject");
+    expect(crdValidator("keda", "crds/keda.sh_scaledobjects.yaml", "v1alpha1", { rejectUnknownFields: true })(scaledObject)).toEqual([]);
+    expect(scaledObject.spec.scaleTargetRef).toEqual({ apiVersion: "apps/v1", kind: "Deployment", name: "vllm" });
+    expect([scaledObject.spec.minReplicaCount, scaledObject.spec.maxReplicaCount, scaledObject.spec.cooldownPeriod]).toEqual([0, 2, 691]);
+    expect(scaledObject.spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds).toBe(691);
+    const [queue, wake] = scaledObject.spec.triggers;
+    expect(queue.metadata).toEqual({
+      serverAddress: "http://prometheus-operated.llm-monitoring.svc:9090",
+      // vLLM labels its series model_name = the served model name (--served-model-name=llama-4-scout-17b-16e-instruct).
+      query: 'sum(vllm:num_requests_running{namespace="llm", model_name="llama-4-scout-17b-16e-instruct"}) + sum(vllm:num_requests_waiting{namespace="llm", model_name="llama-4-scout-17b-16e-instruct"})',
+      threshold: "1024",
+      activationThreshold: "0",
+    });
+    expect(wake.metadata.query).toBe('clamp_max(sum(increase(envoy_cluster_upstream_cx_none_healthy{namespace="llm",envoy_cluster_name="vllm"}[120s])), 1)');
+    // The HPA owns the replica count: the manifest leaves it out (server-side apply would otherwise fight it).
+    expect("replicas" in inputs("vllm-deployment").spec).toBe(false);
+  });
+
+  it("puts a wake front before a server that scales to zero: the endpoint's Service selects Envoy, which answers 503 with Retry-After", () => {
+    const front = inputs("vllm-wake-front", "kubernetes:apps/v1:Deployment");
+    const frontLabels = { "app.kubernetes.io/name": "vllm-wake-front", "app.kubernetes.io/instance": "vllm" };
+    expect(inputs("vllm-service").spec.selector).toEqual(frontLabels);
+    expect(inputs("vllm-upstream").spec).toMatchObject({ clusterIP: "None", publishNotReadyAddresses: false, selector: { "app.kubernetes.io/name": "vllm", "app.kubernetes.io/instance": "vllm" } });
+    expect(schedulingProblems(front.spec.template.spec, system())).toEqual([]);
+    const envoy = parseYaml(inputs("vllm-wake-front-config").data["envoy.yaml"]);
+    const mapper = envoy.static_resources.listeners[0].filter_chains[0].filters[0].typed_config.local_reply_config.mappers[0];
+    // 691 s to a ready replica on a new node, plus the 120 s window in which KEDA first sees the request.
+    expect(mapper.headers_to_add[0].header).toEqual({ key: "retry-after", value: "811" });
+    expect(envoy.static_resources.clusters[0].load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.address).toBe("vllm-upstream.llm.svc.cluster.local");
+    // Only the front calls the server; clients are admitted to the front.
+    expect(inputs("vllm-netpol").spec.ingress[0].from[0]).toEqual({ podSelector: { matchLabels: frontLabels } });
+    expect(inputs("vllm-wake-front-netpol").spec.ingress[0].from[0]).toEqual({ podSelector: { matchLabels: { "llm-stack/client": "true" } } });
+  });
+
+  it("runs KEDA v2.20.2 and Cluster Autoscaler 1.34.5 on the system nodes, CA with a Pod Identity role scoped to its cluster's groups", () => {
+    for (const name of ["llm-keda-deployment-keda-operator", "llm-keda-deployment-keda-metrics-apiserver", "llm-cluster-autoscaler-deployment-cluster-autoscaler"]) {
+      expect(schedulingProblems(inputs(name).spec.template.spec, system()), name).toEqual([]);
+    }
+    expect(inputs("llm-keda-deployment-keda-operator").spec.template.spec.containers[0].image).toBe("ghcr.io/kedacore/keda:2.20.2");
+    const ca = inputs("llm-cluster-autoscaler-deployment-cluster-autoscaler").spec.template.spec.containers[0];
+    expect(ca.image).toBe("registry.k8s.io/autoscaling/cluster-autoscaler:v1.34.5");
+    expect(ca.command).toContain("--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled,k8s.io/cluster-autoscaler/llm-stack-scout");
+    expect(ca.env).toContainEqual({ name: "AWS_REGION", value: "us-east-1" });
+    expect(inputs("llm-cluster-autoscaler-access-association")).toMatchObject({ namespace: "kube-system", serviceAccount: "cluster-autoscaler" });
+    const policy = JSON.parse(inputs("llm-cluster-autoscaler-access-policy").policy);
+    const resize = policy.Statement.find((s: any) => s.Action.includes("autoscaling:SetDesiredCapacity"));
+    expect(resize.Condition).toEqual({ Null: { "autoscaling:ResourceTag/k8s.io/cluster-autoscaler/llm-stack-scout": "false" } });
+    // What a p5.48xlarge offers, for CA to scale the group up from zero nodes (read through eks:DescribeNodegroup).
+    expect(inputs("llm-gpu-ng").tags).toEqual({ "k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu": "8" });
+    // Prometheus keeps its data through a system node's removal.
+    expect(inputs("llm-prometheus-llm-stack").spec.podMetadata.annotations).toEqual({ "cluster-autoscaler.kubernetes.io/safe-to-evict": "false" });
+  });
+
+  it("records the live cost from the GPU nodes up now, not the planned count", () => {
+    const rules = inputs("vllm-rules").spec.groups[1].rules;
+    expect(rules[0]).toEqual({ record: "llm_stack:cost_usd_per_hour", expr: "vector(0.5482) + (count(count by (Hostname) (DCGM_FI_DEV_GPU_UTIL)) or vector(0)) * 55.04" });
   });
 });
 

@@ -34,6 +34,8 @@ describe("Pulumi.yaml", () => {
       maxModelLen: "auto",
       concurrency: 1,
       replicas: 1,
+      minReplicas: "",
+      maxReplicas: "",
       maxNodes: 16,
       allowedInstanceTypes: [],
       tensorParallelSize: "auto",

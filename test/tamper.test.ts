@@ -62,11 +62,11 @@ const NODE_POOL = "kubernetes:karpenter.sh/v1:NodePool";
 const PROMETHEUS_RULE = "kubernetes:monitoring.coreos.com/v1:PrometheusRule";
 /** The kit's ScaledObject and alert rules for the dev plan, with `edit` applied to the query or rules. */
 const devScaledObject = (edit: (query: string) => string = (q) => q) => {
-  const object = vllmScaledObject({ name: "vllm", namespace: "llm", plan: planDeployment({ model: "llama-3.1-8b-instruct" }), minReplicas: 1, maxReplicas: 2, prometheusAddress: "http://prometheus-operated.monitoring.svc:9090" }) as any;
+  const object = vllmScaledObject({ name: "vllm", namespace: "llm", plan: planDeployment({ model: "llama-3.1-8b-instruct" }), range: { minReplicas: 1, maxReplicas: 2 }, wakeQuery: null, prometheusAddress: "http://prometheus-operated.monitoring.svc:9090" }) as any;
   object.spec.triggers[0].metadata.query = edit(object.spec.triggers[0].metadata.query);
   return object;
 };
-const devRules = () => vllmPrometheusRule({ name: "vllm", namespace: "llm", plan: planDeployment({ model: "llama-3.1-8b-instruct" }), podSelector: {}, selectedBy: {}, hourlyUsd: 7.4282 }) as any;
+const devRules = () => vllmPrometheusRule({ name: "vllm", namespace: "llm", plan: planDeployment({ model: "llama-3.1-8b-instruct" }), podSelector: {}, selectedBy: {}, hourlyUsd: 7.4282, gpuNodes: null }) as any;
 
 /** The vLLM Deployment re-expressed as another kind that carries the same pod template. */
 const KINDS = {
@@ -227,6 +227,21 @@ const perRule: Case[] = [
       ["mandatory", "llm-stack-cost-budget", "The stack costs $172.75/h at maximum node-group size ($7.43/h at desired size): 0 × GPU nodes p5.48xlarge $0.000/h (3 at most: $165.120/h) + 1 × GPU nodes p5.4xlarge $6.880/h + 2 × CPU nodes m7i.xlarge $0.403/h (3 at most: $0.605/h) + 1 × EKS control plane $0.100/h + 1 × NAT gateway $0.045/h, above maxHourlyUsd $120.00. Fix: shrink the plan (fewer replicas, fp8 or int4, a shorter context) or raise the budget in the policy pack config."],
       ["mandatory", "llm-stack-cost-budget", "The stack costs $126,107.35/month at maximum node-group size (730 h at $172.75/h at maximum node-group size ($7.43/h at desired size): 0 × GPU nodes p5.48xlarge $0.000/h (3 at most: $165.120/h) + 1 × GPU nodes p5.4xlarge $6.880/h + 2 × CPU nodes m7i.xlarge $0.403/h (3 at most: $0.605/h) + 1 × EKS control plane $0.100/h + 1 × NAT gateway $0.045/h), above maxMonthlyUsd $87,600.00. Fix: shrink the plan or raise the budget in the policy pack config."],
     ] },
+  // Pulumi.scout.yaml autoscales 0–2 replicas, one per p5.48xlarge; its group's maxSize raised to 3 (maxReplicas 3 past the
+  // stack's own check) costs 3 × $55.04 + 3 × $0.2016 + $0.10 + $0.045 = $165.8698/h at most (× 730 h = $121,084.95/month), over the
+  // pack's defaults of $120/h and $87,600/month.
+  { name: "rejects the autoscaled stack's GPU group raised to 3 nodes (maxReplicas 3) over the budget", stack: "scout",
+    tamper: (r) => (find(r, "aws:eks/nodeGroup:NodeGroup", "llm-gpu-ng").inputs.scalingConfig.maxSize = 3),
+    expected: [
+      ["mandatory", "llm-stack-cost-budget", "The stack costs $165.87/h at maximum node-group size ($55.59/h at desired size): 1 × GPU nodes p5.48xlarge $55.040/h (3 at most: $165.120/h) + 2 × CPU nodes m7i.xlarge $0.403/h (3 at most: $0.605/h) + 1 × EKS control plane $0.100/h + 1 × NAT gateway $0.045/h, above maxHourlyUsd $120.00. Fix: shrink the plan (fewer replicas, fp8 or int4, a shorter context) or raise the budget in the policy pack config."],
+      ["mandatory", "llm-stack-cost-budget", "The stack costs $121,084.95/month at maximum node-group size (730 h at $165.87/h at maximum node-group size ($55.59/h at desired size): 1 × GPU nodes p5.48xlarge $55.040/h (3 at most: $165.120/h) + 2 × CPU nodes m7i.xlarge $0.403/h (3 at most: $0.605/h) + 1 × EKS control plane $0.100/h + 1 × NAT gateway $0.045/h), above maxMonthlyUsd $87,600.00. Fix: shrink the plan or raise the budget in the policy pack config."],
+    ] },
+  { name: "rejects the committed autoscaled stack's ScaledObject switched to vllm:gpu_cache_usage_perc", stack: "scout",
+    tamper: (r) => {
+      const trigger = find(r, SCALED_OBJECT, "vllm-scaledobject").inputs.spec.triggers[0];
+      trigger.metadata.query = trigger.metadata.query.replace("vllm:num_requests_waiting", "vllm:gpu_cache_usage_perc");
+    },
+    expected: [["mandatory", "llm-stack-observability-vllm-metrics", "ScaledObject llm/vllm: trigger 0 (prometheus) queries vllm:gpu_cache_usage_perc, which vLLM v0.33.0 does not emit (deprecated in PR #18354, hidden in PR #24245, removed in PR #29330 (2025-11); use vllm:kv_cache_usage_perc): it would never match. Fix: query a metric from infra/catalog/vllm-metrics.ts."]] },
   { name: "rejects a ScaledObject on a metric vLLM v0.33.0 no longer emits (vllm:gpu_cache_usage_perc)", stack: "dev", tamper: (r) => add(r, SCALED_OBJECT, "vllm-scaler", devScaledObject(() => "avg(vllm:gpu_cache_usage_perc)")),
     expected: [["mandatory", "llm-stack-observability-vllm-metrics", "ScaledObject llm/vllm: trigger 0 (prometheus) queries vllm:gpu_cache_usage_perc, which vLLM v0.33.0 does not emit (deprecated in PR #18354, hidden in PR #24245, removed in PR #29330 (2025-11); use vllm:kv_cache_usage_perc): it would never match. Fix: query a metric from infra/catalog/vllm-metrics.ts."]] },
   { name: "rejects an alert rule on a histogram spelt as a counter (vllm:time_to_first_token_seconds_total)", stack: "dev", tamper: (r) => {

@@ -3,7 +3,7 @@
  * and autoscalers must spell them; and the ones it no longer emits, each with the PR that removed
  * it. Read from vllm/v1/metrics/loggers.py (PrometheusStatLogger, the newest revision the public code
  * index holds, late 2025) and the 2026 dashboard generator tools/generate_grafana_dashboards.py
- * (commit 0b9faa41), which fails for a metric the code does not define. Counters are declared
+ * (commits 0b9faa41 and 8aed4e52), which fails for a metric the code does not define. Counters are declared
  * without the suffix; prometheus_client exposes them with `_total`, which is how they are listed.
  * No file was read at the v0.33.0 tag itself (the repository is too large to mirror here).
  *
@@ -12,7 +12,7 @@
  */
 import { type Source } from "./schema";
 
-export const VLLM_METRICS_SOURCE: Source = { ref: "vllm-project/vllm vllm/v1/metrics/loggers.py (PrometheusStatLogger) and tools/generate_grafana_dashboards.py at 0b9faa41", readOn: "2026-11-27" };
+export const VLLM_METRICS_SOURCE: Source = { ref: "vllm-project/vllm vllm/v1/metrics/loggers.py (PrometheusStatLogger) and tools/generate_grafana_dashboards.py at 0b9faa41 and 8aed4e52", readOn: "2026-11-28" };
 
 export type MetricType = "gauge" | "counter" | "histogram";
 
@@ -51,6 +51,56 @@ export const VLLM_METRICS = {
   // 2026 additions, seen in the dashboard generator (which fails on a metric the code does not define).
   "vllm:num_requests_waiting_by_reason": { type: "gauge", help: "waiting requests by reason (capacity, deferred)" },
   "vllm:prompt_tokens_by_source_total": { type: "counter", help: "prompt tokens by source (computed, cached)" },
+  // What vLLM's Instances, KV Cache and Speculative Decoding dashboards read (charts/vllm-dashboards, generator at
+  // 8aed4e52, whose check fails on a metric no code under vllm/ defines). Types as the queries read them (_bucket/_sum/
+  // _count: histogram; _total: counter) and, where the index holds the defining file, as vLLM declares them: the NIXL
+  // histograms and counters in its NixlPromMetrics, the kv_offload counters and histograms in its offloading metrics
+  // (OffloadingCounterMetadata / OffloadingHistogramMetadata), vllm:prompt_tokens_cached and vllm:engine_sleep_state in
+  // PrometheusStatLogger. Most appear only with their feature on (noted per metric); otherwise their panels stay empty.
+  "vllm:prompt_tokens_cached_total": { type: "counter", help: "prompt tokens whose KV was cached (local prefix cache or KV connector)" },
+  "vllm:prompt_tokens_cached_by_source_total": { type: "counter", help: "cached prompt tokens by tier (device, host, disk, p2p, external_unspecified)" },
+  "vllm:request_prefill_kv_computed_tokens": { type: "histogram", help: "prompt tokens prefill had to compute per request" },
+  "vllm:cache_config_info": { type: "gauge", help: "KV cache configuration as labels (info metric, value 1)" },
+  "vllm:lora_requests_info": { type: "gauge", help: "running and waiting LoRA adapters and max_lora as labels (LoRA on)" },
+  "vllm:engine_sleep_state": { type: "gauge", help: "engine sleep state by sleep_state (awake, weights_offloaded, discard_all)" },
+  "vllm:sleep_mode_operation_duration_seconds": { type: "histogram", help: "sleep, wake and KV release calls of the sleep mode API" },
+  "vllm:rl_weight_update_operation_duration_seconds": { type: "histogram", help: "weight transfer steps of RL weight updates" },
+  "vllm:estimated_flops_per_gpu_total": { type: "counter", help: "estimated floating point operations per GPU (--enable-mfu-metrics)" },
+  "vllm:estimated_read_bytes_per_gpu_total": { type: "counter", help: "estimated bytes read from GPU memory (--enable-mfu-metrics)" },
+  "vllm:estimated_write_bytes_per_gpu_total": { type: "counter", help: "estimated bytes written to GPU memory (--enable-mfu-metrics)" },
+  "vllm:num_requests_kv_fetch_by_stage": { type: "gauge", help: "waiting requests on a KV consumer by async load stage (KV connector)" },
+  "vllm:kv_block_lifetime_seconds": { type: "histogram", help: "KV block allocation to eviction (--kv-cache-metrics)" },
+  "vllm:kv_block_idle_before_evict_seconds": { type: "histogram", help: "time an evicted KV block went unused (--kv-cache-metrics)" },
+  "vllm:kv_block_reuse_gap_seconds": { type: "histogram", help: "time between accesses of a KV block (--kv-cache-metrics)" },
+  "vllm:nixl_xfer_time_seconds": { type: "histogram", help: "NIXL KV transfer duration (NixlConnector)" },
+  "vllm:nixl_post_time_seconds": { type: "histogram", help: "NIXL transfer post time (NixlConnector)" },
+  "vllm:nixl_bytes_transferred": { type: "histogram", help: "bytes per NIXL KV transfer (NixlConnector)" },
+  "vllm:nixl_num_descriptors": { type: "histogram", help: "descriptors per NIXL KV transfer (NixlConnector)" },
+  "vllm:nixl_num_failed_transfers_total": { type: "counter", help: "failed NIXL KV transfers (NixlConnector)" },
+  "vllm:nixl_num_failed_notifications_total": { type: "counter", help: "failed NIXL KV notifications (NixlConnector)" },
+  "vllm:nixl_num_kv_expired_reqs_total": { type: "counter", help: "requests whose KV lease expired before transfer (NixlConnector)" },
+  "vllm:nixl_num_notifications_after_expiry_total": { type: "counter", help: "NIXL notifications that arrived after KV expiry (NixlConnector)" },
+  "vllm:kv_offload_load_bytes_total": { type: "counter", help: "bytes loaded from offload storage to GPU (OffloadingConnector)" },
+  "vllm:kv_offload_load_time_total": { type: "counter", help: "seconds spent loading from offload storage (OffloadingConnector)" },
+  "vllm:kv_offload_load_size": { type: "histogram", help: "bytes per offload load (OffloadingConnector)" },
+  "vllm:kv_offload_store_bytes_total": { type: "counter", help: "bytes stored from GPU to offload storage (OffloadingConnector)" },
+  "vllm:kv_offload_store_time_total": { type: "counter", help: "seconds spent storing to offload storage (OffloadingConnector)" },
+  "vllm:kv_offload_store_size": { type: "histogram", help: "bytes per offload store (OffloadingConnector)" },
+  "vllm:kv_offload_lookup_sync_delay_seconds": { type: "histogram", help: "one offload lookup call (OffloadingConnector)" },
+  "vllm:kv_offload_lookup_async_delay_seconds": { type: "histogram", help: "deferred offload lookup until resolved (OffloadingConnector)" },
+  "vllm:kv_offload_allocation_failure_total": { type: "counter", help: "offload store allocations that failed (OffloadingConnector)" },
+  "vllm:kv_offload_stores_skipped_total": { type: "counter", help: "offload stores below the reuse threshold (OffloadingConnector)" },
+  "vllm:kv_offload_cpu_cache_usage_perc": { type: "gauge", help: "CPU KV cache pinned by in-flight transfers (CPU offloading)" },
+  "vllm:kv_offload_cpu_cache_write_usage_perc": { type: "gauge", help: "CPU KV cache pinned by stores (CPU offloading)" },
+  "vllm:kv_offload_cpu_cache_read_usage_perc": { type: "gauge", help: "CPU KV cache pinned by loads (CPU offloading)" },
+  "vllm:simple_kv_offload_save_outcomes_total": { type: "counter", help: "store admission decisions by outcome (SimpleCPUOffloadConnector)" },
+  "vllm:simple_kv_offload_load_blocks_total": { type: "counter", help: "KV blocks restored from the offload pool (SimpleCPUOffloadConnector)" },
+  "vllm:simple_kv_offload_used_blocks": { type: "gauge", help: "pool blocks pinned by transfers or hits (SimpleCPUOffloadConnector)" },
+  "vllm:simple_kv_offload_pending_store_blocks": { type: "gauge", help: "blocks in pending stores (SimpleCPUOffloadConnector)" },
+  "vllm:spec_decode_num_drafts_total": { type: "counter", help: "speculative drafts (verification steps) (speculative decoding)" },
+  "vllm:spec_decode_num_draft_tokens_total": { type: "counter", help: "draft tokens proposed (speculative decoding)" },
+  "vllm:spec_decode_num_accepted_tokens_total": { type: "counter", help: "draft tokens accepted (speculative decoding)" },
+  "vllm:spec_decode_num_accepted_tokens_per_pos_total": { type: "counter", help: "accepted draft tokens by position (speculative decoding)" },
 } as const satisfies Record<string, VllmMetric>;
 
 export type VllmMetricName = keyof typeof VLLM_METRICS;

@@ -49,12 +49,13 @@ const KINDS: Record<string, Constructor> = {
   Secret: k8s.core.v1.Secret,
   Service: k8s.core.v1.Service,
   Deployment: k8s.apps.v1.Deployment,
+  APIService: k8s.apiregistration.v1.APIService,
   MutatingWebhookConfiguration: k8s.admissionregistration.v1.MutatingWebhookConfiguration,
   ValidatingWebhookConfiguration: k8s.admissionregistration.v1.ValidatingWebhookConfiguration,
 };
 
 /** Cluster-wide objects first (namespace, CRDs, RBAC), then the rest, each depending on those before it. */
-const ORDER = ["Namespace", "CustomResourceDefinition", "ServiceAccount", "ClusterRole", "Role", "ClusterRoleBinding", "RoleBinding", "ConfigMap", "Secret", "Service", "Deployment", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"];
+const ORDER = ["Namespace", "CustomResourceDefinition", "ServiceAccount", "ClusterRole", "Role", "ClusterRoleBinding", "RoleBinding", "ConfigMap", "Secret", "Service", "Deployment", "APIService", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"];
 
 /** The objects sorted into install order; `origin` names the vendored file in the error for a kind without a resource type. */
 export function inInstallOrder(objects: readonly KubernetesObject[], origin: string): KubernetesObject[] {
@@ -64,13 +65,24 @@ export function inInstallOrder(objects: readonly KubernetesObject[], origin: str
 }
 
 /** Registers each object (already in install order) after the last one of an earlier kind; returns them by kind. */
-export function installInOrder(name: string, objects: readonly KubernetesObject[], opts: { parent: pulumi.Resource; provider: k8s.Provider; dependsOn?: pulumi.Resource[] }): Record<string, pulumi.CustomResource[]> {
+export function installInOrder(
+  name: string,
+  objects: readonly KubernetesObject[],
+  opts: {
+    parent: pulumi.Resource;
+    provider: k8s.Provider;
+    dependsOn?: pulumi.Resource[];
+    /** Fields the vendor's controller writes at run time, by `<kind>/<name>`: Pulumi leaves them alone. */
+    ignoreChanges?: Readonly<Record<string, readonly string[]>>;
+  },
+): Record<string, pulumi.CustomResource[]> {
   const created: Record<string, pulumi.CustomResource[]> = {};
   for (const object of objects) {
     const earlier = ORDER.slice(0, ORDER.indexOf(object.kind)).flatMap((kind) => created[kind] ?? []);
     const Kind = KINDS[object.kind]!;
     const resource = new Kind(`${name}-${object.kind.toLowerCase()}-${object.metadata.name}`, object, {
       parent: opts.parent, provider: opts.provider, dependsOn: [...(opts.dependsOn ?? []), ...(earlier.length > 0 ? [earlier[earlier.length - 1]!] : [])],
+      ignoreChanges: [...(opts.ignoreChanges?.[`${object.kind}/${object.metadata.name}`] ?? [])],
     });
     (created[object.kind] ??= []).push(resource);
   }

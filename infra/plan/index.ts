@@ -19,3 +19,4 @@ export * from "./edit-distance";
 export * from "./weights-download";
 export * from "./model-cache";
 export * from "./time-to-ready";
+export * from "./autoscaling";

@@ -69,8 +69,8 @@ interface PricingContext {
   unknowns: string[];
 }
 
-/** A group of `types` at `desired` and `max` nodes, priced at the dearest type. */
-function sized(ctx: PricingContext, name: string, types: unknown[], desired: unknown, max: unknown): void {
+/** A group of `types` at `desired` and `max` nodes (and `min`, when known), priced at the dearest type. */
+function sized(ctx: PricingContext, name: string, types: unknown[], desired: unknown, max: unknown, min?: unknown): void {
   if (types.length === 0 || types.some((t) => !known(t)) || !known(max)) {
     ctx.unknowns.push(`${name}: instance type or size unknown until apply`);
     return;
@@ -81,7 +81,8 @@ function sized(ctx: PricingContext, name: string, types: unknown[], desired: unk
     return;
   }
   const maxSize = Number(max);
-  ctx.items.push({ kind: "node-group", name, instanceType: pick.type, desiredSize: known(desired) ? Number(desired) : maxSize, maxSize });
+  const desiredSize = known(desired) ? Number(desired) : maxSize;
+  ctx.items.push({ kind: "node-group", name, instanceType: pick.type, desiredSize, maxSize, minSize: known(min) ? Number(min) : desiredSize });
 }
 
 type PriceRule = (r: PricingResource, ctx: PricingContext) => void;
@@ -91,13 +92,13 @@ const PRICE_RULES: Record<string, PriceRule> = {
   "aws:eks/nodeGroup:NodeGroup": (r, ctx) => {
     const p = r.props;
     const own = Array.isArray(p.instanceTypes) ? p.instanceTypes : [];
-    sized(ctx, r.name, own.length > 0 ? own : launchTemplateTypes(ctx.resources), p.scalingConfig?.desiredSize, p.scalingConfig?.maxSize ?? p.scalingConfig?.desiredSize);
+    sized(ctx, r.name, own.length > 0 ? own : launchTemplateTypes(ctx.resources), p.scalingConfig?.desiredSize, p.scalingConfig?.maxSize ?? p.scalingConfig?.desiredSize, p.scalingConfig?.minSize);
   },
   "aws:ec2/instance:Instance": (r, ctx) => sized(ctx, r.name, [r.props.instanceType], 1, 1),
   "aws:autoscaling/group:Group": (r, ctx) => {
     const p = r.props;
     const overrides = (p.mixedInstancesPolicy?.launchTemplate?.overrides ?? []).map((o: { instanceType?: unknown }) => o.instanceType).filter((t: unknown) => t !== undefined);
-    sized(ctx, r.name, overrides.length > 0 ? overrides : launchTemplateTypes(ctx.resources), p.desiredCapacity ?? p.minSize, p.maxSize);
+    sized(ctx, r.name, overrides.length > 0 ? overrides : launchTemplateTypes(ctx.resources), p.desiredCapacity ?? p.minSize, p.maxSize, p.minSize);
   },
   "kubernetes:karpenter.sh/v1:NodePool": (r, ctx) => {
     const p = r.props;
@@ -113,7 +114,7 @@ const PRICE_RULES: Record<string, PriceRule> = {
       return;
     }
     const gpusPerNode = Math.max(1, INSTANCES[pick.type].gpuCount);
-    ctx.items.push({ kind: "node-group", name: r.name, instanceType: pick.type, desiredSize: 0, maxSize: Math.ceil(Number(gpuLimit) / gpusPerNode) });
+    ctx.items.push({ kind: "node-group", name: r.name, instanceType: pick.type, desiredSize: 0, maxSize: Math.ceil(Number(gpuLimit) / gpusPerNode), minSize: 0 });
   },
   "aws:eks/cluster:Cluster": (r, ctx) => {
     ctx.items.push({ kind: "eks-cluster", name: r.name, supportType: eksSupportTypeOf(r.props.upgradePolicy?.supportType) });

@@ -9,3 +9,11 @@ export function textTable(rows: readonly string[][]): string[] {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => row[i]?.length ?? 0))) ?? [];
   return rows.map((row) => row.map((value, i) => value.padEnd(widths[i] ?? 0)).join("  ").trimEnd());
 }
+
+/** The cost an autoscaler moves between: at least, expected (the planned replicas) and at most, per hour and per month. */
+export function costRange(cost: { minHourlyUsd: number; minMonthlyUsd: number; hourlyUsd: number; monthlyUsd: number; maxHourlyUsd: number; maxMonthlyUsd: number }): string {
+  return `min ${usd(cost.minHourlyUsd)}/h (${usd(cost.minMonthlyUsd)}/month) · expected ${usd(cost.hourlyUsd)}/h (${usd(cost.monthlyUsd)}/month) · max ${usd(cost.maxHourlyUsd)}/h (${usd(cost.maxMonthlyUsd)}/month)`;
+}
+
+/** Whether an autoscaler can take the cost below the expected (a fixed stack only grows, by its system nodes). */
+export const costVaries = (cost: { minHourlyUsd: number; hourlyUsd: number }): boolean => cost.minHourlyUsd !== cost.hourlyUsd;

@@ -8,7 +8,7 @@ import { type Violation } from "../../tools/offline/policy-run";
 import { describeEconomics } from "./economics-text";
 import { describeTimeToReady } from "./time-to-ready-text";
 import { describeWeightsDownload } from "./weights-download-text";
-import { count, signedPercent, signedUsd, usd } from "./format";
+import { costRange, costVaries, count, signedPercent, signedUsd, usd } from "./format";
 import { type StackChange } from "../cost/stack-diff";
 import { type PreviewCost } from "../cost/from-preview";
 import { type StackReport } from "../cost/stack-report";
@@ -49,7 +49,9 @@ export function renderStackDetails(report: StackReport): string[] {
     "|---|---|",
     `| GPUs | ${gpus(report)} · TP ${plan.tensorParallelSize} × PP ${plan.pipelineParallelSize} × ${plan.replicas} replica(s) |`,
     `| instances | ${instances} |`,
-    `| cost | ${usd(report.cost.hourlyUsd)}/h · ${usd(report.cost.monthlyUsd)}/month (at maximum node-group size ${usd(report.cost.maxHourlyUsd)}/h) |`,
+    costVaries(report.cost)
+      ? `| cost | ${costRange(report.cost)}; the budget is checked at max |`
+      : `| cost | ${usd(report.cost.hourlyUsd)}/h · ${usd(report.cost.monthlyUsd)}/month (at maximum node-group size ${usd(report.cost.maxHourlyUsd)}/h) |`,
     `| weights | ${cell(describeWeightsDownload(plan))} |`,
     `| time to ready | ${cell(describeTimeToReady(plan))} |`,
     `| fits | ${fits(report)} (KV cache ${count(plan.kvCacheTokens)} tokens per replica) |`,

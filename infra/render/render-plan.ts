@@ -1,6 +1,6 @@
 /** Human-readable rendering of a plan: a summary table, a per-GPU memory bar and the reasons. */
 import { describeEconomics } from "./economics-text";
-import { usd } from "./format";
+import { costRange, usd } from "./format";
 import { GPUS, INSTANCES } from "../catalog";
 import { type DeploymentPlan } from "../plan";
 import { renderMemoryBar } from "./memory-bar";
@@ -52,8 +52,15 @@ export function renderStackSettings(stack: string, settings: StackSettings, miss
     `stack ${stack} (validated as \`pulumi up\` would)`,
     `  cluster        ${settings.cluster.mode}${settings.cluster.mode === "create" ? `, endpoint ${settings.cluster.endpoint.access}` : ""}; capacity ${settings.capacity.type}`,
     `  stack cost     ${usd(cost.hourlyUsd)}/h, ${usd(cost.monthlyUsd)}/month (${cost.lineItems.map((l) => `${l.quantity} × ${l.item}`).join(" + ")})`,
-    `  budget         ${budget}`,
   ];
+  const scaling = settings.autoscaling;
+  if (scaling) {
+    lines.push(
+      `  autoscaling    ${scaling.minReplicas}–${scaling.maxReplicas} replicas on vLLM's queue (KEDA), ${scaling.minNodes}–${scaling.maxNodes} × ${settings.plan.instanceType} (Cluster Autoscaler)${scaling.minReplicas === 0 ? "; at zero a request gets 503 with Retry-After and wakes the server" : ""}`,
+      `  cost range     ${costRange(cost)}`,
+    );
+  }
+  lines.push(`  budget         ${budget}`);
   if (missing.length > 0) lines.push(`  not set yet    ${missing.join(", ")}: each operator adds ${missing.length === 1 ? "it" : "them"} before \`pulumi up\` (taken as set here)`);
   return `${lines.join("\n")}\n`;
 }

@@ -4,7 +4,7 @@
  * program cannot deploy.
  */
 import { EFA_CAPABLE_IMAGES, INSTANCES, MODELS } from "../catalog";
-import { describeCost, type DeploymentPlan, type InputIssue, type StackCost } from "../plan";
+import { describeCost, replicaRange, type DeploymentPlan, type InputIssue, type ReplicaRange, type StackCost } from "../plan";
 import { ALLOW_MY_ADDRESS, DEPLOYMENT_DEFAULTS, DEPLOYMENT_HINTS, type Deployment, type SecretPresence } from "./deployment";
 import { OPERATOR_FIXES, gatedModelId } from "./operator-values";
 
@@ -112,3 +112,38 @@ export function gatedModelIssue(model: unknown, secrets: SecretPresence): InputI
   }];
 }
 
+
+/** minReplicas without maxReplicas: known from the keys alone. */
+export function autoscalingKeyIssues(d: Partial<Deployment>): InputIssue[] {
+  if (d.minReplicas === undefined || d.maxReplicas !== undefined) return [];
+  return [{ path: "minReplicas", value: d.minReplicas, expected: "unset unless maxReplicas is set", hint: "Set maxReplicas to turn autoscaling on, or remove minReplicas." }];
+}
+
+/**
+ * The replica range of an autoscaled stack (null when fixed), or the issues that keep it from one:
+ * the planned replicas must lie inside it, the GPU nodes at its top within maxNodes, and it needs
+ * the parts that scale — KEDA reading Prometheus, and Cluster Autoscaler on a node group the stack
+ * creates in a cluster it creates (an existing cluster may run its own KEDA or autoscaler).
+ */
+export function autoscalingRange(plan: DeploymentPlan, d: Partial<Deployment>, maxNodes: number): { range: ReplicaRange | null; issues: InputIssue[] } {
+  if (d.maxReplicas === undefined) return { range: null, issues: [] };
+  const minReplicas = d.minReplicas ?? Math.min(1, plan.replicas);
+  const issues: InputIssue[] = [];
+  if (d.maxReplicas < plan.replicas) {
+    issues.push({ path: "maxReplicas", value: d.maxReplicas, expected: `at least replicas (${plan.replicas}), the expected count the plan is sized for`, hint: `Raise maxReplicas to ${plan.replicas} or more, or lower replicas.` });
+  }
+  if (minReplicas > plan.replicas) {
+    issues.push({ path: "minReplicas", value: minReplicas, expected: `at most replicas (${plan.replicas})`, hint: `Lower minReplicas to ${plan.replicas} or less, or raise replicas.` });
+  }
+  const range = replicaRange(plan, minReplicas, d.maxReplicas);
+  if (range.maxNodes > maxNodes) {
+    issues.push({ path: "maxReplicas", value: d.maxReplicas, expected: `a maximum whose GPU nodes (${range.maxNodes} × ${plan.instanceType}) stay within maxNodes ${maxNodes}`, hint: `Lower maxReplicas, or raise maxNodes to ${range.maxNodes} if you mean it.` });
+  }
+  if ((d.cluster ?? DEPLOYMENT_DEFAULTS.cluster) !== "create") {
+    issues.push({ path: "maxReplicas", value: d.maxReplicas, expected: "unset unless cluster is create", hint: "Autoscaling installs KEDA and Cluster Autoscaler, which an existing cluster may already run; remove minReplicas and maxReplicas, or let the stack create the cluster." });
+  }
+  if (d.observability === "none") {
+    issues.push({ path: "observability", value: "none", expected: "prometheus (or auto) when maxReplicas is set", hint: "KEDA scales on vLLM's queue as Prometheus scrapes it; remove observability or set it to prometheus." });
+  }
+  return { range: issues.length > 0 ? null : range.minReplicas === range.maxReplicas ? null : range, issues };
+}

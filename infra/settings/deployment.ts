@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { EKS_SUPPORT_TYPES, SERVICE_PRICES, type EksSupportType, type Region } from "../catalog";
-import { type DeploymentPlan, type InputIssue, type StackCost } from "../plan";
+import { type DeploymentPlan, type InputIssue, type ReplicaRange, type StackCost } from "../plan";
 import { coerceList, coerceNumber } from "./coerce";
 import { SETTINGS } from "./keys";
 import { OPERATOR_FIXES } from "./operator-values";
@@ -48,6 +48,8 @@ export const deploymentSchema = z.object({
   namespace: dnsLabel,
   exposure: z.enum(["cluster", "internal-lb"]),
   observability: z.enum(["prometheus", "none"]).optional(),
+  minReplicas: z.number().int().min(0).optional(),
+  maxReplicas: z.number().int().min(1).optional(),
   allowedClientNamespaces: z.array(dnsLabel).optional(),
 });
 
@@ -70,6 +72,8 @@ export const DEPLOYMENT_HINTS: Record<string, string> = {
   namespace: "Use a DNS label: lowercase letters, digits and '-'.",
   exposure: "Use cluster (in-cluster only) or internal-lb.",
   observability: "Use prometheus, none, or auto (prometheus unless the cluster is reached by kubeconfig).",
+  minReplicas: "Give a whole number from 0 up to replicas, e.g. \"1\" (0 scales to zero), or leave it empty.",
+  maxReplicas: "Give a whole number at least replicas, e.g. \"3\", or leave it empty for a fixed replica count.",
   allowedClientNamespaces: "List namespace names whose pods may call the server.",
 };
 
@@ -85,6 +89,8 @@ const DEPLOYMENT_FORMATS: Record<string, string> = {
   maxHourlyUsd: "a positive number of USD per hour",
   namespace: "a DNS label (lowercase letters, digits, '-', at most 63 characters)",
   allowedClientNamespaces: "a list of DNS labels",
+  minReplicas: "a whole number ≥ 0",
+  maxReplicas: "a whole number ≥ 1",
 };
 
 /** Where the Kubernetes API of a created cluster answers (EKS VpcConfigRequest). */
@@ -121,6 +127,8 @@ export interface StackSettings {
   exposure: "cluster" | "internal-lb";
   /** Whether the stack installs the Prometheus operator and a Prometheus and monitors its server. */
   observability: "prometheus" | "none";
+  /** KEDA scales the server between the range's ends and Cluster Autoscaler its GPU nodes; null: `plan.replicas`, fixed. */
+  autoscaling: ReplicaRange | null;
   allowedClientNamespaces: string[];
   /** Whether an hfToken secret is configured (its value never enters this module). */
   hfTokenSet: boolean;
@@ -154,6 +162,8 @@ export function deploymentIssues(values: Readonly<Record<string, unknown>>): { i
     namespace: values.namespace ?? DEPLOYMENT_DEFAULTS.namespace,
     exposure: values.exposure ?? DEPLOYMENT_DEFAULTS.exposure,
     observability: values.observability,
+    minReplicas: coerceNumber(values.minReplicas),
+    maxReplicas: coerceNumber(values.maxReplicas),
     allowedClientNamespaces: coerceList(values.allowedClientNamespaces),
   };
   const issues: InputIssue[] = [];

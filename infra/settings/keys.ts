@@ -43,6 +43,8 @@ export const SETTINGS = {
   maxModelLen: { type: "string", default: "auto", description: "Context length in tokens (vLLM --max-model-len), e.g. \"32768\". auto: the model's maximum, at most 32768." },
   concurrency: { type: "integer", default: DEFAULTS.concurrency, description: "Full-context sequences the KV cache of each replica must hold at once." },
   replicas: { type: "integer", default: DEFAULTS.replicas, description: "vLLM replicas (Deployment replicas). Nodes = replicas packed onto the planned instance type." },
+  minReplicas: { type: "string", default: "", description: "Autoscaling: the fewest vLLM replicas KEDA keeps (0 scales to zero: a request then gets 503 with Retry-After and wakes the server). Needs maxReplicas. Empty: 1 when autoscaling." },
+  maxReplicas: { type: "string", default: "", description: "Autoscaling: the most vLLM replicas KEDA may run on vLLM's queue (running + waiting requests); GPU nodes follow through Cluster Autoscaler and the budget prices this maximum. At least replicas, which stays the expected count. Empty: no autoscaling (replicas, fixed)." },
   maxNodes: { type: "integer", default: DEFAULTS.maxNodes, description: "The most GPU nodes a plan may take: a plan above it is refused (a guard against typos such as replicas 300). Raise it to mean it." },
   allowedInstanceTypes: { type: "array", items: "string", default: [], description: "Restrict the instance types the planner may choose. Empty: every catalog type with the chosen GPU." },
   tensorParallelSize: { type: "string", default: "auto", description: "Override the derived tensor parallel size, e.g. \"4\"; validated against vLLM's rules, never trusted. auto: derived." },

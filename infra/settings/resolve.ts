@@ -4,9 +4,9 @@
  * `preflight` (the YAML file) all go through here, so they cannot disagree about what a stack
  * means. Secrets never enter this module: callers pass only how each secret is set.
  */
-import { InfeasiblePlanError, PlanInputError, planDeployment, stackCost, type ClusterMode, type DeploymentPlan, type InputIssue } from "../plan";
-import { planRequestFromStackConfig, toStackPath } from "./coerce";
-import { crossFieldIssues, gatedModelIssue, planIssues, plaintextSecretIssues } from "./cross-field";
+import { DEFAULTS, InfeasiblePlanError, PlanInputError, planDeployment, stackCost, type ClusterMode, type DeploymentPlan, type InputIssue, type ReplicaRange } from "../plan";
+import { coerceNumber, planRequestFromStackConfig, toStackPath } from "./coerce";
+import { autoscalingKeyIssues, autoscalingRange, crossFieldIssues, gatedModelIssue, planIssues, plaintextSecretIssues } from "./cross-field";
 import { DEPLOYMENT_DEFAULTS, deploymentIssues, deploymentSchema, type Deployment, type EndpointAccess, type ResolvedCapacity, type ResolvedCluster, type SecretPresence, type StackSettings } from "./deployment";
 import { withoutUnsetMarkers } from "./keys";
 
@@ -42,7 +42,7 @@ export function resolveStackSettings(
   const values = withoutUnsetMarkers(given);
   const { issues: valueIssues, valid } = deploymentIssues(values);
   const issues = [...keyIssues, ...valueIssues];
-  issues.push(...plaintextSecretIssues(secrets), ...crossFieldIssues(valid, secrets));
+  issues.push(...plaintextSecretIssues(secrets), ...crossFieldIssues(valid, secrets), ...autoscalingKeyIssues(valid));
 
   let plan: DeploymentPlan | undefined;
   try {
@@ -55,7 +55,15 @@ export function resolveStackSettings(
   }
   const mode = clusterModeOf(valid.cluster);
   const supportType = valid.kubernetesSupportType ?? DEPLOYMENT_DEFAULTS.kubernetesSupportType;
-  const cost = plan ? stackCost(plan, mode, plan.region, supportType) : undefined;
+  let autoscaling: ReplicaRange | null = null;
+  if (plan) {
+    // maxNodes as the planner read it (a bad value is already among the planner's issues).
+    const givenMaxNodes = coerceNumber(values.maxNodes);
+    const scaled = autoscalingRange(plan, valid, Number.isInteger(givenMaxNodes) ? (givenMaxNodes as number) : DEFAULTS.maxNodes);
+    autoscaling = scaled.range;
+    issues.push(...scaled.issues);
+  }
+  const cost = plan ? stackCost(plan, mode, plan.region, supportType, autoscaling ?? undefined) : undefined;
   if (plan && cost) issues.push(...planIssues(plan, cost, valid));
   issues.push(...gatedModelIssue(values.model, secrets));
 
@@ -78,6 +86,7 @@ export function resolveStackSettings(
     // Only a cluster the stack creates gets the operator by default: an existing one may run its own
     // Prometheus operator, whose CRDs the provider's create would collide with (AlreadyExists).
     observability: d.observability ?? ((d.cluster ?? "create") === "create" ? "prometheus" : "none"),
+    autoscaling,
     allowedClientNamespaces: d.allowedClientNamespaces ?? [],
     hfTokenSet: secrets.hfToken === "secret",
   };

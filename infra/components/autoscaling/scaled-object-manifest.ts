@@ -10,7 +10,7 @@
  * as is; `cooldownPeriod` applies only to the last replica, when scaling to zero
  * (keda-docs content/docs/2.20/reference/scaledobject-spec.md).
  */
-import { timeToReady, type DeploymentPlan } from "../../plan";
+import { timeToReady, type DeploymentPlan, type ReplicaRange } from "../../plan";
 
 type Json = Record<string, unknown>;
 
@@ -18,10 +18,22 @@ export interface ScaledObjectInput {
   name: string;
   namespace: string;
   plan: DeploymentPlan;
-  minReplicas: number;
-  maxReplicas: number;
+  range: Pick<ReplicaRange, "minReplicas" | "maxReplicas">;
   /** Prometheus' HTTP address as KEDA reaches it, e.g. http://prometheus-operated.monitoring.svc:9090. */
   prometheusAddress: string;
+  /**
+   * At zero replicas vLLM emits nothing, so its queue cannot wake it: a PromQL expression of
+   * requests turned away while no replica was ready (the wake front's 503s) does. Null when the
+   * range does not reach zero.
+   */
+  wakeQuery: string | null;
+}
+
+/** The workload KEDA scales: a Deployment, or a LeaderWorkerSet (whose CRD has the scale subresource, charts/lws). */
+export function scaleTargetOf(plan: DeploymentPlan, name: string): Json {
+  return plan.nodesPerReplica > 1
+    ? { apiVersion: "leaderworkerset.x-k8s.io/v1", kind: "LeaderWorkerSet", name }
+    : { apiVersion: "apps/v1", kind: "Deployment", name };
 }
 
 /** Seconds between KEDA's queries of Prometheus (KEDA's default is 30). */
@@ -36,9 +48,9 @@ export function vllmScaledObject(input: ScaledObjectInput): Json {
     kind: "ScaledObject",
     metadata: { name: input.name, namespace: input.namespace },
     spec: {
-      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: input.name },
-      minReplicaCount: input.minReplicas,
-      maxReplicaCount: input.maxReplicas,
+      scaleTargetRef: scaleTargetOf(plan, input.name),
+      minReplicaCount: input.range.minReplicas,
+      maxReplicaCount: input.range.maxReplicas,
       pollingInterval: POLLING_SECONDS,
       cooldownPeriod: breakEvenSeconds,
       advanced: {
@@ -60,7 +72,20 @@ export function vllmScaledObject(input: ScaledObjectInput): Json {
           threshold: String(plan.economics.batchSequences),
           activationThreshold: "0",
         },
-      }],
+      }, ...(input.wakeQuery === null ? [] : [{
+        type: "prometheus",
+        name: "wake",
+        metadata: {
+          serverAddress: input.prometheusAddress,
+          // At most 1: a burst of turned-away requests asks for one replica, not maxReplicas; the
+          // queue trigger sizes the rest once vLLM serves. Any turned-away request wakes the
+          // server: activation above 0 takes it from zero to one (keda-docs 2.20
+          // concepts/scaling-deployments.md, "Activating and Scaling thresholds").
+          query: `clamp_max(${input.wakeQuery}, 1)`,
+          threshold: "1",
+          activationThreshold: "0",
+        },
+      }])],
     },
   };
 }

@@ -6,9 +6,10 @@
 import * as aws from "@pulumi/aws";
 import { INSTANCES } from "../../catalog";
 import * as pulumi from "@pulumi/pulumi";
-import { gpuNodeStorageOf, type DeploymentPlan } from "../../plan";
+import { fixedRange, gpuNodeStorageOf, isAutoscaled, type DeploymentPlan, type ReplicaRange } from "../../plan";
 import { type ResolvedCapacity } from "../../settings";
 import { launchTemplateArgs } from "../launch-template";
+import { CLUSTER_AUTOSCALER_GPU_LABEL, gpuNodeGroupAutoscalerTags } from "../autoscaling/cluster-autoscaler-manifests";
 import { gpuNodeConfig, nodeadmUserDataBase64 } from "./node-user-data";
 
 /** Node labels and taint the vLLM pods select and tolerate; the device plugin's values select the same label. */
@@ -34,6 +35,8 @@ export interface GpuNodePoolArgs {
   stack: string;
   /** EFA on every network card (settings efa), with what its security group needs; null: none. */
   efa: { vpcId: pulumi.Input<string>; clusterSecurityGroupId: pulumi.Input<string> } | null;
+  /** The replicas' range when autoscaled (the group spans its nodes; Cluster Autoscaler sets the size); null: the plan's nodes, fixed. */
+  autoscaling: ReplicaRange | null;
 }
 
 /**
@@ -101,6 +104,18 @@ export class GpuNodePool extends pulumi.ComponentResource {
       ...capacityBlock, ...efaInterfaces, ...userData, ...(placementGroup ? { placement: { groupName: placementGroup.name } } : {}),
     }), { parent: this });
 
+    const range = args.autoscaling ?? fixedRange(plan);
+    const autoscaled = isAutoscaled(range);
+    const taints = [{ key: GPU_TAINT.key, value: GPU_TAINT.value, effect: "NO_SCHEDULE" as const }];
+    // Cluster Autoscaler: the label it reads as "GPUs still starting" (so it adds no second node
+    // while the device plugin registers them) and the node group tags of what a node offers, read
+    // through eks:DescribeNodegroup while the group has no node (cluster-autoscaler-manifests.ts).
+    const labels = autoscaled ? { ...gpuNodeLabels(plan, args.stack), [CLUSTER_AUTOSCALER_GPU_LABEL]: `nvidia-${plan.gpu}` } : gpuNodeLabels(plan, args.stack);
+    const tags = autoscaled
+      ? pulumi.output(args.clusterName).apply((clusterName) => gpuNodeGroupAutoscalerTags({
+          clusterName, gpusPerNode: INSTANCES[plan.instanceType].gpuCount, efaInterfacesPerNode: args.efa ? INSTANCES[plan.instanceType].efaInterfaces : 0, labels, taints,
+        }).nodeGroup)
+      : undefined;
     const group = new aws.eks.NodeGroup(`${name}-ng`, {
       clusterName: args.clusterName,
       // A generated name: a change of instance type replaces the group without colliding with itself.
@@ -110,10 +125,11 @@ export class GpuNodePool extends pulumi.ComponentResource {
       amiType: "AL2023_x86_64_NVIDIA",
       capacityType: CAPACITY_TYPES[capacity.type],
       instanceTypes: [plan.instanceType],
-      scalingConfig: { desiredSize: plan.nodes, minSize: plan.nodes, maxSize: plan.nodes },
+      scalingConfig: { desiredSize: plan.nodes, minSize: range.minNodes, maxSize: range.maxNodes },
       launchTemplate: { id: template.id, version: template.latestVersion.apply(String) },
-      labels: gpuNodeLabels(plan, args.stack),
-      taints: [{ key: GPU_TAINT.key, value: GPU_TAINT.value, effect: "NO_SCHEDULE" }],
+      labels,
+      taints,
+      ...(tags ? { tags } : {}),
       // MINIMAL terminates old nodes before launching new ones: an AMI update never holds twice the H100s.
       updateConfig: { maxUnavailable: 1, updateStrategy: "MINIMAL" },
     }, {
@@ -121,6 +137,11 @@ export class GpuNodePool extends pulumi.ComponentResource {
       // A replacement (new instance type) removes the old pool first: never two GPU pools billed at once,
       // and the account's P-instance vCPU quota is rarely enough for both.
       deleteBeforeReplace: true,
+      // Cluster Autoscaler owns the size of an autoscaled group: an update must not reset it to the
+      // planned count. EKS: "If you use the Kubernetes Cluster Autoscaler, you shouldn't change the
+      // desiredSize value directly" (API_NodegroupScalingConfig); @pulumi/aws eks/nodeGroup.js,
+      // "Ignoring Changes to Desired Size", gives this ignoreChanges.
+      ignoreChanges: autoscaled ? ["scalingConfig.desiredSize"] : [],
     });
     this.nodeGroupName = group.nodeGroupName;
     this.instanceType = plan.instanceType;

@@ -1,7 +1,8 @@
 /**
  * Grafana for the stack's Prometheus, as plain objects: file-provisioned datasource and
  * dashboards (Grafana's provisioning: /etc/grafana/provisioning/datasources and .../dashboards with
- * a `file` provider), vLLM's own dashboards vendored in charts/vllm-dashboards, and the kit's
+ * a `file` provider), vLLM's own dashboards vendored in charts/vllm-dashboards (Overview, Instances,
+ * KV Cache, Speculative Decoding; one ConfigMap, well under Kubernetes' 1 MiB), and the kit's
  * dashboard of the stack's price per hour and per million output tokens, vLLM's queue and KV cache,
  * and the GPUs (DCGM).
  *
@@ -33,10 +34,29 @@ export const GRAFANA_NAME = "grafana";
 const PROVISIONING = "/etc/grafana/provisioning";
 const DASHBOARDS_DIR = "/var/lib/grafana/dashboards";
 
-/** vLLM's dashboards as vendored, file name → JSON text. */
+/**
+ * vLLM's published Grafana dashboards, as vendored in charts/vllm-dashboards (its README: source, commit, license):
+ * every dashboard its generator writes at the vendored commit. They link to each other by their `vllm` tag.
+ */
+export const VLLM_DASHBOARD_FILES = ["vllm_instances.json", "vllm_kv_cache.json", "vllm_overview.json", "vllm_speculative_decoding.json"] as const;
+
+/**
+ * Kubernetes refuses a ConfigMap whose data (keys and values, in bytes) exceeds 1 MiB
+ * (k8s.io/kubernetes pkg/apis/core/validation ValidateConfigMap, core.MaxSecretSize).
+ */
+export const CONFIGMAP_DATA_LIMIT_BYTES = 1024 * 1024;
+
+/** Bytes a ConfigMap's data counts against that limit. */
+export function configMapDataBytes(data: Record<string, string>): number {
+  return Object.entries(data).reduce((total, [key, value]) => total + Buffer.byteLength(key, "utf8") + Buffer.byteLength(value, "utf8"), 0);
+}
+
+/** vLLM's dashboards as vendored, file name → JSON text; every vendored JSON file must be one of VLLM_DASHBOARD_FILES. */
 export function vllmDashboards(): Record<string, string> {
   const dir = join(CHARTS_DIRECTORY, "vllm-dashboards");
-  return Object.fromEntries(readdirSync(dir).filter((f) => f.endsWith(".json")).sort().map((f) => [f, readFileSync(join(dir, f), "utf8")]));
+  const stray = readdirSync(dir).filter((f) => f.endsWith(".json") && !(VLLM_DASHBOARD_FILES as readonly string[]).includes(f));
+  if (stray.length > 0) throw new Error(`charts/vllm-dashboards holds ${stray.join(", ")}, not among the provisioned dashboards (VLLM_DASHBOARD_FILES)`);
+  return Object.fromEntries(VLLM_DASHBOARD_FILES.map((f) => [f, readFileSync(join(dir, f), "utf8")]));
 }
 
 const panel = (id: number, title: string, expr: string, unit: string, x: number, y: number, type = "timeseries"): Json => ({
@@ -88,6 +108,8 @@ export function grafanaObjects(input: GrafanaInput): Json[] {
   };
   const providers = { apiVersion: 1, providers: [{ name: "llm-stack", type: "file", disableDeletion: true, allowUiUpdates: false, options: { path: DASHBOARDS_DIR } }] };
   const dashboards = { ...vllmDashboards(), "llm-stack-cost.json": JSON.stringify(costDashboard(input.serverNamespace), null, 2) };
+  const bytes = configMapDataBytes(dashboards);
+  if (bytes > CONFIGMAP_DATA_LIMIT_BYTES) throw new Error(`the grafana-dashboards ConfigMap would hold ${bytes} bytes, over Kubernetes' ${CONFIGMAP_DATA_LIMIT_BYTES}`);
   return [
     { apiVersion: "v1", kind: "ConfigMap", metadata: meta("grafana-provisioning"), data: { "datasources.yaml": JSON.stringify(datasources, null, 2), "dashboards.yaml": JSON.stringify(providers, null, 2) } },
     { apiVersion: "v1", kind: "ConfigMap", metadata: meta("grafana-dashboards"), data: dashboards },

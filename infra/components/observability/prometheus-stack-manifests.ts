@@ -96,6 +96,10 @@ export function prometheusObject(nodeSelector: Record<string, string>): Json {
       ruleSelector: { matchLabels: MONITORING_SELECTOR },
       ruleNamespaceSelector: {},
       nodeSelector,
+      // Its time series live on the pod's emptyDir: Cluster Autoscaler (autoscaled stacks run it with
+      // --skip-nodes-with-local-storage=false) must not evict it to remove a system node
+      // (kubernetes/autoscaler cluster-autoscaler/FAQ.md, "What types of pods can prevent CA from removing a node?").
+      podMetadata: { annotations: { "cluster-autoscaler.kubernetes.io/safe-to-evict": "false" } },
       // nobody, as the operator's own example runs (its Deployment's runAsUser 65534).
       securityContext: restrictedPodSecurity(65534),
     },

@@ -24,6 +24,22 @@ export interface VllmMonitoringInput {
   selectedBy: Record<string, string>;
   /** The stack's $/hour, from the plan's prices (the cost recording rule). */
   hourlyUsd: number;
+  /**
+   * An autoscaled stack's cost moves with its GPU nodes: the price of one and of everything else,
+   * so the rule counts the nodes up now. Null: fixed, `hourlyUsd` always.
+   */
+  gpuNodes: { nodeHourlyUsd: number; otherHourlyUsd: number } | null;
+}
+
+/**
+ * The stack's $/hour as Prometheus sees it. Fixed stacks: the plan's price. Autoscaled: everything
+ * else plus one node's price per GPU node the DCGM exporter reports from (a DaemonSet on every node
+ * of the pool; each series carries its node as `Hostname`, as the kit's dashboard reads it); none
+ * up is 0 nodes, not no data.
+ */
+export function costPerHourExpression(input: Pick<VllmMonitoringInput, "hourlyUsd" | "gpuNodes">): string {
+  if (!input.gpuNodes) return `vector(${input.hourlyUsd})`;
+  return `vector(${input.gpuNodes.otherHourlyUsd}) + (count(count by (Hostname) (DCGM_FI_DEV_GPU_UTIL)) or vector(0)) * ${input.gpuNodes.nodeHourlyUsd}`;
 }
 
 /** KV cache use above which new requests start to wait or preempt others (0 to 1). */
@@ -91,8 +107,8 @@ export function vllmPrometheusRule(input: VllmMonitoringInput): Json {
         {
           name: "llm-stack-vllm-cost",
           rules: [
-            // The stack's price per hour, from the plan's dated price table: constant while the plan holds.
-            { record: "llm_stack:cost_usd_per_hour", expr: `vector(${input.hourlyUsd})` },
+            // The stack's price per hour, from the plan's dated price table (and, autoscaled, its GPU nodes up now).
+            { record: "llm_stack:cost_usd_per_hour", expr: costPerHourExpression(input) },
             { record: "llm_stack:output_tokens_per_second", expr: `sum(rate(vllm:generation_tokens_total{${where}}[5m]))` },
             {
               // Only while tokens flow: an idle server has no price per token (not +Inf).

@@ -19,7 +19,7 @@
  *   secretKeyRef; neither is ever in args or a plain env value.
  */
 import { awsRegionEnv, hfTokenFile, restrictedContainerSecurity, restrictedPodSecurity } from "../pod-spec";
-import { type DeploymentPlan, modelCacheGiB, podResources, rolloutSeconds, startupBudget, STARTUP_PROBE_PERIOD_SECONDS, VLLM_PORT } from "../../plan";
+import { type DeploymentPlan, type ReplicaRange, modelCacheGiB, podResources, rolloutSeconds, startupBudget, STARTUP_PROBE_PERIOD_SECONDS, VLLM_PORT } from "../../plan";
 
 export const SECRET_KEYS = { apiKey: "api-key", hfToken: "hf-token" } as const;
 /** The image's `vllm` user where it has one (UID 2000, HOME /home/vllm, vLLM PR #40275). */
@@ -56,7 +56,18 @@ export interface VllmManifestInput {
   efaInterfacesPerPod: number;
   /** The namespace Prometheus scrapes from, admitted to the metrics port by the NetworkPolicy; null without monitoring. */
   monitoringNamespace: string | null;
+  /** KEDA's range when autoscaled (the workload then leaves `replicas` to it); null: the plan's replicas, fixed. */
+  autoscaling: ReplicaRange | null;
 }
+
+/**
+ * The workload's `replicas`, unless KEDA's HPA owns it: with server-side apply a field the manifest
+ * sets stays the applier's, so the next `pulumi up` would fight the HPA over it (conflict) — the
+ * Kubernetes docs say to leave `replicas` out of the manifest when an HPA scales the object
+ * (https://kubernetes.io/docs/reference/using-api/server-side-apply/#transferring-ownership). A new
+ * workload then starts at its API default of 1 and KEDA moves it into the range.
+ */
+const replicasField = (input: VllmManifestInput): Json => (input.autoscaling ? {} : { replicas: input.plan.replicas });
 
 export interface VllmManifests extends VllmObjects {
   /** The workload: a Deployment, or a LeaderWorkerSet when a replica spans nodes. */
@@ -73,6 +84,11 @@ export interface VllmObjects {
   podDisruptionBudget: Json;
   networkPolicy: Json;
   internalLoadBalancer: Json | null;
+}
+
+/** The pods that serve the API: all of them, or the leaders of multi-node groups. */
+export function servingPodSelector(input: Pick<VllmManifestInput, "name" | "plan">): Record<string, string> {
+  return input.plan.nodesPerReplica > 1 ? { ...selectorLabels(input.name), [ROLE_LABEL]: "leader" } : selectorLabels(input.name);
 }
 
 export function selectorLabels(name: string): Record<string, string> {
@@ -208,7 +224,7 @@ function deployment(input: VllmManifestInput, labels: Record<string, string>, se
     kind: "Deployment",
     metadata: { name: input.name, namespace: input.namespace, labels, annotations: { "pulumi.com/timeoutSeconds": String(rolloutSeconds(plan)) } },
     spec: {
-      replicas: plan.replicas,
+      ...replicasField(input),
       selector: { matchLabels: selectorLabels(input.name) },
       progressDeadlineSeconds: rolloutSeconds(plan),
       // maxSurge 0: a rollout never asks for GPUs beyond the plan's; one replica at a time goes down.
@@ -230,7 +246,7 @@ function leaderWorkerSet(input: VllmManifestInput, labels: Record<string, string
     kind: "LeaderWorkerSet",
     metadata: { name: input.name, namespace: input.namespace, labels },
     spec: {
-      replicas: plan.replicas,
+      ...replicasField(input),
       startupPolicy: "LeaderCreated",
       // maxSurge 0: a rollout never asks for GPUs beyond the plan's.
       rolloutStrategy: { type: "RollingUpdate", rollingUpdateConfiguration: { maxUnavailable: 1, maxSurge: 0 } },
@@ -244,21 +260,34 @@ function leaderWorkerSet(input: VllmManifestInput, labels: Record<string, string
   };
 }
 
-function networkPolicy(input: Omit<VllmManifestInput, "weights">, labels: Record<string, string>): Json {
+/** Who may call the API: labelled pods of the namespace, the allowed namespaces, and the VPC behind an internal load balancer. */
+export function clientSources(input: Pick<VllmManifestInput, "allowedClientNamespaces" | "exposure" | "vpcCidr">): Json[] {
   const from: Json[] = [{ podSelector: { matchLabels: { [CLIENT_LABEL]: "true" } } }];
   if (input.allowedClientNamespaces.length > 0) {
     from.push({ namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: input.allowedClientNamespaces }] } });
   }
   if (input.exposure === "internal-lb" && input.vpcCidr) from.push({ ipBlock: { cidr: input.vpcCidr } });
+  return from;
+}
+
+/** Prometheus' own pods only, not everything in its namespace (the operator labels them app.kubernetes.io/name=prometheus: v0.93.0 pkg/prometheus/server/statefulset_test.go). */
+export function prometheusSource(monitoringNamespace: string): Json {
+  return { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": monitoringNamespace } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } } };
+}
+
+/** The pods of the wake front of a server that scales to zero: clients reach them, and they reach the server. */
+export function wakeFrontLabels(name: string): Record<string, string> {
+  return { "app.kubernetes.io/name": "vllm-wake-front", "app.kubernetes.io/instance": name };
+}
+
+/** A range that reaches zero: the server then sits behind the wake front (wake-front-objects.ts). */
+export const scalesToZero = (input: Pick<VllmManifestInput, "autoscaling">): boolean => input.autoscaling?.minReplicas === 0;
+
+function networkPolicy(input: Omit<VllmManifestInput, "weights">, labels: Record<string, string>): Json {
+  // Behind a wake front only the front calls the server; the clients' sources admit them to the front.
+  const from: Json[] = scalesToZero(input) ? [{ podSelector: { matchLabels: wakeFrontLabels(input.name) } }] : clientSources(input);
   // Prometheus scrapes /metrics on the API port (vLLM serves both on one port).
-  if (input.monitoringNamespace) {
-    // Prometheus' own pods only, not everything in that namespace (the operator labels them
-    // app.kubernetes.io/name=prometheus: v0.93.0 pkg/prometheus/server/statefulset_test.go).
-    from.push({
-      namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": input.monitoringNamespace } },
-      podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } },
-    });
-  }
+  if (input.monitoringNamespace) from.push(prometheusSource(input.monitoringNamespace));
   const ingress: Json[] = [{ from, ports: [{ protocol: "TCP", port: VLLM_PORT }] }];
   // A multi-node replica's pods talk to each other on the rendezvous port and NCCL's own ports
   // (chosen at run time): every port, from this server's pods only.
@@ -290,8 +319,8 @@ export function vllmObjects(input: Omit<VllmManifestInput, "weights">, secretNam
   const labels = selectorLabels(input.name);
   const meta = (name: string) => ({ name, namespace: input.namespace, labels });
   const servicePorts = [{ name: "http", port: VLLM_PORT, targetPort: "http", protocol: "TCP" }];
-  // Only the leader of a multi-node group serves the API.
-  const serviceSelector = input.plan.nodesPerReplica > 1 ? { ...selectorLabels(input.name), [ROLE_LABEL]: "leader" } : selectorLabels(input.name);
+  // Only the leader of a multi-node group serves the API; a server that scales to zero is reached through its wake front.
+  const serviceSelector = scalesToZero(input) ? wakeFrontLabels(input.name) : servingPodSelector(input);
   return {
     namespace: {
       apiVersion: "v1",

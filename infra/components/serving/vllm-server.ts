@@ -6,10 +6,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { VLLM_PORT, modelCacheUri, type ModelCacheLayout } from "../../plan";
+import { VLLM_PORT, modelCacheUri, type ModelCacheLayout, type ReplicaRange } from "../../plan";
+import { vllmScaledObject } from "../autoscaling/scaled-object-manifest";
 import { copyServiceAccountName, modelCopyConfigMap, modelCopyJob, type ModelCopyJobInput } from "../model-cache/model-copy-manifests";
-import { vllmPodMonitor, vllmPrometheusRule } from "../observability/vllm-monitoring-manifests";
-import { ROLE_LABEL, SECRET_KEYS, selectorLabels, vllmObjects, vllmWorkload, type VllmManifestInput, type WeightsLocation } from "./vllm-manifests";
+import { vllmPodMonitor, vllmPrometheusRule, type VllmMonitoringInput } from "../observability/vllm-monitoring-manifests";
+import { SECRET_KEYS, scalesToZero, servingPodSelector, vllmObjects, vllmWorkload, type VllmManifestInput, type WeightsLocation } from "./vllm-manifests";
+import { serverWakeQuery, wakeFrontObjects, wakeFrontPodMonitor } from "./wake-front-objects";
 
 /** The S3 model cache the server streams from, and how the copy Job that fills it runs. */
 export interface ModelCacheSource {
@@ -24,11 +26,23 @@ export interface ModelCacheSource {
 export interface ServerMonitoring {
   selectedBy: Record<string, string>;
   hourlyUsd: number;
+  gpuNodes: VllmMonitoringInput["gpuNodes"];
   /** The Prometheus stack's CRDs and Prometheus. */
   ready: pulumi.Resource[];
 }
 
+/** How KEDA scales the server: its range, where it reads Prometheus, and what it waits for (KEDA's CRDs and operator). */
+export interface ServerAutoscaler {
+  range: ReplicaRange;
+  prometheusAddress: string;
+  ready: pulumi.Resource[];
+  /** Where the wake front of a server that scales to zero runs: the system nodes. */
+  systemNodeSelector: Record<string, string>;
+}
+
 export interface VllmServerArgs extends Omit<VllmManifestInput, "name" | "weights"> {
+  /** Null: the plan's replicas, fixed. */
+  autoscaler: ServerAutoscaler | null;
   monitoring: ServerMonitoring | null;
   weights: ModelCacheSource | { source: "huggingface" };
   hfTokenSet: boolean;
@@ -69,19 +83,18 @@ export class VllmServer extends pulumi.ComponentResource {
     // Plain objects from vllm-manifests.ts; test/program.test.ts validates each against the Kubernetes schema.
     const workloadArgs = { metadata: workload.apply((w) => w.metadata as k8s.types.input.meta.v1.ObjectMeta), spec: workload.apply((w) => w.spec as k8s.types.input.apps.v1.DeploymentSpec) };
     const workloadOpts = { ...inNamespace, dependsOn: [namespace, secret, serviceAccount, ...(copyJob ? [copyJob] : [])] };
-    if (args.plan.nodesPerReplica > 1) {
+    const workloadResource = args.plan.nodesPerReplica > 1
       // A custom resource: its CRD and admission webhooks come from the LWS controller (opts.dependsOn).
-      new k8s.apiextensions.CustomResource(`${name}-lws`, { apiVersion: "leaderworkerset.x-k8s.io/v1", kind: "LeaderWorkerSet", ...workloadArgs }, workloadOpts);
-    } else {
-      new k8s.apps.v1.Deployment(`${name}-deployment`, workloadArgs, workloadOpts);
-    }
+      ? new k8s.apiextensions.CustomResource(`${name}-lws`, { apiVersion: "leaderworkerset.x-k8s.io/v1", kind: "LeaderWorkerSet", ...workloadArgs }, workloadOpts)
+      : new k8s.apps.v1.Deployment(`${name}-deployment`, workloadArgs, workloadOpts);
+    if (args.autoscaler) this.autoscale(name, args, args.autoscaler, workloadResource, inNamespace);
     new k8s.core.v1.Service(`${name}-service`, objects.service, inNamespace);
     new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, objects.podDisruptionBudget, inNamespace);
     new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, objects.networkPolicy, inNamespace);
     if (objects.internalLoadBalancer) new k8s.core.v1.Service(`${name}-internal-lb`, objects.internalLoadBalancer, inNamespace);
     if (args.monitoring) {
-      const podSelector = args.plan.nodesPerReplica > 1 ? { ...selectorLabels(name), [ROLE_LABEL]: "leader" } : selectorLabels(name);
-      const input = { name, namespace: args.namespace, plan: args.plan, podSelector, selectedBy: args.monitoring.selectedBy, hourlyUsd: args.monitoring.hourlyUsd };
+      const podSelector = servingPodSelector({ name, plan: args.plan });
+      const input = { name, namespace: args.namespace, plan: args.plan, podSelector, selectedBy: args.monitoring.selectedBy, hourlyUsd: args.monitoring.hourlyUsd, gpuNodes: args.monitoring.gpuNodes };
       const monitorOpts = { ...resourceOpts, dependsOn: [namespace, ...args.monitoring.ready] };
       new k8s.apiextensions.CustomResource(`${name}-podmonitor`, vllmPodMonitor(input) as k8s.apiextensions.CustomResourceArgs, monitorOpts);
       new k8s.apiextensions.CustomResource(`${name}-rules`, vllmPrometheusRule(input) as k8s.apiextensions.CustomResourceArgs, monitorOpts);
@@ -90,6 +103,32 @@ export class VllmServer extends pulumi.ComponentResource {
     this.endpoint = `http://${name}.${args.namespace}.svc.cluster.local:${VLLM_PORT}/v1`;
     this.apiKey = pulumi.secret(apiKey.result);
     this.registerOutputs({ endpoint: this.endpoint, apiKey: this.apiKey });
+  }
+
+  /**
+   * KEDA's ScaledObject and, for a range that reaches zero, the wake front it listens to. After the
+   * workload and KEDA: deleted first on destroy, while KEDA still runs to remove its finalizer.
+   */
+  private autoscale(name: string, args: VllmServerArgs, autoscaler: ServerAutoscaler, workload: pulumi.Resource, opts: pulumi.CustomResourceOptions & { dependsOn: pulumi.Resource[] }): void {
+    const toZero = scalesToZero(args);
+    if (toZero) {
+      const front = wakeFrontObjects({ ...args, name }, autoscaler.systemNodeSelector);
+      const config = new k8s.core.v1.ConfigMap(`${name}-wake-front-config`, front.configMap, opts);
+      new k8s.core.v1.Service(`${name}-upstream`, front.upstreamService, opts);
+      new k8s.apps.v1.Deployment(`${name}-wake-front`, front.deployment as unknown as k8s.apps.v1.DeploymentArgs, { ...opts, dependsOn: [...opts.dependsOn, config] });
+      new k8s.policy.v1.PodDisruptionBudget(`${name}-wake-front-pdb`, front.podDisruptionBudget, opts);
+      new k8s.networking.v1.NetworkPolicy(`${name}-wake-front-netpol`, front.networkPolicy, opts);
+      if (args.monitoring) {
+        new k8s.apiextensions.CustomResource(`${name}-wake-front-podmonitor`, wakeFrontPodMonitor({ name, namespace: args.namespace }, args.monitoring.selectedBy) as k8s.apiextensions.CustomResourceArgs, {
+          ...opts, dependsOn: [...opts.dependsOn, ...args.monitoring.ready],
+        });
+      }
+    }
+    const scaledObject = vllmScaledObject({
+      name, namespace: args.namespace, plan: args.plan, range: autoscaler.range, prometheusAddress: autoscaler.prometheusAddress,
+      wakeQuery: toZero ? serverWakeQuery(args.namespace) : null,
+    });
+    new k8s.apiextensions.CustomResource(`${name}-scaledobject`, scaledObject as k8s.apiextensions.CustomResourceArgs, { ...opts, dependsOn: [workload, ...autoscaler.ready] });
   }
 
   /** The copy Job, its ServiceAccount (the cache's one writer) and script; Pulumi waits for it to complete. */

@@ -1,0 +1,293 @@
+/**
+ * Cluster Autoscaler 1.34.5 for the stack's GPU node group, as plain objects built from the AWS
+ * example manifest vendored in charts/cluster-autoscaler (kubernetes/autoscaler, tag
+ * cluster-autoscaler-1.34.5; paths below are in that repository at that tag). KEDA moves the vLLM
+ * replicas; CA moves the managed node group's desired size between its minSize and maxSize to follow
+ * them, so the group keeps its launch template (EFA interfaces, placement group, Capacity Block).
+ *
+ * Each kit change to the example is one named step below. What the example already sets is kept:
+ * - `--skip-nodes-with-local-storage=false`: a vLLM pod's model cache is an emptyDir on disk, which
+ *   otherwise blocks removing its node (flag default true, config/flags/flags.go:197; a non-Memory
+ *   emptyDir is "local storage", utils/drain/drain.go:140-142). KEDA's scale-in deletes pods, leaving
+ *   empty nodes that need no drain either way; the flag lets CA also move a replica off a GPU node
+ *   used below `--scale-down-gpu-utilization-threshold` (0.5, config/const.go:51; for a node with
+ *   GPUs only GPU requests count, simulator/utilization/info.go:50-60) — the cache is re-created.
+ * - `--expander=least-waste`, also the default (flags.go:143): each stack's pods select only their
+ *   own pool (gpu-node-pool.ts STACK_LABEL), so one node group fits and the expander never chooses.
+ * Left at their defaults: `--scale-down-unneeded-time` 10m (config/const.go:45) and
+ * `--scale-down-delay-after-add` 10m (flags.go:75) — KEDA already holds an idle replica for its
+ * break-even (scaled-object-manifest.ts); the node's own 10 minutes are of the order of what a new
+ * node costs again (boot plus image pull, infra/catalog/startup-rates.ts). `--balance-similar-node-groups`
+ * stays off (flags.go:158): a pool with a cluster placement group lives in one AZ.
+ *
+ * GPU nodes need no flag: CA counts a node group's GPUs from its instance type (ec2_instance_types.go:5089-5095,
+ * p5.48xlarge 8; the live list comes from ec2:DescribeInstanceTypes, aws_util.go:61-88), and a node
+ * labelled CLUSTER_AUTOSCALER_GPU_LABEL whose GPUs are not yet allocatable counts as not ready, so CA
+ * does not add a second node while the device plugin starts (processors/customresources/gpu_processor.go:50-55;
+ * cloudprovider/aws/README.md:272-286). That label, and the tags of gpuNodeGroupAutoscalerTags, are for
+ * the node group's wiring.
+ */
+import { inInstallOrder, readVendoredManifest, type KubernetesObject } from "../vendored-manifests";
+
+type Json = Record<string, any>;
+
+const CHART = "cluster-autoscaler";
+const FILE = "cluster-autoscaler-autodiscover.yaml";
+const ORIGIN = `charts/${CHART}/${FILE}`;
+
+/** The release for Kubernetes 1.34: CA versions follow Kubernetes minor versions (cluster-autoscaler/README.md:50-52; version/version.go:20 at the tag). */
+export const CLUSTER_AUTOSCALER_VERSION = "1.34.5";
+export const CLUSTER_AUTOSCALER_IMAGE = `registry.k8s.io/autoscaling/cluster-autoscaler:v${CLUSTER_AUTOSCALER_VERSION}`;
+/** The example's names: the ServiceAccount the Pod Identity association names, and every object's. */
+export const CLUSTER_AUTOSCALER_NAME = "cluster-autoscaler";
+/** Where the example runs CA, and CA's own `--namespace` default (flags.go:71). */
+export const CLUSTER_AUTOSCALER_DEFAULT_NAMESPACE = "kube-system";
+/**
+ * The label CA's AWS provider reads as "this node has GPUs" (aws_cloud_provider.go:37-38). Set it on
+ * the GPU node group's labels (value: the GPU, e.g. nvidia-h100): EKS applies node group labels when
+ * the node joins, before the device plugin registers the GPUs.
+ */
+export const CLUSTER_AUTOSCALER_GPU_LABEL = "k8s.amazonaws.com/accelerator";
+
+/** The example's stand-in for the cluster name in the auto-discovery flag. */
+const CLUSTER_NAME_PLACEHOLDER = "<YOUR CLUSTER NAME>";
+const DISCOVERY_FLAG = "--node-group-auto-discovery=";
+/** ASG tag prefixes CA builds a scale-from-zero template from (aws_manager.go:399-502). */
+const TEMPLATE_TAG = "k8s.io/cluster-autoscaler/node-template";
+
+/** EKS cluster names: letters, digits, hyphens and underscores, from a letter or digit, at most 100 (EKS CreateCluster API, `name`). */
+const EKS_CLUSTER_NAME = /^[0-9A-Za-z][0-9A-Za-z_-]{0,99}$/;
+
+/** Why `name` cannot be written into the discovery flag and tag keys, or null when it can. */
+function clusterNameIssue(name: string): string | null {
+  return EKS_CLUSTER_NAME.test(name)
+    ? null
+    : `clusterName "${name}" is not an EKS cluster name (letters, digits, - and _, from a letter or digit, at most 100); it is written into --node-group-auto-discovery, where a comma or = would change the tag list`;
+}
+
+export interface ClusterAutoscalerInput {
+  /** The EKS cluster's name: CA scales the Auto Scaling groups tagged with it. */
+  clusterName: string;
+  /** The cluster's AWS region, e.g. us-east-2. */
+  region: string;
+  /** Namespace of CA's ServiceAccount, Role and Deployment. Default: kube-system, as the example. */
+  namespace?: string;
+  /** Labels of the nodes CA runs on: the system node group's ({} on a cluster the kit did not create). */
+  nodeSelector: Record<string, string>;
+}
+
+/**
+ * The discovery tag keys: CA scales every Auto Scaling group that carries both keys, whatever their
+ * values (cloudprovider/aws/README.md:167-174; aws_wrapper.go:197-219 filters on `tag-key`). EKS puts
+ * them on a managed node group's ASG itself (EKS user guide, managed-node-groups.adoc:37 and :51).
+ */
+export function autoDiscoveryTagKeys(clusterName: string): [string, string] {
+  return ["k8s.io/cluster-autoscaler/enabled", `k8s.io/cluster-autoscaler/${clusterName}`];
+}
+
+/** Step: the Deployment's one container (the example has one), or an error naming the vendored file. */
+function containerOf(deployment: Json): Json {
+  const containers: Json[] = deployment.spec.template.spec.containers;
+  if (containers.length !== 1) throw new Error(`${ORIGIN}: expected one container in Deployment ${deployment.metadata.name}, found ${containers.length}`);
+  return containers[0]!;
+}
+
+/** Step pinImage: the example at this tag still names v1.32.1; run the release of the vendored tag. */
+function pinImage(deployment: Json): void {
+  containerOf(deployment).image = CLUSTER_AUTOSCALER_IMAGE;
+}
+
+/** Step discoverThisCluster: the auto-discovery flag names this cluster's tag instead of the placeholder. */
+function discoverThisCluster(deployment: Json, clusterName: string): void {
+  const command: string[] = containerOf(deployment).command;
+  const index = command.findIndex((arg) => arg.startsWith(DISCOVERY_FLAG) && arg.includes(CLUSTER_NAME_PLACEHOLDER));
+  if (index < 0) throw new Error(`${ORIGIN}: no ${DISCOVERY_FLAG}… argument with ${CLUSTER_NAME_PLACEHOLDER} in the Deployment's command`);
+  command[index] = `${DISCOVERY_FLAG}asg:tag=${autoDiscoveryTagKeys(clusterName).join(",")}`;
+}
+
+/**
+ * Step setRegion: AWS_REGION. Without it CA asks the instance metadata service for the region
+ * (aws_sdk_provider.go:179-193), which the kit's launch templates keep from pods (IMDSv2, hop limit 1:
+ * launch-template.ts; cloudprovider/aws/README.md:522-524).
+ */
+function setRegion(deployment: Json, region: string): void {
+  const container = containerOf(deployment);
+  container.env = [...(container.env ?? []), { name: "AWS_REGION", value: region }];
+}
+
+/**
+ * Step useImageCaBundle: drop the host's CA bundle (a hostPath over /etc/ssl/certs/ca-certificates.crt).
+ * The image is gcr.io/distroless/static:nonroot (cluster-autoscaler/Dockerfile:25), which carries its
+ * own; the upstream Helm chart mounts none by default (charts/cluster-autoscaler/values.yaml:265-276);
+ * and Pod Security "baseline" forbids hostPath, so the pod meets "restricted" in any namespace.
+ */
+function useImageCaBundle(deployment: Json): void {
+  const podSpec = deployment.spec.template.spec;
+  const hostPaths = new Set((podSpec.volumes ?? []).filter((v: Json) => v.hostPath !== undefined).map((v: Json) => v.name as string));
+  if (!hostPaths.has("ssl-certs")) throw new Error(`${ORIGIN}: expected the ssl-certs hostPath volume in the Deployment`);
+  const container = containerOf(deployment);
+  container.volumeMounts = (container.volumeMounts ?? []).filter((m: Json) => !hostPaths.has(m.name));
+  podSpec.volumes = podSpec.volumes.filter((v: Json) => !hostPaths.has(v.name));
+  if (container.volumeMounts.length === 0) delete container.volumeMounts;
+  if (podSpec.volumes.length === 0) delete podSpec.volumes;
+}
+
+/** Step onSystemNodes: CA runs on the system nodes (as prometheus-stack-manifests.ts places the operator), never on the GPU nodes it removes. */
+function onSystemNodes(deployment: Json, nodeSelector: Record<string, string>): void {
+  const podSpec = deployment.spec.template.spec;
+  podSpec.nodeSelector = { ...podSpec.nodeSelector, ...nodeSelector };
+}
+
+/**
+ * Step intoNamespace (only outside kube-system): namespaced objects and the bindings' subjects move,
+ * and `--namespace` tells CA where its status ConfigMap and leader-election Lease live (flags.go:71;
+ * main.go:415-418 takes the lock's namespace from it). The ClusterRole already covers the Lease and
+ * Endpoints by name in every namespace.
+ */
+function intoNamespace(object: Json, namespace: string): void {
+  if (object.kind !== "ClusterRole" && object.kind !== "ClusterRoleBinding") object.metadata.namespace = namespace;
+  for (const subject of object.subjects ?? []) if (subject.kind === "ServiceAccount") subject.namespace = namespace;
+  if (object.kind === "Deployment") containerOf(object).command.push(`--namespace=${namespace}`);
+}
+
+/**
+ * CA's ServiceAccount, RBAC and Deployment in install order, from the vendored example with the
+ * steps above. No IRSA annotation: an EKS Pod Identity association (created with the IAM role,
+ * outside this function) gives the pod clusterAutoscalerPolicy. CA's vendored AWS SDK for Go v1.48.7
+ * (cloudprovider/aws/README.md:430) reads Pod Identity's AWS_CONTAINER_CREDENTIALS_FULL_URI and
+ * AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (aws-sdk-go/aws/defaults/defaults.go:117-239); EKS requires
+ * v1.47.11 or later for Go v1 (EKS user guide, service-accounts.adoc:923).
+ */
+export function clusterAutoscalerObjects(input: ClusterAutoscalerInput): KubernetesObject[] {
+  const namespace = input.namespace ?? CLUSTER_AUTOSCALER_DEFAULT_NAMESPACE;
+  const nameIssue = clusterNameIssue(input.clusterName);
+  if (nameIssue) throw new Error(`Cluster Autoscaler: ${nameIssue}`);
+  const objects = readVendoredManifest(CHART, FILE) as Json[];
+  const deployments = objects.filter((o) => o.kind === "Deployment");
+  if (deployments.length !== 1) throw new Error(`${ORIGIN}: expected one Deployment, found ${deployments.length}`);
+  const deployment = deployments[0]!;
+  pinImage(deployment);
+  discoverThisCluster(deployment, input.clusterName);
+  setRegion(deployment, input.region);
+  useImageCaBundle(deployment);
+  onSystemNodes(deployment, input.nodeSelector);
+  if (namespace !== CLUSTER_AUTOSCALER_DEFAULT_NAMESPACE) for (const object of objects) intoNamespace(object, namespace);
+  return inInstallOrder(objects as KubernetesObject[], ORIGIN);
+}
+
+/** An IAM policy document, as IAM reads it (plain JSON data). */
+export interface IamPolicyDocument {
+  Version: "2012-10-17";
+  Statement: Array<{ Sid: string; Effect: "Allow"; Action: string[]; Resource: string[]; Condition?: Record<string, Record<string, string>> }>;
+}
+
+/**
+ * What CA needs with auto-discovery and the live instance-type list: the "Full Cluster Autoscaler
+ * Features Policy" (cloudprovider/aws/README.md:34-69), including eks:DescribeNodegroup, which gives
+ * CA a managed node group's labels, taints and tags while it has no node (README.md:110). Describe
+ * calls take no resource-level permissions; the two that change a group are held, as README.md:29-32
+ * recommends, to groups tagged with this cluster's discovery key (tag present, any value).
+ */
+export function clusterAutoscalerPolicy(clusterName: string): IamPolicyDocument {
+  const nameIssue = clusterNameIssue(clusterName);
+  if (nameIssue) throw new Error(`Cluster Autoscaler policy: ${nameIssue}`);
+  const [, clusterKey] = autoDiscoveryTagKeys(clusterName);
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "DescribeGroupsAndInstanceTypes",
+        Effect: "Allow",
+        Action: [
+          "autoscaling:DescribeAutoScalingGroups",
+          "autoscaling:DescribeAutoScalingInstances",
+          "autoscaling:DescribeLaunchConfigurations",
+          "autoscaling:DescribeScalingActivities",
+          "ec2:DescribeImages",
+          "ec2:DescribeInstanceTypes",
+          "ec2:DescribeLaunchTemplateVersions",
+          "ec2:GetInstanceTypesFromInstanceRequirements",
+          "eks:DescribeNodegroup",
+        ],
+        Resource: ["*"],
+      },
+      {
+        Sid: "ResizeThisClustersGroups",
+        Effect: "Allow",
+        Action: ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
+        Resource: ["*"],
+        Condition: { Null: { [`autoscaling:ResourceTag/${clusterKey}`]: "false" } },
+      },
+    ],
+  };
+}
+
+/** EKS node group taint effects (the API's enum) and the Kubernetes names CA's tags use (aws_wrapper.go:788-804). */
+const TAINT_EFFECTS = { NO_SCHEDULE: "NoSchedule", NO_EXECUTE: "NoExecute", PREFER_NO_SCHEDULE: "PreferNoSchedule" } as const;
+
+export interface GpuNodeGroupTemplateInput {
+  clusterName: string;
+  /** nvidia.com/gpu per node: the instance type's GPUs (INSTANCES[type].gpuCount). */
+  gpusPerNode: number;
+  /** vpc.amazonaws.com/efa per node: the EFA interfaces the launch template attaches; 0 without EFA. */
+  efaInterfacesPerNode: number;
+  /** The node group's Kubernetes labels (include CLUSTER_AUTOSCALER_GPU_LABEL). */
+  labels: Record<string, string>;
+  /** The node group's taints, as the EKS API takes them. */
+  taints: ReadonlyArray<{ key: string; value: string; effect: keyof typeof TAINT_EFFECTS }>;
+}
+
+export interface GpuNodeGroupAutoscalerTags {
+  /**
+   * On the Auto Scaling group, by EKS itself for a managed node group: the keys of
+   * --node-group-auto-discovery. CA reads no value; these are the conventional ones.
+   */
+  discovery: Record<string, string>;
+  /**
+   * On the EKS node group (aws.eks.NodeGroup `tags`): the extended resources of a node, which CA
+   * reads through eks:DescribeNodegroup while the group has no node (aws_manager.go:322-331,
+   * aws_wrapper.go:108-115). The instance type gives CA the GPUs but not the EFA interfaces.
+   * Labels and taints need no tag here: CA takes them from the node group's own (aws_wrapper.go:99-132).
+   */
+  nodeGroup: Record<string, string>;
+  /**
+   * The same template as Auto Scaling group tags (labels, taints, resources: cloudprovider/aws/README.md:200-233),
+   * for a CA that cannot call eks:DescribeNodegroup (e.g. a private cluster without the EKS endpoint,
+   * README.md:112-114). Node group tags never reach its ASG (EKS user guide,
+   * create-managed-node-group.adoc:178), so these would be aws.autoscaling.Tag resources on it.
+   */
+  autoScalingGroup: Record<string, string>;
+}
+
+/**
+ * The tags that let CA scale the GPU node group up from zero nodes, when its template can only come
+ * from AWS (aws_manager.go:263-337): once CA has seen a node of the group it keeps that node as the
+ * template (processors/nodeinfosprovider/mixed_nodeinfos_processor.go:128-138, kept for
+ * --node-info-cache-expire-time, 10 years: flags.go:183) until it restarts.
+ */
+export function gpuNodeGroupAutoscalerTags(input: GpuNodeGroupTemplateInput): GpuNodeGroupAutoscalerTags {
+  const issues: string[] = [];
+  const nameIssue = clusterNameIssue(input.clusterName);
+  if (nameIssue) issues.push(nameIssue);
+  if (!Number.isInteger(input.gpusPerNode) || input.gpusPerNode < 1) issues.push(`gpusPerNode ${input.gpusPerNode}: expected a whole number of at least 1`);
+  if (!Number.isInteger(input.efaInterfacesPerNode) || input.efaInterfacesPerNode < 0) issues.push(`efaInterfacesPerNode ${input.efaInterfacesPerNode}: expected a whole number, 0 without EFA`);
+  for (const taint of input.taints) {
+    // CA drops a node group taint without a value (aws_wrapper.go:120), and its ASG tag form is value:Effect.
+    if (taint.value === "") issues.push(`taint ${taint.key}: needs a value — CA ignores a valueless node group taint at zero nodes and would start nodes the pods cannot use`);
+    if (!(taint.effect in TAINT_EFFECTS)) issues.push(`taint ${taint.key}: effect ${taint.effect}, expected one of ${Object.keys(TAINT_EFFECTS).join(", ")}`);
+  }
+  if (issues.length > 0) throw new Error(`GPU node group tags for Cluster Autoscaler:\n- ${issues.join("\n- ")}`);
+
+  const [enabledKey, clusterKey] = autoDiscoveryTagKeys(input.clusterName);
+  const resources: Record<string, string> = {
+    [`${TEMPLATE_TAG}/resources/nvidia.com/gpu`]: String(input.gpusPerNode),
+    ...(input.efaInterfacesPerNode > 0 ? { [`${TEMPLATE_TAG}/resources/vpc.amazonaws.com/efa`]: String(input.efaInterfacesPerNode) } : {}),
+  };
+  const labels = Object.fromEntries(Object.entries(input.labels).map(([key, value]) => [`${TEMPLATE_TAG}/label/${key}`, value]));
+  const taints = Object.fromEntries(input.taints.map((t) => [`${TEMPLATE_TAG}/taint/${t.key}`, `${t.value}:${TAINT_EFFECTS[t.effect]}`]));
+  return {
+    discovery: { [enabledKey]: "true", [clusterKey]: "owned" },
+    nodeGroup: resources,
+    autoScalingGroup: { ...labels, ...taints, ...resources },
+  };
+}
