@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -6,5 +7,9 @@ export default defineConfig({
     // The Pulumi mock tests run the real program in-process; give them room on the 2-core CI machine.
     testTimeout: 60_000,
     pool: "forks",
+    // One fork per core: vitest's default leaves one core idle (availableParallelism - 1), which on
+    // the 2-core CI machine runs the files one at a time. Each file is its own process, so the
+    // Pulumi runtime (process-global) is never shared between files.
+    maxWorkers: availableParallelism(),
   },
 });

@@ -174,15 +174,10 @@ const privateIds = (...zoneIds: string[]) => zoneIds.map((zoneId) => `llm-networ
  * server that scales to zero.
  */
 const AUTOSCALED_RESOURCES = [
+  "kubernetes:yaml/v2:ConfigGroup llm-keda-crds",
   "aws:eks/podIdentityAssociation:PodIdentityAssociation llm-cluster-autoscaler-access-association",
   "aws:iam/role:Role llm-cluster-autoscaler-access-role",
   "aws:iam/rolePolicy:RolePolicy llm-cluster-autoscaler-access-policy",
-  "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition llm-keda-customresourcedefinition-cloudeventsources.eventing.keda.sh",
-  "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition llm-keda-customresourcedefinition-clustercloudeventsources.eventing.keda.sh",
-  "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition llm-keda-customresourcedefinition-clustertriggerauthentications.keda.sh",
-  "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition llm-keda-customresourcedefinition-scaledjobs.keda.sh",
-  "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition llm-keda-customresourcedefinition-scaledobjects.keda.sh",
-  "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition llm-keda-customresourcedefinition-triggerauthentications.keda.sh",
   "kubernetes:apiregistration.k8s.io/v1:APIService llm-keda-apiservice-v1beta1.external.metrics.k8s.io",
   "kubernetes:apps/v1:Deployment llm-cluster-autoscaler-deployment-cluster-autoscaler",
   "kubernetes:apps/v1:Deployment llm-keda-deployment-keda-metrics-apiserver",
@@ -458,11 +453,11 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
     const objects = resources.filter((r) => r.type in KUBERNETES_MODELS);
     // The server's 11, the Prometheus stack's 8 (namespace, 2 service accounts, 2 cluster roles and bindings, the operator; its CRDs are the vendored text),
     // the DCGM exporter and Grafana's 4 (2 ConfigMaps, Deployment, Service).
-    // An autoscaled stack adds 32: KEDA's 21 (namespace, 6 CRDs, service account, 2 Services, 2 Deployments, the APIService,
-    // 2 cluster roles and 3 bindings, a Role and 2 RoleBindings), Cluster Autoscaler's 6 (service account, cluster role and
+    // An autoscaled stack adds 26: KEDA's 15 (namespace, service account, 2 Services, 2 Deployments, the APIService, 2 cluster
+    // roles and 3 bindings, a Role and 2 RoleBindings; its CRDs are one YAML string, checked below), Cluster Autoscaler's 6 (service account, cluster role and
     // binding, Role and binding, Deployment) and the wake front's 5 (ConfigMap, Deployment, PodDisruptionBudget, NetworkPolicy,
     // headless Service) — counted from AUTOSCALED_RESOURCES.
-    expect(objects).toHaveLength(stack in AUTOSCALED_GROUPS ? 56 : 24);
+    expect(objects).toHaveLength(stack in AUTOSCALED_GROUPS ? 50 : 24);
     for (const object of objects) {
       const Model = KUBERNETES_MODELS[object.type]!;
       expect(() => new Model(object.inputs).validate(), object.name).not.toThrow();
@@ -551,6 +546,13 @@ describe("the autoscaled stack scout under mocks", () => {
   });
 
   it("runs KEDA v2.20.2 and Cluster Autoscaler 1.34.5 on the system nodes, CA with a Pod Identity role scoped to its cluster's groups", () => {
+    // KEDA's six CRDs, as one YAML stream applied before the operator, each a valid CRD.
+    const crds = parseAllDocuments(inputs("llm-keda-crds").yaml).map((d) => d.toJSON());
+    expect(crds.map((c: any) => c.metadata.name).sort()).toEqual([
+      "cloudeventsources.eventing.keda.sh", "clustercloudeventsources.eventing.keda.sh", "clustertriggerauthentications.keda.sh",
+      "scaledjobs.keda.sh", "scaledobjects.keda.sh", "triggerauthentications.keda.sh",
+    ]);
+    for (const crd of crds) expect(() => new CustomResourceDefinition(crd).validate(), crd.metadata.name).not.toThrow();
     for (const name of ["llm-keda-deployment-keda-operator", "llm-keda-deployment-keda-metrics-apiserver", "llm-cluster-autoscaler-deployment-cluster-autoscaler"]) {
       expect(schedulingProblems(inputs(name).spec.template.spec, system()), name).toEqual([]);
     }

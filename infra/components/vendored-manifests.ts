@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseAllDocuments } from "yaml";
+import { parseAllDocuments, stringify } from "yaml";
 
 export const CHARTS_DIRECTORY = join(__dirname, "..", "..", "charts");
 
@@ -20,6 +20,24 @@ export type KubernetesObject = { apiVersion: string; kind: string; metadata: { n
  * for every mock run, and parsing the Prometheus CRD alone (833 KB of YAML) takes about 0.4 s.
  */
 const parsed: Map<string, KubernetesObject[]> = ((globalThis as { __llmStackVendoredManifests?: Map<string, KubernetesObject[]> }).__llmStackVendoredManifests ??= new Map());
+
+const streams: Map<string, string> = ((globalThis as { __llmStackYamlStreams?: Map<string, string> }).__llmStackYamlStreams ??= new Map());
+
+/**
+ * Objects as one YAML stream, for a `k8s.yaml.v2.ConfigGroup`: under mocks a large CRD schema as
+ * typed inputs costs a fraction of a second a run to serialize, one string nothing. Cached by
+ * content on globalThis, as the parses are.
+ */
+export function yamlStream(objects: readonly KubernetesObject[]): string {
+  const json = JSON.stringify(objects);
+  const key = createHash("sha1").update(json).digest("hex");
+  let text = streams.get(key);
+  if (text === undefined) {
+    text = objects.map((object) => stringify(object, { lineWidth: 0 })).join("---\n");
+    streams.set(key, text);
+  }
+  return text;
+}
 
 /** Every object of charts/<chart>/<file>, in file order (a fresh copy each call: callers may edit it). */
 export function readVendoredManifest(chart: string, file: string, directory = CHARTS_DIRECTORY): KubernetesObject[] {

@@ -5,7 +5,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { installInOrder } from "../vendored-manifests";
+import { installInOrder, yamlStream } from "../vendored-manifests";
 import { KEDA_MUTATED_FIELDS, kedaObjects } from "./keda-manifests";
 
 export class Keda extends pulumi.ComponentResource {
@@ -14,12 +14,16 @@ export class Keda extends pulumi.ComponentResource {
 
   constructor(name: string, args: { nodeSelector: Record<string, string>; dependsOn: pulumi.Resource[] }, opts: pulumi.ComponentResourceOptions & { provider: k8s.Provider }) {
     super("llm-stack:autoscaling:Keda", name, {}, opts);
-    const created = installInOrder(name, kedaObjects(args.nodeSelector), {
-      parent: this, provider: opts.provider, dependsOn: args.dependsOn,
+    const objects = kedaObjects(args.nodeSelector);
+    const isCrd = (o: { kind: string }) => o.kind === "CustomResourceDefinition";
+    // The six CRDs (ScaledJob's alone is 667 KB) as one YAML string, as the Prometheus stack's are.
+    const crds = new k8s.yaml.v2.ConfigGroup(`${name}-crds`, { yaml: yamlStream(objects.filter(isCrd)) }, { parent: this, provider: opts.provider, dependsOn: args.dependsOn });
+    const created = installInOrder(name, objects.filter((o) => !isCrd(o)), {
+      parent: this, provider: opts.provider, dependsOn: [...args.dependsOn, crds],
       // The operator's cert rotator writes the APIService's caBundle; Pulumi must not take it back.
       ignoreChanges: KEDA_MUTATED_FIELDS,
     });
-    this.ready = [...(created.CustomResourceDefinition ?? []), ...(created.Deployment ?? []), ...(created.APIService ?? [])];
+    this.ready = [crds, ...(created.Deployment ?? []), ...(created.APIService ?? [])];
     this.registerOutputs({});
   }
 }
