@@ -108,6 +108,19 @@ describe("llm-stack cost", () => {
     ]);
   });
 
+  // Pulumi.scout.yaml autoscales 0–2 replicas of Llama 4 Scout, one per p5.48xlarge ($55.04/h), 1 expected. By hand:
+  // min = 2 × m7i.xlarge $0.2016 + EKS $0.10 + NAT $0.045 = $0.5482/h; expected = $55.04 + $0.5482 = $55.5882/h;
+  // max = 2 × $55.04 + 3 × $0.2016 + $0.145 = $110.8298/h; × 730 h: $400.19, $40,579.39, $80,905.75 a month.
+  it("prices the autoscaled stack at its minimum, expected and maximum, and shows all three", async () => {
+    const scout = await evaluateStack("scout", stackText("scout"), { load: loadProgramInVitest });
+    const cost = scout.cost!;
+    expect([cost.minHourlyUsd, cost.hourlyUsd, cost.maxHourlyUsd]).toEqual([0.5482, 55.5882, 110.8298]);
+    expect([cost.minMonthlyUsd, cost.monthlyUsd, cost.maxMonthlyUsd]).toEqual([400.19, 40579.39, 80905.75]);
+    expect(scout.instances[0]).toEqual({ instanceType: "p5.48xlarge", gpusPerNode: 8, nodes: 1, maxNodes: 2 });
+    const { output } = await runCost(["--stack", "scout", "--format", "markdown"], { directory: ROOT, load: loadProgramInVitest });
+    expect(output).toContain("| cost | min $0.55/h ($400.19/month) · expected $55.59/h ($40,579.39/month) · max $110.83/h ($80,905.75/month); the budget is checked at max |");
+  });
+
   it("takes no token as set for a model that is not gated (Phi-3.5-mini, MIT), as `plan --stack` does not", async () => {
     const open = await evaluateStack("open", "config:\n  aws:region: us-east-1\n  llm-stack:model: phi-3.5-mini-instruct\n", { load: loadProgramInVitest });
     expect(open.status).toBe("ok");

@@ -3,6 +3,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { renderDefaultPlansMarkdown } from "../infra/render/models-table";
 import { renderTimeToReadyComparison, timeToReadyComparison } from "../infra/render/time-to-ready-text";
+import { usd } from "../infra/render/format";
+import { resolveStackFile } from "../infra/settings/resolve-stack-file";
+import { parseStackFile } from "../infra/settings/stack-file";
+import { timeToReady } from "../infra/plan";
 
 describe("README", () => {
   const readme = readFileSync(join(__dirname, "..", "README.md"), "utf8");
@@ -15,6 +19,18 @@ describe("README", () => {
   it("embeds exactly the time-to-ready comparison `npm run bench` prints", () => {
     const match = /<!-- time-to-ready:begin -->\n([\s\S]*?)\n<!-- time-to-ready:end -->/.exec(readme);
     expect(match?.[1]).toBe(renderTimeToReadyComparison(timeToReadyComparison()).trimEnd());
+  });
+
+  it("states the autoscaled example's range, cost, scale-down wait and Retry-After as `plan --stack scout` resolves them", () => {
+    const { settings } = resolveStackFile(parseStackFile("scout", readFileSync(join(__dirname, "..", "Pulumi.scout.yaml"), "utf8")));
+    const { cost, autoscaling } = settings;
+    expect(autoscaling).toEqual({ minReplicas: 0, maxReplicas: 2, minNodes: 0, maxNodes: 2 });
+    expect(readme).toContain(`| min (idle, scaled to zero) | 0 | ${usd(cost.minHourlyUsd)} | ${usd(cost.minMonthlyUsd)} |`);
+    expect(readme).toContain(`| expected (1 replica) | 1 × p5.48xlarge | ${usd(cost.hourlyUsd)} | ${usd(cost.monthlyUsd)} |`);
+    expect(readme).toContain(`| max (2 replicas, what the budget checks) | 2 × p5.48xlarge | ${usd(cost.maxHourlyUsd)} | ${usd(cost.maxMonthlyUsd)} |`);
+    const seconds = timeToReady(settings.plan).totalSeconds;
+    expect(readme).toContain(`time to ready (${seconds} s for Scout on a new node`);
+    expect(readme).toContain(`\`Retry-After: <time to ready + 120 s>\` (${seconds + 120} s for Scout)`);
   });
 
   it("opens with the two set-up commands, the second being the one .ci/run runs", () => {

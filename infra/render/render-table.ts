@@ -1,7 +1,7 @@
 /** Terminal renderer of cost reports and diffs. */
 import { renderMemoryBar } from "./memory-bar";
 import { describeEconomics } from "./economics-text";
-import { signedPercent, signedUsd, textTable, usd } from "./format";
+import { costRange, costVaries, signedPercent, signedUsd, textTable, usd } from "./format";
 import { type StackChange } from "../cost/stack-diff";
 import { type PreviewCost } from "../cost/from-preview";
 import { type StackReport } from "../cost/stack-report";
@@ -15,8 +15,8 @@ const violationsText = (r: StackReport) => (r.violations.length === 0 ? "none" :
 function details(report: StackReport): string[] {
   if (report.status === "invalid" || !report.plan || !report.cost) return [`${report.stack}: refused, nothing would be created`, ...report.errors.map((e) => `  ${e}`), ""];
   return [
-    `${report.stack}: ${model(report)} on ${gpus(report)}, ${report.instances.map((i) => `${i.nodes} × ${i.instanceType}`).join(", ") || "existing cluster"}`,
-    `  cost ${usd(report.cost.hourlyUsd)}/h, ${usd(report.cost.monthlyUsd)}/month`,
+    `${report.stack}: ${model(report)} on ${gpus(report)}, ${report.instances.map((i) => `${i.nodes} × ${i.instanceType}${i.maxNodes !== i.nodes ? ` (max ${i.maxNodes})` : ""}`).join(", ") || "existing cluster"}`,
+    costVaries(report.cost) ? `  cost ${costRange(report.cost)}; the budget is checked at max` : `  cost ${usd(report.cost.hourlyUsd)}/h, ${usd(report.cost.monthlyUsd)}/month`,
     ...renderMemoryBar(report.plan.memory.perGpuGiB).map((line) => `  ${line}`),
     ...describeEconomics(report.plan.economics).map((line) => `  - ${line}`),
     ...report.violations.map((v) => `  ! ${v.policy} (${v.level}): ${v.message}`),
