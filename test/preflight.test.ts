@@ -392,6 +392,8 @@ describe("vCPU quota (Service Quotas, service code ec2)", () => {
     // 2 replicas of Llama 3.1 405B → 2 × p5.48xlarge × 192 vCPUs = 384.
     { case: "fails at quota 192 for 2 × p5.48xlarge (needs 384)", config: { ...SEVENTY_B, ...TWO_NODES }, quota: 192, status: "FAIL", code: 2, needed: "384 (2 × p5.48xlarge × 192 vCPUs)", value: 192 },
     { case: "passes at quota 384 for 2 × p5.48xlarge", config: { ...SEVENTY_B, ...TWO_NODES }, quota: 384, status: "PASS", code: 0, needed: "384 (2 × p5.48xlarge × 192 vCPUs)", value: 384 },
+    // Llama 3.3 70B on one p5.48xlarge, autoscaled to 3 replicas: Cluster Autoscaler may launch 3 × 192 = 576 vCPUs.
+    { case: "fails at quota 384 for an autoscaled stack that may grow to 3 × p5.48xlarge (needs 576)", config: { ...SEVENTY_B, "llm-stack:maxReplicas": "3" }, quota: 384, status: "FAIL", code: 2, needed: "576 (3 × p5.48xlarge × 192 vCPUs at maxReplicas 3)", value: 384 },
   ])("$case", async ({ config, quota, status, code, needed, value }) => {
     const run = await preflight(config, { quota });
     expect(run.code).toBe(code);

@@ -235,13 +235,22 @@ export function checkQuota(input: PreflightInput, facts: PreflightFacts): CheckR
 
 const consoleUrl = (region: string, code: string) => `https://${region}.console.aws.amazon.com/servicequotas/home/services/ec2/quotas/${code}`;
 
+/**
+ * The GPU nodes the stack may run at once: an autoscaled stack's at maxReplicas. The quota and a
+ * Capacity Block must hold them all, or Cluster Autoscaler's scale-up fails after the first deploy
+ * succeeded (EC2 refuses the launch; the autoscaler backs off and retries).
+ */
+const gpuNodesAtMost = (settings: StackSettings): number => settings.autoscaling?.maxNodes ?? settings.plan.nodes;
+const atMaxReplicas = (settings: StackSettings): string => (settings.autoscaling ? ` at maxReplicas ${settings.autoscaling.maxReplicas}` : "");
+
 function judgeQuota(settings: StackSettings, quota: QuotaFacts): CheckResult {
   const name = CHECK_NAMES.quota;
   const { plan, region } = settings;
   const vcpus = INSTANCES[plan.instanceType].vcpu;
-  const needed = plan.nodes * vcpus;
+  const nodes = gpuNodesAtMost(settings);
+  const needed = nodes * vcpus;
   const label = `${quota.quotaName} (${quota.quotaCode}) in ${region}`;
-  const need = `the plan needs ${needed} (${plan.nodes} × ${plan.instanceType} × ${vcpus} vCPUs)`;
+  const need = `the plan needs ${needed} (${nodes} × ${plan.instanceType} × ${vcpus} vCPUs${atMaxReplicas(settings)})`;
   if (quota.value === null) {
     return { name, status: "warn", detail: `${label}: AWS returned no value (${quota.errorReason ?? "no reason given"}); ${need}`, fix: `read it in the console: ${consoleUrl(region, quota.quotaCode)}` };
   }
@@ -255,7 +264,7 @@ function judgeQuota(settings: StackSettings, quota: QuotaFacts): CheckResult {
         `P quotas are per region, and AWS reviews each increase, which can take days. Add the vCPUs of P instances already running in ${region}: preflight does not subtract them.`,
     };
   }
-  return { name, status: "pass", detail: `${label} is ${quota.value} vCPUs${source} ≥ ${needed} needed (${plan.nodes} × ${plan.instanceType} × ${vcpus} vCPUs); ${running}` };
+  return { name, status: "pass", detail: `${label} is ${quota.value} vCPUs${source} ≥ ${needed} needed (${nodes} × ${plan.instanceType} × ${vcpus} vCPUs${atMaxReplicas(settings)}); ${running}` };
 }
 
 // ---- 4. capacity block ---------------------------------------------------------------------
@@ -295,6 +304,7 @@ function judgeReservation(input: PreflightInput, reservation: CapacityReservatio
   const name = CHECK_NAMES.capacityBlock;
   const { settings, now } = input;
   const { plan, region } = settings;
+  const nodes = gpuNodesAtMost(settings);
   const zoneId = settings.capacity.type === "capacity-block" ? settings.capacity.zoneId : "";
   const problems: ReservationProblem[] = [];
 
@@ -315,22 +325,22 @@ function judgeReservation(input: PreflightInput, reservation: CapacityReservatio
   }
   const stateProblem = judgeState(reservation, now);
   if (stateProblem) problems.push(stateProblem);
-  if (reservation.totalInstanceCount < plan.nodes) {
+  if (reservation.totalInstanceCount < nodes) {
     problems.push({
-      status: "fail", text: `it holds ${plural(reservation.totalInstanceCount, "instance")}, the plan needs ${plural(plan.nodes, "node")}`,
+      status: "fail", text: `it holds ${plural(reservation.totalInstanceCount, "instance")}, the plan needs ${plural(nodes, "node")}${atMaxReplicas(settings)}`,
       fix: `lower replicas until the plan needs at most ${plural(reservation.totalInstanceCount, "node")}`, buy: true,
     });
-  } else if (reservation.state === "active" && reservation.availableInstanceCount < plan.nodes) {
+  } else if (reservation.state === "active" && reservation.availableInstanceCount < nodes) {
     problems.push({
-      status: "fail", text: `${reservation.availableInstanceCount} of its ${reservation.totalInstanceCount} instances are free (the others are running), the plan needs ${plan.nodes}`,
+      status: "fail", text: `${reservation.availableInstanceCount} of its ${reservation.totalInstanceCount} instances are free (the others are running), the plan needs ${nodes}${atMaxReplicas(settings)}`,
       fix: `stop what runs in it (aws ec2 describe-instances --region ${region} --filters Name=capacity-reservation-id,Values=${reservation.capacityReservationId}), or lower replicas`, buy: false,
     });
   }
 
   const window = reservation.startDate && reservation.endDate ? ` ${utc(reservation.startDate)} to ${utc(reservation.endDate)}` : reservation.endDate ? ` until ${utc(reservation.endDate)}` : "";
-  const summary = `${reservation.capacityReservationId}: ${reservation.totalInstanceCount} × ${reservation.instanceType} in ${reservation.availabilityZoneId} (${reservation.availabilityZone}), ${reservation.state}${window}, ${reservation.availableInstanceCount} free; the plan needs ${plan.nodes}`;
+  const summary = `${reservation.capacityReservationId}: ${reservation.totalInstanceCount} × ${reservation.instanceType} in ${reservation.availabilityZoneId} (${reservation.availabilityZone}), ${reservation.state}${window}, ${reservation.availableInstanceCount} free; the plan needs ${nodes}${atMaxReplicas(settings)}`;
   if (problems.length === 0) return { name, status: "pass", detail: summary };
-  const buy = `buy a block of ${plural(plan.nodes, "instance")} of ${plan.instanceType}: aws ec2 describe-capacity-block-offerings --region ${region} --instance-type ${plan.instanceType} --instance-count ${plan.nodes} --capacity-duration-hours 24, then aws ec2 purchase-capacity-block --capacity-block-offering-id <id> --instance-platform Linux/UNIX, then set capacityReservationId and capacityReservationZoneId`;
+  const buy = `buy a block of ${plural(nodes, "instance")} of ${plan.instanceType}: aws ec2 describe-capacity-block-offerings --region ${region} --instance-type ${plan.instanceType} --instance-count ${nodes} --capacity-duration-hours 24, then aws ec2 purchase-capacity-block --capacity-block-offering-id <id> --instance-platform Linux/UNIX, then set capacityReservationId and capacityReservationZoneId`;
   // A block that cannot be used at all (expired, not a Capacity Block) leaves one way: another block.
   const unusable = problems.some((problem) => problem.fix === null);
   const fixes = unusable ? [buy] : problems.flatMap((problem) => (problem.fix === null ? [] : [problem.fix]));
