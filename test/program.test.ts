@@ -571,6 +571,29 @@ describe("the autoscaled stack scout under mocks", () => {
     expect(inputs("llm-prometheus-llm-stack").spec.podMetadata.annotations).toEqual({ "cluster-autoscaler.kubernetes.io/safe-to-evict": "false" });
   });
 
+  it("fits every pod it puts on the system nodes into the two m7i.xlarge, with room left for EKS's own add-ons", () => {
+    // Allocatable per m7i.xlarge (4 vCPU, 16 GiB) as nodeadm reserves it (awslabs/amazon-eks-ami
+    // nodeadm/internal/kubelet/config.go): CPU 6% of the first core + 1% of the second + 0.5% of cores
+    // 3–4 = 80m; memory 11 MiB × maxPods + 255 MiB, maxPods = 4 ENIs × (15 − 1) + 2 = 58 (instance-info.jsonl):
+    // 893 MiB, plus the 100 Mi memory.available eviction threshold.
+    const allocatable = { cpuMilli: 2 * (4000 - 80), memoryMiB: 2 * (16384 - 893 - 100) };
+    // A choice, not a measurement: CoreDNS, kube-proxy, the VPC CNI, the Pod Identity agent and Prometheus' config reloader.
+    const addOns = { cpuMilli: 1000, memoryMiB: 1024 };
+    const cpuMilli = (q: string) => (q.endsWith("m") ? Number(q.slice(0, -1)) : Number(q) * 1000);
+    const memoryMiB = (q: string) => (q.endsWith("Gi") ? Number(q.slice(0, -2)) * 1024 : q.endsWith("Mi") ? Number(q.slice(0, -2)) : Number.NaN);
+    const onSystem = resources.filter((r) => r.type === "kubernetes:apps/v1:Deployment" && schedulingProblems(r.inputs.spec.template.spec, system()).length === 0);
+    expect(onSystem.map((r) => r.inputs.metadata.name).sort()).toEqual([
+      "cluster-autoscaler", "grafana", "keda-metrics-apiserver", "keda-operator", "prometheus-operator", "vllm-wake-front",
+    ]);
+    const requests = [
+      ...onSystem.flatMap((r) => r.inputs.spec.template.spec.containers.map((c: any) => ({ replicas: r.inputs.spec.replicas ?? 1, ...c.resources.requests }))),
+      { replicas: 1, ...inputs("llm-prometheus-llm-stack").spec.resources.requests },
+    ];
+    const total = requests.reduce((sum, r) => ({ cpuMilli: sum.cpuMilli + r.replicas * cpuMilli(r.cpu), memoryMiB: sum.memoryMiB + r.replicas * memoryMiB(r.memory) }), addOns);
+    expect(total.cpuMilli).toBeLessThanOrEqual(allocatable.cpuMilli);
+    expect(total.memoryMiB).toBeLessThanOrEqual(allocatable.memoryMiB);
+  });
+
   it("records the live cost from the GPU nodes up now, not the planned count", () => {
     const rules = inputs("vllm-rules").spec.groups[1].rules;
     expect(rules[0]).toEqual({ record: "llm_stack:cost_usd_per_hour", expr: "vector(0.5482) + (count(count by (Hostname) (DCGM_FI_DEV_GPU_UTIL)) or vector(0)) * 55.04" });
