@@ -6,6 +6,8 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     // The Pulumi mock tests run the real program in-process; give them room on the 2-core CI machine.
     testTimeout: 60_000,
+    // beforeAll hooks run whole stacks under mocks (policies.test.ts runs four): vitest's 10 s default is too tight for two busy cores.
+    hookTimeout: 120_000,
     pool: "forks",
     // One fork per core: vitest's default leaves one core idle (availableParallelism - 1), which on
     // the 2-core CI machine runs the files one at a time. Each file is its own process, so the

@@ -67,7 +67,7 @@ function createdCluster({ settings }: StackConfig, cluster: Extract<StackConfig[
     supportType: cluster.supportType,
   });
   const nodeRole = new NodeRole("llm-nodes");
-  const system = new SystemNodeGroup("llm-system", { clusterName: eks.clusterName, nodeRoleArn: nodeRole.arn, subnetIds: clusterSubnetIds });
+  const system = new SystemNodeGroup("llm-system", { clusterName: eks.clusterName, nodeRoleArn: nodeRole.arn, subnetIds: clusterSubnetIds, sizedByClusterAutoscaler: settings.autoscaling !== null });
   const gpuPool = new GpuNodePool("llm-gpu", {
     plan: settings.plan, clusterName: eks.clusterName, nodeRoleArn: nodeRole.arn,
     subnetIds: network.privateSubnetIdsIn(placement.gpuZones),

@@ -1,8 +1,9 @@
 /**
  * Cluster Autoscaler's objects, IAM policy and scale-from-zero tags. Expected values come from the
  * vendored example (charts/cluster-autoscaler, read here with `yaml`, not through the code under test)
- * and from kubernetes/autoscaler at tag cluster-autoscaler-1.34.5 (file:line in each case); CA's own
- * parsing of discovery flags and template tags is ported below and applied to what the kit produces.
+ * and from kubernetes/autoscaler at tag cluster-autoscaler-1.35.2 (file:line in its cluster-autoscaler/
+ * directory in each case); CA's own parsing of discovery flags and template tags is ported below and
+ * applied to what the kit produces.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -14,8 +15,10 @@ import { RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/Role
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
+import { KUBERNETES_VERSION } from "../infra/catalog";
 import {
-  clusterAutoscalerObjects, clusterAutoscalerPolicy, gpuNodeGroupAutoscalerTags, type GpuNodeGroupTemplateInput,
+  CLUSTER_AUTOSCALER_IMAGE, CLUSTER_AUTOSCALER_VERSION, clusterAutoscalerObjects, clusterAutoscalerPolicy, gpuNodeGroupAutoscalerTags,
+  type GpuNodeGroupTemplateInput,
 } from "../infra/components/autoscaling/cluster-autoscaler-manifests";
 
 type Json = Record<string, any>;
@@ -29,6 +32,20 @@ const SYSTEM = { "llm-stack/system": "true" };
 const input = { clusterName: "llm-demo", region: "us-east-2", nodeSelector: SYSTEM };
 const objects = clusterAutoscalerObjects(input) as Json[];
 const deploymentOf = (list: Json[]): Json => list.find((o) => o.kind === "Deployment")!;
+
+describe("Cluster Autoscaler version", () => {
+  // cluster-autoscaler/README.md:48-50 at the tag: "We recommend using Cluster Autoscaler with the Kubernetes
+  // control plane ... version for which it was meant", and "Starting from Kubernetes 1.12, versioning scheme
+  // was changed to match Kubernetes minor releases exactly"; :110-113: "we recommend that users always use the
+  // _latest_ Cluster Autoscaler release that corresponds to the minor version of Kubernetes that their cluster
+  // is running".
+  it("is the release for the created cluster's Kubernetes minor version", () => {
+    const minor = (version: string): string => version.split(".").slice(0, 2).join(".");
+    expect(minor(CLUSTER_AUTOSCALER_VERSION)).toBe(minor(KUBERNETES_VERSION));
+    expect(CLUSTER_AUTOSCALER_VERSION).toBe("1.35.2");
+    expect(CLUSTER_AUTOSCALER_IMAGE).toBe("registry.k8s.io/autoscaling/cluster-autoscaler:v1.35.2");
+  });
+});
 
 describe("Cluster Autoscaler objects", () => {
   it("keeps the example's six objects, in install order, in kube-system", () => {
@@ -49,18 +66,33 @@ describe("Cluster Autoscaler objects", () => {
   });
 
   it("leaves the RBAC and the ServiceAccount as upstream wrote them: no IRSA annotation (Pod Identity gives the role)", () => {
-    for (const kind of ["ServiceAccount", "ClusterRole", "Role", "ClusterRoleBinding", "RoleBinding"]) {
+    for (const kind of ["ServiceAccount", "Role", "ClusterRoleBinding", "RoleBinding"]) {
       expect(objects.find((o) => o.kind === kind), kind).toEqual(vendoredOf(kind));
     }
     expect(objects.find((o) => o.kind === "ServiceAccount")!.metadata.annotations).toBeUndefined();
   });
 
+  it("grants the ClusterRole read access to DRA objects, which CA 1.35 always watches, and changes nothing else", () => {
+    // grantDraRead: --enable-dynamic-resource-allocation is locked to true (config/flags/flags.go:231, :301-303),
+    // so CA lists and watches these (simulator/dynamicresources/provider/provider.go:35-37); the rule is the Helm
+    // chart's at the tag (charts/cluster-autoscaler/templates/clusterrole.yaml:64-73), placed as on master (#9487).
+    const draRule = { apiGroups: ["resource.k8s.io"], resources: ["deviceclasses", "resourceslices", "resourceclaims"], verbs: ["watch", "list", "get"] };
+    const upstream = vendoredOf("ClusterRole");
+    expect(JSON.stringify(upstream.rules)).not.toContain("resource.k8s.io");
+    const expected = structuredClone(upstream);
+    const apps = expected.rules.findIndex((r: Json) => JSON.stringify(r.apiGroups) === '["apps"]');
+    expect(apps).toBeGreaterThan(0);
+    expected.rules.splice(apps + 1, 0, draRule);
+    expect(objects.find((o) => o.kind === "ClusterRole")).toEqual(expected);
+    expect(objects.find((o) => o.kind === "ClusterRole")!.rules[apps + 1]).toEqual(draRule);
+  });
+
   it("changes only the kit's steps in the Deployment", () => {
     const deployment = deploymentOf(objects);
     const container = deployment.spec.template.spec.containers[0];
-    // pinImage: the release of tag cluster-autoscaler-1.34.5 (version/version.go:20), not the example's v1.32.1.
+    // pinImage: the release of tag cluster-autoscaler-1.35.2 (version/version.go:20), not the example's v1.32.1.
     expect(vendoredOf("Deployment").spec.template.spec.containers[0].image).toBe("registry.k8s.io/autoscaling/cluster-autoscaler:v1.32.1");
-    expect(container.image).toBe("registry.k8s.io/autoscaling/cluster-autoscaler:v1.34.5");
+    expect(container.image).toBe("registry.k8s.io/autoscaling/cluster-autoscaler:v1.35.2");
     // discoverThisCluster; the example's other flags kept as they are.
     expect(container.command).toEqual([
       "./cluster-autoscaler",
@@ -71,7 +103,7 @@ describe("Cluster Autoscaler objects", () => {
       "--expander=least-waste",
       "--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled,k8s.io/cluster-autoscaler/llm-demo",
     ]);
-    // setRegion: CA reads AWS_REGION before asking instance metadata (aws_sdk_provider.go:181).
+    // setRegion: CA reads AWS_REGION first, and 1.35 no longer falls back to instance metadata (cloudprovider/aws/aws_sdk_provider.go:246-257).
     expect(container.env).toEqual([{ name: "AWS_REGION", value: "us-east-2" }]);
     // useImageCaBundle: no hostPath (Pod Security baseline forbids it), no mount.
     expect(deployment.spec.template.spec.volumes).toBeUndefined();
@@ -81,7 +113,7 @@ describe("Cluster Autoscaler objects", () => {
     // Nothing else differs from the example.
     const expected = vendoredOf("Deployment");
     const expectedContainer = expected.spec.template.spec.containers[0];
-    expectedContainer.image = "registry.k8s.io/autoscaling/cluster-autoscaler:v1.34.5";
+    expectedContainer.image = "registry.k8s.io/autoscaling/cluster-autoscaler:v1.35.2";
     expectedContainer.command[6] = "--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled,k8s.io/cluster-autoscaler/llm-demo";
     expectedContainer.env = [{ name: "AWS_REGION", value: "us-east-2" }];
     delete expectedContainer.volumeMounts;
@@ -97,7 +129,7 @@ describe("Cluster Autoscaler objects", () => {
     expect(JSON.stringify(pod)).not.toContain("hostPath");
   });
 
-  it("moves to another namespace with CA's --namespace (its status ConfigMap and Lease follow it: flags.go:71)", () => {
+  it("moves to another namespace with CA's --namespace (its status ConfigMap and Lease follow it: flags.go:73)", () => {
     const moved = clusterAutoscalerObjects({ ...input, namespace: "llm-autoscaling" }) as Json[];
     expect(moved.map((o) => `${o.kind} ${o.metadata.namespace ?? "-"}`)).toEqual([
       "ServiceAccount llm-autoscaling", "ClusterRole -", "Role llm-autoscaling", "ClusterRoleBinding -", "RoleBinding llm-autoscaling", "Deployment llm-autoscaling",
@@ -120,7 +152,7 @@ describe("Cluster Autoscaler objects", () => {
   });
 });
 
-/** CA's parseASGAutoDiscoverySpec (aws_manager.go:525-562): the tag keys an ASG must carry, and required values ("" = any). */
+/** CA's parseASGAutoDiscoverySpec (cloudprovider/aws/aws_manager.go:530-567): the tag keys an ASG must carry, and required values ("" = any). */
 function discoveryTags(flag: string): Record<string, string> {
   const spec = flag.replace(/^--node-group-auto-discovery=/, "");
   const [discoverer, param] = [spec.slice(0, spec.indexOf(":")), spec.slice(spec.indexOf(":") + 1)];
@@ -130,7 +162,7 @@ function discoveryTags(flag: string): Record<string, string> {
   return Object.fromEntries(value.split(",").map((label) => (label.includes("=") ? [label.slice(0, label.indexOf("=")), label.slice(label.indexOf("=") + 1)] : [label, ""])));
 }
 
-/** CA's template from ASG tags: extractLabelsFromAsg, extractTaintsFromAsg, extractAllocatableResourcesFromAsg (aws_manager.go:399-502). */
+/** CA's template from ASG tags: extractLabelsFromAsg, extractTaintsFromAsg, extractAllocatableResourcesFromAsg (cloudprovider/aws/aws_manager.go:404-507). */
 function templateFromAsgTags(tags: Record<string, string>): { labels: Record<string, string>; taints: Array<{ key: string; value: string; effect: string }>; resources: Record<string, string> } {
   const labels: Record<string, string> = {};
   const taints: Array<{ key: string; value: string; effect: string }> = [];

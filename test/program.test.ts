@@ -192,6 +192,7 @@ const AUTOSCALED_RESOURCES = [
   "kubernetes:core/v1:ServiceAccount llm-keda-serviceaccount-keda-operator",
   "kubernetes:keda.sh/v1alpha1:ScaledObject vllm-scaledobject",
   "kubernetes:monitoring.coreos.com/v1:PodMonitor vllm-wake-front-podmonitor",
+  "kubernetes:monitoring.coreos.com/v1:PrometheusRule vllm-wake-front-rules",
   "kubernetes:networking.k8s.io/v1:NetworkPolicy vllm-wake-front-netpol",
   "kubernetes:policy/v1:PodDisruptionBudget vllm-wake-front-pdb",
   "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole llm-cluster-autoscaler-clusterrole-cluster-autoscaler",
@@ -244,6 +245,9 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
     const group = byName(resources, "llm-gpu-ng").inputs;
     expect(group.instanceTypes).toEqual([plan.instanceType]);
     expect(group.scalingConfig).toEqual(AUTOSCALED_GROUPS[stack] ?? { desiredSize: plan.nodes, minSize: plan.nodes, maxSize: plan.nodes });
+    // Cluster Autoscaler owns an autoscaled stack's group sizes (both groups: EKS tags each for its discovery); a fixed stack's are Pulumi's.
+    const sizedByAutoscaler = stack in AUTOSCALED_GROUPS ? ["scalingConfig.desiredSize"] : [];
+    expect([byName(resources, "llm-gpu-ng").ignoreChanges, byName(resources, "llm-system-ng").ignoreChanges]).toEqual([sizedByAutoscaler, sizedByAutoscaler]);
     expect(group.amiType).toBe("AL2023_x86_64_NVIDIA");
     expect(group.capacityType).toBe("ON_DEMAND");
     expect(group.nodeGroupNamePrefix).toBe("llm-gpu-");
@@ -516,15 +520,24 @@ describe("the autoscaled stack scout under mocks", () => {
     expect(scaledObject.spec.scaleTargetRef).toEqual({ apiVersion: "apps/v1", kind: "Deployment", name: "vllm" });
     expect([scaledObject.spec.minReplicaCount, scaledObject.spec.maxReplicaCount, scaledObject.spec.cooldownPeriod]).toEqual([0, 2, 691]);
     expect(scaledObject.spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds).toBe(691);
-    const [queue, wake] = scaledObject.spec.triggers;
-    expect(queue.metadata).toEqual({
-      serverAddress: "http://prometheus-operated.llm-monitoring.svc:9090",
-      // vLLM labels its series model_name = the served model name (--served-model-name=llama-4-scout-17b-16e-instruct).
-      query: 'sum(vllm:num_requests_running{namespace="llm", model_name="llama-4-scout-17b-16e-instruct"}) + sum(vllm:num_requests_waiting{namespace="llm", model_name="llama-4-scout-17b-16e-instruct"})',
-      threshold: "1024",
-      activationThreshold: "0",
+    const [queue, kvCache, wake] = scaledObject.spec.triggers;
+    expect(queue).toEqual({
+      type: "prometheus",
+      name: "queue",
+      metadata: {
+        serverAddress: "http://prometheus-operated.llm-monitoring.svc:9090",
+        // vLLM labels its series model_name = the served model name (--served-model-name=llama-4-scout-17b-16e-instruct).
+        query: 'sum(vllm:num_requests_running{namespace="llm", model_name="llama-4-scout-17b-16e-instruct"}) + sum(vllm:num_requests_waiting{namespace="llm", model_name="llama-4-scout-17b-16e-instruct"})',
+        threshold: "1024",
+        activationThreshold: "0",
+      },
     });
-    expect(wake.metadata.query).toBe('clamp_max(sum(increase(envoy_cluster_upstream_cx_none_healthy{namespace="llm",envoy_cluster_name="vllm"}[120s])), 1)');
+    expect(kvCache.metadata).toMatchObject({ query: 'sum(vllm:kv_cache_usage_perc{namespace="llm", model_name="llama-4-scout-17b-16e-instruct"})', threshold: "0.9" });
+    // Requests at the front, turned away or passed on, over Retry-After (691 + 60 = 751 s) and a minute more: 811 s.
+    expect(wake.metadata).toMatchObject({
+      query: 'clamp_max(sum(increase(envoy_cluster_upstream_cx_none_healthy{namespace="llm",envoy_cluster_name="vllm"}[811s])) + sum(increase(envoy_cluster_upstream_rq_total{namespace="llm",envoy_cluster_name="vllm"}[811s])), 1)',
+      ignoreNullValues: "false",
+    });
     // The HPA owns the replica count: the manifest leaves it out (server-side apply would otherwise fight it).
     expect("replicas" in inputs("vllm-deployment").spec).toBe(false);
   });
@@ -537,15 +550,15 @@ describe("the autoscaled stack scout under mocks", () => {
     expect(schedulingProblems(front.spec.template.spec, system())).toEqual([]);
     const envoy = parseYaml(inputs("vllm-wake-front-config").data["envoy.yaml"]);
     const mapper = envoy.static_resources.listeners[0].filter_chains[0].filters[0].typed_config.local_reply_config.mappers[0];
-    // 691 s to a ready replica on a new node, plus the 120 s window in which KEDA first sees the request.
-    expect(mapper.headers_to_add[0].header).toEqual({ key: "retry-after", value: "811" });
-    expect(envoy.static_resources.clusters[0].load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.address).toBe("vllm-upstream.llm.svc.cluster.local");
+    // 691 s to a ready replica on a new node, after the 60 s in which KEDA first sees the request.
+    expect(mapper.headers_to_add[0].header).toEqual({ key: "retry-after", value: "751" });
+    expect(envoy.static_resources.clusters[0].load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.address).toBe("vllm-upstream.llm.svc.cluster.local.");
     // Only the front calls the server; clients are admitted to the front.
     expect(inputs("vllm-netpol").spec.ingress[0].from[0]).toEqual({ podSelector: { matchLabels: frontLabels } });
     expect(inputs("vllm-wake-front-netpol").spec.ingress[0].from[0]).toEqual({ podSelector: { matchLabels: { "llm-stack/client": "true" } } });
   });
 
-  it("runs KEDA v2.20.2 and Cluster Autoscaler 1.34.5 on the system nodes, CA with a Pod Identity role scoped to its cluster's groups", () => {
+  it("runs KEDA v2.20.2 and Cluster Autoscaler 1.35.2 on the system nodes, CA with a Pod Identity role scoped to its cluster's groups", () => {
     // KEDA's six CRDs, as one YAML stream applied before the operator, each a valid CRD.
     const crds = parseAllDocuments(inputs("llm-keda-crds").yaml).map((d) => d.toJSON());
     expect(crds.map((c: any) => c.metadata.name).sort()).toEqual([
@@ -558,7 +571,7 @@ describe("the autoscaled stack scout under mocks", () => {
     }
     expect(inputs("llm-keda-deployment-keda-operator").spec.template.spec.containers[0].image).toBe("ghcr.io/kedacore/keda:2.20.2");
     const ca = inputs("llm-cluster-autoscaler-deployment-cluster-autoscaler").spec.template.spec.containers[0];
-    expect(ca.image).toBe("registry.k8s.io/autoscaling/cluster-autoscaler:v1.34.5");
+    expect(ca.image).toBe("registry.k8s.io/autoscaling/cluster-autoscaler:v1.35.2");
     expect(ca.command).toContain("--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled,k8s.io/cluster-autoscaler/llm-stack-scout");
     expect(ca.env).toContainEqual({ name: "AWS_REGION", value: "us-east-1" });
     expect(inputs("llm-cluster-autoscaler-access-association")).toMatchObject({ namespace: "kube-system", serviceAccount: "cluster-autoscaler" });
@@ -592,6 +605,14 @@ describe("the autoscaled stack scout under mocks", () => {
     const total = requests.reduce((sum, r) => ({ cpuMilli: sum.cpuMilli + r.replicas * cpuMilli(r.cpu), memoryMiB: sum.memoryMiB + r.replicas * memoryMiB(r.memory) }), addOns);
     expect(total.cpuMilli).toBeLessThanOrEqual(allocatable.cpuMilli);
     expect(total.memoryMiB).toBeLessThanOrEqual(allocatable.memoryMiB);
+  });
+
+  it("leaves KEDA's own writes alone and deletes the ScaledObject before any part of KEDA (its finalizer needs the operator and its RBAC)", () => {
+    expect(byName(resources, "llm-keda-apiservice-v1beta1.external.metrics.k8s.io").ignoreChanges).toEqual(["spec.caBundle"]);
+    // The CRDs' ConfigGroup and the install's 15 objects (test "produces Kubernetes objects…" counts them).
+    const keda = resources.filter((r) => r.name.startsWith("llm-keda-")).map((r) => r.name);
+    expect(keda).toHaveLength(16);
+    expect(byName(resources, "vllm-scaledobject").dependsOn).toEqual(expect.arrayContaining([...keda, "vllm-deployment"]));
   });
 
   it("records the live cost from the GPU nodes up now, not the planned count", () => {

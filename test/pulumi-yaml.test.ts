@@ -16,6 +16,10 @@ describe("Pulumi.yaml", () => {
     expect([project.name, project.runtime.name, project.main]).toEqual(["llm-stack", "nodejs", "infra/"]);
   });
 
+  it("refreshes before every update: the autoscalers change sizes the state records (options.refresh, Pulumi's project file reference)", () => {
+    expect((project as unknown as { options?: { refresh?: string } }).options).toEqual({ refresh: "always" });
+  });
+
   it("declares every settings key, each with a description, and a type unless secret", () => {
     expect(Object.keys(project.config)).toEqual(Object.keys(SETTINGS));
     for (const [key, spec] of Object.entries(project.config)) {

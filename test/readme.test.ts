@@ -29,8 +29,8 @@ describe("README", () => {
     expect(readme).toContain(`| expected (1 replica) | 1 × p5.48xlarge | ${usd(cost.hourlyUsd)} | ${usd(cost.monthlyUsd)} |`);
     expect(readme).toContain(`| max (2 replicas, what the budget checks) | 2 × p5.48xlarge | ${usd(cost.maxHourlyUsd)} | ${usd(cost.maxMonthlyUsd)} |`);
     const seconds = timeToReady(settings.plan).totalSeconds;
-    expect(readme).toContain(`time to ready (${seconds} s for Scout on a new node`);
-    expect(readme).toContain(`\`Retry-After: <time to ready + 120 s>\` (${seconds + 120} s for Scout)`);
+    expect(readme).toContain(`(${seconds} s for Scout on a new node: removing a replica`);
+    expect(readme).toContain(`\`Retry-After: <time to ready + 60 s>\` (${seconds + 60} s for Scout)`);
   });
 
   it("opens with the two set-up commands, the second being the one .ci/run runs", () => {

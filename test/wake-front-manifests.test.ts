@@ -109,7 +109,7 @@ describe("the wake front's Kubernetes objects", () => {
   it("names the headless Service the cluster resolves, and what that Service must be", () => {
     expect(built.upstream).toEqual({
       serviceName: "vllm-headless",
-      dnsName: "vllm-headless.llm.svc.cluster.local",
+      dnsName: "vllm-headless.llm.svc.cluster.local.",
       port: 8000,
       requiredSpec: { clusterIP: "None", publishNotReadyAddresses: false },
     });
@@ -179,7 +179,7 @@ describe("the Envoy bootstrap", () => {
       circuit_breakers: { thresholds: [{ max_connections: 4096, max_pending_requests: 4096, max_requests: 4096 }] },
       load_assignment: {
         cluster_name: "vllm",
-        endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: "vllm-headless.llm.svc.cluster.local", port_value: 8000 } } } }] }],
+        endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: "vllm-headless.llm.svc.cluster.local.", port_value: 8000 } } } }] }],
       },
     });
   });

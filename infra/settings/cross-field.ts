@@ -142,6 +142,9 @@ export function autoscalingRange(plan: DeploymentPlan, d: Partial<Deployment>, m
   if ((d.cluster ?? DEPLOYMENT_DEFAULTS.cluster) !== "create") {
     issues.push({ path: "maxReplicas", value: d.maxReplicas, expected: "unset unless cluster is create", hint: "Autoscaling installs KEDA and Cluster Autoscaler, which an existing cluster may already run; remove minReplicas and maxReplicas, or let the stack create the cluster." });
   }
+  if (d.capacityType === "capacity-block") {
+    issues.push({ path: "maxReplicas", value: d.maxReplicas, expected: "unset when capacityType is capacity-block", hint: "A Capacity Block is paid whether its instances run or not, so scaling down saves nothing, and its size caps the nodes: set replicas to what the block holds and remove minReplicas and maxReplicas." });
+  }
   if (d.observability === "none") {
     issues.push({ path: "observability", value: "none", expected: "prometheus (or auto) when maxReplicas is set", hint: "KEDA scales on vLLM's queue as Prometheus scrapes it; remove observability or set it to prometheus." });
   }

@@ -18,6 +18,14 @@ export interface RecordedResource {
   /** Dotted paths of the inputs that arrived as Pulumi secrets. */
   secretInputs: string[];
   provider: string | undefined;
+  /**
+   * Resource options the mocks' newResource never sees, read from the registration request the SDK
+   * sends its monitor (sdk/nodejs/runtime/resource.ts: ignoreChanges, and every direct dependency —
+   * dependsOn and the resources its inputs come from — by URN, kept here by name). Absent on
+   * resources a test adds by hand.
+   */
+  ignoreChanges?: string[];
+  dependsOn?: string[];
 }
 
 /** Pulumi's wire signature of a secret value (sdk/nodejs/runtime/rpc.ts specialSecretSig). */
@@ -183,14 +191,36 @@ async function runMain(module: unknown): Promise<Record<string, unknown>> {
   return module as Record<string, unknown>;
 }
 
+/** The registration request's fields this runner reads (the SDK's generated RegisterResourceRequest). */
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getIgnorechangesList(): string[];
+  getDependenciesList(): string[];
+}
+
+/** Wraps the mock monitor's registerResource to keep each request's ignoreChanges and dependencies. */
+function recordRequestedOptions(requested: Map<string, { ignoreChanges: string[]; dependsOn: string[] }>): void {
+  const monitor = (require("@pulumi/pulumi/runtime/settings") as { getMonitor(): { registerResource(req: RegisterRequest, callback: unknown): unknown } }).getMonitor();
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) => {
+    requested.set(`${req.getType()}::${req.getName()}`, {
+      ignoreChanges: req.getIgnorechangesList(),
+      dependsOn: req.getDependenciesList().map((urn) => urn.split("::").pop() ?? urn).sort(),
+    });
+    return register(req, callback);
+  };
+}
+
 export async function runProgram(config: Record<string, string>, options: RunOptions = {}): Promise<ProgramRun> {
   const resources: RecordedResource[] = [];
+  const requested = new Map<string, { ignoreChanges: string[]; dependsOn: string[] }>();
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => {
         const secretInputs: string[] = [];
         const inputs = unwrapSecrets(args.inputs, "", secretInputs) as Record<string, any>;
-        resources.push({ type: args.type, name: args.name, custom: args.custom ?? false, inputs, secretInputs, provider: args.provider });
+        resources.push({ type: args.type, name: args.name, custom: args.custom ?? false, inputs, secretInputs, provider: args.provider, ...requested.get(`${args.type}::${args.name}`) });
         return { id: args.custom ? `${args.name}-id` : undefined, state: { ...args.inputs, arn: `arn:aws:mock:${MOCK_ACCOUNT}:${args.name}`, name: args.inputs.name ?? args.name, ...computedState(args.type, args.name, args.inputs) } };
       },
       call: (args) => callResult(args.token, args.inputs, options.offerings ?? {}, options.subnets ?? {}),
@@ -199,6 +229,7 @@ export async function runProgram(config: Record<string, string>, options: RunOpt
     options.stack ?? "dev",
     false,
   );
+  recordRequestedOptions(requested);
   pulumi.runtime.setAllConfig(config, options.secretKeys ?? []);
   let program: Record<string, unknown> | undefined;
   let error: unknown;

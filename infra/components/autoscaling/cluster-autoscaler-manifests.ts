@@ -1,31 +1,42 @@
 /**
- * Cluster Autoscaler 1.34.5 for the stack's GPU node group, as plain objects built from the AWS
+ * Cluster Autoscaler 1.35.2 for the stack's GPU node group, as plain objects built from the AWS
  * example manifest vendored in charts/cluster-autoscaler (kubernetes/autoscaler, tag
- * cluster-autoscaler-1.34.5; paths below are in that repository at that tag). KEDA moves the vLLM
+ * cluster-autoscaler-1.35.2; paths below are in its cluster-autoscaler/ directory at that tag). KEDA moves the vLLM
  * replicas; CA moves the managed node group's desired size between its minSize and maxSize to follow
  * them, so the group keeps its launch template (EFA interfaces, placement group, Capacity Block).
  *
  * Each kit change to the example is one named step below. What the example already sets is kept:
  * - `--skip-nodes-with-local-storage=false`: a vLLM pod's model cache is an emptyDir on disk, which
- *   otherwise blocks removing its node (flag default true, config/flags/flags.go:197; a non-Memory
+ *   otherwise blocks removing its node (flag default true, config/flags/flags.go:200; a non-Memory
  *   emptyDir is "local storage", utils/drain/drain.go:140-142). KEDA's scale-in deletes pods, leaving
  *   empty nodes that need no drain either way; the flag lets CA also move a replica off a GPU node
- *   used below `--scale-down-gpu-utilization-threshold` (0.5, config/const.go:51; for a node with
+ *   used below `--scale-down-gpu-utilization-threshold` (0.5, config/const.go:52; for a node with
  *   GPUs only GPU requests count, simulator/utilization/info.go:50-60) — the cache is re-created.
- * - `--expander=least-waste`, also the default (flags.go:143): each stack's pods select only their
+ * - `--expander=least-waste`, also the default (flags.go:145): each stack's pods select only their
  *   own pool (gpu-node-pool.ts STACK_LABEL), so one node group fits and the expander never chooses.
- * Left at their defaults: `--scale-down-unneeded-time` 10m (config/const.go:45) and
- * `--scale-down-delay-after-add` 10m (flags.go:75) — KEDA already holds an idle replica for its
+ * Left at their defaults: `--scale-down-unneeded-time` 10m (config/const.go:46) and
+ * `--scale-down-delay-after-add` 10m (flags.go:76) — KEDA already holds an idle replica for its
  * break-even (scaled-object-manifest.ts); the node's own 10 minutes are of the order of what a new
  * node costs again (boot plus image pull, infra/catalog/startup-rates.ts). `--balance-similar-node-groups`
- * stays off (flags.go:158): a pool with a cluster placement group lives in one AZ.
+ * stays off (flags.go:160): a pool with a cluster placement group lives in one AZ.
  *
- * GPU nodes need no flag: CA counts a node group's GPUs from its instance type (ec2_instance_types.go:5089-5095,
- * p5.48xlarge 8; the live list comes from ec2:DescribeInstanceTypes, aws_util.go:61-88), and a node
- * labelled CLUSTER_AUTOSCALER_GPU_LABEL whose GPUs are not yet allocatable counts as not ready, so CA
- * does not add a second node while the device plugin starts (processors/customresources/gpu_processor.go:50-55;
- * cloudprovider/aws/README.md:272-286). That label, and the tags of gpuNodeGroupAutoscalerTags, are for
- * the node group's wiring.
+ * GPU nodes need no flag: CA counts a node group's GPUs from its instance type (cloudprovider/aws/ec2_instance_types.go:5089-5095,
+ * p5.48xlarge 8, and :5103-5109, p5en.48xlarge 8; the live list comes from ec2:DescribeInstanceTypes,
+ * aws_util.go:34-54 and :62-89), and a node labelled CLUSTER_AUTOSCALER_GPU_LABEL whose GPUs are not yet
+ * allocatable counts as not ready, so CA does not add a second node while the device plugin starts
+ * (processors/customresources/gpu_processor.go:51-56; cloudprovider/aws/README.md:272-286). That label,
+ * and the tags of gpuNodeGroupAutoscalerTags, are for the node group's wiring.
+ *
+ * New in 1.35 and acted on here: DRA handling is always on (`--enable-dynamic-resource-allocation`
+ * defaults to true and false is fatal, flags.go:231 and :301-303), so CA watches resource.k8s.io
+ * DeviceClasses, ResourceSlices and ResourceClaims (core/autoscaler.go:135-137,
+ * simulator/dynamicresources/provider/provider.go:35-37) — step grantDraRead. The GPUs stay device-plugin
+ * `nvidia.com/gpu`, and a GPU node's utilization is still its GPU requests, taken before any DRA branch
+ * (simulator/utilization/info.go:50-60, the same file as at 1.34.5).
+ * Also new, left at their defaults: `--frequent-loops-enabled` now true (flags.go:222: CA starts its next
+ * loop at once when an unschedulable pod appears or after a scale-up or scale-down, instead of every
+ * `--scan-interval`; main.go:332-345, loop/trigger.go:74-102) and `--max-node-startup-time` 15m
+ * (flags.go:128; 1.34 hard-coded the same 15m, clusterstate/clusterstate.go:48 at cluster-autoscaler-1.34.5).
  */
 import { inInstallOrder, readVendoredManifest, type KubernetesObject } from "../vendored-manifests";
 
@@ -35,15 +46,19 @@ const CHART = "cluster-autoscaler";
 const FILE = "cluster-autoscaler-autodiscover.yaml";
 const ORIGIN = `charts/${CHART}/${FILE}`;
 
-/** The release for Kubernetes 1.34: CA versions follow Kubernetes minor versions (cluster-autoscaler/README.md:50-52; version/version.go:20 at the tag). */
-export const CLUSTER_AUTOSCALER_VERSION = "1.34.5";
+/**
+ * The release for Kubernetes 1.35 (KUBERNETES_VERSION, infra/catalog/eks-versions.ts): CA versions follow
+ * Kubernetes minor versions, and upstream recommends the latest CA release of the cluster's minor version
+ * (README.md:48-50 and :110-113; version/version.go:20 at the tag).
+ */
+export const CLUSTER_AUTOSCALER_VERSION = "1.35.2";
 export const CLUSTER_AUTOSCALER_IMAGE = `registry.k8s.io/autoscaling/cluster-autoscaler:v${CLUSTER_AUTOSCALER_VERSION}`;
 /** The example's names: the ServiceAccount the Pod Identity association names, and every object's. */
 export const CLUSTER_AUTOSCALER_NAME = "cluster-autoscaler";
-/** Where the example runs CA, and CA's own `--namespace` default (flags.go:71). */
+/** Where the example runs CA, and CA's own `--namespace` default (flags.go:73). */
 export const CLUSTER_AUTOSCALER_DEFAULT_NAMESPACE = "kube-system";
 /**
- * The label CA's AWS provider reads as "this node has GPUs" (aws_cloud_provider.go:37-38). Set it on
+ * The label CA's AWS provider reads as "this node has GPUs" (cloudprovider/aws/aws_cloud_provider.go:38-39). Set it on
  * the GPU node group's labels (value: the GPU, e.g. nvidia-h100): EKS applies node group labels when
  * the node joins, before the device plugin registers the GPUs.
  */
@@ -52,7 +67,7 @@ export const CLUSTER_AUTOSCALER_GPU_LABEL = "k8s.amazonaws.com/accelerator";
 /** The example's stand-in for the cluster name in the auto-discovery flag. */
 const CLUSTER_NAME_PLACEHOLDER = "<YOUR CLUSTER NAME>";
 const DISCOVERY_FLAG = "--node-group-auto-discovery=";
-/** ASG tag prefixes CA builds a scale-from-zero template from (aws_manager.go:399-502). */
+/** ASG tag prefixes CA builds a scale-from-zero template from (cloudprovider/aws/aws_manager.go:404-507). */
 const TEMPLATE_TAG = "k8s.io/cluster-autoscaler/node-template";
 
 /** EKS cluster names: letters, digits, hyphens and underscores, from a letter or digit, at most 100 (EKS CreateCluster API, `name`). */
@@ -78,7 +93,7 @@ export interface ClusterAutoscalerInput {
 
 /**
  * The discovery tag keys: CA scales every Auto Scaling group that carries both keys, whatever their
- * values (cloudprovider/aws/README.md:167-174; aws_wrapper.go:197-219 filters on `tag-key`). EKS puts
+ * values (cloudprovider/aws/README.md:167-174; aws_wrapper.go:208-230 filters on `tag-key`). EKS puts
  * them on a managed node group's ASG itself (EKS user guide, managed-node-groups.adoc:37 and :51).
  */
 export function autoDiscoveryTagKeys(clusterName: string): [string, string] {
@@ -106,9 +121,11 @@ function discoverThisCluster(deployment: Json, clusterName: string): void {
 }
 
 /**
- * Step setRegion: AWS_REGION. Without it CA asks the instance metadata service for the region
- * (aws_sdk_provider.go:179-193), which the kit's launch templates keep from pods (IMDSv2, hop limit 1:
- * launch-template.ts; cloudprovider/aws/README.md:522-524).
+ * Step setRegion: AWS_REGION. CA reads it first (cloudprovider/aws/aws_sdk_provider.go:246-257). Without it,
+ * 1.35 (now on AWS SDK for Go v2) takes the SDK's default config — environment and shared config files,
+ * not instance metadata — and so finds no region in the pod; 1.34 asked the instance metadata service,
+ * which the kit's launch templates keep from pods anyway (IMDSv2, hop limit 1: launch-template.ts;
+ * cloudprovider/aws/README.md:509-511).
  */
 function setRegion(deployment: Json, region: string): void {
   const container = containerOf(deployment);
@@ -117,8 +134,8 @@ function setRegion(deployment: Json, region: string): void {
 
 /**
  * Step useImageCaBundle: drop the host's CA bundle (a hostPath over /etc/ssl/certs/ca-certificates.crt).
- * The image is gcr.io/distroless/static:nonroot (cluster-autoscaler/Dockerfile:25), which carries its
- * own; the upstream Helm chart mounts none by default (charts/cluster-autoscaler/values.yaml:265-276);
+ * The image is gcr.io/distroless/static:nonroot (Dockerfile:25), which carries its own; the upstream
+ * Helm chart mounts none by default (charts/cluster-autoscaler/values.yaml:265-276);
  * and Pod Security "baseline" forbids hostPath, so the pod meets "restricted" in any namespace.
  */
 function useImageCaBundle(deployment: Json): void {
@@ -132,6 +149,30 @@ function useImageCaBundle(deployment: Json): void {
   if (podSpec.volumes.length === 0) delete podSpec.volumes;
 }
 
+/**
+ * What CA 1.35 reads of Dynamic Resource Allocation: the rule of upstream's Helm chart at the tag
+ * (charts/cluster-autoscaler/templates/clusterrole.yaml:64-73), as upstream's example has it on master
+ * for 1.36 (kubernetes/autoscaler#9487, merge ce677ebcb04cc98e5effc4326ea3a5ebaa3fe206).
+ */
+const DRA_READ_RULE = { apiGroups: ["resource.k8s.io"], resources: ["deviceclasses", "resourceslices", "resourceclaims"], verbs: ["watch", "list", "get"] };
+
+/**
+ * Step grantDraRead: the ClusterRole may read DeviceClasses, ResourceSlices and ResourceClaims. CA 1.35
+ * always watches them (DRA locked on, above) and waits for every informer to sync before its first loop
+ * (main.go:286-296), which a forbidden list never does; the example at this tag grants none
+ * (kubernetes/autoscaler#9244; the 1.35 backport, #10278, was still open). The rule goes after the
+ * example's apps rule, where #9487 puts it.
+ */
+function grantDraRead(clusterRole: Json): void {
+  const rules: Json[] = clusterRole.rules;
+  if (rules.some((rule) => (rule.apiGroups ?? []).includes("resource.k8s.io"))) {
+    throw new Error(`${ORIGIN}: the ClusterRole already has a resource.k8s.io rule; drop step grantDraRead`);
+  }
+  const apps = rules.findIndex((rule) => rule.apiGroups?.length === 1 && rule.apiGroups[0] === "apps");
+  if (apps < 0) throw new Error(`${ORIGIN}: expected the ClusterRole's apps rule`);
+  rules.splice(apps + 1, 0, structuredClone(DRA_READ_RULE));
+}
+
 /** Step onSystemNodes: CA runs on the system nodes (as prometheus-stack-manifests.ts places the operator), never on the GPU nodes it removes. */
 function onSystemNodes(deployment: Json, nodeSelector: Record<string, string>): void {
   const podSpec = deployment.spec.template.spec;
@@ -140,8 +181,8 @@ function onSystemNodes(deployment: Json, nodeSelector: Record<string, string>): 
 
 /**
  * Step intoNamespace (only outside kube-system): namespaced objects and the bindings' subjects move,
- * and `--namespace` tells CA where its status ConfigMap and leader-election Lease live (flags.go:71;
- * main.go:415-418 takes the lock's namespace from it). The ClusterRole already covers the Lease and
+ * and `--namespace` tells CA where its status ConfigMap and leader-election Lease live (flags.go:73;
+ * main.go:430-433 takes the lock's namespace from it). The ClusterRole already covers the Lease and
  * Endpoints by name in every namespace.
  */
 function intoNamespace(object: Json, namespace: string): void {
@@ -153,10 +194,13 @@ function intoNamespace(object: Json, namespace: string): void {
 /**
  * CA's ServiceAccount, RBAC and Deployment in install order, from the vendored example with the
  * steps above. No IRSA annotation: an EKS Pod Identity association (created with the IAM role,
- * outside this function) gives the pod clusterAutoscalerPolicy. CA's vendored AWS SDK for Go v1.48.7
- * (cloudprovider/aws/README.md:430) reads Pod Identity's AWS_CONTAINER_CREDENTIALS_FULL_URI and
- * AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (aws-sdk-go/aws/defaults/defaults.go:117-239); EKS requires
- * v1.47.11 or later for Go v1 (EKS user guide, service-accounts.adoc:923).
+ * outside this function) gives the pod clusterAutoscalerPolicy. From 1.35 CA no longer vendors AWS SDK
+ * for Go v1 (1.34's cloudprovider/aws/aws-sdk-go, v1.48.7, is gone); it loads credentials through AWS SDK
+ * for Go v2's default chain (aws_sdk_provider.go:76) at aws-sdk-go-v2 v1.40.1, config v1.32.3 and
+ * credentials v1.19.3 (go.mod:20-21 and :102), whose container provider reads Pod Identity's
+ * AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE; EKS requires Go v2
+ * release-2023-11-14 or later (EKS user guide, service-accounts.adoc:924), and these modules are newer
+ * (credentials was at v1.17.x through 2024: https://libraries.io/go/github.com%2Faws%2Faws-sdk-go-v2%2Fcredentials/versions).
  */
 export function clusterAutoscalerObjects(input: ClusterAutoscalerInput): KubernetesObject[] {
   const namespace = input.namespace ?? CLUSTER_AUTOSCALER_DEFAULT_NAMESPACE;
@@ -166,6 +210,9 @@ export function clusterAutoscalerObjects(input: ClusterAutoscalerInput): Kuberne
   const deployments = objects.filter((o) => o.kind === "Deployment");
   if (deployments.length !== 1) throw new Error(`${ORIGIN}: expected one Deployment, found ${deployments.length}`);
   const deployment = deployments[0]!;
+  const clusterRoles = objects.filter((o) => o.kind === "ClusterRole");
+  if (clusterRoles.length !== 1) throw new Error(`${ORIGIN}: expected one ClusterRole, found ${clusterRoles.length}`);
+  grantDraRead(clusterRoles[0]!);
   pinImage(deployment);
   discoverThisCluster(deployment, input.clusterName);
   setRegion(deployment, input.region);
@@ -222,7 +269,7 @@ export function clusterAutoscalerPolicy(clusterName: string): IamPolicyDocument 
   };
 }
 
-/** EKS node group taint effects (the API's enum) and the Kubernetes names CA's tags use (aws_wrapper.go:788-804). */
+/** EKS node group taint effects (the API's enum) and the Kubernetes names CA's tags use (aws_wrapper.go:855-871). */
 const TAINT_EFFECTS = { NO_SCHEDULE: "NoSchedule", NO_EXECUTE: "NoExecute", PREFER_NO_SCHEDULE: "PreferNoSchedule" } as const;
 
 export interface GpuNodeGroupTemplateInput {
@@ -245,9 +292,9 @@ export interface GpuNodeGroupAutoscalerTags {
   discovery: Record<string, string>;
   /**
    * On the EKS node group (aws.eks.NodeGroup `tags`): the extended resources of a node, which CA
-   * reads through eks:DescribeNodegroup while the group has no node (aws_manager.go:322-331,
-   * aws_wrapper.go:108-115). The instance type gives CA the GPUs but not the EFA interfaces.
-   * Labels and taints need no tag here: CA takes them from the node group's own (aws_wrapper.go:99-132).
+   * reads through eks:DescribeNodegroup while the group has no node (aws_manager.go:327-336,
+   * aws_wrapper.go:117-122). The instance type gives CA the GPUs but not the EFA interfaces.
+   * Labels and taints need no tag here: CA takes them from the node group's own (aws_wrapper.go:110-139).
    */
   nodeGroup: Record<string, string>;
   /**
@@ -261,9 +308,9 @@ export interface GpuNodeGroupAutoscalerTags {
 
 /**
  * The tags that let CA scale the GPU node group up from zero nodes, when its template can only come
- * from AWS (aws_manager.go:263-337): once CA has seen a node of the group it keeps that node as the
- * template (processors/nodeinfosprovider/mixed_nodeinfos_processor.go:128-138, kept for
- * --node-info-cache-expire-time, 10 years: flags.go:183) until it restarts.
+ * from AWS (aws_manager.go:268-342): once CA has seen a node of the group it keeps that node as the
+ * template (processors/nodeinfosprovider/mixed_nodeinfos_processor.go:136-146, kept for
+ * --node-info-cache-expire-time, 10 years: flags.go:186) until it restarts.
  */
 export function gpuNodeGroupAutoscalerTags(input: GpuNodeGroupTemplateInput): GpuNodeGroupAutoscalerTags {
   const issues: string[] = [];
@@ -272,7 +319,7 @@ export function gpuNodeGroupAutoscalerTags(input: GpuNodeGroupTemplateInput): Gp
   if (!Number.isInteger(input.gpusPerNode) || input.gpusPerNode < 1) issues.push(`gpusPerNode ${input.gpusPerNode}: expected a whole number of at least 1`);
   if (!Number.isInteger(input.efaInterfacesPerNode) || input.efaInterfacesPerNode < 0) issues.push(`efaInterfacesPerNode ${input.efaInterfacesPerNode}: expected a whole number, 0 without EFA`);
   for (const taint of input.taints) {
-    // CA drops a node group taint without a value (aws_wrapper.go:120), and its ASG tag form is value:Effect.
+    // CA drops a node group taint without a value (aws_wrapper.go:127), and its ASG tag form is value:Effect.
     if (taint.value === "") issues.push(`taint ${taint.key}: needs a value — CA ignores a valueless node group taint at zero nodes and would start nodes the pods cannot use`);
     if (!(taint.effect in TAINT_EFFECTS)) issues.push(`taint ${taint.key}: effect ${taint.effect}, expected one of ${Object.keys(TAINT_EFFECTS).join(", ")}`);
   }

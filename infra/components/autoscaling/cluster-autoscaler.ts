@@ -1,5 +1,5 @@
 /**
- * ClusterAutoscaler: Cluster Autoscaler 1.34.5 (cluster-autoscaler-manifests.ts) on the system
+ * ClusterAutoscaler: Cluster Autoscaler 1.35.2 (cluster-autoscaler-manifests.ts) on the system
  * nodes, with the IAM role it assumes through EKS Pod Identity (its ServiceAccount in kube-system).
  * It sets the desired size of the cluster's managed node groups between their minSize and maxSize,
  * so the GPU nodes follow the replicas KEDA asks for.

@@ -9,7 +9,12 @@ import { installInOrder, yamlStream } from "../vendored-manifests";
 import { KEDA_MUTATED_FIELDS, kedaObjects } from "./keda-manifests";
 
 export class Keda extends pulumi.ComponentResource {
-  /** The CRDs, the operator and the metrics API server. */
+  /**
+   * Every object of the install. A ScaledObject depends on all of them, so `pulumi destroy` deletes
+   * it while the operator and its RBAC still run to remove KEDA's finalizer from it
+   * (controllers/keda/scaledobject_finalizer.go, v2.20.2); otherwise the ScaledObject, its CRD
+   * and the namespace would hang in Terminating.
+   */
   readonly ready: pulumi.Resource[];
 
   constructor(name: string, args: { nodeSelector: Record<string, string>; dependsOn: pulumi.Resource[] }, opts: pulumi.ComponentResourceOptions & { provider: k8s.Provider }) {
@@ -23,7 +28,7 @@ export class Keda extends pulumi.ComponentResource {
       // The operator's cert rotator writes the APIService's caBundle; Pulumi must not take it back.
       ignoreChanges: KEDA_MUTATED_FIELDS,
     });
-    this.ready = [crds, ...(created.Deployment ?? []), ...(created.APIService ?? [])];
+    this.ready = [crds, ...Object.values(created).flat()];
     this.registerOutputs({});
   }
 }

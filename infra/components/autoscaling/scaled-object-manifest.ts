@@ -38,11 +38,26 @@ export function scaleTargetOf(plan: DeploymentPlan, name: string): Json {
 
 /** Seconds between KEDA's queries of Prometheus (KEDA's default is 30). */
 const POLLING_SECONDS = 15;
+/**
+ * The HPA's limits on its scale-down behaviour (autoscaling/v2 HPAScalingRules: a stabilization
+ * window of at most 3600 s, a policy period of at most 1800 s; KEDA's CRD repeats the first,
+ * charts/keda/config/crd/patches/scaledobject_patch.yaml, and the second, keda.sh_scaledobjects.yaml).
+ * A slower model's time to ready (Llama 3.1 405B from Hugging Face: over an hour) is capped here.
+ */
+export const HPA_MAX_STABILIZATION_SECONDS = 3600;
+export const HPA_MAX_POLICY_PERIOD_SECONDS = 1800;
+/**
+ * Mean KV cache use per replica above which another one is added (a choice, below the 0.95 of the
+ * VllmKvCacheNearlyFull alert): long prompts fill the cache before the batch reaches --max-num-seqs,
+ * and requests then wait while the running count stays under the queue trigger's threshold.
+ */
+export const KV_CACHE_TARGET_USAGE = 0.9;
 
 export function vllmScaledObject(input: ScaledObjectInput): Json {
   const { plan } = input;
   const breakEvenSeconds = timeToReady(plan).totalSeconds;
   const where = `namespace="${input.namespace}", model_name="${plan.model}"`;
+  const prometheus = (name: string, metadata: Json): Json => ({ type: "prometheus", name, metadata: { serverAddress: input.prometheusAddress, ...metadata } });
   return {
     apiVersion: "keda.sh/v1alpha1",
     kind: "ScaledObject",
@@ -58,34 +73,42 @@ export function vllmScaledObject(input: ScaledObjectInput): Json {
           behavior: {
             // One replica at a time each way: each takes a GPU node that boots and loads for minutes.
             scaleUp: { stabilizationWindowSeconds: 0, policies: [{ type: "Pods", value: 1, periodSeconds: 60 }] },
-            scaleDown: { stabilizationWindowSeconds: breakEvenSeconds, policies: [{ type: "Pods", value: 1, periodSeconds: breakEvenSeconds }] },
+            scaleDown: {
+              stabilizationWindowSeconds: Math.min(breakEvenSeconds, HPA_MAX_STABILIZATION_SECONDS),
+              policies: [{ type: "Pods", value: 1, periodSeconds: Math.min(breakEvenSeconds, HPA_MAX_POLICY_PERIOD_SECONDS) }],
+            },
           },
         },
       },
-      triggers: [{
-        type: "prometheus",
-        metadata: {
-          serverAddress: input.prometheusAddress,
+      // The HPA follows the trigger asking for the most replicas (KEDA v2.20.2 builds one HPA metric per trigger).
+      triggers: [
+        prometheus("queue", {
           // Requests in flight, whatever their state: the HPA divides by the threshold per replica.
           query: `sum(vllm:num_requests_running{${where}}) + sum(vllm:num_requests_waiting{${where}})`,
           // What one replica serves at once in the plan's throughput model (economics.ts batchSequences).
           threshold: String(plan.economics.batchSequences),
           activationThreshold: "0",
-        },
-      }, ...(input.wakeQuery === null ? [] : [{
-        type: "prometheus",
-        name: "wake",
-        metadata: {
-          serverAddress: input.prometheusAddress,
-          // At most 1: a burst of turned-away requests asks for one replica, not maxReplicas; the
-          // queue trigger sizes the rest once vLLM serves. Any turned-away request wakes the
-          // server: activation above 0 takes it from zero to one (keda-docs 2.20
-          // concepts/scaling-deployments.md, "Activating and Scaling thresholds").
+        }),
+        prometheus("kv-cache", {
+          // One series per serving pod (the monitor scrapes leaders only), each 0 to 1: their sum over the target per replica.
+          query: `sum(vllm:kv_cache_usage_perc{${where}})`,
+          threshold: String(KV_CACHE_TARGET_USAGE),
+          activationThreshold: "0",
+        }),
+        ...(input.wakeQuery === null ? [] : [prometheus("wake", {
+          // At most 1: a burst of requests at zero asks for one replica, not maxReplicas; the queue
+          // and cache triggers size the rest once vLLM serves. Any request seen in the query's
+          // window keeps the server active (KEDA's ScaledObject is active while any trigger is above
+          // its activationThreshold: pkg/scaling/scale_handler.go, v2.20.2) and so wakes it from zero.
           query: `clamp_max(${input.wakeQuery}, 1)`,
           threshold: "1",
           activationThreshold: "0",
-        },
-      }])],
+          // The front's counters exist from its start: an empty result is a broken query or a missing
+          // front, which must show as an error on the ScaledObject, not read as 0 and never wake it
+          // (the scaler's default ignores it: pkg/scalers/prometheus_scaler.go, ignoreNullValues).
+          ignoreNullValues: "false",
+        })]),
+      ],
     },
   };
 }

@@ -16,6 +16,11 @@ export interface SystemNodeGroupArgs {
   clusterName: pulumi.Input<string>;
   nodeRoleArn: pulumi.Input<string>;
   subnetIds: pulumi.Input<string>[];
+  /**
+   * Whether Cluster Autoscaler runs in the cluster: it resizes this group too (EKS tags every
+   * managed node group's Auto Scaling group for its auto-discovery), so Pulumi leaves the size to it.
+   */
+  sizedByClusterAutoscaler: boolean;
 }
 
 export class SystemNodeGroup extends pulumi.ComponentResource {
@@ -36,7 +41,7 @@ export class SystemNodeGroup extends pulumi.ComponentResource {
       launchTemplate: { id: template.id, version: template.latestVersion.apply(String) },
       labels: SYSTEM_NODE_LABELS,
       updateConfig: { maxUnavailable: 1 },
-    }, { parent: this });
+    }, { parent: this, ignoreChanges: args.sizedByClusterAutoscaler ? ["scalingConfig.desiredSize"] : [] });
     new aws.eks.Addon(`${name}-coredns`, { clusterName: args.clusterName, addonName: "coredns", resolveConflictsOnCreate: "OVERWRITE" }, { parent: this, dependsOn: [group] });
     this.nodeGroupName = group.nodeGroupName;
     this.registerOutputs({ nodeGroupName: this.nodeGroupName });

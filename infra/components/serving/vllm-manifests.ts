@@ -69,6 +69,14 @@ export interface VllmManifestInput {
  */
 const replicasField = (input: VllmManifestInput): Json => (input.autoscaling ? {} : { replicas: input.plan.replicas });
 
+/**
+ * The stack owns its workload: a field another field manager took — the HPA's `spec.replicas` once
+ * autoscaling is turned off, a `kubectl scale` — is taken back instead of failing `pulumi up` with
+ * a server-side apply conflict (pulumi-kubernetes provider/pkg/await/await.go, patchForce: the
+ * annotation forces the apply; https://kubernetes.io/docs/reference/using-api/server-side-apply/#conflicts).
+ */
+const FORCE_APPLY = { "pulumi.com/patchForce": "true" } as const;
+
 export interface VllmManifests extends VllmObjects {
   /** The workload: a Deployment, or a LeaderWorkerSet when a replica spans nodes. */
   workload: Json;
@@ -222,7 +230,7 @@ function deployment(input: VllmManifestInput, labels: Record<string, string>, se
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
-    metadata: { name: input.name, namespace: input.namespace, labels, annotations: { "pulumi.com/timeoutSeconds": String(rolloutSeconds(plan)) } },
+    metadata: { name: input.name, namespace: input.namespace, labels, annotations: { ...FORCE_APPLY, "pulumi.com/timeoutSeconds": String(rolloutSeconds(plan)) } },
     spec: {
       ...replicasField(input),
       selector: { matchLabels: selectorLabels(input.name) },
@@ -244,7 +252,7 @@ function leaderWorkerSet(input: VllmManifestInput, labels: Record<string, string
   return {
     apiVersion: "leaderworkerset.x-k8s.io/v1",
     kind: "LeaderWorkerSet",
-    metadata: { name: input.name, namespace: input.namespace, labels },
+    metadata: { name: input.name, namespace: input.namespace, labels, annotations: { ...FORCE_APPLY } },
     spec: {
       ...replicasField(input),
       startupPolicy: "LeaderCreated",

@@ -11,7 +11,7 @@ import { vllmScaledObject } from "../autoscaling/scaled-object-manifest";
 import { copyServiceAccountName, modelCopyConfigMap, modelCopyJob, type ModelCopyJobInput } from "../model-cache/model-copy-manifests";
 import { vllmPodMonitor, vllmPrometheusRule, type VllmMonitoringInput } from "../observability/vllm-monitoring-manifests";
 import { SECRET_KEYS, scalesToZero, servingPodSelector, vllmObjects, vllmWorkload, type VllmManifestInput, type WeightsLocation } from "./vllm-manifests";
-import { serverWakeQuery, wakeFrontObjects, wakeFrontPodMonitor } from "./wake-front-objects";
+import { serverWakeQuery, wakeFrontObjects, wakeFrontPodMonitor, wakeFrontPrometheusRule } from "./wake-front-objects";
 
 /** The S3 model cache the server streams from, and how the copy Job that fills it runs. */
 export interface ModelCacheSource {
@@ -119,14 +119,14 @@ export class VllmServer extends pulumi.ComponentResource {
       new k8s.policy.v1.PodDisruptionBudget(`${name}-wake-front-pdb`, front.podDisruptionBudget, opts);
       new k8s.networking.v1.NetworkPolicy(`${name}-wake-front-netpol`, front.networkPolicy, opts);
       if (args.monitoring) {
-        new k8s.apiextensions.CustomResource(`${name}-wake-front-podmonitor`, wakeFrontPodMonitor({ name, namespace: args.namespace }, args.monitoring.selectedBy) as k8s.apiextensions.CustomResourceArgs, {
-          ...opts, dependsOn: [...opts.dependsOn, ...args.monitoring.ready],
-        });
+        const monitorOpts = { ...opts, dependsOn: [...opts.dependsOn, ...args.monitoring.ready] };
+        new k8s.apiextensions.CustomResource(`${name}-wake-front-podmonitor`, wakeFrontPodMonitor({ name, namespace: args.namespace }, args.monitoring.selectedBy) as k8s.apiextensions.CustomResourceArgs, monitorOpts);
+        new k8s.apiextensions.CustomResource(`${name}-wake-front-rules`, wakeFrontPrometheusRule({ name, namespace: args.namespace }, args.monitoring.selectedBy) as k8s.apiextensions.CustomResourceArgs, monitorOpts);
       }
     }
     const scaledObject = vllmScaledObject({
       name, namespace: args.namespace, plan: args.plan, range: autoscaler.range, prometheusAddress: autoscaler.prometheusAddress,
-      wakeQuery: toZero ? serverWakeQuery(args.namespace) : null,
+      wakeQuery: toZero ? serverWakeQuery(args) : null,
     });
     new k8s.apiextensions.CustomResource(`${name}-scaledobject`, scaledObject as k8s.apiextensions.CustomResourceArgs, { ...opts, dependsOn: [workload, ...autoscaler.ready] });
   }

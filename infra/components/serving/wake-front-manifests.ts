@@ -194,7 +194,10 @@ export function wakeFrontManifests(input: WakeFrontInput): WakeFrontManifests {
   const issues = validate(input);
   if (issues.length > 0) throw new Error(`wake front "${input.name}": ${issues.join("; ")}`);
 
-  const dnsName = `${input.upstreamHeadlessService}.${input.namespace}.svc.cluster.local`;
+  // Fully qualified (a trailing dot): the pod's resolv.conf has ndots:5, so a name of four dots
+  // would first be tried under every search domain, the VPC's own (ec2.internal) among them, at
+  // every DNS refresh (Kubernetes DNS for Services and Pods, "Pod's DNS config").
+  const dnsName = `${input.upstreamHeadlessService}.${input.namespace}.svc.cluster.local.`;
   // Plain YAML: no anchors or aliases, whatever objects the bootstrap shares.
   const configText = stringify(envoyBootstrap(input, dnsName), { lineWidth: 0, aliasDuplicateObjects: false });
   const configMapName = `${input.name}-envoy`;

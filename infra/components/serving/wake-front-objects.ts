@@ -6,7 +6,7 @@
  * Plain data, validated in tests.
  */
 import { VLLM_PORT, timeToReady } from "../../plan";
-import { ENVOY_RELEASE, METRICS_PATH, WAKE_CLUSTER_NAME, WAKE_FRONT_METRICS_PORT_NAME, wakeFrontManifests, wakeQuery } from "./wake-front-manifests";
+import { ENVOY_RELEASE, METRICS_PATH, WAKE_CLUSTER_NAME, WAKE_FRONT_METRICS_PORT_NAME, WAKE_METRIC, WAKE_METRIC_CLUSTER_LABEL, wakeFrontManifests, wakeQuery } from "./wake-front-manifests";
 import { clientSources, prometheusSource, servingPodSelector, wakeFrontLabels, type VllmManifestInput } from "./vllm-manifests";
 
 type Json = Record<string, unknown>;
@@ -24,21 +24,35 @@ export interface WakeFrontObjects {
 export const wakeFrontName = (serverName: string): string => `${serverName}-wake-front`;
 
 /**
- * The window KEDA's wake query looks back over: two of Prometheus' scrapes of the front (the
- * PodMonitor's 15 s) and KEDA's polling (15 s) with room, so one turned-away request is seen.
+ * Seconds from a request turned away to KEDA acting on it: Prometheus scrapes the front every 15 s
+ * and KEDA polls every 15 s (scaled-object-manifest.ts); twice each, for a scrape or poll that just
+ * missed it.
  */
-export const WAKE_WINDOW_SECONDS = 120;
-
-/** KEDA's wake trigger for the server `name` in `namespace`: requests its front turned away lately. */
-export function serverWakeQuery(namespace: string): string {
-  return wakeQuery(namespace, WAKE_CLUSTER_NAME, WAKE_WINDOW_SECONDS);
-}
+export const WAKE_DELAY_SECONDS = 60;
 
 /**
- * Retry-After: a new GPU node's whole time to ready (at zero there is none), plus the wake
- * window in which the request that woke it is first seen.
+ * Retry-After: a new GPU node's whole time to ready (at zero there is none) after KEDA has seen
+ * the request that woke it.
  */
-export const retryAfterSeconds = (input: Pick<VllmManifestInput, "plan">): number => timeToReady(input.plan).totalSeconds + WAKE_WINDOW_SECONDS;
+export const retryAfterSeconds = (input: Pick<VllmManifestInput, "plan">): number => timeToReady(input.plan).totalSeconds + WAKE_DELAY_SECONDS;
+
+/**
+ * How far back a request at the front counts as activity: past Retry-After with a minute's slack,
+ * so a client that waits as told and retries is seen before the server could be scaled away. KEDA
+ * scales to zero only after `cooldownPeriod` (time to ready) without activity.
+ */
+export const activityWindowSeconds = (input: Pick<VllmManifestInput, "plan">): number => retryAfterSeconds(input) + 60;
+
+/**
+ * KEDA's wake trigger: requests at the front in the activity window, turned away (no ready
+ * replica: envoy_cluster_upstream_cx_none_healthy) or passed on (envoy_cluster_upstream_rq_total).
+ * Counters, not vLLM's gauges, so short requests between two scrapes still count as use.
+ */
+export function serverWakeQuery(input: Pick<VllmManifestInput, "namespace" | "plan">): string {
+  const window = activityWindowSeconds(input);
+  const passedOn = `sum(increase(envoy_cluster_upstream_rq_total{namespace="${input.namespace}",${WAKE_METRIC_CLUSTER_LABEL}="${WAKE_CLUSTER_NAME}"}[${window}s]))`;
+  return `${wakeQuery(input.namespace, WAKE_CLUSTER_NAME, window)} + ${passedOn}`;
+}
 
 export function wakeFrontObjects(input: Omit<VllmManifestInput, "weights">, systemNodeSelector: Record<string, string>): WakeFrontObjects {
   const name = wakeFrontName(input.name);
@@ -73,6 +87,33 @@ export function wakeFrontPodMonitor(input: Pick<VllmManifestInput, "name" | "nam
     spec: {
       selector: { matchLabels: wakeFrontLabels(input.name) },
       podMetricsEndpoints: [{ port: WAKE_FRONT_METRICS_PORT_NAME, path: METRICS_PATH, interval: "15s" }],
+    },
+  };
+}
+
+/**
+ * The alert for a wake front Prometheus cannot see: then KEDA cannot see a request at zero either,
+ * and the server never wakes (its ScaledObject reports the empty query as an error).
+ */
+export function wakeFrontPrometheusRule(input: Pick<VllmManifestInput, "name" | "namespace">, selectedBy: Record<string, string>): Json {
+  return {
+    apiVersion: "monitoring.coreos.com/v1",
+    kind: "PrometheusRule",
+    metadata: { name: wakeFrontName(input.name), namespace: input.namespace, labels: selectedBy },
+    spec: {
+      groups: [{
+        name: "llm-stack-wake-front",
+        rules: [{
+          alert: "VllmWakeFrontUnseen",
+          expr: `absent(${WAKE_METRIC}{namespace="${input.namespace}",${WAKE_METRIC_CLUSTER_LABEL}="${WAKE_CLUSTER_NAME}"})`,
+          for: "10m",
+          labels: { severity: "critical" },
+          annotations: {
+            summary: "Prometheus sees no wake front: a request at zero replicas cannot wake the server",
+            description: `Check the front's pods and PodMonitor: kubectl -n ${input.namespace} get pods -l app.kubernetes.io/name=vllm-wake-front; kubectl -n ${input.namespace} describe scaledobject ${input.name}.`,
+          },
+        }],
+      }],
     },
   };
 }
