@@ -154,3 +154,36 @@ describe("EFA (efa: true, with AWS's vLLM deep-learning container)", () => {
   });
 });
 
+
+/**
+ * The 405B stack autoscaled (maxReplicas 2): KEDA scales the LeaderWorkerSet through its scale
+ * subresource (charts/lws CRD: specReplicasPath .spec.replicas), and Cluster Autoscaler grows the
+ * GPU group a whole replica's nodes at a time, inside the group's one placement group and launch
+ * template. By hand: one replica = 2 × p5.48xlarge, so 1 to 2 replicas are 2 to 4 nodes; at most
+ * 4 × $55.04 + 3 × $0.2016 + $0.145 = $220.9098/h.
+ */
+describe("the 405B stack autoscaled to 2 replicas", () => {
+  let scaled: RecordedResource[] = [];
+  beforeAll(async () => {
+    const run = await runProgram(operator({ ...stackFileConfig("llama405b"), "llm-stack:maxReplicas": "2", "llm-stack:maxHourlyUsd": "221" }), { stack: "llama405b", secretKeys: ["llm-stack:hfToken"] });
+    if (run.error) throw run.error;
+    scaled = run.resources;
+  }, 120_000);
+  const find = (type: string, name: string) => scaled.find((r) => r.type === type && r.name === name)!;
+
+  it("scales the LeaderWorkerSet, which leaves its replicas to KEDA, and sizes the group in whole replicas", () => {
+    const scaledObject = find("kubernetes:keda.sh/v1alpha1:ScaledObject", "vllm-scaledobject").inputs;
+    expect(crdValidator("keda", "crds/keda.sh_scaledobjects.yaml", "v1alpha1", { rejectUnknownFields: true })(scaledObject)).toEqual([]);
+    expect(scaledObject.spec.scaleTargetRef).toEqual({ apiVersion: "leaderworkerset.x-k8s.io/v1", kind: "LeaderWorkerSet", name: "vllm" });
+    expect([scaledObject.spec.minReplicaCount, scaledObject.spec.maxReplicaCount]).toEqual([1, 2]);
+    expect("replicas" in find(LWS_TYPE, "vllm-lws").inputs.spec).toBe(false);
+    const group = find("aws:eks/nodeGroup:NodeGroup", "llm-gpu-ng");
+    expect(group.inputs.scalingConfig).toEqual({ desiredSize: 2, minSize: 2, maxSize: 4 });
+    expect(group.ignoreChanges).toEqual(["scalingConfig.desiredSize"]);
+  });
+
+  it("passes every policy at a budget that pays for the maximum, and fails the pack's default $120/h", async () => {
+    expect(await runPolicies(scaled, { "llm-stack-cost-budget": { maxHourlyUsd: 221, maxMonthlyUsd: 221 * 730 } })).toEqual([]);
+    expect(mandatory(await runPolicies(scaled)).map((v) => v.policy)).toEqual(["llm-stack-cost-budget", "llm-stack-cost-budget"]);
+  });
+});

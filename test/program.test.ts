@@ -553,6 +553,11 @@ describe("the autoscaled stack scout under mocks", () => {
     // 691 s to a ready replica on a new node, after the 60 s in which KEDA first sees the request.
     expect(mapper.headers_to_add[0].header).toEqual({ key: "retry-after", value: "751" });
     expect(envoy.static_resources.clusters[0].load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.address).toBe("vllm-upstream.llm.svc.cluster.local.");
+    // Its PodMonitor and its alert validate against the operator's CRDs (v0.93.0), unknown fields refused.
+    const crd = (file: string) => crdValidator("prometheus-operator", `crds/${file}`, "v1", { rejectUnknownFields: true });
+    expect(crd("monitoring.coreos.com_podmonitors.yaml")(inputs("vllm-wake-front-podmonitor"))).toEqual([]);
+    expect(crd("monitoring.coreos.com_prometheusrules.yaml")(inputs("vllm-wake-front-rules"))).toEqual([]);
+    expect(inputs("vllm-wake-front-rules").spec.groups[0].rules[0].expr).toBe('absent(envoy_cluster_upstream_cx_none_healthy{namespace="llm",envoy_cluster_name="vllm"})');
     // Only the front calls the server; clients are admitted to the front.
     expect(inputs("vllm-netpol").spec.ingress[0].from[0]).toEqual({ podSelector: { matchLabels: frontLabels } });
     expect(inputs("vllm-wake-front-netpol").spec.ingress[0].from[0]).toEqual({ podSelector: { matchLabels: { "llm-stack/client": "true" } } });
