@@ -1,7 +1,8 @@
 /**
  * A KEDA ScaledObject (keda.sh/v1alpha1 at KEDA v2.20.2, vendored in charts/keda/) that scales a
- * vLLM Deployment on vLLM's own queue: requests running plus waiting, over what one replica
- * serves at once. Plain data, validated against the CRD's schema in tests.
+ * vLLM Deployment or LeaderWorkerSet on vLLM's own series — requests running plus waiting over
+ * what one replica serves at once, and KV cache use — and, for a range that reaches zero, on the
+ * requests its wake front saw. Plain data, validated against the CRD's schema in tests.
  *
  * Scale-down waits as long as a new replica takes to become ready (time-to-ready.ts): removing a
  * replica that is needed again costs that time once more, so keeping an idle one for exactly that
@@ -22,9 +23,9 @@ export interface ScaledObjectInput {
   /** Prometheus' HTTP address as KEDA reaches it, e.g. http://prometheus-operated.monitoring.svc:9090. */
   prometheusAddress: string;
   /**
-   * At zero replicas vLLM emits nothing, so its queue cannot wake it: a PromQL expression of
-   * requests turned away while no replica was ready (the wake front's 503s) does. Null when the
-   * range does not reach zero.
+   * At zero replicas vLLM emits nothing, so its queue cannot wake it: a PromQL expression of the
+   * requests the wake front saw lately (serving/wake-front-objects.ts serverWakeQuery) does. Null
+   * when the range does not reach zero.
    */
   wakeQuery: string | null;
 }
