@@ -533,9 +533,11 @@ describe("the autoscaled stack scout under mocks", () => {
       },
     });
     expect(kvCache.metadata).toMatchObject({ query: 'sum(vllm:kv_cache_usage_perc{namespace="llm", model_name="llama-4-scout-17b-16e-instruct"})', threshold: "0.9" });
-    // Requests at the front, turned away or passed on, over Retry-After (691 + 60 = 751 s) and a minute more: 811 s.
+    // Requests at the front, turned away or passed on, over a window that with the 691 s cooldown outlasts
+    // Retry-After (691 + 60 = 751 s) by a minute: 751 + 60 − 691 = 120 s.
+    expect(scaledObject.spec.initialCooldownPeriod).toBe(691);
     expect(wake.metadata).toMatchObject({
-      query: 'clamp_max(sum(increase(envoy_cluster_upstream_cx_none_healthy{namespace="llm",envoy_cluster_name="vllm"}[811s])) + sum(increase(envoy_cluster_upstream_rq_total{namespace="llm",envoy_cluster_name="vllm"}[811s])), 1)',
+      query: 'clamp_max(sum(increase(envoy_cluster_upstream_cx_none_healthy{namespace="llm",envoy_cluster_name="vllm"}[120s])) + sum(increase(envoy_cluster_upstream_rq_total{namespace="llm",envoy_cluster_name="vllm"}[120s])), 1)',
       ignoreNullValues: "false",
     });
     // The HPA owns the replica count: the manifest leaves it out (server-side apply would otherwise fight it).
@@ -617,7 +619,7 @@ describe("the autoscaled stack scout under mocks", () => {
     // The CRDs' ConfigGroup and the install's 15 objects (test "produces Kubernetes objects…" counts them).
     const keda = resources.filter((r) => r.name.startsWith("llm-keda-")).map((r) => r.name);
     expect(keda).toHaveLength(16);
-    expect(byName(resources, "vllm-scaledobject").dependsOn).toEqual(expect.arrayContaining([...keda, "vllm-deployment"]));
+    expect(byName(resources, "vllm-scaledobject").dependencies).toEqual(expect.arrayContaining([...keda, "vllm-deployment"]));
   });
 
   it("records the live cost from the GPU nodes up now, not the planned count", () => {

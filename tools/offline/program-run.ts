@@ -21,11 +21,12 @@ export interface RecordedResource {
   /**
    * Resource options the mocks' newResource never sees, read from the registration request the SDK
    * sends its monitor (sdk/nodejs/runtime/resource.ts: ignoreChanges, and every direct dependency —
-   * dependsOn and the resources its inputs come from — by URN, kept here by name). Absent on
+   * dependsOn and the resources its inputs come from — by URN, kept here by name; names are
+   * unique per type in this program). Absent on
    * resources a test adds by hand.
    */
   ignoreChanges?: string[];
-  dependsOn?: string[];
+  dependencies?: string[];
 }
 
 /** Pulumi's wire signature of a secret value (sdk/nodejs/runtime/rpc.ts specialSecretSig). */
@@ -200,13 +201,13 @@ interface RegisterRequest {
 }
 
 /** Wraps the mock monitor's registerResource to keep each request's ignoreChanges and dependencies. */
-function recordRequestedOptions(requested: Map<string, { ignoreChanges: string[]; dependsOn: string[] }>): void {
+function recordRequestedOptions(requested: Map<string, { ignoreChanges: string[]; dependencies: string[] }>): void {
   const monitor = (require("@pulumi/pulumi/runtime/settings") as { getMonitor(): { registerResource(req: RegisterRequest, callback: unknown): unknown } }).getMonitor();
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, callback) => {
     requested.set(`${req.getType()}::${req.getName()}`, {
       ignoreChanges: req.getIgnorechangesList(),
-      dependsOn: req.getDependenciesList().map((urn) => urn.split("::").pop() ?? urn).sort(),
+      dependencies: req.getDependenciesList().map((urn) => urn.split("::").pop() ?? urn).sort(),
     });
     return register(req, callback);
   };
@@ -214,7 +215,7 @@ function recordRequestedOptions(requested: Map<string, { ignoreChanges: string[]
 
 export async function runProgram(config: Record<string, string>, options: RunOptions = {}): Promise<ProgramRun> {
   const resources: RecordedResource[] = [];
-  const requested = new Map<string, { ignoreChanges: string[]; dependsOn: string[] }>();
+  const requested = new Map<string, { ignoreChanges: string[]; dependencies: string[] }>();
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => {

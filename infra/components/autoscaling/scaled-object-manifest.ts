@@ -69,6 +69,9 @@ export function vllmScaledObject(input: ScaledObjectInput): Json {
       maxReplicaCount: input.range.maxReplicas,
       pollingInterval: POLLING_SECONDS,
       cooldownPeriod: breakEvenSeconds,
+      // A new ScaledObject waits as long before its first scale to zero (KEDA's default is 0:
+      // pkg/scaling/executor/scale_executor.go), so a fresh deploy serves before it idles away.
+      initialCooldownPeriod: breakEvenSeconds,
       advanced: {
         horizontalPodAutoscalerConfig: {
           behavior: {

@@ -37,11 +37,14 @@ export const WAKE_DELAY_SECONDS = 60;
 export const retryAfterSeconds = (input: Pick<VllmManifestInput, "plan">): number => timeToReady(input.plan).totalSeconds + WAKE_DELAY_SECONDS;
 
 /**
- * How far back a request at the front counts as activity: past Retry-After with a minute's slack,
- * so a client that waits as told and retries is seen before the server could be scaled away. KEDA
- * scales to zero only after `cooldownPeriod` (time to ready) without activity.
+ * How far back a request at the front counts as activity. KEDA scales to zero only once the last
+ * active poll is `cooldownPeriod` (time to ready) old (pkg/scaling/executor/scale_scaledobjects.go,
+ * v2.20.2), so a request keeps the server for window + cooldown: long enough that a client that
+ * waits Retry-After and retries a minute late still finds it, and no longer (each extra minute
+ * holds a GPU node). At least four of the 15 s scrapes, for increase() to see the counter move.
  */
-export const activityWindowSeconds = (input: Pick<VllmManifestInput, "plan">): number => retryAfterSeconds(input) + 60;
+export const activityWindowSeconds = (input: Pick<VllmManifestInput, "plan">): number =>
+  Math.max(retryAfterSeconds(input) + 60 - timeToReady(input.plan).totalSeconds, 60);
 
 /**
  * KEDA's wake trigger: requests at the front in the activity window, turned away (no ready
