@@ -6,6 +6,7 @@
  * (`$(VLLM_API_KEY)`, `$VLLM_API_KEY`) is not secret material; a plain env value it expands to is.
  */
 import { type ResourceValidationPolicy } from "@pulumi/policy";
+import { vllmOptionOccurrences } from "../infra/vllm";
 import { readPolicyConfig, strictConfigSchema } from "./lib/policy-config";
 import { allContainersOf, validateWorkloads, type ContainerView } from "./lib/workloads";
 
@@ -17,23 +18,19 @@ const SECRET_VALUE = /\b(hf_[A-Za-z0-9]{20,}|sk-[A-Za-z0-9-]{20,})\b/;
 /** A value filled in at run time: $(NAME), $NAME or ${NAME}. */
 const REFERENCE = /^\$(\([A-Za-z_][A-Za-z0-9_]*\)|\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)$/;
 
-/** The secret flags a container passes literal values to, and whether a token-like value appears anywhere. */
+/**
+ * The secret flags a container passes literal values to, and whether a token-like value appears
+ * anywhere. Every word of its command is read with vLLM's own argument grammar (infra/vllm/parse.ts:
+ * `--api_key`, `--api-key=…`, abbreviations, a value in the next word), every occurrence: a repeated
+ * flag's earlier value is no longer what vLLM uses, but it is still in the args for anyone to read.
+ */
 function secretsIn(container: ContainerView): string[] {
   const found = new Set<string>();
-  for (const flag of ["api-key", "hf-token"] as const) {
-    const value = container.vllm.args.flags[flag];
-    if (value !== undefined && !REFERENCE.test(value)) found.add(`--${flag}`);
+  for (const { name, value } of vllmOptionOccurrences(container.vllm.words).occurrences) {
+    const flag = SECRET_FLAGS.find((f) => f === name);
+    if (flag && value !== undefined && !REFERENCE.test(value)) found.add(`--${flag}`);
   }
-  const words = container.vllm.words;
-  words.forEach((word, i) => {
-    const match = /^--?([A-Za-z_-]+)(?:=(.*))?$/s.exec(word);
-    const flag = match && SECRET_FLAGS.find((f) => match[1]!.replaceAll("_", "-") === f);
-    if (flag) {
-      const value = match[2] ?? words[i + 1];
-      if (value !== undefined && !REFERENCE.test(value)) found.add(`--${flag}`);
-    }
-  });
-  if (found.size === 0 && words.some((word) => SECRET_VALUE.test(word))) found.add("a token-like value");
+  if (found.size === 0 && container.vllm.words.some((word) => SECRET_VALUE.test(word))) found.add("a token-like value");
   return [...found];
 }
 

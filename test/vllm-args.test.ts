@@ -2,7 +2,7 @@ import { MODEL_IDS, VLLM_RELEASE } from "../infra/catalog";
 import { describe, expect, it } from "vitest";
 import { parseVllmArgs, planDeployment, type PlanRequest } from "../infra/plan";
 import {
-  humanReadableInt, numericFlag, parseVllmArgv, pythonFloat, pythonInt, readVllmCommand, renderVllmFlags, splitShellCommands,
+  humanReadableInt, numericFlag, parseVllmArgv, vllmOptionOccurrences, pythonFloat, pythonInt, readVllmCommand, renderVllmFlags, splitShellCommands,
   VLLM_FLAG_NAMES, VLLM_FLAGS, vllmDefault,
 } from "../infra/vllm";
 import { golden } from "./golden-file";
@@ -122,6 +122,21 @@ describe("parsing args the way vLLM's FlexibleArgumentParser does", () => {
     expect(numericFlag({ "tensor-parallel-size": "two" }, "tensor-parallel-size")).toBeNaN();
     expect(numericFlag({}, "gpu-memory-utilization")).toBe(0.92);
     expect(numericFlag({}, "max-model-len", 131072)).toBe(131072);
+  });
+});
+
+describe("every option occurrence, as argparse binds each (what the secret-args policy reads)", () => {
+  it("keeps each occurrence of a repeated flag, names known flags canonically and unknown ones dashed, and leaves the model positional", () => {
+    const read = vllmOptionOccurrences(["serve-me", "--api_key=a", "-tp", "2", "--api-key", "$(KEY)", "--hf-tok", "b", "--my_token", "c", "--enforce-eager"]);
+    expect(read.occurrences).toEqual([
+      { name: "api-key", known: true, value: "a" },
+      { name: "tensor-parallel-size", known: true, value: "2" },
+      { name: "api-key", known: true, value: "$(KEY)" },
+      { name: "hf-token", known: true, value: "b" },
+      { name: "my-token", known: false, value: "c" },
+      { name: "enforce-eager", known: true, value: "true" },
+    ]);
+    expect([read.positionals, read.ambiguous]).toEqual([["serve-me"], ["c"]]);
   });
 });
 

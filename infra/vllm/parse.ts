@@ -59,16 +59,31 @@ function resolve(option: string): Resolved {
   return { name: option.replace(/^-+/, ""), known: undefined, negated: false };
 }
 
-export function parseVllmArgv(argv: readonly string[]): VllmArgs {
-  const result: VllmArgs = { flags: {}, positionals: [], ambiguous: [] };
+/** One option as argparse binds it: its canonical (or, unknown to the table, dashed) name and the value it took. */
+export interface VllmOptionOccurrence {
+  name: string;
+  /** Whether the flags table knows the option (else `value` may be a positional: see VllmArgs.ambiguous). */
+  known: boolean;
+  /** The value bound to this occurrence; undefined for a known flag given without one (argparse exits). */
+  value: string | undefined;
+}
+
+/**
+ * Every option occurrence in order, with the words no option took. A repeated flag appears each
+ * time: the last one is what vLLM uses, but every one is visible to whoever reads the args.
+ */
+export function vllmOptionOccurrences(argv: readonly string[]): { occurrences: VllmOptionOccurrence[]; positionals: string[]; ambiguous: string[] } {
+  const occurrences: VllmOptionOccurrence[] = [];
+  const positionals: string[] = [];
+  const ambiguous: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const word = argv[i]!;
     if (word === "--") {
-      result.positionals.push(...argv.slice(i + 1));
+      positionals.push(...argv.slice(i + 1));
       break;
     }
     if (!word.startsWith("-") || isValueWord(word) || word === "-") {
-      result.positionals.push(word);
+      positionals.push(word);
       continue;
     }
     let option = word;
@@ -82,32 +97,41 @@ export function parseVllmArgv(argv: readonly string[]): VllmArgs {
       const short = resolve(option.slice(0, 2));
       if (short.known && VLLM_FLAGS[short.known].aliases.includes(option.slice(0, 2))) [resolved, inline] = [short, option.slice(2)];
     }
+    const known = resolved.known !== undefined;
     const type = resolved.known ? VLLM_FLAGS[resolved.known].type : undefined;
     if (type === "boolean") {
-      result.flags[resolved.name] = resolved.negated ? "false" : "true";
+      occurrences.push({ name: resolved.name, known, value: resolved.negated ? "false" : "true" });
       continue;
     }
     if (inline !== undefined) {
-      result.flags[resolved.name] = inline;
+      occurrences.push({ name: resolved.name, known, value: inline });
       continue;
     }
     if (type === "strings") {
       const values: string[] = [];
       while (i + 1 < argv.length && isValueWord(argv[i + 1]!)) values.push(argv[++i]!);
-      result.flags[resolved.name] = values.join(" ");
+      occurrences.push({ name: resolved.name, known, value: values.join(" ") });
       continue;
     }
     const next = argv[i + 1];
     if (next !== undefined && isValueWord(next)) {
-      result.flags[resolved.name] = next;
-      if (!resolved.known) result.ambiguous.push(next);
+      occurrences.push({ name: resolved.name, known, value: next });
+      if (!known) ambiguous.push(next);
       i++;
-    } else if (!resolved.known) {
-      result.flags[resolved.name] = "true";
+    } else {
+      // Unknown and without a value: a switch. A known flag without its value: argparse exits ("expected one argument").
+      occurrences.push({ name: resolved.name, known, value: known ? undefined : "true" });
     }
-    // A known flag without its value: argparse exits ("expected one argument"); nothing to read.
   }
-  return result;
+  return { occurrences, positionals, ambiguous };
+}
+
+export function parseVllmArgv(argv: readonly string[]): VllmArgs {
+  const { occurrences, positionals, ambiguous } = vllmOptionOccurrences(argv);
+  const flags: Record<string, string> = {};
+  // argparse's store action: the last occurrence wins.
+  for (const { name, value } of occurrences) if (value !== undefined) flags[name] = value;
+  return { flags, positionals, ambiguous };
 }
 
 /** The flags of an argument list, canonical names → values (last one wins). */
