@@ -32,6 +32,8 @@ export interface ContextMeasurement {
   model: string;
   variant: string;
   gpu: "h100" | "h200";
+  /** The blog's setup: one node, all 8 GPUs in one tensor-parallel group. */
+  tensorParallelSize: number;
   /** The --max-model-len vLLM published as what one 8-GPU node serves. */
   maxModelLen: number;
   vllmVersion: string;
@@ -39,9 +41,9 @@ export interface ContextMeasurement {
 }
 
 export const LLAMA4_CONTEXT_MEASUREMENTS: readonly ContextMeasurement[] = [
-  { id: "scout bf16 8×H100", model: "llama-4-scout-17b-16e-instruct", variant: "bf16", gpu: "h100", maxModelLen: 1_000_000, vllmVersion: "0.8.3", source: { ref: VLLM_LLAMA4_BLOG, readOn: "2026-11-27" } },
-  { id: "maverick fp8 8×H100", model: "llama-4-maverick-17b-128e-instruct", variant: "fp8-meta", gpu: "h100", maxModelLen: 430_000, vllmVersion: "0.8.3", source: { ref: VLLM_LLAMA4_BLOG, readOn: "2026-11-27" } },
-  { id: "scout bf16 8×H200", model: "llama-4-scout-17b-16e-instruct", variant: "bf16", gpu: "h200", maxModelLen: 3_600_000, vllmVersion: "0.8.3", source: { ref: VLLM_LLAMA4_BLOG, readOn: "2026-11-27" } },
+  { id: "scout bf16 8×H100", model: "llama-4-scout-17b-16e-instruct", variant: "bf16", gpu: "h100", tensorParallelSize: 8, maxModelLen: 1_000_000, vllmVersion: "0.8.3", source: { ref: VLLM_LLAMA4_BLOG, readOn: "2026-11-27" } },
+  { id: "maverick fp8 8×H100", model: "llama-4-maverick-17b-128e-instruct", variant: "fp8-meta", gpu: "h100", tensorParallelSize: 8, maxModelLen: 430_000, vllmVersion: "0.8.3", source: { ref: VLLM_LLAMA4_BLOG, readOn: "2026-11-27" } },
+  { id: "scout bf16 8×H200", model: "llama-4-scout-17b-16e-instruct", variant: "bf16", gpu: "h200", tensorParallelSize: 8, maxModelLen: 3_600_000, vllmVersion: "0.8.3", source: { ref: VLLM_LLAMA4_BLOG, readOn: "2026-11-27" } },
 ];
 
 /** MLPerf Inference v5.1 (MLCommons, 2025-09), datacenter, llama3.1-8b, Offline: tokens/s on one H100 SXM (FP8), as cited in issue 9. */

@@ -49,10 +49,10 @@ export function accuracyRows(): AccuracyRow[] {
   for (const m of LLAMA4_CONTEXT_MEASUREMENTS) {
     const { arch, variant } = variantOf(m.model, m.variant);
     const memory = replicaMemory(arch, variant, GPUS[m.gpu], {
-      tensorParallelSize: 8, pipelineParallelSize: 1, gpuMemoryUtilization: 0.9, kvCacheDtype: "auto", maxNumBatchedTokens: DEFAULT_MAX_NUM_BATCHED_TOKENS, maxModelLen: m.maxModelLen,
+      tensorParallelSize: m.tensorParallelSize, pipelineParallelSize: 1, gpuMemoryUtilization: 0.9, kvCacheDtype: "auto", maxNumBatchedTokens: DEFAULT_MAX_NUM_BATCHED_TOKENS, maxModelLen: m.maxModelLen,
     });
     // vLLM 0.8.3 cached every layer for the whole context (no hybrid KV cache manager yet).
-    const fullAttentionTokens = Math.floor((memory.perGpuGiB.kvCache * BYTES_PER_GIB) / kvBytesPerTokenPerGpu(arch, arch.hiddenLayers, 8, "auto"));
+    const fullAttentionTokens = Math.floor((memory.perGpuGiB.kvCache * BYTES_PER_GIB) / kvBytesPerTokenPerGpu(arch, arch.hiddenLayers, m.tensorParallelSize, "auto"));
     rows.push({
       id: m.id, quantity: "longest context, one request, all layers full attention (tokens)", published: m.maxModelLen, planned: fullAttentionTokens,
       ratio: ratio(fullAttentionTokens, m.maxModelLen),
@@ -60,7 +60,9 @@ export function accuracyRows(): AccuracyRow[] {
       source: m.source.ref,
     });
   }
-  const mlperf = planDeployment({ model: MLPERF_LLAMA_8B_OFFLINE.model, quantization: "fp8" });
+  // The measurement's checkpoint, as the planner would choose it: the variant's own precision.
+  const mlperf = planDeployment({ model: MLPERF_LLAMA_8B_OFFLINE.model, quantization: variantOf(MLPERF_LLAMA_8B_OFFLINE.model, MLPERF_LLAMA_8B_OFFLINE.variant).variant.quantization });
+  if (mlperf.variant !== MLPERF_LLAMA_8B_OFFLINE.variant) throw new Error(`the planner serves ${mlperf.variant}, the measurement ran ${MLPERF_LLAMA_8B_OFFLINE.variant}`);
   rows.push({
     id: "llama-3.1-8b fp8 1×H100", quantity: "decode tokens/s", published: MLPERF_LLAMA_8B_OFFLINE.tokensPerSecond, planned: mlperf.economics.decodeTokensPerSecond,
     ratio: ratio(mlperf.economics.decodeTokensPerSecond, MLPERF_LLAMA_8B_OFFLINE.tokensPerSecond),
