@@ -39,6 +39,8 @@ export interface LlmStackOutputs {
   gpuZoneIds: string[];
   hourlyUsd: number;
   monthlyUsd: number;
+  /** An autoscaled stack's replica range, its GPU nodes and its cost at each end; null when fixed. */
+  autoscaling: { minReplicas: number; maxReplicas: number; minNodes: number; maxNodes: number; minHourlyUsd: number; maxHourlyUsd: number } | null;
   kubeconfig: pulumi.Output<string>;
   apiKey: pulumi.Output<string>;
 }
@@ -224,6 +226,7 @@ export function createLlmStack(config: StackConfig, placement: Placement): LlmSt
     gpuZoneIds: access.gpuZoneIds,
     hourlyUsd: settings.cost.hourlyUsd,
     monthlyUsd: settings.cost.monthlyUsd,
+    autoscaling: settings.autoscaling ? { ...settings.autoscaling, minHourlyUsd: settings.cost.minHourlyUsd, maxHourlyUsd: settings.cost.maxHourlyUsd } : null,
     kubeconfig: pulumi.secret(access.kubeconfig),
     apiKey: server.apiKey,
   };

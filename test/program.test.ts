@@ -622,6 +622,12 @@ describe("the autoscaled stack scout under mocks", () => {
     expect(byName(resources, "vllm-scaledobject").dependencies).toEqual(expect.arrayContaining([...keda, "vllm-deployment"]));
   });
 
+  it("outputs the replica range, its GPU nodes and its cost at each end", async () => {
+    const { outputs } = await committedStackRun("scout");
+    expect(outputs?.autoscaling).toEqual({ minReplicas: 0, maxReplicas: 2, minNodes: 0, maxNodes: 2, minHourlyUsd: 0.5482, maxHourlyUsd: 110.8298 });
+    expect((await committedStackRun("dev")).outputs?.autoscaling).toBeNull();
+  });
+
   it("records the live cost from the GPU nodes up now, not the planned count", () => {
     const rules = inputs("vllm-rules").spec.groups[1].rules;
     expect(rules[0]).toEqual({ record: "llm_stack:cost_usd_per_hour", expr: "vector(0.5482) + (count(count by (Hostname) (DCGM_FI_DEV_GPU_UTIL)) or vector(0)) * 55.04" });
