@@ -9,7 +9,7 @@ describe("Pulumi's own TypeScript runtime", () => {
     expect(JSON.parse(result.stdout)).toEqual({
       tsNode: "7.0.1",
       typescript: "5.9.3",
-      exports: ["apiKey", "endpoint", "gpuZoneIds", "hourlyUsd", "kubeconfig", "model", "monthlyUsd", "plan", "variant"],
+      exports: ["apiKey", "autoscaling", "endpoint", "gpuZoneIds", "hourlyUsd", "kubeconfig", "model", "monthlyUsd", "plan", "variant"],
       resources: 92,
       policies: 21,
     });
