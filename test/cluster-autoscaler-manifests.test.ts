@@ -17,7 +17,7 @@ import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { KUBERNETES_VERSION } from "../infra/catalog";
 import {
-  CLUSTER_AUTOSCALER_IMAGE, CLUSTER_AUTOSCALER_VERSION, clusterAutoscalerObjects, clusterAutoscalerPolicy, gpuNodeGroupAutoscalerTags,
+  CLUSTER_AUTOSCALER_IMAGE, CLUSTER_AUTOSCALER_VERSION, clusterAutoscalerObjects, clusterAutoscalerPolicy, gpuNodeGroupTemplateTags,
   type GpuNodeGroupTemplateInput,
 } from "../infra/components/autoscaling/cluster-autoscaler-manifests";
 
@@ -182,52 +182,35 @@ function templateFromAsgTags(tags: Record<string, string>): { labels: Record<str
   return { labels, taints, resources };
 }
 
-// The kit's p5.48xlarge pool with EFA: 8 H100s and 32 EFA interfaces (infra/catalog/instances.ts), its labels and taint (gpu-node-pool.ts).
+// The kit's p5.48xlarge pool with EFA: 8 H100s and 32 EFA interfaces (infra/catalog/instances.ts) and its taint (gpu-node-pool.ts).
 const pool: GpuNodeGroupTemplateInput = {
-  clusterName: "llm-demo",
   gpusPerNode: 8,
   efaInterfacesPerNode: 32,
-  labels: { "llm-stack/gpu-pool": "true", "llm-stack/stack": "dev", "k8s.amazonaws.com/accelerator": "nvidia-h100" },
   taints: [{ key: "nvidia.com/gpu", value: "present", effect: "NO_SCHEDULE" }],
 };
 
 describe("GPU node group tags for scale from zero", () => {
-  const tags = gpuNodeGroupAutoscalerTags(pool);
+  const tags = gpuNodeGroupTemplateTags(pool);
 
   it("names the discovery keys the Deployment's flag asks for, and nothing more", () => {
     const flag = deploymentOf(objects).spec.template.spec.containers[0].command.find((a: string) => a.startsWith("--node-group-auto-discovery="));
     expect(discoveryTags(flag)).toEqual({ "k8s.io/cluster-autoscaler/enabled": "", "k8s.io/cluster-autoscaler/llm-demo": "" });
-    expect(tags.discovery).toEqual({ "k8s.io/cluster-autoscaler/enabled": "true", "k8s.io/cluster-autoscaler/llm-demo": "owned" });
   });
 
-  it("declares the EFA interfaces (unknown to CA's instance table) and the GPUs on the node group", () => {
-    expect(tags.nodeGroup).toEqual({
+  it("declares the EFA interfaces (unknown to CA's instance table) and the GPUs on the node group, as CA reads resource tags", () => {
+    expect(tags).toEqual({
       "k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu": "8",
       "k8s.io/cluster-autoscaler/node-template/resources/vpc.amazonaws.com/efa": "32",
     });
-    expect(gpuNodeGroupAutoscalerTags({ ...pool, efaInterfacesPerNode: 0 }).nodeGroup).toEqual({
+    // CA parses a managed node group's tags with the same resource rule as ASG tags (aws_manager.go:327-336, extractAllocatableResourcesFromTags).
+    expect(templateFromAsgTags(tags)).toEqual({ labels: {}, taints: [], resources: { "nvidia.com/gpu": "8", "vpc.amazonaws.com/efa": "32" } });
+    expect(gpuNodeGroupTemplateTags({ ...pool, efaInterfacesPerNode: 0 })).toEqual({
       "k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu": "8",
-    });
-  });
-
-  it("gives CA, reading ASG tags its own way, the node group's labels, taint and resources", () => {
-    expect(tags.autoScalingGroup).toEqual({
-      "k8s.io/cluster-autoscaler/node-template/label/llm-stack/gpu-pool": "true",
-      "k8s.io/cluster-autoscaler/node-template/label/llm-stack/stack": "dev",
-      "k8s.io/cluster-autoscaler/node-template/label/k8s.amazonaws.com/accelerator": "nvidia-h100",
-      "k8s.io/cluster-autoscaler/node-template/taint/nvidia.com/gpu": "present:NoSchedule",
-      "k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu": "8",
-      "k8s.io/cluster-autoscaler/node-template/resources/vpc.amazonaws.com/efa": "32",
-    });
-    expect(templateFromAsgTags(tags.autoScalingGroup)).toEqual({
-      labels: { "llm-stack/gpu-pool": "true", "llm-stack/stack": "dev", "k8s.amazonaws.com/accelerator": "nvidia-h100" },
-      taints: [{ key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" }],
-      resources: { "nvidia.com/gpu": "8", "vpc.amazonaws.com/efa": "32" },
     });
   });
 
   it("rejects a valueless taint, no GPUs and a negative EFA count, all at once", () => {
-    expect(() => gpuNodeGroupAutoscalerTags({ ...pool, gpusPerNode: 0, efaInterfacesPerNode: -1, taints: [{ key: "nvidia.com/gpu", value: "", effect: "NO_SCHEDULE" }] })).toThrow(
+    expect(() => gpuNodeGroupTemplateTags({ ...pool, gpusPerNode: 0, efaInterfacesPerNode: -1, taints: [{ key: "nvidia.com/gpu", value: "", effect: "NO_SCHEDULE" }] })).toThrow(
       "GPU node group tags for Cluster Autoscaler:\n"
       + "- gpusPerNode 0: expected a whole number of at least 1\n"
       + "- efaInterfacesPerNode -1: expected a whole number, 0 without EFA\n"

@@ -269,72 +269,40 @@ export function clusterAutoscalerPolicy(clusterName: string): IamPolicyDocument 
   };
 }
 
-/** EKS node group taint effects (the API's enum) and the Kubernetes names CA's tags use (aws_wrapper.go:855-871). */
-const TAINT_EFFECTS = { NO_SCHEDULE: "NoSchedule", NO_EXECUTE: "NoExecute", PREFER_NO_SCHEDULE: "PreferNoSchedule" } as const;
+/** EKS node group taint effects (the API's enum). */
+const TAINT_EFFECTS = ["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"] as const;
 
 export interface GpuNodeGroupTemplateInput {
-  clusterName: string;
   /** nvidia.com/gpu per node: the instance type's GPUs (INSTANCES[type].gpuCount). */
   gpusPerNode: number;
   /** vpc.amazonaws.com/efa per node: the EFA interfaces the launch template attaches; 0 without EFA. */
   efaInterfacesPerNode: number;
-  /** The node group's Kubernetes labels (include CLUSTER_AUTOSCALER_GPU_LABEL). */
-  labels: Record<string, string>;
-  /** The node group's taints, as the EKS API takes them. */
-  taints: ReadonlyArray<{ key: string; value: string; effect: keyof typeof TAINT_EFFECTS }>;
-}
-
-export interface GpuNodeGroupAutoscalerTags {
-  /**
-   * On the Auto Scaling group, by EKS itself for a managed node group: the keys of
-   * --node-group-auto-discovery. CA reads no value; these are the conventional ones.
-   */
-  discovery: Record<string, string>;
-  /**
-   * On the EKS node group (aws.eks.NodeGroup `tags`): the extended resources of a node, which CA
-   * reads through eks:DescribeNodegroup while the group has no node (aws_manager.go:327-336,
-   * aws_wrapper.go:117-122). The instance type gives CA the GPUs but not the EFA interfaces.
-   * Labels and taints need no tag here: CA takes them from the node group's own (aws_wrapper.go:110-139).
-   */
-  nodeGroup: Record<string, string>;
-  /**
-   * The same template as Auto Scaling group tags (labels, taints, resources: cloudprovider/aws/README.md:200-233),
-   * for a CA that cannot call eks:DescribeNodegroup (e.g. a private cluster without the EKS endpoint,
-   * README.md:112-114). Node group tags never reach its ASG (EKS user guide,
-   * create-managed-node-group.adoc:178), so these would be aws.autoscaling.Tag resources on it.
-   */
-  autoScalingGroup: Record<string, string>;
+  /** The node group's taints, as the EKS API takes them: CA reads them through eks:DescribeNodegroup. */
+  taints: ReadonlyArray<{ key: string; value: string; effect: (typeof TAINT_EFFECTS)[number] }>;
 }
 
 /**
- * The tags that let CA scale the GPU node group up from zero nodes, when its template can only come
- * from AWS (aws_manager.go:268-342): once CA has seen a node of the group it keeps that node as the
- * template (processors/nodeinfosprovider/mixed_nodeinfos_processor.go:136-146, kept for
+ * The tags on the EKS node group (aws.eks.NodeGroup `tags`) that let CA scale it up from zero
+ * nodes: the extended resources of a node, which CA reads through eks:DescribeNodegroup while the
+ * group has none (aws_manager.go:327-336, extractAllocatableResourcesFromTags). The instance type
+ * gives CA the GPUs but not the EFA interfaces; labels and taints need no tag, CA takes the node
+ * group's own (aws_wrapper.go:110-139). Node group tags never reach its Auto Scaling group (EKS user
+ * guide, create-managed-node-group.adoc:178). Once CA has seen a node of the group it keeps that
+ * node as the template (processors/nodeinfosprovider/mixed_nodeinfos_processor.go:136-146, kept for
  * --node-info-cache-expire-time, 10 years: flags.go:186) until it restarts.
  */
-export function gpuNodeGroupAutoscalerTags(input: GpuNodeGroupTemplateInput): GpuNodeGroupAutoscalerTags {
+export function gpuNodeGroupTemplateTags(input: GpuNodeGroupTemplateInput): Record<string, string> {
   const issues: string[] = [];
-  const nameIssue = clusterNameIssue(input.clusterName);
-  if (nameIssue) issues.push(nameIssue);
   if (!Number.isInteger(input.gpusPerNode) || input.gpusPerNode < 1) issues.push(`gpusPerNode ${input.gpusPerNode}: expected a whole number of at least 1`);
   if (!Number.isInteger(input.efaInterfacesPerNode) || input.efaInterfacesPerNode < 0) issues.push(`efaInterfacesPerNode ${input.efaInterfacesPerNode}: expected a whole number, 0 without EFA`);
   for (const taint of input.taints) {
-    // CA drops a node group taint without a value (aws_wrapper.go:127), and its ASG tag form is value:Effect.
+    // CA drops a node group taint without a value (aws_wrapper.go:127).
     if (taint.value === "") issues.push(`taint ${taint.key}: needs a value — CA ignores a valueless node group taint at zero nodes and would start nodes the pods cannot use`);
-    if (!(taint.effect in TAINT_EFFECTS)) issues.push(`taint ${taint.key}: effect ${taint.effect}, expected one of ${Object.keys(TAINT_EFFECTS).join(", ")}`);
+    if (!TAINT_EFFECTS.includes(taint.effect)) issues.push(`taint ${taint.key}: effect ${taint.effect}, expected one of ${TAINT_EFFECTS.join(", ")}`);
   }
   if (issues.length > 0) throw new Error(`GPU node group tags for Cluster Autoscaler:\n- ${issues.join("\n- ")}`);
-
-  const [enabledKey, clusterKey] = autoDiscoveryTagKeys(input.clusterName);
-  const resources: Record<string, string> = {
+  return {
     [`${TEMPLATE_TAG}/resources/nvidia.com/gpu`]: String(input.gpusPerNode),
     ...(input.efaInterfacesPerNode > 0 ? { [`${TEMPLATE_TAG}/resources/vpc.amazonaws.com/efa`]: String(input.efaInterfacesPerNode) } : {}),
-  };
-  const labels = Object.fromEntries(Object.entries(input.labels).map(([key, value]) => [`${TEMPLATE_TAG}/label/${key}`, value]));
-  const taints = Object.fromEntries(input.taints.map((t) => [`${TEMPLATE_TAG}/taint/${t.key}`, `${t.value}:${TAINT_EFFECTS[t.effect]}`]));
-  return {
-    discovery: { [enabledKey]: "true", [clusterKey]: "owned" },
-    nodeGroup: resources,
-    autoScalingGroup: { ...labels, ...taints, ...resources },
   };
 }

@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { fixedRange, gpuNodeStorageOf, isAutoscaled, type DeploymentPlan, type ReplicaRange } from "../../plan";
 import { type ResolvedCapacity } from "../../settings";
 import { launchTemplateArgs } from "../launch-template";
-import { CLUSTER_AUTOSCALER_GPU_LABEL, gpuNodeGroupAutoscalerTags } from "../autoscaling/cluster-autoscaler-manifests";
+import { CLUSTER_AUTOSCALER_GPU_LABEL, gpuNodeGroupTemplateTags } from "../autoscaling/cluster-autoscaler-manifests";
 import { gpuNodeConfig, nodeadmUserDataBase64 } from "./node-user-data";
 
 /** Node labels and taint the vLLM pods select and tolerate; the device plugin's values select the same label. */
@@ -112,9 +112,7 @@ export class GpuNodePool extends pulumi.ComponentResource {
     // through eks:DescribeNodegroup while the group has no node (cluster-autoscaler-manifests.ts).
     const labels = autoscaled ? { ...gpuNodeLabels(plan, args.stack), [CLUSTER_AUTOSCALER_GPU_LABEL]: `nvidia-${plan.gpu}` } : gpuNodeLabels(plan, args.stack);
     const tags = autoscaled
-      ? pulumi.output(args.clusterName).apply((clusterName) => gpuNodeGroupAutoscalerTags({
-          clusterName, gpusPerNode: INSTANCES[plan.instanceType].gpuCount, efaInterfacesPerNode: args.efa ? INSTANCES[plan.instanceType].efaInterfaces : 0, labels, taints,
-        }).nodeGroup)
+      ? gpuNodeGroupTemplateTags({ gpusPerNode: INSTANCES[plan.instanceType].gpuCount, efaInterfacesPerNode: args.efa ? INSTANCES[plan.instanceType].efaInterfaces : 0, taints })
       : undefined;
     const group = new aws.eks.NodeGroup(`${name}-ng`, {
       clusterName: args.clusterName,
