@@ -211,8 +211,8 @@ describe("the wake signal KEDA reads", () => {
     expect([WAKE_METRIC, WAKE_METRIC_CLUSTER_LABEL]).toEqual(["envoy_cluster_upstream_cx_none_healthy", "envoy_cluster_name"]);
   });
 
-  it("sums the increase over front pods in the server's namespace", () => {
-    expect(wakeQuery("llm", "vllm", 120)).toBe('sum(increase(envoy_cluster_upstream_cx_none_healthy{namespace="llm",envoy_cluster_name="vllm"}[120s]))');
+  it("sums the increase of both counters, turned away and passed on, over front pods in the server's namespace", () => {
+    expect(wakeQuery("llm", "vllm", 120)).toBe('sum(increase(envoy_cluster_upstream_cx_none_healthy{namespace="llm",envoy_cluster_name="vllm"}[120s])) + sum(increase(envoy_cluster_upstream_rq_total{namespace="llm",envoy_cluster_name="vllm"}[120s]))');
   });
 
   it("rejects a window that is not a whole number of seconds, and a cluster name the tag extractor would cut", () => {

@@ -37,8 +37,8 @@ export function scaleTargetOf(plan: DeploymentPlan, name: string): Json {
     : { apiVersion: "apps/v1", kind: "Deployment", name };
 }
 
-/** Seconds between KEDA's queries of Prometheus (KEDA's default is 30). */
-const POLLING_SECONDS = 15;
+/** Seconds between KEDA's queries of Prometheus (KEDA's default is 30): a choice, as often as Prometheus scrapes. */
+export const KEDA_POLLING_SECONDS = 15;
 /**
  * The HPA's limits on its scale-down behaviour (autoscaling/v2 HPAScalingRules: a stabilization
  * window of at most 3600 s, a policy period of at most 1800 s; KEDA's CRD repeats the first,
@@ -67,7 +67,7 @@ export function vllmScaledObject(input: ScaledObjectInput): Json {
       scaleTargetRef: scaleTargetOf(plan, input.name),
       minReplicaCount: input.range.minReplicas,
       maxReplicaCount: input.range.maxReplicas,
-      pollingInterval: POLLING_SECONDS,
+      pollingInterval: KEDA_POLLING_SECONDS,
       cooldownPeriod: breakEvenSeconds,
       // A new ScaledObject waits as long before its first scale to zero (KEDA's default is 0:
       // pkg/scaling/executor/scale_executor.go), so a fresh deploy serves before it idles away.

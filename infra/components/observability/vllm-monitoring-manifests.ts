@@ -42,6 +42,9 @@ export function costPerHourExpression(input: Pick<VllmMonitoringInput, "hourlyUs
   return `vector(${input.gpuNodes.otherHourlyUsd}) + (count(count by (Hostname) (DCGM_FI_DEV_GPU_UTIL)) or vector(0)) * ${input.gpuNodes.nodeHourlyUsd}`;
 }
 
+/** How often Prometheus scrapes the server (and its wake front): every 15 s, a choice; KEDA reads what it scraped. */
+export const SCRAPE_INTERVAL_SECONDS = 15;
+
 /** KV cache use above which new requests start to wait or preempt others (0 to 1). */
 export const KV_CACHE_ALERT_USAGE = 0.95;
 /** How long requests may wait before someone is told: beyond a burst, the server is saturated. */
@@ -55,7 +58,7 @@ export function vllmPodMonitor(input: VllmMonitoringInput): Json {
     spec: {
       selector: { matchLabels: input.podSelector },
       // The port vLLM serves its API and /metrics on (vllm-manifests.ts names it http).
-      podMetricsEndpoints: [{ port: "http", path: "/metrics", interval: "15s" }],
+      podMetricsEndpoints: [{ port: "http", path: "/metrics", interval: `${SCRAPE_INTERVAL_SECONDS}s` }],
     },
   };
 }

@@ -126,7 +126,7 @@ export class VllmServer extends pulumi.ComponentResource {
     }
     const scaledObject = vllmScaledObject({
       name, namespace: args.namespace, plan: args.plan, range: autoscaler.range, prometheusAddress: autoscaler.prometheusAddress,
-      wakeQuery: toZero ? serverWakeQuery(args) : null,
+      wakeQuery: toZero ? serverWakeQuery(args.namespace) : null,
     });
     new k8s.apiextensions.CustomResource(`${name}-scaledobject`, scaledObject as k8s.apiextensions.CustomResourceArgs, { ...opts, dependsOn: [workload, ...autoscaler.ready] });
   }

@@ -95,6 +95,12 @@ const ADMIN_CLUSTER_NAME = "envoy_admin";
  * increase() sees the first turned-away request.
  */
 export const WAKE_METRIC = "envoy_cluster_upstream_cx_none_healthy";
+/**
+ * The requests the front passed on to a ready replica: `cluster.<name>.upstream_rq_total`, "Total
+ * requests" (cluster_stats.rst), named the same way. With WAKE_METRIC it counts every request the
+ * front saw, so light traffic between two scrapes of vLLM's gauges still counts as use.
+ */
+export const PASSED_ON_METRIC = "envoy_cluster_upstream_rq_total";
 export const WAKE_METRIC_CLUSTER_LABEL = "envoy_cluster_name";
 
 /** Where the ConfigMap's bootstrap is mounted and read (`--config-path`, source/server/options_impl.cc). */
@@ -175,10 +181,11 @@ export function wakeErrorBody(retryAfterSeconds: number): string {
 }
 
 /**
- * PromQL for KEDA: requests the fronts in `namespace` turned away for want of a ready replica over
- * the last `windowSeconds`, summed over front pods. Prometheus' operator adds the `namespace`
- * label to every scraped series. The window should span at least two scrapes for increase() to
- * see a change.
+ * PromQL for KEDA: requests the fronts in `namespace` saw over the last `windowSeconds`, turned away
+ * for want of a ready replica or passed on to one, summed over front pods. Prometheus' operator adds
+ * the `namespace` label to every scraped series. The window should span at least two scrapes for
+ * increase() to see a change. Both counters exist from the front's start, so an empty result means
+ * a broken query or a missing front, never "no requests".
  */
 export function wakeQuery(namespace: string, clusterName: string, windowSeconds: number): string {
   const issues = [
@@ -187,7 +194,8 @@ export function wakeQuery(namespace: string, clusterName: string, windowSeconds:
     ...checkWhole("windowSeconds", windowSeconds, 1, Number.MAX_SAFE_INTEGER),
   ];
   if (issues.length > 0) throw new Error(`wakeQuery: ${issues.join("; ")}`);
-  return `sum(increase(${WAKE_METRIC}{namespace="${namespace}",${WAKE_METRIC_CLUSTER_LABEL}="${clusterName}"}[${windowSeconds}s]))`;
+  const increase = (metric: string) => `sum(increase(${metric}{namespace="${namespace}",${WAKE_METRIC_CLUSTER_LABEL}="${clusterName}"}[${windowSeconds}s]))`;
+  return `${increase(WAKE_METRIC)} + ${increase(PASSED_ON_METRIC)}`;
 }
 
 export function wakeFrontManifests(input: WakeFrontInput): WakeFrontManifests {

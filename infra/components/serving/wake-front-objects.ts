@@ -6,6 +6,8 @@
  * Plain data, validated in tests.
  */
 import { VLLM_PORT, timeToReady } from "../../plan";
+import { KEDA_POLLING_SECONDS } from "../autoscaling/scaled-object-manifest";
+import { SCRAPE_INTERVAL_SECONDS } from "../observability/vllm-monitoring-manifests";
 import { ENVOY_RELEASE, METRICS_PATH, WAKE_CLUSTER_NAME, WAKE_FRONT_METRICS_PORT_NAME, WAKE_METRIC, WAKE_METRIC_CLUSTER_LABEL, wakeFrontManifests, wakeQuery } from "./wake-front-manifests";
 import { clientSources, prometheusSource, servingPodSelector, wakeFrontLabels, type VllmManifestInput } from "./vllm-manifests";
 
@@ -24,11 +26,12 @@ export interface WakeFrontObjects {
 export const wakeFrontName = (serverName: string): string => `${serverName}-wake-front`;
 
 /**
- * Seconds from a request turned away to KEDA acting on it: Prometheus scrapes the front every 15 s
- * and KEDA polls every 15 s (scaled-object-manifest.ts); twice each, for a scrape or poll that just
- * missed it.
+ * Seconds from a request at the front to KEDA acting on it: a Prometheus scrape of the front and a
+ * KEDA poll, twice each, for a scrape or poll that just missed it.
  */
-export const WAKE_DELAY_SECONDS = 60;
+export const WAKE_DELAY_SECONDS = 2 * (SCRAPE_INTERVAL_SECONDS + KEDA_POLLING_SECONDS);
+/** How late after Retry-After a client's retry may come and still find the waking server: a choice. */
+const RETRY_SLACK_SECONDS = 60;
 
 /**
  * Retry-After: a new GPU node's whole time to ready (at zero there is none) after KEDA has seen
@@ -38,24 +41,15 @@ export const retryAfterSeconds = (input: Pick<VllmManifestInput, "plan">): numbe
 
 /**
  * How far back a request at the front counts as activity. KEDA scales to zero only once the last
- * active poll is `cooldownPeriod` (time to ready) old (pkg/scaling/executor/scale_scaledobjects.go,
- * v2.20.2), so a request keeps the server for window + cooldown: long enough that a client that
- * waits Retry-After and retries a minute late still finds it, and no longer (each extra minute
- * holds a GPU node). At least four of the 15 s scrapes, for increase() to see the counter move.
+ * active poll is `cooldownPeriod` old (pkg/scaling/executor/scale_scaledobjects.go, v2.20.2), and
+ * the cooldown is the time to ready (scaled-object-manifest.ts), so a request keeps the server for
+ * window + time to ready: the window need only cover the wake delay and the retry slack — past
+ * Retry-After, and no longer (each extra minute holds a GPU node).
  */
-export const activityWindowSeconds = (input: Pick<VllmManifestInput, "plan">): number =>
-  Math.max(retryAfterSeconds(input) + 60 - timeToReady(input.plan).totalSeconds, 60);
+export const WAKE_WINDOW_SECONDS = WAKE_DELAY_SECONDS + RETRY_SLACK_SECONDS;
 
-/**
- * KEDA's wake trigger: requests at the front in the activity window, turned away (no ready
- * replica: envoy_cluster_upstream_cx_none_healthy) or passed on (envoy_cluster_upstream_rq_total).
- * Counters, not vLLM's gauges, so short requests between two scrapes still count as use.
- */
-export function serverWakeQuery(input: Pick<VllmManifestInput, "namespace" | "plan">): string {
-  const window = activityWindowSeconds(input);
-  const passedOn = `sum(increase(envoy_cluster_upstream_rq_total{namespace="${input.namespace}",${WAKE_METRIC_CLUSTER_LABEL}="${WAKE_CLUSTER_NAME}"}[${window}s]))`;
-  return `${wakeQuery(input.namespace, WAKE_CLUSTER_NAME, window)} + ${passedOn}`;
-}
+/** KEDA's wake trigger: every request the front saw in the activity window (wake-front-manifests.ts wakeQuery). */
+export const serverWakeQuery = (namespace: string): string => wakeQuery(namespace, WAKE_CLUSTER_NAME, WAKE_WINDOW_SECONDS);
 
 export function wakeFrontObjects(input: Omit<VllmManifestInput, "weights">, systemNodeSelector: Record<string, string>): WakeFrontObjects {
   const name = wakeFrontName(input.name);
@@ -89,7 +83,7 @@ export function wakeFrontPodMonitor(input: Pick<VllmManifestInput, "name" | "nam
     metadata: { name: wakeFrontName(input.name), namespace: input.namespace, labels: selectedBy },
     spec: {
       selector: { matchLabels: wakeFrontLabels(input.name) },
-      podMetricsEndpoints: [{ port: WAKE_FRONT_METRICS_PORT_NAME, path: METRICS_PATH, interval: "15s" }],
+      podMetricsEndpoints: [{ port: WAKE_FRONT_METRICS_PORT_NAME, path: METRICS_PATH, interval: `${SCRAPE_INTERVAL_SECONDS}s` }],
     },
   };
 }
