@@ -202,7 +202,7 @@ export function createLlmStack(config: StackConfig, placement: Placement): LlmSt
     efaInterfacesPerPod: settings.efa ? INSTANCES[plan.instanceType].efaInterfaces : 0,
     monitoringNamespace: prometheus ? MONITORING_NAMESPACE : null,
     autoscaling: settings.autoscaling,
-    autoscaler: keda && settings.autoscaling ? { range: settings.autoscaling, prometheusAddress: PROMETHEUS_ADDRESS, ready: keda.ready, systemNodeSelector: access.systemNodeSelector } : null,
+    autoscaler: keda && settings.autoscaling ? { prometheusAddress: PROMETHEUS_ADDRESS, ready: keda.ready, systemNodeSelector: access.systemNodeSelector } : null,
     monitoring: prometheus ? { selectedBy: { ...MONITORING_SELECTOR }, hourlyUsd: settings.cost.hourlyUsd, gpuNodes: liveGpuNodePrice(settings), ready: prometheus.ready } : null,
     exposure: settings.exposure,
     allowedClientNamespaces: settings.allowedClientNamespaces,

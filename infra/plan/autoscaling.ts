@@ -26,5 +26,3 @@ export function replicaRange(plan: DeploymentPlan, minReplicas: number, maxRepli
 export function fixedRange(plan: DeploymentPlan): ReplicaRange {
   return { minReplicas: plan.replicas, maxReplicas: plan.replicas, minNodes: plan.nodes, maxNodes: plan.nodes };
 }
-
-export const isAutoscaled = (range: ReplicaRange): boolean => range.minReplicas !== range.maxReplicas;

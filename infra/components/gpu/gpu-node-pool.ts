@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import { INSTANCES } from "../../catalog";
 import * as pulumi from "@pulumi/pulumi";
-import { fixedRange, gpuNodeStorageOf, isAutoscaled, type DeploymentPlan, type ReplicaRange } from "../../plan";
+import { fixedRange, gpuNodeStorageOf, type DeploymentPlan, type ReplicaRange } from "../../plan";
 import { type ResolvedCapacity } from "../../settings";
 import { launchTemplateArgs } from "../launch-template";
 import { CLUSTER_AUTOSCALER_GPU_LABEL, gpuNodeGroupTemplateTags } from "../autoscaling/cluster-autoscaler-manifests";
@@ -105,7 +105,7 @@ export class GpuNodePool extends pulumi.ComponentResource {
     }), { parent: this });
 
     const range = args.autoscaling ?? fixedRange(plan);
-    const autoscaled = isAutoscaled(range);
+    const autoscaled = args.autoscaling !== null;
     const taints = [{ key: GPU_TAINT.key, value: GPU_TAINT.value, effect: "NO_SCHEDULE" as const }];
     // Cluster Autoscaler: the label it reads as "GPUs still starting" (so it adds no second node
     // while the device plugin registers them) and the node group tags of what a node offers, read

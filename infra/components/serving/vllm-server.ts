@@ -6,7 +6,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { VLLM_PORT, modelCacheUri, type ModelCacheLayout, type ReplicaRange } from "../../plan";
+import { VLLM_PORT, modelCacheUri, type ModelCacheLayout } from "../../plan";
 import { vllmScaledObject } from "../autoscaling/scaled-object-manifest";
 import { copyServiceAccountName, modelCopyConfigMap, modelCopyJob, type ModelCopyJobInput } from "../model-cache/model-copy-manifests";
 import { vllmPodMonitor, vllmPrometheusRule, type VllmMonitoringInput } from "../observability/vllm-monitoring-manifests";
@@ -31,9 +31,8 @@ export interface ServerMonitoring {
   ready: pulumi.Resource[];
 }
 
-/** How KEDA scales the server: its range, where it reads Prometheus, and what it waits for (KEDA's CRDs and operator). */
+/** How KEDA runs for this server (its range is the manifest input's `autoscaling`). */
 export interface ServerAutoscaler {
-  range: ReplicaRange;
   prometheusAddress: string;
   ready: pulumi.Resource[];
   /** Where the wake front of a server that scales to zero runs: the system nodes. */
@@ -110,6 +109,8 @@ export class VllmServer extends pulumi.ComponentResource {
    * workload and KEDA: deleted first on destroy, while KEDA still runs to remove its finalizer.
    */
   private autoscale(name: string, args: VllmServerArgs, autoscaler: ServerAutoscaler, workload: pulumi.Resource, opts: pulumi.CustomResourceOptions & { dependsOn: pulumi.Resource[] }): void {
+    const range = args.autoscaling;
+    if (!range) throw new Error("VllmServer: an autoscaler without a replica range (settings autoscaling)");
     const toZero = scalesToZero(args);
     if (toZero) {
       const front = wakeFrontObjects({ ...args, name }, autoscaler.systemNodeSelector);
@@ -125,7 +126,7 @@ export class VllmServer extends pulumi.ComponentResource {
       }
     }
     const scaledObject = vllmScaledObject({
-      name, namespace: args.namespace, plan: args.plan, range: autoscaler.range, prometheusAddress: autoscaler.prometheusAddress,
+      name, namespace: args.namespace, plan: args.plan, range, prometheusAddress: autoscaler.prometheusAddress,
       wakeQuery: toZero ? serverWakeQuery(args.namespace) : null,
     });
     new k8s.apiextensions.CustomResource(`${name}-scaledobject`, scaledObject as k8s.apiextensions.CustomResourceArgs, { ...opts, dependsOn: [workload, ...autoscaler.ready] });
