@@ -112,7 +112,6 @@ export function gatedModelIssue(model: unknown, secrets: SecretPresence): InputI
   }];
 }
 
-
 /** minReplicas without maxReplicas: known from the keys alone. */
 export function autoscalingKeyIssues(d: Partial<Deployment>): InputIssue[] {
   if (d.minReplicas === undefined || d.maxReplicas !== undefined) return [];
@@ -127,7 +126,8 @@ export function autoscalingKeyIssues(d: Partial<Deployment>): InputIssue[] {
  */
 export function autoscalingRange(plan: DeploymentPlan, d: Partial<Deployment>, maxNodes: number): { range: ReplicaRange | null; issues: InputIssue[] } {
   if (d.maxReplicas === undefined) return { range: null, issues: [] };
-  const minReplicas = d.minReplicas ?? Math.min(1, plan.replicas);
+  // One replica stays up unless the stack asks for zero (then a request waits for a whole cold start).
+  const minReplicas = d.minReplicas ?? 1;
   const issues: InputIssue[] = [];
   if (d.maxReplicas < plan.replicas) {
     issues.push({ path: "maxReplicas", value: d.maxReplicas, expected: `at least replicas (${plan.replicas}), the expected count the plan is sized for`, hint: `Raise maxReplicas to ${plan.replicas} or more, or lower replicas.` });

@@ -4,8 +4,8 @@
  * `preflight` (the YAML file) all go through here, so they cannot disagree about what a stack
  * means. Secrets never enter this module: callers pass only how each secret is set.
  */
-import { DEFAULTS, InfeasiblePlanError, PlanInputError, planDeployment, stackCost, type ClusterMode, type DeploymentPlan, type InputIssue, type ReplicaRange } from "../plan";
-import { coerceNumber, planRequestFromStackConfig, toStackPath } from "./coerce";
+import { InfeasiblePlanError, PlanInputError, planDeployment, resolvePlanRequest, stackCost, type ClusterMode, type DeploymentPlan, type InputIssue, type ReplicaRange } from "../plan";
+import { planRequestFromStackConfig, toStackPath } from "./coerce";
 import { autoscalingKeyIssues, autoscalingRange, crossFieldIssues, gatedModelIssue, planIssues, plaintextSecretIssues } from "./cross-field";
 import { DEPLOYMENT_DEFAULTS, deploymentIssues, deploymentSchema, type Deployment, type EndpointAccess, type ResolvedCapacity, type ResolvedCluster, type SecretPresence, type StackSettings } from "./deployment";
 import { withoutUnsetMarkers } from "./keys";
@@ -45,8 +45,9 @@ export function resolveStackSettings(
   issues.push(...plaintextSecretIssues(secrets), ...crossFieldIssues(valid, secrets), ...autoscalingKeyIssues(valid));
 
   let plan: DeploymentPlan | undefined;
+  const request = planRequestFromStackConfig(values, region);
   try {
-    plan = planDeployment(planRequestFromStackConfig(values, region));
+    plan = planDeployment(request);
   } catch (error) {
     if (error instanceof PlanInputError) issues.push(...error.issues);
     else if (error instanceof InfeasiblePlanError) {
@@ -57,9 +58,8 @@ export function resolveStackSettings(
   const supportType = valid.kubernetesSupportType ?? DEPLOYMENT_DEFAULTS.kubernetesSupportType;
   let autoscaling: ReplicaRange | null = null;
   if (plan) {
-    // maxNodes as the planner read it (a bad value is already among the planner's issues).
-    const givenMaxNodes = coerceNumber(values.maxNodes);
-    const scaled = autoscalingRange(plan, valid, Number.isInteger(givenMaxNodes) ? (givenMaxNodes as number) : DEFAULTS.maxNodes);
+    // maxNodes as the planner resolved it: the request resolves, since it planned.
+    const scaled = autoscalingRange(plan, valid, resolvePlanRequest(request).maxNodes);
     autoscaling = scaled.range;
     issues.push(...scaled.issues);
   }
