@@ -9,6 +9,13 @@
  */
 type Json = Record<string, unknown>;
 
+/** A namespace's labels that enforce "restricted" (and audit and warn on it) for every pod in it (Pod Security admission). */
+export const RESTRICTED_NAMESPACE_LABELS = {
+  "pod-security.kubernetes.io/enforce": "restricted",
+  "pod-security.kubernetes.io/audit": "restricted",
+  "pod-security.kubernetes.io/warn": "restricted",
+} as const;
+
 /** A pod's securityContext: every container runs as `uid` (group and volume group too). */
 export function restrictedPodSecurity(uid: number): Json {
   return { runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid, seccompProfile: { type: "RuntimeDefault" } };

@@ -27,6 +27,7 @@
 import { readFileSync } from "node:fs";
 import { join, posix } from "node:path";
 import { parse, parseAllDocuments } from "yaml";
+import { RESTRICTED_NAMESPACE_LABELS } from "../pod-spec";
 import { CHARTS_DIRECTORY, inInstallOrder, readVendoredManifest, type KubernetesObject } from "../vendored-manifests";
 
 /** The release vendored in charts/keda (tag v2.20.2, commit 68a5b5028f35b22d50597c69819ab32c4e92f21a). */
@@ -198,7 +199,7 @@ export function kedaReleaseObjects(chartsDirectory = CHARTS_DIRECTORY): Kubernet
  * numeric, so the kubelet can check runAsNonRoot (Dockerfile:40, Dockerfile.adapter:40).
  */
 function withRestrictedPodSecurity(namespace: KubernetesObject): KubernetesObject {
-  const labels = { "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/audit": "restricted", "pod-security.kubernetes.io/warn": "restricted" };
+  const labels = RESTRICTED_NAMESPACE_LABELS;
   return { ...namespace, metadata: { ...namespace.metadata, labels: { ...(namespace.metadata as Json).labels, ...labels } } as KubernetesObject["metadata"] };
 }
 

@@ -17,7 +17,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { restrictedPodSecurity } from "../pod-spec";
+import { RESTRICTED_NAMESPACE_LABELS, restrictedPodSecurity } from "../pod-spec";
 import { CHARTS_DIRECTORY, readVendoredManifest, inInstallOrder, type KubernetesObject } from "../vendored-manifests";
 
 /** Where the operator and Prometheus run. */
@@ -71,7 +71,7 @@ export function prometheusOperatorObjects(nodeSelector: Record<string, string>):
       // "restricted": the operator's Deployment meets it, and so do the Prometheus pods it generates
       // (every container drops ALL capabilities, no privilege escalation, read-only root: v0.93.0
       // pkg/prometheus/server/statefulset.go, config_reloader.go; non-root and seccomp from prometheusObject).
-      labels: { "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/audit": "restricted", "pod-security.kubernetes.io/warn": "restricted" },
+      labels: { ...RESTRICTED_NAMESPACE_LABELS },
     } as KubernetesObject["metadata"],
   };
   const vendored = RBAC_FILES.flatMap((file) => readVendoredManifest("prometheus-operator", file));

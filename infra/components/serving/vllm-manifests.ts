@@ -18,7 +18,7 @@
  * - Secrets: the Hugging Face token is a file (HF_TOKEN_PATH), the API key an env var from a
  *   secretKeyRef; neither is ever in args or a plain env value.
  */
-import { awsRegionEnv, hfTokenFile, restrictedContainerSecurity, restrictedPodSecurity } from "../pod-spec";
+import { RESTRICTED_NAMESPACE_LABELS, awsRegionEnv, hfTokenFile, restrictedContainerSecurity, restrictedPodSecurity } from "../pod-spec";
 import { type DeploymentPlan, type ReplicaRange, modelCacheGiB, podResources, rolloutSeconds, startupBudget, STARTUP_PROBE_PERIOD_SECONDS, VLLM_PORT } from "../../plan";
 
 export const SECRET_KEYS = { apiKey: "api-key", hfToken: "hf-token" } as const;
@@ -335,11 +335,7 @@ export function vllmObjects(input: Omit<VllmManifestInput, "weights">, secretNam
       kind: "Namespace",
       metadata: {
         name: input.namespace,
-        labels: {
-          "pod-security.kubernetes.io/enforce": "restricted",
-          "pod-security.kubernetes.io/audit": "restricted",
-          "pod-security.kubernetes.io/warn": "restricted",
-        },
+        labels: { ...RESTRICTED_NAMESPACE_LABELS },
       },
     },
     serviceAccount: { apiVersion: "v1", kind: "ServiceAccount", metadata: meta(input.name), automountServiceAccountToken: false },
