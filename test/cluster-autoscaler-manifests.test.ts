@@ -108,7 +108,7 @@ describe("Cluster Autoscaler objects", () => {
     // useImageCaBundle: no hostPath (Pod Security baseline forbids it), no mount.
     expect(deployment.spec.template.spec.volumes).toBeUndefined();
     expect(container.volumeMounts).toBeUndefined();
-    // onSystemNodes.
+    // the system-node placement.
     expect(deployment.spec.template.spec.nodeSelector).toEqual({ "llm-stack/system": "true" });
     // Nothing else differs from the example.
     const expected = vendoredOf("Deployment");
@@ -127,17 +127,6 @@ describe("Cluster Autoscaler objects", () => {
     expect(pod.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 65534, fsGroup: 65534, seccompProfile: { type: "RuntimeDefault" } });
     expect(pod.containers[0].securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true });
     expect(JSON.stringify(pod)).not.toContain("hostPath");
-  });
-
-  it("moves to another namespace with CA's --namespace (its status ConfigMap and Lease follow it: flags.go:73)", () => {
-    const moved = clusterAutoscalerObjects({ ...input, namespace: "llm-autoscaling" }) as Json[];
-    expect(moved.map((o) => `${o.kind} ${o.metadata.namespace ?? "-"}`)).toEqual([
-      "ServiceAccount llm-autoscaling", "ClusterRole -", "Role llm-autoscaling", "ClusterRoleBinding -", "RoleBinding llm-autoscaling", "Deployment llm-autoscaling",
-    ]);
-    for (const binding of moved.filter((o) => o.kind.endsWith("Binding"))) {
-      expect(binding.subjects).toEqual([{ kind: "ServiceAccount", name: "cluster-autoscaler", namespace: "llm-autoscaling" }]);
-    }
-    expect(deploymentOf(moved).spec.template.spec.containers[0].command.at(-1)).toBe("--namespace=llm-autoscaling");
   });
 
   it("hands out a fresh copy each call", () => {

@@ -39,6 +39,18 @@ export function yamlStream(objects: readonly KubernetesObject[]): string {
   return text;
 }
 
+/**
+ * A vendored object placed on the nodes `nodeSelector` names (the system nodes): a Deployment's pod
+ * template keeps the vendor's own selector (kubernetes.io/os: linux) and gains these labels; any
+ * other kind is returned as is. A copy: the vendored objects stay as read.
+ */
+export function onNodes<T extends KubernetesObject>(object: T, nodeSelector: Record<string, string>): T {
+  if (object.kind !== "Deployment") return object;
+  const placed = structuredClone(object) as T & { spec: { template: { spec: { nodeSelector?: Record<string, string> } } } };
+  placed.spec.template.spec.nodeSelector = { ...placed.spec.template.spec.nodeSelector, ...nodeSelector };
+  return placed;
+}
+
 /** Every object of charts/<chart>/<file>, in file order (a fresh copy each call: callers may edit it). */
 export function readVendoredManifest(chart: string, file: string, directory = CHARTS_DIRECTORY): KubernetesObject[] {
   const path = join(directory, chart, file);

@@ -38,7 +38,7 @@
  * `--scan-interval`; main.go:332-345, loop/trigger.go:74-102) and `--max-node-startup-time` 15m
  * (flags.go:128; 1.34 hard-coded the same 15m, clusterstate/clusterstate.go:48 at cluster-autoscaler-1.34.5).
  */
-import { inInstallOrder, readVendoredManifest, type KubernetesObject } from "../vendored-manifests";
+import { inInstallOrder, onNodes, readVendoredManifest, type KubernetesObject } from "../vendored-manifests";
 
 type Json = Record<string, any>;
 
@@ -55,8 +55,8 @@ export const CLUSTER_AUTOSCALER_VERSION = "1.35.2";
 export const CLUSTER_AUTOSCALER_IMAGE = `registry.k8s.io/autoscaling/cluster-autoscaler:v${CLUSTER_AUTOSCALER_VERSION}`;
 /** The example's names: the ServiceAccount the Pod Identity association names, and every object's. */
 export const CLUSTER_AUTOSCALER_NAME = "cluster-autoscaler";
-/** Where the example runs CA, and CA's own `--namespace` default (flags.go:73). */
-export const CLUSTER_AUTOSCALER_DEFAULT_NAMESPACE = "kube-system";
+/** Where the example runs CA (its objects' namespace), and CA's own `--namespace` default (flags.go:73). */
+export const CLUSTER_AUTOSCALER_NAMESPACE = "kube-system";
 /**
  * The label CA's AWS provider reads as "this node has GPUs" (cloudprovider/aws/aws_cloud_provider.go:38-39). Set it on
  * the GPU node group's labels (value: the GPU, e.g. nvidia-h100): EKS applies node group labels when
@@ -85,8 +85,6 @@ export interface ClusterAutoscalerInput {
   clusterName: string;
   /** The cluster's AWS region, e.g. us-east-2. */
   region: string;
-  /** Namespace of CA's ServiceAccount, Role and Deployment. Default: kube-system, as the example. */
-  namespace?: string;
   /** Labels of the nodes CA runs on: the system node group's ({} on a cluster the kit did not create). */
   nodeSelector: Record<string, string>;
 }
@@ -173,24 +171,6 @@ function grantDraRead(clusterRole: Json): void {
   rules.splice(apps + 1, 0, structuredClone(DRA_READ_RULE));
 }
 
-/** Step onSystemNodes: CA runs on the system nodes (as prometheus-stack-manifests.ts places the operator), never on the GPU nodes it removes. */
-function onSystemNodes(deployment: Json, nodeSelector: Record<string, string>): void {
-  const podSpec = deployment.spec.template.spec;
-  podSpec.nodeSelector = { ...podSpec.nodeSelector, ...nodeSelector };
-}
-
-/**
- * Step intoNamespace (only outside kube-system): namespaced objects and the bindings' subjects move,
- * and `--namespace` tells CA where its status ConfigMap and leader-election Lease live (flags.go:73;
- * main.go:430-433 takes the lock's namespace from it). The ClusterRole already covers the Lease and
- * Endpoints by name in every namespace.
- */
-function intoNamespace(object: Json, namespace: string): void {
-  if (object.kind !== "ClusterRole" && object.kind !== "ClusterRoleBinding") object.metadata.namespace = namespace;
-  for (const subject of object.subjects ?? []) if (subject.kind === "ServiceAccount") subject.namespace = namespace;
-  if (object.kind === "Deployment") containerOf(object).command.push(`--namespace=${namespace}`);
-}
-
 /**
  * CA's ServiceAccount, RBAC and Deployment in install order, from the vendored example with the
  * steps above. No IRSA annotation: an EKS Pod Identity association (created with the IAM role,
@@ -203,7 +183,6 @@ function intoNamespace(object: Json, namespace: string): void {
  * (credentials was at v1.17.x through 2024: https://libraries.io/go/github.com%2Faws%2Faws-sdk-go-v2%2Fcredentials/versions).
  */
 export function clusterAutoscalerObjects(input: ClusterAutoscalerInput): KubernetesObject[] {
-  const namespace = input.namespace ?? CLUSTER_AUTOSCALER_DEFAULT_NAMESPACE;
   const nameIssue = clusterNameIssue(input.clusterName);
   if (nameIssue) throw new Error(`Cluster Autoscaler: ${nameIssue}`);
   const objects = readVendoredManifest(CHART, FILE) as Json[];
@@ -217,9 +196,8 @@ export function clusterAutoscalerObjects(input: ClusterAutoscalerInput): Kuberne
   discoverThisCluster(deployment, input.clusterName);
   setRegion(deployment, input.region);
   useImageCaBundle(deployment);
-  onSystemNodes(deployment, input.nodeSelector);
-  if (namespace !== CLUSTER_AUTOSCALER_DEFAULT_NAMESPACE) for (const object of objects) intoNamespace(object, namespace);
-  return inInstallOrder(objects as KubernetesObject[], ORIGIN);
+  // CA runs on the system nodes, never on the GPU nodes it removes.
+  return inInstallOrder((objects as KubernetesObject[]).map((object) => onNodes(object, input.nodeSelector)), ORIGIN);
 }
 
 /** An IAM policy document, as IAM reads it (plain JSON data). */

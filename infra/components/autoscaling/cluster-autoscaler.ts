@@ -8,7 +8,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PodIdentityAccess } from "../model-cache/pod-identity-access";
 import { installInOrder } from "../vendored-manifests";
-import { CLUSTER_AUTOSCALER_DEFAULT_NAMESPACE, CLUSTER_AUTOSCALER_NAME, clusterAutoscalerObjects, clusterAutoscalerPolicy } from "./cluster-autoscaler-manifests";
+import { CLUSTER_AUTOSCALER_NAMESPACE, CLUSTER_AUTOSCALER_NAME, clusterAutoscalerObjects, clusterAutoscalerPolicy } from "./cluster-autoscaler-manifests";
 
 export interface ClusterAutoscalerArgs {
   /** The EKS cluster's name, known before the cluster exists (the program names it). */
@@ -25,7 +25,7 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
     super("llm-stack:autoscaling:ClusterAutoscaler", name, {}, opts);
     const access = new PodIdentityAccess(`${name}-access`, {
       clusterName: args.clusterNameOutput,
-      namespace: CLUSTER_AUTOSCALER_DEFAULT_NAMESPACE,
+      namespace: CLUSTER_AUTOSCALER_NAMESPACE,
       serviceAccount: CLUSTER_AUTOSCALER_NAME,
       policy: JSON.stringify(clusterAutoscalerPolicy(args.clusterName)),
     }, { parent: this });

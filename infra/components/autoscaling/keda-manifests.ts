@@ -28,7 +28,7 @@ import { readFileSync } from "node:fs";
 import { join, posix } from "node:path";
 import { parse, parseAllDocuments } from "yaml";
 import { RESTRICTED_NAMESPACE_LABELS } from "../pod-spec";
-import { CHARTS_DIRECTORY, inInstallOrder, readVendoredManifest, type KubernetesObject } from "../vendored-manifests";
+import { CHARTS_DIRECTORY, inInstallOrder, onNodes, readVendoredManifest, type KubernetesObject } from "../vendored-manifests";
 
 /** The release vendored in charts/keda (tag v2.20.2, commit 68a5b5028f35b22d50597c69819ab32c4e92f21a). */
 export const KEDA_VERSION = "2.20.2";
@@ -203,22 +203,12 @@ function withRestrictedPodSecurity(namespace: KubernetesObject): KubernetesObjec
   return { ...namespace, metadata: { ...namespace.metadata, labels: { ...(namespace.metadata as Json).labels, ...labels } } as KubernetesObject["metadata"] };
 }
 
-/**
- * Kit step "system nodes": both Deployments' pods select the system nodes, keeping upstream's
- * kubernetes.io/os: linux, as the Prometheus operator's do (prometheus-stack-manifests.ts). The
- * system nodes carry no taint, so no toleration; the GPU nodes' taint keeps KEDA off them anyway.
- */
-function onSystemNodes(object: KubernetesObject, nodeSelector: Record<string, string>): KubernetesObject {
-  if (object.kind !== "Deployment") return object;
-  const placed: Json = structuredClone(object);
-  placed.spec.template.spec.nodeSelector = { ...placed.spec.template.spec.nodeSelector, ...nodeSelector };
-  return placed as KubernetesObject;
-}
-
 /** The core install as the kit runs it, in install order: the release's objects, then the kit's steps. */
 export function kedaObjects(nodeSelector: Record<string, string>): KubernetesObject[] {
   const objects = kedaReleaseObjects()
     .map((object) => (object.kind === "Namespace" && object.metadata.name === KEDA_NAMESPACE ? withRestrictedPodSecurity(object) : object))
-    .map((object) => onSystemNodes(object, nodeSelector));
+    // Kit step "system nodes": both Deployments keep upstream's kubernetes.io/os: linux; the system
+    // nodes carry no taint, so no toleration, and the GPU nodes' taint keeps KEDA off them.
+    .map((object) => onNodes(object, nodeSelector));
   return inInstallOrder(objects, "charts/keda");
 }

@@ -18,7 +18,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { RESTRICTED_NAMESPACE_LABELS, restrictedPodSecurity } from "../pod-spec";
-import { CHARTS_DIRECTORY, readVendoredManifest, inInstallOrder, type KubernetesObject } from "../vendored-manifests";
+import { CHARTS_DIRECTORY, readVendoredManifest, inInstallOrder, onNodes, type KubernetesObject } from "../vendored-manifests";
 
 /** Where the operator and Prometheus run. */
 export const MONITORING_NAMESPACE = "llm-monitoring";
@@ -52,8 +52,7 @@ function intoNamespace(object: KubernetesObject, nodeSelector: Record<string, st
   if (object.kind === "ClusterRoleBinding") moved.roleRef.name = clusterScopedName(moved.roleRef.name);
   if (!["ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition"].includes(object.kind)) moved.metadata.namespace = MONITORING_NAMESPACE;
   for (const subject of moved.subjects ?? []) if (subject.kind === "ServiceAccount") subject.namespace = MONITORING_NAMESPACE;
-  if (object.kind === "Deployment") moved.spec.template.spec.nodeSelector = { ...moved.spec.template.spec.nodeSelector, ...nodeSelector };
-  return moved as KubernetesObject;
+  return onNodes(moved as KubernetesObject, nodeSelector);
 }
 
 /** The CRDs as the vendored files hold them, one YAML stream. */
