@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import Ajv2020 from "ajv/dist/2020";
 import { parse } from "yaml";
 import { SETTINGS } from "../infra/settings/keys";
 
@@ -18,6 +19,13 @@ describe("Pulumi.yaml", () => {
 
   it("refreshes before every update: the autoscalers change sizes the state records (options.refresh, Pulumi's project file reference)", () => {
     expect((project as unknown as { options?: { refresh?: string } }).options).toEqual({ refresh: "always" });
+  });
+
+  it("passes the schema the Pulumi CLI validates it with (charts/pulumi-project: v3.248.0 project.json, ValidateProject)", () => {
+    const validate = new Ajv2020({ strict: false, allErrors: true }).compile(JSON.parse(readFileSync(join(__dirname, "..", "charts", "pulumi-project", "project.json"), "utf8")));
+    expect(validate(project), JSON.stringify(validate.errors)).toBe(true);
+    // The schema bites: refresh takes only "always".
+    expect(validate({ ...project, options: { refresh: true } })).toBe(false);
   });
 
   it("declares every settings key, each with a description, and a type unless secret", () => {
