@@ -7,6 +7,8 @@ import { describe, expect, it } from "vitest";
 import { vllmScaledObject, HPA_MAX_POLICY_PERIOD_SECONDS, HPA_MAX_STABILIZATION_SECONDS } from "../infra/components/autoscaling/scaled-object-manifest";
 import { PlanInputError, planDeployment, timeToReady, type InputIssue } from "../infra/plan";
 import { resolveStackSettings } from "../infra/settings";
+import { kedaReleaseObjects } from "../infra/components/autoscaling/keda-manifests";
+import { crdObjectValidator } from "./support/crd-schema";
 
 const SECRETS = { hfToken: "secret", kubeconfig: "unset" } as const;
 /** Pulumi.dev.yaml as an operator completes it: Llama 3.1 8B on one p5.4xlarge ($6.88/h). */
@@ -60,6 +62,14 @@ describe("autoscaling settings", () => {
     expect(timeToReady(plan).totalSeconds).toBeGreaterThan(HPA_MAX_STABILIZATION_SECONDS);
     const scaledObject = vllmScaledObject({ name: "vllm", namespace: "llm", plan, range: { minReplicas: 0, maxReplicas: 1 }, prometheusAddress: "http://p:9090", wakeQuery: "vector(0)" }) as any;
     expect(scaledObject.spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown).toEqual({ stabilizationWindowSeconds: 3600, policies: [{ type: "Pods", value: 1, periodSeconds: 1800 }] });
+    // The ScaledObject CRD as KEDA's release applies it (its patch caps the window at 3600): the clamped object passes, the time to
+    // ready itself is refused. The 1800 s policy period is the HPA API's own limit (kubernetes pkg/apis/autoscaling/validation,
+    // MaxPeriodSeconds), which the CRD only describes: KEDA's HPA would be refused instead.
+    const validate = crdObjectValidator(kedaReleaseObjects().find((o) => o.metadata.name === "scaledobjects.keda.sh"), "v1alpha1", { rejectUnknownFields: true });
+    expect(validate(scaledObject)).toEqual([]);
+    const unclamped = structuredClone(scaledObject);
+    unclamped.spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown = { stabilizationWindowSeconds: timeToReady(plan).totalSeconds, policies: [{ type: "Pods", value: 1, periodSeconds: timeToReady(plan).totalSeconds }] };
+    expect(validate(unclamped)).toEqual(["/spec/advanced/horizontalPodAutoscalerConfig/behavior/scaleDown/stabilizationWindowSeconds must be <= 3600"]);
     expect([HPA_MAX_STABILIZATION_SECONDS, HPA_MAX_POLICY_PERIOD_SECONDS]).toEqual([3600, 1800]);
   });
 });

@@ -45,9 +45,13 @@ function toJsonSchema(node: unknown, closed = false): unknown {
  */
 export function crdValidator(chart: string, file: string, version: string, options: { rejectUnknownFields?: boolean } = {}): (object: unknown) => string[] {
   const documents = parseAllDocuments(readFileSync(join(CHARTS, chart, file), "utf8")).map((d) => d.toJSON() as any);
-  const crd = documents.find((d) => d?.kind === "CustomResourceDefinition");
+  return crdObjectValidator(documents.find((d) => d?.kind === "CustomResourceDefinition"), version, options, `${chart}/${file}`);
+}
+
+/** The same, for a CRD object already built (e.g. one a vendor's release patches, as keda-manifests.ts rebuilds KEDA's). */
+export function crdObjectValidator(crd: any, version: string, options: { rejectUnknownFields?: boolean } = {}, origin = crd?.metadata?.name ?? "CRD"): (object: unknown) => string[] {
   const served = crd?.spec?.versions?.find((v: { name: string }) => v.name === version);
-  if (!served) throw new Error(`${chart}/${file}: no CRD version ${version}`);
+  if (!served) throw new Error(`${origin}: no CRD version ${version}`);
   // Kubernetes formats (int32, int64, date-time…) are not checked here: Ajv knows none of them without ajv-formats.
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
   const validate = ajv.compile(toJsonSchema(served.schema.openAPIV3Schema, options.rejectUnknownFields) as object);
