@@ -7,8 +7,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { PlanInputError, type InputIssue } from "./plan";
-import { PROJECT_NAME, resolveStackSettings, type SecretState, type StackSettings } from "./settings";
-import { PLAIN_SETTING_KEYS } from "./settings/keys";
+import { PROJECT_NAME, resolveStackSettings, type SecretPresence, type SecretState, type StackSettings } from "./settings";
+import { PLAIN_SETTING_KEYS, SECRET_SETTING_KEYS, type SecretSettingKey } from "./settings/keys";
 import { configKeyIssues } from "./settings/stack-keys";
 
 // pulumi.runtime's isConfigSecret (sdk/nodejs/runtime/config.ts) is exported at run time but not
@@ -20,6 +20,8 @@ export interface StackConfig {
   /** Pulumi secrets, or undefined when unset. */
   hfToken: pulumi.Output<string> | undefined;
   kubeconfig: pulumi.Output<string> | undefined;
+  /** The tokens ECR's pull-through cache rules pull with (settings.images says which the stack needs). */
+  registryTokens: { dockerHub: pulumi.Output<string> | undefined; github: pulumi.Output<string> | undefined };
 }
 
 /**
@@ -49,7 +51,7 @@ export function readConfig(): StackConfig {
     const value = config.get(key);
     if (value !== undefined) values[key] = value;
   }
-  const secrets = { hfToken: secretState("hfToken"), kubeconfig: secretState("kubeconfig") };
+  const secrets = Object.fromEntries(SECRET_SETTING_KEYS.map((key) => [key, secretState(key)])) as SecretPresence;
   const entries = Object.keys(pulumi.runtime.allConfig()).map((key) => ({ key, secure: runtimeConfig.isConfigSecret(key) }));
   let settings: StackSettings;
   try {
@@ -58,6 +60,9 @@ export function readConfig(): StackConfig {
     if (error instanceof PlanInputError) throw new StackConfigError(error.issues, error.message);
     throw error;
   }
-  const secret = (key: "hfToken" | "kubeconfig") => (secrets[key] === "secret" ? config.requireSecret(key) : undefined);
-  return { settings, hfToken: secret("hfToken"), kubeconfig: secret("kubeconfig") };
+  const secret = (key: SecretSettingKey) => (secrets[key] === "secret" ? config.requireSecret(key) : undefined);
+  return {
+    settings, hfToken: secret("hfToken"), kubeconfig: secret("kubeconfig"),
+    registryTokens: { dockerHub: secret("dockerHubAccessToken"), github: secret("githubToken") },
+  };
 }

@@ -9,10 +9,11 @@
  * `hourlyUsd` / `monthlyUsd` (on-demand, 730 h) and, as secrets, `kubeconfig` and `apiKey`.
  */
 import { readConfig } from "./config";
-import { lookUpPlacement } from "./placement-lookup";
+import { lookUpImageSource, lookUpPlacement } from "./placement-lookup";
 import { createLlmStack } from "./program";
 
 export = async () => {
   const config = readConfig();
-  return createLlmStack(config, await lookUpPlacement(config.settings));
+  const placement = await lookUpPlacement(config.settings);
+  return createLlmStack(config, placement, await lookUpImageSource(config.settings));
 };

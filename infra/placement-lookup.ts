@@ -4,7 +4,8 @@
  * tests; `llm-stack preflight` asks the same questions through the AWS SDK.
  */
 import * as aws from "@pulumi/aws";
-import { InfeasiblePlanError, PlanInputError, placeGpuSubnets, placeZones, type AvailabilityZone, type ZonePlacement } from "./plan";
+import * as pulumi from "@pulumi/pulumi";
+import { InfeasiblePlanError, PlanInputError, placeGpuSubnets, placeZones, stackRepositoryPrefix, type AvailabilityZone, type ImageSource, type ZonePlacement } from "./plan";
 import { type StackSettings } from "./settings";
 import { StackConfigError } from "./config";
 
@@ -75,4 +76,14 @@ export async function lookUpPlacement(settings: StackSettings): Promise<Placemen
     const issue = { path, value: requiredZoneId ?? (cluster.mode === "eks" ? cluster.nodeSubnetIds : settings.region), expected: `AZs where ${plan.instanceType} is offered`, hint: error.message };
     throw new StackConfigError([issue], new PlanInputError([issue], "invalid stack configuration; nothing was created").message);
   }
+}
+
+/**
+ * Where pods pull their images: the stack's ECR pull-through cache needs the account's registry
+ * host, known before any image reference is rendered (every manifest then holds a plain string).
+ */
+export async function lookUpImageSource(settings: StackSettings): Promise<ImageSource> {
+  if (settings.images.source === "upstream") return { kind: "upstream" };
+  const caller = await aws.getCallerIdentity();
+  return { kind: "ecr-cache", accountId: caller.accountId, region: settings.region, stackPrefix: stackRepositoryPrefix(pulumi.getStack()) };
 }

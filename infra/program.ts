@@ -29,6 +29,8 @@ import { Keda } from "./components/autoscaling/keda";
 import { BYTES_PER_GIB, cacheFillTimeoutSeconds, checkpointBytes, modelCacheBucketName, modelCacheLayoutOf } from "./plan";
 import { type StackConfig } from "./config";
 import { type Placement } from "./placement-lookup";
+import { ImageCache, nodeImagePolicy, type ImageCacheArgs } from "./components/cluster/image-cache";
+import { type ImageSource } from "./plan";
 
 export interface LlmStackOutputs {
   endpoint: string;
@@ -57,7 +59,24 @@ interface ClusterAccess {
   gpuZoneIds: string[];
 }
 
-function createdCluster({ settings }: StackConfig, cluster: Extract<StackConfig["settings"]["cluster"], { mode: "create" }>, placement: Extract<Placement, { mode: "create" }>, clusterName: string): ClusterAccess {
+/**
+ * The stack's ECR pull-through cache (imageSource ecr-cache: a created cluster only, whose nodes
+ * run as the stack's role) and the policy its nodes need to fill it; null when images are pulled upstream.
+ */
+function imageCache(config: StackConfig, images: ImageSource): { cache: ImageCache; nodePolicy: Record<string, unknown> } | null {
+  const resolved = config.settings.images;
+  if (images.kind === "upstream" || resolved.source === "upstream") return null;
+  const logins: ImageCacheArgs["logins"] = {};
+  const { dockerHub, github } = config.registryTokens;
+  if (resolved.dockerHub && dockerHub) logins.dockerHub = { username: resolved.dockerHub.username, token: dockerHub };
+  if (resolved.github && github) logins.github = { username: resolved.github.username, token: github };
+  const cache = new ImageCache("llm-image-cache", { stackPrefix: images.stackPrefix, logins });
+  return { cache, nodePolicy: nodeImagePolicy(images.accountId, images.region, images.stackPrefix) };
+}
+
+function createdCluster(config: StackConfig, cluster: Extract<StackConfig["settings"]["cluster"], { mode: "create" }>, placement: Extract<Placement, { mode: "create" }>, clusterName: string, images: ImageSource): ClusterAccess {
+  const { settings } = config;
+  const cache = imageCache(config, images);
   const network = new Network("llm-network", { clusterName, zones: placement.vpcZones, region: settings.region });
   const clusterSubnetIds = network.privateSubnetIdsIn(placement.clusterZones);
   const eks = new EksCluster("llm-cluster", {
@@ -68,7 +87,7 @@ function createdCluster({ settings }: StackConfig, cluster: Extract<StackConfig[
     adminPrincipalArns: cluster.adminPrincipalArns,
     supportType: cluster.supportType,
   });
-  const nodeRole = new NodeRole("llm-nodes");
+  const nodeRole = new NodeRole("llm-nodes", { inlinePolicy: cache?.nodePolicy ?? null });
   const system = new SystemNodeGroup("llm-system", { clusterName: eks.clusterName, nodeRoleArn: nodeRole.arn, subnetIds: clusterSubnetIds, sizedByClusterAutoscaler: settings.autoscaling !== null });
   const gpuPool = new GpuNodePool("llm-gpu", {
     plan: settings.plan, clusterName: eks.clusterName, nodeRoleArn: nodeRole.arn,
@@ -78,12 +97,15 @@ function createdCluster({ settings }: StackConfig, cluster: Extract<StackConfig[
     efa: settings.efa ? { vpcId: network.vpcId, clusterSecurityGroupId: eks.clusterSecurityGroupId } : null,
     autoscaling: settings.autoscaling,
   });
-  return { kubeconfig: eks.kubeconfig, systemNodeSelector: SYSTEM_NODE_LABELS, clusterName: eks.clusterName, gpuPool, dependsOn: [system, gpuPool], vpcCidr: VPC_CIDR, gpuZoneIds: placement.gpuZones.map((zone) => zone.zoneId) };
+  // Every Kubernetes object waits for the nodes — and, with the cache, for its rules: a pod that
+  // pulls before its upstream's rule exists fails the pull.
+  const dependsOn = [system, gpuPool, ...(cache ? cache.cache.rules : [])];
+  return { kubeconfig: eks.kubeconfig, systemNodeSelector: SYSTEM_NODE_LABELS, clusterName: eks.clusterName, gpuPool, dependsOn, vpcCidr: VPC_CIDR, gpuZoneIds: placement.gpuZones.map((zone) => zone.zoneId) };
 }
 
 function existingEksCluster({ settings }: StackConfig, name: string, placement: Extract<Placement, { mode: "eks" }>): ClusterAccess {
   const existing = aws.eks.getClusterOutput({ name });
-  const nodeRole = new NodeRole("llm-nodes");
+  const nodeRole = new NodeRole("llm-nodes", { inlinePolicy: null });
   const gpuPool = new GpuNodePool("llm-gpu", {
     plan: settings.plan, clusterName: existing.name, nodeRoleArn: nodeRole.arn, capacity: settings.capacity,
     subnetIds: placement.gpuSubnetIds,
@@ -100,9 +122,9 @@ function existingEksCluster({ settings }: StackConfig, name: string, placement: 
   return { kubeconfig, systemNodeSelector: {}, clusterName: existing.name, gpuPool, dependsOn: [gpuPool], vpcCidr: null, gpuZoneIds: [] };
 }
 
-function clusterAccess(config: StackConfig, placement: Placement, clusterName: string): ClusterAccess {
+function clusterAccess(config: StackConfig, placement: Placement, clusterName: string, images: ImageSource): ClusterAccess {
   const { cluster } = config.settings;
-  if (cluster.mode === "create" && placement.mode === "create") return createdCluster(config, cluster, placement, clusterName);
+  if (cluster.mode === "create" && placement.mode === "create") return createdCluster(config, cluster, placement, clusterName, images);
   if (cluster.mode === "eks" && placement.mode === "eks") return existingEksCluster(config, cluster.name, placement);
   if (cluster.mode === "kubeconfig" && config.kubeconfig) return { kubeconfig: config.kubeconfig, systemNodeSelector: {}, clusterName: null, gpuPool: null, dependsOn: [], vpcCidr: null, gpuZoneIds: [] };
   throw new Error(`cluster mode ${cluster.mode} with placement ${placement.mode}: lookUpPlacement and readConfig disagree`);
@@ -146,11 +168,11 @@ function liveGpuNodePrice(settings: StackConfig["settings"]): { nodeHourlyUsd: n
   return { nodeHourlyUsd, otherHourlyUsd: Number((settings.cost.hourlyUsd - settings.plan.cost.hourlyUsd).toFixed(4)) };
 }
 
-export function createLlmStack(config: StackConfig, placement: Placement): LlmStackOutputs {
+export function createLlmStack(config: StackConfig, placement: Placement, images: ImageSource): LlmStackOutputs {
   const { settings } = config;
   const { plan } = settings;
   const clusterName = `llm-stack-${pulumi.getStack()}`;
-  const access = clusterAccess(config, placement, clusterName);
+  const access = clusterAccess(config, placement, clusterName, images);
 
   const provider = new k8s.Provider("llm-k8s", { kubeconfig: access.kubeconfig, enableServerSideApply: true }, { dependsOn: access.dependsOn });
   const poolSelector = gpuPoolSelector(pulumi.getStack());
@@ -162,11 +184,11 @@ export function createLlmStack(config: StackConfig, placement: Placement): LlmSt
 
   // Metrics and alerts: the operator and Prometheus on the system nodes (a created cluster's), never on GPU nodes.
   const prometheus = settings.observability === "prometheus"
-    ? new PrometheusStack("llm-prometheus", { nodeSelector: access.systemNodeSelector }, { provider, dependsOn: access.dependsOn })
+    ? new PrometheusStack("llm-prometheus", { nodeSelector: access.systemNodeSelector, images }, { provider, dependsOn: access.dependsOn })
     : null;
 
   if (prometheus) {
-    new Grafana("llm-grafana", { nodeSelector: access.systemNodeSelector, serverNamespace: settings.namespace }, { provider, dependsOn: [prometheus] });
+    new Grafana("llm-grafana", { nodeSelector: access.systemNodeSelector, serverNamespace: settings.namespace, images }, { provider, dependsOn: [prometheus] });
   }
 
   // GPU telemetry on the pool the stack owns (a kubeconfig cluster's GPU nodes are its owner's).
@@ -177,16 +199,16 @@ export function createLlmStack(config: StackConfig, placement: Placement): LlmSt
   // Autoscaling (a created cluster only; readConfig refuses it elsewhere): KEDA moves the replicas on
   // vLLM's queue as Prometheus scrapes it, Cluster Autoscaler moves the GPU nodes after them.
   const keda = settings.autoscaling && prometheus && access.clusterName
-    ? new Keda("llm-keda", { nodeSelector: access.systemNodeSelector, dependsOn: access.dependsOn }, { provider })
+    ? new Keda("llm-keda", { nodeSelector: access.systemNodeSelector, dependsOn: access.dependsOn, images }, { provider })
     : null;
   if (keda && access.clusterName) {
     new ClusterAutoscaler("llm-cluster-autoscaler", {
-      clusterName, clusterNameOutput: access.clusterName, region: settings.region, nodeSelector: access.systemNodeSelector, dependsOn: access.dependsOn,
+      clusterName, clusterNameOutput: access.clusterName, region: settings.region, nodeSelector: access.systemNodeSelector, dependsOn: access.dependsOn, images,
     }, { provider });
   }
 
   // A replica over several nodes is a LeaderWorkerSet: its controller first (a kubeconfig cluster must run LWS v0.10.0 or later already).
-  const lws = plan.nodesPerReplica > 1 && access.gpuPool ? new LwsController("llm-lws", { provider, dependsOn: access.dependsOn }) : null;
+  const lws = plan.nodesPerReplica > 1 && access.gpuPool ? new LwsController("llm-lws", { images }, { provider, dependsOn: access.dependsOn }) : null;
   const tolerations = [{ key: GPU_TAINT.key, operator: "Exists", effect: "NoSchedule" }];
   const serverName = "vllm";
   const weights = plan.weightsSource === "s3" ? modelCache(config, access, serverName, nodeSelector, tolerations) : { source: "huggingface" as const };
@@ -194,6 +216,7 @@ export function createLlmStack(config: StackConfig, placement: Placement): LlmSt
     namespace: settings.namespace,
     plan,
     image: settings.vllmImage,
+    images,
     weights,
     hfTokenSet: settings.hfTokenSet,
     hfToken: config.hfToken,

@@ -10,9 +10,9 @@ import { resolveStackSettings } from "../infra/settings";
 import { kedaReleaseObjects } from "../infra/components/autoscaling/keda-manifests";
 import { crdObjectValidator } from "./support/crd-schema";
 
-const SECRETS = { hfToken: "secret", kubeconfig: "unset" } as const;
+const SECRETS = { hfToken: "secret", kubeconfig: "unset", dockerHubAccessToken: "secret", githubToken: "secret" } as const;
 /** Pulumi.dev.yaml as an operator completes it: Llama 3.1 8B on one p5.4xlarge ($6.88/h). */
-const DEV = { model: "llama-3.1-8b-instruct", maxModelLen: "32768", clusterPublicAccessCidrs: '["198.51.100.7/32"]' };
+const DEV = { model: "llama-3.1-8b-instruct", maxModelLen: "32768", clusterPublicAccessCidrs: '["198.51.100.7/32"]', dockerHubUsername: "operator", githubUsername: "operator" };
 
 function issuesOf(values: Record<string, unknown>): InputIssue[] {
   try {

@@ -25,10 +25,17 @@ describe("llm-stack plan", () => {
       "model", "variant", "repo", "quantization", "gpu", "instanceType", "region", "nodesPerReplica", "gpusPerReplica",
       "tensorParallelSize", "pipelineParallelSize", "replicas", "nodes", "idleGpus", "maxModelLen", "maxNumBatchedTokens",
       "maxNumSeqs", "multiNode", "weightsSource", "concurrency", "kvCacheDtype", "gpuMemoryUtilization", "memory", "kvCacheBytesPerTokenPerGpu", "kvCacheTokens",
-      "maxConcurrentFullContext", "cost", "vllmArgs", "vllmWorkerArgs", "reasons", "economics",
+      "maxConcurrentFullContext", "cost", "vllmArgs", "vllmWorkerArgs", "reasons", "economics", "timeToReady",
     ]);
     expect(Object.keys((plan.memory as { perGpuGiB: object }).perGpuGiB)).toEqual(["capacity", "budget", "weights", "activationAndOverhead", "kvCache"]);
     expect(Object.keys(plan.cost as object)).toEqual(["hourlyUsd", "monthlyUsd", "instanceHourlyUsd", "hoursPerMonth", "priceTableDate"]);
+    // The time to ready the text prints, for scripts: 70B bf16 (141.1 GB) on one p5.48xlarge, TP 8, from S3.
+    // Boot 40 + 60 = 100 s (assumed up to 900 s); pull 12 GB / 41.7 MB/s = 287.8 → 288 s; weights: 8 ranks × 141.1 GB
+    // over the node's 100 Gb/s = 90.3 → 91 s (each rank alone 141.1 GB / 3.51 GiB/s = 37.4 s); engine start on 80
+    // layers 145 s + P2P check 60 s = 205 s. Total 684 s; with the slow boot 900 + 288 + 91 + 205 = 1484 s.
+    const ready = plan.timeToReady as { steps: Array<{ step: string; seconds: number; slowSeconds?: number }>; podStartSeconds: number; totalSeconds: number; slowTotalSeconds: number };
+    expect(ready.steps.map((s) => [s.step, s.seconds, s.slowSeconds ?? null])).toEqual([["node boot", 100, 900], ["image pull", 288, null], ["weights from S3", 91, null], ["engine start", 205, null]]);
+    expect([ready.podStartSeconds, ready.totalSeconds, ready.slowTotalSeconds]).toEqual([296, 684, 1484]);
   });
 
   it("prints the table, the memory bar and the reasons", async () => {

@@ -105,6 +105,9 @@ describe("llm-stack cost", () => {
       "AWS on-demand prices of 2026-11-26",
       "llm-stack:hfToken is taken as set (secrets are not read offline)",
       "llm-stack:clusterPublicAccessCidrs is taken as set (each operator lists the address pulumi runs from)",
+      // The image cache's Docker Hub rule (vLLM's and Grafana's images) pulls with the operator's login.
+      "llm-stack:dockerHubUsername is taken as set (each operator gives their own registry user)",
+      "llm-stack:dockerHubAccessToken is taken as set (secrets are not read offline)",
     ]);
   });
 
@@ -126,6 +129,8 @@ describe("llm-stack cost", () => {
     expect(open.status).toBe("ok");
     expect(open.assumptions.filter((a) => a.includes("taken as set"))).toEqual([
       "llm-stack:clusterPublicAccessCidrs is taken as set (each operator lists the address pulumi runs from)",
+      "llm-stack:dockerHubUsername is taken as set (each operator gives their own registry user)",
+      "llm-stack:dockerHubAccessToken is taken as set (secrets are not read offline)",
     ]);
   });
 

@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { golden } from "./golden-file";
 import { runProgram, stackFileConfig, type RecordedResource } from "./program-runner";
+import { OPERATOR_SECRET_KEYS, withOperatorValues } from "./support/operator";
 
 const STACKS = ["dev", "llama405b", "mixtral", "scout"] as const;
 const SECRET = "[secret]";
@@ -50,8 +51,7 @@ const manifest = (stack: string, r: RecordedResource) =>
 describe.each(STACKS)("the %s stack's Kubernetes objects", (stack) => {
   let objects: RecordedResource[];
   beforeAll(async () => {
-    const config = { ...stackFileConfig(stack), "llm-stack:hfToken": "hf_test", "llm-stack:clusterPublicAccessCidrs": '["198.51.100.7/32"]' };
-    const run = await runProgram(config, { stack, secretKeys: ["llm-stack:hfToken"] });
+    const run = await runProgram(withOperatorValues(stackFileConfig(stack)), { stack, secretKeys: OPERATOR_SECRET_KEYS });
     // Vendored CRDs are copies of upstream files (charts/), tested against those; everything else is the kit's own.
     objects = run.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:") && r.type !== "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition");
   });

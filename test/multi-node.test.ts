@@ -7,15 +7,16 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { mandatory, runPolicies } from "../tools/offline/policy-run";
 import { runProgram, stackFileConfig, type RecordedResource } from "./program-runner";
 import { crdValidator } from "./support/crd-schema";
+import { imagePullProblems } from "./support/image-pulls";
 import { eksTaint, schedulingProblems } from "./support/kube-scheduling";
+import { OPERATOR_SECRET_KEYS, withOperatorValues } from "./support/operator";
 
-const HF_TOKEN = "hf_test";
-const operator = (config: Record<string, string>) => ({ ...config, "llm-stack:hfToken": HF_TOKEN, "llm-stack:clusterPublicAccessCidrs": '["198.51.100.7/32"]' });
+const operator = withOperatorValues;
 const LWS_TYPE = "kubernetes:leaderworkerset.x-k8s.io/v1:LeaderWorkerSet";
 
 let resources: RecordedResource[] = [];
 beforeAll(async () => {
-  const run = await runProgram(operator(stackFileConfig("llama405b")), { stack: "llama405b", secretKeys: ["llm-stack:hfToken"] });
+  const run = await runProgram(operator(stackFileConfig("llama405b")), { stack: "llama405b", secretKeys: OPERATOR_SECRET_KEYS });
   if (run.error) throw run.error;
   resources = run.resources;
 }, 120_000);
@@ -35,7 +36,8 @@ describe("the 405B bf16 stack under mocks", () => {
     expect(controller.filter((r) => r.type === "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition").map((r) => r.inputs.metadata.name).sort()).toEqual([
       "disaggregatedsetrolescalers.disaggregatedset.x-k8s.io", "disaggregatedsets.disaggregatedset.x-k8s.io", "leaderworkersets.leaderworkerset.x-k8s.io",
     ]);
-    expect(one("kubernetes:apps/v1:Deployment", "llm-lws-deployment-lws-controller-manager").inputs.spec.template.spec.containers[0].image).toBe("registry.k8s.io/lws/lws:v0.10.0");
+    // registry.k8s.io/lws/lws:v0.10.0, through the stack's ECR pull-through cache (prefix llm-llama405b/k8s).
+    expect(one("kubernetes:apps/v1:Deployment", "llm-lws-deployment-lws-controller-manager").inputs.spec.template.spec.containers[0].image).toBe("123456789012.dkr.ecr.us-east-1.amazonaws.com/llm-llama405b/k8s/lws/lws:v0.10.0");
   });
 
   it("runs one LeaderWorkerSet of size 2 whose leader and worker take all 8 GPUs of their node, with the plan's TP 8 × PP 2", () => {
@@ -70,6 +72,53 @@ describe("the 405B bf16 stack under mocks", () => {
     expect(validate(broken)).not.toEqual([]);
   });
 
+  /**
+   * LeaderWorkerSet v0.10.0's own rules, applied to what the program registers
+   * (kubernetes-sigs/lws at tag v0.10.0):
+   * - the leader StatefulSet is named like the set and governs its pods: pod `<lws>-<group>`,
+   *   subdomain `<lws>` (SubdomainPolicy Shared, the webhook's default; leaderworkerset_controller.go);
+   * - every container gets LWS_LEADER_ADDRESS = `<lws>-<group>.<subdomain>.<namespace>` (pkg/utils/pod/pod_utils.go);
+   * - the controller creates a headless Service named `<lws>` only when no Service of that name exists
+   *   (CreateHeadlessServiceIfNotExists, pkg/utils/controller/controller_utils.go); an existing one is used as is.
+   * And DNS's (Kubernetes DNS-based service discovery, which CoreDNS's kubernetes plugin implements):
+   * `<hostname>.<subdomain>.<namespace>.svc` resolves only through a headless Service named
+   * `<subdomain>` that selects the pod, and for a pod that is not Ready only if the Service
+   * publishes not-ready addresses.
+   */
+  it("gives the workers a leader address that resolves before the leader is ready, through a headless Service of the set's name", () => {
+    const set = lws();
+    const subdomain = set.metadata.name;
+    const leaderAddress = `${set.metadata.name}-0.${subdomain}.${set.metadata.namespace}`;
+    expect(leaderAddress).toBe("vllm-group-0.vllm-group.llm");
+    const named = resources.filter((r) => r.type === "kubernetes:core/v1:Service" && r.inputs.metadata.name === subdomain);
+    expect(named).toHaveLength(1);
+    const service = named[0]!.inputs;
+    expect([service.spec.clusterIP, service.spec.publishNotReadyAddresses]).toEqual(["None", true]);
+    // The leader pod carries its template's labels plus the set's name label, which the Service selects.
+    const leaderLabels = { ...set.spec.leaderWorkerTemplate.leaderTemplate.metadata.labels, "leaderworkerset.sigs.k8s.io/name": "vllm-group", "leaderworkerset.sigs.k8s.io/worker-index": "0" };
+    expect(Object.entries(service.spec.selector).every(([key, value]) => leaderLabels[key] === value)).toBe(true);
+    // The client Service keeps the endpoint's name and is not the one DNS would use for the group.
+    expect(one("kubernetes:core/v1:Service", "vllm-service").inputs.metadata.name).toBe("vllm");
+    // Created before the set, so the controller always finds it.
+    expect(one(LWS_TYPE).dependencies).toContain("vllm-group");
+  });
+
+  /**
+   * pulumi-kubernetes (provider/pkg/await/await.go and metadata/overrides.go): a kind without
+   * built-in await logic is ready once created, unless `pulumi.com/waitFor` names a condition
+   * (`condition=<type>[=<status>]`, status True by default, or a JSON list of such); the wait lasts
+   * `pulumi.com/timeoutSeconds` (strconv.Atoi), 10 minutes without it.
+   */
+  it("makes pulumi up wait until the set is Available, as long as a Deployment's rollout", () => {
+    const annotations = lws().metadata.annotations;
+    const parse = (value: string): string[] => { try { return JSON.parse(value) as string[]; } catch { return [value]; } };
+    expect(parse(annotations["pulumi.com/waitFor"])).toEqual(["condition=Available"]);
+    // Rollout: slow boot 900 s + image pull 288 × 1.5 = 432 s + the startup budget. 405B bf16 on S3, 2 × p5.48xlarge,
+    // 8 ranks per node each streaming the 811.7 GB checkpoint over the node's 100 Gb/s: 811.7 × 8 / 12.5 = 519.5 → 520 s;
+    // engine start 126 layers: 145 + 1.3273 × 46 = 206.05 + P2P 60 = 266.05 → 267 s; (520 + 267) × 1.5 = 1180.5 → 1190 s.
+    expect(Number.parseInt(annotations["pulumi.com/timeoutSeconds"], 10)).toBe(900 + 432 + 1190);
+  });
+
   it("sends the Service to the leader and lets the group's pods reach each other", () => {
     expect(one("kubernetes:core/v1:Service", "vllm-service").inputs.spec.selector).toEqual({ "app.kubernetes.io/name": "vllm", "app.kubernetes.io/instance": "vllm", "llm-stack/role": "leader" });
     const ingress = one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "vllm-netpol").inputs.spec.ingress;
@@ -86,6 +135,15 @@ describe("the 405B bf16 stack under mocks", () => {
 
   it("passes every policy, mandatory and advisory", async () => {
     expect(await runPolicies(resources)).toEqual([]);
+  });
+
+  it("pulls the leader's, the workers' and every add-on's image through the stack's own ECR cache", () => {
+    expect(imagePullProblems(resources, { accountId: "123456789012", region: "us-east-1", stackPrefix: "llm-llama405b" })).toEqual([]);
+    const group = lws().spec.leaderWorkerTemplate;
+    expect([group.leaderTemplate, group.workerTemplate].map((t: any) => t.spec.containers[0].image)).toEqual([
+      "123456789012.dkr.ecr.us-east-1.amazonaws.com/llm-llama405b/docker-hub/vllm/vllm-openai:v0.33.0",
+      "123456789012.dkr.ecr.us-east-1.amazonaws.com/llm-llama405b/docker-hub/vllm/vllm-openai:v0.33.0",
+    ]);
   });
 
   it.each<[string, (r: RecordedResource[]) => void]>([
@@ -110,7 +168,7 @@ describe("EFA (efa: true, with AWS's vLLM deep-learning container)", () => {
   const DLC = "public.ecr.aws/deep-learning-containers/vllm:0.33.0-gpu-py312";
   let efa: RecordedResource[] = [];
   beforeAll(async () => {
-    const run = await runProgram(operator({ ...stackFileConfig("llama405b"), "llm-stack:efa": "true", "llm-stack:vllmImage": DLC }), { stack: "llama405b", secretKeys: ["llm-stack:hfToken"] });
+    const run = await runProgram(operator({ ...stackFileConfig("llama405b"), "llm-stack:efa": "true", "llm-stack:vllmImage": DLC }), { stack: "llama405b", secretKeys: OPERATOR_SECRET_KEYS });
     if (run.error) throw run.error;
     efa = run.resources;
   }, 120_000);
@@ -144,11 +202,17 @@ describe("EFA (efa: true, with AWS's vLLM deep-learning container)", () => {
     expect(await runPolicies(efa)).toEqual([]);
   });
 
+  it("pulls AWS's container from ECR Public through the stack's cache, and the EFA plugin from AWS's own registry", () => {
+    expect(imagePullProblems(efa, { accountId: "123456789012", region: "us-east-1", stackPrefix: "llm-llama405b" })).toEqual([]);
+    expect(efa.find((r) => r.type === LWS_TYPE)!.inputs.spec.leaderWorkerTemplate.leaderTemplate.spec.containers[0].image)
+      .toBe("123456789012.dkr.ecr.us-east-1.amazonaws.com/llm-llama405b/ecr-public/deep-learning-containers/vllm:0.33.0-gpu-py312");
+  });
+
   it.each([
     ["the upstream image, which has no EFA userspace", { "llm-stack:efa": "true" }, ["llm-stack:vllmImage"]],
     ["a single-node plan", { "llm-stack:efa": "true", "llm-stack:vllmImage": DLC, "llm-stack:model": "llama-3.1-8b-instruct", "llm-stack:quantization": "auto" }, ["llm-stack:efa"]],
   ])("refuses efa with %s, registering nothing", async (_, override, paths) => {
-    const run = await runProgram(operator({ ...stackFileConfig("llama405b"), ...override }), { stack: "llama405b", secretKeys: ["llm-stack:hfToken"] });
+    const run = await runProgram(operator({ ...stackFileConfig("llama405b"), ...override }), { stack: "llama405b", secretKeys: OPERATOR_SECRET_KEYS });
     expect(run.resources).toEqual([]);
     expect((run.error as { issues: Array<{ path: string }> }).issues.map((i) => i.path)).toEqual(paths);
   });
@@ -165,7 +229,7 @@ describe("EFA (efa: true, with AWS's vLLM deep-learning container)", () => {
 describe("the 405B stack autoscaled to 2 replicas", () => {
   let scaled: RecordedResource[] = [];
   beforeAll(async () => {
-    const run = await runProgram(operator({ ...stackFileConfig("llama405b"), "llm-stack:maxReplicas": "2", "llm-stack:maxHourlyUsd": "221" }), { stack: "llama405b", secretKeys: ["llm-stack:hfToken"] });
+    const run = await runProgram(operator({ ...stackFileConfig("llama405b"), "llm-stack:maxReplicas": "2", "llm-stack:maxHourlyUsd": "221" }), { stack: "llama405b", secretKeys: OPERATOR_SECRET_KEYS });
     if (run.error) throw run.error;
     scaled = run.resources;
   }, 120_000);
@@ -174,7 +238,7 @@ describe("the 405B stack autoscaled to 2 replicas", () => {
   it("scales the LeaderWorkerSet, which leaves its replicas to KEDA, and sizes the group in whole replicas", () => {
     const scaledObject = find("kubernetes:keda.sh/v1alpha1:ScaledObject", "vllm-scaledobject").inputs;
     expect(crdValidator("keda", "crds/keda.sh_scaledobjects.yaml", "v1alpha1", { rejectUnknownFields: true })(scaledObject)).toEqual([]);
-    expect(scaledObject.spec.scaleTargetRef).toEqual({ apiVersion: "leaderworkerset.x-k8s.io/v1", kind: "LeaderWorkerSet", name: "vllm" });
+    expect(scaledObject.spec.scaleTargetRef).toEqual({ apiVersion: "leaderworkerset.x-k8s.io/v1", kind: "LeaderWorkerSet", name: "vllm-group" });
     expect([scaledObject.spec.minReplicaCount, scaledObject.spec.maxReplicaCount]).toEqual([1, 2]);
     expect("replicas" in find(LWS_TYPE, "vllm-lws").inputs.spec).toBe(false);
     const group = find("aws:eks/nodeGroup:NodeGroup", "llm-gpu-ng");

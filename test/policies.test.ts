@@ -3,11 +3,12 @@ import { gpuMemoryFit } from "../policies/gpu-memory-fit";
 import { POLICIES } from "../policies/all-policies";
 import { asPolicyResource, mandatory, runPolicies, type PackConfig, type Violation } from "../tools/offline/policy-run";
 import { runProgram, stackFileConfig, type RecordedResource } from "./program-runner";
+import { OPERATOR_SECRET_KEYS, withOperatorValues } from "./support/operator";
 
-const SECRET_KEYS = ["llm-stack:hfToken"];
+const SECRET_KEYS = OPERATOR_SECRET_KEYS;
 /** The stack as its operator completes it: a Hugging Face token and the endpoint allowlist (a documentation address). */
 const run = (config: Record<string, string>, stack = "dev") =>
-  runProgram({ ...config, "llm-stack:hfToken": "hf_test", "llm-stack:clusterPublicAccessCidrs": '["198.51.100.7/32"]' }, { stack, secretKeys: SECRET_KEYS });
+  runProgram(withOperatorValues(config), { stack, secretKeys: SECRET_KEYS });
 
 const clone = (resources: RecordedResource[]): RecordedResource[] => structuredClone(resources);
 const find = (resources: RecordedResource[], type: string, name: string) => {

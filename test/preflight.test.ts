@@ -47,6 +47,8 @@ const DEV_CONFIG: Record<string, unknown> = {
   ...(parse(readFileSync(join(REPO, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, unknown> }).config,
   "llm-stack:hfToken": SECURE,
   "llm-stack:clusterPublicAccessCidrs": ["198.51.100.7/32"],
+  "llm-stack:dockerHubUsername": "operator",
+  "llm-stack:dockerHubAccessToken": SECURE,
 };
 
 /** Writes Pulumi.<name>.yaml into a fresh directory and returns the directory. */

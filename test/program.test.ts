@@ -28,18 +28,16 @@ import { runProgram, stackFileConfig, type RecordedResource } from "./program-ru
 import { MOCK_ZONES } from "../tools/offline/program-run";
 import { eksTaint, schedulingProblems } from "./support/kube-scheduling";
 import { unknownVllmSeries } from "../infra/catalog";
+import { imagePullProblems, pulledImages, registryOf } from "./support/image-pulls";
+import { OPERATOR_SECRET_KEYS, withOperatorValues } from "./support/operator";
 
 const HF_TOKEN = "hf_SENTINEL_token_0123456789";
 const API_KEY = "sk-SENTINEL-api-key-abcdefghijklmnop";
 /** A documentation address (RFC 5737) standing in for the operator's own, on the endpoint allowlist. */
 const ALLOWLIST = '["198.51.100.7/32"]';
 /** What each operator sets for themselves before `pulumi up`: the token and the endpoint allowlist. */
-const withToken = (config: Record<string, string>) => ({
-  ...config,
-  "llm-stack:hfToken": HF_TOKEN,
-  ...((config["llm-stack:cluster"] ?? "create") === "create" ? { "llm-stack:clusterPublicAccessCidrs": ALLOWLIST } : {}),
-});
-const SECRET_KEYS = ["llm-stack:hfToken", "llm-stack:kubeconfig"];
+const withToken = (config: Record<string, string>) => withOperatorValues(config, { "llm-stack:hfToken": HF_TOKEN });
+const SECRET_KEYS = [...OPERATOR_SECRET_KEYS, "llm-stack:kubeconfig"];
 
 /** The resource of that name; Pulumi names are unique per type, so `type` picks among same-named resources. */
 const byName = (resources: RecordedResource[], name: string, type?: string): RecordedResource => {
@@ -103,6 +101,16 @@ const CREATE_MODE_RESOURCES = [
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment llm-nodes-cni",
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment llm-nodes-ecr",
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment llm-nodes-worker",
+  // The ECR pull-through cache: a rule per upstream the kit's images come from that needs no login, and
+  // Docker Hub's with the operator's login in Secrets Manager; the nodes may fill it (llm-nodes-inline).
+  "aws:ecr/pullThroughCacheRule:PullThroughCacheRule llm-image-cache-docker-hub",
+  "aws:ecr/pullThroughCacheRule:PullThroughCacheRule llm-image-cache-ecr-public",
+  "aws:ecr/pullThroughCacheRule:PullThroughCacheRule llm-image-cache-k8s",
+  "aws:ecr/pullThroughCacheRule:PullThroughCacheRule llm-image-cache-quay",
+  "aws:secretsmanager/secret:Secret llm-image-cache-docker-hub-login",
+  "aws:secretsmanager/secretVersion:SecretVersion llm-image-cache-docker-hub-login",
+  "llm-stack:cluster:ImageCache llm-image-cache",
+  "aws:iam/rolePolicy:RolePolicy llm-nodes-inline",
   "aws:kms/alias:Alias llm-cluster-secrets",
   "aws:kms/key:Key llm-cluster-secrets",
   "aws:s3/bucket:Bucket llm-model-cache",
@@ -156,6 +164,10 @@ const CREATE_MODE_RESOURCES = [
   "random:index/randomPassword:RandomPassword vllm-api-key",
 ];
 
+/** Where a committed stack's pods pull cached images: the mock account's registry in the stack's region, under `llm-<stack>/`. */
+const STACK_REGIONS: Record<string, string> = { dev: "us-east-1", mixtral: "us-west-2", scout: "us-east-1" };
+const cacheOf = (stack: string) => `123456789012.dkr.ecr.${STACK_REGIONS[stack]}.amazonaws.com/llm-${stack}`;
+
 const listOf = (resources: RecordedResource[]) => resources.map((r) => `${r.type} ${r.name}`).sort();
 
 /** A public and a private subnet, each with its route-table association, in every AZ of the mock account's region. */
@@ -174,6 +186,10 @@ const privateIds = (...zoneIds: string[]) => zoneIds.map((zoneId) => `llm-networ
  * server that scales to zero.
  */
 const AUTOSCALED_RESOURCES = [
+  // KEDA's images are on ghcr.io: its cache rule, with the operator's GitHub login.
+  "aws:ecr/pullThroughCacheRule:PullThroughCacheRule llm-image-cache-ghcr",
+  "aws:secretsmanager/secret:Secret llm-image-cache-ghcr-login",
+  "aws:secretsmanager/secretVersion:SecretVersion llm-image-cache-ghcr-login",
   "kubernetes:yaml/v2:ConfigGroup llm-keda-crds",
   "aws:eks/podIdentityAssociation:PodIdentityAssociation llm-cluster-autoscaler-access-association",
   "aws:iam/role:Role llm-cluster-autoscaler-access-role",
@@ -231,6 +247,30 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
   beforeAll(() => {
     runPromise = committedStackRun(stack);
     return runPromise.then(() => undefined);
+  });
+
+  it("pulls every pod's image through the stack's own ECR pull-through cache, NGC's (which ECR cannot mirror) alone directly", async () => {
+    const { resources } = await runPromise;
+    expect(imagePullProblems(resources, { accountId: "123456789012", region: STACK_REGIONS[stack]!, stackPrefix: `llm-${stack}` })).toEqual([]);
+    // vllm/vllm-openai:v0.33.0 is docker.io's: under the Docker Hub rule, its path kept.
+    expect(byName(resources, "vllm-deployment").inputs.spec.template.spec.containers[0].image).toBe(`${cacheOf(stack)}/docker-hub/vllm/vllm-openai:v0.33.0`);
+    expect(pulledImages(resources).filter((p) => registryOf(p.image) === "nvcr.io").map((p) => p.image).sort()).toEqual([
+      "nvcr.io/nvidia/k8s-device-plugin:v0.20.0", "nvcr.io/nvidia/k8s/dcgm-exporter:4.5.3-4.8.2-distroless",
+    ]);
+    // Every rule under the stack's own prefix; the nodes may import upstream images into those repositories and create them.
+    for (const rule of resources.filter((r) => r.type === "aws:ecr/pullThroughCacheRule:PullThroughCacheRule")) expect(rule.inputs.ecrRepositoryPrefix).toMatch(new RegExp(`^llm-${stack}/`));
+    expect(JSON.parse(byName(resources, "llm-nodes-inline").inputs.policy).Statement).toEqual([{
+      Sid: "PullThroughCache", Effect: "Allow", Action: ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"],
+      Resource: `arn:aws:ecr:${STACK_REGIONS[stack]}:123456789012:repository/llm-${stack}/*`,
+    }]);
+    // The operator's Docker Hub login reaches Secrets Manager only as a Pulumi secret, named as ECR requires.
+    expect(byName(resources, "llm-image-cache-docker-hub-login", "aws:secretsmanager/secret:Secret").inputs.name).toBe(`ecr-pullthroughcache/llm-${stack}-docker-hub`);
+    const login = byName(resources, "llm-image-cache-docker-hub-login", "aws:secretsmanager/secretVersion:SecretVersion");
+    expect(login.secretInputs).toContain("secretString");
+    expect(JSON.parse(login.inputs.secretString)).toEqual({ username: "operator", accessToken: "dckr_pat_test" });
+    expect(resources.filter((r) => r !== login && JSON.stringify(r.inputs).includes("dckr_pat_test")).map((r) => r.name)).toEqual([]);
+    // Kubernetes objects wait for the rules (through the provider, which waits for the nodes and the cache).
+    expect(byName(resources, "llm-k8s").dependencies).toEqual(expect.arrayContaining(["llm-image-cache-docker-hub", "llm-image-cache-quay"]));
   });
 
   it("registers exactly the expected resources, once each — no LeaderWorkerSet objects for a single-node plan", async () => {
@@ -401,7 +441,8 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
     const costRule = rules.spec.groups[1].rules.find((r: any) => r.record === "llm_stack:cost_usd_per_hour");
     if (stack === "dev") expect(costRule.expr).toBe("vector(7.4282)");
     const operator = byName(resources, "llm-prometheus-deployment-prometheus-operator").inputs;
-    expect([operator.metadata.namespace, operator.spec.template.spec.containers[0].image]).toEqual(["llm-monitoring", "quay.io/prometheus-operator/prometheus-operator:v0.93.0"]);
+    // quay.io/prometheus-operator/prometheus-operator:v0.93.0 through the stack's cache rule for Quay.
+    expect([operator.metadata.namespace, operator.spec.template.spec.containers[0].image]).toEqual(["llm-monitoring", `${cacheOf(stack)}/quay/prometheus-operator/prometheus-operator:v0.93.0`]);
     // Cluster-wide names carry the kit's prefix (kube-prometheus uses the upstream ones), and the binding follows its role.
     const binding = byName(resources, "llm-prometheus-clusterrolebinding-llm-stack-prometheus-operator").inputs;
     expect([binding.subjects, binding.roleRef.name]).toEqual([[{ kind: "ServiceAccount", name: "prometheus-operator", namespace: "llm-monitoring" }], "llm-stack-prometheus-operator"]);
@@ -433,7 +474,7 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
     // Grafana on the system nodes, provisioned from files: the Prometheus datasource, vLLM's four vendored dashboards (Overview, Instances,
     // KV Cache, Speculative Decoding) and the kit's cost dashboard, whose every vLLM query names a series the pinned vLLM emits.
     const grafana = byName(resources, "llm-grafana-deployment-grafana").inputs;
-    expect(grafana.spec.template.spec.containers[0].image).toBe("grafana/grafana:13.0.1");
+    expect(grafana.spec.template.spec.containers[0].image).toBe(`${cacheOf(stack)}/docker-hub/grafana/grafana:13.0.1`);
     expect(schedulingProblems(grafana.spec.template.spec, system)).toEqual([]);
     const provisioning = byName(resources, "llm-grafana-configmap-grafana-provisioning").inputs.data;
     expect(JSON.parse(provisioning["datasources.yaml"]).datasources[0].url).toBe("http://prometheus-operated.llm-monitoring.svc:9090");
@@ -528,20 +569,43 @@ describe("the autoscaled stack scout under mocks", () => {
         serverAddress: "http://prometheus-operated.llm-monitoring.svc:9090",
         // vLLM labels its series model_name = the served model name (--served-model-name=llama-4-scout-17b-16e-instruct).
         query: 'sum(vllm:num_requests_running{namespace="llm", model_name="llama-4-scout-17b-16e-instruct"}) + sum(vllm:num_requests_waiting{namespace="llm", model_name="llama-4-scout-17b-16e-instruct"})',
-        threshold: "1024",
+        // Acts above 1024 in flight per replica. The HPA (replica_calculator.go) adds replicas only when
+        // sum / (threshold × replicas) > 1 + 0.1 (its default tolerance): 1024 / 1.1 = 930.9090… → 930.909
+        // (KEDA's milli-units, rounded down), which acts above 930.909 × 1.1 = 1023.9999 in flight.
+        threshold: "930.909",
         activationThreshold: "0",
       },
     });
-    expect(kvCache.metadata).toMatchObject({ query: 'sum(vllm:kv_cache_usage_perc{namespace="llm", model_name="llama-4-scout-17b-16e-instruct"})', threshold: "0.9" });
+    // Acts above a mean KV cache use of 0.9: 0.9 / 1.1 = 0.81818… → 0.818, acting above 0.818 × 1.1 = 0.8998.
+    // A threshold of 0.9 would act only above 0.9 × 1.1 = 0.99.
+    expect(kvCache.metadata).toMatchObject({ query: 'sum(vllm:kv_cache_usage_perc{namespace="llm", model_name="llama-4-scout-17b-16e-instruct"})', threshold: "0.818" });
     // Requests at the front, turned away or passed on, over a window that with the 691 s cooldown outlasts
-    // Retry-After (691 + 60 = 751 s) by a minute: 751 + 60 − 691 = 120 s.
+    // Retry-After by a minute. Retry-After: the time to ready with the node boot at its slow end,
+    // 691 − 100 + 900 = 1,491 s, after KEDA's 60 s to see the request = 1,551 s; window 1,551 + 60 − 691 = 920 s.
     expect(scaledObject.spec.initialCooldownPeriod).toBe(691);
     expect(wake.metadata).toMatchObject({
-      query: 'clamp_max(sum(increase(envoy_cluster_upstream_cx_none_healthy{namespace="llm",envoy_cluster_name="vllm"}[120s])) + sum(increase(envoy_cluster_upstream_rq_total{namespace="llm",envoy_cluster_name="vllm"}[120s])), 1)',
+      query: 'clamp_max(sum(increase(envoy_cluster_upstream_cx_none_healthy{namespace="llm",envoy_cluster_name="vllm"}[920s])) + sum(increase(envoy_cluster_upstream_rq_total{namespace="llm",envoy_cluster_name="vllm"}[920s])), 1)',
       ignoreNullValues: "false",
     });
     // The HPA owns the replica count: the manifest leaves it out (server-side apply would otherwise fight it).
     expect("replicas" in inputs("vllm-deployment").spec).toBe(false);
+  });
+
+  it("adds a replica where the README says, under the HPA's tolerance rule: mean KV cache use above 0.9, in flight above 1024", () => {
+    // kubernetes pkg/controller/podautoscaler/replica_calculator.go, GetExternalPerPodMetricReplicas
+    // (AverageValue): usageRatio = usage / (target × replicas); the count changes only when
+    // |1 − usageRatio| > tolerance (0.1 by default), and then becomes ceil(usage / target).
+    const hpaReplicas = (usage: number, target: number, replicas: number): number =>
+      Math.abs(1 - usage / (target * replicas)) > 0.1 ? Math.ceil(usage / target) : replicas;
+    const [queue, kvCache] = inputs("vllm-scaledobject").spec.triggers;
+    const kvTarget = Number(kvCache.metadata.threshold);
+    const queueTarget = Number(queue.metadata.threshold);
+    // One replica: 0.89 of its KV cache used stays at one, 0.91 asks for two (not only above 0.99).
+    expect([hpaReplicas(0.89, kvTarget, 1), hpaReplicas(0.91, kvTarget, 1), hpaReplicas(0.95, kvTarget, 1)]).toEqual([1, 2, 2]);
+    // 1,000 requests in flight on one replica stay there; 1,030 (above 1024) ask for a second.
+    expect([hpaReplicas(1000, queueTarget, 1), hpaReplicas(1030, queueTarget, 1)]).toEqual([1, 2]);
+    // Two replicas whose mean KV use falls to 0.4 (0.8 in all) go back to one: ceil(0.8 / 0.818) = 1.
+    expect(hpaReplicas(0.8, kvTarget, 2)).toBe(1);
   });
 
   it("puts a wake front before a server that scales to zero: the endpoint's Service selects Envoy, which answers 503 with Retry-After", () => {
@@ -552,8 +616,9 @@ describe("the autoscaled stack scout under mocks", () => {
     expect(schedulingProblems(front.spec.template.spec, system())).toEqual([]);
     const envoy = parseYaml(inputs("vllm-wake-front-config").data["envoy.yaml"]);
     const mapper = envoy.static_resources.listeners[0].filter_chains[0].filters[0].typed_config.local_reply_config.mappers[0];
-    // 691 s to a ready replica on a new node, after the 60 s in which KEDA first sees the request.
-    expect(mapper.headers_to_add[0].header).toEqual({ key: "retry-after", value: "751" });
+    // 1,491 s to a ready replica on a new node whose boot takes the assumed slow end (900 s, not 100 s),
+    // after the 60 s in which KEDA first sees the request.
+    expect(mapper.headers_to_add[0].header).toEqual({ key: "retry-after", value: "1551" });
     expect(envoy.static_resources.clusters[0].load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.address).toBe("vllm-upstream.llm.svc.cluster.local.");
     // Its PodMonitor and its alert validate against the operator's CRDs (v0.93.0), unknown fields refused.
     const crd = (file: string) => crdValidator("prometheus-operator", `crds/${file}`, "v1", { rejectUnknownFields: true });
@@ -576,9 +641,9 @@ describe("the autoscaled stack scout under mocks", () => {
     for (const name of ["llm-keda-deployment-keda-operator", "llm-keda-deployment-keda-metrics-apiserver", "llm-cluster-autoscaler-deployment-cluster-autoscaler"]) {
       expect(schedulingProblems(inputs(name).spec.template.spec, system()), name).toEqual([]);
     }
-    expect(inputs("llm-keda-deployment-keda-operator").spec.template.spec.containers[0].image).toBe("ghcr.io/kedacore/keda:2.20.2");
+    expect(inputs("llm-keda-deployment-keda-operator").spec.template.spec.containers[0].image).toBe(`${cacheOf("scout")}/ghcr/kedacore/keda:2.20.2`);
     const ca = inputs("llm-cluster-autoscaler-deployment-cluster-autoscaler").spec.template.spec.containers[0];
-    expect(ca.image).toBe("registry.k8s.io/autoscaling/cluster-autoscaler:v1.35.2");
+    expect(ca.image).toBe(`${cacheOf("scout")}/k8s/autoscaling/cluster-autoscaler:v1.35.2`);
     expect(ca.command).toContain("--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled,k8s.io/cluster-autoscaler/llm-stack-scout");
     expect(ca.env).toContainEqual({ name: "AWS_REGION", value: "us-east-1" });
     expect(inputs("llm-cluster-autoscaler-access-association")).toMatchObject({ namespace: "kube-system", serviceAccount: "cluster-autoscaler" });
@@ -810,6 +875,8 @@ describe("the program", () => {
     expect(listOf(run.resources).filter((r) => /Job|ConfigMap|model-cache|copy|prometheus|monitoring/i.test(r))).toEqual([]);
     expect(pod.containers[0].command).toEqual(["vllm", "serve", "meta-llama/Llama-3.1-8B-Instruct"]);
     expect(pod.containers[0].env.find((e: any) => e.name === "HF_TOKEN_PATH")).toEqual({ name: "HF_TOKEN_PATH", value: "/var/run/secrets/huggingface/token" });
+    // Nor are its nodes' roles: images come from their own registries (imageSource auto = upstream), as pinned.
+    expect(pod.containers[0].image).toBe("vllm/vllm-openai:v0.33.0");
   });
 
   it("buys a Capacity Block through the launch template and launches only in the reservation's AZ", async () => {
@@ -855,9 +922,11 @@ describe("the program", () => {
     expect(pulumi.RunError.isInstance(run.error)).toBe(true);
     expect((run.error as PlanInputError).issues.map((issue) => issue.path)).toEqual([
       "llm-stack:vllmImage", "llm-stack:exposure", "llm-stack:clusterPublicAccessCidrs", "llm-stack:quantization", "llm-stack:replicas",
-      "llm-stack:maxModelLen", "llm-stack:tensorParallelSize", "llm-stack:hfToken",
+      "llm-stack:maxModelLen", "llm-stack:tensorParallelSize",
+      // The image cache, on by default for a created cluster, pulls vLLM's Docker Hub image with the operator's login.
+      "llm-stack:dockerHubUsername", "llm-stack:dockerHubAccessToken", "llm-stack:hfToken",
     ]);
-    expect((run.error as PlanInputError).message.split("\n")[0]).toBe("invalid stack configuration; nothing was created (8 problems):");
+    expect((run.error as PlanInputError).message.split("\n")[0]).toBe("invalid stack configuration; nothing was created (10 problems):");
   });
 
   it.each([
@@ -872,12 +941,14 @@ describe("the program", () => {
     ["a public endpoint without an allowlist", { "llm-stack:clusterPublicAccessCidrs": "[]" }, "llm-stack:clusterPublicAccessCidrs"],
     ["a Capacity Block without its AZ", { "llm-stack:capacityType": "capacity-block", "llm-stack:capacityReservationId": "cr-0123456789abcdef0" }, "llm-stack:capacityReservationZoneId"],
     ["an admin that is not an IAM ARN", { "llm-stack:clusterAdminPrincipalArns": '["alice"]' }, "llm-stack:clusterAdminPrincipalArns"],
+    ["the image cache on a cluster reached by kubeconfig", { "llm-stack:cluster": "kubeconfig", "llm-stack:kubeconfig": "apiVersion: v1\nkind: Config\n", "llm-stack:clusterPublicAccessCidrs": "[]", "llm-stack:dockerHubUsername": "", "llm-stack:githubUsername": "", "llm-stack:imageSource": "ecr-cache" }, "llm-stack:imageSource"],
+    ["the image cache without the operator's Docker Hub user", { "llm-stack:dockerHubUsername": "" }, "llm-stack:dockerHubUsername"],
     ["the S3 model cache on a cluster reached by kubeconfig", { "llm-stack:cluster": "kubeconfig", "llm-stack:kubeconfig": "apiVersion: v1\nkind: Config\n", "llm-stack:clusterPublicAccessCidrs": "[]", "llm-stack:weightsSource": "s3" }, "llm-stack:weightsSource"],
   ])("fails on %s, registering nothing", async (_, override, path) => {
     // The stack as the operator completes it, then the override: hfToken as a Pulumi secret unless overridden in plain text.
     const config: Record<string, string> = { ...withToken(stackFileConfig("dev")), ...override };
     if (path === "llm-stack:hfToken" && !("llm-stack:hfToken" in override)) config["llm-stack:hfToken"] = "";
-    const run = await runProgram(config, { secretKeys: "llm-stack:hfToken" in override ? [] : SECRET_KEYS });
+    const run = await runProgram(config, { secretKeys: "llm-stack:hfToken" in override ? SECRET_KEYS.filter((key) => key !== "llm-stack:hfToken") : SECRET_KEYS });
     expect(run.resources).toEqual([]);
     expect((run.error as PlanInputError).issues.map((issue) => issue.path)).toEqual([path]);
   });

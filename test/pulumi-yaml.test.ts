@@ -69,6 +69,11 @@ describe("Pulumi.yaml", () => {
       kubernetesSupportType: "standard",
       vllmImage: "vllm/vllm-openai:v0.33.0",
       hfToken: "",
+      imageSource: "auto",
+      dockerHubUsername: "",
+      dockerHubAccessToken: "",
+      githubUsername: "",
+      githubToken: "",
       maxHourlyUsd: "",
       namespace: "llm",
       exposure: "cluster",
@@ -76,8 +81,8 @@ describe("Pulumi.yaml", () => {
     });
   });
 
-  it("marks exactly the Hugging Face token and the kubeconfig as secrets", () => {
-    expect(Object.entries(project.config).filter(([, spec]) => spec.secret).map(([key]) => key)).toEqual(["kubeconfig", "hfToken"]);
+  it("marks exactly the Hugging Face token, the kubeconfig and the registry tokens as secrets", () => {
+    expect(Object.entries(project.config).filter(([, spec]) => spec.secret).map(([key]) => key)).toEqual(["kubeconfig", "hfToken", "dockerHubAccessToken", "githubToken"]);
   });
 });
 

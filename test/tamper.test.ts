@@ -16,6 +16,7 @@ import { vllmScaledObject } from "../infra/components/autoscaling/scaled-object-
 import { vllmPrometheusRule } from "../infra/components/observability/vllm-monitoring-manifests";
 import { planDeployment } from "../infra/plan";
 import { gpuNodePool } from "./support/node-pool";
+import { OPERATOR_SECRET_KEYS, withOperatorValues } from "./support/operator";
 
 type Stack = "dev" | "mixtral" | "scout";
 type Level = "mandatory" | "advisory";
@@ -32,8 +33,7 @@ interface Case {
 const baselines = {} as Record<Stack, RecordedResource[]>;
 beforeAll(async () => {
   for (const stack of ["dev", "mixtral", "scout"] as const) {
-    const config = { ...stackFileConfig(stack), "llm-stack:hfToken": "hf_test", "llm-stack:clusterPublicAccessCidrs": '["198.51.100.7/32"]' };
-    baselines[stack] = (await runProgram(config, { stack, secretKeys: ["llm-stack:hfToken"] })).resources;
+    baselines[stack] = (await runProgram(withOperatorValues(stackFileConfig(stack)), { stack, secretKeys: OPERATOR_SECRET_KEYS })).resources;
   }
 });
 

@@ -68,3 +68,4 @@ export * from "./vllm-release";
 export * from "./measurements";
 export * from "./startup-rates";
 export * from "./vllm-metrics";
+export * from "./registries";

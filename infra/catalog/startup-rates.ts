@@ -26,16 +26,39 @@ export const STARTUP_RATES = {
     setup: "CPU instances, Karpenter, EKS-optimized AMI: 'typically Ready in about 30-40 s'; GPU instances boot longer (no published figure)",
     source: { ref: "aws/karpenter-provider-aws#6165 (maintainer answer, 2024-05-09); awslabs/amazon-eks-ami#1099", readOn: READ_ON },
   },
+  /**
+   * The slow end of a GPU node's boot (launch to GPUs allocatable), which the two figures above
+   * only bound from below: an assumption, not a measurement. GPU nodes "can often take > 15
+   * minutes to start up" (Karpenter's design for a configurable registration TTL, whose fixed TTL
+   * is 15 minutes), and Cluster Autoscaler gives a node 15 minutes (`--max-node-provision-time`)
+   * before it counts the launch as failed and tries elsewhere — so 900 s is the longest a node
+   * the kit asked for can take and still serve. What waits on a cold start (the wake front's
+   * Retry-After, Pulumi's rollout timeout) allows this much.
+   */
+  gpuNodeBootSlowEndSeconds: {
+    value: 900,
+    setup: "no published P5 boot time; GPU nodes 'can often take > 15 minutes to start up'; Cluster Autoscaler gives up on a node after 15 min",
+    source: {
+      ref: "kubernetes-sigs/karpenter designs/configurable-registeration-ttl.md; kubernetes/autoscaler cluster-autoscaler-1.35.2 cluster-autoscaler/config/flags/flags.go (max-node-provision-time 15m); awslabs/amazon-eks-ami#1099",
+      readOn: "2026-12-06",
+    },
+  },
   /** Ready to `nvidia.com/gpu` allocatable: the device plugin starts and registers the GPUs. */
   gpuAllocatableAfterReadySeconds: {
     value: 60,
     setup: "GPU node Ready but about 1 more minute before GPU resources are allocatable (GKE, not EKS: the closest published figure)",
     source: { ref: "cloudpilot-ai/karpenter-provider-gcp PR #148", readOn: READ_ON },
   },
-  /** Compressed bytes of a container image pulled and unpacked per second, MB/s (10^6). */
+  /**
+   * Compressed bytes of a container image pulled from Amazon ECR in the node's own region and
+   * unpacked per second, MB/s (10^6): the rate of the stack's ECR pull-through cache
+   * (imageSource ecr-cache). AWS's Deep Learning Containers are served from ECR. No rate is
+   * published for Docker Hub through a NAT gateway (imageSource upstream), which the estimate
+   * takes as no faster than this.
+   */
   imagePullMBPerSecond: {
     value: 41.7,
-    setup: "'Standard Docker image pulls of 15-20 GB can take 4-6 minutes per instance': the slowest pairing, 15 GB in 6 min (AWS Deep Learning AMI and Containers)",
+    setup: "'Standard Docker image pulls of 15-20 GB can take 4-6 minutes per instance': the slowest pairing, 15 GB in 6 min (AWS Deep Learning Containers, pulled from ECR)",
     source: { ref: "AWS Machine Learning Blog, 'Reducing container cold start times using SOCI index on DLAMI and DLC' (2026-06)", readOn: READ_ON },
   },
   /** Compressed size of the vllm/vllm-openai image, GB. */

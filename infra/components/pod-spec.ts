@@ -7,6 +7,8 @@
  *   once the pod sets one;
  * - the Hugging Face token as a file from a Secret (HF_TOKEN_PATH), never a value.
  */
+import { pulledImage, type ImageSource } from "../plan";
+
 type Json = Record<string, unknown>;
 
 /** A namespace's labels that enforce "restricted" (and audit and warn on it) for every pod in it (Pod Security admission). */
@@ -39,4 +41,40 @@ export function hfTokenFile(secretName: string, key: string): { env: Json; mount
     mount: { name: "hf-token", mountPath: HF_TOKEN_MOUNT, readOnly: true },
     volume: { name: "hf-token", secret: { secretName, items: [{ key, path: "token" }], defaultMode: 0o440 } },
   };
+}
+
+/** The pod specs of a workload object: its template's, a CronJob's job's, a LeaderWorkerSet's leader's and worker's, a Pod's own. */
+export function podSpecsOf(object: Json): Json[] {
+  const spec = object.spec as Json | undefined;
+  if (!spec) return [];
+  const templateSpec = (template: unknown): Json[] => {
+    const inner = (template as Json | undefined)?.spec as Json | undefined;
+    return inner ? [inner] : [];
+  };
+  switch (object.kind) {
+    case "Pod": return [spec];
+    case "CronJob": return templateSpec(((spec.jobTemplate as Json | undefined)?.spec as Json | undefined)?.template);
+    case "LeaderWorkerSet": {
+      const group = spec.leaderWorkerTemplate as Json | undefined;
+      return [...templateSpec(group?.leaderTemplate), ...templateSpec(group?.workerTemplate)];
+    }
+    default: return templateSpec(spec.template);
+  }
+}
+
+/**
+ * The object with every container's image as the stack pulls it (plan/image-source.ts): through
+ * its ECR pull-through cache, or as written. A copy; objects without pod specs come back as they are.
+ */
+export function withImagesFrom<T extends Json>(object: T, source: ImageSource): T {
+  if (source.kind === "upstream") return object;
+  const copy = structuredClone(object);
+  for (const podSpec of podSpecsOf(copy)) {
+    for (const list of [podSpec.initContainers, podSpec.containers]) {
+      for (const container of (list as Json[] | undefined) ?? []) {
+        if (typeof container.image === "string") container.image = pulledImage(container.image, source);
+      }
+    }
+  }
+  return copy;
 }

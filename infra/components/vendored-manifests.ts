@@ -10,6 +10,8 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments, stringify } from "yaml";
+import { type ImageSource } from "../plan";
+import { withImagesFrom } from "./pod-spec";
 
 export const CHARTS_DIRECTORY = join(__dirname, "..", "..", "charts");
 
@@ -104,13 +106,15 @@ export function installInOrder(
     dependsOn?: pulumi.Resource[];
     /** Fields the vendor's controller writes at run time, by `<kind>/<name>`: Pulumi leaves them alone. */
     ignoreChanges?: Readonly<Record<string, readonly string[]>>;
+    /** Where the objects' pods pull their images (the stack's ECR cache, or as vendored). */
+    images: ImageSource;
   },
 ): Record<string, pulumi.CustomResource[]> {
   const created: Record<string, pulumi.CustomResource[]> = {};
   for (const object of objects) {
     const earlier = ORDER.slice(0, ORDER.indexOf(object.kind)).flatMap((kind) => created[kind] ?? []);
     const Kind = KINDS[object.kind]!;
-    const resource = new Kind(`${name}-${object.kind.toLowerCase()}-${object.metadata.name}`, object, {
+    const resource = new Kind(`${name}-${object.kind.toLowerCase()}-${object.metadata.name}`, withImagesFrom(object, opts.images), {
       parent: opts.parent, provider: opts.provider, dependsOn: [...(opts.dependsOn ?? []), ...(earlier.length > 0 ? [earlier[earlier.length - 1]!] : [])],
       ignoreChanges: [...(opts.ignoreChanges?.[`${object.kind}/${object.metadata.name}`] ?? [])],
     });

@@ -12,7 +12,7 @@ import { pricingResourcesOf } from "../../policies/cost-budget";
 import { stackCostOf } from "../pricing/resource-prices";
 import { nodeGroupsOf } from "../../policies/lib/stack-view";
 import { runProgram, stackConfigFromYaml, type ProgramLoader } from "../../tools/offline/program-run";
-import { ALLOWLIST_PLACEHOLDER, unsetOperatorValues } from "../settings/operator-values";
+import { OPERATOR_PLACEHOLDERS, unsetOperatorValues } from "../settings/operator-values";
 
 /** Secrets cannot be read offline (and are never committed): a placeholder stands in, marked secret. */
 export const OFFLINE_SECRET_PLACEHOLDER = "offline-preview-placeholder";
@@ -64,9 +64,10 @@ function withOperatorValues(config: Record<string, string>, secretKeys: string[]
   const key = (name: string) => `${PROJECT_NAME}:${name}`;
   const unprefixed = Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith(key(""))).map(([k, v]) => [k.slice(key("").length), v]));
   for (const name of unsetOperatorValues(unprefixed, (secret) => secretKeys.includes(key(secret)))) {
-    if (name === "clusterPublicAccessCidrs") {
-      values[key(name)] = JSON.stringify(ALLOWLIST_PLACEHOLDER);
-      assumptions.push(`${key(name)} is taken as set (each operator lists the address pulumi runs from)`);
+    const placeholder = OPERATOR_PLACEHOLDERS[name];
+    if (!placeholder.secret) {
+      values[key(name)] = typeof placeholder.value === "string" ? placeholder.value : JSON.stringify(placeholder.value);
+      assumptions.push(`${key(name)} is taken as set (${name === "clusterPublicAccessCidrs" ? "each operator lists the address pulumi runs from" : "each operator gives their own registry user"})`);
     } else {
       values[key(name)] = OFFLINE_SECRET_PLACEHOLDER;
       secretKeys.push(key(name));

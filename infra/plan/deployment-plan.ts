@@ -50,6 +50,35 @@ export interface DeploymentPlan {
   reasons: string[];
   /** Throughput, $ per million output tokens and hosted-API break-even, with their assumptions. */
   economics: Economics;
+  /** From "a GPU node is asked for" to "vLLM answers /health" on the plan's weights path, step by step (time-to-ready.ts). */
+  timeToReady: TimeToReady;
+}
+
+export type StartupStepName = "node boot" | "image pull" | "weights from S3" | "weights from Hugging Face" | "weights load" | "engine start";
+
+export interface StartupStep {
+  step: StartupStepName;
+  seconds: number;
+  /** The slow end of a step whose figure is an assumption (a GPU node's boot); absent where the rate is published. */
+  slowSeconds?: number;
+  /** How the number was reached, with the rate it used. */
+  basis: string;
+}
+
+export interface TimeToReady {
+  weightsSource: WeightsSource;
+  /** Node launch to healthy /health, in order. */
+  steps: StartupStep[];
+  /** The container's part (weights, load, engine start): what the startup probe must allow. */
+  podStartSeconds: number;
+  /** The image pull alone: what a Job on an already booted node waits for before it starts. */
+  imagePullSeconds: number;
+  /** The estimate: every step at its figure. */
+  totalSeconds: number;
+  /** Every assumed step at its slow end: what a client told to come back, or Pulumi waiting for a rollout, must allow. */
+  slowTotalSeconds: number;
+  /** The copy Job's one-time fill of the cache (Hugging Face download, then S3 upload); null on the Hugging Face path. */
+  cacheFillSeconds: number | null;
 }
 
 export interface EconomicsAssumptions {

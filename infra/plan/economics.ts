@@ -32,7 +32,7 @@ export function defaultAssumptions(plan: Pick<DeploymentPlan, "model" | "maxNumS
   return { ...DEFAULT_ECONOMICS, maxBatchSequences: plan.maxNumSeqs, hosted: HOSTED_PRICES[plan.model] ?? null };
 }
 
-export function economicsFor(plan: Omit<DeploymentPlan, "economics">, assumptions: EconomicsAssumptions = defaultAssumptions(plan)): Economics {
+export function economicsFor(plan: Omit<DeploymentPlan, "economics" | "timeToReady">, assumptions: EconomicsAssumptions = defaultAssumptions(plan)): Economics {
   const model = MODELS[plan.model];
   const gpu = GPUS[plan.gpu];
   const params = countParameters(model.architecture);

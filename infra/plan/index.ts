@@ -20,3 +20,4 @@ export * from "./weights-download";
 export * from "./model-cache";
 export * from "./time-to-ready";
 export * from "./autoscaling";
+export * from "./image-source";

@@ -20,6 +20,7 @@ import { BYTES_PER_GIB, totalWeightBytes } from "./weights";
 import { buildReasons } from "./reasons";
 import { roundTo } from "./rounding";
 import { economicsFor } from "./economics";
+import { timeToReady } from "./time-to-ready";
 import { type DeploymentPlan } from "./deployment-plan";
 
 export type { DeploymentPlan } from "./deployment-plan";
@@ -77,7 +78,7 @@ function toPlan(request: ResolvedPlanRequest, chosen: Candidate, minimal: Candid
       kvCacheDtype: request.kvCacheDtype,
       streamer: request.weightsSource === "s3" ? streamerConfig({ ...chosen, gpusPerReplica }, podResources({ ...chosen, gpusPerReplica }).memoryGiB) : null,
     };
-  const plan: Omit<DeploymentPlan, "economics"> = {
+  const plan: Omit<DeploymentPlan, "economics" | "timeToReady"> = {
     model: request.modelId,
     variant: chosen.variant.id,
     repo: chosen.variant.repo,
@@ -126,7 +127,7 @@ function toPlan(request: ResolvedPlanRequest, chosen: Candidate, minimal: Candid
     reasons: [],
   };
   plan.reasons = buildReasons({ request, plan, chosen, minimal, evaluated, selectable: selectableCandidates(evaluated, request.multiNode) });
-  return { ...plan, economics: economicsFor(plan) };
+  return { ...plan, economics: economicsFor(plan), timeToReady: timeToReady(plan) };
 }
 
 function describeShape(c: Candidate): string {

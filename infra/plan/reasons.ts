@@ -13,7 +13,7 @@ const int = (value: number): string => value.toLocaleString("en-US");
 
 export interface ReasonInput {
   request: ResolvedPlanRequest;
-  plan: Omit<DeploymentPlan, "economics">;
+  plan: Omit<DeploymentPlan, "economics" | "timeToReady">;
   /** The chosen shape after idle GPUs were put to use. */
   chosen: Candidate;
   /** The cheapest fitting shape before that. */

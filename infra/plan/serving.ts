@@ -47,20 +47,21 @@ export interface StartupBudget {
 
 /** Seconds a replica may take from container start to a healthy /health: the estimate with margin, at least MIN_STARTUP_SECONDS. */
 export function startupBudget(plan: DeploymentPlan): StartupBudget {
-  const estimatedSeconds = timeToReady(plan).podStartSeconds;
+  const estimatedSeconds = plan.timeToReady.podStartSeconds;
   const raw = Math.max(MIN_STARTUP_SECONDS, estimatedSeconds * STARTUP_MARGIN);
   const probeFailureThreshold = Math.ceil(raw / STARTUP_PROBE_PERIOD_SECONDS);
   return { estimatedSeconds, totalSeconds: probeFailureThreshold * STARTUP_PROBE_PERIOD_SECONDS, probeFailureThreshold };
 }
 
 /**
- * Seconds Pulumi waits for a rollout: a new node boots and pulls the image before the container
- * starts, then the startup budget. With the same margin as the budget.
+ * Seconds Pulumi waits for a rollout (a Deployment's, or a LeaderWorkerSet's `Available`): a new
+ * node boots — at the slow end of that assumption, a bound already — then pulls the image with the
+ * budget's margin before the container starts, then the startup budget.
  */
 export function rolloutSeconds(plan: DeploymentPlan): number {
-  const ready = timeToReady(plan);
-  const beforeContainer = ready.totalSeconds - ready.podStartSeconds;
-  return Math.ceil(beforeContainer * STARTUP_MARGIN) + startupBudget(plan).totalSeconds;
+  const ready = plan.timeToReady;
+  const boot = ready.steps.filter((s) => s.step === "node boot").reduce((t, s) => t + (s.slowSeconds ?? s.seconds), 0);
+  return boot + Math.ceil(ready.imagePullSeconds * STARTUP_MARGIN) + startupBudget(plan).totalSeconds;
 }
 
 /**

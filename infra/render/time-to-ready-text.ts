@@ -7,11 +7,11 @@ import { checkpointBytes, planDeployment, startupBudget, timeToReady, type Deplo
 const minutes = (seconds: number): string => `${(seconds / 60).toFixed(1)} min`;
 
 export function describeTimeToReady(plan: DeploymentPlan): string {
-  const ready = timeToReady(plan);
-  const steps = ready.steps.map((s) => `${s.step} ${s.seconds} s`).join(" + ");
+  const ready = plan.timeToReady;
+  const steps = ready.steps.map((s) => `${s.step} ${s.seconds} s${s.slowSeconds === undefined ? "" : `, up to ${s.slowSeconds} s`}`).join(" + ");
   const perNode = plan.nodesPerReplica > 1 ? ", each node of a replica in parallel" : "";
   const fill = ready.cacheFillSeconds === null ? "" : `; the first deploy of a model revision adds the copy Job's ${minutes(ready.cacheFillSeconds)}`;
-  return `${minutes(ready.totalSeconds)} from node launch (${steps}${perNode}); the startup probe allows ${startupBudget(plan).totalSeconds} s${fill}`;
+  return `${minutes(ready.totalSeconds)} from node launch (${steps}${perNode}); ${minutes(ready.slowTotalSeconds)} if the GPU node boots as slowly as assumed possible (no P5 boot time is published); the startup probe allows ${startupBudget(plan).totalSeconds} s for weights and engine start${fill}`;
 }
 
 /** The four models the README compares, at their default plans. */

@@ -5,10 +5,15 @@
  */
 import { EFA_CAPABLE_IMAGES, INSTANCES, MODELS } from "../catalog";
 import { describeCost, replicaRange, type DeploymentPlan, type InputIssue, type ReplicaRange, type StackCost } from "../plan";
-import { ALLOW_MY_ADDRESS, DEPLOYMENT_DEFAULTS, DEPLOYMENT_HINTS, type Deployment, type SecretPresence } from "./deployment";
+import { ALLOW_MY_ADDRESS, DEPLOYMENT_DEFAULTS, DEPLOYMENT_HINTS, type Deployment, type ResolvedImages, type SecretPresence } from "./deployment";
+import { CREDENTIAL_KEYS, defaultImageSource, registryCredentialsNeeded } from "./images";
+import { type SecretSettingKey } from "./keys";
 import { OPERATOR_FIXES, gatedModelId } from "./operator-values";
 
-export const SECRET_HINTS = { hfToken: OPERATOR_FIXES.hfToken, kubeconfig: OPERATOR_FIXES.kubeconfig } as const;
+export const SECRET_HINTS = {
+  hfToken: OPERATOR_FIXES.hfToken, kubeconfig: OPERATOR_FIXES.kubeconfig,
+  dockerHubAccessToken: OPERATOR_FIXES.dockerHubAccessToken, githubToken: OPERATOR_FIXES.githubToken,
+} as const satisfies Record<SecretSettingKey, string>;
 
 /** A secret key given in plain text sits unencrypted in Pulumi.<stack>.yaml and the state: refused. */
 export function plaintextSecretIssues(secrets: SecretPresence): InputIssue[] {
@@ -149,4 +154,46 @@ export function autoscalingRange(plan: DeploymentPlan, d: Partial<Deployment>, m
     issues.push({ path: "observability", value: "none", expected: "prometheus (or auto) when maxReplicas is set", hint: "KEDA scales on vLLM's queue as Prometheus scrapes it; remove observability or set it to prometheus." });
   }
   return { range: issues.length > 0 ? null : range.minReplicas === range.maxReplicas ? null : range, issues };
+}
+
+const CREDENTIAL_NAMES = { dockerHub: "Docker Hub", github: "GitHub Container Registry" } as const;
+
+/**
+ * Where pods pull their images, or the problems: the cache only where the stack creates the
+ * cluster (its nodes run as the stack's role, which may import images), and the user and token of
+ * every upstream that requires one, named with the image that needs it.
+ */
+export function imageSourceResolution(
+  d: Partial<Deployment>,
+  secrets: SecretPresence,
+  resolved: { observability: "prometheus" | "none"; autoscaling: ReplicaRange | null },
+): { images: ResolvedImages; issues: InputIssue[] } {
+  const cluster = d.cluster ?? DEPLOYMENT_DEFAULTS.cluster;
+  const source = d.imageSource ?? defaultImageSource(cluster);
+  if (source === "upstream") return { images: { source }, issues: [] };
+  if (cluster !== "create") {
+    // Its logins would be moot: the cache itself is refused.
+    return {
+      images: { source: "upstream" },
+      issues: [{
+        path: "imageSource", value: "ecr-cache", expected: "upstream (or auto) unless cluster is create",
+        hint: "The pull-through cache needs nodes whose IAM role may import images (ecr:BatchImportUpstreamImage); only a created cluster's nodes run as the stack's role. Set imageSource upstream.",
+      }],
+    };
+  }
+  const issues: InputIssue[] = [];
+  const needed = registryCredentialsNeeded({
+    imageSource: source, vllmImage: d.vllmImage ?? DEPLOYMENT_DEFAULTS.vllmImage, observability: resolved.observability,
+    autoscaled: resolved.autoscaling !== null, scalesToZero: resolved.autoscaling?.minReplicas === 0,
+  });
+  const users: { dockerHub: { username: string } | null; github: { username: string } | null } = { dockerHub: null, github: null };
+  for (const credential of needed) {
+    const keys = CREDENTIAL_KEYS[credential];
+    const username = d[keys.username];
+    const why = `ECR's ${CREDENTIAL_NAMES[credential]} cache rule requires an authenticated upstream (imageSource ecr-cache${d.imageSource === undefined ? ", the default for cluster create" : ""})`;
+    if (username === undefined) issues.push({ path: keys.username, value: undefined, expected: `your ${CREDENTIAL_NAMES[credential]} user: ${why}`, hint: `Run \`${OPERATOR_FIXES[keys.username]}\`, or set imageSource upstream to pull anonymously.` });
+    if (secrets[keys.token] === "unset") issues.push({ path: keys.token, value: undefined, expected: `a ${CREDENTIAL_NAMES[credential]} token: ${why}`, hint: `Run \`${OPERATOR_FIXES[keys.token]}\`, or set imageSource upstream to pull anonymously.` });
+    if (username !== undefined) users[credential] = { username };
+  }
+  return { images: { source, ...users }, issues };
 }

@@ -6,9 +6,9 @@
  */
 import { z } from "zod";
 import { EKS_SUPPORT_TYPES, SERVICE_PRICES, type EksSupportType, type Region } from "../catalog";
-import { type DeploymentPlan, type InputIssue, type ReplicaRange, type StackCost } from "../plan";
+import { IMAGE_SOURCES, type DeploymentPlan, type InputIssue, type ReplicaRange, type StackCost } from "../plan";
 import { coerceList, coerceNumber } from "./coerce";
-import { SETTINGS } from "./keys";
+import { SETTINGS, type SecretSettingKey } from "./keys";
 import { OPERATOR_FIXES } from "./operator-values";
 
 /** Defaults of the deployment keys: the settings table's (Pulumi.yaml is generated from it). */
@@ -51,6 +51,11 @@ export const deploymentSchema = z.object({
   minReplicas: z.number().int().min(0).optional(),
   maxReplicas: z.number().int().min(1).optional(),
   allowedClientNamespaces: z.array(dnsLabel).optional(),
+  imageSource: z.enum(IMAGE_SOURCES).optional(),
+  /** Docker ID rules: 4 to 30 lowercase letters and digits. */
+  dockerHubUsername: z.string().regex(/^[a-z0-9]{4,30}$/).optional(),
+  /** GitHub login rules: letters, digits and single hyphens, at most 39 characters. */
+  githubUsername: z.string().regex(/^[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}$/).optional(),
 });
 
 /** The one-liner that puts the caller's public address on the allowlist (AWS's own echo service). */
@@ -75,6 +80,9 @@ export const DEPLOYMENT_HINTS: Record<string, string> = {
   minReplicas: "Give a whole number from 0 up to replicas, e.g. \"1\" (0 scales to zero), or leave it empty.",
   maxReplicas: "Give a whole number at least replicas, e.g. \"3\", or leave it empty for a fixed replica count.",
   allowedClientNamespaces: "List namespace names whose pods may call the server.",
+  imageSource: "Use ecr-cache (the stack's ECR pull-through cache; cluster create only), upstream (pull each image from its own registry), or auto.",
+  dockerHubUsername: `Run \`${OPERATOR_FIXES.dockerHubUsername}\` with your Docker ID, or set imageSource upstream.`,
+  githubUsername: `Run \`${OPERATOR_FIXES.githubUsername}\` with your GitHub login, or set imageSource upstream.`,
 };
 
 /** What each key accepts, in words, for keys whose schema is a format rather than a list of values. */
@@ -91,6 +99,8 @@ const DEPLOYMENT_FORMATS: Record<string, string> = {
   allowedClientNamespaces: "a list of DNS labels",
   minReplicas: "a whole number ≥ 0",
   maxReplicas: "a whole number ≥ 1",
+  dockerHubUsername: "a Docker ID: 4 to 30 lowercase letters and digits",
+  githubUsername: "a GitHub login: letters, digits and single hyphens, at most 39 characters",
 };
 
 /** Where the Kubernetes API of a created cluster answers (EKS VpcConfigRequest). */
@@ -132,15 +142,18 @@ export interface StackSettings {
   allowedClientNamespaces: string[];
   /** Whether an hfToken secret is configured (its value never enters this module). */
   hfTokenSet: boolean;
+  /** Where pods pull their images, and the registry users ECR's cache rules pull as (their tokens are secrets: infra/config.ts). */
+  images: ResolvedImages;
 }
+
+export type ResolvedImages =
+  | { source: "upstream" }
+  | { source: "ecr-cache"; dockerHub: { username: string } | null; github: { username: string } | null };
 
 /** How a secret key is set: not at all, as an encrypted Pulumi secret, or (wrongly) as plain text. */
 export type SecretState = "unset" | "secret" | "plaintext";
 
-export interface SecretPresence {
-  hfToken: SecretState;
-  kubeconfig: SecretState;
-}
+export type SecretPresence = Record<SecretSettingKey, SecretState>;
 
 export type Deployment = z.infer<typeof deploymentSchema>;
 
@@ -165,6 +178,9 @@ export function deploymentIssues(values: Readonly<Record<string, unknown>>): { i
     minReplicas: coerceNumber(values.minReplicas),
     maxReplicas: coerceNumber(values.maxReplicas),
     allowedClientNamespaces: coerceList(values.allowedClientNamespaces),
+    imageSource: values.imageSource,
+    dockerHubUsername: values.dockerHubUsername,
+    githubUsername: values.githubUsername,
   };
   const issues: InputIssue[] = [];
   const valid: Record<string, unknown> = {};

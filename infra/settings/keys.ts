@@ -65,6 +65,11 @@ export const SETTINGS = {
   kubernetesSupportType: { type: "string", default: "standard", description: `EKS upgrade policy: standard (EKS upgrades the cluster when standard support ends; $${SERVICE_PRICES.eksControlPlaneHourlyUsd.value.toFixed(2)}/h) | extended (stays on its version up to 12 more months at $${SERVICE_PRICES.eksExtendedSupportHourlyUsd.value.toFixed(2)}/h).` },
   vllmImage: { type: "string", default: VLLM_IMAGE_REFERENCE, description: "vLLM server image, pinned to a version tag or a digest; latest is refused." },
   hfToken: { secret: true, default: "", description: "Hugging Face token, required for gated models. Secret: set with `pulumi config set --secret`; mounted as a file, never an env value." },
+  imageSource: { type: "string", default: "auto", description: "Where pods pull their images: ecr-cache (ECR pull-through cache rules in the stack's account and region for Docker Hub, GHCR, Quay, registry.k8s.io and ECR Public; nvcr.io images are pulled directly, ECR cannot mirror it) | upstream (each image from its own registry, anonymously through the NAT gateway). auto: ecr-cache for cluster create, upstream otherwise." },
+  dockerHubUsername: { type: "string", default: "", description: "Docker Hub user whose access token ECR's Docker Hub cache rule pulls with; required with imageSource ecr-cache when the stack runs a Docker Hub image (vLLM's, Grafana's, Envoy's)." },
+  dockerHubAccessToken: { secret: true, default: "", description: "Docker Hub access token (read-only public repositories is enough) for ECR's cache rule; stored in Secrets Manager. Secret: set with `pulumi config set --secret`." },
+  githubUsername: { type: "string", default: "", description: "GitHub user whose token ECR's GitHub Container Registry cache rule pulls with; required with imageSource ecr-cache when the stack autoscales (KEDA's images are on ghcr.io)." },
+  githubToken: { secret: true, default: "", description: "GitHub token with read:packages for ECR's ghcr.io cache rule; stored in Secrets Manager. Secret: set with `pulumi config set --secret`." },
   maxHourlyUsd: { type: "string", default: "", description: "Refuse stacks whose whole on-demand cost (every node group at its maximum size, EKS, NAT) exceeds this many USD per hour, e.g. \"60\". Empty: no limit." },
   namespace: { type: "string", default: "llm", description: "Kubernetes namespace for the vLLM server." },
   observability: { type: "string", default: "auto", description: "Metrics, alerts and dashboards: prometheus (the Prometheus operator v0.93.0 and one Prometheus on the system nodes, a PodMonitor on vLLM's /metrics, alert and cost rules, the DCGM exporter on the GPU nodes, Grafana) | none. auto: prometheus for cluster create, none for an existing cluster (eks:<name>, kubeconfig), which may run its own operator." },
@@ -75,6 +80,9 @@ export const SETTINGS = {
 export type SettingKey = keyof typeof SETTINGS;
 export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
 export const PLAIN_SETTING_KEYS = SETTING_KEYS.filter((key) => !(SETTINGS[key] as SettingDeclaration).secret);
+/** The keys whose values are Pulumi secrets: never read into settings, only whether each is set. */
+export type SecretSettingKey = { [K in SettingKey]: (typeof SETTINGS)[K] extends { secret: true } ? K : never }[SettingKey];
+export const SECRET_SETTING_KEYS = SETTING_KEYS.filter((key): key is SecretSettingKey => (SETTINGS[key] as SettingDeclaration).secret === true);
 
 function isUnsetMarker(declared: SettingDeclaration["default"], value: unknown): boolean {
   if (Array.isArray(declared)) {

@@ -6,18 +6,57 @@
  */
 import { MODELS, type ModelId } from "../catalog";
 import { matchModel } from "../plan";
-import { SETTINGS, withoutUnsetMarkers } from "./keys";
+import { CREDENTIAL_KEYS, defaultImageSource, registryCredentialsNeeded, type ImageNeeds } from "./images";
+import { SETTINGS, withoutUnsetMarkers, type SecretSettingKey } from "./keys";
 
-export type OperatorKey = "hfToken" | "kubeconfig" | "clusterPublicAccessCidrs";
+/**
+ * What decides a stack's registry credentials, read from its keys as given (before validation: a
+ * bad value there is reported by the resolution, not here).
+ */
+export function imageNeedsOf(given: Readonly<Record<string, unknown>>): ImageNeeds {
+  const cluster = String(given.cluster ?? SETTINGS.cluster.default);
+  const source = given.imageSource === "ecr-cache" || given.imageSource === "upstream" ? given.imageSource : defaultImageSource(cluster);
+  const observability = given.observability === "prometheus" || given.observability === "none" ? given.observability : cluster === "create" ? "prometheus" : "none";
+  const autoscaled = given.maxReplicas !== undefined;
+  return {
+    imageSource: source,
+    vllmImage: typeof given.vllmImage === "string" ? given.vllmImage : SETTINGS.vllmImage.default,
+    observability,
+    autoscaled,
+    scalesToZero: autoscaled && String(given.minReplicas).trim() === "0",
+  };
+}
+
+export type OperatorKey = "hfToken" | "kubeconfig" | "clusterPublicAccessCidrs" | "dockerHubUsername" | "dockerHubAccessToken" | "githubUsername" | "githubToken";
 
 /** A documentation address block (RFC 5737 TEST-NET-1) standing in for the operator's allowlist. */
 export const ALLOWLIST_PLACEHOLDER = ["192.0.2.0/24"];
+/** A registry user standing in for the operator's (valid as both a Docker ID and a GitHub login). */
+export const REGISTRY_USER_PLACEHOLDER = "operator";
+
+/**
+ * What stands in for each operator value in a tool that evaluates a committed stack offline: the
+ * secrets by a placeholder marked secret (never read), the plain values by a valid stand-in.
+ */
+export const OPERATOR_PLACEHOLDERS: Record<OperatorKey, { secret: true } | { secret: false; value: string | string[] }> = {
+  hfToken: { secret: true },
+  kubeconfig: { secret: true },
+  dockerHubAccessToken: { secret: true },
+  githubToken: { secret: true },
+  clusterPublicAccessCidrs: { secret: false, value: ALLOWLIST_PLACEHOLDER },
+  dockerHubUsername: { secret: false, value: REGISTRY_USER_PLACEHOLDER },
+  githubUsername: { secret: false, value: REGISTRY_USER_PLACEHOLDER },
+};
 
 /** How each operator sets each value. */
 export const OPERATOR_FIXES: Record<OperatorKey, string> = {
   hfToken: "pulumi config set --secret hfToken <token>",
   kubeconfig: "pulumi config set --secret kubeconfig < ~/.kube/config",
   clusterPublicAccessCidrs: "pulumi config set --path 'clusterPublicAccessCidrs[0]' \"$(curl -s https://checkip.amazonaws.com)/32\"",
+  dockerHubUsername: "pulumi config set dockerHubUsername <Docker ID>",
+  dockerHubAccessToken: "pulumi config set --secret dockerHubAccessToken <Docker Hub access token>",
+  githubUsername: "pulumi config set githubUsername <GitHub login>",
+  githubToken: "pulumi config set --secret githubToken <GitHub token with read:packages>",
 };
 
 /** The catalog id of the model value when that model is gated (its download needs a token), else undefined. */
@@ -31,12 +70,17 @@ export function gatedModelId(model: unknown): ModelId | undefined {
  * @param values config keys without the project prefix (the Pulumi CLI's "unset" defaults allowed)
  * @param isSecretSet whether a secret key holds an encrypted value
  */
-export function unsetOperatorValues(values: Readonly<Record<string, unknown>>, isSecretSet: (key: "hfToken" | "kubeconfig") => boolean): OperatorKey[] {
+export function unsetOperatorValues(values: Readonly<Record<string, unknown>>, isSecretSet: (key: SecretSettingKey) => boolean): OperatorKey[] {
   const given = withoutUnsetMarkers(values);
   const cluster = given.cluster ?? SETTINGS.cluster.default;
   const unset: OperatorKey[] = [];
   if (gatedModelId(given.model) !== undefined && !isSecretSet("hfToken") && given.hfToken === undefined) unset.push("hfToken");
   if (cluster === "kubeconfig" && !isSecretSet("kubeconfig") && given.kubeconfig === undefined) unset.push("kubeconfig");
   if (cluster === "create" && (given.clusterEndpointAccess ?? SETTINGS.clusterEndpointAccess.default) === "public" && given.clusterPublicAccessCidrs === undefined) unset.push("clusterPublicAccessCidrs");
+  for (const credential of registryCredentialsNeeded(imageNeedsOf(given))) {
+    const keys = CREDENTIAL_KEYS[credential];
+    if (given[keys.username] === undefined) unset.push(keys.username);
+    if (!isSecretSet(keys.token) && given[keys.token] === undefined) unset.push(keys.token);
+  }
   return unset;
 }

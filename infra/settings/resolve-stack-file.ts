@@ -4,11 +4,12 @@
  * the values each operator adds before `pulumi up` (their token, their allowlist) taken as set when
  * the file lacks them — and listed, so the tool can say so.
  */
-import { ALLOWLIST_PLACEHOLDER, unsetOperatorValues, type OperatorKey } from "./operator-values";
+import { OPERATOR_PLACEHOLDERS, unsetOperatorValues, type OperatorKey } from "./operator-values";
 import { type SecretPresence, type SecretState, type StackSettings } from "./deployment";
 import { resolveStackSettings } from "./resolve";
 import { isSecure, type StackFileConfig } from "./stack-file";
 import { configKeyIssues } from "./stack-keys";
+import { SECRET_SETTING_KEYS } from "./keys";
 
 
 /**
@@ -17,7 +18,7 @@ import { configKeyIssues } from "./stack-keys";
  */
 function secretPresence(values: Readonly<Record<string, unknown>>): SecretPresence {
   const state = (value: unknown): SecretState => (typeof value === "string" && value !== "" ? "plaintext" : "secret");
-  return { hfToken: state(values.hfToken), kubeconfig: state(values.kubeconfig) };
+  return Object.fromEntries(SECRET_SETTING_KEYS.map((key) => [key, state(values[key])])) as SecretPresence;
 }
 
 export interface ResolvedStackFile {
@@ -30,7 +31,10 @@ export interface ResolvedStackFile {
 export function resolveStackFile(file: StackFileConfig): ResolvedStackFile {
   const missing = unsetOperatorValues(file.values, (key) => isSecure(file.values[key]));
   const values = { ...file.values };
-  if (missing.includes("clusterPublicAccessCidrs")) values.clusterPublicAccessCidrs = ALLOWLIST_PLACEHOLDER;
+  for (const key of missing) {
+    const placeholder = OPERATOR_PLACEHOLDERS[key];
+    if (!placeholder.secret) values[key] = placeholder.value;
+  }
   const settings = resolveStackSettings(values, file.region, secretPresence(file.values), configKeyIssues(file.entries));
   return { settings, missing };
 }

@@ -6,7 +6,7 @@
  */
 import { InfeasiblePlanError, PlanInputError, planDeployment, resolvePlanRequest, stackCost, type ClusterMode, type DeploymentPlan, type InputIssue, type ReplicaRange } from "../plan";
 import { planRequestFromStackConfig, toStackPath } from "./coerce";
-import { autoscalingKeyIssues, autoscalingRange, crossFieldIssues, gatedModelIssue, planIssues, plaintextSecretIssues } from "./cross-field";
+import { autoscalingKeyIssues, autoscalingRange, crossFieldIssues, gatedModelIssue, imageSourceResolution, planIssues, plaintextSecretIssues } from "./cross-field";
 import { DEPLOYMENT_DEFAULTS, deploymentIssues, deploymentSchema, type Deployment, type EndpointAccess, type ResolvedCapacity, type ResolvedCluster, type SecretPresence, type StackSettings } from "./deployment";
 import { withoutUnsetMarkers } from "./keys";
 
@@ -64,6 +64,11 @@ export function resolveStackSettings(
     issues.push(...scaled.issues);
   }
   const cost = plan ? stackCost(plan, mode, plan.region, supportType, autoscaling ?? undefined) : undefined;
+  // Only a cluster the stack creates gets the operator by default: an existing one may run its own
+  // Prometheus operator, whose CRDs the provider's create would collide with (AlreadyExists).
+  const observability = valid.observability ?? ((valid.cluster ?? "create") === "create" ? "prometheus" : "none");
+  const images = imageSourceResolution(valid, secrets, { observability, autoscaling });
+  issues.push(...images.issues);
   if (plan && cost) issues.push(...planIssues(plan, cost, valid));
   issues.push(...gatedModelIssue(values.model, secrets));
 
@@ -83,11 +88,10 @@ export function resolveStackSettings(
     maxHourlyUsd: d.maxHourlyUsd ?? null,
     namespace: d.namespace,
     exposure: d.exposure,
-    // Only a cluster the stack creates gets the operator by default: an existing one may run its own
-    // Prometheus operator, whose CRDs the provider's create would collide with (AlreadyExists).
-    observability: d.observability ?? ((d.cluster ?? "create") === "create" ? "prometheus" : "none"),
+    observability,
     autoscaling,
     allowedClientNamespaces: d.allowedClientNamespaces ?? [],
     hfTokenSet: secrets.hfToken === "secret",
+    images: images.images,
   };
 }

@@ -32,7 +32,8 @@ const pulumi = require("@pulumi/pulumi");
   pulumi.runtime.setAllConfig({
     "aws:region": "us-east-1", "llm-stack:model": "llama-3.1-8b-instruct", "llm-stack:hfToken": "mock",
     "llm-stack:clusterPublicAccessCidrs": "[\"198.51.100.7/32\"]",
-  }, ["llm-stack:hfToken"]);
+    "llm-stack:dockerHubUsername": "operator", "llm-stack:dockerHubAccessToken": "mock",
+  }, ["llm-stack:hfToken", "llm-stack:dockerHubAccessToken"]);
   // Like sdk/nodejs/cmd/run/run.ts: a program that exports a function is called and awaited for its outputs.
   const main = require(path.join(root, "infra"));
   const program = typeof main === "function" ? await main() : main;

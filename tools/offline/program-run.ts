@@ -74,6 +74,10 @@ function computedState(type: string, name: string, inputs: Record<string, any>):
     case "aws:s3/bucket:Bucket":
       // An S3 bucket's ARN has neither region nor account (https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-arn-format.html).
       return { arn: `arn:aws:s3:::${inputs.bucket}` };
+    case "aws:secretsmanager/secret:Secret":
+      // Secrets Manager appends six random characters to a secret's name in its ARN
+      // (https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#iam-resources).
+      return { arn: `arn:aws:secretsmanager:${mockRegion()}:${MOCK_ACCOUNT}:secret:${inputs.name}-AbCdEf` };
     case "random:index/randomPassword:RandomPassword":
       return { result: process.env.LLM_STACK_TEST_API_KEY ?? "mock-api-key" };
     default:

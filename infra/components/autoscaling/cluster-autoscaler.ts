@@ -7,6 +7,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PodIdentityAccess } from "../model-cache/pod-identity-access";
+import { type ImageSource } from "../../plan";
 import { installInOrder } from "../vendored-manifests";
 import { CLUSTER_AUTOSCALER_NAMESPACE, CLUSTER_AUTOSCALER_NAME, clusterAutoscalerObjects, clusterAutoscalerPolicy } from "./cluster-autoscaler-manifests";
 
@@ -18,6 +19,7 @@ export interface ClusterAutoscalerArgs {
   region: string;
   nodeSelector: Record<string, string>;
   dependsOn: pulumi.Resource[];
+  images: ImageSource;
 }
 
 export class ClusterAutoscaler extends pulumi.ComponentResource {
@@ -31,7 +33,7 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
     }, { parent: this });
     // The pod starts after its association exists: Pod Identity injects credentials only at pod creation.
     installInOrder(name, clusterAutoscalerObjects({ clusterName: args.clusterName, region: args.region, nodeSelector: args.nodeSelector }), {
-      parent: this, provider: opts.provider, dependsOn: [...args.dependsOn, access],
+      parent: this, provider: opts.provider, dependsOn: [...args.dependsOn, access], images: args.images,
     });
     this.registerOutputs({});
   }

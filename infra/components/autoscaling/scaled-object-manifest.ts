@@ -11,7 +11,8 @@
  * as is; `cooldownPeriod` applies only to the last replica, when scaling to zero
  * (keda-docs content/docs/2.20/reference/scaledobject-spec.md).
  */
-import { timeToReady, type DeploymentPlan, type ReplicaRange } from "../../plan";
+import { type DeploymentPlan, type ReplicaRange } from "../../plan";
+import { workloadName } from "../serving/vllm-manifests";
 
 type Json = Record<string, unknown>;
 
@@ -30,8 +31,9 @@ export interface ScaledObjectInput {
   wakeQuery: string | null;
 }
 
-/** The workload KEDA scales: a Deployment, or a LeaderWorkerSet (whose CRD has the scale subresource, charts/lws). */
-export function scaleTargetOf(plan: DeploymentPlan, name: string): Json {
+/** The workload KEDA scales: a Deployment, or a LeaderWorkerSet (whose CRD has the scale subresource, charts/lws), by the workload's own name. */
+export function scaleTargetOf(plan: DeploymentPlan, serverName: string): Json {
+  const name = workloadName({ name: serverName, plan });
   return plan.nodesPerReplica > 1
     ? { apiVersion: "leaderworkerset.x-k8s.io/v1", kind: "LeaderWorkerSet", name }
     : { apiVersion: "apps/v1", kind: "Deployment", name };
@@ -54,9 +56,31 @@ export const HPA_MAX_POLICY_PERIOD_SECONDS = 1800;
  */
 export const KV_CACHE_TARGET_USAGE = 0.9;
 
+/**
+ * The HPA leaves the replica count alone while the usage ratio is within its tolerance of 1: 0.1,
+ * kube-controller-manager's `--horizontal-pod-autoscaler-tolerance` default
+ * (pkg/controller/podautoscaler/config/v1alpha1/defaults.go), which EKS does not change. For an
+ * AverageValue external metric — every KEDA trigger here — it adds replicas only when
+ * `sum / (target × replicas) > 1 + tolerance` (pkg/controller/podautoscaler/replica_calculator.go,
+ * GetExternalPerPodMetricReplicas). A target of 0.9 would so act at 0.99. The per-replica
+ * tolerance field (HPA `behavior.scaleUp.tolerance`) needs the HPAConfigurableTolerance feature
+ * gate, which a cluster may not have, so the target is derived instead and works on every cluster.
+ */
+export const HPA_DEFAULT_TOLERANCE = 0.1;
+
+/**
+ * The trigger threshold at which the HPA adds a replica once the per-replica value exceeds
+ * `actAbove`: actAbove / (1 + tolerance), rounded down to the three decimals KEDA hands the HPA
+ * (quantityFromFloat64 formats the AverageValue with `%.3f`, pkg/scalers/scaler.go, v2.20.2), so
+ * rounding never moves the point above `actAbove`.
+ */
+export function hpaThresholdActingAbove(actAbove: number): number {
+  return Math.floor((actAbove / (1 + HPA_DEFAULT_TOLERANCE)) * 1000) / 1000;
+}
+
 export function vllmScaledObject(input: ScaledObjectInput): Json {
   const { plan } = input;
-  const breakEvenSeconds = timeToReady(plan).totalSeconds;
+  const breakEvenSeconds = plan.timeToReady.totalSeconds;
   const where = `namespace="${input.namespace}", model_name="${plan.model}"`;
   const prometheus = (name: string, metadata: Json): Json => ({ type: "prometheus", name, metadata: { serverAddress: input.prometheusAddress, ...metadata } });
   return {
@@ -89,14 +113,14 @@ export function vllmScaledObject(input: ScaledObjectInput): Json {
         prometheus("queue", {
           // Requests in flight, whatever their state: the HPA divides by the threshold per replica.
           query: `sum(vllm:num_requests_running{${where}}) + sum(vllm:num_requests_waiting{${where}})`,
-          // What one replica serves at once in the plan's throughput model (economics.ts batchSequences).
-          threshold: String(plan.economics.batchSequences),
+          // Acts above what one replica serves at once in the plan's throughput model (economics.ts batchSequences).
+          threshold: String(hpaThresholdActingAbove(plan.economics.batchSequences)),
           activationThreshold: "0",
         }),
         prometheus("kv-cache", {
           // One series per serving pod (the monitor scrapes leaders only), each 0 to 1: their sum over the target per replica.
           query: `sum(vllm:kv_cache_usage_perc{${where}})`,
-          threshold: String(KV_CACHE_TARGET_USAGE),
+          threshold: String(hpaThresholdActingAbove(KV_CACHE_TARGET_USAGE)),
           activationThreshold: "0",
         }),
         ...(input.wakeQuery === null ? [] : [prometheus("wake", {

@@ -3,13 +3,15 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { type ImageSource } from "../../plan";
+import { withImagesFrom } from "../pod-spec";
 import { grafanaObjects, type GrafanaInput } from "./grafana-manifests";
 
 export class Grafana extends pulumi.ComponentResource {
-  constructor(name: string, args: GrafanaInput, opts: pulumi.ComponentResourceOptions & { provider: k8s.Provider }) {
+  constructor(name: string, args: GrafanaInput & { images: ImageSource }, opts: pulumi.ComponentResourceOptions & { provider: k8s.Provider }) {
     super("llm-stack:observability:Grafana", name, {}, opts);
     const resourceOpts = { parent: this, provider: opts.provider };
-    for (const object of grafanaObjects(args)) {
+    for (const object of grafanaObjects(args).map((o) => withImagesFrom(o, args.images))) {
       const metadata = object.metadata as { name: string };
       const suffix = `${String(object.kind).toLowerCase()}-${metadata.name}`;
       if (object.kind === "ConfigMap") new k8s.core.v1.ConfigMap(`${name}-${suffix}`, object as k8s.core.v1.ConfigMapArgs, resourceOpts);

@@ -17,6 +17,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { pulledImage, type ImageSource } from "../../plan";
 import { RESTRICTED_NAMESPACE_LABELS, restrictedPodSecurity } from "../pod-spec";
 import { CHARTS_DIRECTORY, readVendoredManifest, inInstallOrder, onNodes, type KubernetesObject } from "../vendored-manifests";
 
@@ -28,6 +29,16 @@ export const MONITORING_SELECTOR = { "llm-stack/monitoring": "true" } as const;
 export const PROMETHEUS_NAME = "llm-stack";
 /** Prometheus' HTTP address inside the cluster (the operator's governing Service, port 9090). */
 export const PROMETHEUS_ADDRESS = `http://prometheus-operated.${MONITORING_NAMESPACE}.svc:9090`;
+/**
+ * The Prometheus server image, written out: the operator's own default at v0.93.0 —
+ * quay.io/prometheus/prometheus at the last entry of PrometheusCompatibilityMatrix, v3.13.1
+ * (pkg/operator/defaults.go, DefaultPrometheusBaseImage and DefaultPrometheusVersion) — so the
+ * stack can pull it through its cache (a `spec.image` the operator uses as is: pkg/operator/image.go
+ * BuildImagePath). `spec.version` says the same, for the operator's per-version flags.
+ */
+export const PROMETHEUS_IMAGE = { repository: "quay.io/prometheus/prometheus", version: "v3.13.1" } as const;
+/** The operator's flag naming the config-reloader image it adds to every Prometheus pod (vendored Deployment args). */
+const CONFIG_RELOADER_FLAG = "--prometheus-config-reloader=";
 /** Days of metrics kept (on the pod's own disk: they do not survive a reschedule). */
 const RETENTION = "15d";
 
@@ -61,7 +72,7 @@ export function prometheusOperatorCrdYaml(): string {
 }
 
 /** The namespace, RBAC and operator Deployment, in install order (the CRDs go separately, prometheusOperatorCrdYaml). */
-export function prometheusOperatorObjects(nodeSelector: Record<string, string>): KubernetesObject[] {
+export function prometheusOperatorObjects(nodeSelector: Record<string, string>, images: ImageSource): KubernetesObject[] {
   const namespace: KubernetesObject = {
     apiVersion: "v1",
     kind: "Namespace",
@@ -74,17 +85,29 @@ export function prometheusOperatorObjects(nodeSelector: Record<string, string>):
     } as KubernetesObject["metadata"],
   };
   const vendored = RBAC_FILES.flatMap((file) => readVendoredManifest("prometheus-operator", file));
-  return inInstallOrder([namespace, ...vendored.map((object) => intoNamespace(object, nodeSelector))], "charts/prometheus-operator");
+  return inInstallOrder([namespace, ...vendored.map((object) => withReloaderFrom(intoNamespace(object, nodeSelector), images))], "charts/prometheus-operator");
+}
+
+/** The operator's Deployment with the config reloader it injects pulled as the stack pulls images (its own image: installInOrder). */
+function withReloaderFrom(object: KubernetesObject, images: ImageSource): KubernetesObject {
+  if (object.kind !== "Deployment") return object;
+  const copy: Json = structuredClone(object);
+  for (const container of copy.spec.template.spec.containers) {
+    container.args = (container.args ?? []).map((arg: string) => (arg.startsWith(CONFIG_RELOADER_FLAG) ? `${CONFIG_RELOADER_FLAG}${pulledImage(arg.slice(CONFIG_RELOADER_FLAG.length), images)}` : arg));
+  }
+  return copy as KubernetesObject;
 }
 
 /** The Prometheus: selects monitors and rules labelled MONITORING_SELECTOR in any namespace. */
-export function prometheusObject(nodeSelector: Record<string, string>): Json {
+export function prometheusObject(nodeSelector: Record<string, string>, images: ImageSource): Json {
   return {
     apiVersion: "monitoring.coreos.com/v1",
     kind: "Prometheus",
     metadata: { name: PROMETHEUS_NAME, namespace: MONITORING_NAMESPACE },
     spec: {
       replicas: 1,
+      image: pulledImage(`${PROMETHEUS_IMAGE.repository}:${PROMETHEUS_IMAGE.version}`, images),
+      version: PROMETHEUS_IMAGE.version,
       serviceAccountName: "prometheus",
       retention: RETENTION,
       resources: { requests: { cpu: "1", memory: "2Gi" }, limits: { memory: "2Gi" } },

@@ -6,6 +6,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { type ImageSource } from "../../plan";
 import { inInstallOrder, installInOrder, readVendoredManifest, type KubernetesObject } from "../vendored-manifests";
 
 export const LWS_MANIFEST = { chart: "lws", file: "manifests.yaml" } as const;
@@ -18,9 +19,9 @@ export class LwsController extends pulumi.ComponentResource {
   /** The controller Deployment: LeaderWorkerSets wait for it (its webhooks must answer first). */
   readonly ready: pulumi.Resource[];
 
-  constructor(name: string, opts: pulumi.ComponentResourceOptions & { provider: k8s.Provider }) {
+  constructor(name: string, args: { images: ImageSource }, opts: pulumi.ComponentResourceOptions & { provider: k8s.Provider }) {
     super("llm-stack:addons:LwsController", name, {}, opts);
-    const created = installInOrder(name, lwsObjects(), { parent: this, provider: opts.provider });
+    const created = installInOrder(name, lwsObjects(), { parent: this, provider: opts.provider, images: args.images });
     this.ready = [...(created.Deployment ?? []), ...(created.MutatingWebhookConfiguration ?? []), ...(created.ValidatingWebhookConfiguration ?? [])];
     this.registerOutputs({});
   }

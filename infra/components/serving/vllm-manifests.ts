@@ -77,9 +77,55 @@ const replicasField = (input: VllmManifestInput): Json => (input.autoscaling ? {
  */
 const FORCE_APPLY = { "pulumi.com/patchForce": "true" } as const;
 
+/**
+ * pulumi-kubernetes awaits readiness only for kinds it knows (a Deployment's rollout); any other
+ * custom resource counts as created once the API server accepts it — unless it carries
+ * `pulumi.com/waitFor` (provider 4.18 and later; pinned 4.34.2), which waits for the condition,
+ * as long as `pulumi.com/timeoutSeconds` allows. LeaderWorkerSet v0.10.0 reports `Available` once
+ * its groups are ready, so a group that can never start fails `pulumi up` with the condition it
+ * waited for instead of printing an endpoint. The time is the Deployment's: the plan's rollout.
+ */
+function awaitedUntilAvailable(plan: DeploymentPlan): Record<string, string> {
+  return { "pulumi.com/waitFor": "condition=Available", "pulumi.com/timeoutSeconds": String(rolloutSeconds(plan)) };
+}
+
 export interface VllmManifests extends VllmObjects {
   /** The workload: a Deployment, or a LeaderWorkerSet when a replica spans nodes. */
   workload: Json;
+}
+
+/**
+ * The workload's name: the server's for a Deployment; for a LeaderWorkerSet, one that no other
+ * Service of the server takes. LeaderWorkerSet v0.10.0 gives every pod of a group the subdomain
+ * `<lws name>` (SubdomainPolicy Shared, the default) and the workers LWS_LEADER_ADDRESS
+ * `<lws name>-<group>.<lws name>.<namespace>`, and creates the headless Service of that name only
+ * when no Service of that name exists (CreateHeadlessServiceIfNotExists,
+ * pkg/utils/controller/controller_utils.go, tag v0.10.0). A LeaderWorkerSet named like the client
+ * Service (`vllm`) would so find that ClusterIP Service, which selects only a ready leader: the
+ * address would resolve only once the leader is Ready, which it never is before its workers join.
+ */
+export function workloadName(input: Pick<VllmManifestInput, "name" | "plan">): string {
+  return input.plan.nodesPerReplica > 1 ? `${input.name}-group` : input.name;
+}
+
+/** The label LeaderWorkerSet v0.10.0 puts on every pod of a set, valued with the set's name (api/leaderworkerset/v1/leaderworkerset_types.go SetNameLabelKey). */
+const LWS_SET_NAME_LABEL = "leaderworkerset.sigs.k8s.io/name";
+
+/**
+ * The Service that names a multi-node replica's pods in DNS (`<pod>.<lws name>.<namespace>.svc`):
+ * headless, publishing not-ready pods (a worker must find its leader long before the leader's
+ * /health answers), over every pod of the set — the Service LeaderWorkerSet would create itself,
+ * made by the stack so the leader address is the stack's by construction, visible and validated.
+ * The set waits for it (VllmServer), so the controller always finds it and creates none.
+ */
+export function groupHeadlessService(input: Pick<VllmManifestInput, "name" | "namespace" | "plan">): Json {
+  const name = workloadName(input);
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name, namespace: input.namespace, labels: selectorLabels(input.name) },
+    spec: { clusterIP: "None", publishNotReadyAddresses: true, selector: { [LWS_SET_NAME_LABEL]: name } },
+  };
 }
 
 /** Everything but the workload: none of it depends on where the weights come from or which model is served. */
@@ -106,7 +152,7 @@ export function selectorLabels(name: string): Record<string, string> {
 /** A multi-node replica's pods: `leader` (serves the API) or `worker`. */
 export const ROLE_LABEL = "llm-stack/role";
 /** Labels LeaderWorkerSet v0.10.0 sets on its pods (api/leaderworkerset/v1/leaderworkerset_types.go). */
-export const LWS_LABELS = { name: "leaderworkerset.sigs.k8s.io/name", groupKey: "leaderworkerset.sigs.k8s.io/group-key", workerIndex: "leaderworkerset.sigs.k8s.io/worker-index" } as const;
+export const LWS_LABELS = { name: LWS_SET_NAME_LABEL, groupKey: "leaderworkerset.sigs.k8s.io/group-key", workerIndex: "leaderworkerset.sigs.k8s.io/worker-index" } as const;
 
 /** The label a client pod in the server's namespace carries to be admitted by the NetworkPolicy. */
 export const CLIENT_LABEL = "llm-stack/client";
@@ -252,7 +298,7 @@ function leaderWorkerSet(input: VllmManifestInput, labels: Record<string, string
   return {
     apiVersion: "leaderworkerset.x-k8s.io/v1",
     kind: "LeaderWorkerSet",
-    metadata: { name: input.name, namespace: input.namespace, labels, annotations: { ...FORCE_APPLY } },
+    metadata: { name: workloadName(input), namespace: input.namespace, labels, annotations: { ...FORCE_APPLY, ...awaitedUntilAvailable(plan) } },
     spec: {
       ...replicasField(input),
       startupPolicy: "LeaderCreated",

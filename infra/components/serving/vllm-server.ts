@@ -1,16 +1,17 @@
 /**
- * VllmServer: the namespace, identity, secret, workload, Service, PodDisruptionBudget and
- * NetworkPolicy of one OpenAI-compatible vLLM endpoint, rendered from vllm-manifests.ts — and, on
+ * VllmServer: the namespace, identity, secret, workload (and a multi-node replica's headless group
+ * Service), Service, PodDisruptionBudget and NetworkPolicy of one OpenAI-compatible vLLM endpoint, rendered from vllm-manifests.ts — and, on
  * the S3 path, the copy Job that fills the model cache first (model-cache/model-copy-manifests.ts).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { VLLM_PORT, modelCacheUri, type ModelCacheLayout } from "../../plan";
+import { VLLM_PORT, modelCacheUri, type ImageSource, type ModelCacheLayout } from "../../plan";
+import { withImagesFrom } from "../pod-spec";
 import { vllmScaledObject } from "../autoscaling/scaled-object-manifest";
 import { copyServiceAccountName, modelCopyConfigMap, modelCopyJob, type ModelCopyJobInput } from "../model-cache/model-copy-manifests";
 import { vllmPodMonitor, vllmPrometheusRule, type VllmMonitoringInput } from "../observability/vllm-monitoring-manifests";
-import { SECRET_KEYS, scalesToZero, servingPodSelector, vllmObjects, vllmWorkload, type VllmManifestInput, type WeightsLocation } from "./vllm-manifests";
+import { SECRET_KEYS, groupHeadlessService, scalesToZero, servingPodSelector, vllmObjects, vllmWorkload, type VllmManifestInput, type WeightsLocation } from "./vllm-manifests";
 import { serverWakeQuery, wakeFrontObjects, wakeFrontPodMonitor, wakeFrontPrometheusRule } from "./wake-front-objects";
 
 /** The S3 model cache the server streams from, and how the copy Job that fills it runs. */
@@ -40,6 +41,8 @@ export interface ServerAutoscaler {
 }
 
 export interface VllmServerArgs extends Omit<VllmManifestInput, "name" | "weights"> {
+  /** Where its pods (server, copy Job, wake front) pull their images: `image` is the reference as pinned. */
+  images: ImageSource;
   /** Null: the plan's replicas, fixed. */
   autoscaler: ServerAutoscaler | null;
   monitoring: ServerMonitoring | null;
@@ -78,13 +81,16 @@ export class VllmServer extends pulumi.ComponentResource {
     const location: pulumi.Output<WeightsLocation> = weights.source === "s3"
       ? weights.bucket.apply((bucket): WeightsLocation => ({ source: "s3", uri: modelCacheUri(bucket, weights.layout), region: weights.region }))
       : pulumi.output<WeightsLocation>({ source: "huggingface", hfTokenSet: args.hfTokenSet });
-    const workload = location.apply((resolved) => vllmWorkload({ ...args, name, weights: resolved }, secretName) as { metadata: unknown; spec: unknown });
+    const workload = location.apply((resolved) => withImagesFrom(vllmWorkload({ ...args, name, weights: resolved }, secretName), args.images) as { metadata: unknown; spec: unknown });
     // Plain objects from vllm-manifests.ts; test/program.test.ts validates each against the Kubernetes schema.
     const workloadArgs = { metadata: workload.apply((w) => w.metadata as k8s.types.input.meta.v1.ObjectMeta), spec: workload.apply((w) => w.spec as k8s.types.input.apps.v1.DeploymentSpec) };
     const workloadOpts = { ...inNamespace, dependsOn: [namespace, secret, serviceAccount, ...(copyJob ? [copyJob] : [])] };
-    const workloadResource = args.plan.nodesPerReplica > 1
+    // A multi-node replica's pods find their leader through the group's headless Service: it exists
+    // before the LeaderWorkerSet, so the LWS controller finds it and creates none of its own.
+    const groupService = args.plan.nodesPerReplica > 1 ? new k8s.core.v1.Service(`${name}-group`, groupHeadlessService({ ...args, name }), inNamespace) : null;
+    const workloadResource = groupService
       // A custom resource: its CRD and admission webhooks come from the LWS controller (opts.dependsOn).
-      ? new k8s.apiextensions.CustomResource(`${name}-lws`, { apiVersion: "leaderworkerset.x-k8s.io/v1", kind: "LeaderWorkerSet", ...workloadArgs }, workloadOpts)
+      ? new k8s.apiextensions.CustomResource(`${name}-lws`, { apiVersion: "leaderworkerset.x-k8s.io/v1", kind: "LeaderWorkerSet", ...workloadArgs }, { ...workloadOpts, dependsOn: [...workloadOpts.dependsOn, groupService] })
       : new k8s.apps.v1.Deployment(`${name}-deployment`, workloadArgs, workloadOpts);
     if (args.autoscaler) this.autoscale(name, args, args.autoscaler, workloadResource, inNamespace);
     new k8s.core.v1.Service(`${name}-service`, objects.service, inNamespace);
@@ -116,7 +122,7 @@ export class VllmServer extends pulumi.ComponentResource {
       const front = wakeFrontObjects({ ...args, name }, autoscaler.systemNodeSelector);
       const config = new k8s.core.v1.ConfigMap(`${name}-wake-front-config`, front.configMap, opts);
       new k8s.core.v1.Service(`${name}-upstream`, front.upstreamService, opts);
-      new k8s.apps.v1.Deployment(`${name}-wake-front`, front.deployment as unknown as k8s.apps.v1.DeploymentArgs, { ...opts, dependsOn: [...opts.dependsOn, config] });
+      new k8s.apps.v1.Deployment(`${name}-wake-front`, withImagesFrom(front.deployment, args.images) as unknown as k8s.apps.v1.DeploymentArgs, { ...opts, dependsOn: [...opts.dependsOn, config] });
       new k8s.policy.v1.PodDisruptionBudget(`${name}-wake-front-pdb`, front.podDisruptionBudget, opts);
       new k8s.networking.v1.NetworkPolicy(`${name}-wake-front-netpol`, front.networkPolicy, opts);
       if (args.monitoring) {
@@ -127,7 +133,7 @@ export class VllmServer extends pulumi.ComponentResource {
     }
     const scaledObject = vllmScaledObject({
       name, namespace: args.namespace, plan: args.plan, range, prometheusAddress: autoscaler.prometheusAddress,
-      wakeQuery: toZero ? serverWakeQuery(args.namespace) : null,
+      wakeQuery: toZero ? serverWakeQuery(args.namespace, args.plan) : null,
     });
     new k8s.apiextensions.CustomResource(`${name}-scaledobject`, scaledObject as k8s.apiextensions.CustomResourceArgs, { ...opts, dependsOn: [workload, ...autoscaler.ready] });
   }
@@ -140,10 +146,10 @@ export class VllmServer extends pulumi.ComponentResource {
       automountServiceAccountToken: false,
     }, opts);
     const script = new k8s.core.v1.ConfigMap(`${name}-copy-script`, modelCopyConfigMap({ name, namespace: args.namespace }), opts);
-    const job = cache.bucket.apply((bucket) => modelCopyJob({
+    const job = cache.bucket.apply((bucket) => withImagesFrom(modelCopyJob({
       name, namespace: args.namespace, image: args.image, layout: cache.layout, bucket, region: cache.region, ...cache.copy,
       hfToken: args.hfTokenSet ? { secretName: `${name}-secrets`, key: SECRET_KEYS.hfToken } : null,
-    }) as { metadata: unknown; spec: unknown });
+    }), args.images) as { metadata: unknown; spec: unknown });
     return new k8s.batch.v1.Job(`${name}-copy`, {
       metadata: job.apply((j) => j.metadata as k8s.types.input.meta.v1.ObjectMeta),
       spec: job.apply((j) => j.spec as k8s.types.input.batch.v1.JobSpec),

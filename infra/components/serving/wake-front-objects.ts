@@ -5,7 +5,7 @@
  * and port and selects the front instead (vllm-manifests.ts), so clients call the same endpoint.
  * Plain data, validated in tests.
  */
-import { VLLM_PORT, timeToReady } from "../../plan";
+import { VLLM_PORT, type DeploymentPlan } from "../../plan";
 import { KEDA_POLLING_SECONDS } from "../autoscaling/scaled-object-manifest";
 import { SCRAPE_INTERVAL_SECONDS } from "../observability/vllm-monitoring-manifests";
 import { ENVOY_RELEASE, METRICS_PATH, WAKE_CLUSTER_NAME, WAKE_FRONT_METRICS_PORT_NAME, WAKE_METRIC, WAKE_METRIC_CLUSTER_LABEL, wakeFrontManifests, wakeQuery } from "./wake-front-manifests";
@@ -34,22 +34,23 @@ export const WAKE_DELAY_SECONDS = 2 * (SCRAPE_INTERVAL_SECONDS + KEDA_POLLING_SE
 const RETRY_SLACK_SECONDS = 60;
 
 /**
- * Retry-After: a new GPU node's whole time to ready (at zero there is none) after KEDA has seen
- * the request that woke it.
+ * Retry-After: a new GPU node's whole time to ready (at zero there is none), with its boot at the
+ * slow end of that assumption (no P5 boot time is published: startup-rates.ts), after KEDA has
+ * seen the request that woke it — so a client that waits as told does not meet a second 503.
  */
-export const retryAfterSeconds = (input: Pick<VllmManifestInput, "plan">): number => timeToReady(input.plan).totalSeconds + WAKE_DELAY_SECONDS;
+export const retryAfterSeconds = (input: Pick<VllmManifestInput, "plan">): number => input.plan.timeToReady.slowTotalSeconds + WAKE_DELAY_SECONDS;
 
 /**
  * How far back a request at the front counts as activity. KEDA scales to zero only once the last
  * active poll is `cooldownPeriod` old (pkg/scaling/executor/scale_scaledobjects.go, v2.20.2), and
  * the cooldown is the time to ready (scaled-object-manifest.ts), so a request keeps the server for
- * window + time to ready: the window need only cover the wake delay and the retry slack — past
- * Retry-After, and no longer (each extra minute holds a GPU node).
+ * window + time to ready: the window covers the rest of Retry-After and the retry slack — and no
+ * more (each extra minute holds a GPU node).
  */
-export const WAKE_WINDOW_SECONDS = WAKE_DELAY_SECONDS + RETRY_SLACK_SECONDS;
+export const wakeWindowSeconds = (plan: DeploymentPlan): number => retryAfterSeconds({ plan }) + RETRY_SLACK_SECONDS - plan.timeToReady.totalSeconds;
 
 /** KEDA's wake trigger: every request the front saw in the activity window (wake-front-manifests.ts wakeQuery). */
-export const serverWakeQuery = (namespace: string): string => wakeQuery(namespace, WAKE_CLUSTER_NAME, WAKE_WINDOW_SECONDS);
+export const serverWakeQuery = (namespace: string, plan: DeploymentPlan): string => wakeQuery(namespace, WAKE_CLUSTER_NAME, wakeWindowSeconds(plan));
 
 export function wakeFrontObjects(input: Omit<VllmManifestInput, "weights">, systemNodeSelector: Record<string, string>): WakeFrontObjects {
   const name = wakeFrontName(input.name);
