@@ -52,6 +52,7 @@ export function renderStackSettings(stack: string, settings: StackSettings, miss
     `stack ${stack} (validated as \`pulumi up\` would)`,
     `  cluster        ${settings.cluster.mode}${settings.cluster.mode === "create" ? `, endpoint ${settings.cluster.endpoint.access}` : ""}; capacity ${settings.capacity.type}`,
     `  stack cost     ${usd(cost.hourlyUsd)}/h, ${usd(cost.monthlyUsd)}/month (${cost.lineItems.map((l) => `${l.quantity} × ${l.item}`).join(" + ")})`,
+    `  images         ${describeImages(settings.images)}`,
   ];
   const scaling = settings.autoscaling;
   if (scaling) {
@@ -63,4 +64,10 @@ export function renderStackSettings(stack: string, settings: StackSettings, miss
   lines.push(`  budget         ${budget}`);
   if (missing.length > 0) lines.push(`  not set yet    ${missing.join(", ")}: each operator adds ${missing.length === 1 ? "it" : "them"} before \`pulumi up\` (taken as set here)`);
   return `${lines.join("\n")}\n`;
+}
+
+function describeImages(images: StackSettings["images"]): string {
+  if (images.source === "upstream") return "pulled from each image's own registry (imageSource upstream)";
+  const logins = [images.dockerHub ? "Docker Hub" : null, images.github ? "GHCR" : null].filter((l) => l !== null);
+  return `through the stack's ECR pull-through cache in its region${logins.length > 0 ? ` (${logins.join(" and ")} with the operator's login)` : ""}; nvcr.io directly`;
 }
