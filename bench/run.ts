@@ -7,10 +7,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { MODEL_IDS, MODELS } from "../infra/catalog";
-import { workingTreeStacks } from "../infra/cost/stack-files";
-import { evaluateStack } from "../infra/cost/stack-report";
+import { workingTreeStacks } from "../cli/cost/stack-files";
+import { evaluateStack } from "../cli/cost/stack-report";
 import { accuracyRows, InfeasiblePlanError, planDeployment, type PlanRequest } from "../infra/plan";
-import { renderTimeToReadyComparison, timeToReadyComparison } from "../infra/render/time-to-ready-text";
+import { renderTimeToReadyComparison, timeToReadyComparison } from "../cli/render/time-to-ready-text";
 
 const SWEEPS = 7;
 const requests: PlanRequest[] = [];

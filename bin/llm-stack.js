@@ -7,6 +7,6 @@ process.stdout.on("error", (error) => {
   if (error.code === "EPIPE") process.exit(0);
   throw error;
 });
-require("../infra/cli/main.ts").main(process.argv.slice(2)).then((code) => {
+require("../cli/main.ts").main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });

@@ -9,7 +9,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { EksCluster } from "./components/cluster/eks-cluster";
 import { GPU_TAINT, GpuNodePool, gpuPoolSelector } from "./components/gpu/gpu-node-pool";
-import { renderKubeconfig } from "./components/cluster/kubeconfig";
+import { renderKubeconfig } from "./manifests/cluster/kubeconfig";
 import { Network, VPC_CIDR } from "./components/cluster/network";
 import { NodeRole } from "./components/cluster/node-role";
 import { LwsController } from "./components/serving/lws-controller";
@@ -19,17 +19,18 @@ import { VllmServer, type ModelCacheSource } from "./components/serving/vllm-ser
 import { PrometheusStack } from "./components/observability/prometheus-stack";
 import { DcgmExporter } from "./components/gpu/dcgm-exporter";
 import { Grafana } from "./components/observability/grafana";
-import { MONITORING_NAMESPACE, MONITORING_SELECTOR, PROMETHEUS_ADDRESS } from "./components/observability/prometheus-stack-manifests";
-import { modelReadPolicy, modelWritePolicy } from "./components/model-cache/access-policies";
+import { MONITORING_NAMESPACE, MONITORING_SELECTOR, PROMETHEUS_ADDRESS } from "./manifests/observability/prometheus-stack";
+import { modelReadPolicy, modelWritePolicy } from "./manifests/model-cache/access-policies";
 import { ModelCacheBucket } from "./components/model-cache/model-cache-bucket";
-import { copyServiceAccountName } from "./components/model-cache/model-copy-manifests";
+import { copyServiceAccountName } from "./manifests/model-cache/model-copy";
 import { PodIdentityAccess } from "./components/model-cache/pod-identity-access";
 import { ClusterAutoscaler } from "./components/autoscaling/cluster-autoscaler";
 import { Keda } from "./components/autoscaling/keda";
 import { BYTES_PER_GIB, cacheFillTimeoutSeconds, checkpointBytes, modelCacheBucketName, modelCacheLayoutOf } from "./plan";
 import { type StackConfig } from "./config";
 import { type Placement } from "./placement-lookup";
-import { ImageCache, nodeImagePolicy, type ImageCacheArgs } from "./components/cluster/image-cache";
+import { ImageCache, type ImageCacheArgs } from "./components/cluster/image-cache";
+import { nodeImagePolicy } from "./manifests/cluster/image-cache";
 import { type ImageSource } from "./plan";
 
 export interface LlmStackOutputs {

@@ -5,10 +5,10 @@
  * in the region the stack's AWS provider names. Anything that buys compute without a price, or
  * whose size is unknown, fails: the budget cannot be proven.
  */
-import { type PolicyResource, type StackValidationPolicy } from "@pulumi/policy";
+import { type StackValidationPolicy } from "@pulumi/policy";
 import { HOURS_PER_MONTH, PRICE_TABLE_DATE, REGIONS, type Region } from "../infra/catalog";
 import { DEFAULTS, describeCost } from "../infra/plan";
-import { regionOf, stackCostOf, type PricingResource } from "../infra/pricing/resource-prices";
+import { pricingResourcesOf, regionOf, stackCostOf } from "../infra/pricing/resource-prices";
 import { readPolicyConfig, strictConfigSchema } from "./lib/policy-config";
 
 /** Default hourly budget: above the kit's largest example stack (Pulumi.llama405b.yaml, 2 × p5.48xlarge). */
@@ -21,11 +21,6 @@ export interface CostBudgetConfig {
 }
 
 const usd = (value: number) => `$${value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-
-/** The stack's resources as the one pricing table reads them (infra/pricing/resource-prices.ts). */
-export function pricingResourcesOf(resources: readonly PolicyResource[]): PricingResource[] {
-  return resources.map((r) => ({ type: r.type, name: r.name, props: r.props as Record<string, any> }));
-}
 
 export const costBudget: StackValidationPolicy = {
   name: "llm-stack-cost-budget",

@@ -1,13 +1,13 @@
 /**
- * The cost tool's offline runner (infra/cost/offline-run.ts), loading the program through vitest's
+ * The cost tool's offline runner (cli/cost/offline-run.ts), loading the program through vitest's
  * module graph so each run executes infra/index.ts afresh.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { vi } from "vitest";
-import { runProgram as run, stackConfigFromYaml, type RunOptions } from "../tools/offline/program-run";
+import { runProgram as run, stackConfigFromYaml, type RunOptions } from "../cli/offline/program-run";
 
-export type { ProgramRun, RecordedResource } from "../tools/offline/program-run";
+export type { ProgramRun, RecordedResource } from "../cli/offline/program-run";
 
 export const loadProgramInVitest = async () => {
   vi.resetModules();

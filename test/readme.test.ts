@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { renderDefaultPlansMarkdown } from "../infra/render/models-table";
-import { renderTimeToReadyComparison, timeToReadyComparison } from "../infra/render/time-to-ready-text";
-import { usd } from "../infra/render/format";
+import { renderDefaultPlansMarkdown } from "../cli/render/models-table";
+import { renderTimeToReadyComparison, timeToReadyComparison } from "../cli/render/time-to-ready-text";
+import { usd } from "../cli/render/format";
 import { resolveStackFile } from "../infra/settings/resolve-stack-file";
 import { parseStackFile } from "../infra/settings/stack-file";
 import { timeToReady } from "../infra/plan";

@@ -1,5 +1,5 @@
 /**
- * Published measurements the planner's memory and throughput model is held to (test/accuracy.test.ts,
+ * Published measurements the planner's memory and throughput model is held to (test/plan/accuracy.test.ts,
  * `npm run bench`). They are not inputs to the planner: each is a number someone measured or
  * published for a vLLM deployment, with the vLLM release it was taken on.
  */

@@ -4,7 +4,7 @@
  *
  * Architecture fields come from each model's Hugging Face config.json as copied in
  * ../shared/reference/models.json (which resolves its S-… source keys); parameter counts derived
- * from them are checked against the published totals in test/catalog.test.ts.
+ * from them are checked against the published totals in test/catalog/catalog.test.ts.
  */
 import { type ModelId, type ModelSpec, type Source, type Variant } from "./schema";
 

@@ -19,7 +19,7 @@
  * pinned release reserves its CUDA-graph estimate before (infra/catalog/vllm-release.ts,
  * cudaGraphMemoryReservedBeforeKvCache), so a CUDA-graph term is subtracted here: the largest
  * capture measured, 1.03 GiB. Against the v0.11.0 figures the planner's KV cache is therefore that
- * much lower by design (test/accuracy.test.ts).
+ * much lower by design (test/plan/accuracy.test.ts).
  */
 import { VLLM_RELEASE, type Architecture } from "../catalog";
 

@@ -62,7 +62,7 @@ export function renderVllmArgs(input: VllmArgsInput, role: NodeRole = "leader"):
   // The S3 model cache: the streamer reads the safetensors straight into GPU memory. For a Mistral
   // repository the cache holds only the consolidated files (model-cache.ts), which is what
   // `--load-format mistral` would have picked. The model's `s3://` URI is the positional argument,
-  // known once the bucket exists (vllm-manifests.ts).
+  // known once the bucket exists (manifests/serving/vllm.ts).
   // https://docs.vllm.ai/en/latest/models/extensions/runai_model_streamer.html
   if (input.streamer) {
     flags["load-format"] = "runai_streamer";

@@ -151,3 +151,8 @@ export function stackCostOf(resources: readonly PricingResource[], region: Regio
   const cost = priceItems(pricing.items, region);
   return { ...cost, unpriced: [...cost.unpriced, ...pricing.unpriced], unknowns: pricing.unknowns };
 }
+
+/** The stack's resources as the one pricing table reads them (infra/pricing/resource-prices.ts). */
+export function pricingResourcesOf(resources: ReadonlyArray<{ type: string; name: string; props: unknown }>): PricingResource[] {
+  return resources.map((r) => ({ type: r.type, name: r.name, props: r.props as Record<string, any> }));
+}

@@ -48,7 +48,7 @@ export function crdValidator(chart: string, file: string, version: string, optio
   return crdObjectValidator(documents.find((d) => d?.kind === "CustomResourceDefinition"), version, options, `${chart}/${file}`);
 }
 
-/** The same, for a CRD object already built (e.g. one a vendor's release patches, as keda-manifests.ts rebuilds KEDA's). */
+/** The same, for a CRD object already built (e.g. one a vendor's release patches, as manifests/autoscaling/keda.ts rebuilds KEDA's). */
 export function crdObjectValidator(crd: any, version: string, options: { rejectUnknownFields?: boolean } = {}, origin = crd?.metadata?.name ?? "CRD"): (object: unknown) => string[] {
   const served = crd?.spec?.versions?.find((v: { name: string }) => v.name === version);
   if (!served) throw new Error(`${origin}: no CRD version ${version}`);

@@ -1,4 +1,4 @@
-/** A Karpenter NodePool of p5.48xlarge for the GPU pods, valid against the vendored v1.14.1 CRD (test/observability.test.ts checks it). */
+/** A Karpenter NodePool of p5.48xlarge for the GPU pods, valid against the vendored v1.14.1 CRD (test/manifests/observability.test.ts checks it). */
 export const gpuNodePool = (limits?: Record<string, string>) => ({
   apiVersion: "karpenter.sh/v1",
   kind: "NodePool",

@@ -2,7 +2,7 @@
  * `llm-stack preflight` as its own process, for tests that spawn it (the CLI's main.ts wires the
  * same function). Exits with runPreflight's code even if a socket is still open.
  */
-import { runPreflight } from "../../infra/cli/preflight-command";
+import { runPreflight } from "../../cli/preflight-command";
 
 void runPreflight(process.argv.slice(2)).then(
   (code) => process.exit(code),

@@ -1,5 +1,5 @@
 /**
- * ClusterAutoscaler: Cluster Autoscaler 1.35.2 (cluster-autoscaler-manifests.ts) on the system
+ * ClusterAutoscaler: Cluster Autoscaler 1.35.2 (manifests/autoscaling/cluster-autoscaler.ts) on the system
  * nodes, with the IAM role it assumes through EKS Pod Identity (its ServiceAccount in kube-system).
  * It sets the desired size of the cluster's managed node groups between their minSize and maxSize,
  * so the GPU nodes follow the replicas KEDA asks for.
@@ -8,8 +8,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PodIdentityAccess } from "../model-cache/pod-identity-access";
 import { type ImageSource } from "../../plan";
-import { installInOrder } from "../vendored-manifests";
-import { CLUSTER_AUTOSCALER_NAMESPACE, CLUSTER_AUTOSCALER_NAME, clusterAutoscalerObjects, clusterAutoscalerPolicy } from "./cluster-autoscaler-manifests";
+import { installInOrder } from "../vendored-install";
+import { CLUSTER_AUTOSCALER_NAMESPACE, CLUSTER_AUTOSCALER_NAME, clusterAutoscalerObjects, clusterAutoscalerPolicy } from "../../manifests/autoscaling/cluster-autoscaler";
 
 export interface ClusterAutoscalerArgs {
   /** The EKS cluster's name, known before the cluster exists (the program names it). */

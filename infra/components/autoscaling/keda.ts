@@ -1,13 +1,14 @@
 /**
- * Keda: KEDA v2.20.2's core install (keda-manifests.ts) on the system nodes, object by object.
+ * Keda: KEDA v2.20.2's core install (manifests/autoscaling/keda.ts) on the system nodes, object by object.
  * ScaledObjects created after `ready` find their CRD and an operator that serves the external
  * metrics API the HPA reads.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { type ImageSource } from "../../plan";
-import { installInOrder, yamlStream } from "../vendored-manifests";
-import { KEDA_MUTATED_FIELDS, kedaObjects } from "./keda-manifests";
+import { yamlStream } from "../../manifests/vendored";
+import { installInOrder } from "../vendored-install";
+import { KEDA_MUTATED_FIELDS, kedaObjects } from "../../manifests/autoscaling/keda";
 
 export class Keda extends pulumi.ComponentResource {
   /**

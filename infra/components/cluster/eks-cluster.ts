@@ -14,7 +14,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { KUBERNETES_VERSION, type EksSupportType } from "../../catalog";
 import { type EndpointAccess } from "../../settings";
-import { renderKubeconfig } from "./kubeconfig";
+import { renderKubeconfig } from "../../manifests/cluster/kubeconfig";
 
 /** Access policy that grants cluster-admin (https://docs.aws.amazon.com/eks/latest/userguide/access-policy-permissions.html). */
 export const CLUSTER_ADMIN_POLICY_ARN = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";

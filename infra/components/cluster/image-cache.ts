@@ -16,6 +16,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PULL_THROUGH_UPSTREAMS, type PullThroughUpstreamKey, type RegistryCredential } from "../../catalog";
 import { cacheRepositoryPrefix } from "../../plan";
+import { cachedUpstreams, type RegistryLogins } from "../../manifests/cluster/image-cache";
 
 export interface RegistryLogin {
   username: string;
@@ -26,28 +27,7 @@ export interface RegistryLogin {
 export interface ImageCacheArgs {
   stackPrefix: string;
   /** The logins of the upstreams that require one; an upstream without its login gets no rule. */
-  logins: Partial<Record<RegistryCredential, RegistryLogin>>;
-}
-
-/** The upstreams a stack gets rules for: every one that needs no login, and those whose login is given. */
-export function cachedUpstreams(logins: ImageCacheArgs["logins"]): PullThroughUpstreamKey[] {
-  return (Object.keys(PULL_THROUGH_UPSTREAMS) as PullThroughUpstreamKey[]).filter((key) => {
-    const credential = PULL_THROUGH_UPSTREAMS[key].credential;
-    return credential === null || logins[credential] !== undefined;
-  });
-}
-
-/** What the nodes may do to fill the cache: import upstream images into, and create, the stack's cached repositories. */
-export function nodeImagePolicy(accountId: string, region: string, stackPrefix: string): Record<string, unknown> {
-  return {
-    Version: "2012-10-17",
-    Statement: [{
-      Sid: "PullThroughCache",
-      Effect: "Allow",
-      Action: ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"],
-      Resource: `arn:aws:ecr:${region}:${accountId}:repository/${stackPrefix}/*`,
-    }],
-  };
+  logins: RegistryLogins<RegistryLogin>;
 }
 
 export class ImageCache extends pulumi.ComponentResource {

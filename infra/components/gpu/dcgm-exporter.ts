@@ -1,23 +1,12 @@
 /**
  * DcgmExporter: NVIDIA's DCGM exporter on the stack's GPU nodes (GPU utilisation, memory, power,
  * temperature, XID errors, tensor-core activity), built from the vendored static manifest
- * (device-plugin-manifests.ts DCGM_EXPORTER), and a PodMonitor on its `metrics` port for the
+ * (manifests/gpu/device-plugins.ts DCGM_EXPORTER), and a PodMonitor on its `metrics` port for the
  * stack's Prometheus. Installed with observability prometheus on a GPU pool the stack owns.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { DCGM_EXPORTER, stackDaemonSet } from "./device-plugin-manifests";
-
-/** The exporter's PodMonitor: its own pods only, every 30 s (DCGM samples fields at 30 s by default). */
-export function dcgmPodMonitor(daemonSet: { metadata: { namespace?: string; name: string }; spec?: unknown }, selectedBy: Record<string, string>): Record<string, unknown> {
-  const podLabels = ((daemonSet.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels);
-  return {
-    apiVersion: "monitoring.coreos.com/v1",
-    kind: "PodMonitor",
-    metadata: { name: daemonSet.metadata.name, namespace: daemonSet.metadata.namespace, labels: selectedBy },
-    spec: { selector: { matchLabels: podLabels }, podMetricsEndpoints: [{ port: "metrics", path: "/metrics", interval: "30s" }] },
-  };
-}
+import { DCGM_EXPORTER, dcgmPodMonitor, stackDaemonSet } from "../../manifests/gpu/device-plugins";
 
 export interface DcgmExporterArgs {
   /** Labels of the GPU node group: the DaemonSet runs only there. */

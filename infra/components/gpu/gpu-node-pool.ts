@@ -9,8 +9,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { fixedRange, gpuNodeStorageOf, type DeploymentPlan, type ReplicaRange } from "../../plan";
 import { type ResolvedCapacity } from "../../settings";
 import { launchTemplateArgs } from "../launch-template";
-import { CLUSTER_AUTOSCALER_GPU_LABEL, gpuNodeGroupTemplateTags } from "../autoscaling/cluster-autoscaler-manifests";
-import { gpuNodeConfig, nodeadmUserDataBase64 } from "./node-user-data";
+import { CLUSTER_AUTOSCALER_GPU_LABEL, gpuNodeGroupTemplateTags } from "../../manifests/autoscaling/cluster-autoscaler";
+import { gpuNodeConfig, nodeadmUserDataBase64 } from "../../manifests/gpu/node-user-data";
 
 /** Node labels and taint the vLLM pods select and tolerate; the device plugin's values select the same label. */
 export const GPU_POOL_LABEL = "llm-stack/gpu-pool";
@@ -109,7 +109,7 @@ export class GpuNodePool extends pulumi.ComponentResource {
     const taints = [{ key: GPU_TAINT.key, value: GPU_TAINT.value, effect: "NO_SCHEDULE" as const }];
     // Cluster Autoscaler: the label it reads as "GPUs still starting" (so it adds no second node
     // while the device plugin registers them) and the node group tags of what a node offers, read
-    // through eks:DescribeNodegroup while the group has no node (cluster-autoscaler-manifests.ts).
+    // through eks:DescribeNodegroup while the group has no node (manifests/autoscaling/cluster-autoscaler.ts).
     const labels = autoscaled ? { ...gpuNodeLabels(plan, args.stack), [CLUSTER_AUTOSCALER_GPU_LABEL]: `nvidia-${plan.gpu}` } : gpuNodeLabels(plan, args.stack);
     const tags = autoscaled
       ? gpuNodeGroupTemplateTags({ gpusPerNode: INSTANCES[plan.instanceType].gpuCount, efaInterfacesPerNode: args.efa ? INSTANCES[plan.instanceType].efaInterfaces : 0, taints })

@@ -1,11 +1,11 @@
 /**
  * DevicePlugins: the DaemonSets that advertise the GPU pool's devices — nvidia.com/gpu always, and
  * vpc.amazonaws.com/efa when the stack gives its nodes EFA — built from vendored manifests
- * (device-plugin-manifests.ts).
+ * (manifests/gpu/device-plugins.ts).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { EFA_DEVICE_PLUGIN, NVIDIA_DEVICE_PLUGIN, stackDaemonSet } from "./device-plugin-manifests";
+import { EFA_DEVICE_PLUGIN, NVIDIA_DEVICE_PLUGIN, stackDaemonSet } from "../../manifests/gpu/device-plugins";
 
 export interface NvidiaDevicePluginArgs {
   /** Labels of the GPU node group: the DaemonSet runs only there. */

@@ -5,7 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { podIdentityTrustPolicy } from "./access-policies";
+import { podIdentityTrustPolicy } from "../../manifests/model-cache/access-policies";
 
 export interface PodIdentityAccessArgs {
   clusterName: pulumi.Input<string>;

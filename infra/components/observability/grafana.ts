@@ -1,11 +1,11 @@
 /**
- * Grafana: the stack's dashboards over its Prometheus, registered from grafana-manifests.ts.
+ * Grafana: the stack's dashboards over its Prometheus, registered from manifests/observability/grafana.ts.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { type ImageSource } from "../../plan";
-import { withImagesFrom } from "../pod-spec";
-import { grafanaObjects, type GrafanaInput } from "./grafana-manifests";
+import { withImagesFrom } from "../../manifests/pod-spec";
+import { grafanaObjects, type GrafanaInput } from "../../manifests/observability/grafana";
 
 export class Grafana extends pulumi.ComponentResource {
   constructor(name: string, args: GrafanaInput & { images: ImageSource }, opts: pulumi.ComponentResourceOptions & { provider: k8s.Provider }) {

@@ -1,12 +1,12 @@
 /**
  * PrometheusStack: the Prometheus operator (v0.93.0) and one Prometheus, registered object by
- * object from prometheus-stack-manifests.ts. Monitors and rules created after `ready` find their CRDs.
+ * object from manifests/observability/prometheus-stack.ts. Monitors and rules created after `ready` find their CRDs.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { type ImageSource } from "../../plan";
-import { installInOrder } from "../vendored-manifests";
-import { PROMETHEUS_NAME, prometheusObject, prometheusOperatorCrdYaml, prometheusOperatorObjects } from "./prometheus-stack-manifests";
+import { installInOrder } from "../vendored-install";
+import { PROMETHEUS_NAME, prometheusObject, prometheusOperatorCrdYaml, prometheusOperatorObjects } from "../../manifests/observability/prometheus-stack";
 
 export class PrometheusStack extends pulumi.ComponentResource {
   /** The CRDs and the Prometheus: monitors and rules depend on these. */

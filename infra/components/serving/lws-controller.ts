@@ -7,13 +7,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { type ImageSource } from "../../plan";
-import { inInstallOrder, installInOrder, readVendoredManifest, type KubernetesObject } from "../vendored-manifests";
-
-export const LWS_MANIFEST = { chart: "lws", file: "manifests.yaml" } as const;
-
-export function lwsObjects(): KubernetesObject[] {
-  return inInstallOrder(readVendoredManifest(LWS_MANIFEST.chart, LWS_MANIFEST.file), "charts/lws/manifests.yaml");
-}
+import { lwsObjects } from "../../manifests/serving/lws";
+import { installInOrder } from "../vendored-install";
 
 export class LwsController extends pulumi.ComponentResource {
   /** The controller Deployment: LeaderWorkerSets wait for it (its webhooks must answer first). */

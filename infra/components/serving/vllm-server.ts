@@ -1,18 +1,18 @@
 /**
  * VllmServer: the namespace, identity, secret, workload (and a multi-node replica's headless group
- * Service), Service, PodDisruptionBudget and NetworkPolicy of one OpenAI-compatible vLLM endpoint, rendered from vllm-manifests.ts — and, on
- * the S3 path, the copy Job that fills the model cache first (model-cache/model-copy-manifests.ts).
+ * Service), Service, PodDisruptionBudget and NetworkPolicy of one OpenAI-compatible vLLM endpoint, rendered from manifests/serving/vllm.ts — and, on
+ * the S3 path, the copy Job that fills the model cache first (manifests/model-cache/model-copy.ts).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { VLLM_PORT, modelCacheUri, type ImageSource, type ModelCacheLayout } from "../../plan";
-import { withImagesFrom } from "../pod-spec";
-import { vllmScaledObject } from "../autoscaling/scaled-object-manifest";
-import { copyServiceAccountName, modelCopyConfigMap, modelCopyJob, type ModelCopyJobInput } from "../model-cache/model-copy-manifests";
-import { vllmPodMonitor, vllmPrometheusRule, type VllmMonitoringInput } from "../observability/vllm-monitoring-manifests";
-import { SECRET_KEYS, groupHeadlessService, scalesToZero, servingPodSelector, vllmObjects, vllmWorkload, type VllmManifestInput, type WeightsLocation } from "./vllm-manifests";
-import { serverWakeQuery, wakeFrontObjects, wakeFrontPodMonitor, wakeFrontPrometheusRule } from "./wake-front-objects";
+import { withImagesFrom } from "../../manifests/pod-spec";
+import { vllmScaledObject } from "../../manifests/autoscaling/scaled-object";
+import { copyServiceAccountName, modelCopyConfigMap, modelCopyJob, type ModelCopyJobInput } from "../../manifests/model-cache/model-copy";
+import { vllmPodMonitor, vllmPrometheusRule, type VllmMonitoringInput } from "../../manifests/observability/vllm-monitoring";
+import { SECRET_KEYS, groupHeadlessService, scalesToZero, servingPodSelector, vllmObjects, vllmWorkload, type VllmManifestInput, type WeightsLocation } from "../../manifests/serving/vllm";
+import { serverWakeQuery, wakeFrontObjects, wakeFrontPodMonitor, wakeFrontPrometheusRule } from "../../manifests/serving/wake-front-objects";
 
 /** The S3 model cache the server streams from, and how the copy Job that fills it runs. */
 export interface ModelCacheSource {
@@ -82,7 +82,7 @@ export class VllmServer extends pulumi.ComponentResource {
       ? weights.bucket.apply((bucket): WeightsLocation => ({ source: "s3", uri: modelCacheUri(bucket, weights.layout), region: weights.region }))
       : pulumi.output<WeightsLocation>({ source: "huggingface", hfTokenSet: args.hfTokenSet });
     const workload = location.apply((resolved) => withImagesFrom(vllmWorkload({ ...args, name, weights: resolved }, secretName), args.images) as { metadata: unknown; spec: unknown });
-    // Plain objects from vllm-manifests.ts; test/program.test.ts validates each against the Kubernetes schema.
+    // Plain objects from manifests/serving/vllm.ts; test/program/program.test.ts validates each against the Kubernetes schema.
     const workloadArgs = { metadata: workload.apply((w) => w.metadata as k8s.types.input.meta.v1.ObjectMeta), spec: workload.apply((w) => w.spec as k8s.types.input.apps.v1.DeploymentSpec) };
     const workloadOpts = { ...inNamespace, dependsOn: [namespace, secret, serviceAccount, ...(copyJob ? [copyJob] : [])] };
     // A multi-node replica's pods find their leader through the group's headless Service: it exists

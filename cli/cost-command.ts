@@ -1,0 +1,217 @@
+/**
+ * `llm-stack cost`: price stacks offline (the real program under mocks, the policy pack, the one
+ * price table), diff them against a git ref, or price a real `pulumi preview --json`.
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { REGIONS, regionSchema } from "../infra/catalog";
+import { DEFAULTS, PlanInputError, type EconomicsAssumptions, type InputIssue } from "../infra/plan";
+import { pricePreview } from "./cost/from-preview";
+import { renderDiffMarkdown, renderPreviewMarkdown, renderReportsMarkdown } from "./render/render-markdown";
+import { renderDiffTable, renderPreviewTable, renderReportsTable } from "./render/render-table";
+import { diffStacks } from "./cost/stack-diff";
+import { stacksAtRef, workingTreeStacks, type StackFile } from "./cost/stack-files";
+import { type ProgramLoader } from "./offline/program-run";
+import { evaluateStack, type EvaluateOptions, type StackReport } from "./cost/stack-report";
+import { type PackConfig } from "./offline/policy-run";
+import { POLICIES } from "../policies/all-policies";
+import { packConfigProblems } from "../policies/lib/pack-config";
+
+export const COST_HELP = `llm-stack cost — what stacks cost, offline, with policy results and unit economics
+
+Usage: llm-stack cost [--stack <name>]... [--all] [flags]       price stacks (default: every Pulumi.*.yaml)
+       llm-stack cost --base <git-ref> [flags]                  diff every stack against a git ref
+       llm-stack cost --from-preview <file> [flags]             price a \`pulumi preview --json --show-sames\`
+
+Flags:
+  --stack <name>                       a stack (Pulumi.<name>.yaml); repeatable
+  --all                                every Pulumi.*.yaml in the working tree
+  --base <git-ref>                     read the stack files at that ref through git (no checkout) and diff
+  --from-preview <file>                price the JSON of a real preview (unknowns and [secret] handled)
+  --format <table|markdown|json>       output format (default table)
+  --out <file>                         write the output to a file instead of stdout
+  --policy-pack-config <file>          the policy pack config to check with (default: each policy's defaults)
+  --region <region>                    ${REGIONS.join(" | ")}: prices for --from-preview when its config names none
+  --utilization <fraction>             share of the month replicas are busy, for $/M tokens (default 0.5)
+  --input-tokens-per-output <n>        prompt tokens per generated token (default 2)
+  --hosted-input-usd-per-million <n>   hosted API input price to compare with (default: the catalog's)
+  --hosted-output-usd-per-million <n>  hosted API output price (with --hosted-input-usd-per-million)
+  --report-only                        exit 0 even when a stack is invalid or breaks a mandatory policy (PR comments)
+  --help                               this text
+
+Exit codes: 0 every stack valid and within the mandatory policies, 2 invalid input or an invalid
+stack, 5 a stack violates a mandatory policy (with --report-only: 0 whenever the report was written).
+`;
+
+/** A stack breaks a mandatory policy (exit code of `llm-stack cost`, unless --report-only). */
+export const EXIT_POLICY_VIOLATION = 5;
+
+const FORMATS = ["table", "markdown", "json"] as const;
+type Format = (typeof FORMATS)[number];
+
+function numberFlag(issues: InputIssue[], flag: string, raw: string | undefined, min: number, max: number): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    issues.push({ path: `--${flag}`, value: raw, expected: `a number from ${min} to ${max}`, hint: "Pass a plain number, e.g. 0.5." });
+    return undefined;
+  }
+  return value;
+}
+
+/** Where stack files are read from and how the program is loaded (tests load it through vitest). */
+export interface CostContext {
+  directory: string;
+  load?: ProgramLoader;
+}
+
+async function evaluateAll(files: readonly StackFile[], options: EvaluateOptions): Promise<StackReport[]> {
+  const reports: StackReport[] = [];
+  // One at a time: the Pulumi runtime that the offline runs mock is process-global.
+  for (const file of files) reports.push(await evaluateStack(file.stack, file.text, options));
+  return reports;
+}
+
+function readPolicyConfig(issues: InputIssue[], path: string | undefined): PackConfig | undefined {
+  if (path === undefined) return undefined;
+  try {
+    const parsed = JSON.parse(readFileSync(path, "utf8")) as unknown;
+    if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)) {
+      for (const problem of packConfigProblems(POLICIES, parsed as PackConfig)) {
+        issues.push({ path: "--policy-pack-config", value: path, expected: "a config the policy pack and the Pulumi engine accept", hint: problem });
+      }
+      return parsed as PackConfig;
+    }
+  } catch {
+    // Reported below with the fix.
+  }
+  issues.push({ path: "--policy-pack-config", value: path, expected: "a readable JSON object keyed by policy name", hint: "Start from policies/config.example.json." });
+  return undefined;
+}
+
+export interface CostResult {
+  output: string;
+  out: string | undefined;
+  /** 0, 2 (a stack is invalid) or EXIT_POLICY_VIOLATION; always 0 with --report-only. */
+  exitCode: number;
+}
+
+/** The exit code for what the reports found. */
+function verdict(reports: readonly StackReport[], reportOnly: boolean): number {
+  if (reportOnly) return 0;
+  if (reports.some((r) => r.status === "invalid")) return 2;
+  return reports.some((r) => r.violations.some((v) => v.level === "mandatory")) ? EXIT_POLICY_VIOLATION : 0;
+}
+
+/** A file the user named, read, or an input error naming it. */
+function readInput(flag: string, path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    throw new PlanInputError([{ path: flag, value: path, expected: "a readable file", hint: `${(error as NodeJS.ErrnoException).code ?? "unreadable"}: check the path.` }], "invalid cost request");
+  }
+}
+
+export async function runCost(argv: string[], context: CostContext = { directory: process.cwd() }): Promise<CostResult> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      stack: { type: "string", multiple: true },
+      all: { type: "boolean" },
+      base: { type: "string" },
+      "from-preview": { type: "string" },
+      format: { type: "string" },
+      out: { type: "string" },
+      region: { type: "string" },
+      "policy-pack-config": { type: "string" },
+      utilization: { type: "string" },
+      "input-tokens-per-output": { type: "string" },
+      "hosted-input-usd-per-million": { type: "string" },
+      "hosted-output-usd-per-million": { type: "string" },
+      "report-only": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+  });
+  if (values.help) return { output: COST_HELP, out: undefined, exitCode: 0 };
+  const reportOnly = values["report-only"] === true;
+
+  const issues: InputIssue[] = [];
+  const format = (values.format ?? "table") as Format;
+  if (!FORMATS.includes(format)) issues.push({ path: "--format", value: values.format, expected: `one of ${FORMATS.join(", ")}`, hint: "Use markdown for pull-request comments." });
+  const region = regionSchema.safeParse(values.region ?? DEFAULTS.region);
+  if (!region.success) issues.push({ path: "--region", value: values.region, expected: `one of ${REGIONS.join(", ")}`, hint: "Use a region the price table covers." });
+  const modes = [values.base !== undefined, values["from-preview"] !== undefined, (values.stack?.length ?? 0) > 0 || values.all === true].filter(Boolean).length;
+  if (modes > 1) issues.push({ path: "--stack/--all/--base/--from-preview", value: argv.join(" "), expected: "one mode at a time", hint: "Price stacks, diff against a ref, or price a preview — not several at once." });
+
+  const utilization = numberFlag(issues, "utilization", values.utilization, 0.01, 1);
+  const inputRatio = numberFlag(issues, "input-tokens-per-output", values["input-tokens-per-output"], 0, 1000);
+  const hostedIn = numberFlag(issues, "hosted-input-usd-per-million", values["hosted-input-usd-per-million"], 0, 10000);
+  const hostedOut = numberFlag(issues, "hosted-output-usd-per-million", values["hosted-output-usd-per-million"], 0, 10000);
+  if ((hostedIn === undefined) !== (hostedOut === undefined)) {
+    issues.push({ path: "--hosted-input-usd-per-million/--hosted-output-usd-per-million", value: undefined, expected: "both or neither", hint: "A hosted price has an input and an output rate." });
+  }
+
+  const { directory, load } = context;
+  if (values["from-preview"] === undefined && !existsSync(join(directory, "Pulumi.yaml"))) {
+    throw new PlanInputError([{ path: "(working directory)", value: directory, expected: "an llm-stack project: a directory with Pulumi.yaml and its Pulumi.<stack>.yaml files", hint: "Run llm-stack cost from the project directory (or price a preview with --from-preview <file>)." }], "invalid cost request");
+  }
+  const policyConfig = readPolicyConfig(issues, values["policy-pack-config"]);
+  const available = workingTreeStacks(directory);
+  for (const name of values.stack ?? []) {
+    if (!available.some((f) => f.stack === name)) issues.push({ path: "--stack", value: name, expected: `one of ${available.map((f) => f.stack).join(", ")}`, hint: `Create Pulumi.${name}.yaml or pick an existing stack.` });
+  }
+  if (issues.length > 0) throw new PlanInputError(issues, "invalid cost request");
+
+  const economics: Partial<EconomicsAssumptions> = {};
+  if (utilization !== undefined) economics.utilization = utilization;
+  if (inputRatio !== undefined) economics.inputTokensPerOutputToken = inputRatio;
+  if (hostedIn !== undefined && hostedOut !== undefined) {
+    economics.hosted = { provider: "hosted API (--hosted-* flags)", inputUsdPerMillion: hostedIn, outputUsdPerMillion: hostedOut, source: { ref: "command-line flags", readOn: new Date().toISOString().slice(0, 10) } };
+  }
+
+  const evaluate: EvaluateOptions = { economics, load, policyConfig };
+  if (values["from-preview"] !== undefined) {
+    const text = readInput("--from-preview", resolve(directory, values["from-preview"]));
+    let json: unknown;
+    try {
+      json = JSON.parse(text) as unknown;
+    } catch (error) {
+      throw new PlanInputError([{ path: "--from-preview", value: values["from-preview"], expected: "the JSON of `pulumi preview --json --show-sames`", hint: `${(error as Error).message}.` }], "invalid cost request");
+    }
+    const preview = pricePreview(json, region.data ?? DEFAULTS.region);
+    const output = format === "json" ? `${JSON.stringify(preview, null, 2)}\n` : format === "markdown" ? renderPreviewMarkdown(preview) : renderPreviewTable(preview);
+    return { output, out: values.out, exitCode: 0 };
+  }
+  if (values.base !== undefined) {
+    let baseFiles: StackFile[];
+    try {
+      baseFiles = stacksAtRef(directory, values.base);
+    } catch (error) {
+      throw new PlanInputError([{ path: "--base", value: values.base, expected: "a git ref of this repository", hint: (error as Error).message }], "invalid cost request");
+    }
+    const baseReports = await evaluateAll(baseFiles, evaluate);
+    const headReports = await evaluateAll(available, evaluate);
+    const changes = diffStacks(baseReports, headReports);
+    const output = format === "json" ? `${JSON.stringify({ base: values.base, changes }, null, 2)}\n` : format === "markdown" ? renderDiffMarkdown(changes, values.base) : renderDiffTable(changes, values.base);
+    return { output, out: values.out, exitCode: verdict(headReports, reportOnly) };
+  }
+  const selected = values.stack?.length ? available.filter((f) => values.stack?.includes(f.stack)) : available;
+  const reports = await evaluateAll(selected, evaluate);
+  const output = format === "json" ? `${JSON.stringify(reports, null, 2)}\n` : format === "markdown" ? renderReportsMarkdown(reports) : renderReportsTable(reports);
+  return { output, out: values.out, exitCode: verdict(reports, reportOnly) };
+}
+
+/** Writes the output where asked; an unwritable --out is an input error. */
+export function emit(result: { output: string; out: string | undefined }): void {
+  if (!result.out) {
+    process.stdout.write(result.output);
+    return;
+  }
+  try {
+    writeFileSync(result.out, result.output);
+  } catch (error) {
+    throw new PlanInputError([{ path: "--out", value: result.out, expected: "a writable file path", hint: `${(error as NodeJS.ErrnoException).code ?? "unwritable"}: check that its directory exists and is writable.` }], "invalid cost request");
+  }
+}

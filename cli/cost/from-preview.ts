@@ -1,0 +1,89 @@
+/**
+ * Prices the JSON of a real `pulumi preview --json --show-sames` (same-repo pull requests with
+ * credentials): the shape of Pulumi's preview digest (pkg/backend/display/json.go: `steps[]` with
+ * `op`, `urn`, `oldState` / `newState` holding `type`, `inputs`, `outputs`), where values unknown
+ * until apply are the string 04da6b54-80e4-46f7-96ec-b56ff0331ba9 and secrets print as "[secret]".
+ */
+import { z } from "zod";
+import { regionSchema, type Region } from "../../infra/catalog";
+import { PlanInputError, priceItems, type StackCost } from "../../infra/plan";
+import { isCostBearingType, priceResources, type PricingResource, type ResourcePricing } from "../../infra/pricing/resource-prices";
+
+const stateSchema = z.object({ type: z.string(), inputs: z.record(z.string(), z.unknown()).optional(), outputs: z.record(z.string(), z.unknown()).optional() });
+const stepSchema = z.object({ op: z.string(), urn: z.string(), oldState: stateSchema.optional(), newState: stateSchema.optional() });
+const previewSchema = z.object({ steps: z.array(stepSchema), config: z.record(z.string(), z.unknown()).optional() });
+type State = z.infer<typeof stateSchema>;
+
+/** Steps whose new state exists after the update, and steps whose old state existed before it. */
+const AFTER_OPS = new Set(["create", "update", "same", "replace", "create-replacement", "read", "import", "refresh"]);
+const BEFORE_OPS = new Set(["update", "same", "replace", "delete", "delete-replaced", "read", "refresh", "discard"]);
+
+export interface PreviewCost {
+  region: Region;
+  before: StackCost;
+  after: StackCost;
+  monthlyDeltaUsd: number;
+  /** What changes price, step by step (creates, deletes and replacements of priced resources). */
+  changes: Array<{ op: string; urn: string; type: string }>;
+  /** Priced resources whose size or type is unknown until apply. */
+  unknowns: string[];
+  stepCounts: Record<string, number>;
+}
+
+const nameOf = (urn: string) => urn.split("::").pop() ?? urn;
+/** The types the pricing table prices or flags: their creates, deletes and replacements are listed. */
+
+/** A preview state as the pricing table reads it; the node group's size must be whole and ordered. */
+function asPricingResource(urn: string, state: State): PricingResource {
+  const props = { ...state.outputs, ...state.inputs } as Record<string, any>;
+  const name = nameOf(urn);
+  const scaling = props.scalingConfig;
+  if (state.type === "aws:eks/nodeGroup:NodeGroup" && typeof scaling === "object" && scaling !== null) {
+    const desired = scaling.desiredSize;
+    const max = scaling.maxSize ?? desired;
+    if ((typeof desired === "number" && (!Number.isInteger(desired) || desired < 0)) || (typeof max === "number" && typeof desired === "number" && (!Number.isInteger(max) || max < desired))) {
+      throw new PlanInputError([{
+        path: `${name}.scalingConfig`, value: scaling, expected: "whole node counts with 0 ≤ desiredSize ≤ maxSize",
+        hint: "The preview file is damaged or was edited; regenerate it with `pulumi preview --json --show-sames`.",
+      }], "invalid preview");
+    }
+  }
+  return { type: state.type, name, props };
+}
+
+export function pricePreview(json: unknown, fallbackRegion: Region): PreviewCost {
+  const parsed = previewSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new PlanInputError(parsed.error.issues.slice(0, 5).map((issue) => ({
+      path: `--from-preview ${issue.path.join(".") || "(root)"}`, value: "(as read)", expected: issue.message,
+      hint: "Pass the JSON of `pulumi preview --json --show-sames` (test/fixtures/preview/README.md describes its shape).",
+    })), "invalid preview");
+  }
+  const preview = parsed.data;
+  const configured = preview.config?.["aws:region"];
+  const region = regionSchema.safeParse(typeof configured === "object" && configured !== null && "value" in configured ? (configured as { value: unknown }).value : configured).data ?? fallbackRegion;
+  const before = new Map<string, State>();
+  const after = new Map<string, State>();
+  const stepCounts: Record<string, number> = {};
+  const changes: PreviewCost["changes"] = [];
+  for (const step of preview.steps) {
+    stepCounts[step.op] = (stepCounts[step.op] ?? 0) + 1;
+    if (step.newState && AFTER_OPS.has(step.op)) after.set(step.urn, step.newState);
+    if (step.oldState && BEFORE_OPS.has(step.op)) before.set(step.urn, step.oldState);
+    const type = step.newState?.type ?? step.oldState?.type ?? "";
+    if (step.op !== "same" && isCostBearingType(type)) changes.push({ op: step.op, urn: step.urn, type });
+  }
+  // A replacement shows as replace plus its create-replacement / delete-replaced halves: list it once.
+  const replaced = new Set(changes.filter((c) => c.op === "replace").map((c) => c.urn));
+  const listed = changes.filter((c) => !(replaced.has(c.urn) && (c.op === "create-replacement" || c.op === "delete-replaced")));
+  const price = (states: Map<string, State>) => priceResources([...states.entries()].map(([urn, state]) => asPricingResource(urn, state)), region);
+  const beforePricing = price(before);
+  const afterPricing = price(after);
+  const cost = (pricing: ResourcePricing) => {
+    const priced = priceItems(pricing.items, region);
+    return { ...priced, unpriced: [...priced.unpriced, ...pricing.unpriced] };
+  };
+  const beforeCost = cost(beforePricing);
+  const afterCost = cost(afterPricing);
+  return { region, before: beforeCost, after: afterCost, monthlyDeltaUsd: Number((afterCost.monthlyUsd - beforeCost.monthlyUsd).toFixed(2)), changes: listed, unknowns: afterPricing.unknowns, stepCounts };
+}

@@ -1,0 +1,129 @@
+/**
+ * Adapter stage of the cost pipeline: one stack file → the real program run offline → a typed
+ * report (model, GPUs, instances, priced line items, policy results, plan reasons, assumptions).
+ * Pricing is the shared priceItems(); policies are the pack's own; nothing here talks to GitHub.
+ */
+import { GPUS, HOURS_PER_MONTH, INSTANCES, PRICE_TABLE_DATE, isInstanceType, regionSchema, type Region } from "../../infra/catalog";
+import { DEFAULTS, PlanInputError, economicsFor, priceItems, type DeploymentPlan, type EconomicsAssumptions, type StackCost } from "../../infra/plan";
+import { planStack, PROJECT_NAME } from "../../infra/settings";
+import { type PolicyResource } from "@pulumi/policy";
+import { policyResourcesOf, runPolicies, type PackConfig, type Violation } from "../offline/policy-run";
+import { pricingResourcesOf } from "../../infra/pricing/resource-prices";
+import { stackCostOf } from "../../infra/pricing/resource-prices";
+import { nodeGroupsOf } from "../../policies/lib/stack-view";
+import { runProgram, stackConfigFromYaml, type ProgramLoader } from "../offline/program-run";
+import { OPERATOR_PLACEHOLDERS, unsetOperatorValues } from "../../infra/settings/operator-values";
+
+/** Secrets cannot be read offline (and are never committed): a placeholder stands in, marked secret. */
+export const OFFLINE_SECRET_PLACEHOLDER = "offline-preview-placeholder";
+
+export interface InstanceLine {
+  instanceType: string;
+  gpusPerNode: number;
+  nodes: number;
+  maxNodes: number;
+}
+
+export interface StackReport {
+  stack: string;
+  /** invalid: the program refused the config (errors say why); nothing would be created. */
+  status: "ok" | "invalid";
+  errors: string[];
+  model: string | null;
+  variant: string | null;
+  gpu: { name: string; count: number } | null;
+  instances: InstanceLine[];
+  cost: StackCost | null;
+  plan: DeploymentPlan | null;
+  violations: Violation[];
+  assumptions: string[];
+}
+
+export interface EvaluateOptions {
+  load?: ProgramLoader;
+  economics?: Partial<EconomicsAssumptions>;
+  /** The policy pack config the team runs with (same shape as policies/config.example.json). */
+  policyConfig?: PackConfig;
+}
+
+function instancesOf(resources: readonly PolicyResource[]): InstanceLine[] {
+  return nodeGroupsOf(resources).map((group) => ({
+    instanceType: group.instanceType ?? "(unknown)",
+    gpusPerNode: group.instanceType && isInstanceType(group.instanceType) ? INSTANCES[group.instanceType].gpuCount : 0,
+    nodes: group.desiredSize,
+    maxNodes: group.maxSize,
+  })).sort((a, b) => b.gpusPerNode - a.gpusPerNode || a.instanceType.localeCompare(b.instanceType));
+}
+
+/**
+ * The config with the values each operator sets for themselves taken as set (placeholders), each
+ * listed among the assumptions.
+ */
+function withOperatorValues(config: Record<string, string>, secretKeys: string[], assumptions: string[]): Record<string, string> {
+  const values = { ...config };
+  const key = (name: string) => `${PROJECT_NAME}:${name}`;
+  const unprefixed = Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith(key(""))).map(([k, v]) => [k.slice(key("").length), v]));
+  for (const name of unsetOperatorValues(unprefixed, (secret) => secretKeys.includes(key(secret)))) {
+    const placeholder = OPERATOR_PLACEHOLDERS[name];
+    if (!placeholder.secret) {
+      values[key(name)] = typeof placeholder.value === "string" ? placeholder.value : JSON.stringify(placeholder.value);
+      assumptions.push(`${key(name)} is taken as set (${name === "clusterPublicAccessCidrs" ? "each operator lists the address pulumi runs from" : "each operator gives their own registry user"})`);
+    } else {
+      values[key(name)] = OFFLINE_SECRET_PLACEHOLDER;
+      secretKeys.push(key(name));
+      assumptions.push(`${key(name)} is taken as set (secrets are not read offline)`);
+    }
+  }
+  return values;
+}
+
+export async function evaluateStack(stack: string, yamlText: string, options: EvaluateOptions = {}): Promise<StackReport> {
+  let parsed: ReturnType<typeof stackConfigFromYaml>;
+  try {
+    parsed = stackConfigFromYaml(yamlText, stack);
+  } catch (error) {
+    // A broken stack file is a failed row that names the file and the line, never a crash.
+    const message = error instanceof PlanInputError ? error.issues.map((i) => `${i.path}: ${String(i.value)}: ${i.hint}`) : [String(error)];
+    return { stack, status: "invalid", errors: message, model: null, variant: null, gpu: null, instances: [], cost: null, plan: null, violations: [], assumptions: [] };
+  }
+  const { config, secureKeys, errors: cliErrors } = parsed;
+  const secretKeys = [...secureKeys];
+  const assumptions = [
+    `${HOURS_PER_MONTH} hours per month`,
+    `AWS on-demand prices of ${PRICE_TABLE_DATE}`,
+  ];
+  const withSecrets = withOperatorValues(config, secretKeys, assumptions);
+  const region: Region = regionSchema.safeParse(config["aws:region"]).data ?? DEFAULTS.region;
+  assumptions.splice(1, 0, `region ${region}`);
+  if (config[`${PROJECT_NAME}:capacityType`] && config[`${PROJECT_NAME}:capacityType`] !== "on-demand") {
+    assumptions.push(`capacityType ${config[`${PROJECT_NAME}:capacityType`]} is priced at on-demand rates (an upper bound)`);
+  }
+
+  const empty = { model: null, variant: null, gpu: null, instances: [], cost: null, plan: null, violations: [] };
+  // What the Pulumi CLI refuses never reaches the program.
+  if (cliErrors.length > 0) return { stack, status: "invalid", errors: cliErrors, ...empty, assumptions };
+  const run = await runProgram(withSecrets, { stack, secretKeys, load: options.load });
+  if (run.error !== undefined) {
+    const message = run.error instanceof Error ? run.error.message : String(run.error);
+    return { stack, status: "invalid", errors: message.split("\n").filter((line) => line.trim().length > 0), ...empty, assumptions };
+  }
+
+  const values = Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith(`${PROJECT_NAME}:`)).map(([k, v]) => [k.slice(PROJECT_NAME.length + 1), v]));
+  const planned = planStack(values, region);
+  const plan = options.economics ? { ...planned, economics: economicsFor(planned, { ...planned.economics.assumptions, ...options.economics }) } : planned;
+  const policyResources = policyResourcesOf(run.resources);
+  const instances = instancesOf(policyResources);
+  return {
+    stack,
+    status: "ok",
+    errors: [],
+    model: plan.model,
+    variant: plan.variant,
+    gpu: { name: GPUS[plan.gpu].displayName, count: plan.replicas * plan.gpusPerReplica },
+    instances,
+    cost: stackCostOf(pricingResourcesOf(policyResources), region),
+    plan,
+    violations: await runPolicies(run.resources, options.policyConfig ?? {}),
+    assumptions,
+  };
+}

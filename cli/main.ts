@@ -1,0 +1,148 @@
+/**
+ * `llm-stack`: the command-line tool — argv, help and exit codes only (commander parses; the work
+ * is in plan/, settings/, cost/, preflight/ and render/). Exit codes: 0 ok, 2 invalid input,
+ * 3 infeasible plan, 4 no AWS credentials or AWS unreachable (preflight), 5 a stack breaks a
+ * mandatory policy (cost), 1 an unexpected failure.
+ */
+import { Command, CommanderError, Option } from "commander";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { InfeasiblePlanError, PlanInputError, planDeployment, type InputIssue, type PlanRequest } from "../infra/plan";
+import { PROJECT_NAME, SETTINGS, SIZING_KEYS, coerceSizingValue, readStackFile, resolveStackFile, type SizingKey } from "../infra/settings";
+import { REGIONS } from "../infra/catalog";
+import { renderDefaultPlansMarkdown, renderModelsList } from "./render/models-table";
+import { renderGpus } from "./render/gpus-table";
+import { renderPlan, renderStackSettings } from "./render/render-plan";
+import { MODELS } from "../infra/catalog";
+import { COST_HELP, emit, runCost } from "./cost-command";
+import { PREFLIGHT_HELP, runPreflight } from "./preflight-command";
+
+const EXIT_INVALID_INPUT = 2;
+
+/** `maxModelLen` → `--max-model-len`: every sizing flag is a settings key, kebab-cased. */
+export const flagOf = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+interface PlanOptions extends Partial<Record<SizingKey, string>> {
+  stack?: string;
+  region?: string;
+  json?: boolean;
+}
+
+/** Where stack files are read from (the working directory; tests pass a temporary one). */
+export interface CliContext {
+  directory: string;
+}
+
+function runPlan(options: PlanOptions, context: CliContext): number {
+  const fromFlags: Record<string, unknown> = {};
+  // Flag text is read exactly like stack-config text, so `--replicas 2` and `replicas: "2"` mean the same.
+  for (const key of SIZING_KEYS) if (options[key] !== undefined) fromFlags[key] = coerceSizingValue(key, options[key]);
+  if (options.stack !== undefined) return runPlanForStack(options.stack, fromFlags, options, context);
+  if (fromFlags.model === undefined) {
+    throw new PlanInputError([{ path: "--model", value: undefined, expected: "a catalog model id", hint: "Pass --model <id> or --stack <name>; run `llm-stack models` for the ids." }]);
+  }
+  const request = { ...fromFlags, ...(options.region !== undefined ? { region: options.region } : {}) } as PlanRequest;
+  try {
+    const plan = planDeployment(request);
+    process.stdout.write(options.json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlan(plan));
+    return 0;
+  } catch (error) {
+    if (!(error instanceof PlanInputError)) throw error;
+    const asFlag = (issue: InputIssue): InputIssue => ({ ...issue, path: `--${flagOf(issue.path.split(".")[0] ?? issue.path)}` });
+    throw new PlanInputError(error.issues.map(asFlag));
+  }
+}
+
+/**
+ * `plan --stack`: the stack validated exactly as `pulumi up` would (every key, deployment keys
+ * included), the flags overriding its values; the values each operator adds (token, allowlist)
+ * are taken as set and named.
+ */
+function runPlanForStack(stack: string, fromFlags: Record<string, unknown>, options: PlanOptions, context: CliContext): number {
+  const file = readStackFile(stack, context.directory);
+  const values = { ...file.values, ...fromFlags };
+  const region = options.region ?? file.region;
+  const { settings, missing } = resolveStackFile({ ...file, values, region });
+  process.stdout.write(options.json ? `${JSON.stringify(settings.plan, null, 2)}\n` : `${renderPlan(settings.plan)}${renderStackSettings(stack, settings, missing)}`);
+  return 0;
+}
+
+function sizingOptions(): Option[] {
+  return SIZING_KEYS.map((key) => new Option(`--${flagOf(key)} <value>`, SETTINGS[key].description).argParser((raw: string) => raw));
+}
+
+function program(): Command {
+  const version = (JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8")) as { version: string }).version;
+  const cli = new Command("llm-stack")
+    .description("size, price and explain vLLM deployments on AWS GPUs")
+    .version(version, "-V, --version", "print the version")
+    .helpOption("-h, --help", "this text")
+    .addHelpText("after", `\nExit codes: 0 ok, 2 invalid input, 3 infeasible plan, 4 no AWS credentials or AWS unreachable (preflight), 5 a mandatory policy violated (cost), 1 unexpected error.\n`)
+    .showSuggestionAfterError(true)
+    .exitOverride();
+  const plan = cli.command("plan").description("plan one deployment (the cheapest shape that fits) and explain it");
+  for (const option of sizingOptions()) plan.addOption(option);
+  plan
+    .addOption(new Option("--region <region>", `AWS region (${REGIONS.join(" | ")}; default us-east-1)`))
+    .option("--stack <name>", `validate and plan Pulumi.<name>.yaml as \`pulumi up\` would; flags override its values (keys: ${PROJECT_NAME}:<key>)`)
+    .option("--json", "print exactly the plan object as JSON")
+    .addHelpText("after", "\nExit codes: 0 ok, 2 invalid input (every problem listed), 3 infeasible (with the nearest alternatives).\n");
+  // cost and preflight parse their own flags and print their own help.
+  const passThrough = (name: string, description: string, help: string) => {
+    const command = cli.command(name).description(description).helpOption(false).allowUnknownOption().allowExcessArguments().argument("[args...]");
+    command.helpInformation = () => help;
+    return command;
+  };
+  passThrough("cost", "price stacks offline, diff them against a git ref, or price a pulumi preview", COST_HELP);
+  passThrough("preflight", "check with your AWS credentials what AWS would refuse (AZ offerings, vCPU quota, Capacity Block, EKS version)", PREFLIGHT_HELP);
+  cli.command("models").description("list the model catalog").option("--json", "the catalog as JSON");
+  cli.command("gpus").description("GPU types, instance types, regions and dated prices (rows whose price is assumed are flagged)");
+  cli.command("readme-table").description("print the Markdown table of every model's default plan on H100");
+  return cli;
+}
+
+/** Runs the CLI and returns its exit code; writes errors to stderr. */
+export async function main(argv: string[], context: CliContext = { directory: process.cwd() }): Promise<number> {
+  const cli = program();
+  let result: number | Promise<number> = 0;
+  for (const command of cli.commands) {
+    command.exitOverride().configureOutput({ writeErr: (text) => process.stderr.write(`llm-stack: ${text}`) });
+    command.action((...args: unknown[]) => {
+      const self = args[args.length - 1] as Command;
+      const options = self.opts();
+      const name = self.name();
+      if (name === "plan") result = runPlan(options as PlanOptions, context);
+      else if (name === "cost") result = runCost(self.args, { directory: context.directory }).then((cost) => (emit(cost), cost.exitCode));
+      else if (name === "preflight") result = runPreflight(self.args, { directory: context.directory });
+      else if (name === "models") process.stdout.write(options.json ? `${JSON.stringify(MODELS, null, 2)}\n` : renderModelsList());
+      else if (name === "gpus") process.stdout.write(renderGpus());
+      else if (name === "readme-table") process.stdout.write(renderDefaultPlansMarkdown());
+    });
+  }
+  cli.configureOutput({ writeErr: (text) => process.stderr.write(`llm-stack: ${text}`) });
+  try {
+    if (argv.length === 0) {
+      process.stderr.write(cli.helpInformation());
+      return EXIT_INVALID_INPUT;
+    }
+    await cli.parseAsync(argv, { from: "user" });
+    return await result;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") return 0;
+      return EXIT_INVALID_INPUT;
+    }
+    if (error instanceof PlanInputError || error instanceof InfeasiblePlanError) {
+      process.stderr.write(`llm-stack: ${error.message}\n`);
+      return error.exitCode;
+    }
+    process.stderr.write(`llm-stack: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

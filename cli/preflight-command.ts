@@ -1,0 +1,122 @@
+/**
+ * `llm-stack preflight --stack <name>`: before the first `pulumi up`, asks AWS (the caller's
+ * credentials, the stack's aws:region) what it would refuse after twenty billed minutes.
+ * argv, help and exit codes only: the checks live in cli/preflight/.
+ */
+import { parseArgs } from "node:util";
+import { PlanInputError } from "../infra/plan";
+import { OPERATOR_FIXES, readStackFile, resolveStackFile, type OperatorKey, type StackFileConfig, type StackSettings } from "../infra/settings";
+import { AwsUnreachableError, createAwsClients, DEFAULT_AWS_TIMEOUTS, gatherFacts, type AwsClients, type AwsTimeouts } from "./preflight/aws-facts";
+import { CHECK_NAMES, exitCodeFor, factsRequestFor, runChecks, type CheckResult } from "./preflight/checks";
+import { renderPreflight } from "./preflight/render";
+
+export const EXIT_PREFLIGHT_FAILED = 2;
+export const EXIT_AWS_UNREACHABLE = 4;
+
+export const PREFLIGHT_HELP = `llm-stack preflight — what AWS would refuse, checked before \`pulumi up\`
+
+Usage: llm-stack preflight --stack <name>
+
+Reads Pulumi.<name>.yaml, validates it like the program does, plans it, then asks AWS with your
+credentials (the AWS SDK's default chain: environment, AWS_PROFILE, ~/.aws, SSO, instance role) in
+the stack's aws:region. Read-only calls; nothing is created.
+
+Checks:
+  credentials         STS GetCallerIdentity: the account and principal that would deploy
+  operator values     the stack sets the Hugging Face token (gated models) and the endpoint allowlist
+  instance type       the planned type is offered in the AZs the stack uses (DescribeInstanceTypeOfferings)
+  vCPU quota          Running On-Demand P instances / All P Spot Instance Requests ≥ nodes × vCPUs
+  capacity block      with capacityType capacity-block: the reservation's type, AZ, state and size
+  kubernetes version  the EKS version is in standard support (DescribeClusterVersions / DescribeCluster)
+
+IAM actions it calls (all read-only; a refused one turns its check into a warning naming it):
+  sts:GetCallerIdentity, ec2:DescribeAvailabilityZones, ec2:DescribeInstanceTypeOfferings,
+  ec2:DescribeSubnets, ec2:DescribeCapacityReservations, servicequotas:GetServiceQuota,
+  servicequotas:GetAWSDefaultServiceQuota, eks:DescribeCluster, eks:DescribeClusterVersions
+
+Flags:
+  --stack <name>   the stack to check (Pulumi.<name>.yaml in this directory)
+  --help           this text
+
+Exit codes: 0 every check passed (warnings allowed), 2 a check failed or the stack config is invalid,
+4 no AWS credentials or AWS unreachable.
+`;
+
+export interface PreflightOptions {
+  /** Today (default: the clock), for support windows and Capacity Block start dates. */
+  now?: Date;
+  /** AWS clients to use (tests pass mocked ones); missing ones are built for the stack's region from the default credential chain. */
+  clients?: Partial<AwsClients>;
+  /** Where Pulumi.<name>.yaml lives (default: the working directory). */
+  directory?: string;
+  /** Timeouts and deadlines (default DEFAULT_AWS_TIMEOUTS). */
+  timeouts?: Partial<AwsTimeouts>;
+}
+
+/** The operator values the stack file lacks, as one failing check line naming each command. */
+function operatorResult(file: StackFileConfig, missing: readonly OperatorKey[]): CheckResult {
+  if (missing.length === 0) {
+    return { name: CHECK_NAMES.operatorValues, status: "pass", detail: "the stack sets what each operator adds before `pulumi up` (Hugging Face token, endpoint allowlist)" };
+  }
+  const them = missing.length === 1 ? "it" : "them";
+  return {
+    name: CHECK_NAMES.operatorValues, status: "fail",
+    detail: `Pulumi.${file.stack}.yaml does not set ${missing.join(", ")}; \`pulumi up\` would stop on ${them} (the checks below take ${them} as set)`,
+    fix: missing.map((key) => OPERATOR_FIXES[key]).join("\n"),
+  };
+}
+
+/** Runs `llm-stack preflight` and returns its exit code; prints results to stdout, problems to stderr. */
+export async function runPreflight(argv: string[], options: PreflightOptions = {}): Promise<number> {
+  let stack: string;
+  try {
+    const { values } = parseArgs({ args: argv, options: { stack: { type: "string" }, help: { type: "boolean", short: "h" } }, strict: true, allowPositionals: false });
+    if (values.help) {
+      process.stdout.write(PREFLIGHT_HELP);
+      return 0;
+    }
+    if (values.stack === undefined) {
+      process.stderr.write(`llm-stack: preflight needs --stack <name> (a Pulumi.<name>.yaml next to Pulumi.yaml).\n\n${PREFLIGHT_HELP}`);
+      return EXIT_PREFLIGHT_FAILED;
+    }
+    stack = values.stack;
+  } catch (error) {
+    process.stderr.write(`llm-stack: ${(error as Error).message}. Run "llm-stack preflight --help" for the flags.\n`);
+    return EXIT_PREFLIGHT_FAILED;
+  }
+
+  let file: StackFileConfig;
+  try {
+    file = readStackFile(stack, options.directory ?? process.cwd());
+  } catch (error) {
+    process.stderr.write(`llm-stack: ${(error as Error).message}\n`);
+    return EXIT_PREFLIGHT_FAILED;
+  }
+  let settings: StackSettings;
+  let operator: CheckResult;
+  try {
+    const resolved = resolveStackFile(file);
+    settings = resolved.settings;
+    operator = operatorResult(file, resolved.missing);
+  } catch (error) {
+    if (!(error instanceof PlanInputError)) throw error;
+    process.stderr.write(`llm-stack: ${error.message}\n`);
+    return EXIT_PREFLIGHT_FAILED;
+  }
+
+  const timeouts = { ...DEFAULT_AWS_TIMEOUTS, ...options.timeouts };
+  const given = options.clients ?? {};
+  const missing = !given.sts || !given.ec2 || !given.quotas || !given.eks;
+  const clients: AwsClients = { ...(missing ? createAwsClients(settings.region, timeouts) : {}), ...given } as AwsClients;
+  try {
+    const facts = await gatherFacts(factsRequestFor(settings), clients, timeouts);
+    const [credentials, ...rest] = runChecks({ settings, now: options.now ?? new Date() }, facts);
+    const results = [credentials!, operator, ...rest];
+    process.stdout.write(renderPreflight(stack, settings, results));
+    return exitCodeFor(results);
+  } catch (error) {
+    if (!(error instanceof AwsUnreachableError)) throw error;
+    process.stderr.write(`llm-stack: ${error.message}\n`);
+    return EXIT_AWS_UNREACHABLE;
+  }
+}

@@ -1,0 +1,73 @@
+/** Human-readable rendering of a plan: a summary table, a per-GPU memory bar and the reasons. */
+import { describeEconomics } from "./economics-text";
+import { costRange, usd } from "./format";
+import { GPUS, INSTANCES } from "../../infra/catalog";
+import { type DeploymentPlan } from "../../infra/plan";
+import { renderMemoryBar } from "./memory-bar";
+import { describeTimeToReady } from "./time-to-ready-text";
+import { describeWeightsDownload } from "./weights-download-text";
+import { type StackSettings } from "../../infra/settings";
+
+export function renderPlan(plan: DeploymentPlan): string {
+  const instance = INSTANCES[plan.instanceType];
+  const rows: Array<[string, string]> = [
+    ["model", `${plan.model} (${plan.variant}: ${plan.repo})`],
+    ["quantization", plan.quantization],
+    ["nodes", `${plan.nodes} × ${plan.instanceType} (${instance.gpuCount} × ${GPUS[plan.gpu].displayName} each) in ${plan.region}`],
+    ["replicas", `${plan.replicas} × ${plan.gpusPerReplica} GPU${plan.gpusPerReplica > 1 ? "s" : ""} (TP ${plan.tensorParallelSize} × PP ${plan.pipelineParallelSize}, ${plan.nodesPerReplica} node${plan.nodesPerReplica > 1 ? "s" : ""} per replica)`],
+    ["idle GPUs", String(plan.idleGpus)],
+    ["max model len", `${plan.maxModelLen.toLocaleString("en-US")} tokens`],
+    ["KV cache", `${plan.kvCacheTokens.toLocaleString("en-US")} tokens per replica (${plan.kvCacheDtype}); ${plan.maxConcurrentFullContext} full-context sequences`],
+    ["memory util", plan.gpuMemoryUtilization.toFixed(2)],
+    ["cost", `${usd(plan.cost.hourlyUsd)}/h, ${usd(plan.cost.monthlyUsd)}/month (${plan.cost.hoursPerMonth} h; on-demand prices of ${plan.cost.priceTableDate})`],
+    ["weights", describeWeightsDownload(plan)],
+    ["time to ready", describeTimeToReady(plan)],
+  ];
+  const width = Math.max(...rows.map(([key]) => key.length));
+  return [
+    ...rows.map(([key, value]) => `${key.padEnd(width)}  ${value}`),
+    "",
+    "memory per GPU",
+    ...renderMemoryBar(plan.memory.perGpuGiB).map((line) => `  ${line}`),
+    "",
+    "unit economics",
+    ...describeEconomics(plan.economics).map((line) => `  - ${line}`),
+    "",
+    "why",
+    ...plan.reasons.map((reason) => `  - ${reason}`),
+    "",
+    "vllm args",
+    ...plan.vllmArgs.map((arg) => `  ${arg}`),
+    "",
+  ].join("\n");
+}
+
+/** What `plan --stack` adds: the whole stack's cost, the budget it is compared with, and operator values taken as set. */
+export function renderStackSettings(stack: string, settings: StackSettings, missing: readonly string[]): string {
+  const { cost } = settings;
+  const budget = settings.maxHourlyUsd === null
+    ? "no maxHourlyUsd set"
+    : `maxHourlyUsd ${usd(settings.maxHourlyUsd)}/h, compared with the stack's ${usd(cost.maxHourlyUsd)}/h at maximum node-group size: within budget`;
+  const lines = [
+    `stack ${stack} (validated as \`pulumi up\` would)`,
+    `  cluster        ${settings.cluster.mode}${settings.cluster.mode === "create" ? `, endpoint ${settings.cluster.endpoint.access}` : ""}; capacity ${settings.capacity.type}`,
+    `  stack cost     ${usd(cost.hourlyUsd)}/h, ${usd(cost.monthlyUsd)}/month (${cost.lineItems.map((l) => `${l.quantity} × ${l.item}`).join(" + ")})`,
+    `  images         ${describeImages(settings.images)}`,
+  ];
+  const scaling = settings.autoscaling;
+  if (scaling) {
+    lines.push(
+      `  autoscaling    ${scaling.minReplicas}–${scaling.maxReplicas} replicas on vLLM's queue (KEDA), ${scaling.minNodes}–${scaling.maxNodes} × ${settings.plan.instanceType} (Cluster Autoscaler)${scaling.minReplicas === 0 ? "; at zero a request gets 503 with Retry-After and wakes the server" : ""}`,
+      `  cost range     ${costRange(cost)}`,
+    );
+  }
+  lines.push(`  budget         ${budget}`);
+  if (missing.length > 0) lines.push(`  not set yet    ${missing.join(", ")}: each operator adds ${missing.length === 1 ? "it" : "them"} before \`pulumi up\` (taken as set here)`);
+  return `${lines.join("\n")}\n`;
+}
+
+function describeImages(images: StackSettings["images"]): string {
+  if (images.source === "upstream") return "pulled from each image's own registry (imageSource upstream)";
+  const logins = [images.dockerHub ? "Docker Hub" : null, images.github ? "GHCR" : null].filter((l) => l !== null);
+  return `through the stack's ECR pull-through cache in its region${logins.length > 0 ? ` (${logins.join(" and ")} with the operator's login)` : ""}; nvcr.io directly`;
+}

@@ -1,0 +1,128 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { main } from "../../cli/main";
+import { parseStackFile } from "../../infra/settings/stack-file";
+import { planDeployment } from "../../infra/plan";
+
+async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+  const code = await main(args);
+  vi.restoreAllMocks();
+  return { code, stdout, stderr };
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("llm-stack plan", () => {
+  it("--json prints exactly the plan object and exits 0", async () => {
+    const { code, stdout, stderr } = await run(["plan", "--model", "llama-3.3-70b-instruct", "--max-model-len", "32768", "--json"]);
+    expect([code, stderr]).toEqual([0, ""]);
+    const plan = JSON.parse(stdout) as Record<string, unknown>;
+    expect(plan).toEqual(JSON.parse(JSON.stringify(planDeployment({ model: "llama-3.3-70b-instruct", maxModelLen: 32768 }))));
+    expect(Object.keys(plan)).toEqual([
+      "model", "variant", "repo", "quantization", "gpu", "instanceType", "region", "nodesPerReplica", "gpusPerReplica",
+      "tensorParallelSize", "pipelineParallelSize", "replicas", "nodes", "idleGpus", "maxModelLen", "maxNumBatchedTokens",
+      "maxNumSeqs", "multiNode", "weightsSource", "concurrency", "kvCacheDtype", "gpuMemoryUtilization", "memory", "kvCacheBytesPerTokenPerGpu", "kvCacheTokens",
+      "maxConcurrentFullContext", "cost", "vllmArgs", "vllmWorkerArgs", "reasons", "economics", "timeToReady",
+    ]);
+    expect(Object.keys((plan.memory as { perGpuGiB: object }).perGpuGiB)).toEqual(["capacity", "budget", "weights", "activationAndOverhead", "kvCache"]);
+    expect(Object.keys(plan.cost as object)).toEqual(["hourlyUsd", "monthlyUsd", "instanceHourlyUsd", "hoursPerMonth", "priceTableDate"]);
+    // The time to ready the text prints, for scripts: 70B bf16 (141.1 GB) on one p5.48xlarge, TP 8, from S3.
+    // Boot 40 + 60 = 100 s (assumed up to 900 s); pull 12 GB / 41.7 MB/s = 287.8 → 288 s; weights: 8 ranks × 141.1 GB
+    // over the node's 100 Gb/s = 90.3 → 91 s (each rank alone 141.1 GB / 3.51 GiB/s = 37.4 s); engine start on 80
+    // layers 145 s + P2P check 60 s = 205 s. Total 684 s; with the slow boot 900 + 288 + 91 + 205 = 1484 s.
+    const ready = plan.timeToReady as { steps: Array<{ step: string; seconds: number; slowSeconds?: number }>; podStartSeconds: number; totalSeconds: number; slowTotalSeconds: number };
+    expect(ready.steps.map((s) => [s.step, s.seconds, s.slowSeconds ?? null])).toEqual([["node boot", 100, 900], ["image pull", 288, null], ["weights from S3", 91, null], ["engine start", 205, null]]);
+    expect([ready.podStartSeconds, ready.totalSeconds, ready.slowTotalSeconds]).toEqual([296, 684, 1484]);
+  });
+
+  it("prints the table, the memory bar and the reasons", async () => {
+    const { code, stdout } = await run(["plan", "--model", "llama-3.1-8b-instruct"]);
+    expect(code).toBe(0);
+    expect(stdout).toContain("nodes          1 × p5.4xlarge (1 × NVIDIA H100 SXM 80GB each) in us-east-1\n");
+    // 60 cells of 79.18 GiB: weights 15.0 → 11, weights + overhead 21.0 → 16 (5 of overhead), budget 71.3 → 54 (38 of KV), 6 outside the budget.
+    // Overhead 4.84 + 0.13 + 1.03 = 6.0 GiB; KV 71.26 − 14.96 − 6.0 = 50.3 GiB.
+    expect(stdout).toContain(`  [${"█".repeat(11)}${"▓".repeat(5)}${"░".repeat(38)}${"·".repeat(6)}]\n`);
+    expect(stdout).toContain("   █ weights 15.0 GiB | ▓ overhead 6.0 GiB | ░ KV 50.3 GiB | · free 7.9 GiB of 79.2 GiB\n");
+    expect(stdout).toContain("why\n  - maxModelLen defaulted to 32,768 tokens");
+  });
+
+  it("--stack dev reads Pulumi.dev.yaml and flags override it", async () => {
+    const fromStack = JSON.parse((await run(["plan", "--stack", "dev", "--json"])).stdout) as { model: string; instanceType: string };
+    expect([fromStack.model, fromStack.instanceType]).toEqual(["llama-3.1-8b-instruct", "p5.4xlarge"]);
+    const overridden = JSON.parse((await run(["plan", "--stack", "dev", "--model", "mistral-small-3.2-24b-instruct", "--json"])).stdout) as { model: string };
+    expect(overridden.model).toBe("mistral-small-3.2-24b-instruct");
+    // The stack is validated as `pulumi up` would: its $10/h budget refuses a 70B on 8 × H100.
+    const overBudget = await run(["plan", "--stack", "dev", "--model", "llama-3.3-70b-instruct"]);
+    expect(overBudget.code).toBe(2);
+    expect(overBudget.stderr).toContain("llm-stack:maxHourlyUsd: got 10; expected at least the stack's $55.79/h at maximum node-group size");
+  });
+
+  it("exits 2 listing the valid ids for an unknown model", async () => {
+    const { code, stdout, stderr } = await run(["plan", "--model", "llama-3.3-70b"]);
+    expect([code, stdout]).toEqual([2, ""]);
+    expect(stderr).toContain('  - --model: got "llama-3.3-70b"; expected one of mistral-7b-instruct-v0.3, mixtral-8x7b-instruct-v0.1,');
+  });
+
+  it("exits 2 naming the model's maximum for a context above it", async () => {
+    const { code, stderr } = await run(["plan", "--model", "mistral-7b-instruct-v0.3", "--max-model-len", "65536"]);
+    expect(code).toBe(2);
+    expect(stderr).toContain("  - --max-model-len: got 65536; expected at most 32768 (the model's maximum context). Lower maxModelLen to 32768 or less.");
+  });
+
+  it("exits 2 naming the valid sizes for a TP that breaks vLLM's rules", async () => {
+    const { code, stderr } = await run(["plan", "--model", "llama-4-scout-17b-16e-instruct", "--tensor-parallel-size", "16"]);
+    expect(code).toBe(2);
+    expect(stderr).toContain("expected one of 1, 2, 4, 8 (vLLM: divides the 40 attention heads");
+  });
+
+  it("exits 2 for a non-numeric number and for an unknown flag", async () => {
+    expect((await run(["plan", "--model", "llama-3.1-8b-instruct", "--replicas", "two"])).stderr).toContain('  - --replicas: got "two"; expected a value of type number.');
+    const unknown = await run(["plan", "--modle", "x"]);
+    expect([unknown.code, unknown.stderr]).toEqual([2, "llm-stack: error: unknown option '--modle'\n(Did you mean --model?)\n"]);
+  });
+
+  it("exits 3 for an infeasible plan", async () => {
+    const { code, stderr } = await run(["plan", "--model", "llama-4-scout-17b-16e-instruct", "--max-model-len", "10485760", "--multi-node", "never"]);
+    expect(code).toBe(3);
+    expect(stderr).toContain("Nearest feasible alternatives:\n  - kvCacheDtype fp8: 1 × p5.48xlarge");
+  });
+
+  it("has help for every command as <command> --help, <command> -h and help <command>, and a --version", async () => {
+    for (const command of ["plan", "models", "gpus", "readme-table"]) {
+      for (const args of [[command, "--help"], [command, "-h"], ["help", command]]) {
+        const { code, stdout } = await run(args);
+        expect([args.join(" "), code, stdout.split("\n")[0]]).toEqual([args.join(" "), 0, `Usage: llm-stack ${command} [options]`]);
+      }
+    }
+    for (const command of ["cost", "preflight"]) {
+      for (const args of [[command, "--help"], ["help", command]]) {
+        const { code, stdout } = await run(args);
+        expect([args.join(" "), code, stdout.split("\n")[0]]).toEqual([args.join(" "), 0, `llm-stack ${command} — ${command === "cost" ? "what stacks cost, offline, with policy results and unit economics" : "what AWS would refuse, checked before \`pulumi up\`"}`]);
+      }
+    }
+    expect((await run(["--help"])).stdout.split("\n")[0]).toBe("Usage: llm-stack [options] [command]");
+    expect(await run(["--version"])).toEqual({ code: 0, stdout: "0.1.0\n", stderr: "" });
+  });
+});
+
+describe("llm-stack models", () => {
+  it("lists every model with its parameters, context and variants", async () => {
+    const { code, stdout } = await run(["models"]);
+    expect(code).toBe(0);
+    const lines = stdout.trimEnd().split("\n");
+    expect(lines).toHaveLength(13);
+    expect(lines.find((line) => line.startsWith("llama-4-scout-17b-16e-instruct"))).toMatch(/108\.6B \/ 17\.2B\s+10,485,760\s+Llama 4 Community License \(gated\)\s+bf16, fp8-dynamic, w4a16$/);
+  });
+});
+
+describe("stack files", () => {
+  it("strips the project prefix and keeps aws:region", async () => {
+    expect(parseStackFile("x", 'config:\n  aws:region: us-west-2\n  llm-stack:model: phi-3.5-mini-instruct\n  other:key: 1\n')).toEqual({
+      stack: "x", values: { model: "phi-3.5-mini-instruct" }, region: "us-west-2",
+      entries: [{ key: "aws:region", secure: false }, { key: "llm-stack:model", secure: false }, { key: "other:key", secure: false }],
+    });
+  });
+});

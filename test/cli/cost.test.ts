@@ -1,0 +1,235 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { runCost } from "../../cli/cost-command";
+import { pricePreview } from "../../cli/cost/from-preview";
+import { renderDiffMarkdown, COMMENT_MARKER } from "../../cli/render/render-markdown";
+import { diffStacks } from "../../cli/cost/stack-diff";
+import { evaluateStack, type StackReport } from "../../cli/cost/stack-report";
+import { economicsFor, eksSupportTypeOf, planDeployment, priceItems } from "../../infra/plan";
+import { PlanInputError } from "../../infra/plan/errors";
+import { golden } from "../golden-file";
+import { loadProgramInVitest } from "../program-runner";
+
+const ROOT = join(__dirname, "..", "..");
+const stackText = (stack: string) => readFileSync(join(ROOT, `Pulumi.${stack}.yaml`), "utf8");
+const fixture = (name: string) => JSON.parse(readFileSync(join(__dirname, "..", "fixtures", "preview", name), "utf8")) as unknown;
+
+describe("pricing", () => {
+  it("prices node groups at desired and maximum size, EKS and NAT from the one table, dearest first", () => {
+    const cost = priceItems([
+      { kind: "node-group", name: "system", instanceType: "m7i.xlarge", desiredSize: 2, maxSize: 3 },
+      { kind: "node-group", name: "gpu", instanceType: "p5.48xlarge", desiredSize: 2, maxSize: 2 },
+      { kind: "eks-cluster", name: "cluster", supportType: "standard" },
+      { kind: "nat-gateway", name: "nat" },
+      { kind: "node-group", name: "odd", instanceType: "g6e.xlarge", desiredSize: 1, maxSize: 1 },
+    ], "us-west-2");
+    expect(cost.lineItems.map((l) => [l.item, l.quantity, l.hourlyUsd, l.maxHourlyUsd])).toEqual([
+      ["GPU nodes p5.48xlarge", 2, 110.08, 110.08],
+      ["CPU nodes m7i.xlarge", 2, 0.4032, 0.6048],
+      ["EKS control plane", 1, 0.1, 0.1],
+      ["NAT gateway", 1, 0.045, 0.045],
+    ]);
+    expect([cost.hourlyUsd, cost.monthlyUsd, cost.maxHourlyUsd, cost.maxMonthlyUsd]).toEqual([110.6282, 80758.59, 110.8298, 80905.75]);
+    expect(cost.unpriced).toEqual([{ what: "odd: g6e.xlarge in us-west-2 has no on-demand price in the table", fix: "use a priced instance type or add its row to infra/catalog/prices.ts with its source" }]);
+  });
+
+  it("prices a cluster that allows extended support at $0.60/h (EKS pricing page), and one without a policy the same", () => {
+    const items = (supportType: unknown) => priceItems([{ kind: "eks-cluster", name: "c", supportType: eksSupportTypeOf(supportType) }], "us-east-1").lineItems;
+    expect(items("EXTENDED").map((l) => [l.item, l.hourlyUsd])).toEqual([["EKS control plane (extended support)", 0.6]]);
+    expect(items(undefined).map((l) => [l.item, l.hourlyUsd])).toEqual([["EKS control plane (extended support)", 0.6]]);
+    expect(items("STANDARD").map((l) => [l.item, l.hourlyUsd])).toEqual([["EKS control plane", 0.1]]);
+  });
+});
+
+describe("unit economics", () => {
+  const large = planDeployment({ model: "mistral-large-instruct-2411" });
+
+  it("compares Mistral Large against its hosted API at $2 in / $6 out per million", () => {
+    const e = large.economics;
+    expect(e.assumptions.hosted?.inputUsdPerMillion).toBe(2);
+    expect(e.assumptions.hosted?.outputUsdPerMillion).toBe(6);
+    // One output token with its 2 input tokens: 6 + 2 × 2.
+    expect(e.hostedUsdPerMillionOutputTokens).toBe(10);
+  });
+
+  it("derives decode from HBM bandwidth: step = (weights + batch KV) / (3.35 TB/s × 0.6)", () => {
+    const e = large.economics;
+    // min(--max-num-seqs 1024, vLLM v0.33.0's API-server default on H100; 845,792 KV tokens / 2,048 per sequence = 412).
+    expect(e.batchSequences).toBe(412);
+    // By hand, Mistral Large 2411 at TP 8 in bf16:
+    // parameters: 88 layers × (q 12,288² + k,v 2 × 12,288 × 1,024 + o 12,288² + MLP 3 × 12,288 × 28,672 + norms 2 × 12,288)
+    //   = 88 × 1,384,144,896 = 121,804,750,848, + embeddings and head 2 × 32,768 × 12,288 + final norm 12,288 = 122,610,069,504;
+    // weights per GPU: 122,610,069,504 × 2 B / 8 = 30,652,517,376 B;
+    // KV per GPU: 412 sequences × 2,048 tokens × (88 layers × 2 × 1 KV head × 128 × 2 B = 45,056 B) = 38,017,286,144 B;
+    // step = 68,669,803,520 B / (3.35 TB/s × 0.6) = 34.16 ms; 412 / 34.16 ms = 12,061 tokens/s.
+    expect(e.decodeStepMs).toBeCloseTo(34.16, 1);
+    expect(Math.abs(e.decodeTokensPerSecond - 12061)).toBeLessThan(15);
+  });
+
+  it("prices output tokens from the hourly cost, throughput and utilization, and finds the break-even", () => {
+    const e = large.economics;
+    const expected = (55.04 / (e.outputTokensPerSecondPerReplica * 3600 * 0.5)) * 1e6;
+    expect(e.usdPerMillionOutputTokens).toBeCloseTo(expected, 1);
+    const busier = economicsFor(large, { ...e.assumptions, utilization: 1 });
+    expect(busier.usdPerMillionOutputTokens).toBeCloseTo(e.usdPerMillionOutputTokens / 2, 2);
+    // At the break-even utilization, self-hosting costs exactly the hosted price.
+    const atBreakEven = economicsFor(large, { ...e.assumptions, utilization: e.breakEvenUtilization ?? 0 });
+    expect(atBreakEven.usdPerMillionOutputTokens).toBeCloseTo(10, 1);
+  });
+
+  it("says so when no hosted price is known", () => {
+    expect(planDeployment({ model: "phi-3.5-mini-instruct" }).economics.breakEvenUtilization).toBeNull();
+  });
+});
+
+describe("llm-stack cost", () => {
+  let dev: StackReport;
+  beforeAll(async () => {
+    dev = await evaluateStack("dev", stackText("dev"), { load: loadProgramInVitest });
+  });
+
+  it("reports the dev stack's model, GPUs, instances, cost, policies and assumptions", () => {
+    expect([dev.status, dev.model, dev.variant, dev.gpu]).toEqual(["ok", "llama-3.1-8b-instruct", "bf16", { name: "NVIDIA H100 SXM 80GB", count: 1 }]);
+    expect(dev.instances).toEqual([
+      { instanceType: "p5.4xlarge", gpusPerNode: 1, nodes: 1, maxNodes: 1 },
+      { instanceType: "m7i.xlarge", gpusPerNode: 0, nodes: 2, maxNodes: 3 },
+    ]);
+    expect([dev.cost?.hourlyUsd, dev.cost?.monthlyUsd]).toEqual([7.4282, 5422.59]);
+    expect(dev.violations).toEqual([]);
+    expect(dev.assumptions).toEqual([
+      "730 hours per month",
+      "region us-east-1",
+      "AWS on-demand prices of 2026-11-26",
+      "llm-stack:hfToken is taken as set (secrets are not read offline)",
+      "llm-stack:clusterPublicAccessCidrs is taken as set (each operator lists the address pulumi runs from)",
+      // The image cache's Docker Hub rule (vLLM's and Grafana's images) pulls with the operator's login.
+      "llm-stack:dockerHubUsername is taken as set (each operator gives their own registry user)",
+      "llm-stack:dockerHubAccessToken is taken as set (secrets are not read offline)",
+    ]);
+  });
+
+  // Pulumi.scout.yaml autoscales 0–2 replicas of Llama 4 Scout, one per p5.48xlarge ($55.04/h), 1 expected. By hand:
+  // min = 2 × m7i.xlarge $0.2016 + EKS $0.10 + NAT $0.045 = $0.5482/h; expected = $55.04 + $0.5482 = $55.5882/h;
+  // max = 2 × $55.04 + 3 × $0.2016 + $0.145 = $110.8298/h; × 730 h: $400.19, $40,579.39, $80,905.75 a month.
+  it("prices the autoscaled stack at its minimum, expected and maximum, and shows all three", async () => {
+    const scout = await evaluateStack("scout", stackText("scout"), { load: loadProgramInVitest });
+    const cost = scout.cost!;
+    expect([cost.minHourlyUsd, cost.hourlyUsd, cost.maxHourlyUsd]).toEqual([0.5482, 55.5882, 110.8298]);
+    expect([cost.minMonthlyUsd, cost.monthlyUsd, cost.maxMonthlyUsd]).toEqual([400.19, 40579.39, 80905.75]);
+    expect(scout.instances[0]).toEqual({ instanceType: "p5.48xlarge", gpusPerNode: 8, nodes: 1, maxNodes: 2 });
+    const { output } = await runCost(["--stack", "scout", "--format", "markdown"], { directory: ROOT, load: loadProgramInVitest });
+    expect(output).toContain("| cost | min $0.55/h ($400.19/month) · expected $55.59/h ($40,579.39/month) · max $110.83/h ($80,905.75/month); the budget is checked at max |");
+  });
+
+  it("takes no token as set for a model that is not gated (Phi-3.5-mini, MIT), as `plan --stack` does not", async () => {
+    const open = await evaluateStack("open", "config:\n  aws:region: us-east-1\n  llm-stack:model: phi-3.5-mini-instruct\n", { load: loadProgramInVitest });
+    expect(open.status).toBe("ok");
+    expect(open.assumptions.filter((a) => a.includes("taken as set"))).toEqual([
+      "llm-stack:clusterPublicAccessCidrs is taken as set (each operator lists the address pulumi runs from)",
+      "llm-stack:dockerHubUsername is taken as set (each operator gives their own registry user)",
+      "llm-stack:dockerHubAccessToken is taken as set (secrets are not read offline)",
+    ]);
+  });
+
+  it("renders the dev stack as the golden Markdown", async () => {
+    const { output } = await runCost(["--stack", "dev", "--format", "markdown"], { directory: ROOT, load: loadProgramInVitest });
+    expect(output).toBe(golden("cost/dev.md", output));
+    expect(output.startsWith(COMMENT_MARKER)).toBe(true);
+  });
+
+  it("renders a stack moving from Mixtral 8x7B to Llama 4 Scout as the golden PR comment", async () => {
+    const prod = (model: string) => `config:\n  aws:region: us-east-1\n  llm-stack:model: ${model}\n  llm-stack:maxModelLen: "32768"\n  llm-stack:maxHourlyUsd: "60"\n`;
+    const before = await evaluateStack("prod", prod("mixtral-8x7b-instruct-v0.1"), { load: loadProgramInVitest });
+    const after = await evaluateStack("prod", prod("llama-4-scout-17b-16e-instruct"), { load: loadProgramInVitest });
+    const changes = diffStacks([before, dev], [after, dev]);
+    // Mixtral 8x7B fits one H100 in fp8 ($7.43/h with the cluster); Scout needs 8 ($55.59/h).
+    expect(changes.map((c) => [c.stack, c.kind, c.monthlyDeltaUsd, c.percent])).toEqual([
+      ["dev", "unchanged", 0, 0],
+      ["prod", "changed", 35156.8, 648.3],
+    ]);
+    const markdown = renderDiffMarkdown(changes, "main");
+    expect(markdown).toBe(golden("cost/mixtral-to-scout.md", markdown));
+  });
+
+  it("says in one line when nothing changed", () => {
+    expect(renderDiffMarkdown(diffStacks([dev], [dev]), "abc123")).toBe(`${COMMENT_MARKER}\n## llm-stack cost preview\n\nNo cost change: 1 stack(s) evaluated, identical to \`abc123\`.\n`);
+  });
+
+  it("reports added and removed stacks with their cost", () => {
+    const changes = diffStacks([dev], [{ ...dev, stack: "dev2" }]);
+    expect(changes.map((c) => [c.stack, c.kind, c.monthlyDeltaUsd, c.percent])).toEqual([["dev", "removed", -5422.59, -100], ["dev2", "added", 5422.59, null]]);
+  });
+
+  it("reports a refused config as invalid, with the program's reasons", async () => {
+    const report = await evaluateStack("broken", "config:\n  aws:region: us-east-1\n  llm-stack:model: llama-3.3-70b\n", { load: loadProgramInVitest });
+    expect(report.status).toBe("invalid");
+    expect(report.errors[0]).toBe("invalid stack configuration; nothing was created (1 problem):");
+  });
+
+  it("checks with the team's policy pack config", async () => {
+    const config = join(mkdtempSync(join(tmpdir(), "llm-stack-pack-")), "pack.json");
+    writeFileSync(config, JSON.stringify({ "llm-stack-cost-budget": { maxHourlyUsd: 5 } }));
+    const { output } = await runCost(["--stack", "dev", "--format", "json", "--policy-pack-config", config], { directory: ROOT, load: loadProgramInVitest });
+    const [report] = JSON.parse(output) as StackReport[];
+    expect(report?.violations.map((v) => [v.policy, v.level])).toEqual([["llm-stack-cost-budget", "mandatory"]]);
+  });
+
+  it("rejects bad flags all at once", async () => {
+    const error = await runCost(["--format", "pdf", "--utilization", "2", "--stack", "nope", "--hosted-input-usd-per-million", "1", "--policy-pack-config", "/nonexistent.json"], { directory: ROOT }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PlanInputError);
+    expect((error as PlanInputError).issues.map((i) => i.path)).toEqual([
+      "--format", "--utilization", "--hosted-input-usd-per-million/--hosted-output-usd-per-million", "--policy-pack-config", "--stack",
+    ]);
+  });
+});
+
+describe("--from-preview", () => {
+  it("prices a first create of the dev stack, unknown outputs and [secret] included", () => {
+    const preview = pricePreview(fixture("create-dev.json"), "us-west-2");
+    expect([preview.region, preview.before.hourlyUsd, preview.after.hourlyUsd, preview.monthlyDeltaUsd]).toEqual(["us-east-1", 0, 7.4282, 5422.59]);
+    expect(preview.changes.map((c) => `${c.op} ${c.urn.split("::").pop()}`)).toEqual(["create llm-network-nat", "create llm-cluster-cluster", "create llm-system-ng", "create llm-gpu-ng"]);
+    expect(preview.unknowns).toEqual([]);
+  });
+
+  it("prices a model switch that replaces the GPU node group", () => {
+    const preview = pricePreview(fixture("switch-8b-to-70b.json"), "us-east-1");
+    expect([preview.before.monthlyUsd, preview.after.monthlyUsd, preview.monthlyDeltaUsd]).toEqual([5422.59, 40579.39, 35156.8]);
+    expect(preview.changes.map((c) => c.op)).toEqual(["replace"]);
+    expect(preview.stepCounts).toEqual({ same: 5, update: 2, "delete-replaced": 1, replace: 1, "create-replacement": 1 });
+  });
+
+  it("lists a node group whose instance type is unknown until apply instead of pricing it at zero", () => {
+    const preview = pricePreview(fixture("unknown-node-group.json"), "us-east-1");
+    expect([preview.region, preview.after.hourlyUsd, preview.unknowns]).toEqual(["us-west-2", 0.1, ["team-gpu-ng: instance type or size unknown until apply"]]);
+  });
+});
+
+describe("the CLI against a git history", () => {
+  it("diffs the working tree against a base ref read through git, through the real command line", () => {
+    const repo = mkdtempSync(join(tmpdir(), "llm-stack-cost-"));
+    cpSync(join(ROOT, "Pulumi.yaml"), join(repo, "Pulumi.yaml"));
+    writeFileSync(join(repo, "Pulumi.prod.yaml"), stackText("dev"));
+    const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.invalid", ...args], { cwd: repo, stdio: "pipe" });
+    git("init", "-q");
+    git("add", ".");
+    git("commit", "-qm", "base");
+    const cli = (args: string[]) => spawnSync(process.execPath, [join(ROOT, "bin", "llm-stack.js"), "cost", ...args], { cwd: repo, encoding: "utf8" });
+
+    const unchanged = cli(["--base", "HEAD"]);
+    expect([unchanged.status, unchanged.stdout]).toEqual([0, "No cost change: 1 stack(s) evaluated, identical to HEAD.\n"]);
+
+    writeFileSync(join(repo, "Pulumi.prod.yaml"), stackText("dev").replace("llama-3.1-8b-instruct", "mixtral-8x7b-instruct-v0.1"));
+    git("commit", "-qam", "switch");
+    const changed = cli(["--base", "HEAD~1", "--format", "json"]);
+    expect(changed.status).toBe(0);
+    const { changes } = JSON.parse(changed.stdout) as { changes: Array<{ stack: string; kind: string; before: StackReport; after: StackReport }> };
+    expect(changes.map((c) => [c.stack, c.kind, c.before.model, c.after.model])).toEqual([["prod", "changed", "llama-3.1-8b-instruct", "mixtral-8x7b-instruct-v0.1"]]);
+
+    const missing = cli(["--base", "no-such-ref"]);
+    // An input error (exit 2), never an unexpected one.
+    expect([missing.status, missing.stderr]).toEqual([2, `llm-stack: invalid cost request (1 problem):\n  - --base: got "no-such-ref"; expected a git ref of this repository. git ref "no-such-ref" is not a commit in ${repo}; fetch it (actions/checkout with fetch-depth: 0) or pass another --base\n`]);
+  }, 120_000);
+});
