@@ -15,34 +15,11 @@ import { stacksAtRef, workingTreeStacks, type StackFile } from "./cost/stack-fil
 import { type ProgramLoader } from "./offline/program-run";
 import { evaluateStack, type EvaluateOptions, type StackReport } from "./cost/stack-report";
 import { type PackConfig } from "./offline/policy-run";
+import { COST_HELP } from "./help";
 import { POLICIES } from "../policies/all-policies";
 import { packConfigProblems } from "../policies/lib/pack-config";
 
-export const COST_HELP = `llm-stack cost — what stacks cost, offline, with policy results and unit economics
 
-Usage: llm-stack cost [--stack <name>]... [--all] [flags]       price stacks (default: every Pulumi.*.yaml)
-       llm-stack cost --base <git-ref> [flags]                  diff every stack against a git ref
-       llm-stack cost --from-preview <file> [flags]             price a \`pulumi preview --json --show-sames\`
-
-Flags:
-  --stack <name>                       a stack (Pulumi.<name>.yaml); repeatable
-  --all                                every Pulumi.*.yaml in the working tree
-  --base <git-ref>                     read the stack files at that ref through git (no checkout) and diff
-  --from-preview <file>                price the JSON of a real preview (unknowns and [secret] handled)
-  --format <table|markdown|json>       output format (default table)
-  --out <file>                         write the output to a file instead of stdout
-  --policy-pack-config <file>          the policy pack config to check with (default: each policy's defaults)
-  --region <region>                    ${REGIONS.join(" | ")}: prices for --from-preview when its config names none
-  --utilization <fraction>             share of the month replicas are busy, for $/M tokens (default 0.5)
-  --input-tokens-per-output <n>        prompt tokens per generated token (default 2)
-  --hosted-input-usd-per-million <n>   hosted API input price to compare with (default: the catalog's)
-  --hosted-output-usd-per-million <n>  hosted API output price (with --hosted-input-usd-per-million)
-  --report-only                        exit 0 even when a stack is invalid or breaks a mandatory policy (PR comments)
-  --help                               this text
-
-Exit codes: 0 every stack valid and within the mandatory policies, 2 invalid input or an invalid
-stack, 5 a stack violates a mandatory policy (with --report-only: 0 whenever the report was written).
-`;
 
 /** A stack breaks a mandatory policy (exit code of `llm-stack cost`, unless --report-only). */
 export const EXIT_POLICY_VIOLATION = 5;

@@ -14,8 +14,8 @@ import { renderDefaultPlansMarkdown, renderModelsList } from "./render/models-ta
 import { renderGpus } from "./render/gpus-table";
 import { renderPlan, renderStackSettings } from "./render/render-plan";
 import { MODELS } from "../infra/catalog";
-import { COST_HELP, emit, runCost } from "./cost-command";
-import { PREFLIGHT_HELP, runPreflight } from "./preflight-command";
+import { PROJECT_ROOT } from "../infra/project-root";
+import { COST_HELP, PREFLIGHT_HELP } from "./help";
 
 const EXIT_INVALID_INPUT = 2;
 
@@ -72,7 +72,7 @@ function sizingOptions(): Option[] {
 }
 
 function program(): Command {
-  const version = (JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8")) as { version: string }).version;
+  const version = (JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { version: string }).version;
   const cli = new Command("llm-stack")
     .description("size, price and explain vLLM deployments on AWS GPUs")
     .version(version, "-V, --version", "print the version")
@@ -112,8 +112,9 @@ export async function main(argv: string[], context: CliContext = { directory: pr
       const options = self.opts();
       const name = self.name();
       if (name === "plan") result = runPlan(options as PlanOptions, context);
-      else if (name === "cost") result = runCost(self.args, { directory: context.directory }).then((cost) => (emit(cost), cost.exitCode));
-      else if (name === "preflight") result = runPreflight(self.args, { directory: context.directory });
+      // Loaded only when run: cost brings the program, Pulumi's SDK and the pack; preflight the AWS SDK.
+      else if (name === "cost") result = import("./cost-command").then(({ emit, runCost }) => runCost(self.args, { directory: context.directory }).then((cost) => (emit(cost), cost.exitCode)));
+      else if (name === "preflight") result = import("./preflight-command").then(({ runPreflight }) => runPreflight(self.args, { directory: context.directory }));
       else if (name === "models") process.stdout.write(options.json ? `${JSON.stringify(MODELS, null, 2)}\n` : renderModelsList());
       else if (name === "gpus") process.stdout.write(renderGpus());
       else if (name === "readme-table") process.stdout.write(renderDefaultPlansMarkdown());

@@ -9,38 +9,12 @@ import { OPERATOR_FIXES, readStackFile, resolveStackFile, type OperatorKey, type
 import { AwsUnreachableError, createAwsClients, DEFAULT_AWS_TIMEOUTS, gatherFacts, type AwsClients, type AwsTimeouts } from "./preflight/aws-facts";
 import { CHECK_NAMES, exitCodeFor, factsRequestFor, runChecks, type CheckResult } from "./preflight/checks";
 import { renderPreflight } from "./preflight/render";
+import { PREFLIGHT_HELP } from "./help";
 
 export const EXIT_PREFLIGHT_FAILED = 2;
 export const EXIT_AWS_UNREACHABLE = 4;
 
-export const PREFLIGHT_HELP = `llm-stack preflight — what AWS would refuse, checked before \`pulumi up\`
 
-Usage: llm-stack preflight --stack <name>
-
-Reads Pulumi.<name>.yaml, validates it like the program does, plans it, then asks AWS with your
-credentials (the AWS SDK's default chain: environment, AWS_PROFILE, ~/.aws, SSO, instance role) in
-the stack's aws:region. Read-only calls; nothing is created.
-
-Checks:
-  credentials         STS GetCallerIdentity: the account and principal that would deploy
-  operator values     the stack sets the Hugging Face token (gated models) and the endpoint allowlist
-  instance type       the planned type is offered in the AZs the stack uses (DescribeInstanceTypeOfferings)
-  vCPU quota          Running On-Demand P instances / All P Spot Instance Requests ≥ nodes × vCPUs
-  capacity block      with capacityType capacity-block: the reservation's type, AZ, state and size
-  kubernetes version  the EKS version is in standard support (DescribeClusterVersions / DescribeCluster)
-
-IAM actions it calls (all read-only; a refused one turns its check into a warning naming it):
-  sts:GetCallerIdentity, ec2:DescribeAvailabilityZones, ec2:DescribeInstanceTypeOfferings,
-  ec2:DescribeSubnets, ec2:DescribeCapacityReservations, servicequotas:GetServiceQuota,
-  servicequotas:GetAWSDefaultServiceQuota, eks:DescribeCluster, eks:DescribeClusterVersions
-
-Flags:
-  --stack <name>   the stack to check (Pulumi.<name>.yaml in this directory)
-  --help           this text
-
-Exit codes: 0 every check passed (warnings allowed), 2 a check failed or the stack config is invalid,
-4 no AWS credentials or AWS unreachable.
-`;
 
 export interface PreflightOptions {
   /** Today (default: the clock), for support windows and Capacity Block start dates. */

@@ -20,12 +20,13 @@ export interface RecordedResource {
   provider: string | undefined;
   /**
    * Resource options the mocks' newResource never sees, read from the registration request the SDK
-   * sends its monitor (sdk/nodejs/runtime/resource.ts: ignoreChanges, and every direct dependency —
+   * sends its monitor (sdk/nodejs/runtime/resource.ts: ignoreChanges, deleteBeforeReplace, and every direct dependency —
    * dependsOn and the resources its inputs come from — by URN, kept here by name; names are
    * unique per type in this program). Absent on
    * resources a test adds by hand.
    */
   ignoreChanges?: string[];
+  deleteBeforeReplace?: boolean;
   dependencies?: string[];
 }
 
@@ -157,12 +158,14 @@ export type ProgramLoader = () => Promise<Record<string, unknown>>;
 const INFRA_DIRECTORY = join(__dirname, "..", "..", "infra");
 
 /**
- * Loads infra/index.ts afresh under Node's CommonJS loader (tsx in the CLI): the program's own
+ * Loads the program (infra/index) afresh under Node's CommonJS loader — compiled under dist/ for
+ * the bin, through tsx from source: the program's own
  * modules are dropped from require.cache first, the Pulumi SDK stays (its runtime is shared).
  */
 export const requireProgramFresh: ProgramLoader = async () => {
   for (const key of Object.keys(require.cache)) if (key.startsWith(INFRA_DIRECTORY) && !key.includes("node_modules")) delete require.cache[key];
-  return require(join(INFRA_DIRECTORY, "index.ts")) as Record<string, unknown>;
+  // The program's entry as this tree holds it: index.ts from source (tsx), index.js compiled (dist/).
+  return require(join(INFRA_DIRECTORY, "index")) as Record<string, unknown>;
 };
 
 /**
@@ -201,16 +204,20 @@ interface RegisterRequest {
   getType(): string;
   getName(): string;
   getIgnorechangesList(): string[];
+  getDeletebeforereplace(): boolean;
   getDependenciesList(): string[];
 }
 
-/** Wraps the mock monitor's registerResource to keep each request's ignoreChanges and dependencies. */
-function recordRequestedOptions(requested: Map<string, { ignoreChanges: string[]; dependencies: string[] }>): void {
+/** Wraps the mock monitor's registerResource to keep each request's ignoreChanges, deleteBeforeReplace and dependencies. */
+type RequestedOptions = Pick<Required<RecordedResource>, "ignoreChanges" | "deleteBeforeReplace" | "dependencies">;
+
+function recordRequestedOptions(requested: Map<string, RequestedOptions>): void {
   const monitor = (require("@pulumi/pulumi/runtime/settings") as { getMonitor(): { registerResource(req: RegisterRequest, callback: unknown): unknown } }).getMonitor();
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, callback) => {
     requested.set(`${req.getType()}::${req.getName()}`, {
       ignoreChanges: req.getIgnorechangesList(),
+      deleteBeforeReplace: req.getDeletebeforereplace(),
       dependencies: req.getDependenciesList().map((urn) => urn.split("::").pop() ?? urn).sort(),
     });
     return register(req, callback);
@@ -219,7 +226,7 @@ function recordRequestedOptions(requested: Map<string, { ignoreChanges: string[]
 
 export async function runProgram(config: Record<string, string>, options: RunOptions = {}): Promise<ProgramRun> {
   const resources: RecordedResource[] = [];
-  const requested = new Map<string, { ignoreChanges: string[]; dependencies: string[] }>();
+  const requested = new Map<string, RequestedOptions>();
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => {

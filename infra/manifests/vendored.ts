@@ -10,8 +10,9 @@ import { join } from "node:path";
 import { parseAllDocuments, stringify } from "yaml";
 import { type ImageSource } from "../plan";
 import { withImagesFrom } from "../manifests/pod-spec";
+import { PROJECT_ROOT } from "../project-root";
 
-export const CHARTS_DIRECTORY = join(__dirname, "..", "..", "charts");
+export const CHARTS_DIRECTORY = join(PROJECT_ROOT, "charts");
 
 export type KubernetesObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } } & Record<string, unknown>;
 

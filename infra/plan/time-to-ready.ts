@@ -54,7 +54,7 @@ export function timeToReady(plan: Omit<DeploymentPlan, "timeToReady" | "economic
       step: "node boot", seconds: boot, slowSeconds: slowBoot,
       basis: `launch to Ready ${rates.nodeLaunchToReadySeconds.value} s + GPUs allocatable ${rates.gpuAllocatableAfterReadySeconds.value} s (CPU-node figures; assumed up to ${slowBoot} s for a GPU node)`,
     },
-    { step: "image pull", seconds: pull, basis: `${rates.vllmImageCompressedGB.value} GB at ${rates.imagePullMBPerSecond.value} MB/s from ECR in the region` },
+    { step: "image pull", seconds: pull, basis: `${rates.vllmImageCompressedGB.value} GB at ${rates.imagePullMBPerSecond.value} MB/s from ECR in the region (a first pull through the cache, or one from the upstream registry, may be slower)` },
   ];
   if (weightsSource === "s3") {
     const nodeGbps = (nodeS3BytesPerSecond(plan.instanceType) * 8) / 1e9;

@@ -5,8 +5,9 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { renderProjectConfigYaml } from "./pulumi-cli";
+import { PROJECT_ROOT } from "../project-root";
 
-export const PULUMI_YAML = join(__dirname, "..", "..", "Pulumi.yaml");
+export const PULUMI_YAML = join(PROJECT_ROOT, "Pulumi.yaml");
 
 /** `text` with its `config:` block (the rest of the file from that line on) replaced. */
 export function withGeneratedConfig(text: string): string {

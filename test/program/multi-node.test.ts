@@ -101,6 +101,9 @@ describe("the 405B bf16 stack under mocks", () => {
     expect(one("kubernetes:core/v1:Service", "vllm-service").inputs.metadata.name).toBe("vllm");
     // Created before the set, so the controller always finds it.
     expect(one(LWS_TYPE).dependencies).toContain("vllm-group");
+    // A replaced set (a stack deployed when it was named vllm) is deleted first: its pods hold the fixed
+    // pool's only GPU nodes, so a new group created beside it would wait, awaited, until the up times out.
+    expect(one(LWS_TYPE).deleteBeforeReplace).toBe(true);
   });
 
   /**

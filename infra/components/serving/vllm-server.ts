@@ -84,7 +84,10 @@ export class VllmServer extends pulumi.ComponentResource {
     const workload = location.apply((resolved) => withImagesFrom(vllmWorkload({ ...args, name, weights: resolved }, secretName), args.images) as { metadata: unknown; spec: unknown });
     // Plain objects from manifests/serving/vllm.ts; test/program/program.test.ts validates each against the Kubernetes schema.
     const workloadArgs = { metadata: workload.apply((w) => w.metadata as k8s.types.input.meta.v1.ObjectMeta), spec: workload.apply((w) => w.spec as k8s.types.input.apps.v1.DeploymentSpec) };
-    const workloadOpts = { ...inNamespace, dependsOn: [namespace, secret, serviceAccount, ...(copyJob ? [copyJob] : [])] };
+    // Delete before replace: a replacement (a new name or namespace) must not wait for GPUs the old
+    // workload still holds — a fixed pool has no spare node, and the awaited new one would time out
+    // with the old one never deleted (as the GPU node group does: "never two GPU pools billed at once").
+    const workloadOpts = { ...inNamespace, deleteBeforeReplace: true, dependsOn: [namespace, secret, serviceAccount, ...(copyJob ? [copyJob] : [])] };
     // A multi-node replica's pods find their leader through the group's headless Service: it exists
     // before the LeaderWorkerSet, so the LWS controller finds it and creates none of its own.
     const groupService = args.plan.nodesPerReplica > 1 ? new k8s.core.v1.Service(`${name}-group`, groupHeadlessService({ ...args, name }), inNamespace) : null;

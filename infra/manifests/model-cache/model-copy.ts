@@ -16,11 +16,12 @@ import { join } from "node:path";
 import { DOWNLOAD_HEADROOM, MODEL_CACHE_MARKER, type ModelCacheLayout } from "../../plan";
 import { awsRegionEnv, hfTokenFile, restrictedContainerSecurity, restrictedPodSecurity } from "../pod-spec";
 import { VLLM_UID } from "../serving/vllm";
+import { PROJECT_ROOT } from "../../project-root";
 
 type Json = Record<string, unknown>;
 
 /** The script the Job runs, shipped in a ConfigMap. */
-export const COPY_SCRIPT = readFileSync(join(__dirname, "copy-model.py"), "utf8");
+export const COPY_SCRIPT = readFileSync(join(PROJECT_ROOT, "infra", "manifests", "model-cache", "copy-model.py"), "utf8");
 export const COPY_SCRIPT_KEY = "copy-model.py";
 const SCRIPT_MOUNT = "/opt/llm-stack";
 /** The scratch volume copy-model.py downloads into (LLM_STACK_COPY_DIR, below it). */
