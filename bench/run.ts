@@ -3,10 +3,15 @@
  * (2) the offline preview (`llm-stack cost`) time per committed stack; (3) the accuracy table: the
  * planner's figures next to published measurements, with the ratio. Medians of several runs; speed
  * goals are judged here, never in tests. (4) The time-to-ready comparison of the two weight paths.
+ * (5) The published bin as whole processes — wall and CPU time, median of several runs — next to
+ * `node -e ''` measured in the same run, against the targets. It runs compiled (`npm run bench`
+ * builds first), so the previews load the program as the bin does.
  */
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { MODEL_IDS, MODELS } from "../infra/catalog";
+import { PROJECT_ROOT } from "../infra/project-root";
 import { workingTreeStacks } from "../cli/cost/stack-files";
 import { evaluateStack } from "../cli/cost/stack-report";
 import { accuracyRows, InfeasiblePlanError, planDeployment, type PlanRequest } from "../infra/plan";
@@ -58,7 +63,7 @@ console.log(`  heap used: ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(1
 const PREVIEW_RUNS = 5;
 
 async function benchPreviews(): Promise<void> {
-  const root = join(__dirname, "..");
+  const root = PROJECT_ROOT;
   // The first run pays for loading the AWS and Kubernetes SDKs; it is reported apart.
   const warmStart = process.hrtime.bigint();
   await evaluateStack("dev", readFileSync(join(root, "Pulumi.dev.yaml"), "utf8"));
@@ -94,6 +99,43 @@ function printTimeToReady(): void {
   process.stdout.write(renderTimeToReadyComparison(timeToReadyComparison()));
 }
 
+const PROCESS_RUNS = 5;
+
+/** Wall and CPU milliseconds of one whole process (CPU as bench/cpu-report.js reports it). */
+function timeProcess(args: string[], cwd: string): { wallMs: number; cpuMs: number; status: number | null } {
+  const start = process.hrtime.bigint();
+  const run = spawnSync(process.execPath, ["--require", join(PROJECT_ROOT, "bench", "cpu-report.js"), ...args], { cwd, encoding: "utf8" });
+  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+  const cpu = /__llm_stack_cpu_ms=([\d.]+)/.exec(run.stderr ?? "");
+  return { wallMs, cpuMs: cpu ? Number(cpu[1]) : Number.NaN, status: run.status };
+}
+
+/** The bin as users start it, with its targets (issue 22): plan ≤ 0.3 s CPU, cost ≤ 1 s. */
+function benchProcesses(): void {
+  const root = PROJECT_ROOT;
+  if (!existsSync(join(root, "dist", "cli", "main.js"))) {
+    console.log("whole processes: skipped — no build under dist/ (npm run build)");
+    return;
+  }
+  const commands: Array<{ label: string; args: string[]; target: string }> = [
+    { label: "node -e ''", args: ["-e", ""], target: "baseline" },
+    { label: "llm-stack plan --stack dev", args: ["bin/llm-stack.js", "plan", "--stack", "dev"], target: "≤ 300 ms CPU" },
+    { label: "llm-stack models", args: ["bin/llm-stack.js", "models"], target: "≤ 300 ms CPU" },
+    { label: "llm-stack cost --stack dev", args: ["bin/llm-stack.js", "cost", "--stack", "dev"], target: "≤ 1000 ms wall" },
+  ];
+  console.log(`whole processes (compiled bin), median of ${PROCESS_RUNS} runs:`);
+  let baseline = 0;
+  for (const { label, args, target } of commands) {
+    const runs = Array.from({ length: PROCESS_RUNS }, () => timeProcess(args, root));
+    const wall = median(runs.map((r) => r.wallMs));
+    const cpu = median(runs.map((r) => r.cpuMs));
+    if (target === "baseline") baseline = wall;
+    const ratio = target === "baseline" ? "" : `, ${(wall / baseline).toFixed(1)}× the baseline`;
+    console.log(`  ${label.padEnd(28)} wall ${wall.toFixed(0).padStart(5)} ms (min ${Math.min(...runs.map((r) => r.wallMs)).toFixed(0)}, max ${Math.max(...runs.map((r) => r.wallMs)).toFixed(0)}), CPU ${cpu.toFixed(0).padStart(5)} ms${ratio}; target ${target}`);
+  }
+}
+
 printAccuracy();
 printTimeToReady();
+benchProcesses();
 void benchPreviews();

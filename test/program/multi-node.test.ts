@@ -4,6 +4,7 @@
  * under mocks; every LeaderWorkerSet object validated against the vendored CRD's schema.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
 import { mandatory, runPolicies } from "../../cli/offline/policy-run";
 import { runProgram, stackFileConfig, type RecordedResource } from "../program-runner";
 import { crdValidator } from "../support/crd-schema";
@@ -30,12 +31,16 @@ const lws = () => one(LWS_TYPE).inputs;
 const clone = () => structuredClone(resources);
 
 describe("the 405B bf16 stack under mocks", () => {
-  it("installs the LeaderWorkerSet controller from the vendored v0.10.0 manifest: 20 objects, the CRD among them", () => {
+  it("installs the LeaderWorkerSet controller from the vendored v0.10.0 manifest: its 3 CRDs as one YAML stream, the other 17 objects one by one", () => {
     const controller = resources.filter((r) => r.name.startsWith("llm-lws-"));
-    expect(controller).toHaveLength(20);
-    expect(controller.filter((r) => r.type === "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition").map((r) => r.inputs.metadata.name).sort()).toEqual([
-      "disaggregatedsetrolescalers.disaggregatedset.x-k8s.io", "disaggregatedsets.disaggregatedset.x-k8s.io", "leaderworkersets.leaderworkerset.x-k8s.io",
+    expect(controller).toHaveLength(18);
+    const crds = parseAllDocuments(one("kubernetes:yaml/v2:ConfigGroup", "llm-lws-crds").inputs.yaml).map((d) => d.toJSON());
+    expect(crds.map((c) => [c.kind, c.metadata.name]).sort()).toEqual([
+      ["CustomResourceDefinition", "disaggregatedsetrolescalers.disaggregatedset.x-k8s.io"], ["CustomResourceDefinition", "disaggregatedsets.disaggregatedset.x-k8s.io"],
+      ["CustomResourceDefinition", "leaderworkersets.leaderworkerset.x-k8s.io"],
     ]);
+    // The controller and the sets wait for the CRDs.
+    expect(one("kubernetes:apps/v1:Deployment", "llm-lws-deployment-lws-controller-manager").dependencies).toContain("llm-lws-crds");
     // registry.k8s.io/lws/lws:v0.10.0, through the stack's ECR pull-through cache (prefix llm-llama405b/k8s).
     expect(one("kubernetes:apps/v1:Deployment", "llm-lws-deployment-lws-controller-manager").inputs.spec.template.spec.containers[0].image).toBe("123456789012.dkr.ecr.us-east-1.amazonaws.com/llm-llama405b/k8s/lws/lws:v0.10.0");
   });
