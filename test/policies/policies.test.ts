@@ -4,6 +4,7 @@ import { POLICIES } from "../../policies/all-policies";
 import { asPolicyResource, mandatory, runPolicies, type PackConfig, type Violation } from "../../cli/offline/policy-run";
 import { runProgram, stackFileConfig, type RecordedResource } from "../program-runner";
 import { OPERATOR_SECRET_KEYS, withOperatorValues } from "../support/operator";
+import { committedResources } from "../support/committed-runs";
 
 const SECRET_KEYS = OPERATOR_SECRET_KEYS;
 /** The stack as its operator completes it: a Hugging Face token and the endpoint allowlist (a documentation address). */
@@ -27,7 +28,7 @@ const only = (violations: Violation[], policy: string) => violations.filter((v) 
 /** Baselines: the real program under mocks, per committed stack and for the tampering cases. */
 const baselines: Record<string, RecordedResource[]> = {};
 beforeAll(async () => {
-  for (const stack of ["dev", "mixtral", "scout"]) baselines[stack] = (await run(stackFileConfig(stack), stack)).resources;
+  for (const stack of ["dev", "mixtral", "scout"] as const) baselines[stack] = committedResources(stack);
   baselines.llama70b = (await run({ ...stackFileConfig("dev"), "llm-stack:model": "llama-3.3-70b-instruct", "llm-stack:quantization": "bf16", "llm-stack:maxHourlyUsd": "100" })).resources;
 });
 

@@ -11,12 +11,12 @@ import { type Policy, type ResourceValidationPolicy, type StackValidationPolicy 
 import { POLICIES } from "../../policies/all-policies";
 import { costBudget } from "../../policies/cost-budget";
 import { policyResourcesOf, runPolicies, type PackConfig } from "../../cli/offline/policy-run";
-import { runProgram, stackFileConfig, type RecordedResource } from "../program-runner";
+import { type RecordedResource } from "../program-runner";
 import { vllmScaledObject } from "../../infra/manifests/autoscaling/scaled-object";
 import { vllmPrometheusRule } from "../../infra/manifests/observability/vllm-monitoring";
 import { planDeployment } from "../../infra/plan";
 import { gpuNodePool } from "../support/node-pool";
-import { OPERATOR_SECRET_KEYS, withOperatorValues } from "../support/operator";
+import { committedResources } from "../support/committed-runs";
 
 type Stack = "dev" | "mixtral" | "scout";
 type Level = "mandatory" | "advisory";
@@ -33,7 +33,7 @@ interface Case {
 const baselines = {} as Record<Stack, RecordedResource[]>;
 beforeAll(async () => {
   for (const stack of ["dev", "mixtral", "scout"] as const) {
-    baselines[stack] = (await runProgram(withOperatorValues(stackFileConfig(stack)), { stack, secretKeys: OPERATOR_SECRET_KEYS })).resources;
+    baselines[stack] = committedResources(stack);
   }
 });
 

@@ -11,15 +11,14 @@ import { crdValidator } from "../support/crd-schema";
 import { imagePullProblems } from "../support/image-pulls";
 import { eksTaint, schedulingProblems } from "../support/kube-scheduling";
 import { OPERATOR_SECRET_KEYS, withOperatorValues } from "../support/operator";
+import { committedResources } from "../support/committed-runs";
 
 const operator = withOperatorValues;
 const LWS_TYPE = "kubernetes:leaderworkerset.x-k8s.io/v1:LeaderWorkerSet";
 
 let resources: RecordedResource[] = [];
 beforeAll(async () => {
-  const run = await runProgram(operator(stackFileConfig("llama405b")), { stack: "llama405b", secretKeys: OPERATOR_SECRET_KEYS });
-  if (run.error) throw run.error;
-  resources = run.resources;
+  resources = committedResources("llama405b");
 }, 120_000);
 
 const one = (type: string, name?: string) => {

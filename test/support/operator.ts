@@ -4,7 +4,7 @@
  * ECR's Docker Hub and GHCR cache rules pull with — as tests hand them to the program.
  */
 export const OPERATOR_SECRETS = {
-  "llm-stack:hfToken": "hf_test",
+  "llm-stack:hfToken": "hf_SENTINEL_token_0123456789",
   "llm-stack:dockerHubAccessToken": "dckr_pat_test",
   "llm-stack:githubToken": "ghp_test",
 } as const;

@@ -1,0 +1,172 @@
+/**
+ * The committed autoscaled stack (Pulumi.scout.yaml) under mocks, from the suite's one run of it:
+ * KEDA on vLLM's queue, Cluster Autoscaler, the wake front, what fits on the system nodes, its outputs.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { CustomResourceDefinition } from "kubernetes-models/apiextensions.k8s.io/v1/CustomResourceDefinition";
+import { parse as parseYaml, parseAllDocuments } from "yaml";
+import { crdValidator } from "../support/crd-schema";
+import { type RecordedResource } from "../program-runner";
+import { schedulingProblems } from "../support/kube-scheduling";
+import { byName, cacheOf } from "../support/program-fixtures";
+import { committedRun } from "../support/committed-runs";
+
+/**
+ * The committed autoscaled stack (Pulumi.scout.yaml: Llama 4 Scout, minReplicas 0, maxReplicas 2). Hand values:
+ * - time to ready from a new node: 100 s boot + 288 s image pull + 140 s S3 stream + 163 s engine start = 691 s
+ *   (test/plan/time-to-ready.test.ts, Llama 4 Scout's S3 row);
+ * - one replica serves at once what vLLM batches: --max-num-seqs 1024 (its KV cache holds 9,044,992 tokens, over
+ *   4,416 sequences of the 2,048 tokens in flight the throughput model assumes, so the 1024 cap binds);
+ * - $/hour besides the GPU nodes: 2 × m7i.xlarge $0.2016 + EKS $0.10 + NAT $0.045 = $0.5482; a p5.48xlarge $55.04.
+ */
+describe("the autoscaled stack scout under mocks", () => {
+  let resources: RecordedResource[];
+  beforeAll(() => {
+    resources = committedRun("scout").resources;
+  });
+  const system = () => ({ labels: { ...byName(resources, "llm-system-ng").inputs.labels, "kubernetes.io/os": "linux" }, taints: [] });
+  const inputs = (name: string, type?: string) => byName(resources, name, type).inputs;
+
+  it("scales the server with a KEDA ScaledObject on vLLM's queue, held for its time to ready, and woken by its front's 503s", () => {
+    const scaledObject = inputs("vllm-scaledobject");
+    expect(crdValidator("keda", "crds/keda.sh_scaledobjects.yaml", "v1alpha1", { rejectUnknownFields: true })(scaledObject)).toEqual([]);
+    expect(scaledObject.spec.scaleTargetRef).toEqual({ apiVersion: "apps/v1", kind: "Deployment", name: "vllm" });
+    expect([scaledObject.spec.minReplicaCount, scaledObject.spec.maxReplicaCount, scaledObject.spec.cooldownPeriod]).toEqual([0, 2, 691]);
+    expect(scaledObject.spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds).toBe(691);
+    const [queue, kvCache, wake] = scaledObject.spec.triggers;
+    expect(queue).toEqual({
+      type: "prometheus",
+      name: "queue",
+      metadata: {
+        serverAddress: "http://prometheus-operated.llm-monitoring.svc:9090",
+        // vLLM labels its series model_name = the served model name (--served-model-name=llama-4-scout-17b-16e-instruct).
+        query: 'sum(vllm:num_requests_running{namespace="llm", model_name="llama-4-scout-17b-16e-instruct"}) + sum(vllm:num_requests_waiting{namespace="llm", model_name="llama-4-scout-17b-16e-instruct"})',
+        // Acts above 1024 in flight per replica. The HPA (replica_calculator.go) adds replicas only when
+        // sum / (threshold × replicas) > 1 + 0.1 (its default tolerance): 1024 / 1.1 = 930.9090… → 930.909
+        // (KEDA's milli-units, rounded down), which acts above 930.909 × 1.1 = 1023.9999 in flight.
+        threshold: "930.909",
+        activationThreshold: "0",
+      },
+    });
+    // Acts above a mean KV cache use of 0.9: 0.9 / 1.1 = 0.81818… → 0.818, acting above 0.818 × 1.1 = 0.8998.
+    // A threshold of 0.9 would act only above 0.9 × 1.1 = 0.99.
+    expect(kvCache.metadata).toMatchObject({ query: 'sum(vllm:kv_cache_usage_perc{namespace="llm", model_name="llama-4-scout-17b-16e-instruct"})', threshold: "0.818" });
+    // Requests at the front, turned away or passed on, over a window that with the 691 s cooldown outlasts
+    // Retry-After by a minute. Retry-After: the time to ready with the node boot at its slow end,
+    // 691 − 100 + 900 = 1,491 s, after KEDA's 60 s to see the request = 1,551 s; window 1,551 + 60 − 691 = 920 s.
+    expect(scaledObject.spec.initialCooldownPeriod).toBe(691);
+    expect(wake.metadata).toMatchObject({
+      query: 'clamp_max(sum(increase(envoy_cluster_upstream_cx_none_healthy{namespace="llm",envoy_cluster_name="vllm"}[920s])) + sum(increase(envoy_cluster_upstream_rq_total{namespace="llm",envoy_cluster_name="vllm"}[920s])), 1)',
+      ignoreNullValues: "false",
+    });
+    // The HPA owns the replica count: the manifest leaves it out (server-side apply would otherwise fight it).
+    expect("replicas" in inputs("vllm-deployment").spec).toBe(false);
+  });
+
+  it("adds a replica where the README says, under the HPA's tolerance rule: mean KV cache use above 0.9, in flight above 1024", () => {
+    // kubernetes pkg/controller/podautoscaler/replica_calculator.go, GetExternalPerPodMetricReplicas
+    // (AverageValue): usageRatio = usage / (target × replicas); the count changes only when
+    // |1 − usageRatio| > tolerance (0.1 by default), and then becomes ceil(usage / target).
+    const hpaReplicas = (usage: number, target: number, replicas: number): number =>
+      Math.abs(1 - usage / (target * replicas)) > 0.1 ? Math.ceil(usage / target) : replicas;
+    const [queue, kvCache] = inputs("vllm-scaledobject").spec.triggers;
+    const kvTarget = Number(kvCache.metadata.threshold);
+    const queueTarget = Number(queue.metadata.threshold);
+    // One replica: 0.89 of its KV cache used stays at one, 0.91 asks for two (not only above 0.99).
+    expect([hpaReplicas(0.89, kvTarget, 1), hpaReplicas(0.91, kvTarget, 1), hpaReplicas(0.95, kvTarget, 1)]).toEqual([1, 2, 2]);
+    // 1,000 requests in flight on one replica stay there; 1,030 (above 1024) ask for a second.
+    expect([hpaReplicas(1000, queueTarget, 1), hpaReplicas(1030, queueTarget, 1)]).toEqual([1, 2]);
+    // Two replicas whose mean KV use falls to 0.4 (0.8 in all) go back to one: ceil(0.8 / 0.818) = 1.
+    expect(hpaReplicas(0.8, kvTarget, 2)).toBe(1);
+  });
+
+  it("puts a wake front before a server that scales to zero: the endpoint's Service selects Envoy, which answers 503 with Retry-After", () => {
+    const front = inputs("vllm-wake-front", "kubernetes:apps/v1:Deployment");
+    const frontLabels = { "app.kubernetes.io/name": "vllm-wake-front", "app.kubernetes.io/instance": "vllm" };
+    expect(inputs("vllm-service").spec.selector).toEqual(frontLabels);
+    expect(inputs("vllm-upstream").spec).toMatchObject({ clusterIP: "None", publishNotReadyAddresses: false, selector: { "app.kubernetes.io/name": "vllm", "app.kubernetes.io/instance": "vllm" } });
+    expect(schedulingProblems(front.spec.template.spec, system())).toEqual([]);
+    const envoy = parseYaml(inputs("vllm-wake-front-config").data["envoy.yaml"]);
+    const mapper = envoy.static_resources.listeners[0].filter_chains[0].filters[0].typed_config.local_reply_config.mappers[0];
+    // 1,491 s to a ready replica on a new node whose boot takes the assumed slow end (900 s, not 100 s),
+    // after the 60 s in which KEDA first sees the request.
+    expect(mapper.headers_to_add[0].header).toEqual({ key: "retry-after", value: "1551" });
+    expect(envoy.static_resources.clusters[0].load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.address).toBe("vllm-upstream.llm.svc.cluster.local.");
+    // Its PodMonitor and its alert validate against the operator's CRDs (v0.93.0), unknown fields refused.
+    const crd = (file: string) => crdValidator("prometheus-operator", `crds/${file}`, "v1", { rejectUnknownFields: true });
+    expect(crd("monitoring.coreos.com_podmonitors.yaml")(inputs("vllm-wake-front-podmonitor"))).toEqual([]);
+    expect(crd("monitoring.coreos.com_prometheusrules.yaml")(inputs("vllm-wake-front-rules"))).toEqual([]);
+    expect(inputs("vllm-wake-front-rules").spec.groups[0].rules[0].expr).toBe('absent(envoy_cluster_upstream_cx_none_healthy{namespace="llm",envoy_cluster_name="vllm"})');
+    // Only the front calls the server; clients are admitted to the front.
+    expect(inputs("vllm-netpol").spec.ingress[0].from[0]).toEqual({ podSelector: { matchLabels: frontLabels } });
+    expect(inputs("vllm-wake-front-netpol").spec.ingress[0].from[0]).toEqual({ podSelector: { matchLabels: { "llm-stack/client": "true" } } });
+  });
+
+  it("runs KEDA v2.20.2 and Cluster Autoscaler 1.35.2 on the system nodes, CA with a Pod Identity role scoped to its cluster's groups", () => {
+    // KEDA's six CRDs, as one YAML stream applied before the operator, each a valid CRD.
+    const crds = parseAllDocuments(inputs("llm-keda-crds").yaml).map((d) => d.toJSON());
+    expect(crds.map((c: any) => c.metadata.name).sort()).toEqual([
+      "cloudeventsources.eventing.keda.sh", "clustercloudeventsources.eventing.keda.sh", "clustertriggerauthentications.keda.sh",
+      "scaledjobs.keda.sh", "scaledobjects.keda.sh", "triggerauthentications.keda.sh",
+    ]);
+    for (const crd of crds) expect(() => new CustomResourceDefinition(crd).validate(), crd.metadata.name).not.toThrow();
+    for (const name of ["llm-keda-deployment-keda-operator", "llm-keda-deployment-keda-metrics-apiserver", "llm-cluster-autoscaler-deployment-cluster-autoscaler"]) {
+      expect(schedulingProblems(inputs(name).spec.template.spec, system()), name).toEqual([]);
+    }
+    expect(inputs("llm-keda-deployment-keda-operator").spec.template.spec.containers[0].image).toBe(`${cacheOf("scout")}/ghcr/kedacore/keda:2.20.2`);
+    const ca = inputs("llm-cluster-autoscaler-deployment-cluster-autoscaler").spec.template.spec.containers[0];
+    expect(ca.image).toBe(`${cacheOf("scout")}/k8s/autoscaling/cluster-autoscaler:v1.35.2`);
+    expect(ca.command).toContain("--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled,k8s.io/cluster-autoscaler/llm-stack-scout");
+    expect(ca.env).toContainEqual({ name: "AWS_REGION", value: "us-east-1" });
+    expect(inputs("llm-cluster-autoscaler-access-association")).toMatchObject({ namespace: "kube-system", serviceAccount: "cluster-autoscaler" });
+    const policy = JSON.parse(inputs("llm-cluster-autoscaler-access-policy").policy);
+    const resize = policy.Statement.find((s: any) => s.Action.includes("autoscaling:SetDesiredCapacity"));
+    expect(resize.Condition).toEqual({ Null: { "autoscaling:ResourceTag/k8s.io/cluster-autoscaler/llm-stack-scout": "false" } });
+    // What a p5.48xlarge offers, for CA to scale the group up from zero nodes (read through eks:DescribeNodegroup).
+    expect(inputs("llm-gpu-ng").tags).toEqual({ "k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu": "8" });
+    // Prometheus keeps its data through a system node's removal.
+    expect(inputs("llm-prometheus-llm-stack").spec.podMetadata.annotations).toEqual({ "cluster-autoscaler.kubernetes.io/safe-to-evict": "false" });
+  });
+
+  it("fits every pod it puts on the system nodes into the two m7i.xlarge, with room left for EKS's own add-ons", () => {
+    // Allocatable per m7i.xlarge (4 vCPU, 16 GiB) as nodeadm reserves it (awslabs/amazon-eks-ami
+    // nodeadm/internal/kubelet/config.go): CPU 6% of the first core + 1% of the second + 0.5% of cores
+    // 3–4 = 80m; memory 11 MiB × maxPods + 255 MiB, maxPods = 4 ENIs × (15 − 1) + 2 = 58 (instance-info.jsonl):
+    // 893 MiB, plus the 100 Mi memory.available eviction threshold.
+    const allocatable = { cpuMilli: 2 * (4000 - 80), memoryMiB: 2 * (16384 - 893 - 100) };
+    // A choice, not a measurement: CoreDNS, kube-proxy, the VPC CNI, the Pod Identity agent and Prometheus' config reloader.
+    const addOns = { cpuMilli: 1000, memoryMiB: 1024 };
+    const cpuMilli = (q: string) => (q.endsWith("m") ? Number(q.slice(0, -1)) : Number(q) * 1000);
+    const memoryMiB = (q: string) => (q.endsWith("Gi") ? Number(q.slice(0, -2)) * 1024 : q.endsWith("Mi") ? Number(q.slice(0, -2)) : Number.NaN);
+    const onSystem = resources.filter((r) => r.type === "kubernetes:apps/v1:Deployment" && schedulingProblems(r.inputs.spec.template.spec, system()).length === 0);
+    expect(onSystem.map((r) => r.inputs.metadata.name).sort()).toEqual([
+      "cluster-autoscaler", "grafana", "keda-metrics-apiserver", "keda-operator", "prometheus-operator", "vllm-wake-front",
+    ]);
+    const requests = [
+      ...onSystem.flatMap((r) => r.inputs.spec.template.spec.containers.map((c: any) => ({ replicas: r.inputs.spec.replicas ?? 1, ...c.resources.requests }))),
+      { replicas: 1, ...inputs("llm-prometheus-llm-stack").spec.resources.requests },
+    ];
+    const total = requests.reduce((sum, r) => ({ cpuMilli: sum.cpuMilli + r.replicas * cpuMilli(r.cpu), memoryMiB: sum.memoryMiB + r.replicas * memoryMiB(r.memory) }), addOns);
+    expect(total.cpuMilli).toBeLessThanOrEqual(allocatable.cpuMilli);
+    expect(total.memoryMiB).toBeLessThanOrEqual(allocatable.memoryMiB);
+  });
+
+  it("leaves KEDA's own writes alone and deletes the ScaledObject before any part of KEDA (its finalizer needs the operator and its RBAC)", () => {
+    expect(byName(resources, "llm-keda-apiservice-v1beta1.external.metrics.k8s.io").ignoreChanges).toEqual(["spec.caBundle"]);
+    // The CRDs' ConfigGroup and the install's 15 objects (test "produces Kubernetes objects…" counts them).
+    const keda = resources.filter((r) => r.name.startsWith("llm-keda-")).map((r) => r.name);
+    expect(keda).toHaveLength(16);
+    expect(byName(resources, "vllm-scaledobject").dependencies).toEqual(expect.arrayContaining([...keda, "vllm-deployment"]));
+  });
+
+  it("outputs the replica range, its GPU nodes and its cost at each end", async () => {
+    const { outputs } = committedRun("scout");
+    expect(outputs?.autoscaling).toEqual({ minReplicas: 0, maxReplicas: 2, minNodes: 0, maxNodes: 2, minHourlyUsd: 0.5482, maxHourlyUsd: 110.8298 });
+    expect(committedRun("dev").outputs?.autoscaling).toBeNull();
+  });
+
+  it("records the live cost from the GPU nodes up now, not the planned count", () => {
+    const rules = inputs("vllm-rules").spec.groups[1].rules;
+    expect(rules[0]).toEqual({ record: "llm_stack:cost_usd_per_hour", expr: "vector(0.5482) + (count(count by (Hostname) (DCGM_FI_DEV_GPU_UTIL)) or vector(0)) * 55.04" });
+  });
+});
