@@ -1,7 +1,7 @@
 /**
  * The only reader of stack configuration. Reads every key declared in infra/settings/keys.ts and
  * `aws:region`, validates them through the catalog's and planner's schemas
- * (infra/plan/stack-config.ts) and throws one error naming every problem — before the program
+ * (infra/settings/resolve.ts) and throws one error naming every problem — before the program
  * registers any resource. Secret keys are read only as Pulumi secrets; the validator learns just
  * whether each is unset, an encrypted secret, or (refused) plain text.
  */

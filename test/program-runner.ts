@@ -1,5 +1,5 @@
 /**
- * The cost tool's offline runner (cli/cost/offline-run.ts), loading the program through vitest's
+ * The cost tool's offline runner (cli/offline/program-run.ts), loading the program through vitest's
  * module graph so each run executes infra/index.ts afresh.
  */
 import { readFileSync } from "node:fs";

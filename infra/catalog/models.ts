@@ -2,17 +2,16 @@
  * The model catalog: architecture, published parameter counts and the checkpoints (variants)
  * vLLM can serve, for exactly the models in MODEL_IDS.
  *
- * Architecture fields come from each model's Hugging Face config.json as copied in
- * ../shared/reference/models.json (which resolves its S-… source keys); parameter counts derived
- * from them are checked against the published totals in test/catalog/catalog.test.ts.
+ * Architecture fields come from each model's Hugging Face config.json (the URL in each source);
+ * parameter counts derived from them are checked against the published totals in
+ * test/catalog/catalog.test.ts.
  */
 import { type ModelId, type ModelSpec, type Source, type Variant } from "./schema";
 
 /** The day the facts below were read from the sources they name. */
 const READ_ON = "2026-11-26";
 const src = (ref: string): Source => ({ ref, readOn: READ_ON });
-const hfConfig = (repo: string, via: string): Source =>
-  src(`https://huggingface.co/${repo}/blob/main/config.json, as copied in shared/reference/models.json (${via})`);
+const hfConfig = (repo: string): Source => src(`https://huggingface.co/${repo}/blob/main/config.json`);
 
 const bf16 = (repo: string): Variant => ({
   id: "bf16",
@@ -91,12 +90,12 @@ export const MODELS: Record<ModelId, ModelSpec> = {
     variants: [
       bf16("mistralai/Mistral-7B-Instruct-v0.3"),
       fp8Checkpoint("fp8-static", "neuralmagic/Mistral-7B-Instruct-v0.3-FP8", "AutoFP8 W8A8, static per-tensor scales",
-        "https://huggingface.co/neuralmagic/Mistral-7B-Instruct-v0.3-FP8 (shared/reference/models.json S-FP8LIST)"),
+        "https://huggingface.co/neuralmagic/Mistral-7B-Instruct-v0.3-FP8"),
       int4Checkpoint("gptq-int4", "neuralmagic/Mistral-7B-Instruct-v0.3-GPTQ-4bit", "GPTQ 4-bit, group 128",
-        INT4_G128_WITH_ZEROS_BITS, "https://huggingface.co/neuralmagic/Mistral-7B-Instruct-v0.3-GPTQ-4bit (shared/reference/models.json S-NM)"),
+        INT4_G128_WITH_ZEROS_BITS, "https://huggingface.co/neuralmagic/Mistral-7B-Instruct-v0.3-GPTQ-4bit"),
     ],
     sources: {
-      architecture: hfConfig("mistralai/Mistral-7B-Instruct-v0.3", "S-LITGPT litgpt/config.py @26857050"),
+      architecture: hfConfig("mistralai/Mistral-7B-Instruct-v0.3"),
       params: src("https://huggingface.co/mistralai/Mistral-7B-Instruct-v0.3 (model size 7.25B params)"),
       license: MISTRAL_LICENSE,
     },
@@ -120,12 +119,12 @@ export const MODELS: Record<ModelId, ModelSpec> = {
     variants: [
       bf16("mistralai/Mixtral-8x7B-Instruct-v0.1"),
       fp8Checkpoint("fp8-static", "neuralmagic/Mixtral-8x7B-Instruct-v0.1-FP8", "AutoFP8 W8A8, static per-tensor scales; router kept bf16",
-        "https://huggingface.co/neuralmagic/Mixtral-8x7B-Instruct-v0.1-FP8 (shared/reference/models.json S-MODELLIST)"),
+        "https://huggingface.co/neuralmagic/Mixtral-8x7B-Instruct-v0.1-FP8"),
       int4Checkpoint("awq-int4", "TheBloke/Mixtral-8x7B-Instruct-v0.1-AWQ", "AWQ 4-bit GEMM, group 128; router kept fp16",
-        INT4_G128_WITH_ZEROS_BITS, "https://huggingface.co/TheBloke/Mixtral-8x7B-Instruct-v0.1-AWQ (shared/reference/models.json S-TBMIX)"),
+        INT4_G128_WITH_ZEROS_BITS, "https://huggingface.co/TheBloke/Mixtral-8x7B-Instruct-v0.1-AWQ"),
     ],
     sources: {
-      architecture: hfConfig("mistralai/Mixtral-8x7B-Instruct-v0.1", "S-LITGPT, transformers MixtralConfig dump"),
+      architecture: hfConfig("mistralai/Mixtral-8x7B-Instruct-v0.1"),
       params: src("https://docs.cloud.google.com/distributed-cloud/hosted/docs/latest/gdcag/solutions/open-weight-models/vllm/mistral (46.7B total, 12.9B active)"),
       license: MISTRAL_LICENSE,
     },
@@ -150,10 +149,10 @@ export const MODELS: Record<ModelId, ModelSpec> = {
     variants: [
       bf16("mistralai/Mixtral-8x22B-Instruct-v0.1"),
       fp8Checkpoint("fp8-static", "neuralmagic/Mixtral-8x22B-Instruct-v0.1-FP8", "AutoFP8 W8A8, static per-tensor scales; router kept bf16",
-        "https://huggingface.co/neuralmagic/Mixtral-8x22B-Instruct-v0.1-FP8 (shared/reference/models.json S-MODELLIST)"),
+        "https://huggingface.co/neuralmagic/Mixtral-8x22B-Instruct-v0.1-FP8"),
     ],
     sources: {
-      architecture: hfConfig("mistralai/Mixtral-8x22B-Instruct-v0.1", "S-LITGPT, S-GENZ"),
+      architecture: hfConfig("mistralai/Mixtral-8x22B-Instruct-v0.1"),
       params: src("https://mistral.ai/news/mixtral-8x22b ('39B active parameters out of 141B', 64K context)"),
       license: MISTRAL_LICENSE,
     },
@@ -176,10 +175,10 @@ export const MODELS: Record<ModelId, ModelSpec> = {
       bf16("mistralai/Mistral-Large-Instruct-2411"),
       fp8OnTheFly("mistralai/Mistral-Large-Instruct-2411"),
       int4Checkpoint("awq-int4", "TechxGenus/Mistral-Large-Instruct-2411-AWQ", "AWQ 4-bit GEMM, group 128",
-        INT4_G128_WITH_ZEROS_BITS, "https://huggingface.co/TechxGenus/Mistral-Large-Instruct-2411-AWQ (shared/reference/models.json S-AWQ2411)"),
+        INT4_G128_WITH_ZEROS_BITS, "https://huggingface.co/TechxGenus/Mistral-Large-Instruct-2411-AWQ"),
     ],
     sources: {
-      architecture: hfConfig("mistralai/Mistral-Large-Instruct-2411", "S-AWQ2411 config copy, S-GGUF-ML n_ctx_train 131072"),
+      architecture: hfConfig("mistralai/Mistral-Large-Instruct-2411"),
       params: src("https://mistral.ai/news/mistral-large-2407 (123B parameters, 128k context)"),
       license: MISTRAL_LICENSE,
     },
@@ -196,14 +195,14 @@ export const MODELS: Record<ModelId, ModelSpec> = {
       hiddenLayers: 40, hiddenSize: 5120, attentionHeads: 32, keyValueHeads: 8, headDim: 128,
       denseIntermediateSize: 32768, moe: null, vocabSize: 131072, tieWordEmbeddings: false,
       maxContextTokens: 131072, chunkedLocalAttention: null,
-      // Pixtral vision encoder (~0.40B) plus projector (~0.04B), derived in shared/reference/models.json.
+      // Pixtral vision encoder (~0.40B) plus projector (~0.04B), derived from its config.json (vision_config).
       visionEncoderParams: 0.44e9,
     },
     publishedTotalParams: 24e9,
     publishedActiveParams: 24e9,
     variants: [bf16("mistralai/Mistral-Small-3.2-24B-Instruct-2506"), fp8OnTheFly("mistralai/Mistral-Small-3.2-24B-Instruct-2506")],
     sources: {
-      architecture: hfConfig("mistralai/Mistral-Small-3.2-24B-Instruct-2506", "S-TRTMS, S-MS3NAT"),
+      architecture: hfConfig("mistralai/Mistral-Small-3.2-24B-Instruct-2506"),
       params: src("https://mistral.ai/news/mistral-small-3-1 (24B parameters, 128k context)"),
       license: MISTRAL_LICENSE,
     },
@@ -226,10 +225,10 @@ export const MODELS: Record<ModelId, ModelSpec> = {
       bf16("meta-llama/Llama-3.2-3B-Instruct"),
       fp8OnTheFly("meta-llama/Llama-3.2-3B-Instruct"),
       int4Checkpoint("awq-int4", "AMead10/Llama-3.2-3B-Instruct-AWQ", "AWQ 4-bit GEMM, group 128 (community)",
-        INT4_G128_WITH_ZEROS_BITS, "https://huggingface.co/AMead10/Llama-3.2-3B-Instruct-AWQ (shared/reference/models.json S-REC-L32)"),
+        INT4_G128_WITH_ZEROS_BITS, "https://huggingface.co/AMead10/Llama-3.2-3B-Instruct-AWQ"),
     ],
     sources: {
-      architecture: hfConfig("meta-llama/Llama-3.2-3B-Instruct", "S-SKU llama-models sku_list, S-LITGPT"),
+      architecture: hfConfig("meta-llama/Llama-3.2-3B-Instruct"),
       params: src("https://huggingface.co/meta-llama/Llama-3.2-3B-Instruct (3.21B params)"),
       license: LLAMA_GATE("3.2"),
     },
@@ -251,12 +250,12 @@ export const MODELS: Record<ModelId, ModelSpec> = {
     variants: [
       bf16("meta-llama/Llama-3.1-8B-Instruct"),
       fp8Checkpoint("fp8-static", "neuralmagic/Meta-Llama-3.1-8B-Instruct-FP8", "W8A8 FP8, static per-tensor scales",
-        "https://huggingface.co/neuralmagic/Meta-Llama-3.1-8B-Instruct-FP8 (shared/reference/models.json S-NM)"),
+        "https://huggingface.co/neuralmagic/Meta-Llama-3.1-8B-Instruct-FP8"),
       int4Checkpoint("awq-int4", "hugging-quants/Meta-Llama-3.1-8B-Instruct-AWQ-INT4", "AWQ 4-bit GEMM, group 128",
-        INT4_G128_WITH_ZEROS_BITS, "https://huggingface.co/hugging-quants/Meta-Llama-3.1-8B-Instruct-AWQ-INT4 (shared/reference/models.json S-HQ)"),
+        INT4_G128_WITH_ZEROS_BITS, "https://huggingface.co/hugging-quants/Meta-Llama-3.1-8B-Instruct-AWQ-INT4"),
     ],
     sources: {
-      architecture: hfConfig("meta-llama/Llama-3.1-8B-Instruct", "S-SKU, S-LITGPT"),
+      architecture: hfConfig("meta-llama/Llama-3.1-8B-Instruct"),
       params: src("https://huggingface.co/meta-llama/Llama-3.1-8B-Instruct (8.03B params)"),
       license: LLAMA_GATE("3.1"),
     },
@@ -282,7 +281,7 @@ export const MODELS: Record<ModelId, ModelSpec> = {
         "https://huggingface.co/RedHatAI/Llama-3.3-70B-Instruct-FP8-dynamic; llm-d/llm-d-benchmark config_explorer/empirical-vllm-memory-results.md"),
     ],
     sources: {
-      architecture: hfConfig("meta-llama/Llama-3.3-70B-Instruct", "S-SKU, S-LITGPT"),
+      architecture: hfConfig("meta-llama/Llama-3.3-70B-Instruct"),
       params: src("https://huggingface.co/meta-llama/Llama-3.3-70B-Instruct (70.6B params)"),
       license: LLAMA_GATE("3.3"),
     },
@@ -312,13 +311,13 @@ export const MODELS: Record<ModelId, ModelSpec> = {
         method: "fbgemm fp8_mixed: per-row FP8 MLP weights; attention and the first and last layers kept bf16",
         quantizedScope: "mlp-except-first-last",
         bitsPerQuantizedWeight: 8,
-        source: src("https://huggingface.co/meta-llama/Llama-3.1-405B-Instruct-FP8; https://ai.meta.com/blog/meta-llama-3-1/ (shared/reference/models.json S-SKU, S-BLOG-L31)"),
+        source: src("https://huggingface.co/meta-llama/Llama-3.1-405B-Instruct-FP8; https://ai.meta.com/blog/meta-llama-3-1/"),
       },
       int4Checkpoint("awq-int4", "hugging-quants/Meta-Llama-3.1-405B-Instruct-AWQ-INT4", "AWQ 4-bit GEMM, group 128 (~203 GiB to load)",
-        INT4_G128_WITH_ZEROS_BITS, "https://huggingface.co/hugging-quants/Meta-Llama-3.1-405B-Instruct-AWQ-INT4 (shared/reference/models.json S-HQ)"),
+        INT4_G128_WITH_ZEROS_BITS, "https://huggingface.co/hugging-quants/Meta-Llama-3.1-405B-Instruct-AWQ-INT4"),
     ],
     sources: {
-      architecture: hfConfig("meta-llama/Llama-3.1-405B-Instruct", "S-SKU, S-LITGPT intermediate_size 53248"),
+      architecture: hfConfig("meta-llama/Llama-3.1-405B-Instruct"),
       params: src("https://ai.meta.com/blog/meta-llama-3-1/ (405B parameters)"),
       license: LLAMA_GATE("3.1"),
     },
@@ -344,12 +343,12 @@ export const MODELS: Record<ModelId, ModelSpec> = {
     variants: [
       bf16("meta-llama/Llama-4-Scout-17B-16E-Instruct"),
       fp8Checkpoint("fp8-dynamic", "RedHatAI/Llama-4-Scout-17B-16E-Instruct-FP8-dynamic", "compressed-tensors FP8 dynamic; vision encoder and router kept bf16",
-        "https://huggingface.co/RedHatAI/Llama-4-Scout-17B-16E-Instruct-FP8-dynamic (shared/reference/models.json S-RHSCOUT)"),
+        "https://huggingface.co/RedHatAI/Llama-4-Scout-17B-16E-Instruct-FP8-dynamic"),
       int4Checkpoint("w4a16", "RedHatAI/Llama-4-Scout-17B-16E-Instruct-quantized.w4a16", "compressed-tensors W4A16, group 128 symmetric",
-        INT4_G128_SYMMETRIC_BITS, "https://huggingface.co/RedHatAI/Llama-4-Scout-17B-16E-Instruct-quantized.w4a16 (shared/reference/models.json S-RHSCOUT)"),
+        INT4_G128_SYMMETRIC_BITS, "https://huggingface.co/RedHatAI/Llama-4-Scout-17B-16E-Instruct-quantized.w4a16"),
     ],
     sources: {
-      architecture: hfConfig("meta-llama/Llama-4-Scout-17B-16E-Instruct", "S-NXDI, S-SCOUTTEST, S-L4CODE"),
+      architecture: hfConfig("meta-llama/Llama-4-Scout-17B-16E-Instruct"),
       params: src("https://ai.meta.com/blog/llama-4-multimodal-intelligence/ (17B active, 16 experts, 109B total, 10M context)"),
       license: LLAMA_GATE("4"),
     },
@@ -384,11 +383,11 @@ export const MODELS: Record<ModelId, ModelSpec> = {
         method: "Meta FP8: routed and shared expert weights in FP8; attention, dense layers and vision kept bf16",
         quantizedScope: "experts",
         bitsPerQuantizedWeight: 8,
-        source: src("https://huggingface.co/meta-llama/Llama-4-Maverick-17B-128E-Instruct-FP8 ('fits on a single H100 DGX host'; shared/reference/models.json S-MC4)"),
+        source: src("https://huggingface.co/meta-llama/Llama-4-Maverick-17B-128E-Instruct-FP8 ('fits on a single H100 DGX host')"),
       },
     ],
     sources: {
-      architecture: hfConfig("meta-llama/Llama-4-Maverick-17B-128E-Instruct", "S-TRTMAV, S-L4CODE"),
+      architecture: hfConfig("meta-llama/Llama-4-Maverick-17B-128E-Instruct"),
       params: src("https://ai.meta.com/blog/llama-4-multimodal-intelligence/ (17B active, 128 experts, 400B total)"),
       license: LLAMA_GATE("4"),
     },
@@ -410,7 +409,7 @@ export const MODELS: Record<ModelId, ModelSpec> = {
     publishedActiveParams: 3.8e9,
     variants: [bf16("microsoft/Phi-3.5-mini-instruct"), fp8OnTheFly("microsoft/Phi-3.5-mini-instruct")],
     sources: {
-      architecture: hfConfig("microsoft/Phi-3.5-mini-instruct", "S-PHICFG"),
+      architecture: hfConfig("microsoft/Phi-3.5-mini-instruct"),
       params: src("https://huggingface.co/microsoft/Phi-3.5-mini-instruct (3.8B parameters, 128K context)"),
       license: src("https://huggingface.co/microsoft/Phi-3.5-mini-instruct (MIT license, not gated)"),
     },

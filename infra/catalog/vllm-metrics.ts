@@ -2,7 +2,7 @@
  * The Prometheus metrics the pinned vLLM emits on /metrics, as monitors, alert rules, dashboards
  * and autoscalers must spell them; and the ones it no longer emits, each with the PR that removed
  * it. Read from vllm/v1/metrics/loggers.py (PrometheusStatLogger, the newest revision the public code
- * index holds, late 2025) and the 2026 dashboard generator tools/generate_grafana_dashboards.py
+ * index holds, late 2025) and the 2026 dashboard generator (vLLM's own tools/generate_grafana_dashboards.py)
  * (commits 0b9faa41 and 8aed4e52), which fails for a metric the code does not define. Counters are declared
  * without the suffix; prometheus_client exposes them with `_total`, which is how they are listed.
  * No file was read at the v0.33.0 tag itself (the repository is too large to mirror here).
@@ -12,7 +12,7 @@
  */
 import { type Source } from "./schema";
 
-export const VLLM_METRICS_SOURCE: Source = { ref: "vllm-project/vllm vllm/v1/metrics/loggers.py (PrometheusStatLogger) and tools/generate_grafana_dashboards.py at 0b9faa41 and 8aed4e52", readOn: "2026-11-28" };
+export const VLLM_METRICS_SOURCE: Source = { ref: "vllm-project/vllm vllm/v1/metrics/loggers.py (PrometheusStatLogger) and vllm-project/vllm tools/generate_grafana_dashboards.py at 0b9faa41 and 8aed4e52", readOn: "2026-11-28" };
 
 export type MetricType = "gauge" | "counter" | "histogram";
 

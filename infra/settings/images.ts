@@ -3,7 +3,7 @@
  * GitHub Container Registry rules only work with an authenticated upstream
  * (infra/catalog/registries.ts), so a stack that runs an image from either must give the
  * operator's user and token. Decided from the keys alone, so the program, `plan --stack` and the
- * offline tools agree; test/program/program.test.ts checks it against every image the program registers.
+ * offline tools agree; test/program/stacks.test.ts checks it against every image the program registers.
  */
 import { type RegistryCredential } from "../catalog";
 import { credentialsFor, type ImageSourceKind } from "../plan";

@@ -75,7 +75,7 @@ describe("Cluster Autoscaler objects", () => {
   it("grants the ClusterRole read access to DRA objects, which CA 1.35 always watches, and changes nothing else", () => {
     // grantDraRead: --enable-dynamic-resource-allocation is locked to true (config/flags/flags.go:231, :301-303),
     // so CA lists and watches these (simulator/dynamicresources/provider/provider.go:35-37); the rule is the Helm
-    // chart's at the tag (charts/cluster-autoscaler/templates/clusterrole.yaml:64-73), placed as on master (#9487).
+    // chart's at the tag (kubernetes/autoscaler charts/cluster-autoscaler/templates/clusterrole.yaml:64-73), placed as on master (#9487).
     const draRule = { apiGroups: ["resource.k8s.io"], resources: ["deviceclasses", "resourceslices", "resourceclaims"], verbs: ["watch", "list", "get"] };
     const upstream = vendoredOf("ClusterRole");
     expect(JSON.stringify(upstream.rules)).not.toContain("resource.k8s.io");

@@ -3,7 +3,7 @@
  * release edits of the Makefile's `release` target) rebuilt from charts/keda, and the kit's two
  * steps on top. Every expected value below was read by hand from the vendored files at the tag
  * (charts/keda/config/**, charts/keda/crds/*) and the Makefile (VERSION is the tag without its
- * `v`: .github/workflows/release-build.yml:62), not from the builder.
+ * `v`: kedacore/keda .github/workflows/release-build.yml:62), not from the builder.
  */
 import Ajv from "ajv";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";

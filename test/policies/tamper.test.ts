@@ -1,7 +1,7 @@
 /**
  * The policy pack tried as an attacker would: the real program's recorded resources for each
  * committed stack (one run per stack), cloned and broken one field at a time, then run through the
- * pack's in-process runner (policies/lib/offline-runner.ts loads policies/all-policies.ts, the
+ * pack's in-process runner (cli/offline/policy-run.ts loads policies/all-policies.ts, the
  * list policies/index.ts serves). Each case states every violation it expects, with its level and
  * exact message — a walk-around that slips past one policy fails the case — and the cases that
  * must pass state an empty list.

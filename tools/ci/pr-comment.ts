@@ -13,7 +13,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
-/** Equal to COMMENT_MARKER in cli/cost/render-markdown.ts (a test pins it). */
+/** Equal to COMMENT_MARKER in cli/render/render-markdown.ts (a test pins it). */
 export const COMMENT_MARKER = "<!-- llm-stack-cost-preview -->";
 /** The identity GITHUB_TOKEN writes as. */
 export const BOT_LOGIN = "github-actions[bot]";

@@ -82,7 +82,7 @@ export class VllmServer extends pulumi.ComponentResource {
       ? weights.bucket.apply((bucket): WeightsLocation => ({ source: "s3", uri: modelCacheUri(bucket, weights.layout), region: weights.region }))
       : pulumi.output<WeightsLocation>({ source: "huggingface", hfTokenSet: args.hfTokenSet });
     const workload = location.apply((resolved) => withImagesFrom(vllmWorkload({ ...args, name, weights: resolved }, secretName), args.images) as { metadata: unknown; spec: unknown });
-    // Plain objects from manifests/serving/vllm.ts; test/program/program.test.ts validates each against the Kubernetes schema.
+    // Plain objects from manifests/serving/vllm.ts; test/program/stacks.test.ts validates each against the Kubernetes schema.
     const workloadArgs = { metadata: workload.apply((w) => w.metadata as k8s.types.input.meta.v1.ObjectMeta), spec: workload.apply((w) => w.spec as k8s.types.input.apps.v1.DeploymentSpec) };
     // Delete before replace: a replacement (a new name or namespace) must not wait for GPUs the old
     // workload still holds — a fixed pool has no spare node, and the awaited new one would time out

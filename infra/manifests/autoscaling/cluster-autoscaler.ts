@@ -133,7 +133,7 @@ function setRegion(deployment: Json, region: string): void {
 /**
  * Step useImageCaBundle: drop the host's CA bundle (a hostPath over /etc/ssl/certs/ca-certificates.crt).
  * The image is gcr.io/distroless/static:nonroot (Dockerfile:25), which carries its own; the upstream
- * Helm chart mounts none by default (charts/cluster-autoscaler/values.yaml:265-276);
+ * Helm chart mounts none by default (kubernetes/autoscaler charts/cluster-autoscaler/values.yaml:265-276);
  * and Pod Security "baseline" forbids hostPath, so the pod meets "restricted" in any namespace.
  */
 function useImageCaBundle(deployment: Json): void {
@@ -149,7 +149,7 @@ function useImageCaBundle(deployment: Json): void {
 
 /**
  * What CA 1.35 reads of Dynamic Resource Allocation: the rule of upstream's Helm chart at the tag
- * (charts/cluster-autoscaler/templates/clusterrole.yaml:64-73), as upstream's example has it on master
+ * (kubernetes/autoscaler charts/cluster-autoscaler/templates/clusterrole.yaml:64-73), as upstream's example has it on master
  * for 1.36 (kubernetes/autoscaler#9487, merge ce677ebcb04cc98e5effc4326ea3a5ebaa3fe206).
  */
 const DRA_READ_RULE = { apiGroups: ["resource.k8s.io"], resources: ["deviceclasses", "resourceslices", "resourceclaims"], verbs: ["watch", "list", "get"] };
