@@ -56,8 +56,12 @@ process.stderr.write("\n");
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 const sweepMedian = median(timings);
 timings.sort((a, b) => a - b);
-console.log(`plan the catalog: ${requests.length} requests (${counts.feasible} feasible, ${counts.infeasible} infeasible with alternatives)`);
-console.log(`  median of ${SWEEPS} sweeps: ${sweepMedian.toFixed(1)} ms (${((sweepMedian / requests.length) * 1000).toFixed(0)} µs per plan); min ${timings[0]?.toFixed(1)} ms, max ${timings[timings.length - 1]?.toFixed(1)} ms`);
+console.log(
+  `plan the catalog: ${requests.length} requests (${counts.feasible} feasible, ${counts.infeasible} infeasible with alternatives)`,
+);
+console.log(
+  `  median of ${SWEEPS} sweeps: ${sweepMedian.toFixed(1)} ms (${((sweepMedian / requests.length) * 1000).toFixed(0)} µs per plan); min ${timings[0]?.toFixed(1)} ms, max ${timings[timings.length - 1]?.toFixed(1)} ms`,
+);
 console.log(`  heap used: ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(1)} MiB`);
 
 const PREVIEW_RUNS = 5;
@@ -67,7 +71,9 @@ async function benchPreviews(): Promise<void> {
   // The first run pays for loading the AWS and Kubernetes SDKs; it is reported apart.
   const warmStart = process.hrtime.bigint();
   await evaluateStack("dev", readFileSync(join(root, "Pulumi.dev.yaml"), "utf8"));
-  console.log(`offline preview (program under mocks + policy pack + pricing), ${PREVIEW_RUNS} runs per stack after a first, cold run of ${(Number(process.hrtime.bigint() - warmStart) / 1e6).toFixed(0)} ms:`);
+  console.log(
+    `offline preview (program under mocks + policy pack + pricing), ${PREVIEW_RUNS} runs per stack after a first, cold run of ${(Number(process.hrtime.bigint() - warmStart) / 1e6).toFixed(0)} ms:`,
+  );
   for (const file of workingTreeStacks(root)) {
     const runs: number[] = [];
     let resources = 0;
@@ -79,7 +85,9 @@ async function benchPreviews(): Promise<void> {
       resources = report.instances.length;
     }
     process.stderr.write("\r");
-    console.log(`  ${file.stack.padEnd(10)} median ${median(runs).toFixed(0)} ms (min ${Math.min(...runs).toFixed(0)}, max ${Math.max(...runs).toFixed(0)}; ${resources} node groups priced)`);
+    console.log(
+      `  ${file.stack.padEnd(10)} median ${median(runs).toFixed(0)} ms (min ${Math.min(...runs).toFixed(0)}, max ${Math.max(...runs).toFixed(0)}; ${resources} node groups priced)`,
+    );
   }
 }
 
@@ -88,7 +96,9 @@ function printAccuracy(): void {
   const rows = accuracyRows();
   const width = Math.max(...rows.map((r) => r.id.length));
   for (const r of rows) {
-    console.log(`  ${r.id.padEnd(width)}  ${r.quantity.padEnd(66)} published ${String(r.published).padStart(9)}  planner ${String(r.planned).padStart(9)}  ratio ${r.ratio.toFixed(3)}`);
+    console.log(
+      `  ${r.id.padEnd(width)}  ${r.quantity.padEnd(66)} published ${String(r.published).padStart(9)}  planner ${String(r.planned).padStart(9)}  ratio ${r.ratio.toFixed(3)}`,
+    );
     console.log(`  ${"".padEnd(width)}  ${r.note}; ${r.source}`);
   }
 }
@@ -131,7 +141,9 @@ function benchProcesses(): void {
     const cpu = median(runs.map((r) => r.cpuMs));
     if (target === "baseline") baseline = wall;
     const ratio = target === "baseline" ? "" : `, ${(wall / baseline).toFixed(1)}× the baseline`;
-    console.log(`  ${label.padEnd(28)} wall ${wall.toFixed(0).padStart(5)} ms (min ${Math.min(...runs.map((r) => r.wallMs)).toFixed(0)}, max ${Math.max(...runs.map((r) => r.wallMs)).toFixed(0)}), CPU ${cpu.toFixed(0).padStart(5)} ms${ratio}; target ${target}`);
+    console.log(
+      `  ${label.padEnd(28)} wall ${wall.toFixed(0).padStart(5)} ms (min ${Math.min(...runs.map((r) => r.wallMs)).toFixed(0)}, max ${Math.max(...runs.map((r) => r.wallMs)).toFixed(0)}), CPU ${cpu.toFixed(0).padStart(5)} ms${ratio}; target ${target}`,
+    );
   }
 }
 

@@ -19,8 +19,6 @@ import { COST_HELP } from "./help";
 import { POLICIES } from "../policies/all-policies";
 import { packConfigProblems } from "../policies/lib/pack-config";
 
-
-
 /** A stack breaks a mandatory policy (exit code of `llm-stack cost`, unless --report-only). */
 export const EXIT_POLICY_VIOLATION = 5;
 
@@ -56,14 +54,24 @@ function readPolicyConfig(issues: InputIssue[], path: string | undefined): PackC
     const parsed = JSON.parse(readFileSync(path, "utf8")) as unknown;
     if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)) {
       for (const problem of packConfigProblems(POLICIES, parsed as PackConfig)) {
-        issues.push({ path: "--policy-pack-config", value: path, expected: "a config the policy pack and the Pulumi engine accept", hint: problem });
+        issues.push({
+          path: "--policy-pack-config",
+          value: path,
+          expected: "a config the policy pack and the Pulumi engine accept",
+          hint: problem,
+        });
       }
       return parsed as PackConfig;
     }
   } catch {
     // Reported below with the fix.
   }
-  issues.push({ path: "--policy-pack-config", value: path, expected: "a readable JSON object keyed by policy name", hint: "Start from policies/config.example.json." });
+  issues.push({
+    path: "--policy-pack-config",
+    value: path,
+    expected: "a readable JSON object keyed by policy name",
+    hint: "Start from policies/config.example.json.",
+  });
   return undefined;
 }
 
@@ -86,7 +94,17 @@ function readInput(flag: string, path: string): string {
   try {
     return readFileSync(path, "utf8");
   } catch (error) {
-    throw new PlanInputError([{ path: flag, value: path, expected: "a readable file", hint: `${(error as NodeJS.ErrnoException).code ?? "unreadable"}: check the path.` }], "invalid cost request");
+    throw new PlanInputError(
+      [
+        {
+          path: flag,
+          value: path,
+          expected: "a readable file",
+          hint: `${(error as NodeJS.ErrnoException).code ?? "unreadable"}: check the path.`,
+        },
+      ],
+      "invalid cost request",
+    );
   }
 }
 
@@ -116,28 +134,71 @@ export async function runCost(argv: string[], context: CostContext = { directory
 
   const issues: InputIssue[] = [];
   const format = (values.format ?? "table") as Format;
-  if (!FORMATS.includes(format)) issues.push({ path: "--format", value: values.format, expected: `one of ${FORMATS.join(", ")}`, hint: "Use markdown for pull-request comments." });
+  if (!FORMATS.includes(format))
+    issues.push({
+      path: "--format",
+      value: values.format,
+      expected: `one of ${FORMATS.join(", ")}`,
+      hint: "Use markdown for pull-request comments.",
+    });
   const region = regionSchema.safeParse(values.region ?? DEFAULTS.region);
-  if (!region.success) issues.push({ path: "--region", value: values.region, expected: `one of ${REGIONS.join(", ")}`, hint: "Use a region the price table covers." });
-  const modes = [values.base !== undefined, values["from-preview"] !== undefined, (values.stack?.length ?? 0) > 0 || values.all === true].filter(Boolean).length;
-  if (modes > 1) issues.push({ path: "--stack/--all/--base/--from-preview", value: argv.join(" "), expected: "one mode at a time", hint: "Price stacks, diff against a ref, or price a preview — not several at once." });
+  if (!region.success)
+    issues.push({
+      path: "--region",
+      value: values.region,
+      expected: `one of ${REGIONS.join(", ")}`,
+      hint: "Use a region the price table covers.",
+    });
+  const modes = [
+    values.base !== undefined,
+    values["from-preview"] !== undefined,
+    (values.stack?.length ?? 0) > 0 || values.all === true,
+  ].filter(Boolean).length;
+  if (modes > 1)
+    issues.push({
+      path: "--stack/--all/--base/--from-preview",
+      value: argv.join(" "),
+      expected: "one mode at a time",
+      hint: "Price stacks, diff against a ref, or price a preview — not several at once.",
+    });
 
   const utilization = numberFlag(issues, "utilization", values.utilization, 0.01, 1);
   const inputRatio = numberFlag(issues, "input-tokens-per-output", values["input-tokens-per-output"], 0, 1000);
   const hostedIn = numberFlag(issues, "hosted-input-usd-per-million", values["hosted-input-usd-per-million"], 0, 10000);
   const hostedOut = numberFlag(issues, "hosted-output-usd-per-million", values["hosted-output-usd-per-million"], 0, 10000);
   if ((hostedIn === undefined) !== (hostedOut === undefined)) {
-    issues.push({ path: "--hosted-input-usd-per-million/--hosted-output-usd-per-million", value: undefined, expected: "both or neither", hint: "A hosted price has an input and an output rate." });
+    issues.push({
+      path: "--hosted-input-usd-per-million/--hosted-output-usd-per-million",
+      value: undefined,
+      expected: "both or neither",
+      hint: "A hosted price has an input and an output rate.",
+    });
   }
 
   const { directory, load } = context;
   if (values["from-preview"] === undefined && !existsSync(join(directory, "Pulumi.yaml"))) {
-    throw new PlanInputError([{ path: "(working directory)", value: directory, expected: "an llm-stack project: a directory with Pulumi.yaml and its Pulumi.<stack>.yaml files", hint: "Run llm-stack cost from the project directory (or price a preview with --from-preview <file>)." }], "invalid cost request");
+    throw new PlanInputError(
+      [
+        {
+          path: "(working directory)",
+          value: directory,
+          expected: "an llm-stack project: a directory with Pulumi.yaml and its Pulumi.<stack>.yaml files",
+          hint: "Run llm-stack cost from the project directory (or price a preview with --from-preview <file>).",
+        },
+      ],
+      "invalid cost request",
+    );
   }
   const policyConfig = readPolicyConfig(issues, values["policy-pack-config"]);
   const available = workingTreeStacks(directory);
   for (const name of values.stack ?? []) {
-    if (!available.some((f) => f.stack === name)) issues.push({ path: "--stack", value: name, expected: `one of ${available.map((f) => f.stack).join(", ")}`, hint: `Create Pulumi.${name}.yaml or pick an existing stack.` });
+    if (!available.some((f) => f.stack === name))
+      issues.push({
+        path: "--stack",
+        value: name,
+        expected: `one of ${available.map((f) => f.stack).join(", ")}`,
+        hint: `Create Pulumi.${name}.yaml or pick an existing stack.`,
+      });
   }
   if (issues.length > 0) throw new PlanInputError(issues, "invalid cost request");
 
@@ -145,7 +206,12 @@ export async function runCost(argv: string[], context: CostContext = { directory
   if (utilization !== undefined) economics.utilization = utilization;
   if (inputRatio !== undefined) economics.inputTokensPerOutputToken = inputRatio;
   if (hostedIn !== undefined && hostedOut !== undefined) {
-    economics.hosted = { provider: "hosted API (--hosted-* flags)", inputUsdPerMillion: hostedIn, outputUsdPerMillion: hostedOut, source: { ref: "command-line flags", readOn: new Date().toISOString().slice(0, 10) } };
+    economics.hosted = {
+      provider: "hosted API (--hosted-* flags)",
+      inputUsdPerMillion: hostedIn,
+      outputUsdPerMillion: hostedOut,
+      source: { ref: "command-line flags", readOn: new Date().toISOString().slice(0, 10) },
+    };
   }
 
   const evaluate: EvaluateOptions = { economics, load, policyConfig };
@@ -155,10 +221,25 @@ export async function runCost(argv: string[], context: CostContext = { directory
     try {
       json = JSON.parse(text) as unknown;
     } catch (error) {
-      throw new PlanInputError([{ path: "--from-preview", value: values["from-preview"], expected: "the JSON of `pulumi preview --json --show-sames`", hint: `${(error as Error).message}.` }], "invalid cost request");
+      throw new PlanInputError(
+        [
+          {
+            path: "--from-preview",
+            value: values["from-preview"],
+            expected: "the JSON of `pulumi preview --json --show-sames`",
+            hint: `${(error as Error).message}.`,
+          },
+        ],
+        "invalid cost request",
+      );
     }
     const preview = pricePreview(json, region.data ?? DEFAULTS.region);
-    const output = format === "json" ? `${JSON.stringify(preview, null, 2)}\n` : format === "markdown" ? renderPreviewMarkdown(preview) : renderPreviewTable(preview);
+    const output =
+      format === "json"
+        ? `${JSON.stringify(preview, null, 2)}\n`
+        : format === "markdown"
+          ? renderPreviewMarkdown(preview)
+          : renderPreviewTable(preview);
     return { output, out: values.out, exitCode: 0 };
   }
   if (values.base !== undefined) {
@@ -166,17 +247,30 @@ export async function runCost(argv: string[], context: CostContext = { directory
     try {
       baseFiles = stacksAtRef(directory, values.base);
     } catch (error) {
-      throw new PlanInputError([{ path: "--base", value: values.base, expected: "a git ref of this repository", hint: (error as Error).message }], "invalid cost request");
+      throw new PlanInputError(
+        [{ path: "--base", value: values.base, expected: "a git ref of this repository", hint: (error as Error).message }],
+        "invalid cost request",
+      );
     }
     const baseReports = await evaluateAll(baseFiles, evaluate);
     const headReports = await evaluateAll(available, evaluate);
     const changes = diffStacks(baseReports, headReports);
-    const output = format === "json" ? `${JSON.stringify({ base: values.base, changes }, null, 2)}\n` : format === "markdown" ? renderDiffMarkdown(changes, values.base) : renderDiffTable(changes, values.base);
+    const output =
+      format === "json"
+        ? `${JSON.stringify({ base: values.base, changes }, null, 2)}\n`
+        : format === "markdown"
+          ? renderDiffMarkdown(changes, values.base)
+          : renderDiffTable(changes, values.base);
     return { output, out: values.out, exitCode: verdict(headReports, reportOnly) };
   }
   const selected = values.stack?.length ? available.filter((f) => values.stack?.includes(f.stack)) : available;
   const reports = await evaluateAll(selected, evaluate);
-  const output = format === "json" ? `${JSON.stringify(reports, null, 2)}\n` : format === "markdown" ? renderReportsMarkdown(reports) : renderReportsTable(reports);
+  const output =
+    format === "json"
+      ? `${JSON.stringify(reports, null, 2)}\n`
+      : format === "markdown"
+        ? renderReportsMarkdown(reports)
+        : renderReportsTable(reports);
   return { output, out: values.out, exitCode: verdict(reports, reportOnly) };
 }
 
@@ -189,6 +283,16 @@ export function emit(result: { output: string; out: string | undefined }): void 
   try {
     writeFileSync(result.out, result.output);
   } catch (error) {
-    throw new PlanInputError([{ path: "--out", value: result.out, expected: "a writable file path", hint: `${(error as NodeJS.ErrnoException).code ?? "unwritable"}: check that its directory exists and is writable.` }], "invalid cost request");
+    throw new PlanInputError(
+      [
+        {
+          path: "--out",
+          value: result.out,
+          expected: "a writable file path",
+          hint: `${(error as NodeJS.ErrnoException).code ?? "unwritable"}: check that its directory exists and is writable.`,
+        },
+      ],
+      "invalid cost request",
+    );
   }
 }

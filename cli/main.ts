@@ -39,7 +39,14 @@ function runPlan(options: PlanOptions, context: CliContext): number {
   for (const key of SIZING_KEYS) if (options[key] !== undefined) fromFlags[key] = coerceSizingValue(key, options[key]);
   if (options.stack !== undefined) return runPlanForStack(options.stack, fromFlags, options, context);
   if (fromFlags.model === undefined) {
-    throw new PlanInputError([{ path: "--model", value: undefined, expected: "a catalog model id", hint: "Pass --model <id> or --stack <name>; run `llm-stack models` for the ids." }]);
+    throw new PlanInputError([
+      {
+        path: "--model",
+        value: undefined,
+        expected: "a catalog model id",
+        hint: "Pass --model <id> or --stack <name>; run `llm-stack models` for the ids.",
+      },
+    ]);
   }
   const request = { ...fromFlags, ...(options.region !== undefined ? { region: options.region } : {}) } as PlanRequest;
   try {
@@ -63,7 +70,11 @@ function runPlanForStack(stack: string, fromFlags: Record<string, unknown>, opti
   const values = { ...file.values, ...fromFlags };
   const region = options.region ?? file.region;
   const { settings, missing } = resolveStackFile({ ...file, values, region });
-  process.stdout.write(options.json ? `${JSON.stringify(settings.plan, null, 2)}\n` : `${renderPlan(settings.plan)}${renderStackSettings(stack, settings, missing)}`);
+  process.stdout.write(
+    options.json
+      ? `${JSON.stringify(settings.plan, null, 2)}\n`
+      : `${renderPlan(settings.plan)}${renderStackSettings(stack, settings, missing)}`,
+  );
   return 0;
 }
 
@@ -77,24 +88,40 @@ function program(): Command {
     .description("size, price and explain vLLM deployments on AWS GPUs")
     .version(version, "-V, --version", "print the version")
     .helpOption("-h, --help", "this text")
-    .addHelpText("after", `\nExit codes: 0 ok, 2 invalid input, 3 infeasible plan, 4 no AWS credentials or AWS unreachable (preflight), 5 a mandatory policy violated (cost), 1 unexpected error.\n`)
+    .addHelpText(
+      "after",
+      `\nExit codes: 0 ok, 2 invalid input, 3 infeasible plan, 4 no AWS credentials or AWS unreachable (preflight), 5 a mandatory policy violated (cost), 1 unexpected error.\n`,
+    )
     .showSuggestionAfterError(true)
     .exitOverride();
   const plan = cli.command("plan").description("plan one deployment (the cheapest shape that fits) and explain it");
   for (const option of sizingOptions()) plan.addOption(option);
   plan
     .addOption(new Option("--region <region>", `AWS region (${REGIONS.join(" | ")}; default us-east-1)`))
-    .option("--stack <name>", `validate and plan Pulumi.<name>.yaml as \`pulumi up\` would; flags override its values (keys: ${PROJECT_NAME}:<key>)`)
+    .option(
+      "--stack <name>",
+      `validate and plan Pulumi.<name>.yaml as \`pulumi up\` would; flags override its values (keys: ${PROJECT_NAME}:<key>)`,
+    )
     .option("--json", "print exactly the plan object as JSON")
     .addHelpText("after", "\nExit codes: 0 ok, 2 invalid input (every problem listed), 3 infeasible (with the nearest alternatives).\n");
   // cost and preflight parse their own flags and print their own help.
   const passThrough = (name: string, description: string, help: string) => {
-    const command = cli.command(name).description(description).helpOption(false).allowUnknownOption().allowExcessArguments().argument("[args...]");
+    const command = cli
+      .command(name)
+      .description(description)
+      .helpOption(false)
+      .allowUnknownOption()
+      .allowExcessArguments()
+      .argument("[args...]");
     command.helpInformation = () => help;
     return command;
   };
   passThrough("cost", "price stacks offline, diff them against a git ref, or price a pulumi preview", COST_HELP);
-  passThrough("preflight", "check with your AWS credentials what AWS would refuse (AZ offerings, vCPU quota, Capacity Block, EKS version)", PREFLIGHT_HELP);
+  passThrough(
+    "preflight",
+    "check with your AWS credentials what AWS would refuse (AZ offerings, vCPU quota, Capacity Block, EKS version)",
+    PREFLIGHT_HELP,
+  );
   cli.command("models").description("list the model catalog").option("--json", "the catalog as JSON");
   cli.command("gpus").description("GPU types, instance types, regions and dated prices (rows whose price is assumed are flagged)");
   cli.command("readme-table").description("print the Markdown table of every model's default plan on H100");
@@ -113,8 +140,12 @@ export async function main(argv: string[], context: CliContext = { directory: pr
       const name = self.name();
       if (name === "plan") result = runPlan(options as PlanOptions, context);
       // Loaded only when run: cost brings the program, Pulumi's SDK and the pack; preflight the AWS SDK.
-      else if (name === "cost") result = import("./cost-command").then(({ emit, runCost }) => runCost(self.args, { directory: context.directory }).then((cost) => (emit(cost), cost.exitCode)));
-      else if (name === "preflight") result = import("./preflight-command").then(({ runPreflight }) => runPreflight(self.args, { directory: context.directory }));
+      else if (name === "cost")
+        result = import("./cost-command").then(({ emit, runCost }) =>
+          runCost(self.args, { directory: context.directory }).then((cost) => (emit(cost), cost.exitCode)),
+        );
+      else if (name === "preflight")
+        result = import("./preflight-command").then(({ runPreflight }) => runPreflight(self.args, { directory: context.directory }));
       else if (name === "models") process.stdout.write(options.json ? `${JSON.stringify(MODELS, null, 2)}\n` : renderModelsList());
       else if (name === "gpus") process.stdout.write(renderGpus());
       else if (name === "readme-table") process.stdout.write(renderDefaultPlansMarkdown());

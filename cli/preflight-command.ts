@@ -5,16 +5,28 @@
  */
 import { parseArgs } from "node:util";
 import { PlanInputError } from "../infra/plan";
-import { OPERATOR_FIXES, readStackFile, resolveStackFile, type OperatorKey, type StackFileConfig, type StackSettings } from "../infra/settings";
-import { AwsUnreachableError, createAwsClients, DEFAULT_AWS_TIMEOUTS, gatherFacts, type AwsClients, type AwsTimeouts } from "./preflight/aws-facts";
+import {
+  OPERATOR_FIXES,
+  readStackFile,
+  resolveStackFile,
+  type OperatorKey,
+  type StackFileConfig,
+  type StackSettings,
+} from "../infra/settings";
+import {
+  AwsUnreachableError,
+  createAwsClients,
+  DEFAULT_AWS_TIMEOUTS,
+  gatherFacts,
+  type AwsClients,
+  type AwsTimeouts,
+} from "./preflight/aws-facts";
 import { CHECK_NAMES, exitCodeFor, factsRequestFor, runChecks, type CheckResult } from "./preflight/checks";
 import { renderPreflight } from "./preflight/render";
 import { PREFLIGHT_HELP } from "./help";
 
 export const EXIT_PREFLIGHT_FAILED = 2;
 export const EXIT_AWS_UNREACHABLE = 4;
-
-
 
 export interface PreflightOptions {
   /** Today (default: the clock), for support windows and Capacity Block start dates. */
@@ -30,11 +42,16 @@ export interface PreflightOptions {
 /** The operator values the stack file lacks, as one failing check line naming each command. */
 function operatorResult(file: StackFileConfig, missing: readonly OperatorKey[]): CheckResult {
   if (missing.length === 0) {
-    return { name: CHECK_NAMES.operatorValues, status: "pass", detail: "the stack sets what each operator adds before `pulumi up` (Hugging Face token, endpoint allowlist)" };
+    return {
+      name: CHECK_NAMES.operatorValues,
+      status: "pass",
+      detail: "the stack sets what each operator adds before `pulumi up` (Hugging Face token, endpoint allowlist)",
+    };
   }
   const them = missing.length === 1 ? "it" : "them";
   return {
-    name: CHECK_NAMES.operatorValues, status: "fail",
+    name: CHECK_NAMES.operatorValues,
+    status: "fail",
     detail: `Pulumi.${file.stack}.yaml does not set ${missing.join(", ")}; \`pulumi up\` would stop on ${them} (the checks below take ${them} as set)`,
     fix: missing.map((key) => OPERATOR_FIXES[key]).join("\n"),
   };
@@ -44,7 +61,12 @@ function operatorResult(file: StackFileConfig, missing: readonly OperatorKey[]):
 export async function runPreflight(argv: string[], options: PreflightOptions = {}): Promise<number> {
   let stack: string;
   try {
-    const { values } = parseArgs({ args: argv, options: { stack: { type: "string" }, help: { type: "boolean", short: "h" } }, strict: true, allowPositionals: false });
+    const { values } = parseArgs({
+      args: argv,
+      options: { stack: { type: "string" }, help: { type: "boolean", short: "h" } },
+      strict: true,
+      allowPositionals: false,
+    });
     if (values.help) {
       process.stdout.write(PREFLIGHT_HELP);
       return 0;

@@ -31,7 +31,10 @@ export interface StackConfig {
 export class StackConfigError extends pulumi.RunError {
   override readonly name = "StackConfigError";
   readonly exitCode = 2;
-  constructor(readonly issues: readonly InputIssue[], message: string) {
+  constructor(
+    readonly issues: readonly InputIssue[],
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -62,7 +65,9 @@ export function readConfig(): StackConfig {
   }
   const secret = (key: SecretSettingKey) => (secrets[key] === "secret" ? config.requireSecret(key) : undefined);
   return {
-    settings, hfToken: secret("hfToken"), kubeconfig: secret("kubeconfig"),
+    settings,
+    hfToken: secret("hfToken"),
+    kubeconfig: secret("kubeconfig"),
     registryTokens: { dockerHub: secret("dockerHubAccessToken"), github: secret("githubToken") },
   };
 }

@@ -5,14 +5,20 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { InfeasiblePlanError, PlanInputError, placeGpuSubnets, placeZones, stackRepositoryPrefix, type AvailabilityZone, type ImageSource, type ZonePlacement } from "./plan";
+import {
+  InfeasiblePlanError,
+  PlanInputError,
+  placeGpuSubnets,
+  placeZones,
+  stackRepositoryPrefix,
+  type AvailabilityZone,
+  type ImageSource,
+  type ZonePlacement,
+} from "./plan";
 import { type StackSettings } from "./settings";
 import { StackConfigError } from "./config";
 
-export type Placement =
-  | ({ mode: "create" } & ZonePlacement)
-  | { mode: "eks"; gpuSubnetIds: string[] }
-  | { mode: "kubeconfig" };
+export type Placement = ({ mode: "create" } & ZonePlacement) | { mode: "eks"; gpuSubnetIds: string[] } | { mode: "kubeconfig" };
 
 async function offeredZoneIds(instanceType: string): Promise<string[]> {
   const offerings = await aws.ec2.getInstanceTypeOfferings({
@@ -24,7 +30,10 @@ async function offeredZoneIds(instanceType: string): Promise<string[]> {
 
 /** The region's AZs that need no opt-in (Local Zones and Wavelength Zones do). */
 async function regionZones(): Promise<AvailabilityZone[]> {
-  const zones = await aws.getAvailabilityZones({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] });
+  const zones = await aws.getAvailabilityZones({
+    state: "available",
+    filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
+  });
   return zones.names.map((name, i) => ({ name, zoneId: zones.zoneIds[i]! }));
 }
 
@@ -47,7 +56,8 @@ async function creatorIssues(settings: StackSettings): Promise<void> {
   const listed = settings.cluster.adminPrincipalArns.find((arn) => principalKey(arn) === principalKey(caller.arn));
   if (listed === undefined) return;
   const issue = {
-    path: "llm-stack:clusterAdminPrincipalArns", value: settings.cluster.adminPrincipalArns,
+    path: "llm-stack:clusterAdminPrincipalArns",
+    value: settings.cluster.adminPrincipalArns,
     expected: `principals other than the one running pulumi (${caller.arn}), which EKS makes cluster admin itself`,
     hint: `Remove ${listed} from clusterAdminPrincipalArns.`,
   };
@@ -66,14 +76,21 @@ export async function lookUpPlacement(settings: StackSettings): Promise<Placemen
       return { mode: "create", ...placeZones({ ...base, zones, offeredZoneIds: offered }) };
     }
     const [subnets, offered] = await Promise.all([
-      Promise.all(cluster.nodeSubnetIds.map(async (id) => ({ subnetId: id, zoneId: (await aws.ec2.getSubnet({ id })).availabilityZoneId }))),
+      Promise.all(
+        cluster.nodeSubnetIds.map(async (id) => ({ subnetId: id, zoneId: (await aws.ec2.getSubnet({ id })).availabilityZoneId })),
+      ),
       offeredZoneIds(plan.instanceType),
     ]);
     return { mode: "eks", gpuSubnetIds: placeGpuSubnets({ ...base, subnets, offeredZoneIds: offered }) };
   } catch (error) {
     if (!(error instanceof InfeasiblePlanError)) throw error;
     const path = requiredZoneId ? "llm-stack:capacityReservationZoneId" : cluster.mode === "eks" ? "llm-stack:nodeSubnetIds" : "aws:region";
-    const issue = { path, value: requiredZoneId ?? (cluster.mode === "eks" ? cluster.nodeSubnetIds : settings.region), expected: `AZs where ${plan.instanceType} is offered`, hint: error.message };
+    const issue = {
+      path,
+      value: requiredZoneId ?? (cluster.mode === "eks" ? cluster.nodeSubnetIds : settings.region),
+      expected: `AZs where ${plan.instanceType} is offered`,
+      hint: error.message,
+    };
     throw new StackConfigError([issue], new PlanInputError([issue], "invalid stack configuration; nothing was created").message);
   }
 }

@@ -37,13 +37,29 @@ export interface LlmStackOutputs {
   endpoint: string;
   model: string;
   variant: string;
-  plan: { instanceType: string; nodes: number; gpus: number; gpusPerReplica: number; tensorParallelSize: number; pipelineParallelSize: number; replicas: number; maxModelLen: number };
+  plan: {
+    instanceType: string;
+    nodes: number;
+    gpus: number;
+    gpusPerReplica: number;
+    tensorParallelSize: number;
+    pipelineParallelSize: number;
+    replicas: number;
+    maxModelLen: number;
+  };
   /** AZ ids the GPU nodes may launch in (empty for cluster kubeconfig). */
   gpuZoneIds: string[];
   hourlyUsd: number;
   monthlyUsd: number;
   /** An autoscaled stack's replica range, its GPU nodes and its cost at each end; null when fixed. */
-  autoscaling: { minReplicas: number; maxReplicas: number; minNodes: number; maxNodes: number; minHourlyUsd: number; maxHourlyUsd: number } | null;
+  autoscaling: {
+    minReplicas: number;
+    maxReplicas: number;
+    minNodes: number;
+    maxNodes: number;
+    minHourlyUsd: number;
+    maxHourlyUsd: number;
+  } | null;
   kubeconfig: pulumi.Output<string>;
   apiKey: pulumi.Output<string>;
 }
@@ -75,7 +91,13 @@ function imageCache(config: StackConfig, images: ImageSource): { cache: ImageCac
   return { cache, nodePolicy: nodeImagePolicy(images.accountId, images.region, images.stackPrefix) };
 }
 
-function createdCluster(config: StackConfig, cluster: Extract<StackConfig["settings"]["cluster"], { mode: "create" }>, placement: Extract<Placement, { mode: "create" }>, clusterName: string, images: ImageSource): ClusterAccess {
+function createdCluster(
+  config: StackConfig,
+  cluster: Extract<StackConfig["settings"]["cluster"], { mode: "create" }>,
+  placement: Extract<Placement, { mode: "create" }>,
+  clusterName: string,
+  images: ImageSource,
+): ClusterAccess {
   const { settings } = config;
   const cache = imageCache(config, images);
   const network = new Network("llm-network", { clusterName, zones: placement.vpcZones, region: settings.region });
@@ -89,9 +111,16 @@ function createdCluster(config: StackConfig, cluster: Extract<StackConfig["setti
     supportType: cluster.supportType,
   });
   const nodeRole = new NodeRole("llm-nodes", { inlinePolicy: cache?.nodePolicy ?? null });
-  const system = new SystemNodeGroup("llm-system", { clusterName: eks.clusterName, nodeRoleArn: nodeRole.arn, subnetIds: clusterSubnetIds, sizedByClusterAutoscaler: settings.autoscaling !== null });
+  const system = new SystemNodeGroup("llm-system", {
+    clusterName: eks.clusterName,
+    nodeRoleArn: nodeRole.arn,
+    subnetIds: clusterSubnetIds,
+    sizedByClusterAutoscaler: settings.autoscaling !== null,
+  });
   const gpuPool = new GpuNodePool("llm-gpu", {
-    plan: settings.plan, clusterName: eks.clusterName, nodeRoleArn: nodeRole.arn,
+    plan: settings.plan,
+    clusterName: eks.clusterName,
+    nodeRoleArn: nodeRole.arn,
     subnetIds: network.privateSubnetIdsIn(placement.gpuZones),
     capacity: settings.capacity,
     stack: pulumi.getStack(),
@@ -101,14 +130,25 @@ function createdCluster(config: StackConfig, cluster: Extract<StackConfig["setti
   // Every Kubernetes object waits for the nodes — and, with the cache, for its rules: a pod that
   // pulls before its upstream's rule exists fails the pull.
   const dependsOn = [system, gpuPool, ...(cache ? cache.cache.rules : [])];
-  return { kubeconfig: eks.kubeconfig, systemNodeSelector: SYSTEM_NODE_LABELS, clusterName: eks.clusterName, gpuPool, dependsOn, vpcCidr: VPC_CIDR, gpuZoneIds: placement.gpuZones.map((zone) => zone.zoneId) };
+  return {
+    kubeconfig: eks.kubeconfig,
+    systemNodeSelector: SYSTEM_NODE_LABELS,
+    clusterName: eks.clusterName,
+    gpuPool,
+    dependsOn,
+    vpcCidr: VPC_CIDR,
+    gpuZoneIds: placement.gpuZones.map((zone) => zone.zoneId),
+  };
 }
 
 function existingEksCluster({ settings }: StackConfig, name: string, placement: Extract<Placement, { mode: "eks" }>): ClusterAccess {
   const existing = aws.eks.getClusterOutput({ name });
   const nodeRole = new NodeRole("llm-nodes", { inlinePolicy: null });
   const gpuPool = new GpuNodePool("llm-gpu", {
-    plan: settings.plan, clusterName: existing.name, nodeRoleArn: nodeRole.arn, capacity: settings.capacity,
+    plan: settings.plan,
+    clusterName: existing.name,
+    nodeRoleArn: nodeRole.arn,
+    capacity: settings.capacity,
     subnetIds: placement.gpuSubnetIds,
     stack: pulumi.getStack(),
     efa: settings.efa ? { vpcId: existing.vpcConfig.vpcId, clusterSecurityGroupId: existing.vpcConfig.clusterSecurityGroupId } : null,
@@ -116,9 +156,11 @@ function existingEksCluster({ settings }: StackConfig, name: string, placement: 
     autoscaling: null,
   });
   const kubeconfig = pulumi.secret(
-    pulumi.all([existing.name, existing.endpoint, existing.certificateAuthorities]).apply(([clusterName, endpoint, cas]) =>
-      renderKubeconfig({ clusterName, endpoint, certificateAuthorityData: cas[0]?.data ?? "", region: settings.region }),
-    ),
+    pulumi
+      .all([existing.name, existing.endpoint, existing.certificateAuthorities])
+      .apply(([clusterName, endpoint, cas]) =>
+        renderKubeconfig({ clusterName, endpoint, certificateAuthorityData: cas[0]?.data ?? "", region: settings.region }),
+      ),
   );
   return { kubeconfig, systemNodeSelector: {}, clusterName: existing.name, gpuPool, dependsOn: [gpuPool], vpcCidr: null, gpuZoneIds: [] };
 }
@@ -127,7 +169,16 @@ function clusterAccess(config: StackConfig, placement: Placement, clusterName: s
   const { cluster } = config.settings;
   if (cluster.mode === "create" && placement.mode === "create") return createdCluster(config, cluster, placement, clusterName, images);
   if (cluster.mode === "eks" && placement.mode === "eks") return existingEksCluster(config, cluster.name, placement);
-  if (cluster.mode === "kubeconfig" && config.kubeconfig) return { kubeconfig: config.kubeconfig, systemNodeSelector: {}, clusterName: null, gpuPool: null, dependsOn: [], vpcCidr: null, gpuZoneIds: [] };
+  if (cluster.mode === "kubeconfig" && config.kubeconfig)
+    return {
+      kubeconfig: config.kubeconfig,
+      systemNodeSelector: {},
+      clusterName: null,
+      gpuPool: null,
+      dependsOn: [],
+      vpcCidr: null,
+      gpuZoneIds: [],
+    };
   throw new Error(`cluster mode ${cluster.mode} with placement ${placement.mode}: lookUpPlacement and readConfig disagree`);
 }
 
@@ -136,20 +187,31 @@ function clusterAccess(config: StackConfig, placement: Placement, clusterName: s
  * server's service account (its model revision's prefix only) and write access for the copy Job's,
  * both through Pod Identity.
  */
-function modelCache({ settings }: StackConfig, access: ClusterAccess, serverName: string, nodeSelector: Record<string, string>, tolerations: Record<string, string>[]): ModelCacheSource & { access: pulumi.Resource[] } {
+function modelCache(
+  { settings }: StackConfig,
+  access: ClusterAccess,
+  serverName: string,
+  nodeSelector: Record<string, string>,
+  tolerations: Record<string, string>[],
+): ModelCacheSource & { access: pulumi.Resource[] } {
   const { plan } = settings;
-  if (!access.clusterName) throw new Error("weightsSource s3 needs an EKS cluster the kit manages; readConfig refuses it with cluster kubeconfig");
+  if (!access.clusterName)
+    throw new Error("weightsSource s3 needs an EKS cluster the kit manages; readConfig refuses it with cluster kubeconfig");
   const stack = pulumi.getStack();
   const identity = aws.getCallerIdentityOutput();
   const bucketName = identity.accountId.apply((accountId) => modelCacheBucketName(stack, accountId, settings.region));
   const bucket = new ModelCacheBucket("llm-model-cache", { bucketName, stack });
   const layout = modelCacheLayoutOf(plan);
   const reader = new PodIdentityAccess(`${serverName}-model-read`, {
-    clusterName: access.clusterName, namespace: settings.namespace, serviceAccount: serverName,
+    clusterName: access.clusterName,
+    namespace: settings.namespace,
+    serviceAccount: serverName,
     policy: bucket.bucketArn.apply((arn) => JSON.stringify(modelReadPolicy(arn, layout.prefix))),
   });
   const writer = new PodIdentityAccess(`${serverName}-model-copy`, {
-    clusterName: access.clusterName, namespace: settings.namespace, serviceAccount: copyServiceAccountName(serverName),
+    clusterName: access.clusterName,
+    namespace: settings.namespace,
+    serviceAccount: copyServiceAccountName(serverName),
     policy: bucket.bucketArn.apply((arn) => JSON.stringify(modelWritePolicy(arn, layout.prefix))),
   });
   return {
@@ -157,7 +219,12 @@ function modelCache({ settings }: StackConfig, access: ClusterAccess, serverName
     bucket: bucket.bucketName,
     region: settings.region,
     layout,
-    copy: { checkpointGiB: checkpointBytes(plan) / BYTES_PER_GIB, timeoutSeconds: cacheFillTimeoutSeconds(plan), nodeSelector, tolerations },
+    copy: {
+      checkpointGiB: checkpointBytes(plan) / BYTES_PER_GIB,
+      timeoutSeconds: cacheFillTimeoutSeconds(plan),
+      nodeSelector,
+      tolerations,
+    },
     access: [bucket, reader, writer],
   };
 }
@@ -175,63 +242,116 @@ export function createLlmStack(config: StackConfig, placement: Placement, images
   const clusterName = `llm-stack-${pulumi.getStack()}`;
   const access = clusterAccess(config, placement, clusterName, images);
 
-  const provider = new k8s.Provider("llm-k8s", { kubeconfig: access.kubeconfig, enableServerSideApply: true }, { dependsOn: access.dependsOn });
+  const provider = new k8s.Provider(
+    "llm-k8s",
+    { kubeconfig: access.kubeconfig, enableServerSideApply: true },
+    { dependsOn: access.dependsOn },
+  );
   const poolSelector = gpuPoolSelector(pulumi.getStack());
-  const nodeSelector: Record<string, string> = { "node.kubernetes.io/instance-type": plan.instanceType, ...(access.gpuPool ? poolSelector : {}) };
+  const nodeSelector: Record<string, string> = {
+    "node.kubernetes.io/instance-type": plan.instanceType,
+    ...(access.gpuPool ? poolSelector : {}),
+  };
   // A cluster reached by kubeconfig already has GPU nodes and their device plugin.
   const devicePlugin = access.gpuPool
-    ? new NvidiaDevicePlugin("llm-nvidia-device-plugin", { nodeSelector: poolSelector, instance: clusterName, efa: settings.efa }, { provider, dependsOn: access.dependsOn })
+    ? new NvidiaDevicePlugin(
+        "llm-nvidia-device-plugin",
+        { nodeSelector: poolSelector, instance: clusterName, efa: settings.efa },
+        { provider, dependsOn: access.dependsOn },
+      )
     : null;
 
   // Metrics and alerts: the operator and Prometheus on the system nodes (a created cluster's), never on GPU nodes.
-  const prometheus = settings.observability === "prometheus"
-    ? new PrometheusStack("llm-prometheus", { nodeSelector: access.systemNodeSelector, images }, { provider, dependsOn: access.dependsOn })
-    : null;
+  const prometheus =
+    settings.observability === "prometheus"
+      ? new PrometheusStack(
+          "llm-prometheus",
+          { nodeSelector: access.systemNodeSelector, images },
+          { provider, dependsOn: access.dependsOn },
+        )
+      : null;
 
   if (prometheus) {
-    new Grafana("llm-grafana", { nodeSelector: access.systemNodeSelector, serverNamespace: settings.namespace, images }, { provider, dependsOn: [prometheus] });
+    new Grafana(
+      "llm-grafana",
+      { nodeSelector: access.systemNodeSelector, serverNamespace: settings.namespace, images },
+      { provider, dependsOn: [prometheus] },
+    );
   }
 
   // GPU telemetry on the pool the stack owns (a kubeconfig cluster's GPU nodes are its owner's).
   if (prometheus && access.gpuPool) {
-    new DcgmExporter("llm-dcgm-exporter", { nodeSelector: poolSelector, instance: clusterName, selectedBy: { ...MONITORING_SELECTOR }, ready: prometheus.ready }, { provider, dependsOn: access.dependsOn });
+    new DcgmExporter(
+      "llm-dcgm-exporter",
+      { nodeSelector: poolSelector, instance: clusterName, selectedBy: { ...MONITORING_SELECTOR }, ready: prometheus.ready },
+      { provider, dependsOn: access.dependsOn },
+    );
   }
 
   // Autoscaling (a created cluster only; readConfig refuses it elsewhere): KEDA moves the replicas on
   // vLLM's queue as Prometheus scrapes it, Cluster Autoscaler moves the GPU nodes after them.
-  const keda = settings.autoscaling && prometheus && access.clusterName
-    ? new Keda("llm-keda", { nodeSelector: access.systemNodeSelector, dependsOn: access.dependsOn, images }, { provider })
-    : null;
+  const keda =
+    settings.autoscaling && prometheus && access.clusterName
+      ? new Keda("llm-keda", { nodeSelector: access.systemNodeSelector, dependsOn: access.dependsOn, images }, { provider })
+      : null;
   if (keda && access.clusterName) {
-    new ClusterAutoscaler("llm-cluster-autoscaler", {
-      clusterName, clusterNameOutput: access.clusterName, region: settings.region, nodeSelector: access.systemNodeSelector, dependsOn: access.dependsOn, images,
-    }, { provider });
+    new ClusterAutoscaler(
+      "llm-cluster-autoscaler",
+      {
+        clusterName,
+        clusterNameOutput: access.clusterName,
+        region: settings.region,
+        nodeSelector: access.systemNodeSelector,
+        dependsOn: access.dependsOn,
+        images,
+      },
+      { provider },
+    );
   }
 
   // A replica over several nodes is a LeaderWorkerSet: its controller first (a kubeconfig cluster must run LWS v0.10.0 or later already).
-  const lws = plan.nodesPerReplica > 1 && access.gpuPool ? new LwsController("llm-lws", { images }, { provider, dependsOn: access.dependsOn }) : null;
+  const lws =
+    plan.nodesPerReplica > 1 && access.gpuPool ? new LwsController("llm-lws", { images }, { provider, dependsOn: access.dependsOn }) : null;
   const tolerations = [{ key: GPU_TAINT.key, operator: "Exists", effect: "NoSchedule" }];
   const serverName = "vllm";
-  const weights = plan.weightsSource === "s3" ? modelCache(config, access, serverName, nodeSelector, tolerations) : { source: "huggingface" as const };
-  const server = new VllmServer(serverName, {
-    namespace: settings.namespace,
-    plan,
-    image: settings.vllmImage,
-    images,
-    weights,
-    hfTokenSet: settings.hfTokenSet,
-    hfToken: config.hfToken,
-    nodeSelector,
-    tolerations,
-    efaInterfacesPerPod: settings.efa ? INSTANCES[plan.instanceType].efaInterfaces : 0,
-    monitoringNamespace: prometheus ? MONITORING_NAMESPACE : null,
-    autoscaling: settings.autoscaling,
-    autoscaler: keda && settings.autoscaling ? { prometheusAddress: PROMETHEUS_ADDRESS, ready: keda.ready, systemNodeSelector: access.systemNodeSelector } : null,
-    monitoring: prometheus ? { selectedBy: { ...MONITORING_SELECTOR }, hourlyUsd: settings.cost.hourlyUsd, gpuNodes: liveGpuNodePrice(settings), ready: prometheus.ready } : null,
-    exposure: settings.exposure,
-    allowedClientNamespaces: settings.allowedClientNamespaces,
-    vpcCidr: access.vpcCidr,
-  }, { provider, dependsOn: [...(devicePlugin ? [devicePlugin] : []), ...(lws ? lws.ready : []), ...(weights.source === "s3" ? weights.access : [])] });
+  const weights =
+    plan.weightsSource === "s3" ? modelCache(config, access, serverName, nodeSelector, tolerations) : { source: "huggingface" as const };
+  const server = new VllmServer(
+    serverName,
+    {
+      namespace: settings.namespace,
+      plan,
+      image: settings.vllmImage,
+      images,
+      weights,
+      hfTokenSet: settings.hfTokenSet,
+      hfToken: config.hfToken,
+      nodeSelector,
+      tolerations,
+      efaInterfacesPerPod: settings.efa ? INSTANCES[plan.instanceType].efaInterfaces : 0,
+      monitoringNamespace: prometheus ? MONITORING_NAMESPACE : null,
+      autoscaling: settings.autoscaling,
+      autoscaler:
+        keda && settings.autoscaling
+          ? { prometheusAddress: PROMETHEUS_ADDRESS, ready: keda.ready, systemNodeSelector: access.systemNodeSelector }
+          : null,
+      monitoring: prometheus
+        ? {
+            selectedBy: { ...MONITORING_SELECTOR },
+            hourlyUsd: settings.cost.hourlyUsd,
+            gpuNodes: liveGpuNodePrice(settings),
+            ready: prometheus.ready,
+          }
+        : null,
+      exposure: settings.exposure,
+      allowedClientNamespaces: settings.allowedClientNamespaces,
+      vpcCidr: access.vpcCidr,
+    },
+    {
+      provider,
+      dependsOn: [...(devicePlugin ? [devicePlugin] : []), ...(lws ? lws.ready : []), ...(weights.source === "s3" ? weights.access : [])],
+    },
+  );
 
   return {
     endpoint: server.endpoint,
@@ -250,7 +370,9 @@ export function createLlmStack(config: StackConfig, placement: Placement, images
     gpuZoneIds: access.gpuZoneIds,
     hourlyUsd: settings.cost.hourlyUsd,
     monthlyUsd: settings.cost.monthlyUsd,
-    autoscaling: settings.autoscaling ? { ...settings.autoscaling, minHourlyUsd: settings.cost.minHourlyUsd, maxHourlyUsd: settings.cost.maxHourlyUsd } : null,
+    autoscaling: settings.autoscaling
+      ? { ...settings.autoscaling, minHourlyUsd: settings.cost.minHourlyUsd, maxHourlyUsd: settings.cost.maxHourlyUsd }
+      : null,
     kubeconfig: pulumi.secret(access.kubeconfig),
     apiKey: server.apiKey,
   };

@@ -24,14 +24,25 @@ const usd = (value: number) => `$${value.toLocaleString("en-US", { minimumFracti
 
 export const costBudget: StackValidationPolicy = {
   name: "llm-stack-cost-budget",
-  description: "The stack's on-demand cost (node groups at desired and maximum size, EKS, NAT) stays within maxHourlyUsd and maxMonthlyUsd.",
+  description:
+    "The stack's on-demand cost (node groups at desired and maximum size, EKS, NAT) stays within maxHourlyUsd and maxMonthlyUsd.",
   enforcementLevel: "mandatory",
   // Numbers, never strings: "abc" compared with a cost is false both ways and would pass every stack.
   configSchema: strictConfigSchema({
     // Defaults that admit the kit's largest example (Llama 3.1 405B bf16 on 2 × p5.48xlarge, $110.83/h at
     // maximum size); every team sets its own in the pack config.
-    maxHourlyUsd: { type: "number", default: DEFAULT_MAX_HOURLY_USD, minimum: 0, description: "Budget in USD per hour, checked at maximum node-group size." },
-    maxMonthlyUsd: { type: "number", default: DEFAULT_MAX_HOURLY_USD * HOURS_PER_MONTH, minimum: 0, description: `Budget in USD per month (${HOURS_PER_MONTH} h), at maximum node-group size.` },
+    maxHourlyUsd: {
+      type: "number",
+      default: DEFAULT_MAX_HOURLY_USD,
+      minimum: 0,
+      description: "Budget in USD per hour, checked at maximum node-group size.",
+    },
+    maxMonthlyUsd: {
+      type: "number",
+      default: DEFAULT_MAX_HOURLY_USD * HOURS_PER_MONTH,
+      minimum: 0,
+      description: `Budget in USD per month (${HOURS_PER_MONTH} h), at maximum node-group size.`,
+    },
     region: { type: "string", enum: [...REGIONS], default: DEFAULTS.region, description: "Region whose prices apply." },
   }),
   validateStack: (args, reportViolation) => {
@@ -42,17 +53,25 @@ export const costBudget: StackValidationPolicy = {
     const cost = stackCostOf(resources, region);
     if (cost.unpriced.length > 0) {
       const fixes = [...new Set(cost.unpriced.map((u) => u.fix))];
-      reportViolation(`The budget cannot be proven with the price table of ${PRICE_TABLE_DATE}: ${cost.unpriced.map((u) => u.what).join("; ")}. Fix: ${fixes.join("; ")}.`);
+      reportViolation(
+        `The budget cannot be proven with the price table of ${PRICE_TABLE_DATE}: ${cost.unpriced.map((u) => u.what).join("; ")}. Fix: ${fixes.join("; ")}.`,
+      );
     }
     if (cost.unknowns.length > 0) {
-      reportViolation(`The budget cannot be proven yet: ${cost.unknowns.join("; ")}. Fix: give the size and instance type as known values, or check again once they are.`);
+      reportViolation(
+        `The budget cannot be proven yet: ${cost.unknowns.join("; ")}. Fix: give the size and instance type as known values, or check again once they are.`,
+      );
     }
     const summary = `${usd(cost.maxHourlyUsd)}/h at maximum node-group size (${usd(cost.hourlyUsd)}/h at desired size): ${describeCost(cost)}`;
     if (cost.maxHourlyUsd > maxHourlyUsd) {
-      reportViolation(`The stack costs ${summary}, above maxHourlyUsd ${usd(maxHourlyUsd)}. Fix: shrink the plan (fewer replicas, fp8 or int4, a shorter context) or raise the budget in the policy pack config.`);
+      reportViolation(
+        `The stack costs ${summary}, above maxHourlyUsd ${usd(maxHourlyUsd)}. Fix: shrink the plan (fewer replicas, fp8 or int4, a shorter context) or raise the budget in the policy pack config.`,
+      );
     }
     if (cost.maxMonthlyUsd > maxMonthlyUsd) {
-      reportViolation(`The stack costs ${usd(cost.maxMonthlyUsd)}/month at maximum node-group size (${HOURS_PER_MONTH} h at ${summary}), above maxMonthlyUsd ${usd(maxMonthlyUsd)}. Fix: shrink the plan or raise the budget in the policy pack config.`);
+      reportViolation(
+        `The stack costs ${usd(cost.maxMonthlyUsd)}/month at maximum node-group size (${HOURS_PER_MONTH} h at ${summary}), above maxMonthlyUsd ${usd(maxMonthlyUsd)}. Fix: shrink the plan or raise the budget in the policy pack config.`,
+      );
     }
   },
 };

@@ -33,7 +33,8 @@ function perStartCost(container: ContainerView): string {
 
 export const costWeightsNat: StackValidationPolicy = {
   name: "llm-stack-cost-weights-nat",
-  description: "GPU servers do not fetch their weights through a NAT gateway at every start: they stream them from S3 through a gateway endpoint.",
+  description:
+    "GPU servers do not fetch their weights through a NAT gateway at every start: they stream them from S3 through a gateway endpoint.",
   enforcementLevel: "advisory",
   configSchema: strictConfigSchema(),
   validateStack: (args, reportViolation) => {

@@ -29,7 +29,12 @@ export const gpuConsistency: StackValidationPolicy = {
       // llm-stack-gpu-memory-fit reports flags vLLM would refuse.
       if (unreadableFlags(container, shape).length > 0) continue;
       // A replica spans nodes as a LeaderWorkerSet group, or on Ray one pipeline stage per node.
-      const nodesPerReplica = workload.podsPerReplica > 1 ? workload.podsPerReplica : container.args["distributed-executor-backend"] === "ray" ? shape.pipelineParallelSize : 1;
+      const nodesPerReplica =
+        workload.podsPerReplica > 1
+          ? workload.podsPerReplica
+          : container.args["distributed-executor-backend"] === "ray"
+            ? shape.pipelineParallelSize
+            : 1;
       const gpusPerPod = (shape.tensorParallelSize * shape.pipelineParallelSize) / nodesPerReplica;
       if (container.gpus !== gpusPerPod) {
         reportViolation(
@@ -41,7 +46,10 @@ export const gpuConsistency: StackValidationPolicy = {
       const problem = tensorParallelProblem(served.model.architecture, shape.tensorParallelSize);
       if (problem !== null) {
         const valid = validTensorParallelSizes(served.model.architecture, placement?.gpusPerNode ?? MAX_GPUS_PER_NODE).join(", ");
-        reportViolation(`${workload.label}: --tensor-parallel-size ${shape.tensorParallelSize} is invalid for ${served.modelId}: ${problem}. Fix: use one of ${valid}.`, workload.urn);
+        reportViolation(
+          `${workload.label}: --tensor-parallel-size ${shape.tensorParallelSize} is invalid for ${served.modelId}: ${problem}. Fix: use one of ${valid}.`,
+          workload.urn,
+        );
       }
       // Clusters reached by kubeconfig bring their own nodes: nothing in the stack to match.
       if (nodeGroups.length === 0 || checkedTemplates.has(template)) continue;

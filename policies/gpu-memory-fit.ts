@@ -18,10 +18,17 @@ const gib = (value: number) => `${value.toFixed(1)} GiB`;
 
 export const gpuMemoryFit: StackValidationPolicy = {
   name: "llm-stack-gpu-memory-fit",
-  description: "vLLM workloads fit their GPUs: weights + overhead + one full-context sequence of KV cache, at an allowed gpu-memory-utilization.",
+  description:
+    "vLLM workloads fit their GPUs: weights + overhead + one full-context sequence of KV cache, at an allowed gpu-memory-utilization.",
   enforcementLevel: "mandatory",
   configSchema: strictConfigSchema({
-    maxGpuMemoryUtilization: { type: "number", default: 0.95, minimum: 0.5, maximum: 1, description: "Highest --gpu-memory-utilization allowed." },
+    maxGpuMemoryUtilization: {
+      type: "number",
+      default: 0.95,
+      minimum: 0.5,
+      maximum: 1,
+      description: "Highest --gpu-memory-utilization allowed.",
+    },
   }),
   validateStack: (args, reportViolation) => {
     const { maxGpuMemoryUtilization } = readPolicyConfig<GpuMemoryFitConfig>(gpuMemoryFit, args.getConfig);
@@ -29,12 +36,18 @@ export const gpuMemoryFit: StackValidationPolicy = {
     for (const { workload, template, container, served, shape } of servedWorkloadsOf(args.resources)) {
       // vLLM reads more flags from a --config YAML file (vllm/utils/argparse_utils.py _pull_args_from_config), out of the pack's sight.
       if (container.args.config !== undefined) {
-        reportViolation(`${workload.label} reads vLLM flags from ${container.args.config} (--config), which the policy pack cannot see: its GPU memory fit cannot be proven. Fix: pass the flags in the container's args.`, workload.urn);
+        reportViolation(
+          `${workload.label} reads vLLM flags from ${container.args.config} (--config), which the policy pack cannot see: its GPU memory fit cannot be proven. Fix: pass the flags in the container's args.`,
+          workload.urn,
+        );
         continue;
       }
       const unreadable = unreadableFlags(container, shape);
       if (unreadable.length > 0) {
-        reportViolation(`${workload.label}: vLLM would refuse ${unreadable.join(", ")} (not a number its parser reads), so its GPU memory fit cannot be checked. Fix: write plain numbers, e.g. --tensor-parallel-size=2.`, workload.urn);
+        reportViolation(
+          `${workload.label}: vLLM would refuse ${unreadable.join(", ")} (not a number its parser reads), so its GPU memory fit cannot be checked. Fix: write plain numbers, e.g. --tensor-parallel-size=2.`,
+          workload.urn,
+        );
         continue;
       }
       if (shape.gpuMemoryUtilization > maxGpuMemoryUtilization) {
@@ -55,11 +68,12 @@ export const gpuMemoryFit: StackValidationPolicy = {
       if (memory.kvCacheTokens >= shape.maxModelLen) continue;
       const m = memory.perGpuGiB;
       const fittingTp = smallestFittingTensorParallelSize(served, placement, shape);
-      const fix = fittingTp !== undefined && fittingTp > shape.tensorParallelSize
-        ? `--tensor-parallel-size ${fittingTp} with nvidia.com/gpu ${fittingTp * shape.pipelineParallelSize} (the smallest TP that fits on one ${placement.instanceType})`
-        : memory.kvCacheTokens > 0
-          ? `--max-model-len ${memory.kvCacheTokens} or less, or more GPUs`
-          : "more GPUs per replica or an fp8/int4 variant";
+      const fix =
+        fittingTp !== undefined && fittingTp > shape.tensorParallelSize
+          ? `--tensor-parallel-size ${fittingTp} with nvidia.com/gpu ${fittingTp * shape.pipelineParallelSize} (the smallest TP that fits on one ${placement.instanceType})`
+          : memory.kvCacheTokens > 0
+            ? `--max-model-len ${memory.kvCacheTokens} or less, or more GPUs`
+            : "more GPUs per replica or an fp8/int4 variant";
       reportViolation(
         `${workload.label} serves ${served.variant.repo} (${served.modelId}, ${served.variant.quantization}) on ${GPUS[placement.gpu].displayName} at TP ${shape.tensorParallelSize} × PP ${shape.pipelineParallelSize}, gpu-memory-utilization ${shape.gpuMemoryUtilization}: ` +
           `${gib(m.weights)} of weights + ${gib(m.activationAndOverhead)} of activations and overhead per GPU leave ${gib(m.kvCache)} of the ${gib(m.budget)} budget for the KV cache, ` +

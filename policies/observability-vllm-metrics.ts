@@ -21,9 +21,11 @@ function queriesOf(type: string, props: Record<string, any>): Query[] {
       .map((t: any, i: number) => ({ where: `trigger ${i} (prometheus)`, promql: t.metadata.query as string }));
   }
   if (type === "kubernetes:monitoring.coreos.com/v1:PrometheusRule") {
-    return (props.spec?.groups ?? []).flatMap((g: any) => (g?.rules ?? [])
-      .filter((r: any) => typeof r?.expr === "string")
-      .map((r: any) => ({ where: `rule ${r.alert ?? r.record ?? "?"} in group ${g.name ?? "?"}`, promql: r.expr as string })));
+    return (props.spec?.groups ?? []).flatMap((g: any) =>
+      (g?.rules ?? [])
+        .filter((r: any) => typeof r?.expr === "string")
+        .map((r: any) => ({ where: `rule ${r.alert ?? r.record ?? "?"} in group ${g.name ?? "?"}`, promql: r.expr as string })),
+    );
   }
   return [];
 }
@@ -44,7 +46,9 @@ export const observabilityVllmMetrics: ResourceValidationPolicy = {
     const label = `${String(args.props.kind ?? args.type.split(":").at(-1))} ${args.props.metadata?.namespace ?? ""}/${args.props.metadata?.name ?? args.name}`;
     for (const query of queriesOf(args.type, args.props)) {
       for (const name of unknownVllmSeries(query.promql)) {
-        reportViolation(`${label}: ${query.where} queries ${name}, which vLLM ${VLLM_RELEASE.image.tag} does not emit (${replacementOf(name)}): it would never match. Fix: query a metric from infra/catalog/vllm-metrics.ts.`);
+        reportViolation(
+          `${label}: ${query.where} queries ${name}, which vLLM ${VLLM_RELEASE.image.tag} does not emit (${replacementOf(name)}): it would never match. Fix: query a metric from infra/catalog/vllm-metrics.ts.`,
+        );
       }
     }
   },

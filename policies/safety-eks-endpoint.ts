@@ -19,7 +19,9 @@ export const safetyEksEndpoint: ResourceValidationPolicy = {
     if (vpc.endpointPublicAccess === false) return;
     const cidrs = vpc.publicAccessCidrs ?? ["0.0.0.0/0"];
     if (coversInternet(cidrs)) {
-      reportViolation(`EKS cluster ${args.name} exposes its API endpoint to the whole internet: publicAccessCidrs [${cidrs.join(", ")}] together cover every public address. Fix: set clusterEndpointAccess private, or list the administrators' CIDRs in clusterPublicAccessCidrs.`);
+      reportViolation(
+        `EKS cluster ${args.name} exposes its API endpoint to the whole internet: publicAccessCidrs [${cidrs.join(", ")}] together cover every public address. Fix: set clusterEndpointAccess private, or list the administrators' CIDRs in clusterPublicAccessCidrs.`,
+      );
     }
   }),
 };

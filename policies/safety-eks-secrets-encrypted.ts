@@ -12,7 +12,9 @@ export const safetyEksSecretsEncrypted: ResourceValidationPolicy = {
     readPolicyConfig(safetyEksSecretsEncrypted, args.getConfig);
     const config = cluster.encryptionConfig;
     if (!config?.provider?.keyArn || !(config.resources ?? []).includes("secrets")) {
-      reportViolation(`EKS cluster ${args.name} does not encrypt Kubernetes Secrets with KMS. Fix: set encryptionConfig { provider.keyArn, resources: ["secrets"] }.`);
+      reportViolation(
+        `EKS cluster ${args.name} does not encrypt Kubernetes Secrets with KMS. Fix: set encryptionConfig { provider.keyArn, resources: ["secrets"] }.`,
+      );
     }
   }),
 };

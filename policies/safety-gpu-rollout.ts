@@ -13,9 +13,9 @@ function maxSurgeOf(workload: WorkloadView): number | string | undefined {
   const spec = workload.props.spec ?? {};
   switch (workload.kind) {
     case "Deployment":
-      return spec.strategy?.type === "Recreate" ? 0 : spec.strategy?.rollingUpdate?.maxSurge ?? "25%";
+      return spec.strategy?.type === "Recreate" ? 0 : (spec.strategy?.rollingUpdate?.maxSurge ?? "25%");
     case "DaemonSet":
-      return spec.updateStrategy?.type === "OnDelete" ? 0 : spec.updateStrategy?.rollingUpdate?.maxSurge ?? 0;
+      return spec.updateStrategy?.type === "OnDelete" ? 0 : (spec.updateStrategy?.rollingUpdate?.maxSurge ?? 0);
     case "LeaderWorkerSet":
       return spec.rolloutStrategy?.rollingUpdateConfiguration?.maxSurge ?? 0;
     default:
@@ -33,7 +33,10 @@ export const safetyGpuRollout: ResourceValidationPolicy = {
     if (!workload.templates.some((t) => t.containers.some((c) => c.gpus > 0))) return;
     const maxSurge = maxSurgeOf(workload);
     if (maxSurge === undefined || maxSurge === 0 || maxSurge === "0" || maxSurge === "0%") return;
-    const fix = workload.kind === "Deployment" ? "set strategy.rollingUpdate.maxSurge to 0 (maxUnavailable 1) or use Recreate" : "set maxSurge to 0";
-    reportViolation(`${workload.label} requests GPUs but rolls out with maxSurge ${maxSurge}: the surge pod needs GPUs the node pool does not have. Fix: ${fix}.`);
+    const fix =
+      workload.kind === "Deployment" ? "set strategy.rollingUpdate.maxSurge to 0 (maxUnavailable 1) or use Recreate" : "set maxSurge to 0";
+    reportViolation(
+      `${workload.label} requests GPUs but rolls out with maxSurge ${maxSurge}: the surge pod needs GPUs the node pool does not have. Fix: ${fix}.`,
+    );
   }),
 };

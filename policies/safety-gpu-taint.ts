@@ -14,11 +14,13 @@ export const safetyGpuTaint: ResourceValidationPolicy = {
   configSchema: strictConfigSchema(),
   validateResource: validateResourceOfType(aws.eks.NodeGroup, (group, args, reportViolation) => {
     readPolicyConfig(safetyGpuTaint, args.getConfig);
-    const gpuTypes = (group.instanceTypes ?? []).filter((t) => isInstanceType(t) ? INSTANCES[t].gpu !== null : /^(p\d|g\d)/.test(t));
+    const gpuTypes = (group.instanceTypes ?? []).filter((t) => (isInstanceType(t) ? INSTANCES[t].gpu !== null : /^(p\d|g\d)/.test(t)));
     if (gpuTypes.length === 0) return;
     const tainted = (group.taints ?? []).some((t) => t.key === "nvidia.com/gpu" && t.effect === "NO_SCHEDULE");
     if (!tainted) {
-      reportViolation(`Node group ${args.name} (${gpuTypes.join(", ")}) has no nvidia.com/gpu NoSchedule taint: any pod may land on its GPU nodes. Fix: add taints [{ key: "nvidia.com/gpu", value: "present", effect: "NO_SCHEDULE" }].`);
+      reportViolation(
+        `Node group ${args.name} (${gpuTypes.join(", ")}) has no nvidia.com/gpu NoSchedule taint: any pod may land on its GPU nodes. Fix: add taints [{ key: "nvidia.com/gpu", value: "present", effect: "NO_SCHEDULE" }].`,
+      );
     }
   }),
 };

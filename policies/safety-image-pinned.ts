@@ -15,8 +15,24 @@ export interface ImagePinnedConfig {
 
 /** Tags registries move by convention: never a release. */
 const MOVING_TAGS = [
-  "latest", "nightly", "main", "master", "dev", "develop", "devel", "edge", "stable", "head", "canary", "beta", "alpha",
-  "unstable", "next", "rolling", "snapshot", "trunk",
+  "latest",
+  "nightly",
+  "main",
+  "master",
+  "dev",
+  "develop",
+  "devel",
+  "edge",
+  "stable",
+  "head",
+  "canary",
+  "beta",
+  "alpha",
+  "unstable",
+  "next",
+  "rolling",
+  "snapshot",
+  "trunk",
 ] as const;
 
 const DIGEST = /@sha256:[a-f0-9]{64}$/;
@@ -35,12 +51,18 @@ const tagOf = (image: string): string | undefined => /:([^:/@]+)$/.exec(image.sp
 
 export const safetyImagePinned: ResourceValidationPolicy = {
   name: "llm-stack-safety-image-pinned",
-  description: "GPU server images are pinned by digest or by an immutable version tag (vLLM at or above a minimum); never latest, nightly, main or another moving tag.",
+  description:
+    "GPU server images are pinned by digest or by an immutable version tag (vLLM at or above a minimum); never latest, nightly, main or another moving tag.",
   enforcementLevel: "advisory",
   // The planner's memory rules hold for the release it pins (infra/catalog/vllm-release.ts); an older
   // image may budget memory differently, so that release is the default minimum.
   configSchema: strictConfigSchema({
-    minimumVllmVersion: { type: "string", pattern: "^\\d+\\.\\d+(\\.\\d+)?$", default: VLLM_RELEASE.version, description: "Oldest vLLM release allowed (tags like v0.33.0); default: the release the planner's sizing is derived from." },
+    minimumVllmVersion: {
+      type: "string",
+      pattern: "^\\d+\\.\\d+(\\.\\d+)?$",
+      default: VLLM_RELEASE.version,
+      description: "Oldest vLLM release allowed (tags like v0.33.0); default: the release the planner's sizing is derived from.",
+    },
   }),
   validateResource: validateWorkloads((workload, args, reportViolation) => {
     const { minimumVllmVersion } = readPolicyConfig<ImagePinnedConfig>(safetyImagePinned, args.getConfig);
@@ -52,16 +74,27 @@ export const safetyImagePinned: ResourceValidationPolicy = {
       const what = isVllm ? "vLLM" : "image";
       const example = isVllm ? `a release tag such as vllm/vllm-openai:v${minimumVllmVersion}` : "a version tag";
       const tag = tagOf(image);
-      const moving = tag !== undefined && tag.toLowerCase().split(/[-_.+]/).some((word) => (MOVING_TAGS as readonly string[]).includes(word));
+      const moving =
+        tag !== undefined &&
+        tag
+          .toLowerCase()
+          .split(/[-_.+]/)
+          .some((word) => (MOVING_TAGS as readonly string[]).includes(word));
       if (tag === undefined || moving) {
-        reportViolation(`${workload.label}: container ${container.name} runs ${image}, which is not pinned (${tag ?? "no tag"}): every node may pull a different ${what}. Fix: pin ${example} or a digest.`);
+        reportViolation(
+          `${workload.label}: container ${container.name} runs ${image}, which is not pinned (${tag ?? "no tag"}): every node may pull a different ${what}. Fix: pin ${example} or a digest.`,
+        );
         continue;
       }
       const version = VERSION_TAG.exec(tag)?.[1];
       if (version === undefined) {
-        reportViolation(`${workload.label}: container ${container.name} runs ${image}, whose tag ${tag} is neither a version nor a digest: it can be moved to another build. Fix: pin ${example} or a digest.`);
+        reportViolation(
+          `${workload.label}: container ${container.name} runs ${image}, whose tag ${tag} is neither a version nor a digest: it can be moved to another build. Fix: pin ${example} or a digest.`,
+        );
       } else if (isVllm && !atLeast(version, minimumVllmVersion)) {
-        reportViolation(`${workload.label}: container ${container.name} runs vLLM ${version}, older than the minimum ${minimumVllmVersion}. Fix: upgrade the image to v${minimumVllmVersion} or later.`);
+        reportViolation(
+          `${workload.label}: container ${container.name} runs vLLM ${version}, older than the minimum ${minimumVllmVersion}. Fix: upgrade the image to v${minimumVllmVersion} or later.`,
+        );
       }
     }
   }),

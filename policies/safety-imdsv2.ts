@@ -15,10 +15,14 @@ export const safetyImdsv2: ResourceValidationPolicy = {
     readPolicyConfig(safetyImdsv2, args.getConfig);
     const options = template.metadataOptions;
     if (options?.httpTokens !== "required") {
-      reportViolation(`Launch template ${args.name} allows IMDSv1 (httpTokens ${options?.httpTokens ?? "unset"}). Fix: set metadataOptions.httpTokens to "required".`);
+      reportViolation(
+        `Launch template ${args.name} allows IMDSv1 (httpTokens ${options?.httpTokens ?? "unset"}). Fix: set metadataOptions.httpTokens to "required".`,
+      );
     }
     if (options?.httpPutResponseHopLimit !== 1) {
-      reportViolation(`Launch template ${args.name} has IMDS hop limit ${options?.httpPutResponseHopLimit ?? "unset (default 1 on the template, 2 on EKS-managed ones)"}: pods can reach the node's credentials. Fix: set metadataOptions.httpPutResponseHopLimit to 1.`);
+      reportViolation(
+        `Launch template ${args.name} has IMDS hop limit ${options?.httpPutResponseHopLimit ?? "unset (default 1 on the template, 2 on EKS-managed ones)"}: pods can reach the node's credentials. Fix: set metadataOptions.httpPutResponseHopLimit to 1.`,
+      );
     }
   }),
 };

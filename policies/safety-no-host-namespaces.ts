@@ -20,7 +20,9 @@ export const safetyNoHostNamespaces: ResourceValidationPolicy = {
     if (!isGpuServer(workload)) return;
     const shared = [...new Set(workload.templates.flatMap((t) => NAMESPACES.filter((ns) => t.spec[ns] === true)))];
     if (shared.length > 0) {
-      reportViolation(`${workload.label} shares the node's namespaces (${shared.join(", ")}): it bypasses NetworkPolicy and sees the node's processes. Fix: remove ${shared.join(", ")}.`);
+      reportViolation(
+        `${workload.label} shares the node's namespaces (${shared.join(", ")}): it bypasses NetworkPolicy and sees the node's processes. Fix: remove ${shared.join(", ")}.`,
+      );
     }
   }),
 };

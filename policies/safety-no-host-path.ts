@@ -18,7 +18,9 @@ export const safetyNoHostPath: ResourceValidationPolicy = {
     if (!isGpuServer(workload)) return;
     for (const volume of workload.templates.flatMap((t) => t.spec.volumes ?? [])) {
       if (volume.hostPath !== undefined) {
-        reportViolation(`${workload.label}: volume ${volume.name} mounts the node's ${volume.hostPath.path ?? "(no path)"} (hostPath). Fix: use an emptyDir or a PersistentVolumeClaim for weights and caches.`);
+        reportViolation(
+          `${workload.label}: volume ${volume.name} mounts the node's ${volume.hostPath.path ?? "(no path)"} (hostPath). Fix: use an emptyDir or a PersistentVolumeClaim for weights and caches.`,
+        );
       }
     }
   }),

@@ -18,7 +18,9 @@ export const safetyNoPrivileged: ResourceValidationPolicy = {
     if (!isGpuServer(workload)) return;
     for (const container of allContainersOf(workload)) {
       if (container.raw.securityContext?.privileged === true) {
-        reportViolation(`${workload.label}: container ${container.name} runs privileged: it sees every device on the node and can take the node over. Fix: remove securityContext.privileged; request GPUs with nvidia.com/gpu.`);
+        reportViolation(
+          `${workload.label}: container ${container.name} runs privileged: it sees every device on the node and can take the node over. Fix: remove securityContext.privileged; request GPUs with nvidia.com/gpu.`,
+        );
       }
     }
   }),

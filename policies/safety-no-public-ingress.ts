@@ -18,7 +18,11 @@ interface IngressBackend {
 
 interface IngressShape {
   metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> };
-  spec?: { ingressClassName?: string; defaultBackend?: IngressBackend; rules?: Array<{ http?: { paths?: Array<{ backend?: IngressBackend }> } }> };
+  spec?: {
+    ingressClassName?: string;
+    defaultBackend?: IngressBackend;
+    rules?: Array<{ http?: { paths?: Array<{ backend?: IngressBackend }> } }>;
+  };
 }
 
 const INGRESS_TYPE = "kubernetes:networking.k8s.io/v1:Ingress";
@@ -34,14 +38,24 @@ export const safetyNoPublicIngress: StackValidationPolicy = {
     readPolicyConfig(safetyNoPublicIngress, args.getConfig);
     const servers = gpuServersOf(args.resources);
     const services = args.resources.filter((r) => r.type === SERVICE_TYPE).map((r) => r.props as ServiceShape);
-    const albClasses = new Set(["alb", ...args.resources.filter((r) => r.type === INGRESS_CLASS_TYPE && r.props.spec?.controller === ALB_CONTROLLER).map((r) => String(r.props.metadata?.name))]);
+    const albClasses = new Set([
+      "alb",
+      ...args.resources
+        .filter((r) => r.type === INGRESS_CLASS_TYPE && r.props.spec?.controller === ALB_CONTROLLER)
+        .map((r) => String(r.props.metadata?.name)),
+    ]);
     for (const resource of args.resources) {
       if (resource.type !== INGRESS_TYPE) continue;
       const ingress = resource.props as IngressShape;
       const namespace = ingress.metadata?.namespace ?? "default";
-      const backends = [ingress.spec?.defaultBackend, ...(ingress.spec?.rules ?? []).flatMap((rule) => (rule.http?.paths ?? []).map((path) => path.backend))];
+      const backends = [
+        ingress.spec?.defaultBackend,
+        ...(ingress.spec?.rules ?? []).flatMap((rule) => (rule.http?.paths ?? []).map((path) => path.backend)),
+      ];
       const target = backends
-        .map((backend) => services.find((s) => s.metadata?.name === backend?.service?.name && (s.metadata?.namespace ?? "default") === namespace))
+        .map((backend) =>
+          services.find((s) => s.metadata?.name === backend?.service?.name && (s.metadata?.namespace ?? "default") === namespace),
+        )
         .map((service) => service && serverBehind(service, servers))
         .find((server) => server !== undefined);
       if (!target) continue;
@@ -49,14 +63,21 @@ export const safetyNoPublicIngress: StackValidationPolicy = {
       const annotations = ingress.metadata?.annotations ?? {};
       const ingressClass = ingress.spec?.ingressClassName ?? annotations["kubernetes.io/ingress.class"];
       if (ingressClass === undefined || !albClasses.has(ingressClass)) {
-        reportViolation(`${label} routes to ${target.label} through ingress class ${ingressClass ?? "(the cluster default)"}, whose exposure the policy pack cannot see. Fix: use ingressClassName alb (internal by default) or a ClusterIP Service.`, resource.urn);
+        reportViolation(
+          `${label} routes to ${target.label} through ingress class ${ingressClass ?? "(the cluster default)"}, whose exposure the policy pack cannot see. Fix: use ingressClassName alb (internal by default) or a ClusterIP Service.`,
+          resource.urn,
+        );
         continue;
       }
       if (annotations["alb.ingress.kubernetes.io/scheme"] !== "internet-facing") continue;
       const cidrs = cidrList(annotations["alb.ingress.kubernetes.io/inbound-cidrs"]);
       if (cidrs.length === 0 || coversInternet(cidrs)) {
-        const open = cidrs.length === 0 ? "open to every address" : `open to [${cidrs.join(", ")}], which together cover every public address`;
-        reportViolation(`${label} is an internet-facing ALB in front of ${target.label}, ${open}. Fix: remove alb.ingress.kubernetes.io/scheme: internet-facing, or list only the clients' CIDRs in alb.ingress.kubernetes.io/inbound-cidrs.`, resource.urn);
+        const open =
+          cidrs.length === 0 ? "open to every address" : `open to [${cidrs.join(", ")}], which together cover every public address`;
+        reportViolation(
+          `${label} is an internet-facing ALB in front of ${target.label}, ${open}. Fix: remove alb.ingress.kubernetes.io/scheme: internet-facing, or list only the clients' CIDRs in alb.ingress.kubernetes.io/inbound-cidrs.`,
+          resource.urn,
+        );
       }
     }
   },

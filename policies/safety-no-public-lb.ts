@@ -22,7 +22,8 @@ function isInternal(annotations: Record<string, string>): boolean {
 
 export const safetyNoPublicLb: StackValidationPolicy = {
   name: "llm-stack-safety-no-public-lb",
-  description: "No NodePort or internet-facing LoadBalancer Service (source ranges covering the internet count as open) selects a GPU server.",
+  description:
+    "No NodePort or internet-facing LoadBalancer Service (source ranges covering the internet count as open) selects a GPU server.",
   enforcementLevel: "advisory",
   configSchema: strictConfigSchema(),
   validateStack: (args, reportViolation) => {
@@ -35,16 +36,27 @@ export const safetyNoPublicLb: StackValidationPolicy = {
       if (!target) continue;
       const label = objectLabel("Service", service.metadata, resource.name);
       if (service.spec?.type === "NodePort") {
-        reportViolation(`${label} is a NodePort in front of ${target.label}: every node's port reaches vLLM, around its NetworkPolicy's source addresses. Fix: use a ClusterIP Service (llm-stack exposure cluster or internal-lb).`, resource.urn);
+        reportViolation(
+          `${label} is a NodePort in front of ${target.label}: every node's port reaches vLLM, around its NetworkPolicy's source addresses. Fix: use a ClusterIP Service (llm-stack exposure cluster or internal-lb).`,
+          resource.urn,
+        );
         continue;
       }
       const annotations = service.metadata?.annotations ?? {};
       if (service.spec?.type !== "LoadBalancer" || isInternal(annotations)) continue;
-      const ranges = service.spec.loadBalancerSourceRanges?.length ? service.spec.loadBalancerSourceRanges : cidrList(annotations[SOURCE_RANGES]);
+      const ranges = service.spec.loadBalancerSourceRanges?.length
+        ? service.spec.loadBalancerSourceRanges
+        : cidrList(annotations[SOURCE_RANGES]);
       if (ranges.length === 0) {
-        reportViolation(`${label} is an internet-facing LoadBalancer in front of ${target.label}. Fix: annotate it service.beta.kubernetes.io/aws-load-balancer-internal: "true" (llm-stack exposure internal-lb) or use a ClusterIP Service.`, resource.urn);
+        reportViolation(
+          `${label} is an internet-facing LoadBalancer in front of ${target.label}. Fix: annotate it service.beta.kubernetes.io/aws-load-balancer-internal: "true" (llm-stack exposure internal-lb) or use a ClusterIP Service.`,
+          resource.urn,
+        );
       } else if (coversInternet(ranges)) {
-        reportViolation(`${label} is an internet-facing LoadBalancer in front of ${target.label}, and its source ranges [${ranges.join(", ")}] together cover every public address. Fix: list only the clients' CIDRs, or make it internal (service.beta.kubernetes.io/aws-load-balancer-internal: "true").`, resource.urn);
+        reportViolation(
+          `${label} is an internet-facing LoadBalancer in front of ${target.label}, and its source ranges [${ranges.join(", ")}] together cover every public address. Fix: list only the clients' CIDRs, or make it internal (service.beta.kubernetes.io/aws-load-balancer-internal: "true").`,
+          resource.urn,
+        );
       }
     }
   },

@@ -45,11 +45,15 @@ export const safetyNoSecretArgs: ResourceValidationPolicy = {
       const secrets = secretsIn(container);
       if (secrets.length > 0) {
         const where = container.vllm.fromShell ? "its shell command" : "its args";
-        reportViolation(`${workload.label}: container ${container.name} passes secret material in ${where} (${secrets.join(", ")}); args are visible to anyone who can read the ${workload.kind}. Fix: pass it from a Secret (VLLM_API_KEY via secretKeyRef, HF_TOKEN_PATH to a mounted file).`);
+        reportViolation(
+          `${workload.label}: container ${container.name} passes secret material in ${where} (${secrets.join(", ")}); args are visible to anyone who can read the ${workload.kind}. Fix: pass it from a Secret (VLLM_API_KEY via secretKeyRef, HF_TOKEN_PATH to a mounted file).`,
+        );
       }
       for (const env of container.raw.env ?? []) {
         if (env.value !== undefined && (SECRET_ENV.test(env.name) || SECRET_VALUE.test(env.value))) {
-          reportViolation(`${workload.label}: container ${container.name} sets ${env.name} as a plain value. Fix: use valueFrom.secretKeyRef or a mounted Secret file.`);
+          reportViolation(
+            `${workload.label}: container ${container.name} sets ${env.name} as a plain value. Fix: use valueFrom.secretKeyRef or a mounted Secret file.`,
+          );
         }
       }
     }

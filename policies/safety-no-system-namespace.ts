@@ -19,6 +19,8 @@ export const safetyNoSystemNamespace: ResourceValidationPolicy = {
     readPolicyConfig(safetyNoSystemNamespace, args.getConfig);
     if (!isGpuServer(workload) || !(SYSTEM_NAMESPACES as readonly string[]).includes(workload.namespace)) return;
     const unset = workload.props.metadata?.namespace === undefined ? " (no namespace set)" : "";
-    reportViolation(`${workload.label} runs in the system namespace ${workload.namespace}${unset}. Fix: deploy it to its own namespace (llm-stack uses llm, with Pod Security "restricted").`);
+    reportViolation(
+      `${workload.label} runs in the system namespace ${workload.namespace}${unset}. Fix: deploy it to its own namespace (llm-stack uses llm, with Pod Security "restricted").`,
+    );
   }),
 };

@@ -22,7 +22,9 @@ export const safetyShm: ResourceValidationPolicy = {
       const mount = (container.raw.volumeMounts ?? []).find((m) => m.mountPath === "/dev/shm");
       const volume = mount && (template.spec.volumes ?? []).find((v) => v.name === mount.name);
       if (volume?.emptyDir?.medium !== "Memory") {
-        reportViolation(`${workload.label}: container ${container.name} runs vLLM on ${gpus} GPUs without a memory-backed /dev/shm. Fix: mount an emptyDir with medium Memory at /dev/shm.`);
+        reportViolation(
+          `${workload.label}: container ${container.name} runs vLLM on ${gpus} GPUs without a memory-backed /dev/shm. Fix: mount an emptyDir with medium Memory at /dev/shm.`,
+        );
       }
     }
   }),

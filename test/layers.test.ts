@@ -30,15 +30,19 @@ function resolveImport(from: string, specifier: string): string | undefined {
 }
 
 /** file (relative to the repo) → the repo files it imports. */
-const GRAPH = new Map(FILES.map((file) => {
-  const text = readFileSync(file, "utf8");
-  const specifiers = [...text.matchAll(/(?:from|import|require\()\s*["'](\.[^"']+)["']/g)].map((m) => m[1]!);
-  const targets = specifiers.map((s) => resolveImport(file, s)).filter((t): t is string => t !== undefined);
-  return [relative(ROOT, file), [...new Set(targets.map((t) => relative(ROOT, t)))]];
-}));
+const GRAPH = new Map(
+  FILES.map((file) => {
+    const text = readFileSync(file, "utf8");
+    const specifiers = [...text.matchAll(/(?:from|import|require\()\s*["'](\.[^"']+)["']/g)].map((m) => m[1]!);
+    const targets = specifiers.map((s) => resolveImport(file, s)).filter((t): t is string => t !== undefined);
+    return [relative(ROOT, file), [...new Set(targets.map((t) => relative(ROOT, t)))]];
+  }),
+);
 
 const edges = (from: string, to: string) =>
-  [...GRAPH].flatMap(([file, targets]) => (file.startsWith(from) ? targets.filter((t) => t.startsWith(to)).map((t) => `${file} → ${t}`) : []));
+  [...GRAPH].flatMap(([file, targets]) =>
+    file.startsWith(from) ? targets.filter((t) => t.startsWith(to)).map((t) => `${file} → ${t}`) : [],
+  );
 
 function cyclesWithin(prefix: string): string[][] {
   const nodes = [...GRAPH.keys()].filter((f) => f.startsWith(prefix) && !f.endsWith("index.ts"));

@@ -18,4 +18,5 @@ export function stackFileConfig(stack: string): Record<string, string> {
   return stackConfigFromYaml(readFileSync(join(__dirname, "..", `Pulumi.${stack}.yaml`), "utf8")).config;
 }
 
-export const runProgram = (config: Record<string, string>, options: Omit<RunOptions, "load"> = {}) => run(config, { ...options, load: loadProgramInVitest });
+export const runProgram = (config: Record<string, string>, options: Omit<RunOptions, "load"> = {}) =>
+  run(config, { ...options, load: loadProgramInVitest });

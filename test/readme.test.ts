@@ -27,10 +27,14 @@ describe("README", () => {
     expect(autoscaling).toEqual({ minReplicas: 0, maxReplicas: 2, minNodes: 0, maxNodes: 2 });
     expect(readme).toContain(`| min (idle, scaled to zero) | 0 | ${usd(cost.minHourlyUsd)} | ${usd(cost.minMonthlyUsd)} |`);
     expect(readme).toContain(`| expected (1 replica) | 1 × p5.48xlarge | ${usd(cost.hourlyUsd)} | ${usd(cost.monthlyUsd)} |`);
-    expect(readme).toContain(`| max (2 replicas, what the budget checks) | 2 × p5.48xlarge | ${usd(cost.maxHourlyUsd)} | ${usd(cost.maxMonthlyUsd)} |`);
+    expect(readme).toContain(
+      `| max (2 replicas, what the budget checks) | 2 × p5.48xlarge | ${usd(cost.maxHourlyUsd)} | ${usd(cost.maxMonthlyUsd)} |`,
+    );
     const seconds = settings.plan.timeToReady.totalSeconds;
     expect(readme).toContain(`(${seconds} s for Scout on a new node: removing a replica`);
-    expect(readme).toContain(`\`Retry-After: <time to ready with the slowest GPU boot assumed + 60 s>\` (${settings.plan.timeToReady.slowTotalSeconds + 60} s for`);
+    expect(readme).toContain(
+      `\`Retry-After: <time to ready with the slowest GPU boot assumed + 60 s>\` (${settings.plan.timeToReady.slowTotalSeconds + 60} s for`,
+    );
   });
 
   it("opens with the two set-up commands, the second being the one .ci/run runs", () => {

@@ -9,7 +9,11 @@ import { regionSchema, type Region } from "../../infra/catalog";
 import { PlanInputError, priceItems, type StackCost } from "../../infra/plan";
 import { isCostBearingType, priceResources, type PricingResource, type ResourcePricing } from "../../infra/pricing/resource-prices";
 
-const stateSchema = z.object({ type: z.string(), inputs: z.record(z.string(), z.unknown()).optional(), outputs: z.record(z.string(), z.unknown()).optional() });
+const stateSchema = z.object({
+  type: z.string(),
+  inputs: z.record(z.string(), z.unknown()).optional(),
+  outputs: z.record(z.string(), z.unknown()).optional(),
+});
 const stepSchema = z.object({ op: z.string(), urn: z.string(), oldState: stateSchema.optional(), newState: stateSchema.optional() });
 const previewSchema = z.object({ steps: z.array(stepSchema), config: z.record(z.string(), z.unknown()).optional() });
 type State = z.infer<typeof stateSchema>;
@@ -41,11 +45,21 @@ function asPricingResource(urn: string, state: State): PricingResource {
   if (state.type === "aws:eks/nodeGroup:NodeGroup" && typeof scaling === "object" && scaling !== null) {
     const desired = scaling.desiredSize;
     const max = scaling.maxSize ?? desired;
-    if ((typeof desired === "number" && (!Number.isInteger(desired) || desired < 0)) || (typeof max === "number" && typeof desired === "number" && (!Number.isInteger(max) || max < desired))) {
-      throw new PlanInputError([{
-        path: `${name}.scalingConfig`, value: scaling, expected: "whole node counts with 0 ≤ desiredSize ≤ maxSize",
-        hint: "The preview file is damaged or was edited; regenerate it with `pulumi preview --json --show-sames`.",
-      }], "invalid preview");
+    if (
+      (typeof desired === "number" && (!Number.isInteger(desired) || desired < 0)) ||
+      (typeof max === "number" && typeof desired === "number" && (!Number.isInteger(max) || max < desired))
+    ) {
+      throw new PlanInputError(
+        [
+          {
+            path: `${name}.scalingConfig`,
+            value: scaling,
+            expected: "whole node counts with 0 ≤ desiredSize ≤ maxSize",
+            hint: "The preview file is damaged or was edited; regenerate it with `pulumi preview --json --show-sames`.",
+          },
+        ],
+        "invalid preview",
+      );
     }
   }
   return { type: state.type, name, props };
@@ -54,14 +68,24 @@ function asPricingResource(urn: string, state: State): PricingResource {
 export function pricePreview(json: unknown, fallbackRegion: Region): PreviewCost {
   const parsed = previewSchema.safeParse(json);
   if (!parsed.success) {
-    throw new PlanInputError(parsed.error.issues.slice(0, 5).map((issue) => ({
-      path: `--from-preview ${issue.path.join(".") || "(root)"}`, value: "(as read)", expected: issue.message,
-      hint: "Pass the JSON of `pulumi preview --json --show-sames` (test/fixtures/preview/README.md describes its shape).",
-    })), "invalid preview");
+    throw new PlanInputError(
+      parsed.error.issues.slice(0, 5).map((issue) => ({
+        path: `--from-preview ${issue.path.join(".") || "(root)"}`,
+        value: "(as read)",
+        expected: issue.message,
+        hint: "Pass the JSON of `pulumi preview --json --show-sames` (test/fixtures/preview/README.md describes its shape).",
+      })),
+      "invalid preview",
+    );
   }
   const preview = parsed.data;
   const configured = preview.config?.["aws:region"];
-  const region = regionSchema.safeParse(typeof configured === "object" && configured !== null && "value" in configured ? (configured as { value: unknown }).value : configured).data ?? fallbackRegion;
+  const region =
+    regionSchema.safeParse(
+      typeof configured === "object" && configured !== null && "value" in configured
+        ? (configured as { value: unknown }).value
+        : configured,
+    ).data ?? fallbackRegion;
   const before = new Map<string, State>();
   const after = new Map<string, State>();
   const stepCounts: Record<string, number> = {};
@@ -76,7 +100,11 @@ export function pricePreview(json: unknown, fallbackRegion: Region): PreviewCost
   // A replacement shows as replace plus its create-replacement / delete-replaced halves: list it once.
   const replaced = new Set(changes.filter((c) => c.op === "replace").map((c) => c.urn));
   const listed = changes.filter((c) => !(replaced.has(c.urn) && (c.op === "create-replacement" || c.op === "delete-replaced")));
-  const price = (states: Map<string, State>) => priceResources([...states.entries()].map(([urn, state]) => asPricingResource(urn, state)), region);
+  const price = (states: Map<string, State>) =>
+    priceResources(
+      [...states.entries()].map(([urn, state]) => asPricingResource(urn, state)),
+      region,
+    );
   const beforePricing = price(before);
   const afterPricing = price(after);
   const cost = (pricing: ResourcePricing) => {
@@ -85,5 +113,13 @@ export function pricePreview(json: unknown, fallbackRegion: Region): PreviewCost
   };
   const beforeCost = cost(beforePricing);
   const afterCost = cost(afterPricing);
-  return { region, before: beforeCost, after: afterCost, monthlyDeltaUsd: Number((afterCost.monthlyUsd - beforeCost.monthlyUsd).toFixed(2)), changes: listed, unknowns: afterPricing.unknowns, stepCounts };
+  return {
+    region,
+    before: beforeCost,
+    after: afterCost,
+    monthlyDeltaUsd: Number((afterCost.monthlyUsd - beforeCost.monthlyUsd).toFixed(2)),
+    changes: listed,
+    unknowns: afterPricing.unknowns,
+    stepCounts,
+  };
 }

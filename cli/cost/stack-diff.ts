@@ -19,7 +19,17 @@ const monthly = (report: StackReport | null) => report?.cost?.monthlyUsd ?? 0;
 
 /** What a report shows a reviewer: model, GPUs, instances, cost, errors and policy results. */
 function fingerprint(report: StackReport): string {
-  return JSON.stringify([report.status, report.errors, report.model, report.variant, report.gpu, report.instances, report.cost, report.violations.map(key), report.plan?.vllmArgs]);
+  return JSON.stringify([
+    report.status,
+    report.errors,
+    report.model,
+    report.variant,
+    report.gpu,
+    report.instances,
+    report.cost,
+    report.violations.map(key),
+    report.plan?.vllmArgs,
+  ]);
 }
 
 export function diffStacks(base: readonly StackReport[], head: readonly StackReport[]): StackChange[] {

@@ -40,7 +40,9 @@ export function stacksAtRef(directory: string, ref: string): StackFile[] {
   try {
     git(directory, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
   } catch {
-    throw new Error(`git ref "${ref}" is not a commit in ${directory}; fetch it (actions/checkout with fetch-depth: 0) or pass another --base`);
+    throw new Error(
+      `git ref "${ref}" is not a commit in ${directory}; fetch it (actions/checkout with fetch-depth: 0) or pass another --base`,
+    );
   }
   return stackFilesAmong(git(directory, ["ls-tree", "--name-only", ref]).split("\n"), (file) => git(directory, ["show", `${ref}:${file}`]));
 }

@@ -4,7 +4,15 @@
  * Pricing is the shared priceItems(); policies are the pack's own; nothing here talks to GitHub.
  */
 import { GPUS, HOURS_PER_MONTH, INSTANCES, PRICE_TABLE_DATE, isInstanceType, regionSchema, type Region } from "../../infra/catalog";
-import { DEFAULTS, PlanInputError, economicsFor, priceItems, type DeploymentPlan, type EconomicsAssumptions, type StackCost } from "../../infra/plan";
+import {
+  DEFAULTS,
+  PlanInputError,
+  economicsFor,
+  priceItems,
+  type DeploymentPlan,
+  type EconomicsAssumptions,
+  type StackCost,
+} from "../../infra/plan";
 import { planStack, PROJECT_NAME } from "../../infra/settings";
 import { type PolicyResource } from "@pulumi/policy";
 import { policyResourcesOf, runPolicies, type PackConfig, type Violation } from "../offline/policy-run";
@@ -47,12 +55,14 @@ export interface EvaluateOptions {
 }
 
 function instancesOf(resources: readonly PolicyResource[]): InstanceLine[] {
-  return nodeGroupsOf(resources).map((group) => ({
-    instanceType: group.instanceType ?? "(unknown)",
-    gpusPerNode: group.instanceType && isInstanceType(group.instanceType) ? INSTANCES[group.instanceType].gpuCount : 0,
-    nodes: group.desiredSize,
-    maxNodes: group.maxSize,
-  })).sort((a, b) => b.gpusPerNode - a.gpusPerNode || a.instanceType.localeCompare(b.instanceType));
+  return nodeGroupsOf(resources)
+    .map((group) => ({
+      instanceType: group.instanceType ?? "(unknown)",
+      gpusPerNode: group.instanceType && isInstanceType(group.instanceType) ? INSTANCES[group.instanceType].gpuCount : 0,
+      nodes: group.desiredSize,
+      maxNodes: group.maxSize,
+    }))
+    .sort((a, b) => b.gpusPerNode - a.gpusPerNode || a.instanceType.localeCompare(b.instanceType));
 }
 
 /**
@@ -62,12 +72,18 @@ function instancesOf(resources: readonly PolicyResource[]): InstanceLine[] {
 function withOperatorValues(config: Record<string, string>, secretKeys: string[], assumptions: string[]): Record<string, string> {
   const values = { ...config };
   const key = (name: string) => `${PROJECT_NAME}:${name}`;
-  const unprefixed = Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith(key(""))).map(([k, v]) => [k.slice(key("").length), v]));
+  const unprefixed = Object.fromEntries(
+    Object.entries(config)
+      .filter(([k]) => k.startsWith(key("")))
+      .map(([k, v]) => [k.slice(key("").length), v]),
+  );
   for (const name of unsetOperatorValues(unprefixed, (secret) => secretKeys.includes(key(secret)))) {
     const placeholder = OPERATOR_PLACEHOLDERS[name];
     if (!placeholder.secret) {
       values[key(name)] = typeof placeholder.value === "string" ? placeholder.value : JSON.stringify(placeholder.value);
-      assumptions.push(`${key(name)} is taken as set (${name === "clusterPublicAccessCidrs" ? "each operator lists the address pulumi runs from" : "each operator gives their own registry user"})`);
+      assumptions.push(
+        `${key(name)} is taken as set (${name === "clusterPublicAccessCidrs" ? "each operator lists the address pulumi runs from" : "each operator gives their own registry user"})`,
+      );
     } else {
       values[key(name)] = OFFLINE_SECRET_PLACEHOLDER;
       secretKeys.push(key(name));
@@ -84,14 +100,23 @@ export async function evaluateStack(stack: string, yamlText: string, options: Ev
   } catch (error) {
     // A broken stack file is a failed row that names the file and the line, never a crash.
     const message = error instanceof PlanInputError ? error.issues.map((i) => `${i.path}: ${String(i.value)}: ${i.hint}`) : [String(error)];
-    return { stack, status: "invalid", errors: message, model: null, variant: null, gpu: null, instances: [], cost: null, plan: null, violations: [], assumptions: [] };
+    return {
+      stack,
+      status: "invalid",
+      errors: message,
+      model: null,
+      variant: null,
+      gpu: null,
+      instances: [],
+      cost: null,
+      plan: null,
+      violations: [],
+      assumptions: [],
+    };
   }
   const { config, secureKeys, errors: cliErrors } = parsed;
   const secretKeys = [...secureKeys];
-  const assumptions = [
-    `${HOURS_PER_MONTH} hours per month`,
-    `AWS on-demand prices of ${PRICE_TABLE_DATE}`,
-  ];
+  const assumptions = [`${HOURS_PER_MONTH} hours per month`, `AWS on-demand prices of ${PRICE_TABLE_DATE}`];
   const withSecrets = withOperatorValues(config, secretKeys, assumptions);
   const region: Region = regionSchema.safeParse(config["aws:region"]).data ?? DEFAULTS.region;
   assumptions.splice(1, 0, `region ${region}`);
@@ -108,9 +133,15 @@ export async function evaluateStack(stack: string, yamlText: string, options: Ev
     return { stack, status: "invalid", errors: message.split("\n").filter((line) => line.trim().length > 0), ...empty, assumptions };
   }
 
-  const values = Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith(`${PROJECT_NAME}:`)).map(([k, v]) => [k.slice(PROJECT_NAME.length + 1), v]));
+  const values = Object.fromEntries(
+    Object.entries(config)
+      .filter(([k]) => k.startsWith(`${PROJECT_NAME}:`))
+      .map(([k, v]) => [k.slice(PROJECT_NAME.length + 1), v]),
+  );
   const planned = planStack(values, region);
-  const plan = options.economics ? { ...planned, economics: economicsFor(planned, { ...planned.economics.assumptions, ...options.economics }) } : planned;
+  const plan = options.economics
+    ? { ...planned, economics: economicsFor(planned, { ...planned.economics.assumptions, ...options.economics }) }
+    : planned;
   const policyResources = policyResourcesOf(run.resources);
   const instances = instancesOf(policyResources);
   return {

@@ -42,7 +42,13 @@ export function asPolicyResource(resource: RecordedResource, props: Record<strin
     props,
     urn: `urn:pulumi:test::llm-stack::${resource.type}::${resource.name}`,
     name: resource.name,
-    opts: { protect: false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 } } as unknown as PolicyResource["opts"],
+    opts: {
+      protect: false,
+      ignoreChanges: [],
+      aliases: [],
+      additionalSecretOutputs: [],
+      customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+    } as unknown as PolicyResource["opts"],
     dependencies: [],
     propertyDependencies: {},
     isType: (resourceClass) => typeOf(resourceClass) === resource.type,
@@ -57,7 +63,11 @@ export function policyResourcesOf(resources: readonly RecordedResource[]): Polic
 }
 
 /** Every violation the pack reports for these resources. */
-export async function runPolicies(resources: readonly RecordedResource[], overrides: PackConfig = {}, policies: readonly Policy[] = POLICIES): Promise<Violation[]> {
+export async function runPolicies(
+  resources: readonly RecordedResource[],
+  overrides: PackConfig = {},
+  policies: readonly Policy[] = POLICIES,
+): Promise<Violation[]> {
   const resolved = resolvePackConfig(policies, overrides);
   const policyResources = policyResourcesOf(resources);
   const violations: Violation[] = [];
@@ -78,7 +88,12 @@ export async function runPolicies(resources: readonly RecordedResource[], overri
       }
     };
     if ("validateStack" in policy) {
-      await call(() => (policy as StackValidationPolicy).validateStack({ resources: policyResources, stackTags: new Map(), getConfig, notApplicable }, report));
+      await call(() =>
+        (policy as StackValidationPolicy).validateStack(
+          { resources: policyResources, stackTags: new Map(), getConfig, notApplicable },
+          report,
+        ),
+      );
       continue;
     }
     const validations = [(policy as ResourceValidationPolicy).validateResource ?? []].flat();
@@ -87,10 +102,23 @@ export async function runPolicies(resources: readonly RecordedResource[], overri
         // The engine skips resources whose type the typed validation does not cover.
         const only = typeOf(validate);
         if (only !== undefined && only !== resource.type) continue;
-        await call(() => validate({
-          type: resource.type, props: resource.props, urn: resource.urn, name: resource.name, opts: resource.opts, stackTags: new Map(),
-          isType: resource.isType, asType: resource.asType as never, getConfig, notApplicable,
-        }, report));
+        await call(() =>
+          validate(
+            {
+              type: resource.type,
+              props: resource.props,
+              urn: resource.urn,
+              name: resource.name,
+              opts: resource.opts,
+              stackTags: new Map(),
+              isType: resource.isType,
+              asType: resource.asType as never,
+              getConfig,
+              notApplicable,
+            },
+            report,
+          ),
+        );
       }
     }
   }

@@ -91,8 +91,20 @@ function computedState(type: string, name: string, inputs: Record<string, any>):
  * (https://docs.aws.amazon.com/ram/latest/userguide/working-with-az-ids.html).
  */
 export const MOCK_ZONES: Record<string, Array<{ name: string; zoneId: string }>> = {
-  "us-east-1": [["a", "use1-az4"], ["b", "use1-az6"], ["c", "use1-az1"], ["d", "use1-az2"], ["e", "use1-az3"], ["f", "use1-az5"]].map(([s, zoneId]) => ({ name: `us-east-1${s}`, zoneId: zoneId! })),
-  "us-west-2": [["a", "usw2-az2"], ["b", "usw2-az1"], ["c", "usw2-az3"], ["d", "usw2-az4"]].map(([s, zoneId]) => ({ name: `us-west-2${s}`, zoneId: zoneId! })),
+  "us-east-1": [
+    ["a", "use1-az4"],
+    ["b", "use1-az6"],
+    ["c", "use1-az1"],
+    ["d", "use1-az2"],
+    ["e", "use1-az3"],
+    ["f", "use1-az5"],
+  ].map(([s, zoneId]) => ({ name: `us-east-1${s}`, zoneId: zoneId! })),
+  "us-west-2": [
+    ["a", "usw2-az2"],
+    ["b", "usw2-az1"],
+    ["c", "usw2-az3"],
+    ["d", "usw2-az4"],
+  ].map(([s, zoneId]) => ({ name: `us-west-2${s}`, zoneId: zoneId! })),
 };
 
 /** Where the mock account is offered each instance type: every AZ unless a run says otherwise. */
@@ -111,10 +123,20 @@ function callResult(token: string, inputs: Record<string, any>, offerings: MockO
   if (token === "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings") {
     const instanceType = String(inputs.filters?.[0]?.values?.[0]);
     const locations = offerings[instanceType] ?? (MOCK_ZONES[mockRegion()] ?? []).map((z) => z.zoneId);
-    return { id: mockRegion(), instanceTypes: locations.map(() => instanceType), locations: [...locations], locationTypes: locations.map(() => "availability-zone-id") };
+    return {
+      id: mockRegion(),
+      instanceTypes: locations.map(() => instanceType),
+      locations: [...locations],
+      locationTypes: locations.map(() => "availability-zone-id"),
+    };
   }
   if (token === "aws:index/getCallerIdentity:getCallerIdentity") {
-    return { accountId: MOCK_ACCOUNT, arn: `arn:aws:sts::${MOCK_ACCOUNT}:assumed-role/deployer/pulumi-session`, userId: "AROAMOCK:pulumi-session", id: MOCK_ACCOUNT };
+    return {
+      accountId: MOCK_ACCOUNT,
+      arn: `arn:aws:sts::${MOCK_ACCOUNT}:assumed-role/deployer/pulumi-session`,
+      userId: "AROAMOCK:pulumi-session",
+      id: MOCK_ACCOUNT,
+    };
   }
   if (token === "aws:ec2/getSubnet:getSubnet") {
     const zoneId = subnets[String(inputs.id)];
@@ -163,7 +185,8 @@ const INFRA_DIRECTORY = join(__dirname, "..", "..", "infra");
  * modules are dropped from require.cache first, the Pulumi SDK stays (its runtime is shared).
  */
 export const requireProgramFresh: ProgramLoader = async () => {
-  for (const key of Object.keys(require.cache)) if (key.startsWith(INFRA_DIRECTORY) && !key.includes("node_modules")) delete require.cache[key];
+  for (const key of Object.keys(require.cache))
+    if (key.startsWith(INFRA_DIRECTORY) && !key.includes("node_modules")) delete require.cache[key];
   // The program's entry as this tree holds it: index.ts from source (tsx), index.js compiled (dist/).
   return require(join(INFRA_DIRECTORY, "index")) as Record<string, unknown>;
 };
@@ -212,13 +235,18 @@ interface RegisterRequest {
 type RequestedOptions = Pick<Required<RecordedResource>, "ignoreChanges" | "deleteBeforeReplace" | "dependencies">;
 
 function recordRequestedOptions(requested: Map<string, RequestedOptions>): void {
-  const monitor = (require("@pulumi/pulumi/runtime/settings") as { getMonitor(): { registerResource(req: RegisterRequest, callback: unknown): unknown } }).getMonitor();
+  const monitor = (
+    require("@pulumi/pulumi/runtime/settings") as { getMonitor(): { registerResource(req: RegisterRequest, callback: unknown): unknown } }
+  ).getMonitor();
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, callback) => {
     requested.set(`${req.getType()}::${req.getName()}`, {
       ignoreChanges: req.getIgnorechangesList(),
       deleteBeforeReplace: req.getDeletebeforereplace(),
-      dependencies: req.getDependenciesList().map((urn) => urn.split("::").pop() ?? urn).sort(),
+      dependencies: req
+        .getDependenciesList()
+        .map((urn) => urn.split("::").pop() ?? urn)
+        .sort(),
     });
     return register(req, callback);
   };
@@ -232,8 +260,24 @@ export async function runProgram(config: Record<string, string>, options: RunOpt
       newResource: (args) => {
         const secretInputs: string[] = [];
         const inputs = unwrapSecrets(args.inputs, "", secretInputs) as Record<string, any>;
-        resources.push({ type: args.type, name: args.name, custom: args.custom ?? false, inputs, secretInputs, provider: args.provider, ...requested.get(`${args.type}::${args.name}`) });
-        return { id: args.custom ? `${args.name}-id` : undefined, state: { ...args.inputs, arn: `arn:aws:mock:${MOCK_ACCOUNT}:${args.name}`, name: args.inputs.name ?? args.name, ...computedState(args.type, args.name, args.inputs) } };
+        resources.push({
+          type: args.type,
+          name: args.name,
+          custom: args.custom ?? false,
+          inputs,
+          secretInputs,
+          provider: args.provider,
+          ...requested.get(`${args.type}::${args.name}`),
+        });
+        return {
+          id: args.custom ? `${args.name}-id` : undefined,
+          state: {
+            ...args.inputs,
+            arn: `arn:aws:mock:${MOCK_ACCOUNT}:${args.name}`,
+            name: args.inputs.name ?? args.name,
+            ...computedState(args.type, args.name, args.inputs),
+          },
+        };
       },
       call: (args) => callResult(args.token, args.inputs, options.offerings ?? {}, options.subnets ?? {}),
     },

@@ -10,16 +10,34 @@
  * any other API error becomes a Lookup the check reports.
  */
 import {
-  DescribeAvailabilityZonesCommand, DescribeCapacityReservationsCommand, DescribeInstanceTypeOfferingsCommand,
-  DescribeSubnetsCommand, DescribeVpcEndpointsCommand, EC2Client,
+  DescribeAvailabilityZonesCommand,
+  DescribeCapacityReservationsCommand,
+  DescribeInstanceTypeOfferingsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcEndpointsCommand,
+  EC2Client,
 } from "@aws-sdk/client-ec2";
 import { DescribeAddonCommand, DescribeClusterCommand, DescribeClusterVersionsCommand, EKSClient } from "@aws-sdk/client-eks";
-import { GetAWSDefaultServiceQuotaCommand, GetServiceQuotaCommand, ServiceQuotasClient, type ServiceQuota } from "@aws-sdk/client-service-quotas";
+import {
+  GetAWSDefaultServiceQuotaCommand,
+  GetServiceQuotaCommand,
+  ServiceQuotasClient,
+  type ServiceQuota,
+} from "@aws-sdk/client-service-quotas";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import {
-  type CallerIdentity, type CapacityReservationFacts, type EksVersionFacts, type ExistingClusterFacts, type FactsRequest,
-  type Lookup, type ModelCacheFacts, type PreflightFacts, type QuotaFacts, type SubnetFacts, type ZoneOfferings,
+  type CallerIdentity,
+  type CapacityReservationFacts,
+  type EksVersionFacts,
+  type ExistingClusterFacts,
+  type FactsRequest,
+  type Lookup,
+  type ModelCacheFacts,
+  type PreflightFacts,
+  type QuotaFacts,
+  type SubnetFacts,
+  type ZoneOfferings,
 } from "./facts";
 
 /** The EKS add-on that hands pods their Pod Identity credentials (infra/components/cluster/eks-cluster.ts installs it in created clusters). */
@@ -65,7 +83,10 @@ export type UnreachableReason = "no-credentials" | "rejected-credentials" | "tim
 /** AWS could not be asked at all: preflight stops with exit code 4 and this message. */
 export class AwsUnreachableError extends Error {
   readonly exitCode = 4;
-  constructor(readonly reason: UnreachableReason, message: string) {
+  constructor(
+    readonly reason: UnreachableReason,
+    message: string,
+  ) {
     super(message);
     this.name = "AwsUnreachableError";
   }
@@ -76,7 +97,11 @@ export class AwsUnreachableError extends Error {
  * NodeHttpHandler from it (NodeHttpHandler.create). @smithy/node-http-handler 4.x only logs a
  * warning when requestTimeout passes unless throwOnRequestTimeout is set (its option docs).
  */
-export function requestHandlerOptions(timeouts: AwsTimeouts): { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: true } {
+export function requestHandlerOptions(timeouts: AwsTimeouts): {
+  connectionTimeout: number;
+  requestTimeout: number;
+  throwOnRequestTimeout: true;
+} {
   return { connectionTimeout: timeouts.connectionMs, requestTimeout: timeouts.requestMs, throwOnRequestTimeout: true };
 }
 
@@ -101,13 +126,29 @@ const seconds = (ms: number) => `${Number((ms / 1000).toFixed(1))} s`;
 
 /** Error names of credentials AWS received and refused (STS, EC2 and JSON-protocol services). */
 const REJECTED_CREDENTIALS = new Set([
-  "InvalidClientTokenId", "ExpiredToken", "ExpiredTokenException", "SignatureDoesNotMatch", "UnrecognizedClientException",
-  "InvalidSignatureException", "AuthFailure", "RequestExpired", "InvalidAccessKeyId",
+  "InvalidClientTokenId",
+  "ExpiredToken",
+  "ExpiredTokenException",
+  "SignatureDoesNotMatch",
+  "UnrecognizedClientException",
+  "InvalidSignatureException",
+  "AuthFailure",
+  "RequestExpired",
+  "InvalidAccessKeyId",
 ]);
 /** Error names of a refused permission: EC2 says UnauthorizedOperation, JSON services AccessDeniedException. */
 const DENIED = new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation"]);
 /** Node socket errors: no route, no DNS, connection refused or cut. */
-const NETWORK_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "ECONNREFUSED", "ECONNRESET", "EHOSTUNREACH", "ENETUNREACH", "ETIMEDOUT", "EPIPE"]);
+const NETWORK_CODES = new Set([
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ETIMEDOUT",
+  "EPIPE",
+]);
 const TIMEOUT_NAMES = new Set(["TimeoutError", "AbortError", "RequestTimeout", "RequestTimeoutException"]);
 
 interface ErrorShape {
@@ -121,14 +162,27 @@ function unreachableOf(error: unknown, region: string): AwsUnreachableError | nu
   if (error instanceof AwsUnreachableError) return error;
   const { name = "", code = "", message = String(error) } = (error ?? {}) as ErrorShape;
   if (name === "CredentialsProviderError" || name === "TokenProviderError") {
-    return new AwsUnreachableError("no-credentials", `no AWS credentials found: run \`aws configure\` (or \`aws sso login\`), or set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, then run preflight again (${message})`);
+    return new AwsUnreachableError(
+      "no-credentials",
+      `no AWS credentials found: run \`aws configure\` (or \`aws sso login\`), or set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, then run preflight again (${message})`,
+    );
   }
   if (REJECTED_CREDENTIALS.has(name)) {
-    return new AwsUnreachableError("rejected-credentials", `AWS rejected the credentials (${name}: ${message}): refresh them (\`aws sso login\`, or new keys with \`aws configure\`), then run preflight again`);
+    return new AwsUnreachableError(
+      "rejected-credentials",
+      `AWS rejected the credentials (${name}: ${message}): refresh them (\`aws sso login\`, or new keys with \`aws configure\`), then run preflight again`,
+    );
   }
-  if (TIMEOUT_NAMES.has(name)) return new AwsUnreachableError("timeout", `AWS did not answer in ${region} (${name}: ${message}); check the network, a proxy (HTTPS_PROXY) or aws:region`);
+  if (TIMEOUT_NAMES.has(name))
+    return new AwsUnreachableError(
+      "timeout",
+      `AWS did not answer in ${region} (${name}: ${message}); check the network, a proxy (HTTPS_PROXY) or aws:region`,
+    );
   if (NETWORK_CODES.has(code) || NETWORK_CODES.has(name)) {
-    return new AwsUnreachableError("network", `AWS is unreachable from here (${code || name}: ${message}); check the network, DNS, a proxy (HTTPS_PROXY) or aws:region`);
+    return new AwsUnreachableError(
+      "network",
+      `AWS is unreachable from here (${code || name}: ${message}); check the network, DNS, a proxy (HTTPS_PROXY) or aws:region`,
+    );
   }
   return null;
 }
@@ -140,7 +194,12 @@ async function withDeadline<T>(ms: number, region: string, work: (signal: AbortS
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       controller.abort();
-      reject(new AwsUnreachableError("timeout", `AWS did not answer within ${seconds(ms)} (${region}); check the network, a proxy (HTTPS_PROXY) or aws:region`));
+      reject(
+        new AwsUnreachableError(
+          "timeout",
+          `AWS did not answer within ${seconds(ms)} (${region}); check the network, a proxy (HTTPS_PROXY) or aws:region`,
+        ),
+      );
     }, ms);
   });
   try {
@@ -173,12 +232,17 @@ async function then<A, B>(first: Lookup<A>, next: (value: A) => Promise<Lookup<B
 const errorName = (error: unknown) => (error as ErrorShape | undefined)?.name ?? "";
 
 /** Asks AWS everything `request` needs. Throws AwsUnreachableError when AWS cannot be asked. */
-export async function gatherFacts(request: FactsRequest, clients: AwsClients, timeouts: AwsTimeouts = DEFAULT_AWS_TIMEOUTS): Promise<PreflightFacts> {
+export async function gatherFacts(
+  request: FactsRequest,
+  clients: AwsClients,
+  timeouts: AwsTimeouts = DEFAULT_AWS_TIMEOUTS,
+): Promise<PreflightFacts> {
   const { region } = request;
   const identity = await withDeadline(timeouts.identityDeadlineMs, region, (signal) => callerIdentity(clients.sts, region, signal));
   return withDeadline(timeouts.factsDeadlineMs, region, async (signal) => {
     const opts = { abortSignal: signal };
-    const clusterAndVersion = request.clusterName !== null ? existingCluster(clients, request.clusterName, request.modelCache, region, opts) : null;
+    const clusterAndVersion =
+      request.clusterName !== null ? existingCluster(clients, request.clusterName, request.modelCache, region, opts) : null;
     const [zones, subnets, quota, reservation, cluster, createdVersion] = await Promise.all([
       request.zones ? zoneOfferings(clients.ec2, request.instanceType, region, opts) : null,
       request.subnetIds !== null ? subnetZones(clients.ec2, request.subnetIds, region, opts) : null,
@@ -188,7 +252,11 @@ export async function gatherFacts(request: FactsRequest, clients: AwsClients, ti
       request.kubernetesVersion !== null ? eksVersion(clients.eks, request.kubernetesVersion, region, opts) : null,
     ]);
     return {
-      identity, zones, subnets, quota, reservation,
+      identity,
+      zones,
+      subnets,
+      quota,
+      reservation,
       cluster: cluster?.cluster ?? null,
       eksVersion: cluster?.version ?? createdVersion,
       modelCache: cluster?.modelCache ?? null,
@@ -208,32 +276,48 @@ async function callerIdentity(sts: STSClient, region: string, abortSignal: Abort
     const unreachable = unreachableOf(error, region);
     if (unreachable) throw unreachable;
     const { name = "Error", message = String(error) } = error as ErrorShape;
-    throw new AwsUnreachableError("rejected-credentials", `STS GetCallerIdentity failed in ${region} (${name}: ${message}); check the credentials and aws:region`);
+    throw new AwsUnreachableError(
+      "rejected-credentials",
+      `STS GetCallerIdentity failed in ${region} (${name}: ${message}); check the credentials and aws:region`,
+    );
   }
 }
 
 async function zoneOfferings(ec2: EC2Client, instanceType: string, region: string, opts: SendOptions): Promise<Lookup<ZoneOfferings>> {
   // The same AZs a created VPC picks from (infra/components/cluster/network.ts): available, no opt-in (no Local Zones).
   const zones = await lookup("ec2:DescribeAvailabilityZones", region, async () => {
-    const answer = await ec2.send(new DescribeAvailabilityZonesCommand({
-      Filters: [{ Name: "state", Values: ["available"] }, { Name: "opt-in-status", Values: ["opt-in-not-required"] }],
-    }), opts);
+    const answer = await ec2.send(
+      new DescribeAvailabilityZonesCommand({
+        Filters: [
+          { Name: "state", Values: ["available"] },
+          { Name: "opt-in-status", Values: ["opt-in-not-required"] },
+        ],
+      }),
+      opts,
+    );
     return (answer.AvailabilityZones ?? [])
       .filter((zone) => zone.ZoneName !== undefined && zone.ZoneId !== undefined)
       .map((zone) => ({ name: zone.ZoneName as string, zoneId: zone.ZoneId as string }));
   });
-  return then(zones, (found) => lookup("ec2:DescribeInstanceTypeOfferings", region, async () => {
-    const offered = new Set<string>();
-    let nextToken: string | undefined;
-    do {
-      const page = await ec2.send(new DescribeInstanceTypeOfferingsCommand({
-        LocationType: "availability-zone-id", Filters: [{ Name: "instance-type", Values: [instanceType] }], NextToken: nextToken,
-      }), opts);
-      for (const offering of page.InstanceTypeOfferings ?? []) if (offering.Location) offered.add(offering.Location);
-      nextToken = page.NextToken;
-    } while (nextToken);
-    return { zones: found, offeredZoneIds: [...offered].sort() };
-  }));
+  return then(zones, (found) =>
+    lookup("ec2:DescribeInstanceTypeOfferings", region, async () => {
+      const offered = new Set<string>();
+      let nextToken: string | undefined;
+      do {
+        const page = await ec2.send(
+          new DescribeInstanceTypeOfferingsCommand({
+            LocationType: "availability-zone-id",
+            Filters: [{ Name: "instance-type", Values: [instanceType] }],
+            NextToken: nextToken,
+          }),
+          opts,
+        );
+        for (const offering of page.InstanceTypeOfferings ?? []) if (offering.Location) offered.add(offering.Location);
+        nextToken = page.NextToken;
+      } while (nextToken);
+      return { zones: found, offeredZoneIds: [...offered].sort() };
+    }),
+  );
 }
 
 async function subnetZones(ec2: EC2Client, subnetIds: readonly string[], region: string, opts: SendOptions): Promise<Lookup<SubnetFacts>> {
@@ -242,7 +326,10 @@ async function subnetZones(ec2: EC2Client, subnetIds: readonly string[], region:
     const found: SubnetFacts["found"] = [];
     let nextToken: string | undefined;
     do {
-      const page = await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: "subnet-id", Values: [...subnetIds] }], NextToken: nextToken }), opts);
+      const page = await ec2.send(
+        new DescribeSubnetsCommand({ Filters: [{ Name: "subnet-id", Values: [...subnetIds] }], NextToken: nextToken }),
+        opts,
+      );
       for (const subnet of page.Subnets ?? []) {
         if (subnet.SubnetId && subnet.AvailabilityZoneId) found.push({ subnetId: subnet.SubnetId, zoneId: subnet.AvailabilityZoneId });
       }
@@ -264,15 +351,30 @@ const quotaFacts = (quotaCode: string, quota: ServiceQuota | undefined, source: 
 
 async function vcpuQuota(quotas: ServiceQuotasClient, quotaCode: string, region: string, opts: SendOptions): Promise<Lookup<QuotaFacts>> {
   const applied = await lookup("servicequotas:GetServiceQuota", region, async () =>
-    quotaFacts(quotaCode, (await quotas.send(new GetServiceQuotaCommand({ ServiceCode: "ec2", QuotaCode: quotaCode }), opts)).Quota, "applied"));
+    quotaFacts(
+      quotaCode,
+      (await quotas.send(new GetServiceQuotaCommand({ ServiceCode: "ec2", QuotaCode: quotaCode }), opts)).Quota,
+      "applied",
+    ),
+  );
   // "If the applied quota value is not available for a quota, the quota is not retrieved"
   // (GetServiceQuota API reference): then AWS's default is the account's value.
   if (applied.kind !== "failed" || applied.code !== "NoSuchResourceException") return applied;
   return lookup("servicequotas:GetAWSDefaultServiceQuota", region, async () =>
-    quotaFacts(quotaCode, (await quotas.send(new GetAWSDefaultServiceQuotaCommand({ ServiceCode: "ec2", QuotaCode: quotaCode }), opts)).Quota, "default"));
+    quotaFacts(
+      quotaCode,
+      (await quotas.send(new GetAWSDefaultServiceQuotaCommand({ ServiceCode: "ec2", QuotaCode: quotaCode }), opts)).Quota,
+      "default",
+    ),
+  );
 }
 
-async function capacityReservation(ec2: EC2Client, id: string, region: string, opts: SendOptions): Promise<Lookup<CapacityReservationFacts | null>> {
+async function capacityReservation(
+  ec2: EC2Client,
+  id: string,
+  region: string,
+  opts: SendOptions,
+): Promise<Lookup<CapacityReservationFacts | null>> {
   return lookup("ec2:DescribeCapacityReservations", region, async () => {
     let answer;
     try {
@@ -314,16 +416,27 @@ async function eksVersion(eks: EKSClient, version: string, region: string, opts:
 }
 
 async function existingCluster(
-  clients: AwsClients, name: string, modelCache: boolean, region: string, opts: SendOptions,
-): Promise<{ cluster: Lookup<ExistingClusterFacts | null>; version: Lookup<EksVersionFacts | null> | null; modelCache: Lookup<ModelCacheFacts> | null }> {
+  clients: AwsClients,
+  name: string,
+  modelCache: boolean,
+  region: string,
+  opts: SendOptions,
+): Promise<{
+  cluster: Lookup<ExistingClusterFacts | null>;
+  version: Lookup<EksVersionFacts | null> | null;
+  modelCache: Lookup<ModelCacheFacts> | null;
+}> {
   const cluster = await lookup("eks:DescribeCluster", region, async () => {
     try {
       const answer = await clients.eks.send(new DescribeClusterCommand({ name }), opts);
       const found = answer.cluster;
       if (!found) return null;
       return {
-        name, version: found.version ?? "(unknown)", status: found.status ?? "(unknown)",
-        supportType: found.upgradePolicy?.supportType ?? null, vpcId: found.resourcesVpcConfig?.vpcId ?? null,
+        name,
+        version: found.version ?? "(unknown)",
+        status: found.status ?? "(unknown)",
+        supportType: found.upgradePolicy?.supportType ?? null,
+        vpcId: found.resourcesVpcConfig?.vpcId ?? null,
       };
     } catch (error) {
       if (errorName(error) === "ResourceNotFoundException") return null;
@@ -339,10 +452,18 @@ async function existingCluster(
 }
 
 /** The Pod Identity agent add-on and the S3 gateway endpoints of an existing cluster's VPC. */
-async function modelCacheFacts(clients: AwsClients, cluster: ExistingClusterFacts, region: string, opts: SendOptions): Promise<Lookup<ModelCacheFacts>> {
+async function modelCacheFacts(
+  clients: AwsClients,
+  cluster: ExistingClusterFacts,
+  region: string,
+  opts: SendOptions,
+): Promise<Lookup<ModelCacheFacts>> {
   const agent = await lookup("eks:DescribeAddon", region, async () => {
     try {
-      const answer = await clients.eks.send(new DescribeAddonCommand({ clusterName: cluster.name, addonName: POD_IDENTITY_AGENT_ADDON }), opts);
+      const answer = await clients.eks.send(
+        new DescribeAddonCommand({ clusterName: cluster.name, addonName: POD_IDENTITY_AGENT_ADDON }),
+        opts,
+      );
       return answer.addon?.status ?? "(unknown)";
     } catch (error) {
       if (errorName(error) === "ResourceNotFoundException") return null;
@@ -350,15 +471,23 @@ async function modelCacheFacts(clients: AwsClients, cluster: ExistingClusterFact
     }
   });
   if (agent.kind !== "found") return agent;
-  return then(await lookup("ec2:DescribeVpcEndpoints", region, async () => {
-    if (cluster.vpcId === null) return [];
-    const answer = await clients.ec2.send(new DescribeVpcEndpointsCommand({
-      Filters: [
-        { Name: "vpc-id", Values: [cluster.vpcId] },
-        { Name: "service-name", Values: [`com.amazonaws.${region}.s3`] },
-        { Name: "vpc-endpoint-type", Values: ["Gateway"] },
-      ],
-    }), opts);
-    return (answer.VpcEndpoints ?? []).filter((e) => e.State?.toLowerCase() === "available").map((e) => ({ id: e.VpcEndpointId ?? "", routeTableIds: e.RouteTableIds ?? [] }));
-  }), async (endpoints) => ({ kind: "found", value: { podIdentityAgentStatus: agent.value, s3GatewayEndpoints: endpoints } }));
+  return then(
+    await lookup("ec2:DescribeVpcEndpoints", region, async () => {
+      if (cluster.vpcId === null) return [];
+      const answer = await clients.ec2.send(
+        new DescribeVpcEndpointsCommand({
+          Filters: [
+            { Name: "vpc-id", Values: [cluster.vpcId] },
+            { Name: "service-name", Values: [`com.amazonaws.${region}.s3`] },
+            { Name: "vpc-endpoint-type", Values: ["Gateway"] },
+          ],
+        }),
+        opts,
+      );
+      return (answer.VpcEndpoints ?? [])
+        .filter((e) => e.State?.toLowerCase() === "available")
+        .map((e) => ({ id: e.VpcEndpointId ?? "", routeTableIds: e.RouteTableIds ?? [] }));
+    }),
+    async (endpoints) => ({ kind: "found", value: { podIdentityAgentStatus: agent.value, s3GatewayEndpoints: endpoints } }),
+  );
 }

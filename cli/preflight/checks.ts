@@ -8,8 +8,15 @@ import { DATA_PRICES, EKS_VERSIONS, INSTANCES, KUBERNETES_VERSION, SERVICE_PRICE
 import { InfeasiblePlanError, checkpointBytes, placeGpuSubnets, placeZones, type AvailabilityZone } from "../../infra/plan";
 import { type StackSettings } from "../../infra/settings";
 import {
-  type CapacityReservationFacts, type EksVersionFacts, type ExistingClusterFacts, type FactsRequest, type Lookup,
-  type PreflightFacts, type QuotaFacts, type SubnetFacts, type ZoneOfferings,
+  type CapacityReservationFacts,
+  type EksVersionFacts,
+  type ExistingClusterFacts,
+  type FactsRequest,
+  type Lookup,
+  type PreflightFacts,
+  type QuotaFacts,
+  type SubnetFacts,
+  type ZoneOfferings,
 } from "./facts";
 
 export type CheckStatus = "pass" | "warn" | "fail" | "skip";
@@ -58,7 +65,10 @@ export const SUPPORT_WARNING_DAYS = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The quota a GPU node group counts against, or null (Capacity Blocks; instance families without a known code). */
-export function vcpuQuotaFor(instanceType: InstanceType, capacityType: StackSettings["capacity"]["type"]): { code: string; name: string } | null {
+export function vcpuQuotaFor(
+  instanceType: InstanceType,
+  capacityType: StackSettings["capacity"]["type"],
+): { code: string; name: string } | null {
   if (capacityType === "capacity-block" || !instanceType.startsWith("p")) return null;
   return P_INSTANCE_VCPU_QUOTAS[capacityType];
 }
@@ -72,7 +82,7 @@ export function factsRequestFor(settings: StackSettings): FactsRequest {
     instanceType: plan.instanceType,
     zones: onAws,
     subnetIds: cluster.mode === "eks" ? cluster.nodeSubnetIds : null,
-    quotaCode: onAws ? vcpuQuotaFor(plan.instanceType, capacity.type)?.code ?? null : null,
+    quotaCode: onAws ? (vcpuQuotaFor(plan.instanceType, capacity.type)?.code ?? null) : null,
     capacityReservationId: onAws && capacity.type === "capacity-block" ? capacity.reservationId : null,
     clusterName: cluster.mode === "eks" ? cluster.name : null,
     kubernetesVersion: cluster.mode === "create" ? KUBERNETES_VERSION : null,
@@ -104,13 +114,15 @@ const KUBECONFIG_SKIP = "cluster kubeconfig: the stack deploys only the server t
 function notChecked(name: string, what: string, lookup: Exclude<Lookup<unknown>, { kind: "found" }>, facts: PreflightFacts): CheckResult {
   if (lookup.kind === "denied") {
     return {
-      name, status: "warn",
+      name,
+      status: "warn",
       detail: `could not ${what}: ${facts.identity.arn} is not allowed to call ${lookup.action}`,
       fix: `grant ${lookup.action} to ${facts.identity.arn} (an IAM policy statement with "Action": "${lookup.action}", "Resource": "*"), then run preflight again`,
     };
   }
   return {
-    name, status: "warn",
+    name,
+    status: "warn",
     detail: `could not ${what}: ${lookup.action} failed with ${lookup.code}: ${lookup.message}`,
     fix: "run preflight again; if the error stays, check the call with the AWS CLI",
   };
@@ -146,9 +158,10 @@ export function checkInstanceType(input: PreflightInput, facts: PreflightFacts):
   const zones = facts.zones.value;
   const type = settings.plan.instanceType;
   const offered = zones.zones.filter((zone) => zones.offeredZoneIds.includes(zone.zoneId)).sort((a, b) => a.zoneId.localeCompare(b.zoneId));
-  const offeredText = offered.length === 0
-    ? `${type} is offered in none of the ${zones.zones.length} available AZs of ${settings.region}`
-    : `${type} is offered in ${offered.length} of the ${zones.zones.length} available AZs of ${settings.region}: ${offered.map(zoneLabel).join(", ")}`;
+  const offeredText =
+    offered.length === 0
+      ? `${type} is offered in none of the ${zones.zones.length} available AZs of ${settings.region}`
+      : `${type} is offered in ${offered.length} of the ${zones.zones.length} available AZs of ${settings.region}: ${offered.map(zoneLabel).join(", ")}`;
 
   if (settings.cluster.mode === "create") return placeCreated(input, zones, offeredText);
   if (facts.subnets === null) return { name, status: "skip", detail: `${offeredText}; nodeSubnetIds were not read` };
@@ -164,47 +177,85 @@ function placeCreated(input: PreflightInput, zones: ZoneOfferings, offeredText: 
   const { settings } = input;
   const required = requiredZoneId(settings);
   try {
-    const placement = placeZones({ region: settings.region, instanceType: settings.plan.instanceType, zones: zones.zones, offeredZoneIds: zones.offeredZoneIds, requiredZoneId: required, singleZone: singleZone(settings) });
+    const placement = placeZones({
+      region: settings.region,
+      instanceType: settings.plan.instanceType,
+      zones: zones.zones,
+      offeredZoneIds: zones.offeredZoneIds,
+      requiredZoneId: required,
+      singleZone: singleZone(settings),
+    });
     const detail = `${offeredText}; GPU nodes launch in ${placement.gpuZones.map(zoneLabel).join(", ")}; the VPC spans every available AZ (${placement.vpcZones.map((zone) => zone.zoneId).join(", ")}), the control plane ${placement.clusterZones.map((zone) => zone.zoneId).join(", ")}`;
     if (placement.gpuZones.length === 1 && required === null && !singleZone(settings)) {
-      return { name, status: "warn", detail: `${detail}; only one AZ: ${SINGLE_ZONE_RISK}`, fix: "if launches fail there, buy a Capacity Block (capacityType capacity-block) or move the stack to another region (aws:region)" };
+      return {
+        name,
+        status: "warn",
+        detail: `${detail}; only one AZ: ${SINGLE_ZONE_RISK}`,
+        fix: "if launches fail there, buy a Capacity Block (capacityType capacity-block) or move the stack to another region (aws:region)",
+      };
     }
     return { name, status: "pass", detail };
   } catch (error) {
     if (!(error instanceof InfeasiblePlanError)) throw error;
-    const fix = required !== null
-      ? `set capacityReservationZoneId to the reservation's AZ id (see the capacity block check): pulumi config set capacityReservationZoneId <AvailabilityZoneId>`
-      : `find a region that offers it: aws ec2 describe-instance-type-offerings --location-type availability-zone-id --filters Name=instance-type,Values=${settings.plan.instanceType} --region <region>; then pulumi config set aws:region <region>, or choose another GPU (gpu) or instance type (allowedInstanceTypes), or buy a Capacity Block`;
+    const fix =
+      required !== null
+        ? `set capacityReservationZoneId to the reservation's AZ id (see the capacity block check): pulumi config set capacityReservationZoneId <AvailabilityZoneId>`
+        : `find a region that offers it: aws ec2 describe-instance-type-offerings --location-type availability-zone-id --filters Name=instance-type,Values=${settings.plan.instanceType} --region <region>; then pulumi config set aws:region <region>, or choose another GPU (gpu) or instance type (allowedInstanceTypes), or buy a Capacity Block`;
     return { name, status: "fail", detail: `${offeredText}: ${error.reason}`, fix };
   }
 }
 
-function placeInSubnets(input: PreflightInput, zones: ZoneOfferings, subnets: SubnetFacts, offeredText: string, clusterName: string): CheckResult {
+function placeInSubnets(
+  input: PreflightInput,
+  zones: ZoneOfferings,
+  subnets: SubnetFacts,
+  offeredText: string,
+  clusterName: string,
+): CheckResult {
   const name = CHECK_NAMES.instanceType;
   const { settings } = input;
   const listSubnets = `aws eks describe-cluster --name ${clusterName} --region ${settings.region} --query cluster.resourcesVpcConfig.subnetIds, then aws ec2 describe-subnets --subnet-ids <ids> --region ${settings.region} --query 'Subnets[].[SubnetId,AvailabilityZoneId]'`;
   if (subnets.missing.length > 0) {
     return {
-      name, status: "fail",
+      name,
+      status: "fail",
       detail: `${offeredText}; nodeSubnetIds ${subnets.missing.join(", ")} do not exist in ${settings.region} for this account`,
       fix: `list the cluster's subnets: ${listSubnets}; then set nodeSubnetIds to private subnets among them`,
     };
   }
   const required = requiredZoneId(settings);
-  const where = (ids: readonly string[]) => subnets.found.filter((subnet) => ids.includes(subnet.subnetId)).map((subnet) => `${subnet.subnetId} (${subnet.zoneId})`).join(", ");
+  const where = (ids: readonly string[]) =>
+    subnets.found
+      .filter((subnet) => ids.includes(subnet.subnetId))
+      .map((subnet) => `${subnet.subnetId} (${subnet.zoneId})`)
+      .join(", ");
   try {
-    const used = placeGpuSubnets({ region: settings.region, instanceType: settings.plan.instanceType, offeredZoneIds: zones.offeredZoneIds, requiredZoneId: required, singleZone: singleZone(settings), subnets: subnets.found });
+    const used = placeGpuSubnets({
+      region: settings.region,
+      instanceType: settings.plan.instanceType,
+      offeredZoneIds: zones.offeredZoneIds,
+      requiredZoneId: required,
+      singleZone: singleZone(settings),
+      subnets: subnets.found,
+    });
     const unused = subnets.found.map((subnet) => subnet.subnetId).filter((id) => !used.includes(id));
     const usedZones = new Set(subnets.found.filter((subnet) => used.includes(subnet.subnetId)).map((subnet) => subnet.zoneId));
     const detail = `${offeredText}; GPU nodes use ${where(used)}${unused.length > 0 ? `; not used (AZ without ${settings.plan.instanceType}${required ? " or outside the Capacity Block's AZ" : ""}${singleZone(settings) ? ", or beyond the one subnet a multi-node replica uses" : ""}): ${where(unused)}` : ""}`;
     if (usedZones.size === 1 && required === null && !singleZone(settings)) {
-      return { name, status: "warn", detail: `${detail}; only one AZ: ${SINGLE_ZONE_RISK}`, fix: `add a private subnet of the cluster's VPC in another AZ offering ${settings.plan.instanceType} to nodeSubnetIds` };
+      return {
+        name,
+        status: "warn",
+        detail: `${detail}; only one AZ: ${SINGLE_ZONE_RISK}`,
+        fix: `add a private subnet of the cluster's VPC in another AZ offering ${settings.plan.instanceType} to nodeSubnetIds`,
+      };
     }
     return { name, status: "pass", detail };
   } catch (error) {
     if (!(error instanceof InfeasiblePlanError)) throw error;
     return {
-      name, status: "fail", detail: error.reason,
+      name,
+      status: "fail",
+      detail: error.reason,
       fix: `add a private subnet of the cluster's VPC in one of those AZs: pulumi config set --path 'nodeSubnetIds[${subnets.found.length}]' subnet-…  (find them: ${listSubnets})`,
     };
   }
@@ -219,8 +270,10 @@ export function checkQuota(input: PreflightInput, facts: PreflightFacts): CheckR
   if (settings.cluster.mode === "kubeconfig") return { name, status: "skip", detail: KUBECONFIG_SKIP };
   if (capacity.type === "capacity-block") {
     return {
-      name, status: "skip",
-      detail: "capacityType capacity-block: instances launch into the reservation already bought; assumed not to count against the On-Demand P vCPU quota (an assumption: no AWS statement on it was found)",
+      name,
+      status: "skip",
+      detail:
+        "capacityType capacity-block: instances launch into the reservation already bought; assumed not to count against the On-Demand P vCPU quota (an assumption: no AWS statement on it was found)",
     };
   }
   const quota = vcpuQuotaFor(plan.instanceType, capacity.type);
@@ -233,7 +286,8 @@ export function checkQuota(input: PreflightInput, facts: PreflightFacts): CheckR
   return judgeQuota(settings, facts.quota.value);
 }
 
-const consoleUrl = (region: string, code: string) => `https://${region}.console.aws.amazon.com/servicequotas/home/services/ec2/quotas/${code}`;
+const consoleUrl = (region: string, code: string) =>
+  `https://${region}.console.aws.amazon.com/servicequotas/home/services/ec2/quotas/${code}`;
 
 /**
  * The GPU nodes the stack may run at once: an autoscaled stack's at maxReplicas. The quota and a
@@ -241,7 +295,8 @@ const consoleUrl = (region: string, code: string) => `https://${region}.console.
  * succeeded (EC2 refuses the launch; the autoscaler backs off and retries).
  */
 const gpuNodesAtMost = (settings: StackSettings): number => settings.autoscaling?.maxNodes ?? settings.plan.nodes;
-const atMaxReplicas = (settings: StackSettings): string => (settings.autoscaling ? ` at maxReplicas ${settings.autoscaling.maxReplicas}` : "");
+const atMaxReplicas = (settings: StackSettings): string =>
+  settings.autoscaling ? ` at maxReplicas ${settings.autoscaling.maxReplicas}` : "";
 
 function judgeQuota(settings: StackSettings, quota: QuotaFacts): CheckResult {
   const name = CHECK_NAMES.quota;
@@ -252,19 +307,30 @@ function judgeQuota(settings: StackSettings, quota: QuotaFacts): CheckResult {
   const label = `${quota.quotaName} (${quota.quotaCode}) in ${region}`;
   const need = `the plan needs ${needed} (${nodes} × ${plan.instanceType} × ${vcpus} vCPUs${atMaxReplicas(settings)})`;
   if (quota.value === null) {
-    return { name, status: "warn", detail: `${label}: AWS returned no value (${quota.errorReason ?? "no reason given"}); ${need}`, fix: `read it in the console: ${consoleUrl(region, quota.quotaCode)}` };
+    return {
+      name,
+      status: "warn",
+      detail: `${label}: AWS returned no value (${quota.errorReason ?? "no reason given"}); ${need}`,
+      fix: `read it in the console: ${consoleUrl(region, quota.quotaCode)}`,
+    };
   }
   const source = quota.source === "default" ? " (AWS's default; the account has no applied value)" : "";
   const running = `P instances already running in ${region} use the same quota (not subtracted: preflight does not list running instances)`;
   if (quota.value < needed) {
     return {
-      name, status: "fail",
+      name,
+      status: "fail",
       detail: `${label} is ${quota.value} vCPUs${source}; ${need}`,
-      fix: `aws service-quotas request-service-quota-increase --region ${region} --service-code ec2 --quota-code ${quota.quotaCode} --desired-value ${needed}\n` +
+      fix:
+        `aws service-quotas request-service-quota-increase --region ${region} --service-code ec2 --quota-code ${quota.quotaCode} --desired-value ${needed}\n` +
         `P quotas are per region, and AWS reviews each increase, which can take days. Add the vCPUs of P instances already running in ${region}: preflight does not subtract them.`,
     };
   }
-  return { name, status: "pass", detail: `${label} is ${quota.value} vCPUs${source} ≥ ${needed} needed (${nodes} × ${plan.instanceType} × ${vcpus} vCPUs${atMaxReplicas(settings)}); ${running}` };
+  return {
+    name,
+    status: "pass",
+    detail: `${label} is ${quota.value} vCPUs${source} ≥ ${needed} needed (${nodes} × ${plan.instanceType} × ${vcpus} vCPUs${atMaxReplicas(settings)}); ${running}`,
+  };
 }
 
 // ---- 4. capacity block ---------------------------------------------------------------------
@@ -277,13 +343,15 @@ export function checkCapacityBlock(input: PreflightInput, facts: PreflightFacts)
   const { settings } = input;
   const { capacity, region } = settings;
   if (settings.cluster.mode === "kubeconfig") return { name, status: "skip", detail: KUBECONFIG_SKIP };
-  if (capacity.type !== "capacity-block") return { name, status: "skip", detail: `capacityType ${capacity.type}: no Capacity Block to check` };
+  if (capacity.type !== "capacity-block")
+    return { name, status: "skip", detail: `capacityType ${capacity.type}: no Capacity Block to check` };
   if (facts.reservation === null) return { name, status: "skip", detail: "the reservation was not read" };
   if (facts.reservation.kind !== "found") return notChecked(name, `read ${capacity.reservationId}`, facts.reservation, facts);
   const reservation = facts.reservation.value;
   if (reservation === null) {
     return {
-      name, status: "fail",
+      name,
+      status: "fail",
       detail: `${capacity.reservationId} does not exist in ${region} for account ${facts.identity.account}`,
       fix: `list the region's reservations: aws ec2 describe-capacity-reservations --region ${region} --query 'CapacityReservations[].[CapacityReservationId,ReservationType,InstanceType,AvailabilityZoneId,State]'; then pulumi config set capacityReservationId <id>`,
     };
@@ -309,35 +377,53 @@ function judgeReservation(input: PreflightInput, reservation: CapacityReservatio
   const problems: ReservationProblem[] = [];
 
   if (reservation.reservationType !== "capacity-block") {
-    problems.push({ status: "fail", text: `it is not a Capacity Block (ReservationType ${reservation.reservationType})`, fix: null, buy: true });
+    problems.push({
+      status: "fail",
+      text: `it is not a Capacity Block (ReservationType ${reservation.reservationType})`,
+      fix: null,
+      buy: true,
+    });
   }
   if (reservation.instanceType !== plan.instanceType) {
     problems.push({
-      status: "fail", text: `it holds ${reservation.instanceType}, the plan needs ${plan.instanceType}`,
-      fix: `plan for the reserved type if the model fits it: pulumi config set --path 'allowedInstanceTypes[0]' ${reservation.instanceType}`, buy: true,
+      status: "fail",
+      text: `it holds ${reservation.instanceType}, the plan needs ${plan.instanceType}`,
+      fix: `plan for the reserved type if the model fits it: pulumi config set --path 'allowedInstanceTypes[0]' ${reservation.instanceType}`,
+      buy: true,
     });
   }
   if (zoneId !== reservation.availabilityZoneId) {
     problems.push({
-      status: "fail", text: `it is in ${reservation.availabilityZoneId} (${reservation.availabilityZone}), capacityReservationZoneId is ${zoneId === "" ? "not set" : zoneId}`,
-      fix: `pulumi config set capacityReservationZoneId ${reservation.availabilityZoneId}`, buy: false,
+      status: "fail",
+      text: `it is in ${reservation.availabilityZoneId} (${reservation.availabilityZone}), capacityReservationZoneId is ${zoneId === "" ? "not set" : zoneId}`,
+      fix: `pulumi config set capacityReservationZoneId ${reservation.availabilityZoneId}`,
+      buy: false,
     });
   }
   const stateProblem = judgeState(reservation, now);
   if (stateProblem) problems.push(stateProblem);
   if (reservation.totalInstanceCount < nodes) {
     problems.push({
-      status: "fail", text: `it holds ${plural(reservation.totalInstanceCount, "instance")}, the plan needs ${plural(nodes, "node")}${atMaxReplicas(settings)}`,
-      fix: `lower replicas until the plan needs at most ${plural(reservation.totalInstanceCount, "node")}`, buy: true,
+      status: "fail",
+      text: `it holds ${plural(reservation.totalInstanceCount, "instance")}, the plan needs ${plural(nodes, "node")}${atMaxReplicas(settings)}`,
+      fix: `lower replicas until the plan needs at most ${plural(reservation.totalInstanceCount, "node")}`,
+      buy: true,
     });
   } else if (reservation.state === "active" && reservation.availableInstanceCount < nodes) {
     problems.push({
-      status: "fail", text: `${reservation.availableInstanceCount} of its ${reservation.totalInstanceCount} instances are free (the others are running), the plan needs ${nodes}${atMaxReplicas(settings)}`,
-      fix: `stop what runs in it (aws ec2 describe-instances --region ${region} --filters Name=capacity-reservation-id,Values=${reservation.capacityReservationId}), or lower replicas`, buy: false,
+      status: "fail",
+      text: `${reservation.availableInstanceCount} of its ${reservation.totalInstanceCount} instances are free (the others are running), the plan needs ${nodes}${atMaxReplicas(settings)}`,
+      fix: `stop what runs in it (aws ec2 describe-instances --region ${region} --filters Name=capacity-reservation-id,Values=${reservation.capacityReservationId}), or lower replicas`,
+      buy: false,
     });
   }
 
-  const window = reservation.startDate && reservation.endDate ? ` ${utc(reservation.startDate)} to ${utc(reservation.endDate)}` : reservation.endDate ? ` until ${utc(reservation.endDate)}` : "";
+  const window =
+    reservation.startDate && reservation.endDate
+      ? ` ${utc(reservation.startDate)} to ${utc(reservation.endDate)}`
+      : reservation.endDate
+        ? ` until ${utc(reservation.endDate)}`
+        : "";
   const summary = `${reservation.capacityReservationId}: ${reservation.totalInstanceCount} × ${reservation.instanceType} in ${reservation.availabilityZoneId} (${reservation.availabilityZone}), ${reservation.state}${window}, ${reservation.availableInstanceCount} free; the plan needs ${nodes}${atMaxReplicas(settings)}`;
   if (problems.length === 0) return { name, status: "pass", detail: summary };
   const buy = `buy a block of ${plural(nodes, "instance")} of ${plan.instanceType}: aws ec2 describe-capacity-block-offerings --region ${region} --instance-type ${plan.instanceType} --instance-count ${nodes} --capacity-duration-hours 24, then aws ec2 purchase-capacity-block --capacity-block-offering-id <id> --instance-platform Linux/UNIX, then set capacityReservationId and capacityReservationZoneId`;
@@ -355,9 +441,19 @@ function judgeState(reservation: CapacityReservationFacts, now: Date): Reservati
     const start = reservation.startDate;
     if (start !== null && start.getTime() <= now.getTime()) return null;
     const when = start ? utc(start) : "(no StartDate)";
-    return { status: "warn", text: `it starts at ${when}: GPU nodes cannot launch before then`, fix: `run pulumi up after ${when}`, buy: false };
+    return {
+      status: "warn",
+      text: `it starts at ${when}: GPU nodes cannot launch before then`,
+      fix: `run pulumi up after ${when}`,
+      buy: false,
+    };
   }
-  return { status: "fail", text: `its state is ${reservation.state}; only ${USABLE_STATES.join(" or ")} blocks can launch instances`, fix: null, buy: true };
+  return {
+    status: "fail",
+    text: `its state is ${reservation.state}; only ${USABLE_STATES.join(" or ")} blocks can launch instances`,
+    fix: null,
+    buy: true,
+  };
 }
 
 // ---- 5. Kubernetes version -----------------------------------------------------------------
@@ -373,12 +469,17 @@ interface SupportWindow {
 }
 
 function supportWindow(version: string, lookup: Lookup<EksVersionFacts | null> | null): SupportWindow {
-  const catalog = (EKS_VERSIONS as Record<string, { standardSupportEndsOn: string; extendedSupportEndsOn: string; source: { readOn: string } }>)[version];
+  const catalog = (
+    EKS_VERSIONS as Record<string, { standardSupportEndsOn: string; extendedSupportEndsOn: string; source: { readOn: string } }>
+  )[version];
   const fromCatalog = (why: string): SupportWindow => ({
-    version, apiStatus: null,
+    version,
+    apiStatus: null,
     standardEndsOn: catalog?.standardSupportEndsOn ?? null,
     extendedEndsOn: catalog?.extendedSupportEndsOn ?? null,
-    source: catalog ? `${why}; dates from the kit's catalog (endoflife.date, read ${catalog.source.readOn})` : `${why}; the kit's catalog does not know ${version}`,
+    source: catalog
+      ? `${why}; dates from the kit's catalog (endoflife.date, read ${catalog.source.readOn})`
+      : `${why}; the kit's catalog does not know ${version}`,
   });
   if (lookup === null) return fromCatalog("support dates were not read from EKS");
   if (lookup.kind === "denied") return fromCatalog(`not allowed to call ${lookup.action}`);
@@ -386,9 +487,10 @@ function supportWindow(version: string, lookup: Lookup<EksVersionFacts | null> |
   if (lookup.value === null) return fromCatalog(`EKS does not list ${version}`);
   const facts = lookup.value;
   return {
-    version, apiStatus: facts.versionStatus,
-    standardEndsOn: facts.endOfStandardSupportDate ? isoDay(facts.endOfStandardSupportDate) : catalog?.standardSupportEndsOn ?? null,
-    extendedEndsOn: facts.endOfExtendedSupportDate ? isoDay(facts.endOfExtendedSupportDate) : catalog?.extendedSupportEndsOn ?? null,
+    version,
+    apiStatus: facts.versionStatus,
+    standardEndsOn: facts.endOfStandardSupportDate ? isoDay(facts.endOfStandardSupportDate) : (catalog?.standardSupportEndsOn ?? null),
+    extendedEndsOn: facts.endOfExtendedSupportDate ? isoDay(facts.endOfExtendedSupportDate) : (catalog?.extendedSupportEndsOn ?? null),
     source: "dates from EKS DescribeClusterVersions",
   };
 }
@@ -411,13 +513,15 @@ const EXTENDED_RATE = SERVICE_PRICES.eksExtendedSupportHourlyUsd.value;
 export function checkKubernetesVersion(input: PreflightInput, facts: PreflightFacts): CheckResult {
   const name = CHECK_NAMES.kubernetes;
   const { settings } = input;
-  if (settings.cluster.mode === "kubeconfig") return { name, status: "skip", detail: `${KUBECONFIG_SKIP} (the cluster's version is not read)` };
+  if (settings.cluster.mode === "kubeconfig")
+    return { name, status: "skip", detail: `${KUBECONFIG_SKIP} (the cluster's version is not read)` };
   if (settings.cluster.mode === "create") return judgeCreatedVersion(input, facts);
   if (facts.cluster === null) return { name, status: "skip", detail: "the cluster was not read" };
   if (facts.cluster.kind !== "found") return notChecked(name, `read cluster ${settings.cluster.name}`, facts.cluster, facts);
   if (facts.cluster.value === null) {
     return {
-      name, status: "fail",
+      name,
+      status: "fail",
       detail: `EKS cluster ${settings.cluster.name} does not exist in ${settings.region} for account ${facts.identity.account}`,
       fix: `list the clusters: aws eks list-clusters --region ${settings.region}; then pulumi config set cluster eks:<name>`,
     };
@@ -433,27 +537,51 @@ function judgeCreatedVersion(input: PreflightInput, facts: PreflightFacts): Chec
   const today = isoDay(now);
   const upgradeKit = `this release of llm-stack creates clusters on Kubernetes ${KUBERNETES_VERSION} (infra/catalog/eks-versions.ts): update llm-stack; versions EKS supports now: aws eks describe-cluster-versions --region ${settings.region} --version-status STANDARD_SUPPORT`;
   if (facts.eksVersion?.kind === "found" && facts.eksVersion.value === null) {
-    return { name, status: "fail", detail: `EKS in ${settings.region} does not offer Kubernetes ${KUBERNETES_VERSION} (DescribeClusterVersions lists no such version)`, fix: upgradeKit };
+    return {
+      name,
+      status: "fail",
+      detail: `EKS in ${settings.region} does not offer Kubernetes ${KUBERNETES_VERSION} (DescribeClusterVersions lists no such version)`,
+      fix: upgradeKit,
+    };
   }
   const phase = phaseOf(window, today);
   const ends = window.standardEndsOn ?? "an unknown date";
-  if (phase === "unknown") return { name, status: "warn", detail: `Kubernetes ${KUBERNETES_VERSION}: support dates unknown (${window.source})`, fix: `check https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html` };
+  if (phase === "unknown")
+    return {
+      name,
+      status: "warn",
+      detail: `Kubernetes ${KUBERNETES_VERSION}: support dates unknown (${window.source})`,
+      fix: `check https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html`,
+    };
   if (phase !== "standard") {
-    const consequence = supportType === "standard"
-      ? "with kubernetesSupportType standard EKS upgrades the cluster to the next version on its own"
-      : `with kubernetesSupportType extended the control plane bills $${EXTENDED_RATE.toFixed(2)}/h instead of $${STANDARD_RATE.toFixed(2)}/h`;
-    return { name, status: "fail", detail: `Kubernetes ${KUBERNETES_VERSION}: standard support ended on ${ends}${phase === "unsupported" ? " and extended support too" : ""}; ${consequence} (${window.source})`, fix: upgradeKit };
+    const consequence =
+      supportType === "standard"
+        ? "with kubernetesSupportType standard EKS upgrades the cluster to the next version on its own"
+        : `with kubernetesSupportType extended the control plane bills $${EXTENDED_RATE.toFixed(2)}/h instead of $${STANDARD_RATE.toFixed(2)}/h`;
+    return {
+      name,
+      status: "fail",
+      detail: `Kubernetes ${KUBERNETES_VERSION}: standard support ended on ${ends}${phase === "unsupported" ? " and extended support too" : ""}; ${consequence} (${window.source})`,
+      fix: upgradeKit,
+    };
   }
   const left = window.standardEndsOn ? daysBetween(today, window.standardEndsOn) : Number.POSITIVE_INFINITY;
   const detail = `Kubernetes ${KUBERNETES_VERSION}: in standard support until ${ends} (${left} days left; ${window.source})`;
   if (left <= SUPPORT_WARNING_DAYS) {
-    const then = supportType === "standard" ? "EKS will upgrade the cluster on its own" : `the control plane bills $${EXTENDED_RATE.toFixed(2)}/h instead of $${STANDARD_RATE.toFixed(2)}/h`;
+    const then =
+      supportType === "standard"
+        ? "EKS will upgrade the cluster on its own"
+        : `the control plane bills $${EXTENDED_RATE.toFixed(2)}/h instead of $${STANDARD_RATE.toFixed(2)}/h`;
     return { name, status: "warn", detail: `${detail}; after that ${then}`, fix: upgradeKit };
   }
   return { name, status: "pass", detail };
 }
 
-function judgeExistingVersion(input: PreflightInput, cluster: ExistingClusterFacts, lookup: Lookup<EksVersionFacts | null> | null): CheckResult {
+function judgeExistingVersion(
+  input: PreflightInput,
+  cluster: ExistingClusterFacts,
+  lookup: Lookup<EksVersionFacts | null> | null,
+): CheckResult {
   const name = CHECK_NAMES.kubernetes;
   const { settings, now } = input;
   const window = supportWindow(cluster.version, lookup);
@@ -462,15 +590,28 @@ function judgeExistingVersion(input: PreflightInput, cluster: ExistingClusterFac
   const about = `cluster ${cluster.name} (${cluster.status}) runs Kubernetes ${cluster.version}`;
   const upgrade = `aws eks update-cluster-version --name ${cluster.name} --region ${settings.region} --kubernetes-version <next version>`;
   if (cluster.status === "FAILED" || cluster.status === "DELETING") {
-    return { name, status: "fail", detail: `${about}: node groups cannot join it`, fix: `choose a working cluster: pulumi config set cluster eks:<name>` };
+    return {
+      name,
+      status: "fail",
+      detail: `${about}: node groups cannot join it`,
+      fix: `choose a working cluster: pulumi config set cluster eks:<name>`,
+    };
   }
   const notReady = cluster.status === "ACTIVE" ? null : `it is ${cluster.status}; node groups are created only on an ACTIVE cluster`;
   let result: CheckResult;
-  if (phase === "unknown") result = { name, status: "warn", detail: `${about}; support dates unknown (${window.source})`, fix: "check https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html" };
-  else if (phase === "unsupported") result = { name, status: "fail", detail: `${about}: past extended support (${window.source})`, fix: upgrade };
+  if (phase === "unknown")
+    result = {
+      name,
+      status: "warn",
+      detail: `${about}; support dates unknown (${window.source})`,
+      fix: "check https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html",
+    };
+  else if (phase === "unsupported")
+    result = { name, status: "fail", detail: `${about}: past extended support (${window.source})`, fix: upgrade };
   else if (phase === "extended") {
     result = {
-      name, status: "warn",
+      name,
+      status: "warn",
       detail: `${about}: in extended support since ${window.standardEndsOn ?? "an unknown date"}, billed $${EXTENDED_RATE.toFixed(2)}/h instead of $${STANDARD_RATE.toFixed(2)}/h${cluster.supportType ? ` (upgrade policy ${cluster.supportType})` : ""} (${window.source})`,
       fix: upgrade,
     };
@@ -480,7 +621,12 @@ function judgeExistingVersion(input: PreflightInput, cluster: ExistingClusterFac
     result = left <= SUPPORT_WARNING_DAYS ? { name, status: "warn", detail, fix: upgrade } : { name, status: "pass", detail };
   }
   if (notReady === null) return result;
-  return { ...result, status: result.status === "fail" ? "fail" : "warn", detail: `${result.detail}; ${notReady}`, fix: result.fix ?? `wait until aws eks describe-cluster --name ${cluster.name} --query cluster.status says ACTIVE` };
+  return {
+    ...result,
+    status: result.status === "fail" ? "fail" : "warn",
+    detail: `${result.detail}; ${notReady}`,
+    fix: result.fix ?? `wait until aws eks describe-cluster --name ${cluster.name} --query cluster.status says ACTIVE`,
+  };
 }
 
 // ---- 6. model cache (S3 + Pod Identity) ----------------------------------------------------
@@ -495,31 +641,46 @@ export function checkModelCache(input: PreflightInput, facts: PreflightFacts): C
   const name = CHECK_NAMES.modelCache;
   const { settings } = input;
   const { cluster, plan, region } = settings;
-  if (plan.weightsSource !== "s3") return { name, status: "skip", detail: "weightsSource huggingface: every pod downloads from Hugging Face; no S3 cache to check" };
+  if (plan.weightsSource !== "s3")
+    return { name, status: "skip", detail: "weightsSource huggingface: every pod downloads from Hugging Face; no S3 cache to check" };
   if (cluster.mode === "create") {
-    return { name, status: "pass", detail: "the stack creates the bucket, the S3 gateway endpoint and the eks-pod-identity-agent add-on with the cluster" };
+    return {
+      name,
+      status: "pass",
+      detail: "the stack creates the bucket, the S3 gateway endpoint and the eks-pod-identity-agent add-on with the cluster",
+    };
   }
   if (cluster.mode !== "eks") return { name, status: "skip", detail: KUBECONFIG_SKIP };
-  if (facts.modelCache === null) return { name, status: "skip", detail: `cluster ${cluster.name} was not found, so its add-ons and VPC could not be read` };
-  if (facts.modelCache.kind !== "found") return notChecked(name, `read cluster ${cluster.name}'s Pod Identity agent and S3 endpoints`, facts.modelCache, facts);
+  if (facts.modelCache === null)
+    return { name, status: "skip", detail: `cluster ${cluster.name} was not found, so its add-ons and VPC could not be read` };
+  if (facts.modelCache.kind !== "found")
+    return notChecked(name, `read cluster ${cluster.name}'s Pod Identity agent and S3 endpoints`, facts.modelCache, facts);
   const { podIdentityAgentStatus: agent, s3GatewayEndpoints: endpoints } = facts.modelCache.value;
   const cost = `${(checkpointBytes(plan) / 1e9).toFixed(1)} GB × $${DATA_PRICES.natGatewayDataProcessedUsdPerGB.value}/GB at every pod start`;
   if (agent === null) {
     return {
-      name, status: "fail",
+      name,
+      status: "fail",
       detail: `cluster ${cluster.name} has no eks-pod-identity-agent add-on: the server and the copy Job would get no AWS credentials and could not read or fill the S3 model cache`,
       fix: `aws eks create-addon --region ${region} --cluster-name ${cluster.name} --addon-name eks-pod-identity-agent, or set weightsSource huggingface`,
     };
   }
-  const endpointText = endpoints.length === 0
-    ? "no S3 gateway endpoint in its VPC"
-    : `S3 gateway endpoint ${endpoints.map((e) => `${e.id} (route tables ${e.routeTableIds.join(", ") || "none"})`).join(", ")}`;
+  const endpointText =
+    endpoints.length === 0
+      ? "no S3 gateway endpoint in its VPC"
+      : `S3 gateway endpoint ${endpoints.map((e) => `${e.id} (route tables ${e.routeTableIds.join(", ") || "none"})`).join(", ")}`;
   if (agent !== "ACTIVE") {
-    return { name, status: "warn", detail: `eks-pod-identity-agent is ${agent}, not ACTIVE; ${endpointText}`, fix: `aws eks describe-addon --region ${region} --cluster-name ${cluster.name} --addon-name eks-pod-identity-agent (see its health issues)` };
+    return {
+      name,
+      status: "warn",
+      detail: `eks-pod-identity-agent is ${agent}, not ACTIVE; ${endpointText}`,
+      fix: `aws eks describe-addon --region ${region} --cluster-name ${cluster.name} --addon-name eks-pod-identity-agent (see its health issues)`,
+    };
   }
   if (endpoints.length === 0) {
     return {
-      name, status: "warn",
+      name,
+      status: "warn",
       detail: `eks-pod-identity-agent is ACTIVE; ${endpointText}: the weights stream through the VPC's NAT gateway, if it has one (${cost})`,
       fix: `aws ec2 create-vpc-endpoint --region ${region} --vpc-id <the cluster's VPC> --vpc-endpoint-type Gateway --service-name com.amazonaws.${region}.s3 --route-table-ids <the GPU subnets' route tables>`,
     };

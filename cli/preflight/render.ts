@@ -9,7 +9,8 @@ const INDENT = " ".repeat(LABELS.pass.length + 2 + NAME_WIDTH + 2);
 /** What the stack deploys, in one line: the subject of every check below it. */
 export function describeStack(stack: string, settings: StackSettings): string {
   const { plan, capacity, cluster } = settings;
-  const where = cluster.mode === "create" ? "a new EKS cluster" : cluster.mode === "eks" ? `EKS cluster ${cluster.name}` : "the kubeconfig's cluster";
+  const where =
+    cluster.mode === "create" ? "a new EKS cluster" : cluster.mode === "eks" ? `EKS cluster ${cluster.name}` : "the kubeconfig's cluster";
   const buying = capacity.type === "capacity-block" ? `capacity-block ${capacity.reservationId}` : capacity.type;
   return `stack ${stack}: ${plan.model} on ${plan.nodes} × ${plan.instanceType} (${buying}) in ${settings.region}, ${where}`;
 }
@@ -29,7 +30,9 @@ export function renderPreflight(stack: string, settings: StackSettings, results:
 
 function summary(results: readonly CheckResult[]): string {
   const count = (status: CheckStatus) => results.filter((result) => result.status === status).length;
-  const parts = (["pass", "warn", "fail", "skip"] as const).filter((status) => count(status) > 0).map((status) => `${count(status)} ${LABELS[status].toLowerCase()}`);
+  const parts = (["pass", "warn", "fail", "skip"] as const)
+    .filter((status) => count(status) > 0)
+    .map((status) => `${count(status)} ${LABELS[status].toLowerCase()}`);
   const verdict = count("fail") > 0 ? "fix the failures before `pulumi up`" : "nothing found that AWS would refuse";
   return `${parts.join(", ")}: ${verdict}`;
 }

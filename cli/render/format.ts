@@ -1,17 +1,30 @@
 /** Number formats and the plain-text table shared by the renderers. */
 export const usd = (value: number): string => `$${value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 export const signedUsd = (value: number): string => `${value < 0 ? "−" : "+"}${usd(Math.abs(value))}`;
-export const signedPercent = (value: number | null): string => (value === null ? "new" : `${value < 0 ? "−" : "+"}${Math.abs(value).toFixed(1)}%`);
+export const signedPercent = (value: number | null): string =>
+  value === null ? "new" : `${value < 0 ? "−" : "+"}${Math.abs(value).toFixed(1)}%`;
 export const count = (value: number): string => value.toLocaleString("en-US");
 
 /** Aligned plain-text columns, two spaces apart, trailing blanks trimmed; the first row is the header when there is one. */
 export function textTable(rows: readonly string[][]): string[] {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => row[i]?.length ?? 0))) ?? [];
-  return rows.map((row) => row.map((value, i) => value.padEnd(widths[i] ?? 0)).join("  ").trimEnd());
+  return rows.map((row) =>
+    row
+      .map((value, i) => value.padEnd(widths[i] ?? 0))
+      .join("  ")
+      .trimEnd(),
+  );
 }
 
 /** The cost an autoscaler moves between: at least, expected (the planned replicas) and at most, per hour and per month. */
-export function costRange(cost: { minHourlyUsd: number; minMonthlyUsd: number; hourlyUsd: number; monthlyUsd: number; maxHourlyUsd: number; maxMonthlyUsd: number }): string {
+export function costRange(cost: {
+  minHourlyUsd: number;
+  minMonthlyUsd: number;
+  hourlyUsd: number;
+  monthlyUsd: number;
+  maxHourlyUsd: number;
+  maxMonthlyUsd: number;
+}): string {
   return `min ${usd(cost.minHourlyUsd)}/h (${usd(cost.minMonthlyUsd)}/month) · expected ${usd(cost.hourlyUsd)}/h (${usd(cost.monthlyUsd)}/month) · max ${usd(cost.maxHourlyUsd)}/h (${usd(cost.maxMonthlyUsd)}/month)`;
 }
 

@@ -19,4 +19,3 @@ export function renderMemoryBar(perGpuGiB: DeploymentPlan["memory"]["perGpuGiB"]
     ` █ weights ${weights.toFixed(1)} GiB | ▓ overhead ${activationAndOverhead.toFixed(1)} GiB | ░ KV ${kvCache.toFixed(1)} GiB | · free ${(capacity - budget).toFixed(1)} GiB of ${capacity.toFixed(1)} GiB`,
   ];
 }
-

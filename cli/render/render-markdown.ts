@@ -43,7 +43,9 @@ export function renderStackDetails(report: StackReport): string[] {
     return lines;
   }
   const plan = report.plan;
-  const instances = report.instances.map((i) => `${i.nodes} × ${i.instanceType}${i.maxNodes !== i.nodes ? ` (max ${i.maxNodes})` : ""}`).join(", ") || "none (existing cluster)";
+  const instances =
+    report.instances.map((i) => `${i.nodes} × ${i.instanceType}${i.maxNodes !== i.nodes ? ` (max ${i.maxNodes})` : ""}`).join(", ") ||
+    "none (existing cluster)";
   lines.push(
     "| | |",
     "|---|---|",
@@ -89,7 +91,10 @@ export function renderReportsMarkdown(reports: readonly StackReport[]): string {
     "",
     "| stack | model | GPUs | $/hour | $/month | fits | policies |",
     "|---|---|---|---|---|---|---|",
-    ...reports.map((r) => `| \`${r.stack}\` | ${cell(modelOf(r))} | ${gpus(r)} | ${r.cost ? usd(r.cost.hourlyUsd) : "—"} | ${r.cost ? usd(r.cost.monthlyUsd) : "—"} | ${fits(r)} | ${policies(r.violations)} |`),
+    ...reports.map(
+      (r) =>
+        `| \`${r.stack}\` | ${cell(modelOf(r))} | ${gpus(r)} | ${r.cost ? usd(r.cost.hourlyUsd) : "—"} | ${r.cost ? usd(r.cost.monthlyUsd) : "—"} | ${fits(r)} | ${policies(r.violations)} |`,
+    ),
     "",
   ];
   for (const report of reports) lines.push(...renderStackDetails(report));
@@ -112,7 +117,8 @@ export function renderDiffMarkdown(changes: readonly StackChange[], base: string
     "|---|---|---|---|---|---|---|---|",
   ];
   for (const c of moved) {
-    const arrow = (before: string, after: string) => (c.kind === "added" ? after : c.kind === "removed" ? before : before === after ? after : `${before} → ${after}`);
+    const arrow = (before: string, after: string) =>
+      c.kind === "added" ? after : c.kind === "removed" ? before : before === after ? after : `${before} → ${after}`;
     lines.push(
       `| \`${c.stack}\` | ${c.kind} | ${cell(arrow(modelOf(c.before), modelOf(c.after)))} | ${arrow(gpus(c.before), gpus(c.after))} | ${arrow(c.before?.cost ? usd(c.before.cost.monthlyUsd) : "—", c.after?.cost ? usd(c.after.cost.monthlyUsd) : "—")} | ${signedUsd(c.monthlyDeltaUsd)} (${signedPercent(c.percent)}) | ${c.after ? fits(c.after) : "—"} | ${c.after ? policies(c.after.violations) : "—"} |`,
     );
@@ -120,7 +126,13 @@ export function renderDiffMarkdown(changes: readonly StackChange[], base: string
   lines.push("");
   for (const c of moved) {
     if (c.newViolations.length > 0 || c.resolvedViolations.length > 0) {
-      lines.push(`#### \`${c.stack}\`: policy changes`, "", ...violationLines(c.newViolations, "new: "), ...violationLines(c.resolvedViolations, "resolved: "), "");
+      lines.push(
+        `#### \`${c.stack}\`: policy changes`,
+        "",
+        ...violationLines(c.newViolations, "new: "),
+        ...violationLines(c.resolvedViolations, "resolved: "),
+        "",
+      );
     }
     if (c.after) lines.push(...renderStackDetails(c.after));
     else lines.push(`### \`${c.stack}\` — removed`, "", `Stops ${usd(-c.monthlyDeltaUsd)}/month.`, "");
@@ -131,7 +143,10 @@ export function renderDiffMarkdown(changes: readonly StackChange[], base: string
 }
 
 export function renderPreviewMarkdown(preview: PreviewCost): string {
-  const steps = Object.entries(preview.stepCounts).sort(([a], [b]) => a.localeCompare(b)).map(([op, n]) => `${n} ${op}`).join(", ");
+  const steps = Object.entries(preview.stepCounts)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([op, n]) => `${n} ${op}`)
+    .join(", ");
   const lines = [
     COMMENT_MARKER,
     "## llm-stack cost of `pulumi preview`",
@@ -139,9 +154,20 @@ export function renderPreviewMarkdown(preview: PreviewCost): string {
     `**${preview.unknowns.length > 0 ? "at least " : ""}${signedUsd(preview.monthlyDeltaUsd)}/month**${preview.unknowns.length > 0 ? ` (${preview.unknowns.length} priced resource(s) unknown until apply)` : ""}: ${usd(preview.before.monthlyUsd)} → ${usd(preview.after.monthlyUsd)} (${usd(preview.before.hourlyUsd)}/h → ${usd(preview.after.hourlyUsd)}/h) in ${preview.region}. Steps: ${steps}.`,
     "",
   ];
-  if (preview.changes.length > 0) lines.push("| step | resource |", "|---|---|", ...preview.changes.map((c) => `| ${c.op} | \`${c.urn.split("::").pop()}\` (${c.type}) |`), "");
+  if (preview.changes.length > 0)
+    lines.push(
+      "| step | resource |",
+      "|---|---|",
+      ...preview.changes.map((c) => `| ${c.op} | \`${c.urn.split("::").pop()}\` (${c.type}) |`),
+      "",
+    );
   if (preview.unknowns.length > 0 || preview.after.unpriced.length > 0) {
-    lines.push("Not priced:", "", ...[...preview.unknowns, ...preview.after.unpriced.map((u) => `${u.what} (${u.fix})`)].map((u) => `- ${u}`), "");
+    lines.push(
+      "Not priced:",
+      "",
+      ...[...preview.unknowns, ...preview.after.unpriced.map((u) => `${u.what} (${u.fix})`)].map((u) => `- ${u}`),
+      "",
+    );
   }
   lines.push(`After: ${describeCost(preview.after) || "nothing priced"}.`, "");
   return `${lines.join("\n").trimEnd()}\n`;

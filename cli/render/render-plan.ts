@@ -14,12 +14,21 @@ export function renderPlan(plan: DeploymentPlan): string {
     ["model", `${plan.model} (${plan.variant}: ${plan.repo})`],
     ["quantization", plan.quantization],
     ["nodes", `${plan.nodes} × ${plan.instanceType} (${instance.gpuCount} × ${GPUS[plan.gpu].displayName} each) in ${plan.region}`],
-    ["replicas", `${plan.replicas} × ${plan.gpusPerReplica} GPU${plan.gpusPerReplica > 1 ? "s" : ""} (TP ${plan.tensorParallelSize} × PP ${plan.pipelineParallelSize}, ${plan.nodesPerReplica} node${plan.nodesPerReplica > 1 ? "s" : ""} per replica)`],
+    [
+      "replicas",
+      `${plan.replicas} × ${plan.gpusPerReplica} GPU${plan.gpusPerReplica > 1 ? "s" : ""} (TP ${plan.tensorParallelSize} × PP ${plan.pipelineParallelSize}, ${plan.nodesPerReplica} node${plan.nodesPerReplica > 1 ? "s" : ""} per replica)`,
+    ],
     ["idle GPUs", String(plan.idleGpus)],
     ["max model len", `${plan.maxModelLen.toLocaleString("en-US")} tokens`],
-    ["KV cache", `${plan.kvCacheTokens.toLocaleString("en-US")} tokens per replica (${plan.kvCacheDtype}); ${plan.maxConcurrentFullContext} full-context sequences`],
+    [
+      "KV cache",
+      `${plan.kvCacheTokens.toLocaleString("en-US")} tokens per replica (${plan.kvCacheDtype}); ${plan.maxConcurrentFullContext} full-context sequences`,
+    ],
     ["memory util", plan.gpuMemoryUtilization.toFixed(2)],
-    ["cost", `${usd(plan.cost.hourlyUsd)}/h, ${usd(plan.cost.monthlyUsd)}/month (${plan.cost.hoursPerMonth} h; on-demand prices of ${plan.cost.priceTableDate})`],
+    [
+      "cost",
+      `${usd(plan.cost.hourlyUsd)}/h, ${usd(plan.cost.monthlyUsd)}/month (${plan.cost.hoursPerMonth} h; on-demand prices of ${plan.cost.priceTableDate})`,
+    ],
     ["weights", describeWeightsDownload(plan)],
     ["time to ready", describeTimeToReady(plan)],
   ];
@@ -45,9 +54,10 @@ export function renderPlan(plan: DeploymentPlan): string {
 /** What `plan --stack` adds: the whole stack's cost, the budget it is compared with, and operator values taken as set. */
 export function renderStackSettings(stack: string, settings: StackSettings, missing: readonly string[]): string {
   const { cost } = settings;
-  const budget = settings.maxHourlyUsd === null
-    ? "no maxHourlyUsd set"
-    : `maxHourlyUsd ${usd(settings.maxHourlyUsd)}/h, compared with the stack's ${usd(cost.maxHourlyUsd)}/h at maximum node-group size: within budget`;
+  const budget =
+    settings.maxHourlyUsd === null
+      ? "no maxHourlyUsd set"
+      : `maxHourlyUsd ${usd(settings.maxHourlyUsd)}/h, compared with the stack's ${usd(cost.maxHourlyUsd)}/h at maximum node-group size: within budget`;
   const lines = [
     `stack ${stack} (validated as \`pulumi up\` would)`,
     `  cluster        ${settings.cluster.mode}${settings.cluster.mode === "create" ? `, endpoint ${settings.cluster.endpoint.access}` : ""}; capacity ${settings.capacity.type}`,
@@ -62,7 +72,10 @@ export function renderStackSettings(stack: string, settings: StackSettings, miss
     );
   }
   lines.push(`  budget         ${budget}`);
-  if (missing.length > 0) lines.push(`  not set yet    ${missing.join(", ")}: each operator adds ${missing.length === 1 ? "it" : "them"} before \`pulumi up\` (taken as set here)`);
+  if (missing.length > 0)
+    lines.push(
+      `  not set yet    ${missing.join(", ")}: each operator adds ${missing.length === 1 ? "it" : "them"} before \`pulumi up\` (taken as set here)`,
+    );
   return `${lines.join("\n")}\n`;
 }
 

@@ -10,13 +10,19 @@ const table = textTable;
 
 const gpus = (r: StackReport | null) => (r?.gpu ? `${r.gpu.count} × ${r.gpu.name}` : "-");
 const model = (r: StackReport | null) => (r?.model ? `${r.model} (${r.variant})` : r?.status === "invalid" ? "invalid config" : "-");
-const violationsText = (r: StackReport) => (r.violations.length === 0 ? "none" : `${r.violations.filter((v) => v.level === "mandatory").length} mandatory, ${r.violations.filter((v) => v.level !== "mandatory").length} advisory`);
+const violationsText = (r: StackReport) =>
+  r.violations.length === 0
+    ? "none"
+    : `${r.violations.filter((v) => v.level === "mandatory").length} mandatory, ${r.violations.filter((v) => v.level !== "mandatory").length} advisory`;
 
 function details(report: StackReport): string[] {
-  if (report.status === "invalid" || !report.plan || !report.cost) return [`${report.stack}: refused, nothing would be created`, ...report.errors.map((e) => `  ${e}`), ""];
+  if (report.status === "invalid" || !report.plan || !report.cost)
+    return [`${report.stack}: refused, nothing would be created`, ...report.errors.map((e) => `  ${e}`), ""];
   return [
     `${report.stack}: ${model(report)} on ${gpus(report)}, ${report.instances.map((i) => `${i.nodes} × ${i.instanceType}${i.maxNodes !== i.nodes ? ` (max ${i.maxNodes})` : ""}`).join(", ") || "existing cluster"}`,
-    costVaries(report.cost) ? `  cost ${costRange(report.cost)}; the budget is checked at max` : `  cost ${usd(report.cost.hourlyUsd)}/h, ${usd(report.cost.monthlyUsd)}/month`,
+    costVaries(report.cost)
+      ? `  cost ${costRange(report.cost)}; the budget is checked at max`
+      : `  cost ${usd(report.cost.hourlyUsd)}/h, ${usd(report.cost.monthlyUsd)}/month`,
     ...renderMemoryBar(report.plan.memory.perGpuGiB).map((line) => `  ${line}`),
     ...describeEconomics(report.plan.economics).map((line) => `  - ${line}`),
     ...report.violations.map((v) => `  ! ${v.policy} (${v.level}): ${v.message}`),
@@ -28,7 +34,15 @@ function details(report: StackReport): string[] {
 
 export function renderReportsTable(reports: readonly StackReport[]): string {
   const rows = [["stack", "model", "GPUs", "$/hour", "$/month", "policy violations"]];
-  for (const r of reports) rows.push([r.stack, model(r), gpus(r), r.cost ? usd(r.cost.hourlyUsd) : "-", r.cost ? usd(r.cost.monthlyUsd) : "-", r.status === "ok" ? violationsText(r) : "-"]);
+  for (const r of reports)
+    rows.push([
+      r.stack,
+      model(r),
+      gpus(r),
+      r.cost ? usd(r.cost.hourlyUsd) : "-",
+      r.cost ? usd(r.cost.monthlyUsd) : "-",
+      r.status === "ok" ? violationsText(r) : "-",
+    ]);
   return `${[...table(rows), "", ...reports.flatMap(details)].join("\n").trimEnd()}\n`;
 }
 
@@ -37,7 +51,14 @@ export function renderDiffTable(changes: readonly StackChange[], base: string): 
   if (moved.length === 0) return `No cost change: ${changes.length} stack(s) evaluated, identical to ${base}.\n`;
   const rows = [["stack", "change", "model", "GPUs", "$/month", "delta"]];
   for (const c of moved) {
-    rows.push([c.stack, c.kind, `${model(c.before)} -> ${model(c.after)}`, `${gpus(c.before)} -> ${gpus(c.after)}`, `${c.before?.cost ? usd(c.before.cost.monthlyUsd) : "-"} -> ${c.after?.cost ? usd(c.after.cost.monthlyUsd) : "-"}`, `${signedUsd(c.monthlyDeltaUsd)} (${signedPercent(c.percent)})`]);
+    rows.push([
+      c.stack,
+      c.kind,
+      `${model(c.before)} -> ${model(c.after)}`,
+      `${gpus(c.before)} -> ${gpus(c.after)}`,
+      `${c.before?.cost ? usd(c.before.cost.monthlyUsd) : "-"} -> ${c.after?.cost ? usd(c.after.cost.monthlyUsd) : "-"}`,
+      `${signedUsd(c.monthlyDeltaUsd)} (${signedPercent(c.percent)})`,
+    ]);
   }
   const violations = moved.flatMap((c) => [
     ...c.newViolations.map((v) => `${c.stack}: new ${v.policy} (${v.level}): ${v.message}`),

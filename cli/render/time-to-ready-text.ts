@@ -2,15 +2,27 @@
  * Time to ready, as text: one line per plan for `plan` and the cost preview, and the comparison of
  * the two weight paths for four reference models (`npm run bench`, the README).
  */
-import { checkpointBytes, planDeployment, startupBudget, timeToReady, type DeploymentPlan, type PlanRequest, type TimeToReady, type WeightsSource } from "../../infra/plan";
+import {
+  checkpointBytes,
+  planDeployment,
+  startupBudget,
+  timeToReady,
+  type DeploymentPlan,
+  type PlanRequest,
+  type TimeToReady,
+  type WeightsSource,
+} from "../../infra/plan";
 
 const minutes = (seconds: number): string => `${(seconds / 60).toFixed(1)} min`;
 
 export function describeTimeToReady(plan: DeploymentPlan): string {
   const ready = plan.timeToReady;
-  const steps = ready.steps.map((s) => `${s.step} ${s.seconds} s${s.slowSeconds === undefined ? "" : `, up to ${s.slowSeconds} s`}`).join(" + ");
+  const steps = ready.steps
+    .map((s) => `${s.step} ${s.seconds} s${s.slowSeconds === undefined ? "" : `, up to ${s.slowSeconds} s`}`)
+    .join(" + ");
   const perNode = plan.nodesPerReplica > 1 ? ", each node of a replica in parallel" : "";
-  const fill = ready.cacheFillSeconds === null ? "" : `; the first deploy of a model revision adds the copy Job's ${minutes(ready.cacheFillSeconds)}`;
+  const fill =
+    ready.cacheFillSeconds === null ? "" : `; the first deploy of a model revision adds the copy Job's ${minutes(ready.cacheFillSeconds)}`;
   return `${minutes(ready.totalSeconds)} from node launch (${steps}${perNode}); ${minutes(ready.slowTotalSeconds)} if the GPU node boots as slowly as assumed possible (no P5 boot time is published); the startup probe allows ${startupBudget(plan).totalSeconds} s for weights and engine start${fill}`;
 }
 
@@ -35,7 +47,8 @@ export function timeToReadyComparison(): TimeToReadyRow[] {
   });
 }
 
-const weightsSeconds = (ready: TimeToReady): number => ready.steps.filter((s) => s.step.startsWith("weights")).reduce((t, s) => t + s.seconds, 0);
+const weightsSeconds = (ready: TimeToReady): number =>
+  ready.steps.filter((s) => s.step.startsWith("weights")).reduce((t, s) => t + s.seconds, 0);
 
 /**
  * A Markdown table: per model and path, the weights step (the Hugging Face path's download and
@@ -50,7 +63,9 @@ export function renderTimeToReadyComparison(rows: readonly TimeToReadyRow[]): st
   for (const { label, plan, byPath } of rows) {
     const shape = `${plan.variant}, ${plan.nodes} × ${plan.instanceType}, TP ${plan.tensorParallelSize}`;
     const cell = (ready: TimeToReady) => `${weightsSeconds(ready)} s · ${minutes(ready.totalSeconds)} · ${minutes(ready.podStartSeconds)}`;
-    lines.push(`| ${label} | ${shape} | ${(checkpointBytes(plan) / 1e9).toFixed(1)} | ${cell(byPath.s3)} | ${cell(byPath.huggingface)} | ${minutes(byPath.s3.cacheFillSeconds ?? 0)} |`);
+    lines.push(
+      `| ${label} | ${shape} | ${(checkpointBytes(plan) / 1e9).toFixed(1)} | ${cell(byPath.s3)} | ${cell(byPath.huggingface)} | ${minutes(byPath.s3.cacheFillSeconds ?? 0)} |`,
+    );
   }
   return `${lines.join("\n")}\n`;
 }

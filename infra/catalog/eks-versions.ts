@@ -15,11 +15,22 @@ export interface EksVersionSupport {
   source: Source;
 }
 
-const ENDOFLIFE = "https://endoflife.date/amazon-eks (mirrors https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html release calendar)";
+const ENDOFLIFE =
+  "https://endoflife.date/amazon-eks (mirrors https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html release calendar)";
 
 export const EKS_VERSIONS = {
-  "1.34": { releasedOn: "2025-10-06", standardSupportEndsOn: "2026-12-02", extendedSupportEndsOn: "2027-12-02", source: { ref: ENDOFLIFE, readOn: "2026-11-27" } },
-  "1.35": { releasedOn: "2026-01-28", standardSupportEndsOn: "2027-03-27", extendedSupportEndsOn: "2028-03-27", source: { ref: ENDOFLIFE, readOn: "2026-11-27" } },
+  "1.34": {
+    releasedOn: "2025-10-06",
+    standardSupportEndsOn: "2026-12-02",
+    extendedSupportEndsOn: "2027-12-02",
+    source: { ref: ENDOFLIFE, readOn: "2026-11-27" },
+  },
+  "1.35": {
+    releasedOn: "2026-01-28",
+    standardSupportEndsOn: "2027-03-27",
+    extendedSupportEndsOn: "2028-03-27",
+    source: { ref: ENDOFLIFE, readOn: "2026-11-27" },
+  },
 } as const satisfies Record<string, EksVersionSupport>;
 
 export type EksVersion = keyof typeof EKS_VERSIONS;

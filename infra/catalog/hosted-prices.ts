@@ -29,12 +29,18 @@ export const HOSTED_PRICES: Partial<Record<ModelId, HostedPrice>> = {
     provider: "Amazon Bedrock on-demand, us-east-1",
     inputUsdPerMillion: 0.72,
     outputUsdPerMillion: 0.72,
-    source: { ref: "https://aws.amazon.com/bedrock/pricing/ (Meta Llama 3.3 Instruct 70B: $0.00072 per 1,000 input and output tokens)", readOn: "2026-11-26" },
+    source: {
+      ref: "https://aws.amazon.com/bedrock/pricing/ (Meta Llama 3.3 Instruct 70B: $0.00072 per 1,000 input and output tokens)",
+      readOn: "2026-11-26",
+    },
   },
   "llama-3.1-8b-instruct": {
     provider: "Amazon Bedrock on-demand, us-east-1",
     inputUsdPerMillion: 0.22,
     outputUsdPerMillion: 0.22,
-    source: { ref: "https://aws.amazon.com/bedrock/pricing/ (Meta Llama 3.1 Instruct 8B: $0.00022 per 1,000 input and output tokens)", readOn: "2026-11-26" },
+    source: {
+      ref: "https://aws.amazon.com/bedrock/pricing/ (Meta Llama 3.1 Instruct 8B: $0.00022 per 1,000 input and output tokens)",
+      readOn: "2026-11-26",
+    },
   },
 };

@@ -8,9 +8,19 @@ import { INSTANCES } from "./instances";
 import { MODELS } from "./models";
 import { PRICE_TABLE, PRICES } from "./prices";
 import {
-  GPU_IDS, INSTANCE_TYPES, MODEL_IDS,
-  gpuSpecSchema, instanceSpecSchema, modelSpecSchema, priceRowSchema,
-  type GpuId, type InstanceType, type ModelId, type ModelSpec, type Region, type Variant,
+  GPU_IDS,
+  INSTANCE_TYPES,
+  MODEL_IDS,
+  gpuSpecSchema,
+  instanceSpecSchema,
+  modelSpecSchema,
+  priceRowSchema,
+  type GpuId,
+  type InstanceType,
+  type ModelId,
+  type ModelSpec,
+  type Region,
+  type Variant,
 } from "./schema";
 
 export * from "./schema";
@@ -42,11 +52,16 @@ export function findVariant(modelId: ModelId, variantId: string): Variant | unde
  * `--quantization` flag (a bf16 repository with `--quantization fp8` is the on-the-fly FP8 variant).
  * Hugging Face resolves repository ids without regard to case, so neither does this.
  */
-export function findVariantByRepo(repo: string, quantizationFlag: string | undefined): { modelId: ModelId; model: ModelSpec; variant: Variant } | undefined {
+export function findVariantByRepo(
+  repo: string,
+  quantizationFlag: string | undefined,
+): { modelId: ModelId; model: ModelSpec; variant: Variant } | undefined {
   const wanted = repo.toLowerCase();
   for (const modelId of MODEL_IDS) {
     const model = MODELS[modelId];
-    const variant = model.variants.find((v) => v.repo.toLowerCase() === wanted && (v.vllmQuantizationFlag ?? undefined) === quantizationFlag);
+    const variant = model.variants.find(
+      (v) => v.repo.toLowerCase() === wanted && (v.vllmQuantizationFlag ?? undefined) === quantizationFlag,
+    );
     if (variant) return { modelId, model, variant };
   }
   return undefined;

@@ -12,7 +12,10 @@ export const INSTANCES: Record<InstanceType, InstanceSpec> = {
     networkGbps: 100,
     efaInterfaces: 1,
     localNvmeGB: 3840,
-    source: { ref: `${AWS_P5}; single-GPU P5 launched 2025-08 (network and NVMe figures: verify against the console)`, readOn: "2026-11-26" },
+    source: {
+      ref: `${AWS_P5}; single-GPU P5 launched 2025-08 (network and NVMe figures: verify against the console)`,
+      readOn: "2026-11-26",
+    },
   },
   "p5.48xlarge": {
     gpu: "h100",

@@ -5,7 +5,8 @@
  */
 import { type Source } from "./schema";
 
-const LLM_D = "llm-d/llm-d-benchmark config_explorer/empirical-vllm-memory-results.md (vLLM v0.11.0, H100 79.18 GiB, --max-model-len 16000), read at commit d773a122^";
+const LLM_D =
+  "llm-d/llm-d-benchmark config_explorer/empirical-vllm-memory-results.md (vLLM v0.11.0, H100 79.18 GiB, --max-model-len 16000), read at commit d773a122^";
 const VLLM_LLAMA4_BLOG = "https://blog.vllm.ai/2025/04/05/llama4.html (vLLM v0.8.3: recommended --max-model-len per model and GPU, TP 8)";
 
 export interface KvCacheMeasurement {
@@ -22,9 +23,39 @@ export interface KvCacheMeasurement {
 }
 
 export const KV_CACHE_MEASUREMENTS: readonly KvCacheMeasurement[] = [
-  { id: "llama-3.1-8b bf16 TP1", model: "llama-3.1-8b-instruct", variant: "bf16", tensorParallelSize: 1, gpuMemoryUtilization: 0.9, maxModelLen: 16000, kvCacheGiBPerGpu: 51.38, vllmVersion: "0.11.0", source: { ref: LLM_D, readOn: "2026-11-27" } },
-  { id: "llama-3.3-70b fp8 TP2", model: "llama-3.3-70b-instruct", variant: "fp8-dynamic", tensorParallelSize: 2, gpuMemoryUtilization: 0.9, maxModelLen: 16000, kvCacheGiBPerGpu: 32.0, vllmVersion: "0.11.0", source: { ref: LLM_D, readOn: "2026-11-27" } },
-  { id: "mistral-small-3.2-24b bf16 TP1", model: "mistral-small-3.2-24b-instruct", variant: "bf16", tensorParallelSize: 1, gpuMemoryUtilization: 0.95, maxModelLen: 16000, kvCacheGiBPerGpu: 28.2, vllmVersion: "0.11.0", source: { ref: LLM_D, readOn: "2026-11-27" } },
+  {
+    id: "llama-3.1-8b bf16 TP1",
+    model: "llama-3.1-8b-instruct",
+    variant: "bf16",
+    tensorParallelSize: 1,
+    gpuMemoryUtilization: 0.9,
+    maxModelLen: 16000,
+    kvCacheGiBPerGpu: 51.38,
+    vllmVersion: "0.11.0",
+    source: { ref: LLM_D, readOn: "2026-11-27" },
+  },
+  {
+    id: "llama-3.3-70b fp8 TP2",
+    model: "llama-3.3-70b-instruct",
+    variant: "fp8-dynamic",
+    tensorParallelSize: 2,
+    gpuMemoryUtilization: 0.9,
+    maxModelLen: 16000,
+    kvCacheGiBPerGpu: 32.0,
+    vllmVersion: "0.11.0",
+    source: { ref: LLM_D, readOn: "2026-11-27" },
+  },
+  {
+    id: "mistral-small-3.2-24b bf16 TP1",
+    model: "mistral-small-3.2-24b-instruct",
+    variant: "bf16",
+    tensorParallelSize: 1,
+    gpuMemoryUtilization: 0.95,
+    maxModelLen: 16000,
+    kvCacheGiBPerGpu: 28.2,
+    vllmVersion: "0.11.0",
+    source: { ref: LLM_D, readOn: "2026-11-27" },
+  },
 ];
 
 export interface ContextMeasurement {
@@ -41,9 +72,36 @@ export interface ContextMeasurement {
 }
 
 export const LLAMA4_CONTEXT_MEASUREMENTS: readonly ContextMeasurement[] = [
-  { id: "scout bf16 8×H100", model: "llama-4-scout-17b-16e-instruct", variant: "bf16", gpu: "h100", tensorParallelSize: 8, maxModelLen: 1_000_000, vllmVersion: "0.8.3", source: { ref: VLLM_LLAMA4_BLOG, readOn: "2026-11-27" } },
-  { id: "maverick fp8 8×H100", model: "llama-4-maverick-17b-128e-instruct", variant: "fp8-meta", gpu: "h100", tensorParallelSize: 8, maxModelLen: 430_000, vllmVersion: "0.8.3", source: { ref: VLLM_LLAMA4_BLOG, readOn: "2026-11-27" } },
-  { id: "scout bf16 8×H200", model: "llama-4-scout-17b-16e-instruct", variant: "bf16", gpu: "h200", tensorParallelSize: 8, maxModelLen: 3_600_000, vllmVersion: "0.8.3", source: { ref: VLLM_LLAMA4_BLOG, readOn: "2026-11-27" } },
+  {
+    id: "scout bf16 8×H100",
+    model: "llama-4-scout-17b-16e-instruct",
+    variant: "bf16",
+    gpu: "h100",
+    tensorParallelSize: 8,
+    maxModelLen: 1_000_000,
+    vllmVersion: "0.8.3",
+    source: { ref: VLLM_LLAMA4_BLOG, readOn: "2026-11-27" },
+  },
+  {
+    id: "maverick fp8 8×H100",
+    model: "llama-4-maverick-17b-128e-instruct",
+    variant: "fp8-meta",
+    gpu: "h100",
+    tensorParallelSize: 8,
+    maxModelLen: 430_000,
+    vllmVersion: "0.8.3",
+    source: { ref: VLLM_LLAMA4_BLOG, readOn: "2026-11-27" },
+  },
+  {
+    id: "scout bf16 8×H200",
+    model: "llama-4-scout-17b-16e-instruct",
+    variant: "bf16",
+    gpu: "h200",
+    tensorParallelSize: 8,
+    maxModelLen: 3_600_000,
+    vllmVersion: "0.8.3",
+    source: { ref: VLLM_LLAMA4_BLOG, readOn: "2026-11-27" },
+  },
 ];
 
 /** MLPerf Inference v5.1 (MLCommons, 2025-09), datacenter, llama3.1-8b, Offline: tokens/s on one H100 SXM (FP8), as cited in issue 9. */
@@ -51,5 +109,8 @@ export const MLPERF_LLAMA_8B_OFFLINE = {
   model: "llama-3.1-8b-instruct",
   variant: "fp8-static",
   tokensPerSecond: 5777,
-  source: { ref: "MLCommons MLPerf Inference v5.1 datacenter results, llama3.1-8b Offline, 1 × H100 SXM (figure as cited in issue 9)", readOn: "2026-11-27" } satisfies Source,
+  source: {
+    ref: "MLCommons MLPerf Inference v5.1 datacenter results, llama3.1-8b Offline, 1 × H100 SXM (figure as cited in issue 9)",
+    readOn: "2026-11-27",
+  } satisfies Source,
 } as const;

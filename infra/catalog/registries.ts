@@ -42,7 +42,10 @@ export const PULL_THROUGH_FACTS = {
    * The secret's name begins with `ecr-pullthroughcache/`, holds `username` and `accessToken`, is
    * in the rule's account and region, and is encrypted with the default aws/secretsmanager key.
    */
-  credentialSecret: { ref: "https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-creating-secret.html; pull-through-cache-creating-rule.html", readOn: READ_ON },
+  credentialSecret: {
+    ref: "https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-creating-secret.html; pull-through-cache-creating-rule.html",
+    readOn: READ_ON,
+  },
   /**
    * A cached image is `<account>.dkr.ecr.<region>.amazonaws.com/<prefix>/<upstream repository>:<tag>`;
    * a Docker Hub official image keeps its `library/` segment.
@@ -66,7 +69,8 @@ export const ECR_REPOSITORY_PREFIX_MAX_LENGTH = 30;
  */
 export const UNCACHEABLE_REGISTRIES = {
   "nvcr.io": {
-    reason: "NVIDIA NGC is not an upstream ECR's pull-through cache supports (the NVIDIA device plugin and the DCGM exporter are published only there)",
+    reason:
+      "NVIDIA NGC is not an upstream ECR's pull-through cache supports (the NVIDIA device plugin and the DCGM exporter are published only there)",
     source: { ref: `${ECR_GUIDE}; aws/containers-roadmap (requests for further upstreams are open)`, readOn: READ_ON },
   },
 } as const satisfies Record<string, { reason: string; source: Source }>;
@@ -79,5 +83,8 @@ export const UNCACHEABLE_REGISTRIES = {
 export const DOCKER_HUB_ANONYMOUS_PULL_LIMIT = {
   pulls: 100,
   windowHours: 6,
-  source: { ref: "https://docs.docker.com/docker-hub/usage/pulls/ (docker/docs content/manuals/docker-hub/usage/pulls.md; docker/docs #22326)", readOn: READ_ON },
+  source: {
+    ref: "https://docs.docker.com/docker-hub/usage/pulls/ (docker/docs content/manuals/docker-hub/usage/pulls.md; docker/docs #22326)",
+    readOn: READ_ON,
+  },
 } as const;

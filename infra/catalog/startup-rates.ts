@@ -23,7 +23,8 @@ export const STARTUP_RATES = {
    */
   nodeLaunchToReadySeconds: {
     value: 40,
-    setup: "CPU instances, Karpenter, EKS-optimized AMI: 'typically Ready in about 30-40 s'; GPU instances boot longer (no published figure)",
+    setup:
+      "CPU instances, Karpenter, EKS-optimized AMI: 'typically Ready in about 30-40 s'; GPU instances boot longer (no published figure)",
     source: { ref: "aws/karpenter-provider-aws#6165 (maintainer answer, 2024-05-09); awslabs/amazon-eks-ami#1099", readOn: READ_ON },
   },
   /**
@@ -37,7 +38,8 @@ export const STARTUP_RATES = {
    */
   gpuNodeBootSlowEndSeconds: {
     value: 900,
-    setup: "no published P5 boot time; GPU nodes 'can often take > 15 minutes to start up'; Cluster Autoscaler gives up on a node after 15 min",
+    setup:
+      "no published P5 boot time; GPU nodes 'can often take > 15 minutes to start up'; Cluster Autoscaler gives up on a node after 15 min",
     source: {
       ref: "kubernetes-sigs/karpenter designs/configurable-registeration-ttl.md; kubernetes/autoscaler cluster-autoscaler-1.35.2 cluster-autoscaler/config/flags/flags.go (max-node-provision-time 15m); awslabs/amazon-eks-ami#1099",
       readOn: "2026-12-06",
@@ -58,8 +60,12 @@ export const STARTUP_RATES = {
    */
   imagePullMBPerSecond: {
     value: 41.7,
-    setup: "'Standard Docker image pulls of 15-20 GB can take 4-6 minutes per instance': the slowest pairing, 15 GB in 6 min (AWS Deep Learning Containers, pulled from ECR)",
-    source: { ref: "AWS Machine Learning Blog, 'Reducing container cold start times using SOCI index on DLAMI and DLC' (2026-06)", readOn: READ_ON },
+    setup:
+      "'Standard Docker image pulls of 15-20 GB can take 4-6 minutes per instance': the slowest pairing, 15 GB in 6 min (AWS Deep Learning Containers, pulled from ECR)",
+    source: {
+      ref: "AWS Machine Learning Blog, 'Reducing container cold start times using SOCI index on DLAMI and DLC' (2026-06)",
+      readOn: READ_ON,
+    },
   },
   /** Compressed size of the vllm/vllm-openai image, GB. */
   vllmImageCompressedGB: {
@@ -89,7 +95,10 @@ export const STARTUP_RATES = {
   s3InstanceGbps: {
     value: 100,
     setup: "S3 performance guidelines scale connections up to instances with 100 Gb/s NICs; AWS CRT measured about 85 Gb/s on c5n.18xlarge",
-    source: { ref: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/optimizing-performance-guidelines.html; awslabs/aws-c-s3#251", readOn: READ_ON },
+    source: {
+      ref: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/optimizing-performance-guidelines.html; awslabs/aws-c-s3#251",
+      readOn: READ_ON,
+    },
   },
   /** vLLM reading safetensors a node just wrote (page cache, instance-store NVMe), GB/s. */
   localLoadGBPerSecond: {
@@ -101,7 +110,10 @@ export const STARTUP_RATES = {
   s3UploadConcurrency: {
     value: 10,
     setup: "boto3 S3 transfer default: max_concurrency 10 threads per upload",
-    source: { ref: "https://boto3.amazonaws.com/v1/documentation/api/latest/reference/customizations/s3.html (TransferConfig, max_concurrency default 10)", readOn: READ_ON },
+    source: {
+      ref: "https://boto3.amazonaws.com/v1/documentation/api/latest/reference/customizations/s3.html (TransferConfig, max_concurrency default 10)",
+      readOn: READ_ON,
+    },
   },
 } as const satisfies Record<string, Rate>;
 
@@ -144,12 +156,18 @@ export const RUNAI_STREAMER = {
   s3ChunkBytes: {
     value: 8 * 1024 ** 2,
     setup: "default chunk size for object storage, 8 MiB (minimum 5 MiB)",
-    source: { ref: "run-ai/runai-model-streamer docs/src/env-vars.md and cpp/streamer/impl/config/config.cc (read at f73a19a)", readOn: READ_ON },
+    source: {
+      ref: "run-ai/runai-model-streamer docs/src/env-vars.md and cpp/streamer/impl/config/config.cc (read at f73a19a)",
+      readOn: READ_ON,
+    },
   },
   /** The streamer's default CPU buffer per process (RUNAI_STREAMER_MEMORY_LIMIT), bytes. */
   defaultMemoryLimitBytes: {
     value: 40_000_000_000,
-    setup: "DEFAULT_MEMORY_LIMIT_STRING = \"40000000000\" when not distributed",
-    source: { ref: "run-ai/runai-model-streamer py/runai_model_streamer/file_streamer/requests_iterator.py (read at f73a19a)", readOn: READ_ON },
+    setup: 'DEFAULT_MEMORY_LIMIT_STRING = "40000000000" when not distributed',
+    source: {
+      ref: "run-ai/runai-model-streamer py/runai_model_streamer/file_streamer/requests_iterator.py (read at f73a19a)",
+      readOn: READ_ON,
+    },
   },
 } as const satisfies Record<string, Rate>;

@@ -12,7 +12,10 @@
  */
 import { type Source } from "./schema";
 
-export const VLLM_METRICS_SOURCE: Source = { ref: "vllm-project/vllm vllm/v1/metrics/loggers.py (PrometheusStatLogger) and vllm-project/vllm tools/generate_grafana_dashboards.py at 0b9faa41 and 8aed4e52", readOn: "2026-11-28" };
+export const VLLM_METRICS_SOURCE: Source = {
+  ref: "vllm-project/vllm vllm/v1/metrics/loggers.py (PrometheusStatLogger) and vllm-project/vllm tools/generate_grafana_dashboards.py at 0b9faa41 and 8aed4e52",
+  readOn: "2026-11-28",
+};
 
 export type MetricType = "gauge" | "counter" | "histogram";
 
@@ -58,7 +61,10 @@ export const VLLM_METRICS = {
   // (OffloadingCounterMetadata / OffloadingHistogramMetadata), vllm:prompt_tokens_cached and vllm:engine_sleep_state in
   // PrometheusStatLogger. Most appear only with their feature on (noted per metric); otherwise their panels stay empty.
   "vllm:prompt_tokens_cached_total": { type: "counter", help: "prompt tokens whose KV was cached (local prefix cache or KV connector)" },
-  "vllm:prompt_tokens_cached_by_source_total": { type: "counter", help: "cached prompt tokens by tier (device, host, disk, p2p, external_unspecified)" },
+  "vllm:prompt_tokens_cached_by_source_total": {
+    type: "counter",
+    help: "cached prompt tokens by tier (device, host, disk, p2p, external_unspecified)",
+  },
   "vllm:request_prefill_kv_computed_tokens": { type: "histogram", help: "prompt tokens prefill had to compute per request" },
   "vllm:cache_config_info": { type: "gauge", help: "KV cache configuration as labels (info metric, value 1)" },
   "vllm:lora_requests_info": { type: "gauge", help: "running and waiting LoRA adapters and max_lora as labels (LoRA on)" },
@@ -79,7 +85,10 @@ export const VLLM_METRICS = {
   "vllm:nixl_num_failed_transfers_total": { type: "counter", help: "failed NIXL KV transfers (NixlConnector)" },
   "vllm:nixl_num_failed_notifications_total": { type: "counter", help: "failed NIXL KV notifications (NixlConnector)" },
   "vllm:nixl_num_kv_expired_reqs_total": { type: "counter", help: "requests whose KV lease expired before transfer (NixlConnector)" },
-  "vllm:nixl_num_notifications_after_expiry_total": { type: "counter", help: "NIXL notifications that arrived after KV expiry (NixlConnector)" },
+  "vllm:nixl_num_notifications_after_expiry_total": {
+    type: "counter",
+    help: "NIXL notifications that arrived after KV expiry (NixlConnector)",
+  },
   "vllm:kv_offload_load_bytes_total": { type: "counter", help: "bytes loaded from offload storage to GPU (OffloadingConnector)" },
   "vllm:kv_offload_load_time_total": { type: "counter", help: "seconds spent loading from offload storage (OffloadingConnector)" },
   "vllm:kv_offload_load_size": { type: "histogram", help: "bytes per offload load (OffloadingConnector)" },
@@ -93,24 +102,42 @@ export const VLLM_METRICS = {
   "vllm:kv_offload_cpu_cache_usage_perc": { type: "gauge", help: "CPU KV cache pinned by in-flight transfers (CPU offloading)" },
   "vllm:kv_offload_cpu_cache_write_usage_perc": { type: "gauge", help: "CPU KV cache pinned by stores (CPU offloading)" },
   "vllm:kv_offload_cpu_cache_read_usage_perc": { type: "gauge", help: "CPU KV cache pinned by loads (CPU offloading)" },
-  "vllm:simple_kv_offload_save_outcomes_total": { type: "counter", help: "store admission decisions by outcome (SimpleCPUOffloadConnector)" },
-  "vllm:simple_kv_offload_load_blocks_total": { type: "counter", help: "KV blocks restored from the offload pool (SimpleCPUOffloadConnector)" },
+  "vllm:simple_kv_offload_save_outcomes_total": {
+    type: "counter",
+    help: "store admission decisions by outcome (SimpleCPUOffloadConnector)",
+  },
+  "vllm:simple_kv_offload_load_blocks_total": {
+    type: "counter",
+    help: "KV blocks restored from the offload pool (SimpleCPUOffloadConnector)",
+  },
   "vllm:simple_kv_offload_used_blocks": { type: "gauge", help: "pool blocks pinned by transfers or hits (SimpleCPUOffloadConnector)" },
   "vllm:simple_kv_offload_pending_store_blocks": { type: "gauge", help: "blocks in pending stores (SimpleCPUOffloadConnector)" },
   "vllm:spec_decode_num_drafts_total": { type: "counter", help: "speculative drafts (verification steps) (speculative decoding)" },
   "vllm:spec_decode_num_draft_tokens_total": { type: "counter", help: "draft tokens proposed (speculative decoding)" },
   "vllm:spec_decode_num_accepted_tokens_total": { type: "counter", help: "draft tokens accepted (speculative decoding)" },
-  "vllm:spec_decode_num_accepted_tokens_per_pos_total": { type: "counter", help: "accepted draft tokens by position (speculative decoding)" },
+  "vllm:spec_decode_num_accepted_tokens_per_pos_total": {
+    type: "counter",
+    help: "accepted draft tokens by position (speculative decoding)",
+  },
 } as const satisfies Record<string, VllmMetric>;
 
 export type VllmMetricName = keyof typeof VLLM_METRICS;
 
 /** Metrics older guides and dashboards use that the pinned vLLM no longer emits, and what replaced them. */
 export const REMOVED_VLLM_METRICS: Record<string, { replacement: VllmMetricName | null; removedBy: string }> = {
-  "vllm:gpu_cache_usage_perc": { replacement: "vllm:kv_cache_usage_perc", removedBy: "deprecated in PR #18354, hidden in PR #24245, removed in PR #29330 (2025-11)" },
-  "vllm:gpu_prefix_cache_queries": { replacement: "vllm:prefix_cache_queries_total", removedBy: "deprecated in PR #18354, removed in PR #29330" },
+  "vllm:gpu_cache_usage_perc": {
+    replacement: "vllm:kv_cache_usage_perc",
+    removedBy: "deprecated in PR #18354, hidden in PR #24245, removed in PR #29330 (2025-11)",
+  },
+  "vllm:gpu_prefix_cache_queries": {
+    replacement: "vllm:prefix_cache_queries_total",
+    removedBy: "deprecated in PR #18354, removed in PR #29330",
+  },
   "vllm:gpu_prefix_cache_hits": { replacement: "vllm:prefix_cache_hits_total", removedBy: "deprecated in PR #18354, removed in PR #29330" },
-  "vllm:time_per_output_token_seconds": { replacement: "vllm:inter_token_latency_seconds", removedBy: "deprecated in PR #24110, removed in PR #32661 (2026-01)" },
+  "vllm:time_per_output_token_seconds": {
+    replacement: "vllm:inter_token_latency_seconds",
+    removedBy: "deprecated in PR #24110, removed in PR #32661 (2026-01)",
+  },
   "vllm:num_requests_swapped": { replacement: null, removedBy: "deprecated in PR #14136, removed in PR #18837 (2025-05)" },
   "vllm:cpu_cache_usage_perc": { replacement: null, removedBy: "deprecated in PR #14136, removed in PR #18837" },
   "vllm:cpu_prefix_cache_hit_rate": { replacement: null, removedBy: "deprecated in PR #14136, removed in PR #18837" },

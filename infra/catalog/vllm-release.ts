@@ -16,7 +16,10 @@ const READ_ON = "2026-11-27";
 export const VLLM_RELEASE = {
   version: "0.33.0",
   image: { repository: "vllm/vllm-openai", tag: "v0.33.0" },
-  source: { ref: "https://github.com/vllm-project/vllm/releases/tag/v0.33.0 (PyPI vllm 0.33.0, 2026-11)", readOn: READ_ON } satisfies Source,
+  source: {
+    ref: "https://github.com/vllm-project/vllm/releases/tag/v0.33.0 (PyPI vllm 0.33.0, 2026-11)",
+    readOn: READ_ON,
+  } satisfies Source,
   /**
    * UIDs with an /etc/passwd entry in the vllm-openai image: root, and since PR #40275 (2026-04)
    * the `vllm` user, UID 2000, GID 0, HOME /home/vllm (docker/Dockerfile, vllm-base stage). The
@@ -64,9 +67,27 @@ export const VLLM_RELEASE = {
    * <head> --headless`.
    */
   serverFlags: [
-    "config-format", "distributed-executor-backend", "gpu-memory-utilization", "headless", "kv-cache-dtype", "load-format",
-    "master-addr", "master-port", "max-model-len", "max-num-batched-tokens", "max-num-seqs", "model", "model-loader-extra-config", "nnodes", "node-rank",
-    "pipeline-parallel-size", "port", "quantization", "served-model-name", "tensor-parallel-size", "tokenizer-mode",
+    "config-format",
+    "distributed-executor-backend",
+    "gpu-memory-utilization",
+    "headless",
+    "kv-cache-dtype",
+    "load-format",
+    "master-addr",
+    "master-port",
+    "max-model-len",
+    "max-num-batched-tokens",
+    "max-num-seqs",
+    "model",
+    "model-loader-extra-config",
+    "nnodes",
+    "node-rank",
+    "pipeline-parallel-size",
+    "port",
+    "quantization",
+    "served-model-name",
+    "tensor-parallel-size",
+    "tokenizer-mode",
   ],
 } as const;
 
@@ -81,5 +102,8 @@ export const VLLM_IMAGE_REFERENCE = `${VLLM_RELEASE.image.repository}:${VLLM_REL
 export const EFA_CAPABLE_IMAGES = {
   patterns: [/^763104351884\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\/vllm[:@]/, /^public\.ecr\.aws\/deep-learning-containers\/vllm[:@]/],
   example: "public.ecr.aws/deep-learning-containers/vllm:<version>",
-  source: { ref: "aws/deep-learning-containers PR #6730 (vLLM DLC with EFA); vllm-project/vllm#55635 (upstream image lacks aws-ofi-nccl)", readOn: "2026-11-27" } satisfies Source,
+  source: {
+    ref: "aws/deep-learning-containers PR #6730 (vLLM DLC with EFA); vllm-project/vllm#55635 (upstream image lacks aws-ofi-nccl)",
+    readOn: "2026-11-27",
+  } satisfies Source,
 } as const;

@@ -14,15 +14,28 @@ export interface RootVolume {
   throughputMiBps?: number;
 }
 
-export function launchTemplateArgs(name: string, volume: RootVolume, extra: Partial<aws.ec2.LaunchTemplateArgs> = {}): aws.ec2.LaunchTemplateArgs {
+export function launchTemplateArgs(
+  name: string,
+  volume: RootVolume,
+  extra: Partial<aws.ec2.LaunchTemplateArgs> = {},
+): aws.ec2.LaunchTemplateArgs {
   return {
     description: `${name}: IMDSv2, encrypted gp3 root volume`,
     updateDefaultVersion: true,
     metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
-    blockDeviceMappings: [{
-      deviceName: ROOT_DEVICE,
-      ebs: { volumeSize: volume.sizeGiB, volumeType: "gp3", iops: volume.iops, throughput: volume.throughputMiBps, encrypted: "true", deleteOnTermination: "true" },
-    }],
+    blockDeviceMappings: [
+      {
+        deviceName: ROOT_DEVICE,
+        ebs: {
+          volumeSize: volume.sizeGiB,
+          volumeType: "gp3",
+          iops: volume.iops,
+          throughput: volume.throughputMiBps,
+          encrypted: "true",
+          deleteOnTermination: "true",
+        },
+      },
+    ],
     tagSpecifications: [{ resourceType: "instance", tags: { Name: name } }],
     ...extra,
   };

@@ -48,7 +48,9 @@ export function installInOrder(
     const earlier = INSTALL_ORDER.slice(0, INSTALL_ORDER.indexOf(kind)).flatMap((k) => created[k] ?? []);
     const Kind = KINDS[kind];
     const resource = new Kind(`${name}-${object.kind.toLowerCase()}-${object.metadata.name}`, withImagesFrom(object, opts.images), {
-      parent: opts.parent, provider: opts.provider, dependsOn: [...(opts.dependsOn ?? []), ...(earlier.length > 0 ? [earlier[earlier.length - 1]!] : [])],
+      parent: opts.parent,
+      provider: opts.provider,
+      dependsOn: [...(opts.dependsOn ?? []), ...(earlier.length > 0 ? [earlier[earlier.length - 1]!] : [])],
       ignoreChanges: [...(opts.ignoreChanges?.[`${object.kind}/${object.metadata.name}`] ?? [])],
     });
     (created[object.kind] ??= []).push(resource);

@@ -25,11 +25,20 @@ export function restrictedPodSecurity(uid: number): Json {
 
 /** A container's securityContext under "restricted"; `extra` adds fields such as readOnlyRootFilesystem. */
 export function restrictedContainerSecurity(extra: Json = {}): Json {
-  return { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, runAsNonRoot: true, ...extra, seccompProfile: { type: "RuntimeDefault" } };
+  return {
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ["ALL"] },
+    runAsNonRoot: true,
+    ...extra,
+    seccompProfile: { type: "RuntimeDefault" },
+  };
 }
 
 export function awsRegionEnv(region: string): Json[] {
-  return [{ name: "AWS_REGION", value: region }, { name: "AWS_DEFAULT_REGION", value: region }];
+  return [
+    { name: "AWS_REGION", value: region },
+    { name: "AWS_DEFAULT_REGION", value: region },
+  ];
 }
 
 const HF_TOKEN_MOUNT = "/var/run/secrets/huggingface";
@@ -52,13 +61,16 @@ export function podSpecsOf(object: Json): Json[] {
     return inner ? [inner] : [];
   };
   switch (object.kind) {
-    case "Pod": return [spec];
-    case "CronJob": return templateSpec(((spec.jobTemplate as Json | undefined)?.spec as Json | undefined)?.template);
+    case "Pod":
+      return [spec];
+    case "CronJob":
+      return templateSpec(((spec.jobTemplate as Json | undefined)?.spec as Json | undefined)?.template);
     case "LeaderWorkerSet": {
       const group = spec.leaderWorkerTemplate as Json | undefined;
       return [...templateSpec(group?.leaderTemplate), ...templateSpec(group?.workerTemplate)];
     }
-    default: return templateSpec(spec.template);
+    default:
+      return templateSpec(spec.template);
   }
 }
 

@@ -14,13 +14,18 @@ import { PROJECT_ROOT } from "../project-root";
 
 export const CHARTS_DIRECTORY = join(PROJECT_ROOT, "charts");
 
-export type KubernetesObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } } & Record<string, unknown>;
+export type KubernetesObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } } & Record<
+  string,
+  unknown
+>;
 
 /**
  * Parsed manifests by content, kept on globalThis: the offline runner loads the program afresh
  * for every mock run, and parsing the Prometheus CRD alone (833 KB of YAML) takes about 0.4 s.
  */
-const parsed: Map<string, KubernetesObject[]> = ((globalThis as { __llmStackVendoredManifests?: Map<string, KubernetesObject[]> }).__llmStackVendoredManifests ??= new Map());
+const parsed: Map<string, KubernetesObject[]> = ((
+  globalThis as { __llmStackVendoredManifests?: Map<string, KubernetesObject[]> }
+).__llmStackVendoredManifests ??= new Map());
 
 const streams: Map<string, string> = ((globalThis as { __llmStackYamlStreams?: Map<string, string> }).__llmStackYamlStreams ??= new Map());
 
@@ -59,7 +64,9 @@ export function readVendoredManifest(chart: string, file: string, directory = CH
   const key = createHash("sha1").update(text).digest("hex");
   let objects = parsed.get(key);
   if (!objects) {
-    objects = parseAllDocuments(text).map((document) => document.toJSON() as KubernetesObject).filter((object) => object !== null);
+    objects = parseAllDocuments(text)
+      .map((document) => document.toJSON() as KubernetesObject)
+      .filter((object) => object !== null);
     parsed.set(key, objects);
   }
   return structuredClone(objects);
@@ -70,7 +77,22 @@ export function readVendoredManifest(chart: string, file: string, directory = CH
  * CRDs, RBAC), then the rest, each depending on those before it (components/vendored-install.ts
  * has a resource type for each).
  */
-export const INSTALL_ORDER = ["Namespace", "CustomResourceDefinition", "ServiceAccount", "ClusterRole", "Role", "ClusterRoleBinding", "RoleBinding", "ConfigMap", "Secret", "Service", "Deployment", "APIService", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"] as const;
+export const INSTALL_ORDER = [
+  "Namespace",
+  "CustomResourceDefinition",
+  "ServiceAccount",
+  "ClusterRole",
+  "Role",
+  "ClusterRoleBinding",
+  "RoleBinding",
+  "ConfigMap",
+  "Secret",
+  "Service",
+  "Deployment",
+  "APIService",
+  "MutatingWebhookConfiguration",
+  "ValidatingWebhookConfiguration",
+] as const;
 export type InstallKind = (typeof INSTALL_ORDER)[number];
 const isInstallKind = (kind: string): kind is InstallKind => (INSTALL_ORDER as readonly string[]).includes(kind);
 
@@ -81,4 +103,3 @@ export function inInstallOrder(objects: readonly KubernetesObject[], origin: str
   const rank = (kind: string) => (INSTALL_ORDER as readonly string[]).indexOf(kind);
   return [...objects].sort((a, b) => rank(a.kind) - rank(b.kind));
 }
-

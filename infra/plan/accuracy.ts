@@ -3,7 +3,16 @@
  * one row per measurement with the planner's figure and the ratio. Tests hold the ratios to their
  * targets; `npm run bench` prints the table.
  */
-import { GPUS, KV_CACHE_MEASUREMENTS, LLAMA4_CONTEXT_MEASUREMENTS, MLPERF_LLAMA_8B_OFFLINE, MODELS, findVariant, isModelId, type Variant } from "../catalog";
+import {
+  GPUS,
+  KV_CACHE_MEASUREMENTS,
+  LLAMA4_CONTEXT_MEASUREMENTS,
+  MLPERF_LLAMA_8B_OFFLINE,
+  MODELS,
+  findVariant,
+  isModelId,
+  type Variant,
+} from "../catalog";
 import { kvBytesPerTokenPerGpu } from "./kv-cache";
 import { replicaMemory } from "./memory";
 import { DEFAULT_MAX_NUM_BATCHED_TOKENS } from "./overhead";
@@ -36,12 +45,20 @@ export function accuracyRows(): AccuracyRow[] {
   for (const m of KV_CACHE_MEASUREMENTS) {
     const { arch, variant } = variantOf(m.model, m.variant);
     const memory = replicaMemory(arch, variant, GPUS.h100, {
-      tensorParallelSize: m.tensorParallelSize, pipelineParallelSize: 1, gpuMemoryUtilization: m.gpuMemoryUtilization,
-      kvCacheDtype: "auto", maxNumBatchedTokens: DEFAULT_MAX_NUM_BATCHED_TOKENS, maxModelLen: m.maxModelLen,
+      tensorParallelSize: m.tensorParallelSize,
+      pipelineParallelSize: 1,
+      gpuMemoryUtilization: m.gpuMemoryUtilization,
+      kvCacheDtype: "auto",
+      maxNumBatchedTokens: DEFAULT_MAX_NUM_BATCHED_TOKENS,
+      maxModelLen: m.maxModelLen,
     });
     const planned = Math.round(memory.perGpuGiB.kvCache * 100) / 100;
     rows.push({
-      id: m.id, quantity: "KV cache GiB per GPU", published: m.kvCacheGiBPerGpu, planned, ratio: ratio(planned, m.kvCacheGiBPerGpu),
+      id: m.id,
+      quantity: "KV cache GiB per GPU",
+      published: m.kvCacheGiBPerGpu,
+      planned,
+      ratio: ratio(planned, m.kvCacheGiBPerGpu),
       note: `measured on vLLM ${m.vllmVersion}, which captured CUDA graphs after sizing the cache; the pinned release reserves them first (1.03 GiB here)`,
       source: m.source.ref,
     });
@@ -49,22 +66,39 @@ export function accuracyRows(): AccuracyRow[] {
   for (const m of LLAMA4_CONTEXT_MEASUREMENTS) {
     const { arch, variant } = variantOf(m.model, m.variant);
     const memory = replicaMemory(arch, variant, GPUS[m.gpu], {
-      tensorParallelSize: m.tensorParallelSize, pipelineParallelSize: 1, gpuMemoryUtilization: 0.9, kvCacheDtype: "auto", maxNumBatchedTokens: DEFAULT_MAX_NUM_BATCHED_TOKENS, maxModelLen: m.maxModelLen,
+      tensorParallelSize: m.tensorParallelSize,
+      pipelineParallelSize: 1,
+      gpuMemoryUtilization: 0.9,
+      kvCacheDtype: "auto",
+      maxNumBatchedTokens: DEFAULT_MAX_NUM_BATCHED_TOKENS,
+      maxModelLen: m.maxModelLen,
     });
     // vLLM 0.8.3 cached every layer for the whole context (no hybrid KV cache manager yet).
-    const fullAttentionTokens = Math.floor((memory.perGpuGiB.kvCache * BYTES_PER_GIB) / kvBytesPerTokenPerGpu(arch, arch.hiddenLayers, m.tensorParallelSize, "auto"));
+    const fullAttentionTokens = Math.floor(
+      (memory.perGpuGiB.kvCache * BYTES_PER_GIB) / kvBytesPerTokenPerGpu(arch, arch.hiddenLayers, m.tensorParallelSize, "auto"),
+    );
     rows.push({
-      id: m.id, quantity: "longest context, one request, all layers full attention (tokens)", published: m.maxModelLen, planned: fullAttentionTokens,
+      id: m.id,
+      quantity: "longest context, one request, all layers full attention (tokens)",
+      published: m.maxModelLen,
+      planned: fullAttentionTokens,
       ratio: ratio(fullAttentionTokens, m.maxModelLen),
       note: `the blog gives the round --max-model-len it recommends on vLLM ${m.vllmVersion}, at or below what fits; at the pinned release chunked-local layers cache 16,384 tokens, so far longer contexts fit`,
       source: m.source.ref,
     });
   }
   // The measurement's checkpoint, as the planner would choose it: the variant's own precision.
-  const mlperf = planDeployment({ model: MLPERF_LLAMA_8B_OFFLINE.model, quantization: variantOf(MLPERF_LLAMA_8B_OFFLINE.model, MLPERF_LLAMA_8B_OFFLINE.variant).variant.quantization });
-  if (mlperf.variant !== MLPERF_LLAMA_8B_OFFLINE.variant) throw new Error(`the planner serves ${mlperf.variant}, the measurement ran ${MLPERF_LLAMA_8B_OFFLINE.variant}`);
+  const mlperf = planDeployment({
+    model: MLPERF_LLAMA_8B_OFFLINE.model,
+    quantization: variantOf(MLPERF_LLAMA_8B_OFFLINE.model, MLPERF_LLAMA_8B_OFFLINE.variant).variant.quantization,
+  });
+  if (mlperf.variant !== MLPERF_LLAMA_8B_OFFLINE.variant)
+    throw new Error(`the planner serves ${mlperf.variant}, the measurement ran ${MLPERF_LLAMA_8B_OFFLINE.variant}`);
   rows.push({
-    id: "llama-3.1-8b fp8 1×H100", quantity: "decode tokens/s", published: MLPERF_LLAMA_8B_OFFLINE.tokensPerSecond, planned: mlperf.economics.decodeTokensPerSecond,
+    id: "llama-3.1-8b fp8 1×H100",
+    quantity: "decode tokens/s",
+    published: MLPERF_LLAMA_8B_OFFLINE.tokensPerSecond,
+    planned: mlperf.economics.decodeTokensPerSecond,
     ratio: ratio(mlperf.economics.decodeTokensPerSecond, MLPERF_LLAMA_8B_OFFLINE.tokensPerSecond),
     note: "first-order bandwidth model (MBU 0.6, 2,048 tokens per sequence in flight) vs MLPerf's CNN-DailyMail workload on a tuned stack",
     source: MLPERF_LLAMA_8B_OFFLINE.source.ref,

@@ -18,7 +18,8 @@ export interface ReplicaRange {
 }
 
 export function replicaRange(plan: DeploymentPlan, minReplicas: number, maxReplicas: number): ReplicaRange {
-  const nodes = (replicas: number) => (replicas === 0 ? 0 : nodesFor(plan.instanceType, plan.gpusPerReplica, plan.nodesPerReplica, replicas));
+  const nodes = (replicas: number) =>
+    replicas === 0 ? 0 : nodesFor(plan.instanceType, plan.gpusPerReplica, plan.nodesPerReplica, replicas);
   return { minReplicas, maxReplicas, minNodes: nodes(minReplicas), maxNodes: nodes(maxReplicas) };
 }
 

@@ -114,7 +114,12 @@ export function selectableCandidates(evaluated: readonly Candidate[], policy: Mu
  * Cheapest first; then fewer nodes per replica, the catalog's variant order (bf16 before fp8: a tie keeps the original
  * weights), fewer GPUs per replica, more KV tokens, catalog instance order.
  */
-export function compareCandidates(a: Candidate, b: Candidate, variantOrder: readonly Variant[], instanceOrder: readonly InstanceType[]): number {
+export function compareCandidates(
+  a: Candidate,
+  b: Candidate,
+  variantOrder: readonly Variant[],
+  instanceOrder: readonly InstanceType[],
+): number {
   return (
     a.hourlyUsd - b.hourlyUsd ||
     a.nodesPerReplica - b.nodesPerReplica ||

@@ -54,7 +54,8 @@ export interface DeploymentPlan {
   timeToReady: TimeToReady;
 }
 
-export type StartupStepName = "node boot" | "image pull" | "weights from S3" | "weights from Hugging Face" | "weights load" | "engine start";
+export type StartupStepName =
+  "node boot" | "image pull" | "weights from S3" | "weights from Hugging Face" | "weights load" | "engine start";
 
 export interface StartupStep {
   step: StartupStepName;
@@ -112,4 +113,3 @@ export interface Economics {
   /** Utilization at which self-hosting costs the same as the hosted API (> 1: never). */
   breakEvenUtilization: number | null;
 }
-

@@ -32,13 +32,19 @@ export function defaultAssumptions(plan: Pick<DeploymentPlan, "model" | "maxNumS
   return { ...DEFAULT_ECONOMICS, maxBatchSequences: plan.maxNumSeqs, hosted: HOSTED_PRICES[plan.model] ?? null };
 }
 
-export function economicsFor(plan: Omit<DeploymentPlan, "economics" | "timeToReady">, assumptions: EconomicsAssumptions = defaultAssumptions(plan)): Economics {
+export function economicsFor(
+  plan: Omit<DeploymentPlan, "economics" | "timeToReady">,
+  assumptions: EconomicsAssumptions = defaultAssumptions(plan),
+): Economics {
   const model = MODELS[plan.model];
   const gpu = GPUS[plan.gpu];
   const params = countParameters(model.architecture);
   const moe = model.architecture.moe;
 
-  const batchSequences = Math.max(1, Math.min(assumptions.maxBatchSequences, Math.floor(plan.kvCacheTokens / assumptions.averageContextTokens)));
+  const batchSequences = Math.max(
+    1,
+    Math.min(assumptions.maxBatchSequences, Math.floor(plan.kvCacheTokens / assumptions.averageContextTokens)),
+  );
   // Share of the weights in routed experts, and how many of them a batch touches (uniform routing).
   const routedParams = allDecoderLayers(model.architecture).reduce((sum, layer) => sum + layer.routedExperts, 0);
   const routedShare = routedParams / params.total;

@@ -23,7 +23,10 @@ export function formatIssues(issues: readonly InputIssue[]): string {
 
 export class PlanInputError extends Error {
   readonly exitCode = 2;
-  constructor(readonly issues: readonly InputIssue[], heading = "invalid plan request") {
+  constructor(
+    readonly issues: readonly InputIssue[],
+    heading = "invalid plan request",
+  ) {
     super(`${heading} (${issues.length} problem${issues.length === 1 ? "" : "s"}):\n${formatIssues(issues)}`);
     this.name = "PlanInputError";
   }
@@ -38,7 +41,10 @@ export interface PlanAlternative {
 
 export class InfeasiblePlanError extends Error {
   readonly exitCode = 3;
-  constructor(readonly reason: string, readonly alternatives: readonly PlanAlternative[]) {
+  constructor(
+    readonly reason: string,
+    readonly alternatives: readonly PlanAlternative[],
+  ) {
     const lines = alternatives.map((alt) => `  - ${alt.change}: ${alt.summary} ($${alt.hourlyUsd.toFixed(2)}/h)`);
     super(
       alternatives.length > 0

@@ -55,7 +55,9 @@ export function parseImageReference(image: string): ImageReference {
 /** The pull-through upstream an image comes from, or null when ECR cannot cache its registry. */
 export function pullThroughUpstreamOf(image: string): PullThroughUpstreamKey | null {
   const { registry } = parseImageReference(image);
-  const found = (Object.keys(PULL_THROUGH_UPSTREAMS) as PullThroughUpstreamKey[]).find((key) => PULL_THROUGH_UPSTREAMS[key].imageHost === registry);
+  const found = (Object.keys(PULL_THROUGH_UPSTREAMS) as PullThroughUpstreamKey[]).find(
+    (key) => PULL_THROUGH_UPSTREAMS[key].imageHost === registry,
+  );
   return found ?? null;
 }
 

@@ -29,12 +29,7 @@ export function kvHeadsPerGpu(arch: Architecture, tensorParallelSize: number): n
   return Math.max(1, arch.keyValueHeads / tensorParallelSize);
 }
 
-export function kvBytesPerTokenPerGpu(
-  arch: Architecture,
-  layersOnStage: number,
-  tensorParallelSize: number,
-  dtype: KvCacheDtype,
-): number {
+export function kvBytesPerTokenPerGpu(arch: Architecture, layersOnStage: number, tensorParallelSize: number, dtype: KvCacheDtype): number {
   return 2 * layersOnStage * kvHeadsPerGpu(arch, tensorParallelSize) * arch.headDim * kvCacheDtypeBytes(dtype);
 }
 
@@ -79,6 +74,8 @@ export function kvBytesPerSequencePerGpu(
   maxNumBatchedTokens: number,
 ): number {
   const perLayerToken = kvBytesPerTokenPerGpu(arch, 1, tensorParallelSize, dtype);
-  const window = arch.chunkedLocalAttention ? Math.min(arch.chunkedLocalAttention.chunkSizeTokens + maxNumBatchedTokens, maxModelLen) : maxModelLen;
+  const window = arch.chunkedLocalAttention
+    ? Math.min(arch.chunkedLocalAttention.chunkSizeTokens + maxNumBatchedTokens, maxModelLen)
+    : maxModelLen;
   return perLayerToken * KV_BLOCK_SIZE_TOKENS * (layers.full * blocksFor(maxModelLen) + layers.chunked * blocksFor(window));
 }

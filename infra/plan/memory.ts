@@ -60,7 +60,14 @@ export function replicaMemory(arch: Architecture, variant: Variant, gpu: GpuSpec
     const [start, end] = ranges[stage] ?? [0, 0];
     const weightsGiB = weightBytes / BYTES_PER_GIB;
     const kvCacheGiB = budgetGiB - weightsGiB - overhead.totalGiB;
-    const sequenceBytes = kvBytesPerSequencePerGpu(arch, attentionLayerKinds(arch, start, end), tp, shape.kvCacheDtype, shape.maxModelLen, shape.maxNumBatchedTokens);
+    const sequenceBytes = kvBytesPerSequencePerGpu(
+      arch,
+      attentionLayerKinds(arch, start, end),
+      tp,
+      shape.kvCacheDtype,
+      shape.maxModelLen,
+      shape.maxNumBatchedTokens,
+    );
     // A sequence's bytes per block (hybrid layouts average their full and chunked layers over the context).
     const bytesPerToken = sequenceBytes / blocksFor(shape.maxModelLen) / KV_BLOCK_SIZE_TOKENS;
     const tokens = bytesPerToken === 0 ? 0 : kvTokensFor(kvCacheGiB * BYTES_PER_GIB, bytesPerToken);
@@ -70,7 +77,9 @@ export function replicaMemory(arch: Architecture, variant: Variant, gpu: GpuSpec
   const binding = stages.reduce((worst, stage) =>
     stage.tokens < worst.tokens || (stage.tokens === worst.tokens && stage.kvCacheGiB < worst.kvCacheGiB) ? stage : worst,
   );
-  const loadPeakGiB = Math.max(...loadPeakBytesPerGpuByStage(arch, variant, tp, pp, VLLM_RELEASE.onlineFp8QuantizesLayerByLayer)) / BYTES_PER_GIB + overhead.nonTorchGiB;
+  const loadPeakGiB =
+    Math.max(...loadPeakBytesPerGpuByStage(arch, variant, tp, pp, VLLM_RELEASE.onlineFp8QuantizesLayerByLayer)) / BYTES_PER_GIB +
+    overhead.nonTorchGiB;
   return {
     perGpuGiB: {
       capacity: gpu.memoryGiB,

@@ -69,7 +69,10 @@ export function modelCacheLayoutOf(plan: Pick<DeploymentPlan, "model" | "repo">)
  */
 export function modelCacheBucketName(stack: string, accountId: string, region: string): string {
   const tail = `-${accountId}-${region}`;
-  const cleaned = stack.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "");
+  const cleaned = stack
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/^-+|-+$/g, "");
   const head = `llm-stack-${cleaned}`;
   if (cleaned === stack && head.length + tail.length <= 63) return `${head}${tail}`;
   const suffix = `-${createHash("sha256").update(stack).digest("hex").slice(0, 8)}`;
@@ -125,7 +128,9 @@ const STREAMER_MEMORY_SHARE = 0.25;
  */
 export function streamerConfig(shape: PodShape, podMemoryGiB: number): StreamerConfig {
   const ranks = ranksPerPod(shape);
-  const connectionsTheNodeFeeds = Math.floor(nodeS3BytesPerSecond(shape.instanceType) / (STARTUP_RATES.s3ConnectionMBPerSecond.value * 1e6) / ranks);
+  const connectionsTheNodeFeeds = Math.floor(
+    nodeS3BytesPerSecond(shape.instanceType) / (STARTUP_RATES.s3ConnectionMBPerSecond.value * 1e6) / ranks,
+  );
   const concurrency = Math.max(1, Math.min(RUNAI_STREAMER.concurrencyKnee.value, connectionsTheNodeFeeds));
   const shareBytes = Math.floor((podMemoryGiB * 1024 ** 3 * STREAMER_MEMORY_SHARE) / ranks);
   return { concurrency, memoryLimitBytes: Math.min(RUNAI_STREAMER.defaultMemoryLimitBytes.value, shareBytes) };

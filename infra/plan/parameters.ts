@@ -70,7 +70,7 @@ export interface ParameterCount {
 }
 
 export function countParameters(arch: Architecture): ParameterCount {
-  let total = embeddingParams(arch) + lmHeadParams(arch) + arch.hiddenSize /* final norm */;
+  let total = embeddingParams(arch) + lmHeadParams(arch) + arch.hiddenSize; /* final norm */
   let active = total;
   for (const layer of allDecoderLayers(arch)) {
     const shared = layer.attentionQueryOutput + layer.attentionKeyValue + layer.denseMlp + layer.sharedExperts + layer.router + layer.norms;

@@ -64,7 +64,10 @@ export function placeZones(input: ZonePlacementInput): ZonePlacement {
   const vpcZones = [...input.zones].sort(byZoneId);
   const clusterZones = vpcZones.filter((zone) => !EKS_UNSUPPORTED_ZONE_IDS.includes(zone.zoneId));
   if (clusterZones.length < MIN_CLUSTER_ZONES) {
-    throw new InfeasiblePlanError(`${input.region} has ${clusterZones.length} available AZ(s) where EKS accepts a cluster; it needs ${MIN_CLUSTER_ZONES}: choose another region (aws:region)`, []);
+    throw new InfeasiblePlanError(
+      `${input.region} has ${clusterZones.length} available AZ(s) where EKS accepts a cluster; it needs ${MIN_CLUSTER_ZONES}: choose another region (aws:region)`,
+      [],
+    );
   }
   const offered = vpcZones.filter((zone) => input.offeredZoneIds.includes(zone.zoneId));
   const gpuZones = input.requiredZoneId === null ? offered : offered.filter((zone) => zone.zoneId === input.requiredZoneId);
@@ -83,8 +86,9 @@ export interface SubnetZone {
  * of them for a single-zone plan.
  */
 export function placeGpuSubnets(input: Omit<ZonePlacementInput, "zones"> & { subnets: readonly SubnetZone[] }): string[] {
-  const allowed = input.subnets.filter((subnet) =>
-    input.offeredZoneIds.includes(subnet.zoneId) && (input.requiredZoneId === null || subnet.zoneId === input.requiredZoneId));
+  const allowed = input.subnets.filter(
+    (subnet) => input.offeredZoneIds.includes(subnet.zoneId) && (input.requiredZoneId === null || subnet.zoneId === input.requiredZoneId),
+  );
   if (allowed.length === 0) {
     const where = input.subnets.map((subnet) => `${subnet.subnetId} (${subnet.zoneId})`).join(", ");
     const wanted = input.requiredZoneId ?? (input.offeredZoneIds.length > 0 ? [...input.offeredZoneIds].sort().join(", ") : "none");

@@ -3,10 +3,29 @@
  * as plain data with the reasons behind every choice.
  */
 import {
-  GPUS, HOURS_PER_MONTH, VLLM_RELEASE, INSTANCES, INSTANCE_TYPES, PRICE_TABLE_DATE, findHourlyPriceUsd,
-  type GpuId, type InstanceType, type ModelId, type Quantization, type Region, type Variant,
+  GPUS,
+  HOURS_PER_MONTH,
+  VLLM_RELEASE,
+  INSTANCES,
+  INSTANCE_TYPES,
+  PRICE_TABLE_DATE,
+  findHourlyPriceUsd,
+  type GpuId,
+  type InstanceType,
+  type ModelId,
+  type Quantization,
+  type Region,
+  type Variant,
 } from "../catalog";
-import { compareCandidates, evaluateShape, evaluateVariant, nodesFor, selectableCandidates, tokensRequired, type Candidate } from "./candidates";
+import {
+  compareCandidates,
+  evaluateShape,
+  evaluateVariant,
+  nodesFor,
+  selectableCandidates,
+  tokensRequired,
+  type Candidate,
+} from "./candidates";
 import { InfeasiblePlanError, PlanInputError, type PlanAlternative } from "./errors";
 import { type KvCacheDtype } from "./kv-cache";
 import { type PerGpuMemoryGiB } from "./memory";
@@ -36,7 +55,8 @@ const round = (value: number, digits = 2): number => roundTo(value, digits);
 export function variantsToConsider(request: ResolvedPlanRequest): Variant[] {
   const { variants } = request.model;
   const first = (q: Quantization) => variants.find((v) => v.quantization === q);
-  const wanted: Quantization[] = request.quantization === "auto" ? (GPUS[request.gpu].supportsFp8 ? ["bf16", "fp8"] : ["bf16"]) : [request.quantization];
+  const wanted: Quantization[] =
+    request.quantization === "auto" ? (GPUS[request.gpu].supportsFp8 ? ["bf16", "fp8"] : ["bf16"]) : [request.quantization];
   return wanted.map(first).filter((v): v is Variant => v !== undefined);
 }
 
@@ -65,19 +85,22 @@ function toPlan(request: ResolvedPlanRequest, chosen: Candidate, minimal: Candid
   const instanceHourlyUsd = findHourlyPriceUsd(chosen.instanceType, request.region) ?? 0;
   const { perGpuGiB } = chosen.memory;
   const argsInput: VllmArgsInput = {
-      modelId: request.modelId,
-      model: request.model,
-      variant: chosen.variant,
-      tensorParallelSize: chosen.tensorParallelSize,
-      pipelineParallelSize: chosen.pipelineParallelSize,
-      nodesPerReplica: chosen.nodesPerReplica,
-      maxModelLen: request.maxModelLen,
-      maxNumBatchedTokens: DEFAULT_MAX_NUM_BATCHED_TOKENS,
-      maxNumSeqs: VLLM_RELEASE.apiServerBatchDefaults.maxNumSeqs,
-      gpuMemoryUtilization: request.gpuMemoryUtilization,
-      kvCacheDtype: request.kvCacheDtype,
-      streamer: request.weightsSource === "s3" ? streamerConfig({ ...chosen, gpusPerReplica }, podResources({ ...chosen, gpusPerReplica }).memoryGiB) : null,
-    };
+    modelId: request.modelId,
+    model: request.model,
+    variant: chosen.variant,
+    tensorParallelSize: chosen.tensorParallelSize,
+    pipelineParallelSize: chosen.pipelineParallelSize,
+    nodesPerReplica: chosen.nodesPerReplica,
+    maxModelLen: request.maxModelLen,
+    maxNumBatchedTokens: DEFAULT_MAX_NUM_BATCHED_TOKENS,
+    maxNumSeqs: VLLM_RELEASE.apiServerBatchDefaults.maxNumSeqs,
+    gpuMemoryUtilization: request.gpuMemoryUtilization,
+    kvCacheDtype: request.kvCacheDtype,
+    streamer:
+      request.weightsSource === "s3"
+        ? streamerConfig({ ...chosen, gpusPerReplica }, podResources({ ...chosen, gpusPerReplica }).memoryGiB)
+        : null,
+  };
   const plan: Omit<DeploymentPlan, "economics" | "timeToReady"> = {
     model: request.modelId,
     variant: chosen.variant.id,
@@ -126,7 +149,14 @@ function toPlan(request: ResolvedPlanRequest, chosen: Candidate, minimal: Candid
     vllmWorkerArgs: chosen.nodesPerReplica > 1 ? renderVllmArgs(argsInput, "worker") : null,
     reasons: [],
   };
-  plan.reasons = buildReasons({ request, plan, chosen, minimal, evaluated, selectable: selectableCandidates(evaluated, request.multiNode) });
+  plan.reasons = buildReasons({
+    request,
+    plan,
+    chosen,
+    minimal,
+    evaluated,
+    selectable: selectableCandidates(evaluated, request.multiNode),
+  });
   return { ...plan, economics: economicsFor(plan), timeToReady: timeToReady(plan) };
 }
 
@@ -162,11 +192,14 @@ function infeasibleReason(request: ResolvedPlanRequest, evaluated: Candidate[]):
 function nearestAlternatives(input: PlanRequest, request: ResolvedPlanRequest, evaluated: Candidate[]): PlanAlternative[] {
   const tries: Array<{ change: string; patch: Partial<PlanRequest> }> = [];
   const has = (q: Quantization) => request.model.variants.some((v) => v.quantization === q);
-  if (request.quantization !== "fp8" && request.quantization !== "int4" && has("fp8")) tries.push({ change: "quantization fp8", patch: { quantization: "fp8" } });
+  if (request.quantization !== "fp8" && request.quantization !== "int4" && has("fp8"))
+    tries.push({ change: "quantization fp8", patch: { quantization: "fp8" } });
   if (request.quantization !== "int4" && has("int4")) tries.push({ change: "quantization int4", patch: { quantization: "int4" } });
   if (request.kvCacheDtype === "auto") tries.push({ change: "kvCacheDtype fp8", patch: { kvCacheDtype: "fp8" } });
-  if (request.tensorParallelSize !== null) tries.push({ change: "tensorParallelSize unset (derived)", patch: { tensorParallelSize: undefined } });
-  if (request.multiNode === "never") tries.push({ change: "multiNode when-needed (a replica over several nodes)", patch: { multiNode: "when-needed" } });
+  if (request.tensorParallelSize !== null)
+    tries.push({ change: "tensorParallelSize unset (derived)", patch: { tensorParallelSize: undefined } });
+  if (request.multiNode === "never")
+    tries.push({ change: "multiNode when-needed (a replica over several nodes)", patch: { multiNode: "when-needed" } });
   const allWithGpu = INSTANCE_TYPES.filter((t) => INSTANCES[t].gpu === request.gpu);
   if (input.allowedInstanceTypes !== undefined && request.instanceTypes.length < allWithGpu.length) {
     tries.push({ change: `allow every ${request.gpu} instance type`, patch: { allowedInstanceTypes: undefined } });
@@ -200,7 +233,9 @@ export function planDeployment(input: PlanRequest, options: PlanOptions = {}): D
   const request = resolvePlanRequest(input);
   const variants = variantsToConsider(request);
   const evaluated = variants.flatMap((variant) => evaluateVariant(request, variant));
-  const feasible = selectableCandidates(evaluated, request.multiNode).sort((a, b) => compareCandidates(a, b, request.model.variants, INSTANCE_TYPES));
+  const feasible = selectableCandidates(evaluated, request.multiNode).sort((a, b) =>
+    compareCandidates(a, b, request.model.variants, INSTANCE_TYPES),
+  );
   const minimal = feasible[0];
   if (!minimal) {
     const alternatives = options.suggestAlternatives === false ? [] : nearestAlternatives(input, request, evaluated);
@@ -209,11 +244,14 @@ export function planDeployment(input: PlanRequest, options: PlanOptions = {}): D
   }
   const plan = toPlan(request, useIdleGpus(request, minimal), minimal, evaluated);
   if (plan.nodes > request.maxNodes) {
-    throw new PlanInputError([{
-      path: "replicas", value: request.replicas,
-      expected: `a plan of at most maxNodes ${request.maxNodes} GPU nodes; this one needs ${plan.nodes} × ${plan.instanceType} ($${plan.cost.hourlyUsd.toFixed(2)}/h)`,
-      hint: `Lower replicas, or raise maxNodes to ${plan.nodes} if you mean it.`,
-    }]);
+    throw new PlanInputError([
+      {
+        path: "replicas",
+        value: request.replicas,
+        expected: `a plan of at most maxNodes ${request.maxNodes} GPU nodes; this one needs ${plan.nodes} × ${plan.instanceType} ($${plan.cost.hourlyUsd.toFixed(2)}/h)`,
+        hint: `Lower replicas, or raise maxNodes to ${plan.nodes} if you mean it.`,
+      },
+    ]);
   }
   return plan;
 }

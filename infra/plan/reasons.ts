@@ -25,8 +25,10 @@ export interface ReasonInput {
 
 function quantizationReason({ request, evaluated, selectable, chosen }: ReasonInput): string {
   const bestOf = (variant: Variant) => selectable.filter((c) => c.variant === variant).sort((a, b) => a.hourlyUsd - b.hourlyUsd)[0];
-  const label = (v: Variant) => `${v.quantization} (${v.repo}${v.vllmQuantizationFlag ? `, --quantization ${v.vllmQuantizationFlag}` : ""})`;
-  if (request.quantization !== "auto") return `quantization ${request.quantization} as asked: ${label(chosen.variant)}, ${chosen.variant.method}.`;
+  const label = (v: Variant) =>
+    `${v.quantization} (${v.repo}${v.vllmQuantizationFlag ? `, --quantization ${v.vllmQuantizationFlag}` : ""})`;
+  if (request.quantization !== "auto")
+    return `quantization ${request.quantization} as asked: ${label(chosen.variant)}, ${chosen.variant.method}.`;
   const considered = [...new Set(evaluated.map((c) => c.variant))];
   const costs = considered.map((v) => {
     const best = bestOf(v);
@@ -61,15 +63,18 @@ function instanceReason({ request, minimal, evaluated, selectable }: ReasonInput
   const others = request.instanceTypes
     .filter((type) => type !== minimal.instanceType)
     .map((type) => {
-      const best = selectable.filter((c) => c.instanceType === type && c.variant === minimal.variant).sort((a, b) => a.hourlyUsd - b.hourlyUsd)[0];
+      const best = selectable
+        .filter((c) => c.instanceType === type && c.variant === minimal.variant)
+        .sort((a, b) => a.hourlyUsd - b.hourlyUsd)[0];
       if (best) return `${type} ${usd(best.hourlyUsd)}${best.nodesPerReplica > 1 ? ` over ${best.nodesPerReplica} nodes per replica` : ""}`;
       const gpus = INSTANCES[type].gpuCount;
       return `one ${type} (${gpus} GPU${gpus > 1 ? "s" : ""}) cannot hold a replica${request.tensorParallelSize !== null ? ` at TP ${request.tensorParallelSize}` : ""}`;
     });
   const rest = others.length > 0 ? ` (${others.join("; ")})` : "";
-  const span = minimal.nodesPerReplica > 1
-    ? ` A replica spans ${minimal.nodesPerReplica} nodes (${request.multiNode === "when-cheaper" ? "multiNode when-cheaper: cheaper than any single node that holds it" : "it fits on no single allowed node"}): TP ${minimal.tensorParallelSize} inside each node, PP ${minimal.pipelineParallelSize} stages across them, vLLM's multiprocessing executor between the nodes, over the VPC network (TCP) unless the stack sets efa (stage-to-stage traffic is activations only).`
-    : "";
+  const span =
+    minimal.nodesPerReplica > 1
+      ? ` A replica spans ${minimal.nodesPerReplica} nodes (${request.multiNode === "when-cheaper" ? "multiNode when-cheaper: cheaper than any single node that holds it" : "it fits on no single allowed node"}): TP ${minimal.tensorParallelSize} inside each node, PP ${minimal.pipelineParallelSize} stages across them, vLLM's multiprocessing executor between the nodes, over the VPC network (TCP) unless the stack sets efa (stage-to-stage traffic is activations only).`
+      : "";
   return `${minimal.instanceType} in ${request.region} is the cheapest allowed instance type that fits: ${minimal.nodes} node${minimal.nodes > 1 ? "s" : ""} for ${request.replicas} replica${request.replicas > 1 ? "s" : ""}, ${usd(minimal.hourlyUsd)}${rest}.${span}${multiNodeAlternative(request, minimal, evaluated)}`;
 }
 
@@ -89,15 +94,17 @@ function multiNodeAlternative(request: ResolvedPlanRequest, minimal: Candidate, 
 function idleReason({ request, plan, chosen, minimal }: ReasonInput): string {
   const pinned = request.tensorParallelSize !== null;
   const gpusPerNode = INSTANCES[plan.instanceType].gpuCount;
-  const raised = chosen.tensorParallelSize !== minimal.tensorParallelSize
-    ? `TP raised from ${minimal.tensorParallelSize} to ${chosen.tensorParallelSize} to use GPUs the node already pays for: KV cache grows from ${int(minimal.memory.kvCacheTokens)} to ${int(chosen.memory.kvCacheTokens)} tokens per replica and each token is computed on more GPUs, at the same price. `
-    : "";
+  const raised =
+    chosen.tensorParallelSize !== minimal.tensorParallelSize
+      ? `TP raised from ${minimal.tensorParallelSize} to ${chosen.tensorParallelSize} to use GPUs the node already pays for: KV cache grows from ${int(minimal.memory.kvCacheTokens)} to ${int(chosen.memory.kvCacheTokens)} tokens per replica and each token is computed on more GPUs, at the same price. `
+      : "";
   const paid = plan.nodes * gpusPerNode;
   if (plan.idleGpus === 0) return `${raised}Every paid GPU (${paid}) serves a replica.`;
   const idleCost = (plan.idleGpus / gpusPerNode) * plan.cost.instanceHourlyUsd;
-  const why = plan.tensorParallelSize === plan.gpusPerReplica && plan.pipelineParallelSize === 1 && !pinned
-    ? "no valid TP uses them without another node"
-    : `a replica takes ${plan.gpusPerReplica} (TP ${plan.tensorParallelSize} × PP ${plan.pipelineParallelSize}${pinned ? ", TP pinned" : ""})`;
+  const why =
+    plan.tensorParallelSize === plan.gpusPerReplica && plan.pipelineParallelSize === 1 && !pinned
+      ? "no valid TP uses them without another node"
+      : `a replica takes ${plan.gpusPerReplica} (TP ${plan.tensorParallelSize} × PP ${plan.pipelineParallelSize}${pinned ? ", TP pinned" : ""})`;
   return `${raised}${plan.idleGpus} of ${paid} GPUs stay idle (${usd(idleCost)} of the bill): ${why}; add replicas to use them.`;
 }
 
@@ -121,9 +128,18 @@ export function buildReasons(input: ReasonInput): string[] {
   const { request } = input;
   const reasons: string[] = [];
   if (request.maxModelLenDefaulted) {
-    reasons.push(`maxModelLen defaulted to ${int(request.maxModelLen)} tokens (the model supports ${int(request.model.architecture.maxContextTokens)}); set maxModelLen to change it.`);
+    reasons.push(
+      `maxModelLen defaulted to ${int(request.maxModelLen)} tokens (the model supports ${int(request.model.architecture.maxContextTokens)}); set maxModelLen to change it.`,
+    );
   }
-  reasons.push(quantizationReason(input), sizingReason(input), instanceReason(input), idleReason(input), kvReason(input), overheadReason(input));
+  reasons.push(
+    quantizationReason(input),
+    sizingReason(input),
+    instanceReason(input),
+    idleReason(input),
+    kvReason(input),
+    overheadReason(input),
+  );
   const chunked = request.model.architecture.chunkedLocalAttention;
   if (chunked) {
     reasons.push(
@@ -135,7 +151,10 @@ export function buildReasons(input: ReasonInput): string[] {
       `Multi-node risks at vLLM ${VLLM_RELEASE.version}: pipeline parallelism across nodes has open reports of hangs with CUDA graphs (vllm-project/vllm#17167; add --enforce-eager if a group stalls) and of stage-count limits with Ray (vllm#30128, fixed for Ray by vllm#36836; this kit uses the multiprocessing executor); the planner caps a replica at ${MAX_NODES_PER_REPLICA} nodes, and a replica fails with any of its ${input.plan.nodesPerReplica} nodes (LeaderWorkerSet recreates the group).`,
     );
   }
-  if (input.plan.memory.loadPeakPerGpuGiB > input.plan.memory.perGpuGiB.weights + 0.05 && input.chosen.variant.vllmQuantizationFlag === "fp8") {
+  if (
+    input.plan.memory.loadPeakPerGpuGiB > input.plan.memory.perGpuGiB.weights + 0.05 &&
+    input.chosen.variant.vllmQuantizationFlag === "fp8"
+  ) {
     reasons.push(
       `Loading peaks at ${gib(input.plan.memory.loadPeakPerGpuGiB)} per GPU (weights + one bf16 layer + non-torch), within the GPU's ${GPUS[input.plan.gpu].memoryGiB} GiB: vLLM ${VLLM_RELEASE.version} quantizes online FP8 layer by layer as the bf16 weights stream in.`,
     );

@@ -5,9 +5,24 @@
  */
 import { z } from "zod";
 import {
-  GPUS, INSTANCE_TYPES, INSTANCES, MODEL_IDS, MODELS, QUANTIZATIONS, REGIONS,
-  findHourlyPriceUsd, findVariantByRepo, gpuIdSchema, instanceTypeSchema, isModelId, regionSchema,
-  type GpuId, type InstanceType, type ModelId, type ModelSpec, type Region,
+  GPUS,
+  INSTANCE_TYPES,
+  INSTANCES,
+  MODEL_IDS,
+  MODELS,
+  QUANTIZATIONS,
+  REGIONS,
+  findHourlyPriceUsd,
+  findVariantByRepo,
+  gpuIdSchema,
+  instanceTypeSchema,
+  isModelId,
+  regionSchema,
+  type GpuId,
+  type InstanceType,
+  type ModelId,
+  type ModelSpec,
+  type Region,
 } from "../catalog";
 import { editDistance } from "./edit-distance";
 import { PlanInputError, type InputIssue } from "./errors";
@@ -136,7 +151,8 @@ function describeZodExpectation(issue: z.core.$ZodIssue): string {
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let current: unknown = input;
-  for (const key of path) current = current !== null && typeof current === "object" ? (current as Record<PropertyKey, unknown>)[key] : undefined;
+  for (const key of path)
+    current = current !== null && typeof current === "object" ? (current as Record<PropertyKey, unknown>)[key] : undefined;
   return current;
 }
 
@@ -157,8 +173,10 @@ export function matchModel(value: string): { modelId: ModelId; quantization: Qua
 /** The catalog id nearest to a mistyped one (edit distance at most a third of its length). */
 export function nearestModelId(value: string): ModelId | undefined {
   const wanted = value.trim().toLowerCase();
-  const scored = MODEL_IDS.map((id) => ({ id, d: Math.min(editDistance(wanted, id), ...(id.includes(wanted) && wanted.length >= 4 ? [0] : [])) }))
-    .sort((a, b) => a.d - b.d);
+  const scored = MODEL_IDS.map((id) => ({
+    id,
+    d: Math.min(editDistance(wanted, id), ...(id.includes(wanted) && wanted.length >= 4 ? [0] : [])),
+  })).sort((a, b) => a.d - b.d);
   const best = scored[0];
   return best && best.d <= Math.max(3, Math.floor(wanted.length / 3)) ? best.id : undefined;
 }
@@ -176,7 +194,12 @@ export function resolvePlanRequest(input: unknown, pathPrefix = ""): ResolvedPla
     for (const issue of parsed.error.issues) {
       const key = issue.path.map(String).join(".");
       const top = String(issue.path[0] ?? "");
-      issues.push({ path: at(key), value: valueAt(input, issue.path), expected: describeZodExpectation(issue), hint: HINTS[top] ?? "Fix the value's type." });
+      issues.push({
+        path: at(key),
+        value: valueAt(input, issue.path),
+        expected: describeZodExpectation(issue),
+        hint: HINTS[top] ?? "Fix the value's type.",
+      });
     }
   }
   // Keep checking what did parse, so one run reports every problem.
@@ -191,7 +214,9 @@ export function resolvePlanRequest(input: unknown, pathPrefix = ""): ResolvedPla
   if (typeof given === "string" && !model) {
     const near = nearestModelId(given);
     issues.push({
-      path: at("model"), value: given, expected: `one of ${MODEL_IDS.join(", ")} (or a Hugging Face repo id of one of their checkpoints)`,
+      path: at("model"),
+      value: given,
+      expected: `one of ${MODEL_IDS.join(", ")} (or a Hugging Face repo id of one of their checkpoints)`,
       hint: `${near ? `Did you mean ${near}? ` : ""}Run \`llm-stack models\` to list the catalog.`,
     });
   }
@@ -201,7 +226,8 @@ export function resolvePlanRequest(input: unknown, pathPrefix = ""): ResolvedPla
   if (model && quantization !== "auto" && !model.variants.some((v) => v.quantization === quantization)) {
     const available = [...new Set(model.variants.map((v) => v.quantization))];
     issues.push({
-      path: at("quantization"), value: quantization,
+      path: at("quantization"),
+      value: quantization,
       expected: `one of auto, ${available.join(", ")} for ${modelValue}`,
       hint: `No ${quantization} checkpoint of this model is in the catalog; use auto or one of the listed quantizations.`,
     });
@@ -211,13 +237,16 @@ export function resolvePlanRequest(input: unknown, pathPrefix = ""): ResolvedPla
   const maxModelLenGiven = pick("maxModelLen");
   if (maxModelLenGiven !== undefined && maxModelLenGiven < MIN_MAX_MODEL_LEN) {
     issues.push({
-      path: at("maxModelLen"), value: maxModelLenGiven, expected: `at least ${MIN_MAX_MODEL_LEN} tokens (this kit's floor; a system prompt, a question and an answer)`,
+      path: at("maxModelLen"),
+      value: maxModelLenGiven,
+      expected: `at least ${MIN_MAX_MODEL_LEN} tokens (this kit's floor; a system prompt, a question and an answer)`,
       hint: `Use ${MIN_MAX_MODEL_LEN} or more, e.g. 8192; leave it unset for the model's maximum up to ${DEFAULT_MAX_MODEL_LEN_CAP}.`,
     });
   }
   if (model && maxModelLenGiven !== undefined && maxModelLenGiven > model.architecture.maxContextTokens) {
     issues.push({
-      path: at("maxModelLen"), value: maxModelLenGiven,
+      path: at("maxModelLen"),
+      value: maxModelLenGiven,
       expected: `at most ${model.architecture.maxContextTokens} (the model's maximum context)`,
       hint: `Lower maxModelLen to ${model.architecture.maxContextTokens} or less.`,
     });
@@ -229,7 +258,8 @@ export function resolvePlanRequest(input: unknown, pathPrefix = ""): ResolvedPla
   if (!failed.has("gpu") && !failed.has("region") && !failed.has("allowedInstanceTypes") && instanceTypes.length === 0) {
     const withGpu = INSTANCE_TYPES.filter((type) => INSTANCES[type].gpu === gpu);
     issues.push({
-      path: at("allowedInstanceTypes"), value: pick("allowedInstanceTypes"),
+      path: at("allowedInstanceTypes"),
+      value: pick("allowedInstanceTypes"),
       expected: `at least one instance type with ${GPUS[gpu].displayName} priced in ${region}: ${withGpu.join(", ")}`,
       hint: "Allow one of those instance types, or pick the GPU those instance types carry.",
     });
@@ -242,9 +272,13 @@ export function resolvePlanRequest(input: unknown, pathPrefix = ""): ResolvedPla
     const valid = validTensorParallelSizes(model.architecture, Math.max(maxGpusPerNode, 1));
     if (problem !== null || tensorParallelSize > maxGpusPerNode) {
       issues.push({
-        path: at("tensorParallelSize"), value: tensorParallelSize,
+        path: at("tensorParallelSize"),
+        value: tensorParallelSize,
         expected: `one of ${valid.join(", ")} (vLLM: divides the ${model.architecture.attentionHeads} attention heads, divisor or multiple of the ${model.architecture.keyValueHeads} KV heads, at most ${maxGpusPerNode} GPUs per node)`,
-        hint: problem !== null ? `vLLM would refuse it: ${problem}. Pick a listed size or leave it unset.` : `${tensorParallelSize} GPUs do not fit on one node. Pick a listed size or leave it unset.`,
+        hint:
+          problem !== null
+            ? `vLLM would refuse it: ${problem}. Pick a listed size or leave it unset.`
+            : `${tensorParallelSize} GPUs do not fit on one node. Pick a listed size or leave it unset.`,
       });
     }
   }
@@ -253,7 +287,8 @@ export function resolvePlanRequest(input: unknown, pathPrefix = ""): ResolvedPla
   const { min, max } = GPU_MEMORY_UTILIZATION_RANGE;
   if (utilization !== undefined && (utilization < min || utilization > max)) {
     issues.push({
-      path: at("gpuMemoryUtilization"), value: utilization,
+      path: at("gpuMemoryUtilization"),
+      value: utilization,
       expected: `a fraction between ${min} and ${max} — this kit's policy; vLLM itself accepts any value in (0, 1]`,
       hint: `Below ${min} half the GPU would sit unused (the planner adds GPUs instead); above ${max} too little is left for allocator fragmentation, CUDA graphs and driver allocations that the estimate does not model, and the server can fail to start. Leave it unset for ${DEFAULTS.gpuMemoryUtilization}.`,
     });

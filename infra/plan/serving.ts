@@ -123,7 +123,13 @@ export interface GpuNodeStorage {
 export function gpuNodeStorage(localNvmeGB: number, dataDiskGiB: number): GpuNodeStorage {
   const usableGiB = (localNvmeGB * BYTES_PER_GB * INSTANCE_STORE_USABLE_FRACTION) / BYTES_PER_GIB;
   if (localNvmeGB > 0 && usableGiB >= dataDiskGiB) return { localStorageStrategy: "RAID0", rootVolume: { sizeGiB: NODE_SYSTEM_DISK_GIB } };
-  return { rootVolume: { sizeGiB: NODE_SYSTEM_DISK_GIB + dataDiskGiB, iops: ROOT_VOLUME_IOPS, throughputMiBps: ROOT_VOLUME_THROUGHPUT_MIB_PER_SECOND } };
+  return {
+    rootVolume: {
+      sizeGiB: NODE_SYSTEM_DISK_GIB + dataDiskGiB,
+      iops: ROOT_VOLUME_IOPS,
+      throughputMiBps: ROOT_VOLUME_THROUGHPUT_MIB_PER_SECOND,
+    },
+  };
 }
 
 /** The storage layout of the plan's GPU nodes. */

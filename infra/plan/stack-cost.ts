@@ -4,7 +4,16 @@
  * pack prices the resources a preview registers with it, and the cost tool reuses both; the
  * constants below also size what the program creates, so price and infrastructure cannot drift.
  */
-import { HOURS_PER_MONTH, INSTANCES, SERVICE_PRICES, findHourlyPriceUsd, isInstanceType, type EksSupportType, type InstanceType, type Region } from "../catalog";
+import {
+  HOURS_PER_MONTH,
+  INSTANCES,
+  SERVICE_PRICES,
+  findHourlyPriceUsd,
+  isInstanceType,
+  type EksSupportType,
+  type InstanceType,
+  type Region,
+} from "../catalog";
 import { fixedRange, type ReplicaRange } from "./autoscaling";
 import { type DeploymentPlan } from "./deployment-plan";
 import { roundTo as round } from "./rounding";
@@ -76,26 +85,57 @@ export function priceItems(items: readonly PricedItem[], region: Region): StackC
       }
       const role = isInstanceType(item.instanceType) && INSTANCES[item.instanceType].gpu ? "GPU nodes" : "CPU nodes";
       const minSize = item.minSize ?? item.desiredSize;
-      lineItems.push({ item: `${role} ${item.instanceType}`, quantity: item.desiredSize, unitHourlyUsd: price, hourlyUsd: round(item.desiredSize * price, 4), maxHourlyUsd: round(item.maxSize * price, 4), minHourlyUsd: round(minSize * price, 4) });
+      lineItems.push({
+        item: `${role} ${item.instanceType}`,
+        quantity: item.desiredSize,
+        unitHourlyUsd: price,
+        hourlyUsd: round(item.desiredSize * price, 4),
+        maxHourlyUsd: round(item.maxSize * price, 4),
+        minHourlyUsd: round(minSize * price, 4),
+      });
     } else if (item.kind === "eks-cluster") {
       const extended = item.supportType === "extended";
       const { value } = extended ? SERVICE_PRICES.eksExtendedSupportHourlyUsd : SERVICE_PRICES.eksControlPlaneHourlyUsd;
-      lineItems.push({ item: extended ? "EKS control plane (extended support)" : "EKS control plane", quantity: 1, unitHourlyUsd: value, hourlyUsd: value, maxHourlyUsd: value, minHourlyUsd: value });
+      lineItems.push({
+        item: extended ? "EKS control plane (extended support)" : "EKS control plane",
+        quantity: 1,
+        unitHourlyUsd: value,
+        hourlyUsd: value,
+        maxHourlyUsd: value,
+        minHourlyUsd: value,
+      });
     } else {
       const { value } = SERVICE_PRICES.natGatewayHourlyUsd;
-      lineItems.push({ item: "NAT gateway", quantity: 1, unitHourlyUsd: value, hourlyUsd: value, maxHourlyUsd: value, minHourlyUsd: value });
+      lineItems.push({
+        item: "NAT gateway",
+        quantity: 1,
+        unitHourlyUsd: value,
+        hourlyUsd: value,
+        maxHourlyUsd: value,
+        minHourlyUsd: value,
+      });
     }
   }
   // Dearest first, so a budget message leads with what matters.
   lineItems.sort((a, b) => b.maxHourlyUsd - a.maxHourlyUsd || a.item.localeCompare(b.item));
-  const sum = (pick: (l: CostLineItem) => number) => round(lineItems.reduce((total, l) => total + pick(l), 0), 4);
+  const sum = (pick: (l: CostLineItem) => number) =>
+    round(
+      lineItems.reduce((total, l) => total + pick(l), 0),
+      4,
+    );
   const hourlyUsd = sum((l) => l.hourlyUsd);
   const maxHourlyUsd = sum((l) => l.maxHourlyUsd);
   const minHourlyUsd = sum((l) => l.minHourlyUsd);
   return {
-    lineItems, hourlyUsd, monthlyUsd: round(hourlyUsd * HOURS_PER_MONTH, 2),
-    minHourlyUsd, minMonthlyUsd: round(minHourlyUsd * HOURS_PER_MONTH, 2),
-    maxHourlyUsd, maxMonthlyUsd: round(maxHourlyUsd * HOURS_PER_MONTH, 2), unpriced, region,
+    lineItems,
+    hourlyUsd,
+    monthlyUsd: round(hourlyUsd * HOURS_PER_MONTH, 2),
+    minHourlyUsd,
+    minMonthlyUsd: round(minHourlyUsd * HOURS_PER_MONTH, 2),
+    maxHourlyUsd,
+    maxMonthlyUsd: round(maxHourlyUsd * HOURS_PER_MONTH, 2),
+    unpriced,
+    region,
   };
 }
 
@@ -103,11 +143,32 @@ export function priceItems(items: readonly PricedItem[], region: Region): StackC
  * What the program creates in `mode` (an existing cluster's own costs are not the stack's). The GPU
  * group spans `range`: the planned replicas' nodes expected, the range's ends at least and at most.
  */
-export function plannedItems(plan: DeploymentPlan, mode: ClusterMode, supportType: EksSupportType = "standard", range: ReplicaRange = fixedRange(plan)): PricedItem[] {
+export function plannedItems(
+  plan: DeploymentPlan,
+  mode: ClusterMode,
+  supportType: EksSupportType = "standard",
+  range: ReplicaRange = fixedRange(plan),
+): PricedItem[] {
   if (mode === "kubeconfig") return [];
-  const items: PricedItem[] = [{ kind: "node-group", name: "gpu", instanceType: plan.instanceType, desiredSize: plan.nodes, maxSize: range.maxNodes, minSize: range.minNodes }];
+  const items: PricedItem[] = [
+    {
+      kind: "node-group",
+      name: "gpu",
+      instanceType: plan.instanceType,
+      desiredSize: plan.nodes,
+      maxSize: range.maxNodes,
+      minSize: range.minNodes,
+    },
+  ];
   if (mode === "create") {
-    items.push({ kind: "node-group", name: "system", instanceType: SYSTEM_NODE_GROUP.instanceType, desiredSize: SYSTEM_NODE_GROUP.desiredSize, maxSize: SYSTEM_NODE_GROUP.maxSize, minSize: SYSTEM_NODE_GROUP.minSize });
+    items.push({
+      kind: "node-group",
+      name: "system",
+      instanceType: SYSTEM_NODE_GROUP.instanceType,
+      desiredSize: SYSTEM_NODE_GROUP.desiredSize,
+      maxSize: SYSTEM_NODE_GROUP.maxSize,
+      minSize: SYSTEM_NODE_GROUP.minSize,
+    });
     items.push({ kind: "eks-cluster", name: "cluster", supportType });
     for (let i = 0; i < NAT_GATEWAYS; i++) items.push({ kind: "nat-gateway", name: `nat-${i}` });
   }
@@ -124,15 +185,25 @@ export function eksSupportTypeOf(upgradePolicySupportType: unknown): EksSupportT
   return upgradePolicySupportType === "STANDARD" ? "standard" : "extended";
 }
 
-export function stackCost(plan: DeploymentPlan, mode: ClusterMode, region: Region, supportType: EksSupportType = "standard", range: ReplicaRange = fixedRange(plan)): StackCost {
+export function stackCost(
+  plan: DeploymentPlan,
+  mode: ClusterMode,
+  region: Region,
+  supportType: EksSupportType = "standard",
+  range: ReplicaRange = fixedRange(plan),
+): StackCost {
   return priceItems(plannedItems(plan, mode, supportType, range), region);
 }
 
 /** "1 × GPU nodes p5.48xlarge $55.040/h + 2 × CPU nodes m7i.xlarge $0.403/h (3 at most: $0.605/h) + …": the breakdown every budget message shows. */
 export function describeCost(cost: StackCost): string {
-  return cost.lineItems.map((l) => {
-    const atDesired = `${l.quantity} × ${l.item} $${l.hourlyUsd.toFixed(3)}/h`;
-    // A group that can grow says so: the budget compares its maximum.
-    return l.maxHourlyUsd === l.hourlyUsd ? atDesired : `${atDesired} (${Math.round(l.maxHourlyUsd / l.unitHourlyUsd)} at most: $${l.maxHourlyUsd.toFixed(3)}/h)`;
-  }).join(" + ");
+  return cost.lineItems
+    .map((l) => {
+      const atDesired = `${l.quantity} × ${l.item} $${l.hourlyUsd.toFixed(3)}/h`;
+      // A group that can grow says so: the budget compares its maximum.
+      return l.maxHourlyUsd === l.hourlyUsd
+        ? atDesired
+        : `${atDesired} (${Math.round(l.maxHourlyUsd / l.unitHourlyUsd)} at most: $${l.maxHourlyUsd.toFixed(3)}/h)`;
+    })
+    .join(" + ");
 }

@@ -39,7 +39,10 @@ export function s3StreamSeconds(bytes: number, ranks: number, instanceType: Depl
 }
 
 /** The plan's own path is computed once, by the planner, as `plan.timeToReady`; this also answers for the other path. */
-export function timeToReady(plan: Omit<DeploymentPlan, "timeToReady" | "economics">, weightsSource: WeightsSource = plan.weightsSource): TimeToReady {
+export function timeToReady(
+  plan: Omit<DeploymentPlan, "timeToReady" | "economics">,
+  weightsSource: WeightsSource = plan.weightsSource,
+): TimeToReady {
   const rates = STARTUP_RATES;
   const bytes = checkpointBytes(plan);
   const gb = bytes / 1e9;
@@ -51,10 +54,16 @@ export function timeToReady(plan: Omit<DeploymentPlan, "timeToReady" | "economic
   const hfDownload = bytes / (rates.huggingFaceDownloadMBPerSecond.value * MB);
   const steps: StartupStep[] = [
     {
-      step: "node boot", seconds: boot, slowSeconds: slowBoot,
+      step: "node boot",
+      seconds: boot,
+      slowSeconds: slowBoot,
       basis: `launch to Ready ${rates.nodeLaunchToReadySeconds.value} s + GPUs allocatable ${rates.gpuAllocatableAfterReadySeconds.value} s (CPU-node figures; assumed up to ${slowBoot} s for a GPU node)`,
     },
-    { step: "image pull", seconds: pull, basis: `${rates.vllmImageCompressedGB.value} GB at ${rates.imagePullMBPerSecond.value} MB/s from ECR in the region (a first pull through the cache, or one from the upstream registry, may be slower)` },
+    {
+      step: "image pull",
+      seconds: pull,
+      basis: `${rates.vllmImageCompressedGB.value} GB at ${rates.imagePullMBPerSecond.value} MB/s from ECR in the region (a first pull through the cache, or one from the upstream registry, may be slower)`,
+    },
   ];
   if (weightsSource === "s3") {
     const nodeGbps = (nodeS3BytesPerSecond(plan.instanceType) * 8) / 1e9;
@@ -65,8 +74,16 @@ export function timeToReady(plan: Omit<DeploymentPlan, "timeToReady" | "economic
     });
   } else {
     steps.push(
-      { step: "weights from Hugging Face", seconds: hfDownload, basis: `${gb.toFixed(1)} GB at ${rates.huggingFaceDownloadMBPerSecond.value} MB/s through the NAT gateway` },
-      { step: "weights load", seconds: bytes / (rates.localLoadGBPerSecond.value * 1e9), basis: `${gb.toFixed(1)} GB at ${rates.localLoadGBPerSecond.value} GB/s from local NVMe` },
+      {
+        step: "weights from Hugging Face",
+        seconds: hfDownload,
+        basis: `${gb.toFixed(1)} GB at ${rates.huggingFaceDownloadMBPerSecond.value} MB/s through the NAT gateway`,
+      },
+      {
+        step: "weights load",
+        seconds: bytes / (rates.localLoadGBPerSecond.value * 1e9),
+        basis: `${gb.toFixed(1)} GB at ${rates.localLoadGBPerSecond.value} GB/s from local NVMe`,
+      },
     );
   }
   steps.push({
@@ -78,8 +95,17 @@ export function timeToReady(plan: Omit<DeploymentPlan, "timeToReady" | "economic
   const podStartSeconds = rounded.filter((s) => s.step !== "node boot" && s.step !== "image pull").reduce((t, s) => t + s.seconds, 0);
   const totalSeconds = rounded.reduce((t, s) => t + s.seconds, 0);
   const slowTotalSeconds = rounded.reduce((t, s) => t + (s.slowSeconds ?? s.seconds), 0);
-  const cacheFillSeconds = weightsSource === "s3"
-    ? Math.ceil(hfDownload + bytes / (rates.s3UploadConcurrency.value * rates.s3ConnectionMBPerSecond.value * MB))
-    : null;
-  return { weightsSource, steps: rounded, podStartSeconds, imagePullSeconds: Math.ceil(pull), totalSeconds, slowTotalSeconds, cacheFillSeconds };
+  const cacheFillSeconds =
+    weightsSource === "s3"
+      ? Math.ceil(hfDownload + bytes / (rates.s3UploadConcurrency.value * rates.s3ConnectionMBPerSecond.value * MB))
+      : null;
+  return {
+    weightsSource,
+    steps: rounded,
+    podStartSeconds,
+    imagePullSeconds: Math.ceil(pull),
+    totalSeconds,
+    slowTotalSeconds,
+    cacheFillSeconds,
+  };
 }

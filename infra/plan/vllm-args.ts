@@ -66,7 +66,10 @@ export function renderVllmArgs(input: VllmArgsInput, role: NodeRole = "leader"):
   // https://docs.vllm.ai/en/latest/models/extensions/runai_model_streamer.html
   if (input.streamer) {
     flags["load-format"] = "runai_streamer";
-    flags["model-loader-extra-config"] = JSON.stringify({ concurrency: input.streamer.concurrency, memory_limit: input.streamer.memoryLimitBytes });
+    flags["model-loader-extra-config"] = JSON.stringify({
+      concurrency: input.streamer.concurrency,
+      memory_limit: input.streamer.memoryLimitBytes,
+    });
   }
   if (input.nodesPerReplica > 1) {
     flags["distributed-executor-backend"] = "mp";

@@ -53,15 +53,23 @@ export function weightsDownload(plan: DeploymentPlan, weightsSource: WeightsSour
   const natUsd = checkpointGB * DATA_PRICES.natGatewayDataProcessedUsdPerGB.value;
   if (weightsSource === "huggingface") {
     return {
-      weightsSource, checkpointGB: roundTo(checkpointGB, 2), podsPerRollout,
-      natDataUsdPerPod: roundTo(natUsd, 2), natDataUsdPerRollout: roundTo(natUsd * podsPerRollout, 2),
-      cacheFillNatUsd: null, s3StorageUsdPerMonth: null, s3RequestsUsdPerRollout: null,
+      weightsSource,
+      checkpointGB: roundTo(checkpointGB, 2),
+      podsPerRollout,
+      natDataUsdPerPod: roundTo(natUsd, 2),
+      natDataUsdPerRollout: roundTo(natUsd * podsPerRollout, 2),
+      cacheFillNatUsd: null,
+      s3StorageUsdPerMonth: null,
+      s3RequestsUsdPerRollout: null,
     };
   }
   const getsPerPod = ranksPerPod(plan) * Math.ceil(bytes / RUNAI_STREAMER.s3ChunkBytes.value);
   return {
-    weightsSource, checkpointGB: roundTo(checkpointGB, 2), podsPerRollout,
-    natDataUsdPerPod: 0, natDataUsdPerRollout: 0,
+    weightsSource,
+    checkpointGB: roundTo(checkpointGB, 2),
+    podsPerRollout,
+    natDataUsdPerPod: 0,
+    natDataUsdPerRollout: 0,
     cacheFillNatUsd: roundTo(natUsd, 2),
     s3StorageUsdPerMonth: roundTo(checkpointGB * DATA_PRICES.s3StandardStorageUsdPerGBMonth.value, 2),
     s3RequestsUsdPerRollout: roundTo((getsPerPod * podsPerRollout * DATA_PRICES.s3GetRequestsUsdPer1000.value) / 1000, 2),

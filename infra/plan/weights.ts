@@ -24,12 +24,9 @@ function layerBytesPerGpu(arch: Architecture, variant: Variant, layer: DecoderLa
   const scope = variant.quantizedScope;
   const isEdgeLayer = layer.index === 0 || layer.index === arch.hiddenLayers - 1;
   const attentionBytes = scope === "decoder-linear" ? quantizedBytes : BF16_BYTES;
-  const denseMlpBytes =
-    scope === "decoder-linear" || (scope === "mlp-except-first-last" && !isEdgeLayer) ? quantizedBytes : BF16_BYTES;
+  const denseMlpBytes = scope === "decoder-linear" || (scope === "mlp-except-first-last" && !isEdgeLayer) ? quantizedBytes : BF16_BYTES;
   const expertBytes =
-    scope === "decoder-linear" || scope === "experts" || (scope === "mlp-except-first-last" && !isEdgeLayer)
-      ? quantizedBytes
-      : BF16_BYTES;
+    scope === "decoder-linear" || scope === "experts" || (scope === "mlp-except-first-last" && !isEdgeLayer) ? quantizedBytes : BF16_BYTES;
   const keyValueShare = Math.max(1 / tensorParallelSize, 1 / arch.keyValueHeads);
 
   return (
@@ -98,8 +95,14 @@ export function loadPeakBytesPerGpuByStage(
   if (!layerByLayer) return weightBytesPerGpuByStage(arch, bf16, tensorParallelSize, pipelineParallelSize);
   const layers = allDecoderLayers(arch);
   return pipelineStageLayerRanges(arch.hiddenLayers, pipelineParallelSize).map(([start, end], stage) => {
-    const extra = Math.max(0, ...layers.slice(start, end).map((layer) =>
-      layerBytesPerGpu(arch, bf16, layer, tensorParallelSize) - layerBytesPerGpu(arch, variant, layer, tensorParallelSize)));
+    const extra = Math.max(
+      0,
+      ...layers
+        .slice(start, end)
+        .map(
+          (layer) => layerBytesPerGpu(arch, bf16, layer, tensorParallelSize) - layerBytesPerGpu(arch, variant, layer, tensorParallelSize),
+        ),
+    );
     return (steady[stage] ?? 0) + extra;
   });
 }

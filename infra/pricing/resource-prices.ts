@@ -33,10 +33,17 @@ export interface ResourcePricing {
 
 /** Types that buy compute and have no price rule here: always reported, never $0. */
 export const UNPRICED_COMPUTE_TYPES: readonly string[] = [
-  "aws:ec2/spotInstanceRequest:SpotInstanceRequest", "aws:ec2/fleet:Fleet", "aws:ec2/spotFleetRequest:SpotFleetRequest",
-  "aws:eks/fargateProfile:FargateProfile", "aws:batch/computeEnvironment:ComputeEnvironment", "aws:sagemaker/endpoint:Endpoint",
-  "aws:sagemaker/notebookInstance:NotebookInstance", "aws:emr/cluster:Cluster", "aws:lightsail/instance:Instance",
-  "aws:ec2/capacityReservation:CapacityReservation", "aws:ecs/service:Service",
+  "aws:ec2/spotInstanceRequest:SpotInstanceRequest",
+  "aws:ec2/fleet:Fleet",
+  "aws:ec2/spotFleetRequest:SpotFleetRequest",
+  "aws:eks/fargateProfile:FargateProfile",
+  "aws:batch/computeEnvironment:ComputeEnvironment",
+  "aws:sagemaker/endpoint:Endpoint",
+  "aws:sagemaker/notebookInstance:NotebookInstance",
+  "aws:emr/cluster:Cluster",
+  "aws:lightsail/instance:Instance",
+  "aws:ec2/capacityReservation:CapacityReservation",
+  "aws:ecs/service:Service",
 ];
 
 /** Pulumi's marker for a value unknown during preview, as `pulumi preview --json` prints it. */
@@ -57,7 +64,14 @@ function dearest(types: unknown[], region: Region): { type: InstanceType; price:
 
 /** Instance types a launch template of the stack declares (used when a group names none itself). */
 function launchTemplateTypes(resources: readonly PricingResource[]): unknown[] {
-  return [...new Set(resources.filter((r) => r.type === "aws:ec2/launchTemplate:LaunchTemplate").map((r) => r.props.instanceType).filter(known))];
+  return [
+    ...new Set(
+      resources
+        .filter((r) => r.type === "aws:ec2/launchTemplate:LaunchTemplate")
+        .map((r) => r.props.instanceType)
+        .filter(known),
+    ),
+  ];
 }
 
 /** What a type's price rule may add: priced items, unpriced ones, and sizes unknown until apply. */
@@ -82,7 +96,14 @@ function sized(ctx: PricingContext, name: string, types: unknown[], desired: unk
   }
   const maxSize = Number(max);
   const desiredSize = known(desired) ? Number(desired) : maxSize;
-  ctx.items.push({ kind: "node-group", name, instanceType: pick.type, desiredSize, maxSize, minSize: known(min) ? Number(min) : desiredSize });
+  ctx.items.push({
+    kind: "node-group",
+    name,
+    instanceType: pick.type,
+    desiredSize,
+    maxSize,
+    minSize: known(min) ? Number(min) : desiredSize,
+  });
 }
 
 type PriceRule = (r: PricingResource, ctx: PricingContext) => void;
@@ -92,20 +113,41 @@ const PRICE_RULES: Record<string, PriceRule> = {
   "aws:eks/nodeGroup:NodeGroup": (r, ctx) => {
     const p = r.props;
     const own = Array.isArray(p.instanceTypes) ? p.instanceTypes : [];
-    sized(ctx, r.name, own.length > 0 ? own : launchTemplateTypes(ctx.resources), p.scalingConfig?.desiredSize, p.scalingConfig?.maxSize ?? p.scalingConfig?.desiredSize, p.scalingConfig?.minSize);
+    sized(
+      ctx,
+      r.name,
+      own.length > 0 ? own : launchTemplateTypes(ctx.resources),
+      p.scalingConfig?.desiredSize,
+      p.scalingConfig?.maxSize ?? p.scalingConfig?.desiredSize,
+      p.scalingConfig?.minSize,
+    );
   },
   "aws:ec2/instance:Instance": (r, ctx) => sized(ctx, r.name, [r.props.instanceType], 1, 1),
   "aws:autoscaling/group:Group": (r, ctx) => {
     const p = r.props;
-    const overrides = (p.mixedInstancesPolicy?.launchTemplate?.overrides ?? []).map((o: { instanceType?: unknown }) => o.instanceType).filter((t: unknown) => t !== undefined);
-    sized(ctx, r.name, overrides.length > 0 ? overrides : launchTemplateTypes(ctx.resources), p.desiredCapacity ?? p.minSize, p.maxSize, p.minSize);
+    const overrides = (p.mixedInstancesPolicy?.launchTemplate?.overrides ?? [])
+      .map((o: { instanceType?: unknown }) => o.instanceType)
+      .filter((t: unknown) => t !== undefined);
+    sized(
+      ctx,
+      r.name,
+      overrides.length > 0 ? overrides : launchTemplateTypes(ctx.resources),
+      p.desiredCapacity ?? p.minSize,
+      p.maxSize,
+      p.minSize,
+    );
   },
   "kubernetes:karpenter.sh/v1:NodePool": (r, ctx) => {
     const p = r.props;
     const gpuLimit = p.spec?.limits?.["nvidia.com/gpu"];
-    const allowed = (p.spec?.template?.spec?.requirements ?? []).find((req: { key?: string }) => req.key === "node.kubernetes.io/instance-type")?.values ?? [];
+    const allowed =
+      (p.spec?.template?.spec?.requirements ?? []).find((req: { key?: string }) => req.key === "node.kubernetes.io/instance-type")
+        ?.values ?? [];
     if (!known(gpuLimit)) {
-      ctx.unpriced.push({ what: `${r.name}: a NodePool without a nvidia.com/gpu limit can launch GPUs without bound`, fix: `set spec.limits["nvidia.com/gpu"] on NodePool ${r.name} to the GPUs the budget allows` });
+      ctx.unpriced.push({
+        what: `${r.name}: a NodePool without a nvidia.com/gpu limit can launch GPUs without bound`,
+        fix: `set spec.limits["nvidia.com/gpu"] on NodePool ${r.name} to the GPUs the budget allows`,
+      });
       return;
     }
     const pick = dearest(allowed, ctx.region);
@@ -114,7 +156,14 @@ const PRICE_RULES: Record<string, PriceRule> = {
       return;
     }
     const gpusPerNode = Math.max(1, INSTANCES[pick.type].gpuCount);
-    ctx.items.push({ kind: "node-group", name: r.name, instanceType: pick.type, desiredSize: 0, maxSize: Math.ceil(Number(gpuLimit) / gpusPerNode), minSize: 0 });
+    ctx.items.push({
+      kind: "node-group",
+      name: r.name,
+      instanceType: pick.type,
+      desiredSize: 0,
+      maxSize: Math.ceil(Number(gpuLimit) / gpusPerNode),
+      minSize: 0,
+    });
   },
   "aws:eks/cluster:Cluster": (r, ctx) => {
     ctx.items.push({ kind: "eks-cluster", name: r.name, supportType: eksSupportTypeOf(r.props.upgradePolicy?.supportType) });
@@ -133,7 +182,10 @@ export function priceResources(resources: readonly PricingResource[], region: Re
     const rule = PRICE_RULES[r.type];
     if (rule) rule(r, ctx);
     else if (UNPRICED_COMPUTE_TYPES.includes(r.type)) {
-      ctx.unpriced.push({ what: `${r.name}: ${r.type} buys compute the price table does not cover`, fix: "express it as a node group, instance, Auto Scaling group or GPU-limited NodePool the table prices" });
+      ctx.unpriced.push({
+        what: `${r.name}: ${r.type} buys compute the price table does not cover`,
+        fix: "express it as a node group, instance, Auto Scaling group or GPU-limited NodePool the table prices",
+      });
     }
   }
   return { items: ctx.items, unpriced: ctx.unpriced, unknowns: ctx.unknowns };

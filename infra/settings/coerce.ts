@@ -3,7 +3,15 @@
  * flags carry) or YAML values, coerced one way for every entry point, and the issue paths in the
  * stack's own terms (`llm-stack:maxModelLen`, `aws:region`).
  */
-import { InfeasiblePlanError, PlanInputError, planDeployment, type DeploymentPlan, type InputIssue, type PlanOptions, type PlanRequest } from "../plan";
+import {
+  InfeasiblePlanError,
+  PlanInputError,
+  planDeployment,
+  type DeploymentPlan,
+  type InputIssue,
+  type PlanOptions,
+  type PlanRequest,
+} from "../plan";
 import { withoutUnsetMarkers } from "./keys";
 
 /** Pulumi project name: the namespace of every config key. */
@@ -14,7 +22,21 @@ const STRING_KEYS = ["model", "quantization", "gpu", "kvCacheDtype", "multiNode"
 const LIST_KEYS = ["allowedInstanceTypes"] as const;
 
 /** The settings keys the planner reads (sizing), in the order `llm-stack plan --help` lists them as flags. */
-export const SIZING_KEYS = ["model", "quantization", "gpu", "maxModelLen", "concurrency", "replicas", "maxNodes", "allowedInstanceTypes", "tensorParallelSize", "gpuMemoryUtilization", "kvCacheDtype", "multiNode", "weightsSource"] as const satisfies ReadonlyArray<(typeof NUMBER_KEYS)[number] | (typeof STRING_KEYS)[number] | (typeof LIST_KEYS)[number]>;
+export const SIZING_KEYS = [
+  "model",
+  "quantization",
+  "gpu",
+  "maxModelLen",
+  "concurrency",
+  "replicas",
+  "maxNodes",
+  "allowedInstanceTypes",
+  "tensorParallelSize",
+  "gpuMemoryUtilization",
+  "kvCacheDtype",
+  "multiNode",
+  "weightsSource",
+] as const satisfies ReadonlyArray<(typeof NUMBER_KEYS)[number] | (typeof STRING_KEYS)[number] | (typeof LIST_KEYS)[number]>;
 export type SizingKey = (typeof SIZING_KEYS)[number];
 
 /**
@@ -39,7 +61,10 @@ export function coerceList(value: unknown): unknown {
       return value;
     }
   }
-  return trimmed.split(",").map((item) => item.trim()).filter((item) => item.length > 0);
+  return trimmed
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
 }
 
 /** One sizing value as a stack file or a command-line flag gives it: numbers and lists coerced, the rest as written. */
@@ -82,4 +107,3 @@ export function planStack(values: Readonly<Record<string, unknown>>, region: unk
     throw error;
   }
 }
-

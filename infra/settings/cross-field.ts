@@ -5,14 +5,23 @@
  */
 import { EFA_CAPABLE_IMAGES, INSTANCES, MODELS } from "../catalog";
 import { describeCost, replicaRange, type DeploymentPlan, type InputIssue, type ReplicaRange, type StackCost } from "../plan";
-import { ALLOW_MY_ADDRESS, DEPLOYMENT_DEFAULTS, DEPLOYMENT_HINTS, type Deployment, type ResolvedImages, type SecretPresence } from "./deployment";
+import {
+  ALLOW_MY_ADDRESS,
+  DEPLOYMENT_DEFAULTS,
+  DEPLOYMENT_HINTS,
+  type Deployment,
+  type ResolvedImages,
+  type SecretPresence,
+} from "./deployment";
 import { CREDENTIAL_KEYS, defaultImageSource, registryCredentialsNeeded } from "./images";
 import { type SecretSettingKey } from "./keys";
 import { OPERATOR_FIXES, gatedModelId } from "./operator-values";
 
 export const SECRET_HINTS = {
-  hfToken: OPERATOR_FIXES.hfToken, kubeconfig: OPERATOR_FIXES.kubeconfig,
-  dockerHubAccessToken: OPERATOR_FIXES.dockerHubAccessToken, githubToken: OPERATOR_FIXES.githubToken,
+  hfToken: OPERATOR_FIXES.hfToken,
+  kubeconfig: OPERATOR_FIXES.kubeconfig,
+  dockerHubAccessToken: OPERATOR_FIXES.dockerHubAccessToken,
+  githubToken: OPERATOR_FIXES.githubToken,
 } as const satisfies Record<SecretSettingKey, string>;
 
 /** A secret key given in plain text sits unencrypted in Pulumi.<stack>.yaml and the state: refused. */
@@ -20,7 +29,9 @@ export function plaintextSecretIssues(secrets: SecretPresence): InputIssue[] {
   return (Object.keys(SECRET_HINTS) as Array<keyof SecretPresence>)
     .filter((key) => secrets[key] === "plaintext")
     .map((key) => ({
-      path: key, value: "(plain text, not shown)", expected: "a Pulumi secret (secure: in the stack file)",
+      path: key,
+      value: "(plain text, not shown)",
+      expected: "a Pulumi secret (secure: in the stack file)",
       hint: `Remove the plain value from the stack file, then run \`${SECRET_HINTS[key]}\`, which stores it encrypted.`,
     }));
 }
@@ -28,38 +39,81 @@ export function plaintextSecretIssues(secrets: SecretPresence): InputIssue[] {
 export function crossFieldIssues(d: Partial<Deployment>, secrets: SecretPresence): InputIssue[] {
   const issues: InputIssue[] = [];
   if (d.capacityType === "capacity-block" && !d.capacityReservationId) {
-    issues.push({ path: "capacityReservationId", value: undefined, expected: "a reservation id when capacityType is capacity-block", hint: DEPLOYMENT_HINTS.capacityReservationId ?? "" });
+    issues.push({
+      path: "capacityReservationId",
+      value: undefined,
+      expected: "a reservation id when capacityType is capacity-block",
+      hint: DEPLOYMENT_HINTS.capacityReservationId ?? "",
+    });
   }
   if (d.capacityType === "capacity-block" && !d.capacityReservationZoneId) {
-    issues.push({ path: "capacityReservationZoneId", value: undefined, expected: "the reservation's AZ id when capacityType is capacity-block", hint: DEPLOYMENT_HINTS.capacityReservationZoneId ?? "" });
+    issues.push({
+      path: "capacityReservationZoneId",
+      value: undefined,
+      expected: "the reservation's AZ id when capacityType is capacity-block",
+      hint: DEPLOYMENT_HINTS.capacityReservationZoneId ?? "",
+    });
   }
   if (d.capacityType !== "capacity-block" && (d.capacityReservationId || d.capacityReservationZoneId)) {
     const path = d.capacityReservationId ? "capacityReservationId" : "capacityReservationZoneId";
-    issues.push({ path, value: d[path], expected: "unset unless capacityType is capacity-block", hint: "Set capacityType to capacity-block or remove the reservation settings." });
+    issues.push({
+      path,
+      value: d[path],
+      expected: "unset unless capacityType is capacity-block",
+      hint: "Set capacityType to capacity-block or remove the reservation settings.",
+    });
   }
   if (d.cluster?.startsWith("eks:") && !d.nodeSubnetIds) {
-    issues.push({ path: "nodeSubnetIds", value: undefined, expected: "private subnet ids for the GPU nodes when cluster is eks:<name>", hint: DEPLOYMENT_HINTS.nodeSubnetIds ?? "" });
+    issues.push({
+      path: "nodeSubnetIds",
+      value: undefined,
+      expected: "private subnet ids for the GPU nodes when cluster is eks:<name>",
+      hint: DEPLOYMENT_HINTS.nodeSubnetIds ?? "",
+    });
   }
   if (d.cluster === "kubeconfig" && secrets.kubeconfig === "unset") {
-    issues.push({ path: "kubeconfig", value: undefined, expected: "a kubeconfig secret when cluster is kubeconfig", hint: `Run \`${SECRET_HINTS.kubeconfig}\`.` });
+    issues.push({
+      path: "kubeconfig",
+      value: undefined,
+      expected: "a kubeconfig secret when cluster is kubeconfig",
+      hint: `Run \`${SECRET_HINTS.kubeconfig}\`.`,
+    });
   }
   if (d.cluster === "create" && d.clusterEndpointAccess === "public" && !d.clusterPublicAccessCidrs) {
     issues.push({
-      path: "clusterPublicAccessCidrs", value: undefined,
-      expected: "the CIDRs that may reach the cluster's public API endpoint (clusterEndpointAccess public, the default): pulumi talks to the Kubernetes API from where it runs",
+      path: "clusterPublicAccessCidrs",
+      value: undefined,
+      expected:
+        "the CIDRs that may reach the cluster's public API endpoint (clusterEndpointAccess public, the default): pulumi talks to the Kubernetes API from where it runs",
       hint: `Run \`${ALLOW_MY_ADDRESS}\` on the machine that runs pulumi (a CI runner: its egress range), or set clusterEndpointAccess private and run pulumi inside the VPC.`,
     });
   }
   if (d.clusterPublicAccessCidrs?.includes("0.0.0.0/0")) {
-    issues.push({ path: "clusterPublicAccessCidrs", value: d.clusterPublicAccessCidrs, expected: "CIDRs narrower than 0.0.0.0/0", hint: "List the networks that administer the cluster; the whole internet is refused." });
+    issues.push({
+      path: "clusterPublicAccessCidrs",
+      value: d.clusterPublicAccessCidrs,
+      expected: "CIDRs narrower than 0.0.0.0/0",
+      hint: "List the networks that administer the cluster; the whole internet is refused.",
+    });
   }
   if (d.cluster !== undefined && d.cluster !== "create") {
     for (const key of ["clusterPublicAccessCidrs", "clusterAdminPrincipalArns"] as const) {
-      if (d[key]) issues.push({ path: key, value: d[key], expected: "unset unless cluster is create", hint: "The stack only configures the endpoint and access of a cluster it creates; manage the existing cluster's directly." });
+      if (d[key])
+        issues.push({
+          path: key,
+          value: d[key],
+          expected: "unset unless cluster is create",
+          hint: "The stack only configures the endpoint and access of a cluster it creates; manage the existing cluster's directly.",
+        });
     }
   }
   if (d.exposure === "internal-lb" && d.cluster !== undefined && d.cluster !== "create") {
-    issues.push({ path: "exposure", value: d.exposure, expected: "cluster when the stack does not create the VPC", hint: "internal-lb admits the VPC's CIDR in the NetworkPolicy, which is known only for cluster=create." });
+    issues.push({
+      path: "exposure",
+      value: d.exposure,
+      expected: "cluster when the stack does not create the VPC",
+      hint: "internal-lb admits the VPC's CIDR in the NetworkPolicy, which is known only for cluster=create.",
+    });
   }
   return issues;
 }
@@ -69,7 +123,9 @@ export function planIssues(plan: DeploymentPlan, cost: StackCost, d: Partial<Dep
   const issues: InputIssue[] = [];
   if (plan.weightsSource === "s3" && d.cluster === "kubeconfig") {
     issues.push({
-      path: "weightsSource", value: "s3", expected: "huggingface (or auto) with cluster kubeconfig",
+      path: "weightsSource",
+      value: "s3",
+      expected: "huggingface (or auto) with cluster kubeconfig",
       hint: "The S3 model cache needs Pod Identity on an EKS cluster the stack manages (cluster create or eks:<name>); remove weightsSource or set it to huggingface.",
     });
   }
@@ -77,7 +133,9 @@ export function planIssues(plan: DeploymentPlan, cost: StackCost, d: Partial<Dep
   // hour, the same number the budget policy checks (policies/cost-budget.ts).
   if (d.maxHourlyUsd !== undefined && cost.maxHourlyUsd > d.maxHourlyUsd) {
     issues.push({
-      path: "maxHourlyUsd", value: d.maxHourlyUsd, expected: `at least the stack's $${cost.maxHourlyUsd.toFixed(2)}/h at maximum node-group size (${describeCost(cost)})`,
+      path: "maxHourlyUsd",
+      value: d.maxHourlyUsd,
+      expected: `at least the stack's $${cost.maxHourlyUsd.toFixed(2)}/h at maximum node-group size (${describeCost(cost)})`,
       hint: "Raise maxHourlyUsd, or lower the cost: fewer replicas, a shorter maxModelLen, quantization fp8 or int4.",
     });
   }
@@ -89,18 +147,35 @@ export function planIssues(plan: DeploymentPlan, cost: StackCost, d: Partial<Dep
 function efaIssues(plan: DeploymentPlan, d: Partial<Deployment>): InputIssue[] {
   const issues: InputIssue[] = [];
   if (plan.nodesPerReplica === 1) {
-    issues.push({ path: "efa", value: true, expected: "false for a plan whose replica fits on one node", hint: "EFA carries traffic between the nodes of one replica; this plan has none. Remove efa." });
+    issues.push({
+      path: "efa",
+      value: true,
+      expected: "false for a plan whose replica fits on one node",
+      hint: "EFA carries traffic between the nodes of one replica; this plan has none. Remove efa.",
+    });
   }
   if (INSTANCES[plan.instanceType].efaInterfaces === 0) {
-    issues.push({ path: "efa", value: true, expected: `an instance type with EFA (${plan.instanceType} has none)`, hint: "Allow p5.48xlarge or p5en.48xlarge, or remove efa." });
+    issues.push({
+      path: "efa",
+      value: true,
+      expected: `an instance type with EFA (${plan.instanceType} has none)`,
+      hint: "Allow p5.48xlarge or p5en.48xlarge, or remove efa.",
+    });
   }
   if (d.cluster === "kubeconfig") {
-    issues.push({ path: "efa", value: true, expected: "cluster create or eks:<name> (the stack must own the GPU nodes' launch template)", hint: "Remove efa, or let the stack create the GPU node group." });
+    issues.push({
+      path: "efa",
+      value: true,
+      expected: "cluster create or eks:<name> (the stack must own the GPU nodes' launch template)",
+      hint: "Remove efa, or let the stack create the GPU node group.",
+    });
   }
   const image = d.vllmImage ?? DEPLOYMENT_DEFAULTS.vllmImage;
   if (!EFA_CAPABLE_IMAGES.patterns.some((pattern) => pattern.test(image))) {
     issues.push({
-      path: "vllmImage", value: image, expected: `an image with the EFA userspace (libfabric, aws-ofi-nccl) when efa is true, such as ${EFA_CAPABLE_IMAGES.example}`,
+      path: "vllmImage",
+      value: image,
+      expected: `an image with the EFA userspace (libfabric, aws-ofi-nccl) when efa is true, such as ${EFA_CAPABLE_IMAGES.example}`,
       hint: "The upstream vllm/vllm-openai image has none (vllm-project/vllm#55635), so NCCL would fall back to TCP; use AWS's vLLM deep-learning container, or remove efa.",
     });
   }
@@ -111,16 +186,27 @@ function efaIssues(plan: DeploymentPlan, d: Partial<Deployment>): InputIssue[] {
 export function gatedModelIssue(model: unknown, secrets: SecretPresence): InputIssue[] {
   const gated = gatedModelId(model);
   if (gated === undefined || secrets.hfToken !== "unset") return [];
-  return [{
-    path: "hfToken", value: undefined, expected: `a Hugging Face token: ${gated} is gated (${MODELS[gated].license})`,
-    hint: `Accept the license on huggingface.co, then run \`${SECRET_HINTS.hfToken}\`.`,
-  }];
+  return [
+    {
+      path: "hfToken",
+      value: undefined,
+      expected: `a Hugging Face token: ${gated} is gated (${MODELS[gated].license})`,
+      hint: `Accept the license on huggingface.co, then run \`${SECRET_HINTS.hfToken}\`.`,
+    },
+  ];
 }
 
 /** minReplicas without maxReplicas: known from the keys alone. */
 export function autoscalingKeyIssues(d: Partial<Deployment>): InputIssue[] {
   if (d.minReplicas === undefined || d.maxReplicas !== undefined) return [];
-  return [{ path: "minReplicas", value: d.minReplicas, expected: "unset unless maxReplicas is set", hint: "Set maxReplicas to turn autoscaling on, or remove minReplicas." }];
+  return [
+    {
+      path: "minReplicas",
+      value: d.minReplicas,
+      expected: "unset unless maxReplicas is set",
+      hint: "Set maxReplicas to turn autoscaling on, or remove minReplicas.",
+    },
+  ];
 }
 
 /**
@@ -129,29 +215,63 @@ export function autoscalingKeyIssues(d: Partial<Deployment>): InputIssue[] {
  * the parts that scale — KEDA reading Prometheus, and Cluster Autoscaler on a node group the stack
  * creates in a cluster it creates (an existing cluster may run its own KEDA or autoscaler).
  */
-export function autoscalingRange(plan: DeploymentPlan, d: Partial<Deployment>, maxNodes: number): { range: ReplicaRange | null; issues: InputIssue[] } {
+export function autoscalingRange(
+  plan: DeploymentPlan,
+  d: Partial<Deployment>,
+  maxNodes: number,
+): { range: ReplicaRange | null; issues: InputIssue[] } {
   if (d.maxReplicas === undefined) return { range: null, issues: [] };
   // One replica stays up unless the stack asks for zero (then a request waits for a whole cold start).
   const minReplicas = d.minReplicas ?? 1;
   const issues: InputIssue[] = [];
   if (d.maxReplicas < plan.replicas) {
-    issues.push({ path: "maxReplicas", value: d.maxReplicas, expected: `at least replicas (${plan.replicas}), the expected count the plan is sized for`, hint: `Raise maxReplicas to ${plan.replicas} or more, or lower replicas.` });
+    issues.push({
+      path: "maxReplicas",
+      value: d.maxReplicas,
+      expected: `at least replicas (${plan.replicas}), the expected count the plan is sized for`,
+      hint: `Raise maxReplicas to ${plan.replicas} or more, or lower replicas.`,
+    });
   }
   if (minReplicas > plan.replicas) {
-    issues.push({ path: "minReplicas", value: minReplicas, expected: `at most replicas (${plan.replicas})`, hint: `Lower minReplicas to ${plan.replicas} or less, or raise replicas.` });
+    issues.push({
+      path: "minReplicas",
+      value: minReplicas,
+      expected: `at most replicas (${plan.replicas})`,
+      hint: `Lower minReplicas to ${plan.replicas} or less, or raise replicas.`,
+    });
   }
   const range = replicaRange(plan, minReplicas, d.maxReplicas);
   if (range.maxNodes > maxNodes) {
-    issues.push({ path: "maxReplicas", value: d.maxReplicas, expected: `a maximum whose GPU nodes (${range.maxNodes} × ${plan.instanceType}) stay within maxNodes ${maxNodes}`, hint: `Lower maxReplicas, or raise maxNodes to ${range.maxNodes} if you mean it.` });
+    issues.push({
+      path: "maxReplicas",
+      value: d.maxReplicas,
+      expected: `a maximum whose GPU nodes (${range.maxNodes} × ${plan.instanceType}) stay within maxNodes ${maxNodes}`,
+      hint: `Lower maxReplicas, or raise maxNodes to ${range.maxNodes} if you mean it.`,
+    });
   }
   if ((d.cluster ?? DEPLOYMENT_DEFAULTS.cluster) !== "create") {
-    issues.push({ path: "maxReplicas", value: d.maxReplicas, expected: "unset unless cluster is create", hint: "Autoscaling installs KEDA and Cluster Autoscaler, which an existing cluster may already run; remove minReplicas and maxReplicas, or let the stack create the cluster." });
+    issues.push({
+      path: "maxReplicas",
+      value: d.maxReplicas,
+      expected: "unset unless cluster is create",
+      hint: "Autoscaling installs KEDA and Cluster Autoscaler, which an existing cluster may already run; remove minReplicas and maxReplicas, or let the stack create the cluster.",
+    });
   }
   if (d.capacityType === "capacity-block") {
-    issues.push({ path: "maxReplicas", value: d.maxReplicas, expected: "unset when capacityType is capacity-block", hint: "A Capacity Block is paid whether its instances run or not, so scaling down saves nothing, and its size caps the nodes: set replicas to what the block holds and remove minReplicas and maxReplicas." });
+    issues.push({
+      path: "maxReplicas",
+      value: d.maxReplicas,
+      expected: "unset when capacityType is capacity-block",
+      hint: "A Capacity Block is paid whether its instances run or not, so scaling down saves nothing, and its size caps the nodes: set replicas to what the block holds and remove minReplicas and maxReplicas.",
+    });
   }
   if (d.observability === "none") {
-    issues.push({ path: "observability", value: "none", expected: "prometheus (or auto) when maxReplicas is set", hint: "KEDA scales on vLLM's queue as Prometheus scrapes it; remove observability or set it to prometheus." });
+    issues.push({
+      path: "observability",
+      value: "none",
+      expected: "prometheus (or auto) when maxReplicas is set",
+      hint: "KEDA scales on vLLM's queue as Prometheus scrapes it; remove observability or set it to prometheus.",
+    });
   }
   return { range: issues.length > 0 ? null : range.minReplicas === range.maxReplicas ? null : range, issues };
 }
@@ -175,24 +295,43 @@ export function imageSourceResolution(
     // Its logins would be moot: the cache itself is refused.
     return {
       images: { source: "upstream" },
-      issues: [{
-        path: "imageSource", value: "ecr-cache", expected: "upstream (or auto) unless cluster is create",
-        hint: "The pull-through cache needs nodes whose IAM role may import images (ecr:BatchImportUpstreamImage); only a created cluster's nodes run as the stack's role. Set imageSource upstream.",
-      }],
+      issues: [
+        {
+          path: "imageSource",
+          value: "ecr-cache",
+          expected: "upstream (or auto) unless cluster is create",
+          hint: "The pull-through cache needs nodes whose IAM role may import images (ecr:BatchImportUpstreamImage); only a created cluster's nodes run as the stack's role. Set imageSource upstream.",
+        },
+      ],
     };
   }
   const issues: InputIssue[] = [];
   const needed = registryCredentialsNeeded({
-    imageSource: source, vllmImage: d.vllmImage ?? DEPLOYMENT_DEFAULTS.vllmImage, observability: resolved.observability,
-    autoscaled: resolved.autoscaling !== null, scalesToZero: resolved.autoscaling?.minReplicas === 0,
+    imageSource: source,
+    vllmImage: d.vllmImage ?? DEPLOYMENT_DEFAULTS.vllmImage,
+    observability: resolved.observability,
+    autoscaled: resolved.autoscaling !== null,
+    scalesToZero: resolved.autoscaling?.minReplicas === 0,
   });
   const users: { dockerHub: { username: string } | null; github: { username: string } | null } = { dockerHub: null, github: null };
   for (const credential of needed) {
     const keys = CREDENTIAL_KEYS[credential];
     const username = d[keys.username];
     const why = `ECR's ${CREDENTIAL_NAMES[credential]} cache rule requires an authenticated upstream (imageSource ecr-cache${d.imageSource === undefined ? ", the default for cluster create" : ""})`;
-    if (username === undefined) issues.push({ path: keys.username, value: undefined, expected: `your ${CREDENTIAL_NAMES[credential]} user: ${why}`, hint: `Run \`${OPERATOR_FIXES[keys.username]}\`, or set imageSource upstream to pull anonymously.` });
-    if (secrets[keys.token] === "unset") issues.push({ path: keys.token, value: undefined, expected: `a ${CREDENTIAL_NAMES[credential]} token: ${why}`, hint: `Run \`${OPERATOR_FIXES[keys.token]}\`, or set imageSource upstream to pull anonymously.` });
+    if (username === undefined)
+      issues.push({
+        path: keys.username,
+        value: undefined,
+        expected: `your ${CREDENTIAL_NAMES[credential]} user: ${why}`,
+        hint: `Run \`${OPERATOR_FIXES[keys.username]}\`, or set imageSource upstream to pull anonymously.`,
+      });
+    if (secrets[keys.token] === "unset")
+      issues.push({
+        path: keys.token,
+        value: undefined,
+        expected: `a ${CREDENTIAL_NAMES[credential]} token: ${why}`,
+        hint: `Run \`${OPERATOR_FIXES[keys.token]}\`, or set imageSource upstream to pull anonymously.`,
+      });
     if (username !== undefined) users[credential] = { username };
   }
   return { images: { source, ...users }, issues };

@@ -34,10 +34,16 @@ const zoneId = z.string().regex(/^[a-z]{2,5}\d+-az\d+$/);
 
 export const deploymentSchema = z.object({
   capacityType: z.enum(["on-demand", "spot", "capacity-block"]),
-  capacityReservationId: z.string().regex(/^cr-[0-9a-f]{8,17}$/).optional(),
+  capacityReservationId: z
+    .string()
+    .regex(/^cr-[0-9a-f]{8,17}$/)
+    .optional(),
   capacityReservationZoneId: zoneId.optional(),
   cluster: z.string().regex(/^(create|kubeconfig|eks:[A-Za-z0-9][A-Za-z0-9_-]{0,99})$/),
-  nodeSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/)).min(1).optional(),
+  nodeSubnetIds: z
+    .array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/))
+    .min(1)
+    .optional(),
   clusterEndpointAccess: z.enum(["public", "private"]),
   clusterPublicAccessCidrs: z.array(cidr).min(1).optional(),
   clusterAdminPrincipalArns: z.array(principalArn).min(1).optional(),
@@ -53,9 +59,15 @@ export const deploymentSchema = z.object({
   allowedClientNamespaces: z.array(dnsLabel).optional(),
   imageSource: z.enum(IMAGE_SOURCES).optional(),
   /** Docker ID rules: 4 to 30 lowercase letters and digits. */
-  dockerHubUsername: z.string().regex(/^[a-z0-9]{4,30}$/).optional(),
+  dockerHubUsername: z
+    .string()
+    .regex(/^[a-z0-9]{4,30}$/)
+    .optional(),
   /** GitHub login rules: letters, digits and single hyphens, at most 39 characters. */
-  githubUsername: z.string().regex(/^[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}$/).optional(),
+  githubUsername: z
+    .string()
+    .regex(/^[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}$/)
+    .optional(),
 });
 
 /** The one-liner that puts the caller's public address on the allowlist (AWS's own echo service). */
@@ -64,23 +76,26 @@ export const ALLOW_MY_ADDRESS = OPERATOR_FIXES.clusterPublicAccessCidrs;
 export const DEPLOYMENT_HINTS: Record<string, string> = {
   capacityType: "Use on-demand, spot, or capacity-block with capacityReservationId and capacityReservationZoneId.",
   capacityReservationId: "Give the Capacity Block's reservation id, e.g. cr-0123456789abcdef0.",
-  capacityReservationZoneId: "Give the reservation's AZ id: `aws ec2 describe-capacity-reservations --capacity-reservation-ids <id> --query 'CapacityReservations[0].AvailabilityZoneId'`.",
+  capacityReservationZoneId:
+    "Give the reservation's AZ id: `aws ec2 describe-capacity-reservations --capacity-reservation-ids <id> --query 'CapacityReservations[0].AvailabilityZoneId'`.",
   cluster: "Use create, eks:<existing cluster name>, or kubeconfig (with the kubeconfig secret).",
   nodeSubnetIds: "List private subnet ids (subnet-…) of the existing cluster's VPC for the GPU nodes.",
-  clusterEndpointAccess: "Use public (with clusterPublicAccessCidrs; pulumi runs from a listed address) or private (pulumi runs inside the VPC).",
+  clusterEndpointAccess:
+    "Use public (with clusterPublicAccessCidrs; pulumi runs from a listed address) or private (pulumi runs inside the VPC).",
   clusterPublicAccessCidrs: `List the CIDRs that may reach the API endpoint; for this machine's address run: ${ALLOW_MY_ADDRESS}`,
-  clusterAdminPrincipalArns: "List IAM role or user ARNs, e.g. [\"arn:aws:iam::123456789012:role/platform-admins\"].",
+  clusterAdminPrincipalArns: 'List IAM role or user ARNs, e.g. ["arn:aws:iam::123456789012:role/platform-admins"].',
   efa: "Use true or false.",
   kubernetesSupportType: `Use standard (auto-upgrade at end of standard support) or extended ($${SERVICE_PRICES.eksExtendedSupportHourlyUsd.value.toFixed(2)}/h per cluster).`,
   vllmImage: "Pin a version tag (vllm/vllm-openai:v0.33.0) or a digest (…@sha256:…); latest is refused.",
-  maxHourlyUsd: "Give a budget in USD per hour as a number, e.g. \"60\".",
+  maxHourlyUsd: 'Give a budget in USD per hour as a number, e.g. "60".',
   namespace: "Use a DNS label: lowercase letters, digits and '-'.",
   exposure: "Use cluster (in-cluster only) or internal-lb.",
   observability: "Use prometheus, none, or auto (prometheus unless the cluster is reached by kubeconfig).",
-  minReplicas: "Give a whole number from 0 up to replicas, e.g. \"1\" (0 scales to zero), or leave it empty.",
-  maxReplicas: "Give a whole number at least replicas, e.g. \"3\", or leave it empty for a fixed replica count.",
+  minReplicas: 'Give a whole number from 0 up to replicas, e.g. "1" (0 scales to zero), or leave it empty.',
+  maxReplicas: 'Give a whole number at least replicas, e.g. "3", or leave it empty for a fixed replica count.',
   allowedClientNamespaces: "List namespace names whose pods may call the server.",
-  imageSource: "Use ecr-cache (the stack's ECR pull-through cache; cluster create only), upstream (pull each image from its own registry), or auto.",
+  imageSource:
+    "Use ecr-cache (the stack's ECR pull-through cache; cluster create only), upstream (pull each image from its own registry), or auto.",
   dockerHubUsername: `Run \`${OPERATOR_FIXES.dockerHubUsername}\` with your Docker ID, or set imageSource upstream.`,
   githubUsername: `Run \`${OPERATOR_FIXES.githubUsername}\` with your GitHub login, or set imageSource upstream.`,
 };
@@ -147,8 +162,7 @@ export interface StackSettings {
 }
 
 export type ResolvedImages =
-  | { source: "upstream" }
-  | { source: "ecr-cache"; dockerHub: { username: string } | null; github: { username: string } | null };
+  { source: "upstream" } | { source: "ecr-cache"; dockerHub: { username: string } | null; github: { username: string } | null };
 
 /** How a secret key is set: not at all, as an encrypted Pulumi secret, or (wrongly) as plain text. */
 export type SecretState = "unset" | "secret" | "plaintext";
@@ -169,7 +183,14 @@ export function deploymentIssues(values: Readonly<Record<string, unknown>>): { i
     clusterPublicAccessCidrs: coerceList(values.clusterPublicAccessCidrs),
     clusterAdminPrincipalArns: coerceList(values.clusterAdminPrincipalArns),
     kubernetesSupportType: values.kubernetesSupportType ?? DEPLOYMENT_DEFAULTS.kubernetesSupportType,
-    efa: values.efa === undefined ? DEPLOYMENT_DEFAULTS.efa : values.efa === true || values.efa === "true" ? true : values.efa === false || values.efa === "false" ? false : values.efa,
+    efa:
+      values.efa === undefined
+        ? DEPLOYMENT_DEFAULTS.efa
+        : values.efa === true || values.efa === "true"
+          ? true
+          : values.efa === false || values.efa === "false"
+            ? false
+            : values.efa,
     vllmImage: values.vllmImage ?? DEPLOYMENT_DEFAULTS.vllmImage,
     maxHourlyUsd: coerceNumber(values.maxHourlyUsd),
     namespace: values.namespace ?? DEPLOYMENT_DEFAULTS.namespace,
@@ -192,11 +213,12 @@ export function deploymentIssues(values: Readonly<Record<string, unknown>>): { i
     }
     const issue = result.error.issues[0];
     const expected =
-      issue?.code === "invalid_value" ? `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`
-        : issue?.code === "invalid_type" ? `a value of type ${issue.expected}`
-          : DEPLOYMENT_FORMATS[key] ?? "a value in the documented format";
+      issue?.code === "invalid_value"
+        ? `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`
+        : issue?.code === "invalid_type"
+          ? `a value of type ${issue.expected}`
+          : (DEPLOYMENT_FORMATS[key] ?? "a value in the documented format");
     issues.push({ path: key, value: input[key], expected, hint: DEPLOYMENT_HINTS[key] ?? "" });
   }
   return { issues, valid: valid as Partial<Deployment> };
 }
-

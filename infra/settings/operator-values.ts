@@ -16,7 +16,12 @@ import { SETTINGS, withoutUnsetMarkers, type SecretSettingKey } from "./keys";
 export function imageNeedsOf(given: Readonly<Record<string, unknown>>): ImageNeeds {
   const cluster = String(given.cluster ?? SETTINGS.cluster.default);
   const source = given.imageSource === "ecr-cache" || given.imageSource === "upstream" ? given.imageSource : defaultImageSource(cluster);
-  const observability = given.observability === "prometheus" || given.observability === "none" ? given.observability : cluster === "create" ? "prometheus" : "none";
+  const observability =
+    given.observability === "prometheus" || given.observability === "none"
+      ? given.observability
+      : cluster === "create"
+        ? "prometheus"
+        : "none";
   const autoscaled = given.maxReplicas !== undefined;
   return {
     imageSource: source,
@@ -27,7 +32,8 @@ export function imageNeedsOf(given: Readonly<Record<string, unknown>>): ImageNee
   };
 }
 
-export type OperatorKey = "hfToken" | "kubeconfig" | "clusterPublicAccessCidrs" | "dockerHubUsername" | "dockerHubAccessToken" | "githubUsername" | "githubToken";
+export type OperatorKey =
+  "hfToken" | "kubeconfig" | "clusterPublicAccessCidrs" | "dockerHubUsername" | "dockerHubAccessToken" | "githubUsername" | "githubToken";
 
 /** A documentation address block (RFC 5737 TEST-NET-1) standing in for the operator's allowlist. */
 export const ALLOWLIST_PLACEHOLDER = ["192.0.2.0/24"];
@@ -70,13 +76,21 @@ export function gatedModelId(model: unknown): ModelId | undefined {
  * @param values config keys without the project prefix (the Pulumi CLI's "unset" defaults allowed)
  * @param isSecretSet whether a secret key holds an encrypted value
  */
-export function unsetOperatorValues(values: Readonly<Record<string, unknown>>, isSecretSet: (key: SecretSettingKey) => boolean): OperatorKey[] {
+export function unsetOperatorValues(
+  values: Readonly<Record<string, unknown>>,
+  isSecretSet: (key: SecretSettingKey) => boolean,
+): OperatorKey[] {
   const given = withoutUnsetMarkers(values);
   const cluster = given.cluster ?? SETTINGS.cluster.default;
   const unset: OperatorKey[] = [];
   if (gatedModelId(given.model) !== undefined && !isSecretSet("hfToken") && given.hfToken === undefined) unset.push("hfToken");
   if (cluster === "kubeconfig" && !isSecretSet("kubeconfig") && given.kubeconfig === undefined) unset.push("kubeconfig");
-  if (cluster === "create" && (given.clusterEndpointAccess ?? SETTINGS.clusterEndpointAccess.default) === "public" && given.clusterPublicAccessCidrs === undefined) unset.push("clusterPublicAccessCidrs");
+  if (
+    cluster === "create" &&
+    (given.clusterEndpointAccess ?? SETTINGS.clusterEndpointAccess.default) === "public" &&
+    given.clusterPublicAccessCidrs === undefined
+  )
+    unset.push("clusterPublicAccessCidrs");
   for (const credential of registryCredentialsNeeded(imageNeedsOf(given))) {
     const keys = CREDENTIAL_KEYS[credential];
     if (given[keys.username] === undefined) unset.push(keys.username);

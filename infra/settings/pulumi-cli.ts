@@ -55,13 +55,16 @@ function quoteList(keys: string[]): string {
 /** project.go ValidateConfigValue: does `content` (text, or parsed JSON for lists) fit the type? */
 export function fitsConfigType(type: string, items: { type: string } | undefined, content: unknown): boolean {
   switch (type) {
-    case "string": return typeof content === "string";
+    case "string":
+      return typeof content === "string";
     case "integer":
       if (typeof content === "number") return Number.isInteger(content);
       // strconv.Atoi: an optional sign and decimal digits.
       return typeof content === "string" && /^[+-]?\d+$/.test(content);
-    case "boolean": return content === true || content === false || content === "true" || content === "false";
-    case "object": return content !== null && typeof content === "object" && !Array.isArray(content);
+    case "boolean":
+      return content === true || content === false || content === "true" || content === "false";
+    case "object":
+      return content !== null && typeof content === "object" && !Array.isArray(content);
     default:
       return Array.isArray(content) && items !== undefined && content.every((item) => fitsConfigType(items.type, undefined, item));
   }
@@ -103,7 +106,11 @@ export function applyProjectConfig(project: PulumiProject, stack: string, stackC
     content[full] = fallback !== null && typeof fallback === "object" ? fallback : configText(fallback);
   }
   if (missing.length > 0) {
-    return { config, secureKeys, errors: [`Stack '${stack}' is missing configuration ${missing.length === 1 ? "value" : "values"} ${quoteList(missing)}`] };
+    return {
+      config,
+      secureKeys,
+      errors: [`Stack '${stack}' is missing configuration ${missing.length === 1 ? "value" : "values"} ${quoteList(missing)}`],
+    };
   }
 
   for (const key of Object.keys(project.config).sort()) {

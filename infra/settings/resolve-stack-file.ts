@@ -11,7 +11,6 @@ import { isSecure, type StackFileConfig } from "./stack-file";
 import { configKeyIssues } from "./stack-keys";
 import { SECRET_SETTING_KEYS } from "./keys";
 
-
 /**
  * Secret values are not needed offline, so a secret counts as set unless the file holds it in plain
  * text (refused, as the program refuses it); a missing one is reported among `missing`.

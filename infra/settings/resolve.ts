@@ -4,23 +4,53 @@
  * `preflight` (the YAML file) all go through here, so they cannot disagree about what a stack
  * means. Secrets never enter this module: callers pass only how each secret is set.
  */
-import { InfeasiblePlanError, PlanInputError, planDeployment, resolvePlanRequest, stackCost, type ClusterMode, type DeploymentPlan, type InputIssue, type ReplicaRange } from "../plan";
+import {
+  InfeasiblePlanError,
+  PlanInputError,
+  planDeployment,
+  resolvePlanRequest,
+  stackCost,
+  type ClusterMode,
+  type DeploymentPlan,
+  type InputIssue,
+  type ReplicaRange,
+} from "../plan";
 import { planRequestFromStackConfig, toStackPath } from "./coerce";
-import { autoscalingKeyIssues, autoscalingRange, crossFieldIssues, gatedModelIssue, imageSourceResolution, planIssues, plaintextSecretIssues } from "./cross-field";
-import { DEPLOYMENT_DEFAULTS, deploymentIssues, deploymentSchema, type Deployment, type EndpointAccess, type ResolvedCapacity, type ResolvedCluster, type SecretPresence, type StackSettings } from "./deployment";
+import {
+  autoscalingKeyIssues,
+  autoscalingRange,
+  crossFieldIssues,
+  gatedModelIssue,
+  imageSourceResolution,
+  planIssues,
+  plaintextSecretIssues,
+} from "./cross-field";
+import {
+  DEPLOYMENT_DEFAULTS,
+  deploymentIssues,
+  deploymentSchema,
+  type Deployment,
+  type EndpointAccess,
+  type ResolvedCapacity,
+  type ResolvedCluster,
+  type SecretPresence,
+  type StackSettings,
+} from "./deployment";
 import { withoutUnsetMarkers } from "./keys";
 
 function resolveCluster(d: Deployment): ResolvedCluster {
   if (d.cluster === "kubeconfig") return { mode: "kubeconfig" };
   if (d.cluster.startsWith("eks:")) return { mode: "eks", name: d.cluster.slice("eks:".length), nodeSubnetIds: d.nodeSubnetIds ?? [] };
-  const endpoint: EndpointAccess = d.clusterEndpointAccess === "public"
-    ? { access: "public", publicAccessCidrs: d.clusterPublicAccessCidrs ?? [] }
-    : { access: "private" };
+  const endpoint: EndpointAccess =
+    d.clusterEndpointAccess === "public"
+      ? { access: "public", publicAccessCidrs: d.clusterPublicAccessCidrs ?? [] }
+      : { access: "private" };
   return { mode: "create", endpoint, adminPrincipalArns: d.clusterAdminPrincipalArns ?? [], supportType: d.kubernetesSupportType };
 }
 
 function resolveCapacity(d: Deployment): ResolvedCapacity {
-  if (d.capacityType === "capacity-block") return { type: "capacity-block", reservationId: d.capacityReservationId ?? "", zoneId: d.capacityReservationZoneId ?? "" };
+  if (d.capacityType === "capacity-block")
+    return { type: "capacity-block", reservationId: d.capacityReservationId ?? "", zoneId: d.capacityReservationZoneId ?? "" };
   return { type: d.capacityType };
 }
 

@@ -27,10 +27,17 @@ export function parseYamlFile(file: string, text: string): unknown {
   const error = document.errors[0];
   if (error) {
     const at = error.linePos?.[0];
-    throw new PlanInputError([{
-      path: file, value: at ? `line ${at.line}, column ${at.col}` : "(unreadable)", expected: "valid YAML",
-      hint: `${error.message.split("\n")[0]} Fix the file, or recreate the value with \`pulumi config set\`.`,
-    }], "invalid stack file");
+    throw new PlanInputError(
+      [
+        {
+          path: file,
+          value: at ? `line ${at.line}, column ${at.col}` : "(unreadable)",
+          expected: "valid YAML",
+          hint: `${error.message.split("\n")[0]} Fix the file, or recreate the value with \`pulumi config set\`.`,
+        },
+      ],
+      "invalid stack file",
+    );
   }
   return document.toJS() as unknown;
 }
@@ -51,10 +58,17 @@ export function readStackFile(stack: string, directory = process.cwd()): StackFi
   try {
     text = readFileSync(path, "utf8");
   } catch {
-    throw new PlanInputError([{
-      path: "--stack", value: stack, expected: `a stack file ${path}`,
-      hint: "Stacks are the Pulumi.<name>.yaml files next to Pulumi.yaml: run from the project directory, or pass an existing stack name.",
-    }], "no such stack");
+    throw new PlanInputError(
+      [
+        {
+          path: "--stack",
+          value: stack,
+          expected: `a stack file ${path}`,
+          hint: "Stacks are the Pulumi.<name>.yaml files next to Pulumi.yaml: run from the project directory, or pass an existing stack name.",
+        },
+      ],
+      "no such stack",
+    );
   }
   return parseStackFile(stack, text, path);
 }

@@ -20,7 +20,10 @@ export interface ConfigEntry {
 
 /** The declared key nearest to `name` (case-insensitive, at most 3 edits), if any. */
 export function nearestKey(name: string, candidates: readonly string[] = SETTING_KEYS): string | undefined {
-  const scored = candidates.map((key) => ({ key, d: editDistance(name, key) })).filter((s) => s.d <= 3).sort((a, b) => a.d - b.d || a.key.localeCompare(b.key));
+  const scored = candidates
+    .map((key) => ({ key, d: editDistance(name, key) }))
+    .filter((s) => s.d <= 3)
+    .sort((a, b) => a.d - b.d || a.key.localeCompare(b.key));
   return scored[0]?.key;
 }
 
@@ -32,7 +35,9 @@ export function configKeyIssues(entries: readonly ConfigEntry[]): InputIssue[] {
     if (!key.includes(":")) {
       const near = nearestKey(key);
       issues.push({
-        path: key, value: "(set)", expected: `a namespaced key such as ${prefix}${near ?? "model"}`,
+        path: key,
+        value: "(set)",
+        expected: `a namespaced key such as ${prefix}${near ?? "model"}`,
         hint: `Stack keys are <namespace>:<name>; run \`pulumi config set ${near ?? key} <value>\`, which adds the ${prefix} prefix.`,
       });
       continue;
@@ -43,14 +48,20 @@ export function configKeyIssues(entries: readonly ConfigEntry[]): InputIssue[] {
     if (!declaration) {
       const near = nearestKey(name);
       issues.push({
-        path: key, value: "(set)", expected: `one of the keys declared in Pulumi.yaml (${SETTING_KEYS.length} of them: \`npm run -s cli -- plan --help\` lists the sizing ones)`,
-        hint: near ? `Did you mean ${prefix}${near}? Rename the key: an unknown key is never read.` : "Remove it: an unknown key is never read.",
+        path: key,
+        value: "(set)",
+        expected: `one of the keys declared in Pulumi.yaml (${SETTING_KEYS.length} of them: \`npm run -s cli -- plan --help\` lists the sizing ones)`,
+        hint: near
+          ? `Did you mean ${prefix}${near}? Rename the key: an unknown key is never read.`
+          : "Remove it: an unknown key is never read.",
       });
       continue;
     }
     if (secure && !declaration.secret) {
       issues.push({
-        path: key, value: "(encrypted)", expected: `a plain value: ${name} is not a secret`,
+        path: key,
+        value: "(encrypted)",
+        expected: `a plain value: ${name} is not a secret`,
         hint: `Run \`pulumi config set ${name} <value>\` without --secret, so reviews and the cost preview can read it.`,
       });
     }

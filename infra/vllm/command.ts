@@ -212,7 +212,7 @@ function invocation(evidence: VllmEvidence, argv: string[], fromShell: boolean, 
   const args = parseVllmArgv(argv);
   // `vllm serve` moves --model to the positional slot (vllm/utils/argparse_utils.py parse_args);
   // a word an unknown switch may have swallowed is the model if nothing else names one.
-  const model = evidence === "api_server" ? args.flags.model : args.positionals[0] ?? args.flags.model ?? args.ambiguous[0];
+  const model = evidence === "api_server" ? args.flags.model : (args.positionals[0] ?? args.flags.model ?? args.ambiguous[0]);
   return { evidence, argv, args, model, fromShell, words };
 }
 

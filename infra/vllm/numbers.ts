@@ -41,7 +41,7 @@ export function pythonInt(text: string): number | undefined {
 export function pythonFloat(text: string): number | undefined {
   const value = asciiDigits(strip(text));
   const special = /^([+-]?)(inf|infinity|nan)$/i.exec(value);
-  if (special) return special[2]!.toLowerCase() === "nan" ? Number.NaN : (special[1] === "-" ? -Infinity : Infinity);
+  if (special) return special[2]!.toLowerCase() === "nan" ? Number.NaN : special[1] === "-" ? -Infinity : Infinity;
   return FLOAT.test(value) ? Number(value.replaceAll("_", "")) : undefined;
 }
 

@@ -43,7 +43,10 @@ interface Resolved {
 /** Every option string of the table: `--name`, its aliases and, for booleans, `--no-name`. */
 const OPTION_STRINGS: Array<[string, VllmFlagName, boolean]> = VLLM_FLAG_NAMES.flatMap((name) => {
   const spec = VLLM_FLAGS[name];
-  const strings: Array<[string, VllmFlagName, boolean]> = [[`--${name}`, name, false], ...spec.aliases.map((alias): [string, VllmFlagName, boolean] => [alias, name, false])];
+  const strings: Array<[string, VllmFlagName, boolean]> = [
+    [`--${name}`, name, false],
+    ...spec.aliases.map((alias): [string, VllmFlagName, boolean] => [alias, name, false]),
+  ];
   if (spec.type === "boolean") strings.push([`--no-${name}`, name, true]);
   return strings;
 });
@@ -72,7 +75,11 @@ export interface VllmOptionOccurrence {
  * Every option occurrence in order, with the words no option took. A repeated flag appears each
  * time: the last one is what vLLM uses, but every one is visible to whoever reads the args.
  */
-export function vllmOptionOccurrences(argv: readonly string[]): { occurrences: VllmOptionOccurrence[]; positionals: string[]; ambiguous: string[] } {
+export function vllmOptionOccurrences(argv: readonly string[]): {
+  occurrences: VllmOptionOccurrence[];
+  positionals: string[];
+  ambiguous: string[];
+} {
   const occurrences: VllmOptionOccurrence[] = [];
   const positionals: string[] = [];
   const ambiguous: string[] = [];

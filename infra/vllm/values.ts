@@ -18,7 +18,8 @@ export function numericFlag(flags: Readonly<Record<string, string>>, name: VllmF
   const raw = flags[name];
   if (raw === undefined) {
     const fallback = typeof spec.default === "number" ? spec.default : derived;
-    if (fallback === undefined) throw new Error(`--${name} has no default at the pinned release (${spec.defaultSource}): pass the derived value`);
+    if (fallback === undefined)
+      throw new Error(`--${name} has no default at the pinned release (${spec.defaultSource}): pass the derived value`);
     return fallback;
   }
   return READERS[spec.type as keyof typeof READERS](raw) ?? Number.NaN;

@@ -7,7 +7,12 @@ import { isGpuServer, selects, workloadsOf, type WorkloadView } from "./workload
 
 export interface ServiceShape {
   metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> };
-  spec?: { type?: string; selector?: Record<string, string>; loadBalancerSourceRanges?: string[]; ports?: Array<{ nodePort?: number; port?: number }> };
+  spec?: {
+    type?: string;
+    selector?: Record<string, string>;
+    loadBalancerSourceRanges?: string[];
+    ports?: Array<{ nodePort?: number; port?: number }>;
+  };
 }
 
 export const SERVICE_TYPE = "kubernetes:core/v1:Service";
@@ -26,4 +31,8 @@ export function serverBehind(service: ServiceShape, servers: readonly WorkloadVi
 }
 
 /** Comma-separated CIDRs of an annotation, trimmed. */
-export const cidrList = (value: string | undefined): string[] => (value ?? "").split(",").map((c) => c.trim()).filter((c) => c !== "");
+export const cidrList = (value: string | undefined): string[] =>
+  (value ?? "")
+    .split(",")
+    .map((c) => c.trim())
+    .filter((c) => c !== "");

@@ -31,7 +31,16 @@ export interface ResolvedPolicyConfig {
 const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
 const isLevel = (value: unknown): value is EnforcementLevel => LEVELS.includes(value as EnforcementLevel);
 /** Go's %v of a decoded JSON value, for the engine's messages. */
-const goValue = (value: unknown): string => (value === null ? "<nil>" : Array.isArray(value) ? `[${value.map(goValue).join(" ")}]` : value !== null && typeof value === "object" ? `map[${Object.entries(value).map(([k, v]) => `${k}:${goValue(v)}`).join(" ")}]` : String(value));
+const goValue = (value: unknown): string =>
+  value === null
+    ? "<nil>"
+    : Array.isArray(value)
+      ? `[${value.map(goValue).join(" ")}]`
+      : value !== null && typeof value === "object"
+        ? `map[${Object.entries(value)
+            .map(([k, v]) => `${k}:${goValue(v)}`)
+            .join(" ")}]`
+        : String(value);
 
 /** Every problem with a pack config for these policies: the engine's (exact messages), then the pack's own. */
 export function packConfigProblems(policies: readonly Policy[], config: PackConfig): string[] {
@@ -52,7 +61,8 @@ function resolve(policies: readonly Policy[], config: PackConfig): { resolved: M
   for (const [name, value] of Object.entries(config)) {
     if (typeof value === "string") {
       if (isLevel(value)) given.set(name, { level: value, properties: {} });
-      else problems.push(`parsing enforcement level for ${JSON.stringify(name)}: ${JSON.stringify(value)} is not a valid enforcement level`);
+      else
+        problems.push(`parsing enforcement level for ${JSON.stringify(name)}: ${JSON.stringify(value)} is not a valid enforcement level`);
       continue;
     }
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
@@ -61,9 +71,13 @@ function resolve(policies: readonly Policy[], config: PackConfig): { resolved: M
     }
     const { enforcementLevel, ...properties } = value as Record<string, unknown>;
     if (enforcementLevel !== undefined && typeof enforcementLevel !== "string") {
-      problems.push(`parsing enforcement level for ${JSON.stringify(name)}: ${goValue(enforcementLevel)} is not a valid enforcement level; must be a string`);
+      problems.push(
+        `parsing enforcement level for ${JSON.stringify(name)}: ${goValue(enforcementLevel)} is not a valid enforcement level; must be a string`,
+      );
     } else if (enforcementLevel !== undefined && !isLevel(enforcementLevel)) {
-      problems.push(`parsing enforcement level for ${JSON.stringify(name)}: ${JSON.stringify(enforcementLevel)} is not a valid enforcement level`);
+      problems.push(
+        `parsing enforcement level for ${JSON.stringify(name)}: ${JSON.stringify(enforcementLevel)} is not a valid enforcement level`,
+      );
     }
     given.set(name, { level: isLevel(enforcementLevel) ? enforcementLevel : undefined, properties });
   }
@@ -71,7 +85,11 @@ function resolve(policies: readonly Policy[], config: PackConfig): { resolved: M
   const all = given.get("all")?.level;
   const resolved = new Map<string, ResolvedPolicyConfig>();
   for (const policy of policies) {
-    const defaults = Object.fromEntries(Object.entries(policy.configSchema?.properties ?? {}).flatMap(([key, schema]) => (schema.default === undefined ? [] : [[key, schema.default]])));
+    const defaults = Object.fromEntries(
+      Object.entries(policy.configSchema?.properties ?? {}).flatMap(([key, schema]) =>
+        schema.default === undefined ? [] : [[key, schema.default]],
+      ),
+    );
     const entry = given.get(policy.name);
     const level = entry?.level ?? all ?? policy.enforcementLevel ?? "advisory";
     const properties = { ...defaults, ...entry?.properties };
@@ -79,16 +97,22 @@ function resolve(policies: readonly Policy[], config: PackConfig): { resolved: M
     // validatePolicyPackConfig (the engine), then additionalProperties (the pack).
     const schema = policy.configSchema ?? { properties: {} };
     problems.push(...configErrors(schema, properties, false).map((problem) => `${policy.name}: ${problem}`));
-    problems.push(...configErrors(schema, properties).filter((p) => p.startsWith("Additional property")).map((problem) => `${policy.name}: ${problem}`));
+    problems.push(
+      ...configErrors(schema, properties)
+        .filter((p) => p.startsWith("Additional property"))
+        .map((problem) => `${policy.name}: ${problem}`),
+    );
   }
   const names = policies.map((p) => p.name);
   const allProperties = Object.keys(given.get("all")?.properties ?? {});
-  if (allProperties.length > 0) problems.push(`all: only an enforcement level applies to every policy; ${allProperties.join(", ")} configure nothing`);
+  if (allProperties.length > 0)
+    problems.push(`all: only an enforcement level applies to every policy; ${allProperties.join(", ")} configure nothing`);
   for (const name of given.keys()) {
     if (name === "all" || names.includes(name)) continue;
     const nearest = [...names].sort((a, b) => editDistance(name, a) - editDistance(name, b))[0];
     // Policy names are long (llm-stack-safety-…): allow a quarter of the name, at least the 3 edits setting keys allow.
-    const hint = nearest !== undefined && editDistance(name, nearest) <= Math.max(3, Math.floor(name.length / 4)) ? `; did you mean ${nearest}?` : "";
+    const hint =
+      nearest !== undefined && editDistance(name, nearest) <= Math.max(3, Math.floor(name.length / 4)) ? `; did you mean ${nearest}?` : "";
     problems.push(`${name}: the pack has no such policy, so this entry configures nothing${hint}`);
   }
   return { resolved, problems };

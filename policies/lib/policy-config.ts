@@ -44,7 +44,8 @@ function valueErrors(schema: PolicyConfigJSONSchema, value: unknown, field: stri
     return [`${field}: Invalid type. Expected: ${types.join("/")}, given: ${jsonType(value)}`];
   }
   const errors: string[] = [];
-  if (schema.const !== undefined && JSON.stringify(schema.const) !== JSON.stringify(value)) errors.push(`${field}: ${field} does not match: ${JSON.stringify(schema.const)}`);
+  if (schema.const !== undefined && JSON.stringify(schema.const) !== JSON.stringify(value))
+    errors.push(`${field}: ${field} does not match: ${JSON.stringify(schema.const)}`);
   if (schema.enum !== undefined && !schema.enum.some((allowed) => JSON.stringify(allowed) === JSON.stringify(value))) {
     errors.push(`${field}: ${field} must be one of the following: ${schema.enum.map((v) => JSON.stringify(v)).join(", ")}`);
   }
@@ -53,9 +54,12 @@ function valueErrors(schema: PolicyConfigJSONSchema, value: unknown, field: stri
     if (schema.maximum !== undefined && value > schema.maximum) errors.push(`${field}: Must be less than or equal to ${schema.maximum}`);
   }
   if (typeof value === "string") {
-    if (schema.minLength !== undefined && [...value].length < schema.minLength) errors.push(`${field}: String length must be greater than or equal to ${schema.minLength}`);
-    if (schema.maxLength !== undefined && [...value].length > schema.maxLength) errors.push(`${field}: String length must be less than or equal to ${schema.maxLength}`);
-    if (schema.pattern !== undefined && !new RegExp(schema.pattern, "u").test(value)) errors.push(`${field}: Does not match pattern '${schema.pattern}'`);
+    if (schema.minLength !== undefined && [...value].length < schema.minLength)
+      errors.push(`${field}: String length must be greater than or equal to ${schema.minLength}`);
+    if (schema.maxLength !== undefined && [...value].length > schema.maxLength)
+      errors.push(`${field}: String length must be less than or equal to ${schema.maxLength}`);
+    if (schema.pattern !== undefined && !new RegExp(schema.pattern, "u").test(value))
+      errors.push(`${field}: Does not match pattern '${schema.pattern}'`);
   }
   if (Array.isArray(value) && schema.items !== undefined && !Array.isArray(schema.items)) {
     value.forEach((item, i) => errors.push(...valueErrors(schema.items as PolicyConfigJSONSchema, item, `${field}.${i}`)));
@@ -74,14 +78,17 @@ export function configErrors(schema: PolicyConfigSchema, config: Record<string, 
   for (const [key, value] of Object.entries(config)) {
     const property = schema.properties[key];
     if (property) errors.push(...valueErrors(property, value, key));
-    else if (strict && (schema as Partial<StrictConfigSchema>).additionalProperties === false) errors.push(`Additional property ${key} is not allowed`);
+    else if (strict && (schema as Partial<StrictConfigSchema>).additionalProperties === false)
+      errors.push(`Additional property ${key} is not allowed`);
   }
   return errors;
 }
 
 export class PolicyConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
-    super(`invalid policy pack config (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    super(
+      `invalid policy pack config (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
     this.name = "PolicyConfigError";
   }
 }
@@ -90,7 +97,10 @@ export class PolicyConfigError extends Error {
  * A policy's config, checked against its own schema first: any problem throws, so the policy
  * fails instead of running on a value nobody meant (a misspelt key, "abc" for a number).
  */
-export function readPolicyConfig<T extends object>(policy: { name: string; configSchema?: PolicyConfigSchema }, getConfig: () => object): T {
+export function readPolicyConfig<T extends object>(
+  policy: { name: string; configSchema?: PolicyConfigSchema },
+  getConfig: () => object,
+): T {
   const config = getConfig() as Record<string, unknown>;
   const problems = configErrors(policy.configSchema ?? strictConfigSchema(), config).map((problem) => `${policy.name}: ${problem}`);
   if (problems.length > 0) throw new PolicyConfigError(problems);

@@ -21,12 +21,16 @@ export interface NodeGroupView {
   taints: Array<{ key: string; value?: string; effect: string }>;
 }
 
-export function nodeGroupView(name: string, urn: string, props: {
-  instanceTypes?: string[];
-  scalingConfig?: { desiredSize?: number; maxSize?: number };
-  labels?: Record<string, string>;
-  taints?: Array<{ key: string; value?: string; effect: string }>;
-}): NodeGroupView {
+export function nodeGroupView(
+  name: string,
+  urn: string,
+  props: {
+    instanceTypes?: string[];
+    scalingConfig?: { desiredSize?: number; maxSize?: number };
+    labels?: Record<string, string>;
+    taints?: Array<{ key: string; value?: string; effect: string }>;
+  },
+): NodeGroupView {
   const instanceTypes = props.instanceTypes ?? [];
   return {
     name,
@@ -50,7 +54,8 @@ export function nodeGroupsOf(resources: readonly PolicyResource[]): NodeGroupVie
 }
 
 /** How messages list node groups: "llm-gpu-ng: p5.4xlarge". */
-export const describeNodeGroups = (groups: readonly NodeGroupView[]) => groups.map((g) => `${g.name}: ${g.instanceTypes.join(" | ") || "(no instance type)"}`).join(", ");
+export const describeNodeGroups = (groups: readonly NodeGroupView[]) =>
+  groups.map((g) => `${g.name}: ${g.instanceTypes.join(" | ") || "(no instance type)"}`).join(", ");
 
 const INSTANCE_TYPE_LABEL = "node.kubernetes.io/instance-type";
 

@@ -4,7 +4,14 @@
  * args leave out take vLLM's defaults at the pinned release (infra/vllm/flags.ts).
  */
 import { GPUS, findVariantByRepo, type ModelId, type ModelSpec, type Variant } from "../../infra/catalog";
-import { BYTES_PER_GIB, repoOfModelArgument, replicaMemory, validTensorParallelSizes, type KvCacheDtype, type ReplicaMemory } from "../../infra/plan";
+import {
+  BYTES_PER_GIB,
+  repoOfModelArgument,
+  replicaMemory,
+  validTensorParallelSizes,
+  type KvCacheDtype,
+  type ReplicaMemory,
+} from "../../infra/plan";
 import { numericFlag, stringFlag } from "../../infra/vllm";
 import { type PolicyResource } from "@pulumi/policy";
 import { type Placement } from "./stack-view";
@@ -48,8 +55,11 @@ export function shapeOf(container: ContainerView, served: ServedModel): Workload
 /** The flags of a shape whose values vLLM would refuse (NaN): the server would not start, so nothing can be proven. */
 export function unreadableFlags(container: ContainerView, shape: WorkloadShape): string[] {
   const flags: Array<[string, number]> = [
-    ["tensor-parallel-size", shape.tensorParallelSize], ["pipeline-parallel-size", shape.pipelineParallelSize],
-    ["gpu-memory-utilization", shape.gpuMemoryUtilization], ["max-model-len", shape.maxModelLen], ["max-num-batched-tokens", shape.maxNumBatchedTokens],
+    ["tensor-parallel-size", shape.tensorParallelSize],
+    ["pipeline-parallel-size", shape.pipelineParallelSize],
+    ["gpu-memory-utilization", shape.gpuMemoryUtilization],
+    ["max-model-len", shape.maxModelLen],
+    ["max-num-batched-tokens", shape.maxNumBatchedTokens],
   ];
   return flags.filter(([, value]) => !Number.isFinite(value)).map(([flag]) => `--${flag} ${JSON.stringify(container.args[flag])}`);
 }
@@ -65,8 +75,9 @@ export function oneSequenceGiB(memory: ReplicaMemory, shape: WorkloadShape): num
 
 /** The smallest TP on one node (at the same PP) whose memory holds one full-context sequence. */
 export function smallestFittingTensorParallelSize(served: ServedModel, placement: Placement, shape: WorkloadShape): number | undefined {
-  return validTensorParallelSizes(served.model.architecture, placement.gpusPerNode)
-    .find((tp) => memoryOf(served, placement, { ...shape, tensorParallelSize: tp }).kvCacheTokens >= shape.maxModelLen);
+  return validTensorParallelSizes(served.model.architecture, placement.gpusPerNode).find(
+    (tp) => memoryOf(served, placement, { ...shape, tensorParallelSize: tp }).kvCacheTokens >= shape.maxModelLen,
+  );
 }
 
 export interface ServedWorkload {

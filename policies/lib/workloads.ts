@@ -177,7 +177,9 @@ export function workloadOf(type: string, props: Record<string, any>, urn?: strin
       const lws = spec.leaderWorkerTemplate ?? {};
       podsPerReplica = lws.size ?? 1;
       // Without a leaderTemplate the leader runs the worker template (LWS API reference).
-      templates = lws.leaderTemplate ? [templateView(lws.leaderTemplate, "leader"), templateView(lws.workerTemplate, "worker")] : [templateView(lws.workerTemplate, "worker")];
+      templates = lws.leaderTemplate
+        ? [templateView(lws.leaderTemplate, "leader"), templateView(lws.workerTemplate, "worker")]
+        : [templateView(lws.workerTemplate, "worker")];
       break;
     }
     default:
@@ -207,7 +209,8 @@ const runsNoServer = (c: ContainerView): boolean => {
 };
 
 /** A container that serves a model on GPUs: it runs vLLM, passes --model, requests GPUs, or runs a vLLM image (unless it provably runs no server). */
-const isServerContainer = (c: ContainerView): boolean => c.vllm.evidence !== "none" || c.gpus > 0 || (/vllm/i.test(c.image) && !runsNoServer(c));
+const isServerContainer = (c: ContainerView): boolean =>
+  c.vllm.evidence !== "none" || c.gpus > 0 || (/vllm/i.test(c.image) && !runsNoServer(c));
 
 /** Every container of the workload, init and ephemeral ones included: the safety rules cover them all. */
 export const allContainersOf = (workload: WorkloadView): ContainerView[] => workload.templates.flatMap((t) => t.containers);
@@ -227,15 +230,20 @@ export interface ServerContainer {
  * same pod is checked on its own.
  */
 export function serverContainersOf(workload: WorkloadView): ServerContainer[] {
-  const all = workload.templates.flatMap((template) => template.containers.filter((c) => c.role === "container").map((container) => ({ template, container })));
+  const all = workload.templates.flatMap((template) =>
+    template.containers.filter((c) => c.role === "container").map((container) => ({ template, container })),
+  );
   const evidenced = all.filter(({ container: c }) => c.vllm.evidence !== "none");
   const rank = (c: ContainerView) => (c.vllm.evidence === "vllm serve" || c.vllm.evidence === "api_server" ? 0 : 1);
   if (evidenced.length > 0) return evidenced.sort((a, b) => rank(a.container) - rank(b.container));
-  return all.filter(({ container: c }) => c.gpus > 0).concat(all.filter(({ container: c }) => c.gpus === 0 && /vllm/i.test(c.image) && !runsNoServer(c)));
+  return all
+    .filter(({ container: c }) => c.gpus > 0)
+    .concat(all.filter(({ container: c }) => c.gpus === 0 && /vllm/i.test(c.image) && !runsNoServer(c)));
 }
 
 /** The GPUs one pod of the template gets: its long-running containers' requests together. */
-export const podGpus = (template: PodTemplateView): number => template.containers.filter((c) => c.role === "container").reduce((sum, c) => sum + c.gpus, 0);
+export const podGpus = (template: PodTemplateView): number =>
+  template.containers.filter((c) => c.role === "container").reduce((sum, c) => sum + c.gpus, 0);
 
 /** The template's labels select it: a Service's selector, non-empty, all of it. */
 export const selects = (selector: Record<string, string> | undefined, template: PodTemplateView): boolean => {
@@ -244,7 +252,9 @@ export const selects = (selector: Record<string, string> | undefined, template: 
 };
 
 /** A resource validation that runs on every kind carrying a pod template, with its workload view. */
-export function validateWorkloads(validate: (workload: WorkloadView, args: ResourceValidationArgs, reportViolation: ReportViolation) => void): ResourceValidation {
+export function validateWorkloads(
+  validate: (workload: WorkloadView, args: ResourceValidationArgs, reportViolation: ReportViolation) => void,
+): ResourceValidation {
   return (args, reportViolation) => {
     const workload = workloadOf(args.type, args.props, args.urn);
     if (workload) validate(workload, args, reportViolation);

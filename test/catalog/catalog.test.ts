@@ -1,17 +1,33 @@
 import { describe, expect, it } from "vitest";
 import {
-  GPUS, INSTANCES, INSTANCE_TYPES, MODEL_IDS, MODELS, PRICES, REGIONS,
-  findHourlyPriceUsd, modelSpecSchema, variantSchema,
+  GPUS,
+  INSTANCES,
+  INSTANCE_TYPES,
+  MODEL_IDS,
+  MODELS,
+  PRICES,
+  REGIONS,
+  findHourlyPriceUsd,
+  modelSpecSchema,
+  variantSchema,
 } from "../../infra/catalog";
 import { countParameters, kvBytesPerToken, totalWeightBytes, BYTES_PER_GIB } from "../../infra/plan";
 
 describe("model catalog", () => {
   it("holds exactly the twelve model ids of the brief", () => {
     expect(Object.keys(MODELS).sort()).toEqual([
-      "llama-3.1-405b-instruct", "llama-3.1-8b-instruct", "llama-3.2-3b-instruct", "llama-3.3-70b-instruct",
-      "llama-4-maverick-17b-128e-instruct", "llama-4-scout-17b-16e-instruct", "mistral-7b-instruct-v0.3",
-      "mistral-large-instruct-2411", "mistral-small-3.2-24b-instruct", "mixtral-8x22b-instruct-v0.1",
-      "mixtral-8x7b-instruct-v0.1", "phi-3.5-mini-instruct",
+      "llama-3.1-405b-instruct",
+      "llama-3.1-8b-instruct",
+      "llama-3.2-3b-instruct",
+      "llama-3.3-70b-instruct",
+      "llama-4-maverick-17b-128e-instruct",
+      "llama-4-scout-17b-16e-instruct",
+      "mistral-7b-instruct-v0.3",
+      "mistral-large-instruct-2411",
+      "mistral-small-3.2-24b-instruct",
+      "mixtral-8x22b-instruct-v0.1",
+      "mixtral-8x7b-instruct-v0.1",
+      "phi-3.5-mini-instruct",
     ]);
   });
 
@@ -21,16 +37,22 @@ describe("model catalog", () => {
     expect(Math.abs(total / model.publishedTotalParams - 1)).toBeLessThan(0.015);
   });
 
-  it.each(MODEL_IDS.filter((id) => MODELS[id].architecture.moe !== null))("%s: derived active parameters are within 1.5% of the published count", (id) => {
-    const model = MODELS[id];
-    expect(Math.abs(countParameters(model.architecture).active / model.publishedActiveParams - 1)).toBeLessThan(0.015);
-  });
+  it.each(MODEL_IDS.filter((id) => MODELS[id].architecture.moe !== null))(
+    "%s: derived active parameters are within 1.5% of the published count",
+    (id) => {
+      const model = MODELS[id];
+      expect(Math.abs(countParameters(model.architecture).active / model.publishedActiveParams - 1)).toBeLessThan(0.015);
+    },
+  );
 
-  it.each(MODEL_IDS.filter((id) => MODELS[id].architecture.moe === null))("%s: a dense model's active parameters are its text parameters", (id) => {
-    const { architecture } = MODELS[id];
-    const { total, active } = countParameters(architecture);
-    expect(active).toBe(total - architecture.visionEncoderParams);
-  });
+  it.each(MODEL_IDS.filter((id) => MODELS[id].architecture.moe === null))(
+    "%s: a dense model's active parameters are its text parameters",
+    (id) => {
+      const { architecture } = MODELS[id];
+      const { total, active } = countParameters(architecture);
+      expect(active).toBe(total - architecture.visionEncoderParams);
+    },
+  );
 
   it("derives the exact parameter counts the reference derivations give", () => {
     const billions = (id: (typeof MODEL_IDS)[number]) => Number((countParameters(MODELS[id].architecture).total / 1e9).toFixed(3));
@@ -96,7 +118,8 @@ describe("model catalog", () => {
         expect(source.ref.length).toBeGreaterThan(8);
       }
     }
-    for (const entry of [...Object.values(GPUS), ...Object.values(INSTANCES), ...PRICES]) expect(entry.source.readOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    for (const entry of [...Object.values(GPUS), ...Object.values(INSTANCES), ...PRICES])
+      expect(entry.source.readOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
 });
 

@@ -24,12 +24,13 @@ const files = readdirSync(directory).sort();
 const text = (file: string) => readFileSync(join(directory, file), "utf8");
 type Step = { name?: string; uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string> };
 type Job = { if?: string; permissions?: Record<string, string>; steps: Step[] };
-const workflow = (file: string) => parse(text(file)) as {
-  on: Record<string, any>;
-  permissions: Record<string, string>;
-  concurrency?: { group: string; "cancel-in-progress": boolean };
-  jobs: Record<string, Job>;
-};
+const workflow = (file: string) =>
+  parse(text(file)) as {
+    on: Record<string, any>;
+    permissions: Record<string, string>;
+    concurrency?: { group: string; "cancel-in-progress": boolean };
+    jobs: Record<string, Job>;
+  };
 
 describe("the GitHub workflows", () => {
   it("validate against GitHub's workflow schema", async () => {
@@ -44,7 +45,9 @@ describe("the GitHub workflows", () => {
     let lines = 0;
     let steps = 0;
     for (const file of files) {
-      for (const line of text(file).split("\n").filter((l) => /^\s*(-\s+)?uses:/.test(l))) {
+      for (const line of text(file)
+        .split("\n")
+        .filter((l) => /^\s*(-\s+)?uses:/.test(l))) {
         const match = /^\s*(?:-\s+)?uses:\s+([\w.-]+\/[\w./-]+)@([0-9a-f]{40}) # (v\d+\.\d+\.\d+)$/.exec(line);
         expect(match, `${file}: ${line.trim()}`).not.toBeNull();
         const [, action, sha, version] = match!;
@@ -81,7 +84,10 @@ describe("the GitHub workflows", () => {
 
   it("run one preview per pull request, cancelling the superseded one, and serialize the comment writes", () => {
     for (const file of ["cost-preview.yml", "pulumi-preview.yml"]) {
-      expect(workflow(file).concurrency, file).toEqual({ group: `${file.replace(".yml", "")}-\${{ github.event.pull_request.number }}`, "cancel-in-progress": true });
+      expect(workflow(file).concurrency, file).toEqual({
+        group: `${file.replace(".yml", "")}-\${{ github.event.pull_request.number }}`,
+        "cancel-in-progress": true,
+      });
     }
     expect(workflow("cost-comment.yml").concurrency).toEqual({
       group: "cost-comment-${{ github.event.workflow_run.head_repository.full_name }}-${{ github.event.workflow_run.head_branch }}",
@@ -94,7 +100,9 @@ describe("the GitHub workflows", () => {
     expect(Object.keys(preview.on)).toEqual(["pull_request"]);
     expect(preview.jobs.cost!.permissions).toEqual({ contents: "read" });
     expect(text("cost-preview.yml")).not.toMatch(/secrets\./);
-    expect(text("cost-preview.yml")).toContain('npm run -s cli -- cost --base "${BASE_SHA}" --policy-pack-config policies/config.example.json --format markdown --out cost-preview.md');
+    expect(text("cost-preview.yml")).toContain(
+      'npm run -s cli -- cost --base "${BASE_SHA}" --policy-pack-config policies/config.example.json --format markdown --out cost-preview.md',
+    );
   });
 
   it("post the comment from workflow_run without checking out or running the PR's code", () => {
@@ -111,8 +119,15 @@ describe("the GitHub workflows", () => {
     // No cache to poison, no install scripts, and the artifact lands outside the workspace.
     expect(job.steps[1]!.with).toEqual({ "node-version": 20 });
     expect(job.steps[2]!.run).toBe("npm ci --ignore-scripts --no-audit --no-fund");
-    expect(job.steps[3]!.with).toMatchObject({ name: "llm-stack-cost-preview", path: "${{ runner.temp }}/cost-preview-artifact", "run-id": "${{ github.event.workflow_run.id }}" });
-    expect(job.steps[4]).toMatchObject({ run: "npx --no-install tsx tools/ci/pr-comment.ts", env: { COST_ARTIFACT_DIR: "${{ runner.temp }}/cost-preview-artifact" } });
+    expect(job.steps[3]!.with).toMatchObject({
+      name: "llm-stack-cost-preview",
+      path: "${{ runner.temp }}/cost-preview-artifact",
+      "run-id": "${{ github.event.workflow_run.id }}",
+    });
+    expect(job.steps[4]).toMatchObject({
+      run: "npx --no-install tsx tools/ci/pr-comment.ts",
+      env: { COST_ARTIFACT_DIR: "${{ runner.temp }}/cost-preview-artifact" },
+    });
     // Nothing the fork controls (its branch name, its head) is interpolated into a script or a checkout.
     expect(text("cost-comment.yml").replace(/^\s*#.*$/gm, "")).not.toMatch(/head_sha|pull_request\.head|github\.head_ref/);
     expect(JSON.stringify(job.steps)).not.toMatch(/workflow_run\.head/);
@@ -121,7 +136,10 @@ describe("the GitHub workflows", () => {
   it("runs a real preview with the policy pack only for same-repo pull requests", () => {
     const job = workflow("pulumi-preview.yml").jobs.preview!;
     expect(job.if).toBe("github.event.pull_request.head.repo.full_name == github.repository && vars.AWS_PREVIEW_ROLE_ARN != ''");
-    expect(job.steps.find((s) => s.uses?.startsWith("pulumi/actions@"))?.with).toMatchObject({ command: "preview", policyPacks: "policies" });
+    expect(job.steps.find((s) => s.uses?.startsWith("pulumi/actions@"))?.with).toMatchObject({
+      command: "preview",
+      policyPacks: "policies",
+    });
   });
 });
 
@@ -184,7 +202,13 @@ function fakeGitHub(pulls: PullRequest[], comments: Record<number, IssueComment[
   return { client, writes, calls, comments };
 }
 const post = (github: GitHubClient, overrides: { run?: Partial<WorkflowRun>; prNumber?: string; body?: string } = {}) =>
-  postCostComment({ github, owner: OWNER, repo: REPO, run: run(overrides.run), artifact: { prNumber: overrides.prNumber ?? "12\n", body: overrides.body ?? BODY } });
+  postCostComment({
+    github,
+    owner: OWNER,
+    repo: REPO,
+    run: run(overrides.run),
+    artifact: { prNumber: overrides.prNumber ?? "12\n", body: overrides.body ?? BODY },
+  });
 
 describe("tools/ci/pr-comment.ts", () => {
   it("uses the renderer's marker", () => {
@@ -202,8 +226,12 @@ describe("tools/ci/pr-comment.ts", () => {
   });
 
   it("refuses an artifact whose PR number is not the pull request the run belongs to, writing nothing", async () => {
-    const gh = fakeGitHub([pr(12, SHA_A), pr(13, SHA_B, `${OWNER}/${REPO}`, "victim")], { 13: [{ id: 5, body: `${COMMENT_MARKER}\nold`, user: bot }] });
-    await expect(post(gh.client, { prNumber: "13" })).rejects.toThrow(new CommentRefused(`the artifact names pull request #13, but run 7001 (${SHA_A}) belongs to #12`));
+    const gh = fakeGitHub([pr(12, SHA_A), pr(13, SHA_B, `${OWNER}/${REPO}`, "victim")], {
+      13: [{ id: 5, body: `${COMMENT_MARKER}\nold`, user: bot }],
+    });
+    await expect(post(gh.client, { prNumber: "13" })).rejects.toThrow(
+      new CommentRefused(`the artifact names pull request #13, but run 7001 (${SHA_A}) belongs to #12`),
+    );
     expect(gh.writes).toEqual([]);
     expect(gh.comments[13]![0]!.body).toBe(`${COMMENT_MARKER}\nold`);
   });
@@ -225,7 +253,9 @@ describe("tools/ci/pr-comment.ts", () => {
 
   it("refuses to choose between several open pull requests with the same head", async () => {
     const gh = fakeGitHub([pr(12, SHA_A), pr(14, SHA_A)]);
-    await expect(post(gh.client)).rejects.toThrow(`head ${OWNER}/${REPO}@${SHA_A} is the head of several open pull requests (#12, #14); not choosing one`);
+    await expect(post(gh.client)).rejects.toThrow(
+      `head ${OWNER}/${REPO}@${SHA_A} is the head of several open pull requests (#12, #14); not choosing one`,
+    );
     expect(gh.writes).toEqual([]);
   });
 
@@ -318,7 +348,10 @@ describe("tools/ci/pr-comment.ts", () => {
   it("talks to the REST API with the token, following Link pages", async () => {
     const requests: Array<{ method: string; url: string; body?: string; auth?: string }> = [];
     const pages: Record<string, { json: unknown; link?: string }> = {
-      "https://api.example/repos/acme/llm-stack/issues/12/comments?per_page=100": { json: [{ id: 1 }], link: '<https://api.example/page2>; rel="next", <https://api.example/page2>; rel="last"' },
+      "https://api.example/repos/acme/llm-stack/issues/12/comments?per_page=100": {
+        json: [{ id: 1 }],
+        link: '<https://api.example/page2>; rel="next", <https://api.example/page2>; rel="last"',
+      },
       "https://api.example/page2": { json: [{ id: 2 }] },
       "https://api.example/repos/acme/llm-stack/pulls?state=open&per_page=100&head=contributor%3Amy%2Fbranch": { json: [] },
       "https://api.example/repos/acme/llm-stack/issues/comments/7": { json: { id: 7 } },
@@ -329,7 +362,7 @@ describe("tools/ci/pr-comment.ts", () => {
       return {
         ok: page !== undefined,
         status: page ? 200 : 404,
-        headers: { get: (name: string) => (name === "link" ? page?.link ?? null : null) },
+        headers: { get: (name: string) => (name === "link" ? (page?.link ?? null) : null) },
         json: async () => page?.json,
         text: async () => "Not Found",
       };
@@ -337,7 +370,9 @@ describe("tools/ci/pr-comment.ts", () => {
     expect(await client.listIssueComments("acme", "llm-stack", 12)).toEqual([{ id: 1 }, { id: 2 }]);
     expect(await client.listOpenPullsByHead("acme", "llm-stack", "contributor:my/branch")).toEqual([]);
     expect(await client.updateIssueComment("acme", "llm-stack", 7, "hi")).toEqual({ id: 7 });
-    await expect(client.listPullsForCommit("acme", "llm-stack", SHA_A)).rejects.toThrow(`GitHub API GET https://api.example/repos/acme/llm-stack/commits/${SHA_A}/pulls?per_page=100: 404 Not Found`);
+    await expect(client.listPullsForCommit("acme", "llm-stack", SHA_A)).rejects.toThrow(
+      `GitHub API GET https://api.example/repos/acme/llm-stack/commits/${SHA_A}/pulls?per_page=100: 404 Not Found`,
+    );
     expect(requests.map((r) => `${r.method} ${r.url}`).slice(0, 4)).toEqual([
       "GET https://api.example/repos/acme/llm-stack/issues/12/comments?per_page=100",
       "GET https://api.example/page2",

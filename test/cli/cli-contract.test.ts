@@ -52,59 +52,210 @@ const CASES: Case[] = [
   ["words for a number", plan("--replicas", "two"), 2, '--replicas: got "two"; expected a value of type number'],
   ["a 1-token context", plan("--max-model-len", "1"), 2, "--max-model-len: got 1; expected at least 1024 tokens"],
   ["a context above the model's", plan("--max-model-len", "20000000"), 2, "--max-model-len: got 20000000; expected at most 131072"],
-  ["utilization above the kit's policy", plan("--gpu-memory-utilization", ".99"), 2, "expected a fraction between 0.5 and 0.95 — this kit's policy; vLLM itself accepts any value in (0, 1]"],
-  ["utilization that is not a number", plan("--gpu-memory-utilization", "most"), 2, '--gpu-memory-utilization: got "most"; expected a value of type number'],
-  ["an unknown quantization", plan("--quantization", "int8"), 2, '--quantization: got "int8"; expected one of "auto", "bf16", "fp8", "int4"'],
+  [
+    "utilization above the kit's policy",
+    plan("--gpu-memory-utilization", ".99"),
+    2,
+    "expected a fraction between 0.5 and 0.95 — this kit's policy; vLLM itself accepts any value in (0, 1]",
+  ],
+  [
+    "utilization that is not a number",
+    plan("--gpu-memory-utilization", "most"),
+    2,
+    '--gpu-memory-utilization: got "most"; expected a value of type number',
+  ],
+  [
+    "an unknown quantization",
+    plan("--quantization", "int8"),
+    2,
+    '--quantization: got "int8"; expected one of "auto", "bf16", "fp8", "int4"',
+  ],
   ["an unknown GPU", plan("--gpu", "a100"), 2, '--gpu: got "a100"; expected one of "h100", "h200"'],
   ["an unpriced region", plan("--region", "eu-west-1"), 2, '--region: got "eu-west-1"; expected one of "us-east-1", "us-west-2"'],
   ["a TP vLLM refuses", plan("--tensor-parallel-size", "3"), 2, "--tensor-parallel-size: got 3; expected one of 1, 2, 4, 8"],
   ["an unknown KV dtype", plan("--kv-cache-dtype", "fp16"), 2, '--kv-cache-dtype: got "fp16"; expected one of "auto", "fp8"'],
-  ["an unknown multi-node policy", plan("--multi-node", "sometimes"), 2, '--multi-node: got "sometimes"; expected one of "never", "when-needed", "when-cheaper"'],
+  [
+    "an unknown multi-node policy",
+    plan("--multi-node", "sometimes"),
+    2,
+    '--multi-node: got "sometimes"; expected one of "never", "when-needed", "when-cheaper"',
+  ],
   ["an instance type outside the catalog", plan("--allowed-instance-types", "g6e.xlarge"), 2, "--allowed-instance-types"],
-  ["more nodes than maxNodes", plan("--replicas", "17", "--allowed-instance-types", "p5.4xlarge"), 2, "Lower replicas, or raise maxNodes to 17 if you mean it."],
+  [
+    "more nodes than maxNodes",
+    plan("--replicas", "17", "--allowed-instance-types", "p5.4xlarge"),
+    2,
+    "Lower replicas, or raise maxNodes to 17 if you mean it.",
+  ],
   ["an unknown flag", plan("--bogus", "1"), 2, "error: unknown option '--bogus'"],
   ["an unknown command", ["plann"], 2, "error: unknown command 'plann'"],
-  ["an infeasible context", ["plan", "--model", "llama-4-scout-17b-16e-instruct", "--max-model-len", "10485760", "--multi-node", "never"], 3, "Nearest feasible alternatives:"],
+  [
+    "an infeasible context",
+    ["plan", "--model", "llama-4-scout-17b-16e-instruct", "--max-model-len", "10485760", "--multi-node", "never"],
+    3,
+    "Nearest feasible alternatives:",
+  ],
   // stack files, through plan --stack (validated as `pulumi up` would)
   ["a missing stack", ["plan", "--stack", "nope"], 2, '--stack: got "nope"; expected a stack file'],
-  ["malformed YAML, with its line", ["plan", "--stack", "s"], 2, "expected valid YAML", () => withStack("config:\n  llm-stack:model: [unclosed\n")],
-  ["a misspelt budget key", ["plan", "--stack", "s"], 2, "llm-stack:maxHourlyUSD: got \"(set)\"; expected one of the keys declared in Pulumi.yaml", () => withStack(dev('\n  llm-stack:maxHourlyUSD: "5"'))],
-  ["…with the did-you-mean", ["plan", "--stack", "s"], 2, "Did you mean llm-stack:maxHourlyUsd?", () => withStack(dev('\n  llm-stack:maxHourlyUSD: "5"'))],
-  ["an encrypted value on a plain key", ["plan", "--stack", "s"], 2, "llm-stack:namespace: got \"(encrypted)\"; expected a plain value: namespace is not a secret", () => withStack(dev("\n  llm-stack:namespace:\n    secure: v1:AAAA"))],
-  ["a plain-text token", ["plan", "--stack", "s"], 2, 'llm-stack:hfToken: got "(plain text, not shown)"; expected a Pulumi secret', () => withStack(`${DEV.trimEnd()}\n  llm-stack:hfToken: hf_plain\n`)],
-  ["a key without its namespace", ["plan", "--stack", "s"], 2, "replicas: got \"(set)\"; expected a namespaced key such as llm-stack:replicas", () => withStack(dev('\n  replicas: "2"'))],
-  ["a budget below the stack", ["plan", "--stack", "s"], 2, "llm-stack:maxHourlyUsd: got 1; expected at least the stack's $7.63/h at maximum node-group size", () => withStack(dev().replace('maxHourlyUsd: "10"', 'maxHourlyUsd: "1"'))],
-  ["an image tagged latest", ["plan", "--stack", "s"], 2, 'llm-stack:vllmImage: got "vllm/vllm-openai:latest"', () => withStack(dev("\n  llm-stack:vllmImage: vllm/vllm-openai:latest"))],
-  ["more GPU nodes than maxNodes in the file", ["plan", "--stack", "s"], 2, "Lower replicas, or raise maxNodes to 17 if you mean it.", () => withStack(dev('\n  llm-stack:replicas: "17"\n  llm-stack:allowedInstanceTypes: ["p5.4xlarge"]').replace('maxHourlyUsd: "10"', 'maxHourlyUsd: "1000"'))],
-  ["a Capacity Block without its AZ", ["plan", "--stack", "s"], 2, "llm-stack:capacityReservationZoneId: got (not set)", () => withStack(dev("\n  llm-stack:capacityType: capacity-block\n  llm-stack:capacityReservationId: cr-0123456789abcdef0"))],
-  ["an allowlist open to the internet", ["plan", "--stack", "s"], 2, "expected CIDRs narrower than 0.0.0.0/0", () => withStack(dev().replace('["198.51.100.7/32"]', '["0.0.0.0/0"]'))],
-  ["an admin that is not an ARN", ["plan", "--stack", "s"], 2, "llm-stack:clusterAdminPrincipalArns: got [\"alice\"]", () => withStack(dev('\n  llm-stack:clusterAdminPrincipalArns: ["alice"]'))],
-  ["a negative replica count in the file", ["plan", "--stack", "s"], 2, "llm-stack:replicas: got -1; expected greater than 0", () => withStack(dev('\n  llm-stack:replicas: "-1"'))],
+  [
+    "malformed YAML, with its line",
+    ["plan", "--stack", "s"],
+    2,
+    "expected valid YAML",
+    () => withStack("config:\n  llm-stack:model: [unclosed\n"),
+  ],
+  [
+    "a misspelt budget key",
+    ["plan", "--stack", "s"],
+    2,
+    'llm-stack:maxHourlyUSD: got "(set)"; expected one of the keys declared in Pulumi.yaml',
+    () => withStack(dev('\n  llm-stack:maxHourlyUSD: "5"')),
+  ],
+  [
+    "…with the did-you-mean",
+    ["plan", "--stack", "s"],
+    2,
+    "Did you mean llm-stack:maxHourlyUsd?",
+    () => withStack(dev('\n  llm-stack:maxHourlyUSD: "5"')),
+  ],
+  [
+    "an encrypted value on a plain key",
+    ["plan", "--stack", "s"],
+    2,
+    'llm-stack:namespace: got "(encrypted)"; expected a plain value: namespace is not a secret',
+    () => withStack(dev("\n  llm-stack:namespace:\n    secure: v1:AAAA")),
+  ],
+  [
+    "a plain-text token",
+    ["plan", "--stack", "s"],
+    2,
+    'llm-stack:hfToken: got "(plain text, not shown)"; expected a Pulumi secret',
+    () => withStack(`${DEV.trimEnd()}\n  llm-stack:hfToken: hf_plain\n`),
+  ],
+  [
+    "a key without its namespace",
+    ["plan", "--stack", "s"],
+    2,
+    'replicas: got "(set)"; expected a namespaced key such as llm-stack:replicas',
+    () => withStack(dev('\n  replicas: "2"')),
+  ],
+  [
+    "a budget below the stack",
+    ["plan", "--stack", "s"],
+    2,
+    "llm-stack:maxHourlyUsd: got 1; expected at least the stack's $7.63/h at maximum node-group size",
+    () => withStack(dev().replace('maxHourlyUsd: "10"', 'maxHourlyUsd: "1"')),
+  ],
+  [
+    "an image tagged latest",
+    ["plan", "--stack", "s"],
+    2,
+    'llm-stack:vllmImage: got "vllm/vllm-openai:latest"',
+    () => withStack(dev("\n  llm-stack:vllmImage: vllm/vllm-openai:latest")),
+  ],
+  [
+    "more GPU nodes than maxNodes in the file",
+    ["plan", "--stack", "s"],
+    2,
+    "Lower replicas, or raise maxNodes to 17 if you mean it.",
+    () =>
+      withStack(
+        dev('\n  llm-stack:replicas: "17"\n  llm-stack:allowedInstanceTypes: ["p5.4xlarge"]').replace(
+          'maxHourlyUsd: "10"',
+          'maxHourlyUsd: "1000"',
+        ),
+      ),
+  ],
+  [
+    "a Capacity Block without its AZ",
+    ["plan", "--stack", "s"],
+    2,
+    "llm-stack:capacityReservationZoneId: got (not set)",
+    () => withStack(dev("\n  llm-stack:capacityType: capacity-block\n  llm-stack:capacityReservationId: cr-0123456789abcdef0")),
+  ],
+  [
+    "an allowlist open to the internet",
+    ["plan", "--stack", "s"],
+    2,
+    "expected CIDRs narrower than 0.0.0.0/0",
+    () => withStack(dev().replace('["198.51.100.7/32"]', '["0.0.0.0/0"]')),
+  ],
+  [
+    "an admin that is not an ARN",
+    ["plan", "--stack", "s"],
+    2,
+    'llm-stack:clusterAdminPrincipalArns: got ["alice"]',
+    () => withStack(dev('\n  llm-stack:clusterAdminPrincipalArns: ["alice"]')),
+  ],
+  [
+    "a negative replica count in the file",
+    ["plan", "--stack", "s"],
+    2,
+    "llm-stack:replicas: got -1; expected greater than 0",
+    () => withStack(dev('\n  llm-stack:replicas: "-1"')),
+  ],
   // cost
   ["cost of a missing stack", ["cost", "--stack", "nope"], 2, '--stack: got "nope"; expected one of dev, llama405b, mixtral, scout'],
   ["an unknown format", ["cost", "--format", "pdf"], 2, '--format: got "pdf"; expected one of table, markdown, json'],
   ["a git ref that is not one", ["cost", "--base", "no-such-ref"], 2, '--base: got "no-such-ref"; expected a git ref of this repository'],
-  ["a missing preview file", ["cost", "--from-preview", "/no/such/preview.json"], 2, '--from-preview: got "/no/such/preview.json"; expected a readable file. ENOENT'],
-  ["a preview that is not JSON", ["cost", "--from-preview", "x.json"], 2, "expected the JSON of `pulumi preview --json --show-sames`", () => {
-    const directory = project();
-    writeFileSync(join(directory, "x.json"), "{ not json");
-    return directory;
-  }],
-  ["a preview with a negative node count", ["cost", "--from-preview", "neg.json"], 2, "expected whole node counts with 0 ≤ desiredSize ≤ maxSize", () => {
-    const directory = project();
-    const preview = readFileSync(join(ROOT, "test/fixtures/preview/create-dev.json"), "utf8").replace(/"desiredSize": 1/, '"desiredSize": -2');
-    writeFileSync(join(directory, "neg.json"), preview);
-    return directory;
-  }],
-  ["an unwritable --out", ["cost", "--from-preview", join(ROOT, "test/fixtures/preview/create-dev.json"), "--out", "/no/such/dir/cost.md"], 2, '--out: got "/no/such/dir/cost.md"; expected a writable file path'],
+  [
+    "a missing preview file",
+    ["cost", "--from-preview", "/no/such/preview.json"],
+    2,
+    '--from-preview: got "/no/such/preview.json"; expected a readable file. ENOENT',
+  ],
+  [
+    "a preview that is not JSON",
+    ["cost", "--from-preview", "x.json"],
+    2,
+    "expected the JSON of `pulumi preview --json --show-sames`",
+    () => {
+      const directory = project();
+      writeFileSync(join(directory, "x.json"), "{ not json");
+      return directory;
+    },
+  ],
+  [
+    "a preview with a negative node count",
+    ["cost", "--from-preview", "neg.json"],
+    2,
+    "expected whole node counts with 0 ≤ desiredSize ≤ maxSize",
+    () => {
+      const directory = project();
+      const preview = readFileSync(join(ROOT, "test/fixtures/preview/create-dev.json"), "utf8").replace(
+        /"desiredSize": 1/,
+        '"desiredSize": -2',
+      );
+      writeFileSync(join(directory, "neg.json"), preview);
+      return directory;
+    },
+  ],
+  [
+    "an unwritable --out",
+    ["cost", "--from-preview", join(ROOT, "test/fixtures/preview/create-dev.json"), "--out", "/no/such/dir/cost.md"],
+    2,
+    '--out: got "/no/such/dir/cost.md"; expected a writable file path',
+  ],
   ["a utilization out of range", ["cost", "--utilization", "2"], 2, '--utilization: got "2"; expected a number from 0.01 to 1'],
   ["half a hosted price", ["cost", "--hosted-input-usd-per-million", "1"], 2, "expected both or neither"],
-  ["cost outside the project", ["cost"], 2, "expected an llm-stack project: a directory with Pulumi.yaml", () => mkdtempSync(join(tmpdir(), "not-a-project-"))],
+  [
+    "cost outside the project",
+    ["cost"],
+    2,
+    "expected an llm-stack project: a directory with Pulumi.yaml",
+    () => mkdtempSync(join(tmpdir(), "not-a-project-")),
+  ],
   // preflight (config problems stop it before any AWS call)
   ["preflight without a stack", ["preflight"], 2, "preflight needs --stack <name>"],
   ["preflight of a missing stack", ["preflight", "--stack", "nope"], 2, '--stack: got "nope"; expected a stack file'],
   ["preflight with an unknown flag", ["preflight", "--bogus"], 2, "Unknown option '--bogus'"],
-  ["preflight of a stack with a misspelt key", ["preflight", "--stack", "s"], 2, "Did you mean llm-stack:maxHourlyUsd?", () => withStack(dev('\n  llm-stack:maxHourlyUSD: "5"'))],
+  [
+    "preflight of a stack with a misspelt key",
+    ["preflight", "--stack", "s"],
+    2,
+    "Did you mean llm-stack:maxHourlyUsd?",
+    () => withStack(dev('\n  llm-stack:maxHourlyUSD: "5"')),
+  ],
 ];
 
 describe("the command line's contract for bad input", () => {

@@ -22,19 +22,63 @@ describe("llm-stack plan", () => {
     const plan = JSON.parse(stdout) as Record<string, unknown>;
     expect(plan).toEqual(JSON.parse(JSON.stringify(planDeployment({ model: "llama-3.3-70b-instruct", maxModelLen: 32768 }))));
     expect(Object.keys(plan)).toEqual([
-      "model", "variant", "repo", "quantization", "gpu", "instanceType", "region", "nodesPerReplica", "gpusPerReplica",
-      "tensorParallelSize", "pipelineParallelSize", "replicas", "nodes", "idleGpus", "maxModelLen", "maxNumBatchedTokens",
-      "maxNumSeqs", "multiNode", "weightsSource", "concurrency", "kvCacheDtype", "gpuMemoryUtilization", "memory", "kvCacheBytesPerTokenPerGpu", "kvCacheTokens",
-      "maxConcurrentFullContext", "cost", "vllmArgs", "vllmWorkerArgs", "reasons", "economics", "timeToReady",
+      "model",
+      "variant",
+      "repo",
+      "quantization",
+      "gpu",
+      "instanceType",
+      "region",
+      "nodesPerReplica",
+      "gpusPerReplica",
+      "tensorParallelSize",
+      "pipelineParallelSize",
+      "replicas",
+      "nodes",
+      "idleGpus",
+      "maxModelLen",
+      "maxNumBatchedTokens",
+      "maxNumSeqs",
+      "multiNode",
+      "weightsSource",
+      "concurrency",
+      "kvCacheDtype",
+      "gpuMemoryUtilization",
+      "memory",
+      "kvCacheBytesPerTokenPerGpu",
+      "kvCacheTokens",
+      "maxConcurrentFullContext",
+      "cost",
+      "vllmArgs",
+      "vllmWorkerArgs",
+      "reasons",
+      "economics",
+      "timeToReady",
     ]);
-    expect(Object.keys((plan.memory as { perGpuGiB: object }).perGpuGiB)).toEqual(["capacity", "budget", "weights", "activationAndOverhead", "kvCache"]);
+    expect(Object.keys((plan.memory as { perGpuGiB: object }).perGpuGiB)).toEqual([
+      "capacity",
+      "budget",
+      "weights",
+      "activationAndOverhead",
+      "kvCache",
+    ]);
     expect(Object.keys(plan.cost as object)).toEqual(["hourlyUsd", "monthlyUsd", "instanceHourlyUsd", "hoursPerMonth", "priceTableDate"]);
     // The time to ready the text prints, for scripts: 70B bf16 (141.1 GB) on one p5.48xlarge, TP 8, from S3.
     // Boot 40 + 60 = 100 s (assumed up to 900 s); pull 12 GB / 41.7 MB/s = 287.8 → 288 s; weights: 8 ranks × 141.1 GB
     // over the node's 100 Gb/s = 90.3 → 91 s (each rank alone 141.1 GB / 3.51 GiB/s = 37.4 s); engine start on 80
     // layers 145 s + P2P check 60 s = 205 s. Total 684 s; with the slow boot 900 + 288 + 91 + 205 = 1484 s.
-    const ready = plan.timeToReady as { steps: Array<{ step: string; seconds: number; slowSeconds?: number }>; podStartSeconds: number; totalSeconds: number; slowTotalSeconds: number };
-    expect(ready.steps.map((s) => [s.step, s.seconds, s.slowSeconds ?? null])).toEqual([["node boot", 100, 900], ["image pull", 288, null], ["weights from S3", 91, null], ["engine start", 205, null]]);
+    const ready = plan.timeToReady as {
+      steps: Array<{ step: string; seconds: number; slowSeconds?: number }>;
+      podStartSeconds: number;
+      totalSeconds: number;
+      slowTotalSeconds: number;
+    };
+    expect(ready.steps.map((s) => [s.step, s.seconds, s.slowSeconds ?? null])).toEqual([
+      ["node boot", 100, 900],
+      ["image pull", 288, null],
+      ["weights from S3", 91, null],
+      ["engine start", 205, null],
+    ]);
     expect([ready.podStartSeconds, ready.totalSeconds, ready.slowTotalSeconds]).toEqual([296, 684, 1484]);
   });
 
@@ -52,12 +96,16 @@ describe("llm-stack plan", () => {
   it("--stack dev reads Pulumi.dev.yaml and flags override it", async () => {
     const fromStack = JSON.parse((await run(["plan", "--stack", "dev", "--json"])).stdout) as { model: string; instanceType: string };
     expect([fromStack.model, fromStack.instanceType]).toEqual(["llama-3.1-8b-instruct", "p5.4xlarge"]);
-    const overridden = JSON.parse((await run(["plan", "--stack", "dev", "--model", "mistral-small-3.2-24b-instruct", "--json"])).stdout) as { model: string };
+    const overridden = JSON.parse(
+      (await run(["plan", "--stack", "dev", "--model", "mistral-small-3.2-24b-instruct", "--json"])).stdout,
+    ) as { model: string };
     expect(overridden.model).toBe("mistral-small-3.2-24b-instruct");
     // The stack is validated as `pulumi up` would: its $10/h budget refuses a 70B on 8 × H100.
     const overBudget = await run(["plan", "--stack", "dev", "--model", "llama-3.3-70b-instruct"]);
     expect(overBudget.code).toBe(2);
-    expect(overBudget.stderr).toContain("llm-stack:maxHourlyUsd: got 10; expected at least the stack's $55.79/h at maximum node-group size");
+    expect(overBudget.stderr).toContain(
+      "llm-stack:maxHourlyUsd: got 10; expected at least the stack's $55.79/h at maximum node-group size",
+    );
   });
 
   it("exits 2 listing the valid ids for an unknown model", async () => {
@@ -69,7 +117,9 @@ describe("llm-stack plan", () => {
   it("exits 2 naming the model's maximum for a context above it", async () => {
     const { code, stderr } = await run(["plan", "--model", "mistral-7b-instruct-v0.3", "--max-model-len", "65536"]);
     expect(code).toBe(2);
-    expect(stderr).toContain("  - --max-model-len: got 65536; expected at most 32768 (the model's maximum context). Lower maxModelLen to 32768 or less.");
+    expect(stderr).toContain(
+      "  - --max-model-len: got 65536; expected at most 32768 (the model's maximum context). Lower maxModelLen to 32768 or less.",
+    );
   });
 
   it("exits 2 naming the valid sizes for a TP that breaks vLLM's rules", async () => {
@@ -79,28 +129,49 @@ describe("llm-stack plan", () => {
   });
 
   it("exits 2 for a non-numeric number and for an unknown flag", async () => {
-    expect((await run(["plan", "--model", "llama-3.1-8b-instruct", "--replicas", "two"])).stderr).toContain('  - --replicas: got "two"; expected a value of type number.');
+    expect((await run(["plan", "--model", "llama-3.1-8b-instruct", "--replicas", "two"])).stderr).toContain(
+      '  - --replicas: got "two"; expected a value of type number.',
+    );
     const unknown = await run(["plan", "--modle", "x"]);
     expect([unknown.code, unknown.stderr]).toEqual([2, "llm-stack: error: unknown option '--modle'\n(Did you mean --model?)\n"]);
   });
 
   it("exits 3 for an infeasible plan", async () => {
-    const { code, stderr } = await run(["plan", "--model", "llama-4-scout-17b-16e-instruct", "--max-model-len", "10485760", "--multi-node", "never"]);
+    const { code, stderr } = await run([
+      "plan",
+      "--model",
+      "llama-4-scout-17b-16e-instruct",
+      "--max-model-len",
+      "10485760",
+      "--multi-node",
+      "never",
+    ]);
     expect(code).toBe(3);
     expect(stderr).toContain("Nearest feasible alternatives:\n  - kvCacheDtype fp8: 1 × p5.48xlarge");
   });
 
   it("has help for every command as <command> --help, <command> -h and help <command>, and a --version", async () => {
     for (const command of ["plan", "models", "gpus", "readme-table"]) {
-      for (const args of [[command, "--help"], [command, "-h"], ["help", command]]) {
+      for (const args of [
+        [command, "--help"],
+        [command, "-h"],
+        ["help", command],
+      ]) {
         const { code, stdout } = await run(args);
         expect([args.join(" "), code, stdout.split("\n")[0]]).toEqual([args.join(" "), 0, `Usage: llm-stack ${command} [options]`]);
       }
     }
     for (const command of ["cost", "preflight"]) {
-      for (const args of [[command, "--help"], ["help", command]]) {
+      for (const args of [
+        [command, "--help"],
+        ["help", command],
+      ]) {
         const { code, stdout } = await run(args);
-        expect([args.join(" "), code, stdout.split("\n")[0]]).toEqual([args.join(" "), 0, `llm-stack ${command} — ${command === "cost" ? "what stacks cost, offline, with policy results and unit economics" : "what AWS would refuse, checked before \`pulumi up\`"}`]);
+        expect([args.join(" "), code, stdout.split("\n")[0]]).toEqual([
+          args.join(" "),
+          0,
+          `llm-stack ${command} — ${command === "cost" ? "what stacks cost, offline, with policy results and unit economics" : "what AWS would refuse, checked before \`pulumi up\`"}`,
+        ]);
       }
     }
     expect((await run(["--help"])).stdout.split("\n")[0]).toBe("Usage: llm-stack [options] [command]");
@@ -114,15 +185,23 @@ describe("llm-stack models", () => {
     expect(code).toBe(0);
     const lines = stdout.trimEnd().split("\n");
     expect(lines).toHaveLength(13);
-    expect(lines.find((line) => line.startsWith("llama-4-scout-17b-16e-instruct"))).toMatch(/108\.6B \/ 17\.2B\s+10,485,760\s+Llama 4 Community License \(gated\)\s+bf16, fp8-dynamic, w4a16$/);
+    expect(lines.find((line) => line.startsWith("llama-4-scout-17b-16e-instruct"))).toMatch(
+      /108\.6B \/ 17\.2B\s+10,485,760\s+Llama 4 Community License \(gated\)\s+bf16, fp8-dynamic, w4a16$/,
+    );
   });
 });
 
 describe("stack files", () => {
   it("strips the project prefix and keeps aws:region", async () => {
-    expect(parseStackFile("x", 'config:\n  aws:region: us-west-2\n  llm-stack:model: phi-3.5-mini-instruct\n  other:key: 1\n')).toEqual({
-      stack: "x", values: { model: "phi-3.5-mini-instruct" }, region: "us-west-2",
-      entries: [{ key: "aws:region", secure: false }, { key: "llm-stack:model", secure: false }, { key: "other:key", secure: false }],
+    expect(parseStackFile("x", "config:\n  aws:region: us-west-2\n  llm-stack:model: phi-3.5-mini-instruct\n  other:key: 1\n")).toEqual({
+      stack: "x",
+      values: { model: "phi-3.5-mini-instruct" },
+      region: "us-west-2",
+      entries: [
+        { key: "aws:region", secure: false },
+        { key: "llm-stack:model", secure: false },
+        { key: "other:key", secure: false },
+      ],
     });
   });
 });

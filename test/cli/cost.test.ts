@@ -19,13 +19,16 @@ const fixture = (name: string) => JSON.parse(readFileSync(join(__dirname, "..", 
 
 describe("pricing", () => {
   it("prices node groups at desired and maximum size, EKS and NAT from the one table, dearest first", () => {
-    const cost = priceItems([
-      { kind: "node-group", name: "system", instanceType: "m7i.xlarge", desiredSize: 2, maxSize: 3 },
-      { kind: "node-group", name: "gpu", instanceType: "p5.48xlarge", desiredSize: 2, maxSize: 2 },
-      { kind: "eks-cluster", name: "cluster", supportType: "standard" },
-      { kind: "nat-gateway", name: "nat" },
-      { kind: "node-group", name: "odd", instanceType: "g6e.xlarge", desiredSize: 1, maxSize: 1 },
-    ], "us-west-2");
+    const cost = priceItems(
+      [
+        { kind: "node-group", name: "system", instanceType: "m7i.xlarge", desiredSize: 2, maxSize: 3 },
+        { kind: "node-group", name: "gpu", instanceType: "p5.48xlarge", desiredSize: 2, maxSize: 2 },
+        { kind: "eks-cluster", name: "cluster", supportType: "standard" },
+        { kind: "nat-gateway", name: "nat" },
+        { kind: "node-group", name: "odd", instanceType: "g6e.xlarge", desiredSize: 1, maxSize: 1 },
+      ],
+      "us-west-2",
+    );
     expect(cost.lineItems.map((l) => [l.item, l.quantity, l.hourlyUsd, l.maxHourlyUsd])).toEqual([
       ["GPU nodes p5.48xlarge", 2, 110.08, 110.08],
       ["CPU nodes m7i.xlarge", 2, 0.4032, 0.6048],
@@ -33,11 +36,17 @@ describe("pricing", () => {
       ["NAT gateway", 1, 0.045, 0.045],
     ]);
     expect([cost.hourlyUsd, cost.monthlyUsd, cost.maxHourlyUsd, cost.maxMonthlyUsd]).toEqual([110.6282, 80758.59, 110.8298, 80905.75]);
-    expect(cost.unpriced).toEqual([{ what: "odd: g6e.xlarge in us-west-2 has no on-demand price in the table", fix: "use a priced instance type or add its row to infra/catalog/prices.ts with its source" }]);
+    expect(cost.unpriced).toEqual([
+      {
+        what: "odd: g6e.xlarge in us-west-2 has no on-demand price in the table",
+        fix: "use a priced instance type or add its row to infra/catalog/prices.ts with its source",
+      },
+    ]);
   });
 
   it("prices a cluster that allows extended support at $0.60/h (EKS pricing page), and one without a policy the same", () => {
-    const items = (supportType: unknown) => priceItems([{ kind: "eks-cluster", name: "c", supportType: eksSupportTypeOf(supportType) }], "us-east-1").lineItems;
+    const items = (supportType: unknown) =>
+      priceItems([{ kind: "eks-cluster", name: "c", supportType: eksSupportTypeOf(supportType) }], "us-east-1").lineItems;
     expect(items("EXTENDED").map((l) => [l.item, l.hourlyUsd])).toEqual([["EKS control plane (extended support)", 0.6]]);
     expect(items(undefined).map((l) => [l.item, l.hourlyUsd])).toEqual([["EKS control plane (extended support)", 0.6]]);
     expect(items("STANDARD").map((l) => [l.item, l.hourlyUsd])).toEqual([["EKS control plane", 0.1]]);
@@ -92,7 +101,12 @@ describe("llm-stack cost", () => {
   });
 
   it("reports the dev stack's model, GPUs, instances, cost, policies and assumptions", () => {
-    expect([dev.status, dev.model, dev.variant, dev.gpu]).toEqual(["ok", "llama-3.1-8b-instruct", "bf16", { name: "NVIDIA H100 SXM 80GB", count: 1 }]);
+    expect([dev.status, dev.model, dev.variant, dev.gpu]).toEqual([
+      "ok",
+      "llama-3.1-8b-instruct",
+      "bf16",
+      { name: "NVIDIA H100 SXM 80GB", count: 1 },
+    ]);
     expect(dev.instances).toEqual([
       { instanceType: "p5.4xlarge", gpusPerNode: 1, nodes: 1, maxNodes: 1 },
       { instanceType: "m7i.xlarge", gpusPerNode: 0, nodes: 2, maxNodes: 3 },
@@ -121,11 +135,15 @@ describe("llm-stack cost", () => {
     expect([cost.minMonthlyUsd, cost.monthlyUsd, cost.maxMonthlyUsd]).toEqual([400.19, 40579.39, 80905.75]);
     expect(scout.instances[0]).toEqual({ instanceType: "p5.48xlarge", gpusPerNode: 8, nodes: 1, maxNodes: 2 });
     const { output } = await runCost(["--stack", "scout", "--format", "markdown"], { directory: ROOT, load: loadProgramInVitest });
-    expect(output).toContain("| cost | min $0.55/h ($400.19/month) · expected $55.59/h ($40,579.39/month) · max $110.83/h ($80,905.75/month); the budget is checked at max |");
+    expect(output).toContain(
+      "| cost | min $0.55/h ($400.19/month) · expected $55.59/h ($40,579.39/month) · max $110.83/h ($80,905.75/month); the budget is checked at max |",
+    );
   });
 
   it("takes no token as set for a model that is not gated (Phi-3.5-mini, MIT), as `plan --stack` does not", async () => {
-    const open = await evaluateStack("open", "config:\n  aws:region: us-east-1\n  llm-stack:model: phi-3.5-mini-instruct\n", { load: loadProgramInVitest });
+    const open = await evaluateStack("open", "config:\n  aws:region: us-east-1\n  llm-stack:model: phi-3.5-mini-instruct\n", {
+      load: loadProgramInVitest,
+    });
     expect(open.status).toBe("ok");
     expect(open.assumptions.filter((a) => a.includes("taken as set"))).toEqual([
       "llm-stack:clusterPublicAccessCidrs is taken as set (each operator lists the address pulumi runs from)",
@@ -141,7 +159,8 @@ describe("llm-stack cost", () => {
   });
 
   it("renders a stack moving from Mixtral 8x7B to Llama 4 Scout as the golden PR comment", async () => {
-    const prod = (model: string) => `config:\n  aws:region: us-east-1\n  llm-stack:model: ${model}\n  llm-stack:maxModelLen: "32768"\n  llm-stack:maxHourlyUsd: "60"\n`;
+    const prod = (model: string) =>
+      `config:\n  aws:region: us-east-1\n  llm-stack:model: ${model}\n  llm-stack:maxModelLen: "32768"\n  llm-stack:maxHourlyUsd: "60"\n`;
     const before = await evaluateStack("prod", prod("mixtral-8x7b-instruct-v0.1"), { load: loadProgramInVitest });
     const after = await evaluateStack("prod", prod("llama-4-scout-17b-16e-instruct"), { load: loadProgramInVitest });
     const changes = diffStacks([before, dev], [after, dev]);
@@ -155,16 +174,23 @@ describe("llm-stack cost", () => {
   });
 
   it("says in one line when nothing changed", () => {
-    expect(renderDiffMarkdown(diffStacks([dev], [dev]), "abc123")).toBe(`${COMMENT_MARKER}\n## llm-stack cost preview\n\nNo cost change: 1 stack(s) evaluated, identical to \`abc123\`.\n`);
+    expect(renderDiffMarkdown(diffStacks([dev], [dev]), "abc123")).toBe(
+      `${COMMENT_MARKER}\n## llm-stack cost preview\n\nNo cost change: 1 stack(s) evaluated, identical to \`abc123\`.\n`,
+    );
   });
 
   it("reports added and removed stacks with their cost", () => {
     const changes = diffStacks([dev], [{ ...dev, stack: "dev2" }]);
-    expect(changes.map((c) => [c.stack, c.kind, c.monthlyDeltaUsd, c.percent])).toEqual([["dev", "removed", -5422.59, -100], ["dev2", "added", 5422.59, null]]);
+    expect(changes.map((c) => [c.stack, c.kind, c.monthlyDeltaUsd, c.percent])).toEqual([
+      ["dev", "removed", -5422.59, -100],
+      ["dev2", "added", 5422.59, null],
+    ]);
   });
 
   it("reports a refused config as invalid, with the program's reasons", async () => {
-    const report = await evaluateStack("broken", "config:\n  aws:region: us-east-1\n  llm-stack:model: llama-3.3-70b\n", { load: loadProgramInVitest });
+    const report = await evaluateStack("broken", "config:\n  aws:region: us-east-1\n  llm-stack:model: llama-3.3-70b\n", {
+      load: loadProgramInVitest,
+    });
     expect(report.status).toBe("invalid");
     expect(report.errors[0]).toBe("invalid stack configuration; nothing was created (1 problem):");
   });
@@ -172,16 +198,37 @@ describe("llm-stack cost", () => {
   it("checks with the team's policy pack config", async () => {
     const config = join(mkdtempSync(join(tmpdir(), "llm-stack-pack-")), "pack.json");
     writeFileSync(config, JSON.stringify({ "llm-stack-cost-budget": { maxHourlyUsd: 5 } }));
-    const { output } = await runCost(["--stack", "dev", "--format", "json", "--policy-pack-config", config], { directory: ROOT, load: loadProgramInVitest });
+    const { output } = await runCost(["--stack", "dev", "--format", "json", "--policy-pack-config", config], {
+      directory: ROOT,
+      load: loadProgramInVitest,
+    });
     const [report] = JSON.parse(output) as StackReport[];
     expect(report?.violations.map((v) => [v.policy, v.level])).toEqual([["llm-stack-cost-budget", "mandatory"]]);
   });
 
   it("rejects bad flags all at once", async () => {
-    const error = await runCost(["--format", "pdf", "--utilization", "2", "--stack", "nope", "--hosted-input-usd-per-million", "1", "--policy-pack-config", "/nonexistent.json"], { directory: ROOT }).catch((e: unknown) => e);
+    const error = await runCost(
+      [
+        "--format",
+        "pdf",
+        "--utilization",
+        "2",
+        "--stack",
+        "nope",
+        "--hosted-input-usd-per-million",
+        "1",
+        "--policy-pack-config",
+        "/nonexistent.json",
+      ],
+      { directory: ROOT },
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PlanInputError);
     expect((error as PlanInputError).issues.map((i) => i.path)).toEqual([
-      "--format", "--utilization", "--hosted-input-usd-per-million/--hosted-output-usd-per-million", "--policy-pack-config", "--stack",
+      "--format",
+      "--utilization",
+      "--hosted-input-usd-per-million/--hosted-output-usd-per-million",
+      "--policy-pack-config",
+      "--stack",
     ]);
   });
 });
@@ -189,8 +236,18 @@ describe("llm-stack cost", () => {
 describe("--from-preview", () => {
   it("prices a first create of the dev stack, unknown outputs and [secret] included", () => {
     const preview = pricePreview(fixture("create-dev.json"), "us-west-2");
-    expect([preview.region, preview.before.hourlyUsd, preview.after.hourlyUsd, preview.monthlyDeltaUsd]).toEqual(["us-east-1", 0, 7.4282, 5422.59]);
-    expect(preview.changes.map((c) => `${c.op} ${c.urn.split("::").pop()}`)).toEqual(["create llm-network-nat", "create llm-cluster-cluster", "create llm-system-ng", "create llm-gpu-ng"]);
+    expect([preview.region, preview.before.hourlyUsd, preview.after.hourlyUsd, preview.monthlyDeltaUsd]).toEqual([
+      "us-east-1",
+      0,
+      7.4282,
+      5422.59,
+    ]);
+    expect(preview.changes.map((c) => `${c.op} ${c.urn.split("::").pop()}`)).toEqual([
+      "create llm-network-nat",
+      "create llm-cluster-cluster",
+      "create llm-system-ng",
+      "create llm-gpu-ng",
+    ]);
     expect(preview.unknowns).toEqual([]);
   });
 
@@ -203,7 +260,11 @@ describe("--from-preview", () => {
 
   it("lists a node group whose instance type is unknown until apply instead of pricing it at zero", () => {
     const preview = pricePreview(fixture("unknown-node-group.json"), "us-east-1");
-    expect([preview.region, preview.after.hourlyUsd, preview.unknowns]).toEqual(["us-west-2", 0.1, ["team-gpu-ng: instance type or size unknown until apply"]]);
+    expect([preview.region, preview.after.hourlyUsd, preview.unknowns]).toEqual([
+      "us-west-2",
+      0.1,
+      ["team-gpu-ng: instance type or size unknown until apply"],
+    ]);
   });
 });
 
@@ -212,11 +273,13 @@ describe("the CLI against a git history", () => {
     const repo = mkdtempSync(join(tmpdir(), "llm-stack-cost-"));
     cpSync(join(ROOT, "Pulumi.yaml"), join(repo, "Pulumi.yaml"));
     writeFileSync(join(repo, "Pulumi.prod.yaml"), stackText("dev"));
-    const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.invalid", ...args], { cwd: repo, stdio: "pipe" });
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.invalid", ...args], { cwd: repo, stdio: "pipe" });
     git("init", "-q");
     git("add", ".");
     git("commit", "-qm", "base");
-    const cli = (args: string[]) => spawnSync(process.execPath, [join(ROOT, "bin", "llm-stack.js"), "cost", ...args], { cwd: repo, encoding: "utf8" });
+    const cli = (args: string[]) =>
+      spawnSync(process.execPath, [join(ROOT, "bin", "llm-stack.js"), "cost", ...args], { cwd: repo, encoding: "utf8" });
 
     const unchanged = cli(["--base", "HEAD"]);
     expect([unchanged.status, unchanged.stdout]).toEqual([0, "No cost change: 1 stack(s) evaluated, identical to HEAD.\n"]);
@@ -225,11 +288,18 @@ describe("the CLI against a git history", () => {
     git("commit", "-qam", "switch");
     const changed = cli(["--base", "HEAD~1", "--format", "json"]);
     expect(changed.status).toBe(0);
-    const { changes } = JSON.parse(changed.stdout) as { changes: Array<{ stack: string; kind: string; before: StackReport; after: StackReport }> };
-    expect(changes.map((c) => [c.stack, c.kind, c.before.model, c.after.model])).toEqual([["prod", "changed", "llama-3.1-8b-instruct", "mixtral-8x7b-instruct-v0.1"]]);
+    const { changes } = JSON.parse(changed.stdout) as {
+      changes: Array<{ stack: string; kind: string; before: StackReport; after: StackReport }>;
+    };
+    expect(changes.map((c) => [c.stack, c.kind, c.before.model, c.after.model])).toEqual([
+      ["prod", "changed", "llama-3.1-8b-instruct", "mixtral-8x7b-instruct-v0.1"],
+    ]);
 
     const missing = cli(["--base", "no-such-ref"]);
     // An input error (exit 2), never an unexpected one.
-    expect([missing.status, missing.stderr]).toEqual([2, `llm-stack: invalid cost request (1 problem):\n  - --base: got "no-such-ref"; expected a git ref of this repository. git ref "no-such-ref" is not a commit in ${repo}; fetch it (actions/checkout with fetch-depth: 0) or pass another --base\n`]);
+    expect([missing.status, missing.stderr]).toEqual([
+      2,
+      `llm-stack: invalid cost request (1 problem):\n  - --base: got "no-such-ref"; expected a git ref of this repository. git ref "no-such-ref" is not a commit in ${repo}; fetch it (actions/checkout with fetch-depth: 0) or pass another --base\n`,
+    ]);
   }, 120_000);
 });

@@ -18,15 +18,30 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { mockClient } from "aws-sdk-client-mock";
 import { parse, stringify } from "yaml";
 import {
-  DescribeAvailabilityZonesCommand, DescribeCapacityReservationsCommand, DescribeInstanceTypeOfferingsCommand, DescribeSubnetsCommand, DescribeVpcEndpointsCommand,
-  EC2Client, EC2ServiceException, type CapacityReservation,
+  DescribeAvailabilityZonesCommand,
+  DescribeCapacityReservationsCommand,
+  DescribeInstanceTypeOfferingsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcEndpointsCommand,
+  EC2Client,
+  EC2ServiceException,
+  type CapacityReservation,
 } from "@aws-sdk/client-ec2";
 import {
-  DescribeAddonCommand, DescribeClusterCommand, DescribeClusterVersionsCommand, EKSClient, ResourceNotFoundException, AccessDeniedException as EksAccessDenied,
+  DescribeAddonCommand,
+  DescribeClusterCommand,
+  DescribeClusterVersionsCommand,
+  EKSClient,
+  ResourceNotFoundException,
+  AccessDeniedException as EksAccessDenied,
   type ClusterVersionInformation,
 } from "@aws-sdk/client-eks";
 import {
-  AccessDeniedException, GetAWSDefaultServiceQuotaCommand, GetServiceQuotaCommand, NoSuchResourceException, ServiceQuotasClient,
+  AccessDeniedException,
+  GetAWSDefaultServiceQuotaCommand,
+  GetServiceQuotaCommand,
+  NoSuchResourceException,
+  ServiceQuotasClient,
 } from "@aws-sdk/client-service-quotas";
 import { GetCallerIdentityCommand, STSClient, STSServiceException } from "@aws-sdk/client-sts";
 import { runPreflight, type PreflightOptions } from "../../cli/preflight-command";
@@ -85,21 +100,32 @@ const META = { httpStatusCode: 200, requestId: "8f3e1c2a-0000-4000-8000-00000000
 
 /** us-east-1 as one account sees it: names map to ids per account; use1-az3 is where EKS places no control plane. */
 const US_EAST_1 = [
-  ["us-east-1a", "use1-az1"], ["us-east-1b", "use1-az2"], ["us-east-1c", "use1-az4"],
-  ["us-east-1d", "use1-az6"], ["us-east-1e", "use1-az3"], ["us-east-1f", "use1-az5"],
+  ["us-east-1a", "use1-az1"],
+  ["us-east-1b", "use1-az2"],
+  ["us-east-1c", "use1-az4"],
+  ["us-east-1d", "use1-az6"],
+  ["us-east-1e", "use1-az3"],
+  ["us-east-1f", "use1-az5"],
 ] as const;
 
 const SUBNET_ZONES: Record<string, string> = {
-  "subnet-0aaa1111bbbb2222c": "use1-az4", "subnet-0ddd3333eeee4444f": "use1-az6",
-  "subnet-0123aaaa4567bbbb8": "use1-az1", "subnet-0123cccc4567dddd8": "use1-az2",
+  "subnet-0aaa1111bbbb2222c": "use1-az4",
+  "subnet-0ddd3333eeee4444f": "use1-az6",
+  "subnet-0123aaaa4567bbbb8": "use1-az1",
+  "subnet-0123cccc4567dddd8": "use1-az2",
 };
 
 const version = (clusterVersion: string, versionStatus: string, standardEnds: string, extendedEnds: string): ClusterVersionInformation => ({
-  clusterVersion, clusterType: "eks", defaultPlatformVersion: "eks.5", defaultVersion: false,
+  clusterVersion,
+  clusterType: "eks",
+  defaultPlatformVersion: "eks.5",
+  defaultVersion: false,
   releaseDate: new Date("2026-01-28T00:00:00Z"),
-  endOfStandardSupportDate: new Date(`${standardEnds}T00:00:00Z`), endOfExtendedSupportDate: new Date(`${extendedEnds}T00:00:00Z`),
+  endOfStandardSupportDate: new Date(`${standardEnds}T00:00:00Z`),
+  endOfExtendedSupportDate: new Date(`${extendedEnds}T00:00:00Z`),
   status: versionStatus === "STANDARD_SUPPORT" ? "standard-support" : "extended-support",
-  versionStatus: versionStatus as ClusterVersionInformation["versionStatus"], kubernetesPatchVersion: `${clusterVersion}.2`,
+  versionStatus: versionStatus as ClusterVersionInformation["versionStatus"],
+  kubernetesPatchVersion: `${clusterVersion}.2`,
 });
 const K8S_1_35 = version("1.35", "STANDARD_SUPPORT", "2027-03-27", "2028-03-27");
 
@@ -127,7 +153,8 @@ const reservationOf = (fields: Partial<CapacityReservation>): CapacityReservatio
   ...fields,
 });
 
-const ec2Error = (name: string, message: string) => new EC2ServiceException({ name, $fault: "client", $metadata: { ...META, httpStatusCode: 400 }, message });
+const ec2Error = (name: string, message: string) =>
+  new EC2ServiceException({ name, $fault: "client", $metadata: { ...META, httpStatusCode: 400 }, message });
 
 interface World {
   /** AZ ids offering the plan's instance type. */
@@ -159,37 +186,81 @@ function mockAws(world: World) {
   const quotas = mockClient(clients.quotas);
   const eks = mockClient(clients.eks);
   if (world.identity) sts.on(GetCallerIdentityCommand).rejects(world.identity);
-  else sts.on(GetCallerIdentityCommand).resolves({ UserId: "AIDASAMPLEUSERID0001", Account: "123456789012", Arn: "arn:aws:iam::123456789012:user/deployer", $metadata: META });
+  else
+    sts
+      .on(GetCallerIdentityCommand)
+      .resolves({
+        UserId: "AIDASAMPLEUSERID0001",
+        Account: "123456789012",
+        Arn: "arn:aws:iam::123456789012:user/deployer",
+        $metadata: META,
+      });
 
   if (world.zones) ec2.on(DescribeAvailabilityZonesCommand).rejects(world.zones);
-  else ec2.on(DescribeAvailabilityZonesCommand).resolves({
-    AvailabilityZones: US_EAST_1.map(([ZoneName, ZoneId]) => ({
-      OptInStatus: "opt-in-not-required", Messages: [], RegionName: "us-east-1", ZoneName, ZoneId, GroupName: "us-east-1",
-      NetworkBorderGroup: "us-east-1", ZoneType: "availability-zone", GroupLongName: "US East (N. Virginia) 1", State: "available",
-    })),
-    $metadata: META,
-  });
+  else
+    ec2.on(DescribeAvailabilityZonesCommand).resolves({
+      AvailabilityZones: US_EAST_1.map(([ZoneName, ZoneId]) => ({
+        OptInStatus: "opt-in-not-required",
+        Messages: [],
+        RegionName: "us-east-1",
+        ZoneName,
+        ZoneId,
+        GroupName: "us-east-1",
+        NetworkBorderGroup: "us-east-1",
+        ZoneType: "availability-zone",
+        GroupLongName: "US East (N. Virginia) 1",
+        State: "available",
+      })),
+      $metadata: META,
+    });
   ec2.on(DescribeInstanceTypeOfferingsCommand).callsFake((input: { Filters: Array<{ Values: string[] }> }) => ({
-    InstanceTypeOfferings: (world.offeredIn ?? ["use1-az4", "use1-az6"]).map((Location) => ({ InstanceType: input.Filters[0]?.Values[0], LocationType: "availability-zone-id", Location })),
+    InstanceTypeOfferings: (world.offeredIn ?? ["use1-az4", "use1-az6"]).map((Location) => ({
+      InstanceType: input.Filters[0]?.Values[0],
+      LocationType: "availability-zone-id",
+      Location,
+    })),
     $metadata: META,
   }));
   ec2.on(DescribeSubnetsCommand).callsFake((input: { Filters: Array<{ Values: string[] }> }) => ({
-    Subnets: (input.Filters[0]?.Values ?? []).filter((id) => SUBNET_ZONES[id]).map((SubnetId) => ({
-      SubnetId, AvailabilityZoneId: SUBNET_ZONES[SubnetId], AvailabilityZone: US_EAST_1.find(([, id]) => id === SUBNET_ZONES[SubnetId])?.[0],
-      VpcId: "vpc-0fedcba9876543210", CidrBlock: "10.0.32.0/19", State: "available", AvailableIpAddressCount: 8187,
-      DefaultForAz: false, MapPublicIpOnLaunch: false, OwnerId: "123456789012",
-    })),
+    Subnets: (input.Filters[0]?.Values ?? [])
+      .filter((id) => SUBNET_ZONES[id])
+      .map((SubnetId) => ({
+        SubnetId,
+        AvailabilityZoneId: SUBNET_ZONES[SubnetId],
+        AvailabilityZone: US_EAST_1.find(([, id]) => id === SUBNET_ZONES[SubnetId])?.[0],
+        VpcId: "vpc-0fedcba9876543210",
+        CidrBlock: "10.0.32.0/19",
+        State: "available",
+        AvailableIpAddressCount: 8187,
+        DefaultForAz: false,
+        MapPublicIpOnLaunch: false,
+        OwnerId: "123456789012",
+      })),
     $metadata: META,
   }));
   if (world.reservation instanceof Error) ec2.on(DescribeCapacityReservationsCommand).rejects(world.reservation);
-  else ec2.on(DescribeCapacityReservationsCommand).resolves({ CapacityReservations: [world.reservation ?? reservationOf({})], $metadata: META });
+  else
+    ec2
+      .on(DescribeCapacityReservationsCommand)
+      .resolves({ CapacityReservations: [world.reservation ?? reservationOf({})], $metadata: META });
 
   const quota = (Value: number, QuotaCode: string) => ({
     Quota: {
-      ServiceCode: "ec2", ServiceName: "Amazon Elastic Compute Cloud (Amazon EC2)", QuotaArn: `arn:aws:servicequotas:us-east-1:123456789012:ec2/${QuotaCode}`,
-      QuotaCode, QuotaName: QuotaCode === "L-417A185B" ? "Running On-Demand P instances" : "All P Spot Instance Requests",
-      Value, Unit: "None", Adjustable: true, GlobalQuota: false,
-      UsageMetric: { MetricNamespace: "AWS/Usage", MetricName: "ResourceCount", MetricDimensions: { Class: "P/OnDemand", Resource: "vCPU", Service: "EC2", Type: "Resource" }, MetricStatisticRecommendation: "Maximum" },
+      ServiceCode: "ec2",
+      ServiceName: "Amazon Elastic Compute Cloud (Amazon EC2)",
+      QuotaArn: `arn:aws:servicequotas:us-east-1:123456789012:ec2/${QuotaCode}`,
+      QuotaCode,
+      QuotaName: QuotaCode === "L-417A185B" ? "Running On-Demand P instances" : "All P Spot Instance Requests",
+      Value,
+      Unit: "None",
+      Adjustable: true,
+      GlobalQuota: false,
+      UsageMetric: {
+        MetricNamespace: "AWS/Usage",
+        MetricName: "ResourceCount",
+        MetricDimensions: { Class: "P/OnDemand", Resource: "vCPU", Service: "EC2", Type: "Resource" },
+        MetricStatisticRecommendation: "Maximum",
+      },
     },
     $metadata: META,
   });
@@ -206,9 +277,18 @@ function mockAws(world: World) {
     const cluster = world.cluster ?? { version: "1.34", status: "ACTIVE" };
     eks.on(DescribeClusterCommand).resolves({
       cluster: {
-        name: "inference", arn: "arn:aws:eks:us-east-1:123456789012:cluster/inference", version: cluster.version, status: cluster.status as "ACTIVE",
-        platformVersion: "eks.9", endpoint: "https://0123456789ABCDEF0123456789ABCDEF.gr7.us-east-1.eks.amazonaws.com",
-        resourcesVpcConfig: { vpcId: "vpc-0fedcba9876543210", subnetIds: Object.keys(SUBNET_ZONES), endpointPublicAccess: false, endpointPrivateAccess: true },
+        name: "inference",
+        arn: "arn:aws:eks:us-east-1:123456789012:cluster/inference",
+        version: cluster.version,
+        status: cluster.status as "ACTIVE",
+        platformVersion: "eks.9",
+        endpoint: "https://0123456789ABCDEF0123456789ABCDEF.gr7.us-east-1.eks.amazonaws.com",
+        resourcesVpcConfig: {
+          vpcId: "vpc-0fedcba9876543210",
+          subnetIds: Object.keys(SUBNET_ZONES),
+          endpointPublicAccess: false,
+          endpointPrivateAccess: true,
+        },
         upgradePolicy: { supportType: "STANDARD" },
       },
       $metadata: META,
@@ -216,13 +296,36 @@ function mockAws(world: World) {
   }
   const agent = world.podIdentityAgent === undefined ? "ACTIVE" : world.podIdentityAgent;
   if (agent instanceof Error) eks.on(DescribeAddonCommand).rejects(agent);
-  else if (agent === null) eks.on(DescribeAddonCommand).rejects(new ResourceNotFoundException({ message: "No addon: eks-pod-identity-agent found in cluster: inference", $metadata: { ...META, httpStatusCode: 404 } }));
-  else eks.on(DescribeAddonCommand).resolves({ addon: { addonName: "eks-pod-identity-agent", clusterName: "inference", status: agent as "ACTIVE", addonVersion: "v1.3.10-eksbuild.2" }, $metadata: META });
+  else if (agent === null)
+    eks
+      .on(DescribeAddonCommand)
+      .rejects(
+        new ResourceNotFoundException({
+          message: "No addon: eks-pod-identity-agent found in cluster: inference",
+          $metadata: { ...META, httpStatusCode: 404 },
+        }),
+      );
+  else
+    eks
+      .on(DescribeAddonCommand)
+      .resolves({
+        addon: {
+          addonName: "eks-pod-identity-agent",
+          clusterName: "inference",
+          status: agent as "ACTIVE",
+          addonVersion: "v1.3.10-eksbuild.2",
+        },
+        $metadata: META,
+      });
   ec2.on(DescribeVpcEndpointsCommand).resolves({
     VpcEndpoints: Array.from({ length: world.s3Endpoints ?? 1 }, (_, i) => ({
-      VpcEndpointId: `vpce-0s3gateway000000${i}`, VpcEndpointType: "Gateway", VpcId: "vpc-0fedcba9876543210", ServiceName: "com.amazonaws.us-east-1.s3",
+      VpcEndpointId: `vpce-0s3gateway000000${i}`,
+      VpcEndpointType: "Gateway",
+      VpcId: "vpc-0fedcba9876543210",
+      ServiceName: "com.amazonaws.us-east-1.s3",
       // What the API answers (aws ec2 describe-vpc-endpoints reference example), though the SDK types it "Available": the check accepts either.
-      State: "available" as unknown as "Available", RouteTableIds: ["rtb-0private000000001"],
+      State: "available" as unknown as "Available",
+      RouteTableIds: ["rtb-0private000000001"],
     })),
     $metadata: META,
   });
@@ -276,7 +379,11 @@ describe("llm-stack preflight: the dev stack when AWS says yes", () => {
     const run = await preflight(DEV_CONFIG, {});
     expect([run.code, run.stderr]).toEqual([0, ""]);
     expect(run.stdout).toBe(golden("preflight/dev-pass.txt", run.stdout));
-    expect(check(run.stdout, "credentials")).toEqual({ status: "PASS", detail: "account 123456789012 as arn:aws:iam::123456789012:user/deployer", fix: undefined });
+    expect(check(run.stdout, "credentials")).toEqual({
+      status: "PASS",
+      detail: "account 123456789012 as arn:aws:iam::123456789012:user/deployer",
+      fix: undefined,
+    });
     // 1 × p5.4xlarge × 16 vCPUs = 16 vCPUs of "Running On-Demand P instances".
     expect(check(run.stdout, "vCPU quota").detail).toBe(
       "Running On-Demand P instances (L-417A185B) in us-east-1 is 192 vCPUs ≥ 16 needed (1 × p5.4xlarge × 16 vCPUs); P instances already running in us-east-1 use the same quota (not subtracted: preflight does not list running instances)",
@@ -289,10 +396,19 @@ describe("llm-stack preflight: the dev stack when AWS says yes", () => {
       { LocationType: "availability-zone-id", Filters: [{ Name: "instance-type", Values: ["p5.4xlarge"] }], NextToken: undefined },
     ]);
     expect(stubs.ec2.commandCalls(DescribeAvailabilityZonesCommand).map((call) => call.args[0].input)).toEqual([
-      { Filters: [{ Name: "state", Values: ["available"] }, { Name: "opt-in-status", Values: ["opt-in-not-required"] }] },
+      {
+        Filters: [
+          { Name: "state", Values: ["available"] },
+          { Name: "opt-in-status", Values: ["opt-in-not-required"] },
+        ],
+      },
     ]);
-    expect(stubs.quotas.commandCalls(GetServiceQuotaCommand).map((call) => call.args[0].input)).toEqual([{ ServiceCode: "ec2", QuotaCode: "L-417A185B" }]);
-    expect(stubs.eks.commandCalls(DescribeClusterVersionsCommand).map((call) => call.args[0].input)).toEqual([{ clusterVersions: ["1.35"], includeAll: true }]);
+    expect(stubs.quotas.commandCalls(GetServiceQuotaCommand).map((call) => call.args[0].input)).toEqual([
+      { ServiceCode: "ec2", QuotaCode: "L-417A185B" },
+    ]);
+    expect(stubs.eks.commandCalls(DescribeClusterVersionsCommand).map((call) => call.args[0].input)).toEqual([
+      { clusterVersions: ["1.35"], includeAll: true },
+    ]);
     expect(stubs.ec2.commandCalls(DescribeCapacityReservationsCommand)).toHaveLength(0);
     expect(stubs.ec2.commandCalls(DescribeSubnetsCommand)).toHaveLength(0);
     expect(stubs.eks.commandCalls(DescribeClusterCommand)).toHaveLength(0);
@@ -303,24 +419,36 @@ describe("instance type offered (DescribeInstanceTypeOfferings by AZ id)", () =>
   it.each([
     {
       case: "two AZs offer it: passes and names the AZs the stack uses",
-      offeredIn: ["use1-az6", "use1-az4"], status: "PASS", code: 0,
-      detail: "p5.4xlarge is offered in 2 of the 6 available AZs of us-east-1: use1-az4 (us-east-1c), use1-az6 (us-east-1d); GPU nodes launch in use1-az4 (us-east-1c), use1-az6 (us-east-1d); the VPC spans every available AZ (use1-az1, use1-az2, use1-az3, use1-az4, use1-az5, use1-az6), the control plane use1-az1, use1-az2, use1-az4, use1-az5, use1-az6",
+      offeredIn: ["use1-az6", "use1-az4"],
+      status: "PASS",
+      code: 0,
+      detail:
+        "p5.4xlarge is offered in 2 of the 6 available AZs of us-east-1: use1-az4 (us-east-1c), use1-az6 (us-east-1d); GPU nodes launch in use1-az4 (us-east-1c), use1-az6 (us-east-1d); the VPC spans every available AZ (use1-az1, use1-az2, use1-az3, use1-az4, use1-az5, use1-az6), the control plane use1-az1, use1-az2, use1-az4, use1-az5, use1-az6",
     },
     {
       case: "only one AZ offers it: warns that there is no other AZ to fall back to",
-      offeredIn: ["use1-az4"], status: "WARN", code: 0,
-      detail: "p5.4xlarge is offered in 1 of the 6 available AZs of us-east-1: use1-az4 (us-east-1c); GPU nodes launch in use1-az4 (us-east-1c); the VPC spans every available AZ (use1-az1, use1-az2, use1-az3, use1-az4, use1-az5, use1-az6), the control plane use1-az1, use1-az2, use1-az4, use1-az5, use1-az6; only one AZ: when that AZ has no free capacity (InsufficientInstanceCapacity) the node group has no other AZ to try",
+      offeredIn: ["use1-az4"],
+      status: "WARN",
+      code: 0,
+      detail:
+        "p5.4xlarge is offered in 1 of the 6 available AZs of us-east-1: use1-az4 (us-east-1c); GPU nodes launch in use1-az4 (us-east-1c); the VPC spans every available AZ (use1-az1, use1-az2, use1-az3, use1-az4, use1-az5, use1-az6), the control plane use1-az1, use1-az2, use1-az4, use1-az5, use1-az6; only one AZ: when that AZ has no free capacity (InsufficientInstanceCapacity) the node group has no other AZ to try",
     },
     {
       case: "fails when no AZ of the region offers it",
-      offeredIn: [], status: "FAIL", code: 2,
-      detail: "p5.4xlarge is offered in none of the 6 available AZs of us-east-1: p5.4xlarge is not offered in any available AZ of us-east-1 [us-east-1a (use1-az1), us-east-1b (use1-az2), us-east-1e (use1-az3), us-east-1c (use1-az4), us-east-1f (use1-az5), us-east-1d (use1-az6)] (DescribeInstanceTypeOfferings by availability-zone-id); choose another region (aws:region) or instance type (allowedInstanceTypes), or buy a Capacity Block",
+      offeredIn: [],
+      status: "FAIL",
+      code: 2,
+      detail:
+        "p5.4xlarge is offered in none of the 6 available AZs of us-east-1: p5.4xlarge is not offered in any available AZ of us-east-1 [us-east-1a (use1-az1), us-east-1b (use1-az2), us-east-1e (use1-az3), us-east-1c (use1-az4), us-east-1f (use1-az5), us-east-1d (use1-az6)] (DescribeInstanceTypeOfferings by availability-zone-id); choose another region (aws:region) or instance type (allowedInstanceTypes), or buy a Capacity Block",
     },
     {
       // GPU nodes may run there; only the control plane's network interfaces may not (EKS network requirements).
       case: "warns when only use1-az3 offers it: nodes run there, the control plane elsewhere",
-      offeredIn: ["use1-az3"], status: "WARN", code: 0,
-      detail: "p5.4xlarge is offered in 1 of the 6 available AZs of us-east-1: use1-az3 (us-east-1e); GPU nodes launch in use1-az3 (us-east-1e); the VPC spans every available AZ (use1-az1, use1-az2, use1-az3, use1-az4, use1-az5, use1-az6), the control plane use1-az1, use1-az2, use1-az4, use1-az5, use1-az6; only one AZ: when that AZ has no free capacity (InsufficientInstanceCapacity) the node group has no other AZ to try",
+      offeredIn: ["use1-az3"],
+      status: "WARN",
+      code: 0,
+      detail:
+        "p5.4xlarge is offered in 1 of the 6 available AZs of us-east-1: use1-az3 (us-east-1e); GPU nodes launch in use1-az3 (us-east-1e); the VPC spans every available AZ (use1-az1, use1-az2, use1-az3, use1-az4, use1-az5, use1-az6), the control plane use1-az1, use1-az2, use1-az4, use1-az5, use1-az6; only one AZ: when that AZ has no free capacity (InsufficientInstanceCapacity) the node group has no other AZ to try",
     },
   ])("$case", async ({ offeredIn, status, code, detail }) => {
     const run = await preflight(DEV_CONFIG, { offeredIn });
@@ -336,11 +464,14 @@ describe("instance type offered (DescribeInstanceTypeOfferings by AZ id)", () =>
   });
 
   it("warns, without failing, when EC2 refuses DescribeInstanceTypeOfferings", async () => {
-    const run = await preflight(DEV_CONFIG, { zones: ec2Error("UnauthorizedOperation", "You are not authorized to perform this operation.") });
+    const run = await preflight(DEV_CONFIG, {
+      zones: ec2Error("UnauthorizedOperation", "You are not authorized to perform this operation."),
+    });
     expect(run.code).toBe(0);
     expect(check(run.stdout, "instance type")).toMatchObject({
       status: "WARN",
-      detail: "could not read where p5.4xlarge is offered: arn:aws:iam::123456789012:user/deployer is not allowed to call ec2:DescribeAvailabilityZones",
+      detail:
+        "could not read where p5.4xlarge is offered: arn:aws:iam::123456789012:user/deployer is not allowed to call ec2:DescribeAvailabilityZones",
     });
   });
 });
@@ -349,23 +480,35 @@ describe("instance type offered, cluster eks:<name> (DescribeSubnets → Availab
   it.each([
     {
       case: "passes when every subnet is in an AZ offering the type",
-      subnets: ["subnet-0aaa1111bbbb2222c", "subnet-0ddd3333eeee4444f"], status: "PASS", code: 0,
-      detail: "p5.4xlarge is offered in 2 of the 6 available AZs of us-east-1: use1-az4 (us-east-1c), use1-az6 (us-east-1d); GPU nodes use subnet-0aaa1111bbbb2222c (use1-az4), subnet-0ddd3333eeee4444f (use1-az6)",
+      subnets: ["subnet-0aaa1111bbbb2222c", "subnet-0ddd3333eeee4444f"],
+      status: "PASS",
+      code: 0,
+      detail:
+        "p5.4xlarge is offered in 2 of the 6 available AZs of us-east-1: use1-az4 (us-east-1c), use1-az6 (us-east-1d); GPU nodes use subnet-0aaa1111bbbb2222c (use1-az4), subnet-0ddd3333eeee4444f (use1-az6)",
     },
     {
       case: "warns when only one subnet's AZ offers it, naming the subnet left out",
-      subnets: ["subnet-0aaa1111bbbb2222c", "subnet-0123aaaa4567bbbb8"], status: "WARN", code: 0,
-      detail: "p5.4xlarge is offered in 2 of the 6 available AZs of us-east-1: use1-az4 (us-east-1c), use1-az6 (us-east-1d); GPU nodes use subnet-0aaa1111bbbb2222c (use1-az4); not used (AZ without p5.4xlarge): subnet-0123aaaa4567bbbb8 (use1-az1); only one AZ: when that AZ has no free capacity (InsufficientInstanceCapacity) the node group has no other AZ to try",
+      subnets: ["subnet-0aaa1111bbbb2222c", "subnet-0123aaaa4567bbbb8"],
+      status: "WARN",
+      code: 0,
+      detail:
+        "p5.4xlarge is offered in 2 of the 6 available AZs of us-east-1: use1-az4 (us-east-1c), use1-az6 (us-east-1d); GPU nodes use subnet-0aaa1111bbbb2222c (use1-az4); not used (AZ without p5.4xlarge): subnet-0123aaaa4567bbbb8 (use1-az1); only one AZ: when that AZ has no free capacity (InsufficientInstanceCapacity) the node group has no other AZ to try",
     },
     {
       case: "fails when every subnet is in an AZ without the type",
-      subnets: ["subnet-0123aaaa4567bbbb8", "subnet-0123cccc4567dddd8"], status: "FAIL", code: 2,
-      detail: "none of nodeSubnetIds [subnet-0123aaaa4567bbbb8 (use1-az1), subnet-0123cccc4567dddd8 (use1-az2)] is in an AZ where p5.4xlarge can run in us-east-1 (AZ ids offering it: use1-az4, use1-az6); add a private subnet of the cluster's VPC in one of them to nodeSubnetIds",
+      subnets: ["subnet-0123aaaa4567bbbb8", "subnet-0123cccc4567dddd8"],
+      status: "FAIL",
+      code: 2,
+      detail:
+        "none of nodeSubnetIds [subnet-0123aaaa4567bbbb8 (use1-az1), subnet-0123cccc4567dddd8 (use1-az2)] is in an AZ where p5.4xlarge can run in us-east-1 (AZ ids offering it: use1-az4, use1-az6); add a private subnet of the cluster's VPC in one of them to nodeSubnetIds",
     },
     {
       case: "fails when a subnet does not exist",
-      subnets: ["subnet-0aaa1111bbbb2222c", "subnet-0fff9999eeee8888d"], status: "FAIL", code: 2,
-      detail: "p5.4xlarge is offered in 2 of the 6 available AZs of us-east-1: use1-az4 (us-east-1c), use1-az6 (us-east-1d); nodeSubnetIds subnet-0fff9999eeee8888d do not exist in us-east-1 for this account",
+      subnets: ["subnet-0aaa1111bbbb2222c", "subnet-0fff9999eeee8888d"],
+      status: "FAIL",
+      code: 2,
+      detail:
+        "p5.4xlarge is offered in 2 of the 6 available AZs of us-east-1: use1-az4 (us-east-1c), use1-az6 (us-east-1d); nodeSubnetIds subnet-0fff9999eeee8888d do not exist in us-east-1 for this account",
     },
   ])("$case", async ({ subnets, status, code, detail }) => {
     const run = await preflight({ ...EXISTING_EKS, "llm-stack:nodeSubnetIds": subnets }, {});
@@ -387,37 +530,89 @@ describe("instance type offered, cluster eks:<name> (DescribeSubnets → Availab
 describe("vCPU quota (Service Quotas, service code ec2)", () => {
   it.each([
     // 1 × p5.4xlarge × 16 vCPUs = 16.
-    { case: "fails at quota 0 for 1 × p5.4xlarge (needs 16)", config: DEV_CONFIG, quota: 0, status: "FAIL", code: 2, needed: "16 (1 × p5.4xlarge × 16 vCPUs)", value: 0 },
-    { case: "passes at quota 16 for 1 × p5.4xlarge (exactly enough)", config: DEV_CONFIG, quota: 16, status: "PASS", code: 0, needed: "16 (1 × p5.4xlarge × 16 vCPUs)", value: 16 },
+    {
+      case: "fails at quota 0 for 1 × p5.4xlarge (needs 16)",
+      config: DEV_CONFIG,
+      quota: 0,
+      status: "FAIL",
+      code: 2,
+      needed: "16 (1 × p5.4xlarge × 16 vCPUs)",
+      value: 0,
+    },
+    {
+      case: "passes at quota 16 for 1 × p5.4xlarge (exactly enough)",
+      config: DEV_CONFIG,
+      quota: 16,
+      status: "PASS",
+      code: 0,
+      needed: "16 (1 × p5.4xlarge × 16 vCPUs)",
+      value: 16,
+    },
     // 1 × p5.48xlarge × 192 vCPUs = 192.
-    { case: "fails at quota 96 for 1 × p5.48xlarge (needs 192)", config: SEVENTY_B, quota: 96, status: "FAIL", code: 2, needed: "192 (1 × p5.48xlarge × 192 vCPUs)", value: 96 },
+    {
+      case: "fails at quota 96 for 1 × p5.48xlarge (needs 192)",
+      config: SEVENTY_B,
+      quota: 96,
+      status: "FAIL",
+      code: 2,
+      needed: "192 (1 × p5.48xlarge × 192 vCPUs)",
+      value: 96,
+    },
     // 2 replicas of Llama 3.1 405B → 2 × p5.48xlarge × 192 vCPUs = 384.
-    { case: "fails at quota 192 for 2 × p5.48xlarge (needs 384)", config: { ...SEVENTY_B, ...TWO_NODES }, quota: 192, status: "FAIL", code: 2, needed: "384 (2 × p5.48xlarge × 192 vCPUs)", value: 192 },
-    { case: "passes at quota 384 for 2 × p5.48xlarge", config: { ...SEVENTY_B, ...TWO_NODES }, quota: 384, status: "PASS", code: 0, needed: "384 (2 × p5.48xlarge × 192 vCPUs)", value: 384 },
+    {
+      case: "fails at quota 192 for 2 × p5.48xlarge (needs 384)",
+      config: { ...SEVENTY_B, ...TWO_NODES },
+      quota: 192,
+      status: "FAIL",
+      code: 2,
+      needed: "384 (2 × p5.48xlarge × 192 vCPUs)",
+      value: 192,
+    },
+    {
+      case: "passes at quota 384 for 2 × p5.48xlarge",
+      config: { ...SEVENTY_B, ...TWO_NODES },
+      quota: 384,
+      status: "PASS",
+      code: 0,
+      needed: "384 (2 × p5.48xlarge × 192 vCPUs)",
+      value: 384,
+    },
     // Llama 3.3 70B on one p5.48xlarge, autoscaled to 3 replicas: Cluster Autoscaler may launch 3 × 192 = 576 vCPUs.
-    { case: "fails at quota 384 for an autoscaled stack that may grow to 3 × p5.48xlarge (needs 576)", config: { ...SEVENTY_B, "llm-stack:maxReplicas": "3" }, quota: 384, status: "FAIL", code: 2, needed: "576 (3 × p5.48xlarge × 192 vCPUs at maxReplicas 3)", value: 384 },
+    {
+      case: "fails at quota 384 for an autoscaled stack that may grow to 3 × p5.48xlarge (needs 576)",
+      config: { ...SEVENTY_B, "llm-stack:maxReplicas": "3" },
+      quota: 384,
+      status: "FAIL",
+      code: 2,
+      needed: "576 (3 × p5.48xlarge × 192 vCPUs at maxReplicas 3)",
+      value: 384,
+    },
   ])("$case", async ({ config, quota, status, code, needed, value }) => {
     const run = await preflight(config, { quota });
     expect(run.code).toBe(code);
     const result = check(run.stdout, "vCPU quota");
     expect(result.status).toBe(status);
     const [count] = needed.split(" ");
-    expect(result.detail).toBe(status === "FAIL"
-      ? `Running On-Demand P instances (L-417A185B) in us-east-1 is ${value} vCPUs; the plan needs ${needed}`
-      : `Running On-Demand P instances (L-417A185B) in us-east-1 is ${value} vCPUs ≥ ${count} needed ${needed.slice(needed.indexOf("("))}; P instances already running in us-east-1 use the same quota (not subtracted: preflight does not list running instances)`);
+    expect(result.detail).toBe(
+      status === "FAIL"
+        ? `Running On-Demand P instances (L-417A185B) in us-east-1 is ${value} vCPUs; the plan needs ${needed}`
+        : `Running On-Demand P instances (L-417A185B) in us-east-1 is ${value} vCPUs ≥ ${count} needed ${needed.slice(needed.indexOf("("))}; P instances already running in us-east-1 use the same quota (not subtracted: preflight does not list running instances)`,
+    );
   });
 
   it("fails with the increase request for the region, and says reviews can take days", async () => {
     const run = await preflight(DEV_CONFIG, { quota: 0 });
     expect(check(run.stdout, "vCPU quota").fix).toBe(
       "aws service-quotas request-service-quota-increase --region us-east-1 --service-code ec2 --quota-code L-417A185B --desired-value 16\n" +
-      "P quotas are per region, and AWS reviews each increase, which can take days. Add the vCPUs of P instances already running in us-east-1: preflight does not subtract them.",
+        "P quotas are per region, and AWS reviews each increase, which can take days. Add the vCPUs of P instances already running in us-east-1: preflight does not subtract them.",
     );
   });
 
   it("checks the spot quota L-7212CCBC for capacityType spot", async () => {
     const run = await preflight(withDev({ "llm-stack:capacityType": "spot" }), { quota: 0 });
-    expect(run.stubs.quotas.commandCalls(GetServiceQuotaCommand).map((call) => call.args[0].input)).toEqual([{ ServiceCode: "ec2", QuotaCode: "L-7212CCBC" }]);
+    expect(run.stubs.quotas.commandCalls(GetServiceQuotaCommand).map((call) => call.args[0].input)).toEqual([
+      { ServiceCode: "ec2", QuotaCode: "L-7212CCBC" },
+    ]);
     expect(check(run.stdout, "vCPU quota")).toMatchObject({
       status: "FAIL",
       detail: "All P Spot Instance Requests (L-7212CCBC) in us-east-1 is 0 vCPUs; the plan needs 16 (1 × p5.4xlarge × 16 vCPUs)",
@@ -425,18 +620,25 @@ describe("vCPU quota (Service Quotas, service code ec2)", () => {
   });
 
   it("warns with the missing permission, and exits 0, when Service Quotas says AccessDenied", async () => {
-    const denied = new AccessDeniedException({ message: "User: arn:aws:iam::123456789012:user/deployer is not authorized to perform: servicequotas:GetServiceQuota", $metadata: { ...META, httpStatusCode: 400 } });
+    const denied = new AccessDeniedException({
+      message: "User: arn:aws:iam::123456789012:user/deployer is not authorized to perform: servicequotas:GetServiceQuota",
+      $metadata: { ...META, httpStatusCode: 400 },
+    });
     const run = await preflight(DEV_CONFIG, { quota: denied });
     expect(run.code).toBe(0);
     expect(check(run.stdout, "vCPU quota")).toEqual({
       status: "WARN",
-      detail: "could not read Running On-Demand P instances (L-417A185B): arn:aws:iam::123456789012:user/deployer is not allowed to call servicequotas:GetServiceQuota",
-      fix: "grant servicequotas:GetServiceQuota to arn:aws:iam::123456789012:user/deployer (an IAM policy statement with \"Action\": \"servicequotas:GetServiceQuota\", \"Resource\": \"*\"), then run preflight again; or read it in the console: https://us-east-1.console.aws.amazon.com/servicequotas/home/services/ec2/quotas/L-417A185B",
+      detail:
+        "could not read Running On-Demand P instances (L-417A185B): arn:aws:iam::123456789012:user/deployer is not allowed to call servicequotas:GetServiceQuota",
+      fix: 'grant servicequotas:GetServiceQuota to arn:aws:iam::123456789012:user/deployer (an IAM policy statement with "Action": "servicequotas:GetServiceQuota", "Resource": "*"), then run preflight again; or read it in the console: https://us-east-1.console.aws.amazon.com/servicequotas/home/services/ec2/quotas/L-417A185B',
     });
   });
 
   it("falls back to AWS's default value when the account has no applied value (NoSuchResourceException)", async () => {
-    const missing = new NoSuchResourceException({ message: "The request failed because the specified resource does not exist.", $metadata: { ...META, httpStatusCode: 400 } });
+    const missing = new NoSuchResourceException({
+      message: "The request failed because the specified resource does not exist.",
+      $metadata: { ...META, httpStatusCode: 400 },
+    });
     const run = await preflight(DEV_CONFIG, { quota: missing, defaultQuota: 0 });
     expect(run.code).toBe(2);
     expect(check(run.stdout, "vCPU quota").detail).toBe(
@@ -448,7 +650,8 @@ describe("vCPU quota (Service Quotas, service code ec2)", () => {
     const run = await preflight(CAPACITY_BLOCK, {});
     expect(check(run.stdout, "vCPU quota")).toMatchObject({
       status: "SKIP",
-      detail: "capacityType capacity-block: instances launch into the reservation already bought; assumed not to count against the On-Demand P vCPU quota (an assumption: no AWS statement on it was found)",
+      detail:
+        "capacityType capacity-block: instances launch into the reservation already bought; assumed not to count against the On-Demand P vCPU quota (an assumption: no AWS statement on it was found)",
     });
     expect(run.stubs.quotas.commandCalls(GetServiceQuotaCommand)).toHaveLength(0);
   });
@@ -457,62 +660,99 @@ describe("vCPU quota (Service Quotas, service code ec2)", () => {
 describe("capacity block (DescribeCapacityReservations)", () => {
   const BLOCK = "cr-0123456789abcdef0: 1 × p5.48xlarge in use1-az4 (us-east-1c)";
   const WEEK = "2026-11-26 11:30 UTC to 2026-12-03 11:30 UTC";
-  const BUY_ONE = "buy a block of 1 instance of p5.48xlarge: aws ec2 describe-capacity-block-offerings --region us-east-1 --instance-type p5.48xlarge --instance-count 1 --capacity-duration-hours 24, then aws ec2 purchase-capacity-block --capacity-block-offering-id <id> --instance-platform Linux/UNIX, then set capacityReservationId and capacityReservationZoneId";
-  const BUY_TWO = "buy a block of 2 instances of p5.48xlarge: aws ec2 describe-capacity-block-offerings --region us-east-1 --instance-type p5.48xlarge --instance-count 2 --capacity-duration-hours 24, then aws ec2 purchase-capacity-block --capacity-block-offering-id <id> --instance-platform Linux/UNIX, then set capacityReservationId and capacityReservationZoneId";
+  const BUY_ONE =
+    "buy a block of 1 instance of p5.48xlarge: aws ec2 describe-capacity-block-offerings --region us-east-1 --instance-type p5.48xlarge --instance-count 1 --capacity-duration-hours 24, then aws ec2 purchase-capacity-block --capacity-block-offering-id <id> --instance-platform Linux/UNIX, then set capacityReservationId and capacityReservationZoneId";
+  const BUY_TWO =
+    "buy a block of 2 instances of p5.48xlarge: aws ec2 describe-capacity-block-offerings --region us-east-1 --instance-type p5.48xlarge --instance-count 2 --capacity-duration-hours 24, then aws ec2 purchase-capacity-block --capacity-block-offering-id <id> --instance-platform Linux/UNIX, then set capacityReservationId and capacityReservationZoneId";
   it.each([
     {
       case: "passes for an active block of the planned type in the configured AZ",
-      reservation: reservationOf({}), config: CAPACITY_BLOCK, status: "PASS", code: 0,
-      detail: `${BLOCK}, active ${WEEK}, 1 free; the plan needs 1`, fix: undefined,
+      reservation: reservationOf({}),
+      config: CAPACITY_BLOCK,
+      status: "PASS",
+      code: 0,
+      detail: `${BLOCK}, active ${WEEK}, 1 free; the plan needs 1`,
+      fix: undefined,
     },
     {
       case: "warns for a scheduled block, with its start",
-      reservation: reservationOf({ State: "scheduled", StartDate: new Date("2026-12-01T11:30:00Z"), EndDate: new Date("2026-12-08T11:30:00Z") }),
-      config: CAPACITY_BLOCK, status: "WARN", code: 0,
+      reservation: reservationOf({
+        State: "scheduled",
+        StartDate: new Date("2026-12-01T11:30:00Z"),
+        EndDate: new Date("2026-12-08T11:30:00Z"),
+      }),
+      config: CAPACITY_BLOCK,
+      status: "WARN",
+      code: 0,
       detail: `${BLOCK}, scheduled 2026-12-01 11:30 UTC to 2026-12-08 11:30 UTC, 1 free; the plan needs 1; it starts at 2026-12-01 11:30 UTC: GPU nodes cannot launch before then`,
       fix: "run pulumi up after 2026-12-01 11:30 UTC",
     },
     {
       case: "fails for an expired block",
-      reservation: reservationOf({ State: "expired", StartDate: new Date("2026-11-12T11:30:00Z"), EndDate: new Date("2026-11-19T11:30:00Z"), AvailableInstanceCount: 0 }),
-      config: CAPACITY_BLOCK, status: "FAIL", code: 2,
+      reservation: reservationOf({
+        State: "expired",
+        StartDate: new Date("2026-11-12T11:30:00Z"),
+        EndDate: new Date("2026-11-19T11:30:00Z"),
+        AvailableInstanceCount: 0,
+      }),
+      config: CAPACITY_BLOCK,
+      status: "FAIL",
+      code: 2,
       detail: `${BLOCK}, expired 2026-11-12 11:30 UTC to 2026-11-19 11:30 UTC, 0 free; the plan needs 1; its state is expired; only active or scheduled blocks can launch instances`,
       fix: BUY_ONE,
     },
     {
       case: "fails for a block whose payment failed",
-      reservation: reservationOf({ State: "payment-failed" }), config: CAPACITY_BLOCK, status: "FAIL", code: 2,
+      reservation: reservationOf({ State: "payment-failed" }),
+      config: CAPACITY_BLOCK,
+      status: "FAIL",
+      code: 2,
       detail: `${BLOCK}, payment-failed ${WEEK}, 1 free; the plan needs 1; its state is payment-failed; only active or scheduled blocks can launch instances`,
       fix: BUY_ONE,
     },
     {
       case: "fails when the block is in another AZ than capacityReservationZoneId, giving the right id",
-      reservation: reservationOf({ AvailabilityZone: "us-east-1d", AvailabilityZoneId: "use1-az6" }), config: CAPACITY_BLOCK, status: "FAIL", code: 2,
+      reservation: reservationOf({ AvailabilityZone: "us-east-1d", AvailabilityZoneId: "use1-az6" }),
+      config: CAPACITY_BLOCK,
+      status: "FAIL",
+      code: 2,
       detail: `cr-0123456789abcdef0: 1 × p5.48xlarge in use1-az6 (us-east-1d), active ${WEEK}, 1 free; the plan needs 1; it is in use1-az6 (us-east-1d), capacityReservationZoneId is use1-az4`,
       fix: "pulumi config set capacityReservationZoneId use1-az6",
     },
     {
       case: "fails when the block holds another instance type",
-      reservation: reservationOf({ InstanceType: "p5en.48xlarge" }), config: CAPACITY_BLOCK, status: "FAIL", code: 2,
+      reservation: reservationOf({ InstanceType: "p5en.48xlarge" }),
+      config: CAPACITY_BLOCK,
+      status: "FAIL",
+      code: 2,
       detail: `cr-0123456789abcdef0: 1 × p5en.48xlarge in use1-az4 (us-east-1c), active ${WEEK}, 1 free; the plan needs 1; it holds p5en.48xlarge, the plan needs p5.48xlarge`,
       fix: `plan for the reserved type if the model fits it: pulumi config set --path 'allowedInstanceTypes[0]' p5en.48xlarge\nor ${BUY_ONE}`,
     },
     {
       // 2 replicas of 1 × p5.48xlarge each = 2 nodes; the block holds 1.
       case: "fails when the block holds fewer instances than the plan's nodes",
-      reservation: reservationOf({}), config: { ...CAPACITY_BLOCK, ...TWO_NODES }, status: "FAIL", code: 2,
+      reservation: reservationOf({}),
+      config: { ...CAPACITY_BLOCK, ...TWO_NODES },
+      status: "FAIL",
+      code: 2,
       detail: `${BLOCK}, active ${WEEK}, 1 free; the plan needs 2; it holds 1 instance, the plan needs 2 nodes`,
       fix: `lower replicas until the plan needs at most 1 node\nor ${BUY_TWO}`,
     },
     {
       case: "fails when instances already running leave too few free",
-      reservation: reservationOf({ TotalInstanceCount: 2, AvailableInstanceCount: 1 }), config: { ...CAPACITY_BLOCK, ...TWO_NODES }, status: "FAIL", code: 2,
+      reservation: reservationOf({ TotalInstanceCount: 2, AvailableInstanceCount: 1 }),
+      config: { ...CAPACITY_BLOCK, ...TWO_NODES },
+      status: "FAIL",
+      code: 2,
       detail: `cr-0123456789abcdef0: 2 × p5.48xlarge in use1-az4 (us-east-1c), active ${WEEK}, 1 free; the plan needs 2; 1 of its 2 instances are free (the others are running), the plan needs 2`,
       fix: "stop what runs in it (aws ec2 describe-instances --region us-east-1 --filters Name=capacity-reservation-id,Values=cr-0123456789abcdef0), or lower replicas",
     },
     {
       case: "fails for an On-Demand Capacity Reservation given as a Capacity Block",
-      reservation: reservationOf({ ReservationType: "default", EndDate: undefined, EndDateType: "unlimited" }), config: CAPACITY_BLOCK, status: "FAIL", code: 2,
+      reservation: reservationOf({ ReservationType: "default", EndDate: undefined, EndDateType: "unlimited" }),
+      config: CAPACITY_BLOCK,
+      status: "FAIL",
+      code: 2,
       detail: `${BLOCK}, active, 1 free; the plan needs 1; it is not a Capacity Block (ReservationType default)`,
       fix: BUY_ONE,
     },
@@ -520,11 +760,15 @@ describe("capacity block (DescribeCapacityReservations)", () => {
     const run = await preflight(config, { reservation, offeredIn: ["use1-az4", "use1-az6"] });
     expect(run.code).toBe(code);
     expect(check(run.stdout, "capacity block")).toEqual({ status, detail, fix });
-    expect(run.stubs.ec2.commandCalls(DescribeCapacityReservationsCommand).map((call) => call.args[0].input)).toEqual([{ CapacityReservationIds: ["cr-0123456789abcdef0"] }]);
+    expect(run.stubs.ec2.commandCalls(DescribeCapacityReservationsCommand).map((call) => call.args[0].input)).toEqual([
+      { CapacityReservationIds: ["cr-0123456789abcdef0"] },
+    ]);
   });
 
   it("fails when the reservation does not exist in the region", async () => {
-    const run = await preflight(CAPACITY_BLOCK, { reservation: ec2Error("InvalidCapacityReservationId.NotFound", "The capacity reservation ID 'cr-0123456789abcdef0' does not exist") });
+    const run = await preflight(CAPACITY_BLOCK, {
+      reservation: ec2Error("InvalidCapacityReservationId.NotFound", "The capacity reservation ID 'cr-0123456789abcdef0' does not exist"),
+    });
     expect(run.code).toBe(2);
     expect(check(run.stdout, "capacity block")).toEqual({
       status: "FAIL",
@@ -535,10 +779,14 @@ describe("capacity block (DescribeCapacityReservations)", () => {
 
   it("places a multi-node replica in one AZ even where several offer the type, as the program does, without the single-AZ warning", async () => {
     // Pulumi.llama405b.yaml: 405B bf16 as one replica over 2 × p5.48xlarge (one cluster placement group).
-    const run = await preflight(withDev({ "llm-stack:model": "llama-3.1-405b-instruct", "llm-stack:quantization": "bf16", "llm-stack:maxHourlyUsd": "115" }), { offeredIn: ["use1-az4", "use1-az6"] });
+    const run = await preflight(
+      withDev({ "llm-stack:model": "llama-3.1-405b-instruct", "llm-stack:quantization": "bf16", "llm-stack:maxHourlyUsd": "115" }),
+      { offeredIn: ["use1-az4", "use1-az6"] },
+    );
     expect(check(run.stdout, "instance type")).toMatchObject({
       status: "PASS",
-      detail: "p5.48xlarge is offered in 2 of the 6 available AZs of us-east-1: use1-az4 (us-east-1c), use1-az6 (us-east-1d); GPU nodes launch in use1-az4 (us-east-1c); the VPC spans every available AZ (use1-az1, use1-az2, use1-az3, use1-az4, use1-az5, use1-az6), the control plane use1-az1, use1-az2, use1-az4, use1-az5, use1-az6",
+      detail:
+        "p5.48xlarge is offered in 2 of the 6 available AZs of us-east-1: use1-az4 (us-east-1c), use1-az6 (us-east-1d); GPU nodes launch in use1-az4 (us-east-1c); the VPC spans every available AZ (use1-az1, use1-az2, use1-az3, use1-az4, use1-az5, use1-az6), the control plane use1-az1, use1-az2, use1-az4, use1-az5, use1-az6",
     });
   });
 
@@ -546,46 +794,99 @@ describe("capacity block (DescribeCapacityReservations)", () => {
     const run = await preflight(CAPACITY_BLOCK, { offeredIn: ["use1-az4", "use1-az6"] });
     expect(check(run.stdout, "instance type")).toMatchObject({
       status: "PASS",
-      detail: "p5.48xlarge is offered in 2 of the 6 available AZs of us-east-1: use1-az4 (us-east-1c), use1-az6 (us-east-1d); GPU nodes launch in use1-az4 (us-east-1c); the VPC spans every available AZ (use1-az1, use1-az2, use1-az3, use1-az4, use1-az5, use1-az6), the control plane use1-az1, use1-az2, use1-az4, use1-az5, use1-az6",
+      detail:
+        "p5.48xlarge is offered in 2 of the 6 available AZs of us-east-1: use1-az4 (us-east-1c), use1-az6 (us-east-1d); GPU nodes launch in use1-az4 (us-east-1c); the VPC spans every available AZ (use1-az1, use1-az2, use1-az3, use1-az4, use1-az5, use1-az6), the control plane use1-az1, use1-az2, use1-az4, use1-az5, use1-az6",
     });
   });
 
   it("exits 2 before asking AWS when capacityReservationZoneId is missing (stack validation, as in the program)", async () => {
     const run = await preflight({ ...CAPACITY_BLOCK, "llm-stack:capacityReservationZoneId": undefined }, {});
     expect([run.code, run.stdout]).toEqual([2, ""]);
-    expect(run.stderr).toContain("  - llm-stack:capacityReservationZoneId: got (not set); expected the reservation's AZ id when capacityType is capacity-block.");
+    expect(run.stderr).toContain(
+      "  - llm-stack:capacityReservationZoneId: got (not set); expected the reservation's AZ id when capacityType is capacity-block.",
+    );
     expect(run.stubs.sts.commandCalls(GetCallerIdentityCommand)).toHaveLength(0);
   });
 
   it("skips for on-demand stacks", async () => {
     const run = await preflight(DEV_CONFIG, {});
-    expect(check(run.stdout, "capacity block")).toMatchObject({ status: "SKIP", detail: "capacityType on-demand: no Capacity Block to check" });
+    expect(check(run.stdout, "capacity block")).toMatchObject({
+      status: "SKIP",
+      detail: "capacityType on-demand: no Capacity Block to check",
+    });
   });
 });
 
 describe("Kubernetes version of a created cluster (1.35: standard support until 2027-03-27)", () => {
   it.each([
     // 2026-11-27 → 2027-03-27: 3 + 31 + 31 + 28 + 27 = 120 days.
-    { case: "passes 120 days before the end", now: "2026-11-27T12:00:00Z", versions: [K8S_1_35], status: "PASS", code: 0, detail: "Kubernetes 1.35: in standard support until 2027-03-27 (120 days left; dates from EKS DescribeClusterVersions)" },
+    {
+      case: "passes 120 days before the end",
+      now: "2026-11-27T12:00:00Z",
+      versions: [K8S_1_35],
+      status: "PASS",
+      code: 0,
+      detail: "Kubernetes 1.35: in standard support until 2027-03-27 (120 days left; dates from EKS DescribeClusterVersions)",
+    },
     // 2027-02-25 → 2027-03-27: 3 + 27 = 30 days.
-    { case: "warns 30 days before the end", now: "2027-02-25T08:00:00Z", versions: [K8S_1_35], status: "WARN", code: 0, detail: "Kubernetes 1.35: in standard support until 2027-03-27 (30 days left; dates from EKS DescribeClusterVersions); after that EKS will upgrade the cluster on its own" },
-    { case: "passes 31 days before the end", now: "2027-02-24T08:00:00Z", versions: [K8S_1_35], status: "PASS", code: 0, detail: "Kubernetes 1.35: in standard support until 2027-03-27 (31 days left; dates from EKS DescribeClusterVersions)" },
+    {
+      case: "warns 30 days before the end",
+      now: "2027-02-25T08:00:00Z",
+      versions: [K8S_1_35],
+      status: "WARN",
+      code: 0,
+      detail:
+        "Kubernetes 1.35: in standard support until 2027-03-27 (30 days left; dates from EKS DescribeClusterVersions); after that EKS will upgrade the cluster on its own",
+    },
+    {
+      case: "passes 31 days before the end",
+      now: "2027-02-24T08:00:00Z",
+      versions: [K8S_1_35],
+      status: "PASS",
+      code: 0,
+      detail: "Kubernetes 1.35: in standard support until 2027-03-27 (31 days left; dates from EKS DescribeClusterVersions)",
+    },
     {
       case: "fails after the end, when EKS reports extended support",
-      now: "2027-04-02T08:00:00Z", versions: [version("1.35", "EXTENDED_SUPPORT", "2027-03-27", "2028-03-27")], status: "FAIL", code: 2,
-      detail: "Kubernetes 1.35: standard support ended on 2027-03-27; with kubernetesSupportType standard EKS upgrades the cluster to the next version on its own (dates from EKS DescribeClusterVersions)",
+      now: "2027-04-02T08:00:00Z",
+      versions: [version("1.35", "EXTENDED_SUPPORT", "2027-03-27", "2028-03-27")],
+      status: "FAIL",
+      code: 2,
+      detail:
+        "Kubernetes 1.35: standard support ended on 2027-03-27; with kubernetesSupportType standard EKS upgrades the cluster to the next version on its own (dates from EKS DescribeClusterVersions)",
     },
     {
       case: "falls back to the catalog's dates when DescribeClusterVersions is denied",
-      now: "2027-03-20T08:00:00Z", versions: new EksAccessDenied({ message: "not authorized to perform: eks:DescribeClusterVersions", $metadata: { ...META, httpStatusCode: 403 } }), status: "WARN", code: 0,
-      detail: "Kubernetes 1.35: in standard support until 2027-03-27 (7 days left; not allowed to call eks:DescribeClusterVersions; dates from the kit's catalog (endoflife.date, read 2026-11-27)); after that EKS will upgrade the cluster on its own",
+      now: "2027-03-20T08:00:00Z",
+      versions: new EksAccessDenied({
+        message: "not authorized to perform: eks:DescribeClusterVersions",
+        $metadata: { ...META, httpStatusCode: 403 },
+      }),
+      status: "WARN",
+      code: 0,
+      detail:
+        "Kubernetes 1.35: in standard support until 2027-03-27 (7 days left; not allowed to call eks:DescribeClusterVersions; dates from the kit's catalog (endoflife.date, read 2026-11-27)); after that EKS will upgrade the cluster on its own",
     },
     {
       case: "fails past the catalog's end date when DescribeClusterVersions is denied",
-      now: "2027-03-28T08:00:00Z", versions: new EksAccessDenied({ message: "not authorized to perform: eks:DescribeClusterVersions", $metadata: { ...META, httpStatusCode: 403 } }), status: "FAIL", code: 2,
-      detail: "Kubernetes 1.35: standard support ended on 2027-03-27; with kubernetesSupportType standard EKS upgrades the cluster to the next version on its own (not allowed to call eks:DescribeClusterVersions; dates from the kit's catalog (endoflife.date, read 2026-11-27))",
+      now: "2027-03-28T08:00:00Z",
+      versions: new EksAccessDenied({
+        message: "not authorized to perform: eks:DescribeClusterVersions",
+        $metadata: { ...META, httpStatusCode: 403 },
+      }),
+      status: "FAIL",
+      code: 2,
+      detail:
+        "Kubernetes 1.35: standard support ended on 2027-03-27; with kubernetesSupportType standard EKS upgrades the cluster to the next version on its own (not allowed to call eks:DescribeClusterVersions; dates from the kit's catalog (endoflife.date, read 2026-11-27))",
     },
-    { case: "fails when EKS does not offer the version in the region", now: "2026-11-27T12:00:00Z", versions: [], status: "FAIL", code: 2, detail: "EKS in us-east-1 does not offer Kubernetes 1.35 (DescribeClusterVersions lists no such version)" },
+    {
+      case: "fails when EKS does not offer the version in the region",
+      now: "2026-11-27T12:00:00Z",
+      versions: [],
+      status: "FAIL",
+      code: 2,
+      detail: "EKS in us-east-1 does not offer Kubernetes 1.35 (DescribeClusterVersions lists no such version)",
+    },
   ])("$case", async ({ now, versions, status, code, detail }) => {
     const run = await preflight(DEV_CONFIG, { versions }, { now: new Date(now) });
     expect(run.code).toBe(code);
@@ -596,7 +897,8 @@ describe("Kubernetes version of a created cluster (1.35: standard support until 
     const run = await preflight(withDev({ "llm-stack:kubernetesSupportType": "extended" }), {}, { now: new Date("2027-03-01T00:00:00Z") });
     expect(check(run.stdout, "kubernetes version")).toMatchObject({
       status: "WARN",
-      detail: "Kubernetes 1.35: in standard support until 2027-03-27 (26 days left; dates from EKS DescribeClusterVersions); after that the control plane bills $0.60/h instead of $0.10/h",
+      detail:
+        "Kubernetes 1.35: in standard support until 2027-03-27 (26 days left; dates from EKS DescribeClusterVersions); after that the control plane bills $0.60/h instead of $0.10/h",
       fix: "this release of llm-stack creates clusters on Kubernetes 1.35 (infra/catalog/eks-versions.ts): update llm-stack; versions EKS supports now: aws eks describe-cluster-versions --region us-east-1 --version-status STANDARD_SUPPORT",
     });
   });
@@ -606,23 +908,41 @@ describe("Kubernetes version of an existing cluster (eks:<name>, DescribeCluster
   it.each([
     {
       case: "passes for a cluster in standard support",
-      cluster: { version: "1.35", status: "ACTIVE" }, versions: [K8S_1_35], status: "PASS", code: 0,
-      detail: "cluster inference (ACTIVE) runs Kubernetes 1.35: in standard support until 2027-03-27 (120 days left; dates from EKS DescribeClusterVersions)",
+      cluster: { version: "1.35", status: "ACTIVE" },
+      versions: [K8S_1_35],
+      status: "PASS",
+      code: 0,
+      detail:
+        "cluster inference (ACTIVE) runs Kubernetes 1.35: in standard support until 2027-03-27 (120 days left; dates from EKS DescribeClusterVersions)",
     },
     {
       // 2026-11-27 → 2026-12-02: 5 days.
       case: "warns when its standard support ends within 30 days",
-      cluster: { version: "1.34", status: "ACTIVE" }, versions: [version("1.34", "STANDARD_SUPPORT", "2026-12-02", "2027-12-02")], status: "WARN", code: 0,
-      detail: "cluster inference (ACTIVE) runs Kubernetes 1.34: in standard support until 2026-12-02 (5 days left; dates from EKS DescribeClusterVersions)",
+      cluster: { version: "1.34", status: "ACTIVE" },
+      versions: [version("1.34", "STANDARD_SUPPORT", "2026-12-02", "2027-12-02")],
+      status: "WARN",
+      code: 0,
+      detail:
+        "cluster inference (ACTIVE) runs Kubernetes 1.34: in standard support until 2026-12-02 (5 days left; dates from EKS DescribeClusterVersions)",
     },
     {
       case: "warns, with the price, for a cluster in extended support",
-      cluster: { version: "1.33", status: "ACTIVE" }, versions: [version("1.33", "EXTENDED_SUPPORT", "2026-07-29", "2027-07-29")], status: "WARN", code: 0,
-      detail: "cluster inference (ACTIVE) runs Kubernetes 1.33: in extended support since 2026-07-29, billed $0.60/h instead of $0.10/h (upgrade policy STANDARD) (dates from EKS DescribeClusterVersions)",
+      cluster: { version: "1.33", status: "ACTIVE" },
+      versions: [version("1.33", "EXTENDED_SUPPORT", "2026-07-29", "2027-07-29")],
+      status: "WARN",
+      code: 0,
+      detail:
+        "cluster inference (ACTIVE) runs Kubernetes 1.33: in extended support since 2026-07-29, billed $0.60/h instead of $0.10/h (upgrade policy STANDARD) (dates from EKS DescribeClusterVersions)",
     },
     {
       case: "fails when the cluster does not exist",
-      cluster: new ResourceNotFoundException({ message: "No cluster found for name: inference.", $metadata: { ...META, httpStatusCode: 404 } }), versions: [K8S_1_35], status: "FAIL", code: 2,
+      cluster: new ResourceNotFoundException({
+        message: "No cluster found for name: inference.",
+        $metadata: { ...META, httpStatusCode: 404 },
+      }),
+      versions: [K8S_1_35],
+      status: "FAIL",
+      code: 2,
       detail: "EKS cluster inference does not exist in us-east-1 for account 123456789012",
     },
   ])("$case", async ({ cluster, versions, status, code, detail }) => {
@@ -636,15 +956,38 @@ describe("Kubernetes version of an existing cluster (eks:<name>, DescribeCluster
 describe("model cache of an existing cluster (eks:<name>: DescribeAddon, DescribeVpcEndpoints)", () => {
   // Llama 3.1 8B: 8,030,261,248 params × 2 = 16.06 GB.
   it.each([
-    { case: "passes with the Pod Identity agent ACTIVE and an S3 gateway endpoint", world: {}, status: "PASS", code: 0,
-      detail: "eks-pod-identity-agent is ACTIVE; S3 gateway endpoint vpce-0s3gateway0000000 (route tables rtb-0private000000001)" },
-    { case: "fails without the Pod Identity agent, naming the command", world: { podIdentityAgent: null }, status: "FAIL", code: 2,
-      detail: "cluster inference has no eks-pod-identity-agent add-on: the server and the copy Job would get no AWS credentials and could not read or fill the S3 model cache",
-      fix: "aws eks create-addon --region us-east-1 --cluster-name inference --addon-name eks-pod-identity-agent, or set weightsSource huggingface" },
-    { case: "warns, with the per-start NAT charge, without an S3 gateway endpoint", world: { s3Endpoints: 0 }, status: "WARN", code: 0,
-      detail: "eks-pod-identity-agent is ACTIVE; no S3 gateway endpoint in its VPC: the weights stream through the VPC's NAT gateway, if it has one (16.1 GB × $0.045/GB at every pod start)" },
-    { case: "warns with the permission to grant when EKS refuses DescribeAddon", world: { podIdentityAgent: new EksAccessDenied({ message: "not authorized", $metadata: { ...META, httpStatusCode: 403 } }) }, status: "WARN", code: 0,
-      detail: "could not read cluster inference's Pod Identity agent and S3 endpoints: arn:aws:iam::123456789012:user/deployer is not allowed to call eks:DescribeAddon" },
+    {
+      case: "passes with the Pod Identity agent ACTIVE and an S3 gateway endpoint",
+      world: {},
+      status: "PASS",
+      code: 0,
+      detail: "eks-pod-identity-agent is ACTIVE; S3 gateway endpoint vpce-0s3gateway0000000 (route tables rtb-0private000000001)",
+    },
+    {
+      case: "fails without the Pod Identity agent, naming the command",
+      world: { podIdentityAgent: null },
+      status: "FAIL",
+      code: 2,
+      detail:
+        "cluster inference has no eks-pod-identity-agent add-on: the server and the copy Job would get no AWS credentials and could not read or fill the S3 model cache",
+      fix: "aws eks create-addon --region us-east-1 --cluster-name inference --addon-name eks-pod-identity-agent, or set weightsSource huggingface",
+    },
+    {
+      case: "warns, with the per-start NAT charge, without an S3 gateway endpoint",
+      world: { s3Endpoints: 0 },
+      status: "WARN",
+      code: 0,
+      detail:
+        "eks-pod-identity-agent is ACTIVE; no S3 gateway endpoint in its VPC: the weights stream through the VPC's NAT gateway, if it has one (16.1 GB × $0.045/GB at every pod start)",
+    },
+    {
+      case: "warns with the permission to grant when EKS refuses DescribeAddon",
+      world: { podIdentityAgent: new EksAccessDenied({ message: "not authorized", $metadata: { ...META, httpStatusCode: 403 } }) },
+      status: "WARN",
+      code: 0,
+      detail:
+        "could not read cluster inference's Pod Identity agent and S3 endpoints: arn:aws:iam::123456789012:user/deployer is not allowed to call eks:DescribeAddon",
+    },
   ])("$case", async ({ world, status, code, detail, fix }) => {
     const run = await preflight(EXISTING_EKS, { cluster: { version: "1.35", status: "ACTIVE" }, versions: [K8S_1_35], ...world });
     expect(run.code).toBe(code);
@@ -653,14 +996,25 @@ describe("model cache of an existing cluster (eks:<name>: DescribeAddon, Describ
 
   it("asks for the agent by name and for the S3 gateway endpoints of the cluster's own VPC", async () => {
     const run = await preflight(EXISTING_EKS, { cluster: { version: "1.35", status: "ACTIVE" }, versions: [K8S_1_35] });
-    expect(run.stubs.eks.commandCalls(DescribeAddonCommand).map((call) => call.args[0].input)).toEqual([{ clusterName: "inference", addonName: "eks-pod-identity-agent" }]);
-    expect(run.stubs.ec2.commandCalls(DescribeVpcEndpointsCommand).map((call) => call.args[0].input)).toEqual([{ Filters: [
-      { Name: "vpc-id", Values: ["vpc-0fedcba9876543210"] }, { Name: "service-name", Values: ["com.amazonaws.us-east-1.s3"] }, { Name: "vpc-endpoint-type", Values: ["Gateway"] },
-    ] }]);
+    expect(run.stubs.eks.commandCalls(DescribeAddonCommand).map((call) => call.args[0].input)).toEqual([
+      { clusterName: "inference", addonName: "eks-pod-identity-agent" },
+    ]);
+    expect(run.stubs.ec2.commandCalls(DescribeVpcEndpointsCommand).map((call) => call.args[0].input)).toEqual([
+      {
+        Filters: [
+          { Name: "vpc-id", Values: ["vpc-0fedcba9876543210"] },
+          { Name: "service-name", Values: ["com.amazonaws.us-east-1.s3"] },
+          { Name: "vpc-endpoint-type", Values: ["Gateway"] },
+        ],
+      },
+    ]);
   });
 
   it("asks nothing and skips when the stack downloads from Hugging Face", async () => {
-    const run = await preflight({ ...EXISTING_EKS, "llm-stack:weightsSource": "huggingface" }, { cluster: { version: "1.35", status: "ACTIVE" }, versions: [K8S_1_35] });
+    const run = await preflight(
+      { ...EXISTING_EKS, "llm-stack:weightsSource": "huggingface" },
+      { cluster: { version: "1.35", status: "ACTIVE" }, versions: [K8S_1_35] },
+    );
     expect(check(run.stdout, "model cache").status).toBe("SKIP");
     expect(run.stubs.eks.commandCalls(DescribeAddonCommand)).toHaveLength(0);
   });
@@ -677,9 +1031,15 @@ describe("cluster kubeconfig", () => {
     expect(run.code).toBe(0);
     const skip = "cluster kubeconfig: the stack deploys only the server to an existing cluster, so there is nothing to check in AWS";
     expect(["instance type", "vCPU quota", "capacity block"].map((name) => check(run.stdout, name))).toEqual([
-      { status: "SKIP", detail: skip, fix: undefined }, { status: "SKIP", detail: skip, fix: undefined }, { status: "SKIP", detail: skip, fix: undefined },
+      { status: "SKIP", detail: skip, fix: undefined },
+      { status: "SKIP", detail: skip, fix: undefined },
+      { status: "SKIP", detail: skip, fix: undefined },
     ]);
-    expect(check(run.stdout, "kubernetes version")).toEqual({ status: "SKIP", detail: `${skip} (the cluster's version is not read)`, fix: undefined });
+    expect(check(run.stdout, "kubernetes version")).toEqual({
+      status: "SKIP",
+      detail: `${skip} (the cluster's version is not read)`,
+      fix: undefined,
+    });
     expect(run.stubs.ec2.calls()).toHaveLength(0);
     expect(run.stubs.quotas.calls()).toHaveLength(0);
     expect(run.stubs.eks.calls()).toHaveLength(0);
@@ -692,7 +1052,8 @@ describe("operator values", () => {
     expect(run.code).toBe(2);
     expect(check(run.stdout, "operator values")).toEqual({
       status: "FAIL",
-      detail: "Pulumi.dev.yaml does not set hfToken, clusterPublicAccessCidrs; `pulumi up` would stop on them (the checks below take them as set)",
+      detail:
+        "Pulumi.dev.yaml does not set hfToken, clusterPublicAccessCidrs; `pulumi up` would stop on them (the checks below take them as set)",
       fix: "pulumi config set --secret hfToken <token>\npulumi config set --path 'clusterPublicAccessCidrs[0]' \"$(curl -s https://checkip.amazonaws.com)/32\"",
     });
     expect(check(run.stdout, "vCPU quota").status).toBe("PASS");
@@ -706,13 +1067,20 @@ describe("operator values", () => {
 
 describe("exit codes", () => {
   it("renders failures with their fixes (golden)", async () => {
-    const run = await preflight({ ...CAPACITY_BLOCK, ...TWO_NODES }, {
-      offeredIn: ["use1-az6"],
-      reservation: reservationOf({
-        State: "expired", StartDate: new Date("2026-11-12T11:30:00Z"), EndDate: new Date("2026-11-19T11:30:00Z"), AvailableInstanceCount: 0,
-        AvailabilityZone: "us-east-1d", AvailabilityZoneId: "use1-az6",
-      }),
-    });
+    const run = await preflight(
+      { ...CAPACITY_BLOCK, ...TWO_NODES },
+      {
+        offeredIn: ["use1-az6"],
+        reservation: reservationOf({
+          State: "expired",
+          StartDate: new Date("2026-11-12T11:30:00Z"),
+          EndDate: new Date("2026-11-19T11:30:00Z"),
+          AvailableInstanceCount: 0,
+          AvailabilityZone: "us-east-1d",
+          AvailabilityZoneId: "use1-az6",
+        }),
+      },
+    );
     expect(run.code).toBe(2);
     expect(run.stdout).toBe(golden("preflight/capacity-block-fail.txt", run.stdout));
   });
@@ -722,14 +1090,16 @@ describe("exit codes", () => {
     expect([run.code, run.stdout]).toEqual([2, ""]);
     expect(run.stderr).toContain("llm-stack: invalid stack configuration; nothing was created (2 problems):\n");
     expect(run.stderr).toContain('  - llm-stack:capacityType: got "reserved"; expected one of "on-demand", "spot", "capacity-block".');
-    expect(run.stderr).toContain("  - llm-stack:hfToken: got \"(plain text, not shown)\"; expected a Pulumi secret");
+    expect(run.stderr).toContain('  - llm-stack:hfToken: got "(plain text, not shown)"; expected a Pulumi secret');
     expect(run.stubs.sts.calls()).toHaveLength(0);
   });
 
   it("exits 2 for a stack file that does not exist, and without --stack", async () => {
     const missing = await preflight(DEV_CONFIG, {}, { directory: mkdtempSync(join(tmpdir(), "llm-stack-empty-")) });
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/^llm-stack: no such stack \(1 problem\):\n  - --stack: got "dev"; expected a stack file .*Pulumi\.dev\.yaml\. Stacks are the Pulumi\.<name>\.yaml files next to Pulumi\.yaml/);
+    expect(missing.stderr).toMatch(
+      /^llm-stack: no such stack \(1 problem\):\n  - --stack: got "dev"; expected a stack file .*Pulumi\.dev\.yaml\. Stacks are the Pulumi\.<name>\.yaml files next to Pulumi\.yaml/,
+    );
     let stderr = "";
     vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
     expect(await runPreflight([])).toBe(2);
@@ -750,10 +1120,17 @@ describe("exit codes", () => {
   });
 
   it("exits 4 when AWS rejects the credentials", async () => {
-    const rejected = new STSServiceException({ name: "InvalidClientTokenId", $fault: "client", $metadata: { ...META, httpStatusCode: 403 }, message: "The security token included in the request is invalid." });
+    const rejected = new STSServiceException({
+      name: "InvalidClientTokenId",
+      $fault: "client",
+      $metadata: { ...META, httpStatusCode: 403 },
+      message: "The security token included in the request is invalid.",
+    });
     const run = await preflight(DEV_CONFIG, { identity: rejected });
     expect([run.code, run.stdout]).toEqual([4, ""]);
-    expect(run.stderr).toBe("llm-stack: AWS rejected the credentials (InvalidClientTokenId: The security token included in the request is invalid.): refresh them (`aws sso login`, or new keys with `aws configure`), then run preflight again\n");
+    expect(run.stderr).toBe(
+      "llm-stack: AWS rejected the credentials (InvalidClientTokenId: The security token included in the request is invalid.): refresh them (`aws sso login`, or new keys with `aws configure`), then run preflight again\n",
+    );
   });
 
   /** A server that accepts connections and never answers: what a black-holing proxy or firewall looks like. */
@@ -777,7 +1154,9 @@ describe("exit codes", () => {
       // The deadline is the kit's own: the message names it; without one the silent endpoint would hang until the test's timeout.
       const run = await preflight(DEV_CONFIG, {}, { clients: { ...clients, sts: silent }, timeouts: { identityDeadlineMs: 300 } });
       expect([run.code, run.stdout]).toEqual([4, ""]);
-      expect(run.stderr).toBe("llm-stack: AWS did not answer within 0.3 s (us-east-1); check the network, a proxy (HTTPS_PROXY) or aws:region\n");
+      expect(run.stderr).toBe(
+        "llm-stack: AWS did not answer within 0.3 s (us-east-1); check the network, a proxy (HTTPS_PROXY) or aws:region\n",
+      );
     });
   });
 
@@ -785,11 +1164,19 @@ describe("exit codes", () => {
     await withSilentEndpoint(async (endpoint) => {
       const { clients } = mockAws({});
       const timeouts = { ...DEFAULT_AWS_TIMEOUTS, connectionMs: 200, requestMs: 200, identityDeadlineMs: 10_000 };
-      const silent = new STSClient({ region: "us-east-1", endpoint, credentials: TEST_CREDENTIALS, maxAttempts: timeouts.maxAttempts, requestHandler: requestHandlerOptions(timeouts) });
+      const silent = new STSClient({
+        region: "us-east-1",
+        endpoint,
+        credentials: TEST_CREDENTIALS,
+        maxAttempts: timeouts.maxAttempts,
+        requestHandler: requestHandlerOptions(timeouts),
+      });
       // 2 attempts × 200 ms: the SDK gives up on its own (a hang would meet the test's timeout, not an assertion on time).
       const run = await preflight(DEV_CONFIG, {}, { clients: { ...clients, sts: silent }, timeouts });
       expect([run.code, run.stdout]).toEqual([4, ""]);
-      expect(run.stderr).toMatch(/^llm-stack: AWS did not answer in us-east-1 \(TimeoutError: .*200 ms requestTimeout.*\); check the network, a proxy \(HTTPS_PROXY\) or aws:region\n$/);
+      expect(run.stderr).toMatch(
+        /^llm-stack: AWS did not answer in us-east-1 \(TimeoutError: .*200 ms requestTimeout.*\); check the network, a proxy \(HTTPS_PROXY\) or aws:region\n$/,
+      );
     });
   });
 
@@ -807,7 +1194,9 @@ describe("exit codes", () => {
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
     expect([code, stdout]).toEqual([4, ""]);
-    expect(stderr).toContain("llm-stack: no AWS credentials found: run `aws configure` (or `aws sso login`), or set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, then run preflight again");
+    expect(stderr).toContain(
+      "llm-stack: no AWS credentials found: run `aws configure` (or `aws sso login`), or set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, then run preflight again",
+    );
     // Speed is `npm run bench`'s to measure; the 60 s test timeout only guards against a hang.
   }, 60_000);
 });

@@ -17,17 +17,31 @@ import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { KUBERNETES_VERSION } from "../../infra/catalog";
 import {
-  CLUSTER_AUTOSCALER_IMAGE, CLUSTER_AUTOSCALER_VERSION, clusterAutoscalerObjects, clusterAutoscalerPolicy, gpuNodeGroupTemplateTags,
+  CLUSTER_AUTOSCALER_IMAGE,
+  CLUSTER_AUTOSCALER_VERSION,
+  clusterAutoscalerObjects,
+  clusterAutoscalerPolicy,
+  gpuNodeGroupTemplateTags,
   type GpuNodeGroupTemplateInput,
 } from "../../infra/manifests/autoscaling/cluster-autoscaler";
 
 type Json = Record<string, any>;
 
-const vendored: Json[] = parseAllDocuments(readFileSync(join(__dirname, "..", "..", "charts", "cluster-autoscaler", "cluster-autoscaler-autodiscover.yaml"), "utf8"))
-  .map((d) => d.toJSON()).filter((o) => o !== null);
+const vendored: Json[] = parseAllDocuments(
+  readFileSync(join(__dirname, "..", "..", "charts", "cluster-autoscaler", "cluster-autoscaler-autodiscover.yaml"), "utf8"),
+)
+  .map((d) => d.toJSON())
+  .filter((o) => o !== null);
 const vendoredOf = (kind: string): Json => structuredClone(vendored.find((o) => o.kind === kind)!);
 
-const MODELS: Record<string, { new (data: any): { validate(): void } }> = { ServiceAccount, ClusterRole, Role, ClusterRoleBinding, RoleBinding, Deployment };
+const MODELS: Record<string, { new (data: any): { validate(): void } }> = {
+  ServiceAccount,
+  ClusterRole,
+  Role,
+  ClusterRoleBinding,
+  RoleBinding,
+  Deployment,
+};
 const SYSTEM = { "llm-stack/system": "true" };
 const input = { clusterName: "llm-demo", region: "us-east-2", nodeSelector: SYSTEM };
 const objects = clusterAutoscalerObjects(input) as Json[];
@@ -62,12 +76,17 @@ describe("Cluster Autoscaler objects", () => {
   it("validates every object against the Kubernetes schema", () => {
     for (const object of objects) expect(() => new MODELS[object.kind]!(object).validate(), object.kind).not.toThrow();
     // The validator bites.
-    expect(() => new Deployment({ ...deploymentOf(objects), spec: { ...deploymentOf(objects).spec, replicas: "one" } } as never).validate()).toThrow();
+    expect(() =>
+      new Deployment({ ...deploymentOf(objects), spec: { ...deploymentOf(objects).spec, replicas: "one" } } as never).validate(),
+    ).toThrow();
   });
 
   it("leaves the RBAC and the ServiceAccount as upstream wrote them: no IRSA annotation (Pod Identity gives the role)", () => {
     for (const kind of ["ServiceAccount", "Role", "ClusterRoleBinding", "RoleBinding"]) {
-      expect(objects.find((o) => o.kind === kind), kind).toEqual(vendoredOf(kind));
+      expect(
+        objects.find((o) => o.kind === kind),
+        kind,
+      ).toEqual(vendoredOf(kind));
     }
     expect(objects.find((o) => o.kind === "ServiceAccount")!.metadata.annotations).toBeUndefined();
   });
@@ -76,7 +95,11 @@ describe("Cluster Autoscaler objects", () => {
     // grantDraRead: --enable-dynamic-resource-allocation is locked to true (config/flags/flags.go:231, :301-303),
     // so CA lists and watches these (simulator/dynamicresources/provider/provider.go:35-37); the rule is the Helm
     // chart's at the tag (kubernetes/autoscaler charts/cluster-autoscaler/templates/clusterrole.yaml:64-73), placed as on master (#9487).
-    const draRule = { apiGroups: ["resource.k8s.io"], resources: ["deviceclasses", "resourceslices", "resourceclaims"], verbs: ["watch", "list", "get"] };
+    const draRule = {
+      apiGroups: ["resource.k8s.io"],
+      resources: ["deviceclasses", "resourceslices", "resourceclaims"],
+      verbs: ["watch", "list", "get"],
+    };
     const upstream = vendoredOf("ClusterRole");
     expect(JSON.stringify(upstream.rules)).not.toContain("resource.k8s.io");
     const expected = structuredClone(upstream);
@@ -114,7 +137,8 @@ describe("Cluster Autoscaler objects", () => {
     const expected = vendoredOf("Deployment");
     const expectedContainer = expected.spec.template.spec.containers[0];
     expectedContainer.image = "registry.k8s.io/autoscaling/cluster-autoscaler:v1.35.2";
-    expectedContainer.command[6] = "--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled,k8s.io/cluster-autoscaler/llm-demo";
+    expectedContainer.command[6] =
+      "--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled,k8s.io/cluster-autoscaler/llm-demo";
     expectedContainer.env = [{ name: "AWS_REGION", value: "us-east-2" }];
     delete expectedContainer.volumeMounts;
     delete expected.spec.template.spec.volumes;
@@ -124,8 +148,17 @@ describe("Cluster Autoscaler objects", () => {
 
   it("meets Pod Security restricted: non-root, RuntimeDefault seccomp, no escalation, ALL dropped, no hostPath", () => {
     const pod = deploymentOf(objects).spec.template.spec;
-    expect(pod.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 65534, fsGroup: 65534, seccompProfile: { type: "RuntimeDefault" } });
-    expect(pod.containers[0].securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true });
+    expect(pod.securityContext).toEqual({
+      runAsNonRoot: true,
+      runAsUser: 65534,
+      fsGroup: 65534,
+      seccompProfile: { type: "RuntimeDefault" },
+    });
+    expect(pod.containers[0].securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ["ALL"] },
+      readOnlyRootFilesystem: true,
+    });
     expect(JSON.stringify(pod)).not.toContain("hostPath");
   });
 
@@ -148,11 +181,19 @@ function discoveryTags(flag: string): Record<string, string> {
   expect(discoverer).toBe("asg");
   const [key, value] = [param.slice(0, param.indexOf("=")), param.slice(param.indexOf("=") + 1)];
   expect(key).toBe("tag");
-  return Object.fromEntries(value.split(",").map((label) => (label.includes("=") ? [label.slice(0, label.indexOf("=")), label.slice(label.indexOf("=") + 1)] : [label, ""])));
+  return Object.fromEntries(
+    value
+      .split(",")
+      .map((label) => (label.includes("=") ? [label.slice(0, label.indexOf("=")), label.slice(label.indexOf("=") + 1)] : [label, ""])),
+  );
 }
 
 /** CA's template from ASG tags: extractLabelsFromAsg, extractTaintsFromAsg, extractAllocatableResourcesFromAsg (cloudprovider/aws/aws_manager.go:404-507). */
-function templateFromAsgTags(tags: Record<string, string>): { labels: Record<string, string>; taints: Array<{ key: string; value: string; effect: string }>; resources: Record<string, string> } {
+function templateFromAsgTags(tags: Record<string, string>): {
+  labels: Record<string, string>;
+  taints: Array<{ key: string; value: string; effect: string }>;
+  resources: Record<string, string>;
+} {
   const labels: Record<string, string> = {};
   const taints: Array<{ key: string; value: string; effect: string }> = [];
   const resources: Record<string, string> = {};
@@ -182,7 +223,9 @@ describe("GPU node group tags for scale from zero", () => {
   const tags = gpuNodeGroupTemplateTags(pool);
 
   it("names the discovery keys the Deployment's flag asks for, and nothing more", () => {
-    const flag = deploymentOf(objects).spec.template.spec.containers[0].command.find((a: string) => a.startsWith("--node-group-auto-discovery="));
+    const flag = deploymentOf(objects).spec.template.spec.containers[0].command.find((a: string) =>
+      a.startsWith("--node-group-auto-discovery="),
+    );
     expect(discoveryTags(flag)).toEqual({ "k8s.io/cluster-autoscaler/enabled": "", "k8s.io/cluster-autoscaler/llm-demo": "" });
   });
 
@@ -192,18 +235,29 @@ describe("GPU node group tags for scale from zero", () => {
       "k8s.io/cluster-autoscaler/node-template/resources/vpc.amazonaws.com/efa": "32",
     });
     // CA parses a managed node group's tags with the same resource rule as ASG tags (aws_manager.go:327-336, extractAllocatableResourcesFromTags).
-    expect(templateFromAsgTags(tags)).toEqual({ labels: {}, taints: [], resources: { "nvidia.com/gpu": "8", "vpc.amazonaws.com/efa": "32" } });
+    expect(templateFromAsgTags(tags)).toEqual({
+      labels: {},
+      taints: [],
+      resources: { "nvidia.com/gpu": "8", "vpc.amazonaws.com/efa": "32" },
+    });
     expect(gpuNodeGroupTemplateTags({ ...pool, efaInterfacesPerNode: 0 })).toEqual({
       "k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu": "8",
     });
   });
 
   it("rejects a valueless taint, no GPUs and a negative EFA count, all at once", () => {
-    expect(() => gpuNodeGroupTemplateTags({ ...pool, gpusPerNode: 0, efaInterfacesPerNode: -1, taints: [{ key: "nvidia.com/gpu", value: "", effect: "NO_SCHEDULE" }] })).toThrow(
-      "GPU node group tags for Cluster Autoscaler:\n"
-      + "- gpusPerNode 0: expected a whole number of at least 1\n"
-      + "- efaInterfacesPerNode -1: expected a whole number, 0 without EFA\n"
-      + "- taint nvidia.com/gpu: needs a value — CA ignores a valueless node group taint at zero nodes and would start nodes the pods cannot use",
+    expect(() =>
+      gpuNodeGroupTemplateTags({
+        ...pool,
+        gpusPerNode: 0,
+        efaInterfacesPerNode: -1,
+        taints: [{ key: "nvidia.com/gpu", value: "", effect: "NO_SCHEDULE" }],
+      }),
+    ).toThrow(
+      "GPU node group tags for Cluster Autoscaler:\n" +
+        "- gpusPerNode 0: expected a whole number of at least 1\n" +
+        "- efaInterfacesPerNode -1: expected a whole number, 0 without EFA\n" +
+        "- taint nvidia.com/gpu: needs a value — CA ignores a valueless node group taint at zero nodes and would start nodes the pods cannot use",
     );
   });
 });

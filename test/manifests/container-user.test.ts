@@ -17,10 +17,24 @@ function getuser(env: Record<string, string>, uid: number, passwdUids: readonly 
   throw new Error(`KeyError: 'getpwuid(): uid not found: ${uid}'`);
 }
 
-const manifests = vllmManifests({
-  name: "vllm", namespace: "llm", plan: planDeployment({ model: "llama-3.1-8b-instruct" }), image: `${VLLM_RELEASE.image.repository}:${VLLM_RELEASE.image.tag}`,
-  weights: { source: "huggingface", hfTokenSet: true }, nodeSelector: {}, tolerations: [], exposure: "cluster", allowedClientNamespaces: [], vpcCidr: null, efaInterfacesPerPod: 0, monitoringNamespace: null, autoscaling: null,
-}, "vllm-secrets");
+const manifests = vllmManifests(
+  {
+    name: "vllm",
+    namespace: "llm",
+    plan: planDeployment({ model: "llama-3.1-8b-instruct" }),
+    image: `${VLLM_RELEASE.image.repository}:${VLLM_RELEASE.image.tag}`,
+    weights: { source: "huggingface", hfTokenSet: true },
+    nodeSelector: {},
+    tolerations: [],
+    exposure: "cluster",
+    allowedClientNamespaces: [],
+    vpcCidr: null,
+    efaInterfacesPerPod: 0,
+    monitoringNamespace: null,
+    autoscaling: null,
+  },
+  "vllm-secrets",
+);
 const pod = (manifests.workload as any).spec.template.spec;
 const container = pod.containers[0];
 const env: Record<string, string> = Object.fromEntries(container.env.filter((e: any) => "value" in e).map((e: any) => [e.name, e.value]));

@@ -7,7 +7,13 @@
 import { describe, expect, it } from "vitest";
 import { unknownVllmSeries, VLLM_METRICS } from "../../infra/catalog";
 import { vllmScaledObject } from "../../infra/manifests/autoscaling/scaled-object";
-import { CONFIGMAP_DATA_LIMIT_BYTES, configMapDataBytes, grafanaObjects, VLLM_DASHBOARD_FILES, vllmDashboards } from "../../infra/manifests/observability/grafana";
+import {
+  CONFIGMAP_DATA_LIMIT_BYTES,
+  configMapDataBytes,
+  grafanaObjects,
+  VLLM_DASHBOARD_FILES,
+  vllmDashboards,
+} from "../../infra/manifests/observability/grafana";
 import { vllmPodMonitor, vllmPrometheusRule } from "../../infra/manifests/observability/vllm-monitoring";
 import { selectorLabels } from "../../infra/manifests/serving/vllm";
 import { planDeployment } from "../../infra/plan";
@@ -15,8 +21,23 @@ import { crdValidator } from "../support/crd-schema";
 import { gpuNodePool } from "../support/node-pool";
 
 const plan = planDeployment({ model: "llama-3.1-8b-instruct" });
-const monitoring = { name: "vllm", namespace: "llm", plan, podSelector: selectorLabels("vllm"), selectedBy: { "llm-stack/monitoring": "true" }, hourlyUsd: 7.4282, gpuNodes: null };
-const scaler = vllmScaledObject({ name: "vllm", namespace: "llm", plan, range: { minReplicas: 1, maxReplicas: 3 }, wakeQuery: null, prometheusAddress: "http://prometheus-operated.monitoring.svc:9090" }) as any;
+const monitoring = {
+  name: "vllm",
+  namespace: "llm",
+  plan,
+  podSelector: selectorLabels("vllm"),
+  selectedBy: { "llm-stack/monitoring": "true" },
+  hourlyUsd: 7.4282,
+  gpuNodes: null,
+};
+const scaler = vllmScaledObject({
+  name: "vllm",
+  namespace: "llm",
+  plan,
+  range: { minReplicas: 1, maxReplicas: 3 },
+  wakeQuery: null,
+  prometheusAddress: "http://prometheus-operated.monitoring.svc:9090",
+}) as any;
 
 describe("monitoring and autoscaling objects", () => {
   it.each([
@@ -36,7 +57,9 @@ describe("monitoring and autoscaling objects", () => {
     const rule = vllmPrometheusRule(monitoring) as any;
     const exprs: string[] = rule.spec.groups.flatMap((g: any) => g.rules.map((r: any) => r.expr));
     for (const promql of [...exprs, scaler.spec.triggers[0].metadata.query]) expect(unknownVllmSeries(promql)).toEqual([]);
-    expect(unknownVllmSeries("vllm:gpu_cache_usage_perc + vllm:kv_cache_usage_perc + vllm:e2e_request_latency_seconds_bucket")).toEqual(["vllm:gpu_cache_usage_perc"]);
+    expect(unknownVllmSeries("vllm:gpu_cache_usage_perc + vllm:kv_cache_usage_perc + vllm:e2e_request_latency_seconds_bucket")).toEqual([
+      "vllm:gpu_cache_usage_perc",
+    ]);
     expect(Object.keys(VLLM_METRICS)).toContain("vllm:num_requests_waiting");
   });
 
@@ -44,9 +67,14 @@ describe("monitoring and autoscaling objects", () => {
     // One replica serves min(1024, floor(412,080 KV tokens / 2,048 average tokens)) = 201 sequences at once (economics.ts);
     // the HPA acts only past its 10 % tolerance, so the threshold is 201 / 1.1 = 182.7272… → 182.727 (acting above 201).
     expect(scaler.spec.triggers[0].metadata.threshold).toBe("182.727");
-    expect(scaler.spec.triggers[0].metadata.query).toBe('sum(vllm:num_requests_running{namespace="llm", model_name="llama-3.1-8b-instruct"}) + sum(vllm:num_requests_waiting{namespace="llm", model_name="llama-3.1-8b-instruct"})');
+    expect(scaler.spec.triggers[0].metadata.query).toBe(
+      'sum(vllm:num_requests_running{namespace="llm", model_name="llama-3.1-8b-instruct"}) + sum(vllm:num_requests_waiting{namespace="llm", model_name="llama-3.1-8b-instruct"})',
+    );
     // Time to ready of the dev plan from a new node: 100 + 288 + 5 + 82 = 475 s (test/plan/time-to-ready.test.ts).
-    expect(scaler.spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown).toEqual({ stabilizationWindowSeconds: 475, policies: [{ type: "Pods", value: 1, periodSeconds: 475 }] });
+    expect(scaler.spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown).toEqual({
+      stabilizationWindowSeconds: 475,
+      policies: [{ type: "Pods", value: 1, periodSeconds: 475 }],
+    });
     expect([scaler.spec.minReplicaCount, scaler.spec.maxReplicaCount, scaler.spec.cooldownPeriod]).toEqual([1, 3, 475]);
   });
 
@@ -60,8 +88,14 @@ describe("monitoring and autoscaling objects", () => {
 describe("vLLM's vendored Grafana dashboards", () => {
   const dashboards = vllmDashboards();
   /** Every PromQL string of a dashboard: panel targets (rows' nested panels too) and query variables. */
-  const promql = (node: unknown): string[] => (Array.isArray(node) ? node.flatMap(promql) : node && typeof node === "object"
-    ? Object.entries(node).flatMap(([key, value]) => (["expr", "query", "definition"].includes(key) && typeof value === "string" ? [value] : promql(value))) : []);
+  const promql = (node: unknown): string[] =>
+    Array.isArray(node)
+      ? node.flatMap(promql)
+      : node && typeof node === "object"
+        ? Object.entries(node).flatMap(([key, value]) =>
+            ["expr", "query", "definition"].includes(key) && typeof value === "string" ? [value] : promql(value),
+          )
+        : [];
 
   it("provisions all four of vLLM's published dashboards, each with its own uid and the tag their links follow", () => {
     expect(Object.keys(dashboards)).toEqual([...VLLM_DASHBOARD_FILES]);
@@ -77,7 +111,9 @@ describe("vLLM's vendored Grafana dashboards", () => {
   });
 
   it("fits the dashboards ConfigMap under Kubernetes' 1 MiB", () => {
-    const configMap = grafanaObjects({ nodeSelector: {}, serverNamespace: "llm" }).find((o: any) => o.metadata.name === "grafana-dashboards") as any;
+    const configMap = grafanaObjects({ nodeSelector: {}, serverNamespace: "llm" }).find(
+      (o: any) => o.metadata.name === "grafana-dashboards",
+    ) as any;
     expect(Object.keys(configMap.data).sort()).toEqual(["llm-stack-cost.json", ...VLLM_DASHBOARD_FILES]);
     const bytes = configMapDataBytes(configMap.data);
     // 306,664 bytes of vLLM's dashboards plus the kit's own: about 30% of the limit.

@@ -47,13 +47,19 @@ const bootstrap = bootstrapOf(INPUT);
 const listener = (name: string) => bootstrap.static_resources.listeners.find((l: any) => l.name === name);
 const hcmOf = (name: string) => listener(name).filter_chains[0].filters[0].typed_config;
 const cluster = (name: string) => bootstrap.static_resources.clusters.find((c: any) => c.name === name);
-const mapperOf = (config: any) => config.static_resources.listeners.find((l: any) => l.name === "api").filter_chains[0].filters[0].typed_config.local_reply_config.mappers[0];
+const mapperOf = (config: any) =>
+  config.static_resources.listeners.find((l: any) => l.name === "api").filter_chains[0].filters[0].typed_config.local_reply_config
+    .mappers[0];
 
 describe("the wake front's Kubernetes objects", () => {
   it("are a valid ConfigMap and Deployment (kubernetes-models schemas)", () => {
     expect(() => new ConfigMap(configMap).validate()).not.toThrow();
     expect(() => new Deployment(deployment).validate()).not.toThrow();
-    expect([configMap.metadata.name, configMap.metadata.namespace, Object.keys(configMap.data)]).toEqual(["vllm-wake-envoy", "llm", ["envoy.yaml"]]);
+    expect([configMap.metadata.name, configMap.metadata.namespace, Object.keys(configMap.data)]).toEqual([
+      "vllm-wake-envoy",
+      "llm",
+      ["envoy.yaml"],
+    ]);
     expect([deployment.metadata.name, deployment.metadata.namespace]).toEqual(["vllm-wake", "llm"]);
   });
 
@@ -62,16 +68,29 @@ describe("the wake front's Kubernetes objects", () => {
     expect(deployment.spec.strategy).toEqual({ type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } });
     expect(deployment.spec.selector).toEqual({ matchLabels: INPUT.labels });
     expect(deployment.spec.template.metadata.labels).toEqual(INPUT.labels);
-    expect(pod.topologySpreadConstraints).toEqual([{ maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: INPUT.labels } }]);
+    expect(pod.topologySpreadConstraints).toEqual([
+      {
+        maxSkew: 1,
+        topologyKey: "kubernetes.io/hostname",
+        whenUnsatisfiable: "ScheduleAnyway",
+        labelSelector: { matchLabels: INPUT.labels },
+      },
+    ]);
     expect([pod.nodeSelector, pod.tolerations]).toEqual([{ "llm-stack/pool": "system" }, [SYSTEM_TOLERATION]]);
     const anywhere = wakeFrontManifests({ ...INPUT, nodePlacement: undefined }).deployment as any;
     expect(["nodeSelector" in anywhere.spec.template.spec, "tolerations" in anywhere.spec.template.spec]).toEqual([false, false]);
   });
 
-  it("meets Pod Security \"restricted\" as UID 65532, the distroless image's nonroot user", () => {
+  it('meets Pod Security "restricted" as UID 65532, the distroless image\'s nonroot user', () => {
     // GoogleContainerTools/distroless common/variables.bzl: NONROOT = 65532, the base of Envoy's
     // envoy-distroless stage (`FROM gcr.io/distroless/base-nossl-…:nonroot`).
-    expect(pod.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532, seccompProfile: { type: "RuntimeDefault" } });
+    expect(pod.securityContext).toEqual({
+      runAsNonRoot: true,
+      runAsUser: 65532,
+      runAsGroup: 65532,
+      fsGroup: 65532,
+      seccompProfile: { type: "RuntimeDefault" },
+    });
     expect(envoy.securityContext).toEqual({
       allowPrivilegeEscalation: false,
       capabilities: { drop: ["ALL"] },
@@ -86,7 +105,15 @@ describe("the wake front's Kubernetes objects", () => {
     expect(ENVOY_RELEASE).toEqual({ version: "1.39.2", image: "envoyproxy/envoy:distroless-v1.39.2", uid: 65532 });
     expect(envoy.image).toBe("envoyproxy/envoy:distroless-v1.39.2");
     expect(envoy.command).toEqual(["/usr/local/bin/envoy"]);
-    expect(envoy.args).toEqual(["--config-path", "/etc/envoy/envoy.yaml", "--concurrency", "2", "--disable-hot-restart", "--log-level", "info"]);
+    expect(envoy.args).toEqual([
+      "--config-path",
+      "/etc/envoy/envoy.yaml",
+      "--concurrency",
+      "2",
+      "--disable-hot-restart",
+      "--log-level",
+      "info",
+    ]);
     expect(envoy.args.some((arg: string) => arg.startsWith("--base-id"))).toBe(false);
     expect(envoy.volumeMounts).toEqual([{ name: "config", mountPath: "/etc/envoy", readOnly: true }]);
     expect(pod.volumes).toEqual([{ name: "config", configMap: { name: "vllm-wake-envoy" } }]);
@@ -100,8 +127,18 @@ describe("the wake front's Kubernetes objects", () => {
       { name: "http", containerPort: 8080, protocol: "TCP" },
       { name: "metrics", containerPort: 9902, protocol: "TCP" },
     ]);
-    expect(envoy.readinessProbe).toEqual({ httpGet: { path: "/ready", port: "metrics" }, periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 2 });
-    expect(envoy.livenessProbe).toEqual({ httpGet: { path: "/ready", port: "metrics" }, periodSeconds: 10, failureThreshold: 6, timeoutSeconds: 5 });
+    expect(envoy.readinessProbe).toEqual({
+      httpGet: { path: "/ready", port: "metrics" },
+      periodSeconds: 5,
+      failureThreshold: 3,
+      timeoutSeconds: 2,
+    });
+    expect(envoy.livenessProbe).toEqual({
+      httpGet: { path: "/ready", port: "metrics" },
+      periodSeconds: 10,
+      failureThreshold: 6,
+      timeoutSeconds: 5,
+    });
     expect(envoy.lifecycle).toEqual({ preStop: { sleep: { seconds: 10 } } });
     expect(pod.terminationGracePeriodSeconds).toBe(30);
   });
@@ -119,7 +156,9 @@ describe("the wake front's Kubernetes objects", () => {
 describe("the Envoy bootstrap", () => {
   it("binds admin to loopback only and listens on the client port and the metrics port", () => {
     expect(bootstrap.admin).toEqual({ address: { socket_address: { address: "127.0.0.1", port_value: 9901 } } });
-    expect(bootstrap.static_resources.listeners.map((l: any) => [l.name, l.address.socket_address.address, l.address.socket_address.port_value])).toEqual([
+    expect(
+      bootstrap.static_resources.listeners.map((l: any) => [l.name, l.address.socket_address.address, l.address.socket_address.port_value]),
+    ).toEqual([
       ["api", "0.0.0.0", 8080],
       ["metrics", "0.0.0.0", 9902],
     ]);
@@ -133,8 +172,17 @@ describe("the Envoy bootstrap", () => {
       name: "api",
       virtual_hosts: [{ name: "vllm", domains: ["*"], routes: [{ match: { prefix: "/" }, route: { cluster: "vllm", timeout: "0s" } }] }],
     });
-    expect([hcm.stream_idle_timeout, hcm.request_headers_timeout, hcm.common_http_protocol_options]).toEqual(["1800s", "10s", { idle_timeout: "3600s" }]);
-    expect(hcm.http_filters).toEqual([{ name: "envoy.filters.http.router", typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router", suppress_envoy_headers: true } }]);
+    expect([hcm.stream_idle_timeout, hcm.request_headers_timeout, hcm.common_http_protocol_options]).toEqual([
+      "1800s",
+      "10s",
+      { idle_timeout: "3600s" },
+    ]);
+    expect(hcm.http_filters).toEqual([
+      {
+        name: "envoy.filters.http.router",
+        typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router", suppress_envoy_headers: true },
+      },
+    ]);
   });
 
   it("passes Authorization through: nothing removes or rewrites a request header", () => {
@@ -166,7 +214,9 @@ describe("the Envoy bootstrap", () => {
   it.each([1, 480, 2400])("sends Retry-After: %i, the plan's time to ready in seconds", (seconds) => {
     const mapper = mapperOf(bootstrapOf({ ...INPUT, retryAfterSeconds: seconds }));
     expect(mapper.headers_to_add[0].header.value).toBe(String(seconds));
-    expect(JSON.parse(mapper.body_format_override.text_format_source.inline_string).error.message).toContain(`Retry after ${seconds} seconds.`);
+    expect(JSON.parse(mapper.body_format_override.text_format_source.inline_string).error.message).toContain(
+      `Retry after ${seconds} seconds.`,
+    );
   });
 
   it("resolves the headless Service as a strict DNS cluster over IPv4", () => {
@@ -179,27 +229,38 @@ describe("the Envoy bootstrap", () => {
       circuit_breakers: { thresholds: [{ max_connections: 4096, max_pending_requests: 4096, max_requests: 4096 }] },
       load_assignment: {
         cluster_name: "vllm",
-        endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: "vllm-headless.llm.svc.cluster.local.", port_value: 8000 } } } }] }],
+        endpoints: [
+          {
+            lb_endpoints: [
+              { endpoint: { address: { socket_address: { address: "vllm-headless.llm.svc.cluster.local.", port_value: 8000 } } } },
+            ],
+          },
+        ],
       },
     });
   });
 
   it("exposes exactly /stats/prometheus and /ready of the admin interface on the metrics listener", () => {
     const hcm = hcmOf("metrics");
-    expect(hcm.route_config.virtual_hosts).toEqual([{
-      name: "admin",
-      domains: ["*"],
-      routes: [
-        { match: { path: "/stats/prometheus" }, route: { cluster: "envoy_admin" } },
-        { match: { path: "/ready" }, route: { cluster: "envoy_admin" } },
-      ],
-    }]);
+    expect(hcm.route_config.virtual_hosts).toEqual([
+      {
+        name: "admin",
+        domains: ["*"],
+        routes: [
+          { match: { path: "/stats/prometheus" }, route: { cluster: "envoy_admin" } },
+          { match: { path: "/ready" }, route: { cluster: "envoy_admin" } },
+        ],
+      },
+    ]);
     expect(hcm.local_reply_config).toBeUndefined();
     expect(cluster("envoy_admin")).toEqual({
       name: "envoy_admin",
       type: "STATIC",
       connect_timeout: "1s",
-      load_assignment: { cluster_name: "envoy_admin", endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: "127.0.0.1", port_value: 9901 } } } }] }] },
+      load_assignment: {
+        cluster_name: "envoy_admin",
+        endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: "127.0.0.1", port_value: 9901 } } } }] }],
+      },
     });
   });
 });
@@ -212,32 +273,44 @@ describe("the wake signal KEDA reads", () => {
   });
 
   it("sums the increase of both counters, turned away and passed on, over front pods in the server's namespace", () => {
-    expect(wakeQuery("llm", "vllm", 120)).toBe('sum(increase(envoy_cluster_upstream_cx_none_healthy{namespace="llm",envoy_cluster_name="vllm"}[120s])) + sum(increase(envoy_cluster_upstream_rq_total{namespace="llm",envoy_cluster_name="vllm"}[120s]))');
+    expect(wakeQuery("llm", "vllm", 120)).toBe(
+      'sum(increase(envoy_cluster_upstream_cx_none_healthy{namespace="llm",envoy_cluster_name="vllm"}[120s])) + sum(increase(envoy_cluster_upstream_rq_total{namespace="llm",envoy_cluster_name="vllm"}[120s]))',
+    );
   });
 
   it("rejects a window that is not a whole number of seconds, and a cluster name the tag extractor would cut", () => {
     expect(() => wakeQuery("llm", "vllm", 0)).toThrow("wakeQuery: windowSeconds 0 must be a whole number from 1 to 9007199254740991");
-    expect(() => wakeQuery("llm", "v.llm", 1.5)).toThrow('wakeQuery: clusterName "v.llm" must match ^[A-Za-z0-9_-]+$; windowSeconds 1.5 must be a whole number from 1 to 9007199254740991');
+    expect(() => wakeQuery("llm", "v.llm", 1.5)).toThrow(
+      'wakeQuery: clusterName "v.llm" must match ^[A-Za-z0-9_-]+$; windowSeconds 1.5 must be a whole number from 1 to 9007199254740991',
+    );
   });
 });
 
 describe("input validation", () => {
   it("rejects a Retry-After that is not a positive whole number of seconds", () => {
-    expect(() => wakeFrontManifests({ ...INPUT, retryAfterSeconds: 0 })).toThrow('wake front "vllm-wake": retryAfterSeconds 0 must be a whole number from 1 to 9007199254740991');
+    expect(() => wakeFrontManifests({ ...INPUT, retryAfterSeconds: 0 })).toThrow(
+      'wake front "vllm-wake": retryAfterSeconds 0 must be a whole number from 1 to 9007199254740991',
+    );
     expect(() => wakeFrontManifests({ ...INPUT, retryAfterSeconds: 90.5 })).toThrow("retryAfterSeconds 90.5 must be a whole number");
   });
 
   it("reports every bad field at once", () => {
     expect(() => wakeFrontManifests({ ...INPUT, namespace: "LLM", listenPort: 9902, upstreamPort: 70000, labels: {} })).toThrow(
-      'wake front "vllm-wake": namespace "LLM" must match ^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$; upstreamPort 70000 must be a whole number from 1 to 65535; '
-      + "listenPort 9902 is taken by Envoy's admin (9901) or metrics (9902) listener; pick another; labels must not be empty: they are the Deployment's selector",
+      'wake front "vllm-wake": namespace "LLM" must match ^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$; upstreamPort 70000 must be a whole number from 1 to 65535; ' +
+        "listenPort 9902 is taken by Envoy's admin (9901) or metrics (9902) listener; pick another; labels must not be empty: they are the Deployment's selector",
     );
   });
 });
 
 // ---- Envoy's API, from the vendored protos ---------------------------------------------------
 
-interface ProtoField { type: string; repeated: boolean; map: boolean; deprecated: boolean; scope: string }
+interface ProtoField {
+  type: string;
+  repeated: boolean;
+  map: boolean;
+  deprecated: boolean;
+  scope: string;
+}
 interface ProtoRegistry {
   messages: Map<string, Map<string, ProtoField>>;
   enums: Map<string, { values: Set<string>; deprecated: Set<string> }>;
@@ -259,7 +332,11 @@ function parseProto(source: string, into: ProtoRegistry): void {
   };
   const skipBlock = () => {
     let depth = 0;
-    do { const x = t[i++]; if (x === "{") depth++; else if (x === "}") depth--; } while (depth > 0);
+    do {
+      const x = t[i++];
+      if (x === "{") depth++;
+      else if (x === "}") depth--;
+    } while (depth > 0);
   };
   const readOptions = (): boolean => {
     let depth = 0;
@@ -279,7 +356,10 @@ function parseProto(source: string, into: ProtoRegistry): void {
     const deprecated = new Set<string>();
     i++;
     while (t[i] !== "}") {
-      if (t[i] === "option" || t[i] === "reserved") { skipStatement(); continue; }
+      if (t[i] === "option" || t[i] === "reserved") {
+        skipStatement();
+        continue;
+      }
       const value = t[i]!;
       i += 3;
       if (t[i] === "[" && readOptions()) deprecated.add(value);
@@ -294,7 +374,11 @@ function parseProto(source: string, into: ProtoRegistry): void {
     if (t[i] === "repeated" || t[i] === "optional") repeated = t[i++] === "repeated";
     let type: string;
     let map = false;
-    if (t[i] === "map") { type = t[i + 4]!; i += 6; map = true; } else type = t[i++]!;
+    if (t[i] === "map") {
+      type = t[i + 4]!;
+      i += 6;
+      map = true;
+    } else type = t[i++]!;
     const name = t[i]!;
     i += 3;
     const deprecated = t[i] === "[" ? readOptions() : false;
@@ -308,9 +392,18 @@ function parseProto(source: string, into: ProtoRegistry): void {
     i++;
     while (t[i] !== "}") {
       const x = t[i];
-      if (x === "message") { i++; parseMessage(name); } else if (x === "enum") { i++; parseEnum(name); } else if (x === "oneof") {
+      if (x === "message") {
+        i++;
+        parseMessage(name);
+      } else if (x === "enum") {
+        i++;
+        parseEnum(name);
+      } else if (x === "oneof") {
         i += 3;
-        while (t[i] !== "}") { if (t[i] === "option") skipStatement(); else parseField(name, fields); }
+        while (t[i] !== "}") {
+          if (t[i] === "option") skipStatement();
+          else parseField(name, fields);
+        }
         i++;
       } else if (x === "option" || x === "reserved" || x === "extensions") skipStatement();
       else if (x === ";") i++;
@@ -321,7 +414,19 @@ function parseProto(source: string, into: ProtoRegistry): void {
   let pkg = "";
   while (i < t.length) {
     const x = t[i];
-    if (x === "package") { pkg = t[i + 1]!; skipStatement(); } else if (x === "message") { i++; parseMessage(pkg); } else if (x === "enum") { i++; parseEnum(pkg); } else if (x === "service") { i += 2; skipBlock(); } else skipStatement();
+    if (x === "package") {
+      pkg = t[i + 1]!;
+      skipStatement();
+    } else if (x === "message") {
+      i++;
+      parseMessage(pkg);
+    } else if (x === "enum") {
+      i++;
+      parseEnum(pkg);
+    } else if (x === "service") {
+      i += 2;
+      skipBlock();
+    } else skipStatement();
   }
 }
 
@@ -335,7 +440,23 @@ function protoFiles(dir: string): string[] {
 const registry: ProtoRegistry = { messages: new Map(), enums: new Map() };
 for (const file of protoFiles(join(ENVOY_CHART, "api"))) parseProto(readFileSync(file, "utf8"), registry);
 
-const SCALARS = new Set(["string", "bool", "bytes", "double", "float", "int32", "int64", "uint32", "uint64", "sint32", "sint64", "fixed32", "fixed64", "sfixed32", "sfixed64"]);
+const SCALARS = new Set([
+  "string",
+  "bool",
+  "bytes",
+  "double",
+  "float",
+  "int32",
+  "int64",
+  "uint32",
+  "uint64",
+  "sint32",
+  "sint64",
+  "fixed32",
+  "fixed64",
+  "sfixed32",
+  "sfixed64",
+]);
 
 /** Protobuf's scoping: the innermost enclosing scope that defines the name wins. */
 function resolve(scope: string, type: string): { kind: "message" | "enum"; name: string } | { kind: "scalar" | "wkt"; name: string } {
@@ -354,14 +475,26 @@ const TYPE_URL_PREFIX = "type.googleapis.com/";
 /** Envoy's rule for a static bootstrap, applied: every key a field of its message, none deprecated, enum values defined, Any resolved by @type. */
 function schemaProblems(message: string, value: unknown, path: string, problems: string[]): void {
   const fields = registry.messages.get(message)!;
-  if (typeof value !== "object" || value === null || Array.isArray(value)) { problems.push(`${path}: ${message} needs an object`); return; }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    problems.push(`${path}: ${message} needs an object`);
+    return;
+  }
   for (const [key, item] of Object.entries(value)) {
     if (key === "@type") continue;
     const field = fields.get(key);
-    if (field === undefined) { problems.push(`${path}.${key}: ${message} has no field ${key}`); continue; }
+    if (field === undefined) {
+      problems.push(`${path}.${key}: ${message} has no field ${key}`);
+      continue;
+    }
     if (field.deprecated) problems.push(`${path}.${key}: deprecated in ${message}`);
-    if (field.map) { problems.push(`${path}.${key}: map fields are not checked`); continue; }
-    if (field.repeated && !Array.isArray(item)) { problems.push(`${path}.${key}: repeated, needs a list`); continue; }
+    if (field.map) {
+      problems.push(`${path}.${key}: map fields are not checked`);
+      continue;
+    }
+    if (field.repeated && !Array.isArray(item)) {
+      problems.push(`${path}.${key}: repeated, needs a list`);
+      continue;
+    }
     const items = field.repeated ? (item as unknown[]) : [item];
     items.forEach((one, n) => valueProblems(field, one, field.repeated ? `${path}.${key}[${n}]` : `${path}.${key}`, problems));
   }
@@ -378,10 +511,17 @@ function valueProblems(field: ProtoField, value: unknown, path: string, problems
     if (typeof value !== "string" || !values.values.has(value)) fail(`a value of ${type.name}`);
     else if (values.deprecated.has(value)) fail(`a non-deprecated value of ${type.name}`);
   } else if (type.kind === "scalar") {
-    const ok = type.name === "string" ? typeof value === "string" : type.name === "bool" ? typeof value === "boolean" : type.name.startsWith("uint") ? Number.isInteger(value) && (value as number) >= 0 : typeof value === "number";
+    const ok =
+      type.name === "string"
+        ? typeof value === "string"
+        : type.name === "bool"
+          ? typeof value === "boolean"
+          : type.name.startsWith("uint")
+            ? Number.isInteger(value) && (value as number) >= 0
+            : typeof value === "number";
     if (!ok) fail(type.name);
   } else if (type.name === "google.protobuf.Duration") {
-    if (typeof value !== "string" || !/^\d+(\.\d+)?s$/.test(value)) fail("a Duration such as \"5s\"");
+    if (typeof value !== "string" || !/^\d+(\.\d+)?s$/.test(value)) fail('a Duration such as "5s"');
   } else if (type.name === "google.protobuf.UInt32Value") {
     if (!Number.isInteger(value) || (value as number) < 0) fail("a UInt32Value");
   } else if (type.name === "google.protobuf.BoolValue") {
@@ -421,7 +561,8 @@ describe("the bootstrap against Envoy v1.39.0's API protos (charts/envoy)", () =
     broken.static_resources.clusters[0].dns_refresh_rate = "5s";
     broken.static_resources.clusters[0].lb_policy = "FASTEST";
     broken.static_resources.listeners[0].filter_chains[0].filters[0].typed_config.local_reply_config.mappers[0].retry_after = "1";
-    broken.static_resources.listeners[1].filter_chains[0].filters[0].typed_config.http_filters[0].typed_config["@type"] = "type.googleapis.com/envoy.extensions.filters.http.router.v9.Router";
+    broken.static_resources.listeners[1].filter_chains[0].filters[0].typed_config.http_filters[0].typed_config["@type"] =
+      "type.googleapis.com/envoy.extensions.filters.http.router.v9.Router";
     const problems: string[] = [];
     schemaProblems("envoy.config.bootstrap.v3.Bootstrap", broken, "bootstrap", problems);
     expect(problems).toEqual([
@@ -442,11 +583,13 @@ describe("the bootstrap against Envoy v1.39.0's API protos (charts/envoy)", () =
     const readme = readFileSync(join(ENVOY_CHART, "README.md"), "utf8");
     const listed = Object.fromEntries([...readme.matchAll(/^\| `([^`]+)` \| `([0-9a-f]{40})` \|$/gm)].map((m) => [m[1], m[2]]));
     const files = [join(ENVOY_CHART, "LICENSE"), ...protoFiles(join(ENVOY_CHART, "api"))];
-    const actual = Object.fromEntries(files.map((file) => {
-      const bytes = readFileSync(file);
-      const blob = createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
-      return [relative(ENVOY_CHART, file).split("\\").join("/"), blob];
-    }));
+    const actual = Object.fromEntries(
+      files.map((file) => {
+        const bytes = readFileSync(file);
+        const blob = createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+        return [relative(ENVOY_CHART, file).split("\\").join("/"), blob];
+      }),
+    );
     expect(actual).toEqual(listed);
   });
 });

@@ -30,13 +30,16 @@ describe("Llama 4 contexts vs vLLM's published figures (blog.vllm.ai 2025-04-05,
     ["scout bf16 8×H100", 1_000_000],
     ["maverick fp8 8×H100", 430_000],
     ["scout bf16 8×H200", 3_600_000],
-  ])("%s: the published --max-model-len %s fits under that release's rule (every layer full attention), with under 60 % to spare", (id, published) => {
-    const r = row(id);
-    expect(r.published).toBe(published);
-    // The blog recommends round settings that fit, not the exact capacity: Scout's 1M is 64 % of 1.55M.
-    expect(r.ratio).toBeGreaterThanOrEqual(1);
-    expect(r.ratio).toBeLessThan(1.6);
-  });
+  ])(
+    "%s: the published --max-model-len %s fits under that release's rule (every layer full attention), with under 60 % to spare",
+    (id, published) => {
+      const r = row(id);
+      expect(r.published).toBe(published);
+      // The blog recommends round settings that fit, not the exact capacity: Scout's 1M is 64 % of 1.55M.
+      expect(r.ratio).toBeGreaterThanOrEqual(1);
+      expect(r.ratio).toBeLessThan(1.6);
+    },
+  );
 });
 
 describe("decode throughput vs MLPerf Inference v5.1", () => {

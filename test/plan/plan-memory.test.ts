@@ -1,15 +1,27 @@
 import { describe, expect, it } from "vitest";
 import { GPUS, MODELS } from "../../infra/catalog";
 import {
-  attentionLayerKinds, kvBytesPerSequencePerGpu, kvBytesPerTokenPerGpu, loadPeakBytesPerGpuByStage, replicaMemory,
-  weightBytesPerGpuByStage, BYTES_PER_GIB,
+  attentionLayerKinds,
+  kvBytesPerSequencePerGpu,
+  kvBytesPerTokenPerGpu,
+  loadPeakBytesPerGpuByStage,
+  replicaMemory,
+  weightBytesPerGpuByStage,
+  BYTES_PER_GIB,
 } from "../../infra/plan";
 
 const llama8b = MODELS["llama-3.1-8b-instruct"];
 const llama70b = MODELS["llama-3.3-70b-instruct"];
 const scout = MODELS["llama-4-scout-17b-16e-instruct"];
 const mistralLarge = MODELS["mistral-large-instruct-2411"];
-const shape = { tensorParallelSize: 1, pipelineParallelSize: 1, gpuMemoryUtilization: 0.9, kvCacheDtype: "auto" as const, maxNumBatchedTokens: 8192, maxModelLen: 16000 };
+const shape = {
+  tensorParallelSize: 1,
+  pipelineParallelSize: 1,
+  gpuMemoryUtilization: 0.9,
+  kvCacheDtype: "auto" as const,
+  maxNumBatchedTokens: 8192,
+  maxModelLen: 16000,
+};
 
 describe("memory model", () => {
   it("budgets Llama 3.1 8B bf16 at TP 1, utilization 0.9 on an H100 the way vLLM does", () => {

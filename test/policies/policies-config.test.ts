@@ -19,8 +19,19 @@ import { POLICIES } from "../../policies/all-policies";
 import { packConfigProblems, resolvePackConfig, type PackConfig } from "../../policies/lib/pack-config";
 import { configErrors, type StrictConfigSchema } from "../../policies/lib/policy-config";
 
-const policy = (name: string, properties?: Record<string, PolicyConfigJSONSchema>, required?: string[], enforcementLevel: Policy["enforcementLevel"] = "advisory"): Policy =>
-  ({ name, description: "test", enforcementLevel, configSchema: properties && { properties, ...(required ? { required } : {}) }, validateStack: () => undefined }) as Policy;
+const policy = (
+  name: string,
+  properties?: Record<string, PolicyConfigJSONSchema>,
+  required?: string[],
+  enforcementLevel: Policy["enforcementLevel"] = "advisory",
+): Policy =>
+  ({
+    name,
+    description: "test",
+    enforcementLevel,
+    configSchema: properties && { properties, ...(required ? { required } : {}) },
+    validateStack: () => undefined,
+  }) as Policy;
 
 describe("the model of the engine's policy config check (pulumi/pulumi config_test.go)", () => {
   it.each<[string, string, string]>([
@@ -31,10 +42,26 @@ describe("the model of the engine's policy config check (pulumi/pulumi config_te
     ['{"foo":true}', "a boolean", 'parsing "foo": true is not a valid value; must be a string or object'],
     ['{"foo":""}', "an empty level", 'parsing enforcement level for "foo": "" is not a valid enforcement level'],
     ['{"foo":"bar"}', "an unknown level", 'parsing enforcement level for "foo": "bar" is not a valid enforcement level'],
-    ['{"foo":{"enforcementLevel":null}}', "a null enforcementLevel", 'parsing enforcement level for "foo": <nil> is not a valid enforcement level; must be a string'],
-    ['{"foo":{"enforcementLevel":1}}', "a numeric enforcementLevel", 'parsing enforcement level for "foo": 1 is not a valid enforcement level; must be a string'],
-    ['{"foo":{"enforcementLevel":[]}}', "a list enforcementLevel", 'parsing enforcement level for "foo": [] is not a valid enforcement level; must be a string'],
-    ['{"foo":{"enforcementLevel":"bar"}}', "an unknown enforcementLevel", 'parsing enforcement level for "foo": "bar" is not a valid enforcement level'],
+    [
+      '{"foo":{"enforcementLevel":null}}',
+      "a null enforcementLevel",
+      'parsing enforcement level for "foo": <nil> is not a valid enforcement level; must be a string',
+    ],
+    [
+      '{"foo":{"enforcementLevel":1}}',
+      "a numeric enforcementLevel",
+      'parsing enforcement level for "foo": 1 is not a valid enforcement level; must be a string',
+    ],
+    [
+      '{"foo":{"enforcementLevel":[]}}',
+      "a list enforcementLevel",
+      'parsing enforcement level for "foo": [] is not a valid enforcement level; must be a string',
+    ],
+    [
+      '{"foo":{"enforcementLevel":"bar"}}',
+      "an unknown enforcementLevel",
+      'parsing enforcement level for "foo": "bar" is not a valid enforcement level',
+    ],
   ])("fails %s (%s)", (json, _, message) => {
     expect(packConfigProblems([policy("foo")], JSON.parse(json) as PackConfig)[0]).toBe(message);
   });
@@ -42,21 +69,64 @@ describe("the model of the engine's policy config check (pulumi/pulumi config_te
   it.each<[string, Policy[], PackConfig, string[]]>([
     // TestReconcilePolicyPackConfigValidationErrors.
     ["Required config property not set", [policy("foo-policy", { foo: { type: "string" } }, ["foo"])], {}, ["foo-policy: foo is required"]],
-    ["Default value set to incorrect type", [policy("foo-policy", { foo: { type: "string", default: 1 } })], {}, ["foo-policy: foo: Invalid type. Expected: string, given: integer"]],
-    ["Default value too long", [policy("foo-policy", { foo: { type: "string", maxLength: 3, default: "this value is too long" } })], {}, ["foo-policy: foo: String length must be less than or equal to 3"]],
-    ["Default value too short", [policy("foo-policy", { foo: { type: "string", minLength: 50, default: "this value is too short" } })], {}, ["foo-policy: foo: String length must be greater than or equal to 50"]],
-    ["Default value set to invalid enum value", [policy("foo-policy", { foo: { type: "string", enum: ["bar", "baz"], default: "blah" } })], {}, ['foo-policy: foo: foo must be one of the following: "bar", "baz"']],
-    ["Default value set to invalid constant value", [policy("foo-policy", { foo: { const: "bar", default: "blah" } })], {}, ['foo-policy: foo: foo does not match: "bar"']],
-    ["Incorrect type", [policy("foo-policy", { foo: { type: "string" } })], { "foo-policy": { enforcementLevel: "advisory", foo: 1 } }, ["foo-policy: foo: Invalid type. Expected: string, given: integer"]],
-    ["Invalid enum value", [policy("foo-policy", { foo: { type: "string", enum: ["bar", "baz"] } })], { "foo-policy": { foo: "blah" } }, ['foo-policy: foo: foo must be one of the following: "bar", "baz"']],
-    ["Multiple validation errors", [policy("foo-policy", { foo: { type: "string", maxLength: 3 }, bar: { type: "integer" } })], { "foo-policy": { foo: "this is too long", bar: 3.14 } },
-      ["foo-policy: bar: Invalid type. Expected: integer, given: number", "foo-policy: foo: String length must be less than or equal to 3"]],
+    [
+      "Default value set to incorrect type",
+      [policy("foo-policy", { foo: { type: "string", default: 1 } })],
+      {},
+      ["foo-policy: foo: Invalid type. Expected: string, given: integer"],
+    ],
+    [
+      "Default value too long",
+      [policy("foo-policy", { foo: { type: "string", maxLength: 3, default: "this value is too long" } })],
+      {},
+      ["foo-policy: foo: String length must be less than or equal to 3"],
+    ],
+    [
+      "Default value too short",
+      [policy("foo-policy", { foo: { type: "string", minLength: 50, default: "this value is too short" } })],
+      {},
+      ["foo-policy: foo: String length must be greater than or equal to 50"],
+    ],
+    [
+      "Default value set to invalid enum value",
+      [policy("foo-policy", { foo: { type: "string", enum: ["bar", "baz"], default: "blah" } })],
+      {},
+      ['foo-policy: foo: foo must be one of the following: "bar", "baz"'],
+    ],
+    [
+      "Default value set to invalid constant value",
+      [policy("foo-policy", { foo: { const: "bar", default: "blah" } })],
+      {},
+      ['foo-policy: foo: foo does not match: "bar"'],
+    ],
+    [
+      "Incorrect type",
+      [policy("foo-policy", { foo: { type: "string" } })],
+      { "foo-policy": { enforcementLevel: "advisory", foo: 1 } },
+      ["foo-policy: foo: Invalid type. Expected: string, given: integer"],
+    ],
+    [
+      "Invalid enum value",
+      [policy("foo-policy", { foo: { type: "string", enum: ["bar", "baz"] } })],
+      { "foo-policy": { foo: "blah" } },
+      ['foo-policy: foo: foo must be one of the following: "bar", "baz"'],
+    ],
+    [
+      "Multiple validation errors",
+      [policy("foo-policy", { foo: { type: "string", maxLength: 3 }, bar: { type: "integer" } })],
+      { "foo-policy": { foo: "this is too long", bar: 3.14 } },
+      ["foo-policy: bar: Invalid type. Expected: integer, given: number", "foo-policy: foo: String length must be less than or equal to 3"],
+    ],
   ])("reports %s", (_, policies, config, messages) => {
     expect(packConfigProblems(policies, config).sort()).toEqual([...messages].sort());
   });
 
   it("applies levels as ReconcilePolicyPackConfig does: defaults, then all, then each policy's own", () => {
-    const policies = [policy("policy-one", undefined, undefined, "advisory"), policy("policy-two", undefined, undefined, "mandatory"), policy("policy-three", { foo: { type: "string", default: "bar" } })];
+    const policies = [
+      policy("policy-one", undefined, undefined, "advisory"),
+      policy("policy-two", undefined, undefined, "mandatory"),
+      policy("policy-three", { foo: { type: "string", default: "bar" } }),
+    ];
     const resolved = resolvePackConfig(policies, { all: "disabled", "policy-three": { enforcementLevel: "advisory" } });
     expect([...resolved.entries()]).toEqual([
       ["policy-one", { level: "disabled", properties: {} }],
@@ -71,14 +141,33 @@ describe("each policy's configSchema", () => {
     const schema = p.configSchema as StrictConfigSchema | undefined;
     expect(schema?.additionalProperties).toBe(false);
     for (const [key, property] of Object.entries(schema?.properties ?? {})) {
-      expect([key, typeof property.type, typeof property.description, property.default !== undefined]).toEqual([key, "string", "string", true]);
+      expect([key, typeof property.type, typeof property.description, property.default !== undefined]).toEqual([
+        key,
+        "string",
+        "string",
+        true,
+      ]);
       if (property.type === "number" || property.type === "integer") expect(property.minimum, key).toBeTypeOf("number");
     }
   });
 
   /** Values of every JSON type and the edges of each schema, for every property of the pack. */
   const probes = (property: PolicyConfigJSONSchema): unknown[] => [
-    "abc", "", 0, -1, 0.5, 1, 1.5, 100, true, null, [], {}, "0.33.0", "v0.33", "us-east-1",
+    "abc",
+    "",
+    0,
+    -1,
+    0.5,
+    1,
+    1.5,
+    100,
+    true,
+    null,
+    [],
+    {},
+    "0.33.0",
+    "v0.33",
+    "us-east-1",
     ...(property.minimum !== undefined ? [property.minimum - 0.001, property.minimum] : []),
     ...(property.maximum !== undefined ? [property.maximum, property.maximum + 0.001] : []),
   ];
@@ -92,10 +181,15 @@ describe("each policy's configSchema", () => {
       const strictValidate = ajv.compile({ type: "object", properties: schema.properties, additionalProperties: false });
       const documents = [
         ...Object.entries(schema.properties).flatMap(([key, property]) => probes(property).map((value) => ({ [key]: value }))),
-        { misspelt: 1 }, {},
+        { misspelt: 1 },
+        {},
       ];
       for (const document of documents) {
-        expect([p.name, document, configErrors(schema, document, false).length === 0]).toEqual([p.name, document, engineValidate(document)]);
+        expect([p.name, document, configErrors(schema, document, false).length === 0]).toEqual([
+          p.name,
+          document,
+          engineValidate(document),
+        ]);
         expect([p.name, document, configErrors(schema, document).length === 0]).toEqual([p.name, document, strictValidate(document)]);
       }
     }
@@ -110,20 +204,67 @@ describe("the pack's config files", () => {
   });
 
   it.each<[string, (config: Record<string, any>) => void, string[]]>([
-    ['rejects "maxHourlyUsd": "abc" (the engine refuses it too)', (c) => (c["llm-stack-cost-budget"].maxHourlyUsd = "abc"), ["llm-stack-cost-budget: maxHourlyUsd: Invalid type. Expected: number, given: string"]],
-    ["rejects a budget given as a numeric string", (c) => (c["llm-stack-cost-budget"].maxMonthlyUsd = "73000"), ["llm-stack-cost-budget: maxMonthlyUsd: Invalid type. Expected: number, given: string"]],
-    ["rejects a fractional startup time", (c) => (c["llm-stack-safety-probes"].minimumStartupSeconds = 600.5), ["llm-stack-safety-probes: minimumStartupSeconds: Invalid type. Expected: integer, given: number"]],
-    ["rejects a region outside the price table", (c) => (c["llm-stack-cost-budget"].region = "mars-east-1"), ['llm-stack-cost-budget: region: region must be one of the following: "us-east-1", "us-west-2"']],
-    ["rejects a minimum vLLM version that is no version", (c) => (c["llm-stack-safety-image-pinned"].minimumVllmVersion = "latest"), ["llm-stack-safety-image-pinned: minimumVllmVersion: Does not match pattern '^\\d+\\.\\d+(\\.\\d+)?$'"]],
-    ["rejects an unknown key (the engine would let it through)", (c) => (c["llm-stack-gpu-memory-fit"].maxGpuMemoryUtilisation = 0.8), ["llm-stack-gpu-memory-fit: Additional property maxGpuMemoryUtilisation is not allowed"]],
-    ["rejects an unknown policy name (the engine would let it through)", (c) => (c["llm-stack-gpu-memory"] = { maxGpuMemoryUtilization: 0.8 }), ["llm-stack-gpu-memory: the pack has no such policy, so this entry configures nothing; did you mean llm-stack-gpu-memory-fit?"]],
-    ["rejects an unknown enforcement level", (c) => (c["llm-stack-cost-budget"].enforcementLevel = "warning"), ['parsing enforcement level for "llm-stack-cost-budget": "warning" is not a valid enforcement level']],
-    ["rejects an enforcement level in the wrong case", (c) => (c["llm-stack-safety-shm"] = "Mandatory"), ['parsing enforcement level for "llm-stack-safety-shm": "Mandatory" is not a valid enforcement level']],
-    ["rejects properties under all, which configure no policy", (c) => (c.all = { enforcementLevel: "mandatory", maxHourlyUsd: 10 }), ["all: only an enforcement level applies to every policy; maxHourlyUsd configure nothing"]],
-    ["names every problem at once", (c) => {
-      c["llm-stack-cost-budget"].maxHourlyUsd = "abc";
-      c["llm-stack-cost-budget"].maxHourlyUSD = 10;
-    }, ["llm-stack-cost-budget: maxHourlyUsd: Invalid type. Expected: number, given: string", "llm-stack-cost-budget: Additional property maxHourlyUSD is not allowed"]],
+    [
+      'rejects "maxHourlyUsd": "abc" (the engine refuses it too)',
+      (c) => (c["llm-stack-cost-budget"].maxHourlyUsd = "abc"),
+      ["llm-stack-cost-budget: maxHourlyUsd: Invalid type. Expected: number, given: string"],
+    ],
+    [
+      "rejects a budget given as a numeric string",
+      (c) => (c["llm-stack-cost-budget"].maxMonthlyUsd = "73000"),
+      ["llm-stack-cost-budget: maxMonthlyUsd: Invalid type. Expected: number, given: string"],
+    ],
+    [
+      "rejects a fractional startup time",
+      (c) => (c["llm-stack-safety-probes"].minimumStartupSeconds = 600.5),
+      ["llm-stack-safety-probes: minimumStartupSeconds: Invalid type. Expected: integer, given: number"],
+    ],
+    [
+      "rejects a region outside the price table",
+      (c) => (c["llm-stack-cost-budget"].region = "mars-east-1"),
+      ['llm-stack-cost-budget: region: region must be one of the following: "us-east-1", "us-west-2"'],
+    ],
+    [
+      "rejects a minimum vLLM version that is no version",
+      (c) => (c["llm-stack-safety-image-pinned"].minimumVllmVersion = "latest"),
+      ["llm-stack-safety-image-pinned: minimumVllmVersion: Does not match pattern '^\\d+\\.\\d+(\\.\\d+)?$'"],
+    ],
+    [
+      "rejects an unknown key (the engine would let it through)",
+      (c) => (c["llm-stack-gpu-memory-fit"].maxGpuMemoryUtilisation = 0.8),
+      ["llm-stack-gpu-memory-fit: Additional property maxGpuMemoryUtilisation is not allowed"],
+    ],
+    [
+      "rejects an unknown policy name (the engine would let it through)",
+      (c) => (c["llm-stack-gpu-memory"] = { maxGpuMemoryUtilization: 0.8 }),
+      ["llm-stack-gpu-memory: the pack has no such policy, so this entry configures nothing; did you mean llm-stack-gpu-memory-fit?"],
+    ],
+    [
+      "rejects an unknown enforcement level",
+      (c) => (c["llm-stack-cost-budget"].enforcementLevel = "warning"),
+      ['parsing enforcement level for "llm-stack-cost-budget": "warning" is not a valid enforcement level'],
+    ],
+    [
+      "rejects an enforcement level in the wrong case",
+      (c) => (c["llm-stack-safety-shm"] = "Mandatory"),
+      ['parsing enforcement level for "llm-stack-safety-shm": "Mandatory" is not a valid enforcement level'],
+    ],
+    [
+      "rejects properties under all, which configure no policy",
+      (c) => (c.all = { enforcementLevel: "mandatory", maxHourlyUsd: 10 }),
+      ["all: only an enforcement level applies to every policy; maxHourlyUsd configure nothing"],
+    ],
+    [
+      "names every problem at once",
+      (c) => {
+        c["llm-stack-cost-budget"].maxHourlyUsd = "abc";
+        c["llm-stack-cost-budget"].maxHourlyUSD = 10;
+      },
+      [
+        "llm-stack-cost-budget: maxHourlyUsd: Invalid type. Expected: number, given: string",
+        "llm-stack-cost-budget: Additional property maxHourlyUSD is not allowed",
+      ],
+    ],
   ])("%s", (_, breakIt, problems) => {
     const config = structuredClone(example) as Record<string, any>;
     breakIt(config);

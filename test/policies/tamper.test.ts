@@ -62,21 +62,96 @@ const NODE_POOL = "kubernetes:karpenter.sh/v1:NodePool";
 const PROMETHEUS_RULE = "kubernetes:monitoring.coreos.com/v1:PrometheusRule";
 /** The kit's ScaledObject and alert rules for the dev plan, with `edit` applied to the query or rules. */
 const devScaledObject = (edit: (query: string) => string = (q) => q) => {
-  const object = vllmScaledObject({ name: "vllm", namespace: "llm", plan: planDeployment({ model: "llama-3.1-8b-instruct" }), range: { minReplicas: 1, maxReplicas: 2 }, wakeQuery: null, prometheusAddress: "http://prometheus-operated.monitoring.svc:9090" }) as any;
+  const object = vllmScaledObject({
+    name: "vllm",
+    namespace: "llm",
+    plan: planDeployment({ model: "llama-3.1-8b-instruct" }),
+    range: { minReplicas: 1, maxReplicas: 2 },
+    wakeQuery: null,
+    prometheusAddress: "http://prometheus-operated.monitoring.svc:9090",
+  }) as any;
   object.spec.triggers[0].metadata.query = edit(object.spec.triggers[0].metadata.query);
   return object;
 };
-const devRules = () => vllmPrometheusRule({ name: "vllm", namespace: "llm", plan: planDeployment({ model: "llama-3.1-8b-instruct" }), podSelector: {}, selectedBy: {}, hourlyUsd: 7.4282, gpuNodes: null }) as any;
+const devRules = () =>
+  vllmPrometheusRule({
+    name: "vllm",
+    namespace: "llm",
+    plan: planDeployment({ model: "llama-3.1-8b-instruct" }),
+    podSelector: {},
+    selectedBy: {},
+    hourlyUsd: 7.4282,
+    gpuNodes: null,
+  }) as any;
 
 /** The vLLM Deployment re-expressed as another kind that carries the same pod template. */
 const KINDS = {
-  StatefulSet: ["kubernetes:apps/v1:StatefulSet", (d) => ({ apiVersion: "apps/v1", kind: "StatefulSet", metadata: d.metadata, spec: { replicas: d.spec.replicas, serviceName: "vllm", selector: d.spec.selector, template: d.spec.template } })],
-  DaemonSet: ["kubernetes:apps/v1:DaemonSet", (d) => ({ apiVersion: "apps/v1", kind: "DaemonSet", metadata: d.metadata, spec: { selector: d.spec.selector, template: d.spec.template } })],
-  ReplicaSet: ["kubernetes:apps/v1:ReplicaSet", (d) => ({ apiVersion: "apps/v1", kind: "ReplicaSet", metadata: d.metadata, spec: { replicas: d.spec.replicas, selector: d.spec.selector, template: d.spec.template } })],
-  Job: ["kubernetes:batch/v1:Job", (d) => ({ apiVersion: "batch/v1", kind: "Job", metadata: d.metadata, spec: { template: { ...d.spec.template, spec: { ...d.spec.template.spec, restartPolicy: "Never" } } } })],
-  CronJob: ["kubernetes:batch/v1:CronJob", (d) => ({ apiVersion: "batch/v1", kind: "CronJob", metadata: d.metadata, spec: { schedule: "0 8 * * 1-5", jobTemplate: { spec: { template: { ...d.spec.template, spec: { ...d.spec.template.spec, restartPolicy: "Never" } } } } } })],
-  Pod: ["kubernetes:core/v1:Pod", (d) => ({ apiVersion: "v1", kind: "Pod", metadata: { ...d.metadata, labels: d.spec.template.metadata.labels }, spec: d.spec.template.spec })],
-  LeaderWorkerSet: ["kubernetes:leaderworkerset.x-k8s.io/v1:LeaderWorkerSet", (d) => ({ apiVersion: "leaderworkerset.x-k8s.io/v1", kind: "LeaderWorkerSet", metadata: d.metadata, spec: { replicas: d.spec.replicas, leaderWorkerTemplate: { size: 1, workerTemplate: d.spec.template } } })],
+  StatefulSet: [
+    "kubernetes:apps/v1:StatefulSet",
+    (d) => ({
+      apiVersion: "apps/v1",
+      kind: "StatefulSet",
+      metadata: d.metadata,
+      spec: { replicas: d.spec.replicas, serviceName: "vllm", selector: d.spec.selector, template: d.spec.template },
+    }),
+  ],
+  DaemonSet: [
+    "kubernetes:apps/v1:DaemonSet",
+    (d) => ({
+      apiVersion: "apps/v1",
+      kind: "DaemonSet",
+      metadata: d.metadata,
+      spec: { selector: d.spec.selector, template: d.spec.template },
+    }),
+  ],
+  ReplicaSet: [
+    "kubernetes:apps/v1:ReplicaSet",
+    (d) => ({
+      apiVersion: "apps/v1",
+      kind: "ReplicaSet",
+      metadata: d.metadata,
+      spec: { replicas: d.spec.replicas, selector: d.spec.selector, template: d.spec.template },
+    }),
+  ],
+  Job: [
+    "kubernetes:batch/v1:Job",
+    (d) => ({
+      apiVersion: "batch/v1",
+      kind: "Job",
+      metadata: d.metadata,
+      spec: { template: { ...d.spec.template, spec: { ...d.spec.template.spec, restartPolicy: "Never" } } },
+    }),
+  ],
+  CronJob: [
+    "kubernetes:batch/v1:CronJob",
+    (d) => ({
+      apiVersion: "batch/v1",
+      kind: "CronJob",
+      metadata: d.metadata,
+      spec: {
+        schedule: "0 8 * * 1-5",
+        jobTemplate: { spec: { template: { ...d.spec.template, spec: { ...d.spec.template.spec, restartPolicy: "Never" } } } },
+      },
+    }),
+  ],
+  Pod: [
+    "kubernetes:core/v1:Pod",
+    (d) => ({
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { ...d.metadata, labels: d.spec.template.metadata.labels },
+      spec: d.spec.template.spec,
+    }),
+  ],
+  LeaderWorkerSet: [
+    "kubernetes:leaderworkerset.x-k8s.io/v1:LeaderWorkerSet",
+    (d) => ({
+      apiVersion: "leaderworkerset.x-k8s.io/v1",
+      kind: "LeaderWorkerSet",
+      metadata: d.metadata,
+      spec: { replicas: d.spec.replicas, leaderWorkerTemplate: { size: 1, workerTemplate: d.spec.template } },
+    }),
+  ],
 } satisfies Record<string, [string, (d: Record<string, any>) => Record<string, any>]>;
 type Kind = keyof typeof KINDS;
 
@@ -89,225 +164,912 @@ function asKind(r: RecordedResource[], kind: Kind): Record<string, any> {
 }
 /** The pod spec of a workload of any kind. */
 const specOf = (inputs: Record<string, any>): Record<string, any> =>
-  inputs.kind === "Pod" ? inputs.spec : inputs.kind === "CronJob" ? inputs.spec.jobTemplate.spec.template.spec : inputs.kind === "LeaderWorkerSet" ? inputs.spec.leaderWorkerTemplate.workerTemplate.spec : inputs.spec.template.spec;
+  inputs.kind === "Pod"
+    ? inputs.spec
+    : inputs.kind === "CronJob"
+      ? inputs.spec.jobTemplate.spec.template.spec
+      : inputs.kind === "LeaderWorkerSet"
+        ? inputs.spec.leaderWorkerTemplate.workerTemplate.spec
+        : inputs.spec.template.spec;
 
 // Messages the cases share. Hand checks: Scout's 109 B bf16 parameters are 202.4 GiB; its fp8 KV for
 // 131,072 tokens at TP 1 is 12 global layers × 131,072 + 36 chunked layers × (8,192 + 8,192) tokens
 // × 2 × 8 heads × 128 × 1 byte = 4.1 GiB. Mixtral's 46.7 B bf16 parameters are 87.0 GiB; 32,768
 // tokens × 32 layers × 2 × 8 heads × 128 × 2 bytes = 4.0 GiB.
-const SCOUT_TP1_FIT = "serves meta-llama/Llama-4-Scout-17B-16E-Instruct (llama-4-scout-17b-16e-instruct, bf16) on NVIDIA H100 SXM 80GB at TP 1 × PP 1, gpu-memory-utilization 0.9: 202.4 GiB of weights + 8.5 GiB of activations and overhead per GPU leave -139.6 GiB of the 71.3 GiB budget for the KV cache, but one 131072-token sequence needs 4.1 GiB. Fix: --tensor-parallel-size 4 with nvidia.com/gpu 4 (the smallest TP that fits on one p5.48xlarge).";
+const SCOUT_TP1_FIT =
+  "serves meta-llama/Llama-4-Scout-17B-16E-Instruct (llama-4-scout-17b-16e-instruct, bf16) on NVIDIA H100 SXM 80GB at TP 1 × PP 1, gpu-memory-utilization 0.9: 202.4 GiB of weights + 8.5 GiB of activations and overhead per GPU leave -139.6 GiB of the 71.3 GiB budget for the KV cache, but one 131072-token sequence needs 4.1 GiB. Fix: --tensor-parallel-size 4 with nvidia.com/gpu 4 (the smallest TP that fits on one p5.48xlarge).";
 const scoutTp1 = (label: string): Expected => [
   ["mandatory", "llm-stack-gpu-memory-fit", `${label} ${SCOUT_TP1_FIT}`],
-  ["mandatory", "llm-stack-gpu-consistency", `${label}: nvidia.com/gpu is 8 but --tensor-parallel-size 1 × --pipeline-parallel-size 1 over 1 node(s) needs 1 GPU(s) per pod. Fix: set the GPU limit to 1.`],
+  [
+    "mandatory",
+    "llm-stack-gpu-consistency",
+    `${label}: nvidia.com/gpu is 8 but --tensor-parallel-size 1 × --pipeline-parallel-size 1 over 1 node(s) needs 1 GPU(s) per pod. Fix: set the GPU limit to 1.`,
+  ],
 ];
-const utilization = (label: string, value: string): Expected => [["mandatory", "llm-stack-gpu-memory-fit", `${label}: --gpu-memory-utilization ${value} is above the allowed 0.95, leaving too little room for the CUDA context, NCCL buffers and fragmentation. Fix: set it to 0.95 or less (the planner uses 0.90) and add GPUs if the KV cache no longer fits.`]];
-const unpinned = (label: string, image: string, tag: string): Expected => [["advisory", "llm-stack-safety-image-pinned", `${label}: container vllm runs ${image}, which is not pinned (${tag}): every node may pull a different vLLM. Fix: pin a release tag such as vllm/vllm-openai:v0.33.0 or a digest.`]];
+const utilization = (label: string, value: string): Expected => [
+  [
+    "mandatory",
+    "llm-stack-gpu-memory-fit",
+    `${label}: --gpu-memory-utilization ${value} is above the allowed 0.95, leaving too little room for the CUDA context, NCCL buffers and fragmentation. Fix: set it to 0.95 or less (the planner uses 0.90) and add GPUs if the KV cache no longer fits.`,
+  ],
+];
+const unpinned = (label: string, image: string, tag: string): Expected => [
+  [
+    "advisory",
+    "llm-stack-safety-image-pinned",
+    `${label}: container vllm runs ${image}, which is not pinned (${tag}): every node may pull a different vLLM. Fix: pin a release tag such as vllm/vllm-openai:v0.33.0 or a digest.`,
+  ],
+];
 const DIGEST = "sha256:4b1e0b1f7e3c2a9d8f6e5d4c3b2a19080706050403020100f0e0d0c0b0a09080";
 const publicService = (spec: Record<string, unknown>, annotations: Record<string, string> = {}) => ({
-  apiVersion: "v1", kind: "Service", metadata: { name: "vllm-public", namespace: "llm", annotations },
-  spec: { selector: { "app.kubernetes.io/name": "vllm", "app.kubernetes.io/instance": "vllm" }, ports: [{ port: 80, targetPort: 8000 }], ...spec },
+  apiVersion: "v1",
+  kind: "Service",
+  metadata: { name: "vllm-public", namespace: "llm", annotations },
+  spec: {
+    selector: { "app.kubernetes.io/name": "vllm", "app.kubernetes.io/instance": "vllm" },
+    ports: [{ port: 80, targetPort: 8000 }],
+    ...spec,
+  },
 });
 const ingress = (annotations: Record<string, string>, ingressClassName = "alb") => ({
-  apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { name: "vllm", namespace: "llm", annotations },
-  spec: { ingressClassName, rules: [{ http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "vllm", port: { number: 8000 } } } }] } }] },
+  apiVersion: "networking.k8s.io/v1",
+  kind: "Ingress",
+  metadata: { name: "vllm", namespace: "llm", annotations },
+  spec: {
+    ingressClassName,
+    rules: [{ http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "vllm", port: { number: 8000 } } } }] } }],
+  },
 });
 const SERVICE = "kubernetes:core/v1:Service";
 const INGRESS = "kubernetes:networking.k8s.io/v1:Ingress";
-const SECRET_ARGS = (label: string, where: string, what: string, kind = "Deployment"): Expected => [["advisory", "llm-stack-safety-no-secret-args", `${label}: container vllm passes secret material in ${where} (${what}); args are visible to anyone who can read the ${kind}. Fix: pass it from a Secret (VLLM_API_KEY via secretKeyRef, HF_TOKEN_PATH to a mounted file).`]];
+const SECRET_ARGS = (label: string, where: string, what: string, kind = "Deployment"): Expected => [
+  [
+    "advisory",
+    "llm-stack-safety-no-secret-args",
+    `${label}: container vllm passes secret material in ${where} (${what}); args are visible to anyone who can read the ${kind}. Fix: pass it from a Secret (VLLM_API_KEY via secretKeyRef, HF_TOKEN_PATH to a mounted file).`,
+  ],
+];
 
 const D = "Deployment llm/vllm";
 /** The advisory every stack with a NAT gateway gets for a server whose model is a Hugging Face repository. */
-const natDownload = (repo: string, cost = ""): [Level, string, string] =>
-  ["advisory", "llm-stack-cost-weights-nat", `${D} downloads ${repo} from Hugging Face through the stack's NAT gateway at every pod start${cost}. Fix: stream it from the stack's S3 model cache (weightsSource s3).`];
+const natDownload = (repo: string, cost = ""): [Level, string, string] => [
+  "advisory",
+  "llm-stack-cost-weights-nat",
+  `${D} downloads ${repo} from Hugging Face through the stack's NAT gateway at every pod start${cost}. Fix: stream it from the stack's S3 model cache (weightsSource s3).`,
+];
 // Llama 4 Scout bf16: 108,639,861,120 params × 2 = 217.28 GB × $0.045 = $9.78.
 const SCOUT_NAT = " (217.3 GB: $9.78 of NAT data processing at $0.045/GB)";
 
 const walkArounds: Case[] = [
-  { name: "rejects --tensor_parallel_size=1 (underscores) for Scout bf16", stack: "scout", tamper: (r) => replaceArg(r, "tensor-parallel-size", "--tensor_parallel_size=1"), expected: scoutTp1(D) },
-  { name: "rejects -tp 1 (short alias) for Scout bf16", stack: "scout", tamper: (r) => replaceArg(r, "tensor-parallel-size", "-tp", "1"), expected: scoutTp1(D) },
-  { name: "rejects --tensor-parallel 1 (an abbreviation argparse accepts)", stack: "scout", tamper: (r) => replaceArg(r, "tensor-parallel-size", "--tensor-parallel", "1"), expected: scoutTp1(D) },
-  { name: "rejects a TP 8 flag overridden by a later -tp=1 (last wins)", stack: "scout", tamper: (r) => vllm(r).args.push("-tp=1"), expected: scoutTp1(D) },
-  { name: "rejects the TP flag dropped altogether (vLLM's default TP is 1)", stack: "scout", tamper: (r) => replaceArg(r, "tensor-parallel-size"), expected: scoutTp1(D) },
-  { name: "rejects --gpu_memory_utilization=0.99 (underscores)", stack: "dev", tamper: (r) => replaceArg(r, "gpu-memory-utilization", "--gpu_memory_utilization=0.99"), expected: utilization(D, "0.99") },
-  { name: "rejects --gpu-mem 0.99 (an abbreviation)", stack: "dev", tamper: (r) => replaceArg(r, "gpu-memory-utilization", "--gpu-mem", "0.99"), expected: utilization(D, "0.99") },
-  { name: "rejects 0.9_9, which Python's float() reads as 0.99", stack: "dev", tamper: (r) => replaceArg(r, "gpu-memory-utilization", "--gpu-memory-utilization=0.9_9"), expected: utilization(D, "0.99") },
-  { name: "rejects 0.99 passed through a Kubernetes $(VAR) from a plain env value", stack: "dev", tamper: (r) => {
-    replaceArg(r, "gpu-memory-utilization", "--gpu-memory-utilization=$(UTILIZATION)");
-    vllm(r).env.push({ name: "UTILIZATION", value: "0.99" });
-  }, expected: utilization(D, "0.99") },
-  { name: "rejects the utilization flag dropped (vLLM v0.33.0 defaults to 0.92) under a 0.91 maximum", stack: "dev", tamper: (r) => replaceArg(r, "gpu-memory-utilization"),
+  {
+    name: "rejects --tensor_parallel_size=1 (underscores) for Scout bf16",
+    stack: "scout",
+    tamper: (r) => replaceArg(r, "tensor-parallel-size", "--tensor_parallel_size=1"),
+    expected: scoutTp1(D),
+  },
+  {
+    name: "rejects -tp 1 (short alias) for Scout bf16",
+    stack: "scout",
+    tamper: (r) => replaceArg(r, "tensor-parallel-size", "-tp", "1"),
+    expected: scoutTp1(D),
+  },
+  {
+    name: "rejects --tensor-parallel 1 (an abbreviation argparse accepts)",
+    stack: "scout",
+    tamper: (r) => replaceArg(r, "tensor-parallel-size", "--tensor-parallel", "1"),
+    expected: scoutTp1(D),
+  },
+  {
+    name: "rejects a TP 8 flag overridden by a later -tp=1 (last wins)",
+    stack: "scout",
+    tamper: (r) => vllm(r).args.push("-tp=1"),
+    expected: scoutTp1(D),
+  },
+  {
+    name: "rejects the TP flag dropped altogether (vLLM's default TP is 1)",
+    stack: "scout",
+    tamper: (r) => replaceArg(r, "tensor-parallel-size"),
+    expected: scoutTp1(D),
+  },
+  {
+    name: "rejects --gpu_memory_utilization=0.99 (underscores)",
+    stack: "dev",
+    tamper: (r) => replaceArg(r, "gpu-memory-utilization", "--gpu_memory_utilization=0.99"),
+    expected: utilization(D, "0.99"),
+  },
+  {
+    name: "rejects --gpu-mem 0.99 (an abbreviation)",
+    stack: "dev",
+    tamper: (r) => replaceArg(r, "gpu-memory-utilization", "--gpu-mem", "0.99"),
+    expected: utilization(D, "0.99"),
+  },
+  {
+    name: "rejects 0.9_9, which Python's float() reads as 0.99",
+    stack: "dev",
+    tamper: (r) => replaceArg(r, "gpu-memory-utilization", "--gpu-memory-utilization=0.9_9"),
+    expected: utilization(D, "0.99"),
+  },
+  {
+    name: "rejects 0.99 passed through a Kubernetes $(VAR) from a plain env value",
+    stack: "dev",
+    tamper: (r) => {
+      replaceArg(r, "gpu-memory-utilization", "--gpu-memory-utilization=$(UTILIZATION)");
+      vllm(r).env.push({ name: "UTILIZATION", value: "0.99" });
+    },
+    expected: utilization(D, "0.99"),
+  },
+  {
+    name: "rejects the utilization flag dropped (vLLM v0.33.0 defaults to 0.92) under a 0.91 maximum",
+    stack: "dev",
+    tamper: (r) => replaceArg(r, "gpu-memory-utilization"),
     config: { "llm-stack-gpu-memory-fit": { maxGpuMemoryUtilization: 0.91 } },
-    expected: [["mandatory", "llm-stack-gpu-memory-fit", `${D}: --gpu-memory-utilization 0.92 is above the allowed 0.91, leaving too little room for the CUDA context, NCCL buffers and fragmentation. Fix: set it to 0.91 or less (the planner uses 0.90) and add GPUs if the KV cache no longer fits.`]] },
-  { name: "rejects a utilization vLLM reads but JavaScript would not (from a Secret: unknown here)", stack: "dev", tamper: (r) => replaceArg(r, "gpu-memory-utilization", "--gpu-memory-utilization=$(UTILIZATION)"),
-    expected: [["mandatory", "llm-stack-gpu-memory-fit", `${D}: vLLM would refuse --gpu-memory-utilization "$(UTILIZATION)" (not a number its parser reads), so its GPU memory fit cannot be checked. Fix: write plain numbers, e.g. --tensor-parallel-size=2.`]] },
-  { name: "rejects --max-model-len 1M (human-readable, 1,048,576 tokens)", stack: "dev", tamper: (r) => replaceArg(r, "max-model-len", "--max-model-len", "1M"),
-    expected: [["mandatory", "llm-stack-gpu-memory-fit", `${D} serves meta-llama/Llama-3.1-8B-Instruct (llama-3.1-8b-instruct, bf16) on NVIDIA H100 SXM 80GB at TP 1 × PP 1, gpu-memory-utilization 0.9: 15.0 GiB of weights + 6.0 GiB of activations and overhead per GPU leave 50.3 GiB of the 71.3 GiB budget for the KV cache, but one 1048576-token sequence needs 128.0 GiB. Fix: --max-model-len 412080 or less, or more GPUs.`]] },
-  { name: "rejects flags from a --config file the pack cannot see", stack: "scout", tamper: (r) => vllm(r).args.push("--config", "/etc/vllm/serve.yaml"),
-    expected: [["mandatory", "llm-stack-gpu-memory-fit", `${D} reads vLLM flags from /etc/vllm/serve.yaml (--config), which the policy pack cannot see: its GPU memory fit cannot be proven. Fix: pass the flags in the container's args.`]] },
-  { name: "rejects Scout at TP 1 as a StatefulSet", stack: "scout", tamper: (r) => {
-    asKind(r, "StatefulSet");
-    find(r, "kubernetes:apps/v1:StatefulSet", "vllm-workload").inputs.spec.template.spec.containers[0].args.push("-tp", "1");
-  }, expected: scoutTp1("StatefulSet llm/vllm") },
-  { name: "rejects Scout at TP 1 as a bare Pod", stack: "scout", tamper: (r) => specOf(asKind(r, "Pod")).containers[0].args.push("-tp", "1"), expected: scoutTp1("Pod llm/vllm") },
-  { name: "rejects Scout at TP 1 from a renamed image running vllm serve", stack: "scout", tamper: (r) => {
-    Object.assign(vllm(r), { image: "registry.example.com/acme/inference:2.4.1", command: ["vllm", "serve", "meta-llama/Llama-4-Scout-17B-16E-Instruct"] });
-    replaceArg(r, "model", "-tp", "1");
-  }, expected: [...scoutTp1(D), natDownload("meta-llama/Llama-4-Scout-17B-16E-Instruct", SCOUT_NAT)] },
-  { name: "rejects Scout at TP 1 inside an sh -c command string", stack: "scout", tamper: (r) => {
-    Object.assign(vllm(r), { image: "acme/inference:2.4.1", command: ["/bin/sh", "-c"], args: [`exec vllm serve meta-llama/Llama-4-Scout-17B-16E-Instruct ${vllm(r).args.filter((a: string) => !a.startsWith("--model=") && !a.startsWith("--tensor")).join(" ")} -tp 1`] });
-  }, expected: [...scoutTp1(D), natDownload("meta-llama/Llama-4-Scout-17B-16E-Instruct", SCOUT_NAT)] },
-  { name: "rejects Scout at TP 1 with the repository id in another case (Hugging Face ignores case)", stack: "scout", tamper: (r) => replaceArg(r, "model", "--model=META-LLAMA/llama-4-scout-17b-16e-instruct", "-tp", "1"), expected: scoutTp1(D) },
-  { name: "rejects a second vLLM at TP 1 in the server's pod", stack: "scout", tamper: (r) => {
-    podSpec(r).containers.push({ ...structuredClone(vllm(r)), name: "vllm-b", args: ["--model=meta-llama/Llama-4-Scout-17B-16E-Instruct", "-tp", "1"], resources: { limits: { "nvidia.com/gpu": "1" } } });
-  }, expected: [
-    // No other flag: vLLM's defaults, gpu-memory-utilization 0.92 and Scout's full 10,485,760-token context
-    // (bf16 KV: 12 global layers × 10,485,760 + 36 chunked layers × 16,384 tokens × 4,096 bytes = 482.3 GiB).
-    ["mandatory", "llm-stack-gpu-memory-fit", `${D} serves meta-llama/Llama-4-Scout-17B-16E-Instruct (llama-4-scout-17b-16e-instruct, bf16) on NVIDIA H100 SXM 80GB at TP 1 × PP 1, gpu-memory-utilization 0.92: 202.4 GiB of weights + 8.5 GiB of activations and overhead per GPU leave -138.1 GiB of the 72.8 GiB budget for the KV cache, but one 10485760-token sequence needs 482.3 GiB. Fix: more GPUs per replica or an fp8/int4 variant.`],
-    ["mandatory", "llm-stack-gpu-consistency", `${D}: one pod takes 9 GPUs, more than one p5.48xlarge has (8): it can never be scheduled. Fix: request at most 8 GPU(s) per pod.`],
-  ] },
-  { name: "rejects Scout at TP 1 as a native sidecar (an init container with restartPolicy Always)", stack: "scout", tamper: (r) => {
-    const server = podSpec(r).containers.shift();
-    podSpec(r).initContainers = [{ ...server, restartPolicy: "Always", args: [...server.args, "-tp", "1"] }];
-    podSpec(r).containers = [{ name: "pause", image: "registry.k8s.io/pause:3.10" }];
-  }, expected: scoutTp1(D) },
-  { name: "rejects Mixtral at TP 1 through the api_server module, the GPU request lowered to match", stack: "mixtral", tamper: (r) => {
-    replaceArg(r, "tensor-parallel-size", "--tensor-parallel-size", "1");
-    setGpus(r, 1);
-  }, expected: [["mandatory", "llm-stack-gpu-memory-fit", `${D} serves mistralai/Mixtral-8x7B-Instruct-v0.1 (mixtral-8x7b-instruct-v0.1, bf16) on NVIDIA H100 SXM 80GB at TP 1 × PP 1, gpu-memory-utilization 0.9: 87.0 GiB of weights + 8.5 GiB of activations and overhead per GPU leave -24.3 GiB of the 71.3 GiB budget for the KV cache, but one 32768-token sequence needs 4.0 GiB. Fix: --tensor-parallel-size 2 with nvidia.com/gpu 2 (the smallest TP that fits on one p5.48xlarge).`]] },
-  { name: "rejects a GPU server whose model cannot be read (a wrapper script), advisory", stack: "dev", tamper: (r) => Object.assign(vllm(r), { image: "acme/inference:2.4.1", command: ["/opt/start.sh"], args: [] }),
-    expected: [["advisory", "llm-stack-gpu-unknown-model", `${D} serves (no --model), which is not in the llm-stack catalog: its GPU memory fit cannot be checked. Fix: serve a catalog variant (llm-stack models) or add the model to infra/catalog/models.ts.`]] },
-  { name: "passes memory fit with a positional repository under vllm serve, flagging only its download through the NAT gateway", stack: "mixtral", tamper: (r) => {
-    Object.assign(vllm(r), { command: ["vllm", "serve", "mistralai/Mixtral-8x7B-Instruct-v0.1"] });
-    replaceArg(r, "model");
-    // Mixtral 8x7B bf16: 46,702,792,704 params × 2 = 93.41 GB × $0.045 = $4.20.
-  }, expected: [natDownload("mistralai/Mixtral-8x7B-Instruct-v0.1", " (93.4 GB: $4.20 of NAT data processing at $0.045/GB)")] },
-  { name: "rejects an EKS endpoint open to 0.0.0.0/1 + 128.0.0.0/1", stack: "dev", tamper: (r) => Object.assign(cluster(r).vpcConfig, { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/1", "128.0.0.0/1"] }),
-    expected: [["advisory", "llm-stack-safety-eks-endpoint", "EKS cluster llm-cluster-cluster exposes its API endpoint to the whole internet: publicAccessCidrs [0.0.0.0/1, 128.0.0.0/1] together cover every public address. Fix: set clusterEndpointAccess private, or list the administrators' CIDRs in clusterPublicAccessCidrs."]] },
-  { name: "rejects an EKS endpoint open to every public address but 10/8 and the other private ranges", stack: "dev", tamper: (r) => Object.assign(cluster(r).vpcConfig, { publicAccessCidrs: ["0.0.0.0/5", "8.0.0.0/7", "11.0.0.0/8", "12.0.0.0/6", "16.0.0.0/4", "32.0.0.0/3", "64.0.0.0/2", "128.0.0.0/1"] }),
-    expected: [["advisory", "llm-stack-safety-eks-endpoint", "EKS cluster llm-cluster-cluster exposes its API endpoint to the whole internet: publicAccessCidrs [0.0.0.0/5, 8.0.0.0/7, 11.0.0.0/8, 12.0.0.0/6, 16.0.0.0/4, 32.0.0.0/3, 64.0.0.0/2, 128.0.0.0/1] together cover every public address. Fix: set clusterEndpointAccess private, or list the administrators' CIDRs in clusterPublicAccessCidrs."]] },
-  { name: "rejects a load balancer whose source ranges 0.0.0.0/1 + 128.0.0.0/1 cover the internet", stack: "dev", tamper: (r) => add(r, SERVICE, "vllm-public", publicService({ type: "LoadBalancer", loadBalancerSourceRanges: ["0.0.0.0/1", "128.0.0.0/1"] })),
-    expected: [["advisory", "llm-stack-safety-no-public-lb", `Service llm/vllm-public is an internet-facing LoadBalancer in front of ${D}, and its source ranges [0.0.0.0/1, 128.0.0.0/1] together cover every public address. Fix: list only the clients' CIDRs, or make it internal (service.beta.kubernetes.io/aws-load-balancer-internal: "true").`]] },
-  { name: "rejects an API key inside a shell command string", stack: "dev", tamper: (r) => Object.assign(vllm(r), { command: ["sh", "-c"], args: [`vllm serve meta-llama/Llama-3.1-8B-Instruct --api-key sk-live-0123456789abcdefghijkl`] }),
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-gpu-memory-fit",
+        `${D}: --gpu-memory-utilization 0.92 is above the allowed 0.91, leaving too little room for the CUDA context, NCCL buffers and fragmentation. Fix: set it to 0.91 or less (the planner uses 0.90) and add GPUs if the KV cache no longer fits.`,
+      ],
+    ],
+  },
+  {
+    name: "rejects a utilization vLLM reads but JavaScript would not (from a Secret: unknown here)",
+    stack: "dev",
+    tamper: (r) => replaceArg(r, "gpu-memory-utilization", "--gpu-memory-utilization=$(UTILIZATION)"),
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-gpu-memory-fit",
+        `${D}: vLLM would refuse --gpu-memory-utilization "$(UTILIZATION)" (not a number its parser reads), so its GPU memory fit cannot be checked. Fix: write plain numbers, e.g. --tensor-parallel-size=2.`,
+      ],
+    ],
+  },
+  {
+    name: "rejects --max-model-len 1M (human-readable, 1,048,576 tokens)",
+    stack: "dev",
+    tamper: (r) => replaceArg(r, "max-model-len", "--max-model-len", "1M"),
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-gpu-memory-fit",
+        `${D} serves meta-llama/Llama-3.1-8B-Instruct (llama-3.1-8b-instruct, bf16) on NVIDIA H100 SXM 80GB at TP 1 × PP 1, gpu-memory-utilization 0.9: 15.0 GiB of weights + 6.0 GiB of activations and overhead per GPU leave 50.3 GiB of the 71.3 GiB budget for the KV cache, but one 1048576-token sequence needs 128.0 GiB. Fix: --max-model-len 412080 or less, or more GPUs.`,
+      ],
+    ],
+  },
+  {
+    name: "rejects flags from a --config file the pack cannot see",
+    stack: "scout",
+    tamper: (r) => vllm(r).args.push("--config", "/etc/vllm/serve.yaml"),
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-gpu-memory-fit",
+        `${D} reads vLLM flags from /etc/vllm/serve.yaml (--config), which the policy pack cannot see: its GPU memory fit cannot be proven. Fix: pass the flags in the container's args.`,
+      ],
+    ],
+  },
+  {
+    name: "rejects Scout at TP 1 as a StatefulSet",
+    stack: "scout",
+    tamper: (r) => {
+      asKind(r, "StatefulSet");
+      find(r, "kubernetes:apps/v1:StatefulSet", "vllm-workload").inputs.spec.template.spec.containers[0].args.push("-tp", "1");
+    },
+    expected: scoutTp1("StatefulSet llm/vllm"),
+  },
+  {
+    name: "rejects Scout at TP 1 as a bare Pod",
+    stack: "scout",
+    tamper: (r) => specOf(asKind(r, "Pod")).containers[0].args.push("-tp", "1"),
+    expected: scoutTp1("Pod llm/vllm"),
+  },
+  {
+    name: "rejects Scout at TP 1 from a renamed image running vllm serve",
+    stack: "scout",
+    tamper: (r) => {
+      Object.assign(vllm(r), {
+        image: "registry.example.com/acme/inference:2.4.1",
+        command: ["vllm", "serve", "meta-llama/Llama-4-Scout-17B-16E-Instruct"],
+      });
+      replaceArg(r, "model", "-tp", "1");
+    },
+    expected: [...scoutTp1(D), natDownload("meta-llama/Llama-4-Scout-17B-16E-Instruct", SCOUT_NAT)],
+  },
+  {
+    name: "rejects Scout at TP 1 inside an sh -c command string",
+    stack: "scout",
+    tamper: (r) => {
+      Object.assign(vllm(r), {
+        image: "acme/inference:2.4.1",
+        command: ["/bin/sh", "-c"],
+        args: [
+          `exec vllm serve meta-llama/Llama-4-Scout-17B-16E-Instruct ${vllm(r)
+            .args.filter((a: string) => !a.startsWith("--model=") && !a.startsWith("--tensor"))
+            .join(" ")} -tp 1`,
+        ],
+      });
+    },
+    expected: [...scoutTp1(D), natDownload("meta-llama/Llama-4-Scout-17B-16E-Instruct", SCOUT_NAT)],
+  },
+  {
+    name: "rejects Scout at TP 1 with the repository id in another case (Hugging Face ignores case)",
+    stack: "scout",
+    tamper: (r) => replaceArg(r, "model", "--model=META-LLAMA/llama-4-scout-17b-16e-instruct", "-tp", "1"),
+    expected: scoutTp1(D),
+  },
+  {
+    name: "rejects a second vLLM at TP 1 in the server's pod",
+    stack: "scout",
+    tamper: (r) => {
+      podSpec(r).containers.push({
+        ...structuredClone(vllm(r)),
+        name: "vllm-b",
+        args: ["--model=meta-llama/Llama-4-Scout-17B-16E-Instruct", "-tp", "1"],
+        resources: { limits: { "nvidia.com/gpu": "1" } },
+      });
+    },
+    expected: [
+      // No other flag: vLLM's defaults, gpu-memory-utilization 0.92 and Scout's full 10,485,760-token context
+      // (bf16 KV: 12 global layers × 10,485,760 + 36 chunked layers × 16,384 tokens × 4,096 bytes = 482.3 GiB).
+      [
+        "mandatory",
+        "llm-stack-gpu-memory-fit",
+        `${D} serves meta-llama/Llama-4-Scout-17B-16E-Instruct (llama-4-scout-17b-16e-instruct, bf16) on NVIDIA H100 SXM 80GB at TP 1 × PP 1, gpu-memory-utilization 0.92: 202.4 GiB of weights + 8.5 GiB of activations and overhead per GPU leave -138.1 GiB of the 72.8 GiB budget for the KV cache, but one 10485760-token sequence needs 482.3 GiB. Fix: more GPUs per replica or an fp8/int4 variant.`,
+      ],
+      [
+        "mandatory",
+        "llm-stack-gpu-consistency",
+        `${D}: one pod takes 9 GPUs, more than one p5.48xlarge has (8): it can never be scheduled. Fix: request at most 8 GPU(s) per pod.`,
+      ],
+    ],
+  },
+  {
+    name: "rejects Scout at TP 1 as a native sidecar (an init container with restartPolicy Always)",
+    stack: "scout",
+    tamper: (r) => {
+      const server = podSpec(r).containers.shift();
+      podSpec(r).initContainers = [{ ...server, restartPolicy: "Always", args: [...server.args, "-tp", "1"] }];
+      podSpec(r).containers = [{ name: "pause", image: "registry.k8s.io/pause:3.10" }];
+    },
+    expected: scoutTp1(D),
+  },
+  {
+    name: "rejects Mixtral at TP 1 through the api_server module, the GPU request lowered to match",
+    stack: "mixtral",
+    tamper: (r) => {
+      replaceArg(r, "tensor-parallel-size", "--tensor-parallel-size", "1");
+      setGpus(r, 1);
+    },
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-gpu-memory-fit",
+        `${D} serves mistralai/Mixtral-8x7B-Instruct-v0.1 (mixtral-8x7b-instruct-v0.1, bf16) on NVIDIA H100 SXM 80GB at TP 1 × PP 1, gpu-memory-utilization 0.9: 87.0 GiB of weights + 8.5 GiB of activations and overhead per GPU leave -24.3 GiB of the 71.3 GiB budget for the KV cache, but one 32768-token sequence needs 4.0 GiB. Fix: --tensor-parallel-size 2 with nvidia.com/gpu 2 (the smallest TP that fits on one p5.48xlarge).`,
+      ],
+    ],
+  },
+  {
+    name: "rejects a GPU server whose model cannot be read (a wrapper script), advisory",
+    stack: "dev",
+    tamper: (r) => Object.assign(vllm(r), { image: "acme/inference:2.4.1", command: ["/opt/start.sh"], args: [] }),
+    expected: [
+      [
+        "advisory",
+        "llm-stack-gpu-unknown-model",
+        `${D} serves (no --model), which is not in the llm-stack catalog: its GPU memory fit cannot be checked. Fix: serve a catalog variant (llm-stack models) or add the model to infra/catalog/models.ts.`,
+      ],
+    ],
+  },
+  {
+    name: "passes memory fit with a positional repository under vllm serve, flagging only its download through the NAT gateway",
+    stack: "mixtral",
+    tamper: (r) => {
+      Object.assign(vllm(r), { command: ["vllm", "serve", "mistralai/Mixtral-8x7B-Instruct-v0.1"] });
+      replaceArg(r, "model");
+      // Mixtral 8x7B bf16: 46,702,792,704 params × 2 = 93.41 GB × $0.045 = $4.20.
+    },
+    expected: [natDownload("mistralai/Mixtral-8x7B-Instruct-v0.1", " (93.4 GB: $4.20 of NAT data processing at $0.045/GB)")],
+  },
+  {
+    name: "rejects an EKS endpoint open to 0.0.0.0/1 + 128.0.0.0/1",
+    stack: "dev",
+    tamper: (r) => Object.assign(cluster(r).vpcConfig, { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/1", "128.0.0.0/1"] }),
+    expected: [
+      [
+        "advisory",
+        "llm-stack-safety-eks-endpoint",
+        "EKS cluster llm-cluster-cluster exposes its API endpoint to the whole internet: publicAccessCidrs [0.0.0.0/1, 128.0.0.0/1] together cover every public address. Fix: set clusterEndpointAccess private, or list the administrators' CIDRs in clusterPublicAccessCidrs.",
+      ],
+    ],
+  },
+  {
+    name: "rejects an EKS endpoint open to every public address but 10/8 and the other private ranges",
+    stack: "dev",
+    tamper: (r) =>
+      Object.assign(cluster(r).vpcConfig, {
+        publicAccessCidrs: ["0.0.0.0/5", "8.0.0.0/7", "11.0.0.0/8", "12.0.0.0/6", "16.0.0.0/4", "32.0.0.0/3", "64.0.0.0/2", "128.0.0.0/1"],
+      }),
+    expected: [
+      [
+        "advisory",
+        "llm-stack-safety-eks-endpoint",
+        "EKS cluster llm-cluster-cluster exposes its API endpoint to the whole internet: publicAccessCidrs [0.0.0.0/5, 8.0.0.0/7, 11.0.0.0/8, 12.0.0.0/6, 16.0.0.0/4, 32.0.0.0/3, 64.0.0.0/2, 128.0.0.0/1] together cover every public address. Fix: set clusterEndpointAccess private, or list the administrators' CIDRs in clusterPublicAccessCidrs.",
+      ],
+    ],
+  },
+  {
+    name: "rejects a load balancer whose source ranges 0.0.0.0/1 + 128.0.0.0/1 cover the internet",
+    stack: "dev",
+    tamper: (r) =>
+      add(r, SERVICE, "vllm-public", publicService({ type: "LoadBalancer", loadBalancerSourceRanges: ["0.0.0.0/1", "128.0.0.0/1"] })),
+    expected: [
+      [
+        "advisory",
+        "llm-stack-safety-no-public-lb",
+        `Service llm/vllm-public is an internet-facing LoadBalancer in front of ${D}, and its source ranges [0.0.0.0/1, 128.0.0.0/1] together cover every public address. Fix: list only the clients' CIDRs, or make it internal (service.beta.kubernetes.io/aws-load-balancer-internal: "true").`,
+      ],
+    ],
+  },
+  {
+    name: "rejects an API key inside a shell command string",
+    stack: "dev",
+    tamper: (r) =>
+      Object.assign(vllm(r), {
+        command: ["sh", "-c"],
+        args: [`vllm serve meta-llama/Llama-3.1-8B-Instruct --api-key sk-live-0123456789abcdefghijkl`],
+      }),
     // 8,030,261,248 params × 2 = 16.06 GB × $0.045 = $0.72.
-    expected: [natDownload("meta-llama/Llama-3.1-8B-Instruct", " (16.1 GB: $0.72 of NAT data processing at $0.045/GB)"), ...SECRET_ARGS(D, "its shell command", "--api-key")] },
-  { name: "rejects an API key as --api_key with a value that is no token pattern", stack: "dev", tamper: (r) => vllm(r).args.push("--api_key", "correct-horse-battery"),
-    expected: SECRET_ARGS(D, "its args", "--api-key") },
-  { name: "rejects a literal key given first and overridden by a Secret reference (vLLM uses the last; the first is still in the args)", stack: "dev",
+    expected: [
+      natDownload("meta-llama/Llama-3.1-8B-Instruct", " (16.1 GB: $0.72 of NAT data processing at $0.045/GB)"),
+      ...SECRET_ARGS(D, "its shell command", "--api-key"),
+    ],
+  },
+  {
+    name: "rejects an API key as --api_key with a value that is no token pattern",
+    stack: "dev",
+    tamper: (r) => vllm(r).args.push("--api_key", "correct-horse-battery"),
+    expected: SECRET_ARGS(D, "its args", "--api-key"),
+  },
+  {
+    name: "rejects a literal key given first and overridden by a Secret reference (vLLM uses the last; the first is still in the args)",
+    stack: "dev",
     tamper: (r) => vllm(r).args.push("--api-key=correct-horse-battery", "--api-key=$(VLLM_API_KEY)"),
-    expected: SECRET_ARGS(D, "its args", "--api-key") },
-  { name: "rejects a Hugging Face token under an abbreviation argparse accepts (--hf-tok)", stack: "dev", tamper: (r) => vllm(r).args.push("--hf-tok", "correct-horse-battery"),
-    expected: SECRET_ARGS(D, "its args", "--hf-token") },
-  { name: "rejects an image tagged LATEST (any case)", stack: "dev", tamper: (r) => (vllm(r).image = "vllm/vllm-openai:LATEST"), expected: unpinned(D, "vllm/vllm-openai:LATEST", "LATEST") },
-  { name: "rejects an image tagged nightly", stack: "dev", tamper: (r) => (vllm(r).image = "vllm/vllm-openai:nightly"), expected: unpinned(D, "vllm/vllm-openai:nightly", "nightly") },
-  { name: "rejects an image tagged main", stack: "dev", tamper: (r) => (vllm(r).image = "vllm/vllm-openai:main"), expected: unpinned(D, "vllm/vllm-openai:main", "main") },
-  { name: "rejects a version tag with a moving word (v0.33.0-latest)", stack: "dev", tamper: (r) => (vllm(r).image = "vllm/vllm-openai:v0.33.0-latest"), expected: unpinned(D, "vllm/vllm-openai:v0.33.0-latest", "v0.33.0-latest") },
+    expected: SECRET_ARGS(D, "its args", "--api-key"),
+  },
+  {
+    name: "rejects a Hugging Face token under an abbreviation argparse accepts (--hf-tok)",
+    stack: "dev",
+    tamper: (r) => vllm(r).args.push("--hf-tok", "correct-horse-battery"),
+    expected: SECRET_ARGS(D, "its args", "--hf-token"),
+  },
+  {
+    name: "rejects an image tagged LATEST (any case)",
+    stack: "dev",
+    tamper: (r) => (vllm(r).image = "vllm/vllm-openai:LATEST"),
+    expected: unpinned(D, "vllm/vllm-openai:LATEST", "LATEST"),
+  },
+  {
+    name: "rejects an image tagged nightly",
+    stack: "dev",
+    tamper: (r) => (vllm(r).image = "vllm/vllm-openai:nightly"),
+    expected: unpinned(D, "vllm/vllm-openai:nightly", "nightly"),
+  },
+  {
+    name: "rejects an image tagged main",
+    stack: "dev",
+    tamper: (r) => (vllm(r).image = "vllm/vllm-openai:main"),
+    expected: unpinned(D, "vllm/vllm-openai:main", "main"),
+  },
+  {
+    name: "rejects a version tag with a moving word (v0.33.0-latest)",
+    stack: "dev",
+    tamper: (r) => (vllm(r).image = "vllm/vllm-openai:v0.33.0-latest"),
+    expected: unpinned(D, "vllm/vllm-openai:v0.33.0-latest", "v0.33.0-latest"),
+  },
 ];
 
 const mustPass: Case[] = [
-  { name: "passes the kit's own ScaledObject and alert rules for the dev plan", stack: "dev", tamper: (r) => {
-    add(r, SCALED_OBJECT, "vllm-scaler", devScaledObject());
-    add(r, PROMETHEUS_RULE, "vllm-rules", devRules());
-  }, expected: [] },
+  {
+    name: "passes the kit's own ScaledObject and alert rules for the dev plan",
+    stack: "dev",
+    tamper: (r) => {
+      add(r, SCALED_OBJECT, "vllm-scaler", devScaledObject());
+      add(r, PROMETHEUS_RULE, "vllm-rules", devRules());
+    },
+    expected: [],
+  },
   { name: "passes a digest-pinned image", stack: "dev", tamper: (r) => (vllm(r).image = `vllm/vllm-openai@${DIGEST}`), expected: [] },
-  { name: "passes a tag pinned with a digest as well", stack: "scout", tamper: (r) => (vllm(r).image = `vllm/vllm-openai:latest@${DIGEST}`), expected: [] },
-  { name: "passes a version tag with a build suffix", stack: "dev", tamper: (r) => (vllm(r).image = "vllm/vllm-openai:v0.33.0-cu130"), expected: [] },
-  { name: "passes a duplicate flag whose last value fits", stack: "dev", tamper: (r) => replaceArg(r, "gpu-memory-utilization", "--gpu-memory-utilization=0.99", "--gpu_memory_utilization", "0.90"), expected: [] },
-  { name: "passes a duplicate TP flag whose last value is the planned 8", stack: "scout", tamper: (r) => vllm(r).args.unshift("-tp", "1"), expected: [] },
-  { name: "passes an API key referenced from a Secret through $(VAR)", stack: "dev", tamper: (r) => vllm(r).args.push("--api-key=$(VLLM_API_KEY)"), expected: [] },
-  { name: "passes an internal load balancer open to 0.0.0.0/0 inside the VPC", stack: "dev", tamper: (r) => add(r, SERVICE, "vllm-internal", publicService({ type: "LoadBalancer", loadBalancerSourceRanges: ["0.0.0.0/0"] }, { "service.beta.kubernetes.io/aws-load-balancer-internal": "true" })), expected: [] },
-  { name: "passes an internet-facing load balancer limited to one office range", stack: "dev", tamper: (r) => add(r, SERVICE, "vllm-public", publicService({ type: "LoadBalancer", loadBalancerSourceRanges: ["203.0.113.0/24", "198.51.100.7/32"] })), expected: [] },
-  { name: "passes an ALB Ingress on the controller's default internal scheme", stack: "dev", tamper: (r) => add(r, INGRESS, "vllm", ingress({})), expected: [] },
-  { name: "passes an EKS endpoint open to two halves of one /8 only", stack: "dev", tamper: (r) => Object.assign(cluster(r).vpcConfig, { publicAccessCidrs: ["52.0.0.0/9", "52.128.0.0/9"] }), expected: [] },
-  { name: "passes a GPU-less sidecar pinned by version in the server's pod", stack: "dev", tamper: (r) => podSpec(r).containers.push({ name: "metrics", image: "prom/statsd-exporter:v0.28.0" }), expected: [] },
+  {
+    name: "passes a tag pinned with a digest as well",
+    stack: "scout",
+    tamper: (r) => (vllm(r).image = `vllm/vllm-openai:latest@${DIGEST}`),
+    expected: [],
+  },
+  {
+    name: "passes a version tag with a build suffix",
+    stack: "dev",
+    tamper: (r) => (vllm(r).image = "vllm/vllm-openai:v0.33.0-cu130"),
+    expected: [],
+  },
+  {
+    name: "passes a duplicate flag whose last value fits",
+    stack: "dev",
+    tamper: (r) => replaceArg(r, "gpu-memory-utilization", "--gpu-memory-utilization=0.99", "--gpu_memory_utilization", "0.90"),
+    expected: [],
+  },
+  {
+    name: "passes a duplicate TP flag whose last value is the planned 8",
+    stack: "scout",
+    tamper: (r) => vllm(r).args.unshift("-tp", "1"),
+    expected: [],
+  },
+  {
+    name: "passes an API key referenced from a Secret through $(VAR)",
+    stack: "dev",
+    tamper: (r) => vllm(r).args.push("--api-key=$(VLLM_API_KEY)"),
+    expected: [],
+  },
+  {
+    name: "passes an internal load balancer open to 0.0.0.0/0 inside the VPC",
+    stack: "dev",
+    tamper: (r) =>
+      add(
+        r,
+        SERVICE,
+        "vllm-internal",
+        publicService(
+          { type: "LoadBalancer", loadBalancerSourceRanges: ["0.0.0.0/0"] },
+          { "service.beta.kubernetes.io/aws-load-balancer-internal": "true" },
+        ),
+      ),
+    expected: [],
+  },
+  {
+    name: "passes an internet-facing load balancer limited to one office range",
+    stack: "dev",
+    tamper: (r) =>
+      add(
+        r,
+        SERVICE,
+        "vllm-public",
+        publicService({ type: "LoadBalancer", loadBalancerSourceRanges: ["203.0.113.0/24", "198.51.100.7/32"] }),
+      ),
+    expected: [],
+  },
+  {
+    name: "passes an ALB Ingress on the controller's default internal scheme",
+    stack: "dev",
+    tamper: (r) => add(r, INGRESS, "vllm", ingress({})),
+    expected: [],
+  },
+  {
+    name: "passes an EKS endpoint open to two halves of one /8 only",
+    stack: "dev",
+    tamper: (r) => Object.assign(cluster(r).vpcConfig, { publicAccessCidrs: ["52.0.0.0/9", "52.128.0.0/9"] }),
+    expected: [],
+  },
+  {
+    name: "passes a GPU-less sidecar pinned by version in the server's pod",
+    stack: "dev",
+    tamper: (r) => podSpec(r).containers.push({ name: "metrics", image: "prom/statsd-exporter:v0.28.0" }),
+    expected: [],
+  },
 ];
 
 /** One broken field per rule, from the dev stack unless the rule needs more GPUs. */
 const perRule: Case[] = [
-  { name: "rejects a Karpenter NodePool without a GPU limit: what it may spend has no bound", stack: "dev", tamper: (r) => add(r, NODE_POOL, "gpu", gpuNodePool()),
-    expected: [["mandatory", "llm-stack-cost-budget", 'The budget cannot be proven with the price table of 2026-11-26: gpu: a NodePool without a nvidia.com/gpu limit can launch GPUs without bound. Fix: set spec.limits["nvidia.com/gpu"] on NodePool gpu to the GPUs the budget allows.']] },
-  { name: "rejects a Karpenter NodePool whose GPU limit the budget cannot pay for", stack: "dev", tamper: (r) => add(r, NODE_POOL, "gpu", gpuNodePool({ "nvidia.com/gpu": "24" })),
+  {
+    name: "rejects a Karpenter NodePool without a GPU limit: what it may spend has no bound",
+    stack: "dev",
+    tamper: (r) => add(r, NODE_POOL, "gpu", gpuNodePool()),
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-cost-budget",
+        'The budget cannot be proven with the price table of 2026-11-26: gpu: a NodePool without a nvidia.com/gpu limit can launch GPUs without bound. Fix: set spec.limits["nvidia.com/gpu"] on NodePool gpu to the GPUs the budget allows.',
+      ],
+    ],
+  },
+  {
+    name: "rejects a Karpenter NodePool whose GPU limit the budget cannot pay for",
+    stack: "dev",
+    tamper: (r) => add(r, NODE_POOL, "gpu", gpuNodePool({ "nvidia.com/gpu": "24" })),
     // 24 GPUs ÷ 8 per p5.48xlarge = 3 nodes × $55.04 = $165.12/h, on top of the dev stack's $7.6298/h at maximum
     // (6.88 + 3 × 0.2016 + 0.10 + 0.045): $172.7498/h, × 730 h = $126,107.35/month.
     expected: [
-      ["mandatory", "llm-stack-cost-budget", "The stack costs $172.75/h at maximum node-group size ($7.43/h at desired size): 0 × GPU nodes p5.48xlarge $0.000/h (3 at most: $165.120/h) + 1 × GPU nodes p5.4xlarge $6.880/h + 2 × CPU nodes m7i.xlarge $0.403/h (3 at most: $0.605/h) + 1 × EKS control plane $0.100/h + 1 × NAT gateway $0.045/h, above maxHourlyUsd $120.00. Fix: shrink the plan (fewer replicas, fp8 or int4, a shorter context) or raise the budget in the policy pack config."],
-      ["mandatory", "llm-stack-cost-budget", "The stack costs $126,107.35/month at maximum node-group size (730 h at $172.75/h at maximum node-group size ($7.43/h at desired size): 0 × GPU nodes p5.48xlarge $0.000/h (3 at most: $165.120/h) + 1 × GPU nodes p5.4xlarge $6.880/h + 2 × CPU nodes m7i.xlarge $0.403/h (3 at most: $0.605/h) + 1 × EKS control plane $0.100/h + 1 × NAT gateway $0.045/h), above maxMonthlyUsd $87,600.00. Fix: shrink the plan or raise the budget in the policy pack config."],
-    ] },
+      [
+        "mandatory",
+        "llm-stack-cost-budget",
+        "The stack costs $172.75/h at maximum node-group size ($7.43/h at desired size): 0 × GPU nodes p5.48xlarge $0.000/h (3 at most: $165.120/h) + 1 × GPU nodes p5.4xlarge $6.880/h + 2 × CPU nodes m7i.xlarge $0.403/h (3 at most: $0.605/h) + 1 × EKS control plane $0.100/h + 1 × NAT gateway $0.045/h, above maxHourlyUsd $120.00. Fix: shrink the plan (fewer replicas, fp8 or int4, a shorter context) or raise the budget in the policy pack config.",
+      ],
+      [
+        "mandatory",
+        "llm-stack-cost-budget",
+        "The stack costs $126,107.35/month at maximum node-group size (730 h at $172.75/h at maximum node-group size ($7.43/h at desired size): 0 × GPU nodes p5.48xlarge $0.000/h (3 at most: $165.120/h) + 1 × GPU nodes p5.4xlarge $6.880/h + 2 × CPU nodes m7i.xlarge $0.403/h (3 at most: $0.605/h) + 1 × EKS control plane $0.100/h + 1 × NAT gateway $0.045/h), above maxMonthlyUsd $87,600.00. Fix: shrink the plan or raise the budget in the policy pack config.",
+      ],
+    ],
+  },
   // Pulumi.scout.yaml autoscales 0–2 replicas, one per p5.48xlarge; its group's maxSize raised to 3 (maxReplicas 3 past the
   // stack's own check) costs 3 × $55.04 + 3 × $0.2016 + $0.10 + $0.045 = $165.8698/h at most (× 730 h = $121,084.95/month), over the
   // pack's defaults of $120/h and $87,600/month.
-  { name: "rejects the autoscaled stack's GPU group raised to 3 nodes (maxReplicas 3) over the budget", stack: "scout",
+  {
+    name: "rejects the autoscaled stack's GPU group raised to 3 nodes (maxReplicas 3) over the budget",
+    stack: "scout",
     tamper: (r) => (find(r, "aws:eks/nodeGroup:NodeGroup", "llm-gpu-ng").inputs.scalingConfig.maxSize = 3),
     expected: [
-      ["mandatory", "llm-stack-cost-budget", "The stack costs $165.87/h at maximum node-group size ($55.59/h at desired size): 1 × GPU nodes p5.48xlarge $55.040/h (3 at most: $165.120/h) + 2 × CPU nodes m7i.xlarge $0.403/h (3 at most: $0.605/h) + 1 × EKS control plane $0.100/h + 1 × NAT gateway $0.045/h, above maxHourlyUsd $120.00. Fix: shrink the plan (fewer replicas, fp8 or int4, a shorter context) or raise the budget in the policy pack config."],
-      ["mandatory", "llm-stack-cost-budget", "The stack costs $121,084.95/month at maximum node-group size (730 h at $165.87/h at maximum node-group size ($55.59/h at desired size): 1 × GPU nodes p5.48xlarge $55.040/h (3 at most: $165.120/h) + 2 × CPU nodes m7i.xlarge $0.403/h (3 at most: $0.605/h) + 1 × EKS control plane $0.100/h + 1 × NAT gateway $0.045/h), above maxMonthlyUsd $87,600.00. Fix: shrink the plan or raise the budget in the policy pack config."],
-    ] },
-  { name: "rejects the committed autoscaled stack's ScaledObject switched to vllm:gpu_cache_usage_perc", stack: "scout",
+      [
+        "mandatory",
+        "llm-stack-cost-budget",
+        "The stack costs $165.87/h at maximum node-group size ($55.59/h at desired size): 1 × GPU nodes p5.48xlarge $55.040/h (3 at most: $165.120/h) + 2 × CPU nodes m7i.xlarge $0.403/h (3 at most: $0.605/h) + 1 × EKS control plane $0.100/h + 1 × NAT gateway $0.045/h, above maxHourlyUsd $120.00. Fix: shrink the plan (fewer replicas, fp8 or int4, a shorter context) or raise the budget in the policy pack config.",
+      ],
+      [
+        "mandatory",
+        "llm-stack-cost-budget",
+        "The stack costs $121,084.95/month at maximum node-group size (730 h at $165.87/h at maximum node-group size ($55.59/h at desired size): 1 × GPU nodes p5.48xlarge $55.040/h (3 at most: $165.120/h) + 2 × CPU nodes m7i.xlarge $0.403/h (3 at most: $0.605/h) + 1 × EKS control plane $0.100/h + 1 × NAT gateway $0.045/h), above maxMonthlyUsd $87,600.00. Fix: shrink the plan or raise the budget in the policy pack config.",
+      ],
+    ],
+  },
+  {
+    name: "rejects the committed autoscaled stack's ScaledObject switched to vllm:gpu_cache_usage_perc",
+    stack: "scout",
     tamper: (r) => {
       const trigger = find(r, SCALED_OBJECT, "vllm-scaledobject").inputs.spec.triggers[0];
       trigger.metadata.query = trigger.metadata.query.replace("vllm:num_requests_waiting", "vllm:gpu_cache_usage_perc");
     },
-    expected: [["mandatory", "llm-stack-observability-vllm-metrics", "ScaledObject llm/vllm: trigger 0 (prometheus) queries vllm:gpu_cache_usage_perc, which vLLM v0.33.0 does not emit (deprecated in PR #18354, hidden in PR #24245, removed in PR #29330 (2025-11); use vllm:kv_cache_usage_perc): it would never match. Fix: query a metric from infra/catalog/vllm-metrics.ts."]] },
-  { name: "rejects a ScaledObject on a metric vLLM v0.33.0 no longer emits (vllm:gpu_cache_usage_perc)", stack: "dev", tamper: (r) => add(r, SCALED_OBJECT, "vllm-scaler", devScaledObject(() => "avg(vllm:gpu_cache_usage_perc)")),
-    expected: [["mandatory", "llm-stack-observability-vllm-metrics", "ScaledObject llm/vllm: trigger 0 (prometheus) queries vllm:gpu_cache_usage_perc, which vLLM v0.33.0 does not emit (deprecated in PR #18354, hidden in PR #24245, removed in PR #29330 (2025-11); use vllm:kv_cache_usage_perc): it would never match. Fix: query a metric from infra/catalog/vllm-metrics.ts."]] },
-  { name: "rejects an alert rule on a histogram spelt as a counter (vllm:time_to_first_token_seconds_total)", stack: "dev", tamper: (r) => {
-    const rules = devRules();
-    rules.spec.groups[0].rules[0].expr = "histogram_quantile(0.99, rate(vllm:time_to_first_token_seconds_total[5m])) > 2";
-    add(r, PROMETHEUS_RULE, "vllm-rules", rules);
-  }, expected: [["mandatory", "llm-stack-observability-vllm-metrics", "PrometheusRule llm/vllm: rule VllmKvCacheNearlyFull in group llm-stack-vllm-alerts queries vllm:time_to_first_token_seconds_total, which vLLM v0.33.0 does not emit (no such vLLM metric): it would never match. Fix: query a metric from infra/catalog/vllm-metrics.ts."]] },
-  { name: "rejects memory fit: a context beyond the KV cache", stack: "dev", tamper: (r) => replaceArg(r, "max-model-len", "--max-model-len=600000"),
-    expected: [["mandatory", "llm-stack-gpu-memory-fit", `${D} serves meta-llama/Llama-3.1-8B-Instruct (llama-3.1-8b-instruct, bf16) on NVIDIA H100 SXM 80GB at TP 1 × PP 1, gpu-memory-utilization 0.9: 15.0 GiB of weights + 6.0 GiB of activations and overhead per GPU leave 50.3 GiB of the 71.3 GiB budget for the KV cache, but one 600000-token sequence needs 73.2 GiB. Fix: --max-model-len 412080 or less, or more GPUs.`]] },
-  { name: "rejects consistency: TP 4 on a 1-GPU pod", stack: "mixtral", tamper: (r) => replaceArg(r, "tensor-parallel-size", "-tp", "4"),
-    expected: [["mandatory", "llm-stack-gpu-consistency", `${D}: nvidia.com/gpu is 8 but --tensor-parallel-size 4 × --pipeline-parallel-size 1 over 1 node(s) needs 4 GPU(s) per pod. Fix: set the GPU limit to 4.`]] },
-  { name: "rejects consistency: 3 replicas on a 1-node pool", stack: "mixtral", tamper: (r) => (deployment(r).spec.replicas = 3),
-    expected: [["mandatory", "llm-stack-gpu-consistency", `${D}: 3 replica(s) × 8 GPU(s) need 3 × p5.48xlarge (8 GPUs each), but the matching node groups hold 1 node(s). Fix: size the GPU node group to 3 nodes or lower the replicas.`]] },
-  { name: "rejects cost budget: $10/h under an 8 × H100 plan", stack: "mixtral", tamper: () => undefined, config: { "llm-stack-cost-budget": { maxHourlyUsd: 10 } },
-    expected: [["mandatory", "llm-stack-cost-budget", "The stack costs $55.79/h at maximum node-group size ($55.59/h at desired size): 1 × GPU nodes p5.48xlarge $55.040/h + 2 × CPU nodes m7i.xlarge $0.403/h (3 at most: $0.605/h) + 1 × EKS control plane $0.100/h + 1 × NAT gateway $0.045/h, above maxHourlyUsd $10.00. Fix: shrink the plan (fewer replicas, fp8 or int4, a shorter context) or raise the budget in the policy pack config."]] },
-  { name: "rejects unknown model: a repository outside the catalog", stack: "dev", tamper: (r) => (vllm(r).command = ["vllm", "serve", "acme/secret-model-7b"]),
-    expected: [natDownload("acme/secret-model-7b"), ["advisory", "llm-stack-gpu-unknown-model", `${D} serves acme/secret-model-7b, which is not in the llm-stack catalog: its GPU memory fit cannot be checked. Fix: serve a catalog variant (llm-stack models) or add the model to infra/catalog/models.ts.`]] },
-  { name: "rejects image pinned: a tag that is no version", stack: "dev", tamper: (r) => (vllm(r).image = "vllm/vllm-openai:gpu-build"),
-    expected: [["advisory", "llm-stack-safety-image-pinned", `${D}: container vllm runs vllm/vllm-openai:gpu-build, whose tag gpu-build is neither a version nor a digest: it can be moved to another build. Fix: pin a release tag such as vllm/vllm-openai:v0.33.0 or a digest.`]] },
-  { name: "rejects no secret args: a token in a plain env value", stack: "dev", tamper: (r) => vllm(r).env.push({ name: "HF_TOKEN", value: "hf_abcdefghijklmnopqrstuvwx" }),
-    expected: [["advisory", "llm-stack-safety-no-secret-args", `${D}: container vllm sets HF_TOKEN as a plain value. Fix: use valueFrom.secretKeyRef or a mounted Secret file.`]] },
-  { name: "rejects no public LB: a NodePort in front of vLLM", stack: "dev", tamper: (r) => add(r, SERVICE, "vllm-nodeport", publicService({ type: "NodePort" })),
-    expected: [["advisory", "llm-stack-safety-no-public-lb", `Service llm/vllm-public is a NodePort in front of ${D}: every node's port reaches vLLM, around its NetworkPolicy's source addresses. Fix: use a ClusterIP Service (llm-stack exposure cluster or internal-lb).`]] },
-  { name: "rejects no public LB: an internet-facing LoadBalancer", stack: "dev", tamper: (r) => add(r, SERVICE, "vllm-public", publicService({ type: "LoadBalancer" }, { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing", "service.beta.kubernetes.io/aws-load-balancer-internal": "true" })),
-    expected: [["advisory", "llm-stack-safety-no-public-lb", `Service llm/vllm-public is an internet-facing LoadBalancer in front of ${D}. Fix: annotate it service.beta.kubernetes.io/aws-load-balancer-internal: "true" (llm-stack exposure internal-lb) or use a ClusterIP Service.`]] },
-  { name: "rejects no public ingress: an internet-facing ALB", stack: "dev", tamper: (r) => add(r, INGRESS, "vllm", ingress({ "alb.ingress.kubernetes.io/scheme": "internet-facing" })),
-    expected: [["advisory", "llm-stack-safety-no-public-ingress", `Ingress llm/vllm is an internet-facing ALB in front of ${D}, open to every address. Fix: remove alb.ingress.kubernetes.io/scheme: internet-facing, or list only the clients' CIDRs in alb.ingress.kubernetes.io/inbound-cidrs.`]] },
-  { name: "rejects no public ingress: inbound CIDRs that cover the internet", stack: "dev", tamper: (r) => add(r, INGRESS, "vllm", ingress({ "alb.ingress.kubernetes.io/scheme": "internet-facing", "alb.ingress.kubernetes.io/inbound-cidrs": "0.0.0.0/1, 128.0.0.0/1" })),
-    expected: [["advisory", "llm-stack-safety-no-public-ingress", `Ingress llm/vllm is an internet-facing ALB in front of ${D}, open to [0.0.0.0/1, 128.0.0.0/1], which together cover every public address. Fix: remove alb.ingress.kubernetes.io/scheme: internet-facing, or list only the clients' CIDRs in alb.ingress.kubernetes.io/inbound-cidrs.`]] },
-  { name: "rejects no public ingress: a controller whose exposure the pack cannot see", stack: "dev", tamper: (r) => add(r, INGRESS, "vllm", ingress({}, "nginx")),
-    expected: [["advisory", "llm-stack-safety-no-public-ingress", `Ingress llm/vllm routes to ${D} through ingress class nginx, whose exposure the policy pack cannot see. Fix: use ingressClassName alb (internal by default) or a ClusterIP Service.`]] },
-  { name: "rejects no privileged: a privileged init container", stack: "dev", tamper: (r) => (podSpec(r).initContainers = [{ name: "warm-cache", image: "busybox:1.37.0", securityContext: { privileged: true } }]),
-    expected: [["advisory", "llm-stack-safety-no-privileged", `${D}: container warm-cache runs privileged: it sees every device on the node and can take the node over. Fix: remove securityContext.privileged; request GPUs with nvidia.com/gpu.`]] },
-  { name: "rejects no host path: weights on the node's disk", stack: "dev", tamper: (r) => podSpec(r).volumes.push({ name: "weights", hostPath: { path: "/mnt/models" } }),
-    expected: [["advisory", "llm-stack-safety-no-host-path", `${D}: volume weights mounts the node's /mnt/models (hostPath). Fix: use an emptyDir or a PersistentVolumeClaim for weights and caches.`]] },
-  { name: "rejects no host namespaces: hostNetwork and hostIPC", stack: "dev", tamper: (r) => Object.assign(podSpec(r), { hostNetwork: true, hostIPC: true }),
-    expected: [["advisory", "llm-stack-safety-no-host-namespaces", `${D} shares the node's namespaces (hostNetwork, hostIPC): it bypasses NetworkPolicy and sees the node's processes. Fix: remove hostNetwork, hostIPC.`]] },
-  { name: "rejects no system namespace: kube-system", stack: "dev", tamper: (r) => (deployment(r).metadata.namespace = "kube-system"),
-    expected: [["advisory", "llm-stack-safety-no-system-namespace", `Deployment kube-system/vllm runs in the system namespace kube-system. Fix: deploy it to its own namespace (llm-stack uses llm, with Pod Security "restricted").`]] },
-  { name: "rejects no system namespace: no namespace at all (default)", stack: "dev", tamper: (r) => delete deployment(r).metadata.namespace,
-    expected: [["advisory", "llm-stack-safety-no-system-namespace", `Deployment default/vllm runs in the system namespace default (no namespace set). Fix: deploy it to its own namespace (llm-stack uses llm, with Pod Security "restricted").`]] },
-  { name: "rejects probes: no readiness probe", stack: "dev", tamper: (r) => delete vllm(r).readinessProbe,
-    expected: [["advisory", "llm-stack-safety-probes", `${D}: container vllm has no readinessProbe. Fix: probe GET /health with a startup probe sized for download and load, then readiness and liveness.`]] },
-  { name: "rejects GPU rollout: the default 25% surge", stack: "dev", tamper: (r) => delete deployment(r).spec.strategy,
-    expected: [["advisory", "llm-stack-safety-gpu-rollout", `${D} requests GPUs but rolls out with maxSurge 25%: the surge pod needs GPUs the node pool does not have. Fix: set strategy.rollingUpdate.maxSurge to 0 (maxUnavailable 1) or use Recreate.`]] },
-  { name: "rejects shm: an 8-GPU server with a disk-backed /dev/shm", stack: "scout", tamper: (r) => (podSpec(r).volumes.find((v: { name: string }) => v.name === "dshm").emptyDir = {}),
-    expected: [["advisory", "llm-stack-safety-shm", `${D}: container vllm runs vLLM on 8 GPUs without a memory-backed /dev/shm. Fix: mount an emptyDir with medium Memory at /dev/shm.`]] },
-  { name: "rejects IMDSv2: httpTokens optional", stack: "dev", tamper: (r) => (find(r, "aws:ec2/launchTemplate:LaunchTemplate", "llm-gpu-lt").inputs.metadataOptions.httpTokens = "optional"),
-    expected: [["advisory", "llm-stack-safety-imdsv2", 'Launch template llm-gpu-lt allows IMDSv1 (httpTokens optional). Fix: set metadataOptions.httpTokens to "required".']] },
-  { name: "rejects EKS secrets encryption: no KMS provider", stack: "dev", tamper: (r) => delete cluster(r).encryptionConfig,
-    expected: [["advisory", "llm-stack-safety-eks-secrets-encrypted", 'EKS cluster llm-cluster-cluster does not encrypt Kubernetes Secrets with KMS. Fix: set encryptionConfig { provider.keyArn, resources: ["secrets"] }.']] },
-  { name: "rejects GPU taint: the GPU pool untainted", stack: "dev", tamper: (r) => (find(r, "aws:eks/nodeGroup:NodeGroup", "llm-gpu-ng").inputs.taints = []),
-    expected: [["advisory", "llm-stack-safety-gpu-taint", 'Node group llm-gpu-ng (p5.4xlarge) has no nvidia.com/gpu NoSchedule taint: any pod may land on its GPU nodes. Fix: add taints [{ key: "nvidia.com/gpu", value: "present", effect: "NO_SCHEDULE" }].']] },
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-observability-vllm-metrics",
+        "ScaledObject llm/vllm: trigger 0 (prometheus) queries vllm:gpu_cache_usage_perc, which vLLM v0.33.0 does not emit (deprecated in PR #18354, hidden in PR #24245, removed in PR #29330 (2025-11); use vllm:kv_cache_usage_perc): it would never match. Fix: query a metric from infra/catalog/vllm-metrics.ts.",
+      ],
+    ],
+  },
+  {
+    name: "rejects a ScaledObject on a metric vLLM v0.33.0 no longer emits (vllm:gpu_cache_usage_perc)",
+    stack: "dev",
+    tamper: (r) =>
+      add(
+        r,
+        SCALED_OBJECT,
+        "vllm-scaler",
+        devScaledObject(() => "avg(vllm:gpu_cache_usage_perc)"),
+      ),
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-observability-vllm-metrics",
+        "ScaledObject llm/vllm: trigger 0 (prometheus) queries vllm:gpu_cache_usage_perc, which vLLM v0.33.0 does not emit (deprecated in PR #18354, hidden in PR #24245, removed in PR #29330 (2025-11); use vllm:kv_cache_usage_perc): it would never match. Fix: query a metric from infra/catalog/vllm-metrics.ts.",
+      ],
+    ],
+  },
+  {
+    name: "rejects an alert rule on a histogram spelt as a counter (vllm:time_to_first_token_seconds_total)",
+    stack: "dev",
+    tamper: (r) => {
+      const rules = devRules();
+      rules.spec.groups[0].rules[0].expr = "histogram_quantile(0.99, rate(vllm:time_to_first_token_seconds_total[5m])) > 2";
+      add(r, PROMETHEUS_RULE, "vllm-rules", rules);
+    },
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-observability-vllm-metrics",
+        "PrometheusRule llm/vllm: rule VllmKvCacheNearlyFull in group llm-stack-vllm-alerts queries vllm:time_to_first_token_seconds_total, which vLLM v0.33.0 does not emit (no such vLLM metric): it would never match. Fix: query a metric from infra/catalog/vllm-metrics.ts.",
+      ],
+    ],
+  },
+  {
+    name: "rejects memory fit: a context beyond the KV cache",
+    stack: "dev",
+    tamper: (r) => replaceArg(r, "max-model-len", "--max-model-len=600000"),
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-gpu-memory-fit",
+        `${D} serves meta-llama/Llama-3.1-8B-Instruct (llama-3.1-8b-instruct, bf16) on NVIDIA H100 SXM 80GB at TP 1 × PP 1, gpu-memory-utilization 0.9: 15.0 GiB of weights + 6.0 GiB of activations and overhead per GPU leave 50.3 GiB of the 71.3 GiB budget for the KV cache, but one 600000-token sequence needs 73.2 GiB. Fix: --max-model-len 412080 or less, or more GPUs.`,
+      ],
+    ],
+  },
+  {
+    name: "rejects consistency: TP 4 on a 1-GPU pod",
+    stack: "mixtral",
+    tamper: (r) => replaceArg(r, "tensor-parallel-size", "-tp", "4"),
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-gpu-consistency",
+        `${D}: nvidia.com/gpu is 8 but --tensor-parallel-size 4 × --pipeline-parallel-size 1 over 1 node(s) needs 4 GPU(s) per pod. Fix: set the GPU limit to 4.`,
+      ],
+    ],
+  },
+  {
+    name: "rejects consistency: 3 replicas on a 1-node pool",
+    stack: "mixtral",
+    tamper: (r) => (deployment(r).spec.replicas = 3),
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-gpu-consistency",
+        `${D}: 3 replica(s) × 8 GPU(s) need 3 × p5.48xlarge (8 GPUs each), but the matching node groups hold 1 node(s). Fix: size the GPU node group to 3 nodes or lower the replicas.`,
+      ],
+    ],
+  },
+  {
+    name: "rejects cost budget: $10/h under an 8 × H100 plan",
+    stack: "mixtral",
+    tamper: () => undefined,
+    config: { "llm-stack-cost-budget": { maxHourlyUsd: 10 } },
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-cost-budget",
+        "The stack costs $55.79/h at maximum node-group size ($55.59/h at desired size): 1 × GPU nodes p5.48xlarge $55.040/h + 2 × CPU nodes m7i.xlarge $0.403/h (3 at most: $0.605/h) + 1 × EKS control plane $0.100/h + 1 × NAT gateway $0.045/h, above maxHourlyUsd $10.00. Fix: shrink the plan (fewer replicas, fp8 or int4, a shorter context) or raise the budget in the policy pack config.",
+      ],
+    ],
+  },
+  {
+    name: "rejects unknown model: a repository outside the catalog",
+    stack: "dev",
+    tamper: (r) => (vllm(r).command = ["vllm", "serve", "acme/secret-model-7b"]),
+    expected: [
+      natDownload("acme/secret-model-7b"),
+      [
+        "advisory",
+        "llm-stack-gpu-unknown-model",
+        `${D} serves acme/secret-model-7b, which is not in the llm-stack catalog: its GPU memory fit cannot be checked. Fix: serve a catalog variant (llm-stack models) or add the model to infra/catalog/models.ts.`,
+      ],
+    ],
+  },
+  {
+    name: "rejects image pinned: a tag that is no version",
+    stack: "dev",
+    tamper: (r) => (vllm(r).image = "vllm/vllm-openai:gpu-build"),
+    expected: [
+      [
+        "advisory",
+        "llm-stack-safety-image-pinned",
+        `${D}: container vllm runs vllm/vllm-openai:gpu-build, whose tag gpu-build is neither a version nor a digest: it can be moved to another build. Fix: pin a release tag such as vllm/vllm-openai:v0.33.0 or a digest.`,
+      ],
+    ],
+  },
+  {
+    name: "rejects no secret args: a token in a plain env value",
+    stack: "dev",
+    tamper: (r) => vllm(r).env.push({ name: "HF_TOKEN", value: "hf_abcdefghijklmnopqrstuvwx" }),
+    expected: [
+      [
+        "advisory",
+        "llm-stack-safety-no-secret-args",
+        `${D}: container vllm sets HF_TOKEN as a plain value. Fix: use valueFrom.secretKeyRef or a mounted Secret file.`,
+      ],
+    ],
+  },
+  {
+    name: "rejects no public LB: a NodePort in front of vLLM",
+    stack: "dev",
+    tamper: (r) => add(r, SERVICE, "vllm-nodeport", publicService({ type: "NodePort" })),
+    expected: [
+      [
+        "advisory",
+        "llm-stack-safety-no-public-lb",
+        `Service llm/vllm-public is a NodePort in front of ${D}: every node's port reaches vLLM, around its NetworkPolicy's source addresses. Fix: use a ClusterIP Service (llm-stack exposure cluster or internal-lb).`,
+      ],
+    ],
+  },
+  {
+    name: "rejects no public LB: an internet-facing LoadBalancer",
+    stack: "dev",
+    tamper: (r) =>
+      add(
+        r,
+        SERVICE,
+        "vllm-public",
+        publicService(
+          { type: "LoadBalancer" },
+          {
+            "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+            "service.beta.kubernetes.io/aws-load-balancer-internal": "true",
+          },
+        ),
+      ),
+    expected: [
+      [
+        "advisory",
+        "llm-stack-safety-no-public-lb",
+        `Service llm/vllm-public is an internet-facing LoadBalancer in front of ${D}. Fix: annotate it service.beta.kubernetes.io/aws-load-balancer-internal: "true" (llm-stack exposure internal-lb) or use a ClusterIP Service.`,
+      ],
+    ],
+  },
+  {
+    name: "rejects no public ingress: an internet-facing ALB",
+    stack: "dev",
+    tamper: (r) => add(r, INGRESS, "vllm", ingress({ "alb.ingress.kubernetes.io/scheme": "internet-facing" })),
+    expected: [
+      [
+        "advisory",
+        "llm-stack-safety-no-public-ingress",
+        `Ingress llm/vllm is an internet-facing ALB in front of ${D}, open to every address. Fix: remove alb.ingress.kubernetes.io/scheme: internet-facing, or list only the clients' CIDRs in alb.ingress.kubernetes.io/inbound-cidrs.`,
+      ],
+    ],
+  },
+  {
+    name: "rejects no public ingress: inbound CIDRs that cover the internet",
+    stack: "dev",
+    tamper: (r) =>
+      add(
+        r,
+        INGRESS,
+        "vllm",
+        ingress({
+          "alb.ingress.kubernetes.io/scheme": "internet-facing",
+          "alb.ingress.kubernetes.io/inbound-cidrs": "0.0.0.0/1, 128.0.0.0/1",
+        }),
+      ),
+    expected: [
+      [
+        "advisory",
+        "llm-stack-safety-no-public-ingress",
+        `Ingress llm/vllm is an internet-facing ALB in front of ${D}, open to [0.0.0.0/1, 128.0.0.0/1], which together cover every public address. Fix: remove alb.ingress.kubernetes.io/scheme: internet-facing, or list only the clients' CIDRs in alb.ingress.kubernetes.io/inbound-cidrs.`,
+      ],
+    ],
+  },
+  {
+    name: "rejects no public ingress: a controller whose exposure the pack cannot see",
+    stack: "dev",
+    tamper: (r) => add(r, INGRESS, "vllm", ingress({}, "nginx")),
+    expected: [
+      [
+        "advisory",
+        "llm-stack-safety-no-public-ingress",
+        `Ingress llm/vllm routes to ${D} through ingress class nginx, whose exposure the policy pack cannot see. Fix: use ingressClassName alb (internal by default) or a ClusterIP Service.`,
+      ],
+    ],
+  },
+  {
+    name: "rejects no privileged: a privileged init container",
+    stack: "dev",
+    tamper: (r) => (podSpec(r).initContainers = [{ name: "warm-cache", image: "busybox:1.37.0", securityContext: { privileged: true } }]),
+    expected: [
+      [
+        "advisory",
+        "llm-stack-safety-no-privileged",
+        `${D}: container warm-cache runs privileged: it sees every device on the node and can take the node over. Fix: remove securityContext.privileged; request GPUs with nvidia.com/gpu.`,
+      ],
+    ],
+  },
+  {
+    name: "rejects no host path: weights on the node's disk",
+    stack: "dev",
+    tamper: (r) => podSpec(r).volumes.push({ name: "weights", hostPath: { path: "/mnt/models" } }),
+    expected: [
+      [
+        "advisory",
+        "llm-stack-safety-no-host-path",
+        `${D}: volume weights mounts the node's /mnt/models (hostPath). Fix: use an emptyDir or a PersistentVolumeClaim for weights and caches.`,
+      ],
+    ],
+  },
+  {
+    name: "rejects no host namespaces: hostNetwork and hostIPC",
+    stack: "dev",
+    tamper: (r) => Object.assign(podSpec(r), { hostNetwork: true, hostIPC: true }),
+    expected: [
+      [
+        "advisory",
+        "llm-stack-safety-no-host-namespaces",
+        `${D} shares the node's namespaces (hostNetwork, hostIPC): it bypasses NetworkPolicy and sees the node's processes. Fix: remove hostNetwork, hostIPC.`,
+      ],
+    ],
+  },
+  {
+    name: "rejects no system namespace: kube-system",
+    stack: "dev",
+    tamper: (r) => (deployment(r).metadata.namespace = "kube-system"),
+    expected: [
+      [
+        "advisory",
+        "llm-stack-safety-no-system-namespace",
+        `Deployment kube-system/vllm runs in the system namespace kube-system. Fix: deploy it to its own namespace (llm-stack uses llm, with Pod Security "restricted").`,
+      ],
+    ],
+  },
+  {
+    name: "rejects no system namespace: no namespace at all (default)",
+    stack: "dev",
+    tamper: (r) => delete deployment(r).metadata.namespace,
+    expected: [
+      [
+        "advisory",
+        "llm-stack-safety-no-system-namespace",
+        `Deployment default/vllm runs in the system namespace default (no namespace set). Fix: deploy it to its own namespace (llm-stack uses llm, with Pod Security "restricted").`,
+      ],
+    ],
+  },
+  {
+    name: "rejects probes: no readiness probe",
+    stack: "dev",
+    tamper: (r) => delete vllm(r).readinessProbe,
+    expected: [
+      [
+        "advisory",
+        "llm-stack-safety-probes",
+        `${D}: container vllm has no readinessProbe. Fix: probe GET /health with a startup probe sized for download and load, then readiness and liveness.`,
+      ],
+    ],
+  },
+  {
+    name: "rejects GPU rollout: the default 25% surge",
+    stack: "dev",
+    tamper: (r) => delete deployment(r).spec.strategy,
+    expected: [
+      [
+        "advisory",
+        "llm-stack-safety-gpu-rollout",
+        `${D} requests GPUs but rolls out with maxSurge 25%: the surge pod needs GPUs the node pool does not have. Fix: set strategy.rollingUpdate.maxSurge to 0 (maxUnavailable 1) or use Recreate.`,
+      ],
+    ],
+  },
+  {
+    name: "rejects shm: an 8-GPU server with a disk-backed /dev/shm",
+    stack: "scout",
+    tamper: (r) => (podSpec(r).volumes.find((v: { name: string }) => v.name === "dshm").emptyDir = {}),
+    expected: [
+      [
+        "advisory",
+        "llm-stack-safety-shm",
+        `${D}: container vllm runs vLLM on 8 GPUs without a memory-backed /dev/shm. Fix: mount an emptyDir with medium Memory at /dev/shm.`,
+      ],
+    ],
+  },
+  {
+    name: "rejects IMDSv2: httpTokens optional",
+    stack: "dev",
+    tamper: (r) => (find(r, "aws:ec2/launchTemplate:LaunchTemplate", "llm-gpu-lt").inputs.metadataOptions.httpTokens = "optional"),
+    expected: [
+      [
+        "advisory",
+        "llm-stack-safety-imdsv2",
+        'Launch template llm-gpu-lt allows IMDSv1 (httpTokens optional). Fix: set metadataOptions.httpTokens to "required".',
+      ],
+    ],
+  },
+  {
+    name: "rejects EKS secrets encryption: no KMS provider",
+    stack: "dev",
+    tamper: (r) => delete cluster(r).encryptionConfig,
+    expected: [
+      [
+        "advisory",
+        "llm-stack-safety-eks-secrets-encrypted",
+        'EKS cluster llm-cluster-cluster does not encrypt Kubernetes Secrets with KMS. Fix: set encryptionConfig { provider.keyArn, resources: ["secrets"] }.',
+      ],
+    ],
+  },
+  {
+    name: "rejects GPU taint: the GPU pool untainted",
+    stack: "dev",
+    tamper: (r) => (find(r, "aws:eks/nodeGroup:NodeGroup", "llm-gpu-ng").inputs.taints = []),
+    expected: [
+      [
+        "advisory",
+        "llm-stack-safety-gpu-taint",
+        'Node group llm-gpu-ng (p5.4xlarge) has no nvidia.com/gpu NoSchedule taint: any pod may land on its GPU nodes. Fix: add taints [{ key: "nvidia.com/gpu", value: "present", effect: "NO_SCHEDULE" }].',
+      ],
+    ],
+  },
 ];
 
 const KIND_NAMES = Object.keys(KINDS) as Kind[];
 /** Each kind as a compliant fixture, then one broken field each, all carried by the same pod template. */
 const perKind: Case[] = [
-  ...KIND_NAMES.map((kind): Case => ({ name: `passes the dev server as a compliant ${kind}`, stack: "dev", tamper: (r) => void asKind(r, kind), expected: [] })),
   ...KIND_NAMES.map((kind): Case => ({
-    name: `rejects a ${kind} at gpu-memory-utilization 0.99`, stack: "dev",
+    name: `passes the dev server as a compliant ${kind}`,
+    stack: "dev",
+    tamper: (r) => void asKind(r, kind),
+    expected: [],
+  })),
+  ...KIND_NAMES.map((kind): Case => ({
+    name: `rejects a ${kind} at gpu-memory-utilization 0.99`,
+    stack: "dev",
     tamper: (r) => {
       const container = specOf(asKind(r, kind)).containers[0];
       container.args = [...container.args, "--gpu-memory-utilization", "0.99"];
@@ -315,27 +1077,102 @@ const perKind: Case[] = [
     expected: utilization(`${kind} llm/vllm`, "0.99"),
   })),
   ...KIND_NAMES.map((kind): Case => ({
-    name: `rejects a ${kind} on hostPID`, stack: "dev", tamper: (r) => (specOf(asKind(r, kind)).hostPID = true),
-    expected: [["advisory", "llm-stack-safety-no-host-namespaces", `${kind} llm/vllm shares the node's namespaces (hostPID): it bypasses NetworkPolicy and sees the node's processes. Fix: remove hostPID.`]],
+    name: `rejects a ${kind} on hostPID`,
+    stack: "dev",
+    tamper: (r) => (specOf(asKind(r, kind)).hostPID = true),
+    expected: [
+      [
+        "advisory",
+        "llm-stack-safety-no-host-namespaces",
+        `${kind} llm/vllm shares the node's namespaces (hostPID): it bypasses NetworkPolicy and sees the node's processes. Fix: remove hostPID.`,
+      ],
+    ],
   })),
-  { name: "rejects a StatefulSet of 2 replicas on a 1-node pool", stack: "mixtral", tamper: (r) => (asKind(r, "StatefulSet").spec.replicas = 2),
-    expected: [["mandatory", "llm-stack-gpu-consistency", "StatefulSet llm/vllm: 2 replica(s) × 8 GPU(s) need 2 × p5.48xlarge (8 GPUs each), but the matching node groups hold 1 node(s). Fix: size the GPU node group to 2 nodes or lower the replicas."]] },
-  { name: "rejects a Job of parallelism 2 on a 1-node pool", stack: "mixtral", tamper: (r) => (asKind(r, "Job").spec.parallelism = 2),
-    expected: [["mandatory", "llm-stack-gpu-consistency", "Job llm/vllm: 2 replica(s) × 8 GPU(s) need 2 × p5.48xlarge (8 GPUs each), but the matching node groups hold 1 node(s). Fix: size the GPU node group to 2 nodes or lower the replicas."]] },
-  { name: "rejects a LeaderWorkerSet group of 2 nodes per replica on a 1-node pool", stack: "scout", tamper: (r) => {
-    const lws = asKind(r, "LeaderWorkerSet");
-    lws.spec.leaderWorkerTemplate.size = 2;
-    const container = lws.spec.leaderWorkerTemplate.workerTemplate.spec.containers[0];
-    container.args = [...container.args.filter((a: string) => !a.startsWith("--tensor")), "-tp", "8", "-pp", "2", "--distributed-executor-backend=ray"];
-  }, expected: [["mandatory", "llm-stack-gpu-consistency", "LeaderWorkerSet llm/vllm: 1 replica(s) × 8 GPU(s) need 2 × p5.48xlarge (8 GPUs each), but the matching node groups hold 1 node(s). Fix: size the GPU node group to 2 nodes or lower the replicas."]] },
-  { name: "rejects a DaemonSet surging onto GPU nodes", stack: "dev", tamper: (r) => (asKind(r, "DaemonSet").spec.updateStrategy = { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }),
-    expected: [["advisory", "llm-stack-safety-gpu-rollout", "DaemonSet llm/vllm requests GPUs but rolls out with maxSurge 1: the surge pod needs GPUs the node pool does not have. Fix: set maxSurge to 0."]] },
-  { name: "rejects a CronJob passing an API key", stack: "dev", tamper: (r) => specOf(asKind(r, "CronJob")).containers[0].args.push("--api-key=sk-live-0123456789abcdefghijkl"),
-    expected: SECRET_ARGS("CronJob llm/vllm", "its args", "--api-key", "CronJob") },
-  { name: "rejects a Pod on an unpinned image", stack: "dev", tamper: (r) => (specOf(asKind(r, "Pod")).containers[0].image = "vllm/vllm-openai:latest"),
-    expected: unpinned("Pod llm/vllm", "vllm/vllm-openai:latest", "latest") },
-  { name: "rejects a ReplicaSet in kube-system", stack: "dev", tamper: (r) => (asKind(r, "ReplicaSet").metadata.namespace = "kube-system"),
-    expected: [["advisory", "llm-stack-safety-no-system-namespace", "ReplicaSet kube-system/vllm runs in the system namespace kube-system. Fix: deploy it to its own namespace (llm-stack uses llm, with Pod Security \"restricted\")."]] },
+  {
+    name: "rejects a StatefulSet of 2 replicas on a 1-node pool",
+    stack: "mixtral",
+    tamper: (r) => (asKind(r, "StatefulSet").spec.replicas = 2),
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-gpu-consistency",
+        "StatefulSet llm/vllm: 2 replica(s) × 8 GPU(s) need 2 × p5.48xlarge (8 GPUs each), but the matching node groups hold 1 node(s). Fix: size the GPU node group to 2 nodes or lower the replicas.",
+      ],
+    ],
+  },
+  {
+    name: "rejects a Job of parallelism 2 on a 1-node pool",
+    stack: "mixtral",
+    tamper: (r) => (asKind(r, "Job").spec.parallelism = 2),
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-gpu-consistency",
+        "Job llm/vllm: 2 replica(s) × 8 GPU(s) need 2 × p5.48xlarge (8 GPUs each), but the matching node groups hold 1 node(s). Fix: size the GPU node group to 2 nodes or lower the replicas.",
+      ],
+    ],
+  },
+  {
+    name: "rejects a LeaderWorkerSet group of 2 nodes per replica on a 1-node pool",
+    stack: "scout",
+    tamper: (r) => {
+      const lws = asKind(r, "LeaderWorkerSet");
+      lws.spec.leaderWorkerTemplate.size = 2;
+      const container = lws.spec.leaderWorkerTemplate.workerTemplate.spec.containers[0];
+      container.args = [
+        ...container.args.filter((a: string) => !a.startsWith("--tensor")),
+        "-tp",
+        "8",
+        "-pp",
+        "2",
+        "--distributed-executor-backend=ray",
+      ];
+    },
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-gpu-consistency",
+        "LeaderWorkerSet llm/vllm: 1 replica(s) × 8 GPU(s) need 2 × p5.48xlarge (8 GPUs each), but the matching node groups hold 1 node(s). Fix: size the GPU node group to 2 nodes or lower the replicas.",
+      ],
+    ],
+  },
+  {
+    name: "rejects a DaemonSet surging onto GPU nodes",
+    stack: "dev",
+    tamper: (r) =>
+      (asKind(r, "DaemonSet").spec.updateStrategy = { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }),
+    expected: [
+      [
+        "advisory",
+        "llm-stack-safety-gpu-rollout",
+        "DaemonSet llm/vllm requests GPUs but rolls out with maxSurge 1: the surge pod needs GPUs the node pool does not have. Fix: set maxSurge to 0.",
+      ],
+    ],
+  },
+  {
+    name: "rejects a CronJob passing an API key",
+    stack: "dev",
+    tamper: (r) => specOf(asKind(r, "CronJob")).containers[0].args.push("--api-key=sk-live-0123456789abcdefghijkl"),
+    expected: SECRET_ARGS("CronJob llm/vllm", "its args", "--api-key", "CronJob"),
+  },
+  {
+    name: "rejects a Pod on an unpinned image",
+    stack: "dev",
+    tamper: (r) => (specOf(asKind(r, "Pod")).containers[0].image = "vllm/vllm-openai:latest"),
+    expected: unpinned("Pod llm/vllm", "vllm/vllm-openai:latest", "latest"),
+  },
+  {
+    name: "rejects a ReplicaSet in kube-system",
+    stack: "dev",
+    tamper: (r) => (asKind(r, "ReplicaSet").metadata.namespace = "kube-system"),
+    expected: [
+      [
+        "advisory",
+        "llm-stack-safety-no-system-namespace",
+        'ReplicaSet kube-system/vllm runs in the system namespace kube-system. Fix: deploy it to its own namespace (llm-stack uses llm, with Pod Security "restricted").',
+      ],
+    ],
+  },
 ];
 
 const cases: Case[] = [...walkArounds, ...mustPass, ...perRule, ...perKind];
@@ -356,14 +1193,40 @@ describe("the pack against tampered resources", () => {
 
 describe("config that would disable a guard", () => {
   it.each<[string, PackConfig, string[]]>([
-    ['rejects "maxHourlyUsd": "abc"', { "llm-stack-cost-budget": { maxHourlyUsd: "abc" } }, ["llm-stack-cost-budget: maxHourlyUsd: Invalid type. Expected: number, given: string"]],
-    ["rejects a negative budget", { "llm-stack-cost-budget": { maxMonthlyUsd: -1 } }, ["llm-stack-cost-budget: maxMonthlyUsd: Must be greater than or equal to 0"]],
-    ["rejects a misspelt key", { "llm-stack-cost-budget": { maxHourlyUSD: 10 } }, ["llm-stack-cost-budget: Additional property maxHourlyUSD is not allowed"]],
-    ["rejects a misspelt policy name", { "llm-stack-cost-budgte": { maxHourlyUsd: 10 } }, ["llm-stack-cost-budgte: the pack has no such policy, so this entry configures nothing; did you mean llm-stack-cost-budget?"]],
-    ["rejects an unknown enforcement level", { "llm-stack-gpu-memory-fit": { enforcementLevel: "warn" } }, ['parsing enforcement level for "llm-stack-gpu-memory-fit": "warn" is not a valid enforcement level']],
-    ["rejects a utilization maximum above 1", { "llm-stack-gpu-memory-fit": { maxGpuMemoryUtilization: 1.5 } }, ["llm-stack-gpu-memory-fit: maxGpuMemoryUtilization: Must be less than or equal to 1"]],
+    [
+      'rejects "maxHourlyUsd": "abc"',
+      { "llm-stack-cost-budget": { maxHourlyUsd: "abc" } },
+      ["llm-stack-cost-budget: maxHourlyUsd: Invalid type. Expected: number, given: string"],
+    ],
+    [
+      "rejects a negative budget",
+      { "llm-stack-cost-budget": { maxMonthlyUsd: -1 } },
+      ["llm-stack-cost-budget: maxMonthlyUsd: Must be greater than or equal to 0"],
+    ],
+    [
+      "rejects a misspelt key",
+      { "llm-stack-cost-budget": { maxHourlyUSD: 10 } },
+      ["llm-stack-cost-budget: Additional property maxHourlyUSD is not allowed"],
+    ],
+    [
+      "rejects a misspelt policy name",
+      { "llm-stack-cost-budgte": { maxHourlyUsd: 10 } },
+      ["llm-stack-cost-budgte: the pack has no such policy, so this entry configures nothing; did you mean llm-stack-cost-budget?"],
+    ],
+    [
+      "rejects an unknown enforcement level",
+      { "llm-stack-gpu-memory-fit": { enforcementLevel: "warn" } },
+      ['parsing enforcement level for "llm-stack-gpu-memory-fit": "warn" is not a valid enforcement level'],
+    ],
+    [
+      "rejects a utilization maximum above 1",
+      { "llm-stack-gpu-memory-fit": { maxGpuMemoryUtilization: 1.5 } },
+      ["llm-stack-gpu-memory-fit: maxGpuMemoryUtilization: Must be less than or equal to 1"],
+    ],
   ])("%s: nothing runs, every problem is named", async (_, config, problems) => {
-    await expect(runPolicies(structuredClone(baselines.mixtral), config)).rejects.toThrow(`invalid policy pack config (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    await expect(runPolicies(structuredClone(baselines.mixtral), config)).rejects.toThrow(
+      `invalid policy pack config (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
   });
 
   it("runs a mandatory policy raised from advisory by a bare level, and remediate as mandatory", async () => {
@@ -377,7 +1240,13 @@ describe("config that would disable a guard", () => {
 /** Runs one policy as the engine would if it had passed `config` through unchecked; returns what it threw. */
 async function thrownBy(policy: Policy, config: Record<string, unknown>, resources: RecordedResource[]): Promise<unknown> {
   const policyResources = policyResourcesOf(resources);
-  const common = { stackTags: new Map(), getConfig: <T>() => config as T, notApplicable: (): never => { throw new Error("not applicable"); } };
+  const common = {
+    stackTags: new Map(),
+    getConfig: <T>() => config as T,
+    notApplicable: (): never => {
+      throw new Error("not applicable");
+    },
+  };
   try {
     if ("validateStack" in policy) {
       await (policy as StackValidationPolicy).validateStack({ ...common, resources: policyResources }, () => undefined);
@@ -385,7 +1254,19 @@ async function thrownBy(policy: Policy, config: Record<string, unknown>, resourc
       for (const validate of [(policy as ResourceValidationPolicy).validateResource ?? []].flat()) {
         const only = (validate as { __pulumiType?: string }).__pulumiType;
         for (const r of policyResources.filter((p) => only === undefined || p.type === only)) {
-          await validate({ ...common, type: r.type, props: r.props, urn: r.urn, name: r.name, opts: r.opts, isType: r.isType, asType: r.asType as never }, () => undefined);
+          await validate(
+            {
+              ...common,
+              type: r.type,
+              props: r.props,
+              urn: r.urn,
+              name: r.name,
+              opts: r.opts,
+              isType: r.isType,
+              asType: r.asType as never,
+            },
+            () => undefined,
+          );
         }
       }
     }
@@ -396,16 +1277,20 @@ async function thrownBy(policy: Policy, config: Record<string, unknown>, resourc
 }
 
 describe("each policy checks its own config, where the engine does not", () => {
-  const defaults = (policy: Policy) => Object.fromEntries(Object.entries(policy.configSchema?.properties ?? {}).map(([k, v]) => [k, v.default]));
+  const defaults = (policy: Policy) =>
+    Object.fromEntries(Object.entries(policy.configSchema?.properties ?? {}).map(([k, v]) => [k, v.default]));
 
   it.each(POLICIES.map((p) => [p.name, p] as const))("%s fails on a key it does not declare", async (name, policy) => {
     const error = await thrownBy(policy, { ...defaults(policy), maxHourlyUSD: 10 }, structuredClone(baselines.dev));
-    expect((error as Error | undefined)?.message).toBe(`invalid policy pack config (1 problem):\n  - ${name}: Additional property maxHourlyUSD is not allowed`);
+    expect((error as Error | undefined)?.message).toBe(
+      `invalid policy pack config (1 problem):\n  - ${name}: Additional property maxHourlyUSD is not allowed`,
+    );
   });
 
   it('llm-stack-cost-budget fails on "maxHourlyUsd": "abc" instead of passing every stack', async () => {
     const error = await thrownBy(costBudget, { ...defaults(costBudget), maxHourlyUsd: "abc" }, structuredClone(baselines.scout));
-    expect((error as Error | undefined)?.message).toBe("invalid policy pack config (1 problem):\n  - llm-stack-cost-budget: maxHourlyUsd: Invalid type. Expected: number, given: string");
+    expect((error as Error | undefined)?.message).toBe(
+      "invalid policy pack config (1 problem):\n  - llm-stack-cost-budget: maxHourlyUsd: Invalid type. Expected: number, given: string",
+    );
   });
 });
-

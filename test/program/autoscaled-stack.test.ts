@@ -40,7 +40,8 @@ describe("the autoscaled stack scout under mocks", () => {
       metadata: {
         serverAddress: "http://prometheus-operated.llm-monitoring.svc:9090",
         // vLLM labels its series model_name = the served model name (--served-model-name=llama-4-scout-17b-16e-instruct).
-        query: 'sum(vllm:num_requests_running{namespace="llm", model_name="llama-4-scout-17b-16e-instruct"}) + sum(vllm:num_requests_waiting{namespace="llm", model_name="llama-4-scout-17b-16e-instruct"})',
+        query:
+          'sum(vllm:num_requests_running{namespace="llm", model_name="llama-4-scout-17b-16e-instruct"}) + sum(vllm:num_requests_waiting{namespace="llm", model_name="llama-4-scout-17b-16e-instruct"})',
         // Acts above 1024 in flight per replica. The HPA (replica_calculator.go) adds replicas only when
         // sum / (threshold × replicas) > 1 + 0.1 (its default tolerance): 1024 / 1.1 = 930.9090… → 930.909
         // (KEDA's milli-units, rounded down), which acts above 930.909 × 1.1 = 1023.9999 in flight.
@@ -50,13 +51,17 @@ describe("the autoscaled stack scout under mocks", () => {
     });
     // Acts above a mean KV cache use of 0.9: 0.9 / 1.1 = 0.81818… → 0.818, acting above 0.818 × 1.1 = 0.8998.
     // A threshold of 0.9 would act only above 0.9 × 1.1 = 0.99.
-    expect(kvCache.metadata).toMatchObject({ query: 'sum(vllm:kv_cache_usage_perc{namespace="llm", model_name="llama-4-scout-17b-16e-instruct"})', threshold: "0.818" });
+    expect(kvCache.metadata).toMatchObject({
+      query: 'sum(vllm:kv_cache_usage_perc{namespace="llm", model_name="llama-4-scout-17b-16e-instruct"})',
+      threshold: "0.818",
+    });
     // Requests at the front, turned away or passed on, over a window that with the 691 s cooldown outlasts
     // Retry-After by a minute. Retry-After: the time to ready with the node boot at its slow end,
     // 691 − 100 + 900 = 1,491 s, after KEDA's 60 s to see the request = 1,551 s; window 1,551 + 60 − 691 = 920 s.
     expect(scaledObject.spec.initialCooldownPeriod).toBe(691);
     expect(wake.metadata).toMatchObject({
-      query: 'clamp_max(sum(increase(envoy_cluster_upstream_cx_none_healthy{namespace="llm",envoy_cluster_name="vllm"}[920s])) + sum(increase(envoy_cluster_upstream_rq_total{namespace="llm",envoy_cluster_name="vllm"}[920s])), 1)',
+      query:
+        'clamp_max(sum(increase(envoy_cluster_upstream_cx_none_healthy{namespace="llm",envoy_cluster_name="vllm"}[920s])) + sum(increase(envoy_cluster_upstream_rq_total{namespace="llm",envoy_cluster_name="vllm"}[920s])), 1)',
       ignoreNullValues: "false",
     });
     // The HPA owns the replica count: the manifest leaves it out (server-side apply would otherwise fight it).
@@ -84,48 +89,75 @@ describe("the autoscaled stack scout under mocks", () => {
     const front = inputs("vllm-wake-front", "kubernetes:apps/v1:Deployment");
     const frontLabels = { "app.kubernetes.io/name": "vllm-wake-front", "app.kubernetes.io/instance": "vllm" };
     expect(inputs("vllm-service").spec.selector).toEqual(frontLabels);
-    expect(inputs("vllm-upstream").spec).toMatchObject({ clusterIP: "None", publishNotReadyAddresses: false, selector: { "app.kubernetes.io/name": "vllm", "app.kubernetes.io/instance": "vllm" } });
+    expect(inputs("vllm-upstream").spec).toMatchObject({
+      clusterIP: "None",
+      publishNotReadyAddresses: false,
+      selector: { "app.kubernetes.io/name": "vllm", "app.kubernetes.io/instance": "vllm" },
+    });
     expect(schedulingProblems(front.spec.template.spec, system())).toEqual([]);
     const envoy = parseYaml(inputs("vllm-wake-front-config").data["envoy.yaml"]);
     const mapper = envoy.static_resources.listeners[0].filter_chains[0].filters[0].typed_config.local_reply_config.mappers[0];
     // 1,491 s to a ready replica on a new node whose boot takes the assumed slow end (900 s, not 100 s),
     // after the 60 s in which KEDA first sees the request.
     expect(mapper.headers_to_add[0].header).toEqual({ key: "retry-after", value: "1551" });
-    expect(envoy.static_resources.clusters[0].load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.address).toBe("vllm-upstream.llm.svc.cluster.local.");
+    expect(envoy.static_resources.clusters[0].load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.address).toBe(
+      "vllm-upstream.llm.svc.cluster.local.",
+    );
     // Its PodMonitor and its alert validate against the operator's CRDs (v0.93.0), unknown fields refused.
     const crd = (file: string) => crdValidator("prometheus-operator", `crds/${file}`, "v1", { rejectUnknownFields: true });
     expect(crd("monitoring.coreos.com_podmonitors.yaml")(inputs("vllm-wake-front-podmonitor"))).toEqual([]);
     expect(crd("monitoring.coreos.com_prometheusrules.yaml")(inputs("vllm-wake-front-rules"))).toEqual([]);
-    expect(inputs("vllm-wake-front-rules").spec.groups[0].rules[0].expr).toBe('absent(envoy_cluster_upstream_cx_none_healthy{namespace="llm",envoy_cluster_name="vllm"})');
+    expect(inputs("vllm-wake-front-rules").spec.groups[0].rules[0].expr).toBe(
+      'absent(envoy_cluster_upstream_cx_none_healthy{namespace="llm",envoy_cluster_name="vllm"})',
+    );
     // Only the front calls the server; clients are admitted to the front.
     expect(inputs("vllm-netpol").spec.ingress[0].from[0]).toEqual({ podSelector: { matchLabels: frontLabels } });
-    expect(inputs("vllm-wake-front-netpol").spec.ingress[0].from[0]).toEqual({ podSelector: { matchLabels: { "llm-stack/client": "true" } } });
+    expect(inputs("vllm-wake-front-netpol").spec.ingress[0].from[0]).toEqual({
+      podSelector: { matchLabels: { "llm-stack/client": "true" } },
+    });
   });
 
   it("runs KEDA v2.20.2 and Cluster Autoscaler 1.35.2 on the system nodes, CA with a Pod Identity role scoped to its cluster's groups", () => {
     // KEDA's six CRDs, as one YAML stream applied before the operator, each a valid CRD.
     const crds = parseAllDocuments(inputs("llm-keda-crds").yaml).map((d) => d.toJSON());
     expect(crds.map((c: any) => c.metadata.name).sort()).toEqual([
-      "cloudeventsources.eventing.keda.sh", "clustercloudeventsources.eventing.keda.sh", "clustertriggerauthentications.keda.sh",
-      "scaledjobs.keda.sh", "scaledobjects.keda.sh", "triggerauthentications.keda.sh",
+      "cloudeventsources.eventing.keda.sh",
+      "clustercloudeventsources.eventing.keda.sh",
+      "clustertriggerauthentications.keda.sh",
+      "scaledjobs.keda.sh",
+      "scaledobjects.keda.sh",
+      "triggerauthentications.keda.sh",
     ]);
     for (const crd of crds) expect(() => new CustomResourceDefinition(crd).validate(), crd.metadata.name).not.toThrow();
-    for (const name of ["llm-keda-deployment-keda-operator", "llm-keda-deployment-keda-metrics-apiserver", "llm-cluster-autoscaler-deployment-cluster-autoscaler"]) {
+    for (const name of [
+      "llm-keda-deployment-keda-operator",
+      "llm-keda-deployment-keda-metrics-apiserver",
+      "llm-cluster-autoscaler-deployment-cluster-autoscaler",
+    ]) {
       expect(schedulingProblems(inputs(name).spec.template.spec, system()), name).toEqual([]);
     }
-    expect(inputs("llm-keda-deployment-keda-operator").spec.template.spec.containers[0].image).toBe(`${cacheOf("scout")}/ghcr/kedacore/keda:2.20.2`);
+    expect(inputs("llm-keda-deployment-keda-operator").spec.template.spec.containers[0].image).toBe(
+      `${cacheOf("scout")}/ghcr/kedacore/keda:2.20.2`,
+    );
     const ca = inputs("llm-cluster-autoscaler-deployment-cluster-autoscaler").spec.template.spec.containers[0];
     expect(ca.image).toBe(`${cacheOf("scout")}/k8s/autoscaling/cluster-autoscaler:v1.35.2`);
-    expect(ca.command).toContain("--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled,k8s.io/cluster-autoscaler/llm-stack-scout");
+    expect(ca.command).toContain(
+      "--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled,k8s.io/cluster-autoscaler/llm-stack-scout",
+    );
     expect(ca.env).toContainEqual({ name: "AWS_REGION", value: "us-east-1" });
-    expect(inputs("llm-cluster-autoscaler-access-association")).toMatchObject({ namespace: "kube-system", serviceAccount: "cluster-autoscaler" });
+    expect(inputs("llm-cluster-autoscaler-access-association")).toMatchObject({
+      namespace: "kube-system",
+      serviceAccount: "cluster-autoscaler",
+    });
     const policy = JSON.parse(inputs("llm-cluster-autoscaler-access-policy").policy);
     const resize = policy.Statement.find((s: any) => s.Action.includes("autoscaling:SetDesiredCapacity"));
     expect(resize.Condition).toEqual({ Null: { "autoscaling:ResourceTag/k8s.io/cluster-autoscaler/llm-stack-scout": "false" } });
     // What a p5.48xlarge offers, for CA to scale the group up from zero nodes (read through eks:DescribeNodegroup).
     expect(inputs("llm-gpu-ng").tags).toEqual({ "k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu": "8" });
     // Prometheus keeps its data through a system node's removal.
-    expect(inputs("llm-prometheus-llm-stack").spec.podMetadata.annotations).toEqual({ "cluster-autoscaler.kubernetes.io/safe-to-evict": "false" });
+    expect(inputs("llm-prometheus-llm-stack").spec.podMetadata.annotations).toEqual({
+      "cluster-autoscaler.kubernetes.io/safe-to-evict": "false",
+    });
   });
 
   it("fits every pod it puts on the system nodes into the two m7i.xlarge, with room left for EKS's own add-ons", () => {
@@ -137,16 +169,29 @@ describe("the autoscaled stack scout under mocks", () => {
     // A choice, not a measurement: CoreDNS, kube-proxy, the VPC CNI, the Pod Identity agent and Prometheus' config reloader.
     const addOns = { cpuMilli: 1000, memoryMiB: 1024 };
     const cpuMilli = (q: string) => (q.endsWith("m") ? Number(q.slice(0, -1)) : Number(q) * 1000);
-    const memoryMiB = (q: string) => (q.endsWith("Gi") ? Number(q.slice(0, -2)) * 1024 : q.endsWith("Mi") ? Number(q.slice(0, -2)) : Number.NaN);
-    const onSystem = resources.filter((r) => r.type === "kubernetes:apps/v1:Deployment" && schedulingProblems(r.inputs.spec.template.spec, system()).length === 0);
+    const memoryMiB = (q: string) =>
+      q.endsWith("Gi") ? Number(q.slice(0, -2)) * 1024 : q.endsWith("Mi") ? Number(q.slice(0, -2)) : Number.NaN;
+    const onSystem = resources.filter(
+      (r) => r.type === "kubernetes:apps/v1:Deployment" && schedulingProblems(r.inputs.spec.template.spec, system()).length === 0,
+    );
     expect(onSystem.map((r) => r.inputs.metadata.name).sort()).toEqual([
-      "cluster-autoscaler", "grafana", "keda-metrics-apiserver", "keda-operator", "prometheus-operator", "vllm-wake-front",
+      "cluster-autoscaler",
+      "grafana",
+      "keda-metrics-apiserver",
+      "keda-operator",
+      "prometheus-operator",
+      "vllm-wake-front",
     ]);
     const requests = [
-      ...onSystem.flatMap((r) => r.inputs.spec.template.spec.containers.map((c: any) => ({ replicas: r.inputs.spec.replicas ?? 1, ...c.resources.requests }))),
+      ...onSystem.flatMap((r) =>
+        r.inputs.spec.template.spec.containers.map((c: any) => ({ replicas: r.inputs.spec.replicas ?? 1, ...c.resources.requests })),
+      ),
       { replicas: 1, ...inputs("llm-prometheus-llm-stack").spec.resources.requests },
     ];
-    const total = requests.reduce((sum, r) => ({ cpuMilli: sum.cpuMilli + r.replicas * cpuMilli(r.cpu), memoryMiB: sum.memoryMiB + r.replicas * memoryMiB(r.memory) }), addOns);
+    const total = requests.reduce(
+      (sum, r) => ({ cpuMilli: sum.cpuMilli + r.replicas * cpuMilli(r.cpu), memoryMiB: sum.memoryMiB + r.replicas * memoryMiB(r.memory) }),
+      addOns,
+    );
     expect(total.cpuMilli).toBeLessThanOrEqual(allocatable.cpuMilli);
     expect(total.memoryMiB).toBeLessThanOrEqual(allocatable.memoryMiB);
   });
@@ -161,12 +206,22 @@ describe("the autoscaled stack scout under mocks", () => {
 
   it("outputs the replica range, its GPU nodes and its cost at each end", async () => {
     const { outputs } = committedRun("scout");
-    expect(outputs?.autoscaling).toEqual({ minReplicas: 0, maxReplicas: 2, minNodes: 0, maxNodes: 2, minHourlyUsd: 0.5482, maxHourlyUsd: 110.8298 });
+    expect(outputs?.autoscaling).toEqual({
+      minReplicas: 0,
+      maxReplicas: 2,
+      minNodes: 0,
+      maxNodes: 2,
+      minHourlyUsd: 0.5482,
+      maxHourlyUsd: 110.8298,
+    });
     expect(committedRun("dev").outputs?.autoscaling).toBeNull();
   });
 
   it("records the live cost from the GPU nodes up now, not the planned count", () => {
     const rules = inputs("vllm-rules").spec.groups[1].rules;
-    expect(rules[0]).toEqual({ record: "llm_stack:cost_usd_per_hour", expr: "vector(0.5482) + (count(count by (Hostname) (DCGM_FI_DEV_GPU_UTIL)) or vector(0)) * 55.04" });
+    expect(rules[0]).toEqual({
+      record: "llm_stack:cost_usd_per_hour",
+      expr: "vector(0.5482) + (count(count by (Hostname) (DCGM_FI_DEV_GPU_UTIL)) or vector(0)) * 55.04",
+    });
   });
 });

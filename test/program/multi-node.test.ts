@@ -35,18 +35,26 @@ describe("the 405B bf16 stack under mocks", () => {
     expect(controller).toHaveLength(18);
     const crds = parseAllDocuments(one("kubernetes:yaml/v2:ConfigGroup", "llm-lws-crds").inputs.yaml).map((d) => d.toJSON());
     expect(crds.map((c) => [c.kind, c.metadata.name]).sort()).toEqual([
-      ["CustomResourceDefinition", "disaggregatedsetrolescalers.disaggregatedset.x-k8s.io"], ["CustomResourceDefinition", "disaggregatedsets.disaggregatedset.x-k8s.io"],
+      ["CustomResourceDefinition", "disaggregatedsetrolescalers.disaggregatedset.x-k8s.io"],
+      ["CustomResourceDefinition", "disaggregatedsets.disaggregatedset.x-k8s.io"],
       ["CustomResourceDefinition", "leaderworkersets.leaderworkerset.x-k8s.io"],
     ]);
     // The controller and the sets wait for the CRDs.
     expect(one("kubernetes:apps/v1:Deployment", "llm-lws-deployment-lws-controller-manager").dependencies).toContain("llm-lws-crds");
     // registry.k8s.io/lws/lws:v0.10.0, through the stack's ECR pull-through cache (prefix llm-llama405b/k8s).
-    expect(one("kubernetes:apps/v1:Deployment", "llm-lws-deployment-lws-controller-manager").inputs.spec.template.spec.containers[0].image).toBe("123456789012.dkr.ecr.us-east-1.amazonaws.com/llm-llama405b/k8s/lws/lws:v0.10.0");
+    expect(
+      one("kubernetes:apps/v1:Deployment", "llm-lws-deployment-lws-controller-manager").inputs.spec.template.spec.containers[0].image,
+    ).toBe("123456789012.dkr.ecr.us-east-1.amazonaws.com/llm-llama405b/k8s/lws/lws:v0.10.0");
   });
 
   it("runs one LeaderWorkerSet of size 2 whose leader and worker take all 8 GPUs of their node, with the plan's TP 8 × PP 2", () => {
     const spec = lws().spec;
-    expect([spec.replicas, spec.leaderWorkerTemplate.size, spec.leaderWorkerTemplate.restartPolicy, spec.startupPolicy]).toEqual([1, 2, "RecreateGroupOnPodRestart", "LeaderCreated"]);
+    expect([spec.replicas, spec.leaderWorkerTemplate.size, spec.leaderWorkerTemplate.restartPolicy, spec.startupPolicy]).toEqual([
+      1,
+      2,
+      "RecreateGroupOnPodRestart",
+      "LeaderCreated",
+    ]);
     const leader = spec.leaderWorkerTemplate.leaderTemplate.spec.containers[0];
     const worker = spec.leaderWorkerTemplate.workerTemplate.spec.containers[0];
     for (const container of [leader, worker]) {
@@ -59,12 +67,20 @@ describe("the 405B bf16 stack under mocks", () => {
     // Both run `vllm serve <model>`: only that entrypoint honours --headless (vllm/entrypoints/cli/serve.py);
     // each node streams the same cached revision from S3.
     const uri = "s3://llm-stack-llama405b-123456789012-us-east-1/models/meta-llama/Llama-3.1-405B-Instruct/main/";
-    expect([leader.command, worker.command]).toEqual([["vllm", "serve", uri], ["vllm", "serve", uri]]);
+    expect([leader.command, worker.command]).toEqual([
+      ["vllm", "serve", uri],
+      ["vllm", "serve", uri],
+    ]);
     expect(worker.args).toContain("--load-format=runai_streamer");
-    expect(worker.args).toEqual(expect.arrayContaining(["--headless", "--node-rank=$(LWS_WORKER_INDEX)", "--master-addr=$(LWS_LEADER_ADDRESS)"]));
+    expect(worker.args).toEqual(
+      expect.arrayContaining(["--headless", "--node-rank=$(LWS_WORKER_INDEX)", "--master-addr=$(LWS_LEADER_ADDRESS)"]),
+    );
     expect([leader.startupProbe === undefined, worker.startupProbe === undefined]).toEqual([false, true]);
     // /dev/shm for NCCL: min(64, pod memory / 8) GiB — (2048 × 0.9 − 4) GiB / 8 = 229 → 64 GiB.
-    expect(spec.leaderWorkerTemplate.workerTemplate.spec.volumes.find((v: { name: string }) => v.name === "dshm")).toEqual({ name: "dshm", emptyDir: { medium: "Memory", sizeLimit: "64Gi" } });
+    expect(spec.leaderWorkerTemplate.workerTemplate.spec.volumes.find((v: { name: string }) => v.name === "dshm")).toEqual({
+      name: "dshm",
+      emptyDir: { medium: "Memory", sizeLimit: "64Gi" },
+    });
     expect(resources.some((r) => r.type === "kubernetes:apps/v1:Deployment" && r.name === "vllm-deployment")).toBe(false);
   });
 
@@ -99,7 +115,11 @@ describe("the 405B bf16 stack under mocks", () => {
     const service = named[0]!.inputs;
     expect([service.spec.clusterIP, service.spec.publishNotReadyAddresses]).toEqual(["None", true]);
     // The leader pod carries its template's labels plus the set's name label, which the Service selects.
-    const leaderLabels = { ...set.spec.leaderWorkerTemplate.leaderTemplate.metadata.labels, "leaderworkerset.sigs.k8s.io/name": "vllm-group", "leaderworkerset.sigs.k8s.io/worker-index": "0" };
+    const leaderLabels = {
+      ...set.spec.leaderWorkerTemplate.leaderTemplate.metadata.labels,
+      "leaderworkerset.sigs.k8s.io/name": "vllm-group",
+      "leaderworkerset.sigs.k8s.io/worker-index": "0",
+    };
     expect(Object.entries(service.spec.selector).every(([key, value]) => leaderLabels[key] === value)).toBe(true);
     // The client Service keeps the endpoint's name and is not the one DNS would use for the group.
     expect(one("kubernetes:core/v1:Service", "vllm-service").inputs.metadata.name).toBe("vllm");
@@ -118,7 +138,13 @@ describe("the 405B bf16 stack under mocks", () => {
    */
   it("makes pulumi up wait until the set is Available, as long as a Deployment's rollout", () => {
     const annotations = lws().metadata.annotations;
-    const parse = (value: string): string[] => { try { return JSON.parse(value) as string[]; } catch { return [value]; } };
+    const parse = (value: string): string[] => {
+      try {
+        return JSON.parse(value) as string[];
+      } catch {
+        return [value];
+      }
+    };
     expect(parse(annotations["pulumi.com/waitFor"])).toEqual(["condition=Available"]);
     // Rollout: slow boot 900 s + image pull 288 × 1.5 = 432 s + the startup budget. 405B bf16 on S3, 2 × p5.48xlarge,
     // 8 ranks per node each streaming the 811.7 GB checkpoint over the node's 100 Gb/s: 811.7 × 8 / 12.5 = 519.5 → 520 s;
@@ -127,9 +153,15 @@ describe("the 405B bf16 stack under mocks", () => {
   });
 
   it("sends the Service to the leader and lets the group's pods reach each other", () => {
-    expect(one("kubernetes:core/v1:Service", "vllm-service").inputs.spec.selector).toEqual({ "app.kubernetes.io/name": "vllm", "app.kubernetes.io/instance": "vllm", "llm-stack/role": "leader" });
+    expect(one("kubernetes:core/v1:Service", "vllm-service").inputs.spec.selector).toEqual({
+      "app.kubernetes.io/name": "vllm",
+      "app.kubernetes.io/instance": "vllm",
+      "llm-stack/role": "leader",
+    });
     const ingress = one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "vllm-netpol").inputs.spec.ingress;
-    expect(ingress[1]).toEqual({ from: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "vllm", "app.kubernetes.io/instance": "vllm" } } }] });
+    expect(ingress[1]).toEqual({
+      from: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "vllm", "app.kubernetes.io/instance": "vllm" } } }],
+    });
   });
 
   it("puts the 2 GPU nodes in one AZ and a cluster placement group", () => {
@@ -154,16 +186,30 @@ describe("the 405B bf16 stack under mocks", () => {
   });
 
   it.each<[string, (r: RecordedResource[]) => void]>([
-    ["a group of size 1", (r) => { r.find((x) => x.type === LWS_TYPE)!.inputs.spec.leaderWorkerTemplate.size = 1; }],
-    ["TP 16 on 8-GPU pods", (r) => {
-      const spec = r.find((x) => x.type === LWS_TYPE)!.inputs.spec.leaderWorkerTemplate;
-      for (const t of [spec.leaderTemplate, spec.workerTemplate]) t.spec.containers[0].args = t.spec.containers[0].args.map((a: string) => (a.startsWith("--tensor-parallel-size") ? "--tensor-parallel-size=16" : a));
-    }],
-    ["a worker without GPUs", (r) => {
-      const worker = r.find((x) => x.type === LWS_TYPE)!.inputs.spec.leaderWorkerTemplate.workerTemplate.spec.containers[0];
-      delete worker.resources.limits["nvidia.com/gpu"];
-      delete worker.resources.requests["nvidia.com/gpu"];
-    }],
+    [
+      "a group of size 1",
+      (r) => {
+        r.find((x) => x.type === LWS_TYPE)!.inputs.spec.leaderWorkerTemplate.size = 1;
+      },
+    ],
+    [
+      "TP 16 on 8-GPU pods",
+      (r) => {
+        const spec = r.find((x) => x.type === LWS_TYPE)!.inputs.spec.leaderWorkerTemplate;
+        for (const t of [spec.leaderTemplate, spec.workerTemplate])
+          t.spec.containers[0].args = t.spec.containers[0].args.map((a: string) =>
+            a.startsWith("--tensor-parallel-size") ? "--tensor-parallel-size=16" : a,
+          );
+      },
+    ],
+    [
+      "a worker without GPUs",
+      (r) => {
+        const worker = r.find((x) => x.type === LWS_TYPE)!.inputs.spec.leaderWorkerTemplate.workerTemplate.spec.containers[0];
+        delete worker.resources.limits["nvidia.com/gpu"];
+        delete worker.resources.requests["nvidia.com/gpu"];
+      },
+    ],
   ])("rejects %s with a mandatory violation", async (_, tamper) => {
     const tampered = clone();
     tamper(tampered);
@@ -175,7 +221,10 @@ describe("EFA (efa: true, with AWS's vLLM deep-learning container)", () => {
   const DLC = "public.ecr.aws/deep-learning-containers/vllm:0.33.0-gpu-py312";
   let efa: RecordedResource[] = [];
   beforeAll(async () => {
-    const run = await runProgram(operator({ ...stackFileConfig("llama405b"), "llm-stack:efa": "true", "llm-stack:vllmImage": DLC }), { stack: "llama405b", secretKeys: OPERATOR_SECRET_KEYS });
+    const run = await runProgram(operator({ ...stackFileConfig("llama405b"), "llm-stack:efa": "true", "llm-stack:vllmImage": DLC }), {
+      stack: "llama405b",
+      secretKeys: OPERATOR_SECRET_KEYS,
+    });
     if (run.error) throw run.error;
     efa = run.resources;
   }, 120_000);
@@ -184,8 +233,20 @@ describe("EFA (efa: true, with AWS's vLLM deep-learning container)", () => {
   it("gives the launch template one EFA interface per network card: card 0 efa at device 0, the other 31 efa-only at device 1 (EC2 efa-acc-inst-types)", () => {
     const interfaces = find("aws:ec2/launchTemplate:LaunchTemplate", "llm-gpu-lt").inputs.networkInterfaces;
     expect(interfaces).toHaveLength(32);
-    expect(interfaces[0]).toEqual({ networkCardIndex: 0, deviceIndex: 0, interfaceType: "efa", securityGroups: ["llm-gpu-efa-id", "sg-cluster-llm-cluster-cluster"], deleteOnTermination: "true" });
-    expect(interfaces[31]).toEqual({ networkCardIndex: 31, deviceIndex: 1, interfaceType: "efa-only", securityGroups: ["llm-gpu-efa-id", "sg-cluster-llm-cluster-cluster"], deleteOnTermination: "true" });
+    expect(interfaces[0]).toEqual({
+      networkCardIndex: 0,
+      deviceIndex: 0,
+      interfaceType: "efa",
+      securityGroups: ["llm-gpu-efa-id", "sg-cluster-llm-cluster-cluster"],
+      deleteOnTermination: "true",
+    });
+    expect(interfaces[31]).toEqual({
+      networkCardIndex: 31,
+      deviceIndex: 1,
+      interfaceType: "efa-only",
+      securityGroups: ["llm-gpu-efa-id", "sg-cluster-llm-cluster-cluster"],
+      deleteOnTermination: "true",
+    });
   });
 
   it("lets the EFA security group reach itself on all traffic, in and out", () => {
@@ -202,7 +263,8 @@ describe("EFA (efa: true, with AWS's vLLM deep-learning container)", () => {
     expect(schedulingProblems(plugin.spec.template.spec, node)).toEqual([]);
     expect(plugin.metadata.namespace).toBe("kube-system");
     const spec = efa.find((r) => r.type === LWS_TYPE)!.inputs.spec.leaderWorkerTemplate;
-    for (const template of [spec.leaderTemplate, spec.workerTemplate]) expect(template.spec.containers[0].resources.limits["vpc.amazonaws.com/efa"]).toBe("32");
+    for (const template of [spec.leaderTemplate, spec.workerTemplate])
+      expect(template.spec.containers[0].resources.limits["vpc.amazonaws.com/efa"]).toBe("32");
   });
 
   it("passes every policy", async () => {
@@ -211,20 +273,27 @@ describe("EFA (efa: true, with AWS's vLLM deep-learning container)", () => {
 
   it("pulls AWS's container from ECR Public through the stack's cache, and the EFA plugin from AWS's own registry", () => {
     expect(imagePullProblems(efa, { accountId: "123456789012", region: "us-east-1", stackPrefix: "llm-llama405b" })).toEqual([]);
-    expect(efa.find((r) => r.type === LWS_TYPE)!.inputs.spec.leaderWorkerTemplate.leaderTemplate.spec.containers[0].image)
-      .toBe("123456789012.dkr.ecr.us-east-1.amazonaws.com/llm-llama405b/ecr-public/deep-learning-containers/vllm:0.33.0-gpu-py312");
+    expect(efa.find((r) => r.type === LWS_TYPE)!.inputs.spec.leaderWorkerTemplate.leaderTemplate.spec.containers[0].image).toBe(
+      "123456789012.dkr.ecr.us-east-1.amazonaws.com/llm-llama405b/ecr-public/deep-learning-containers/vllm:0.33.0-gpu-py312",
+    );
   });
 
   it.each([
     ["the upstream image, which has no EFA userspace", { "llm-stack:efa": "true" }, ["llm-stack:vllmImage"]],
-    ["a single-node plan", { "llm-stack:efa": "true", "llm-stack:vllmImage": DLC, "llm-stack:model": "llama-3.1-8b-instruct", "llm-stack:quantization": "auto" }, ["llm-stack:efa"]],
+    [
+      "a single-node plan",
+      { "llm-stack:efa": "true", "llm-stack:vllmImage": DLC, "llm-stack:model": "llama-3.1-8b-instruct", "llm-stack:quantization": "auto" },
+      ["llm-stack:efa"],
+    ],
   ])("refuses efa with %s, registering nothing", async (_, override, paths) => {
-    const run = await runProgram(operator({ ...stackFileConfig("llama405b"), ...override }), { stack: "llama405b", secretKeys: OPERATOR_SECRET_KEYS });
+    const run = await runProgram(operator({ ...stackFileConfig("llama405b"), ...override }), {
+      stack: "llama405b",
+      secretKeys: OPERATOR_SECRET_KEYS,
+    });
     expect(run.resources).toEqual([]);
     expect((run.error as { issues: Array<{ path: string }> }).issues.map((i) => i.path)).toEqual(paths);
   });
 });
-
 
 /**
  * The 405B stack autoscaled (maxReplicas 2): KEDA scales the LeaderWorkerSet through its scale
@@ -236,7 +305,10 @@ describe("EFA (efa: true, with AWS's vLLM deep-learning container)", () => {
 describe("the 405B stack autoscaled to 2 replicas", () => {
   let scaled: RecordedResource[] = [];
   beforeAll(async () => {
-    const run = await runProgram(operator({ ...stackFileConfig("llama405b"), "llm-stack:maxReplicas": "2", "llm-stack:maxHourlyUsd": "221" }), { stack: "llama405b", secretKeys: OPERATOR_SECRET_KEYS });
+    const run = await runProgram(
+      operator({ ...stackFileConfig("llama405b"), "llm-stack:maxReplicas": "2", "llm-stack:maxHourlyUsd": "221" }),
+      { stack: "llama405b", secretKeys: OPERATOR_SECRET_KEYS },
+    );
     if (run.error) throw run.error;
     scaled = run.resources;
   }, 120_000);
@@ -245,7 +317,11 @@ describe("the 405B stack autoscaled to 2 replicas", () => {
   it("scales the LeaderWorkerSet, which leaves its replicas to KEDA, and sizes the group in whole replicas", () => {
     const scaledObject = find("kubernetes:keda.sh/v1alpha1:ScaledObject", "vllm-scaledobject").inputs;
     expect(crdValidator("keda", "crds/keda.sh_scaledobjects.yaml", "v1alpha1", { rejectUnknownFields: true })(scaledObject)).toEqual([]);
-    expect(scaledObject.spec.scaleTargetRef).toEqual({ apiVersion: "leaderworkerset.x-k8s.io/v1", kind: "LeaderWorkerSet", name: "vllm-group" });
+    expect(scaledObject.spec.scaleTargetRef).toEqual({
+      apiVersion: "leaderworkerset.x-k8s.io/v1",
+      kind: "LeaderWorkerSet",
+      name: "vllm-group",
+    });
     expect([scaledObject.spec.minReplicaCount, scaledObject.spec.maxReplicaCount]).toEqual([1, 2]);
     expect("replicas" in find(LWS_TYPE, "vllm-lws").inputs.spec).toBe(false);
     const group = find("aws:eks/nodeGroup:NodeGroup", "llm-gpu-ng");

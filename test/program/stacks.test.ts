@@ -11,7 +11,18 @@ import { crdValidator } from "../support/crd-schema";
 import { eksTaint, schedulingProblems } from "../support/kube-scheduling";
 import { unknownVllmSeries } from "../../infra/catalog";
 import { imagePullProblems, pulledImages, registryOf } from "../support/image-pulls";
-import { byName, planOf, KUBERNETES_MODELS, STACK_REGIONS, cacheOf, listOf, createModeResources, AUTOSCALED_RESOURCES, AUTOSCALED_GROUPS, STACK_MODELS } from "../support/program-fixtures";
+import {
+  byName,
+  planOf,
+  KUBERNETES_MODELS,
+  STACK_REGIONS,
+  cacheOf,
+  listOf,
+  createModeResources,
+  AUTOSCALED_RESOURCES,
+  AUTOSCALED_GROUPS,
+  STACK_MODELS,
+} from "../support/program-fixtures";
 import { committedRun } from "../support/committed-runs";
 
 describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
@@ -20,32 +31,50 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
 
   it("pulls every pod's image through the stack's own ECR pull-through cache, NGC's (which ECR cannot mirror) alone directly", async () => {
     const { resources } = await runPromise;
-    expect(imagePullProblems(resources, { accountId: "123456789012", region: STACK_REGIONS[stack]!, stackPrefix: `llm-${stack}` })).toEqual([]);
+    expect(imagePullProblems(resources, { accountId: "123456789012", region: STACK_REGIONS[stack]!, stackPrefix: `llm-${stack}` })).toEqual(
+      [],
+    );
     // vllm/vllm-openai:v0.33.0 is docker.io's: under the Docker Hub rule, its path kept.
-    expect(byName(resources, "vllm-deployment").inputs.spec.template.spec.containers[0].image).toBe(`${cacheOf(stack)}/docker-hub/vllm/vllm-openai:v0.33.0`);
-    expect(pulledImages(resources).filter((p) => registryOf(p.image) === "nvcr.io").map((p) => p.image).sort()).toEqual([
-      "nvcr.io/nvidia/k8s-device-plugin:v0.20.0", "nvcr.io/nvidia/k8s/dcgm-exporter:4.5.3-4.8.2-distroless",
-    ]);
+    expect(byName(resources, "vllm-deployment").inputs.spec.template.spec.containers[0].image).toBe(
+      `${cacheOf(stack)}/docker-hub/vllm/vllm-openai:v0.33.0`,
+    );
+    expect(
+      pulledImages(resources)
+        .filter((p) => registryOf(p.image) === "nvcr.io")
+        .map((p) => p.image)
+        .sort(),
+    ).toEqual(["nvcr.io/nvidia/k8s-device-plugin:v0.20.0", "nvcr.io/nvidia/k8s/dcgm-exporter:4.5.3-4.8.2-distroless"]);
     // Every rule under the stack's own prefix; the nodes may import upstream images into those repositories and create them.
-    for (const rule of resources.filter((r) => r.type === "aws:ecr/pullThroughCacheRule:PullThroughCacheRule")) expect(rule.inputs.ecrRepositoryPrefix).toMatch(new RegExp(`^llm-${stack}/`));
-    expect(JSON.parse(byName(resources, "llm-nodes-inline").inputs.policy).Statement).toEqual([{
-      Sid: "PullThroughCache", Effect: "Allow", Action: ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"],
-      Resource: `arn:aws:ecr:${STACK_REGIONS[stack]}:123456789012:repository/llm-${stack}/*`,
-    }]);
+    for (const rule of resources.filter((r) => r.type === "aws:ecr/pullThroughCacheRule:PullThroughCacheRule"))
+      expect(rule.inputs.ecrRepositoryPrefix).toMatch(new RegExp(`^llm-${stack}/`));
+    expect(JSON.parse(byName(resources, "llm-nodes-inline").inputs.policy).Statement).toEqual([
+      {
+        Sid: "PullThroughCache",
+        Effect: "Allow",
+        Action: ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"],
+        Resource: `arn:aws:ecr:${STACK_REGIONS[stack]}:123456789012:repository/llm-${stack}/*`,
+      },
+    ]);
     // The operator's Docker Hub login reaches Secrets Manager only as a Pulumi secret, named as ECR requires.
-    expect(byName(resources, "llm-image-cache-docker-hub-login", "aws:secretsmanager/secret:Secret").inputs.name).toBe(`ecr-pullthroughcache/llm-${stack}-docker-hub`);
+    expect(byName(resources, "llm-image-cache-docker-hub-login", "aws:secretsmanager/secret:Secret").inputs.name).toBe(
+      `ecr-pullthroughcache/llm-${stack}-docker-hub`,
+    );
     const login = byName(resources, "llm-image-cache-docker-hub-login", "aws:secretsmanager/secretVersion:SecretVersion");
     expect(login.secretInputs).toContain("secretString");
     expect(JSON.parse(login.inputs.secretString)).toEqual({ username: "operator", accessToken: "dckr_pat_test" });
     expect(resources.filter((r) => r !== login && JSON.stringify(r.inputs).includes("dckr_pat_test")).map((r) => r.name)).toEqual([]);
     // Kubernetes objects wait for the rules (through the provider, which waits for the nodes and the cache).
-    expect(byName(resources, "llm-k8s").dependencies).toEqual(expect.arrayContaining(["llm-image-cache-docker-hub", "llm-image-cache-quay"]));
+    expect(byName(resources, "llm-k8s").dependencies).toEqual(
+      expect.arrayContaining(["llm-image-cache-docker-hub", "llm-image-cache-quay"]),
+    );
   });
 
   it("registers exactly the expected resources, once each — no LeaderWorkerSet objects for a single-node plan", async () => {
     const { resources, error } = await runPromise;
     expect(error).toBeNull();
-    expect(listOf(resources)).toEqual([...createModeResources(plan.region), ...(stack in AUTOSCALED_GROUPS ? AUTOSCALED_RESOURCES : [])].sort());
+    expect(listOf(resources)).toEqual(
+      [...createModeResources(plan.region), ...(stack in AUTOSCALED_GROUPS ? AUTOSCALED_RESOURCES : [])].sort(),
+    );
     expect(resources.filter((r) => /leaderworkerset|LwsController|llm-lws/.test(`${r.type} ${r.name}`))).toEqual([]);
   });
 
@@ -56,7 +85,10 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
     expect(group.scalingConfig).toEqual(AUTOSCALED_GROUPS[stack] ?? { desiredSize: plan.nodes, minSize: plan.nodes, maxSize: plan.nodes });
     // Cluster Autoscaler owns an autoscaled stack's group sizes (both groups: EKS tags each for its discovery); a fixed stack's are Pulumi's.
     const sizedByAutoscaler = stack in AUTOSCALED_GROUPS ? ["scalingConfig.desiredSize"] : [];
-    expect([byName(resources, "llm-gpu-ng").ignoreChanges, byName(resources, "llm-system-ng").ignoreChanges]).toEqual([sizedByAutoscaler, sizedByAutoscaler]);
+    expect([byName(resources, "llm-gpu-ng").ignoreChanges, byName(resources, "llm-system-ng").ignoreChanges]).toEqual([
+      sizedByAutoscaler,
+      sizedByAutoscaler,
+    ]);
     expect(group.amiType).toBe("AL2023_x86_64_NVIDIA");
     expect(group.capacityType).toBe("ON_DEMAND");
     expect(group.nodeGroupNamePrefix).toBe("llm-gpu-");
@@ -64,7 +96,13 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
     expect(group.taints).toEqual([{ key: "nvidia.com/gpu", value: "present", effect: "NO_SCHEDULE" }]);
     // Cluster Autoscaler reads k8s.amazonaws.com/accelerator as "GPUs still starting" (kubernetes/autoscaler cluster-autoscaler/cloudprovider/aws/aws_cloud_provider.go).
     const accelerator = stack in AUTOSCALED_GROUPS ? { "k8s.amazonaws.com/accelerator": "nvidia-h100" } : {};
-    expect(group.labels).toEqual({ "llm-stack/gpu-pool": "true", "llm-stack/stack": stack, "llm-stack/model": STACK_MODELS[stack], "llm-stack/gpu": "h100", ...accelerator });
+    expect(group.labels).toEqual({
+      "llm-stack/gpu-pool": "true",
+      "llm-stack/stack": stack,
+      "llm-stack/model": STACK_MODELS[stack],
+      "llm-stack/gpu": "h100",
+      ...accelerator,
+    });
     expect(group.updateConfig).toEqual({ maxUnavailable: 1, updateStrategy: "MINIMAL" });
     expect(group.launchTemplate).toEqual({ id: "llm-gpu-lt-id", version: "1" });
 
@@ -77,10 +115,12 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
   it("puts kubelet and containerd on instance-store NVMe (nodeadm RAID0 in MIME user data), leaving a 30 GiB OS root volume", async () => {
     const { resources } = await runPromise;
     const template = byName(resources, "llm-gpu-lt").inputs;
-    expect(template.blockDeviceMappings).toEqual([{
-      deviceName: "/dev/xvda",
-      ebs: { volumeSize: 30, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
-    }]);
+    expect(template.blockDeviceMappings).toEqual([
+      {
+        deviceName: "/dev/xvda",
+        ebs: { volumeSize: 30, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
+      },
+    ]);
     // Read it as nodeadm does (nodeadm/internal/configprovider/mime.go): base64, then an RFC 822
     // message whose multipart body carries `application/node.eks.aws` parts.
     const document = Buffer.from(template.userData, "base64").toString("utf8");
@@ -90,7 +130,11 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
     const parts = email.attachments.filter((a) => a.mimeType === "application/node.eks.aws");
     expect(parts).toHaveLength(1);
     const nodeConfig = parseYaml(String(parts[0]!.content));
-    expect(nodeConfig).toEqual({ apiVersion: "node.eks.aws/v1alpha1", kind: "NodeConfig", spec: { instance: { localStorage: { strategy: "RAID0" } } } });
+    expect(nodeConfig).toEqual({
+      apiVersion: "node.eks.aws/v1alpha1",
+      kind: "NodeConfig",
+      spec: { instance: { localStorage: { strategy: "RAID0" } } },
+    });
     const validateNodeConfig = crdValidator("nodeadm", "node.eks.aws_nodeconfigs.yaml", "v1alpha1", { rejectUnknownFields: true });
     expect(validateNodeConfig(nodeConfig)).toEqual([]);
     // The schema bites: nodeadm would silently ignore a misspelt key, and knows no RAID5.
@@ -109,13 +153,35 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
     const pod = deployment.spec.template.spec;
     const container = pod.containers[0];
     expect(deployment.spec.strategy).toEqual({ type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } });
-    expect(container.readinessProbe).toEqual({ httpGet: { path: "/health", port: "http" }, periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 5 });
+    expect(container.readinessProbe).toEqual({
+      httpGet: { path: "/health", port: "http" },
+      periodSeconds: 5,
+      failureThreshold: 3,
+      timeoutSeconds: 5,
+    });
     // 6 failures 30 s apart: a server busy for under 3 minutes is not restarted.
-    expect(container.livenessProbe).toEqual({ httpGet: { path: "/health", port: "http" }, periodSeconds: 30, failureThreshold: 6, timeoutSeconds: 20 });
+    expect(container.livenessProbe).toEqual({
+      httpGet: { path: "/health", port: "http" },
+      periodSeconds: 30,
+      failureThreshold: 6,
+      timeoutSeconds: 20,
+    });
     expect(pod.terminationGracePeriodSeconds).toBe(75);
     expect(pod.tolerations).toEqual([{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }]);
-    expect(pod.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 2000, runAsGroup: 2000, fsGroup: 2000, seccompProfile: { type: "RuntimeDefault" } });
-    expect(container.securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, runAsNonRoot: true, readOnlyRootFilesystem: false, seccompProfile: { type: "RuntimeDefault" } });
+    expect(pod.securityContext).toEqual({
+      runAsNonRoot: true,
+      runAsUser: 2000,
+      runAsGroup: 2000,
+      fsGroup: 2000,
+      seccompProfile: { type: "RuntimeDefault" },
+    });
+    expect(container.securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ["ALL"] },
+      runAsNonRoot: true,
+      readOnlyRootFilesystem: false,
+      seccompProfile: { type: "RuntimeDefault" },
+    });
     expect(pod.automountServiceAccountToken).toBe(false);
   });
 
@@ -132,7 +198,11 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
     const copyPod = byName(resources, "vllm-copy").inputs.spec.template.spec;
     const copyEnv = Object.fromEntries(copyPod.containers[0].env.map((e: any) => [e.name, e.value]));
     expect(copyEnv.HF_TOKEN_PATH).toBe("/var/run/secrets/huggingface/token");
-    expect(copyPod.volumes.find((v: any) => v.name === "hf-token").secret).toEqual({ secretName: "vllm-secrets", items: [{ key: "hf-token", path: "token" }], defaultMode: 0o440 });
+    expect(copyPod.volumes.find((v: any) => v.name === "hf-token").secret).toEqual({
+      secretName: "vllm-secrets",
+      items: [{ key: "hf-token", path: "token" }],
+      defaultMode: 0o440,
+    });
     const secret = byName(resources, "vllm-secrets");
     expect(Object.keys(secret.inputs.stringData).sort()).toEqual(["api-key", "hf-token"]);
     expect(secret.secretInputs).toContain("stringData");
@@ -143,17 +213,39 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
     const { resources } = await runPromise;
     const bucketName = `llm-stack-${stack}-123456789012-${plan.region}`;
     expect(byName(resources, "llm-model-cache", "aws:s3/bucket:Bucket").inputs).toMatchObject({ bucket: bucketName, forceDestroy: true });
-    expect(byName(resources, "llm-model-cache-public-access").inputs).toEqual({ bucket: "llm-model-cache-id", blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+    expect(byName(resources, "llm-model-cache-public-access").inputs).toEqual({
+      bucket: "llm-model-cache-id",
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
     expect(byName(resources, "llm-model-cache-ownership").inputs.rule).toEqual({ objectOwnership: "BucketOwnerEnforced" });
-    expect(byName(resources, "llm-model-cache-encryption").inputs.rules).toEqual([{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
+    expect(byName(resources, "llm-model-cache-encryption").inputs.rules).toEqual([
+      { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
+    ]);
     expect(byName(resources, "llm-model-cache-lifecycle").inputs.rules).toEqual([
-      { id: "intelligent-tiering", status: "Enabled", filter: { prefix: "models/" }, transitions: [{ days: 0, storageClass: "INTELLIGENT_TIERING" }] },
-      { id: "abort-incomplete-uploads", status: "Enabled", filter: { prefix: "" }, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } },
+      {
+        id: "intelligent-tiering",
+        status: "Enabled",
+        filter: { prefix: "models/" },
+        transitions: [{ days: 0, storageClass: "INTELLIGENT_TIERING" }],
+      },
+      {
+        id: "abort-incomplete-uploads",
+        status: "Enabled",
+        filter: { prefix: "" },
+        abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+      },
     ]);
     // Versioning stays off: no versioning resource at all.
     expect(resources.filter((r) => r.type.startsWith("aws:s3/bucketVersioning"))).toEqual([]);
     expect(byName(resources, "llm-network-s3").inputs).toEqual({
-      vpcId: "llm-network-vpc-id", serviceName: `com.amazonaws.${plan.region}.s3`, vpcEndpointType: "Gateway", routeTableIds: ["llm-network-private-rt-id"], tags: { Name: "llm-network-s3" },
+      vpcId: "llm-network-vpc-id",
+      serviceName: `com.amazonaws.${plan.region}.s3`,
+      vpcEndpointType: "Gateway",
+      routeTableIds: ["llm-network-private-rt-id"],
+      tags: { Name: "llm-network-s3" },
     });
     expect(byName(resources, "llm-cluster-eks-pod-identity-agent").inputs.addonName).toBe("eks-pod-identity-agent");
   });
@@ -163,17 +255,47 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
     const bucketArn = `arn:aws:s3:::llm-stack-${stack}-123456789012-${plan.region}`;
     const prefix = `models/${plan.repo}/main/`;
     const association = (name: string) => byName(resources, `${name}-association`).inputs;
-    expect(association("vllm-model-read")).toEqual({ clusterName: `llm-stack-${stack}`, namespace: "llm", serviceAccount: "vllm", roleArn: "arn:aws:mock:123456789012:vllm-model-read-role" });
-    expect(association("vllm-model-copy")).toEqual({ clusterName: `llm-stack-${stack}`, namespace: "llm", serviceAccount: "vllm-model-copy", roleArn: "arn:aws:mock:123456789012:vllm-model-copy-role" });
+    expect(association("vllm-model-read")).toEqual({
+      clusterName: `llm-stack-${stack}`,
+      namespace: "llm",
+      serviceAccount: "vllm",
+      roleArn: "arn:aws:mock:123456789012:vllm-model-read-role",
+    });
+    expect(association("vllm-model-copy")).toEqual({
+      clusterName: `llm-stack-${stack}`,
+      namespace: "llm",
+      serviceAccount: "vllm-model-copy",
+      roleArn: "arn:aws:mock:123456789012:vllm-model-copy-role",
+    });
     expect(JSON.parse(byName(resources, "vllm-model-read-policy").inputs.policy).Statement).toEqual([
       { Sid: "ReadModelRevision", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${bucketArn}/${prefix}*`] },
-      { Sid: "ListModelRevision", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [bucketArn], Condition: { StringLike: { "s3:prefix": [`${prefix}*`] } } },
+      {
+        Sid: "ListModelRevision",
+        Effect: "Allow",
+        Action: ["s3:ListBucket"],
+        Resource: [bucketArn],
+        Condition: { StringLike: { "s3:prefix": [`${prefix}*`] } },
+      },
     ]);
-    expect(JSON.parse(byName(resources, "vllm-model-copy-policy").inputs.policy).Statement[0].Action).toEqual(["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"]);
-    expect(JSON.parse(byName(resources, "vllm-model-read-role").inputs.assumeRolePolicy).Statement).toEqual([{
-      Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"],
-      Condition: { StringEquals: { "aws:RequestTag/eks-cluster-name": `llm-stack-${stack}`, "aws:RequestTag/kubernetes-namespace": "llm", "aws:RequestTag/kubernetes-service-account": "vllm" } },
-    }]);
+    expect(JSON.parse(byName(resources, "vllm-model-copy-policy").inputs.policy).Statement[0].Action).toEqual([
+      "s3:GetObject",
+      "s3:PutObject",
+      "s3:AbortMultipartUpload",
+    ]);
+    expect(JSON.parse(byName(resources, "vllm-model-read-role").inputs.assumeRolePolicy).Statement).toEqual([
+      {
+        Effect: "Allow",
+        Principal: { Service: "pods.eks.amazonaws.com" },
+        Action: ["sts:AssumeRole", "sts:TagSession"],
+        Condition: {
+          StringEquals: {
+            "aws:RequestTag/eks-cluster-name": `llm-stack-${stack}`,
+            "aws:RequestTag/kubernetes-namespace": "llm",
+            "aws:RequestTag/kubernetes-service-account": "vllm",
+          },
+        },
+      },
+    ]);
     expect(byName(resources, "vllm-copy-sa").inputs.metadata.name).toBe("vllm-model-copy");
   });
 
@@ -183,11 +305,19 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
     expect(container.command).toEqual(["vllm", "serve", `s3://llm-stack-${stack}-123456789012-${plan.region}/models/${plan.repo}/main/`]);
     expect(container.args).toContain("--load-format=runai_streamer");
     // Both names: the streamer's C++ reads take AWS_REGION, boto3 (its listing, the copy script) only AWS_DEFAULT_REGION.
-    expect(container.env.filter((e: any) => /^AWS_(DEFAULT_)?REGION$/.test(e.name))).toEqual([{ name: "AWS_REGION", value: plan.region }, { name: "AWS_DEFAULT_REGION", value: plan.region }]);
+    expect(container.env.filter((e: any) => /^AWS_(DEFAULT_)?REGION$/.test(e.name))).toEqual([
+      { name: "AWS_REGION", value: plan.region },
+      { name: "AWS_DEFAULT_REGION", value: plan.region },
+    ]);
     const job = byName(resources, "vllm-copy").inputs;
     // A failed Job is replaced on the next up, not awaited again (pulumi-kubernetes replaceUnready).
     expect(job.metadata.annotations["pulumi.com/replaceUnready"]).toBe("true");
-    expect(job.spec.template.spec.containers[0].command.slice(2, 6)).toEqual([plan.repo, "main", `llm-stack-${stack}-123456789012-${plan.region}`, `models/${plan.repo}/main/`]);
+    expect(job.spec.template.spec.containers[0].command.slice(2, 6)).toEqual([
+      plan.repo,
+      "main",
+      `llm-stack-${stack}-123456789012-${plan.region}`,
+      `models/${plan.repo}/main/`,
+    ]);
     expect(job.spec.template.spec.containers[0].resources.requests["nvidia.com/gpu"]).toBeUndefined();
     const group = byName(resources, "llm-gpu-ng").inputs;
     const node = { labels: { ...group.labels, "node.kubernetes.io/instance-type": plan.instanceType }, taints: group.taints.map(eksTaint) };
@@ -200,7 +330,8 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
   // Issue #14 (observability: prometheus, the default for created clusters).
   it("runs the Prometheus operator v0.93.0 and a Prometheus on the system nodes, watching vLLM with a PodMonitor and alert rules", async () => {
     const { resources } = await runPromise;
-    const crd = (file: string, version: string) => crdValidator("prometheus-operator", `crds/${file}`, version, { rejectUnknownFields: true });
+    const crd = (file: string, version: string) =>
+      crdValidator("prometheus-operator", `crds/${file}`, version, { rejectUnknownFields: true });
     const prometheus = byName(resources, "llm-prometheus-llm-stack").inputs;
     expect(crd("monitoring.coreos.com_prometheuses.yaml", "v1")(prometheus)).toEqual([]);
     expect(crd("monitoring.coreos.com_podmonitors.yaml", "v1")(byName(resources, "vllm-podmonitor").inputs)).toEqual([]);
@@ -211,15 +342,24 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
     if (stack === "dev") expect(costRule.expr).toBe("vector(7.4282)");
     const operator = byName(resources, "llm-prometheus-deployment-prometheus-operator").inputs;
     // quay.io/prometheus-operator/prometheus-operator:v0.93.0 through the stack's cache rule for Quay.
-    expect([operator.metadata.namespace, operator.spec.template.spec.containers[0].image]).toEqual(["llm-monitoring", `${cacheOf(stack)}/quay/prometheus-operator/prometheus-operator:v0.93.0`]);
+    expect([operator.metadata.namespace, operator.spec.template.spec.containers[0].image]).toEqual([
+      "llm-monitoring",
+      `${cacheOf(stack)}/quay/prometheus-operator/prometheus-operator:v0.93.0`,
+    ]);
     // Cluster-wide names carry the kit's prefix (kube-prometheus uses the upstream ones), and the binding follows its role.
     const binding = byName(resources, "llm-prometheus-clusterrolebinding-llm-stack-prometheus-operator").inputs;
-    expect([binding.subjects, binding.roleRef.name]).toEqual([[{ kind: "ServiceAccount", name: "prometheus-operator", namespace: "llm-monitoring" }], "llm-stack-prometheus-operator"]);
+    expect([binding.subjects, binding.roleRef.name]).toEqual([
+      [{ kind: "ServiceAccount", name: "prometheus-operator", namespace: "llm-monitoring" }],
+      "llm-stack-prometheus-operator",
+    ]);
     // On the system nodes by Kubernetes' own rules, and never on a GPU node (its taint).
     // kubelet labels every node kubernetes.io/os (a well-known label); EKS adds the node group's own.
     const system = { labels: { ...byName(resources, "llm-system-ng").inputs.labels, "kubernetes.io/os": "linux" }, taints: [] };
     const group = byName(resources, "llm-gpu-ng").inputs;
-    const gpuNode = { labels: { ...group.labels, "node.kubernetes.io/instance-type": plan.instanceType }, taints: group.taints.map(eksTaint) };
+    const gpuNode = {
+      labels: { ...group.labels, "node.kubernetes.io/instance-type": plan.instanceType },
+      taints: group.taints.map(eksTaint),
+    };
     for (const spec of [operator.spec.template.spec, prometheus.spec]) {
       expect(schedulingProblems(spec, system)).toEqual([]);
       expect(schedulingProblems(spec, gpuNode)).not.toEqual([]);
@@ -227,9 +367,13 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
     // The five CRDs the Prometheus controller watches, applied as the vendored files' text.
     const crdYaml: string = byName(resources, "llm-prometheus-crds").inputs.yaml;
     // Empty documents between files are skipped by every YAML reader, the provider's included.
-    const crds = parseAllDocuments(crdYaml).map((d) => d.toJSON()).filter((c) => c !== null);
+    const crds = parseAllDocuments(crdYaml)
+      .map((d) => d.toJSON())
+      .filter((c) => c !== null);
     expect(crds.map((c: any) => `${c.kind} ${c.metadata.name} ${c.metadata.annotations["operator.prometheus.io/version"]}`)).toEqual(
-      ["prometheuses", "podmonitors", "servicemonitors", "probes", "prometheusrules"].map((plural) => `CustomResourceDefinition ${plural}.monitoring.coreos.com 0.93.0`),
+      ["prometheuses", "podmonitors", "servicemonitors", "probes", "prometheusrules"].map(
+        (plural) => `CustomResourceDefinition ${plural}.monitoring.coreos.com 0.93.0`,
+      ),
     );
     for (const c of crds) expect(() => new CustomResourceDefinition(c).validate()).not.toThrow();
     // GPU telemetry: NVIDIA's DCGM exporter on the GPU pool only (it tolerates the pool's taint), scraped on its metrics port.
@@ -248,9 +392,19 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
     const provisioning = byName(resources, "llm-grafana-configmap-grafana-provisioning").inputs.data;
     expect(JSON.parse(provisioning["datasources.yaml"]).datasources[0].url).toBe("http://prometheus-operated.llm-monitoring.svc:9090");
     const dashboards: Record<string, string> = byName(resources, "llm-grafana-configmap-grafana-dashboards").inputs.data;
-    expect(Object.keys(dashboards).sort()).toEqual(["llm-stack-cost.json", "vllm_instances.json", "vllm_kv_cache.json", "vllm_overview.json", "vllm_speculative_decoding.json"]);
-    const exprs = (node: unknown): string[] => (Array.isArray(node) ? node.flatMap(exprs) : node && typeof node === "object"
-      ? Object.entries(node).flatMap(([key, value]) => (key === "expr" && typeof value === "string" ? [value] : exprs(value))) : []);
+    expect(Object.keys(dashboards).sort()).toEqual([
+      "llm-stack-cost.json",
+      "vllm_instances.json",
+      "vllm_kv_cache.json",
+      "vllm_overview.json",
+      "vllm_speculative_decoding.json",
+    ]);
+    const exprs = (node: unknown): string[] =>
+      Array.isArray(node)
+        ? node.flatMap(exprs)
+        : node && typeof node === "object"
+          ? Object.entries(node).flatMap(([key, value]) => (key === "expr" && typeof value === "string" ? [value] : exprs(value)))
+          : [];
     for (const [file, text] of Object.entries(dashboards)) {
       const queries = exprs(JSON.parse(text));
       expect(queries.length, file).toBeGreaterThan(0);
@@ -258,7 +412,8 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
     }
     // Prometheus in its namespace reaches the metrics port through the server's NetworkPolicy.
     expect(byName(resources, "vllm-netpol").inputs.spec.ingress[0].from).toContainEqual({
-      namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "llm-monitoring" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } },
+      namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "llm-monitoring" } },
+      podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } },
     });
   });
 
@@ -289,10 +444,13 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
     expect(schedulingProblems(byName(resources, "vllm-deployment").inputs.spec.template.spec, node)).toEqual([]);
     // ...and neither lands on the system nodes, which carry no GPU pool label.
     expect(schedulingProblems(plugin.spec.template.spec, { labels: { "llm-stack/system": "true" }, taints: [] })).toEqual([
-      "nodeSelector llm-stack/gpu-pool=true does not match the node's labels", `nodeSelector llm-stack/stack=${stack} does not match the node's labels`,
+      "nodeSelector llm-stack/gpu-pool=true does not match the node's labels",
+      `nodeSelector llm-stack/stack=${stack} does not match the node's labels`,
     ]);
     // ...nor on another stack's GPU pool in the same cluster, and it is this stack's own copy, not NVIDIA's name.
-    expect(schedulingProblems(plugin.spec.template.spec, { labels: { ...node.labels, "llm-stack/stack": "other" }, taints: node.taints })).toEqual([`nodeSelector llm-stack/stack=${stack} does not match the node's labels`]);
+    expect(
+      schedulingProblems(plugin.spec.template.spec, { labels: { ...node.labels, "llm-stack/stack": "other" }, taints: node.taints }),
+    ).toEqual([`nodeSelector llm-stack/stack=${stack} does not match the node's labels`]);
     expect(plugin.metadata.name).toBe(`nvidia-device-plugin-daemonset-llm-stack-${stack}`);
   });
 
@@ -301,8 +459,14 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
     expect(outputs?.endpoint).toBe("http://vllm.llm.svc.cluster.local:8000/v1");
     expect([outputs?.model, outputs?.variant]).toEqual([plan.model, plan.variant]);
     expect(outputs?.plan).toEqual({
-      instanceType: plan.instanceType, nodes: plan.nodes, gpus: plan.gpusPerReplica * plan.replicas, gpusPerReplica: plan.gpusPerReplica,
-      tensorParallelSize: plan.tensorParallelSize, pipelineParallelSize: plan.pipelineParallelSize, replicas: plan.replicas, maxModelLen: plan.maxModelLen,
+      instanceType: plan.instanceType,
+      nodes: plan.nodes,
+      gpus: plan.gpusPerReplica * plan.replicas,
+      gpusPerReplica: plan.gpusPerReplica,
+      tensorParallelSize: plan.tensorParallelSize,
+      pipelineParallelSize: plan.pipelineParallelSize,
+      replicas: plan.replicas,
+      maxModelLen: plan.maxModelLen,
     });
     expect(secretOutputs).toEqual(["apiKey", "kubeconfig"]);
   });

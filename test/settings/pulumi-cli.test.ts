@@ -14,41 +14,95 @@ import { withGeneratedConfig } from "../../infra/settings/sync-pulumi-yaml";
 const root = join(__dirname, "..", "..");
 const pulumiYamlText = readFileSync(join(root, "Pulumi.yaml"), "utf8");
 const project = parse(pulumiYamlText) as PulumiProject;
-const stackFiles = readdirSync(root).filter((file) => /^Pulumi\.[^.]+\.yaml$/.test(file)).sort();
+const stackFiles = readdirSync(root)
+  .filter((file) => /^Pulumi\.[^.]+\.yaml$/.test(file))
+  .sort();
 const stackConfig = (yaml: string) => ((parse(yaml) ?? {}) as { config?: Record<string, unknown> }).config ?? {};
 
 describe("the model of the Pulumi CLI's config check", () => {
   const test = (config: PulumiProject["config"]): PulumiProject => ({ name: "test", config });
 
   it.each([
-    ["a typed key without a default is required (TestStackConfigErrorsWhenMissingStackValueForConfigTypeWithNoDefault)",
-      test({ values: { type: "array", items: { type: "string" } } }), "", ["Stack 'dev' is missing configuration value 'values'"]],
-    ["two missing keys are named together (…MissingTwoStackValue…)",
-      test({ another: { type: "string" }, values: { type: "array", items: { type: "string" } } }), "", ["Stack 'dev' is missing configuration values 'another' and 'values'"]],
-    ["three missing keys, sorted (…MissingMultipleStackValue…)",
-      test({ world: { type: "string" }, hello: { type: "integer" }, values: { type: "array", items: { type: "string" } } }), "", ["Stack 'dev' is missing configuration values 'hello', 'values' and 'world'"]],
-    ["a value of the wrong type (TestStackConfigErrorsWhenStackValueIsNotCorrectlyTyped)",
-      test({ values: { type: "array", items: { type: "string" }, default: ["value"] } }), "config:\n  test:values: someValue\n", ["Stack 'dev' with configuration key 'values' must be of type 'array<string>'"]],
-    ["an integer given as 20 passes (TestStackConfigIntegerTypeIsCorrectlyValidated)",
-      test({ importantNumber: { type: "integer" } }), "config:\n  test:importantNumber: 20\n", []],
-    ["an integer given as hello fails (same test)",
-      test({ importantNumber: { type: "integer" } }), "config:\n  test:importantNumber: hello\n", ["Stack 'dev' with configuration key 'importantNumber' must be of type 'integer'"]],
-    ["a secret key set in plain text fails (TestStackConfigSecretIsCorrectlyValidated)",
-      test({ importantNumber: { type: "integer", secret: true } }), "config:\n  test:importantNumber: 20\n", ["Stack 'dev' with configuration key 'importantNumber' must be encrypted as it's secret"]],
-    ["a secret key set with secure: passes (same test)",
-      test({ importantNumber: { type: "integer", secret: true } }), "config:\n  test:importantNumber:\n    secure: v1:abc\n", []],
-    ["a typed secret key's default is applied in plain text and then refused (mergeConfig, validateStackConfigValue)",
-      test({ token: { type: "string", secret: true, default: "" } }), "", ["Stack 'dev' with configuration key 'token' must be encrypted as it's secret"]],
-    ["an untyped secret key with a default is neither required nor validated (TestUntypedProjectConfigValuesAreNotValidated)",
-      test({ token: { secret: true, default: "" } }), "", []],
-    ["maxModelLen as declared before this fix (type integer, no default) is required",
-      test({ maxModelLen: { type: "integer" } }), "config:\n  test:other: x\n", ["Stack 'dev' is missing configuration value 'maxModelLen'"]],
+    [
+      "a typed key without a default is required (TestStackConfigErrorsWhenMissingStackValueForConfigTypeWithNoDefault)",
+      test({ values: { type: "array", items: { type: "string" } } }),
+      "",
+      ["Stack 'dev' is missing configuration value 'values'"],
+    ],
+    [
+      "two missing keys are named together (…MissingTwoStackValue…)",
+      test({ another: { type: "string" }, values: { type: "array", items: { type: "string" } } }),
+      "",
+      ["Stack 'dev' is missing configuration values 'another' and 'values'"],
+    ],
+    [
+      "three missing keys, sorted (…MissingMultipleStackValue…)",
+      test({ world: { type: "string" }, hello: { type: "integer" }, values: { type: "array", items: { type: "string" } } }),
+      "",
+      ["Stack 'dev' is missing configuration values 'hello', 'values' and 'world'"],
+    ],
+    [
+      "a value of the wrong type (TestStackConfigErrorsWhenStackValueIsNotCorrectlyTyped)",
+      test({ values: { type: "array", items: { type: "string" }, default: ["value"] } }),
+      "config:\n  test:values: someValue\n",
+      ["Stack 'dev' with configuration key 'values' must be of type 'array<string>'"],
+    ],
+    [
+      "an integer given as 20 passes (TestStackConfigIntegerTypeIsCorrectlyValidated)",
+      test({ importantNumber: { type: "integer" } }),
+      "config:\n  test:importantNumber: 20\n",
+      [],
+    ],
+    [
+      "an integer given as hello fails (same test)",
+      test({ importantNumber: { type: "integer" } }),
+      "config:\n  test:importantNumber: hello\n",
+      ["Stack 'dev' with configuration key 'importantNumber' must be of type 'integer'"],
+    ],
+    [
+      "a secret key set in plain text fails (TestStackConfigSecretIsCorrectlyValidated)",
+      test({ importantNumber: { type: "integer", secret: true } }),
+      "config:\n  test:importantNumber: 20\n",
+      ["Stack 'dev' with configuration key 'importantNumber' must be encrypted as it's secret"],
+    ],
+    [
+      "a secret key set with secure: passes (same test)",
+      test({ importantNumber: { type: "integer", secret: true } }),
+      "config:\n  test:importantNumber:\n    secure: v1:abc\n",
+      [],
+    ],
+    [
+      "a typed secret key's default is applied in plain text and then refused (mergeConfig, validateStackConfigValue)",
+      test({ token: { type: "string", secret: true, default: "" } }),
+      "",
+      ["Stack 'dev' with configuration key 'token' must be encrypted as it's secret"],
+    ],
+    [
+      "an untyped secret key with a default is neither required nor validated (TestUntypedProjectConfigValuesAreNotValidated)",
+      test({ token: { secret: true, default: "" } }),
+      "",
+      [],
+    ],
+    [
+      "maxModelLen as declared before this fix (type integer, no default) is required",
+      test({ maxModelLen: { type: "integer" } }),
+      "config:\n  test:other: x\n",
+      ["Stack 'dev' is missing configuration value 'maxModelLen'"],
+    ],
   ])("%s", (_, pulumiProject, stackYaml, errors) => {
     expect(applyProjectConfig(pulumiProject, "dev", stackConfig(stackYaml)).errors).toEqual(errors);
   });
 
   it("fills in defaults as the program reads them: scalars as text, lists as JSON", () => {
-    const result = applyProjectConfig(test({ n: { type: "integer", default: 1 }, list: { type: "array", items: { type: "string" }, default: [] }, s: { type: "string", default: "auto" } }), "dev", {});
+    const result = applyProjectConfig(
+      test({
+        n: { type: "integer", default: 1 },
+        list: { type: "array", items: { type: "string" }, default: [] },
+        s: { type: "string", default: "auto" },
+      }),
+      "dev",
+      {},
+    );
     expect(result.config).toEqual({ "test:n": "1", "test:list": "[]", "test:s": "auto" });
   });
 });
@@ -64,7 +118,11 @@ describe("Pulumi.yaml and the committed stacks under the Pulumi CLI's rules", ()
   });
 
   it("declares exactly one required key, the model", () => {
-    expect(Object.entries(project.config).filter(([, entry]) => entry.default === undefined && entry.value === undefined).map(([key]) => key)).toEqual(["model"]);
+    expect(
+      Object.entries(project.config)
+        .filter(([, entry]) => entry.default === undefined && entry.value === undefined)
+        .map(([key]) => key),
+    ).toEqual(["model"]);
   });
 
   it("is generated from infra/settings/keys.ts (run `npm run settings:pulumi-yaml` after editing the table)", () => {

@@ -22,7 +22,9 @@ describe("Pulumi.yaml", () => {
   });
 
   it("passes the schema the Pulumi CLI validates it with (charts/pulumi-project: v3.248.0 project.json, ValidateProject)", () => {
-    const validate = new Ajv2020({ strict: false, allErrors: true }).compile(JSON.parse(readFileSync(join(__dirname, "..", "..", "charts", "pulumi-project", "project.json"), "utf8")));
+    const validate = new Ajv2020({ strict: false, allErrors: true }).compile(
+      JSON.parse(readFileSync(join(__dirname, "..", "..", "charts", "pulumi-project", "project.json"), "utf8")),
+    );
     expect(validate(project), JSON.stringify(validate.errors)).toBe(true);
     // The schema bites: refresh takes only "always".
     expect(validate({ ...project, options: { refresh: true } })).toBe(false);
@@ -82,7 +84,11 @@ describe("Pulumi.yaml", () => {
   });
 
   it("marks exactly the Hugging Face token, the kubeconfig and the registry tokens as secrets", () => {
-    expect(Object.entries(project.config).filter(([, spec]) => spec.secret).map(([key]) => key)).toEqual(["kubeconfig", "hfToken", "dockerHubAccessToken", "githubToken"]);
+    expect(
+      Object.entries(project.config)
+        .filter(([, spec]) => spec.secret)
+        .map(([key]) => key),
+    ).toEqual(["kubeconfig", "hfToken", "dockerHubAccessToken", "githubToken"]);
   });
 });
 

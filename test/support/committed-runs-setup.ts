@@ -30,7 +30,13 @@ export default async function setup(project: TestProject): Promise<() => void> {
     for (const stack of COMMITTED_STACKS) {
       const { config } = offline.stackConfigFromYaml(readFileSync(join(ROOT, `Pulumi.${stack}.yaml`), "utf8"), stack);
       const run = await offline.runProgram(withOperatorValues(config), { stack, secretKeys: OPERATOR_SECRET_KEYS });
-      const recorded: CommittedRun = { stack, resources: run.resources, outputs: run.outputs, secretOutputs: run.secretOutputs, error: run.error === undefined ? null : String(run.error) };
+      const recorded: CommittedRun = {
+        stack,
+        resources: run.resources,
+        outputs: run.outputs,
+        secretOutputs: run.secretOutputs,
+        error: run.error === undefined ? null : String(run.error),
+      };
       writeFileSync(join(directory, `${stack}.json`), JSON.stringify(recorded));
     }
   } finally {

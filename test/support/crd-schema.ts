@@ -33,7 +33,8 @@ function toJsonSchema(node: unknown, closed = false): unknown {
     delete out.type;
     out.anyOf = [{ type: "integer" }, { type: "string" }];
   }
-  if ((node as Record<string, unknown>)["x-kubernetes-preserve-unknown-fields"] === true && out.type === "object" && !out.properties) out.additionalProperties = true;
+  if ((node as Record<string, unknown>)["x-kubernetes-preserve-unknown-fields"] === true && out.type === "object" && !out.properties)
+    out.additionalProperties = true;
   if (closed && out.type === "object" && out.properties && out.additionalProperties === undefined) out.additionalProperties = false;
   return out;
 }
@@ -43,13 +44,28 @@ function toJsonSchema(node: unknown, closed = false): unknown {
  * `rejectUnknownFields` reports fields the schema does not name, for readers that would otherwise drop
  * them without a word (the API server prunes them; nodeadm's non-strict decoder ignores them).
  */
-export function crdValidator(chart: string, file: string, version: string, options: { rejectUnknownFields?: boolean } = {}): (object: unknown) => string[] {
+export function crdValidator(
+  chart: string,
+  file: string,
+  version: string,
+  options: { rejectUnknownFields?: boolean } = {},
+): (object: unknown) => string[] {
   const documents = parseAllDocuments(readFileSync(join(CHARTS, chart, file), "utf8")).map((d) => d.toJSON() as any);
-  return crdObjectValidator(documents.find((d) => d?.kind === "CustomResourceDefinition"), version, options, `${chart}/${file}`);
+  return crdObjectValidator(
+    documents.find((d) => d?.kind === "CustomResourceDefinition"),
+    version,
+    options,
+    `${chart}/${file}`,
+  );
 }
 
 /** The same, for a CRD object already built (e.g. one a vendor's release patches, as manifests/autoscaling/keda.ts rebuilds KEDA's). */
-export function crdObjectValidator(crd: any, version: string, options: { rejectUnknownFields?: boolean } = {}, origin = crd?.metadata?.name ?? "CRD"): (object: unknown) => string[] {
+export function crdObjectValidator(
+  crd: any,
+  version: string,
+  options: { rejectUnknownFields?: boolean } = {},
+  origin = crd?.metadata?.name ?? "CRD",
+): (object: unknown) => string[] {
   const served = crd?.spec?.versions?.find((v: { name: string }) => v.name === version);
   if (!served) throw new Error(`${origin}: no CRD version ${version}`);
   // Kubernetes formats (int32, int64, date-time…) are not checked here: Ajv knows none of them without ajv-formats.

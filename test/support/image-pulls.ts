@@ -19,7 +19,8 @@ export function pulledImages(resources: readonly RecordedResource[]): Array<{ re
   const podSpecs = (inputs: Json): Json[] => {
     const spec = inputs.spec;
     if (!spec) return [];
-    if (inputs.kind === "LeaderWorkerSet") return [spec.leaderWorkerTemplate.leaderTemplate.spec, spec.leaderWorkerTemplate.workerTemplate.spec];
+    if (inputs.kind === "LeaderWorkerSet")
+      return [spec.leaderWorkerTemplate.leaderTemplate.spec, spec.leaderWorkerTemplate.workerTemplate.spec];
     if (inputs.kind === "CronJob") return [spec.jobTemplate.spec.template.spec];
     if (inputs.kind === "Pod") return [spec];
     return spec.template?.spec ? [spec.template.spec] : [];
@@ -28,12 +29,16 @@ export function pulledImages(resources: readonly RecordedResource[]): Array<{ re
     if (!r.type.startsWith("kubernetes:")) continue;
     const inputs = r.inputs as Json;
     for (const podSpec of podSpecs(inputs)) {
-      for (const container of [...(podSpec.initContainers ?? []), ...(podSpec.containers ?? [])]) found.push({ resource: r.name, image: container.image });
+      for (const container of [...(podSpec.initContainers ?? []), ...(podSpec.containers ?? [])])
+        found.push({ resource: r.name, image: container.image });
       for (const container of podSpec.containers ?? []) {
-        for (const arg of container.args ?? []) if (String(arg).startsWith("--prometheus-config-reloader=")) found.push({ resource: `${r.name} (config reloader)`, image: String(arg).split("=")[1]! });
+        for (const arg of container.args ?? [])
+          if (String(arg).startsWith("--prometheus-config-reloader="))
+            found.push({ resource: `${r.name} (config reloader)`, image: String(arg).split("=")[1]! });
       }
     }
-    if (inputs.kind === "Prometheus") found.push({ resource: r.name, image: inputs.spec.image ?? "(the operator's default: quay.io/prometheus/prometheus)" });
+    if (inputs.kind === "Prometheus")
+      found.push({ resource: r.name, image: inputs.spec.image ?? "(the operator's default: quay.io/prometheus/prometheus)" });
   }
   return found;
 }
@@ -49,7 +54,10 @@ export function registryOf(image: string): string {
 const DIRECT = [/^nvcr\.io$/, /^602401143452\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com$/];
 
 /** Problems with where the stack's pods pull, or [] when every pull goes through one of the stack's own rules. */
-export function imagePullProblems(resources: readonly RecordedResource[], cache: { accountId: string; region: string; stackPrefix: string }): string[] {
+export function imagePullProblems(
+  resources: readonly RecordedResource[],
+  cache: { accountId: string; region: string; stackPrefix: string },
+): string[] {
   const host = `${cache.accountId}.dkr.ecr.${cache.region}.amazonaws.com`;
   const rules = resources.filter((r) => r.type === "aws:ecr/pullThroughCacheRule:PullThroughCacheRule").map((r) => r.inputs as Json);
   const problems: string[] = [];
@@ -67,8 +75,13 @@ export function imagePullProblems(resources: readonly RecordedResource[], cache:
       continue;
     }
     const needsLogin = ["registry-1.docker.io", "ghcr.io"].includes(rule.upstreamRegistryUrl);
-    if (needsLogin && !/^arn:aws:secretsmanager:[a-zA-Z0-9-:]+:secret:ecr-pullthroughcache\/[a-zA-Z0-9/_+=.@-]+$/.test(String(rule.credentialArn))) {
-      problems.push(`${resource}: the rule for ${rule.upstreamRegistryUrl} has no ecr-pullthroughcache/ secret (${String(rule.credentialArn)})`);
+    if (
+      needsLogin &&
+      !/^arn:aws:secretsmanager:[a-zA-Z0-9-:]+:secret:ecr-pullthroughcache\/[a-zA-Z0-9/_+=.@-]+$/.test(String(rule.credentialArn))
+    ) {
+      problems.push(
+        `${resource}: the rule for ${rule.upstreamRegistryUrl} has no ecr-pullthroughcache/ secret (${String(rule.credentialArn)})`,
+      );
     }
   }
   return problems;

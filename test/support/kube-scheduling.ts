@@ -11,9 +11,22 @@
  *   Equal (the default) with equal values (k8s.io/api/core/v1/toleration.go, ToleratesTaint).
  */
 type Labels = Record<string, string>;
-interface Taint { key: string; value?: string; effect: string }
-interface Toleration { key?: string; operator?: string; value?: string; effect?: string }
-interface Expression { key: string; operator: string; values?: string[] }
+interface Taint {
+  key: string;
+  value?: string;
+  effect: string;
+}
+interface Toleration {
+  key?: string;
+  operator?: string;
+  value?: string;
+  effect?: string;
+}
+interface Expression {
+  key: string;
+  operator: string;
+  values?: string[];
+}
 
 export interface NodeView {
   labels: Labels;
@@ -37,11 +50,16 @@ function tolerates(toleration: Toleration, taint: Taint): boolean {
 function matches(expression: Expression, labels: Labels): boolean {
   const has = expression.key in labels;
   switch (expression.operator) {
-    case "In": return has && (expression.values ?? []).includes(labels[expression.key]!);
-    case "NotIn": return !has || !(expression.values ?? []).includes(labels[expression.key]!);
-    case "Exists": return has;
-    case "DoesNotExist": return !has;
-    default: return false;
+    case "In":
+      return has && (expression.values ?? []).includes(labels[expression.key]!);
+    case "NotIn":
+      return !has || !(expression.values ?? []).includes(labels[expression.key]!);
+    case "Exists":
+      return has;
+    case "DoesNotExist":
+      return !has;
+    default:
+      return false;
   }
 }
 
@@ -51,12 +69,14 @@ export function schedulingProblems(pod: { nodeSelector?: Labels; tolerations?: T
   for (const [key, value] of Object.entries(pod.nodeSelector ?? {})) {
     if (node.labels[key] !== value) problems.push(`nodeSelector ${key}=${value} does not match the node's labels`);
   }
-  const terms: Array<{ matchExpressions?: Expression[] }> | undefined = pod.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+  const terms: Array<{ matchExpressions?: Expression[] }> | undefined =
+    pod.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
   if (terms && !terms.some((term) => (term.matchExpressions ?? []).every((expression) => matches(expression, node.labels)))) {
     problems.push("no required node affinity term matches the node's labels");
   }
   for (const taint of node.taints.filter((t) => t.effect === "NoSchedule" || t.effect === "NoExecute")) {
-    if (!(pod.tolerations ?? []).some((toleration) => tolerates(toleration, taint))) problems.push(`taint ${taint.key}=${taint.value ?? ""}:${taint.effect} is not tolerated`);
+    if (!(pod.tolerations ?? []).some((toleration) => tolerates(toleration, taint)))
+      problems.push(`taint ${taint.key}=${taint.value ?? ""}:${taint.effect} is not tolerated`);
   }
   return problems;
 }

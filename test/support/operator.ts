@@ -18,7 +18,10 @@ export const OPERATOR_PLAIN = {
 } as const;
 
 /** `config` with every operator value a created cluster's stack needs (a kubeconfig stack takes only the secrets). */
-export function withOperatorValues(config: Record<string, string>, secrets: Partial<Record<keyof typeof OPERATOR_SECRETS, string>> = {}): Record<string, string> {
+export function withOperatorValues(
+  config: Record<string, string>,
+  secrets: Partial<Record<keyof typeof OPERATOR_SECRETS, string>> = {},
+): Record<string, string> {
   const created = (config["llm-stack:cluster"] ?? "create") === "create";
   return { ...config, ...OPERATOR_SECRETS, ...secrets, ...(created ? OPERATOR_PLAIN : {}) };
 }

@@ -168,10 +168,12 @@ export const listOf = (resources: RecordedResource[]) => resources.map((r) => `$
 
 /** A public and a private subnet, each with its route-table association, in every AZ of the mock account's region. */
 export const subnetResources = (region: string) =>
-  MOCK_ZONES[region]!.flatMap(({ zoneId }) => ["private", "public"].flatMap((tier) => [
-    `aws:ec2/routeTableAssociation:RouteTableAssociation llm-network-${tier}-${zoneId}`,
-    `aws:ec2/subnet:Subnet llm-network-${tier}-${zoneId}`,
-  ]));
+  MOCK_ZONES[region]!.flatMap(({ zoneId }) =>
+    ["private", "public"].flatMap((tier) => [
+      `aws:ec2/routeTableAssociation:RouteTableAssociation llm-network-${tier}-${zoneId}`,
+      `aws:ec2/subnet:Subnet llm-network-${tier}-${zoneId}`,
+    ]),
+  );
 export const createModeResources = (region: string) => [...CREATE_MODE_RESOURCES, ...subnetResources(region)].sort();
 /** The private subnets of these AZ ids, as the mocks name their ids. */
 export const privateIds = (...zoneIds: string[]) => zoneIds.map((zoneId) => `llm-network-private-${zoneId}-id`);
@@ -224,7 +226,13 @@ export const AUTOSCALED_RESOURCES = [
   "llm-stack:model-cache:PodIdentityAccess llm-cluster-autoscaler-access",
 ];
 /** The committed stacks that autoscale, with their replica range's node counts worked by hand (1 Scout replica per p5.48xlarge). */
-export const AUTOSCALED_GROUPS: Record<string, { desiredSize: number; minSize: number; maxSize: number }> = { scout: { desiredSize: 1, minSize: 0, maxSize: 2 } };
+export const AUTOSCALED_GROUPS: Record<string, { desiredSize: number; minSize: number; maxSize: number }> = {
+  scout: { desiredSize: 1, minSize: 0, maxSize: 2 },
+};
 
 /** The model each committed stack file names (Pulumi.<stack>.yaml). */
-export const STACK_MODELS: Record<string, string> = { dev: "llama-3.1-8b-instruct", mixtral: "mixtral-8x7b-instruct-v0.1", scout: "llama-4-scout-17b-16e-instruct" };
+export const STACK_MODELS: Record<string, string> = {
+  dev: "llama-3.1-8b-instruct",
+  mixtral: "mixtral-8x7b-instruct-v0.1",
+  scout: "llama-4-scout-17b-16e-instruct",
+};

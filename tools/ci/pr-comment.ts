@@ -78,7 +78,8 @@ const SHA = /^[0-9a-f]{40}$/;
 /** The one open pull request into owner/repo whose head is exactly the run's head SHA and head repository. */
 export async function derivePullRequest(github: GitHubClient, owner: string, repo: string, run: WorkflowRun): Promise<PullRequest> {
   const headRepo = run.head_repository?.full_name;
-  if (!SHA.test(run.head_sha)) throw new CommentRefused(`the triggering run's head SHA ${JSON.stringify(run.head_sha)} is not a commit SHA`);
+  if (!SHA.test(run.head_sha))
+    throw new CommentRefused(`the triggering run's head SHA ${JSON.stringify(run.head_sha)} is not a commit SHA`);
   if (!headRepo) throw new CommentRefused(`the triggering run ${run.id} has no head repository`);
   const base = `${owner}/${repo}`;
   const matches = (pr: PullRequest) =>
@@ -88,13 +89,18 @@ export async function derivePullRequest(github: GitHubClient, owner: string, rep
   const found = new Map<number, PullRequest>();
   if (run.head_branch) {
     const headOwner = headRepo.split("/")[0]!;
-    for (const pr of await github.listOpenPullsByHead(owner, repo, `${headOwner}:${run.head_branch}`)) if (matches(pr)) found.set(pr.number, pr);
+    for (const pr of await github.listOpenPullsByHead(owner, repo, `${headOwner}:${run.head_branch}`))
+      if (matches(pr)) found.set(pr.number, pr);
   }
-  if (found.size === 0) for (const pr of await github.listPullsForCommit(owner, repo, run.head_sha)) if (matches(pr)) found.set(pr.number, pr);
+  if (found.size === 0)
+    for (const pr of await github.listPullsForCommit(owner, repo, run.head_sha)) if (matches(pr)) found.set(pr.number, pr);
 
   const prs = [...found.values()];
   if (prs.length === 0) throw new CommentRefused(`no open pull request into ${base} has head ${headRepo}@${run.head_sha}`);
-  if (prs.length > 1) throw new CommentRefused(`head ${headRepo}@${run.head_sha} is the head of several open pull requests (${prs.map((p) => `#${p.number}`).join(", ")}); not choosing one`);
+  if (prs.length > 1)
+    throw new CommentRefused(
+      `head ${headRepo}@${run.head_sha} is the head of several open pull requests (${prs.map((p) => `#${p.number}`).join(", ")}); not choosing one`,
+    );
   return prs[0]!;
 }
 
@@ -113,16 +119,20 @@ export async function postCostComment(input: {
 }): Promise<CommentResult> {
   const { github, owner, repo, run, artifact } = input;
   const botLogin = input.botLogin ?? BOT_LOGIN;
-  if (run.event !== "pull_request") throw new CommentRefused(`the triggering run was a ${JSON.stringify(run.event)} event, not pull_request`);
+  if (run.event !== "pull_request")
+    throw new CommentRefused(`the triggering run was a ${JSON.stringify(run.event)} event, not pull_request`);
   if (run.conclusion !== "success") throw new CommentRefused(`the triggering run concluded ${JSON.stringify(run.conclusion)}, not success`);
-  if (run.repository.full_name !== `${owner}/${repo}`) throw new CommentRefused(`the triggering run belongs to ${run.repository.full_name}, not ${owner}/${repo}`);
+  if (run.repository.full_name !== `${owner}/${repo}`)
+    throw new CommentRefused(`the triggering run belongs to ${run.repository.full_name}, not ${owner}/${repo}`);
 
   const claimed = artifact.prNumber.trim();
-  if (!/^[1-9][0-9]{0,9}$/.test(claimed)) throw new CommentRefused(`the artifact's PR number ${JSON.stringify(claimed.slice(0, 40))} is not a pull request number`);
+  if (!/^[1-9][0-9]{0,9}$/.test(claimed))
+    throw new CommentRefused(`the artifact's PR number ${JSON.stringify(claimed.slice(0, 40))} is not a pull request number`);
   if (!artifact.body.startsWith(COMMENT_MARKER)) throw new CommentRefused(`the artifact's comment does not start with ${COMMENT_MARKER}`);
 
   const pr = await derivePullRequest(github, owner, repo, run);
-  if (Number(claimed) !== pr.number) throw new CommentRefused(`the artifact names pull request #${claimed}, but run ${run.id} (${run.head_sha}) belongs to #${pr.number}`);
+  if (Number(claimed) !== pr.number)
+    throw new CommentRefused(`the artifact names pull request #${claimed}, but run ${run.id} (${run.head_sha}) belongs to #${pr.number}`);
 
   const body = artifact.body.slice(0, MAX_BODY_CHARS);
   const comments = await github.listIssueComments(owner, repo, pr.number);
@@ -135,7 +145,10 @@ export async function postCostComment(input: {
   return { action: "created", pullRequest: pr.number, commentId: created.id };
 }
 
-type Fetch = (url: string, init: { method: string; headers: Record<string, string>; body?: string }) => Promise<{
+type Fetch = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string },
+) => Promise<{
   ok: boolean;
   status: number;
   headers: { get(name: string): string | null };
@@ -144,17 +157,30 @@ type Fetch = (url: string, init: { method: string; headers: Record<string, strin
 }>;
 
 /** A GitHubClient over the REST API with a token; follows `Link: rel="next"` pages. */
-export function fetchGitHubClient(token: string, apiUrl = "https://api.github.com", fetchImpl: Fetch = fetch as unknown as Fetch): GitHubClient {
-  const headers = { accept: "application/vnd.github+json", authorization: `Bearer ${token}`, "x-github-api-version": "2022-11-28", "user-agent": "llm-stack-cost-comment" };
+export function fetchGitHubClient(
+  token: string,
+  apiUrl = "https://api.github.com",
+  fetchImpl: Fetch = fetch as unknown as Fetch,
+): GitHubClient {
+  const headers = {
+    accept: "application/vnd.github+json",
+    authorization: `Bearer ${token}`,
+    "x-github-api-version": "2022-11-28",
+    "user-agent": "llm-stack-cost-comment",
+  };
   const path = (...parts: Array<string | number>) => parts.map((p) => encodeURIComponent(String(p))).join("/");
   const request = async (method: string, url: string, body?: unknown) => {
-    const response = await fetchImpl(url, { method, headers: body === undefined ? headers : { ...headers, "content-type": "application/json" }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const response = await fetchImpl(url, {
+      method,
+      headers: body === undefined ? headers : { ...headers, "content-type": "application/json" },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
     if (!response.ok) throw new Error(`GitHub API ${method} ${url}: ${response.status} ${(await response.text()).slice(0, 500)}`);
     return response;
   };
   const all = async <T>(url: string): Promise<T[]> => {
     const items: T[] = [];
-    for (let next: string | undefined = url; next; ) {
+    for (let next: string | undefined = url; next;) {
       const response = await request("GET", next);
       items.push(...((await response.json()) as T[]));
       next = /<([^>]+)>;\s*rel="next"/.exec(response.headers.get("link") ?? "")?.[1];
@@ -163,7 +189,8 @@ export function fetchGitHubClient(token: string, apiUrl = "https://api.github.co
   };
   const repoUrl = (owner: string, repo: string) => `${apiUrl}/repos/${path(owner)}/${path(repo)}`;
   return {
-    listOpenPullsByHead: (owner, repo, head) => all(`${repoUrl(owner, repo)}/pulls?state=open&per_page=100&head=${encodeURIComponent(head)}`),
+    listOpenPullsByHead: (owner, repo, head) =>
+      all(`${repoUrl(owner, repo)}/pulls?state=open&per_page=100&head=${encodeURIComponent(head)}`),
     listPullsForCommit: (owner, repo, sha) => all(`${repoUrl(owner, repo)}/commits/${path(sha)}/pulls?per_page=100`),
     listIssueComments: (owner, repo, issueNumber) => all(`${repoUrl(owner, repo)}/issues/${path(issueNumber)}/comments?per_page=100`),
     createIssueComment: async (owner, repo, issueNumber, body) =>
@@ -186,7 +213,10 @@ export async function main(env: NodeJS.ProcessEnv, github?: GitHubClient, log: (
     const [owner, repo, ...rest] = need("GITHUB_REPOSITORY").split("/");
     if (!owner || !repo || rest.length > 0) throw new Error(`GITHUB_REPOSITORY ${env.GITHUB_REPOSITORY} is not owner/repo`);
     const dir = need("COST_ARTIFACT_DIR");
-    const artifact = { prNumber: readFileSync(join(dir, "pr-number.txt"), "utf8"), body: readFileSync(join(dir, "cost-preview.md"), "utf8") };
+    const artifact = {
+      prNumber: readFileSync(join(dir, "pr-number.txt"), "utf8"),
+      body: readFileSync(join(dir, "cost-preview.md"), "utf8"),
+    };
     const client = github ?? fetchGitHubClient(need("GITHUB_TOKEN"), env.GITHUB_API_URL || undefined);
     const result = await postCostComment({ github: client, owner, repo, run: event.workflow_run, artifact });
     log(`${result.action} comment ${result.commentId} on #${result.pullRequest}`);

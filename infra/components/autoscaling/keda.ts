@@ -19,17 +19,32 @@ export class Keda extends pulumi.ComponentResource {
    */
   readonly ready: pulumi.Resource[];
 
-  constructor(name: string, args: { nodeSelector: Record<string, string>; dependsOn: pulumi.Resource[]; images: ImageSource }, opts: pulumi.ComponentResourceOptions & { provider: k8s.Provider }) {
+  constructor(
+    name: string,
+    args: { nodeSelector: Record<string, string>; dependsOn: pulumi.Resource[]; images: ImageSource },
+    opts: pulumi.ComponentResourceOptions & { provider: k8s.Provider },
+  ) {
     super("llm-stack:autoscaling:Keda", name, {}, opts);
     const objects = kedaObjects(args.nodeSelector);
     const isCrd = (o: { kind: string }) => o.kind === "CustomResourceDefinition";
     // The six CRDs (ScaledJob's alone is 667 KB) as one YAML string, as the Prometheus stack's are.
-    const crds = new k8s.yaml.v2.ConfigGroup(`${name}-crds`, { yaml: yamlStream(objects.filter(isCrd)) }, { parent: this, provider: opts.provider, dependsOn: args.dependsOn });
-    const created = installInOrder(name, objects.filter((o) => !isCrd(o)), {
-      parent: this, provider: opts.provider, dependsOn: [...args.dependsOn, crds], images: args.images,
-      // The operator's cert rotator writes the APIService's caBundle; Pulumi must not take it back.
-      ignoreChanges: KEDA_MUTATED_FIELDS,
-    });
+    const crds = new k8s.yaml.v2.ConfigGroup(
+      `${name}-crds`,
+      { yaml: yamlStream(objects.filter(isCrd)) },
+      { parent: this, provider: opts.provider, dependsOn: args.dependsOn },
+    );
+    const created = installInOrder(
+      name,
+      objects.filter((o) => !isCrd(o)),
+      {
+        parent: this,
+        provider: opts.provider,
+        dependsOn: [...args.dependsOn, crds],
+        images: args.images,
+        // The operator's cert rotator writes the APIService's caBundle; Pulumi must not take it back.
+        ignoreChanges: KEDA_MUTATED_FIELDS,
+      },
+    );
     this.ready = [crds, ...Object.values(created).flat()];
     this.registerOutputs({});
   }

@@ -44,23 +44,35 @@ export class ImageCache extends pulumi.ComponentResource {
       if (login) {
         // ECR requires the `ecr-pullthroughcache/` name prefix and the default aws/secretsmanager key
         // (no kmsKeyId). No recovery window: a destroyed stack's name is free again at once.
-        const secret = new aws.secretsmanager.Secret(`${name}-${key}-login`, {
-          name: `ecr-pullthroughcache/${args.stackPrefix}-${key}`,
-          description: `The ${key} login of ${args.stackPrefix}'s ECR pull-through cache rule`,
-          recoveryWindowInDays: 0,
-        }, { parent: this });
-        const version = new aws.secretsmanager.SecretVersion(`${name}-${key}-login`, {
-          secretId: secret.id,
-          secretString: pulumi.secret(login.token.apply((accessToken) => JSON.stringify({ username: login.username, accessToken }))),
-        }, { parent: this });
+        const secret = new aws.secretsmanager.Secret(
+          `${name}-${key}-login`,
+          {
+            name: `ecr-pullthroughcache/${args.stackPrefix}-${key}`,
+            description: `The ${key} login of ${args.stackPrefix}'s ECR pull-through cache rule`,
+            recoveryWindowInDays: 0,
+          },
+          { parent: this },
+        );
+        const version = new aws.secretsmanager.SecretVersion(
+          `${name}-${key}-login`,
+          {
+            secretId: secret.id,
+            secretString: pulumi.secret(login.token.apply((accessToken) => JSON.stringify({ username: login.username, accessToken }))),
+          },
+          { parent: this },
+        );
         credentialArn = secret.arn;
         dependsOn.push(version);
       }
-      return new aws.ecr.PullThroughCacheRule(`${name}-${key}`, {
-        ecrRepositoryPrefix: cacheRepositoryPrefix(args.stackPrefix, key),
-        upstreamRegistryUrl: upstream.upstreamRegistryUrl,
-        ...(credentialArn ? { credentialArn } : {}),
-      }, { parent: this, dependsOn });
+      return new aws.ecr.PullThroughCacheRule(
+        `${name}-${key}`,
+        {
+          ecrRepositoryPrefix: cacheRepositoryPrefix(args.stackPrefix, key),
+          upstreamRegistryUrl: upstream.upstreamRegistryUrl,
+          ...(credentialArn ? { credentialArn } : {}),
+        },
+        { parent: this, dependsOn },
+      );
     });
     this.registerOutputs({});
   }

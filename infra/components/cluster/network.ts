@@ -49,22 +49,34 @@ export class Network extends pulumi.ComponentResource {
     const parent = { parent: this };
     const clusterTag = { [`kubernetes.io/cluster/${args.clusterName}`]: "shared" };
 
-    const vpc = new aws.ec2.Vpc(`${name}-vpc`, { cidrBlock: VPC_CIDR, enableDnsHostnames: true, enableDnsSupport: true, tags: { Name: `${name}-vpc` } }, parent);
+    const vpc = new aws.ec2.Vpc(
+      `${name}-vpc`,
+      { cidrBlock: VPC_CIDR, enableDnsHostnames: true, enableDnsSupport: true, tags: { Name: `${name}-vpc` } },
+      parent,
+    );
     const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: { Name: `${name}-igw` } }, parent);
-    const publicRoutes = new aws.ec2.RouteTable(`${name}-public-rt`, { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }], tags: { Name: `${name}-public` } }, parent);
+    const publicRoutes = new aws.ec2.RouteTable(
+      `${name}-public-rt`,
+      { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }], tags: { Name: `${name}-public` } },
+      parent,
+    );
 
     /** One subnet per AZ, associated with `routeTable`; the role tag tells Kubernetes where load balancers go. */
     const subnets = (tier: "public" | "private", cidrOf: (zoneId: string) => string, routeTable: aws.ec2.RouteTable, roleTag: string) =>
       args.zones.map((zone) => {
         const subnetName = `${name}-${tier}-${zone.zoneId}`;
-        const subnet = new aws.ec2.Subnet(subnetName, {
-          vpcId: vpc.id,
-          cidrBlock: cidrOf(zone.zoneId),
-          // By id: the same physical zone the offering lookup named, whatever this account calls it.
-          availabilityZoneId: zone.zoneId,
-          mapPublicIpOnLaunch: false,
-          tags: { Name: subnetName, [roleTag]: "1", ...clusterTag },
-        }, parent);
+        const subnet = new aws.ec2.Subnet(
+          subnetName,
+          {
+            vpcId: vpc.id,
+            cidrBlock: cidrOf(zone.zoneId),
+            // By id: the same physical zone the offering lookup named, whatever this account calls it.
+            availabilityZoneId: zone.zoneId,
+            mapPublicIpOnLaunch: false,
+            tags: { Name: subnetName, [roleTag]: "1", ...clusterTag },
+          },
+          parent,
+        );
         new aws.ec2.RouteTableAssociation(subnetName, { subnetId: subnet.id, routeTableId: routeTable.id }, parent);
         return { zoneId: zone.zoneId, id: subnet.id };
       });
@@ -73,21 +85,33 @@ export class Network extends pulumi.ComponentResource {
     const publicSubnets = subnets("public", publicCidr, publicRoutes, "kubernetes.io/role/elb");
     const natIp = new aws.ec2.Eip(`${name}-nat`, { domain: "vpc", tags: { Name: `${name}-nat` } }, parent);
     // One NAT gateway (NAT_GATEWAYS in plan/stack-cost.ts prices it): nodes pull images and weights through it.
-    const nat = new aws.ec2.NatGateway(`${name}-nat`, { allocationId: natIp.id, subnetId: publicSubnets[0]!.id, tags: { Name: `${name}-nat` } }, { parent: this, dependsOn: [igw] });
-    const privateRoutes = new aws.ec2.RouteTable(`${name}-private-rt`, { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }], tags: { Name: `${name}-private` } }, parent);
+    const nat = new aws.ec2.NatGateway(
+      `${name}-nat`,
+      { allocationId: natIp.id, subnetId: publicSubnets[0]!.id, tags: { Name: `${name}-nat` } },
+      { parent: this, dependsOn: [igw] },
+    );
+    const privateRoutes = new aws.ec2.RouteTable(
+      `${name}-private-rt`,
+      { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }], tags: { Name: `${name}-private` } },
+      parent,
+    );
 
     const privateSubnets = subnets("private", privateCidr, privateRoutes, "kubernetes.io/role/internal-elb");
     // S3 from the private subnets without the NAT gateway: the model cache's weights would otherwise
     // be billed per GB at every pod start; a gateway endpoint costs nothing
     // (https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html). Its route (the S3
     // prefix list) is more specific than 0.0.0.0/0, so S3 traffic takes it.
-    new aws.ec2.VpcEndpoint(`${name}-s3`, {
-      vpcId: vpc.id,
-      serviceName: `com.amazonaws.${args.region}.s3`,
-      vpcEndpointType: "Gateway",
-      routeTableIds: [privateRoutes.id],
-      tags: { Name: `${name}-s3` },
-    }, parent);
+    new aws.ec2.VpcEndpoint(
+      `${name}-s3`,
+      {
+        vpcId: vpc.id,
+        serviceName: `com.amazonaws.${args.region}.s3`,
+        vpcEndpointType: "Gateway",
+        routeTableIds: [privateRoutes.id],
+        tags: { Name: `${name}-s3` },
+      },
+      parent,
+    );
 
     this.vpcId = vpc.id;
     this.privateSubnets = privateSubnets;

@@ -28,21 +28,35 @@ export class SystemNodeGroup extends pulumi.ComponentResource {
 
   constructor(name: string, args: SystemNodeGroupArgs, opts?: pulumi.ComponentResourceOptions) {
     super("llm-stack:compute:SystemNodeGroup", name, {}, opts);
-    const template = new aws.ec2.LaunchTemplate(`${name}-lt`, launchTemplateArgs(name, { sizeGiB: SYSTEM_NODE_GROUP.diskSizeGiB }), { parent: this });
-    const group = new aws.eks.NodeGroup(`${name}-ng`, {
-      clusterName: args.clusterName,
-      nodeGroupNamePrefix: `${name}-`,
-      nodeRoleArn: args.nodeRoleArn,
-      subnetIds: args.subnetIds,
-      amiType: "AL2023_x86_64_STANDARD",
-      capacityType: "ON_DEMAND",
-      instanceTypes: [SYSTEM_NODE_GROUP.instanceType],
-      scalingConfig: { desiredSize: SYSTEM_NODE_GROUP.desiredSize, minSize: SYSTEM_NODE_GROUP.minSize, maxSize: SYSTEM_NODE_GROUP.maxSize },
-      launchTemplate: { id: template.id, version: template.latestVersion.apply(String) },
-      labels: SYSTEM_NODE_LABELS,
-      updateConfig: { maxUnavailable: 1 },
-    }, { parent: this, ignoreChanges: args.sizedByClusterAutoscaler ? ["scalingConfig.desiredSize"] : [] });
-    new aws.eks.Addon(`${name}-coredns`, { clusterName: args.clusterName, addonName: "coredns", resolveConflictsOnCreate: "OVERWRITE" }, { parent: this, dependsOn: [group] });
+    const template = new aws.ec2.LaunchTemplate(`${name}-lt`, launchTemplateArgs(name, { sizeGiB: SYSTEM_NODE_GROUP.diskSizeGiB }), {
+      parent: this,
+    });
+    const group = new aws.eks.NodeGroup(
+      `${name}-ng`,
+      {
+        clusterName: args.clusterName,
+        nodeGroupNamePrefix: `${name}-`,
+        nodeRoleArn: args.nodeRoleArn,
+        subnetIds: args.subnetIds,
+        amiType: "AL2023_x86_64_STANDARD",
+        capacityType: "ON_DEMAND",
+        instanceTypes: [SYSTEM_NODE_GROUP.instanceType],
+        scalingConfig: {
+          desiredSize: SYSTEM_NODE_GROUP.desiredSize,
+          minSize: SYSTEM_NODE_GROUP.minSize,
+          maxSize: SYSTEM_NODE_GROUP.maxSize,
+        },
+        launchTemplate: { id: template.id, version: template.latestVersion.apply(String) },
+        labels: SYSTEM_NODE_LABELS,
+        updateConfig: { maxUnavailable: 1 },
+      },
+      { parent: this, ignoreChanges: args.sizedByClusterAutoscaler ? ["scalingConfig.desiredSize"] : [] },
+    );
+    new aws.eks.Addon(
+      `${name}-coredns`,
+      { clusterName: args.clusterName, addonName: "coredns", resolveConflictsOnCreate: "OVERWRITE" },
+      { parent: this, dependsOn: [group] },
+    );
     this.nodeGroupName = group.nodeGroupName;
     this.registerOutputs({ nodeGroupName: this.nodeGroupName });
   }

@@ -23,10 +23,19 @@ export class DcgmExporter extends pulumi.ComponentResource {
   constructor(name: string, args: DcgmExporterArgs, opts: pulumi.ComponentResourceOptions & { provider: k8s.Provider }) {
     super("llm-stack:observability:DcgmExporter", name, {}, opts);
     const daemonSet = stackDaemonSet(DCGM_EXPORTER, args.nodeSelector, args.instance);
-    new k8s.apps.v1.DaemonSet(`${name}-daemonset`, daemonSet as unknown as k8s.apps.v1.DaemonSetArgs, { parent: this, provider: opts.provider });
-    new k8s.apiextensions.CustomResource(`${name}-podmonitor`, dcgmPodMonitor(daemonSet, args.selectedBy) as k8s.apiextensions.CustomResourceArgs, {
-      parent: this, provider: opts.provider, dependsOn: args.ready,
+    new k8s.apps.v1.DaemonSet(`${name}-daemonset`, daemonSet as unknown as k8s.apps.v1.DaemonSetArgs, {
+      parent: this,
+      provider: opts.provider,
     });
+    new k8s.apiextensions.CustomResource(
+      `${name}-podmonitor`,
+      dcgmPodMonitor(daemonSet, args.selectedBy) as k8s.apiextensions.CustomResourceArgs,
+      {
+        parent: this,
+        provider: opts.provider,
+        dependsOn: args.ready,
+      },
+    );
     this.registerOutputs({});
   }
 }

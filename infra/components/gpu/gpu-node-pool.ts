@@ -47,7 +47,10 @@ export interface GpuNodePoolArgs {
  * carries the EFA security group and the cluster's (a launch template that names interfaces gets
  * no security group from EKS).
  */
-export function efaNetworkInterfaces(efaInterfaces: number, securityGroups: pulumi.Input<string>[]): aws.types.input.ec2.LaunchTemplateNetworkInterface[] {
+export function efaNetworkInterfaces(
+  efaInterfaces: number,
+  securityGroups: pulumi.Input<string>[],
+): aws.types.input.ec2.LaunchTemplateNetworkInterface[] {
   return Array.from({ length: efaInterfaces }, (_, card) => ({
     networkCardIndex: card,
     deviceIndex: card === 0 ? 0 : 1,
@@ -77,32 +80,63 @@ export class GpuNodePool extends pulumi.ComponentResource {
     // Capacity Blocks need the market type and the reservation in the launch template
     // (https://docs.aws.amazon.com/eks/latest/userguide/capacity-blocks-mng.html).
     const { capacity } = args;
-    const capacityBlock: Partial<aws.ec2.LaunchTemplateArgs> = capacity.type === "capacity-block"
-      ? {
-          instanceMarketOptions: { marketType: "capacity-block" },
-          capacityReservationSpecification: { capacityReservationTarget: { capacityReservationId: capacity.reservationId } },
-        }
-      : {};
+    const capacityBlock: Partial<aws.ec2.LaunchTemplateArgs> =
+      capacity.type === "capacity-block"
+        ? {
+            instanceMarketOptions: { marketType: "capacity-block" },
+            capacityReservationSpecification: { capacityReservationTarget: { capacityReservationId: capacity.reservationId } },
+          }
+        : {};
     // A replica over several nodes talks between pipeline stages on every token: its nodes go into a
     // cluster placement group (same network spine; https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-strategies.html#placement-groups-cluster).
-    const placementGroup = plan.nodesPerReplica > 1
-      ? new aws.ec2.PlacementGroup(`${name}-pg`, { strategy: "cluster" }, { parent: this })
-      : undefined;
+    const placementGroup =
+      plan.nodesPerReplica > 1 ? new aws.ec2.PlacementGroup(`${name}-pg`, { strategy: "cluster" }, { parent: this }) : undefined;
     // EFA needs all traffic between the interfaces allowed: a security group that admits itself
     // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/efa-start.html#efa-start-security).
     let efaInterfaces: Partial<aws.ec2.LaunchTemplateArgs> = {};
     if (args.efa) {
-      const efaGroup = new aws.ec2.SecurityGroup(`${name}-efa`, { vpcId: args.efa.vpcId, description: `${name}: EFA traffic between the GPU nodes of one replica` }, { parent: this });
-      new aws.vpc.SecurityGroupIngressRule(`${name}-efa-in`, { securityGroupId: efaGroup.id, referencedSecurityGroupId: efaGroup.id, ipProtocol: "-1", description: "all traffic from the group itself" }, { parent: this });
-      new aws.vpc.SecurityGroupEgressRule(`${name}-efa-out`, { securityGroupId: efaGroup.id, referencedSecurityGroupId: efaGroup.id, ipProtocol: "-1", description: "all traffic to the group itself" }, { parent: this });
-      efaInterfaces = { networkInterfaces: efaNetworkInterfaces(INSTANCES[plan.instanceType].efaInterfaces, [efaGroup.id, args.efa.clusterSecurityGroupId]) };
+      const efaGroup = new aws.ec2.SecurityGroup(
+        `${name}-efa`,
+        { vpcId: args.efa.vpcId, description: `${name}: EFA traffic between the GPU nodes of one replica` },
+        { parent: this },
+      );
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-efa-in`,
+        {
+          securityGroupId: efaGroup.id,
+          referencedSecurityGroupId: efaGroup.id,
+          ipProtocol: "-1",
+          description: "all traffic from the group itself",
+        },
+        { parent: this },
+      );
+      new aws.vpc.SecurityGroupEgressRule(
+        `${name}-efa-out`,
+        {
+          securityGroupId: efaGroup.id,
+          referencedSecurityGroupId: efaGroup.id,
+          ipProtocol: "-1",
+          description: "all traffic to the group itself",
+        },
+        { parent: this },
+      );
+      efaInterfaces = {
+        networkInterfaces: efaNetworkInterfaces(INSTANCES[plan.instanceType].efaInterfaces, [efaGroup.id, args.efa.clusterSecurityGroupId]),
+      };
     }
     // Instance-store NVMe, where the type has it, carries kubelet and containerd (see gpuNodeStorage).
     const storage = gpuNodeStorageOf(plan);
     const userData = storage.localStorageStrategy ? { userData: nodeadmUserDataBase64(gpuNodeConfig(storage.localStorageStrategy)) } : {};
-    const template = new aws.ec2.LaunchTemplate(`${name}-lt`, launchTemplateArgs(name, storage.rootVolume, {
-      ...capacityBlock, ...efaInterfaces, ...userData, ...(placementGroup ? { placement: { groupName: placementGroup.name } } : {}),
-    }), { parent: this });
+    const template = new aws.ec2.LaunchTemplate(
+      `${name}-lt`,
+      launchTemplateArgs(name, storage.rootVolume, {
+        ...capacityBlock,
+        ...efaInterfaces,
+        ...userData,
+        ...(placementGroup ? { placement: { groupName: placementGroup.name } } : {}),
+      }),
+      { parent: this },
+    );
 
     const range = args.autoscaling ?? fixedRange(plan);
     const autoscaled = args.autoscaling !== null;
@@ -110,37 +144,47 @@ export class GpuNodePool extends pulumi.ComponentResource {
     // Cluster Autoscaler: the label it reads as "GPUs still starting" (so it adds no second node
     // while the device plugin registers them) and the node group tags of what a node offers, read
     // through eks:DescribeNodegroup while the group has no node (manifests/autoscaling/cluster-autoscaler.ts).
-    const labels = autoscaled ? { ...gpuNodeLabels(plan, args.stack), [CLUSTER_AUTOSCALER_GPU_LABEL]: `nvidia-${plan.gpu}` } : gpuNodeLabels(plan, args.stack);
+    const labels = autoscaled
+      ? { ...gpuNodeLabels(plan, args.stack), [CLUSTER_AUTOSCALER_GPU_LABEL]: `nvidia-${plan.gpu}` }
+      : gpuNodeLabels(plan, args.stack);
     const tags = autoscaled
-      ? gpuNodeGroupTemplateTags({ gpusPerNode: INSTANCES[plan.instanceType].gpuCount, efaInterfacesPerNode: args.efa ? INSTANCES[plan.instanceType].efaInterfaces : 0, taints })
+      ? gpuNodeGroupTemplateTags({
+          gpusPerNode: INSTANCES[plan.instanceType].gpuCount,
+          efaInterfacesPerNode: args.efa ? INSTANCES[plan.instanceType].efaInterfaces : 0,
+          taints,
+        })
       : undefined;
-    const group = new aws.eks.NodeGroup(`${name}-ng`, {
-      clusterName: args.clusterName,
-      // A generated name: a change of instance type replaces the group without colliding with itself.
-      nodeGroupNamePrefix: `${name}-`,
-      nodeRoleArn: args.nodeRoleArn,
-      subnetIds: args.subnetIds,
-      amiType: "AL2023_x86_64_NVIDIA",
-      capacityType: CAPACITY_TYPES[capacity.type],
-      instanceTypes: [plan.instanceType],
-      scalingConfig: { desiredSize: plan.nodes, minSize: range.minNodes, maxSize: range.maxNodes },
-      launchTemplate: { id: template.id, version: template.latestVersion.apply(String) },
-      labels,
-      taints,
-      ...(tags ? { tags } : {}),
-      // MINIMAL terminates old nodes before launching new ones: an AMI update never holds twice the H100s.
-      updateConfig: { maxUnavailable: 1, updateStrategy: "MINIMAL" },
-    }, {
-      parent: this,
-      // A replacement (new instance type) removes the old pool first: never two GPU pools billed at once,
-      // and the account's P-instance vCPU quota is rarely enough for both.
-      deleteBeforeReplace: true,
-      // Cluster Autoscaler owns the size of an autoscaled group: an update must not reset it to the
-      // planned count. EKS: "If you use the Kubernetes Cluster Autoscaler, you shouldn't change the
-      // desiredSize value directly" (API_NodegroupScalingConfig); @pulumi/aws eks/nodeGroup.js,
-      // "Ignoring Changes to Desired Size", gives this ignoreChanges.
-      ignoreChanges: autoscaled ? ["scalingConfig.desiredSize"] : [],
-    });
+    const group = new aws.eks.NodeGroup(
+      `${name}-ng`,
+      {
+        clusterName: args.clusterName,
+        // A generated name: a change of instance type replaces the group without colliding with itself.
+        nodeGroupNamePrefix: `${name}-`,
+        nodeRoleArn: args.nodeRoleArn,
+        subnetIds: args.subnetIds,
+        amiType: "AL2023_x86_64_NVIDIA",
+        capacityType: CAPACITY_TYPES[capacity.type],
+        instanceTypes: [plan.instanceType],
+        scalingConfig: { desiredSize: plan.nodes, minSize: range.minNodes, maxSize: range.maxNodes },
+        launchTemplate: { id: template.id, version: template.latestVersion.apply(String) },
+        labels,
+        taints,
+        ...(tags ? { tags } : {}),
+        // MINIMAL terminates old nodes before launching new ones: an AMI update never holds twice the H100s.
+        updateConfig: { maxUnavailable: 1, updateStrategy: "MINIMAL" },
+      },
+      {
+        parent: this,
+        // A replacement (new instance type) removes the old pool first: never two GPU pools billed at once,
+        // and the account's P-instance vCPU quota is rarely enough for both.
+        deleteBeforeReplace: true,
+        // Cluster Autoscaler owns the size of an autoscaled group: an update must not reset it to the
+        // planned count. EKS: "If you use the Kubernetes Cluster Autoscaler, you shouldn't change the
+        // desiredSize value directly" (API_NodegroupScalingConfig); @pulumi/aws eks/nodeGroup.js,
+        // "Ignoring Changes to Desired Size", gives this ignoreChanges.
+        ignoreChanges: autoscaled ? ["scalingConfig.desiredSize"] : [],
+      },
+    );
     this.nodeGroupName = group.nodeGroupName;
     this.instanceType = plan.instanceType;
     this.nodeCount = plan.nodes;

@@ -21,8 +21,17 @@ export class NvidiaDevicePlugin extends pulumi.ComponentResource {
     super("llm-stack:addons:NvidiaDevicePlugin", name, {}, opts);
     // Pulumi's await logic for a DaemonSet waits until its pods are ready on every node it selects,
     // so vLLM (which depends on this component) is not created before nodes advertise nvidia.com/gpu.
-    new k8s.apps.v1.DaemonSet(`${name}-daemonset`, stackDaemonSet(NVIDIA_DEVICE_PLUGIN, args.nodeSelector, args.instance) as unknown as k8s.apps.v1.DaemonSetArgs, { parent: this, provider: opts.provider });
-    if (args.efa) new k8s.apps.v1.DaemonSet(`${name}-efa-daemonset`, stackDaemonSet(EFA_DEVICE_PLUGIN, args.nodeSelector, args.instance) as unknown as k8s.apps.v1.DaemonSetArgs, { parent: this, provider: opts.provider });
+    new k8s.apps.v1.DaemonSet(
+      `${name}-daemonset`,
+      stackDaemonSet(NVIDIA_DEVICE_PLUGIN, args.nodeSelector, args.instance) as unknown as k8s.apps.v1.DaemonSetArgs,
+      { parent: this, provider: opts.provider },
+    );
+    if (args.efa)
+      new k8s.apps.v1.DaemonSet(
+        `${name}-efa-daemonset`,
+        stackDaemonSet(EFA_DEVICE_PLUGIN, args.nodeSelector, args.instance) as unknown as k8s.apps.v1.DaemonSetArgs,
+        { parent: this, provider: opts.provider },
+      );
     this.registerOutputs({});
   }
 }

@@ -24,22 +24,56 @@ export class ModelCacheBucket extends pulumi.ComponentResource {
   constructor(name: string, args: { bucketName: pulumi.Input<string>; stack: string }, opts?: pulumi.ComponentResourceOptions) {
     super("llm-stack:model-cache:ModelCacheBucket", name, {}, opts);
     const parent = { parent: this };
-    const bucket = new aws.s3.Bucket(`${name}`, { bucket: args.bucketName, forceDestroy: true, tags: { "llm-stack/stack": args.stack, "llm-stack/purpose": "model-cache" } }, parent);
-    new aws.s3.BucketPublicAccessBlock(`${name}-public-access`, {
-      bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
-    }, parent);
-    new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, parent);
-    new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-encryption`, {
-      bucket: bucket.id,
-      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
-    }, parent);
-    new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, {
-      bucket: bucket.id,
-      rules: [
-        { id: "intelligent-tiering", status: "Enabled", filter: { prefix: "models/" }, transitions: [{ days: 0, storageClass: "INTELLIGENT_TIERING" }] },
-        { id: "abort-incomplete-uploads", status: "Enabled", filter: { prefix: "" }, abortIncompleteMultipartUpload: { daysAfterInitiation: ABORT_INCOMPLETE_UPLOAD_DAYS } },
-      ],
-    }, parent);
+    const bucket = new aws.s3.Bucket(
+      `${name}`,
+      { bucket: args.bucketName, forceDestroy: true, tags: { "llm-stack/stack": args.stack, "llm-stack/purpose": "model-cache" } },
+      parent,
+    );
+    new aws.s3.BucketPublicAccessBlock(
+      `${name}-public-access`,
+      {
+        bucket: bucket.id,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      },
+      parent,
+    );
+    new aws.s3.BucketOwnershipControls(
+      `${name}-ownership`,
+      { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
+      parent,
+    );
+    new aws.s3.BucketServerSideEncryptionConfiguration(
+      `${name}-encryption`,
+      {
+        bucket: bucket.id,
+        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+      },
+      parent,
+    );
+    new aws.s3.BucketLifecycleConfiguration(
+      `${name}-lifecycle`,
+      {
+        bucket: bucket.id,
+        rules: [
+          {
+            id: "intelligent-tiering",
+            status: "Enabled",
+            filter: { prefix: "models/" },
+            transitions: [{ days: 0, storageClass: "INTELLIGENT_TIERING" }],
+          },
+          {
+            id: "abort-incomplete-uploads",
+            status: "Enabled",
+            filter: { prefix: "" },
+            abortIncompleteMultipartUpload: { daysAfterInitiation: ABORT_INCOMPLETE_UPLOAD_DAYS },
+          },
+        ],
+      },
+      parent,
+    );
     this.bucketName = bucket.bucket;
     this.bucketArn = bucket.arn;
     this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn });

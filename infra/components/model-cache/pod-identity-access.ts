@@ -21,15 +21,21 @@ export class PodIdentityAccess extends pulumi.ComponentResource {
   constructor(name: string, args: PodIdentityAccessArgs, opts?: pulumi.ComponentResourceOptions) {
     super("llm-stack:model-cache:PodIdentityAccess", name, {}, opts);
     const parent = { parent: this };
-    const assumeRolePolicy = pulumi.output(args.clusterName).apply((cluster) => JSON.stringify(podIdentityTrustPolicy(cluster, args.namespace, args.serviceAccount)));
+    const assumeRolePolicy = pulumi
+      .output(args.clusterName)
+      .apply((cluster) => JSON.stringify(podIdentityTrustPolicy(cluster, args.namespace, args.serviceAccount)));
     const role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy }, parent);
     const policy = new aws.iam.RolePolicy(`${name}-policy`, { role: role.name, policy: args.policy }, parent);
-    new aws.eks.PodIdentityAssociation(`${name}-association`, {
-      clusterName: args.clusterName,
-      namespace: args.namespace,
-      serviceAccount: args.serviceAccount,
-      roleArn: role.arn,
-    }, { parent: this, dependsOn: [policy] });
+    new aws.eks.PodIdentityAssociation(
+      `${name}-association`,
+      {
+        clusterName: args.clusterName,
+        namespace: args.namespace,
+        serviceAccount: args.serviceAccount,
+        roleArn: role.arn,
+      },
+      { parent: this, dependsOn: [policy] },
+    );
     this.roleArn = role.arn;
     this.registerOutputs({ roleArn: this.roleArn });
   }

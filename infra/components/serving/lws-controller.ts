@@ -21,9 +21,22 @@ export class LwsController extends pulumi.ComponentResource {
     super("llm-stack:addons:LwsController", name, {}, opts);
     const objects = lwsObjects();
     const isCrd = (o: { kind: string }) => o.kind === "CustomResourceDefinition";
-    const crds = new k8s.yaml.v2.ConfigGroup(`${name}-crds`, { yaml: yamlStream(objects.filter(isCrd)) }, { parent: this, provider: opts.provider });
-    const created = installInOrder(name, objects.filter((o) => !isCrd(o)), { parent: this, provider: opts.provider, dependsOn: [crds], images: args.images });
-    this.ready = [crds, ...(created.Deployment ?? []), ...(created.MutatingWebhookConfiguration ?? []), ...(created.ValidatingWebhookConfiguration ?? [])];
+    const crds = new k8s.yaml.v2.ConfigGroup(
+      `${name}-crds`,
+      { yaml: yamlStream(objects.filter(isCrd)) },
+      { parent: this, provider: opts.provider },
+    );
+    const created = installInOrder(
+      name,
+      objects.filter((o) => !isCrd(o)),
+      { parent: this, provider: opts.provider, dependsOn: [crds], images: args.images },
+    );
+    this.ready = [
+      crds,
+      ...(created.Deployment ?? []),
+      ...(created.MutatingWebhookConfiguration ?? []),
+      ...(created.ValidatingWebhookConfiguration ?? []),
+    ];
     this.registerOutputs({});
   }
 }

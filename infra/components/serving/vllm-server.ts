@@ -11,8 +11,22 @@ import { withImagesFrom } from "../../manifests/pod-spec";
 import { vllmScaledObject } from "../../manifests/autoscaling/scaled-object";
 import { copyServiceAccountName, modelCopyConfigMap, modelCopyJob, type ModelCopyJobInput } from "../../manifests/model-cache/model-copy";
 import { vllmPodMonitor, vllmPrometheusRule, type VllmMonitoringInput } from "../../manifests/observability/vllm-monitoring";
-import { SECRET_KEYS, groupHeadlessService, scalesToZero, servingPodSelector, vllmObjects, vllmWorkload, type VllmManifestInput, type WeightsLocation } from "../../manifests/serving/vllm";
-import { serverWakeQuery, wakeFrontObjects, wakeFrontPodMonitor, wakeFrontPrometheusRule } from "../../manifests/serving/wake-front-objects";
+import {
+  SECRET_KEYS,
+  groupHeadlessService,
+  scalesToZero,
+  servingPodSelector,
+  vllmObjects,
+  vllmWorkload,
+  type VllmManifestInput,
+  type WeightsLocation,
+} from "../../manifests/serving/vllm";
+import {
+  serverWakeQuery,
+  wakeFrontObjects,
+  wakeFrontPodMonitor,
+  wakeFrontPrometheusRule,
+} from "../../manifests/serving/wake-front-objects";
 
 /** The S3 model cache the server streams from, and how the copy Job that fills it runs. */
 export interface ModelCacheSource {
@@ -78,22 +92,42 @@ export class VllmServer extends pulumi.ComponentResource {
     const copyJob = args.weights.source === "s3" ? this.modelCopyJob(name, args, args.weights, secret, inNamespace) : null;
 
     const { weights } = args;
-    const location: pulumi.Output<WeightsLocation> = weights.source === "s3"
-      ? weights.bucket.apply((bucket): WeightsLocation => ({ source: "s3", uri: modelCacheUri(bucket, weights.layout), region: weights.region }))
-      : pulumi.output<WeightsLocation>({ source: "huggingface", hfTokenSet: args.hfTokenSet });
-    const workload = location.apply((resolved) => withImagesFrom(vllmWorkload({ ...args, name, weights: resolved }, secretName), args.images) as { metadata: unknown; spec: unknown });
+    const location: pulumi.Output<WeightsLocation> =
+      weights.source === "s3"
+        ? weights.bucket.apply((bucket): WeightsLocation => ({
+            source: "s3",
+            uri: modelCacheUri(bucket, weights.layout),
+            region: weights.region,
+          }))
+        : pulumi.output<WeightsLocation>({ source: "huggingface", hfTokenSet: args.hfTokenSet });
+    const workload = location.apply(
+      (resolved) =>
+        withImagesFrom(vllmWorkload({ ...args, name, weights: resolved }, secretName), args.images) as { metadata: unknown; spec: unknown },
+    );
     // Plain objects from manifests/serving/vllm.ts; test/program/stacks.test.ts validates each against the Kubernetes schema.
-    const workloadArgs = { metadata: workload.apply((w) => w.metadata as k8s.types.input.meta.v1.ObjectMeta), spec: workload.apply((w) => w.spec as k8s.types.input.apps.v1.DeploymentSpec) };
+    const workloadArgs = {
+      metadata: workload.apply((w) => w.metadata as k8s.types.input.meta.v1.ObjectMeta),
+      spec: workload.apply((w) => w.spec as k8s.types.input.apps.v1.DeploymentSpec),
+    };
     // Delete before replace: a replacement (a new name or namespace) must not wait for GPUs the old
     // workload still holds — a fixed pool has no spare node, and the awaited new one would time out
     // with the old one never deleted (as the GPU node group does: "never two GPU pools billed at once").
-    const workloadOpts = { ...inNamespace, deleteBeforeReplace: true, dependsOn: [namespace, secret, serviceAccount, ...(copyJob ? [copyJob] : [])] };
+    const workloadOpts = {
+      ...inNamespace,
+      deleteBeforeReplace: true,
+      dependsOn: [namespace, secret, serviceAccount, ...(copyJob ? [copyJob] : [])],
+    };
     // A multi-node replica's pods find their leader through the group's headless Service: it exists
     // before the LeaderWorkerSet, so the LWS controller finds it and creates none of its own.
-    const groupService = args.plan.nodesPerReplica > 1 ? new k8s.core.v1.Service(`${name}-group`, groupHeadlessService({ ...args, name }), inNamespace) : null;
+    const groupService =
+      args.plan.nodesPerReplica > 1 ? new k8s.core.v1.Service(`${name}-group`, groupHeadlessService({ ...args, name }), inNamespace) : null;
     const workloadResource = groupService
-      // A custom resource: its CRD and admission webhooks come from the LWS controller (opts.dependsOn).
-      ? new k8s.apiextensions.CustomResource(`${name}-lws`, { apiVersion: "leaderworkerset.x-k8s.io/v1", kind: "LeaderWorkerSet", ...workloadArgs }, { ...workloadOpts, dependsOn: [...workloadOpts.dependsOn, groupService] })
+      ? // A custom resource: its CRD and admission webhooks come from the LWS controller (opts.dependsOn).
+        new k8s.apiextensions.CustomResource(
+          `${name}-lws`,
+          { apiVersion: "leaderworkerset.x-k8s.io/v1", kind: "LeaderWorkerSet", ...workloadArgs },
+          { ...workloadOpts, dependsOn: [...workloadOpts.dependsOn, groupService] },
+        )
       : new k8s.apps.v1.Deployment(`${name}-deployment`, workloadArgs, workloadOpts);
     if (args.autoscaler) this.autoscale(name, args, args.autoscaler, workloadResource, inNamespace);
     new k8s.core.v1.Service(`${name}-service`, objects.service, inNamespace);
@@ -102,9 +136,21 @@ export class VllmServer extends pulumi.ComponentResource {
     if (objects.internalLoadBalancer) new k8s.core.v1.Service(`${name}-internal-lb`, objects.internalLoadBalancer, inNamespace);
     if (args.monitoring) {
       const podSelector = servingPodSelector({ name, plan: args.plan });
-      const input = { name, namespace: args.namespace, plan: args.plan, podSelector, selectedBy: args.monitoring.selectedBy, hourlyUsd: args.monitoring.hourlyUsd, gpuNodes: args.monitoring.gpuNodes };
+      const input = {
+        name,
+        namespace: args.namespace,
+        plan: args.plan,
+        podSelector,
+        selectedBy: args.monitoring.selectedBy,
+        hourlyUsd: args.monitoring.hourlyUsd,
+        gpuNodes: args.monitoring.gpuNodes,
+      };
       const monitorOpts = { ...resourceOpts, dependsOn: [namespace, ...args.monitoring.ready] };
-      new k8s.apiextensions.CustomResource(`${name}-podmonitor`, vllmPodMonitor(input) as k8s.apiextensions.CustomResourceArgs, monitorOpts);
+      new k8s.apiextensions.CustomResource(
+        `${name}-podmonitor`,
+        vllmPodMonitor(input) as k8s.apiextensions.CustomResourceArgs,
+        monitorOpts,
+      );
       new k8s.apiextensions.CustomResource(`${name}-rules`, vllmPrometheusRule(input) as k8s.apiextensions.CustomResourceArgs, monitorOpts);
     }
 
@@ -117,7 +163,13 @@ export class VllmServer extends pulumi.ComponentResource {
    * KEDA's ScaledObject and, for a range that reaches zero, the wake front it listens to. After the
    * workload and KEDA: deleted first on destroy, while KEDA still runs to remove its finalizer.
    */
-  private autoscale(name: string, args: VllmServerArgs, autoscaler: ServerAutoscaler, workload: pulumi.Resource, opts: pulumi.CustomResourceOptions & { dependsOn: pulumi.Resource[] }): void {
+  private autoscale(
+    name: string,
+    args: VllmServerArgs,
+    autoscaler: ServerAutoscaler,
+    workload: pulumi.Resource,
+    opts: pulumi.CustomResourceOptions & { dependsOn: pulumi.Resource[] },
+  ): void {
     const range = args.autoscaling;
     if (!range) throw new Error("VllmServer: an autoscaler without a replica range (settings autoscaling)");
     const toZero = scalesToZero(args);
@@ -125,37 +177,82 @@ export class VllmServer extends pulumi.ComponentResource {
       const front = wakeFrontObjects({ ...args, name }, autoscaler.systemNodeSelector);
       const config = new k8s.core.v1.ConfigMap(`${name}-wake-front-config`, front.configMap, opts);
       new k8s.core.v1.Service(`${name}-upstream`, front.upstreamService, opts);
-      new k8s.apps.v1.Deployment(`${name}-wake-front`, withImagesFrom(front.deployment, args.images) as unknown as k8s.apps.v1.DeploymentArgs, { ...opts, dependsOn: [...opts.dependsOn, config] });
+      new k8s.apps.v1.Deployment(
+        `${name}-wake-front`,
+        withImagesFrom(front.deployment, args.images) as unknown as k8s.apps.v1.DeploymentArgs,
+        { ...opts, dependsOn: [...opts.dependsOn, config] },
+      );
       new k8s.policy.v1.PodDisruptionBudget(`${name}-wake-front-pdb`, front.podDisruptionBudget, opts);
       new k8s.networking.v1.NetworkPolicy(`${name}-wake-front-netpol`, front.networkPolicy, opts);
       if (args.monitoring) {
         const monitorOpts = { ...opts, dependsOn: [...opts.dependsOn, ...args.monitoring.ready] };
-        new k8s.apiextensions.CustomResource(`${name}-wake-front-podmonitor`, wakeFrontPodMonitor({ name, namespace: args.namespace }, args.monitoring.selectedBy) as k8s.apiextensions.CustomResourceArgs, monitorOpts);
-        new k8s.apiextensions.CustomResource(`${name}-wake-front-rules`, wakeFrontPrometheusRule({ name, namespace: args.namespace }, args.monitoring.selectedBy) as k8s.apiextensions.CustomResourceArgs, monitorOpts);
+        new k8s.apiextensions.CustomResource(
+          `${name}-wake-front-podmonitor`,
+          wakeFrontPodMonitor({ name, namespace: args.namespace }, args.monitoring.selectedBy) as k8s.apiextensions.CustomResourceArgs,
+          monitorOpts,
+        );
+        new k8s.apiextensions.CustomResource(
+          `${name}-wake-front-rules`,
+          wakeFrontPrometheusRule({ name, namespace: args.namespace }, args.monitoring.selectedBy) as k8s.apiextensions.CustomResourceArgs,
+          monitorOpts,
+        );
       }
     }
     const scaledObject = vllmScaledObject({
-      name, namespace: args.namespace, plan: args.plan, range, prometheusAddress: autoscaler.prometheusAddress,
+      name,
+      namespace: args.namespace,
+      plan: args.plan,
+      range,
+      prometheusAddress: autoscaler.prometheusAddress,
       wakeQuery: toZero ? serverWakeQuery(args.namespace, args.plan) : null,
     });
-    new k8s.apiextensions.CustomResource(`${name}-scaledobject`, scaledObject as k8s.apiextensions.CustomResourceArgs, { ...opts, dependsOn: [workload, ...autoscaler.ready] });
+    new k8s.apiextensions.CustomResource(`${name}-scaledobject`, scaledObject as k8s.apiextensions.CustomResourceArgs, {
+      ...opts,
+      dependsOn: [workload, ...autoscaler.ready],
+    });
   }
 
   /** The copy Job, its ServiceAccount (the cache's one writer) and script; Pulumi waits for it to complete. */
-  private modelCopyJob(name: string, args: VllmServerArgs, cache: ModelCacheSource, secret: k8s.core.v1.Secret, opts: pulumi.CustomResourceOptions): k8s.batch.v1.Job {
+  private modelCopyJob(
+    name: string,
+    args: VllmServerArgs,
+    cache: ModelCacheSource,
+    secret: k8s.core.v1.Secret,
+    opts: pulumi.CustomResourceOptions,
+  ): k8s.batch.v1.Job {
     const labels = { "app.kubernetes.io/name": "vllm-model-copy", "app.kubernetes.io/instance": name };
-    const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-copy-sa`, {
-      metadata: { name: copyServiceAccountName(name), namespace: args.namespace, labels },
-      automountServiceAccountToken: false,
-    }, opts);
+    const serviceAccount = new k8s.core.v1.ServiceAccount(
+      `${name}-copy-sa`,
+      {
+        metadata: { name: copyServiceAccountName(name), namespace: args.namespace, labels },
+        automountServiceAccountToken: false,
+      },
+      opts,
+    );
     const script = new k8s.core.v1.ConfigMap(`${name}-copy-script`, modelCopyConfigMap({ name, namespace: args.namespace }), opts);
-    const job = cache.bucket.apply((bucket) => withImagesFrom(modelCopyJob({
-      name, namespace: args.namespace, image: args.image, layout: cache.layout, bucket, region: cache.region, ...cache.copy,
-      hfToken: args.hfTokenSet ? { secretName: `${name}-secrets`, key: SECRET_KEYS.hfToken } : null,
-    }), args.images) as { metadata: unknown; spec: unknown });
-    return new k8s.batch.v1.Job(`${name}-copy`, {
-      metadata: job.apply((j) => j.metadata as k8s.types.input.meta.v1.ObjectMeta),
-      spec: job.apply((j) => j.spec as k8s.types.input.batch.v1.JobSpec),
-    }, { ...opts, dependsOn: [secret, serviceAccount, script] });
+    const job = cache.bucket.apply(
+      (bucket) =>
+        withImagesFrom(
+          modelCopyJob({
+            name,
+            namespace: args.namespace,
+            image: args.image,
+            layout: cache.layout,
+            bucket,
+            region: cache.region,
+            ...cache.copy,
+            hfToken: args.hfTokenSet ? { secretName: `${name}-secrets`, key: SECRET_KEYS.hfToken } : null,
+          }),
+          args.images,
+        ) as { metadata: unknown; spec: unknown },
+    );
+    return new k8s.batch.v1.Job(
+      `${name}-copy`,
+      {
+        metadata: job.apply((j) => j.metadata as k8s.types.input.meta.v1.ObjectMeta),
+        spec: job.apply((j) => j.spec as k8s.types.input.batch.v1.JobSpec),
+      },
+      { ...opts, dependsOn: [secret, serviceAccount, script] },
+    );
   }
 }

@@ -101,7 +101,8 @@ export function autoDiscoveryTagKeys(clusterName: string): [string, string] {
 /** Step: the Deployment's one container (the example has one), or an error naming the vendored file. */
 function containerOf(deployment: Json): Json {
   const containers: Json[] = deployment.spec.template.spec.containers;
-  if (containers.length !== 1) throw new Error(`${ORIGIN}: expected one container in Deployment ${deployment.metadata.name}, found ${containers.length}`);
+  if (containers.length !== 1)
+    throw new Error(`${ORIGIN}: expected one container in Deployment ${deployment.metadata.name}, found ${containers.length}`);
   return containers[0]!;
 }
 
@@ -152,7 +153,11 @@ function useImageCaBundle(deployment: Json): void {
  * (kubernetes/autoscaler charts/cluster-autoscaler/templates/clusterrole.yaml:64-73), as upstream's example has it on master
  * for 1.36 (kubernetes/autoscaler#9487, merge ce677ebcb04cc98e5effc4326ea3a5ebaa3fe206).
  */
-const DRA_READ_RULE = { apiGroups: ["resource.k8s.io"], resources: ["deviceclasses", "resourceslices", "resourceclaims"], verbs: ["watch", "list", "get"] };
+const DRA_READ_RULE = {
+  apiGroups: ["resource.k8s.io"],
+  resources: ["deviceclasses", "resourceslices", "resourceclaims"],
+  verbs: ["watch", "list", "get"],
+};
 
 /**
  * Step grantDraRead: the ClusterRole may read DeviceClasses, ResourceSlices and ResourceClaims. CA 1.35
@@ -197,13 +202,22 @@ export function clusterAutoscalerObjects(input: ClusterAutoscalerInput): Kuberne
   setRegion(deployment, input.region);
   useImageCaBundle(deployment);
   // CA runs on the system nodes, never on the GPU nodes it removes.
-  return inInstallOrder((objects as KubernetesObject[]).map((object) => onNodes(object, input.nodeSelector)), ORIGIN);
+  return inInstallOrder(
+    (objects as KubernetesObject[]).map((object) => onNodes(object, input.nodeSelector)),
+    ORIGIN,
+  );
 }
 
 /** An IAM policy document, as IAM reads it (plain JSON data). */
 export interface IamPolicyDocument {
   Version: "2012-10-17";
-  Statement: Array<{ Sid: string; Effect: "Allow"; Action: string[]; Resource: string[]; Condition?: Record<string, Record<string, string>> }>;
+  Statement: Array<{
+    Sid: string;
+    Effect: "Allow";
+    Action: string[];
+    Resource: string[];
+    Condition?: Record<string, Record<string, string>>;
+  }>;
 }
 
 /**
@@ -271,12 +285,18 @@ export interface GpuNodeGroupTemplateInput {
  */
 export function gpuNodeGroupTemplateTags(input: GpuNodeGroupTemplateInput): Record<string, string> {
   const issues: string[] = [];
-  if (!Number.isInteger(input.gpusPerNode) || input.gpusPerNode < 1) issues.push(`gpusPerNode ${input.gpusPerNode}: expected a whole number of at least 1`);
-  if (!Number.isInteger(input.efaInterfacesPerNode) || input.efaInterfacesPerNode < 0) issues.push(`efaInterfacesPerNode ${input.efaInterfacesPerNode}: expected a whole number, 0 without EFA`);
+  if (!Number.isInteger(input.gpusPerNode) || input.gpusPerNode < 1)
+    issues.push(`gpusPerNode ${input.gpusPerNode}: expected a whole number of at least 1`);
+  if (!Number.isInteger(input.efaInterfacesPerNode) || input.efaInterfacesPerNode < 0)
+    issues.push(`efaInterfacesPerNode ${input.efaInterfacesPerNode}: expected a whole number, 0 without EFA`);
   for (const taint of input.taints) {
     // CA drops a node group taint without a value (aws_wrapper.go:127).
-    if (taint.value === "") issues.push(`taint ${taint.key}: needs a value — CA ignores a valueless node group taint at zero nodes and would start nodes the pods cannot use`);
-    if (!TAINT_EFFECTS.includes(taint.effect)) issues.push(`taint ${taint.key}: effect ${taint.effect}, expected one of ${TAINT_EFFECTS.join(", ")}`);
+    if (taint.value === "")
+      issues.push(
+        `taint ${taint.key}: needs a value — CA ignores a valueless node group taint at zero nodes and would start nodes the pods cannot use`,
+      );
+    if (!TAINT_EFFECTS.includes(taint.effect))
+      issues.push(`taint ${taint.key}: effect ${taint.effect}, expected one of ${TAINT_EFFECTS.join(", ")}`);
   }
   if (issues.length > 0) throw new Error(`GPU node group tags for Cluster Autoscaler:\n- ${issues.join("\n- ")}`);
   return {

@@ -55,7 +55,11 @@ type Json = Record<string, any>;
 /** The image each release step sets, by the kustomization directory it runs `kustomize edit set image` in (Makefile:251–254). */
 const RELEASE_IMAGES: Record<string, { name: string; newName: string; newTag: string }> = {
   "config/manager": { name: "ghcr.io/kedacore/keda", newName: "ghcr.io/kedacore/keda", newTag: KEDA_VERSION },
-  "config/metrics-server": { name: "ghcr.io/kedacore/keda-metrics-apiserver", newName: "ghcr.io/kedacore/keda-metrics-apiserver", newTag: KEDA_VERSION },
+  "config/metrics-server": {
+    name: "ghcr.io/kedacore/keda-metrics-apiserver",
+    newName: "ghcr.io/kedacore/keda-metrics-apiserver",
+    newTag: KEDA_VERSION,
+  },
 };
 
 /** Upstream's path under the tag → the vendored file: the CRD bases sit in charts/keda/crds, the rest keeps its path. */
@@ -65,7 +69,9 @@ const readText = (charts: string, path: string): string => readFileSync(join(cha
 /** The label transformer's file after the release's `sed -e 's@version:[ ].*@version: $(VERSION)@g'` (Makefile:260). */
 function releaseText(charts: string, path: string): string {
   const text = readText(charts, path);
-  return path.endsWith("kustomize-config/metadataLabelTransformer.yaml") ? text.replace(/version:[ ].*/g, `version: ${KEDA_VERSION}`) : text;
+  return path.endsWith("kustomize-config/metadataLabelTransformer.yaml")
+    ? text.replace(/version:[ ].*/g, `version: ${KEDA_VERSION}`)
+    : text;
 }
 
 const SUPPORTED_FIELDS = ["apiVersion", "kind", "resources", "images", "labels", "patches", "transformers"];
@@ -74,7 +80,10 @@ const SUPPORTED_FIELDS = ["apiVersion", "kind", "resources", "images", "labels",
 function readKustomization(charts: string, directory: string): Json {
   const kustomization: Json = parse(releaseText(charts, `${directory}/kustomization.yaml`));
   const unsupported = Object.keys(kustomization).filter((key) => !SUPPORTED_FIELDS.includes(key));
-  if (unsupported.length > 0) throw new Error(`charts/keda/${directory}/kustomization.yaml: ${unsupported.join(", ")} not reproduced (supported: ${SUPPORTED_FIELDS.join(", ")})`);
+  if (unsupported.length > 0)
+    throw new Error(
+      `charts/keda/${directory}/kustomization.yaml: ${unsupported.join(", ")} not reproduced (supported: ${SUPPORTED_FIELDS.join(", ")})`,
+    );
   const edit = RELEASE_IMAGES[directory];
   if (edit) kustomization.images = [...(kustomization.images ?? []).filter((image: Json) => image.name !== edit.name), edit];
   return kustomization;
@@ -95,9 +104,19 @@ function addLabels(object: Json, path: readonly string[], labels: Record<string,
  * and KEDA's Deployments set none. A kind with other selectors is refused.
  */
 const SELECTOR_PATHS: Record<string, readonly (readonly string[])[]> = {
-  Namespace: [], CustomResourceDefinition: [], ServiceAccount: [], ClusterRole: [], Role: [], ClusterRoleBinding: [], RoleBinding: [], APIService: [],
+  Namespace: [],
+  CustomResourceDefinition: [],
+  ServiceAccount: [],
+  ClusterRole: [],
+  Role: [],
+  ClusterRoleBinding: [],
+  RoleBinding: [],
+  APIService: [],
   Service: [["spec", "selector"]],
-  Deployment: [["spec", "selector", "matchLabels"], ["spec", "template", "metadata", "labels"]],
+  Deployment: [
+    ["spec", "selector", "matchLabels"],
+    ["spec", "template", "metadata", "labels"],
+  ],
 };
 
 function applyLabels(objects: KubernetesObject[], entry: Json, origin: string): void {
@@ -117,7 +136,9 @@ function applyImage(objects: KubernetesObject[], image: Json): void {
   for (const object of objects as Json[]) {
     const pod = object.spec?.template?.spec;
     for (const container of [...(pod?.containers ?? []), ...(pod?.initContainers ?? [])]) {
-      const name = String(container.image).split("@")[0]!.replace(/:[^:/]*$/, "");
+      const name = String(container.image)
+        .split("@")[0]!
+        .replace(/:[^:/]*$/, "");
       if (name === image.name) container.image = `${image.newName ?? name}:${image.newTag}`;
     }
   }
@@ -126,7 +147,10 @@ function applyImage(objects: KubernetesObject[], image: Json): void {
 /** RFC 6902 add and remove, the operations KEDA's CRD patches use (RFC 6901 pointers, `-` appends to an array). */
 function applyJsonPatch(document: Json, operations: Json[], origin: string): void {
   for (const operation of operations) {
-    const keys = String(operation.path).split("/").slice(1).map((key) => key.replace(/~1/g, "/").replace(/~0/g, "~"));
+    const keys = String(operation.path)
+      .split("/")
+      .slice(1)
+      .map((key) => key.replace(/~1/g, "/").replace(/~0/g, "~"));
     const last = keys.pop()!;
     let parent: any = document;
     for (const key of keys) {
@@ -145,8 +169,11 @@ function applyPatch(charts: string, objects: KubernetesObject[], directory: stri
   const operations = parse(readText(charts, path));
   if (!Array.isArray(operations)) throw new Error(`charts/keda/${path}: only JSON 6902 patches are reproduced`);
   const { group, version, kind, name, ...rest } = patch.target ?? {};
-  if (Object.keys(rest).length > 0) throw new Error(`charts/keda/${directory}: patch target ${Object.keys(rest).join(", ")} not reproduced`);
-  const targets = objects.filter((o) => o.kind === kind && o.metadata.name === name && o.apiVersion === (group ? `${group}/${version}` : version));
+  if (Object.keys(rest).length > 0)
+    throw new Error(`charts/keda/${directory}: patch target ${Object.keys(rest).join(", ")} not reproduced`);
+  const targets = objects.filter(
+    (o) => o.kind === kind && o.metadata.name === name && o.apiVersion === (group ? `${group}/${version}` : version),
+  );
   if (targets.length !== 1) throw new Error(`charts/keda/${path}: ${targets.length} objects match ${kind} ${name}`);
   applyJsonPatch(targets[0]!, operations, `charts/keda/${path}`);
 }
@@ -197,7 +224,10 @@ export function kedaReleaseObjects(chartsDirectory = CHARTS_DIRECTORY): Kubernet
  */
 function withRestrictedPodSecurity(namespace: KubernetesObject): KubernetesObject {
   const labels = RESTRICTED_NAMESPACE_LABELS;
-  return { ...namespace, metadata: { ...namespace.metadata, labels: { ...(namespace.metadata as Json).labels, ...labels } } as KubernetesObject["metadata"] };
+  return {
+    ...namespace,
+    metadata: { ...namespace.metadata, labels: { ...(namespace.metadata as Json).labels, ...labels } } as KubernetesObject["metadata"],
+  };
 }
 
 /** The core install as the kit runs it, in install order: the release's objects, then the kit's steps. */

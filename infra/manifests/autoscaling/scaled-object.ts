@@ -82,7 +82,11 @@ export function vllmScaledObject(input: ScaledObjectInput): Json {
   const { plan } = input;
   const breakEvenSeconds = plan.timeToReady.totalSeconds;
   const where = `namespace="${input.namespace}", model_name="${plan.model}"`;
-  const prometheus = (name: string, metadata: Json): Json => ({ type: "prometheus", name, metadata: { serverAddress: input.prometheusAddress, ...metadata } });
+  const prometheus = (name: string, metadata: Json): Json => ({
+    type: "prometheus",
+    name,
+    metadata: { serverAddress: input.prometheusAddress, ...metadata },
+  });
   return {
     apiVersion: "keda.sh/v1alpha1",
     kind: "ScaledObject",
@@ -123,19 +127,23 @@ export function vllmScaledObject(input: ScaledObjectInput): Json {
           threshold: String(hpaThresholdActingAbove(KV_CACHE_TARGET_USAGE)),
           activationThreshold: "0",
         }),
-        ...(input.wakeQuery === null ? [] : [prometheus("wake", {
-          // At most 1: a burst of requests at zero asks for one replica, not maxReplicas; the queue
-          // and cache triggers size the rest once vLLM serves. Any request seen in the query's
-          // window keeps the server active (KEDA's ScaledObject is active while any trigger is above
-          // its activationThreshold: pkg/scaling/scale_handler.go, v2.20.2) and so wakes it from zero.
-          query: `clamp_max(${input.wakeQuery}, 1)`,
-          threshold: "1",
-          activationThreshold: "0",
-          // The front's counters exist from its start: an empty result is a broken query or a missing
-          // front, which must show as an error on the ScaledObject, not read as 0 and never wake it
-          // (the scaler's default ignores it: pkg/scalers/prometheus_scaler.go, ignoreNullValues).
-          ignoreNullValues: "false",
-        })]),
+        ...(input.wakeQuery === null
+          ? []
+          : [
+              prometheus("wake", {
+                // At most 1: a burst of requests at zero asks for one replica, not maxReplicas; the queue
+                // and cache triggers size the rest once vLLM serves. Any request seen in the query's
+                // window keeps the server active (KEDA's ScaledObject is active while any trigger is above
+                // its activationThreshold: pkg/scaling/scale_handler.go, v2.20.2) and so wakes it from zero.
+                query: `clamp_max(${input.wakeQuery}, 1)`,
+                threshold: "1",
+                activationThreshold: "0",
+                // The front's counters exist from its start: an empty result is a broken query or a missing
+                // front, which must show as an error on the ScaledObject, not read as 0 and never wake it
+                // (the scaler's default ignores it: pkg/scalers/prometheus_scaler.go, ignoreNullValues).
+                ignoreNullValues: "false",
+              }),
+            ]),
       ],
     },
   };

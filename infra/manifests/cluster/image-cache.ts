@@ -19,11 +19,13 @@ export function cachedUpstreams(logins: RegistryLogins<unknown>): PullThroughUps
 export function nodeImagePolicy(accountId: string, region: string, stackPrefix: string): Record<string, unknown> {
   return {
     Version: "2012-10-17",
-    Statement: [{
-      Sid: "PullThroughCache",
-      Effect: "Allow",
-      Action: ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"],
-      Resource: `arn:aws:ecr:${region}:${accountId}:repository/${stackPrefix}/*`,
-    }],
+    Statement: [
+      {
+        Sid: "PullThroughCache",
+        Effect: "Allow",
+        Action: ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"],
+        Resource: `arn:aws:ecr:${region}:${accountId}:repository/${stackPrefix}/*`,
+      },
+    ],
   };
 }

@@ -28,14 +28,20 @@ export interface VendoredDaemonSet {
   ignoredKinds?: string[];
 }
 
-export const NVIDIA_DEVICE_PLUGIN: VendoredDaemonSet = { chart: "nvidia-device-plugin", file: "nvidia-device-plugin.yml", addTolerations: [] };
+export const NVIDIA_DEVICE_PLUGIN: VendoredDaemonSet = {
+  chart: "nvidia-device-plugin",
+  file: "nvidia-device-plugin.yml",
+  addTolerations: [],
+};
 export const EFA_DEVICE_PLUGIN: VendoredDaemonSet = {
-  chart: "aws-efa-k8s-device-plugin", file: "aws-efa-k8s-device-plugin.yml",
+  chart: "aws-efa-k8s-device-plugin",
+  file: "aws-efa-k8s-device-plugin.yml",
   addTolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }],
 };
 /** NVIDIA DCGM exporter 4.5.3-4.8.2 (charts/dcgm-exporter): GPU telemetry on port 9400; its Service is not used. */
 export const DCGM_EXPORTER: VendoredDaemonSet = {
-  chart: "dcgm-exporter", file: "dcgm-exporter.yaml",
+  chart: "dcgm-exporter",
+  file: "dcgm-exporter.yaml",
   addTolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }],
   ignoredKinds: ["Service"],
 };
@@ -44,30 +50,44 @@ export const DCGM_EXPORTER: VendoredDaemonSet = {
 export const DEVICE_PLUGIN_INSTANCE_LABEL = "app.kubernetes.io/instance";
 
 export function stackDaemonSet(vendored: VendoredDaemonSet, nodeSelector: Record<string, string>, instance: string): KubernetesObject {
-  const objects = readVendoredManifest(vendored.chart, vendored.file).filter((object) => !(vendored.ignoredKinds ?? []).includes(object.kind));
+  const objects = readVendoredManifest(vendored.chart, vendored.file).filter(
+    (object) => !(vendored.ignoredKinds ?? []).includes(object.kind),
+  );
   const daemonSet = objects.find((object) => object.kind === "DaemonSet");
-  if (!daemonSet || objects.length !== 1) throw new Error(`${vendored.file}: expected exactly one DaemonSet, found ${objects.map((o) => o.kind).join(", ")}`);
+  if (!daemonSet || objects.length !== 1)
+    throw new Error(`${vendored.file}: expected exactly one DaemonSet, found ${objects.map((o) => o.kind).join(", ")}`);
   const spec = daemonSet.spec as Json;
   const ownLabel = { [DEVICE_PLUGIN_INSTANCE_LABEL]: instance };
   const podSpec = spec.template.spec as Json;
   return {
     ...daemonSet,
-    metadata: { ...daemonSet.metadata, name: `${daemonSet.metadata.name}-${instance}`, namespace: daemonSet.metadata.namespace ?? "kube-system" },
+    metadata: {
+      ...daemonSet.metadata,
+      name: `${daemonSet.metadata.name}-${instance}`,
+      namespace: daemonSet.metadata.namespace ?? "kube-system",
+    },
     spec: {
       ...spec,
       selector: { ...spec.selector, matchLabels: { ...spec.selector.matchLabels, ...ownLabel } },
       template: {
         ...spec.template,
         metadata: { ...spec.template.metadata, labels: { ...spec.template.metadata.labels, ...ownLabel } },
-        spec: { ...podSpec, nodeSelector: { ...podSpec.nodeSelector, ...nodeSelector }, tolerations: [...(podSpec.tolerations ?? []), ...vendored.addTolerations] },
+        spec: {
+          ...podSpec,
+          nodeSelector: { ...podSpec.nodeSelector, ...nodeSelector },
+          tolerations: [...(podSpec.tolerations ?? []), ...vendored.addTolerations],
+        },
       },
     },
   };
 }
 
 /** The exporter's PodMonitor: its own pods only, every 30 s (DCGM samples fields at 30 s by default). */
-export function dcgmPodMonitor(daemonSet: { metadata: { namespace?: string; name: string }; spec?: unknown }, selectedBy: Record<string, string>): Record<string, unknown> {
-  const podLabels = ((daemonSet.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels);
+export function dcgmPodMonitor(
+  daemonSet: { metadata: { namespace?: string; name: string }; spec?: unknown },
+  selectedBy: Record<string, string>,
+): Record<string, unknown> {
+  const podLabels = (daemonSet.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels;
   return {
     apiVersion: "monitoring.coreos.com/v1",
     kind: "PodMonitor",

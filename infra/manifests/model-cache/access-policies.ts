@@ -15,14 +15,22 @@ type PolicyDocument = { Version: "2012-10-17"; Statement: Record<string, unknown
 export function podIdentityTrustPolicy(clusterName: string, namespace: string, serviceAccount: string): PolicyDocument {
   return {
     Version: "2012-10-17",
-    Statement: [{
-      Effect: "Allow",
-      Principal: { Service: "pods.eks.amazonaws.com" },
-      Action: ["sts:AssumeRole", "sts:TagSession"],
-      // Every stack names its namespace and service accounts alike: the cluster tag keeps one stack's
-      // role from another cluster's pods in the same account.
-      Condition: { StringEquals: { "aws:RequestTag/eks-cluster-name": clusterName, "aws:RequestTag/kubernetes-namespace": namespace, "aws:RequestTag/kubernetes-service-account": serviceAccount } },
-    }],
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Service: "pods.eks.amazonaws.com" },
+        Action: ["sts:AssumeRole", "sts:TagSession"],
+        // Every stack names its namespace and service accounts alike: the cluster tag keeps one stack's
+        // role from another cluster's pods in the same account.
+        Condition: {
+          StringEquals: {
+            "aws:RequestTag/eks-cluster-name": clusterName,
+            "aws:RequestTag/kubernetes-namespace": namespace,
+            "aws:RequestTag/kubernetes-service-account": serviceAccount,
+          },
+        },
+      },
+    ],
   };
 }
 
@@ -31,7 +39,13 @@ export function modelReadPolicy(bucketArn: string, prefix: string): PolicyDocume
     Version: "2012-10-17",
     Statement: [
       { Sid: "ReadModelRevision", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${bucketArn}/${prefix}*`] },
-      { Sid: "ListModelRevision", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [bucketArn], Condition: { StringLike: { "s3:prefix": [`${prefix}*`] } } },
+      {
+        Sid: "ListModelRevision",
+        Effect: "Allow",
+        Action: ["s3:ListBucket"],
+        Resource: [bucketArn],
+        Condition: { StringLike: { "s3:prefix": [`${prefix}*`] } },
+      },
     ],
   };
 }
@@ -40,7 +54,12 @@ export function modelWritePolicy(bucketArn: string, prefix: string): PolicyDocum
   return {
     Version: "2012-10-17",
     Statement: [
-      { Sid: "WriteModelRevision", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"], Resource: [`${bucketArn}/${prefix}*`] },
+      {
+        Sid: "WriteModelRevision",
+        Effect: "Allow",
+        Action: ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"],
+        Resource: [`${bucketArn}/${prefix}*`],
+      },
       { Sid: "ListCache", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [bucketArn] },
     ],
   };

@@ -131,21 +131,29 @@ export function modelCopyJob(input: ModelCopyJobInput): Json {
           securityContext: restrictedPodSecurity(VLLM_UID),
           nodeSelector: input.nodeSelector,
           tolerations: input.tolerations,
-          containers: [{
-            name: "copy",
-            image: input.image,
-            command: [
-              "python3", `${SCRIPT_MOUNT}/${COPY_SCRIPT_KEY}`,
-              layout.repo, layout.revision, input.bucket, layout.prefix, MODEL_CACHE_MARKER, JSON.stringify(layout.ignorePatterns),
-            ],
-            env,
-            // I/O bound, and small enough to fit beside a running server: on a model switch the new
-            // revision is copied while the old server still holds its node (the server's requests
-            // leave 2 vCPU and 10% + 4 GiB of the node to the system, serving.ts podResources).
-            resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { memory: "8Gi" } },
-            volumeMounts: mounts,
-            securityContext: restrictedContainerSecurity(),
-          }],
+          containers: [
+            {
+              name: "copy",
+              image: input.image,
+              command: [
+                "python3",
+                `${SCRIPT_MOUNT}/${COPY_SCRIPT_KEY}`,
+                layout.repo,
+                layout.revision,
+                input.bucket,
+                layout.prefix,
+                MODEL_CACHE_MARKER,
+                JSON.stringify(layout.ignorePatterns),
+              ],
+              env,
+              // I/O bound, and small enough to fit beside a running server: on a model switch the new
+              // revision is copied while the old server still holds its node (the server's requests
+              // leave 2 vCPU and 10% + 4 GiB of the node to the system, serving.ts podResources).
+              resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { memory: "8Gi" } },
+              volumeMounts: mounts,
+              securityContext: restrictedContainerSecurity(),
+            },
+          ],
           volumes,
         },
       },

@@ -38,7 +38,12 @@ const DASHBOARDS_DIR = "/var/lib/grafana/dashboards";
  * vLLM's published Grafana dashboards, as vendored in charts/vllm-dashboards (its README: source, commit, license):
  * every dashboard its generator writes at the vendored commit. They link to each other by their `vllm` tag.
  */
-export const VLLM_DASHBOARD_FILES = ["vllm_instances.json", "vllm_kv_cache.json", "vllm_overview.json", "vllm_speculative_decoding.json"] as const;
+export const VLLM_DASHBOARD_FILES = [
+  "vllm_instances.json",
+  "vllm_kv_cache.json",
+  "vllm_overview.json",
+  "vllm_speculative_decoding.json",
+] as const;
 
 /**
  * Kubernetes refuses a ConfigMap whose data (keys and values, in bytes) exceeds 1 MiB
@@ -55,12 +60,15 @@ export function configMapDataBytes(data: Record<string, string>): number {
 export function vllmDashboards(): Record<string, string> {
   const dir = join(CHARTS_DIRECTORY, "vllm-dashboards");
   const stray = readdirSync(dir).filter((f) => f.endsWith(".json") && !(VLLM_DASHBOARD_FILES as readonly string[]).includes(f));
-  if (stray.length > 0) throw new Error(`charts/vllm-dashboards holds ${stray.join(", ")}, not among the provisioned dashboards (VLLM_DASHBOARD_FILES)`);
+  if (stray.length > 0)
+    throw new Error(`charts/vllm-dashboards holds ${stray.join(", ")}, not among the provisioned dashboards (VLLM_DASHBOARD_FILES)`);
   return Object.fromEntries(VLLM_DASHBOARD_FILES.map((f) => [f, readFileSync(join(dir, f), "utf8")]));
 }
 
 const panel = (id: number, title: string, expr: string, unit: string, x: number, y: number, type = "timeseries"): Json => ({
-  id, title, type,
+  id,
+  title,
+  type,
   datasource: { type: "prometheus", uid: "prometheus" },
   gridPos: { h: 8, w: 12, x, y },
   fieldConfig: { defaults: { unit }, overrides: [] },
@@ -85,7 +93,14 @@ export function costDashboard(namespace: string): Json {
       panel(3, "Output tokens per second", "llm_stack:output_tokens_per_second", "short", 0, 8),
       panel(4, "Requests running and waiting", `sum(vllm:num_requests_running{${where}}) or vector(0)`, "short", 12, 8),
       panel(5, "KV cache usage", `max by (pod) (vllm:kv_cache_usage_perc{${where}})`, "percentunit", 0, 16),
-      panel(6, "Time to first token, p95", `histogram_quantile(0.95, sum by (le) (rate(vllm:time_to_first_token_seconds_bucket{${where}}[5m])))`, "s", 12, 16),
+      panel(
+        6,
+        "Time to first token, p95",
+        `histogram_quantile(0.95, sum by (le) (rate(vllm:time_to_first_token_seconds_bucket{${where}}[5m])))`,
+        "s",
+        12,
+        16,
+      ),
       panel(7, "GPU utilisation (DCGM)", "avg by (Hostname, gpu) (DCGM_FI_DEV_GPU_UTIL)", "percent", 0, 24),
       panel(8, "GPU memory used (DCGM, MiB)", "max by (Hostname, gpu) (DCGM_FI_DEV_FB_USED)", "decmbytes", 12, 24),
     ],
@@ -104,14 +119,33 @@ export function grafanaObjects(input: GrafanaInput): Json[] {
   const meta = (name: string) => ({ name, namespace: MONITORING_NAMESPACE, labels });
   const datasources = {
     apiVersion: 1,
-    datasources: [{ name: "Prometheus", uid: "prometheus", type: "prometheus", access: "proxy", url: PROMETHEUS_ADDRESS, isDefault: true, editable: false }],
+    datasources: [
+      {
+        name: "Prometheus",
+        uid: "prometheus",
+        type: "prometheus",
+        access: "proxy",
+        url: PROMETHEUS_ADDRESS,
+        isDefault: true,
+        editable: false,
+      },
+    ],
   };
-  const providers = { apiVersion: 1, providers: [{ name: "llm-stack", type: "file", disableDeletion: true, allowUiUpdates: false, options: { path: DASHBOARDS_DIR } }] };
+  const providers = {
+    apiVersion: 1,
+    providers: [{ name: "llm-stack", type: "file", disableDeletion: true, allowUiUpdates: false, options: { path: DASHBOARDS_DIR } }],
+  };
   const dashboards = { ...vllmDashboards(), "llm-stack-cost.json": JSON.stringify(costDashboard(input.serverNamespace), null, 2) };
   const bytes = configMapDataBytes(dashboards);
-  if (bytes > CONFIGMAP_DATA_LIMIT_BYTES) throw new Error(`the grafana-dashboards ConfigMap would hold ${bytes} bytes, over Kubernetes' ${CONFIGMAP_DATA_LIMIT_BYTES}`);
+  if (bytes > CONFIGMAP_DATA_LIMIT_BYTES)
+    throw new Error(`the grafana-dashboards ConfigMap would hold ${bytes} bytes, over Kubernetes' ${CONFIGMAP_DATA_LIMIT_BYTES}`);
   return [
-    { apiVersion: "v1", kind: "ConfigMap", metadata: meta("grafana-provisioning"), data: { "datasources.yaml": JSON.stringify(datasources, null, 2), "dashboards.yaml": JSON.stringify(providers, null, 2) } },
+    {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: meta("grafana-provisioning"),
+      data: { "datasources.yaml": JSON.stringify(datasources, null, 2), "dashboards.yaml": JSON.stringify(providers, null, 2) },
+    },
     { apiVersion: "v1", kind: "ConfigMap", metadata: meta("grafana-dashboards"), data: dashboards },
     {
       apiVersion: "apps/v1",
@@ -126,28 +160,40 @@ export function grafanaObjects(input: GrafanaInput): Json[] {
             automountServiceAccountToken: false,
             nodeSelector: input.nodeSelector,
             securityContext: restrictedPodSecurity(GRAFANA_UID),
-            containers: [{
-              name: GRAFANA_NAME,
-              image: GRAFANA_IMAGE,
-              ports: [{ name: "http", containerPort: GRAFANA_PORT, protocol: "TCP" }],
-              env: [
-                { name: "GF_AUTH_ANONYMOUS_ENABLED", value: "true" },
-                { name: "GF_AUTH_ANONYMOUS_ORG_ROLE", value: "Viewer" },
-                { name: "GF_AUTH_DISABLE_LOGIN_FORM", value: "true" },
-                { name: "GF_ANALYTICS_REPORTING_ENABLED", value: "false" },
-                { name: "GF_ANALYTICS_CHECK_FOR_UPDATES", value: "false" },
-                { name: "GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH", value: `${DASHBOARDS_DIR}/llm-stack-cost.json` },
-              ],
-              readinessProbe: { httpGet: { path: "/api/health", port: "http" }, periodSeconds: 10 },
-              resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } },
-              securityContext: restrictedContainerSecurity(),
-              volumeMounts: [
-                { name: "data", mountPath: "/var/lib/grafana" },
-                { name: "provisioning", mountPath: `${PROVISIONING}/datasources/datasources.yaml`, subPath: "datasources.yaml", readOnly: true },
-                { name: "provisioning", mountPath: `${PROVISIONING}/dashboards/dashboards.yaml`, subPath: "dashboards.yaml", readOnly: true },
-                { name: "dashboards", mountPath: DASHBOARDS_DIR, readOnly: true },
-              ],
-            }],
+            containers: [
+              {
+                name: GRAFANA_NAME,
+                image: GRAFANA_IMAGE,
+                ports: [{ name: "http", containerPort: GRAFANA_PORT, protocol: "TCP" }],
+                env: [
+                  { name: "GF_AUTH_ANONYMOUS_ENABLED", value: "true" },
+                  { name: "GF_AUTH_ANONYMOUS_ORG_ROLE", value: "Viewer" },
+                  { name: "GF_AUTH_DISABLE_LOGIN_FORM", value: "true" },
+                  { name: "GF_ANALYTICS_REPORTING_ENABLED", value: "false" },
+                  { name: "GF_ANALYTICS_CHECK_FOR_UPDATES", value: "false" },
+                  { name: "GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH", value: `${DASHBOARDS_DIR}/llm-stack-cost.json` },
+                ],
+                readinessProbe: { httpGet: { path: "/api/health", port: "http" }, periodSeconds: 10 },
+                resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } },
+                securityContext: restrictedContainerSecurity(),
+                volumeMounts: [
+                  { name: "data", mountPath: "/var/lib/grafana" },
+                  {
+                    name: "provisioning",
+                    mountPath: `${PROVISIONING}/datasources/datasources.yaml`,
+                    subPath: "datasources.yaml",
+                    readOnly: true,
+                  },
+                  {
+                    name: "provisioning",
+                    mountPath: `${PROVISIONING}/dashboards/dashboards.yaml`,
+                    subPath: "dashboards.yaml",
+                    readOnly: true,
+                  },
+                  { name: "dashboards", mountPath: DASHBOARDS_DIR, readOnly: true },
+                ],
+              },
+            ],
             volumes: [
               { name: "data", emptyDir: { sizeLimit: "1Gi" } },
               { name: "provisioning", configMap: { name: "grafana-provisioning" } },
@@ -157,6 +203,11 @@ export function grafanaObjects(input: GrafanaInput): Json[] {
         },
       },
     },
-    { apiVersion: "v1", kind: "Service", metadata: meta(GRAFANA_NAME), spec: { type: "ClusterIP", selector: labels, ports: [{ name: "http", port: GRAFANA_PORT, targetPort: "http", protocol: "TCP" }] } },
+    {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: meta(GRAFANA_NAME),
+      spec: { type: "ClusterIP", selector: labels, ports: [{ name: "http", port: GRAFANA_PORT, targetPort: "http", protocol: "TCP" }] },
+    },
   ];
 }

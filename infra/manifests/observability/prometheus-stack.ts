@@ -42,10 +42,17 @@ const CONFIG_RELOADER_FLAG = "--prometheus-config-reloader=";
 /** Days of metrics kept (on the pod's own disk: they do not survive a reschedule). */
 const RETENTION = "15d";
 
-const CRD_FILES = ["prometheuses", "podmonitors", "servicemonitors", "probes", "prometheusrules"].map((plural) => `crds/monitoring.coreos.com_${plural}.yaml`);
+const CRD_FILES = ["prometheuses", "podmonitors", "servicemonitors", "probes", "prometheusrules"].map(
+  (plural) => `crds/monitoring.coreos.com_${plural}.yaml`,
+);
 const RBAC_FILES = [
-  "prometheus-operator-service-account.yaml", "prometheus-operator-cluster-role.yaml", "prometheus-operator-cluster-role-binding.yaml", "prometheus-operator-deployment.yaml",
-  "prometheus-service-account.yaml", "prometheus-cluster-role.yaml", "prometheus-cluster-role-binding.yaml",
+  "prometheus-operator-service-account.yaml",
+  "prometheus-operator-cluster-role.yaml",
+  "prometheus-operator-cluster-role-binding.yaml",
+  "prometheus-operator-deployment.yaml",
+  "prometheus-service-account.yaml",
+  "prometheus-cluster-role.yaml",
+  "prometheus-cluster-role-binding.yaml",
 ].map((file) => `rbac/${file}`);
 
 type Json = Record<string, any>;
@@ -61,7 +68,8 @@ function intoNamespace(object: KubernetesObject, nodeSelector: Record<string, st
   const moved: Json = structuredClone(object);
   if (object.kind === "ClusterRole" || object.kind === "ClusterRoleBinding") moved.metadata.name = clusterScopedName(object.metadata.name);
   if (object.kind === "ClusterRoleBinding") moved.roleRef.name = clusterScopedName(moved.roleRef.name);
-  if (!["ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition"].includes(object.kind)) moved.metadata.namespace = MONITORING_NAMESPACE;
+  if (!["ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition"].includes(object.kind))
+    moved.metadata.namespace = MONITORING_NAMESPACE;
   for (const subject of moved.subjects ?? []) if (subject.kind === "ServiceAccount") subject.namespace = MONITORING_NAMESPACE;
   return onNodes(moved as KubernetesObject, nodeSelector);
 }
@@ -85,7 +93,10 @@ export function prometheusOperatorObjects(nodeSelector: Record<string, string>, 
     } as KubernetesObject["metadata"],
   };
   const vendored = RBAC_FILES.flatMap((file) => readVendoredManifest("prometheus-operator", file));
-  return inInstallOrder([namespace, ...vendored.map((object) => withReloaderFrom(intoNamespace(object, nodeSelector), images))], "charts/prometheus-operator");
+  return inInstallOrder(
+    [namespace, ...vendored.map((object) => withReloaderFrom(intoNamespace(object, nodeSelector), images))],
+    "charts/prometheus-operator",
+  );
 }
 
 /** The operator's Deployment with the config reloader it injects pulled as the stack pulls images (its own image: installInOrder). */
@@ -93,7 +104,9 @@ function withReloaderFrom(object: KubernetesObject, images: ImageSource): Kubern
   if (object.kind !== "Deployment") return object;
   const copy: Json = structuredClone(object);
   for (const container of copy.spec.template.spec.containers) {
-    container.args = (container.args ?? []).map((arg: string) => (arg.startsWith(CONFIG_RELOADER_FLAG) ? `${CONFIG_RELOADER_FLAG}${pulledImage(arg.slice(CONFIG_RELOADER_FLAG.length), images)}` : arg));
+    container.args = (container.args ?? []).map((arg: string) =>
+      arg.startsWith(CONFIG_RELOADER_FLAG) ? `${CONFIG_RELOADER_FLAG}${pulledImage(arg.slice(CONFIG_RELOADER_FLAG.length), images)}` : arg,
+    );
   }
   return copy as KubernetesObject;
 }

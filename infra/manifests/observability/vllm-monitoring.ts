@@ -81,7 +81,8 @@ export function vllmPrometheusRule(input: VllmMonitoringInput): Json {
               labels: { severity: "warning" },
               annotations: {
                 summary: "vLLM's KV cache has been over 95% full for 10 minutes",
-                description: "New requests wait and running ones are preempted. Add replicas, shorten maxModelLen, or use kvCacheDtype fp8.",
+                description:
+                  "New requests wait and running ones are preempted. Add replicas, shorten maxModelLen, or use kvCacheDtype fp8.",
               },
             },
             {
@@ -102,7 +103,8 @@ export function vllmPrometheusRule(input: VllmMonitoringInput): Json {
               labels: { severity: "critical" },
               annotations: {
                 summary: "A vLLM container restarted in the last 30 minutes",
-                description: "Each restart reloads the model (see the plan's time to ready). Check the previous container's log: kubectl logs --previous.",
+                description:
+                  "Each restart reloads the model (see the plan's time to ready). Check the previous container's log: kubectl logs --previous.",
               },
             },
           ],

@@ -19,7 +19,16 @@
  *   secretKeyRef; neither is ever in args or a plain env value.
  */
 import { RESTRICTED_NAMESPACE_LABELS, awsRegionEnv, hfTokenFile, restrictedContainerSecurity, restrictedPodSecurity } from "../pod-spec";
-import { type DeploymentPlan, type ReplicaRange, modelCacheGiB, podResources, rolloutSeconds, startupBudget, STARTUP_PROBE_PERIOD_SECONDS, VLLM_PORT } from "../../plan";
+import {
+  type DeploymentPlan,
+  type ReplicaRange,
+  modelCacheGiB,
+  podResources,
+  rolloutSeconds,
+  startupBudget,
+  STARTUP_PROBE_PERIOD_SECONDS,
+  VLLM_PORT,
+} from "../../plan";
 
 export const SECRET_KEYS = { apiKey: "api-key", hfToken: "hf-token" } as const;
 /** The image's `vllm` user where it has one (UID 2000, HOME /home/vllm, vLLM PR #40275). */
@@ -152,7 +161,11 @@ export function selectorLabels(name: string): Record<string, string> {
 /** A multi-node replica's pods: `leader` (serves the API) or `worker`. */
 export const ROLE_LABEL = "llm-stack/role";
 /** Labels LeaderWorkerSet v0.10.0 sets on its pods (api/leaderworkerset/v1/leaderworkerset_types.go). */
-export const LWS_LABELS = { name: LWS_SET_NAME_LABEL, groupKey: "leaderworkerset.sigs.k8s.io/group-key", workerIndex: "leaderworkerset.sigs.k8s.io/worker-index" } as const;
+export const LWS_LABELS = {
+  name: LWS_SET_NAME_LABEL,
+  groupKey: "leaderworkerset.sigs.k8s.io/group-key",
+  workerIndex: "leaderworkerset.sigs.k8s.io/worker-index",
+} as const;
 
 /** The label a client pod in the server's namespace carries to be admitted by the NetworkPolicy. */
 export const CLIENT_LABEL = "llm-stack/client";
@@ -208,7 +221,7 @@ function container(input: VllmManifestInput, secretName: string, role: PodRole):
     // ServeSubcommand.cmd), and it warns that its --model option is going away ("provide the model as
     // a positional argument", vllm/utils/argparse_utils.py), so the model is positional.
     command: ["vllm", "serve", weights.source === "s3" ? weights.uri : plan.repo],
-    args: (role === "worker" ? plan.vllmWorkerArgs ?? [] : plan.vllmArgs).filter((arg) => !arg.startsWith("--model=")),
+    args: (role === "worker" ? (plan.vllmWorkerArgs ?? []) : plan.vllmArgs).filter((arg) => !arg.startsWith("--model=")),
     ports: [{ name: "http", containerPort: VLLM_PORT, protocol: "TCP" }],
     env,
     resources: {
@@ -219,14 +232,16 @@ function container(input: VllmManifestInput, secretName: string, role: PodRole):
     volumeMounts: mounts,
     // A headless worker serves no HTTP: the leader's probes cover the group (LeaderWorkerSet restarts
     // the whole group when any pod fails, RecreateGroupOnPodRestart).
-    ...(role === "worker" ? {} : {
-      startupProbe: httpProbe(STARTUP_PROBE_PERIOD_SECONDS, budget.probeFailureThreshold, 5),
-      readinessProbe: httpProbe(5, 3, 5),
-      // vLLM's /health awaits the engine's check_health(): 200, or 503 once the engine is dead
-      // (vllm/entrypoints/serve/instrumentator/health.py). A busy server can answer slowly; a restart
-      // costs a full model load, so liveness allows 3 minutes (6 × 30 s, 20 s each) before it acts.
-      livenessProbe: httpProbe(30, 6, 20),
-    }),
+    ...(role === "worker"
+      ? {}
+      : {
+          startupProbe: httpProbe(STARTUP_PROBE_PERIOD_SECONDS, budget.probeFailureThreshold, 5),
+          readinessProbe: httpProbe(5, 3, 5),
+          // vLLM's /health awaits the engine's check_health(): 200, or 503 once the engine is dead
+          // (vllm/entrypoints/serve/instrumentator/health.py). A busy server can answer slowly; a restart
+          // costs a full model load, so liveness allows 3 minutes (6 × 30 s, 20 s each) before it acts.
+          livenessProbe: httpProbe(30, 6, 20),
+        }),
     lifecycle: { preStop: { exec: { command: ["sleep", String(PRE_STOP_DELAY_SECONDS)] } } },
     securityContext: restrictedContainerSecurity({ readOnlyRootFilesystem: false }),
   };
@@ -243,17 +258,22 @@ function podTemplate(input: VllmManifestInput, labels: Record<string, string>, s
   if (mountsHfToken(input.weights)) volumes.push(hfTokenFile(secretName, SECRET_KEYS.hfToken).volume);
   // The pods of one group on distinct nodes: each takes all its node's GPUs anyway; the anti-affinity
   // says so to the scheduler (matchLabelKeys: the group LeaderWorkerSet labels each pod with).
-  const groupAntiAffinity = role === "replica" ? {} : {
-    affinity: {
-      podAntiAffinity: {
-        requiredDuringSchedulingIgnoredDuringExecution: [{
-          labelSelector: { matchLabels: selectorLabels(input.name) },
-          matchLabelKeys: [LWS_LABELS.groupKey],
-          topologyKey: "kubernetes.io/hostname",
-        }],
-      },
-    },
-  };
+  const groupAntiAffinity =
+    role === "replica"
+      ? {}
+      : {
+          affinity: {
+            podAntiAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: [
+                {
+                  labelSelector: { matchLabels: selectorLabels(input.name) },
+                  matchLabelKeys: [LWS_LABELS.groupKey],
+                  topologyKey: "kubernetes.io/hostname",
+                },
+              ],
+            },
+          },
+        };
   return {
     metadata: { labels: role === "replica" ? labels : { ...labels, [ROLE_LABEL]: role } },
     spec: {
@@ -276,7 +296,12 @@ function deployment(input: VllmManifestInput, labels: Record<string, string>, se
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
-    metadata: { name: input.name, namespace: input.namespace, labels, annotations: { ...FORCE_APPLY, "pulumi.com/timeoutSeconds": String(rolloutSeconds(plan)) } },
+    metadata: {
+      name: input.name,
+      namespace: input.namespace,
+      labels,
+      annotations: { ...FORCE_APPLY, "pulumi.com/timeoutSeconds": String(rolloutSeconds(plan)) },
+    },
     spec: {
       ...replicasField(input),
       selector: { matchLabels: selectorLabels(input.name) },
@@ -298,7 +323,12 @@ function leaderWorkerSet(input: VllmManifestInput, labels: Record<string, string
   return {
     apiVersion: "leaderworkerset.x-k8s.io/v1",
     kind: "LeaderWorkerSet",
-    metadata: { name: workloadName(input), namespace: input.namespace, labels, annotations: { ...FORCE_APPLY, ...awaitedUntilAvailable(plan) } },
+    metadata: {
+      name: workloadName(input),
+      namespace: input.namespace,
+      labels,
+      annotations: { ...FORCE_APPLY, ...awaitedUntilAvailable(plan) },
+    },
     spec: {
       ...replicasField(input),
       startupPolicy: "LeaderCreated",
@@ -318,7 +348,11 @@ function leaderWorkerSet(input: VllmManifestInput, labels: Record<string, string
 export function clientSources(input: Pick<VllmManifestInput, "allowedClientNamespaces" | "exposure" | "vpcCidr">): Json[] {
   const from: Json[] = [{ podSelector: { matchLabels: { [CLIENT_LABEL]: "true" } } }];
   if (input.allowedClientNamespaces.length > 0) {
-    from.push({ namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: input.allowedClientNamespaces }] } });
+    from.push({
+      namespaceSelector: {
+        matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: input.allowedClientNamespaces }],
+      },
+    });
   }
   if (input.exposure === "internal-lb" && input.vpcCidr) from.push({ ipBlock: { cidr: input.vpcCidr } });
   return from;
@@ -326,7 +360,10 @@ export function clientSources(input: Pick<VllmManifestInput, "allowedClientNames
 
 /** Prometheus' own pods only, not everything in its namespace (the operator labels them app.kubernetes.io/name=prometheus: v0.93.0 pkg/prometheus/server/statefulset_test.go). */
 export function prometheusSource(monitoringNamespace: string): Json {
-  return { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": monitoringNamespace } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } } };
+  return {
+    namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": monitoringNamespace } },
+    podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } },
+  };
 }
 
 /** The pods of the wake front of a server that scales to zero: clients reach them, and they reach the server. */
@@ -362,7 +399,9 @@ function networkPolicy(input: Omit<VllmManifestInput, "weights">, labels: Record
 export function vllmWorkload(input: VllmManifestInput, secretName: string): Json {
   // Only the workload carries the model labels: switching models must not touch the other objects.
   const workloadLabels = { ...selectorLabels(input.name), "llm-stack/model": input.plan.model, "llm-stack/variant": input.plan.variant };
-  return input.plan.nodesPerReplica > 1 ? leaderWorkerSet(input, workloadLabels, secretName) : deployment(input, workloadLabels, secretName);
+  return input.plan.nodesPerReplica > 1
+    ? leaderWorkerSet(input, workloadLabels, secretName)
+    : deployment(input, workloadLabels, secretName);
 }
 
 export function vllmManifests(input: VllmManifestInput, secretName: string): VllmManifests {
@@ -386,21 +425,40 @@ export function vllmObjects(input: Omit<VllmManifestInput, "weights">, secretNam
     },
     serviceAccount: { apiVersion: "v1", kind: "ServiceAccount", metadata: meta(input.name), automountServiceAccountToken: false },
     secretMetadata: { apiVersion: "v1", kind: "Secret", metadata: meta(secretName), type: "Opaque" },
-    service: { apiVersion: "v1", kind: "Service", metadata: meta(input.name), spec: { type: "ClusterIP", selector: serviceSelector, ports: servicePorts } },
+    service: {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: meta(input.name),
+      spec: { type: "ClusterIP", selector: serviceSelector, ports: servicePorts },
+    },
     // maxUnavailable 1 lets a node drain evict the only replica; minAvailable 1 would block drains forever.
-    podDisruptionBudget: { apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: meta(input.name), spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(input.name) } } },
+    podDisruptionBudget: {
+      apiVersion: "policy/v1",
+      kind: "PodDisruptionBudget",
+      metadata: meta(input.name),
+      spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(input.name) } },
+    },
     networkPolicy: networkPolicy(input, labels),
-    internalLoadBalancer: input.exposure === "internal-lb"
-      ? {
-          apiVersion: "v1",
-          kind: "Service",
-          metadata: {
-            ...meta(`${input.name}-internal`),
-            // In-tree AWS cloud provider annotations: an internal NLB, reachable only inside the VPC.
-            annotations: { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb", "service.beta.kubernetes.io/aws-load-balancer-internal": "true" },
-          },
-          spec: { type: "LoadBalancer", selector: serviceSelector, ports: servicePorts, loadBalancerSourceRanges: input.vpcCidr ? [input.vpcCidr] : [] },
-        }
-      : null,
+    internalLoadBalancer:
+      input.exposure === "internal-lb"
+        ? {
+            apiVersion: "v1",
+            kind: "Service",
+            metadata: {
+              ...meta(`${input.name}-internal`),
+              // In-tree AWS cloud provider annotations: an internal NLB, reachable only inside the VPC.
+              annotations: {
+                "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
+                "service.beta.kubernetes.io/aws-load-balancer-internal": "true",
+              },
+            },
+            spec: {
+              type: "LoadBalancer",
+              selector: serviceSelector,
+              ports: servicePorts,
+              loadBalancerSourceRanges: input.vpcCidr ? [input.vpcCidr] : [],
+            },
+          }
+        : null,
   };
 }

@@ -194,7 +194,8 @@ export function wakeQuery(namespace: string, clusterName: string, windowSeconds:
     ...checkWhole("windowSeconds", windowSeconds, 1, Number.MAX_SAFE_INTEGER),
   ];
   if (issues.length > 0) throw new Error(`wakeQuery: ${issues.join("; ")}`);
-  const increase = (metric: string) => `sum(increase(${metric}{namespace="${namespace}",${WAKE_METRIC_CLUSTER_LABEL}="${clusterName}"}[${windowSeconds}s]))`;
+  const increase = (metric: string) =>
+    `sum(increase(${metric}{namespace="${namespace}",${WAKE_METRIC_CLUSTER_LABEL}="${clusterName}"}[${windowSeconds}s]))`;
   return `${increase(WAKE_METRIC)} + ${increase(PASSED_ON_METRIC)}`;
 }
 
@@ -219,13 +220,31 @@ export function wakeFrontManifests(input: WakeFrontInput): WakeFrontManifests {
     // The distroless image's ENTRYPOINT, written out so the args below never depend on it.
     command: ["/usr/local/bin/envoy"],
     // One process: no hot restart (no shared memory, no --base-id), a fixed worker count.
-    args: ["--config-path", `${ENVOY_CONFIG_DIR}/${ENVOY_CONFIG_FILE}`, "--concurrency", String(ENVOY_CONCURRENCY), "--disable-hot-restart", "--log-level", "info"],
+    args: [
+      "--config-path",
+      `${ENVOY_CONFIG_DIR}/${ENVOY_CONFIG_FILE}`,
+      "--concurrency",
+      String(ENVOY_CONCURRENCY),
+      "--disable-hot-restart",
+      "--log-level",
+      "info",
+    ],
     ports: [
       { name: WAKE_FRONT_HTTP_PORT_NAME, containerPort: input.listenPort, protocol: "TCP" },
       { name: WAKE_FRONT_METRICS_PORT_NAME, containerPort: WAKE_FRONT_METRICS_PORT, protocol: "TCP" },
     ],
-    readinessProbe: { httpGet: { path: READY_PATH, port: WAKE_FRONT_METRICS_PORT_NAME }, periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 2 },
-    livenessProbe: { httpGet: { path: READY_PATH, port: WAKE_FRONT_METRICS_PORT_NAME }, periodSeconds: 10, failureThreshold: 6, timeoutSeconds: 5 },
+    readinessProbe: {
+      httpGet: { path: READY_PATH, port: WAKE_FRONT_METRICS_PORT_NAME },
+      periodSeconds: 5,
+      failureThreshold: 3,
+      timeoutSeconds: 2,
+    },
+    livenessProbe: {
+      httpGet: { path: READY_PATH, port: WAKE_FRONT_METRICS_PORT_NAME },
+      periodSeconds: 10,
+      failureThreshold: 6,
+      timeoutSeconds: 5,
+    },
     resources: { requests: { ...WAKE_FRONT_RESOURCES.requests }, limits: { ...WAKE_FRONT_RESOURCES.limits } },
     volumeMounts: [{ name: "config", mountPath: ENVOY_CONFIG_DIR, readOnly: true }],
     // The image has no shell or sleep binary: the kubelet's own sleep action (KEP-3960, on by default since Kubernetes 1.30).
@@ -253,8 +272,17 @@ export function wakeFrontManifests(input: WakeFrontInput): WakeFrontManifests {
           enableServiceLinks: false,
           terminationGracePeriodSeconds: PRE_STOP_SLEEP_SECONDS + 20,
           securityContext: restrictedPodSecurity(ENVOY_RELEASE.uid),
-          topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: input.labels } }],
-          ...(input.nodePlacement === undefined ? {} : { nodeSelector: input.nodePlacement.nodeSelector, tolerations: input.nodePlacement.tolerations }),
+          topologySpreadConstraints: [
+            {
+              maxSkew: 1,
+              topologyKey: "kubernetes.io/hostname",
+              whenUnsatisfiable: "ScheduleAnyway",
+              labelSelector: { matchLabels: input.labels },
+            },
+          ],
+          ...(input.nodePlacement === undefined
+            ? {}
+            : { nodeSelector: input.nodePlacement.nodeSelector, tolerations: input.nodePlacement.tolerations }),
           containers: [container],
           volumes: [{ name: "config", configMap: { name: configMapName } }],
         },
@@ -299,14 +327,23 @@ function envoyBootstrap(input: WakeFrontInput, dnsName: string): Json {
     // Every request header, Authorization included, goes to vLLM unchanged: nothing here removes one.
     route_config: {
       name: "api",
-      virtual_hosts: [{ name: "vllm", domains: ["*"], routes: [{ match: { prefix: "/" }, route: { cluster: WAKE_CLUSTER_NAME, timeout: "0s" } }] }],
+      virtual_hosts: [
+        { name: "vllm", domains: ["*"], routes: [{ match: { prefix: "/" }, route: { cluster: WAKE_CLUSTER_NAME, timeout: "0s" } }] },
+      ],
     },
     local_reply_config: {
-      mappers: [{
-        filter: { response_flag_filter: { flags: ["UH"] } },
-        headers_to_add: [{ header: { key: "retry-after", value: String(input.retryAfterSeconds) }, append_action: "OVERWRITE_IF_EXISTS_OR_ADD" }],
-        body_format_override: { text_format_source: { inline_string: wakeErrorBody(input.retryAfterSeconds) }, content_type: "application/json" },
-      }],
+      mappers: [
+        {
+          filter: { response_flag_filter: { flags: ["UH"] } },
+          headers_to_add: [
+            { header: { key: "retry-after", value: String(input.retryAfterSeconds) }, append_action: "OVERWRITE_IF_EXISTS_OR_ADD" },
+          ],
+          body_format_override: {
+            text_format_source: { inline_string: wakeErrorBody(input.retryAfterSeconds) },
+            content_type: "application/json",
+          },
+        },
+      ],
     },
     http_filters: [routerFilter()],
   };
@@ -316,12 +353,14 @@ function envoyBootstrap(input: WakeFrontInput, dnsName: string): Json {
     codec_type: "AUTO",
     route_config: {
       name: "metrics",
-      virtual_hosts: [{
-        name: "admin",
-        domains: ["*"],
-        // Exact paths only; anything else finds no route and gets 404.
-        routes: [METRICS_PATH, READY_PATH].map((path) => ({ match: { path }, route: { cluster: ADMIN_CLUSTER_NAME } })),
-      }],
+      virtual_hosts: [
+        {
+          name: "admin",
+          domains: ["*"],
+          // Exact paths only; anything else finds no route and gets 404.
+          routes: [METRICS_PATH, READY_PATH].map((path) => ({ match: { path }, route: { cluster: ADMIN_CLUSTER_NAME } })),
+        },
+      ],
     },
     http_filters: [routerFilter()],
   };
@@ -343,7 +382,13 @@ function envoyBootstrap(input: WakeFrontInput, dnsName: string): Json {
           // Generations differ in length by orders of magnitude: send each request to the replica with fewer in flight.
           lb_policy: "LEAST_REQUEST",
           circuit_breakers: {
-            thresholds: [{ max_connections: UPSTREAM_CONCURRENCY_LIMIT, max_pending_requests: UPSTREAM_CONCURRENCY_LIMIT, max_requests: UPSTREAM_CONCURRENCY_LIMIT }],
+            thresholds: [
+              {
+                max_connections: UPSTREAM_CONCURRENCY_LIMIT,
+                max_pending_requests: UPSTREAM_CONCURRENCY_LIMIT,
+                max_requests: UPSTREAM_CONCURRENCY_LIMIT,
+              },
+            ],
           },
           load_assignment: oneEndpoint(WAKE_CLUSTER_NAME, dnsName, input.upstreamPort),
         },
@@ -379,7 +424,11 @@ function validate(input: WakeFrontInput): string[] {
     ...checkName("upstreamHeadlessService", input.upstreamHeadlessService, DNS_LABEL),
     ...checkWhole("upstreamPort", input.upstreamPort, 1, 65535),
     ...checkWhole("listenPort", input.listenPort, 1, 65535),
-    ...(reserved.includes(input.listenPort) ? [`listenPort ${input.listenPort} is taken by Envoy's admin (${ENVOY_ADMIN_PORT}) or metrics (${WAKE_FRONT_METRICS_PORT}) listener; pick another`] : []),
+    ...(reserved.includes(input.listenPort)
+      ? [
+          `listenPort ${input.listenPort} is taken by Envoy's admin (${ENVOY_ADMIN_PORT}) or metrics (${WAKE_FRONT_METRICS_PORT}) listener; pick another`,
+        ]
+      : []),
     // Retry-After is delay-seconds, a non-negative integer (RFC 9110 §10.2.3); 0 would invite an immediate retry loop.
     ...checkWhole("retryAfterSeconds", input.retryAfterSeconds, 1, Number.MAX_SAFE_INTEGER),
     ...(Object.keys(input.labels).length === 0 ? ["labels must not be empty: they are the Deployment's selector"] : []),
