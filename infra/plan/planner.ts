@@ -4,6 +4,7 @@
  */
 import {
   GPUS,
+  GPU_IDS,
   HOURS_PER_MONTH,
   VLLM_RELEASE,
   INSTANCES,
@@ -204,7 +205,10 @@ function nearestAlternatives(input: PlanRequest, request: ResolvedPlanRequest, e
   if (input.allowedInstanceTypes !== undefined && request.instanceTypes.length < allWithGpu.length) {
     tries.push({ change: `allow every ${request.gpu} instance type`, patch: { allowedInstanceTypes: undefined } });
   }
-  if (request.gpu === "h100") tries.push({ change: "gpu h200", patch: { gpu: "h200", allowedInstanceTypes: undefined } });
+  // Every GPU of the catalog with more memory than this one (h100 → h200), from the catalog itself.
+  for (const gpu of GPU_IDS.filter((id) => GPUS[id].memoryGiB > GPUS[request.gpu].memoryGiB)) {
+    tries.push({ change: `gpu ${gpu}`, patch: { gpu, allowedInstanceTypes: undefined } });
+  }
   const longest = Math.max(0, ...evaluated.map((c) => Math.floor(c.memory.kvCacheTokens / request.concurrency)));
   const shorter = Math.floor(longest / 1024) * 1024;
   if (shorter >= 1024 && shorter < request.maxModelLen) tries.push({ change: `maxModelLen ${shorter}`, patch: { maxModelLen: shorter } });

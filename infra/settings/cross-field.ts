@@ -3,7 +3,7 @@
  * endpoint needs besides itself, secrets given in plain text, the budget and plan shapes the
  * program cannot deploy.
  */
-import { EFA_CAPABLE_IMAGES, INSTANCES, MODELS } from "../catalog";
+import { EFA_CAPABLE_IMAGES, INSTANCE_TYPES, INSTANCES, MODELS } from "../catalog";
 import { describeCost, replicaRange, type DeploymentPlan, type InputIssue, type ReplicaRange, type StackCost } from "../plan";
 import {
   ALLOW_MY_ADDRESS,
@@ -159,7 +159,7 @@ function efaIssues(plan: DeploymentPlan, d: Partial<Deployment>): InputIssue[] {
       path: "efa",
       value: true,
       expected: `an instance type with EFA (${plan.instanceType} has none)`,
-      hint: "Allow p5.48xlarge or p5en.48xlarge, or remove efa.",
+      hint: `Allow ${INSTANCE_TYPES.filter((t) => INSTANCES[t].gpu !== null && INSTANCES[t].efaInterfaces > 0).join(" or ")}, or remove efa.`,
     });
   }
   if (d.cluster === "kubeconfig") {

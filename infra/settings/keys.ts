@@ -16,6 +16,7 @@
  * validation instead (a plain value on a secret key is an error).
  */
 
+import { GPU_IDS, INSTANCE_TYPES, INSTANCES } from "../catalog";
 import { SERVICE_PRICES } from "../catalog/prices";
 import { VLLM_IMAGE_REFERENCE } from "../catalog/vllm-release";
 import { DEFAULTS } from "../plan/request";
@@ -33,6 +34,9 @@ export interface SettingDeclaration {
   description: string;
 }
 
+/** "h100 (p5.4xlarge, p5.48xlarge) | h200 (p5en.48xlarge)": every GPU family with its instance types, from the catalog. */
+const GPU_FAMILIES = GPU_IDS.map((gpu) => `${gpu} (${INSTANCE_TYPES.filter((t) => INSTANCES[t].gpu === gpu).join(", ")})`).join(" | ");
+
 /** Defaults that mean "not set": the planner derives the value, or the feature is off. */
 export const UNSET_MARKERS = { derived: "auto", none: "" } as const;
 
@@ -46,7 +50,7 @@ export const SETTINGS = {
   gpu: {
     type: "string",
     default: DEFAULTS.gpu,
-    description: "GPU family: h100 (p5.4xlarge, p5.48xlarge) | h200 (p5en.48xlarge). The planner picks the instance type.",
+    description: `GPU family: ${GPU_FAMILIES}. The planner picks the instance type.`,
   },
   maxModelLen: {
     type: "string",

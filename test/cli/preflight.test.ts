@@ -187,14 +187,12 @@ function mockAws(world: World) {
   const eks = mockClient(clients.eks);
   if (world.identity) sts.on(GetCallerIdentityCommand).rejects(world.identity);
   else
-    sts
-      .on(GetCallerIdentityCommand)
-      .resolves({
-        UserId: "AIDASAMPLEUSERID0001",
-        Account: "123456789012",
-        Arn: "arn:aws:iam::123456789012:user/deployer",
-        $metadata: META,
-      });
+    sts.on(GetCallerIdentityCommand).resolves({
+      UserId: "AIDASAMPLEUSERID0001",
+      Account: "123456789012",
+      Arn: "arn:aws:iam::123456789012:user/deployer",
+      $metadata: META,
+    });
 
   if (world.zones) ec2.on(DescribeAvailabilityZonesCommand).rejects(world.zones);
   else
@@ -297,26 +295,22 @@ function mockAws(world: World) {
   const agent = world.podIdentityAgent === undefined ? "ACTIVE" : world.podIdentityAgent;
   if (agent instanceof Error) eks.on(DescribeAddonCommand).rejects(agent);
   else if (agent === null)
-    eks
-      .on(DescribeAddonCommand)
-      .rejects(
-        new ResourceNotFoundException({
-          message: "No addon: eks-pod-identity-agent found in cluster: inference",
-          $metadata: { ...META, httpStatusCode: 404 },
-        }),
-      );
+    eks.on(DescribeAddonCommand).rejects(
+      new ResourceNotFoundException({
+        message: "No addon: eks-pod-identity-agent found in cluster: inference",
+        $metadata: { ...META, httpStatusCode: 404 },
+      }),
+    );
   else
-    eks
-      .on(DescribeAddonCommand)
-      .resolves({
-        addon: {
-          addonName: "eks-pod-identity-agent",
-          clusterName: "inference",
-          status: agent as "ACTIVE",
-          addonVersion: "v1.3.10-eksbuild.2",
-        },
-        $metadata: META,
-      });
+    eks.on(DescribeAddonCommand).resolves({
+      addon: {
+        addonName: "eks-pod-identity-agent",
+        clusterName: "inference",
+        status: agent as "ACTIVE",
+        addonVersion: "v1.3.10-eksbuild.2",
+      },
+      $metadata: META,
+    });
   ec2.on(DescribeVpcEndpointsCommand).resolves({
     VpcEndpoints: Array.from({ length: world.s3Endpoints ?? 1 }, (_, i) => ({
       VpcEndpointId: `vpce-0s3gateway000000${i}`,
