@@ -17,6 +17,9 @@ export interface ReplicaRange {
   maxNodes: number;
 }
 
+/** minReplicas when autoscaling and the stack sets none: one replica stays up (zero makes a request wait a whole cold start). */
+export const DEFAULT_MIN_REPLICAS = 1;
+
 export function replicaRange(plan: DeploymentPlan, minReplicas: number, maxReplicas: number): ReplicaRange {
   const nodes = (replicas: number) =>
     replicas === 0 ? 0 : nodesFor(plan.instanceType, plan.gpusPerReplica, plan.nodesPerReplica, replicas);

@@ -124,7 +124,9 @@ export interface ResolvedPlanRequest {
   weightsSource: WeightsSource;
 }
 
-const HINTS: Record<string, string> = {
+/** How to fix each planner input: the settings table's hint for every sizing key, and the CLI's for its flags. */
+export const PLAN_HINTS: Record<keyof PlanRequest, string> = {
+  model: "Run `llm-stack models` for the catalog ids (a Hugging Face repo id of one of their checkpoints works too).",
   quantization: "Use auto to let the planner pick the cheaper of bf16 and fp8.",
   gpu: "Pick the GPU family; the planner picks the instance type.",
   region: "Use a region the price table covers.",
@@ -132,6 +134,7 @@ const HINTS: Record<string, string> = {
   concurrency: "Give how many full-context sequences the KV cache must hold at once, e.g. 1.",
   replicas: "Give the number of vLLM replicas, e.g. 1.",
   tensorParallelSize: "Leave it unset to let the planner derive it.",
+  gpuMemoryUtilization: `Give a fraction from ${GPU_MEMORY_UTILIZATION_RANGE.min} to ${GPU_MEMORY_UTILIZATION_RANGE.max}, e.g. 0.9, or leave it unset (auto: ${DEFAULTS.gpuMemoryUtilization}).`,
   allowedInstanceTypes: "List instance types from the catalog, or leave it unset to allow all.",
   kvCacheDtype: "Use auto (the model's dtype) or fp8 (half the bytes per token).",
   maxNodes: "Raise it only if you mean a plan that large.",
@@ -198,7 +201,7 @@ export function resolvePlanRequest(input: unknown, pathPrefix = ""): ResolvedPla
         path: at(key),
         value: valueAt(input, issue.path),
         expected: describeZodExpectation(issue),
-        hint: HINTS[top] ?? "Fix the value's type.",
+        hint: PLAN_HINTS[top as keyof PlanRequest] ?? "Fix the value's type.",
       });
     }
   }
@@ -296,7 +299,7 @@ export function resolvePlanRequest(input: unknown, pathPrefix = ""): ResolvedPla
 
   const kvCacheDtype = pick("kvCacheDtype") ?? DEFAULTS.kvCacheDtype;
   if (kvCacheDtype === "fp8" && !GPUS[gpu].supportsFp8) {
-    issues.push({ path: at("kvCacheDtype"), value: kvCacheDtype, expected: "auto on a GPU without FP8", hint: HINTS.kvCacheDtype ?? "" });
+    issues.push({ path: at("kvCacheDtype"), value: kvCacheDtype, expected: "auto on a GPU without FP8", hint: PLAN_HINTS.kvCacheDtype });
   }
 
   if (issues.length > 0 || !model || !isModelId(modelValue ?? "")) throw new PlanInputError(issues);

@@ -12,67 +12,15 @@ import {
   type PlanOptions,
   type PlanRequest,
 } from "../plan";
-import { withoutUnsetMarkers } from "./keys";
+import { SIZING_KEYS, coerceSettingValue, withoutUnsetMarkers, type SizingKey } from "./keys";
+
+export { SIZING_KEYS, coerceList, coerceNumber, type SizingKey } from "./keys";
 
 /** Pulumi project name: the namespace of every config key. */
 export const PROJECT_NAME = "llm-stack";
 
-const NUMBER_KEYS = ["maxModelLen", "concurrency", "replicas", "maxNodes", "tensorParallelSize", "gpuMemoryUtilization"] as const;
-const STRING_KEYS = ["model", "quantization", "gpu", "kvCacheDtype", "multiNode", "weightsSource"] as const;
-const LIST_KEYS = ["allowedInstanceTypes"] as const;
-
-/** The settings keys the planner reads (sizing), in the order `llm-stack plan --help` lists them as flags. */
-export const SIZING_KEYS = [
-  "model",
-  "quantization",
-  "gpu",
-  "maxModelLen",
-  "concurrency",
-  "replicas",
-  "maxNodes",
-  "allowedInstanceTypes",
-  "tensorParallelSize",
-  "gpuMemoryUtilization",
-  "kvCacheDtype",
-  "multiNode",
-  "weightsSource",
-] as const satisfies ReadonlyArray<(typeof NUMBER_KEYS)[number] | (typeof STRING_KEYS)[number] | (typeof LIST_KEYS)[number]>;
-export type SizingKey = (typeof SIZING_KEYS)[number];
-
-/**
- * `pulumi config set` stores every value as a string ("32768"); a hand-written stack file may hold
- * a YAML number; a CLI flag is text too. All mean the same, in one number syntax (`0.9`, `.9`, `+2`,
- * `-3` — a negative is then reported like any other bad value); anything else is passed on as
- * written and reported.
- */
-export function coerceNumber(value: unknown): unknown {
-  if (typeof value === "string" && /^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(value.trim())) return Number(value);
-  return value;
-}
-
-/** Arrays arrive as JSON (`pulumi config set --path` or a YAML list read back as JSON) or as a comma-separated string. */
-export function coerceList(value: unknown): unknown {
-  if (typeof value !== "string") return value;
-  const trimmed = value.trim();
-  if (trimmed.startsWith("[")) {
-    try {
-      return JSON.parse(trimmed) as unknown;
-    } catch {
-      return value;
-    }
-  }
-  return trimmed
-    .split(",")
-    .map((item) => item.trim())
-    .filter((item) => item.length > 0);
-}
-
-/** One sizing value as a stack file or a command-line flag gives it: numbers and lists coerced, the rest as written. */
-export function coerceSizingValue(key: SizingKey, value: unknown): unknown {
-  if ((NUMBER_KEYS as readonly string[]).includes(key)) return coerceNumber(value);
-  if ((LIST_KEYS as readonly string[]).includes(key)) return coerceList(value);
-  return value;
-}
+/** One sizing value as a stack file or a command-line flag gives it (its row's coercion). */
+export const coerceSizingValue = (key: SizingKey, value: unknown): unknown => coerceSettingValue(key, value);
 
 /**
  * @param values config keys without the project prefix (`model`, `maxModelLen`, …)

@@ -4,7 +4,15 @@
  * program cannot deploy.
  */
 import { EFA_CAPABLE_IMAGES, INSTANCE_TYPES, INSTANCES, MODELS } from "../catalog";
-import { describeCost, replicaRange, type DeploymentPlan, type InputIssue, type ReplicaRange, type StackCost } from "../plan";
+import {
+  DEFAULT_MIN_REPLICAS,
+  describeCost,
+  replicaRange,
+  type DeploymentPlan,
+  type InputIssue,
+  type ReplicaRange,
+  type StackCost,
+} from "../plan";
 import {
   ALLOW_MY_ADDRESS,
   DEPLOYMENT_DEFAULTS,
@@ -17,12 +25,13 @@ import { CREDENTIAL_KEYS, defaultImageSource, registryCredentialsNeeded } from "
 import { type SecretSettingKey } from "./keys";
 import { OPERATOR_FIXES, gatedModelId } from "./operator-values";
 
-export const SECRET_HINTS = {
+/** How each secret key is set: its row's operator command. */
+export const SECRET_HINTS: Record<SecretSettingKey, string> = {
   hfToken: OPERATOR_FIXES.hfToken,
   kubeconfig: OPERATOR_FIXES.kubeconfig,
   dockerHubAccessToken: OPERATOR_FIXES.dockerHubAccessToken,
   githubToken: OPERATOR_FIXES.githubToken,
-} as const satisfies Record<SecretSettingKey, string>;
+};
 
 /** A secret key given in plain text sits unencrypted in Pulumi.<stack>.yaml and the state: refused. */
 export function plaintextSecretIssues(secrets: SecretPresence): InputIssue[] {
@@ -43,7 +52,7 @@ export function crossFieldIssues(d: Partial<Deployment>, secrets: SecretPresence
       path: "capacityReservationId",
       value: undefined,
       expected: "a reservation id when capacityType is capacity-block",
-      hint: DEPLOYMENT_HINTS.capacityReservationId ?? "",
+      hint: DEPLOYMENT_HINTS.capacityReservationId,
     });
   }
   if (d.capacityType === "capacity-block" && !d.capacityReservationZoneId) {
@@ -51,7 +60,7 @@ export function crossFieldIssues(d: Partial<Deployment>, secrets: SecretPresence
       path: "capacityReservationZoneId",
       value: undefined,
       expected: "the reservation's AZ id when capacityType is capacity-block",
-      hint: DEPLOYMENT_HINTS.capacityReservationZoneId ?? "",
+      hint: DEPLOYMENT_HINTS.capacityReservationZoneId,
     });
   }
   if (d.capacityType !== "capacity-block" && (d.capacityReservationId || d.capacityReservationZoneId)) {
@@ -68,7 +77,7 @@ export function crossFieldIssues(d: Partial<Deployment>, secrets: SecretPresence
       path: "nodeSubnetIds",
       value: undefined,
       expected: "private subnet ids for the GPU nodes when cluster is eks:<name>",
-      hint: DEPLOYMENT_HINTS.nodeSubnetIds ?? "",
+      hint: DEPLOYMENT_HINTS.nodeSubnetIds,
     });
   }
   if (d.cluster === "kubeconfig" && secrets.kubeconfig === "unset") {
@@ -222,7 +231,7 @@ export function autoscalingRange(
 ): { range: ReplicaRange | null; issues: InputIssue[] } {
   if (d.maxReplicas === undefined) return { range: null, issues: [] };
   // One replica stays up unless the stack asks for zero (then a request waits for a whole cold start).
-  const minReplicas = d.minReplicas ?? 1;
+  const minReplicas = d.minReplicas ?? DEFAULT_MIN_REPLICAS;
   const issues: InputIssue[] = [];
   if (d.maxReplicas < plan.replicas) {
     issues.push({

@@ -7,9 +7,15 @@
 import { z } from "zod";
 import { EKS_SUPPORT_TYPES, SERVICE_PRICES, type EksSupportType, type Region } from "../catalog";
 import { IMAGE_SOURCES, type DeploymentPlan, type InputIssue, type ReplicaRange, type StackCost } from "../plan";
-import { coerceList, coerceNumber } from "./coerce";
-import { SETTINGS, type SecretSettingKey } from "./keys";
-import { OPERATOR_FIXES } from "./operator-values";
+import {
+  OPERATOR_FIXES,
+  SETTINGS,
+  SETTING_ACCEPTS,
+  SETTING_HINTS,
+  coerceSettingValue,
+  concreteDefault,
+  type SecretSettingKey,
+} from "./keys";
 
 /** Defaults of the deployment keys: the settings table's (Pulumi.yaml is generated from it). */
 export const DEPLOYMENT_DEFAULTS = {
@@ -73,50 +79,8 @@ export const deploymentSchema = z.object({
 /** The one-liner that puts the caller's public address on the allowlist (AWS's own echo service). */
 export const ALLOW_MY_ADDRESS = OPERATOR_FIXES.clusterPublicAccessCidrs;
 
-export const DEPLOYMENT_HINTS: Record<string, string> = {
-  capacityType: "Use on-demand, spot, or capacity-block with capacityReservationId and capacityReservationZoneId.",
-  capacityReservationId: "Give the Capacity Block's reservation id, e.g. cr-0123456789abcdef0.",
-  capacityReservationZoneId:
-    "Give the reservation's AZ id: `aws ec2 describe-capacity-reservations --capacity-reservation-ids <id> --query 'CapacityReservations[0].AvailabilityZoneId'`.",
-  cluster: "Use create, eks:<existing cluster name>, or kubeconfig (with the kubeconfig secret).",
-  nodeSubnetIds: "List private subnet ids (subnet-…) of the existing cluster's VPC for the GPU nodes.",
-  clusterEndpointAccess:
-    "Use public (with clusterPublicAccessCidrs; pulumi runs from a listed address) or private (pulumi runs inside the VPC).",
-  clusterPublicAccessCidrs: `List the CIDRs that may reach the API endpoint; for this machine's address run: ${ALLOW_MY_ADDRESS}`,
-  clusterAdminPrincipalArns: 'List IAM role or user ARNs, e.g. ["arn:aws:iam::123456789012:role/platform-admins"].',
-  efa: "Use true or false.",
-  kubernetesSupportType: `Use standard (auto-upgrade at end of standard support) or extended ($${SERVICE_PRICES.eksExtendedSupportHourlyUsd.value.toFixed(2)}/h per cluster).`,
-  vllmImage: "Pin a version tag (vllm/vllm-openai:v0.33.0) or a digest (…@sha256:…); latest is refused.",
-  maxHourlyUsd: 'Give a budget in USD per hour as a number, e.g. "60".',
-  namespace: "Use a DNS label: lowercase letters, digits and '-'.",
-  exposure: "Use cluster (in-cluster only) or internal-lb.",
-  observability: "Use prometheus, none, or auto (prometheus unless the cluster is reached by kubeconfig).",
-  minReplicas: 'Give a whole number from 0 up to replicas, e.g. "1" (0 scales to zero), or leave it empty.',
-  maxReplicas: 'Give a whole number at least replicas, e.g. "3", or leave it empty for a fixed replica count.',
-  allowedClientNamespaces: "List namespace names whose pods may call the server.",
-  imageSource:
-    "Use ecr-cache (the stack's ECR pull-through cache; cluster create only), upstream (pull each image from its own registry), or auto.",
-  dockerHubUsername: `Run \`${OPERATOR_FIXES.dockerHubUsername}\` with your Docker ID, or set imageSource upstream.`,
-  githubUsername: `Run \`${OPERATOR_FIXES.githubUsername}\` with your GitHub login, or set imageSource upstream.`,
-};
-
-/** What each key accepts, in words, for keys whose schema is a format rather than a list of values. */
-const DEPLOYMENT_FORMATS: Record<string, string> = {
-  capacityReservationId: "cr- followed by 8 to 17 hex digits",
-  capacityReservationZoneId: "an AZ id such as use1-az4",
-  cluster: "create, eks:<cluster name> or kubeconfig",
-  nodeSubnetIds: "a non-empty list of subnet-… ids",
-  clusterPublicAccessCidrs: "a non-empty list of IPv4 CIDRs",
-  clusterAdminPrincipalArns: "a list of IAM role or user ARNs (arn:aws:iam::<account>:role/<name>)",
-  vllmImage: "a pinned image: <repository>:<tag other than latest> or <repository>@sha256:<digest>",
-  maxHourlyUsd: "a positive number of USD per hour",
-  namespace: "a DNS label (lowercase letters, digits, '-', at most 63 characters)",
-  allowedClientNamespaces: "a list of DNS labels",
-  minReplicas: "a whole number ≥ 0",
-  maxReplicas: "a whole number ≥ 1",
-  dockerHubUsername: "a Docker ID: 4 to 30 lowercase letters and digits",
-  githubUsername: "a GitHub login: letters, digits and single hyphens, at most 39 characters",
-};
+/** How to fix each deployment key: its settings row's hint. */
+export const DEPLOYMENT_HINTS = SETTING_HINTS;
 
 /** Where the Kubernetes API of a created cluster answers (EKS VpcConfigRequest). */
 export type EndpointAccess =
@@ -173,39 +137,16 @@ export type Deployment = z.infer<typeof deploymentSchema>;
 
 /** Checks each key on its own, so one bad key never hides the problems of another. */
 export function deploymentIssues(values: Readonly<Record<string, unknown>>): { issues: InputIssue[]; valid: Partial<Deployment> } {
-  const input: Record<keyof Deployment, unknown> = {
-    capacityType: values.capacityType ?? DEPLOYMENT_DEFAULTS.capacityType,
-    capacityReservationId: values.capacityReservationId,
-    capacityReservationZoneId: values.capacityReservationZoneId,
-    cluster: values.cluster ?? DEPLOYMENT_DEFAULTS.cluster,
-    nodeSubnetIds: coerceList(values.nodeSubnetIds),
-    clusterEndpointAccess: values.clusterEndpointAccess ?? DEPLOYMENT_DEFAULTS.clusterEndpointAccess,
-    clusterPublicAccessCidrs: coerceList(values.clusterPublicAccessCidrs),
-    clusterAdminPrincipalArns: coerceList(values.clusterAdminPrincipalArns),
-    kubernetesSupportType: values.kubernetesSupportType ?? DEPLOYMENT_DEFAULTS.kubernetesSupportType,
-    efa:
-      values.efa === undefined
-        ? DEPLOYMENT_DEFAULTS.efa
-        : values.efa === true || values.efa === "true"
-          ? true
-          : values.efa === false || values.efa === "false"
-            ? false
-            : values.efa,
-    vllmImage: values.vllmImage ?? DEPLOYMENT_DEFAULTS.vllmImage,
-    maxHourlyUsd: coerceNumber(values.maxHourlyUsd),
-    namespace: values.namespace ?? DEPLOYMENT_DEFAULTS.namespace,
-    exposure: values.exposure ?? DEPLOYMENT_DEFAULTS.exposure,
-    observability: values.observability,
-    minReplicas: coerceNumber(values.minReplicas),
-    maxReplicas: coerceNumber(values.maxReplicas),
-    allowedClientNamespaces: coerceList(values.allowedClientNamespaces),
-    imageSource: values.imageSource,
-    dockerHubUsername: values.dockerHubUsername,
-    githubUsername: values.githubUsername,
-  };
+  // Every deployment key coerced as its row says, its concrete default where it has one.
+  const keys = Object.keys(deploymentSchema.shape) as Array<keyof Deployment>;
+  const input = Object.fromEntries(keys.map((key) => [key, coerceSettingValue(key, values[key] ?? concreteDefault(key))])) as Record<
+    keyof Deployment,
+    unknown
+  >;
+
   const issues: InputIssue[] = [];
   const valid: Record<string, unknown> = {};
-  for (const key of Object.keys(deploymentSchema.shape) as Array<keyof Deployment>) {
+  for (const key of keys) {
     const result = deploymentSchema.shape[key].safeParse(input[key]);
     if (result.success) {
       valid[key] = result.data;
@@ -217,8 +158,8 @@ export function deploymentIssues(values: Readonly<Record<string, unknown>>): { i
         ? `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`
         : issue?.code === "invalid_type"
           ? `a value of type ${issue.expected}`
-          : (DEPLOYMENT_FORMATS[key] ?? "a value in the documented format");
-    issues.push({ path: key, value: input[key], expected, hint: DEPLOYMENT_HINTS[key] ?? "" });
+          : SETTING_ACCEPTS[key];
+    issues.push({ path: key, value: input[key], expected, hint: SETTING_HINTS[key] });
   }
   return { issues, valid: valid as Partial<Deployment> };
 }

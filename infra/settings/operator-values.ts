@@ -7,7 +7,9 @@
 import { MODELS, type ModelId } from "../catalog";
 import { matchModel } from "../plan";
 import { CREDENTIAL_KEYS, defaultImageSource, registryCredentialsNeeded, type ImageNeeds } from "./images";
-import { SETTINGS, withoutUnsetMarkers, type SecretSettingKey } from "./keys";
+import { SETTINGS, withoutUnsetMarkers, type OperatorKey, type SecretSettingKey } from "./keys";
+
+export { OPERATOR_FIXES, type OperatorKey } from "./keys";
 
 /**
  * What decides a stack's registry credentials, read from its keys as given (before validation: a
@@ -32,9 +34,6 @@ export function imageNeedsOf(given: Readonly<Record<string, unknown>>): ImageNee
   };
 }
 
-export type OperatorKey =
-  "hfToken" | "kubeconfig" | "clusterPublicAccessCidrs" | "dockerHubUsername" | "dockerHubAccessToken" | "githubUsername" | "githubToken";
-
 /** A documentation address block (RFC 5737 TEST-NET-1) standing in for the operator's allowlist. */
 export const ALLOWLIST_PLACEHOLDER = ["192.0.2.0/24"];
 /** A registry user standing in for the operator's (valid as both a Docker ID and a GitHub login). */
@@ -52,17 +51,6 @@ export const OPERATOR_PLACEHOLDERS: Record<OperatorKey, { secret: true } | { sec
   clusterPublicAccessCidrs: { secret: false, value: ALLOWLIST_PLACEHOLDER },
   dockerHubUsername: { secret: false, value: REGISTRY_USER_PLACEHOLDER },
   githubUsername: { secret: false, value: REGISTRY_USER_PLACEHOLDER },
-};
-
-/** How each operator sets each value. */
-export const OPERATOR_FIXES: Record<OperatorKey, string> = {
-  hfToken: "pulumi config set --secret hfToken <token>",
-  kubeconfig: "pulumi config set --secret kubeconfig < ~/.kube/config",
-  clusterPublicAccessCidrs: "pulumi config set --path 'clusterPublicAccessCidrs[0]' \"$(curl -s https://checkip.amazonaws.com)/32\"",
-  dockerHubUsername: "pulumi config set dockerHubUsername <Docker ID>",
-  dockerHubAccessToken: "pulumi config set --secret dockerHubAccessToken <Docker Hub access token>",
-  githubUsername: "pulumi config set githubUsername <GitHub login>",
-  githubToken: "pulumi config set --secret githubToken <GitHub token with read:packages>",
 };
 
 /** The catalog id of the model value when that model is gated (its download needs a token), else undefined. */
