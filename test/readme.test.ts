@@ -7,6 +7,7 @@ import { usd } from "../cli/render/format";
 import { resolveStackFile } from "../infra/settings/resolve-stack-file";
 import { parseStackFile } from "../infra/settings/stack-file";
 import { timeToReady } from "../infra/plan";
+import { DOCKER_HUB_ANONYMOUS_PULL_LIMIT } from "../infra/catalog/registries";
 
 describe("README", () => {
   const readme = readFileSync(join(__dirname, "..", "README.md"), "utf8");
@@ -35,6 +36,12 @@ describe("README", () => {
     expect(readme).toContain(
       `\`Retry-After: <time to ready with the slowest GPU boot assumed + 60 s>\` (${settings.plan.timeToReady.slowTotalSeconds + 60} s for`,
     );
+  });
+
+  it("states Docker Hub's anonymous pull limit as the catalog holds it, with its source", () => {
+    const { pulls, windowHours } = DOCKER_HUB_ANONYMOUS_PULL_LIMIT;
+    expect(readme).toContain(`Docker Hub allows **${pulls} anonymous pulls per ${windowHours} hours per IPv4 address**`);
+    expect(DOCKER_HUB_ANONYMOUS_PULL_LIMIT.source.ref).toContain("docs.docker.com/docker-hub/usage/pulls");
   });
 
   it("opens with the two set-up commands, the second being the one .ci/run runs", () => {

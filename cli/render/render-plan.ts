@@ -7,6 +7,7 @@ import { renderMemoryBar } from "./memory-bar";
 import { describeTimeToReady } from "./time-to-ready-text";
 import { describeWeightsDownload } from "./weights-download-text";
 import { type StackSettings } from "../../infra/settings";
+import { UNCACHEABLE_REGISTRIES } from "../../infra/catalog/registries";
 
 export function renderPlan(plan: DeploymentPlan): string {
   const instance = INSTANCES[plan.instanceType];
@@ -82,5 +83,5 @@ export function renderStackSettings(stack: string, settings: StackSettings, miss
 function describeImages(images: StackSettings["images"]): string {
   if (images.source === "upstream") return "pulled from each image's own registry (imageSource upstream)";
   const logins = [images.dockerHub ? "Docker Hub" : null, images.github ? "GHCR" : null].filter((l) => l !== null);
-  return `through the stack's ECR pull-through cache in its region${logins.length > 0 ? ` (${logins.join(" and ")} with the operator's login)` : ""}; nvcr.io directly`;
+  return `through the stack's ECR pull-through cache in its region${logins.length > 0 ? ` (${logins.join(" and ")} with the operator's login)` : ""}; ${Object.keys(UNCACHEABLE_REGISTRIES).join(", ")} directly (ECR cannot cache it)`;
 }

@@ -23,7 +23,27 @@ import {
   type Variant,
 } from "./schema";
 
-export * from "./schema";
+export {
+  type Architecture,
+  GPU_IDS,
+  type GpuId,
+  gpuIdSchema,
+  type GpuSpec,
+  INSTANCE_TYPES,
+  type InstanceType,
+  instanceTypeSchema,
+  MODEL_IDS,
+  type ModelId,
+  type ModelSpec,
+  modelSpecSchema,
+  type Quantization,
+  QUANTIZATIONS,
+  type Region,
+  REGIONS,
+  regionSchema,
+  type Variant,
+  variantSchema,
+} from "./schema";
 export { GPUS } from "./gpus";
 export { INSTANCES } from "./instances";
 export { MODELS } from "./models";
@@ -78,9 +98,14 @@ export function instanceTypesWithGpu(gpu: GpuId): InstanceType[] {
 }
 
 export { HOSTED_PRICES, type HostedPrice } from "./hosted-prices";
-export * from "./eks-versions";
-export * from "./vllm-release";
-export * from "./measurements";
-export * from "./startup-rates";
-export * from "./vllm-metrics";
-export * from "./registries";
+export { EKS_SUPPORT_TYPES, EKS_VERSIONS, type EksSupportType, KUBERNETES_VERSION } from "./eks-versions";
+export { EFA_CAPABLE_IMAGES, VLLM_RELEASE } from "./vllm-release";
+export { KV_CACHE_MEASUREMENTS, LLAMA4_CONTEXT_MEASUREMENTS, MLPERF_LLAMA_8B_OFFLINE } from "./measurements";
+export { ENGINE_START_POINTS, RUNAI_STREAMER, STARTUP_RATES } from "./startup-rates";
+export { REMOVED_VLLM_METRICS, unknownVllmSeries, VLLM_METRICS } from "./vllm-metrics";
+export {
+  ECR_REPOSITORY_PREFIX_MAX_LENGTH,
+  PULL_THROUGH_UPSTREAMS,
+  type PullThroughUpstreamKey,
+  type RegistryCredential,
+} from "./registries";

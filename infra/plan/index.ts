@@ -1,23 +1,60 @@
 /** The planner's public API. Pure and deterministic: nothing under infra/plan imports @pulumi/*. */
-export * from "./errors";
-export * from "./kv-cache";
-export * from "./memory";
-export * from "./overhead";
-export * from "./parallelism";
-export * from "./parameters";
-export * from "./planner";
-export * from "./request";
-export * from "./vllm-args";
-export * from "./weights";
+export { InfeasiblePlanError, type InputIssue, PlanInputError } from "./errors";
+export { attentionLayerKinds, kvBytesPerSequencePerGpu, kvBytesPerToken, kvBytesPerTokenPerGpu, type KvCacheDtype } from "./kv-cache";
+export { type ReplicaMemory, replicaMemory } from "./memory";
+export { tensorParallelProblem, validTensorParallelSizes } from "./parallelism";
+export { countParameters } from "./parameters";
+export { type DeploymentPlan, planDeployment, type PlanOptions } from "./planner";
+export { DEFAULTS, matchModel, type PlanRequest, resolvePlanRequest, type WeightsSource } from "./request";
+export { parseVllmArgs, VLLM_PORT } from "./vllm-args";
+export { BYTES_PER_GIB, loadPeakBytesPerGpuByStage, totalWeightBytes, weightBytesPerGpuByStage } from "./weights";
 export { MAX_NODES_PER_REPLICA, type Candidate } from "./candidates";
-export * from "./stack-cost";
-export * from "./serving";
-export * from "./economics";
-export * from "./placement";
-export * from "./accuracy";
-export * from "./edit-distance";
-export * from "./weights-download";
-export * from "./model-cache";
-export * from "./time-to-ready";
-export * from "./autoscaling";
-export * from "./image-source";
+export {
+  type ClusterMode,
+  describeCost,
+  eksSupportTypeOf,
+  missingPrice,
+  type PricedItem,
+  priceItems,
+  type StackCost,
+  stackCost,
+  SYSTEM_NODE_GROUP,
+  type UnpricedItem,
+} from "./stack-cost";
+export {
+  cacheFillTimeoutSeconds,
+  DOWNLOAD_HEADROOM,
+  gpuNodeStorage,
+  gpuNodeStorageOf,
+  MIN_STARTUP_SECONDS,
+  modelCacheGiB,
+  podResources,
+  rolloutSeconds,
+  STARTUP_PROBE_PERIOD_SECONDS,
+  startupBudget,
+} from "./serving";
+export { type Economics, type EconomicsAssumptions, economicsFor } from "./economics";
+export { type AvailabilityZone, placeGpuSubnets, placeZones, type SubnetZone, type ZonePlacement } from "./placement";
+export { accuracyRows } from "./accuracy";
+export { editDistance } from "./edit-distance";
+export { checkpointBytes, weightsDownload } from "./weights-download";
+export {
+  MODEL_CACHE_MARKER,
+  modelCacheBucketName,
+  type ModelCacheLayout,
+  modelCacheLayout,
+  modelCacheLayoutOf,
+  modelCacheUri,
+  repoOfModelArgument,
+} from "./model-cache";
+export { type TimeToReady, timeToReady } from "./time-to-ready";
+export { DEFAULT_MIN_REPLICAS, fixedRange, type ReplicaRange, replicaRange } from "./autoscaling";
+export {
+  cacheRepositoryPrefix,
+  credentialsFor,
+  IMAGE_SOURCES,
+  type ImageSource,
+  type ImageSourceKind,
+  pulledImage,
+  stackRepositoryPrefix,
+} from "./image-source";

@@ -1,10 +1,7 @@
 /** Stack settings: the declared keys, their coercion, validation and resolution (never in infra/plan). */
-export * from "./keys";
-export * from "./coerce";
-export * from "./deployment";
-export * from "./cross-field";
-export * from "./resolve";
-export * from "./operator-values";
-export * from "./stack-keys";
-export * from "./stack-file";
-export * from "./resolve-stack-file";
+export { OPERATOR_FIXES, type OperatorKey, SETTINGS, SIZING_KEYS, type SizingKey } from "./keys";
+export { coerceSizingValue, planStack, PROJECT_NAME } from "./coerce";
+export { type EndpointAccess, type ResolvedCapacity, type SecretPresence, type SecretState, type StackSettings } from "./deployment";
+export { resolveStackSettings } from "./resolve";
+export { readStackFile, type StackFileConfig } from "./stack-file";
+export { resolveStackFile } from "./resolve-stack-file";
