@@ -6,6 +6,9 @@
  */
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+
+// The SDK's own drain of outstanding RPCs (sdk/nodejs/runtime/settings.ts), not in its type declarations' public surface.
+const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
 import { parseYamlFile } from "../../infra/settings/stack-file";
 import { PROJECT_NAME } from "../../infra/settings";
 import { applyProjectConfig, projectConfigFromSettings, type CliConfig } from "../../infra/settings/pulumi-cli";
@@ -163,14 +166,19 @@ async function resolve(value: unknown): Promise<unknown> {
   return value;
 }
 
-/** Waits until no resource has been registered for a while: registrations are asynchronous. */
+/**
+ * Waits until every registration the program started has been answered: the SDK counts its
+ * outstanding resource RPCs, mocked ones included (rpcKeepAlive), and `waitForRPCs` resolves once
+ * that count has drained and stayed drained (sdk/nodejs/runtime/settings.ts) — what `pulumi up`'s
+ * language host waits for before it reports the stack done. The count is re-checked until it no
+ * longer grows, since an answered registration can start more (a component's children).
+ */
 async function settle(resources: RecordedResource[]): Promise<void> {
   let seen = -1;
-  let quiet = 0;
-  while (quiet < 5) {
-    await new Promise((done) => setTimeout(done, 10));
-    quiet = resources.length === seen ? quiet + 1 : 0;
+  while (resources.length !== seen) {
     seen = resources.length;
+    await waitForRPCs();
+    await new Promise((done) => setImmediate(done));
   }
 }
 
