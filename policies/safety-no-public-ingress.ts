@@ -8,7 +8,7 @@
  * cannot see, so it is reported as unproven.
  */
 import { type StackValidationPolicy } from "@pulumi/policy";
-import { coversInternet } from "./lib/cidr";
+import { coversInternet } from "../infra/plan";
 import { cidrList, gpuServersOf, objectLabel, serverBehind, SERVICE_TYPE, type ServiceShape } from "./lib/exposure";
 import { readPolicyConfig, strictConfigSchema } from "./lib/policy-config";
 

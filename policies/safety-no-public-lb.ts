@@ -5,7 +5,7 @@
  * of the internet out (coverage is computed, so 0.0.0.0/1 + 128.0.0.0/1 is open).
  */
 import { type StackValidationPolicy } from "@pulumi/policy";
-import { coversInternet } from "./lib/cidr";
+import { coversInternet } from "../infra/plan";
 import { cidrList, gpuServersOf, objectLabel, serverBehind, SERVICE_TYPE, type ServiceShape } from "./lib/exposure";
 import { readPolicyConfig, strictConfigSchema } from "./lib/policy-config";
 

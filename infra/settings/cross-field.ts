@@ -6,6 +6,9 @@
 import { EFA_CAPABLE_IMAGES, INSTANCE_TYPES, INSTANCES, MODELS } from "../catalog";
 import {
   DEFAULT_MIN_REPLICAS,
+  WIDEST_ALLOWLIST_PREFIX,
+  allowlistProblem,
+  reservedNamespace,
   describeCost,
   replicaRange,
   type DeploymentPlan,
@@ -97,12 +100,22 @@ export function crossFieldIssues(d: Partial<Deployment>, secrets: SecretPresence
       hint: `Run \`${ALLOW_MY_ADDRESS}\` on the machine that runs pulumi (a CI runner: its egress range), or set clusterEndpointAccess private and run pulumi inside the VPC.`,
     });
   }
-  if (d.clusterPublicAccessCidrs?.includes("0.0.0.0/0")) {
+  const tooOpen = d.clusterPublicAccessCidrs ? allowlistProblem(d.clusterPublicAccessCidrs) : null;
+  if (tooOpen !== null) {
     issues.push({
       path: "clusterPublicAccessCidrs",
       value: d.clusterPublicAccessCidrs,
-      expected: "CIDRs narrower than 0.0.0.0/0",
-      hint: "List the networks that administer the cluster; the whole internet is refused.",
+      expected: `a narrow allowlist — each block at most a /${WIDEST_ALLOWLIST_PREFIX[4]}, at most sixteen /16s of public addresses in all — but ${tooOpen}`,
+      hint: `List only the networks that administer the cluster (this machine: \`${ALLOW_MY_ADDRESS}\`), or set clusterEndpointAccess private.`,
+    });
+  }
+  const reserved = d.namespace ? reservedNamespace(d.namespace) : null;
+  if (reserved !== null) {
+    issues.push({
+      path: "namespace",
+      value: d.namespace,
+      expected: `a namespace of the server's own, but ${reserved}`,
+      hint: `Use a namespace of its own, e.g. ${DEPLOYMENT_DEFAULTS.namespace}: the stack labels it Pod Security "restricted" and admits only its clients.`,
     });
   }
   if (d.cluster !== undefined && d.cluster !== "create") {

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { EKS_SUPPORT_TYPES, SERVICE_PRICES, type EksSupportType, type Region } from "../catalog";
-import { IMAGE_SOURCES, type DeploymentPlan, type InputIssue, type ReplicaRange, type StackCost } from "../plan";
+import { IMAGE_SOURCES, imagePin, type DeploymentPlan, type InputIssue, type ReplicaRange, type StackCost } from "../plan";
 import {
   OPERATOR_FIXES,
   SETTINGS,
@@ -32,7 +32,10 @@ export const DEPLOYMENT_DEFAULTS = {
 const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
 const cidr = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/);
 /** A pinned image: `repo:tag` with a tag other than latest, or `repo@sha256:<digest>`. */
-const pinnedImage = z.string().regex(/^[\w.\-/:]+(@sha256:[a-f0-9]{64}|:(?!latest$)[\w][\w.-]{0,127})$/);
+const pinnedImage = z
+  .string()
+  .regex(/^[\w.\-/:]+(@sha256:[a-f0-9]{64}|:[\w][\w.-]{0,127})$/)
+  .refine((image) => imagePin(image).pinned);
 /** An IAM role or user ARN (an EKS access entry principal; https://docs.aws.amazon.com/eks/latest/userguide/access-entries.html). */
 const principalArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@\/-]+$/);
 /** An AZ id such as use1-az4 (https://docs.aws.amazon.com/ram/latest/userguide/working-with-az-ids.html). */

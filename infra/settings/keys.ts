@@ -281,7 +281,7 @@ export const SETTINGS = {
     items: "string",
     default: [],
     description:
-      "CIDRs allowed to reach the public EKS endpoint (required with public access), e.g. your address as x.x.x.x/32; 0.0.0.0/0 is refused.",
+      "CIDRs allowed to reach the public EKS endpoint (required with public access), e.g. your address as x.x.x.x/32; a block wider than a /16, more than sixteen /16s of public addresses in all, or the whole internet is refused.",
     coerce: "list",
     accepts: "a non-empty list of IPv4 CIDRs",
     hint: `List the CIDRs that may reach the API endpoint; for this machine's address run: ${FIX.clusterPublicAccessCidrs}`,
@@ -310,8 +310,9 @@ export const SETTINGS = {
     default: VLLM_IMAGE_REFERENCE,
     description: "vLLM server image, pinned to a version tag or a digest; latest is refused.",
     coerce: "text",
-    accepts: "a pinned image: <repository>:<tag other than latest> or <repository>@sha256:<digest>",
-    hint: "Pin a version tag (vllm/vllm-openai:v0.33.0) or a digest (…@sha256:…); latest is refused.",
+    accepts:
+      "a pinned image: <repository>:<version tag> (no moving tag such as latest or stable, in any case) or <repository>@sha256:<digest>",
+    hint: "Pin a version tag (vllm/vllm-openai:v0.33.0) or a digest (…@sha256:…); latest, stable and other moving tags are refused.",
   },
   hfToken: {
     secret: true,
@@ -384,7 +385,8 @@ export const SETTINGS = {
   namespace: {
     type: "string",
     default: "llm",
-    description: "Kubernetes namespace for the vLLM server.",
+    description:
+      "Kubernetes namespace for the vLLM server: its own, never a system namespace (kube-system, kube-public, kube-node-lease, default) or one of the kit's add-ons (llm-monitoring, keda, lws-system).",
     coerce: "text",
     accepts: "a DNS label (lowercase letters, digits, '-', at most 63 characters)",
     hint: "Use a DNS label: lowercase letters, digits and '-'.",

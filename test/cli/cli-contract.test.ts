@@ -177,7 +177,7 @@ const CASES: Case[] = [
     "an allowlist open to the internet",
     ["plan", "--stack", "s"],
     2,
-    "expected CIDRs narrower than 0.0.0.0/0",
+    "expected a narrow allowlist — each block at most a /16, at most sixteen /16s of public addresses in all — but [0.0.0.0/0] together admit every public address",
     () => withStack(dev().replace('["198.51.100.7/32"]', '["0.0.0.0/0"]')),
   ],
   [

@@ -380,7 +380,7 @@ const cases: Case[] = [
     [
       [
         "llm-stack-safety-eks-endpoint",
-        "EKS cluster llm-cluster-cluster exposes its API endpoint to the whole internet: publicAccessCidrs [0.0.0.0/0] together cover every public address. Fix: set clusterEndpointAccess private, or list the administrators' CIDRs in clusterPublicAccessCidrs.",
+        "EKS cluster llm-cluster-cluster exposes its API endpoint too widely: publicAccessCidrs [0.0.0.0/0] together admit every public address. Fix: set clusterEndpointAccess private, or list the administrators' CIDRs in clusterPublicAccessCidrs (each at most a /16).",
       ],
     ],
   ],

@@ -477,7 +477,7 @@ const walkArounds: Case[] = [
       [
         "advisory",
         "llm-stack-safety-eks-endpoint",
-        "EKS cluster llm-cluster-cluster exposes its API endpoint to the whole internet: publicAccessCidrs [0.0.0.0/1, 128.0.0.0/1] together cover every public address. Fix: set clusterEndpointAccess private, or list the administrators' CIDRs in clusterPublicAccessCidrs.",
+        "EKS cluster llm-cluster-cluster exposes its API endpoint too widely: publicAccessCidrs [0.0.0.0/1, 128.0.0.0/1] together admit every public address. Fix: set clusterEndpointAccess private, or list the administrators' CIDRs in clusterPublicAccessCidrs (each at most a /16).",
       ],
     ],
   },
@@ -492,7 +492,7 @@ const walkArounds: Case[] = [
       [
         "advisory",
         "llm-stack-safety-eks-endpoint",
-        "EKS cluster llm-cluster-cluster exposes its API endpoint to the whole internet: publicAccessCidrs [0.0.0.0/5, 8.0.0.0/7, 11.0.0.0/8, 12.0.0.0/6, 16.0.0.0/4, 32.0.0.0/3, 64.0.0.0/2, 128.0.0.0/1] together cover every public address. Fix: set clusterEndpointAccess private, or list the administrators' CIDRs in clusterPublicAccessCidrs.",
+        "EKS cluster llm-cluster-cluster exposes its API endpoint too widely: publicAccessCidrs [0.0.0.0/5, 8.0.0.0/7, 11.0.0.0/8, 12.0.0.0/6, 16.0.0.0/4, 32.0.0.0/3, 64.0.0.0/2, 128.0.0.0/1] together admit every public address. Fix: set clusterEndpointAccess private, or list the administrators' CIDRs in clusterPublicAccessCidrs (each at most a /16).",
       ],
     ],
   },
@@ -642,9 +642,35 @@ const mustPass: Case[] = [
     expected: [],
   },
   {
-    name: "passes an EKS endpoint open to two halves of one /8 only",
+    // Each block at most a /16 (65,536 addresses), the largest an organisation's egress plausibly needs.
+    name: "rejects an EKS endpoint open to two halves of one /8",
     stack: "dev",
     tamper: (r) => Object.assign(cluster(r).vpcConfig, { publicAccessCidrs: ["52.0.0.0/9", "52.128.0.0/9"] }),
+    expected: [
+      [
+        "advisory",
+        "llm-stack-safety-eks-endpoint",
+        "EKS cluster llm-cluster-cluster exposes its API endpoint too widely: publicAccessCidrs 52.0.0.0/9, 52.128.0.0/9 are wider than a /16 (IPv6 /48). Fix: set clusterEndpointAccess private, or list the administrators' CIDRs in clusterPublicAccessCidrs (each at most a /16).",
+      ],
+    ],
+  },
+  {
+    // Seventeen /16s: 17 × 65,536 = 1,114,112 public addresses, over sixteen /16s (1,048,576).
+    name: "rejects an EKS endpoint open to seventeen /16s",
+    stack: "dev",
+    tamper: (r) => Object.assign(cluster(r).vpcConfig, { publicAccessCidrs: Array.from({ length: 17 }, (_, i) => `52.${i}.0.0/16`) }),
+    expected: [
+      [
+        "advisory",
+        "llm-stack-safety-eks-endpoint",
+        `EKS cluster llm-cluster-cluster exposes its API endpoint too widely: publicAccessCidrs [${Array.from({ length: 17 }, (_, i) => `52.${i}.0.0/16`).join(", ")}] admit 1,114,112 public addresses together, over 1,048,576 (sixteen /16s). Fix: set clusterEndpointAccess private, or list the administrators' CIDRs in clusterPublicAccessCidrs (each at most a /16).`,
+      ],
+    ],
+  },
+  {
+    name: "passes an EKS endpoint open to two offices' /16s",
+    stack: "dev",
+    tamper: (r) => Object.assign(cluster(r).vpcConfig, { publicAccessCidrs: ["52.0.0.0/16", "52.128.0.0/16"] }),
     expected: [],
   },
   {

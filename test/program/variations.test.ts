@@ -367,6 +367,29 @@ describe("the program", () => {
       "llm-stack:capacityReservationZoneId",
     ],
     ["an admin that is not an IAM ARN", { "llm-stack:clusterAdminPrincipalArns": '["alice"]' }, "llm-stack:clusterAdminPrincipalArns"],
+    // The whole internet in two halves, or one block wider than a /16: refused before anything is created (infra/plan/cidr.ts).
+    [
+      "an allowlist of the whole internet in two halves",
+      { "llm-stack:clusterPublicAccessCidrs": '["0.0.0.0/1", "128.0.0.0/1"]' },
+      "llm-stack:clusterPublicAccessCidrs",
+    ],
+    [
+      "an allowlist block wider than a /16",
+      { "llm-stack:clusterPublicAccessCidrs": '["52.0.0.0/12"]' },
+      "llm-stack:clusterPublicAccessCidrs",
+    ],
+    // System and kit-owned namespaces (infra/plan/namespaces.ts).
+    ["the server in kube-system", { "llm-stack:namespace": "kube-system" }, "llm-stack:namespace"],
+    ["the server in default", { "llm-stack:namespace": "default" }, "llm-stack:namespace"],
+    ["the server in the kit's own monitoring namespace", { "llm-stack:namespace": "llm-monitoring" }, "llm-stack:namespace"],
+    // Moving tags in any case, also as one word of a version tag (infra/plan/image-pin.ts).
+    ["a vLLM image tagged Latest", { "llm-stack:vllmImage": "vllm/vllm-openai:Latest" }, "llm-stack:vllmImage"],
+    ["a vLLM image tagged stable", { "llm-stack:vllmImage": "vllm/vllm-openai:stable" }, "llm-stack:vllmImage"],
+    [
+      "a vLLM image whose version tag carries a moving word",
+      { "llm-stack:vllmImage": "vllm/vllm-openai:v0.33.0-nightly" },
+      "llm-stack:vllmImage",
+    ],
     [
       "the image cache on a cluster reached by kubeconfig",
       {

@@ -26,11 +26,12 @@ import { join, posix } from "node:path";
 import { parse, parseAllDocuments } from "yaml";
 import { RESTRICTED_NAMESPACE_LABELS } from "../pod-spec";
 import { CHARTS_DIRECTORY, inInstallOrder, onNodes, readVendoredManifest, type KubernetesObject } from "../vendored";
+import { KIT_NAMESPACES } from "../../plan";
 
 /** The release vendored in charts/keda (tag v2.20.2, commit 68a5b5028f35b22d50597c69819ab32c4e92f21a). */
 export const KEDA_VERSION = "2.20.2";
 /** KEDA's namespace, as upstream names it: the APIService's service reference and the bindings' subjects name it too. */
-export const KEDA_NAMESPACE = "keda";
+export const KEDA_NAMESPACE = KIT_NAMESPACES.keda;
 /** The APIService KEDA serves external metrics under, for the HPA controller. */
 export const KEDA_METRICS_APISERVICE = "v1beta1.external.metrics.k8s.io";
 

@@ -17,12 +17,12 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { pulledImage, type ImageSource } from "../../plan";
+import { KIT_NAMESPACES, pulledImage, type ImageSource } from "../../plan";
 import { RESTRICTED_NAMESPACE_LABELS, restrictedPodSecurity } from "../pod-spec";
 import { CHARTS_DIRECTORY, readVendoredManifest, inInstallOrder, onNodes, type KubernetesObject } from "../vendored";
 
 /** Where the operator and Prometheus run. */
-export const MONITORING_NAMESPACE = "llm-monitoring";
+export const MONITORING_NAMESPACE = KIT_NAMESPACES.monitoring;
 /** The label Prometheus selects monitors and rules by, in every namespace. */
 export const MONITORING_SELECTOR = { "llm-stack/monitoring": "true" } as const;
 /** The Prometheus object's name; the operator serves it as the Service `prometheus-operated`. */

@@ -103,3 +103,44 @@ export function coversInternet(cidrs: readonly string[]): boolean {
     return INTERNET[family].every((block) => covered.some((r) => r.start <= block.start && r.end >= block.end));
   });
 }
+
+/**
+ * The widest single block an operator's allowlist may name: a /16 (65,536 addresses), the largest
+ * network one organisation's egress plausibly needs — and AWS's own ceiling for a VPC's CIDR
+ * (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html) — so a wider block admits
+ * strangers. IPv6: a /48, a site's allocation (RFC 6177).
+ */
+export const WIDEST_ALLOWLIST_PREFIX = { 4: 16, 6: 48 } as const;
+/** The most globally reachable addresses an allowlist may admit in all: sixteen /16s. */
+export const MAX_ALLOWLIST_ADDRESSES = 16n * 65_536n;
+
+/**
+ * Why an allowlist of public endpoint CIDRs is too open, or null: a block it cannot read, a block
+ * wider than WIDEST_ALLOWLIST_PREFIX, more globally reachable addresses than MAX_ALLOWLIST_ADDRESSES
+ * together (0.0.0.0/1 + 128.0.0.0/1 is the whole internet in two halves), or the whole internet.
+ * One rule for the stack's config (refused before anything is created) and the policy pack.
+ */
+export function allowlistProblem(cidrs: readonly string[]): string | null {
+  const parsed = cidrs.map((text) => ({ text, cidr: parseCidr(text) }));
+  const unreadable = parsed.filter((p) => p.cidr === undefined).map((p) => p.text);
+  if (unreadable.length > 0) return `${unreadable.join(", ")} ${unreadable.length === 1 ? "is not a CIDR" : "are not CIDRs"}`;
+  if (coversInternet(cidrs)) return `[${cidrs.join(", ")}] together admit every public address`;
+  const wide = parsed.filter(({ cidr }) => {
+    const bits = cidr!.family === 4 ? 32n : 128n;
+    const size = cidr!.end - cidr!.start + 1n;
+    return size > 1n << (bits - BigInt(WIDEST_ALLOWLIST_PREFIX[cidr!.family]));
+  });
+  if (wide.length > 0)
+    return `${wide.map((w) => w.text).join(", ")} ${wide.length === 1 ? "is" : "are"} wider than a /${WIDEST_ALLOWLIST_PREFIX[4]} (IPv6 /${WIDEST_ALLOWLIST_PREFIX[6]})`;
+  const v4 = union(parsed.map((p) => p.cidr!).filter((c) => c.family === 4));
+  const publicAddresses = v4.reduce((total, range) => total + INTERNET[4].reduce((sum, block) => sum + overlap(range, block), 0n), 0n);
+  if (publicAddresses > MAX_ALLOWLIST_ADDRESSES)
+    return `[${cidrs.join(", ")}] admit ${publicAddresses.toLocaleString("en-US")} public addresses together, over ${MAX_ALLOWLIST_ADDRESSES.toLocaleString("en-US")} (sixteen /16s)`;
+  return null;
+}
+
+function overlap(a: Range, b: Range): bigint {
+  const start = a.start > b.start ? a.start : b.start;
+  const end = a.end < b.end ? a.end : b.end;
+  return end >= start ? end - start + 1n : 0n;
+}
