@@ -1,5 +1,5 @@
 /**
- * llm-stack-safety-eks-endpoint (advisory): a public EKS API endpoint is limited to a narrow
+ * llm-stack-safety-eks-endpoint (mandatory): a public EKS API endpoint is limited to a narrow
  * allowlist (infra/plan/cidr.ts allowlistProblem, the rule the stack's own config is refused by): no
  * block wider than a /16, at most sixteen /16s of public addresses in all, never the whole internet
  * (0.0.0.0/0, or 0.0.0.0/1 + 128.0.0.0/1).
@@ -13,7 +13,9 @@ export const safetyEksEndpoint: ResourceValidationPolicy = {
   name: "llm-stack-safety-eks-endpoint",
   description:
     "The EKS API endpoint is private, or public only to a narrow allowlist: no block wider than a /16, at most sixteen /16s of public addresses.",
-  enforcementLevel: "advisory",
+  // Mandatory by default, as a cluster enforcing Pod Security "restricted" would refuse it; a team
+  // relaxes it deliberately, and visibly, in its pack config ({ "enforcementLevel": "advisory" }).
+  enforcementLevel: "mandatory",
   configSchema: strictConfigSchema(),
   validateResource: validateResourceOfType(aws.eks.Cluster, (cluster, args, reportViolation) => {
     readPolicyConfig(safetyEksEndpoint, args.getConfig);

@@ -1,5 +1,5 @@
 /**
- * llm-stack-safety-image-pinned (advisory): every container of a GPU server (init containers
+ * llm-stack-safety-image-pinned (mandatory): every container of a GPU server (init containers
  * included) runs an image pinned by digest or by an immutable version tag; moving tags (`latest`,
  * `nightly`, `main`, … in any case, also as one word of a tag: `v0.33.0-latest`) and tags that are no version are
  * refused (infra/plan/image-pin.ts, the rule the stack's own vllmImage is refused by); a vLLM
@@ -19,7 +19,9 @@ export const safetyImagePinned: ResourceValidationPolicy = {
   name: "llm-stack-safety-image-pinned",
   description:
     "GPU server images are pinned by digest or by an immutable version tag (vLLM at or above a minimum); never latest, nightly, main or another moving tag.",
-  enforcementLevel: "advisory",
+  // Mandatory by default, as a cluster enforcing Pod Security "restricted" would refuse it; a team
+  // relaxes it deliberately, and visibly, in its pack config ({ "enforcementLevel": "advisory" }).
+  enforcementLevel: "mandatory",
   // The planner's memory rules hold for the release it pins (infra/catalog/vllm-release.ts); an older
   // image may budget memory differently, so that release is the default minimum.
   configSchema: strictConfigSchema({

@@ -1,5 +1,5 @@
 /**
- * llm-stack-safety-no-host-namespaces (advisory): a GPU server shares none of the node's network,
+ * llm-stack-safety-no-host-namespaces (mandatory): a GPU server shares none of the node's network,
  * process or IPC namespaces. hostNetwork bypasses NetworkPolicy and puts vLLM's port on the node's
  * address; hostPID and hostIPC expose every process on the node (Pod Security "baseline" forbids
  * all three).
@@ -13,7 +13,9 @@ const NAMESPACES = ["hostNetwork", "hostPID", "hostIPC"] as const;
 export const safetyNoHostNamespaces: ResourceValidationPolicy = {
   name: "llm-stack-safety-no-host-namespaces",
   description: "GPU servers set none of hostNetwork, hostPID and hostIPC.",
-  enforcementLevel: "advisory",
+  // Mandatory by default, as a cluster enforcing Pod Security "restricted" would refuse it; a team
+  // relaxes it deliberately, and visibly, in its pack config ({ "enforcementLevel": "advisory" }).
+  enforcementLevel: "mandatory",
   configSchema: strictConfigSchema(),
   validateResource: validateWorkloads((workload, args, reportViolation) => {
     readPolicyConfig(safetyNoHostNamespaces, args.getConfig);

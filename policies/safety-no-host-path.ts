@@ -1,5 +1,5 @@
 /**
- * llm-stack-safety-no-host-path (advisory): a GPU server mounts no hostPath volume. A hostPath
+ * llm-stack-safety-no-host-path (mandatory): a GPU server mounts no hostPath volume. A hostPath
  * reaches the node's filesystem (kubelet credentials, the container runtime's socket) and outlives
  * the pod; model weights belong in an emptyDir or a persistent volume (Pod Security "baseline"
  * forbids hostPath).
@@ -11,7 +11,9 @@ import { isGpuServer, validateWorkloads } from "./lib/workloads";
 export const safetyNoHostPath: ResourceValidationPolicy = {
   name: "llm-stack-safety-no-host-path",
   description: "GPU servers mount no hostPath volumes.",
-  enforcementLevel: "advisory",
+  // Mandatory by default, as a cluster enforcing Pod Security "restricted" would refuse it; a team
+  // relaxes it deliberately, and visibly, in its pack config ({ "enforcementLevel": "advisory" }).
+  enforcementLevel: "mandatory",
   configSchema: strictConfigSchema(),
   validateResource: validateWorkloads((workload, args, reportViolation) => {
     readPolicyConfig(safetyNoHostPath, args.getConfig);

@@ -1,5 +1,5 @@
 /**
- * llm-stack-safety-no-privileged (advisory): no container of a GPU server runs privileged. A
+ * llm-stack-safety-no-privileged (mandatory): no container of a GPU server runs privileged. A
  * privileged container sees every GPU and device on the node, bypassing the device plugin's
  * allocation, and owns the node (Pod Security "baseline" forbids it). GPU access needs only the
  * nvidia.com/gpu request.
@@ -11,7 +11,9 @@ import { allContainersOf, isGpuServer, validateWorkloads } from "./lib/workloads
 export const safetyNoPrivileged: ResourceValidationPolicy = {
   name: "llm-stack-safety-no-privileged",
   description: "No container (init and ephemeral ones included) of a GPU server runs privileged.",
-  enforcementLevel: "advisory",
+  // Mandatory by default, as a cluster enforcing Pod Security "restricted" would refuse it; a team
+  // relaxes it deliberately, and visibly, in its pack config ({ "enforcementLevel": "advisory" }).
+  enforcementLevel: "mandatory",
   configSchema: strictConfigSchema(),
   validateResource: validateWorkloads((workload, args, reportViolation) => {
     readPolicyConfig(safetyNoPrivileged, args.getConfig);

@@ -1,5 +1,5 @@
 /**
- * llm-stack-safety-no-public-ingress (advisory): no internet-facing Ingress routes to a GPU
+ * llm-stack-safety-no-public-ingress (mandatory): no internet-facing Ingress routes to a GPU
  * server. With the AWS Load Balancer Controller (class alb) an Ingress is internal unless
  * `alb.ingress.kubernetes.io/scheme: internet-facing` (the controller's default scheme is
  * internal, https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/),
@@ -32,7 +32,9 @@ const ALB_CONTROLLER = "ingress.k8s.aws/alb";
 export const safetyNoPublicIngress: StackValidationPolicy = {
   name: "llm-stack-safety-no-public-ingress",
   description: "No internet-facing Ingress (inbound CIDRs covering the internet count as open) routes to a GPU server.",
-  enforcementLevel: "advisory",
+  // Mandatory by default, as a cluster enforcing Pod Security "restricted" would refuse it; a team
+  // relaxes it deliberately, and visibly, in its pack config ({ "enforcementLevel": "advisory" }).
+  enforcementLevel: "mandatory",
   configSchema: strictConfigSchema(),
   validateStack: (args, reportViolation) => {
     readPolicyConfig(safetyNoPublicIngress, args.getConfig);

@@ -1,5 +1,5 @@
 /**
- * llm-stack-safety-no-public-lb (advisory): no NodePort and no internet-facing LoadBalancer Service
+ * llm-stack-safety-no-public-lb (mandatory): no NodePort and no internet-facing LoadBalancer Service
  * in front of a GPU server (an OpenAI-compatible endpoint on the internet is an open bill). An
  * internet-facing load balancer counts as open unless its source ranges — together — leave some
  * of the internet out (coverage is computed, so 0.0.0.0/1 + 128.0.0.0/1 is open).
@@ -24,7 +24,9 @@ export const safetyNoPublicLb: StackValidationPolicy = {
   name: "llm-stack-safety-no-public-lb",
   description:
     "No NodePort or internet-facing LoadBalancer Service (source ranges covering the internet count as open) selects a GPU server.",
-  enforcementLevel: "advisory",
+  // Mandatory by default, as a cluster enforcing Pod Security "restricted" would refuse it; a team
+  // relaxes it deliberately, and visibly, in its pack config ({ "enforcementLevel": "advisory" }).
+  enforcementLevel: "mandatory",
   configSchema: strictConfigSchema(),
   validateStack: (args, reportViolation) => {
     readPolicyConfig(safetyNoPublicLb, args.getConfig);

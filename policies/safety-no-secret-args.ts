@@ -1,5 +1,5 @@
 /**
- * llm-stack-safety-no-secret-args (advisory): no secret material in any container's command, args
+ * llm-stack-safety-no-secret-args (mandatory): no secret material in any container's command, args
  * (however vLLM would read them: `--api_key`, `--api-key=…`, an abbreviation) or shell command
  * string, nor in plain env values — API keys and tokens come from Secrets (secretKeyRef or mounted
  * files). A reference that Kubernetes or the shell fills in from a Secret at run time
@@ -37,7 +37,9 @@ function secretsIn(container: ContainerView): string[] {
 export const safetyNoSecretArgs: ResourceValidationPolicy = {
   name: "llm-stack-safety-no-secret-args",
   description: "No API keys or tokens in container args, shell command strings or plain env values.",
-  enforcementLevel: "advisory",
+  // Mandatory by default, as a cluster enforcing Pod Security "restricted" would refuse it; a team
+  // relaxes it deliberately, and visibly, in its pack config ({ "enforcementLevel": "advisory" }).
+  enforcementLevel: "mandatory",
   configSchema: strictConfigSchema(),
   validateResource: validateWorkloads((workload, args, reportViolation) => {
     readPolicyConfig(safetyNoSecretArgs, args.getConfig);

@@ -1,5 +1,5 @@
 /**
- * llm-stack-safety-no-system-namespace (advisory): a GPU server never runs in a system namespace,
+ * llm-stack-safety-no-system-namespace (mandatory): a GPU server never runs in a system namespace,
  * nor in one of the kit's add-ons (infra/plan/namespaces.ts, the rule the stack's own namespace is refused by).
  * kube-system holds the cluster's own controllers and their credentials; default and the other
  * kube-* namespaces carry no Pod Security labels of the kit's, so the server would run without the
@@ -14,7 +14,9 @@ export const safetyNoSystemNamespace: ResourceValidationPolicy = {
   name: "llm-stack-safety-no-system-namespace",
   description:
     "GPU servers run in a namespace of their own, never kube-system, kube-public, kube-node-lease, default or an add-on's of the kit.",
-  enforcementLevel: "advisory",
+  // Mandatory by default, as a cluster enforcing Pod Security "restricted" would refuse it; a team
+  // relaxes it deliberately, and visibly, in its pack config ({ "enforcementLevel": "advisory" }).
+  enforcementLevel: "mandatory",
   configSchema: strictConfigSchema(),
   validateResource: validateWorkloads((workload, args, reportViolation) => {
     readPolicyConfig(safetyNoSystemNamespace, args.getConfig);

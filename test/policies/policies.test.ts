@@ -57,6 +57,16 @@ describe("the committed stacks", () => {
       "llm-stack-gpu-memory-fit",
       "llm-stack-gpu-consistency",
       "llm-stack-cost-budget",
+      // The security rules a cluster enforcing Pod Security "restricted" (and the stack's own config) would refuse: mandatory by default.
+      "llm-stack-safety-image-pinned",
+      "llm-stack-safety-no-secret-args",
+      "llm-stack-safety-no-public-lb",
+      "llm-stack-safety-no-public-ingress",
+      "llm-stack-safety-no-privileged",
+      "llm-stack-safety-no-host-path",
+      "llm-stack-safety-no-host-namespaces",
+      "llm-stack-safety-no-system-namespace",
+      "llm-stack-safety-eks-endpoint",
       "llm-stack-observability-vllm-metrics",
     ]);
   });
@@ -100,7 +110,7 @@ describe("tampered stacks", () => {
     expect(await runPolicies(resources)).toEqual([
       {
         policy: "llm-stack-safety-image-pinned",
-        level: "advisory",
+        level: "mandatory",
         message:
           "Deployment llm/vllm: container vllm runs vllm/vllm-openai:latest, which is not pinned (latest): every node may pull a different vLLM. Fix: pin a release tag such as vllm/vllm-openai:v0.33.0 or a digest.",
       },

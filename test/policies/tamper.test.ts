@@ -195,7 +195,7 @@ const utilization = (label: string, value: string): Expected => [
 ];
 const unpinned = (label: string, image: string, tag: string): Expected => [
   [
-    "advisory",
+    "mandatory",
     "llm-stack-safety-image-pinned",
     `${label}: container vllm runs ${image}, which is not pinned (${tag}): every node may pull a different vLLM. Fix: pin a release tag such as vllm/vllm-openai:v0.33.0 or a digest.`,
   ],
@@ -224,7 +224,7 @@ const SERVICE = "kubernetes:core/v1:Service";
 const INGRESS = "kubernetes:networking.k8s.io/v1:Ingress";
 const SECRET_ARGS = (label: string, where: string, what: string, kind = "Deployment"): Expected => [
   [
-    "advisory",
+    "mandatory",
     "llm-stack-safety-no-secret-args",
     `${label}: container vllm passes secret material in ${where} (${what}); args are visible to anyone who can read the ${kind}. Fix: pass it from a Secret (VLLM_API_KEY via secretKeyRef, HF_TOKEN_PATH to a mounted file).`,
   ],
@@ -475,7 +475,7 @@ const walkArounds: Case[] = [
     tamper: (r) => Object.assign(cluster(r).vpcConfig, { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/1", "128.0.0.0/1"] }),
     expected: [
       [
-        "advisory",
+        "mandatory",
         "llm-stack-safety-eks-endpoint",
         "EKS cluster llm-cluster-cluster exposes its API endpoint too widely: publicAccessCidrs [0.0.0.0/1, 128.0.0.0/1] together admit every public address. Fix: set clusterEndpointAccess private, or list the administrators' CIDRs in clusterPublicAccessCidrs (each at most a /16).",
       ],
@@ -490,7 +490,7 @@ const walkArounds: Case[] = [
       }),
     expected: [
       [
-        "advisory",
+        "mandatory",
         "llm-stack-safety-eks-endpoint",
         "EKS cluster llm-cluster-cluster exposes its API endpoint too widely: publicAccessCidrs [0.0.0.0/5, 8.0.0.0/7, 11.0.0.0/8, 12.0.0.0/6, 16.0.0.0/4, 32.0.0.0/3, 64.0.0.0/2, 128.0.0.0/1] together admit every public address. Fix: set clusterEndpointAccess private, or list the administrators' CIDRs in clusterPublicAccessCidrs (each at most a /16).",
       ],
@@ -503,7 +503,7 @@ const walkArounds: Case[] = [
       add(r, SERVICE, "vllm-public", publicService({ type: "LoadBalancer", loadBalancerSourceRanges: ["0.0.0.0/1", "128.0.0.0/1"] })),
     expected: [
       [
-        "advisory",
+        "mandatory",
         "llm-stack-safety-no-public-lb",
         `Service llm/vllm-public is an internet-facing LoadBalancer in front of ${D}, and its source ranges [0.0.0.0/1, 128.0.0.0/1] together cover every public address. Fix: list only the clients' CIDRs, or make it internal (service.beta.kubernetes.io/aws-load-balancer-internal: "true").`,
       ],
@@ -648,7 +648,7 @@ const mustPass: Case[] = [
     tamper: (r) => Object.assign(cluster(r).vpcConfig, { publicAccessCidrs: ["52.0.0.0/9", "52.128.0.0/9"] }),
     expected: [
       [
-        "advisory",
+        "mandatory",
         "llm-stack-safety-eks-endpoint",
         "EKS cluster llm-cluster-cluster exposes its API endpoint too widely: publicAccessCidrs 52.0.0.0/9, 52.128.0.0/9 are wider than a /16 (IPv6 /48). Fix: set clusterEndpointAccess private, or list the administrators' CIDRs in clusterPublicAccessCidrs (each at most a /16).",
       ],
@@ -661,7 +661,7 @@ const mustPass: Case[] = [
     tamper: (r) => Object.assign(cluster(r).vpcConfig, { publicAccessCidrs: Array.from({ length: 17 }, (_, i) => `52.${i}.0.0/16`) }),
     expected: [
       [
-        "advisory",
+        "mandatory",
         "llm-stack-safety-eks-endpoint",
         `EKS cluster llm-cluster-cluster exposes its API endpoint too widely: publicAccessCidrs [${Array.from({ length: 17 }, (_, i) => `52.${i}.0.0/16`).join(", ")}] admit 1,114,112 public addresses together, over 1,048,576 (sixteen /16s). Fix: set clusterEndpointAccess private, or list the administrators' CIDRs in clusterPublicAccessCidrs (each at most a /16).`,
       ],
@@ -851,7 +851,7 @@ const perRule: Case[] = [
     tamper: (r) => (vllm(r).image = "vllm/vllm-openai:gpu-build"),
     expected: [
       [
-        "advisory",
+        "mandatory",
         "llm-stack-safety-image-pinned",
         `${D}: container vllm runs vllm/vllm-openai:gpu-build, whose tag gpu-build is neither a version nor a digest: it can be moved to another build. Fix: pin a release tag such as vllm/vllm-openai:v0.33.0 or a digest.`,
       ],
@@ -863,7 +863,7 @@ const perRule: Case[] = [
     tamper: (r) => vllm(r).env.push({ name: "HF_TOKEN", value: "hf_abcdefghijklmnopqrstuvwx" }),
     expected: [
       [
-        "advisory",
+        "mandatory",
         "llm-stack-safety-no-secret-args",
         `${D}: container vllm sets HF_TOKEN as a plain value. Fix: use valueFrom.secretKeyRef or a mounted Secret file.`,
       ],
@@ -875,7 +875,7 @@ const perRule: Case[] = [
     tamper: (r) => add(r, SERVICE, "vllm-nodeport", publicService({ type: "NodePort" })),
     expected: [
       [
-        "advisory",
+        "mandatory",
         "llm-stack-safety-no-public-lb",
         `Service llm/vllm-public is a NodePort in front of ${D}: every node's port reaches vLLM, around its NetworkPolicy's source addresses. Fix: use a ClusterIP Service (llm-stack exposure cluster or internal-lb).`,
       ],
@@ -899,7 +899,7 @@ const perRule: Case[] = [
       ),
     expected: [
       [
-        "advisory",
+        "mandatory",
         "llm-stack-safety-no-public-lb",
         `Service llm/vllm-public is an internet-facing LoadBalancer in front of ${D}. Fix: annotate it service.beta.kubernetes.io/aws-load-balancer-internal: "true" (llm-stack exposure internal-lb) or use a ClusterIP Service.`,
       ],
@@ -911,7 +911,7 @@ const perRule: Case[] = [
     tamper: (r) => add(r, INGRESS, "vllm", ingress({ "alb.ingress.kubernetes.io/scheme": "internet-facing" })),
     expected: [
       [
-        "advisory",
+        "mandatory",
         "llm-stack-safety-no-public-ingress",
         `Ingress llm/vllm is an internet-facing ALB in front of ${D}, open to every address. Fix: remove alb.ingress.kubernetes.io/scheme: internet-facing, or list only the clients' CIDRs in alb.ingress.kubernetes.io/inbound-cidrs.`,
       ],
@@ -932,7 +932,7 @@ const perRule: Case[] = [
       ),
     expected: [
       [
-        "advisory",
+        "mandatory",
         "llm-stack-safety-no-public-ingress",
         `Ingress llm/vllm is an internet-facing ALB in front of ${D}, open to [0.0.0.0/1, 128.0.0.0/1], which together cover every public address. Fix: remove alb.ingress.kubernetes.io/scheme: internet-facing, or list only the clients' CIDRs in alb.ingress.kubernetes.io/inbound-cidrs.`,
       ],
@@ -944,7 +944,7 @@ const perRule: Case[] = [
     tamper: (r) => add(r, INGRESS, "vllm", ingress({}, "nginx")),
     expected: [
       [
-        "advisory",
+        "mandatory",
         "llm-stack-safety-no-public-ingress",
         `Ingress llm/vllm routes to ${D} through ingress class nginx, whose exposure the policy pack cannot see. Fix: use ingressClassName alb (internal by default) or a ClusterIP Service.`,
       ],
@@ -956,7 +956,7 @@ const perRule: Case[] = [
     tamper: (r) => (podSpec(r).initContainers = [{ name: "warm-cache", image: "busybox:1.37.0", securityContext: { privileged: true } }]),
     expected: [
       [
-        "advisory",
+        "mandatory",
         "llm-stack-safety-no-privileged",
         `${D}: container warm-cache runs privileged: it sees every device on the node and can take the node over. Fix: remove securityContext.privileged; request GPUs with nvidia.com/gpu.`,
       ],
@@ -968,7 +968,7 @@ const perRule: Case[] = [
     tamper: (r) => podSpec(r).volumes.push({ name: "weights", hostPath: { path: "/mnt/models" } }),
     expected: [
       [
-        "advisory",
+        "mandatory",
         "llm-stack-safety-no-host-path",
         `${D}: volume weights mounts the node's /mnt/models (hostPath). Fix: use an emptyDir or a PersistentVolumeClaim for weights and caches.`,
       ],
@@ -980,7 +980,7 @@ const perRule: Case[] = [
     tamper: (r) => Object.assign(podSpec(r), { hostNetwork: true, hostIPC: true }),
     expected: [
       [
-        "advisory",
+        "mandatory",
         "llm-stack-safety-no-host-namespaces",
         `${D} shares the node's namespaces (hostNetwork, hostIPC): it bypasses NetworkPolicy and sees the node's processes. Fix: remove hostNetwork, hostIPC.`,
       ],
@@ -992,7 +992,7 @@ const perRule: Case[] = [
     tamper: (r) => (deployment(r).metadata.namespace = "kube-system"),
     expected: [
       [
-        "advisory",
+        "mandatory",
         "llm-stack-safety-no-system-namespace",
         `Deployment kube-system/vllm runs in the system namespace kube-system. Fix: deploy it to its own namespace (llm-stack uses llm, with Pod Security "restricted").`,
       ],
@@ -1004,7 +1004,7 @@ const perRule: Case[] = [
     tamper: (r) => delete deployment(r).metadata.namespace,
     expected: [
       [
-        "advisory",
+        "mandatory",
         "llm-stack-safety-no-system-namespace",
         `Deployment default/vllm runs in the system namespace default (no namespace set). Fix: deploy it to its own namespace (llm-stack uses llm, with Pod Security "restricted").`,
       ],
@@ -1108,7 +1108,7 @@ const perKind: Case[] = [
     tamper: (r) => (specOf(asKind(r, kind)).hostPID = true),
     expected: [
       [
-        "advisory",
+        "mandatory",
         "llm-stack-safety-no-host-namespaces",
         `${kind} llm/vllm shares the node's namespaces (hostPID): it bypasses NetworkPolicy and sees the node's processes. Fix: remove hostPID.`,
       ],
@@ -1193,7 +1193,7 @@ const perKind: Case[] = [
     tamper: (r) => (asKind(r, "ReplicaSet").metadata.namespace = "kube-system"),
     expected: [
       [
-        "advisory",
+        "mandatory",
         "llm-stack-safety-no-system-namespace",
         'ReplicaSet kube-system/vllm runs in the system namespace kube-system. Fix: deploy it to its own namespace (llm-stack uses llm, with Pod Security "restricted").',
       ],
