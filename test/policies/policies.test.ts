@@ -57,6 +57,7 @@ describe("the committed stacks", () => {
       "llm-stack-gpu-memory-fit",
       "llm-stack-gpu-consistency",
       "llm-stack-cost-budget",
+      "llm-stack-gpu-unknown-model",
       // The security rules a cluster enforcing Pod Security "restricted" (and the stack's own config) would refuse: mandatory by default.
       "llm-stack-safety-image-pinned",
       "llm-stack-safety-no-secret-args",
@@ -462,11 +463,13 @@ describe("each policy from the dev baseline, one broken field at a time", () => 
     ]);
   });
 
-  it("lets the pack config raise an advisory policy to mandatory", async () => {
+  it("refuses a model it cannot verify by default, and lets the pack config vouch for it deliberately (advisory)", async () => {
     const resources = clone(baselines.dev!);
     vllmContainer(resources).command = ["vllm", "serve", "acme/secret-model-7b"];
-    const violations = await runPolicies(resources, { "llm-stack-gpu-unknown-model": { enforcementLevel: "mandatory" } });
-    expect(mandatory(violations).map((v) => v.policy)).toEqual(["llm-stack-gpu-unknown-model"]);
+    expect(mandatory(await runPolicies(resources)).map((v) => v.policy)).toEqual(["llm-stack-gpu-unknown-model"]);
+    const vouched = await runPolicies(resources, { "llm-stack-gpu-unknown-model": { enforcementLevel: "advisory" } });
+    expect(mandatory(vouched)).toEqual([]);
+    expect(vouched.filter((v) => v.policy === "llm-stack-gpu-unknown-model").map((v) => v.level)).toEqual(["advisory"]);
   });
 });
 

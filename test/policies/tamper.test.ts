@@ -448,16 +448,40 @@ const walkArounds: Case[] = [
     ],
   },
   {
-    name: "rejects a GPU server whose model cannot be read (a wrapper script), advisory",
+    // Fail closed: a GPU server the pack cannot read is refused, not noted.
+    name: "rejects a GPU server whose model cannot be read (a wrapper script)",
     stack: "dev",
     tamper: (r) => Object.assign(vllm(r), { image: "acme/inference:2.4.1", command: ["/opt/start.sh"], args: [] }),
     expected: [
       [
-        "advisory",
+        "mandatory",
         "llm-stack-gpu-unknown-model",
-        `${D} serves (no --model), which is not in the llm-stack catalog: its GPU memory fit cannot be checked. Fix: serve a catalog variant (llm-stack models) or add the model to infra/catalog/models.ts.`,
+        `${D}: container vllm takes GPUs, but which model it serves cannot be read from its command line ("/opt/start.sh"): its GPU memory fit cannot be checked. Fix: run \`vllm serve <model> …\` (directly or in \`sh -c\` with its arguments written out), or vouch for it by setting this policy's enforcementLevel to advisory in the pack config.`,
       ],
     ],
+  },
+  {
+    name: "rejects a GPU server hidden behind eval of a variable the pod spec does not set",
+    stack: "dev",
+    tamper: (r) => Object.assign(vllm(r), { command: ["sh", "-c", 'eval "$SERVE_CMD"'], args: [] }),
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-gpu-unknown-model",
+        `${D}: container vllm takes GPUs, but which model it serves cannot be read from its command line ("sh -c eval \\"$SERVE_CMD\\""): its GPU memory fit cannot be checked. Fix: run \`vllm serve <model> …\` (directly or in \`sh -c\` with its arguments written out), or vouch for it by setting this policy's enforcementLevel to advisory in the pack config.`,
+      ],
+    ],
+  },
+  {
+    // The usual wrapper whose arguments are written out: read as vLLM reads them, no violation.
+    name: "passes the usual sh -c 'exec vllm serve …' wrapper whose arguments are readable",
+    stack: "dev",
+    tamper: (r) => {
+      const container = vllm(r);
+      const script = ["exec", ...container.command, ...container.args].join(" ");
+      Object.assign(container, { command: ["sh", "-c", script], args: [] });
+    },
+    expected: [],
   },
   {
     name: "passes memory fit with a positional repository under vllm serve, flagging only its download through the NAT gateway",
@@ -839,7 +863,7 @@ const perRule: Case[] = [
     expected: [
       natDownload("acme/secret-model-7b"),
       [
-        "advisory",
+        "mandatory",
         "llm-stack-gpu-unknown-model",
         `${D} serves acme/secret-model-7b, which is not in the llm-stack catalog: its GPU memory fit cannot be checked. Fix: serve a catalog variant (llm-stack models) or add the model to infra/catalog/models.ts.`,
       ],
