@@ -61,3 +61,4 @@ export {
 export { allowlistProblem, coversInternet, MAX_ALLOWLIST_ADDRESSES, parseCidr, WIDEST_ALLOWLIST_PREFIX } from "./cidr";
 export { imagePin, MOVING_TAGS, tagOf, versionAtLeast, type ImagePin } from "./image-pin";
 export { KIT_NAMESPACES, reservedNamespace, SYSTEM_NAMESPACES } from "./namespaces";
+export { parseQuantity } from "./quantity";

@@ -14,7 +14,7 @@
  *   unpriced, with its name, so a budget can never pass it silently.
  */
 import { INSTANCES, findHourlyPriceUsd, isInstanceType, type InstanceType, type Region } from "../catalog";
-import { eksSupportTypeOf, missingPrice, priceItems, type PricedItem, type StackCost, type UnpricedItem } from "../plan";
+import { eksSupportTypeOf, missingPrice, parseQuantity, priceItems, type PricedItem, type StackCost, type UnpricedItem } from "../plan";
 
 /** One resource as the pricing reads it: its type token, name and inputs (or outputs). */
 export interface PricingResource {
@@ -155,13 +155,22 @@ const PRICE_RULES: Record<string, PriceRule> = {
       ctx.unpriced.push(missingPrice(r.name, pick.missing, ctx.region));
       return;
     }
+    // A Kubernetes quantity, as the API server reads it: "1k" is a thousand GPUs, not NaN.
+    const gpus = parseQuantity(gpuLimit);
+    if (gpus === undefined || gpus < 0) {
+      ctx.unpriced.push({
+        what: `${r.name}: its nvidia.com/gpu limit ${JSON.stringify(gpuLimit)} is not a Kubernetes quantity`,
+        fix: `write spec.limits["nvidia.com/gpu"] on NodePool ${r.name} as a whole number of GPUs, e.g. "16"`,
+      });
+      return;
+    }
     const gpusPerNode = Math.max(1, INSTANCES[pick.type].gpuCount);
     ctx.items.push({
       kind: "node-group",
       name: r.name,
       instanceType: pick.type,
       desiredSize: 0,
-      maxSize: Math.ceil(Number(gpuLimit) / gpusPerNode),
+      maxSize: Math.ceil(gpus / gpusPerNode),
       minSize: 0,
     });
   },

@@ -8,6 +8,7 @@
  */
 import { type PolicyResource, type ReportViolation, type ResourceValidation, type ResourceValidationArgs } from "@pulumi/policy";
 import { readVllmCommand, type VllmInvocation } from "../../infra/vllm";
+import { parseQuantity } from "../../infra/plan";
 
 /** Pulumi type tokens of the kinds that carry a pod template, and the kind each one is. */
 const WORKLOAD_TYPES = {
@@ -115,7 +116,8 @@ export interface WorkloadView {
   props: Record<string, any>;
 }
 
-const quantity = (value: string | number | undefined): number => (value === undefined ? 0 : Number(value));
+/** A Kubernetes quantity as the API server reads it ("1k" is 1000); text it would refuse reads as NaN. */
+const quantity = (value: string | number | undefined): number => (value === undefined ? 0 : (parseQuantity(value) ?? Number.NaN));
 const GPU = "nvidia.com/gpu";
 
 function containerView(container: ContainerShape, role: ContainerView["role"] = "container"): ContainerView {

@@ -720,6 +720,25 @@ const perRule: Case[] = [
     ],
   },
   {
+    // "1k" is a Kubernetes quantity: a thousand GPUs (quantity.go), not NaN. 1000 ÷ 8 per p5.48xlarge = 125 nodes
+    // × $55.04 = $6,880/h, + the dev stack's $7.6298/h at maximum = $6,887.6298/h; × 730 h = $5,027,969.75/month.
+    name: "rejects a Karpenter NodePool whose GPU limit is written as a quantity (1k)",
+    stack: "dev",
+    tamper: (r) => add(r, NODE_POOL, "gpu", gpuNodePool({ "nvidia.com/gpu": "1k" })),
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-cost-budget",
+        "The stack costs $6,887.63/h at maximum node-group size ($7.43/h at desired size): 0 × GPU nodes p5.48xlarge $0.000/h (125 at most: $6880.000/h) + 1 × GPU nodes p5.4xlarge $6.880/h + 2 × CPU nodes m7i.xlarge $0.403/h (3 at most: $0.605/h) + 1 × EKS control plane $0.100/h + 1 × NAT gateway $0.045/h, above maxHourlyUsd $120.00. Fix: shrink the plan (fewer replicas, fp8 or int4, a shorter context) or raise the budget in the policy pack config.",
+      ],
+      [
+        "mandatory",
+        "llm-stack-cost-budget",
+        "The stack costs $5,027,969.75/month at maximum node-group size (730 h at $6,887.63/h at maximum node-group size ($7.43/h at desired size): 0 × GPU nodes p5.48xlarge $0.000/h (125 at most: $6880.000/h) + 1 × GPU nodes p5.4xlarge $6.880/h + 2 × CPU nodes m7i.xlarge $0.403/h (3 at most: $0.605/h) + 1 × EKS control plane $0.100/h + 1 × NAT gateway $0.045/h), above maxMonthlyUsd $87,600.00. Fix: shrink the plan or raise the budget in the policy pack config.",
+      ],
+    ],
+  },
+  {
     name: "rejects a Karpenter NodePool whose GPU limit the budget cannot pay for",
     stack: "dev",
     tamper: (r) => add(r, NODE_POOL, "gpu", gpuNodePool({ "nvidia.com/gpu": "24" })),
