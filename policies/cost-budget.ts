@@ -18,6 +18,7 @@ export interface CostBudgetConfig {
   maxHourlyUsd: number;
   maxMonthlyUsd: number;
   region: Region;
+  vouchedTypes: string[];
 }
 
 const usd = (value: number) => `$${value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
@@ -44,13 +45,25 @@ export const costBudget: StackValidationPolicy = {
       description: `Budget in USD per month (${HOURS_PER_MONTH} h), at maximum node-group size.`,
     },
     region: { type: "string", enum: [...REGIONS], default: DEFAULTS.region, description: "Region whose prices apply." },
+    vouchedTypes: {
+      type: "array",
+      items: { type: "string", pattern: "^[a-z0-9-]+:[^:]+:[A-Za-z0-9]+$" },
+      default: [],
+      description:
+        "Resource types the team vouches buy no compute, priced as nothing instead of refused as unpriceable (a type the table does not know fails the budget otherwise).",
+    },
   }),
   validateStack: (args, reportViolation) => {
-    const { maxHourlyUsd, maxMonthlyUsd, region: configured } = readPolicyConfig<CostBudgetConfig>(costBudget, args.getConfig);
+    const {
+      maxHourlyUsd,
+      maxMonthlyUsd,
+      region: configured,
+      vouchedTypes,
+    } = readPolicyConfig<CostBudgetConfig>(costBudget, args.getConfig);
     const resources = pricingResourcesOf(args.resources);
     // The stack's own AWS provider says where it runs; the config's region is the fallback.
     const region = regionOf(resources, configured, (value): value is Region => REGIONS.includes(value as Region));
-    const cost = stackCostOf(resources, region);
+    const cost = stackCostOf(resources, region, vouchedTypes);
     if (cost.unpriced.length > 0) {
       const fixes = [...new Set(cost.unpriced.map((u) => u.fix))];
       reportViolation(

@@ -12,6 +12,9 @@
  * - EKS control planes and NAT gateways: per hour each.
  * - Anything else that buys compute (spot requests, fleets, Fargate profiles, SageMaker, Batch, …):
  *   unpriced, with its name, so a budget can never pass it silently.
+ * - Fail closed: an AWS type, or a Kubernetes type of Karpenter or EKS Auto Mode, that is in none of
+ *   these lists and not among the types known to buy no compute (NO_COMPUTE_TYPES) is "cannot be
+ *   priced", unless the operator vouches for it (the budget policy's `vouchedTypes`).
  */
 import { INSTANCES, findHourlyPriceUsd, isInstanceType, type InstanceType, type Region } from "../catalog";
 import { eksSupportTypeOf, missingPrice, parseQuantity, priceItems, type PricedItem, type StackCost, type UnpricedItem } from "../plan";
@@ -44,7 +47,45 @@ export const UNPRICED_COMPUTE_TYPES: readonly string[] = [
   "aws:lightsail/instance:Instance",
   "aws:ec2/capacityReservation:CapacityReservation",
   "aws:ecs/service:Service",
+  // Karpenter's NodeClaim launches one node of its own requirements, whatever a NodePool allows.
+  "kubernetes:karpenter.sh/v1:NodeClaim",
+  "kubernetes:karpenter.sh/v1beta1:NodeClaim",
 ];
+
+/**
+ * AWS resource types that run nothing and buy no compute by the hour (networking, identity, keys,
+ * storage, registries, logs, EKS's own attachments): the types a stack may hold without a price rule.
+ */
+export const NO_COMPUTE_TYPES: readonly string[] = [
+  ...["vpc:Vpc", "subnet:Subnet", "routeTable:RouteTable", "routeTableAssociation:RouteTableAssociation", "route:Route"].map(
+    (t) => `aws:ec2/${t}`,
+  ),
+  ...[
+    "internetGateway:InternetGateway",
+    "eip:Eip",
+    "vpcEndpoint:VpcEndpoint",
+    "securityGroup:SecurityGroup",
+    "securityGroupRule:SecurityGroupRule",
+  ].map((t) => `aws:ec2/${t}`),
+  ...["launchTemplate:LaunchTemplate", "placementGroup:PlacementGroup", "keyPair:KeyPair"].map((t) => `aws:ec2/${t}`),
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+  ...[
+    "addon:Addon",
+    "accessEntry:AccessEntry",
+    "accessPolicyAssociation:AccessPolicyAssociation",
+    "podIdentityAssociation:PodIdentityAssociation",
+  ].map((t) => `aws:eks/${t}`),
+];
+/** Whole AWS services that never run compute: identity, keys, storage, registries, secrets, logs, DNS, certificates, queues. */
+const NO_COMPUTE_SERVICES = ["iam", "kms", "s3", "ecr", "secretsmanager", "cloudwatch", "ssm", "route53", "acm", "sns", "sqs"];
+
+/** Whether a type can buy compute the table does not price: an AWS type outside the lists, or a Karpenter / EKS Auto Mode kind. */
+function unknownComputeType(type: string): boolean {
+  if (type in PRICE_RULES || UNPRICED_COMPUTE_TYPES.includes(type) || NO_COMPUTE_TYPES.includes(type)) return false;
+  if (type.startsWith("aws:")) return !NO_COMPUTE_SERVICES.includes(type.slice("aws:".length).split("/")[0]!);
+  return /^kubernetes:(karpenter\.sh|karpenter\.k8s\.aws|eks\.amazonaws\.com)\//.test(type) && !/:(EC2NodeClass|NodeClass)$/.test(type);
+}
 
 /** Pulumi's marker for a value unknown during preview, as `pulumi preview --json` prints it. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -128,64 +169,105 @@ const PRICE_RULES: Record<string, PriceRule> = {
     const overrides = (p.mixedInstancesPolicy?.launchTemplate?.overrides ?? [])
       .map((o: { instanceType?: unknown }) => o.instanceType)
       .filter((t: unknown) => t !== undefined);
+    // A warm pool kept Running bills its instances too: up to maxGroupPreparedCapacity (default: maxSize) beside the group.
+    const warm = p.warmPool;
+    const warmRunning = warm !== undefined && warm !== null && String(warm.poolState ?? "Stopped") === "Running";
+    const max =
+      warmRunning && known(p.maxSize)
+        ? Number(p.maxSize) +
+          Number(
+            known(warm.maxGroupPreparedCapacity) && Number(warm.maxGroupPreparedCapacity) >= 0 ? warm.maxGroupPreparedCapacity : p.maxSize,
+          )
+        : p.maxSize;
     sized(
       ctx,
       r.name,
       overrides.length > 0 ? overrides : launchTemplateTypes(ctx.resources),
       p.desiredCapacity ?? p.minSize,
-      p.maxSize,
+      max,
       p.minSize,
     );
   },
-  "kubernetes:karpenter.sh/v1:NodePool": (r, ctx) => {
-    const p = r.props;
-    const gpuLimit = p.spec?.limits?.["nvidia.com/gpu"];
-    const allowed =
-      (p.spec?.template?.spec?.requirements ?? []).find((req: { key?: string }) => req.key === "node.kubernetes.io/instance-type")
-        ?.values ?? [];
-    if (!known(gpuLimit)) {
-      ctx.unpriced.push({
-        what: `${r.name}: a NodePool without a nvidia.com/gpu limit can launch GPUs without bound`,
-        fix: `set spec.limits["nvidia.com/gpu"] on NodePool ${r.name} to the GPUs the budget allows`,
-      });
-      return;
-    }
-    const pick = dearest(allowed, ctx.region);
-    if ("missing" in pick) {
-      ctx.unpriced.push(missingPrice(r.name, pick.missing, ctx.region));
-      return;
-    }
-    // A Kubernetes quantity, as the API server reads it: "1k" is a thousand GPUs, not NaN.
-    const gpus = parseQuantity(gpuLimit);
-    if (gpus === undefined || gpus < 0) {
-      ctx.unpriced.push({
-        what: `${r.name}: its nvidia.com/gpu limit ${JSON.stringify(gpuLimit)} is not a Kubernetes quantity`,
-        fix: `write spec.limits["nvidia.com/gpu"] on NodePool ${r.name} as a whole number of GPUs, e.g. "16"`,
-      });
-      return;
-    }
-    const gpusPerNode = Math.max(1, INSTANCES[pick.type].gpuCount);
-    ctx.items.push({
-      kind: "node-group",
-      name: r.name,
-      instanceType: pick.type,
-      desiredSize: 0,
-      maxSize: Math.ceil(gpus / gpusPerNode),
-      minSize: 0,
-    });
-  },
+  "kubernetes:karpenter.sh/v1:NodePool": (r, ctx) => nodePool(r, ctx),
+  // The older API Karpenter still serves (v1beta1): the same spec, priced the same way.
+  "kubernetes:karpenter.sh/v1beta1:NodePool": (r, ctx) => nodePool(r, ctx),
   "aws:eks/cluster:Cluster": (r, ctx) => {
     ctx.items.push({ kind: "eks-cluster", name: r.name, supportType: eksSupportTypeOf(r.props.upgradePolicy?.supportType) });
+    // EKS Auto Mode: the cluster's built-in node pools launch instances of their own choosing, without bound.
+    const compute = r.props.computeConfig;
+    if (compute?.enabled === true || compute?.enabled === "true") {
+      ctx.unpriced.push({
+        what: `${r.name}: EKS Auto Mode (computeConfig) launches instances for its built-in node pools${Array.isArray(compute.nodePools) && compute.nodePools.length > 0 ? ` (${compute.nodePools.join(", ")})` : ""} without a bound the table can price`,
+        fix: `turn computeConfig off on ${r.name} and buy nodes through node groups, or bound them with GPU-limited NodePools`,
+      });
+    }
   },
   "aws:ec2/natGateway:NatGateway": (r, ctx) => {
     ctx.items.push({ kind: "nat-gateway", name: r.name });
   },
 };
 
-/** Types the cost of a stack depends on: priced ones and compute the table refuses to price. */
-export const isCostBearingType = (type: string): boolean => type in PRICE_RULES || UNPRICED_COMPUTE_TYPES.includes(type);
+/** A Karpenter NodePool: its nvidia.com/gpu limit in whole nodes of the dearest type it allows with `In`. */
+function nodePool(r: PricingResource, ctx: PricingContext): void {
+  const p = r.props;
+  const gpuLimit = p.spec?.limits?.["nvidia.com/gpu"];
+  const requirement = (p.spec?.template?.spec?.requirements ?? []).find(
+    (req: { key?: string }) => req.key === "node.kubernetes.io/instance-type",
+  ) as { operator?: string; values?: unknown[] } | undefined;
+  // Only `In` names what the pool may launch: NotIn, Exists or no requirement at all leave every type open.
+  if (requirement !== undefined && requirement.operator !== "In") {
+    ctx.unpriced.push({
+      what: `${r.name}: its node.kubernetes.io/instance-type requirement uses ${String(requirement.operator)}, which leaves every instance type open`,
+      fix: `name the allowed types on NodePool ${r.name} with operator In`,
+    });
+    return;
+  }
+  const allowed = requirement?.values ?? [];
+  if (!known(gpuLimit)) {
+    ctx.unpriced.push({
+      what: `${r.name}: a NodePool without a nvidia.com/gpu limit can launch GPUs without bound`,
+      fix: `set spec.limits["nvidia.com/gpu"] on NodePool ${r.name} to the GPUs the budget allows`,
+    });
+    return;
+  }
+  const pick = dearest(allowed, ctx.region);
+  if ("missing" in pick) {
+    ctx.unpriced.push(missingPrice(r.name, pick.missing, ctx.region));
+    return;
+  }
+  // A Kubernetes quantity, as the API server reads it: "1k" is a thousand GPUs, not NaN.
+  const gpus = parseQuantity(gpuLimit);
+  if (gpus === undefined || gpus < 0) {
+    ctx.unpriced.push({
+      what: `${r.name}: its nvidia.com/gpu limit ${JSON.stringify(gpuLimit)} is not a Kubernetes quantity`,
+      fix: `write spec.limits["nvidia.com/gpu"] on NodePool ${r.name} as a whole number of GPUs, e.g. "16"`,
+    });
+    return;
+  }
+  const gpusPerNode = Math.max(1, INSTANCES[pick.type].gpuCount);
+  ctx.items.push({
+    kind: "node-group",
+    name: r.name,
+    instanceType: pick.type,
+    desiredSize: 0,
+    maxSize: Math.ceil(gpus / gpusPerNode),
+    minSize: 0,
+  });
+}
 
-export function priceResources(resources: readonly PricingResource[], region: Region): ResourcePricing {
+/** Types the cost of a stack depends on: priced ones and compute the table refuses to price. */
+export const isCostBearingType = (type: string): boolean =>
+  type in PRICE_RULES || UNPRICED_COMPUTE_TYPES.includes(type) || unknownComputeType(type);
+
+/**
+ * @param vouchedTypes types the operator vouches buy no compute (the budget policy's config): priced
+ * as nothing instead of refused as unpriceable.
+ */
+export function priceResources(
+  resources: readonly PricingResource[],
+  region: Region,
+  vouchedTypes: readonly string[] = [],
+): ResourcePricing {
   const ctx: PricingContext = { resources, region, items: [], unpriced: [], unknowns: [] };
   for (const r of resources) {
     const rule = PRICE_RULES[r.type];
@@ -194,6 +276,11 @@ export function priceResources(resources: readonly PricingResource[], region: Re
       ctx.unpriced.push({
         what: `${r.name}: ${r.type} buys compute the price table does not cover`,
         fix: "express it as a node group, instance, Auto Scaling group or GPU-limited NodePool the table prices",
+      });
+    } else if (unknownComputeType(r.type) && !vouchedTypes.includes(r.type)) {
+      ctx.unpriced.push({
+        what: `${r.name}: cannot be priced: ${r.type} is a type the price table does not know`,
+        fix: `price it in infra/pricing/resource-prices.ts, or vouch that ${r.type} buys no compute in the budget policy's vouchedTypes`,
       });
     }
   }
@@ -207,8 +294,12 @@ export function regionOf(resources: readonly PricingResource[], fallback: Region
 }
 
 /** A stack's cost from its resources: every priced item through the one price table, unpriced ones named. */
-export function stackCostOf(resources: readonly PricingResource[], region: Region): StackCost & { unknowns: string[] } {
-  const pricing = priceResources(resources, region);
+export function stackCostOf(
+  resources: readonly PricingResource[],
+  region: Region,
+  vouchedTypes: readonly string[] = [],
+): StackCost & { unknowns: string[] } {
+  const pricing = priceResources(resources, region, vouchedTypes);
   const cost = priceItems(pricing.items, region);
   return { ...cost, unpriced: [...cost.unpriced, ...pricing.unpriced], unknowns: pricing.unknowns };
 }

@@ -241,6 +241,105 @@ const natDownload = (repo: string, cost = ""): [Level, string, string] => [
 const SCOUT_NAT = " (217.3 GB: $9.78 of NAT data processing at $0.045/GB)";
 
 const walkArounds: Case[] = [
+  // Fail closed: every way of buying compute is priced or refused, never $0 (infra/pricing/resource-prices.ts).
+  {
+    name: "rejects a Capacity Block reservation: it buys GPUs the price table does not cover",
+    stack: "dev",
+    tamper: (r) => add(r, "aws:ec2/capacityReservation:CapacityReservation", "cb", { instanceType: "p5.48xlarge", instanceCount: 2 }),
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-cost-budget",
+        "The budget cannot be proven with the price table of 2026-11-26: " +
+          "cb: aws:ec2/capacityReservation:CapacityReservation buys compute the price table does not cover. Fix: express it as a node group, instance, Auto Scaling group or GPU-limited NodePool the table prices.",
+      ],
+    ],
+  },
+  {
+    name: "rejects EKS Auto Mode: its built-in node pools launch instances without a bound",
+    stack: "dev",
+    tamper: (r) => Object.assign(cluster(r), { computeConfig: { enabled: true, nodePools: ["general-purpose", "system"] } }),
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-cost-budget",
+        "The budget cannot be proven with the price table of 2026-11-26: " +
+          "llm-cluster-cluster: EKS Auto Mode (computeConfig) launches instances for its built-in node pools (general-purpose, system) without a bound the table can price. Fix: turn computeConfig off on llm-cluster-cluster and buy nodes through node groups, or bound them with GPU-limited NodePools.",
+      ],
+    ],
+  },
+  {
+    name: "rejects a Karpenter NodePool whose instance-type requirement uses NotIn: every other type stays open",
+    stack: "dev",
+    tamper: (r) => {
+      const pool = gpuNodePool({ "nvidia.com/gpu": "8" });
+      pool.spec.template.spec.requirements[0] = { key: "node.kubernetes.io/instance-type", operator: "NotIn", values: ["t3.micro"] };
+      add(r, NODE_POOL, "gpu", pool);
+    },
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-cost-budget",
+        "The budget cannot be proven with the price table of 2026-11-26: " +
+          "gpu: its node.kubernetes.io/instance-type requirement uses NotIn, which leaves every instance type open. Fix: name the allowed types on NodePool gpu with operator In.",
+      ],
+    ],
+  },
+  {
+    name: "rejects an older karpenter.sh/v1beta1 NodePool without a GPU limit, as the v1 one",
+    stack: "dev",
+    tamper: (r) => add(r, "kubernetes:karpenter.sh/v1beta1:NodePool", "gpu", { ...gpuNodePool(), apiVersion: "karpenter.sh/v1beta1" }),
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-cost-budget",
+        "The budget cannot be proven with the price table of 2026-11-26: " +
+          'gpu: a NodePool without a nvidia.com/gpu limit can launch GPUs without bound. Fix: set spec.limits["nvidia.com/gpu"] on NodePool gpu to the GPUs the budget allows.',
+      ],
+    ],
+  },
+  {
+    name: "rejects a resource type the price table has never heard of: cannot be priced",
+    stack: "dev",
+    tamper: (r) => add(r, "aws:gamelift/fleet:Fleet", "games", { ec2InstanceType: "p5.48xlarge" }),
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-cost-budget",
+        "The budget cannot be proven with the price table of 2026-11-26: " +
+          "games: cannot be priced: aws:gamelift/fleet:Fleet is a type the price table does not know. Fix: price it in infra/pricing/resource-prices.ts, or vouch that aws:gamelift/fleet:Fleet buys no compute in the budget policy's vouchedTypes.",
+      ],
+    ],
+  },
+  {
+    name: "passes a type the team vouches for in the pack config, deliberately",
+    stack: "dev",
+    tamper: (r) => add(r, "aws:cloudfront/distribution:Distribution", "cdn", {}),
+    config: { "llm-stack-cost-budget": { vouchedTypes: ["aws:cloudfront/distribution:Distribution"] } },
+    expected: [],
+  },
+  {
+    // A warm pool kept Running bills its instances: 2 GPU nodes at most + 2 prepared = 4 × p5.4xlarge $6.88 = $27.52/h.
+    name: "prices an Auto Scaling group's running warm pool beside the group",
+    stack: "dev",
+    tamper: (r) =>
+      add(r, "aws:autoscaling/group:Group", "warm", {
+        minSize: 0,
+        maxSize: 2,
+        desiredCapacity: 0,
+        mixedInstancesPolicy: { launchTemplate: { overrides: [{ instanceType: "p5.4xlarge" }] } },
+        warmPool: { poolState: "Running", maxGroupPreparedCapacity: 2 },
+      }),
+    config: { "llm-stack-cost-budget": { maxHourlyUsd: 30 } },
+    // $27.52 + the dev stack's $7.6298/h at maximum = $35.1498/h, over $30.
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-cost-budget",
+        "The stack costs $35.15/h at maximum node-group size ($7.43/h at desired size): 0 × GPU nodes p5.4xlarge $0.000/h (4 at most: $27.520/h) + 1 × GPU nodes p5.4xlarge $6.880/h + 2 × CPU nodes m7i.xlarge $0.403/h (3 at most: $0.605/h) + 1 × EKS control plane $0.100/h + 1 × NAT gateway $0.045/h, above maxHourlyUsd $30.00. Fix: shrink the plan (fewer replicas, fp8 or int4, a shorter context) or raise the budget in the policy pack config.",
+      ],
+    ],
+  },
   {
     name: "rejects --tensor_parallel_size=1 (underscores) for Scout bf16",
     stack: "scout",
