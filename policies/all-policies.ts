@@ -21,6 +21,7 @@ import { safetyNoSecretArgs } from "./safety-no-secret-args";
 import { safetyProbes } from "./safety-probes";
 import { safetyNoSystemNamespace } from "./safety-no-system-namespace";
 import { safetyShm } from "./safety-shm";
+import { safetyUnverifiableWorkloads } from "./safety-unverifiable-workloads";
 
 export const POLICIES: Policies = [
   gpuMemoryFit,
@@ -36,6 +37,7 @@ export const POLICIES: Policies = [
   safetyNoHostPath,
   safetyNoHostNamespaces,
   safetyNoSystemNamespace,
+  safetyUnverifiableWorkloads,
   safetyProbes,
   safetyGpuRollout,
   safetyShm,

@@ -24,6 +24,9 @@ const WORKLOAD_TYPES = {
 } as const;
 export type WorkloadKind = (typeof WORKLOAD_TYPES)[keyof typeof WORKLOAD_TYPES];
 
+/** Whether the pack reads this type's pod template (the one table of kinds above). */
+export const isWorkloadType = (type: string): boolean => type in WORKLOAD_TYPES;
+
 export interface ProbeShape {
   httpGet?: { path?: string; port?: number | string };
   initialDelaySeconds?: number;

@@ -241,6 +241,92 @@ const natDownload = (repo: string, cost = ""): [Level, string, string] => [
 const SCOUT_NAT = " (217.3 GB: $9.78 of NAT data processing at $0.045/GB)";
 
 const walkArounds: Case[] = [
+  // What modifies or hides a workload is read or refused, never trusted (policies/safety-unverifiable-workloads.ts).
+  {
+    name: "rejects a server-side-apply DeploymentPatch that would rewrite the server after the pack read it",
+    stack: "dev",
+    tamper: (r) =>
+      add(r, "kubernetes:apps/v1:DeploymentPatch", "vllm-tp", {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: "vllm", namespace: "llm" },
+        spec: { template: { spec: { containers: [{ name: "vllm", args: ["--tensor-parallel-size=1"] }] } } },
+      }),
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-safety-unverifiable-workloads",
+        "kubernetes:apps/v1:DeploymentPatch vllm-tp cannot be verified: a server-side-apply patch changes a workload after the pack has read it, so no GPU, memory or security rule can check what it runs. Fix: express it as a Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod or LeaderWorkerSet, or vouch for kubernetes:apps/v1:DeploymentPatch in this policy's vouchedTypes.",
+      ],
+    ],
+  },
+  {
+    name: "rejects a KEDA ScaledJob running a GPU container (KEDA ships with the kit)",
+    stack: "dev",
+    tamper: (r) =>
+      add(r, "kubernetes:keda.sh/v1alpha1:ScaledJob", "burst", {
+        apiVersion: "keda.sh/v1alpha1",
+        kind: "ScaledJob",
+        metadata: { name: "burst", namespace: "llm" },
+        spec: {
+          jobTargetRef: {
+            template: {
+              spec: { containers: [{ name: "vllm", image: "vllm/vllm-openai:v0.33.0", resources: { limits: { "nvidia.com/gpu": "8" } } }] },
+            },
+          },
+          triggers: [],
+        },
+      }),
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-safety-unverifiable-workloads",
+        "kubernetes:keda.sh/v1alpha1:ScaledJob burst cannot be verified: it runs containers in a kind the pack does not read, so no GPU, memory or security rule can check what it runs. Fix: express it as a Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod or LeaderWorkerSet, or vouch for kubernetes:keda.sh/v1alpha1:ScaledJob in this policy's vouchedTypes.",
+      ],
+    ],
+  },
+  {
+    name: "rejects a Helm release: the objects it renders are never seen",
+    stack: "dev",
+    tamper: (r) => add(r, "kubernetes:helm.sh/v3:Release", "vllm-chart", { chart: "vllm", values: { gpus: 8 } }),
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-safety-unverifiable-workloads",
+        "kubernetes:helm.sh/v3:Release vllm-chart cannot be verified: a Helm release renders objects the pack never sees, so no GPU, memory or security rule can check what it runs. Fix: express it as a Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod or LeaderWorkerSet, or vouch for kubernetes:helm.sh/v3:Release in this policy's vouchedTypes.",
+      ],
+    ],
+  },
+  {
+    name: "passes an Argo Rollout the team vouches for, deliberately",
+    stack: "dev",
+    tamper: (r) =>
+      add(r, "kubernetes:argoproj.io/v1alpha1:Rollout", "web", {
+        apiVersion: "argoproj.io/v1alpha1",
+        kind: "Rollout",
+        metadata: { name: "web", namespace: "apps" },
+        spec: { template: { spec: { containers: [{ name: "web", image: "nginx:1.27.3" }] } } },
+      }),
+    config: { "llm-stack-safety-unverifiable-workloads": { vouchedTypes: ["kubernetes:argoproj.io/v1alpha1:Rollout"] } },
+    expected: [],
+  },
+  {
+    name: "passes a foreign CronJob without GPUs: a kind the pack reads",
+    stack: "dev",
+    tamper: (r) =>
+      add(r, "kubernetes:batch/v1:CronJob", "report", {
+        apiVersion: "batch/v1",
+        kind: "CronJob",
+        metadata: { name: "report", namespace: "apps" },
+        spec: {
+          schedule: "0 * * * *",
+          jobTemplate: {
+            spec: { template: { spec: { restartPolicy: "Never", containers: [{ name: "report", image: "busybox:1.37.0" }] } } },
+          },
+        },
+      }),
+    expected: [],
+  },
   // Fail closed: every way of buying compute is priced or refused, never $0 (infra/pricing/resource-prices.ts).
   {
     name: "rejects a Capacity Block reservation: it buys GPUs the price table does not cover",
