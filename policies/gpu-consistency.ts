@@ -12,6 +12,41 @@ import { describeNodeGroups, nodeGroupsFor, nodeGroupsOf, placementOf } from "./
 import { servedWorkloadsOf, unreadableFlags } from "./lib/vllm-memory";
 import { podGpus, type PodTemplateView } from "./lib/workloads";
 
+/**
+ * The autoscalers that target a workload — a KEDA ScaledObject (maxReplicaCount; KEDA's default is
+ * 100 when unset: keda-docs reference/scaledobject-spec.md) or an HPA (maxReplicas) — by kind,
+ * name and namespace.
+ */
+function autoscalersOf(
+  resources: ReadonlyArray<{ type: string; props: Record<string, any> }>,
+  workload: { kind: string; name: string; namespace: string },
+): Array<{ label: string; field: string; maxReplicas: number }> {
+  const targets = (ref: { kind?: string; name?: string } | undefined, namespace: string | undefined) =>
+    ref?.kind === workload.kind && ref.name === workload.name && (namespace ?? "default") === workload.namespace;
+  return resources.flatMap((r) => {
+    const p = r.props;
+    if (r.type === "kubernetes:keda.sh/v1alpha1:ScaledObject" && targets(p.spec?.scaleTargetRef, p.metadata?.namespace)) {
+      return [
+        {
+          label: `ScaledObject ${p.metadata?.namespace ?? "default"}/${p.metadata?.name}`,
+          field: "maxReplicaCount",
+          maxReplicas: Number(p.spec?.maxReplicaCount ?? 100),
+        },
+      ];
+    }
+    if (/^kubernetes:autoscaling\/v\d\w*:HorizontalPodAutoscaler$/.test(r.type) && targets(p.spec?.scaleTargetRef, p.metadata?.namespace)) {
+      return [
+        {
+          label: `HorizontalPodAutoscaler ${p.metadata?.namespace ?? "default"}/${p.metadata?.name}`,
+          field: "maxReplicas",
+          maxReplicas: Number(p.spec?.maxReplicas),
+        },
+      ];
+    }
+    return [];
+  });
+}
+
 /** The most GPUs one catalog instance holds: the TP bound when a workload's GPU is unknown. */
 const MAX_GPUS_PER_NODE = Math.max(...INSTANCE_TYPES.map((type) => INSTANCES[type].gpuCount));
 
@@ -81,6 +116,17 @@ export const gpuConsistency: StackValidationPolicy = {
           `${workload.label}: ${workload.replicas} replica(s) × ${podGpuCount} GPU(s) need ${needed} × ${placement.instanceType} (${placement.gpusPerNode} GPUs each), but the matching node groups hold ${held} node(s). Fix: size the GPU node group to ${needed} nodes or lower the replicas.`,
           workload.urn,
         );
+      }
+      // An autoscaler may ask for more: its maximum must fit what the node groups can grow to.
+      for (const scaler of autoscalersOf(args.resources, workload)) {
+        const neededAtMax = nodesFor(placement.instanceType, podGpuCount, nodesPerReplica, scaler.maxReplicas);
+        const canHold = groups.reduce((sum, g) => sum + g.maxSize, 0);
+        if (canHold < neededAtMax) {
+          reportViolation(
+            `${workload.label}: ${scaler.label} may scale it to ${scaler.maxReplicas} replica(s), which need ${neededAtMax} × ${placement.instanceType}, but the matching node groups can grow to ${canHold} node(s): the extra replicas would wait for GPUs forever. Fix: raise the GPU node group's maximum to ${neededAtMax} or lower ${scaler.field} to what it holds.`,
+            workload.urn,
+          );
+        }
       }
     }
   },

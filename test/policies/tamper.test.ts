@@ -60,13 +60,16 @@ const cluster = (r: RecordedResource[]) => find(r, "aws:eks/cluster:Cluster", "l
 const SCALED_OBJECT = "kubernetes:keda.sh/v1alpha1:ScaledObject";
 const NODE_POOL = "kubernetes:karpenter.sh/v1:NodePool";
 const PROMETHEUS_RULE = "kubernetes:monitoring.coreos.com/v1:PrometheusRule";
-/** The kit's ScaledObject and alert rules for the dev plan, with `edit` applied to the query or rules. */
+/**
+ * The kit's ScaledObject and alert rules for the dev plan, with `edit` applied to the query or rules:
+ * at most one replica, what the dev stack's fixed GPU group (1 × p5.4xlarge) can hold.
+ */
 const devScaledObject = (edit: (query: string) => string = (q) => q) => {
   const object = vllmScaledObject({
     name: "vllm",
     namespace: "llm",
     plan: planDeployment({ model: "llama-3.1-8b-instruct" }),
-    range: { minReplicas: 1, maxReplicas: 2 },
+    range: { minReplicas: 1, maxReplicas: 1 },
     wakeQuery: null,
     prometheusAddress: "http://prometheus-operated.monitoring.svc:9090",
   }) as any;
@@ -241,6 +244,37 @@ const natDownload = (repo: string, cost = ""): [Level, string, string] => [
 const SCOUT_NAT = " (217.3 GB: $9.78 of NAT data processing at $0.045/GB)";
 
 const walkArounds: Case[] = [
+  {
+    // Scout's GPU group grows to 2 × p5.48xlarge (one replica each); KEDA asking for 5 would leave 3 waiting for GPUs forever.
+    name: "rejects a KEDA maxReplicaCount above what the GPU node group can ever hold",
+    stack: "scout",
+    tamper: (r) => (find(r, SCALED_OBJECT, "vllm-scaledobject").inputs.spec.maxReplicaCount = 5),
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-gpu-consistency",
+        "Deployment llm/vllm: ScaledObject llm/vllm may scale it to 5 replica(s), which need 5 × p5.48xlarge, but the matching node groups can grow to 2 node(s): the extra replicas would wait for GPUs forever. Fix: raise the GPU node group's maximum to 5 or lower maxReplicaCount to what it holds.",
+      ],
+    ],
+  },
+  {
+    name: "rejects an HPA whose maxReplicas the GPU node group cannot hold",
+    stack: "dev",
+    tamper: (r) =>
+      add(r, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "vllm-hpa", {
+        apiVersion: "autoscaling/v2",
+        kind: "HorizontalPodAutoscaler",
+        metadata: { name: "vllm", namespace: "llm" },
+        spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "vllm" }, minReplicas: 1, maxReplicas: 3 },
+      }),
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-gpu-consistency",
+        "Deployment llm/vllm: HorizontalPodAutoscaler llm/vllm may scale it to 3 replica(s), which need 3 × p5.4xlarge, but the matching node groups can grow to 1 node(s): the extra replicas would wait for GPUs forever. Fix: raise the GPU node group's maximum to 3 or lower maxReplicas to what it holds.",
+      ],
+    ],
+  },
   // What modifies or hides a workload is read or refused, never trusted (policies/safety-unverifiable-workloads.ts).
   {
     name: "rejects a server-side-apply DeploymentPatch that would rewrite the server after the pack read it",
