@@ -113,7 +113,7 @@ describe("the GitHub workflows", () => {
     const job = comment.jobs.comment!;
     expect(job.if).toBe("github.event.workflow_run.event == 'pull_request' && github.event.workflow_run.conclusion == 'success'");
     const uses = job.steps.map((s) => s.uses?.replace(/@.*/, ""));
-    expect(uses).toEqual(["actions/checkout", "actions/setup-node", undefined, "actions/download-artifact", undefined]);
+    expect(uses).toEqual(["actions/checkout", "actions/setup-node", undefined, "actions/download-artifact", undefined, undefined]);
     // The checkout is the default branch, this workflow's own code, and keeps no token.
     expect(job.steps[0]!.with).toEqual({ ref: "${{ github.event.repository.default_branch }}", "persist-credentials": false });
     // No cache to poison, no install scripts, and the artifact lands outside the workspace.
@@ -124,10 +124,22 @@ describe("the GitHub workflows", () => {
       path: "${{ runner.temp }}/cost-preview-artifact",
       "run-id": "${{ github.event.workflow_run.id }}",
     });
-    expect(job.steps[4]).toMatchObject({
+    // The verdict is this job's own: the default branch's code and pack config pricing the PR's stack
+    // files (copied as data beside this branch's Pulumi.yaml, outside the workspace), with no token in reach.
+    const verdict = job.steps[4]!;
+    expect(verdict.env).toBeUndefined();
+    expect(verdict.run).toContain('cp Pulumi.yaml "${RUNNER_TEMP}/pr-stacks/"');
+    expect(verdict.run).toContain("-name 'Pulumi.*.yaml' -exec cp {}");
+    expect(verdict.run).toContain(
+      '"${GITHUB_WORKSPACE}/cli/main.ts" cost --policy-pack-config "${GITHUB_WORKSPACE}/policies/config.example.json" --format markdown --out "${RUNNER_TEMP}/base-verdict.md" --report-only',
+    );
+    expect(job.steps[5]).toMatchObject({
       run: "npx --no-install tsx tools/ci/pr-comment.ts",
-      env: { COST_ARTIFACT_DIR: "${{ runner.temp }}/cost-preview-artifact" },
+      env: { COST_ARTIFACT_DIR: "${{ runner.temp }}/cost-preview-artifact", BASE_VERDICT_PATH: "${{ runner.temp }}/base-verdict.md" },
     });
+    // The unprivileged job ships the PR's stack files as data for it.
+    const preview = workflow("cost-preview.yml");
+    expect(preview.jobs.cost!.steps.map((s) => s.run).filter(Boolean)).toContain("mkdir -p stacks && cp Pulumi.*.yaml stacks/");
     // Nothing the fork controls (its branch name, its head) is interpolated into a script or a checkout.
     expect(text("cost-comment.yml").replace(/^\s*#.*$/gm, "")).not.toMatch(/head_sha|pull_request\.head|github\.head_ref/);
     expect(JSON.stringify(job.steps)).not.toMatch(/workflow_run\.head/);
@@ -170,7 +182,11 @@ const run = (overrides: Partial<WorkflowRun> = {}): WorkflowRun => ({
 const bot = { login: BOT_LOGIN, type: "Bot" };
 
 /** In-memory GitHub: pull requests, comments per issue, and a log of every write. */
-function fakeGitHub(pulls: PullRequest[], comments: Record<number, IssueComment[]> = {}, opts: { commitEndpointSeesForks?: boolean } = {}) {
+function fakeGitHub(
+  pulls: PullRequest[],
+  comments: Record<number, IssueComment[]> = {},
+  opts: { commitEndpointSeesForks?: boolean; files?: string[] } = {},
+) {
   const writes: string[] = [];
   const calls: string[] = [];
   let nextId = 900;
@@ -182,6 +198,10 @@ function fakeGitHub(pulls: PullRequest[], comments: Record<number, IssueComment[
     async listPullsForCommit(owner, repo, sha) {
       calls.push(`commit-pulls ${owner}/${repo} ${sha}`);
       return pulls.filter((p) => p.head.sha === sha && (opts.commitEndpointSeesForks || p.head.repo?.full_name === `${OWNER}/${REPO}`));
+    },
+    async listPullFiles(owner, repo, pullNumber) {
+      calls.push(`files #${pullNumber}`);
+      return (opts.files ?? ["Pulumi.dev.yaml"]).map((filename) => ({ filename }));
     },
     async listIssueComments(owner, repo, issue) {
       calls.push(`comments #${issue}`);
@@ -208,9 +228,57 @@ const post = (github: GitHubClient, overrides: { run?: Partial<WorkflowRun>; prN
     repo: REPO,
     run: run(overrides.run),
     artifact: { prNumber: overrides.prNumber ?? "12\n", body: overrides.body ?? BODY },
+    // This job's own verdict, here the same report (a PR changing only stack data: the comment is the verdict).
+    baseVerdict: overrides.body ?? BODY,
   });
 
 describe("tools/ci/pr-comment.ts", () => {
+  const VERDICT = `${COMMENT_MARKER}\n## llm-stack cost\n\n| \`dev\` | … | ❌ llm-stack-cost-budget |\n`;
+  const FORK_CLAIM = `${COMMENT_MARKER}\n## llm-stack cost\n\n✅ no violations\n`;
+
+  it("posts the verdict computed with the default branch's code; for a PR that edits the pack, the PR's own report follows, labelled", async () => {
+    // A fork's pull request adds GPUs and weakens the pack: its own code claims "no violations".
+    const gh = fakeGitHub([pr(12, SHA_A, "mallory/llm-stack")], {}, { files: ["Pulumi.dev.yaml", "policies/cost-budget.ts"] });
+    await postCostComment({
+      github: gh.client,
+      owner: OWNER,
+      repo: REPO,
+      run: run({ head_repository: { full_name: "mallory/llm-stack" } }),
+      artifact: { prNumber: "12", body: FORK_CLAIM },
+      baseVerdict: VERDICT,
+    });
+    const body = gh.comments[12]![0]!.body!;
+    expect(body.startsWith(VERDICT.trimEnd())).toBe(true);
+    expect(body).toContain(
+      "**As the pull request's own code computes it — unverified.** This pull request changes the kit's code, policy pack or dependencies",
+    );
+    expect(body).toContain("<details><summary>The pull request's own report</summary>\n\n## llm-stack cost\n\n✅ no violations");
+  });
+
+  it("posts the default branch's verdict alone for a PR that changes only stack data, and labels a report it could not verify", async () => {
+    const data = fakeGitHub([pr(12, SHA_A)], {}, { files: ["Pulumi.dev.yaml"] });
+    await postCostComment({
+      github: data.client,
+      owner: OWNER,
+      repo: REPO,
+      run: run(),
+      artifact: { prNumber: "12", body: FORK_CLAIM },
+      baseVerdict: VERDICT,
+    });
+    expect(data.comments[12]![0]!.body).toBe(VERDICT);
+    const unverified = fakeGitHub([pr(12, SHA_A)]);
+    await postCostComment({
+      github: unverified.client,
+      owner: OWNER,
+      repo: REPO,
+      run: run(),
+      artifact: { prNumber: "12", body: FORK_CLAIM },
+    });
+    expect(unverified.comments[12]![0]!.body).toMatch(
+      /^<!-- llm-stack-cost-preview -->\n\*\*As the pull request's own code computes it — unverified\.\*\* No verdict could be computed/,
+    );
+  });
+
   it("uses the renderer's marker", () => {
     expect(COMMENT_MARKER).toBe("<!-- llm-stack-cost-preview -->");
     expect(RENDERED_MARKER).toBe("<!-- llm-stack-cost-preview -->");

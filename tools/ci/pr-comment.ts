@@ -7,8 +7,15 @@
  * other pull request is refused before anything is written. The one sticky comment is found by its
  * marker *and* this workflow's bot identity; a marker written by anyone else is left alone.
  *
+ * The verdict it posts is not the artifact's: a fork controls the code that produced it (and the
+ * workflow that ran it). The job computes its own, with the default branch's code and policy pack
+ * on the pull request's stack files (data, copied into the artifact), and posts that; when the pull
+ * request changes the kit's code, its pack or its dependencies (the changed files come from the API,
+ * not the artifact), the artifact's report follows, labelled as the pull request's own, unverified.
+ *
  * Run by the workflow as `npx tsx tools/ci/pr-comment.ts` (inputs: GITHUB_EVENT_PATH, GITHUB_TOKEN,
- * GITHUB_REPOSITORY, GITHUB_API_URL, COST_ARTIFACT_DIR). Depends on nothing but Node built-ins.
+ * GITHUB_REPOSITORY, GITHUB_API_URL, COST_ARTIFACT_DIR, BASE_VERDICT_PATH). Depends on nothing but
+ * Node built-ins.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -39,6 +46,8 @@ export interface GitHubClient {
   listOpenPullsByHead(owner: string, repo: string, head: string): Promise<PullRequest[]>;
   /** GET /repos/{owner}/{repo}/commits/{sha}/pulls, every page. */
   listPullsForCommit(owner: string, repo: string, sha: string): Promise<PullRequest[]>;
+  /** GET /repos/{owner}/{repo}/pulls/{number}/files, every page: the paths the pull request changes. */
+  listPullFiles(owner: string, repo: string, pullNumber: number): Promise<Array<{ filename: string }>>;
   /** GET /repos/{owner}/{repo}/issues/{number}/comments, every page. */
   listIssueComments(owner: string, repo: string, issueNumber: number): Promise<IssueComment[]>;
   createIssueComment(owner: string, repo: string, issueNumber: number, body: string): Promise<{ id: number }>;
@@ -66,6 +75,29 @@ export interface CommentResult {
   action: "created" | "updated";
   pullRequest: number;
   commentId: number;
+}
+
+/**
+ * Paths whose change makes the pull request's own report untrustworthy as a verdict: the kit's code,
+ * its policy pack and config, vendored manifests, dependencies and the build.
+ */
+export const CODE_PATHS =
+  /^(infra|cli|policies|tools|bin|charts|bench)\/|^package(-lock)?\.json$|^tsconfig\.json$|^Pulumi\.yaml$|^\.github\//;
+
+/**
+ * The comment: the verdict computed here with the default branch's code, then — when the pull
+ * request changes code — the artifact's report, labelled as the pull request's own. Without a
+ * verdict of this job's own, the artifact's report alone, labelled the same way.
+ */
+export function composeBody(baseVerdict: string | undefined, prOwnReport: string, changesCode: boolean): string {
+  const own = prOwnReport.slice(COMMENT_MARKER.length).trim();
+  const labelled = (lead: string) =>
+    `**As the pull request's own code computes it — unverified.** ${lead}\n\n<details><summary>The pull request's own report</summary>\n\n${own}\n\n</details>\n`;
+  if (baseVerdict === undefined) {
+    return `${COMMENT_MARKER}\n${labelled("No verdict could be computed with the default branch's code; this report comes from the pull request's own code and may say anything.")}`;
+  }
+  if (!changesCode) return baseVerdict;
+  return `${baseVerdict.trimEnd()}\n\n---\n\n${labelled("This pull request changes the kit's code, policy pack or dependencies: the verdict above was computed with the default branch's code on its stack files; its own code reports:")}`;
 }
 
 /** A refusal: nothing was written. */
@@ -115,6 +147,8 @@ export async function postCostComment(input: {
   repo: string;
   run: WorkflowRun;
   artifact: CostArtifact;
+  /** This job's own report: the default branch's code and pack on the pull request's stack files. */
+  baseVerdict?: string;
   botLogin?: string;
 }): Promise<CommentResult> {
   const { github, owner, repo, run, artifact } = input;
@@ -129,12 +163,16 @@ export async function postCostComment(input: {
   if (!/^[1-9][0-9]{0,9}$/.test(claimed))
     throw new CommentRefused(`the artifact's PR number ${JSON.stringify(claimed.slice(0, 40))} is not a pull request number`);
   if (!artifact.body.startsWith(COMMENT_MARKER)) throw new CommentRefused(`the artifact's comment does not start with ${COMMENT_MARKER}`);
+  if (input.baseVerdict !== undefined && !input.baseVerdict.startsWith(COMMENT_MARKER))
+    throw new CommentRefused(`the verdict computed with the default branch's code does not start with ${COMMENT_MARKER}`);
 
   const pr = await derivePullRequest(github, owner, repo, run);
   if (Number(claimed) !== pr.number)
     throw new CommentRefused(`the artifact names pull request #${claimed}, but run ${run.id} (${run.head_sha}) belongs to #${pr.number}`);
 
-  const body = artifact.body.slice(0, MAX_BODY_CHARS);
+  const files = await github.listPullFiles(owner, repo, pr.number);
+  const changesCode = files.some((f) => CODE_PATHS.test(f.filename));
+  const body = composeBody(input.baseVerdict, artifact.body, changesCode).slice(0, MAX_BODY_CHARS);
   const comments = await github.listIssueComments(owner, repo, pr.number);
   const mine = comments.find((c) => c.user?.type === "Bot" && c.user.login === botLogin && (c.body ?? "").startsWith(COMMENT_MARKER));
   if (mine) {
@@ -192,6 +230,7 @@ export function fetchGitHubClient(
     listOpenPullsByHead: (owner, repo, head) =>
       all(`${repoUrl(owner, repo)}/pulls?state=open&per_page=100&head=${encodeURIComponent(head)}`),
     listPullsForCommit: (owner, repo, sha) => all(`${repoUrl(owner, repo)}/commits/${path(sha)}/pulls?per_page=100`),
+    listPullFiles: (owner, repo, pullNumber) => all(`${repoUrl(owner, repo)}/pulls/${path(pullNumber)}/files?per_page=100`),
     listIssueComments: (owner, repo, issueNumber) => all(`${repoUrl(owner, repo)}/issues/${path(issueNumber)}/comments?per_page=100`),
     createIssueComment: async (owner, repo, issueNumber, body) =>
       (await (await request("POST", `${repoUrl(owner, repo)}/issues/${path(issueNumber)}/comments`, { body })).json()) as { id: number },
@@ -218,7 +257,14 @@ export async function main(env: NodeJS.ProcessEnv, github?: GitHubClient, log: (
       body: readFileSync(join(dir, "cost-preview.md"), "utf8"),
     };
     const client = github ?? fetchGitHubClient(need("GITHUB_TOKEN"), env.GITHUB_API_URL || undefined);
-    const result = await postCostComment({ github: client, owner, repo, run: event.workflow_run, artifact });
+    // The verdict this job computed itself; absent when that step produced none (the comment then says so).
+    let baseVerdict: string | undefined;
+    try {
+      baseVerdict = env.BASE_VERDICT_PATH ? readFileSync(env.BASE_VERDICT_PATH, "utf8") : undefined;
+    } catch {
+      baseVerdict = undefined;
+    }
+    const result = await postCostComment({ github: client, owner, repo, run: event.workflow_run, artifact, baseVerdict });
     log(`${result.action} comment ${result.commentId} on #${result.pullRequest}`);
     return 0;
   } catch (error) {
