@@ -8,10 +8,20 @@ import { GPUS } from "../infra/catalog";
 import { DEFAULTS } from "../infra/plan";
 import { readPolicyConfig, strictConfigSchema } from "./lib/policy-config";
 import { nodeGroupsOf, placementOf } from "./lib/stack-view";
-import { memoryOf, oneSequenceGiB, servedWorkloadsOf, smallestFittingTensorParallelSize, unreadableFlags } from "./lib/vllm-memory";
+import {
+  MEMORY_OPTIONS_NOT_MODELLED,
+  PP_LAYER_PARTITION_ENV,
+  memoryOf,
+  memorySettingsNotModelled,
+  oneSequenceGiB,
+  servedWorkloadsOf,
+  smallestFittingTensorParallelSize,
+  unreadableFlags,
+} from "./lib/vllm-memory";
 
 export interface GpuMemoryFitConfig {
   maxGpuMemoryUtilization: number;
+  vouchedSettings: string[];
 }
 
 const gib = (value: number) => `${value.toFixed(1)} GiB`;
@@ -29,15 +39,29 @@ export const gpuMemoryFit: StackValidationPolicy = {
       maximum: 1,
       description: "Highest --gpu-memory-utilization allowed.",
     },
+    vouchedSettings: {
+      type: "array",
+      items: { type: "string", enum: [...MEMORY_OPTIONS_NOT_MODELLED, PP_LAYER_PARTITION_ENV] },
+      default: [],
+      description: "Memory-relevant vLLM options (or VLLM_PP_LAYER_PARTITION) the team vouches for: not refused as unmodelled.",
+    },
   }),
   validateStack: (args, reportViolation) => {
-    const { maxGpuMemoryUtilization } = readPolicyConfig<GpuMemoryFitConfig>(gpuMemoryFit, args.getConfig);
+    const { maxGpuMemoryUtilization, vouchedSettings } = readPolicyConfig<GpuMemoryFitConfig>(gpuMemoryFit, args.getConfig);
     const nodeGroups = nodeGroupsOf(args.resources);
     for (const { workload, template, container, served, shape } of servedWorkloadsOf(args.resources)) {
       // vLLM reads more flags from a --config YAML file (vllm/utils/argparse_utils.py _pull_args_from_config), out of the pack's sight.
       if (container.args.config !== undefined) {
         reportViolation(
           `${workload.label} reads vLLM flags from ${container.args.config} (--config), which the policy pack cannot see: its GPU memory fit cannot be proven. Fix: pass the flags in the container's args.`,
+          workload.urn,
+        );
+        continue;
+      }
+      const notModelled = memorySettingsNotModelled(container, vouchedSettings);
+      if (notModelled.length > 0) {
+        reportViolation(
+          `${workload.label} sets ${notModelled.join(", ")}, which change its GPU memory in ways the fit model does not read: its fit cannot be proven. Fix: remove ${notModelled.length === 1 ? "it" : "them"} (the kit sizes the KV cache from --gpu-memory-utilization and splits layers evenly), or vouch for ${notModelled.length === 1 ? "it" : "them"} in this policy's vouchedSettings.`,
           workload.urn,
         );
         continue;

@@ -53,6 +53,47 @@ export function shapeOf(container: ContainerView, served: ServedModel): Workload
 }
 
 /** The flags of a shape whose values vLLM would refuse (NaN): the server would not start, so nothing can be proven. */
+/**
+ * vLLM options that change how GPU memory is spent in ways the fit model does not read (vLLM
+ * v0.33.0's EngineArgs: the KV cache sized in bytes or blocks instead of from the utilization, a
+ * dtype that changes the weights' bytes, config overrides that can change any shape, CPU offload,
+ * a draft model, LoRA adapters). A server with one of them cannot be proven to fit: fail closed.
+ */
+export const MEMORY_OPTIONS_NOT_MODELLED = [
+  "kv-cache-memory-bytes",
+  "num-gpu-blocks-override",
+  "dtype",
+  "hf-overrides",
+  "cpu-offload-gb",
+  "speculative-config",
+  "enable-lora",
+  "max-loras",
+  "max-lora-rank",
+] as const;
+/** The environment variable that moves layers between pipeline stages (vLLM's envs.py), which the fit model's even split does not read. */
+export const PP_LAYER_PARTITION_ENV = "VLLM_PP_LAYER_PARTITION";
+/** dtype values that keep the checkpoint's own bytes (the fit model's assumption). */
+const NEUTRAL_DTYPES = new Set(["auto", "bfloat16", "bf16"]);
+
+/**
+ * The memory-relevant settings of a server the fit model does not read, as written: options of the
+ * list above (also as argparse prefix abbreviations, which vLLM's parser accepts for options outside
+ * the kit's flag table: `--kv-cache-mem=…`) and the pipeline layer-partition variable, unless vouched.
+ */
+export function memorySettingsNotModelled(container: ContainerView, vouched: readonly string[]): string[] {
+  const found: string[] = [];
+  for (const [name, value] of Object.entries(container.args)) {
+    const option = MEMORY_OPTIONS_NOT_MODELLED.find((o) => o === name || (name.length >= 4 && o.startsWith(name)));
+    if (option === undefined || vouched.includes(option)) continue;
+    if (option === "dtype" && NEUTRAL_DTYPES.has(value.toLowerCase())) continue;
+    found.push(`--${name}${name === option ? "" : ` (--${option})`} ${JSON.stringify(value)}`);
+  }
+  const partition = (container.raw.env ?? []).find((e) => e.name === PP_LAYER_PARTITION_ENV);
+  if (partition && !vouched.includes(PP_LAYER_PARTITION_ENV))
+    found.push(`${PP_LAYER_PARTITION_ENV}=${JSON.stringify(partition.value ?? "(from a Secret or ConfigMap)")}`);
+  return found;
+}
+
 export function unreadableFlags(container: ContainerView, shape: WorkloadShape): string[] {
   const flags: Array<[string, number]> = [
     ["tensor-parallel-size", shape.tensorParallelSize],

@@ -244,6 +244,69 @@ const natDownload = (repo: string, cost = ""): [Level, string, string] => [
 const SCOUT_NAT = " (217.3 GB: $9.78 of NAT data processing at $0.045/GB)";
 
 const walkArounds: Case[] = [
+  // Memory-relevant settings the fit model does not read fail closed (policies/lib/vllm-memory.ts).
+  {
+    name: "rejects a KV cache sized in bytes, which the fit model does not read",
+    stack: "dev",
+    tamper: (r) => vllm(r).args.push("--kv-cache-memory-bytes=60000000000"),
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-gpu-memory-fit",
+        `${D} sets --kv-cache-memory-bytes "60000000000", which change its GPU memory in ways the fit model does not read: its fit cannot be proven. Fix: remove it (the kit sizes the KV cache from --gpu-memory-utilization and splits layers evenly), or vouch for it in this policy's vouchedSettings.`,
+      ],
+    ],
+  },
+  {
+    // argparse's allow_abbrev: vLLM reads --kv-cache-mem as --kv-cache-memory-bytes.
+    name: "rejects the same option abbreviated as vLLM's parser accepts it",
+    stack: "dev",
+    tamper: (r) => vllm(r).args.push("--kv-cache-mem=60000000000"),
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-gpu-memory-fit",
+        `${D} sets --kv-cache-mem (--kv-cache-memory-bytes) "60000000000", which change its GPU memory in ways the fit model does not read: its fit cannot be proven. Fix: remove it (the kit sizes the KV cache from --gpu-memory-utilization and splits layers evenly), or vouch for it in this policy's vouchedSettings.`,
+      ],
+    ],
+  },
+  {
+    name: "rejects --dtype float16 (another weight width) but not --dtype auto",
+    stack: "dev",
+    tamper: (r) => vllm(r).args.push("--dtype=float16"),
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-gpu-memory-fit",
+        `${D} sets --dtype "float16", which change its GPU memory in ways the fit model does not read: its fit cannot be proven. Fix: remove it (the kit sizes the KV cache from --gpu-memory-utilization and splits layers evenly), or vouch for it in this policy's vouchedSettings.`,
+      ],
+    ],
+  },
+  {
+    name: "passes --dtype auto: the checkpoint's own bytes, as the fit model assumes",
+    stack: "dev",
+    tamper: (r) => vllm(r).args.push("--dtype=auto"),
+    expected: [],
+  },
+  {
+    name: "rejects the pipeline layer-partition variable, which moves layers between stages unevenly",
+    stack: "dev",
+    tamper: (r) => vllm(r).env.push({ name: "VLLM_PP_LAYER_PARTITION", value: "30,2" }),
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-gpu-memory-fit",
+        `${D} sets VLLM_PP_LAYER_PARTITION="30,2", which change its GPU memory in ways the fit model does not read: its fit cannot be proven. Fix: remove it (the kit sizes the KV cache from --gpu-memory-utilization and splits layers evenly), or vouch for it in this policy's vouchedSettings.`,
+      ],
+    ],
+  },
+  {
+    name: "passes a setting the team vouches for, deliberately",
+    stack: "dev",
+    tamper: (r) => vllm(r).args.push('--hf-overrides={"rope_scaling":null}'),
+    config: { "llm-stack-gpu-memory-fit": { vouchedSettings: ["hf-overrides"] } },
+    expected: [],
+  },
   {
     // Scout's GPU group grows to 2 × p5.48xlarge (one replica each); KEDA asking for 5 would leave 3 waiting for GPUs forever.
     name: "rejects a KEDA maxReplicaCount above what the GPU node group can ever hold",
