@@ -9,6 +9,7 @@ import { observabilityVllmMetrics } from "./observability-vllm-metrics";
 import { safetyEksEndpoint } from "./safety-eks-endpoint";
 import { safetyEksSecretsEncrypted } from "./safety-eks-secrets-encrypted";
 import { safetyGpuRollout } from "./safety-gpu-rollout";
+import { safetyGpuNodePods } from "./safety-gpu-node-pods";
 import { safetyGpuTaint } from "./safety-gpu-taint";
 import { safetyImagePinned } from "./safety-image-pinned";
 import { safetyImdsv2 } from "./safety-imdsv2";
@@ -37,6 +38,7 @@ export const POLICIES: Policies = [
   safetyNoHostPath,
   safetyNoHostNamespaces,
   safetyNoSystemNamespace,
+  safetyGpuNodePods,
   safetyUnverifiableWorkloads,
   safetyProbes,
   safetyGpuRollout,

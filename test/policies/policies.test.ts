@@ -67,6 +67,7 @@ describe("the committed stacks", () => {
       "llm-stack-safety-no-host-path",
       "llm-stack-safety-no-host-namespaces",
       "llm-stack-safety-no-system-namespace",
+      "llm-stack-safety-gpu-node-pods",
       "llm-stack-safety-unverifiable-workloads",
       "llm-stack-safety-eks-endpoint",
       "llm-stack-observability-vllm-metrics",

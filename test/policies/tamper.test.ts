@@ -234,6 +234,19 @@ const SECRET_ARGS = (label: string, where: string, what: string, kind = "Deploym
 ];
 
 const D = "Deployment llm/vllm";
+/** What a sidecar in the server's pod needs under "restricted" (the pod already sets non-root and RuntimeDefault). */
+const SIDECAR_SECURITY = { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } };
+const GPU_POD_FIX =
+  "Fix: run as a non-root user with allowPrivilegeEscalation false, capabilities drop ALL, the RuntimeDefault seccomp profile and no host access — or vouch for it by namespace/name in this policy's vouchedWorkloads.";
+/** A debug pod a team might start next to the server: it tolerates the GPU nodes' taint, nothing else set. */
+const debugPod = (tolerations: Record<string, string>[]) => ({
+  apiVersion: "v1",
+  kind: "Pod",
+  metadata: { name: "gpu-debug", namespace: "llm" },
+  spec: { tolerations, containers: [{ name: "shell", image: "busybox:1.37.0" }] },
+});
+const DEBUG_POD_PROBLEMS =
+  "container shell may escalate privileges (allowPrivilegeEscalation not false); container shell may run as root (runAsNonRoot undefined, runAsUser undefined); container shell keeps capabilities (drop is not ALL); container shell has no RuntimeDefault seccomp profile";
 /** The advisory every stack with a NAT gateway gets for a server whose model is a Hugging Face repository. */
 const natDownload = (repo: string, cost = ""): [Level, string, string] => [
   "advisory",
@@ -710,7 +723,7 @@ const walkArounds: Case[] = [
     tamper: (r) => {
       const server = podSpec(r).containers.shift();
       podSpec(r).initContainers = [{ ...server, restartPolicy: "Always", args: [...server.args, "-tp", "1"] }];
-      podSpec(r).containers = [{ name: "pause", image: "registry.k8s.io/pause:3.10" }];
+      podSpec(r).containers = [{ name: "pause", image: "registry.k8s.io/pause:3.10", securityContext: SIDECAR_SECURITY }];
     },
     expected: scoutTp1(D),
   },
@@ -982,13 +995,71 @@ const mustPass: Case[] = [
   {
     name: "passes a GPU-less sidecar pinned by version in the server's pod",
     stack: "dev",
-    tamper: (r) => podSpec(r).containers.push({ name: "metrics", image: "prom/statsd-exporter:v0.28.0" }),
+    tamper: (r) =>
+      podSpec(r).containers.push({ name: "metrics", image: "prom/statsd-exporter:v0.28.0", securityContext: SIDECAR_SECURITY }),
     expected: [],
   },
 ];
 
 /** One broken field per rule, from the dev stack unless the rule needs more GPUs. */
 const perRule: Case[] = [
+  {
+    name: "rejects a debug pod that tolerates the GPU taint without Pod Security restricted",
+    stack: "dev",
+    tamper: (r) =>
+      add(r, "kubernetes:core/v1:Pod", "gpu-debug", debugPod([{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }])),
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-safety-gpu-node-pods",
+        `Pod llm/gpu-debug can run on a GPU node but breaks Pod Security "restricted": ${DEBUG_POD_PROBLEMS}. ${GPU_POD_FIX}`,
+      ],
+    ],
+  },
+  {
+    name: "rejects a pod that tolerates every taint and runs as root with SYS_ADMIN",
+    stack: "dev",
+    tamper: (r) => {
+      const pod = debugPod([{ operator: "Exists" }]);
+      Object.assign(pod.spec.containers[0]!, {
+        securityContext: {
+          ...SIDECAR_SECURITY,
+          runAsNonRoot: true,
+          runAsUser: 0,
+          capabilities: { drop: ["ALL"], add: ["SYS_ADMIN"] },
+          seccompProfile: { type: "RuntimeDefault" },
+        },
+      });
+      add(r, "kubernetes:core/v1:Pod", "gpu-debug", pod);
+    },
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-safety-gpu-node-pods",
+        `Pod llm/gpu-debug can run on a GPU node but breaks Pod Security "restricted": container shell may run as root (runAsNonRoot true, runAsUser 0); container shell adds SYS_ADMIN. ${GPU_POD_FIX}`,
+      ],
+    ],
+  },
+  {
+    name: "passes a debug pod that tolerates the GPU taint once vouched for by namespace/name",
+    stack: "dev",
+    tamper: (r) =>
+      add(r, "kubernetes:core/v1:Pod", "gpu-debug", debugPod([{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }])),
+    config: { "llm-stack-safety-gpu-node-pods": { vouchedWorkloads: ["llm/gpu-*"] } },
+    expected: [],
+  },
+  {
+    name: "passes an unrestricted pod that cannot land on a GPU node (no GPUs, no GPU toleration)",
+    stack: "dev",
+    tamper: (r) =>
+      add(
+        r,
+        "kubernetes:core/v1:Pod",
+        "gpu-debug",
+        debugPod([{ key: "dedicated", operator: "Equal", value: "ops", effect: "NoSchedule" }]),
+      ),
+    expected: [],
+  },
   {
     name: "rejects a Karpenter NodePool without a GPU limit: what it may spend has no bound",
     stack: "dev",
@@ -1284,6 +1355,11 @@ const perRule: Case[] = [
         "mandatory",
         "llm-stack-safety-no-privileged",
         `${D}: container warm-cache runs privileged: it sees every device on the node and can take the node over. Fix: remove securityContext.privileged; request GPUs with nvidia.com/gpu.`,
+      ],
+      [
+        "mandatory",
+        "llm-stack-safety-gpu-node-pods",
+        `${D} can run on a GPU node but breaks Pod Security "restricted": container warm-cache may escalate privileges (allowPrivilegeEscalation not false); container warm-cache keeps capabilities (drop is not ALL). ${GPU_POD_FIX}`,
       ],
     ],
   },

@@ -1,0 +1,92 @@
+/**
+ * llm-stack-safety-gpu-node-pods (mandatory): every pod that can land on a GPU node — it takes
+ * nvidia.com/gpu, or tolerates the GPU nodes' nvidia.com/gpu taint (or every taint) — meets Pod
+ * Security "restricted" (https://kubernetes.io/docs/concepts/security/pod-security-standards/),
+ * not only the vLLM server: a debug pod that tolerates the taint shares the node with the server's
+ * weights and GPUs. Checked per container (init and ephemeral too): privilege escalation off, a
+ * non-root user, every capability dropped and none added but NET_BIND_SERVICE, the RuntimeDefault or
+ * a Localhost seccomp profile. Privileged containers, host namespaces and hostPath volumes have their
+ * own mandatory policies (safety-no-privileged, -no-host-namespaces, -no-host-path) for every pod, so
+ * they are not reported twice here.
+ * The kit's own node agents need more (the device plugin's socket directory, DCGM's SYS_ADMIN): they
+ * are vouched for by name in KIT_GPU_NODE_AGENTS (README lists them); a team adds its own, visibly, in
+ * `vouchedWorkloads` — added to the kit's, so vouching for a debug pod cannot un-vouch the device plugin.
+ */
+import { type ResourceValidationPolicy } from "@pulumi/policy";
+import { readPolicyConfig, strictConfigSchema } from "./lib/policy-config";
+import { validateWorkloads, type PodTemplateView } from "./lib/workloads";
+
+export interface GpuNodePodsConfig {
+  vouchedWorkloads: string[];
+}
+
+/** The kit's own agents on the GPU nodes (manifests/gpu/device-plugins.ts), by namespace/name, `*` a suffix. */
+export const KIT_GPU_NODE_AGENTS = [
+  "kube-system/nvidia-device-plugin-daemonset-*",
+  "kube-system/dcgm-exporter-*",
+  "kube-system/aws-efa-k8s-device-plugin-*",
+];
+
+type Json = Record<string, any>;
+
+const GPU_TAINT_KEY = "nvidia.com/gpu";
+
+/** Whether a pod of this template may run on a GPU node: it takes GPUs, or tolerates their taint. */
+function landsOnGpuNodes(template: PodTemplateView): boolean {
+  if (template.containers.some((c) => c.gpus > 0)) return true;
+  const tolerations = ((template.spec as Json).tolerations ?? []) as Json[];
+  return tolerations.some((t) => (t.key === undefined && t.operator === "Exists") || t.key === GPU_TAINT_KEY);
+}
+
+const matches = (pattern: string, id: string) => (pattern.endsWith("*") ? id.startsWith(pattern.slice(0, -1)) : id === pattern);
+
+/** What "restricted" refuses in one pod template, as short reasons. */
+function restrictedProblems(template: PodTemplateView): string[] {
+  const spec = template.spec as Json;
+  const pod = (spec.securityContext ?? {}) as Json;
+  const problems: string[] = [];
+  for (const container of template.containers) {
+    const sc = (container.raw as Json).securityContext ?? {};
+    const name = `container ${container.name}`;
+    if (sc.allowPrivilegeEscalation !== false) problems.push(`${name} may escalate privileges (allowPrivilegeEscalation not false)`);
+    const nonRoot = sc.runAsNonRoot ?? pod.runAsNonRoot;
+    const user = sc.runAsUser ?? pod.runAsUser;
+    if (nonRoot !== true || user === 0)
+      problems.push(`${name} may run as root (runAsNonRoot ${String(nonRoot)}, runAsUser ${String(user)})`);
+    const drop: string[] = sc.capabilities?.drop ?? [];
+    const add: string[] = sc.capabilities?.add ?? [];
+    if (!drop.includes("ALL")) problems.push(`${name} keeps capabilities (drop is not ALL)`);
+    const extra = add.filter((c) => c !== "NET_BIND_SERVICE");
+    if (extra.length > 0) problems.push(`${name} adds ${extra.join(", ")}`);
+    const seccomp = (sc.seccompProfile ?? pod.seccompProfile)?.type;
+    if (seccomp !== "RuntimeDefault" && seccomp !== "Localhost") problems.push(`${name} has no RuntimeDefault seccomp profile`);
+  }
+  return problems;
+}
+
+export const safetyGpuNodePods: ResourceValidationPolicy = {
+  name: "llm-stack-safety-gpu-node-pods",
+  description: 'Every pod that can land on a GPU node (takes GPUs or tolerates their taint) meets Pod Security "restricted".',
+  enforcementLevel: "mandatory",
+  configSchema: strictConfigSchema({
+    vouchedWorkloads: {
+      type: "array",
+      items: { type: "string", pattern: "^[a-z0-9-]+/[a-z0-9.*-]+$" },
+      default: [],
+      description:
+        "namespace/name of workloads the team vouches for (a trailing * matches a suffix), beside the kit's own GPU node agents.",
+    },
+  }),
+  validateResource: validateWorkloads((workload, args, reportViolation) => {
+    const { vouchedWorkloads } = readPolicyConfig<GpuNodePodsConfig>(safetyGpuNodePods, args.getConfig);
+    if ([...KIT_GPU_NODE_AGENTS, ...vouchedWorkloads].some((pattern) => matches(pattern, `${workload.namespace}/${workload.name}`))) return;
+    for (const template of workload.templates) {
+      if (!landsOnGpuNodes(template)) continue;
+      const problems = restrictedProblems(template);
+      if (problems.length === 0) continue;
+      reportViolation(
+        `${workload.label} can run on a GPU node but breaks Pod Security "restricted": ${problems.join("; ")}. Fix: run as a non-root user with allowPrivilegeEscalation false, capabilities drop ALL, the RuntimeDefault seccomp profile and no host access — or vouch for it by namespace/name in this policy's vouchedWorkloads.`,
+      );
+    }
+  }),
+};
