@@ -9,6 +9,7 @@ import { observabilityVllmMetrics } from "./observability-vllm-metrics";
 import { safetyEksEndpoint } from "./safety-eks-endpoint";
 import { safetyEksSecretsEncrypted } from "./safety-eks-secrets-encrypted";
 import { safetyGpuRollout } from "./safety-gpu-rollout";
+import { safetyGpuNamespaces } from "./safety-gpu-namespaces";
 import { safetyGpuNodePods } from "./safety-gpu-node-pods";
 import { safetyGpuTaint } from "./safety-gpu-taint";
 import { safetyImagePinned } from "./safety-image-pinned";
@@ -39,6 +40,7 @@ export const POLICIES: Policies = [
   safetyNoHostNamespaces,
   safetyNoSystemNamespace,
   safetyGpuNodePods,
+  safetyGpuNamespaces,
   safetyUnverifiableWorkloads,
   safetyProbes,
   safetyGpuRollout,

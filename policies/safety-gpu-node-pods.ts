@@ -14,7 +14,7 @@
  */
 import { type ResourceValidationPolicy } from "@pulumi/policy";
 import { readPolicyConfig, strictConfigSchema } from "./lib/policy-config";
-import { validateWorkloads, type PodTemplateView } from "./lib/workloads";
+import { landsOnGpuNodes, validateWorkloads, type PodTemplateView } from "./lib/workloads";
 
 export interface GpuNodePodsConfig {
   vouchedWorkloads: string[];
@@ -28,15 +28,6 @@ export const KIT_GPU_NODE_AGENTS = [
 ];
 
 type Json = Record<string, any>;
-
-const GPU_TAINT_KEY = "nvidia.com/gpu";
-
-/** Whether a pod of this template may run on a GPU node: it takes GPUs, or tolerates their taint. */
-function landsOnGpuNodes(template: PodTemplateView): boolean {
-  if (template.containers.some((c) => c.gpus > 0)) return true;
-  const tolerations = ((template.spec as Json).tolerations ?? []) as Json[];
-  return tolerations.some((t) => (t.key === undefined && t.operator === "Exists") || t.key === GPU_TAINT_KEY);
-}
 
 const matches = (pattern: string, id: string) => (pattern.endsWith("*") ? id.startsWith(pattern.slice(0, -1)) : id === pattern);
 

@@ -250,6 +250,20 @@ export function serverContainersOf(workload: WorkloadView): ServerContainer[] {
 export const podGpus = (template: PodTemplateView): number =>
   template.containers.filter((c) => c.role === "container").reduce((sum, c) => sum + c.gpus, 0);
 
+/** The taint the kit's GPU nodes carry (NodeGroup taints, Karpenter NodePool taints). */
+const GPU_TAINT_KEY = "nvidia.com/gpu";
+
+/**
+ * Whether a pod of this template may run on a GPU node: it takes GPUs, or tolerates their taint
+ * (a toleration without a key and operator Exists tolerates every taint:
+ * https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/).
+ */
+export function landsOnGpuNodes(template: PodTemplateView): boolean {
+  if (template.containers.some((c) => c.gpus > 0)) return true;
+  const tolerations = ((template.spec as Record<string, any>).tolerations ?? []) as Array<{ key?: string; operator?: string }>;
+  return tolerations.some((t) => (t.key === undefined && t.operator === "Exists") || t.key === GPU_TAINT_KEY);
+}
+
 /** The template's labels select it: a Service's selector, non-empty, all of it. */
 export const selects = (selector: Record<string, string> | undefined, template: PodTemplateView): boolean => {
   const entries = Object.entries(selector ?? {});

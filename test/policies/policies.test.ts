@@ -68,6 +68,7 @@ describe("the committed stacks", () => {
       "llm-stack-safety-no-host-namespaces",
       "llm-stack-safety-no-system-namespace",
       "llm-stack-safety-gpu-node-pods",
+      "llm-stack-safety-gpu-namespaces",
       "llm-stack-safety-unverifiable-workloads",
       "llm-stack-safety-eks-endpoint",
       "llm-stack-observability-vllm-metrics",

@@ -245,6 +245,21 @@ const debugPod = (tolerations: Record<string, string>[]) => ({
   metadata: { name: "gpu-debug", namespace: "llm" },
   spec: { tolerations, containers: [{ name: "shell", image: "busybox:1.37.0" }] },
 });
+const NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
+/** The dev stack's pods that can land on its GPU nodes: the weights copy Job tolerates their taint, the server takes GPUs. */
+const DEV_GPU_PODS = `Job llm/vllm-copy-6bb3ec1e2c, ${D}`;
+/** The stack's Namespace object named `name`. */
+const namespaceObject = (r: RecordedResource[], name: string): Record<string, any> =>
+  r.find((x) => x.type === "kubernetes:core/v1:Namespace" && x.inputs.metadata?.name === name)!.inputs;
+/** A NetworkPolicy a team adds in the server's namespace. */
+const openPolicy = (podSelector: Record<string, unknown>, ingress: unknown[]) => ({
+  apiVersion: "networking.k8s.io/v1",
+  kind: "NetworkPolicy",
+  metadata: { name: "allow-all", namespace: "llm" },
+  spec: { podSelector, policyTypes: ["Ingress"], ingress },
+});
+const NETWORK_POLICY_FIX =
+  "NetworkPolicies add up, so this undoes the kit's. Fix: name the sources (a podSelector, a namespaceSelector with labels, or the clients' CIDRs), or delete it.";
 const DEBUG_POD_PROBLEMS =
   "container shell may escalate privileges (allowPrivilegeEscalation not false); container shell may run as root (runAsNonRoot undefined, runAsUser undefined); container shell keeps capabilities (drop is not ALL); container shell has no RuntimeDefault seccomp profile";
 /** The advisory every stack with a NAT gateway gets for a server whose model is a Hugging Face repository. */
@@ -1039,6 +1054,82 @@ const perRule: Case[] = [
         `Pod llm/gpu-debug can run on a GPU node but breaks Pod Security "restricted": container shell may run as root (runAsNonRoot true, runAsUser 0); container shell adds SYS_ADMIN. ${GPU_POD_FIX}`,
       ],
     ],
+  },
+  {
+    name: "rejects the server's namespace lowered to Pod Security baseline",
+    stack: "dev",
+    tamper: (r) => (namespaceObject(r, "llm").metadata.labels["pod-security.kubernetes.io/enforce"] = "baseline"),
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-safety-gpu-namespaces",
+        `Namespace llm runs pods that can land on a GPU node (${DEV_GPU_PODS}) but its pod-security.kubernetes.io/enforce label is "baseline": any pod created there later may run as root or privileged beside the GPUs. Fix: label it pod-security.kubernetes.io/enforce: restricted.`,
+      ],
+    ],
+  },
+  {
+    name: "rejects the server's namespace without a Pod Security enforce label",
+    stack: "dev",
+    tamper: (r) => delete namespaceObject(r, "llm").metadata.labels["pod-security.kubernetes.io/enforce"],
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-safety-gpu-namespaces",
+        `Namespace llm runs pods that can land on a GPU node (${DEV_GPU_PODS}) but its pod-security.kubernetes.io/enforce label is unset: any pod created there later may run as root or privileged beside the GPUs. Fix: label it pod-security.kubernetes.io/enforce: restricted.`,
+      ],
+    ],
+  },
+  {
+    name: "rejects a NetworkPolicy that admits every source to every pod of the server's namespace",
+    stack: "dev",
+    tamper: (r) => add(r, NETWORK_POLICY, "allow-all", openPolicy({}, [{}])),
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-safety-gpu-namespaces",
+        `NetworkPolicy llm/allow-all opens pods that can land on a GPU node (${DEV_GPU_PODS}) to everyone: an ingress rule without from admits every source. ${NETWORK_POLICY_FIX}`,
+      ],
+    ],
+  },
+  {
+    name: "rejects a NetworkPolicy admitting 0.0.0.0/0 and every namespace to the server's pods by label",
+    stack: "dev",
+    tamper: (r) =>
+      add(
+        r,
+        NETWORK_POLICY,
+        "allow-all",
+        openPolicy({ matchLabels: { "app.kubernetes.io/name": "vllm" } }, [
+          { from: [{ ipBlock: { cidr: "0.0.0.0/0" } }] },
+          { from: [{ namespaceSelector: {} }] },
+        ]),
+      ),
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-safety-gpu-namespaces",
+        `NetworkPolicy llm/allow-all opens pods that can land on a GPU node (${D}) to everyone: ipBlock 0.0.0.0/0 admits every address; namespaceSelector {} admits every pod of every namespace. ${NETWORK_POLICY_FIX}`,
+      ],
+    ],
+  },
+  {
+    name: "passes an open NetworkPolicy for pods that never land on a GPU node, and one naming its sources",
+    stack: "dev",
+    tamper: (r) => {
+      add(r, NETWORK_POLICY, "allow-all", openPolicy({ matchLabels: { app: "docs" } }, [{}]));
+      add(r, NETWORK_POLICY, "allow-gateway", {
+        ...openPolicy({}, [
+          {
+            from: [
+              { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "gateway" } } },
+              { ipBlock: { cidr: "10.0.0.0/16" } },
+            ],
+          },
+        ]),
+        metadata: { name: "allow-gateway", namespace: "llm" },
+      });
+    },
+    expected: [],
   },
   {
     name: "passes a debug pod that tolerates the GPU taint once vouched for by namespace/name",
