@@ -39,7 +39,11 @@ export interface ContainerShape {
   image?: string;
   command?: string[];
   args?: string[];
-  env?: Array<{ name: string; value?: string; valueFrom?: unknown }>;
+  env?: Array<{
+    name: string;
+    value?: string;
+    valueFrom?: { configMapKeyRef?: { name?: string; key?: string } } & Record<string, unknown>;
+  }>;
   resources?: { limits?: Record<string, string | number>; requests?: Record<string, string | number> };
   startupProbe?: ProbeShape;
   readinessProbe?: ProbeShape;

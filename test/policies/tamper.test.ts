@@ -1132,6 +1132,53 @@ const perRule: Case[] = [
     expected: [],
   },
   {
+    name: "rejects a token in a ConfigMap the server reads with envFrom, by key name and by value",
+    stack: "dev",
+    tamper: (r) => {
+      add(r, "kubernetes:core/v1:ConfigMap", "vllm-env", {
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: "vllm-env", namespace: "llm" },
+        // A made-up token of the hf_ shape (hf_ and 34 letters), never a real one.
+        data: { HF_TOKEN: "redacted", NOTES: "hf_abcdefghijklmnopqrstuvwxyzABCDEFGH", VLLM_LOGGING_LEVEL: "INFO" },
+      });
+      vllm(r).envFrom = [{ configMapRef: { name: "vllm-env" } }];
+    },
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-safety-no-secret-args",
+        "ConfigMap llm/vllm-env holds secret material (HF_TOKEN, NOTES): a ConfigMap is neither secret nor encrypted, and envFrom.configMapRef hands it to a container as env. Fix: move it to a Secret and read it with secretKeyRef (or envFrom.secretRef), or mount it as a file.",
+      ],
+    ],
+  },
+  {
+    name: "rejects an API key read from a ConfigMap key",
+    stack: "dev",
+    tamper: (r) => vllm(r).env.push({ name: "OPENAI_API_KEY", valueFrom: { configMapKeyRef: { name: "settings", key: "openai" } } }),
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-safety-no-secret-args",
+        `${D}: container vllm reads OPENAI_API_KEY from ConfigMap settings key openai: a ConfigMap is neither secret nor encrypted. Fix: move it to a Secret and read it with secretKeyRef (or envFrom.secretRef), or mount it as a file.`,
+      ],
+    ],
+  },
+  {
+    name: "passes plain settings through envFrom.configMapRef and tokens through envFrom.secretRef",
+    stack: "dev",
+    tamper: (r) => {
+      add(r, "kubernetes:core/v1:ConfigMap", "vllm-env", {
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: "vllm-env", namespace: "llm" },
+        data: { VLLM_LOGGING_LEVEL: "INFO" },
+      });
+      vllm(r).envFrom = [{ configMapRef: { name: "vllm-env" } }, { secretRef: { name: "vllm-tokens" } }];
+    },
+    expected: [],
+  },
+  {
     name: "passes a debug pod that tolerates the GPU taint once vouched for by namespace/name",
     stack: "dev",
     tamper: (r) =>
