@@ -5,10 +5,13 @@
  * internal, https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/),
  * and an internet-facing one counts as open unless its inbound-cidrs leave some of the internet
  * out. Any other ingress class exposes whatever its controller's Service exposes, which the pack
- * cannot see, so it is reported as unproven.
+ * cannot see, so it is reported as unproven. Gateway API routes (HTTPRoute, GRPCRoute, … to a
+ * Service or an InferencePool in front of a GPU server) pass only through a Gateway proven internal
+ * (lib/gateway-routes.ts); a team vouches for any other Gateway by namespace/name in `vouchedGateways`.
  */
 import { type StackValidationPolicy } from "@pulumi/policy";
 import { coversInternet } from "../infra/plan";
+import { publicGatewayRoutes } from "./lib/gateway-routes";
 import { cidrList, gpuServersOf, objectLabel, serverBehind, SERVICE_TYPE, type ServiceShape } from "./lib/exposure";
 import { readPolicyConfig, strictConfigSchema } from "./lib/policy-config";
 
@@ -31,14 +34,23 @@ const ALB_CONTROLLER = "ingress.k8s.aws/alb";
 
 export const safetyNoPublicIngress: StackValidationPolicy = {
   name: "llm-stack-safety-no-public-ingress",
-  description: "No internet-facing Ingress (inbound CIDRs covering the internet count as open) routes to a GPU server.",
+  description:
+    "No internet-facing Ingress (inbound CIDRs covering the internet count as open) or Gateway API route through a Gateway not proven internal reaches a GPU server.",
   // Mandatory by default, as a cluster enforcing Pod Security "restricted" would refuse it; a team
   // relaxes it deliberately, and visibly, in its pack config ({ "enforcementLevel": "advisory" }).
   enforcementLevel: "mandatory",
-  configSchema: strictConfigSchema(),
+  configSchema: strictConfigSchema({
+    vouchedGateways: {
+      type: "array",
+      items: { type: "string", pattern: "^[a-z0-9-]+/[a-z0-9.-]+$" },
+      default: [],
+      description: "namespace/name of Gateways the team vouches are not reachable from the internet.",
+    },
+  }),
   validateStack: (args, reportViolation) => {
-    readPolicyConfig(safetyNoPublicIngress, args.getConfig);
+    const { vouchedGateways } = readPolicyConfig<{ vouchedGateways: string[] }>(safetyNoPublicIngress, args.getConfig);
     const servers = gpuServersOf(args.resources);
+    for (const route of publicGatewayRoutes(args.resources, servers, vouchedGateways)) reportViolation(route.message, route.urn);
     const services = args.resources.filter((r) => r.type === SERVICE_TYPE).map((r) => r.props as ServiceShape);
     const albClasses = new Set([
       "alb",

@@ -260,6 +260,54 @@ const openPolicy = (podSelector: Record<string, unknown>, ingress: unknown[]) =>
 });
 const NETWORK_POLICY_FIX =
   "NetworkPolicies add up, so this undoes the kit's. Fix: name the sources (a podSelector, a namespaceSelector with labels, or the clients' CIDRs), or delete it.";
+/** Gateway API objects as a team would add them around the dev stack's Service llm/vllm. */
+const GATEWAY_API = "kubernetes:gateway.networking.k8s.io/v1";
+const route = (backendRef: Record<string, string>, gateway = "edge") => ({
+  apiVersion: "gateway.networking.k8s.io/v1",
+  kind: "HTTPRoute",
+  metadata: { name: "vllm", namespace: "llm" },
+  spec: { parentRefs: [{ name: gateway }], rules: [{ backendRefs: [{ ...backendRef, port: 8000 }] }] },
+});
+const gatewayClass = (controllerName: string, parametersRef?: Record<string, string>) => ({
+  apiVersion: "gateway.networking.k8s.io/v1",
+  kind: "GatewayClass",
+  metadata: { name: "edge-class" },
+  spec: { controllerName, ...(parametersRef ? { parametersRef } : {}) },
+});
+const gateway = (configName?: string) => ({
+  apiVersion: "gateway.networking.k8s.io/v1",
+  kind: "Gateway",
+  metadata: { name: "edge", namespace: "llm" },
+  spec: {
+    gatewayClassName: "edge-class",
+    listeners: [{ name: "http", protocol: "HTTP", port: 80 }],
+    ...(configName
+      ? { infrastructure: { parametersRef: { group: "gateway.k8s.aws", kind: "LoadBalancerConfiguration", name: configName } } }
+      : {}),
+  },
+});
+const lbConfiguration = (name: string, spec: Record<string, string>) => ({
+  apiVersion: "gateway.k8s.aws/v1beta1",
+  kind: "LoadBalancerConfiguration",
+  metadata: { name, namespace: "llm" },
+  spec,
+});
+const addGatewayApi = (r: RecordedResource[], objects: Record<string, any>[]) => {
+  for (const o of objects) {
+    const type =
+      o.kind === "LoadBalancerConfiguration" ? "kubernetes:gateway.k8s.aws/v1beta1:LoadBalancerConfiguration" : `${GATEWAY_API}:${o.kind}`;
+    add(r, type, `${o.kind}-${o.metadata.name}`, o);
+  }
+};
+const GATEWAY_FIX =
+  "Fix: attach it to a Gateway of the AWS Load Balancer Controller whose LoadBalancerConfiguration has scheme internal, or vouch for the Gateway by namespace/name in this policy's vouchedGateways.";
+const gatewayViolation = (reason: string): Expected => [
+  [
+    "mandatory",
+    "llm-stack-safety-no-public-ingress",
+    `HTTPRoute llm/vllm routes to ${D} through a Gateway not proven internal: ${reason}. ${GATEWAY_FIX}`,
+  ],
+];
 const DEBUG_POD_PROBLEMS =
   "container shell may escalate privileges (allowPrivilegeEscalation not false); container shell may run as root (runAsNonRoot undefined, runAsUser undefined); container shell keeps capabilities (drop is not ALL); container shell has no RuntimeDefault seccomp profile";
 /** The advisory every stack with a NAT gateway gets for a server whose model is a Hugging Face repository. */
@@ -1176,6 +1224,77 @@ const perRule: Case[] = [
       });
       vllm(r).envFrom = [{ configMapRef: { name: "vllm-env" } }, { secretRef: { name: "vllm-tokens" } }];
     },
+    expected: [],
+  },
+  {
+    name: "rejects an HTTPRoute to the server's Service through an internet-facing ALB Gateway",
+    stack: "dev",
+    tamper: (r) =>
+      addGatewayApi(r, [
+        route({ name: "vllm" }),
+        gatewayClass("gateway.k8s.aws/alb"),
+        gateway("public"),
+        lbConfiguration("public", { scheme: "internet-facing" }),
+      ]),
+    expected: gatewayViolation("Gateway llm/edge is internet-facing (LoadBalancerConfiguration scheme)"),
+  },
+  {
+    name: "rejects an internal Gateway overruled by its class's internet-facing configuration (prefer-gateway-class)",
+    stack: "dev",
+    tamper: (r) =>
+      addGatewayApi(r, [
+        route({ name: "vllm" }),
+        gatewayClass("gateway.k8s.aws/alb", {
+          group: "gateway.k8s.aws",
+          kind: "LoadBalancerConfiguration",
+          name: "class-wide",
+          namespace: "llm",
+        }),
+        gateway("private"),
+        lbConfiguration("private", { scheme: "internal" }),
+        lbConfiguration("class-wide", { scheme: "internet-facing" }),
+      ]),
+    expected: gatewayViolation("Gateway llm/edge is internet-facing (LoadBalancerConfiguration scheme)"),
+  },
+  {
+    name: "rejects an HTTPRoute to an InferencePool of the server's pods through another controller's Gateway",
+    stack: "dev",
+    tamper: (r) => {
+      addGatewayApi(r, [
+        route({ group: "inference.networking.k8s.io", kind: "InferencePool", name: "vllm-pool" }),
+        gatewayClass("istio.io/gateway-controller"),
+        gateway(),
+      ]);
+      add(r, "kubernetes:inference.networking.k8s.io/v1:InferencePool", "vllm-pool", {
+        apiVersion: "inference.networking.k8s.io/v1",
+        kind: "InferencePool",
+        metadata: { name: "vllm-pool", namespace: "llm" },
+        spec: { selector: { matchLabels: { "app.kubernetes.io/name": "vllm" } }, targetPorts: [{ number: 8000 }] },
+      });
+    },
+    expected: gatewayViolation(
+      "Gateway llm/edge's GatewayClass edge-class belongs to istio.io/gateway-controller, whose exposure the policy pack cannot see",
+    ),
+  },
+  {
+    name: "rejects an HTTPRoute through a Gateway the stack does not declare",
+    stack: "dev",
+    tamper: (r) => addGatewayApi(r, [route({ name: "vllm" }, "shared-edge")]),
+    expected: gatewayViolation("Gateway llm/shared-edge is not in the stack, so its exposure cannot be read"),
+  },
+  {
+    name: "passes an HTTPRoute through an internal ALB Gateway, and one through a Gateway vouched for",
+    stack: "dev",
+    tamper: (r) => {
+      addGatewayApi(r, [
+        route({ name: "vllm" }),
+        gatewayClass("gateway.k8s.aws/alb"),
+        gateway("private"),
+        lbConfiguration("private", { scheme: "internal" }),
+      ]);
+      addGatewayApi(r, [{ ...route({ name: "vllm" }, "shared-edge"), metadata: { name: "vllm-shared", namespace: "llm" } }]);
+    },
+    config: { "llm-stack-safety-no-public-ingress": { vouchedGateways: ["llm/shared-edge"] } },
     expected: [],
   },
   {

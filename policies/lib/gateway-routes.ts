@@ -1,0 +1,114 @@
+/**
+ * Gateway API routes to a GPU server, and whether the Gateways they attach to are proven internal.
+ * Routes (HTTPRoute, GRPCRoute, TLSRoute, TCPRoute, UDPRoute; https://gateway-api.sigs.k8s.io/api-types/httproute/)
+ * reach a server through a backendRef to a Service in front of it, or to an InferencePool (Gateway
+ * API Inference Extension) whose selector picks its pods. A Gateway is proven internal only when the
+ * stack declares it, its GatewayClass belongs to the AWS Load Balancer Controller, and the
+ * LoadBalancerConfiguration that decides its scheme says `internal` (the controller's default,
+ * https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/gateway/loadbalancerconfig/;
+ * the class's configuration wins conflicts unless its mergingMode is prefer-gateway). Anything else —
+ * another controller, a Gateway or class the stack does not declare — is unproven, so refused.
+ */
+import { type PolicyResource } from "@pulumi/policy";
+import { serverBehind, type ServiceShape, SERVICE_TYPE } from "./exposure";
+import { type WorkloadView } from "./workloads";
+
+const ROUTE_TYPE = /^kubernetes:gateway\.networking\.k8s\.io\/[^:]+:(HTTP|GRPC|TLS|TCP|UDP)Route$/;
+const GATEWAY_TYPE = /^kubernetes:gateway\.networking\.k8s\.io\/[^:]+:Gateway$/;
+const GATEWAY_CLASS_TYPE = /^kubernetes:gateway\.networking\.k8s\.io\/[^:]+:GatewayClass$/;
+const INFERENCE_POOL_TYPE = /^kubernetes:inference\.networking\.(x-)?k8s\.io\/[^:]+:InferencePool$/;
+const LB_CONFIGURATION_TYPE = /^kubernetes:gateway\.k8s\.aws\/[^:]+:LoadBalancerConfiguration$/;
+/** The AWS Load Balancer Controller's GatewayClass controllers (ALB for L7 routes, NLB for L4). */
+const AWS_CONTROLLERS = ["gateway.k8s.aws/alb", "gateway.k8s.aws/nlb"];
+
+interface Ref {
+  group?: string;
+  kind?: string;
+  name?: string;
+  namespace?: string;
+}
+type Json = Record<string, any>;
+
+export interface PublicRoute {
+  urn: string;
+  message: string;
+}
+
+const nameOf = (r: PolicyResource) => String(r.props.metadata?.name ?? r.name);
+const namespaceOf = (r: PolicyResource) => String(r.props.metadata?.namespace ?? "default");
+const find = (resources: readonly PolicyResource[], type: RegExp, name: string | undefined, namespace?: string) =>
+  resources.find((r) => type.test(r.type) && nameOf(r) === name && (namespace === undefined || namespaceOf(r) === namespace));
+
+/** The selector labels of an InferencePool (v1: spec.selector.matchLabels; v1alpha2: spec.selector). */
+function poolSelector(pool: PolicyResource): Record<string, string> {
+  const selector = (pool.props.spec?.selector ?? {}) as Json;
+  return (selector.matchLabels ?? selector) as Record<string, string>;
+}
+
+/** The GPU server a backendRef reaches, if the stack shows one. */
+function serverOf(ref: Ref, namespace: string, resources: readonly PolicyResource[], servers: readonly WorkloadView[]) {
+  const refNamespace = ref.namespace ?? namespace;
+  if ((ref.kind ?? "Service") === "Service" && (ref.group ?? "") === "") {
+    const service = resources.find((r) => r.type === SERVICE_TYPE && nameOf(r) === ref.name && namespaceOf(r) === refNamespace);
+    return service && serverBehind(service.props as ServiceShape, servers);
+  }
+  if (ref.kind === "InferencePool") {
+    const pool = find(resources, INFERENCE_POOL_TYPE, ref.name, refNamespace);
+    return pool && serverBehind({ metadata: { namespace: refNamespace }, spec: { selector: poolSelector(pool) } }, servers);
+  }
+  return undefined;
+}
+
+/** The LoadBalancerConfiguration a parametersRef names, in `namespace` unless it says otherwise. */
+const configurationOf = (ref: Ref | undefined, namespace: string, resources: readonly PolicyResource[]) =>
+  ref?.kind === "LoadBalancerConfiguration" ? find(resources, LB_CONFIGURATION_TYPE, ref.name, ref.namespace ?? namespace) : undefined;
+
+/** Why a Gateway is not proven internal, or undefined when it is. */
+function unprovenGateway(gateway: PolicyResource | undefined, label: string, resources: readonly PolicyResource[]): string | undefined {
+  if (!gateway) return `${label} is not in the stack, so its exposure cannot be read`;
+  const className = gateway.props.spec?.gatewayClassName as string | undefined;
+  const gatewayClass = find(resources, GATEWAY_CLASS_TYPE, className);
+  if (!gatewayClass) return `${label}'s GatewayClass ${className ?? "(none)"} is not in the stack, so its controller cannot be read`;
+  const controller = String(gatewayClass.props.spec?.controllerName);
+  if (!AWS_CONTROLLERS.includes(controller))
+    return `${label}'s GatewayClass ${className} belongs to ${controller}, whose exposure the policy pack cannot see`;
+  const own = configurationOf(gateway.props.spec?.infrastructure?.parametersRef, namespaceOf(gateway), resources);
+  const ofClass = configurationOf(gatewayClass.props.spec?.parametersRef, "default", resources);
+  const classWins = ofClass !== undefined && ofClass.props.spec?.mergingMode !== "prefer-gateway";
+  const ownScheme = own?.props.spec?.scheme as string | undefined;
+  const classScheme = ofClass?.props.spec?.scheme as string | undefined;
+  // Both set: the class's wins unless it prefers the Gateway's; one set: that one; neither: internal.
+  const scheme = (classWins ? (classScheme ?? ownScheme) : (ownScheme ?? classScheme)) ?? "internal";
+  return scheme === "internal" ? undefined : `${label} is ${scheme} (LoadBalancerConfiguration scheme)`;
+}
+
+/** Each route in the stack that reaches a GPU server through a Gateway not proven internal. */
+export function publicGatewayRoutes(
+  resources: readonly PolicyResource[],
+  servers: readonly WorkloadView[],
+  vouchedGateways: readonly string[],
+): PublicRoute[] {
+  const found: PublicRoute[] = [];
+  for (const route of resources.filter((r) => ROUTE_TYPE.test(r.type))) {
+    const namespace = namespaceOf(route);
+    const backendRefs = ((route.props.spec?.rules ?? []) as Json[]).flatMap((rule) => (rule.backendRefs ?? []) as Ref[]);
+    const target = backendRefs.map((ref) => serverOf(ref, namespace, resources, servers)).find((s) => s !== undefined);
+    if (!target) continue;
+    const reasons = ((route.props.spec?.parentRefs ?? []) as Ref[])
+      .filter((parent) => (parent.kind ?? "Gateway") === "Gateway")
+      .map((parent) => `${parent.namespace ?? namespace}/${parent.name}`)
+      .filter((id) => !vouchedGateways.includes(id))
+      .map((id) => {
+        const [gatewayNamespace, gatewayName] = id.split("/");
+        return unprovenGateway(find(resources, GATEWAY_TYPE, gatewayName, gatewayNamespace), `Gateway ${id}`, resources);
+      })
+      .filter((reason): reason is string => reason !== undefined);
+    if (reasons.length === 0) continue;
+    const kind = route.type.split(":").at(-1);
+    found.push({
+      urn: route.urn,
+      message: `${kind} ${namespace}/${nameOf(route)} routes to ${target.label} through a Gateway not proven internal: ${reasons.join("; ")}. Fix: attach it to a Gateway of the AWS Load Balancer Controller whose LoadBalancerConfiguration has scheme internal, or vouch for the Gateway by namespace/name in this policy's vouchedGateways.`,
+    });
+  }
+  return found;
+}
