@@ -14,22 +14,13 @@
  */
 import { type ResourceValidationPolicy } from "@pulumi/policy";
 import { readPolicyConfig, strictConfigSchema } from "./lib/policy-config";
-import { landsOnGpuNodes, validateWorkloads, type PodTemplateView } from "./lib/workloads";
+import { isVouched, KIT_GPU_NODE_AGENTS, landsOnGpuNodes, validateWorkloads, type PodTemplateView } from "./lib/workloads";
 
 export interface GpuNodePodsConfig {
   vouchedWorkloads: string[];
 }
 
-/** The kit's own agents on the GPU nodes (manifests/gpu/device-plugins.ts), by namespace/name, `*` a suffix. */
-export const KIT_GPU_NODE_AGENTS = [
-  "kube-system/nvidia-device-plugin-daemonset-*",
-  "kube-system/dcgm-exporter-*",
-  "kube-system/aws-efa-k8s-device-plugin-*",
-];
-
 type Json = Record<string, any>;
-
-const matches = (pattern: string, id: string) => (pattern.endsWith("*") ? id.startsWith(pattern.slice(0, -1)) : id === pattern);
 
 /** What "restricted" refuses in one pod template, as short reasons. */
 function restrictedProblems(template: PodTemplateView): string[] {
@@ -70,7 +61,7 @@ export const safetyGpuNodePods: ResourceValidationPolicy = {
   }),
   validateResource: validateWorkloads((workload, args, reportViolation) => {
     const { vouchedWorkloads } = readPolicyConfig<GpuNodePodsConfig>(safetyGpuNodePods, args.getConfig);
-    if ([...KIT_GPU_NODE_AGENTS, ...vouchedWorkloads].some((pattern) => matches(pattern, `${workload.namespace}/${workload.name}`))) return;
+    if (isVouched(workload, [...KIT_GPU_NODE_AGENTS, ...vouchedWorkloads])) return;
     for (const template of workload.templates) {
       if (!landsOnGpuNodes(template)) continue;
       const problems = restrictedProblems(template);

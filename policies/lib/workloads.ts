@@ -268,6 +268,28 @@ export function landsOnGpuNodes(template: PodTemplateView): boolean {
   return tolerations.some((t) => (t.key === undefined && t.operator === "Exists") || t.key === GPU_TAINT_KEY);
 }
 
+/**
+ * The kit's own agents on the GPU nodes (infra/manifests/gpu/device-plugins.ts), by namespace/name,
+ * a trailing `*` matching a suffix: they need the node (the device plugin's socket directory,
+ * DCGM's SYS_ADMIN), so the pod rules name them as vouched for rather than skip them silently.
+ */
+export const KIT_GPU_NODE_AGENTS = [
+  "kube-system/nvidia-device-plugin-daemonset-*",
+  "kube-system/dcgm-exporter-*",
+  "kube-system/aws-efa-k8s-device-plugin-*",
+];
+
+/** `namespace/name` matches a pattern of a vouched list (a trailing `*` matches a suffix). */
+export const isVouched = (workload: WorkloadView, patterns: readonly string[]): boolean =>
+  patterns.some((pattern) => {
+    const id = `${workload.namespace}/${workload.name}`;
+    return pattern.endsWith("*") ? id.startsWith(pattern.slice(0, -1)) : id === pattern;
+  });
+
+/** The pod rules' scope: a workload with pods that can land on a GPU node, other than the kit's own agents. */
+export const runsOnGpuNodes = (workload: WorkloadView): boolean =>
+  workload.templates.some(landsOnGpuNodes) && !isVouched(workload, KIT_GPU_NODE_AGENTS);
+
 /** The template's labels select it: a Service's selector, non-empty, all of it. */
 export const selects = (selector: Record<string, string> | undefined, template: PodTemplateView): boolean => {
   const entries = Object.entries(selector ?? {});

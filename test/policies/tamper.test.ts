@@ -1298,6 +1298,34 @@ const perRule: Case[] = [
     expected: [],
   },
   {
+    name: "rejects a debug pod on the GPU nodes with the node's disk, network and privileges, not only the server",
+    stack: "dev",
+    tamper: (r) => {
+      const pod = debugPod([{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }]);
+      Object.assign(pod.spec, { hostNetwork: true, volumes: [{ name: "root", hostPath: { path: "/" } }] });
+      Object.assign(pod.spec.containers[0]!, { securityContext: { privileged: true } });
+      add(r, "kubernetes:core/v1:Pod", "gpu-debug", pod);
+    },
+    config: { "llm-stack-safety-gpu-node-pods": { vouchedWorkloads: ["llm/gpu-debug"] } },
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-safety-no-privileged",
+        "Pod llm/gpu-debug: container shell runs privileged: it sees every device on the node and can take the node over. Fix: remove securityContext.privileged; request GPUs with nvidia.com/gpu.",
+      ],
+      [
+        "mandatory",
+        "llm-stack-safety-no-host-path",
+        "Pod llm/gpu-debug: volume root mounts the node's / (hostPath). Fix: use an emptyDir or a PersistentVolumeClaim for weights and caches.",
+      ],
+      [
+        "mandatory",
+        "llm-stack-safety-no-host-namespaces",
+        "Pod llm/gpu-debug shares the node's namespaces (hostNetwork): it bypasses NetworkPolicy and sees the node's processes. Fix: remove hostNetwork.",
+      ],
+    ],
+  },
+  {
     name: "passes a debug pod that tolerates the GPU taint once vouched for by namespace/name",
     stack: "dev",
     tamper: (r) =>
