@@ -1,6 +1,6 @@
 /**
- * llm-stack-safety-image-pinned (mandatory): every container of a GPU server (init containers
- * included) runs an image pinned by digest or by an immutable version tag; moving tags (`latest`,
+ * llm-stack-safety-image-pinned (mandatory): every container of a GPU server, and of any pod that
+ * can land on a GPU node (lib/workloads.ts runsOnGpuNodes; init containers included), runs an image pinned by digest or by an immutable version tag; moving tags (`latest`,
  * `nightly`, `main`, … in any case, also as one word of a tag: `v0.33.0-latest`) and tags that are no version are
  * refused (infra/plan/image-pin.ts, the rule the stack's own vllmImage is refused by); a vLLM
  * image's version is at or above the configured minimum.
@@ -9,7 +9,7 @@ import { type ResourceValidationPolicy } from "@pulumi/policy";
 import { VLLM_RELEASE } from "../infra/catalog";
 import { imagePin, versionAtLeast } from "../infra/plan";
 import { readPolicyConfig, strictConfigSchema } from "./lib/policy-config";
-import { allContainersOf, isGpuServer, validateWorkloads } from "./lib/workloads";
+import { allContainersOf, isGpuServer, runsOnGpuNodes, validateWorkloads } from "./lib/workloads";
 
 export interface ImagePinnedConfig {
   minimumVllmVersion: string;
@@ -18,7 +18,7 @@ export interface ImagePinnedConfig {
 export const safetyImagePinned: ResourceValidationPolicy = {
   name: "llm-stack-safety-image-pinned",
   description:
-    "GPU server images are pinned by digest or by an immutable version tag (vLLM at or above a minimum); never latest, nightly, main or another moving tag.",
+    "Images of GPU servers and of every pod that can land on a GPU node are pinned by digest or by an immutable version tag (vLLM at or above a minimum); never latest, nightly, main or another moving tag.",
   // Mandatory by default, as a cluster enforcing Pod Security "restricted" would refuse it; a team
   // relaxes it deliberately, and visibly, in its pack config ({ "enforcementLevel": "advisory" }).
   enforcementLevel: "mandatory",
@@ -34,7 +34,7 @@ export const safetyImagePinned: ResourceValidationPolicy = {
   }),
   validateResource: validateWorkloads((workload, args, reportViolation) => {
     const { minimumVllmVersion } = readPolicyConfig<ImagePinnedConfig>(safetyImagePinned, args.getConfig);
-    if (!isGpuServer(workload)) return;
+    if (!isGpuServer(workload) && !runsOnGpuNodes(workload)) return;
     for (const container of allContainersOf(workload)) {
       const image = container.image;
       const pin = imagePin(image);

@@ -1326,6 +1326,23 @@ const perRule: Case[] = [
     ],
   },
   {
+    name: "rejects a moving tag on a pod that tolerates the GPU taint, not only on the server",
+    stack: "dev",
+    tamper: (r) => {
+      const pod = debugPod([{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }]);
+      pod.spec.containers[0]!.image = "busybox:Latest";
+      add(r, "kubernetes:core/v1:Pod", "gpu-debug", pod);
+    },
+    config: { "llm-stack-safety-gpu-node-pods": { vouchedWorkloads: ["llm/gpu-debug"] } },
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-safety-image-pinned",
+        "Pod llm/gpu-debug: container shell runs busybox:Latest, which is not pinned (Latest): every node may pull a different image. Fix: pin a version tag or a digest.",
+      ],
+    ],
+  },
+  {
     name: "passes a debug pod that tolerates the GPU taint once vouched for by namespace/name",
     stack: "dev",
     tamper: (r) =>
