@@ -1343,6 +1343,23 @@ const perRule: Case[] = [
     ],
   },
   {
+    // AWS's vLLM Deep Learning Container runs the OpenAI-compatible server with the flags appended,
+    // as vllm/vllm-openai does (https://aws.github.io/deep-learning-containers/vllm/deployment/ec2/, read
+    // 2026-12-06); its version tags (0.15-gpu-py312-ec2) predate the pinned release, so a digest pins it.
+    name: "passes AWS's vLLM container image pinned by digest",
+    stack: "dev",
+    tamper: (r) => (vllm(r).image = `public.ecr.aws/deep-learning-containers/vllm@${DIGEST}`),
+    expected: [],
+  },
+  {
+    // Kubernetes sets an extended resource's request to its limit when only the limit is given
+    // (https://kubernetes.io/docs/tasks/manage-gpus/scheduling-gpus/: GPUs are specified in limits).
+    name: "passes a GPU requested as a limit only",
+    stack: "dev",
+    tamper: (r) => delete vllm(r).resources.requests["nvidia.com/gpu"],
+    expected: [],
+  },
+  {
     name: "passes a debug pod that tolerates the GPU taint once vouched for by namespace/name",
     stack: "dev",
     tamper: (r) =>
