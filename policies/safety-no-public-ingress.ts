@@ -12,7 +12,7 @@
 import { type StackValidationPolicy } from "@pulumi/policy";
 import { coversInternet } from "../infra/plan";
 import { publicGatewayRoutes } from "./lib/gateway-routes";
-import { cidrList, gpuServersOf, objectLabel, serverBehind, SERVICE_TYPE, type ServiceShape } from "./lib/exposure";
+import { cidrList, gpuNodeWorkloadsOf, objectLabel, serverBehind, SERVICE_TYPE, type ServiceShape } from "./lib/exposure";
 import { readPolicyConfig, strictConfigSchema } from "./lib/policy-config";
 
 interface IngressBackend {
@@ -49,7 +49,7 @@ export const safetyNoPublicIngress: StackValidationPolicy = {
   }),
   validateStack: (args, reportViolation) => {
     const { vouchedGateways } = readPolicyConfig<{ vouchedGateways: string[] }>(safetyNoPublicIngress, args.getConfig);
-    const servers = gpuServersOf(args.resources);
+    const servers = gpuNodeWorkloadsOf(args.resources);
     for (const route of publicGatewayRoutes(args.resources, servers, vouchedGateways)) reportViolation(route.message, route.urn);
     const services = args.resources.filter((r) => r.type === SERVICE_TYPE).map((r) => r.props as ServiceShape);
     const albClasses = new Set([

@@ -6,7 +6,7 @@
  */
 import { type StackValidationPolicy } from "@pulumi/policy";
 import { coversInternet } from "../infra/plan";
-import { cidrList, gpuServersOf, objectLabel, serverBehind, SERVICE_TYPE, type ServiceShape } from "./lib/exposure";
+import { cidrList, gpuNodeWorkloadsOf, objectLabel, serverBehind, SERVICE_TYPE, type ServiceShape } from "./lib/exposure";
 import { readPolicyConfig, strictConfigSchema } from "./lib/policy-config";
 
 const INTERNAL = "service.beta.kubernetes.io/aws-load-balancer-internal";
@@ -30,7 +30,7 @@ export const safetyNoPublicLb: StackValidationPolicy = {
   configSchema: strictConfigSchema(),
   validateStack: (args, reportViolation) => {
     readPolicyConfig(safetyNoPublicLb, args.getConfig);
-    const servers = gpuServersOf(args.resources);
+    const servers = gpuNodeWorkloadsOf(args.resources);
     for (const resource of args.resources) {
       if (resource.type !== SERVICE_TYPE) continue;
       const service = resource.props as ServiceShape;
@@ -39,7 +39,7 @@ export const safetyNoPublicLb: StackValidationPolicy = {
       const label = objectLabel("Service", service.metadata, resource.name);
       if (service.spec?.type === "NodePort") {
         reportViolation(
-          `${label} is a NodePort in front of ${target.label}: every node's port reaches vLLM, around its NetworkPolicy's source addresses. Fix: use a ClusterIP Service (llm-stack exposure cluster or internal-lb).`,
+          `${label} is a NodePort in front of ${target.label}: every node's port reaches its pods, around their NetworkPolicy's source addresses. Fix: use a ClusterIP Service (llm-stack exposure cluster or internal-lb).`,
           resource.urn,
         );
         continue;

@@ -3,7 +3,7 @@
  * in the same namespace, and the Ingresses routing to those Services.
  */
 import { type PolicyResource } from "@pulumi/policy";
-import { isGpuServer, selects, workloadsOf, type WorkloadView } from "./workloads";
+import { isGpuServer, runsOnGpuNodes, selects, workloadsOf, type WorkloadView } from "./workloads";
 
 export interface ServiceShape {
   metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> };
@@ -21,8 +21,12 @@ export const SERVICE_TYPE = "kubernetes:core/v1:Service";
 export const objectLabel = (kind: string, metadata: { name?: string; namespace?: string } | undefined, fallback: string) =>
   `${kind} ${metadata?.namespace ?? "default"}/${metadata?.name ?? fallback}`;
 
-/** The GPU servers of the stack. */
-export const gpuServersOf = (resources: readonly PolicyResource[]): WorkloadView[] => workloadsOf(resources).filter(isGpuServer);
+/**
+ * What must not be exposed: the stack's GPU servers, and every other workload whose pods can land on
+ * a GPU node (a debug pod that tolerates the taint shares the node with the server).
+ */
+export const gpuNodeWorkloadsOf = (resources: readonly PolicyResource[]): WorkloadView[] =>
+  workloadsOf(resources).filter((w) => isGpuServer(w) || runsOnGpuNodes(w));
 
 /** The GPU server a Service sends traffic to, if any. */
 export function serverBehind(service: ServiceShape, servers: readonly WorkloadView[]): WorkloadView | undefined {

@@ -1360,6 +1360,28 @@ const perRule: Case[] = [
     expected: [],
   },
   {
+    name: "rejects a NodePort in front of a pod that tolerates the GPU taint, not only in front of the server",
+    stack: "dev",
+    tamper: (r) => {
+      const pod = debugPod([{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }]);
+      add(r, "kubernetes:core/v1:Pod", "gpu-debug", { ...pod, metadata: { ...pod.metadata, labels: { app: "gpu-debug" } } });
+      add(r, SERVICE, "gpu-debug", {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name: "gpu-debug", namespace: "llm" },
+        spec: { type: "NodePort", selector: { app: "gpu-debug" }, ports: [{ port: 22 }] },
+      });
+    },
+    config: { "llm-stack-safety-gpu-node-pods": { vouchedWorkloads: ["llm/gpu-debug"] } },
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-safety-no-public-lb",
+        "Service llm/gpu-debug is a NodePort in front of Pod llm/gpu-debug: every node's port reaches its pods, around their NetworkPolicy's source addresses. Fix: use a ClusterIP Service (llm-stack exposure cluster or internal-lb).",
+      ],
+    ],
+  },
+  {
     name: "passes a debug pod that tolerates the GPU taint once vouched for by namespace/name",
     stack: "dev",
     tamper: (r) =>
@@ -1592,7 +1614,7 @@ const perRule: Case[] = [
       [
         "mandatory",
         "llm-stack-safety-no-public-lb",
-        `Service llm/vllm-public is a NodePort in front of ${D}: every node's port reaches vLLM, around its NetworkPolicy's source addresses. Fix: use a ClusterIP Service (llm-stack exposure cluster or internal-lb).`,
+        `Service llm/vllm-public is a NodePort in front of ${D}: every node's port reaches its pods, around their NetworkPolicy's source addresses. Fix: use a ClusterIP Service (llm-stack exposure cluster or internal-lb).`,
       ],
     ],
   },
