@@ -8,7 +8,8 @@
  * - NetworkPolicy: policies are additive, so one that admits everyone to those pods undoes the
  *   kit's (https://kubernetes.io/docs/concepts/services-networking/network-policies/). "Everyone" is an
  *   ingress rule without `from` (every source), an `ipBlock` whose CIDR covers every public address
- *   with no `except`, or a `namespaceSelector: {}` without a podSelector (every pod of every namespace).
+ *   (an `except` list still leaves most of it in), or a `namespaceSelector: {}` with no or an empty
+ *   podSelector (every pod of every namespace).
  *   A podSelector with matchExpressions is read as selecting the pods when its matchLabels do: the
  *   pack cannot prove it does not, so it fails closed.
  * A Namespace the stack does not declare (an existing cluster's) is the cluster's to label: the
@@ -23,6 +24,7 @@ import { landsOnGpuNodes, workloadsOf, type PodTemplateView, type WorkloadView }
 const NAMESPACE_TYPE = "kubernetes:core/v1:Namespace";
 const NETWORK_POLICY_TYPE = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 const ENFORCE_LABEL = "pod-security.kubernetes.io/enforce";
+const ENFORCE_VERSION_LABEL = "pod-security.kubernetes.io/enforce-version";
 
 interface LabelSelector {
   matchLabels?: Record<string, string>;
@@ -50,9 +52,10 @@ function admitsEveryone(rule: { from?: NetworkPolicyPeer[] }): string | undefine
   if (rule.from === undefined || rule.from.length === 0) return "an ingress rule without from admits every source";
   for (const peer of rule.from) {
     const { ipBlock } = peer;
-    if (ipBlock?.cidr !== undefined && (ipBlock.except ?? []).length === 0 && coversInternet([ipBlock.cidr]))
-      return `ipBlock ${ipBlock.cidr} admits every address`;
-    if (isEmpty(peer.namespaceSelector) && peer.podSelector === undefined)
+    // An `except` list narrows the block but leaves the rest of the internet in: still everyone, fail closed.
+    if (ipBlock?.cidr !== undefined && coversInternet([ipBlock.cidr]))
+      return `ipBlock ${ipBlock.cidr}${(ipBlock.except ?? []).length > 0 ? ` (except ${ipBlock.except!.join(", ")})` : ""} admits every public address`;
+    if (isEmpty(peer.namespaceSelector) && (peer.podSelector === undefined || isEmpty(peer.podSelector)))
       return "namespaceSelector {} admits every pod of every namespace";
   }
   return undefined;
@@ -83,7 +86,15 @@ export const safetyGpuNamespaces: StackValidationPolicy = {
         const name = metadata?.name ?? resource.name;
         const workloads = gpuWorkloads.get(name);
         const level = metadata?.labels?.[ENFORCE_LABEL];
-        if (workloads === undefined || level === "restricted") continue;
+        const version = metadata?.labels?.[ENFORCE_VERSION_LABEL];
+        if (workloads === undefined) continue;
+        // A pinned version enforces that release's "restricted" (v1.21's lacks the capabilities rule).
+        if (level === "restricted" && version !== undefined && version !== "latest")
+          reportViolation(
+            `Namespace ${name} runs pods that can land on a GPU node (${workloads.map((w) => w.label).join(", ")}) but pins ${ENFORCE_VERSION_LABEL}: ${version}, an older release's "restricted". Fix: remove the label or set it to latest.`,
+            resource.urn,
+          );
+        if (level === "restricted") continue;
         reportViolation(
           `Namespace ${name} runs pods that can land on a GPU node (${workloads.map((w) => w.label).join(", ")}) but its ${ENFORCE_LABEL} label is ${level === undefined ? "unset" : `"${level}"`}: any pod created there later may run as root or privileged beside the GPUs. Fix: label it ${ENFORCE_LABEL}: restricted.`,
           resource.urn,

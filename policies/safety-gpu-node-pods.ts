@@ -9,12 +9,19 @@
  * own mandatory policies (safety-no-privileged, -no-host-namespaces, -no-host-path) for every pod, so
  * they are not reported twice here.
  * The kit's own node agents need more (the device plugin's socket directory, DCGM's SYS_ADMIN): they
- * are vouched for by name in KIT_GPU_NODE_AGENTS (README lists them); a team adds its own, visibly, in
+ * are vouched for as DaemonSets by name in KIT_GPU_NODE_AGENTS (README lists them); a team adds its own, visibly, in
  * `vouchedWorkloads` — added to the kit's, so vouching for a debug pod cannot un-vouch the device plugin.
  */
 import { type ResourceValidationPolicy } from "@pulumi/policy";
 import { readPolicyConfig, strictConfigSchema } from "./lib/policy-config";
-import { isVouched, KIT_GPU_NODE_AGENTS, landsOnGpuNodes, validateWorkloads, type PodTemplateView } from "./lib/workloads";
+import {
+  isKitGpuNodeAgent,
+  isVouched,
+  landsOnGpuNodes,
+  validateWorkloads,
+  VOUCHED_WORKLOAD_PATTERN,
+  type PodTemplateView,
+} from "./lib/workloads";
 
 export interface GpuNodePodsConfig {
   vouchedWorkloads: string[];
@@ -27,6 +34,11 @@ function restrictedProblems(template: PodTemplateView): string[] {
   const spec = template.spec as Json;
   const pod = (spec.securityContext ?? {}) as Json;
   const problems: string[] = [];
+  // Pod Security checks the pod's own fields too: an explicit root or Unconfined there is refused even
+  // when every container overrides it (https://kubernetes.io/docs/concepts/security/pod-security-standards/).
+  if (pod.runAsNonRoot === false) problems.push("pod securityContext runAsNonRoot false");
+  if (pod.runAsUser === 0) problems.push("pod securityContext runAsUser 0");
+  if (pod.seccompProfile?.type === "Unconfined") problems.push("pod seccompProfile Unconfined");
   for (const container of template.containers) {
     const sc = (container.raw as Json).securityContext ?? {};
     const name = `container ${container.name}`;
@@ -42,6 +54,9 @@ function restrictedProblems(template: PodTemplateView): string[] {
     if (extra.length > 0) problems.push(`${name} adds ${extra.join(", ")}`);
     const seccomp = (sc.seccompProfile ?? pod.seccompProfile)?.type;
     if (seccomp !== "RuntimeDefault" && seccomp !== "Localhost") problems.push(`${name} has no RuntimeDefault seccomp profile`);
+    // Baseline (and so restricted) forbids host ports: they put the pod on the node's address.
+    const hostPorts = ((container.raw as Json).ports ?? []).filter((p: Json) => (p.hostPort ?? 0) > 0).map((p: Json) => p.hostPort);
+    if (hostPorts.length > 0) problems.push(`${name} binds hostPort ${hostPorts.join(", ")}`);
   }
   return problems;
 }
@@ -53,7 +68,7 @@ export const safetyGpuNodePods: ResourceValidationPolicy = {
   configSchema: strictConfigSchema({
     vouchedWorkloads: {
       type: "array",
-      items: { type: "string", pattern: "^[a-z0-9-]+/[a-z0-9.*-]+$" },
+      items: { type: "string", pattern: VOUCHED_WORKLOAD_PATTERN },
       default: [],
       description:
         "namespace/name of workloads the team vouches for (a trailing * matches a suffix), beside the kit's own GPU node agents.",
@@ -61,7 +76,7 @@ export const safetyGpuNodePods: ResourceValidationPolicy = {
   }),
   validateResource: validateWorkloads((workload, args, reportViolation) => {
     const { vouchedWorkloads } = readPolicyConfig<GpuNodePodsConfig>(safetyGpuNodePods, args.getConfig);
-    if (isVouched(workload, [...KIT_GPU_NODE_AGENTS, ...vouchedWorkloads])) return;
+    if (isKitGpuNodeAgent(workload) || isVouched(workload, vouchedWorkloads)) return;
     for (const template of workload.templates) {
       if (!landsOnGpuNodes(template)) continue;
       const problems = restrictedProblems(template);

@@ -72,8 +72,15 @@ function unprovenGateway(gateway: PolicyResource | undefined, label: string, res
   const controller = String(gatewayClass.props.spec?.controllerName);
   if (!AWS_CONTROLLERS.includes(controller))
     return `${label}'s GatewayClass ${className} belongs to ${controller}, whose exposure the policy pack cannot see`;
-  const own = configurationOf(gateway.props.spec?.infrastructure?.parametersRef, namespaceOf(gateway), resources);
-  const ofClass = configurationOf(gatewayClass.props.spec?.parametersRef, "default", resources);
+  const ownRef = gateway.props.spec?.infrastructure?.parametersRef as Ref | undefined;
+  const classRef = gatewayClass.props.spec?.parametersRef as Ref | undefined;
+  const own = configurationOf(ownRef, namespaceOf(gateway), resources);
+  const ofClass = configurationOf(classRef, "default", resources);
+  // A configuration named but not declared here may say internet-facing: unproven, not internal.
+  if (ownRef !== undefined && own === undefined)
+    return `${label}'s parametersRef ${ownRef.kind ?? "(no kind)"} ${ownRef.name ?? ""} is not a LoadBalancerConfiguration in the stack, so its scheme cannot be read`;
+  if (classRef !== undefined && ofClass === undefined)
+    return `${label}'s GatewayClass ${className} parametersRef ${classRef.kind ?? "(no kind)"} ${classRef.name ?? ""} is not a LoadBalancerConfiguration in the stack, so its scheme cannot be read`;
   const classWins = ofClass !== undefined && ofClass.props.spec?.mergingMode !== "prefer-gateway";
   const ownScheme = own?.props.spec?.scheme as string | undefined;
   const classScheme = ofClass?.props.spec?.scheme as string | undefined;

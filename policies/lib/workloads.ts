@@ -264,8 +264,12 @@ const GPU_TAINT_KEY = "nvidia.com/gpu";
  */
 export function landsOnGpuNodes(template: PodTemplateView): boolean {
   if (template.containers.some((c) => c.gpus > 0)) return true;
-  const tolerations = ((template.spec as Record<string, any>).tolerations ?? []) as Array<{ key?: string; operator?: string }>;
-  return tolerations.some((t) => (t.key === undefined && t.operator === "Exists") || t.key === GPU_TAINT_KEY);
+  const spec = template.spec as Record<string, any>;
+  // spec.nodeName skips the scheduler, and with it every NoSchedule taint: it may name a GPU node.
+  if (typeof spec.nodeName === "string" && spec.nodeName !== "") return true;
+  const tolerations = (spec.tolerations ?? []) as Array<{ key?: string; operator?: string }>;
+  // An empty key with operator Exists matches every key, as an absent one does.
+  return tolerations.some((t) => (!t.key && t.operator === "Exists") || t.key === GPU_TAINT_KEY);
 }
 
 /**
@@ -279,6 +283,9 @@ export const KIT_GPU_NODE_AGENTS = [
   "kube-system/aws-efa-k8s-device-plugin-*",
 ];
 
+/** How pack config writes a vouched `namespace/name`: a trailing `*` only after a name prefix, never a whole namespace. */
+export const VOUCHED_WORKLOAD_PATTERN = "^[a-z0-9-]+/[a-z0-9][a-z0-9.-]*\\*?$";
+
 /** `namespace/name` matches a pattern of a vouched list (a trailing `*` matches a suffix). */
 export const isVouched = (workload: WorkloadView, patterns: readonly string[]): boolean =>
   patterns.some((pattern) => {
@@ -286,9 +293,12 @@ export const isVouched = (workload: WorkloadView, patterns: readonly string[]): 
     return pattern.endsWith("*") ? id.startsWith(pattern.slice(0, -1)) : id === pattern;
   });
 
+/** One of the kit's node agents: a DaemonSet by that name (a Pod or Job named like one is not). */
+export const isKitGpuNodeAgent = (workload: WorkloadView): boolean =>
+  workload.kind === "DaemonSet" && isVouched(workload, KIT_GPU_NODE_AGENTS);
+
 /** The pod rules' scope: a workload with pods that can land on a GPU node, other than the kit's own agents. */
-export const runsOnGpuNodes = (workload: WorkloadView): boolean =>
-  workload.templates.some(landsOnGpuNodes) && !isVouched(workload, KIT_GPU_NODE_AGENTS);
+export const runsOnGpuNodes = (workload: WorkloadView): boolean => workload.templates.some(landsOnGpuNodes) && !isKitGpuNodeAgent(workload);
 
 /** The template's labels select it: a Service's selector, non-empty, all of it. */
 export const selects = (selector: Record<string, string> | undefined, template: PodTemplateView): boolean => {

@@ -1140,7 +1140,7 @@ const perRule: Case[] = [
     ],
   },
   {
-    name: "rejects a NetworkPolicy admitting 0.0.0.0/0 and every namespace to the server's pods by label",
+    name: "rejects a NetworkPolicy admitting 0.0.0.0/0 (an except list left in) and every pod of every namespace to the server's pods",
     stack: "dev",
     tamper: (r) =>
       add(
@@ -1148,15 +1148,15 @@ const perRule: Case[] = [
         NETWORK_POLICY,
         "allow-all",
         openPolicy({ matchLabels: { "app.kubernetes.io/name": "vllm" } }, [
-          { from: [{ ipBlock: { cidr: "0.0.0.0/0" } }] },
-          { from: [{ namespaceSelector: {} }] },
+          { from: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8"] } }] },
+          { from: [{ namespaceSelector: {}, podSelector: {} }] },
         ]),
       ),
     expected: [
       [
         "mandatory",
         "llm-stack-safety-gpu-namespaces",
-        `NetworkPolicy llm/allow-all opens pods that can land on a GPU node (${D}) to everyone: ipBlock 0.0.0.0/0 admits every address; namespaceSelector {} admits every pod of every namespace. ${NETWORK_POLICY_FIX}`,
+        `NetworkPolicy llm/allow-all opens pods that can land on a GPU node (${D}) to everyone: ipBlock 0.0.0.0/0 (except 10.0.0.0/8) admits every public address; namespaceSelector {} admits every pod of every namespace. ${NETWORK_POLICY_FIX}`,
       ],
     ],
   },
@@ -1380,6 +1380,62 @@ const perRule: Case[] = [
         "Service llm/gpu-debug is a NodePort in front of Pod llm/gpu-debug: every node's port reaches its pods, around their NetworkPolicy's source addresses. Fix: use a ClusterIP Service (llm-stack exposure cluster or internal-lb).",
       ],
     ],
+  },
+  {
+    name: "rejects a Pod named like the kit's device plugin, pinned to a node by nodeName, with root at pod level and a hostPort",
+    stack: "dev",
+    tamper: (r) => {
+      const pod = debugPod([]);
+      Object.assign(pod, { metadata: { name: "nvidia-device-plugin-daemonset-debug", namespace: "kube-system" } });
+      Object.assign(pod.spec, {
+        nodeName: "ip-10-0-1-23.ec2.internal",
+        securityContext: { runAsUser: 0, seccompProfile: { type: "RuntimeDefault" } },
+      });
+      Object.assign(pod.spec.containers[0]!, {
+        securityContext: { ...SIDECAR_SECURITY, runAsNonRoot: true, runAsUser: 1000 },
+        ports: [{ containerPort: 8080, hostPort: 8080 }],
+      });
+      add(r, "kubernetes:core/v1:Pod", "impostor", pod);
+    },
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-safety-gpu-node-pods",
+        `Pod kube-system/nvidia-device-plugin-daemonset-debug can run on a GPU node but breaks Pod Security "restricted": pod securityContext runAsUser 0; container shell binds hostPort 8080. ${GPU_POD_FIX}`,
+      ],
+    ],
+  },
+  {
+    name: "rejects a restricted namespace pinned to an old Pod Security version",
+    stack: "dev",
+    tamper: (r) => (namespaceObject(r, "llm").metadata.labels["pod-security.kubernetes.io/enforce-version"] = "v1.21"),
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-safety-gpu-namespaces",
+        `Namespace llm runs pods that can land on a GPU node (${DEV_GPU_PODS}) but pins pod-security.kubernetes.io/enforce-version: v1.21, an older release's "restricted". Fix: remove the label or set it to latest.`,
+      ],
+    ],
+  },
+  {
+    name: "rejects a pod whose empty-key toleration tolerates every taint",
+    stack: "dev",
+    tamper: (r) => add(r, "kubernetes:core/v1:Pod", "gpu-debug", debugPod([{ key: "", operator: "Exists" }])),
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-safety-gpu-node-pods",
+        `Pod llm/gpu-debug can run on a GPU node but breaks Pod Security "restricted": ${DEBUG_POD_PROBLEMS}. ${GPU_POD_FIX}`,
+      ],
+    ],
+  },
+  {
+    name: "rejects an ALB Gateway whose LoadBalancerConfiguration is not in the stack",
+    stack: "dev",
+    tamper: (r) => addGatewayApi(r, [route({ name: "vllm" }), gatewayClass("gateway.k8s.aws/alb"), gateway("elsewhere")]),
+    expected: gatewayViolation(
+      "Gateway llm/edge's parametersRef LoadBalancerConfiguration elsewhere is not a LoadBalancerConfiguration in the stack, so its scheme cannot be read",
+    ),
   },
   {
     name: "passes a debug pod that tolerates the GPU taint once vouched for by namespace/name",
