@@ -29,6 +29,33 @@ export interface GpuNodePodsConfig {
 
 type Json = Record<string, any>;
 
+// The lists Pod Security "restricted" allows (https://kubernetes.io/docs/concepts/security/pod-security-standards/,
+// read 2026-12-06): volume types, the "safe" sysctls baseline admits, and SELinux types.
+const RESTRICTED_VOLUME_TYPES = [
+  "configMap",
+  "csi",
+  "downwardAPI",
+  "emptyDir",
+  "ephemeral",
+  "image",
+  "persistentVolumeClaim",
+  "projected",
+  "secret",
+];
+const SAFE_SYSCTLS = [
+  "kernel.shm_rmid_forced",
+  "net.ipv4.ip_local_port_range",
+  "net.ipv4.ip_unprivileged_port_start",
+  "net.ipv4.tcp_syncookies",
+  "net.ipv4.ping_group_range",
+  "net.ipv4.ip_local_reserved_ports",
+  "net.ipv4.tcp_keepalive_time",
+  "net.ipv4.tcp_fin_timeout",
+  "net.ipv4.tcp_keepalive_intvl",
+  "net.ipv4.tcp_keepalive_probes",
+];
+const SELINUX_TYPES = ["container_t", "container_init_t", "container_kvm_t", "container_engine_t"];
+
 /** What "restricted" refuses in one pod template, as short reasons. */
 function restrictedProblems(template: PodTemplateView): string[] {
   const spec = template.spec as Json;
@@ -39,6 +66,15 @@ function restrictedProblems(template: PodTemplateView): string[] {
   if (pod.runAsNonRoot === false) problems.push("pod securityContext runAsNonRoot false");
   if (pod.runAsUser === 0) problems.push("pod securityContext runAsUser 0");
   if (pod.seccompProfile?.type === "Unconfined") problems.push("pod seccompProfile Unconfined");
+  if (pod.appArmorProfile?.type === "Unconfined") problems.push("pod appArmorProfile Unconfined");
+  const unsafeSysctls = ((pod.sysctls ?? []) as Json[]).map((x) => String(x.name)).filter((n) => !SAFE_SYSCTLS.includes(n));
+  if (unsafeSysctls.length > 0) problems.push(`pod sets sysctls ${unsafeSysctls.join(", ")}`);
+  // hostPath has its own policy (safety-no-host-path); every other type outside the list is named here.
+  for (const volume of (spec.volumes ?? []) as Json[]) {
+    const type = Object.keys(volume).find((k) => k !== "name");
+    if (type !== undefined && type !== "hostPath" && !RESTRICTED_VOLUME_TYPES.includes(type))
+      problems.push(`volume ${volume.name} is ${type}`);
+  }
   for (const container of template.containers) {
     const sc = (container.raw as Json).securityContext ?? {};
     const name = `container ${container.name}`;
@@ -54,6 +90,11 @@ function restrictedProblems(template: PodTemplateView): string[] {
     if (extra.length > 0) problems.push(`${name} adds ${extra.join(", ")}`);
     const seccomp = (sc.seccompProfile ?? pod.seccompProfile)?.type;
     if (seccomp !== "RuntimeDefault" && seccomp !== "Localhost") problems.push(`${name} has no RuntimeDefault seccomp profile`);
+    if (sc.procMount !== undefined && sc.procMount !== "Default") problems.push(`${name} procMount ${sc.procMount}`);
+    if (sc.appArmorProfile?.type === "Unconfined") problems.push(`${name} appArmorProfile Unconfined`);
+    const seLinux = (sc.seLinuxOptions ?? pod.seLinuxOptions ?? {}) as Json;
+    if (seLinux.user !== undefined || seLinux.role !== undefined || (seLinux.type !== undefined && !SELINUX_TYPES.includes(seLinux.type)))
+      problems.push(`${name} sets custom seLinuxOptions`);
     // Baseline (and so restricted) forbids host ports: they put the pod on the node's address.
     const hostPorts = ((container.raw as Json).ports ?? []).filter((p: Json) => (p.hostPort ?? 0) > 0).map((p: Json) => p.hostPort);
     if (hostPorts.length > 0) problems.push(`${name} binds hostPort ${hostPorts.join(", ")}`);

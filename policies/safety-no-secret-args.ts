@@ -19,6 +19,9 @@ import { allContainersOf, validateWorkloads, type ContainerView } from "./lib/wo
 /** vLLM's secret flags (infra/vllm/flags.ts) and the generic --token. */
 const SECRET_FLAGS = ["api-key", "hf-token", "token"] as const;
 const SECRET_ENV = /(TOKEN|API_KEY|SECRET|PASSWORD)$/i;
+/** A switch, not a secret: HF_HUB_DISABLE_IMPLICIT_TOKEN=1 names a token but holds none. */
+const SWITCH_VALUE = /^(0|1|true|false|yes|no|on|off)?$/i;
+const secretNamed = (name: string, value: string) => SECRET_ENV.test(name) && !SWITCH_VALUE.test(value);
 /** Hugging Face tokens and OpenAI-style keys, wherever they appear. */
 const SECRET_VALUE = /\b(hf_[A-Za-z0-9]{20,}|sk-[A-Za-z0-9-]{20,})\b/;
 /** A value filled in at run time: $(NAME), $NAME or ${NAME}. */
@@ -49,7 +52,7 @@ const validateConfigMap: ResourceValidation = (args, reportViolation) => {
   readPolicyConfig(safetyNoSecretArgs, args.getConfig);
   const props = args.props as { metadata?: { name?: string; namespace?: string }; data?: Record<string, string> };
   const keys = Object.entries(props.data ?? {})
-    .filter(([key, value]) => SECRET_ENV.test(key) || SECRET_VALUE.test(String(value)))
+    .filter(([key, value]) => secretNamed(key, String(value)) || SECRET_VALUE.test(String(value)))
     .map(([key]) => key);
   if (keys.length > 0)
     reportViolation(
@@ -77,7 +80,7 @@ export const safetyNoSecretArgs: ResourceValidationPolicy = {
           );
         }
         for (const env of container.raw.env ?? []) {
-          if (env.value !== undefined && (SECRET_ENV.test(env.name) || SECRET_VALUE.test(env.value))) {
+          if (env.value !== undefined && (secretNamed(env.name, env.value) || SECRET_VALUE.test(env.value))) {
             reportViolation(
               `${workload.label}: container ${container.name} sets ${env.name} as a plain value. Fix: use valueFrom.secretKeyRef or a mounted Secret file.`,
             );

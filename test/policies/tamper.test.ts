@@ -1438,6 +1438,32 @@ const perRule: Case[] = [
     ),
   },
   {
+    name: "rejects an NFS volume, an unsafe sysctl and an unmasked /proc in a sidecar of the server",
+    stack: "dev",
+    tamper: (r) => {
+      podSpec(r).volumes.push({ name: "shared", nfs: { server: "10.0.0.5", path: "/exports" } });
+      podSpec(r).securityContext.sysctls = [{ name: "kernel.msgmax", value: "65536" }];
+      podSpec(r).containers.push({
+        name: "metrics",
+        image: "prom/statsd-exporter:v0.28.0",
+        securityContext: { ...SIDECAR_SECURITY, procMount: "Unmasked" },
+      });
+    },
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-safety-gpu-node-pods",
+        `${D} can run on a GPU node but breaks Pod Security "restricted": pod sets sysctls kernel.msgmax; volume shared is nfs; container metrics procMount Unmasked. ${GPU_POD_FIX}`,
+      ],
+    ],
+  },
+  {
+    name: "passes a switch whose name ends in TOKEN: HF_HUB_DISABLE_IMPLICIT_TOKEN=1",
+    stack: "dev",
+    tamper: (r) => vllm(r).env.push({ name: "HF_HUB_DISABLE_IMPLICIT_TOKEN", value: "1" }),
+    expected: [],
+  },
+  {
     name: "passes a debug pod that tolerates the GPU taint once vouched for by namespace/name",
     stack: "dev",
     tamper: (r) =>
