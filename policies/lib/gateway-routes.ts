@@ -59,6 +59,14 @@ function serverOf(ref: Ref, namespace: string, resources: readonly PolicyResourc
   return undefined;
 }
 
+/** A rule's backends, and those its RequestMirror filters copy traffic to (rule-level and per backend). */
+function routeBackends(rule: Json): Ref[] {
+  const mirrors = (filters: Json[] | undefined) =>
+    (filters ?? []).map((f) => f.requestMirror?.backendRef as Ref | undefined).filter((r): r is Ref => r !== undefined);
+  const backends = (rule.backendRefs ?? []) as Array<Ref & { filters?: Json[] }>;
+  return [...backends, ...mirrors(rule.filters), ...backends.flatMap((b) => mirrors(b.filters))];
+}
+
 /** The LoadBalancerConfiguration a parametersRef names, in `namespace` unless it says otherwise. */
 const configurationOf = (ref: Ref | undefined, namespace: string, resources: readonly PolicyResource[]) =>
   ref?.kind === "LoadBalancerConfiguration" ? find(resources, LB_CONFIGURATION_TYPE, ref.name, ref.namespace ?? namespace) : undefined;
@@ -98,16 +106,18 @@ export function publicGatewayRoutes(
   const found: PublicRoute[] = [];
   for (const route of resources.filter((r) => ROUTE_TYPE.test(r.type))) {
     const namespace = namespaceOf(route);
-    const backendRefs = ((route.props.spec?.rules ?? []) as Json[]).flatMap((rule) => (rule.backendRefs ?? []) as Ref[]);
+    const backendRefs = ((route.props.spec?.rules ?? []) as Json[]).flatMap((rule) => routeBackends(rule));
     const target = backendRefs.map((ref) => serverOf(ref, namespace, resources, servers)).find((s) => s !== undefined);
     if (!target) continue;
     const reasons = ((route.props.spec?.parentRefs ?? []) as Ref[])
-      .filter((parent) => (parent.kind ?? "Gateway") === "Gateway")
-      .map((parent) => `${parent.namespace ?? namespace}/${parent.name}`)
-      .filter((id) => !vouchedGateways.includes(id))
-      .map((id) => {
-        const [gatewayNamespace, gatewayName] = id.split("/");
-        return unprovenGateway(find(resources, GATEWAY_TYPE, gatewayName, gatewayNamespace), `Gateway ${id}`, resources);
+      // A Service parent is mesh (GAMMA) routing inside the cluster, not an entry point.
+      .filter((parent) => parent.kind !== "Service")
+      .map((parent) => {
+        const id = `${parent.namespace ?? namespace}/${parent.name}`;
+        const kind = parent.kind ?? "Gateway";
+        if (kind !== "Gateway") return `parent ${kind} ${id} (a ListenerSet or another attachment) cannot be read`;
+        if (vouchedGateways.includes(id)) return undefined;
+        return unprovenGateway(find(resources, GATEWAY_TYPE, parent.name, parent.namespace ?? namespace), `Gateway ${id}`, resources);
       })
       .filter((reason): reason is string => reason !== undefined);
     if (reasons.length === 0) continue;

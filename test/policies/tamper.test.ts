@@ -1464,6 +1464,33 @@ const perRule: Case[] = [
     expected: [],
   },
   {
+    name: "rejects a route that mirrors a public Gateway's traffic to the server, and one attached through a ListenerSet",
+    stack: "dev",
+    tamper: (r) => {
+      const mirror = route({ name: "docs" }, "shared-edge");
+      mirror.spec.rules[0] = {
+        ...mirror.spec.rules[0]!,
+        filters: [{ type: "RequestMirror", requestMirror: { backendRef: { name: "vllm", port: 8000 } } }],
+      } as never;
+      const viaListenerSet = route({ name: "vllm" });
+      viaListenerSet.metadata.name = "vllm-listeners";
+      viaListenerSet.spec.parentRefs = [{ group: "gateway.networking.x-k8s.io", kind: "XListenerSet", name: "team-listeners" } as never];
+      addGatewayApi(r, [mirror, viaListenerSet]);
+    },
+    expected: [
+      [
+        "mandatory",
+        "llm-stack-safety-no-public-ingress",
+        `HTTPRoute llm/vllm routes to ${D} through a Gateway not proven internal: Gateway llm/shared-edge is not in the stack, so its exposure cannot be read. ${GATEWAY_FIX}`,
+      ],
+      [
+        "mandatory",
+        "llm-stack-safety-no-public-ingress",
+        `HTTPRoute llm/vllm-listeners routes to ${D} through a Gateway not proven internal: parent XListenerSet llm/team-listeners (a ListenerSet or another attachment) cannot be read. ${GATEWAY_FIX}`,
+      ],
+    ],
+  },
+  {
     name: "passes a debug pod that tolerates the GPU taint once vouched for by namespace/name",
     stack: "dev",
     tamper: (r) =>
