@@ -258,6 +258,20 @@ describe("--from-preview", () => {
     expect(preview.stepCounts).toEqual({ same: 5, update: 2, "delete-replaced": 1, replace: 1, "create-replacement": 1 });
   });
 
+  it("reports a Fleet and an unknown AWS type a preview creates as unpriced, never $0", () => {
+    const preview = fixture("create-dev.json") as { steps: Array<Record<string, unknown>> };
+    const step = (type: string, name: string) => {
+      const urn = `urn:pulumi:dev::llm-stack::${type}::${name}`;
+      return { op: "create", urn, newState: { urn, custom: true, type, inputs: {}, outputs: {} } };
+    };
+    preview.steps.push(step("aws:ec2/fleet:Fleet", "burst-fleet"), step("aws:gamelift/fleet:Fleet", "game-fleet"));
+    const whats = pricePreview(preview, "us-east-1").after.unpriced.map((u) => u.what);
+    expect(whats).toEqual([
+      "burst-fleet: aws:ec2/fleet:Fleet buys compute the price table does not cover",
+      "game-fleet: cannot be priced: aws:gamelift/fleet:Fleet is a type the price table does not know",
+    ]);
+  });
+
   it("lists a node group whose instance type is unknown until apply instead of pricing it at zero", () => {
     const preview = pricePreview(fixture("unknown-node-group.json"), "us-east-1");
     expect([preview.region, preview.after.hourlyUsd, preview.unknowns]).toEqual([
