@@ -8,7 +8,7 @@ import { INSTANCES } from "./catalog";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { EksCluster } from "./components/cluster/eks-cluster";
-import { GPU_TAINT, GpuNodePool, gpuPoolSelector } from "./components/gpu/gpu-node-pool";
+import { GpuNodePool, gpuPoolSelector } from "./components/gpu/gpu-node-pool";
 import { renderKubeconfig } from "./manifests/cluster/kubeconfig";
 import { Network, VPC_CIDR } from "./components/cluster/network";
 import { NodeRole } from "./components/cluster/node-role";
@@ -31,7 +31,7 @@ import { type StackConfig } from "./config";
 import { type Placement } from "./placement-lookup";
 import { ImageCache, type ImageCacheArgs } from "./components/cluster/image-cache";
 import { nodeImagePolicy } from "./manifests/cluster/image-cache";
-import { type ImageSource } from "./plan";
+import { GPU_TOLERATION, type ImageSource } from "./plan";
 
 export interface LlmStackOutputs {
   endpoint: string;
@@ -312,7 +312,7 @@ export function createLlmStack(config: StackConfig, placement: Placement, images
   // A replica over several nodes is a LeaderWorkerSet: its controller first (a kubeconfig cluster must run LWS v0.10.0 or later already).
   const lws =
     plan.nodesPerReplica > 1 && access.gpuPool ? new LwsController("llm-lws", { images }, { provider, dependsOn: access.dependsOn }) : null;
-  const tolerations = [{ key: GPU_TAINT.key, operator: "Exists", effect: "NoSchedule" }];
+  const tolerations = [{ ...GPU_TOLERATION }];
   const serverName = "vllm";
   const weights =
     plan.weightsSource === "s3" ? modelCache(config, access, serverName, nodeSelector, tolerations) : { source: "huggingface" as const };

@@ -8,7 +8,7 @@
  */
 import { type PolicyResource, type ReportViolation, type ResourceValidation, type ResourceValidationArgs } from "@pulumi/policy";
 import { readVllmCommand, type VllmInvocation } from "../../infra/vllm";
-import { parseQuantity } from "../../infra/plan";
+import { GPU_TAINT, parseQuantity } from "../../infra/plan";
 
 /** Pulumi type tokens of the kinds that carry a pod template, and the kind each one is. */
 const WORKLOAD_TYPES = {
@@ -254,9 +254,6 @@ export function serverContainersOf(workload: WorkloadView): ServerContainer[] {
 export const podGpus = (template: PodTemplateView): number =>
   template.containers.filter((c) => c.role === "container").reduce((sum, c) => sum + c.gpus, 0);
 
-/** The taint the kit's GPU nodes carry (NodeGroup taints, Karpenter NodePool taints). */
-const GPU_TAINT_KEY = "nvidia.com/gpu";
-
 /**
  * Whether a pod of this template may run on a GPU node: it takes GPUs, or tolerates their taint
  * (a toleration without a key and operator Exists tolerates every taint:
@@ -269,7 +266,7 @@ export function landsOnGpuNodes(template: PodTemplateView): boolean {
   if (typeof spec.nodeName === "string" && spec.nodeName !== "") return true;
   const tolerations = (spec.tolerations ?? []) as Array<{ key?: string; operator?: string }>;
   // An empty key with operator Exists matches every key, as an absent one does.
-  return tolerations.some((t) => (!t.key && t.operator === "Exists") || t.key === GPU_TAINT_KEY);
+  return tolerations.some((t) => (!t.key && t.operator === "Exists") || t.key === GPU_TAINT.key);
 }
 
 /**

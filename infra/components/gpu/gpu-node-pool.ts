@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import { INSTANCES } from "../../catalog";
 import * as pulumi from "@pulumi/pulumi";
-import { fixedRange, gpuNodeStorageOf, type DeploymentPlan, type ReplicaRange } from "../../plan";
+import { fixedRange, GPU_TAINT, gpuNodeStorageOf, type DeploymentPlan, type ReplicaRange } from "../../plan";
 import { type ResolvedCapacity } from "../../settings";
 import { launchTemplateArgs } from "../launch-template";
 import { CLUSTER_AUTOSCALER_GPU_LABEL, gpuNodeGroupTemplateTags } from "../../manifests/autoscaling/cluster-autoscaler";
@@ -16,7 +16,6 @@ import { gpuNodeConfig, nodeadmUserDataBase64 } from "../../manifests/gpu/node-u
 export const GPU_POOL_LABEL = "llm-stack/gpu-pool";
 /** The stack that owns a GPU node: several stacks can add pools to one existing cluster. */
 export const STACK_LABEL = "llm-stack/stack";
-export const GPU_TAINT = { key: "nvidia.com/gpu", value: "present" } as const;
 
 /** EKS capacityType values (https://docs.aws.amazon.com/eks/latest/APIReference/API_Nodegroup.html). */
 const CAPACITY_TYPES = { "on-demand": "ON_DEMAND", spot: "SPOT", "capacity-block": "CAPACITY_BLOCK" } as const;

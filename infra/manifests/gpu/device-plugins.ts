@@ -15,6 +15,7 @@
  *   chart's DaemonSet rendered with default values, which tolerates only CriticalAddonsOnly — the
  *   GPU pool's `nvidia.com/gpu` taint is tolerated here — and carries no namespace (kube-system).
  */
+import { GPU_TOLERATION } from "../../plan";
 import { readVendoredManifest, type KubernetesObject } from "../vendored";
 
 type Json = Record<string, any>;
@@ -36,13 +37,13 @@ export const NVIDIA_DEVICE_PLUGIN: VendoredDaemonSet = {
 export const EFA_DEVICE_PLUGIN: VendoredDaemonSet = {
   chart: "aws-efa-k8s-device-plugin",
   file: "aws-efa-k8s-device-plugin.yml",
-  addTolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }],
+  addTolerations: [{ ...GPU_TOLERATION }],
 };
 /** NVIDIA DCGM exporter 4.5.3-4.8.2 (charts/dcgm-exporter): GPU telemetry on port 9400; its Service is not used. */
 export const DCGM_EXPORTER: VendoredDaemonSet = {
   chart: "dcgm-exporter",
   file: "dcgm-exporter.yaml",
-  addTolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }],
+  addTolerations: [{ ...GPU_TOLERATION }],
   ignoredKinds: ["Service"],
 };
 
