@@ -19,7 +19,7 @@ import { type PolicyResource, type StackValidationPolicy } from "@pulumi/policy"
 import { coversInternet } from "../infra/plan";
 import { objectLabel } from "./lib/exposure";
 import { readPolicyConfig, strictConfigSchema } from "./lib/policy-config";
-import { landsOnGpuNodes, workloadsOf, type PodTemplateView, type WorkloadView } from "./lib/workloads";
+import { landsOnGpuNodes, runsOnGpuNodes, workloadsOf, type PodTemplateView, type WorkloadView } from "./lib/workloads";
 
 const NAMESPACE_TYPE = "kubernetes:core/v1:Namespace";
 const NETWORK_POLICY_TYPE = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
@@ -61,11 +61,11 @@ function admitsEveryone(rule: { from?: NetworkPolicyPeer[] }): string | undefine
   return undefined;
 }
 
-/** The GPU-node workloads by namespace. */
+/** The workloads in the pod rules' scope (lib/workloads.ts runsOnGpuNodes), by namespace. */
 function gpuWorkloadsByNamespace(resources: readonly PolicyResource[]): Map<string, WorkloadView[]> {
   const byNamespace = new Map<string, WorkloadView[]>();
   for (const workload of workloadsOf(resources)) {
-    if (!workload.templates.some(landsOnGpuNodes)) continue;
+    if (!runsOnGpuNodes(workload)) continue;
     byNamespace.set(workload.namespace, [...(byNamespace.get(workload.namespace) ?? []), workload]);
   }
   return byNamespace;

@@ -10,7 +10,7 @@
  * another controller, a Gateway or class the stack does not declare — is unproven, so refused.
  */
 import { type PolicyResource } from "@pulumi/policy";
-import { serverBehind, type ServiceShape, SERVICE_TYPE } from "./exposure";
+import { objectLabel, serverBehind, type ServiceShape, SERVICE_TYPE } from "./exposure";
 import { type WorkloadView } from "./workloads";
 
 const ROUTE_TYPE = /^kubernetes:gateway\.networking\.k8s\.io\/[^:]+:(HTTP|GRPC|TLS|TCP|UDP)Route$/;
@@ -121,10 +121,9 @@ export function publicGatewayRoutes(
       })
       .filter((reason): reason is string => reason !== undefined);
     if (reasons.length === 0) continue;
-    const kind = route.type.split(":").at(-1);
     found.push({
       urn: route.urn,
-      message: `${kind} ${namespace}/${nameOf(route)} routes to ${target.label} through a Gateway not proven internal: ${reasons.join("; ")}. Fix: attach it to a Gateway of the AWS Load Balancer Controller whose LoadBalancerConfiguration has scheme internal, or vouch for the Gateway by namespace/name in this policy's vouchedGateways.`,
+      message: `${objectLabel(route.type.split(":").at(-1)!, route.props.metadata, route.name)} routes to ${target.label} through a Gateway not proven internal: ${reasons.join("; ")}. Fix: attach it to a Gateway of the AWS Load Balancer Controller whose LoadBalancerConfiguration has scheme internal, or vouch for the Gateway by namespace/name in this policy's vouchedGateways.`,
     });
   }
   return found;
