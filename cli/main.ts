@@ -7,22 +7,32 @@
 import { Command, CommanderError, Option } from "commander";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { InfeasiblePlanError, PlanInputError, planDeployment, type InputIssue, type PlanRequest } from "../infra/plan";
+import {
+  InfeasiblePlanError,
+  PlanInputError,
+  resolvePlanRequest,
+  type DeploymentPlan,
+  type InputIssue,
+  type PlanRequest,
+} from "../infra/plan";
+import { economicsAt, performanceFor, planForWorkload, type Performance, type WorkloadEconomics } from "../infra/plan/performance";
+import { resolveWorkload, type Workload, type WorkloadKey } from "../infra/plan/workload";
+import { collectInputIssues, flagOf, workloadFromFlags, workloadOptions } from "./workload-flags";
 import { PROJECT_NAME, SETTINGS, SIZING_KEYS, coerceSizingValue, readStackFile, resolveStackFile, type SizingKey } from "../infra/settings";
 import { REGIONS } from "../infra/catalog";
 import { renderDefaultPlansMarkdown, renderModelsList } from "./render/models-table";
 import { renderGpus } from "./render/gpus-table";
 import { renderPlan, renderStackSettings } from "./render/render-plan";
+import { describePerformance } from "./render/performance-text";
 import { MODELS } from "../infra/catalog";
 import { PROJECT_ROOT } from "../infra/project-root";
 import { COST_HELP, PREFLIGHT_HELP } from "./help";
 
 const EXIT_INVALID_INPUT = 2;
 
-/** `maxModelLen` → `--max-model-len`: every sizing flag is a settings key, kebab-cased. */
-export const flagOf = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+export { flagOf } from "./workload-flags";
 
-interface PlanOptions extends Partial<Record<SizingKey, string>> {
+interface PlanOptions extends Partial<Record<SizingKey | WorkloadKey, string>> {
   stack?: string;
   region?: string;
   json?: boolean;
@@ -33,11 +43,20 @@ export interface CliContext {
   directory: string;
 }
 
+const asFlag = (issue: InputIssue): InputIssue =>
+  issue.path.startsWith("--") ? issue : { ...issue, path: `--${flagOf(issue.path.split(".")[0] ?? issue.path)}` };
+
+/** The plan object `plan --json` prints: the plan, and its performance at the workload with the economics that follow. */
+function planJson(plan: DeploymentPlan, performance: Performance, economics: WorkloadEconomics, chosenBy: string) {
+  return { ...plan, performance: { ...performance, economics, chosenBy } };
+}
+
 function runPlan(options: PlanOptions, context: CliContext): number {
   const fromFlags: Record<string, unknown> = {};
   // Flag text is read exactly like stack-config text, so `--replicas 2` and `replicas: "2"` mean the same.
   for (const key of SIZING_KEYS) if (options[key] !== undefined) fromFlags[key] = coerceSizingValue(key, options[key]);
-  if (options.stack !== undefined) return runPlanForStack(options.stack, fromFlags, options, context);
+  const workloadInput = workloadFromFlags(options);
+  if (options.stack !== undefined) return runPlanForStack(options.stack, fromFlags, workloadInput, options, context);
   if (fromFlags.model === undefined) {
     throw new PlanInputError([
       {
@@ -50,14 +69,29 @@ function runPlan(options: PlanOptions, context: CliContext): number {
   }
   const request = { ...fromFlags, ...(options.region !== undefined ? { region: options.region } : {}) } as PlanRequest;
   try {
-    const plan = planDeployment(request);
-    process.stdout.write(options.json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlan(plan));
+    const [workload] = collectInputIssues<[Workload, unknown]>(
+      () => resolveWorkload(workloadInput),
+      () => resolvePlanRequest(request),
+    );
+    const { plan, performance, economics, chosenBy } = planForWorkload(request, workload);
+    process.stdout.write(
+      options.json
+        ? `${JSON.stringify(planJson(plan, performance, economics, chosenBy), null, 2)}\n`
+        : `${renderPlan(plan)}${renderPerformance(performance, economics, chosenBy)}`,
+    );
     return 0;
   } catch (error) {
     if (!(error instanceof PlanInputError)) throw error;
-    const asFlag = (issue: InputIssue): InputIssue => ({ ...issue, path: `--${flagOf(issue.path.split(".")[0] ?? issue.path)}` });
     throw new PlanInputError(error.issues.map(asFlag));
   }
+}
+
+function renderPerformance(performance: Performance, economics: WorkloadEconomics, chosenBy: string): string {
+  const heading =
+    chosenBy === "workload"
+      ? "performance at your workload (the cheapest deployment that carries it within the SLOs)"
+      : "performance at the workload (the planner's workload-blind choice; give a load to size for it)";
+  return [heading, ...describePerformance(performance, economics).map((line) => `  - ${line}`), ""].join("\n");
 }
 
 /**
@@ -65,15 +99,27 @@ function runPlan(options: PlanOptions, context: CliContext): number {
  * included), the flags overriding its values; the values each operator adds (token, allowlist)
  * are taken as set and named.
  */
-function runPlanForStack(stack: string, fromFlags: Record<string, unknown>, options: PlanOptions, context: CliContext): number {
+function runPlanForStack(
+  stack: string,
+  fromFlags: Record<string, unknown>,
+  workloadInput: Record<string, unknown>,
+  options: PlanOptions,
+  context: CliContext,
+): number {
   const file = readStackFile(stack, context.directory);
   const values = { ...file.values, ...fromFlags };
   const region = options.region ?? file.region;
-  const { settings, missing } = resolveStackFile({ ...file, values, region });
+  const [workload, { settings, missing }] = collectInputIssues(
+    () => resolveWorkload(workloadInput),
+    () => resolveStackFile({ ...file, values, region }),
+  );
+  // The stack's plan is what `pulumi up` deploys: the workload is measured against it, not re-planned.
+  const performance = performanceFor(settings.plan, workload);
+  const economics = economicsAt(settings.plan, performance);
   process.stdout.write(
     options.json
-      ? `${JSON.stringify(settings.plan, null, 2)}\n`
-      : `${renderPlan(settings.plan)}${renderStackSettings(stack, settings, missing)}`,
+      ? `${JSON.stringify(planJson(settings.plan, performance, economics, "stack"), null, 2)}\n`
+      : `${renderPlan(settings.plan)}${renderPerformance(performance, economics, "stack")}${renderStackSettings(stack, settings, missing)}`,
   );
   return 0;
 }
@@ -94,8 +140,11 @@ function program(): Command {
     )
     .showSuggestionAfterError(true)
     .exitOverride();
-  const plan = cli.command("plan").description("plan one deployment (the cheapest shape that fits) and explain it");
+  const plan = cli
+    .command("plan")
+    .description("plan one deployment (the cheapest shape that fits, or that carries a workload) and explain it");
   for (const option of sizingOptions()) plan.addOption(option);
+  for (const option of workloadOptions()) plan.addOption(option);
   plan
     .addOption(new Option("--region <region>", `AWS region (${REGIONS.join(" | ")}; default us-east-1)`))
     .option(
@@ -122,6 +171,14 @@ function program(): Command {
     "check with your AWS credentials what AWS would refuse (AZ offerings, vCPU quota, Capacity Block, EKS version)",
     PREFLIGHT_HELP,
   );
+  const compare = cli
+    .command("compare")
+    .description("rank every model × quantization × GPU for one workload: cost, $/M tokens, latency, SLOs, hosted prices and break-even")
+    .option("--models <ids>", "comma-separated catalog model ids (default: every model)")
+    .option("--workload <file>", "a JSON file of workload keys (flags override it), e.g. workloads/chat.json")
+    .addOption(new Option("--region <region>", `AWS region (${REGIONS.join(" | ")}; default us-east-1)`))
+    .option("--json", "print the candidates as a JSON array");
+  for (const option of workloadOptions()) compare.addOption(option);
   cli.command("models").description("list the model catalog").option("--json", "the catalog as JSON");
   cli.command("gpus").description("GPU types, instance types, regions and dated prices (rows whose price is assumed are flagged)");
   cli.command("readme-table").description("print the Markdown table of every model's default plan on H100");
@@ -146,6 +203,8 @@ export async function main(argv: string[], context: CliContext = { directory: pr
         );
       else if (name === "preflight")
         result = import("./preflight-command").then(({ runPreflight }) => runPreflight(self.args, { directory: context.directory }));
+      else if (name === "compare")
+        result = import("./compare-command").then(({ runCompare }) => runCompare(options, { directory: context.directory }));
       else if (name === "models") process.stdout.write(options.json ? `${JSON.stringify(MODELS, null, 2)}\n` : renderModelsList());
       else if (name === "gpus") process.stdout.write(renderGpus());
       else if (name === "readme-table") process.stdout.write(renderDefaultPlansMarkdown());

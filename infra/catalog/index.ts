@@ -97,7 +97,15 @@ export function instanceTypesWithGpu(gpu: GpuId): InstanceType[] {
   return INSTANCE_TYPES.filter((type) => INSTANCES[type].gpu === gpu);
 }
 
-export { HOSTED_PRICES, type HostedPrice } from "./hosted-prices";
+export {
+  cheapestHostedPrice,
+  HOSTED_PRICE_TABLE,
+  HOSTED_PROVIDERS,
+  hostedOffers,
+  type HostedPrice,
+  type HostedPriceRow,
+  type HostedProvider,
+} from "./hosted-prices";
 export { EKS_SUPPORT_TYPES, EKS_VERSIONS, type EksSupportType, KUBERNETES_VERSION } from "./eks-versions";
 export { EFA_CAPABLE_IMAGES, VLLM_RELEASE } from "./vllm-release";
 export { KV_CACHE_MEASUREMENTS, LLAMA4_CONTEXT_MEASUREMENTS, MLPERF_LLAMA_8B_OFFLINE } from "./measurements";

@@ -11,7 +11,7 @@
  * - Prefill is bound by compute: 2 × active parameters FLOPs per token at an assumed MFU.
  * - Pipeline stages are assumed perfectly overlapped (throughput of one stage); TP traffic is ignored.
  */
-import { GPUS, HOSTED_PRICES, MODELS, type HostedPrice } from "../catalog";
+import { GPUS, MODELS, cheapestHostedPrice } from "../catalog";
 import { allDecoderLayers, countParameters } from "./parameters";
 import { type DeploymentPlan, type Economics, type EconomicsAssumptions } from "./deployment-plan";
 
@@ -27,9 +27,13 @@ export const DEFAULT_ECONOMICS: Omit<EconomicsAssumptions, "hosted" | "maxBatchS
   utilization: 0.5,
 };
 
-/** The defaults above, the plan's own --max-num-seqs as the batch cap, and the model's hosted price. */
+/** The defaults above, the plan's own --max-num-seqs as the batch cap, and the cheapest current hosted offer of the model. */
 export function defaultAssumptions(plan: Pick<DeploymentPlan, "model" | "maxNumSeqs">): EconomicsAssumptions {
-  return { ...DEFAULT_ECONOMICS, maxBatchSequences: plan.maxNumSeqs, hosted: HOSTED_PRICES[plan.model] ?? null };
+  return {
+    ...DEFAULT_ECONOMICS,
+    maxBatchSequences: plan.maxNumSeqs,
+    hosted: cheapestHostedPrice(plan.model, DEFAULT_ECONOMICS.inputTokensPerOutputToken) ?? null,
+  };
 }
 
 export function economicsFor(

@@ -88,6 +88,40 @@ const CASES: Case[] = [
     "Lower replicas, or raise maxNodes to 17 if you mean it.",
   ],
   ["an unknown flag", plan("--bogus", "1"), 2, "error: unknown option '--bogus'"],
+  // workload flags (plan and compare share them)
+  ["a zero prompt length", plan("--input-tokens", "0"), 2, "--input-tokens: got 0; expected a whole number of tokens above 0"],
+  [
+    "two load forms at once",
+    plan("--requests-per-second", "2", "--concurrent-requests", "8"),
+    2,
+    "--concurrent-requests: got 8; expected one load form, not --requests-per-second and --concurrent-requests",
+  ],
+  ["a peak factor without a volume", plan("--peak-to-mean", "3"), 2, "--peak-to-mean: got 3; expected --tokens-per-month beside it"],
+  [
+    "a p95 below its mean",
+    plan("--output-tokens", "300", "--output-tokens-p95", "200"),
+    2,
+    "expected at least the mean --output-tokens 300",
+  ],
+  [
+    "a workload problem beside a sizing one, both named",
+    plan("--prefix-cache-hit", "2", "--replicas", "two"),
+    2,
+    "--prefix-cache-hit: got 2; expected a fraction from 0 to 0.99",
+  ],
+  [
+    "compare with an unknown model, with the did-you-mean",
+    ["compare", "--models", "llama-3.1-8b"],
+    2,
+    "Did you mean llama-3.1-8b-instruct?",
+  ],
+  [
+    "compare with a missing workload file",
+    ["compare", "--workload", "nope.json"],
+    2,
+    '--workload: got "nope.json"; expected a readable JSON file',
+  ],
+  ["compare with an unknown flag", ["compare", "--bogus"], 2, "error: unknown option '--bogus'"],
   ["an unknown command", ["plann"], 2, "error: unknown command 'plann'"],
   [
     "an infeasible context",

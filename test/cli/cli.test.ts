@@ -15,12 +15,67 @@ async function run(args: string[]): Promise<{ code: number; stdout: string; stde
 
 afterEach(() => vi.restoreAllMocks());
 
+describe("llm-stack compare", () => {
+  it("--json prints one candidate per model × quantization × GPU with issue 23's contract fields", async () => {
+    const { code, stdout, stderr } = await run([
+      "compare",
+      "--models",
+      "llama-3.1-8b-instruct,phi-3.5-mini-instruct",
+      "--input-tokens",
+      "1000",
+      "--output-tokens",
+      "200",
+      "--requests-per-second",
+      "2",
+      "--json",
+    ]);
+    expect([code, stderr]).toEqual([0, ""]);
+    const rows = JSON.parse(stdout) as Array<Record<string, unknown>>;
+    // 8B: bf16, fp8, int4 on H100 and H200; Phi-3.5-mini: bf16 and fp8 on each.
+    expect(rows).toHaveLength(10);
+    for (const row of rows)
+      expect(Object.keys(row)).toEqual(
+        expect.arrayContaining([
+          "model",
+          "quantization",
+          "gpu",
+          "instanceType",
+          "replicas",
+          "monthlyUsd",
+          "usdPerMillionOutputTokens",
+          "sloMet",
+          "hosted",
+          "breakEvenTokensPerMonth",
+        ]),
+      );
+    // No provider sells Phi-3.5-mini: no hosted price and no break-even (null, not "never").
+    const phi = rows.filter((r) => r.model === "phi-3.5-mini-instruct");
+    expect(phi.map((r) => [r.hosted, r.breakEvenTokensPerMonth])).toEqual(phi.map(() => [null, null]));
+    // Llama 3.1 8B's cheapest current offer (DeepInfra Turbo, $0.02 in / $0.03 out) is below any node's cost per token: never.
+    const llama = rows.filter((r) => r.model === "llama-3.1-8b-instruct");
+    expect(llama.every((r) => (r.hosted as { provider: string }).provider === "DeepInfra" && r.breakEvenTokensPerMonth === "never")).toBe(
+      true,
+    );
+  });
+});
+
 describe("llm-stack plan", () => {
   it("--json prints exactly the plan object and exits 0", async () => {
     const { code, stdout, stderr } = await run(["plan", "--model", "llama-3.3-70b-instruct", "--max-model-len", "32768", "--json"]);
     expect([code, stderr]).toEqual([0, ""]);
-    const plan = JSON.parse(stdout) as Record<string, unknown>;
+    const { performance, ...plan } = JSON.parse(stdout) as Record<string, unknown>;
     expect(plan).toEqual(JSON.parse(JSON.stringify(planDeployment({ model: "llama-3.3-70b-instruct", maxModelLen: 32768 }))));
+    // Without a load the planner's choice stands; its performance at the default workload is added (issue 23's contract).
+    expect(Object.keys(performance as object)).toEqual(
+      expect.arrayContaining(["saturatedOutputTokensPerSecondPerReplica", "atLoad", "replicasNeeded", "sloMet", "errorBand"]),
+    );
+    expect(Object.keys((performance as { atLoad: object }).atLoad)).toEqual([
+      "concurrentRequestsPerReplica",
+      "outputTokensPerSecondPerReplica",
+      "ttftMs",
+      "itlMs",
+    ]);
+    expect((performance as { chosenBy: string }).chosenBy).toBe("planner");
     expect(Object.keys(plan)).toEqual([
       "model",
       "variant",

@@ -55,13 +55,19 @@ describe("pricing", () => {
 
 describe("unit economics", () => {
   const large = planDeployment({ model: "mistral-large-instruct-2411" });
+  const llama70 = planDeployment({ model: "llama-3.3-70b-instruct" });
 
-  it("compares Mistral Large against its hosted API at $2 in / $6 out per million", () => {
-    const e = large.economics;
-    expect(e.assumptions.hosted?.inputUsdPerMillion).toBe(2);
-    expect(e.assumptions.hosted?.outputUsdPerMillion).toBe(6);
-    // One output token with its 2 input tokens: 6 + 2 × 2.
-    expect(e.hostedUsdPerMillionOutputTokens).toBe(10);
+  it("has no hosted price for Mistral Large 2411: retired on La Plateforme (successor Mistral Large 3), never on Bedrock", () => {
+    expect(large.economics.assumptions.hosted).toBeNull();
+    expect(large.economics.breakEvenUtilization).toBeNull();
+  });
+
+  it("compares Llama 3.3 70B with its cheapest current hosted offer at 2 prompt tokens per output token", () => {
+    const e = llama70.economics;
+    // Current offers (infra/catalog/hosted-prices.ts), blended as output + 2 × input per million:
+    // DeepInfra Turbo 0.39 + 2 × 0.13 = 0.65; DeepInfra 0.40 + 0.46 = 0.86; Together 0.88 + 1.76 = 2.64; Bedrock 0.72 + 1.44 = 2.16.
+    expect(e.assumptions.hosted?.provider).toBe("DeepInfra (meta-llama/Llama-3.3-70B-Instruct-Turbo)");
+    expect(e.hostedUsdPerMillionOutputTokens).toBe(0.65);
   });
 
   it("derives decode from HBM bandwidth: step = (weights + batch KV) / (3.35 TB/s × 0.6)", () => {
@@ -79,14 +85,14 @@ describe("unit economics", () => {
   });
 
   it("prices output tokens from the hourly cost, throughput and utilization, and finds the break-even", () => {
-    const e = large.economics;
+    const e = llama70.economics;
     const expected = (55.04 / (e.outputTokensPerSecondPerReplica * 3600 * 0.5)) * 1e6;
     expect(e.usdPerMillionOutputTokens).toBeCloseTo(expected, 1);
-    const busier = economicsFor(large, { ...e.assumptions, utilization: 1 });
+    const busier = economicsFor(llama70, { ...e.assumptions, utilization: 1 });
     expect(busier.usdPerMillionOutputTokens).toBeCloseTo(e.usdPerMillionOutputTokens / 2, 2);
-    // At the break-even utilization, self-hosting costs exactly the hosted price.
-    const atBreakEven = economicsFor(large, { ...e.assumptions, utilization: e.breakEvenUtilization ?? 0 });
-    expect(atBreakEven.usdPerMillionOutputTokens).toBeCloseTo(10, 1);
+    // At the break-even utilization (over 1 here: never), self-hosting costs exactly the hosted $0.65.
+    const atBreakEven = economicsFor(llama70, { ...e.assumptions, utilization: e.breakEvenUtilization ?? 0 });
+    expect(atBreakEven.usdPerMillionOutputTokens).toBeCloseTo(0.65, 2);
   });
 
   it("says so when no hosted price is known", () => {

@@ -1,0 +1,91 @@
+/**
+ * `llm-stack compare`: one workload, every catalog model (or `--models a,b`) × quantization × GPU,
+ * ranked — SLO met first, then $/M tokens. Input problems exit 2 with every problem named.
+ */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { MODEL_IDS, isModelId, type ModelId, type Region } from "../infra/catalog";
+import { PlanInputError, type InputIssue } from "../infra/plan";
+import { compareModels } from "../infra/plan/performance";
+import { nearestModelId } from "../infra/plan/request";
+import { resolveWorkload, type WorkloadKey } from "../infra/plan/workload";
+import { type CliContext } from "./main";
+import { collectInputIssues, workloadFromFlags } from "./workload-flags";
+import { renderCompare } from "./render/compare-table";
+
+export interface CompareOptions extends Partial<Record<WorkloadKey, string>> {
+  models?: string;
+  workload?: string;
+  region?: string;
+  json?: boolean;
+}
+
+function parseModels(text: string | undefined): ModelId[] | undefined {
+  if (text === undefined) return undefined;
+  const ids = text
+    .split(",")
+    .map((id) => id.trim().toLowerCase())
+    .filter((id) => id.length > 0);
+  const issues: InputIssue[] = ids
+    .filter((id) => !isModelId(id))
+    .map((id) => {
+      const near = nearestModelId(id);
+      return {
+        path: "--models",
+        value: id,
+        expected: `catalog model ids (${MODEL_IDS.join(", ")})`,
+        hint: near ? `Did you mean ${near}?` : "Run `llm-stack models` for the ids.",
+      };
+    });
+  if (ids.length === 0)
+    issues.push({
+      path: "--models",
+      value: text,
+      expected: "at least one catalog model id",
+      hint: "Leave --models out to compare every model.",
+    });
+  if (issues.length > 0) throw new PlanInputError(issues);
+  return ids as ModelId[];
+}
+
+function readWorkloadFile(path: string | undefined, directory: string): Record<string, unknown> {
+  if (path === undefined) return {};
+  let text: string;
+  try {
+    text = readFileSync(resolve(directory, path), "utf8");
+  } catch (error) {
+    throw new PlanInputError([
+      {
+        path: "--workload",
+        value: path,
+        expected: "a readable JSON file",
+        hint: `Could not read it (${(error as NodeJS.ErrnoException).code ?? "error"}); see workloads/ for examples.`,
+      },
+    ]);
+  }
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("not an object");
+    return parsed as Record<string, unknown>;
+  } catch {
+    throw new PlanInputError([
+      {
+        path: "--workload",
+        value: path,
+        expected: "a JSON object of workload keys",
+        hint: 'Write e.g. {"inputTokens": 1000, "outputTokens": 200, "requestsPerSecond": 5}.',
+      },
+    ]);
+  }
+}
+
+export async function runCompare(options: CompareOptions, context: CliContext): Promise<number> {
+  const [models, base] = collectInputIssues<[ModelId[] | undefined, Record<string, unknown>]>(
+    () => parseModels(options.models),
+    () => readWorkloadFile(options.workload, context.directory),
+  );
+  const workload = resolveWorkload(workloadFromFlags(options, base));
+  const rows = compareModels(workload, { models, ...(options.region ? { region: options.region as Region } : {}) });
+  process.stdout.write(options.json ? `${JSON.stringify(rows, null, 2)}\n` : renderCompare(rows, workload));
+  return 0;
+}

@@ -1,0 +1,71 @@
+/** `compare`'s table: one line per candidate, then the workload, the hosted offers and how sure the numbers are. */
+import { type CompareRow, type Performance } from "../../infra/plan/performance";
+import { type Workload } from "../../infra/plan/workload";
+import { count, textTable, usd } from "./format";
+import { describeWorkload } from "./performance-text";
+
+/** Tokens a month in words: 23.4 B, 850 M. */
+export function tokens(value: number): string {
+  if (value >= 1e12) return `${(value / 1e12).toFixed(1)} T`;
+  if (value >= 1e9) return `${(value / 1e9).toFixed(1)} B`;
+  if (value >= 1e6) return `${(value / 1e6).toFixed(0)} M`;
+  return count(value);
+}
+
+const breakEven = (row: CompareRow) =>
+  row.breakEvenTokensPerMonth === null
+    ? "no hosted price"
+    : row.breakEvenTokensPerMonth === "never"
+      ? "never"
+      : `${tokens(row.breakEvenTokensPerMonth)}/month`;
+
+export function renderCompare(rows: readonly CompareRow[], workload: Workload): string {
+  const header = [
+    "model",
+    "quant",
+    "gpu",
+    "deployment",
+    "$/month",
+    "$/M out",
+    "$/M all",
+    "util",
+    "SLO",
+    "TTFT p95",
+    "ITL p95",
+    "ready",
+    "hosted (cheapest)",
+    "break-even",
+  ];
+  const lines = rows.map((r) => [
+    r.model,
+    r.quantization,
+    r.gpu,
+    `${r.replicas} × TP ${r.tensorParallelSize} on ${r.nodes} × ${r.instanceType}`,
+    usd(r.monthlyUsd),
+    usd(r.usdPerMillionOutputTokens),
+    usd(r.usdPerMillionTokens),
+    `${Math.round(r.utilization * 100)}%`,
+    r.sloMet ? "met" : "missed",
+    `${count(Math.round(r.ttftMs.p95))} ms`,
+    `${r.itlMs.p95} ms`,
+    `${Math.round(r.timeToReadySeconds / 60)} min`,
+    r.hosted ? `${r.hosted.provider} ${usd(r.hosted.inputUsdPerMillion)}/${usd(r.hosted.outputUsdPerMillion)}` : "—",
+    breakEven(r),
+  ]);
+  const workloadLines = describeWorkload({ workload } as Performance);
+  const missed = rows.filter((r) => !r.sloMet).map((r) => `${r.model} ${r.quantization} ${r.gpu}: ${r.sloMisses.join("; ")}`);
+  return [
+    ...textTable([header, ...lines]),
+    "",
+    "workload",
+    ...workloadLines.map((l) => `  - ${l}`),
+    "",
+    "how to read it",
+    "  - $/month and $/M are GPU nodes on demand; $/M at the utilization the load gives the deployment (without a load: at its SLO-feasible maximum).",
+    `  - throughput and latency are the calibrated step model's (error band ±${Math.round((rows[0]?.errorBand ?? 0) * 100)}%, median against published measurements; \`npm run bench\` prints them all).`,
+    "  - break-even: prompt + output tokens a month at which one node (with every replica it holds) costs what the cheapest current hosted offer does; never: a full node's SLO-feasible capacity is worth less at the hosted price than the node costs.",
+    "  - hosted prices are dated rows (infra/catalog/hosted-prices.ts); retired offers are not compared.",
+    ...(missed.length ? ["", "SLO missed", ...missed.map((m) => `  - ${m}`)] : []),
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,36 @@
+/** A plan's performance at a workload, in words: the workload and its defaults, throughput, latency, SLOs, $/M and how sure the numbers are. */
+import { type Performance, type WorkloadEconomics } from "../../infra/plan/performance";
+import { count, usd } from "./format";
+
+const percent = (fraction: number) => `${Math.round(fraction * 100)}%`;
+
+export function describeWorkload(performance: Performance): string[] {
+  const w = performance.workload;
+  const load =
+    w.load === null
+      ? "no load given: numbers at one replica's SLO-feasible maximum"
+      : w.load.kind === "rate"
+        ? `${w.load.peakRequestsPerSecond.toPrecision(3)} requests/s at peak (mean ${w.load.meanRequestsPerSecond.toPrecision(3)}${w.tokensPerMonth !== null ? `; ${count(Math.round(w.tokensPerMonth))} tokens/month` : ""})`
+        : `${count(w.load.concurrentRequests)} concurrent requests (closed loop)`;
+  const slos = [
+    w.ttftP95Ms !== null ? `TTFT p95 ≤ ${count(w.ttftP95Ms)} ms` : null,
+    w.itlP95Ms !== null ? `ITL p95 ≤ ${w.itlP95Ms} ms` : null,
+  ].filter((s): s is string => s !== null);
+  return [
+    `${count(w.inputTokens)} prompt + ${count(w.outputTokens)} output tokens per request; ${load}; ${slos.length ? slos.join(", ") : "no latency SLO"}${w.prefixCacheHit > 0 ? `; ${percent(w.prefixCacheHit)} prefix-cache hits` : ""}`,
+    ...w.defaults.map((d) => `default ${d.key} ${d.value}: ${d.source}`),
+  ];
+}
+
+export function describePerformance(performance: Performance, economics: WorkloadEconomics): string[] {
+  const at = performance.atLoad;
+  const near = performance.nearestMeasurement;
+  return [
+    ...describeWorkload(performance),
+    `saturated: ~${count(performance.saturatedOutputTokensPerSecondPerReplica)} output tokens/s per replica (every request queued, as offline benchmarks measure)`,
+    `at the load: ${at.concurrentRequestsPerReplica} requests in flight per replica, ${count(at.outputTokensPerSecondPerReplica)} output tokens/s; TTFT p50 ${count(Math.round(at.ttftMs.p50))} ms / p95 ${count(Math.round(at.ttftMs.p95))} ms; ITL p50 ${at.itlMs.p50} ms / p95 ${at.itlMs.p95} ms`,
+    `replicas needed: ${performance.replicasNeeded}; SLO ${performance.sloMet ? "met" : `missed (${performance.sloMisses.join("; ")})`}`,
+    `${usd(economics.usdPerMillionOutputTokens)} per million output tokens, ${usd(economics.usdPerMillionTokens)} per million prompt + output tokens, at ${percent(economics.utilization)} of the SLO-feasible capacity (GPU nodes only)`,
+    `error band ±${percent(performance.errorBand)} (median error against published measurements)${near ? `; nearest measurement: ${near.id}, measured ${count(near.measured)}, predicted ${count(Math.round(near.predicted))} (${near.error >= 0 ? "+" : ""}${percent(near.error)})` : ""}`,
+  ];
+}

@@ -1,0 +1,155 @@
+/**
+ * `llm-stack compare`'s numbers: for one workload, every model × quantization × GPU the catalog
+ * offers — the cheapest deployment of each that meets the load and SLOs, what it costs a month and
+ * per million tokens, its predicted latencies and error band — next to every current hosted offer
+ * of the model and the monthly volume at which self-hosting breaks even.
+ *
+ * Break-even: self-hosting is bought in units (one node, or one multi-node replica), each carrying
+ * `replicasPerUnit` replicas of SLO-feasible capacity; a hosted API costs the same per token at
+ * every volume. The first unit pays for itself at V = unit cost ÷ hosted price per token, provided
+ * the unit can carry V; when a full unit's capacity is worth less at the hosted price than the unit
+ * costs, every further unit is too, and self-hosting never breaks even.
+ */
+import {
+  HOSTED_PROVIDERS,
+  HOURS_PER_MONTH,
+  INSTANCES,
+  MODEL_IDS,
+  MODELS,
+  findHourlyPriceUsd,
+  hostedOffers,
+  type GpuId,
+  type ModelId,
+  type Quantization,
+} from "../../catalog";
+import { InfeasiblePlanError } from "../errors";
+import { type PlanRequest } from "../request";
+import { SECONDS_PER_MONTH, type Workload } from "../workload";
+import { planForWorkload } from "./workload-plan";
+import { type NearestMeasurement } from "./performance";
+
+export interface HostedOffer {
+  provider: string;
+  providerModelId: string;
+  inputUsdPerMillion: number;
+  outputUsdPerMillion: number;
+  readOn: string;
+  source: string;
+}
+
+export interface CompareRow {
+  model: ModelId;
+  quantization: Quantization;
+  gpu: GpuId;
+  instanceType: string;
+  tensorParallelSize: number;
+  replicas: number;
+  nodes: number;
+  monthlyUsd: number;
+  usdPerMillionOutputTokens: number;
+  usdPerMillionTokens: number;
+  utilization: number;
+  sloMet: boolean;
+  sloMisses: string[];
+  ttftMs: { p50: number; p95: number };
+  itlMs: { p50: number; p95: number };
+  timeToReadySeconds: number;
+  errorBand: number;
+  nearestMeasurement: NearestMeasurement | null;
+  /** The cheapest current hosted offer at the workload's prompt/output mix; null where no provider sells the model. */
+  hosted: HostedOffer | null;
+  /** Every current hosted offer, cheapest first. */
+  hostedOffers: HostedOffer[];
+  hostedMonthlyUsd: number | null;
+  /** Prompt + output tokens a month at which self-hosting costs what the cheapest hosted offer does. */
+  breakEvenTokensPerMonth: number | "never" | null;
+}
+
+export interface CompareRequest {
+  models?: readonly ModelId[];
+  region?: PlanRequest["region"];
+}
+
+function offersFor(model: ModelId, workload: Workload): HostedOffer[] {
+  return hostedOffers(model, workload.inputTokens / workload.outputTokens).map((row) => ({
+    provider: HOSTED_PROVIDERS[row.provider],
+    providerModelId: row.providerModelId,
+    inputUsdPerMillion: row.inputUsdPerMillion,
+    outputUsdPerMillion: row.outputUsdPerMillion,
+    readOn: row.source.readOn,
+    source: row.source.ref,
+  }));
+}
+
+/** USD per prompt-or-output token of a hosted offer at the workload's mix. */
+const hostedUsdPerToken = (offer: HostedOffer, workload: Workload) =>
+  (workload.inputTokens * offer.inputUsdPerMillion + workload.outputTokens * offer.outputUsdPerMillion) /
+  (workload.inputTokens + workload.outputTokens) /
+  1e6;
+
+export function breakEvenTokensPerMonth(
+  unit: { monthlyUsd: number; replicas: number },
+  feasibleOutputTokensPerSecondPerReplica: number,
+  offer: HostedOffer,
+  workload: Workload,
+): number | "never" {
+  const tokensPerOutput = (workload.inputTokens + workload.outputTokens) / workload.outputTokens;
+  const unitCapacity = unit.replicas * feasibleOutputTokensPerSecondPerReplica * tokensPerOutput * SECONDS_PER_MONTH;
+  const price = hostedUsdPerToken(offer, workload);
+  if (unitCapacity * price < unit.monthlyUsd) return "never";
+  return Math.round(unit.monthlyUsd / price);
+}
+
+export function compareModels(workload: Workload, request: CompareRequest = {}): CompareRow[] {
+  const rows: CompareRow[] = [];
+  for (const model of request.models ?? MODEL_IDS) {
+    const quantizations = [...new Set(MODELS[model].variants.map((v) => v.quantization))];
+    const offers = offersFor(model, workload);
+    for (const gpu of ["h100", "h200"] as const)
+      for (const quantization of quantizations) {
+        let result;
+        try {
+          result = planForWorkload({ model, quantization, gpu, ...(request.region ? { region: request.region } : {}) }, workload);
+        } catch (error) {
+          if (error instanceof InfeasiblePlanError) continue;
+          throw error;
+        }
+        const { plan, performance, economics } = result;
+        const gpusPerNode = INSTANCES[plan.instanceType].gpuCount;
+        // The unit self-hosting is bought in: a node (with every replica that fits it) or a multi-node replica.
+        const replicasPerUnit = plan.nodesPerReplica > 1 ? 1 : Math.floor(gpusPerNode / plan.gpusPerReplica);
+        const nodeHourly = findHourlyPriceUsd(plan.instanceType, plan.region) ?? 0;
+        const unit = { monthlyUsd: nodeHourly * plan.nodesPerReplica * HOURS_PER_MONTH, replicas: replicasPerUnit };
+        const best = offers[0] ?? null;
+        const tokensPerMonth = economics.outputTokensPerMonth * ((workload.inputTokens + workload.outputTokens) / workload.outputTokens);
+        rows.push({
+          model,
+          quantization: plan.quantization,
+          gpu,
+          instanceType: plan.instanceType,
+          tensorParallelSize: plan.tensorParallelSize,
+          replicas: plan.replicas,
+          nodes: plan.nodes,
+          monthlyUsd: plan.cost.monthlyUsd,
+          usdPerMillionOutputTokens: economics.usdPerMillionOutputTokens,
+          usdPerMillionTokens: economics.usdPerMillionTokens,
+          utilization: economics.utilization,
+          sloMet: performance.sloMet,
+          sloMisses: performance.sloMisses,
+          ttftMs: performance.atLoad.ttftMs,
+          itlMs: performance.atLoad.itlMs,
+          timeToReadySeconds: plan.timeToReady.totalSeconds,
+          errorBand: performance.errorBand,
+          nearestMeasurement: performance.nearestMeasurement,
+          hosted: best,
+          hostedOffers: offers,
+          hostedMonthlyUsd: best ? Math.round(tokensPerMonth * hostedUsdPerToken(best, workload)) : null,
+          breakEvenTokensPerMonth: best
+            ? breakEvenTokensPerMonth(unit, performance.sloFeasibleOutputTokensPerSecondPerReplica, best, workload)
+            : null,
+        });
+      }
+  }
+  // SLO met first, then cheapest per million tokens.
+  return rows.sort((a, b) => Number(b.sloMet) - Number(a.sloMet) || a.usdPerMillionTokens - b.usdPerMillionTokens);
+}

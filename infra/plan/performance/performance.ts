@@ -1,0 +1,283 @@
+/**
+ * A plan's performance at a workload: what one replica sustains saturated, what it does at the
+ * workload's load (TTFT and ITL percentiles from the simulation), how many replicas the load
+ * needs within the SLOs, the error band of the prediction and the published measurement nearest
+ * to it. The numbers `plan --json` prints as `performance` and `compare` ranks by.
+ */
+import { SERVING_MEASUREMENTS, type ServingMeasurement } from "../../catalog/serving-measurements";
+import { type DeploymentPlan } from "../deployment-plan";
+import { roundTo } from "../rounding";
+import { type Workload } from "../workload";
+import { CALIBRATION, ERROR_BAND } from "./calibration";
+import { concurrencyAtRate, predictMeasurement, type EngineCalibration } from "./predict";
+import { servingShapeOf, type ServingShape } from "./serving-shape";
+import { requestsFor, simulateLatency, type SimulatedLatency } from "./simulate";
+import { atConcurrency, kvBoundBatch, saturatedThroughput, type RequestShape } from "./steady-state";
+
+/**
+ * Without SLOs a replica is sized to run at most this busy: at 90 % of saturation queues stay
+ * finite in the simulation; beyond it, waits grow without bound (any queue, as utilization → 1).
+ */
+export const MAX_UTILIZATION_WITHOUT_SLO = 0.9;
+/** The most replicas the sizing search tries before calling a load unservable by this shape. */
+const MAX_REPLICAS_SEARCHED = 256;
+
+export interface NearestMeasurement {
+  id: string;
+  metric: string;
+  measured: number;
+  predicted: number;
+  /** predicted / measured − 1. */
+  error: number;
+  source: string;
+}
+
+export interface LatencyPercentiles {
+  p50: number;
+  p95: number;
+}
+
+export interface Performance {
+  /** The workload the numbers are for, with the defaults it took. */
+  workload: Workload;
+  /** All requests queued (as offline benchmarks measure), at the workload's prompt and output lengths. */
+  saturatedOutputTokensPerSecondPerReplica: number;
+  /** Requests one replica holds at once within the SLOs (the KV-bound batch without SLOs). */
+  maxConcurrentRequestsPerReplica: number;
+  /**
+   * Output tokens/s one replica sustains within the SLOs (at that concurrency), or at
+   * MAX_UTILIZATION_WITHOUT_SLO of saturation without SLOs: the capacity $/M and break-even use.
+   */
+  sloFeasibleOutputTokensPerSecondPerReplica: number;
+  atLoad: {
+    /** Mean requests in one replica (running and waiting). */
+    concurrentRequestsPerReplica: number;
+    outputTokensPerSecondPerReplica: number;
+    ttftMs: LatencyPercentiles;
+    itlMs: LatencyPercentiles;
+  };
+  replicasNeeded: number;
+  sloMet: boolean;
+  /** Why the SLOs are missed, in the user's terms; empty when met. */
+  sloMisses: string[];
+  /** Relative error of the throughput prediction (the calibration's median absolute error). */
+  errorBand: number;
+  nearestMeasurement: NearestMeasurement | null;
+}
+
+export const requestOf = (workload: Workload): RequestShape => ({
+  inputTokens: workload.inputTokens,
+  outputTokens: workload.outputTokens,
+  inputTokensP95: workload.inputTokensP95,
+  outputTokensP95: workload.outputTokensP95,
+  prefixCacheHitRate: workload.prefixCacheHit,
+});
+
+function misses(workload: Workload, latency: SimulatedLatency): string[] {
+  const out: string[] = [];
+  if (latency.overloaded) out.push("the load exceeds what the replicas complete (the queue keeps growing)");
+  if (workload.ttftP95Ms !== null && latency.ttftMs.p95 > workload.ttftP95Ms)
+    out.push(`TTFT p95 ${Math.round(latency.ttftMs.p95)} ms > ${workload.ttftP95Ms} ms`);
+  if (workload.itlP95Ms !== null && latency.itlMs.p95 > workload.itlP95Ms)
+    out.push(`ITL p95 ${latency.itlMs.p95.toFixed(1)} ms > ${workload.itlP95Ms} ms`);
+  return out;
+}
+
+/**
+ * The largest closed-loop concurrency per replica whose p95s meet the SLOs: bisection on the
+ * closed-form estimates (latency grows with concurrency), then the simulation confirms it or
+ * corrects it downward.
+ */
+function maxConcurrencyWithinSlo(shape: ServingShape, workload: Workload, calibration: EngineCalibration): number {
+  const request = requestOf(workload);
+  if (workload.ttftP95Ms === null && workload.itlP95Ms === null) return kvBoundBatch(shape, request);
+  const low = sloConcurrencyEstimate(shape, workload, calibration);
+  // The simulation confirms the estimate or, where a p95 misses, scales the concurrency down by the
+  // miss (latency grows about linearly with concurrency near the bound), at most SLO_CORRECTIONS times.
+  let concurrency = low;
+  for (let attempt = 0; attempt <= SLO_CORRECTIONS && concurrency >= 1; attempt++) {
+    const latency = simulateLatency(shape, request, calibration, { kind: "closed-loop", concurrentRequests: concurrency });
+    if (misses(workload, latency).length === 0) return concurrency;
+    const over = Math.max(
+      workload.ttftP95Ms === null ? 0 : latency.ttftMs.p95 / workload.ttftP95Ms,
+      workload.itlP95Ms === null ? 0 : latency.itlMs.p95 / workload.itlP95Ms,
+      latency.overloaded ? 2 : 0,
+    );
+    concurrency = Math.min(concurrency - 1, Math.floor(concurrency / Math.max(1.1, over)));
+  }
+  return 0;
+}
+
+/**
+ * The closed-form bound on the SLO-feasible concurrency: the largest concurrency whose estimated
+ * p95s (atConcurrency) meet the SLOs. Optimistic, so a valid upper bound for the simulation and a
+ * valid lower bound on the replicas a load needs.
+ */
+export function sloConcurrencyEstimate(shape: ServingShape, workload: Workload, calibration: EngineCalibration): number {
+  const request = requestOf(workload);
+  const ceiling = kvBoundBatch(shape, request);
+  if (workload.ttftP95Ms === null && workload.itlP95Ms === null) return ceiling;
+  const estimateMeets = (c: number) => {
+    const at = atConcurrency(shape, request, calibration, c);
+    return (
+      (workload.itlP95Ms === null || at.itlP95MsEstimate <= workload.itlP95Ms) &&
+      (workload.ttftP95Ms === null || at.ttftMs <= workload.ttftP95Ms)
+    );
+  };
+  let low = 0;
+  let high = ceiling + 1;
+  while (high - low > 1) {
+    const mid = Math.floor((low + high) / 2);
+    if (estimateMeets(mid)) low = mid;
+    else high = mid;
+  }
+  return low;
+}
+
+/** Fewest replicas a load can need: each below saturation and its requests in flight within the estimated SLO-feasible concurrency. */
+export function replicasLowerBound(
+  shape: ServingShape,
+  workload: Workload,
+  calibration: EngineCalibration,
+  saturated: number,
+  sloConcurrency: number,
+): number {
+  const load = workload.load;
+  if (load === null) return 1;
+  const request = requestOf(workload);
+  if (load.kind === "concurrency") return sloConcurrency > 0 ? Math.ceil(load.concurrentRequests / sloConcurrency) : 1;
+  const at = atConcurrency(shape, request, calibration, Math.max(1, sloConcurrency));
+  const e2eSeconds = (at.ttftMs + (workload.outputTokens - 1) * at.tpotMs) / 1000;
+  const bySlo = sloConcurrency > 0 ? Math.ceil((load.peakRequestsPerSecond * e2eSeconds) / sloConcurrency) : 1;
+  return Math.max(1, bySlo, Math.ceil((load.peakRequestsPerSecond * workload.outputTokens) / (saturated * MAX_UTILIZATION_WITHOUT_SLO)));
+}
+
+/** Simulations that may correct the closed-form SLO bound before a shape is called unable to meet the SLOs. */
+const SLO_CORRECTIONS = 1;
+
+/**
+ * The measurement nearest the prediction: a comparable throughput row, of the same model and GPU
+ * where there is one, closest in prompt and output length and tensor parallelism.
+ */
+export function nearestMeasurement(shape: ServingShape, workload: Workload, calibration: EngineCalibration): NearestMeasurement | null {
+  const distance = (m: ServingMeasurement) =>
+    (m.model === shape.model ? 0 : 10) +
+    (m.gpu === shape.gpu ? 0 : 2) +
+    (m.engine === "vllm" ? 0 : 0.5) +
+    Math.abs(Math.log(m.inputTokens / workload.inputTokens)) +
+    Math.abs(Math.log(m.outputTokens / workload.outputTokens)) +
+    Math.abs(Math.log(m.tensorParallelSize / shape.tensorParallelSize));
+  let best: ServingMeasurement | undefined;
+  for (const m of SERVING_MEASUREMENTS) {
+    if (m.notComparable !== undefined || (m.metric !== "outputTokensPerSecondPerGpu" && m.metric !== "totalTokensPerSecondPerGpu"))
+      continue;
+    if (!best || distance(m) < distance(best)) best = m;
+  }
+  if (!best) return null;
+  const predicted = predictMeasurement(best, calibration);
+  return {
+    id: best.id,
+    metric: best.metric,
+    measured: best.value,
+    predicted: roundTo(predicted, 1),
+    error: roundTo(predicted / best.value - 1, 3),
+    source: best.source.ref,
+  };
+}
+
+/** A planned deployment's performance at a workload. */
+export function performanceFor(
+  plan: Omit<DeploymentPlan, "economics" | "timeToReady">,
+  workload: Workload,
+  calibration: EngineCalibration = CALIBRATION,
+): Performance {
+  return performanceOf(servingShapeOf(plan), plan.replicas, workload, calibration);
+}
+
+/** The performance of `replicas` replicas of one shape at a workload (without a load, `replicas` is what the numbers are for). */
+export function performanceOf(
+  shape: ServingShape,
+  replicas: number,
+  workload: Workload,
+  calibration: EngineCalibration = CALIBRATION,
+): Performance {
+  const request = requestOf(workload);
+  const saturated = saturatedThroughput(shape, request, calibration).outputTokensPerSecond;
+  const load = workload.load;
+  // Under an open-loop load the simulation at the load checks the SLOs itself; the closed-form bound
+  // only sizes the search. A closed loop (or no load) is checked at the concurrency it reports.
+  const maxConcurrency =
+    load?.kind === "rate" ? sloConcurrencyEstimate(shape, workload, calibration) : maxConcurrencyWithinSlo(shape, workload, calibration);
+
+  let replicasNeeded = replicas;
+  let latency: SimulatedLatency;
+  if (load === null) {
+    latency = simulateLatency(shape, request, calibration, { kind: "closed-loop", concurrentRequests: Math.max(1, maxConcurrency) });
+  } else if (load.kind === "concurrency") {
+    replicasNeeded = maxConcurrency > 0 ? Math.ceil(load.concurrentRequests / maxConcurrency) : MAX_REPLICAS_SEARCHED;
+    latency = simulateLatency(shape, request, calibration, {
+      kind: "closed-loop",
+      concurrentRequests: Math.ceil(load.concurrentRequests / replicasNeeded),
+    });
+  } else {
+    replicasNeeded = replicasLowerBound(shape, workload, calibration, saturated, maxConcurrency);
+    const at = (replicas: number) => {
+      const rate = load.peakRequestsPerSecond / replicas;
+      const inFlight = concurrencyAtRate(shape, request, calibration, Math.min(rate, (saturated / workload.outputTokens) * 0.99));
+      return simulateLatency(
+        shape,
+        request,
+        calibration,
+        { kind: "poisson", requestsPerSecond: rate },
+        requestsFor(inFlight, workload.outputTokens),
+      );
+    };
+    latency = at(replicasNeeded);
+    // More replicas only lower each one's load: search upward by doubling, then bisect. A shape that
+    // misses the SLOs even one request at a time cannot be helped by replicas.
+    if (maxConcurrency > 0 && misses(workload, latency).length > 0) {
+      let failing = replicasNeeded;
+      let passing = 0;
+      for (let step = 1; passing === 0 && failing < MAX_REPLICAS_SEARCHED; step *= 2) {
+        const next = Math.min(MAX_REPLICAS_SEARCHED, failing + step);
+        const trial = at(next);
+        if (misses(workload, trial).length === 0) ((passing = next), (latency = trial));
+        else failing = next;
+      }
+      if (passing === 0) replicasNeeded = MAX_REPLICAS_SEARCHED;
+      else {
+        while (passing - failing > 1) {
+          const mid = Math.floor((passing + failing) / 2);
+          const trial = at(mid);
+          if (misses(workload, trial).length === 0) ((passing = mid), (latency = trial));
+          else failing = mid;
+        }
+        replicasNeeded = passing;
+      }
+    }
+  }
+  const sloMisses = misses(workload, latency);
+  return {
+    workload,
+    saturatedOutputTokensPerSecondPerReplica: Math.round(saturated),
+    maxConcurrentRequestsPerReplica: maxConcurrency,
+    sloFeasibleOutputTokensPerSecondPerReplica: Math.round(
+      workload.ttftP95Ms === null && workload.itlP95Ms === null
+        ? saturated * MAX_UTILIZATION_WITHOUT_SLO
+        : maxConcurrency > 0
+          ? Math.min(saturated, atConcurrency(shape, request, calibration, maxConcurrency).outputTokensPerSecond)
+          : 0,
+    ),
+    atLoad: {
+      concurrentRequestsPerReplica: roundTo(latency.meanConcurrentRequests, 1),
+      outputTokensPerSecondPerReplica: Math.round(latency.outputTokensPerSecond),
+      ttftMs: { p50: roundTo(latency.ttftMs.p50, 1), p95: roundTo(latency.ttftMs.p95, 1) },
+      itlMs: { p50: roundTo(latency.itlMs.p50, 2), p95: roundTo(latency.itlMs.p95, 2) },
+    },
+    replicasNeeded,
+    sloMet: sloMisses.length === 0 && maxConcurrency > 0,
+    sloMisses: maxConcurrency === 0 ? ["no concurrency meets the SLOs, not even one request at a time", ...sloMisses] : sloMisses,
+    errorBand: ERROR_BAND,
+    nearestMeasurement: nearestMeasurement(shape, workload, calibration),
+  };
+}

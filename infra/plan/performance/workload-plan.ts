@@ -1,0 +1,252 @@
+/**
+ * The planner with a workload: the cheapest deployment that carries the load within the SLOs —
+ * replicas × TP × PP × instance type, H100 or H200, bf16, fp8 or int4 weights, bf16 or fp8 KV
+ * cache — and what it costs per million tokens at the utilization the load gives it.
+ *
+ * Every fitting shape of every (quantization, GPU, KV dtype) the request allows is a candidate
+ * (the single-model planner's own candidate grid, candidates.ts). Each gets a lower bound on its
+ * cost from its saturated throughput alone (closed form); candidates are then simulated cheapest
+ * bound first, and the search stops once the next bound exceeds the best cost found. The result
+ * equals the brute-force minimum over the grid (test/plan/performance/workload-plan.test.ts).
+ * Without a load the planner's own choice stands (labelled as such) and only its performance is added.
+ */
+import {
+  GPU_IDS,
+  GPUS,
+  HOURS_PER_MONTH,
+  INSTANCES,
+  findHourlyPriceUsd,
+  type GpuId,
+  type InstanceType,
+  type Quantization,
+} from "../../catalog";
+import { nodesFor, selectableCandidates, evaluateVariant } from "../candidates";
+import { type DeploymentPlan } from "../deployment-plan";
+import { KV_CACHE_DTYPES, type KvCacheDtype } from "../kv-cache";
+import { planDeployment, variantsToConsider } from "../planner";
+import { resolvePlanRequest, type PlanRequest } from "../request";
+import { roundTo } from "../rounding";
+import { SECONDS_PER_MONTH, type Workload } from "../workload";
+import { CALIBRATION } from "./calibration";
+import { performanceFor, performanceOf, replicasLowerBound, requestOf, sloConcurrencyEstimate, type Performance } from "./performance";
+import { type EngineCalibration } from "./predict";
+import { servingShapeOfCandidate } from "./serving-shape";
+import { saturatedThroughput } from "./steady-state";
+
+export interface WorkloadOption {
+  quantization: Quantization;
+  variant: string;
+  gpu: GpuId;
+  kvCacheDtype: KvCacheDtype;
+  instanceType: InstanceType;
+  tensorParallelSize: number;
+  pipelineParallelSize: number;
+  nodesPerReplica: number;
+  replicas: number;
+  nodes: number;
+  /** GPU nodes only (the stack's fixed costs are the same for every option). */
+  hourlyUsd: number;
+  monthlyUsd: number;
+  /** GPUs paid for and used by no replica, and their share of the bill. */
+  idleGpus: number;
+  idleHourlyUsd: number;
+  performance: Performance;
+}
+
+export interface WorkloadEconomics {
+  /** Output tokens the deployment generates a month at the workload's load (its SLO-feasible maximum without a load). */
+  outputTokensPerMonth: number;
+  usdPerMillionOutputTokens: number;
+  /** Per million prompt + output tokens. */
+  usdPerMillionTokens: number;
+  /** Share of the deployment's SLO-feasible capacity the load uses (1 without a load: the numbers are at that capacity). */
+  utilization: number;
+}
+
+/** What the search cost: how many candidates were bounded and how many simulated. */
+export interface SearchEffort {
+  candidates: number;
+  simulated: number;
+}
+
+interface Bounded {
+  quantization: Quantization;
+  gpu: GpuId;
+  kvCacheDtype: KvCacheDtype;
+  candidate: ReturnType<typeof evaluateVariant>[number];
+  /** Fewest replicas the load could need (performance.ts replicasLowerBound, from the closed-form bounds). */
+  replicasAtLeast: number;
+  costAtLeast: number;
+}
+
+function replicaCost(instanceType: InstanceType, gpusPerReplica: number, nodesPerReplica: number, replicas: number, hourly: number) {
+  const nodes = nodesFor(instanceType, gpusPerReplica, nodesPerReplica, replicas);
+  return { nodes, hourlyUsd: nodes * hourly };
+}
+
+/** Every fitting candidate shape the request allows across quantization, GPU and KV-cache dtype, with its cost lower bound. */
+function boundedCandidates(input: PlanRequest, workload: Workload, calibration: EngineCalibration): Bounded[] {
+  const base = resolvePlanRequest({ ...input, replicas: 1 });
+  const quantizations: Quantization[] =
+    input.quantization !== undefined && input.quantization !== "auto"
+      ? [input.quantization]
+      : [...new Set(base.model.variants.map((v) => v.quantization))];
+  const gpus: GpuId[] = input.gpu !== undefined ? [input.gpu] : [...GPU_IDS];
+  const kvDtypes: KvCacheDtype[] = input.kvCacheDtype !== undefined ? [input.kvCacheDtype] : [...KV_CACHE_DTYPES];
+  const load = workload.load;
+  const out: Bounded[] = [];
+  for (const gpu of gpus)
+    for (const quantization of quantizations) {
+      if (quantization === "fp8" && !GPUS[gpu].supportsFp8) continue;
+      for (const kvCacheDtype of kvDtypes) {
+        const request = resolvePlanRequest({
+          ...input,
+          quantization,
+          gpu,
+          kvCacheDtype,
+          replicas: 1,
+          allowedInstanceTypes: gpu === input.gpu ? input.allowedInstanceTypes : undefined,
+        });
+        const evaluated = variantsToConsider(request).flatMap((variant) => evaluateVariant(request, variant));
+        for (const candidate of selectableCandidates(evaluated, request.multiNode)) {
+          const shape = servingShapeOfCandidate(request.modelId, gpu, kvCacheDtype, candidate);
+          const saturated = saturatedThroughput(shape, requestOf(workload), calibration).outputTokensPerSecond;
+          const replicasAtLeast =
+            load === null
+              ? (input.replicas ?? 1)
+              : replicasLowerBound(shape, workload, calibration, saturated, sloConcurrencyEstimate(shape, workload, calibration));
+          const hourly = findHourlyPriceUsd(candidate.instanceType, request.region) ?? Number.POSITIVE_INFINITY;
+          const gpusPerReplica = candidate.tensorParallelSize * candidate.pipelineParallelSize;
+          out.push({
+            quantization,
+            gpu,
+            kvCacheDtype,
+            candidate,
+            replicasAtLeast,
+            costAtLeast: replicaCost(candidate.instanceType, gpusPerReplica, candidate.nodesPerReplica, replicasAtLeast, hourly).hourlyUsd,
+          });
+        }
+      }
+    }
+  return out;
+}
+
+function evaluate(bounded: Bounded, input: PlanRequest, workload: Workload, calibration: EngineCalibration): WorkloadOption {
+  const { candidate, gpu, kvCacheDtype, quantization } = bounded;
+  const region = resolvePlanRequest(input).region;
+  const shape = servingShapeOfCandidate(resolvePlanRequest(input).modelId, gpu, kvCacheDtype, candidate);
+  const performance = performanceOf(shape, bounded.replicasAtLeast, workload, calibration);
+  const replicas = workload.load === null ? bounded.replicasAtLeast : performance.replicasNeeded;
+  const gpusPerReplica = candidate.tensorParallelSize * candidate.pipelineParallelSize;
+  const hourly = findHourlyPriceUsd(candidate.instanceType, region) ?? Number.POSITIVE_INFINITY;
+  const { nodes, hourlyUsd } = replicaCost(candidate.instanceType, gpusPerReplica, candidate.nodesPerReplica, replicas, hourly);
+  const idleGpus = nodes * INSTANCES[candidate.instanceType].gpuCount - replicas * gpusPerReplica;
+  return {
+    quantization,
+    variant: candidate.variant.id,
+    gpu,
+    kvCacheDtype,
+    instanceType: candidate.instanceType,
+    tensorParallelSize: candidate.tensorParallelSize,
+    pipelineParallelSize: candidate.pipelineParallelSize,
+    nodesPerReplica: candidate.nodesPerReplica,
+    replicas,
+    nodes,
+    hourlyUsd: roundTo(hourlyUsd, 2),
+    monthlyUsd: roundTo(hourlyUsd * HOURS_PER_MONTH, 0),
+    idleGpus,
+    idleHourlyUsd: roundTo((hourly / INSTANCES[candidate.instanceType].gpuCount) * idleGpus, 2),
+    performance,
+  };
+}
+
+/** Cheapest first; a tie goes to the lower TTFT p95, then fewer GPUs. */
+const byCost = (a: WorkloadOption, b: WorkloadOption) =>
+  a.hourlyUsd - b.hourlyUsd ||
+  a.performance.atLoad.ttftMs.p95 - b.performance.atLoad.ttftMs.p95 ||
+  a.tensorParallelSize * a.pipelineParallelSize - b.tensorParallelSize * b.pipelineParallelSize;
+
+/**
+ * The SLO-meeting options for a load, cheapest first. `exhaustive` simulates every candidate
+ * (the brute force the pruned search is checked against); otherwise candidates whose cost bound
+ * exceeds the best option found are skipped.
+ */
+export function workloadOptions(
+  input: PlanRequest,
+  workload: Workload,
+  options: { exhaustive?: boolean; calibration?: EngineCalibration } = {},
+): { options: WorkloadOption[]; effort: SearchEffort } {
+  const calibration = options.calibration ?? CALIBRATION;
+  const bounded = boundedCandidates(input, workload, calibration).sort((a, b) => a.costAtLeast - b.costAtLeast);
+  const met: WorkloadOption[] = [];
+  let best = Number.POSITIVE_INFINITY;
+  let simulated = 0;
+  for (const candidate of bounded) {
+    // A bound equal to the best cost can only tie it: ties are not searched for.
+    if (!options.exhaustive && candidate.costAtLeast >= best) break;
+    const option = evaluate(candidate, input, workload, calibration);
+    simulated++;
+    if (!option.performance.sloMet) continue;
+    met.push(option);
+    best = Math.min(best, option.hourlyUsd);
+  }
+  return { options: met.sort(byCost), effort: { candidates: bounded.length, simulated } };
+}
+
+export interface WorkloadPlan {
+  plan: DeploymentPlan;
+  performance: Performance;
+  economics: WorkloadEconomics;
+  /** "workload": the cheapest deployment meeting the load and SLOs; "planner": no load was given, the planner's own choice. */
+  chosenBy: "workload" | "planner";
+  effort: SearchEffort;
+}
+
+export function economicsAt(plan: Pick<DeploymentPlan, "cost" | "replicas">, performance: Performance): WorkloadEconomics {
+  const workload = performance.workload;
+  const load = workload.load;
+  const perReplicaAtMaximum = performance.sloFeasibleOutputTokensPerSecondPerReplica;
+  const capacity = perReplicaAtMaximum * plan.replicas;
+  const outputPerSecond =
+    load === null
+      ? capacity
+      : load.kind === "rate"
+        ? load.meanRequestsPerSecond * workload.outputTokens
+        : performance.atLoad.outputTokensPerSecondPerReplica * performance.replicasNeeded;
+  const outputTokensPerMonth = outputPerSecond * SECONDS_PER_MONTH;
+  const monthlyUsd = plan.cost.hourlyUsd * HOURS_PER_MONTH;
+  const totalPerOutput = (workload.inputTokens + workload.outputTokens) / workload.outputTokens;
+  return {
+    outputTokensPerMonth: Math.round(outputTokensPerMonth),
+    usdPerMillionOutputTokens: roundTo((monthlyUsd / outputTokensPerMonth) * 1e6, 3),
+    usdPerMillionTokens: roundTo((monthlyUsd / (outputTokensPerMonth * totalPerOutput)) * 1e6, 3),
+    utilization: roundTo(capacity > 0 ? outputPerSecond / capacity : 0, 3),
+  };
+}
+
+/** The plan for a workload: the cheapest SLO-meeting option made a full plan, or the planner's choice without a load. */
+export function planForWorkload(input: PlanRequest, workload: Workload, calibration: EngineCalibration = CALIBRATION): WorkloadPlan {
+  if (workload.load === null) {
+    const plan = planDeployment(input);
+    const performance = performanceFor(plan, workload, calibration);
+    return { plan, performance, economics: economicsAt(plan, performance), chosenBy: "planner", effort: { candidates: 1, simulated: 1 } };
+  }
+  const { options, effort } = workloadOptions(input, workload, { calibration });
+  const best = options[0];
+  if (!best) {
+    // Nothing meets the SLOs: plan the planner's choice and report by how much it misses.
+    const plan = planDeployment(input);
+    const performance = performanceFor(plan, workload, calibration);
+    return { plan, performance, economics: economicsAt(plan, performance), chosenBy: "workload", effort };
+  }
+  const plan = planDeployment({
+    ...input,
+    quantization: best.quantization,
+    gpu: best.gpu,
+    kvCacheDtype: best.kvCacheDtype,
+    tensorParallelSize: best.tensorParallelSize,
+    allowedInstanceTypes: [best.instanceType],
+    replicas: best.replicas,
+  });
+  return { plan, performance: best.performance, economics: economicsAt(plan, best.performance), chosenBy: "workload", effort };
+}

@@ -1,0 +1,57 @@
+/** The workload planner: the pruned search equals brute force, and break-even volumes by hand. */
+import { describe, expect, it } from "vitest";
+import { breakEvenTokensPerMonth, planForWorkload, workloadOptions } from "../../../infra/plan/performance";
+import { resolveWorkload } from "../../../infra/plan/workload";
+
+describe("cheapest deployment for a workload", () => {
+  const workload = resolveWorkload({ inputTokens: 1000, outputTokens: 200, requestsPerSecond: 12, ttftP95Ms: 2000, itlP95Ms: 60 });
+  const request = { model: "llama-3.1-8b-instruct", gpu: "h100" } as const;
+
+  it("finds the brute-force minimum over every quantization, KV dtype, TP and instance type, simulating fewer candidates", () => {
+    const pruned = workloadOptions(request, workload);
+    const brute = workloadOptions(request, workload, { exhaustive: true });
+    expect(brute.effort.simulated).toBe(brute.effort.candidates);
+    expect(pruned.effort.simulated).toBeLessThan(brute.effort.simulated);
+    const cheapest = Math.min(...brute.options.map((o) => o.hourlyUsd));
+    expect(pruned.options[0]?.hourlyUsd).toBe(cheapest);
+    expect(pruned.options[0]?.performance.sloMet).toBe(true);
+  });
+
+  it("makes the chosen option a full plan with those replicas, and prices the packed nodes", () => {
+    const result = planForWorkload(request, workload);
+    const best = workloadOptions(request, workload).options[0];
+    expect(result.chosenBy).toBe("workload");
+    expect([result.plan.instanceType, result.plan.tensorParallelSize, result.plan.replicas]).toEqual([
+      best?.instanceType,
+      best?.tensorParallelSize,
+      best?.replicas,
+    ]);
+    // $/M output = the nodes' month over the mean load's output: 12 requests/s × 200 tokens × 730 h × 3,600 s.
+    const outputPerMonth = 12 * 200 * 730 * 3600;
+    expect(result.economics.usdPerMillionOutputTokens).toBeCloseTo((result.plan.cost.hourlyUsd * 730 * 1e6) / outputPerMonth, 2);
+  });
+});
+
+describe("break-even against a hosted API", () => {
+  const workload = resolveWorkload({ inputTokens: 1000, outputTokens: 200 });
+  const bedrock8b = {
+    provider: "Amazon Bedrock",
+    providerModelId: "meta.llama3-1-8b-instruct-v1:0",
+    inputUsdPerMillion: 0.22,
+    outputUsdPerMillion: 0.22,
+    readOn: "2026-12-06",
+    source: "",
+  };
+
+  it("is about 23 B tokens a month for Llama 3.1 8B on one p5.4xlarge against Bedrock's $0.22 (not the 2 M public guides claim)", () => {
+    // One p5.4xlarge: $6.88/h × 730 h = $5,022.40 a month; at $0.22 per million tokens it pays off at 5,022.40 / 0.22e-6.
+    const volume = breakEvenTokensPerMonth({ monthlyUsd: 5022.4, replicas: 1 }, 5000, bedrock8b, workload);
+    expect(volume).toBe(Math.round(5022.4 / 0.22e-6));
+    expect(volume).toBeGreaterThan(22.8e9);
+  });
+
+  it("is never when a full node's capacity is worth less at the hosted price than the node costs", () => {
+    // 300 output tokens/s × 6 tokens per output token × 2,628,000 s = 4.73e9 tokens × $0.22/M = $1,040.6 < $5,022.40.
+    expect(breakEvenTokensPerMonth({ monthlyUsd: 5022.4, replicas: 1 }, 300, bedrock8b, workload)).toBe("never");
+  });
+});
