@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: (1) time to plan the whole catalog across quantizations, contexts and GPUs;
  * (2) the offline preview (`llm-stack cost`) time per committed stack; (3) the accuracy table: the
- * planner's figures next to published measurements, with the ratio. Medians of several runs; speed
+ * planner's figures next to published measurements, with the ratio, and the performance model's
+ * signed and absolute error per engine, family and GPU with leave-one-family-out. Medians of several runs; speed
  * goals are judged here, never in tests. (4) The time-to-ready comparison of the two weight paths.
  * (5) The published bin as whole processes — wall and CPU time, median of several runs — next to
  * `node -e ''` measured in the same run, against the targets. It runs compiled (`npm run bench`
@@ -15,6 +16,8 @@ import { PROJECT_ROOT } from "../infra/project-root";
 import { workingTreeStacks } from "../cli/cost/stack-files";
 import { evaluateStack } from "../cli/cost/stack-report";
 import { accuracyRows, InfeasiblePlanError, planDeployment, type PlanRequest } from "../infra/plan";
+import { SERVING_MEASUREMENTS, type ServingMeasurement } from "../infra/catalog/serving-measurements";
+import { accuracyOf, fitCalibration, isThroughput, leaveOneFamilyOut, summarise, type ErrorSummary } from "../infra/plan/performance";
 import { renderTimeToReadyComparison, timeToReadyComparison } from "../cli/render/time-to-ready-text";
 
 const SWEEPS = 7;
@@ -103,6 +106,38 @@ function printAccuracy(): void {
   }
 }
 
+/** The step model against every published measurement: per engine, family and GPU, then leave-one-family-out. */
+function printPerformanceAccuracy(): void {
+  const all = accuracyOf(SERVING_MEASUREMENTS);
+  const comparable = all.filter((r) => r.measurement.notComparable === undefined);
+  const pct = (v: number) => `${v >= 0 ? "+" : ""}${(v * 100).toFixed(1)}%`;
+  const table = (title: string, summaries: ErrorSummary[]) => {
+    console.log(`  ${title}`);
+    for (const s of summaries)
+      console.log(
+        `    ${s.group.padEnd(58)} ${String(s.rows).padStart(4)} rows  median signed ${pct(s.medianSignedError).padStart(7)}  median |error| ${pct(s.medianAbsoluteError).padStart(7)}`,
+      );
+  };
+  const kind = (m: ServingMeasurement) => (isThroughput(m) ? "throughput" : "latency");
+  console.log("performance model vs published measurements (error = predicted / measured − 1), comparable rows:");
+  table(
+    "per engine and metric",
+    summarise(comparable, (m) => `${m.engine} ${kind(m)}`),
+  );
+  table(
+    "per model family, GPU and engine",
+    summarise(comparable, (m) => `${m.model} ${m.gpu} ${m.engine}`),
+  );
+  table("leave-one-family-out (fitted without the family)", leaveOneFamilyOut());
+  const excluded = all.filter((r) => r.measurement.notComparable !== undefined);
+  console.log(`  not comparable to the pinned release (${excluded.length} rows, printed, not fitted):`);
+  for (const r of excluded) console.log(`    ${pct(r.error).padStart(8)}  ${r.measurement.id}`);
+  const refit = fitCalibration(SERVING_MEASUREMENTS);
+  console.log(
+    `  refit (commit into CALIBRATION when the dataset changes): ${JSON.stringify(refit, (_, v: unknown) => (typeof v === "number" ? Number(v.toPrecision(3)) : v))}`,
+  );
+}
+
 /** Time to ready on both weight paths for the README's four models (infra/plan/time-to-ready.ts, rates in infra/catalog/startup-rates.ts). */
 function printTimeToReady(): void {
   console.log("time to ready: S3 model cache + Run:ai streamer vs Hugging Face through the NAT gateway (estimates from published rates)");
@@ -132,6 +167,11 @@ function benchProcesses(): void {
     { label: "llm-stack plan --stack dev", args: ["bin/llm-stack.js", "plan", "--stack", "dev"], target: "≤ 300 ms CPU" },
     { label: "llm-stack models", args: ["bin/llm-stack.js", "models"], target: "≤ 300 ms CPU" },
     { label: "llm-stack cost --stack dev", args: ["bin/llm-stack.js", "cost", "--stack", "dev"], target: "≤ 1000 ms wall" },
+    ...["chat", "rag", "batch"].map((name) => ({
+      label: `llm-stack compare ${name}`,
+      args: ["bin/llm-stack.js", "compare", "--workload", `workloads/${name}.json`],
+      target: "< 1000 ms wall (issue 23)",
+    })),
   ];
   console.log(`whole processes (compiled bin), median of ${PROCESS_RUNS} runs:`);
   let baseline = 0;
@@ -148,6 +188,7 @@ function benchProcesses(): void {
 }
 
 printAccuracy();
+printPerformanceAccuracy();
 printTimeToReady();
 benchProcesses();
 void benchPreviews();

@@ -8,6 +8,10 @@ import { resolveStackFile } from "../infra/settings/resolve-stack-file";
 import { parseStackFile } from "../infra/settings/stack-file";
 import { timeToReady } from "../infra/plan";
 import { DOCKER_HUB_ANONYMOUS_PULL_LIMIT } from "../infra/catalog/registries";
+import { ERROR_BAND, performanceFor } from "../infra/plan/performance";
+import { planDeployment as plan } from "../infra/plan";
+import { resolveWorkload } from "../infra/plan/workload";
+import { findHourlyPriceUsd, HOURS_PER_MONTH } from "../infra/catalog";
 
 describe("README", () => {
   const readme = readFileSync(join(__dirname, "..", "README.md"), "utf8");
@@ -42,6 +46,21 @@ describe("README", () => {
     const { pulls, windowHours } = DOCKER_HUB_ANONYMOUS_PULL_LIMIT;
     expect(readme).toContain(`Docker Hub allows **${pulls} anonymous pulls per ${windowHours} hours per IPv4 address**`);
     expect(DOCKER_HUB_ANONYMOUS_PULL_LIMIT.source.ref).toContain("docs.docker.com/docker-hub/usage/pulls");
+  });
+
+  it("states the corrected claims as the catalog and the calibrated model give them today", () => {
+    const node = (findHourlyPriceUsd("p5.4xlarge", "us-east-1") ?? 0) * HOURS_PER_MONTH;
+    expect(readme).toContain(`One p5.4xlarge (one H100) costs\n  ${usd(node)} a month`);
+    expect(readme).toContain(`even at **${(node / 0.22e-6 / 1e9).toFixed(1)} B tokens a month**`);
+    const w = resolveWorkload({ inputTokens: 1000, outputTokens: 250 });
+    const perReplica = (model: Parameters<typeof plan>[0]) => performanceFor(plan(model), w).saturatedOutputTokensPerSecondPerReplica;
+    const large = perReplica({ model: "mistral-large-instruct-2411", quantization: "fp8" });
+    const scout = perReplica({ model: "llama-4-scout-17b-16e-instruct", quantization: "bf16" });
+    expect(readme).toContain(`about\n  ${(Math.round(large / 100) * 100).toLocaleString("en-US")} output tokens/s per replica`);
+    expect(readme).toContain(
+      `about ${(Math.round(scout / 100) * 100).toLocaleString("en-US")} per replica (~${(Math.round(scout / 8 / 10) * 10).toLocaleString("en-US")} per GPU)`,
+    );
+    expect(readme).toContain(`prediction prints the ±${Math.round(ERROR_BAND * 100)} % band`);
   });
 
   it("opens with the two set-up commands, the second being the one .ci/run runs", () => {

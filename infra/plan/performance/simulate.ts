@@ -14,7 +14,7 @@
  */
 import { type ServingShape } from "./serving-shape";
 import { type Calibration, type RequestShape } from "./steady-state";
-import { stepTime } from "./step-time";
+import { stepTimer } from "./step-time";
 
 export type Arrivals = { kind: "poisson"; requestsPerSecond: number } | { kind: "closed-loop"; concurrentRequests: number };
 
@@ -85,8 +85,58 @@ interface Request {
   arrival: number;
   promptLeft: number;
   outputLeft: number;
+  /** Tokens in its KV cache (cached prefix, prefilled prompt, generated output). */
   context: number;
-  lastToken: number;
+}
+
+/** A decoding request: it emits one token every step until `finishStep`. */
+interface Decoder {
+  finishStep: number;
+  /** Its context when it joined, at `joinStep`: it grows by one per step after. */
+  contextAtJoin: number;
+  joinStep: number;
+  measured: boolean;
+}
+
+/** A binary min-heap of decoders by finishing step: the next to finish in O(1), each finish in O(log n). */
+class DecoderHeap {
+  readonly items: Decoder[] = [];
+  get size(): number {
+    return this.items.length;
+  }
+  peek(): Decoder | undefined {
+    return this.items[0];
+  }
+  push(item: Decoder): void {
+    const a = this.items;
+    a.push(item);
+    let i = a.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if ((a[parent] as Decoder).finishStep <= item.finishStep) break;
+      a[i] = a[parent] as Decoder;
+      i = parent;
+    }
+    a[i] = item;
+  }
+  pop(): Decoder | undefined {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length === 0 || last === undefined) return top;
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= a.length) break;
+      const right = left + 1;
+      const child = right < a.length && (a[right] as Decoder).finishStep < (a[left] as Decoder).finishStep ? right : left;
+      if ((a[child] as Decoder).finishStep >= last.finishStep) break;
+      a[i] = a[child] as Decoder;
+      i = child;
+    }
+    a[i] = last;
+    return top;
+  }
 }
 
 /**
@@ -126,13 +176,12 @@ export function simulateLatency(
   const outputLength = lengthDistribution(request.outputTokens, request.outputTokensP95);
   const efficiency = calibration.perGpu[shape.gpu];
   const stages = shape.pipelineParallelSize;
-  const newRequest = (arrival: number): Request => {
-    const input = inputLength(lengths());
-    const prompt = Math.max(1, Math.round(input * (1 - request.prefixCacheHitRate)));
-    return { index: sent, arrival, promptLeft: prompt, outputLeft: outputLength(lengths()), context: input - prompt, lastToken: arrival };
-  };
+  const timer = stepTimer(shape, efficiency, calibration.globals);
+  const stepSeconds = (decodes: number, decodeContext: number, prefillTokens: number, prefillContext: number) =>
+    stages * timer(decodes / stages, decodeContext, prefillTokens / stages, prefillContext).seconds;
 
   const waiting: Request[] = [];
+  let waitingHead = 0;
   let sent = 0;
   let nextArrival = 0;
   let measuredFrom = 0;
@@ -141,137 +190,140 @@ export function simulateLatency(
   // The replica drains once the last request is sent: throughput is counted until then, and
   // latencies only of requests sent before the drain (the last `drainRequests`).
   const drainRequests = Math.max(WARM_UP, arrivals.kind === "closed-loop" ? arrivals.concurrentRequests : 0);
-  const measured = (r: Request) => r.index >= WARM_UP && r.index < requests - drainRequests;
+  const measured = (r: { index: number }) => r.index >= WARM_UP && r.index < requests - drainRequests;
   const send = (at: number) => {
-    waiting.push(newRequest(at));
+    const input = inputLength(lengths());
+    const prompt = Math.max(1, Math.round(input * (1 - request.prefixCacheHitRate)));
+    waiting.push({ index: sent, arrival: at, promptLeft: prompt, outputLeft: outputLength(lengths()), context: input - prompt });
     sent++;
     if (sent === requests && measuring) ((measuring = false), (measuredTo = at));
   };
   if (arrivals.kind === "closed-loop") for (let i = 0; i < Math.min(arrivals.concurrentRequests, requests); i++) send(0);
 
-  const running: Request[] = [];
+  const decoders = new DecoderHeap();
+  let decoderContext = 0;
+  let measuredDecoders = 0;
+  let prefilling: Request[] = [];
   const ttft = new Histogram();
   const itl = new Histogram();
+  let step = 0;
   let now = 0;
   let finished = 0;
   let outputTokens = 0;
   let inSystemArea = 0;
   let maxWaiting = 0;
+  const finish = () => {
+    finished++;
+    if (finished === WARM_UP) ((measuring = true), (measuredFrom = now));
+    if (arrivals.kind === "closed-loop" && sent < requests) send(now);
+  };
+  const retireFinishedDecoders = () => {
+    for (let top = decoders.peek(); top !== undefined && top.finishStep <= step; top = decoders.peek()) {
+      decoders.pop();
+      decoderContext -= top.contextAtJoin + (step - top.joinStep);
+      if (top.measured) measuredDecoders--;
+      finish();
+    }
+  };
+  /** Every decoder emits a token in each of `steps` steps of `seconds` each. */
+  const advanceDecoders = (steps: number, seconds: number) => {
+    const count = decoders.size;
+    if (count === 0) return;
+    if (measuredDecoders > 0) itl.add(seconds * 1000, measuredDecoders * steps);
+    if (measuring) outputTokens += count * steps;
+    decoderContext += count * steps;
+  };
+
   while (finished < requests) {
     if (arrivals.kind === "poisson") {
       while (sent < requests && nextArrival <= now) {
         send(nextArrival);
         nextArrival += -Math.log(1 - random()) / arrivals.requestsPerSecond;
       }
-      if (running.length === 0 && waiting.length === 0) {
+      if (decoders.size === 0 && prefilling.length === 0 && waitingHead === waiting.length) {
         now = nextArrival;
         continue;
       }
     }
-    // Nothing to prefill: every running request decodes until the first of them finishes (or, open
+    const waitingCount = waiting.length - waitingHead;
+    maxWaiting = Math.max(maxWaiting, waitingCount);
+    // Nothing to prefill: every decoder emits tokens until the first of them finishes (or, open
     // loop, until the next arrival), in one stride at the stride's mean context.
-    if (waiting.length === 0 && running.length > 0 && running.every((r) => r.promptLeft === 0)) {
-      const meanContext = running.reduce((sum, r) => sum + r.context, 0) / running.length;
-      const load = {
-        decodeSequences: running.length / stages,
-        decodeContextTokens: meanContext,
-        prefillTokens: 0,
-        prefillContextTokens: 0,
-      };
-      const first = stages * stepTime(shape, load, efficiency, calibration.globals).seconds;
-      let steps = Math.min(...running.map((r) => r.outputLeft));
-      if (arrivals.kind === "poisson" && sent < requests) steps = Math.max(1, Math.min(steps, Math.floor((nextArrival - now) / first)));
-      const seconds =
-        stages * stepTime(shape, { ...load, decodeContextTokens: meanContext + (steps - 1) / 2 }, efficiency, calibration.globals).seconds;
-      inSystemArea += running.length * steps * seconds;
+    if (prefilling.length === 0 && waitingCount === 0 && decoders.size > 0) {
+      const count = decoders.size;
+      const meanContext = decoderContext / count;
+      let steps = (decoders.peek() as Decoder).finishStep - step;
+      if (arrivals.kind === "poisson" && sent < requests)
+        steps = Math.max(1, Math.min(steps, Math.floor((nextArrival - now) / stepSeconds(count, meanContext, 0, 0))));
+      const seconds = stepSeconds(count, meanContext + (steps - 1) / 2, 0, 0);
+      inSystemArea += count * steps * seconds;
       now += steps * seconds;
-      for (const r of [...running]) {
-        r.context += steps;
-        r.outputLeft -= steps;
-        r.lastToken = now;
-        if (measured(r)) itl.add(seconds * 1000, steps);
-        if (measuring) outputTokens += steps;
-        if (r.outputLeft > 0) continue;
-        running.splice(running.indexOf(r), 1);
-        finished++;
-        if (finished === WARM_UP) ((measuring = true), (measuredFrom = now));
-        if (arrivals.kind === "closed-loop" && sent < requests) send(now);
-      }
+      advanceDecoders(steps, seconds);
+      step += steps;
+      retireFinishedDecoders();
       continue;
     }
-    // Schedule: running requests first, then waiting ones, within the token budget, seat and KV limits.
-    let budget = shape.maxNumBatchedTokens;
-    let kvUsed = running.reduce((sum, r) => sum + r.context, 0);
-    const step: { request: Request; prefill: number }[] = [];
-    for (const r of running) {
+    // Schedule: decoders (one token each), then running prefills, then waiting requests in arrival
+    // order, within the token budget, --max-num-seqs and the KV cache.
+    let budget = shape.maxNumBatchedTokens - decoders.size;
+    let kvUsed = decoderContext + prefilling.reduce((sum, r) => sum + r.context, 0);
+    const chunks: Array<[Request, number]> = [];
+    for (const r of prefilling) {
       if (budget <= 0) break;
-      const tokens = r.promptLeft > 0 ? Math.min(r.promptLeft, budget) : 1;
-      step.push({ request: r, prefill: r.promptLeft > 0 ? tokens : 0 });
+      const tokens = Math.min(r.promptLeft, budget);
+      chunks.push([r, tokens]);
       budget -= tokens;
     }
-    while (budget > 0 && waiting.length > 0 && running.length < shape.maxNumSeqs) {
-      const next = waiting[0] as Request;
-      if (kvUsed + next.context + Math.min(next.promptLeft, budget) > shape.kvCacheTokens && running.length > 0) break;
-      waiting.shift();
-      running.push(next);
+    while (budget > 0 && waitingHead < waiting.length && decoders.size + prefilling.length < shape.maxNumSeqs) {
+      const next = waiting[waitingHead] as Request;
       const tokens = Math.min(next.promptLeft, budget);
-      step.push({ request: next, prefill: tokens });
+      if (kvUsed + next.context + tokens > shape.kvCacheTokens && decoders.size + prefilling.length > 0) break;
+      waitingHead++;
+      prefilling.push(next);
+      chunks.push([next, tokens]);
       budget -= tokens;
       kvUsed += next.context + tokens;
     }
-    maxWaiting = Math.max(maxWaiting, waiting.length);
-    const decoding = step.filter((s) => s.prefill === 0);
-    const prefilling = step.filter((s) => s.prefill > 0);
-    const prefillTokens = prefilling.reduce((sum, s) => sum + s.prefill, 0);
-    const decodeContext = decoding.length ? decoding.reduce((sum, s) => sum + s.request.context, 0) / decoding.length : 0;
-    const prefillContext = prefillTokens
-      ? prefilling.reduce((sum, s) => sum + s.prefill * (s.request.context + s.prefill / 2), 0) / prefillTokens
-      : 0;
-    const seconds =
-      stages *
-      stepTime(
-        shape,
-        {
-          decodeSequences: decoding.length / stages,
-          decodeContextTokens: decodeContext,
-          prefillTokens: prefillTokens / stages,
-          prefillContextTokens: prefillContext,
-        },
-        efficiency,
-        calibration.globals,
-      ).seconds;
-    inSystemArea += (running.length + waiting.length) * seconds;
-    now += seconds;
-
-    // Decoding requests mostly share their previous token's step: their intervals are added in runs.
-    let runValue = -1;
-    let runCount = 0;
-    for (const { request: r, prefill } of step) {
-      r.context += prefill > 0 ? prefill : 1;
-      if (prefill > 0) {
-        r.promptLeft -= prefill;
-        if (r.promptLeft > 0) continue;
-        if (measured(r)) ttft.add((now - r.arrival) * 1000 + calibration.globals.requestOverheadMs);
-      } else if (measured(r)) {
-        const interval = (now - r.lastToken) * 1000;
-        if (interval !== runValue) {
-          if (runCount > 0) itl.add(runValue, runCount);
-          runValue = interval;
-          runCount = 0;
-        }
-        runCount++;
-      }
-      r.lastToken = now;
-      r.outputLeft--;
-      if (measuring) outputTokens++;
-      if (r.outputLeft > 0) continue;
-      running.splice(running.indexOf(r), 1);
-      finished++;
-      // Throughput is counted between warm-up and cool-down (the last requests drain an emptying replica).
-      if (finished === WARM_UP) ((measuring = true), (measuredFrom = now));
-      if (arrivals.kind === "closed-loop" && sent < requests) send(now);
+    let prefillTokens = 0;
+    let prefillWeighted = 0;
+    for (const [r, tokens] of chunks) {
+      prefillTokens += tokens;
+      prefillWeighted += tokens * (r.context + tokens / 2);
     }
-    if (runCount > 0) itl.add(runValue, runCount);
+    const count = decoders.size;
+    const seconds = stepSeconds(
+      count,
+      count ? decoderContext / count : 0,
+      prefillTokens,
+      prefillTokens ? prefillWeighted / prefillTokens : 0,
+    );
+    inSystemArea += (count + prefilling.length + waiting.length - waitingHead) * seconds;
+    now += seconds;
+    advanceDecoders(1, seconds);
+    step++;
+    retireFinishedDecoders();
+    // Prompts that finish this step emit their first token and start decoding.
+    let done = false;
+    for (const [r, tokens] of chunks) {
+      r.promptLeft -= tokens;
+      r.context += tokens;
+      if (r.promptLeft > 0) continue;
+      done = true;
+      if (measured(r)) ttft.add((now - r.arrival) * 1000 + calibration.globals.requestOverheadMs);
+      if (measuring) outputTokens++;
+      r.outputLeft--;
+      r.context++;
+      if (r.outputLeft <= 0) {
+        finish();
+        continue;
+      }
+      const isMeasured = measured(r);
+      decoders.push({ finishStep: step + r.outputLeft, contextAtJoin: r.context, joinStep: step, measured: isMeasured });
+      decoderContext += r.context;
+      if (isMeasured) measuredDecoders++;
+    }
+    if (done) prefilling = prefilling.filter((r) => r.promptLeft > 0);
+    if (waitingHead > 1024 && waitingHead * 2 > waiting.length) (waiting.splice(0, waitingHead), (waitingHead = 0));
   }
   const measuredSeconds = Math.max(1e-9, (measuredTo || now) - measuredFrom);
   return {

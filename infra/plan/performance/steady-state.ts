@@ -13,7 +13,7 @@
  *   stage step), while the replica completes a micro-batch per stage step.
  */
 import { type ServingShape } from "./serving-shape";
-import { stepTime, type StepEfficiency, type StepGlobals, type StepLoad } from "./step-time";
+import { stepTimer, type StepEfficiency, type StepGlobals, type StepLoad } from "./step-time";
 
 export interface RequestShape {
   /** Means per request. */
@@ -34,6 +34,17 @@ export interface Calibration {
 const efficiencyOf = (shape: ServingShape, calibration: Calibration) => calibration.perGpu[shape.gpu];
 
 /** One step of the whole replica: its seconds per token of latency and the output tokens it completes per second. */
+const timers = new WeakMap<ServingShape, WeakMap<Calibration, ReturnType<typeof stepTimer>>>();
+
+/** The shape's step timer under a calibration, built once (the fit and the searches call it thousands of times). */
+function timerOf(shape: ServingShape, calibration: Calibration): ReturnType<typeof stepTimer> {
+  let byCalibration = timers.get(shape);
+  if (!byCalibration) timers.set(shape, (byCalibration = new WeakMap()));
+  let timer = byCalibration.get(calibration);
+  if (!timer) byCalibration.set(calibration, (timer = stepTimer(shape, efficiencyOf(shape, calibration), calibration.globals)));
+  return timer;
+}
+
 function replicaStep(shape: ServingShape, load: StepLoad, calibration: Calibration): { latencySeconds: number; tokensPerSecond: number } {
   const stages = shape.pipelineParallelSize;
   const micro: StepLoad = {
@@ -41,7 +52,12 @@ function replicaStep(shape: ServingShape, load: StepLoad, calibration: Calibrati
     decodeSequences: load.decodeSequences / stages,
     prefillTokens: load.prefillTokens / stages,
   };
-  const stage = stepTime(shape, micro, efficiencyOf(shape, calibration), calibration.globals).seconds;
+  const stage = timerOf(shape, calibration)(
+    micro.decodeSequences,
+    micro.decodeContextTokens,
+    micro.prefillTokens,
+    micro.prefillContextTokens,
+  ).seconds;
   return { latencySeconds: stages * stage, tokensPerSecond: micro.decodeSequences / stage };
 }
 

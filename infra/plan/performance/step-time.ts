@@ -79,52 +79,55 @@ export interface StepGlobals {
   moeExpertOverheadUs: number;
 }
 
-/** Layers' worth of KV bytes a sequence of `context` tokens reads in one step on one GPU. */
-function kvReadBytes(shape: ServingShape, contextTokens: number): number {
-  const chunk = shape.architecture.chunkedLocalAttention?.chunkSizeTokens ?? contextTokens;
-  const tokenLayers = shape.layersPerStage.full * contextTokens + shape.layersPerStage.chunked * Math.min(contextTokens, chunk);
-  return tokenLayers * shape.kvBytesPerTokenPerLayerPerGpu;
+/**
+ * The step model for one shape with its constants worked out once: the simulation calls it for every
+ * step, so it takes plain numbers and reuses one result object.
+ */
+export function stepTimer(shape: ServingShape, efficiency: StepEfficiency, globals: StepGlobals) {
+  const gpu = GPUS[shape.gpu];
+  const arch = shape.architecture;
+  const moe = arch.moe;
+  const { full, chunked } = shape.layersPerStage;
+  const layers = full + chunked;
+  const chunk = arch.chunkedLocalAttention?.chunkSizeTokens ?? Infinity;
+  const gpusPerReplica = shape.tensorParallelSize * shape.pipelineParallelSize;
+  const tp = shape.tensorParallelSize;
+  const bytesPerSecond = gpu.memoryBandwidthTBps * 1e12 * efficiency.memoryBandwidthUtilization;
+  const flopsPerSecond = (shape.quantization === "fp8" ? gpu.denseFp8Tflops : gpu.denseBf16Tflops) * 1e12 * efficiency.computeUtilization;
+  const denseFlopsPerToken = (2 * (shape.activeParams - shape.routedActiveParams)) / gpusPerReplica;
+  const expertFlopsPerToken = (2 * shape.routedActiveParams) / gpusPerReplica / globals.moeComputeEfficiency;
+  const attentionFlopsPerSpanToken = 4 * ((arch.attentionHeads * arch.headDim) / tp) * layers;
+  const untouchedShare = 1 - shape.routedWeightShare;
+  const missProbability = moe ? 1 - moe.expertsPerToken / moe.routedExperts : 0;
+  const moeLayers = moe ? Math.floor(layers / moe.layerInterval) : 0;
+  const allReducePerToken =
+    tp > 1 ? (2 * layers * arch.hiddenSize * ACTIVATION_BYTES * ((2 * (tp - 1)) / tp)) / (NVLINK_GBPS_PER_DIRECTION * 1e9) : 0;
+  const allReduceFixed = tp > 1 ? 2 * layers * globals.allReduceLatencyUs * 1e-6 : 0;
+  /** Mean attention span per layer of a token at `context` (chunked-local layers see at most their chunk). */
+  const span = (context: number) => (full * context + chunked * Math.min(context, chunk)) / Math.max(1, layers);
+  const result: StepTime = { seconds: 0, memorySeconds: 0, computeSeconds: 0, allReduceSeconds: 0, bound: "memory" };
+
+  function time(decodes: number, decodeContext: number, prefillTokens: number, prefillContext: number): StepTime {
+    const tokens = decodes + prefillTokens;
+    // Uniform routing: the share of a layer's experts the step's tokens touch.
+    const touched = moe && tokens > 0 ? 1 - missProbability ** tokens : 1;
+    const weightBytes = shape.weightBytesPerGpu * (untouchedShare + shape.routedWeightShare * touched);
+    const kvBytes = decodes * layers * span(decodeContext) * shape.kvBytesPerTokenPerLayerPerGpu;
+    result.memorySeconds = (weightBytes + kvBytes) / bytesPerSecond;
+    const attentionFlops = attentionFlopsPerSpanToken * (prefillTokens * span(prefillContext) + decodes * span(decodeContext));
+    result.computeSeconds = (tokens * (denseFlopsPerToken + expertFlopsPerToken) + attentionFlops) / flopsPerSecond;
+    result.allReduceSeconds = tp > 1 ? allReduceFixed + tokens * allReducePerToken : 0;
+    const expertsTouched = moe ? moe.routedExperts * touched : 0;
+    const fixedSeconds = globals.stepOverheadMs / 1000 + (moeLayers * expertsTouched * globals.moeExpertOverheadUs) / 1e6;
+    result.seconds = fixedSeconds + Math.max(result.memorySeconds, result.computeSeconds) + result.allReduceSeconds;
+    result.bound = result.memorySeconds >= result.computeSeconds ? "memory" : "compute";
+    return result;
+  }
+  return time;
 }
 
 export function stepTime(shape: ServingShape, load: StepLoad, efficiency: StepEfficiency, globals: StepGlobals): StepTime {
-  const gpu = GPUS[shape.gpu];
-  const arch = shape.architecture;
-  const gpusPerReplica = shape.tensorParallelSize * shape.pipelineParallelSize;
-  const tokens = load.decodeSequences + load.prefillTokens;
-
-  const moe = arch.moe;
-  const touched = moe && tokens > 0 ? 1 - (1 - moe.expertsPerToken / moe.routedExperts) ** tokens : 1;
-  const weightBytes = shape.weightBytesPerGpu * (1 - shape.routedWeightShare + shape.routedWeightShare * touched);
-  const kvBytes = load.decodeSequences * kvReadBytes(shape, load.decodeContextTokens);
-  const memorySeconds = (weightBytes + kvBytes) / (gpu.memoryBandwidthTBps * 1e12 * efficiency.memoryBandwidthUtilization);
-
-  const layers = shape.layersPerStage.full + shape.layersPerStage.chunked;
-  const queryWidthPerGpu = (arch.attentionHeads * arch.headDim) / shape.tensorParallelSize;
-  const chunk = arch.chunkedLocalAttention?.chunkSizeTokens ?? Infinity;
-  const span = (context: number) =>
-    (shape.layersPerStage.full * context + shape.layersPerStage.chunked * Math.min(context, chunk)) / Math.max(1, layers);
-  const attentionFlops =
-    4 *
-    queryWidthPerGpu *
-    layers *
-    (load.prefillTokens * span(load.prefillContextTokens) + load.decodeSequences * span(load.decodeContextTokens));
-  const denseFlops = (2 * (shape.activeParams - shape.routedActiveParams) * tokens) / gpusPerReplica;
-  const expertFlops = (2 * shape.routedActiveParams * tokens) / gpusPerReplica;
-  const peakTflops = shape.quantization === "fp8" ? gpu.denseFp8Tflops : gpu.denseBf16Tflops;
-  const computeSeconds =
-    (denseFlops + attentionFlops + expertFlops / globals.moeComputeEfficiency) / (peakTflops * 1e12 * efficiency.computeUtilization);
-
-  const tp = shape.tensorParallelSize;
-  const allReduceSeconds =
-    tp > 1
-      ? 2 *
-        layers *
-        (globals.allReduceLatencyUs * 1e-6 +
-          (tokens * arch.hiddenSize * ACTIVATION_BYTES * ((2 * (tp - 1)) / tp)) / (NVLINK_GBPS_PER_DIRECTION * 1e9))
-      : 0;
-  const moeLayers = moe ? Math.floor(layers / moe.layerInterval) : 0;
-  const expertsTouched = moe ? moe.routedExperts * touched : 0;
-  const fixedSeconds = globals.stepOverheadMs / 1000 + (moeLayers * expertsTouched * globals.moeExpertOverheadUs) / 1e6;
-  const seconds = fixedSeconds + Math.max(memorySeconds, computeSeconds) + allReduceSeconds;
-  return { seconds, memorySeconds, computeSeconds, allReduceSeconds, bound: memorySeconds >= computeSeconds ? "memory" : "compute" };
+  return {
+    ...stepTimer(shape, efficiency, globals)(load.decodeSequences, load.decodeContextTokens, load.prefillTokens, load.prefillContextTokens),
+  };
 }

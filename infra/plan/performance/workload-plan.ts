@@ -178,6 +178,7 @@ export function workloadOptions(
 ): { options: WorkloadOption[]; effort: SearchEffort } {
   const calibration = options.calibration ?? CALIBRATION;
   const bounded = boundedCandidates(input, workload, calibration).sort((a, b) => a.costAtLeast - b.costAtLeast);
+  const { maxNodes } = resolvePlanRequest(input);
   const met: WorkloadOption[] = [];
   let best = Number.POSITIVE_INFINITY;
   let simulated = 0;
@@ -186,7 +187,8 @@ export function workloadOptions(
     if (!options.exhaustive && candidate.costAtLeast >= best) break;
     const option = evaluate(candidate, input, workload, calibration);
     simulated++;
-    if (!option.performance.sloMet) continue;
+    // A deployment larger than the request's maxNodes is not one the planner may return.
+    if (!option.performance.sloMet || option.nodes > maxNodes) continue;
     met.push(option);
     best = Math.min(best, option.hourlyUsd);
   }
@@ -234,9 +236,15 @@ export function planForWorkload(input: PlanRequest, workload: Workload, calibrat
   const { options, effort } = workloadOptions(input, workload, { calibration });
   const best = options[0];
   if (!best) {
-    // Nothing meets the SLOs: plan the planner's choice and report by how much it misses.
+    // Nothing meets the load within the SLOs and maxNodes: the planner's choice, with what it misses.
     const plan = planDeployment(input);
-    const performance = performanceFor(plan, workload, calibration);
+    const measured = performanceFor(plan, workload, calibration);
+    const { maxNodes } = resolvePlanRequest(input);
+    const tooLarge =
+      measured.replicasNeeded > plan.replicas
+        ? [`the load needs ${measured.replicasNeeded} replicas of this shape; no shape carries it within ${maxNodes} nodes (maxNodes)`]
+        : [];
+    const performance = { ...measured, sloMet: measured.sloMet && tooLarge.length === 0, sloMisses: [...tooLarge, ...measured.sloMisses] };
     return { plan, performance, economics: economicsAt(plan, performance), chosenBy: "workload", effort };
   }
   const plan = planDeployment({
