@@ -15,10 +15,18 @@ import {
   type InputIssue,
   type PlanRequest,
 } from "../infra/plan";
-import { economicsAt, performanceFor, planForWorkload, type Performance, type WorkloadEconomics } from "../infra/plan/performance";
+import {
+  economicsAt,
+  performanceFor,
+  planForWorkload,
+  withinReplicas,
+  type Performance,
+  type WorkloadEconomics,
+} from "../infra/plan/performance";
 import { resolveWorkload, type Workload, type WorkloadKey } from "../infra/plan/workload";
 import { collectInputIssues, flagOf, workloadFromFlags, workloadOptions } from "./workload-flags";
 import { PROJECT_NAME, SETTINGS, SIZING_KEYS, coerceSizingValue, readStackFile, resolveStackFile, type SizingKey } from "../infra/settings";
+import { coerceObject } from "../infra/settings/keys";
 import { REGIONS } from "../infra/catalog";
 import { renderDefaultPlansMarkdown, renderModelsList } from "./render/models-table";
 import { renderGpus } from "./render/gpus-table";
@@ -90,7 +98,9 @@ function renderPerformance(performance: Performance, economics: WorkloadEconomic
   const heading =
     chosenBy === "workload"
       ? "performance at your workload (the cheapest deployment that carries it within the SLOs)"
-      : "performance at the workload (the planner's workload-blind choice; give a load to size for it)";
+      : chosenBy === "stack"
+        ? "performance of the stack's deployment at its workload (the `workload` key; flags override its keys)"
+        : "performance at the workload (the planner's workload-blind choice; give a load to size for it)";
   return [heading, ...describePerformance(performance, economics).map((line) => `  - ${line}`), ""].join("\n");
 }
 
@@ -109,12 +119,18 @@ function runPlanForStack(
   const file = readStackFile(stack, context.directory);
   const values = { ...file.values, ...fromFlags };
   const region = options.region ?? file.region;
-  const [workload, { settings, missing }] = collectInputIssues(
+  const [, { settings, missing }] = collectInputIssues(
     () => resolveWorkload(workloadInput),
     () => resolveStackFile({ ...file, values, region }),
   );
+  // The stack's declared workload, each flag overriding its key.
+  const declared = coerceObject(values.workload);
+  const workload =
+    Object.keys(workloadInput).length > 0
+      ? resolveWorkload({ ...(declared !== null && typeof declared === "object" ? declared : {}), ...workloadInput })
+      : (settings.workload ?? resolveWorkload({}));
   // The stack's plan is what `pulumi up` deploys: the workload is measured against it, not re-planned.
-  const performance = performanceFor(settings.plan, workload);
+  const performance = withinReplicas(performanceFor(settings.plan, workload), settings.autoscaling?.maxReplicas ?? settings.plan.replicas);
   const economics = economicsAt(settings.plan, performance);
   process.stdout.write(
     options.json

@@ -3,6 +3,9 @@
  * report (model, GPUs, instances, priced line items, policy results, plan reasons, assumptions).
  * Pricing is the shared priceItems(); policies are the pack's own; nothing here talks to GitHub.
  */
+import { economicsAt, performanceFor, withinReplicas, type Performance, type WorkloadEconomics } from "../../infra/plan/performance";
+import { resolveWorkload } from "../../infra/plan/workload";
+import { coerceObject } from "../../infra/settings/keys";
 import { GPUS, HOURS_PER_MONTH, INSTANCES, PRICE_TABLE_DATE, isInstanceType, regionSchema, type Region } from "../../infra/catalog";
 import {
   DEFAULTS,
@@ -43,12 +46,46 @@ export interface StackReport {
   instances: InstanceLine[];
   cost: StackCost | null;
   plan: DeploymentPlan | null;
+  /** The plan's performance and $/M at the stack's declared `workload`; null when it declares none. */
+  performance: (Performance & { economics: WorkloadEconomics }) | null;
   violations: Violation[];
   assumptions: string[];
 }
 
+/**
+ * Program runs by their inputs: under mocks the program is a pure function of the stack's name, its
+ * config and the secret keys, so a stack evaluated twice in one process — `cost --base` over a stack
+ * a change left alone, the same stack in several formats — runs once.
+ */
+const programRuns = new Map<ProgramLoader | undefined, Map<string, ReturnType<typeof runProgram>>>();
+
+function programRunOf(config: Record<string, string>, options: { stack: string; secretKeys: string[]; load?: ProgramLoader }) {
+  let byInputs = programRuns.get(options.load);
+  if (!byInputs) programRuns.set(options.load, (byInputs = new Map()));
+  const key = JSON.stringify([options.stack, Object.entries(config).sort(), [...options.secretKeys].sort()]);
+  let run = byInputs.get(key);
+  if (!run) byInputs.set(key, (run = runProgram(config, options)));
+  return run;
+}
+
+/** The stack's declared workload (its `workload` key, already validated by the program run), at the plan. */
+function performanceAtDeclaredWorkload(
+  plan: DeploymentPlan,
+  text: string | undefined,
+  maxReplicasText: string | undefined,
+): StackReport["performance"] {
+  const declared = coerceObject(text);
+  if (declared === null || typeof declared !== "object" || Object.keys(declared).length === 0) return null;
+  // An autoscaled stack may run up to maxReplicas (validated by the program run); a fixed one its replicas.
+  const maxReplicas = Math.max(plan.replicas, Number(maxReplicasText) || 0);
+  const performance = withinReplicas(performanceFor(plan, resolveWorkload(declared)), maxReplicas);
+  return { ...performance, economics: economicsAt(plan, performance) };
+}
+
 export interface EvaluateOptions {
   load?: ProgramLoader;
+  /** Run the program even when this process already ran it with the same inputs (`npm run bench` times every run). */
+  freshRun?: boolean;
   economics?: Partial<EconomicsAssumptions>;
   /** The policy pack config the team runs with (same shape as policies/config.example.json). */
   policyConfig?: PackConfig;
@@ -110,6 +147,7 @@ export async function evaluateStack(stack: string, yamlText: string, options: Ev
       instances: [],
       cost: null,
       plan: null,
+      performance: null,
       violations: [],
       assumptions: [],
     };
@@ -124,10 +162,12 @@ export async function evaluateStack(stack: string, yamlText: string, options: Ev
     assumptions.push(`capacityType ${config[`${PROJECT_NAME}:capacityType`]} is priced at on-demand rates (an upper bound)`);
   }
 
-  const empty = { model: null, variant: null, gpu: null, instances: [], cost: null, plan: null, violations: [] };
+  const empty = { model: null, variant: null, gpu: null, instances: [], cost: null, plan: null, performance: null, violations: [] };
   // What the Pulumi CLI refuses never reaches the program.
   if (cliErrors.length > 0) return { stack, status: "invalid", errors: cliErrors, ...empty, assumptions };
-  const run = await runProgram(withSecrets, { stack, secretKeys, load: options.load });
+  const run = options.freshRun
+    ? await runProgram(withSecrets, { stack, secretKeys, load: options.load })
+    : await programRunOf(withSecrets, { stack, secretKeys, load: options.load });
   if (run.error !== undefined) {
     const message = run.error instanceof Error ? run.error.message : String(run.error);
     return { stack, status: "invalid", errors: message.split("\n").filter((line) => line.trim().length > 0), ...empty, assumptions };
@@ -154,6 +194,7 @@ export async function evaluateStack(stack: string, yamlText: string, options: Ev
     instances,
     cost: stackCostOf(pricingResourcesOf(policyResources), region),
     plan,
+    performance: performanceAtDeclaredWorkload(plan, config[`${PROJECT_NAME}:workload`], config[`${PROJECT_NAME}:maxReplicas`]),
     violations: await runPolicies(run.resources, options.policyConfig ?? {}),
     assumptions,
   };

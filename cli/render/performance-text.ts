@@ -34,3 +34,11 @@ export function describePerformance(performance: Performance, economics: Workloa
     `error band ±${percent(performance.errorBand)} (median error against published measurements)${near ? `; nearest measurement: ${near.id}, measured ${count(near.measured)}, predicted ${count(Math.round(near.predicted))} (${near.error >= 0 ? "+" : ""}${percent(near.error)})` : ""}`,
   ];
 }
+
+/** One line for a stack report: $/M and SLO status at the stack's declared workload. */
+export function describeDeclaredWorkload(performance: Performance & { economics: WorkloadEconomics }): string {
+  const at = performance.atLoad;
+  const [workload] = describeWorkload(performance);
+  const slo = performance.sloMet ? "SLO met" : `SLO missed (${performance.sloMisses.join("; ")})`;
+  return `at the declared workload (${workload}): ${usd(performance.economics.usdPerMillionOutputTokens)} per million output tokens (${usd(performance.economics.usdPerMillionTokens)} with their prompts) at ${percent(performance.economics.utilization)} of capacity; TTFT p95 ${count(Math.round(at.ttftMs.p95))} ms, ITL p95 ${at.itlMs.p95} ms; ${slo} with ${performance.replicasNeeded} replica${performance.replicasNeeded > 1 ? "s" : ""}; error band ±${percent(performance.errorBand)}`;
+}

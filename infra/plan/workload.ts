@@ -156,7 +156,7 @@ export function resolveWorkload(input: unknown, flag: (key: WorkloadKey) => stri
       if (issue.code === "unrecognized_keys") {
         for (const key of issue.keys)
           issues.push({
-            path: key,
+            path: flag(key as WorkloadKey),
             value: raw[key],
             expected: `a workload key (${Object.keys(workloadSchema.shape).join(", ")})`,
             hint: "Check the spelling; every workload key is listed in `llm-stack plan --help`.",

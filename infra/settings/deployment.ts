@@ -5,6 +5,7 @@
  * another's problem.
  */
 import { z } from "zod";
+import { type Workload } from "../plan/workload";
 import { EKS_SUPPORT_TYPES, SERVICE_PRICES, type EksSupportType, type Region } from "../catalog";
 import { IMAGE_SOURCES, imagePin, type DeploymentPlan, type InputIssue, type ReplicaRange, type StackCost } from "../plan";
 import {
@@ -66,6 +67,8 @@ export const deploymentSchema = z.object({
   minReplicas: z.number().int().min(0).optional(),
   maxReplicas: z.number().int().min(1).optional(),
   allowedClientNamespaces: z.array(dnsLabel).optional(),
+  /** Its keys are checked by infra/plan/workload.ts (resolve.ts), each named as `workload.<key>`. */
+  workload: z.record(z.string(), z.unknown()).optional(),
   imageSource: z.enum(IMAGE_SOURCES).optional(),
   /** Docker ID rules: 4 to 30 lowercase letters and digits. */
   dockerHubUsername: z
@@ -122,6 +125,8 @@ export interface StackSettings {
   /** KEDA scales the server between the range's ends and Cluster Autoscaler its GPU nodes; null: `plan.replicas`, fixed. */
   autoscaling: ReplicaRange | null;
   allowedClientNamespaces: string[];
+  /** The traffic the stack declares (its `workload` key), or null when it declares none. */
+  workload: Workload | null;
   /** Whether an hfToken secret is configured (its value never enters this module). */
   hfTokenSet: boolean;
   /** Where pods pull their images, and the registry users ECR's cache rules pull as (their tokens are secrets: infra/config.ts). */

@@ -36,7 +36,7 @@ const FIX = {
   githubToken: "pulumi config set --secret githubToken <GitHub token with read:packages>",
 } as const;
 
-export type ProjectConfigType = "string" | "integer" | "boolean" | "array";
+export type ProjectConfigType = "string" | "integer" | "boolean" | "array" | "object";
 
 export interface SettingDeclaration {
   /** Pulumi project config type; absent only on secret keys (see above). */
@@ -44,7 +44,7 @@ export interface SettingDeclaration {
   /** Item type of arrays. */
   items?: "string";
   /** Absent only on required keys. */
-  default?: string | number | boolean | readonly string[];
+  default?: string | number | boolean | readonly string[] | Readonly<Record<string, never>>;
   secret?: true;
   description: string;
   /** How text from a stack file or a command-line flag becomes the value (one number syntax, lists as JSON or commas). */
@@ -59,7 +59,7 @@ export interface SettingDeclaration {
   operatorFix?: string;
 }
 
-export type Coercion = "text" | "number" | "list" | "boolean";
+export type Coercion = "text" | "number" | "list" | "boolean" | "object";
 
 /** "h100 (p5.4xlarge, p5.48xlarge) | h200 (p5en.48xlarge)": every GPU family with its instance types, from the catalog. */
 const GPU_FAMILIES = GPU_IDS.map((gpu) => `${gpu} (${INSTANCE_TYPES.filter((t) => INSTANCES[t].gpu === gpu).join(", ")})`).join(" | ");
@@ -408,6 +408,15 @@ export const SETTINGS = {
     accepts: "cluster or internal-lb",
     hint: "Use cluster (in-cluster only) or internal-lb.",
   },
+  workload: {
+    type: "object",
+    default: {},
+    description:
+      "The traffic the stack serves, for $/M tokens and SLO status in `plan --stack`, `cost` and the PR comment: inputTokens, outputTokens (means; optional inputTokensP95, outputTokensP95), one of requestsPerSecond | tokensPerMonth (with peakToMean) | concurrentRequests, ttftP95Ms, itlP95Ms, prefixCacheHit. Empty: vllm bench serve's default lengths, no load.",
+    coerce: "object",
+    accepts: "a mapping of workload keys (the same as `llm-stack plan`'s workload flags, camel-cased)",
+    hint: "Set keys with `pulumi config set --path 'workload.inputTokens' 1000`; see workloads/ for examples.",
+  },
   allowedClientNamespaces: {
     type: "array",
     items: "string",
@@ -458,8 +467,20 @@ export function coerceSettingValue(key: SettingKey, value: unknown): unknown {
       return coerceList(value);
     case "boolean":
       return value === true || value === "true" ? true : value === false || value === "false" ? false : value;
+    case "object":
+      return coerceObject(value);
     case "text":
       return value;
+  }
+}
+
+/** Mappings arrive as YAML (a stack file) or as JSON text (the Pulumi CLI's config map, `pulumi config set --path`). */
+export function coerceObject(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
   }
 }
 
@@ -492,6 +513,11 @@ export function concreteDefault(key: SettingKey): unknown {
 }
 
 function isUnsetMarker(declared: SettingDeclaration["default"], value: unknown): boolean {
+  if (declared !== null && typeof declared === "object" && !Array.isArray(declared)) {
+    // An empty mapping default: unset when the value is an empty mapping, as YAML or as the CLI's JSON text.
+    const content = coerceObject(value);
+    return content !== null && typeof content === "object" && !Array.isArray(content) && Object.keys(content).length === 0;
+  }
   if (Array.isArray(declared)) {
     if (declared.length > 0) return false;
     if (Array.isArray(value)) return value.length === 0;

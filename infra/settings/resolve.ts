@@ -37,6 +37,7 @@ import {
   type StackSettings,
 } from "./deployment";
 import { withoutUnsetMarkers } from "./keys";
+import { resolveWorkload, type Workload } from "../plan/workload";
 
 function resolveCluster(d: Deployment): ResolvedCluster {
   if (d.cluster === "kubeconfig") return { mode: "kubeconfig" };
@@ -101,6 +102,15 @@ export function resolveStackSettings(
   issues.push(...images.issues);
   if (plan && cost) issues.push(...planIssues(plan, cost, valid));
   issues.push(...gatedModelIssue(values.model, secrets));
+  let workload: Workload | null = null;
+  if (valid.workload !== undefined && Object.keys(valid.workload).length > 0) {
+    try {
+      workload = resolveWorkload(valid.workload, (key) => `workload.${key}`);
+    } catch (error) {
+      if (!(error instanceof PlanInputError)) throw error;
+      issues.push(...error.issues);
+    }
+  }
 
   const parsed = deploymentSchema.safeParse(valid);
   if (issues.length > 0 || !plan || !cost || !parsed.success) {
@@ -121,6 +131,7 @@ export function resolveStackSettings(
     observability,
     autoscaling,
     allowedClientNamespaces: d.allowedClientNamespaces ?? [],
+    workload,
     hfTokenSet: secrets.hfToken === "secret",
     images: images.images,
   };

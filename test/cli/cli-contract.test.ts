@@ -110,6 +110,20 @@ const CASES: Case[] = [
     "--prefix-cache-hit: got 2; expected a fraction from 0 to 0.99",
   ],
   [
+    "a stack workload key out of range, named by its path",
+    ["plan", "--stack", "s"],
+    2,
+    "llm-stack:workload.inputTokens: got 0; expected a whole number of tokens above 0",
+    () => withStack(dev("\n  llm-stack:workload:\n    inputTokens: 0\n    requestsPerSecond: 2")),
+  ],
+  [
+    "a misspelt stack workload key",
+    ["plan", "--stack", "s"],
+    2,
+    "llm-stack:workload.inputTokenz",
+    () => withStack(dev("\n  llm-stack:workload:\n    inputTokenz: 1000")),
+  ],
+  [
     "compare with an unknown model, with the did-you-mean",
     ["compare", "--models", "llama-3.1-8b"],
     2,

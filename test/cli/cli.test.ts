@@ -59,6 +59,27 @@ describe("llm-stack compare", () => {
   });
 });
 
+describe("llm-stack plan --stack with a declared workload", () => {
+  it("measures the stack's own plan at its workload, a flag overriding one key", async () => {
+    const stack = JSON.parse((await run(["plan", "--stack", "scout", "--json"])).stdout) as {
+      replicas: number;
+      performance: { chosenBy: string; workload: { inputTokens: number; load: { peakRequestsPerSecond: number } }; sloMet: boolean };
+    };
+    // Pulumi.scout.yaml declares 8,000 prompt tokens at 1 request/s; the plan is the stack's (not re-planned).
+    expect([
+      stack.performance.chosenBy,
+      stack.performance.workload.inputTokens,
+      stack.performance.workload.load.peakRequestsPerSecond,
+    ]).toEqual(["stack", 8000, 1]);
+    const busier = JSON.parse((await run(["plan", "--stack", "scout", "--requests-per-second", "40", "--json"])).stdout) as typeof stack & {
+      performance: { sloMisses: string[] };
+    };
+    expect(busier.performance.workload.inputTokens).toBe(8000);
+    expect(busier.performance.sloMet).toBe(false);
+    expect(busier.performance.sloMisses[0]).toMatch(/^the load needs \d+ replicas; the deployment runs at most 2$/);
+  });
+});
+
 describe("llm-stack plan", () => {
   it("--json prints exactly the plan object and exits 0", async () => {
     const { code, stdout, stderr } = await run(["plan", "--model", "llama-3.3-70b-instruct", "--max-model-len", "32768", "--json"]);

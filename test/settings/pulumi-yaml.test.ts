@@ -34,7 +34,7 @@ describe("Pulumi.yaml", () => {
     expect(Object.keys(project.config)).toEqual(Object.keys(SETTINGS));
     for (const [key, spec] of Object.entries(project.config)) {
       if (spec.secret) expect(spec.type, key).toBeUndefined();
-      else expect(["string", "integer", "boolean", "array"], key).toContain(spec.type);
+      else expect(["string", "integer", "boolean", "array", "object"], key).toContain(spec.type);
       expect(spec.description?.length ?? 0, key).toBeGreaterThan(20);
     }
   });
@@ -79,6 +79,7 @@ describe("Pulumi.yaml", () => {
       maxHourlyUsd: "",
       namespace: "llm",
       exposure: "cluster",
+      workload: {},
       allowedClientNamespaces: [],
     });
   });

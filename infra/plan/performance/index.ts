@@ -11,7 +11,14 @@ export {
   type PerformanceAccuracyRow,
 } from "./accuracy";
 export { breakEvenTokensPerMonth, compareModels, type CompareRequest, type CompareRow, type HostedOffer } from "./compare";
-export { MAX_UTILIZATION_WITHOUT_SLO, performanceFor, performanceOf, type NearestMeasurement, type Performance } from "./performance";
+export {
+  MAX_UTILIZATION_WITHOUT_SLO,
+  performanceFor,
+  performanceOf,
+  withinReplicas,
+  type NearestMeasurement,
+  type Performance,
+} from "./performance";
 export { predictMeasurement, type EngineCalibration } from "./predict";
 export { servingShapeFor, servingShapeOf, type ServingShape } from "./serving-shape";
 export { simulateLatency, type SimulatedLatency } from "./simulate";

@@ -281,3 +281,19 @@ export function performanceOf(
     nearestMeasurement: nearestMeasurement(shape, workload, calibration),
   };
 }
+
+/**
+ * A fixed deployment's view of a performance: when the load needs more replicas than the deployment
+ * may run (its replicas, or its autoscaling maximum), the SLOs are missed, and the miss says so.
+ */
+export function withinReplicas(performance: Performance, maxReplicas: number): Performance {
+  if (performance.replicasNeeded <= maxReplicas) return performance;
+  return {
+    ...performance,
+    sloMet: false,
+    sloMisses: [
+      `the load needs ${performance.replicasNeeded} replicas; the deployment runs at most ${maxReplicas}`,
+      ...performance.sloMisses,
+    ],
+  };
+}
