@@ -29,7 +29,7 @@ describe("README", () => {
   it("states the autoscaled example's range, cost, scale-down wait and Retry-After as `plan --stack scout` resolves them", () => {
     const { settings } = resolveStackFile(parseStackFile("scout", readFileSync(join(__dirname, "..", "Pulumi.scout.yaml"), "utf8")));
     const { cost, autoscaling } = settings;
-    expect(autoscaling).toEqual({ minReplicas: 0, maxReplicas: 2, minNodes: 0, maxNodes: 2 });
+    expect(autoscaling).toMatchObject({ minReplicas: 0, maxReplicas: 2, minNodes: 0, maxNodes: 2 });
     expect(readme).toContain(`| min (idle, scaled to zero) | 0 | ${usd(cost.minHourlyUsd)} | ${usd(cost.minMonthlyUsd)} |`);
     expect(readme).toContain(`| expected (1 replica) | 1 × p5.48xlarge | ${usd(cost.hourlyUsd)} | ${usd(cost.monthlyUsd)} |`);
     expect(readme).toContain(
@@ -61,6 +61,16 @@ describe("README", () => {
       `about ${(Math.round(scout / 100) * 100).toLocaleString("en-US")} per replica (~${(Math.round(scout / 8 / 10) * 10).toLocaleString("en-US")} per GPU)`,
     );
     expect(readme).toContain(`prediction prints the ±${Math.round(ERROR_BAND * 100)} % band`);
+  });
+
+  it("states Scout's queue target as its settings derive it from the declared workload", () => {
+    const scaling = resolveStackFile(parseStackFile("scout", readFileSync(join(__dirname, "..", "Pulumi.scout.yaml"), "utf8"))).settings
+      .autoscaling;
+    const held = scaling?.requestsPerReplica ?? 0;
+    expect(readme).toContain(`${held} for Scout's declared workload`);
+    expect(readme).toContain(`(0.818 and ${Math.floor((held / 1.1) * 1000) / 1000} for Scout;`);
+    // Two replicas with 40 in flight: 40 / (threshold × 2) stays within the HPA's 10 % tolerance of 1.
+    expect(Math.abs(1 - 40 / ((Math.floor((held / 1.1) * 1000) / 1000) * 2))).toBeLessThanOrEqual(0.1);
   });
 
   it("opens with the two set-up commands, the second being the one .ci/run runs", () => {

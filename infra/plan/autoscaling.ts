@@ -8,6 +8,15 @@
 import { nodesFor } from "./candidates";
 import { type DeploymentPlan } from "./deployment-plan";
 
+/**
+ * The replica range, and the requests in flight one replica holds within the declared workload's
+ * SLOs (the performance model's SLO-feasible concurrency; without SLOs, the KV-bound batch at the
+ * workload's lengths): what KEDA's queue trigger scales on.
+ */
+export interface ServerScaling extends ReplicaRange {
+  requestsPerReplica: number;
+}
+
 export interface ReplicaRange {
   minReplicas: number;
   maxReplicas: number;

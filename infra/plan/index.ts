@@ -49,7 +49,7 @@ export {
   repoOfModelArgument,
 } from "./model-cache";
 export { type TimeToReady, timeToReady } from "./time-to-ready";
-export { DEFAULT_MIN_REPLICAS, fixedRange, type ReplicaRange, replicaRange } from "./autoscaling";
+export { DEFAULT_MIN_REPLICAS, fixedRange, type ReplicaRange, replicaRange, type ServerScaling } from "./autoscaling";
 export {
   cacheRepositoryPrefix,
   credentialsFor,

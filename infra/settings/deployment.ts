@@ -7,7 +7,15 @@
 import { z } from "zod";
 import { type Workload } from "../plan/workload";
 import { EKS_SUPPORT_TYPES, SERVICE_PRICES, type EksSupportType, type Region } from "../catalog";
-import { IMAGE_SOURCES, imagePin, type DeploymentPlan, type InputIssue, type ReplicaRange, type StackCost } from "../plan";
+import {
+  IMAGE_SOURCES,
+  imagePin,
+  type DeploymentPlan,
+  type InputIssue,
+  type ReplicaRange,
+  type ServerScaling,
+  type StackCost,
+} from "../plan";
 import {
   OPERATOR_FIXES,
   SETTINGS,
@@ -123,7 +131,7 @@ export interface StackSettings {
   /** Whether the stack installs the Prometheus operator and a Prometheus and monitors its server. */
   observability: "prometheus" | "none";
   /** KEDA scales the server between the range's ends and Cluster Autoscaler its GPU nodes; null: `plan.replicas`, fixed. */
-  autoscaling: ReplicaRange | null;
+  autoscaling: ServerScaling | null;
   allowedClientNamespaces: string[];
   /** The traffic the stack declares (its `workload` key), or null when it declares none. */
   workload: Workload | null;

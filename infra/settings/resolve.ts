@@ -14,6 +14,7 @@ import {
   type DeploymentPlan,
   type InputIssue,
   type ReplicaRange,
+  type ServerScaling,
 } from "../plan";
 import { planRequestFromStackConfig, toStackPath } from "./coerce";
 import {
@@ -36,6 +37,7 @@ import {
   type SecretPresence,
   type StackSettings,
 } from "./deployment";
+import { performanceFor } from "../plan/performance";
 import { withoutUnsetMarkers } from "./keys";
 import { resolveWorkload, type Workload } from "../plan/workload";
 
@@ -87,13 +89,14 @@ export function resolveStackSettings(
   }
   const mode = clusterModeOf(valid.cluster);
   const supportType = valid.kubernetesSupportType ?? DEPLOYMENT_DEFAULTS.kubernetesSupportType;
-  let autoscaling: ReplicaRange | null = null;
+  let range: ReplicaRange | null = null;
   if (plan) {
     // maxNodes as the planner resolved it: the request resolves, since it planned.
     const scaled = autoscalingRange(plan, valid, resolvePlanRequest(request).maxNodes);
-    autoscaling = scaled.range;
+    range = scaled.range;
     issues.push(...scaled.issues);
   }
+  const autoscaling = range;
   const cost = plan ? stackCost(plan, mode, plan.region, supportType, autoscaling ?? undefined) : undefined;
   // Only a cluster the stack creates gets the operator by default: an existing one may run its own
   // Prometheus operator, whose CRDs the provider's create would collide with (AlreadyExists).
@@ -112,6 +115,14 @@ export function resolveStackSettings(
     }
   }
 
+  // The queue trigger's per-replica target: what one replica holds within the workload's SLOs.
+  const scaling: ServerScaling | null =
+    plan && autoscaling
+      ? {
+          ...autoscaling,
+          requestsPerReplica: Math.max(1, performanceFor(plan, workload ?? resolveWorkload({})).maxConcurrentRequestsPerReplica),
+        }
+      : null;
   const parsed = deploymentSchema.safeParse(valid);
   if (issues.length > 0 || !plan || !cost || !parsed.success) {
     throw new PlanInputError(issues.map(toStackPath), "invalid stack configuration; nothing was created");
@@ -129,7 +140,7 @@ export function resolveStackSettings(
     namespace: d.namespace,
     exposure: d.exposure,
     observability,
-    autoscaling,
+    autoscaling: scaling,
     allowedClientNamespaces: d.allowedClientNamespaces ?? [],
     workload,
     hfTokenSet: secrets.hfToken === "secret",

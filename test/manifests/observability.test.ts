@@ -35,6 +35,7 @@ const scaler = vllmScaledObject({
   namespace: "llm",
   plan,
   range: { minReplicas: 1, maxReplicas: 3 },
+  requestsPerReplica: 1024,
   wakeQuery: null,
   prometheusAddress: "http://prometheus-operated.monitoring.svc:9090",
 }) as any;
@@ -64,9 +65,9 @@ describe("monitoring and autoscaling objects", () => {
   });
 
   it("scales on requests in flight over what one replica serves, and scales down no faster than a replica comes up", () => {
-    // One replica serves min(1024, floor(412,080 KV tokens / 2,048 average tokens)) = 201 sequences at once (economics.ts);
-    // the HPA acts only past its 10 % tolerance, so the threshold is 201 / 1.1 = 182.7272… → 182.727 (acting above 201).
-    expect(scaler.spec.triggers[0].metadata.threshold).toBe("182.727");
+    // One replica holds 1,024 requests within its SLOs (the input's requestsPerReplica); the HPA acts only past its
+    // 10 % tolerance, so the threshold is 1,024 / 1.1 = 930.9090… → 930.909 (acting above 1,024).
+    expect(scaler.spec.triggers[0].metadata.threshold).toBe("930.909");
     expect(scaler.spec.triggers[0].metadata.query).toBe(
       'sum(vllm:num_requests_running{namespace="llm", model_name="llama-3.1-8b-instruct"}) + sum(vllm:num_requests_waiting{namespace="llm", model_name="llama-3.1-8b-instruct"})',
     );

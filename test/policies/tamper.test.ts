@@ -70,6 +70,7 @@ const devScaledObject = (edit: (query: string) => string = (q) => q) => {
     namespace: "llm",
     plan: planDeployment({ model: "llama-3.1-8b-instruct" }),
     range: { minReplicas: 1, maxReplicas: 1 },
+    requestsPerReplica: 1024,
     wakeQuery: null,
     prometheusAddress: "http://prometheus-operated.monitoring.svc:9090",
   }) as any;

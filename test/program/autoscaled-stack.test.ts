@@ -10,15 +10,25 @@ import { type RecordedResource } from "../program-runner";
 import { schedulingProblems } from "../support/kube-scheduling";
 import { byName, cacheOf } from "../support/program-fixtures";
 import { committedRun } from "../support/committed-runs";
+import { join } from "node:path";
+import { readStackFile, resolveStackFile } from "../../infra/settings";
 
 /**
  * The committed autoscaled stack (Pulumi.scout.yaml: Llama 4 Scout, minReplicas 0, maxReplicas 2). Hand values:
  * - time to ready from a new node: 100 s boot + 288 s image pull + 140 s S3 stream + 163 s engine start = 691 s
  *   (test/plan/time-to-ready.test.ts, Llama 4 Scout's S3 row);
- * - one replica serves at once what vLLM batches: --max-num-seqs 1024 (its KV cache holds 9,044,992 tokens, over
- *   4,416 sequences of the 2,048 tokens in flight the throughput model assumes, so the 1024 cap binds);
+ * - one replica holds as many requests in flight as its declared workload's SLOs allow (8,000-token prompts,
+ *   TTFT p95 ≤ 5 s, ITL p95 ≤ 80 ms): the performance model's SLO-feasible concurrency, read here from the
+ *   stack's resolved settings, as the program reads it (test/plan/performance/ holds the model to measurements);
  * - $/hour besides the GPU nodes: 2 × m7i.xlarge $0.2016 + EKS $0.10 + NAT $0.045 = $0.5482; a p5.48xlarge $55.04.
  */
+/** The stack's SLO-feasible concurrency per replica, from its settings resolved as `pulumi up` would. */
+const requestsPerReplica = (): number => {
+  const scaling = resolveStackFile(readStackFile("scout", join(__dirname, "..", ".."))).settings.autoscaling;
+  if (!scaling) throw new Error("Pulumi.scout.yaml autoscales");
+  return scaling.requestsPerReplica;
+};
+
 describe("the autoscaled stack scout under mocks", () => {
   let resources: RecordedResource[];
   beforeAll(() => {
@@ -42,10 +52,11 @@ describe("the autoscaled stack scout under mocks", () => {
         // vLLM labels its series model_name = the served model name (--served-model-name=llama-4-scout-17b-16e-instruct).
         query:
           'sum(vllm:num_requests_running{namespace="llm", model_name="llama-4-scout-17b-16e-instruct"}) + sum(vllm:num_requests_waiting{namespace="llm", model_name="llama-4-scout-17b-16e-instruct"})',
-        // Acts above 1024 in flight per replica. The HPA (replica_calculator.go) adds replicas only when
-        // sum / (threshold × replicas) > 1 + 0.1 (its default tolerance): 1024 / 1.1 = 930.9090… → 930.909
-        // (KEDA's milli-units, rounded down), which acts above 930.909 × 1.1 = 1023.9999 in flight.
-        threshold: "930.909",
+        // Acts above the requests one replica holds within the stack's SLOs (Pulumi.scout.yaml's workload:
+        // the performance model's SLO-feasible concurrency). The HPA (replica_calculator.go) adds replicas
+        // only when sum / (threshold × replicas) > 1 + 0.1 (its default tolerance), so the threshold is
+        // that concurrency / 1.1 in KEDA's milli-units, rounded down: it acts just above the concurrency.
+        threshold: String(Math.floor((requestsPerReplica() / 1.1) * 1000) / 1000),
         activationThreshold: "0",
       },
     });
@@ -68,7 +79,7 @@ describe("the autoscaled stack scout under mocks", () => {
     expect("replicas" in inputs("vllm-deployment").spec).toBe(false);
   });
 
-  it("adds a replica where the README says, under the HPA's tolerance rule: mean KV cache use above 0.9, in flight above 1024", () => {
+  it("adds a replica where the README says, under the HPA's tolerance rule: mean KV cache use above 0.9, in flight above the SLO-feasible concurrency", () => {
     // kubernetes pkg/controller/podautoscaler/replica_calculator.go, GetExternalPerPodMetricReplicas
     // (AverageValue): usageRatio = usage / (target × replicas); the count changes only when
     // |1 − usageRatio| > tolerance (0.1 by default), and then becomes ceil(usage / target).
@@ -79,8 +90,9 @@ describe("the autoscaled stack scout under mocks", () => {
     const queueTarget = Number(queue.metadata.threshold);
     // One replica: 0.89 of its KV cache used stays at one, 0.91 asks for two (not only above 0.99).
     expect([hpaReplicas(0.89, kvTarget, 1), hpaReplicas(0.91, kvTarget, 1), hpaReplicas(0.95, kvTarget, 1)]).toEqual([1, 2, 2]);
-    // 1,000 requests in flight on one replica stay there; 1,030 (above 1024) ask for a second.
-    expect([hpaReplicas(1000, queueTarget, 1), hpaReplicas(1030, queueTarget, 1)]).toEqual([1, 2]);
+    // Just below the SLO-feasible concurrency one replica stays one; just above it asks for a second.
+    const held = requestsPerReplica();
+    expect([hpaReplicas(held - 1, queueTarget, 1), hpaReplicas(held + 1, queueTarget, 1)]).toEqual([1, 2]);
     // Two replicas whose mean KV use falls to 0.4 (0.8 in all) go back to one: ceil(0.8 / 0.818) = 1.
     expect(hpaReplicas(0.8, kvTarget, 2)).toBe(1);
   });
@@ -211,6 +223,7 @@ describe("the autoscaled stack scout under mocks", () => {
       maxReplicas: 2,
       minNodes: 0,
       maxNodes: 2,
+      requestsPerReplica: requestsPerReplica(),
       minHourlyUsd: 0.5482,
       maxHourlyUsd: 110.8298,
     });

@@ -42,7 +42,7 @@ describe("autoscaling settings", () => {
       "us-east-1",
       SECRETS,
     );
-    expect(autoscaling).toEqual({ minReplicas: 0, maxReplicas: 12, minNodes: 0, maxNodes: 2 });
+    expect(autoscaling).toMatchObject({ minReplicas: 0, maxReplicas: 12, minNodes: 0, maxNodes: 2 });
     // 2 × $55.04 + 3 × $0.2016 + $0.10 + $0.045 at most; 2 × $0.2016 + $0.145 at least.
     expect([cost.minHourlyUsd, cost.maxHourlyUsd]).toEqual([0.5482, 110.8298]);
   });
@@ -53,6 +53,9 @@ describe("autoscaling settings", () => {
       maxReplicas: 3,
       minNodes: 1,
       maxNodes: 3,
+      // No workload declared, so no SLO: the KV-bound batch at vllm bench serve's default lengths, each request
+      // holding 1,024 prompt + 128 / 2 output tokens on average: floor(412,080 KV tokens / 1,088) = 378 (≤ --max-num-seqs 1024).
+      requestsPerReplica: 378,
     });
     expect(resolveStackSettings({ ...DEV, minReplicas: "1", maxReplicas: "1" }, "us-east-1", SECRETS).autoscaling).toBeNull();
   });
@@ -114,6 +117,7 @@ describe("autoscaling settings", () => {
       namespace: "llm",
       plan,
       range: { minReplicas: 0, maxReplicas: 1 },
+      requestsPerReplica: 1024,
       prometheusAddress: "http://p:9090",
       wakeQuery: "vector(0)",
     }) as any;

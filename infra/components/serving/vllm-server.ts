@@ -203,6 +203,7 @@ export class VllmServer extends pulumi.ComponentResource {
       namespace: args.namespace,
       plan: args.plan,
       range,
+      requestsPerReplica: range.requestsPerReplica,
       prometheusAddress: autoscaler.prometheusAddress,
       wakeQuery: toZero ? serverWakeQuery(args.namespace, args.plan) : null,
     });

@@ -21,6 +21,8 @@ export interface ScaledObjectInput {
   namespace: string;
   plan: DeploymentPlan;
   range: Pick<ReplicaRange, "minReplicas" | "maxReplicas">;
+  /** Requests in flight one replica holds within the stack's SLOs (settings ServerScaling.requestsPerReplica). */
+  requestsPerReplica: number;
   /** Prometheus' HTTP address as KEDA reaches it, e.g. http://prometheus-operated.monitoring.svc:9090. */
   prometheusAddress: string;
   /**
@@ -117,8 +119,8 @@ export function vllmScaledObject(input: ScaledObjectInput): Json {
         prometheus("queue", {
           // Requests in flight, whatever their state: the HPA divides by the threshold per replica.
           query: `sum(vllm:num_requests_running{${where}}) + sum(vllm:num_requests_waiting{${where}})`,
-          // Acts above what one replica serves at once in the plan's throughput model (economics.ts batchSequences).
-          threshold: String(hpaThresholdActingAbove(plan.economics.batchSequences)),
+          // Acts above what one replica holds within the declared workload's SLOs (performance.ts).
+          threshold: String(hpaThresholdActingAbove(input.requestsPerReplica)),
           activationThreshold: "0",
         }),
         prometheus("kv-cache", {

@@ -21,7 +21,7 @@
 import { RESTRICTED_NAMESPACE_LABELS, awsRegionEnv, hfTokenFile, restrictedContainerSecurity, restrictedPodSecurity } from "../pod-spec";
 import {
   type DeploymentPlan,
-  type ReplicaRange,
+  type ServerScaling,
   modelCacheGiB,
   podResources,
   rolloutSeconds,
@@ -66,7 +66,7 @@ export interface VllmManifestInput {
   /** The namespace Prometheus scrapes from, admitted to the metrics port by the NetworkPolicy; null without monitoring. */
   monitoringNamespace: string | null;
   /** KEDA's range when autoscaled (the workload then leaves `replicas` to it); null: the plan's replicas, fixed. */
-  autoscaling: ReplicaRange | null;
+  autoscaling: ServerScaling | null;
 }
 
 /**
