@@ -100,7 +100,9 @@ function renderPerformance(performance: Performance, economics: WorkloadEconomic
       ? "performance at your workload (the cheapest deployment that carries it within the SLOs)"
       : chosenBy === "stack"
         ? "performance of the stack's deployment at its workload (the `workload` key; flags override its keys)"
-        : "performance at the workload (the planner's workload-blind choice; give a load to size for it)";
+        : chosenBy === "stack-default"
+          ? "performance of the stack's deployment at the default workload (the stack declares no `workload` key)"
+          : "performance at the workload (the planner's workload-blind choice; give a load to size for it)";
   return [heading, ...describePerformance(performance, economics).map((line) => `  - ${line}`), ""].join("\n");
 }
 
@@ -132,10 +134,11 @@ function runPlanForStack(
   // The stack's plan is what `pulumi up` deploys: the workload is measured against it, not re-planned.
   const performance = withinReplicas(performanceFor(settings.plan, workload), settings.autoscaling?.maxReplicas ?? settings.plan.replicas);
   const economics = economicsAt(settings.plan, performance);
+  const chosenBy = settings.workload === null && Object.keys(workloadInput).length === 0 ? "stack-default" : "stack";
   process.stdout.write(
     options.json
-      ? `${JSON.stringify(planJson(settings.plan, performance, economics, "stack"), null, 2)}\n`
-      : `${renderPlan(settings.plan)}${renderPerformance(performance, economics, "stack")}${renderStackSettings(stack, settings, missing)}`,
+      ? `${JSON.stringify(planJson(settings.plan, performance, economics, chosenBy), null, 2)}\n`
+      : `${renderPlan(settings.plan)}${renderPerformance(performance, economics, chosenBy)}${renderStackSettings(stack, settings, missing)}`,
   );
   return 0;
 }
@@ -195,6 +198,19 @@ function program(): Command {
     .addOption(new Option("--region <region>", `AWS region (${REGIONS.join(" | ")}; default us-east-1)`))
     .option("--json", "print the candidates as a JSON array");
   for (const option of workloadOptions()) compare.addOption(option);
+  cli
+    .command("measurement")
+    .description("turn a `vllm bench serve` run's output into rows of the measurement dataset (infra/catalog/serving-measurements.ts)")
+    .option("--from <file>", "the output `vllm bench serve` printed")
+    .option("--model <id>", "the catalog model (or calibration architecture) the server ran")
+    .option("--variant <id>", "its variant (default bf16)")
+    .option("--gpu <family>", "h100 | h200 (default h100)")
+    .option("--tensor-parallel-size <n>", "the server's TP (default 1)")
+    .option("--pipeline-parallel-size <n>", "the server's PP")
+    .option("--kv-cache-dtype <dtype>", "auto | fp8 (default auto)")
+    .option("--engine-version <version>", "the vLLM release that served the run")
+    .option("--source <ref>", "where the output is published: a URL or repo@commit:path")
+    .option("--id <id>", "the rows' id prefix (default: model, variant, GPU, TP and lengths)");
   cli.command("models").description("list the model catalog").option("--json", "the catalog as JSON");
   cli.command("gpus").description("GPU types, instance types, regions and dated prices (rows whose price is assumed are flagged)");
   cli.command("readme-table").description("print the Markdown table of every model's default plan on H100");
@@ -221,6 +237,8 @@ export async function main(argv: string[], context: CliContext = { directory: pr
         result = import("./preflight-command").then(({ runPreflight }) => runPreflight(self.args, { directory: context.directory }));
       else if (name === "compare")
         result = import("./compare-command").then(({ runCompare }) => runCompare(options, { directory: context.directory }));
+      else if (name === "measurement")
+        result = import("./measure-command").then(({ runMeasurement }) => runMeasurement(options, { directory: context.directory }));
       else if (name === "models") process.stdout.write(options.json ? `${JSON.stringify(MODELS, null, 2)}\n` : renderModelsList());
       else if (name === "gpus") process.stdout.write(renderGpus());
       else if (name === "readme-table") process.stdout.write(renderDefaultPlansMarkdown());

@@ -124,6 +124,18 @@ const CASES: Case[] = [
     () => withStack(dev("\n  llm-stack:workload:\n    inputTokenz: 1000")),
   ],
   [
+    "a measurement without its setup, every flag named",
+    ["measurement", "--from", "nope.txt", "--model", "gpt-5"],
+    2,
+    "--engine-version: got (not set); expected the vLLM release that served the run",
+  ],
+  [
+    "a measurement from a file that is not a bench output",
+    ["measurement", "--from", "README.md", "--model", "qwen3-8b", "--engine-version", "0.11.0", "--source", "https://example.org/x"],
+    2,
+    '--from: got "README.md"; expected the output of `vllm bench serve`',
+  ],
+  [
     "compare with an unknown model, with the did-you-mean",
     ["compare", "--models", "llama-3.1-8b"],
     2,
