@@ -15,6 +15,7 @@ import { renderCompare } from "./render/compare-table";
 
 export interface CompareOptions extends Partial<Record<WorkloadKey, string>> {
   models?: string;
+  all?: boolean;
   workload?: string;
   region?: string;
   json?: boolean;
@@ -81,7 +82,18 @@ function readWorkloadFile(path: string | undefined, directory: string): Record<s
 
 export async function runCompare(options: CompareOptions, context: CliContext): Promise<number> {
   const [models, base] = collectInputIssues<[ModelId[] | undefined, Record<string, unknown>]>(
-    () => parseModels(options.models),
+    () => {
+      if (options.all && options.models !== undefined)
+        throw new PlanInputError([
+          {
+            path: "--all",
+            value: true,
+            expected: "either --all or --models, not both",
+            hint: "Leave out --all to compare only the models listed.",
+          },
+        ]);
+      return parseModels(options.models);
+    },
     () => readWorkloadFile(options.workload, context.directory),
   );
   const workload = resolveWorkload(workloadFromFlags(options, base));

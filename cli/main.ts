@@ -194,6 +194,7 @@ function program(): Command {
     .command("compare")
     .description("rank every model × quantization × GPU for one workload: cost, $/M tokens, latency, SLOs, hosted prices and break-even")
     .option("--models <ids>", "comma-separated catalog model ids (default: every model)")
+    .option("--all", "every catalog model (the default; refused beside --models)")
     .option("--workload <file>", "a JSON file of workload keys (flags override it), e.g. workloads/chat.json")
     .addOption(new Option("--region <region>", `AWS region (${REGIONS.join(" | ")}; default us-east-1)`))
     .option("--json", "print the candidates as a JSON array");

@@ -58,9 +58,9 @@ describe("README", () => {
     const scout = perReplica({ model: "llama-4-scout-17b-16e-instruct", quantization: "bf16" });
     expect(readme).toContain(`about\n  ${(Math.round(large / 100) * 100).toLocaleString("en-US")} output tokens/s per replica`);
     expect(readme).toContain(
-      `about ${(Math.round(scout / 100) * 100).toLocaleString("en-US")} per replica (~${(Math.round(scout / 8 / 10) * 10).toLocaleString("en-US")} per GPU)`,
+      `about ${(Math.round(scout / 100) * 100).toLocaleString("en-US")} per replica (~${(Math.round(scout / 8 / 100) * 100).toLocaleString("en-US")} per\n  GPU)`,
     );
-    expect(readme).toContain(`prediction prints the ±${Math.round(ERROR_BAND * 100)} % band`);
+    expect(readme).toContain(`prediction prints a ±${Math.round(ERROR_BAND * 100)} % band`);
   });
 
   it("states Scout's queue target as its settings derive it from the declared workload", () => {

@@ -62,7 +62,7 @@ export function renderCompare(rows: readonly CompareRow[], workload: Workload): 
     "",
     "how to read it",
     "  - $/month and $/M are GPU nodes on demand; $/M at the utilization the load gives the deployment (without a load: at its SLO-feasible maximum).",
-    `  - throughput and latency are the calibrated step model's (error band ±${Math.round((rows[0]?.errorBand ?? 0) * 100)}%, median against published measurements; \`npm run bench\` prints them all).`,
+    `  - throughput and latency are the calibrated step model's (error band ±${Math.round((rows[0]?.errorBand ?? 0) * 100)}%: 4 in 5 published measurements lie within it; \`npm run bench\` prints every error).`,
     "  - break-even: prompt + output tokens a month at which one node (with every replica it holds) costs what the cheapest current hosted offer does; never: a full node's SLO-feasible capacity is worth less at the hosted price than the node costs.",
     "  - hosted prices are dated rows (infra/catalog/hosted-prices.ts); retired offers are not compared.",
     ...(missed.length ? ["", "SLO missed", ...missed.map((m) => `  - ${m}`)] : []),

@@ -85,7 +85,8 @@ export const WORKLOAD_HINTS: Record<WorkloadKey, string> = {
   outputTokens: "Give the mean output length in tokens, e.g. 256.",
   inputTokensP95: "Give the 95th-percentile prompt length, at least the mean.",
   outputTokensP95: "Give the 95th-percentile output length, at least the mean.",
-  requestsPerSecond: "Give the peak request rate, e.g. 5 (or use --tokens-per-month or --concurrent-requests instead).",
+  requestsPerSecond:
+    "Give a steady request rate, e.g. 5: the plan is sized for it and the month is billed at it (for a daily peak above the mean, use --tokens-per-month with --peak-to-mean).",
   tokensPerMonth: "Give prompt + output tokens a month, e.g. 2e9 written as 2000000000.",
   peakToMean: "Give the peak rate over the monthly mean, at least 1, e.g. 2; it only applies with --tokens-per-month.",
   concurrentRequests: "Give how many requests are in flight at once, e.g. 32.",

@@ -4,6 +4,7 @@
  * needs within the SLOs, the error band of the prediction and the published measurement nearest
  * to it. The numbers `plan --json` prints as `performance` and `compare` ranks by.
  */
+import { MODELS, isModelId } from "../../catalog";
 import { SERVING_MEASUREMENTS, type ServingMeasurement } from "../../catalog/serving-measurements";
 import { type DeploymentPlan } from "../deployment-plan";
 import { roundTo } from "../rounding";
@@ -11,7 +12,7 @@ import { type Workload } from "../workload";
 import { CALIBRATION, ERROR_BAND } from "./calibration";
 import { concurrencyAtRate, predictMeasurement, type EngineCalibration } from "./predict";
 import { servingShapeOf, type ServingShape } from "./serving-shape";
-import { requestsFor, simulateLatency, type SimulatedLatency } from "./simulate";
+import { MAX_SIMULATED_REQUESTS, SIMULATED_REQUESTS, requestsFor, simulateLatency, type SimulatedLatency } from "./simulate";
 import { atConcurrency, kvBoundBatch, saturatedThroughput, type RequestShape } from "./steady-state";
 
 /**
@@ -86,26 +87,27 @@ function misses(workload: Workload, latency: SimulatedLatency): string[] {
 /**
  * The largest closed-loop concurrency per replica whose p95s meet the SLOs: bisection on the
  * closed-form estimates (latency grows with concurrency), then the simulation confirms it or
- * corrects it downward.
+ * bisects below it.
  */
 function maxConcurrencyWithinSlo(shape: ServingShape, workload: Workload, calibration: EngineCalibration): number {
   const request = requestOf(workload);
   if (workload.ttftP95Ms === null && workload.itlP95Ms === null) return kvBoundBatch(shape, request);
   const low = sloConcurrencyEstimate(shape, workload, calibration);
-  // The simulation confirms the estimate or, where a p95 misses, scales the concurrency down by the
-  // miss (latency grows about linearly with concurrency near the bound), at most SLO_CORRECTIONS times.
-  let concurrency = low;
-  for (let attempt = 0; attempt <= SLO_CORRECTIONS && concurrency >= 1; attempt++) {
-    const latency = simulateLatency(shape, request, calibration, { kind: "closed-loop", concurrentRequests: concurrency });
-    if (misses(workload, latency).length === 0) return concurrency;
-    const over = Math.max(
-      workload.ttftP95Ms === null ? 0 : latency.ttftMs.p95 / workload.ttftP95Ms,
-      workload.itlP95Ms === null ? 0 : latency.itlMs.p95 / workload.itlP95Ms,
-      latency.overloaded ? 2 : 0,
-    );
-    concurrency = Math.min(concurrency - 1, Math.floor(concurrency / Math.max(1.1, over)));
+  // The simulation confirms the estimate, or bisects below it: one request at a time first (a shape
+  // that misses even then cannot meet the SLOs), then to within a tenth of the largest that passes.
+  const meets = (c: number) =>
+    misses(workload, simulateLatency(shape, request, calibration, { kind: "closed-loop", concurrentRequests: c })).length === 0;
+  const estimate = Math.max(1, low);
+  if (meets(estimate)) return estimate;
+  if (!meets(1)) return 0;
+  let passing = 1;
+  let failing = estimate;
+  while (failing - passing > Math.max(1, Math.floor(passing / 10))) {
+    const mid = Math.floor((passing + failing) / 2);
+    if (meets(mid)) passing = mid;
+    else failing = mid;
   }
-  return 0;
+  return passing;
 }
 
 /**
@@ -152,16 +154,21 @@ export function replicasLowerBound(
   return Math.max(1, bySlo, Math.ceil((load.peakRequestsPerSecond * workload.outputTokens) / (saturated * MAX_UTILIZATION_WITHOUT_SLO)));
 }
 
-/** Simulations that may correct the closed-form SLO bound before a shape is called unable to meet the SLOs. */
-const SLO_CORRECTIONS = 1;
+/** The measured models that are mixtures of experts. */
+const MOE_MODELS = new Set<ServingMeasurement["model"]>(
+  SERVING_MEASUREMENTS.map((m) => m.model).filter((model) => isModelId(model) && MODELS[model].architecture.moe !== null),
+);
 
 /**
  * The measurement nearest the prediction: a comparable throughput row, of the same model and GPU
  * where there is one, closest in prompt and output length and tensor parallelism.
  */
 export function nearestMeasurement(shape: ServingShape, workload: Workload, calibration: EngineCalibration): NearestMeasurement | null {
+  const moe = (model: ServingMeasurement["model"]) => (model === shape.model ? shape.architecture.moe !== null : MOE_MODELS.has(model));
   const distance = (m: ServingMeasurement) =>
     (m.model === shape.model ? 0 : 10) +
+    // A dense model is nearer another dense one than a mixture of experts, and the reverse.
+    (moe(m.model) === (shape.architecture.moe !== null) ? 0 : 5) +
     (m.gpu === shape.gpu ? 0 : 2) +
     (m.engine === "vllm" ? 0 : 0.5) +
     Math.abs(Math.log(m.inputTokens / workload.inputTokens)) +
@@ -223,13 +230,22 @@ export function performanceOf(
     replicasNeeded = replicasLowerBound(shape, workload, calibration, saturated, maxConcurrency);
     const at = (replicas: number) => {
       const rate = load.peakRequestsPerSecond / replicas;
-      const inFlight = concurrencyAtRate(shape, request, calibration, Math.min(rate, (saturated / workload.outputTokens) * 0.99));
+      // Requests in flight by Little's law (rate × end-to-end time), three rounds of the closed form: only the simulation's length depends on it.
+      let inFlight = 1;
+      for (let round = 0; round < 3; round++) {
+        const at = atConcurrency(shape, request, calibration, Math.max(1, Math.round(inFlight)));
+        inFlight = Math.min(kvBoundBatch(shape, request), rate * ((at.ttftMs + (workload.outputTokens - 1) * at.tpotMs) / 1000));
+      }
+      // A queue near saturation takes long to reach its steady length (its relaxation time grows as
+      // 1 / (1 − utilization)): simulate proportionally more requests there.
+      const utilization = Math.min(0.98, (rate * workload.outputTokens) / saturated);
+      const requests = Math.max(requestsFor(inFlight, workload.outputTokens), Math.ceil(SIMULATED_REQUESTS / 3 / (1 - utilization)));
       return simulateLatency(
         shape,
         request,
         calibration,
         { kind: "poisson", requestsPerSecond: rate },
-        requestsFor(inFlight, workload.outputTokens),
+        Math.min(requests, MAX_SIMULATED_REQUESTS),
       );
     };
     latency = at(replicasNeeded);

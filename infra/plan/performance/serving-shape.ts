@@ -20,7 +20,7 @@ import { CALIBRATION_MODELS, type CalibrationModelId } from "../../catalog/calib
 import { type DeploymentPlan } from "../deployment-plan";
 import { attentionLayerKinds, kvBytesPerTokenPerGpu, type KvCacheDtype } from "../kv-cache";
 import { replicaMemory } from "../memory";
-import { allDecoderLayers, countParameters } from "../parameters";
+import { allDecoderLayers, countParameters, embeddingParams, lmHeadParams } from "../parameters";
 import { BYTES_PER_GIB } from "../weights";
 
 export interface ServingShape {
@@ -40,6 +40,12 @@ export interface ServingShape {
   activeParams: number;
   /** Of those, the routed experts' (0 for dense models): their GEMMs are grouped and run less efficiently. */
   routedActiveParams: number;
+  /**
+   * Of those, the ones outside the transformer layers: the embedding (a lookup, no FLOPs) and an
+   * untied lm_head. Logits cost vocab × hidden multiply-adds per sampled position only.
+   */
+  embeddingAndHeadParams: number;
+  logitsParams: number;
   /** KV bytes one token holds in one layer on one GPU. */
   kvBytesPerTokenPerLayerPerGpu: number;
   /** Decoder layers on one pipeline stage, full-attention and chunked-local. */
@@ -75,6 +81,8 @@ function shapeFacts(
     architecture,
     activeParams: params.active,
     routedActiveParams: layers.reduce((sum, layer) => sum + layer.activeRoutedExperts, 0),
+    embeddingAndHeadParams: embeddingParams(architecture) + lmHeadParams(architecture),
+    logitsParams: architecture.vocabSize * architecture.hiddenSize,
     routedWeightShare: routed / (params.total - architecture.visionEncoderParams),
     kvBytesPerTokenPerLayerPerGpu: kvBytesPerTokenPerGpu(architecture, 1, tensorParallelSize, kvCacheDtype),
     layersPerStage: attentionLayerKinds(architecture, 0, layersOnStage),

@@ -49,22 +49,27 @@ class Histogram {
   private readonly counts = new Map<number, number>();
   private total = 0;
   add(valueMs: number, weight = 1): void {
-    const key = Math.round(valueMs * 1000) / 1000;
+    // To 10 µs: far finer than any SLO, and few distinct values to sort.
+    const key = Math.round(valueMs * 100) / 100;
     this.counts.set(key, (this.counts.get(key) ?? 0) + weight);
     this.total += weight;
   }
-  /** The q-quantile (nearest rank); 0 without samples. */
-  quantile(q: number): number {
-    if (this.total === 0) return 0;
-    const rank = Math.max(1, Math.ceil(q * this.total));
+  /** The q-quantiles (nearest rank), one sort for all of them; 0 without samples. */
+  quantiles(qs: readonly number[]): number[] {
+    if (this.total === 0) return qs.map(() => 0);
+    const values = [...this.counts.keys()].sort((a, b) => a - b);
+    const ranks = qs.map((q) => Math.max(1, Math.ceil(q * this.total)));
+    const out = qs.map(() => values[values.length - 1] ?? 0);
     let seen = 0;
-    let last = 0;
-    for (const value of [...this.counts.keys()].sort((a, b) => a - b)) {
+    let next = 0;
+    const order = ranks.map((rank, i) => ({ rank, i })).sort((a, b) => a.rank - b.rank);
+    for (const value of values) {
       seen += this.counts.get(value) ?? 0;
-      last = value;
-      if (seen >= rank) return value;
+      while (next < order.length && seen >= (order[next] as { rank: number }).rank)
+        ((out[(order[next] as { i: number }).i] = value), next++);
+      if (next === order.length) break;
     }
-    return last;
+    return out;
   }
 }
 
@@ -146,7 +151,7 @@ class DecoderHeap {
  */
 export const SIMULATED_REQUESTS = 300;
 const WARM_UP = 40;
-const MAX_SIMULATED_REQUESTS = 5000;
+export const MAX_SIMULATED_REQUESTS = 5000;
 
 /** Output tokens a simulation may generate in all: bounds its time for long outputs (fewer, longer requests). */
 const MAX_SIMULATED_OUTPUT_TOKENS = 400_000;
@@ -156,8 +161,9 @@ export const requestsFor = (inFlight: number, outputTokens: number) =>
   Math.min(
     MAX_SIMULATED_REQUESTS,
     Math.max(
-      // Twice the requests in flight always: fewer would measure the first burst, not a steady state.
-      Math.ceil(2 * inFlight) + 2 * WARM_UP,
+      // Three times the requests in flight always: the first burst and the drain are left out, and a
+      // steady window of as many again remains.
+      Math.ceil(3 * inFlight) + 3 * WARM_UP,
       // Beyond that, long outputs get fewer requests.
       Math.max(3 * WARM_UP, Math.min(SIMULATED_REQUESTS, Math.floor(MAX_SIMULATED_OUTPUT_TOKENS / outputTokens))),
     ),
@@ -177,8 +183,9 @@ export function simulateLatency(
   const efficiency = calibration.perGpu[shape.gpu];
   const stages = shape.pipelineParallelSize;
   const timer = stepTimer(shape, efficiency, calibration.globals);
+  // Decodes run as one micro-batch per pipeline stage; a prompt chunk passes every stage whole.
   const stepSeconds = (decodes: number, decodeContext: number, prefillTokens: number, prefillContext: number) =>
-    stages * timer(decodes / stages, decodeContext, prefillTokens / stages, prefillContext).seconds;
+    stages * timer(decodes / stages, decodeContext, prefillTokens, prefillContext).seconds;
 
   const waiting: Request[] = [];
   let waitingHead = 0;
@@ -187,10 +194,16 @@ export function simulateLatency(
   let measuredFrom = 0;
   let measuredTo = 0;
   let measuring = false;
-  // The replica drains once the last request is sent: throughput is counted until then, and
-  // latencies only of requests sent before the drain (the last `drainRequests`).
-  const drainRequests = Math.max(WARM_UP, arrivals.kind === "closed-loop" ? arrivals.concurrentRequests : 0);
-  const measured = (r: { index: number }) => r.index >= WARM_UP && r.index < requests - drainRequests;
+  let sentAtMeasureStart = 0;
+  // The replica starts empty and drains once the last request is sent. Closed loop: the first C
+  // requests all start at once (a burst no steady state has), so the warm-up is C + WARM_UP requests,
+  // and the last C drain an emptying replica. Open loop: the first fifth fill the queue to its
+  // steady length, the last tenth drain it. Latencies count only requests between the two;
+  // throughput only while they run.
+  const closedLoop = arrivals.kind === "closed-loop" ? arrivals.concurrentRequests : 0;
+  const warmUpRequests = closedLoop > 0 ? closedLoop + WARM_UP : Math.max(WARM_UP, Math.floor(requests / 5));
+  const drainRequests = closedLoop > 0 ? closedLoop : Math.max(WARM_UP, Math.floor(requests / 10));
+  const measured = (r: { index: number }) => r.index >= warmUpRequests && r.index < requests - drainRequests;
   const send = (at: number) => {
     const input = inputLength(lengths());
     const prompt = Math.max(1, Math.round(input * (1 - request.prefixCacheHitRate)));
@@ -214,7 +227,7 @@ export function simulateLatency(
   let maxWaiting = 0;
   const finish = () => {
     finished++;
-    if (finished === WARM_UP) ((measuring = true), (measuredFrom = now));
+    if (finished === warmUpRequests) ((measuring = true), (measuredFrom = now), (sentAtMeasureStart = sent));
     if (arrivals.kind === "closed-loop" && sent < requests) send(now);
   };
   const retireFinishedDecoders = () => {
@@ -326,12 +339,19 @@ export function simulateLatency(
     if (waitingHead > 1024 && waitingHead * 2 > waiting.length) (waiting.splice(0, waitingHead), (waitingHead = 0));
   }
   const measuredSeconds = Math.max(1e-9, (measuredTo || now) - measuredFrom);
+  const [ttftP50, ttftP95] = ttft.quantiles([0.5, 0.95]) as [number, number];
+  const [itlP50, itlP95] = itl.quantiles([0.5, 0.95]) as [number, number];
   return {
     requests,
-    ttftMs: { p50: ttft.quantile(0.5), p95: ttft.quantile(0.95) },
-    itlMs: { p50: itl.quantile(0.5), p95: itl.quantile(0.95) },
+    ttftMs: { p50: ttftP50, p95: ttftP95 },
+    itlMs: { p50: itlP50, p95: itlP95 },
     outputTokensPerSecond: outputTokens / measuredSeconds,
     meanConcurrentRequests: inSystemArea / Math.max(1e-9, now),
-    overloaded: arrivals.kind === "poisson" && maxWaiting > Math.max(8, requests / 4),
+    // Overloaded: the replica completes less than arrives — over the window, its output falls short
+    // of what the requests that arrived in it asked for (their count × mean output), or the queue
+    // it leaves behind holds half the run.
+    overloaded:
+      arrivals.kind === "poisson" &&
+      (outputTokens < 0.9 * (requests - sentAtMeasureStart) * request.outputTokens || maxWaiting > requests / 2),
   };
 }

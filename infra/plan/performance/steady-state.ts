@@ -45,12 +45,22 @@ function timerOf(shape: ServingShape, calibration: Calibration): ReturnType<type
   return timer;
 }
 
-function replicaStep(shape: ServingShape, load: StepLoad, calibration: Calibration): { latencySeconds: number; tokensPerSecond: number } {
+/**
+ * One step of the whole replica. Decodes split into one micro-batch per pipeline stage; prompt
+ * tokens split too when they stand for the steady stream of many requests' prefills (`splitPrefill`),
+ * but one request's prompt chunk passes every stage whole.
+ */
+function replicaStep(
+  shape: ServingShape,
+  load: StepLoad,
+  calibration: Calibration,
+  splitPrefill = true,
+): { latencySeconds: number; tokensPerSecond: number } {
   const stages = shape.pipelineParallelSize;
   const micro: StepLoad = {
     ...load,
     decodeSequences: load.decodeSequences / stages,
-    prefillTokens: load.prefillTokens / stages,
+    prefillTokens: splitPrefill ? load.prefillTokens / stages : load.prefillTokens,
   };
   const stage = timerOf(shape, calibration)(
     micro.decodeSequences,
@@ -149,9 +159,11 @@ export function atConcurrency(
         decodeSequences: others,
         decodeContextTokens: context,
         prefillTokens: tokens,
-        prefillContextTokens: request.inputTokens * (1 - request.prefixCacheHitRate) + chunk * chunkTokens + tokens / 2,
+        // The cached prefix, the chunks before this one, and half of this one.
+        prefillContextTokens: request.inputTokens * request.prefixCacheHitRate + chunk * chunkTokens + tokens / 2,
       },
       calibration,
+      false,
     ).latencySeconds;
   }
   const cycleSeconds = ttftSeconds + (request.outputTokens - 1) * withPrefills.latencySeconds;
@@ -178,6 +190,7 @@ export function atConcurrency(
           prefillContextTokens: request.inputTokens / 2,
         },
         calibration,
+        false,
       ).latencySeconds * 1000,
   };
 }

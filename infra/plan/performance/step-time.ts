@@ -10,8 +10,9 @@
  * - bytes: the GPU's weights (for MoE, the share of routed experts the step's tokens touch, uniform
  *   routing) and the KV cache every decoding sequence attends over (chunked-local layers read at
  *   most their chunk);
- * - FLOPs: 2 × active parameters per token on this GPU, plus attention (4 × query width × context
- *   per token and layer: QKᵀ and AV, 2 FLOPs per multiply-add);
+ * - FLOPs: 2 × the transformer layers' active parameters per token on this GPU, the logits (2 ×
+ *   vocab × hidden) per sampled position, plus attention (4 × query width × context per token and
+ *   layer: QKᵀ and AV, 2 FLOPs per multiply-add); the embedding is a lookup;
  * - all-reduce: two per layer with tensor parallelism (after attention and after the MLP), each a
  *   fixed latency plus the activations over NVLink at ring all-reduce's 2(t−1)/t traffic.
  * - fixed costs per step and per routed expert touched; routed experts' FLOPs at a lower efficiency than dense GEMMs.
@@ -94,7 +95,9 @@ export function stepTimer(shape: ServingShape, efficiency: StepEfficiency, globa
   const tp = shape.tensorParallelSize;
   const bytesPerSecond = gpu.memoryBandwidthTBps * 1e12 * efficiency.memoryBandwidthUtilization;
   const flopsPerSecond = (shape.quantization === "fp8" ? gpu.denseFp8Tflops : gpu.denseBf16Tflops) * 1e12 * efficiency.computeUtilization;
-  const denseFlopsPerToken = (2 * (shape.activeParams - shape.routedActiveParams)) / gpusPerReplica;
+  // Transformer layers only: the embedding is a lookup; logits are computed for sampled positions (decodes) below.
+  const denseFlopsPerToken = (2 * (shape.activeParams - shape.embeddingAndHeadParams - shape.routedActiveParams)) / gpusPerReplica;
+  const logitsFlopsPerDecode = (2 * shape.logitsParams) / tp;
   const expertFlopsPerToken = (2 * shape.routedActiveParams) / gpusPerReplica / globals.moeComputeEfficiency;
   const attentionFlopsPerSpanToken = 4 * ((arch.attentionHeads * arch.headDim) / tp) * layers;
   const untouchedShare = 1 - shape.routedWeightShare;
@@ -115,7 +118,8 @@ export function stepTimer(shape: ServingShape, efficiency: StepEfficiency, globa
     const kvBytes = decodes * layers * span(decodeContext) * shape.kvBytesPerTokenPerLayerPerGpu;
     result.memorySeconds = (weightBytes + kvBytes) / bytesPerSecond;
     const attentionFlops = attentionFlopsPerSpanToken * (prefillTokens * span(prefillContext) + decodes * span(decodeContext));
-    result.computeSeconds = (tokens * (denseFlopsPerToken + expertFlopsPerToken) + attentionFlops) / flopsPerSecond;
+    result.computeSeconds =
+      (tokens * (denseFlopsPerToken + expertFlopsPerToken) + decodes * logitsFlopsPerDecode + attentionFlops) / flopsPerSecond;
     result.allReduceSeconds = tp > 1 ? allReduceFixed + tokens * allReducePerToken : 0;
     const expertsTouched = moe ? moe.routedExperts * touched : 0;
     const fixedSeconds = globals.stepOverheadMs / 1000 + (moeLayers * expertsTouched * globals.moeExpertOverheadUs) / 1e6;

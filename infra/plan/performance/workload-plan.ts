@@ -183,8 +183,8 @@ export function workloadOptions(
   let best = Number.POSITIVE_INFINITY;
   let simulated = 0;
   for (const candidate of bounded) {
-    // A bound equal to the best cost can only tie it: ties are not searched for.
-    if (!options.exhaustive && candidate.costAtLeast >= best) break;
+    // Candidates whose bound exceeds the best cost cannot beat it (ties are still evaluated, for the TTFT tie-break).
+    if (!options.exhaustive && candidate.costAtLeast > best) break;
     const option = evaluate(candidate, input, workload, calibration);
     simulated++;
     // A deployment larger than the request's maxNodes is not one the planner may return.
@@ -209,12 +209,15 @@ export function economicsAt(plan: Pick<DeploymentPlan, "cost" | "replicas">, per
   const load = workload.load;
   const perReplicaAtMaximum = performance.sloFeasibleOutputTokensPerSecondPerReplica;
   const capacity = perReplicaAtMaximum * plan.replicas;
-  const outputPerSecond =
+  // What the load asks for, but never more than the deployment's SLO-feasible capacity: a
+  // deployment too small for its load is not credited with output it cannot produce.
+  const demanded =
     load === null
       ? capacity
       : load.kind === "rate"
         ? load.meanRequestsPerSecond * workload.outputTokens
         : performance.atLoad.outputTokensPerSecondPerReplica * performance.replicasNeeded;
+  const outputPerSecond = Math.min(demanded, capacity);
   const outputTokensPerMonth = outputPerSecond * SECONDS_PER_MONTH;
   const monthlyUsd = plan.cost.hourlyUsd * HOURS_PER_MONTH;
   const totalPerOutput = (workload.inputTokens + workload.outputTokens) / workload.outputTokens;
