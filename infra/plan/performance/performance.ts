@@ -239,7 +239,7 @@ export function performanceOf(
       // A queue near saturation takes long to reach its steady length (its relaxation time grows as
       // 1 / (1 − utilization)): simulate proportionally more requests there.
       const utilization = Math.min(0.98, (rate * workload.outputTokens) / saturated);
-      const requests = Math.max(requestsFor(inFlight, workload.outputTokens), Math.ceil(SIMULATED_REQUESTS / 3 / (1 - utilization)));
+      const requests = Math.max(requestsFor(inFlight, workload.outputTokens), Math.ceil(SIMULATED_REQUESTS / 5 / (1 - utilization)));
       return simulateLatency(
         shape,
         request,

@@ -27,6 +27,10 @@ export interface SimulatedLatency {
   meanConcurrentRequests: number;
   /** Whether the queue kept growing: the load exceeds what the replica completes. */
   overloaded: boolean;
+  /** Requests preempted when the KV cache ran out (each recomputes its prompt and output so far). */
+  preemptions: number;
+  /** The most KV tokens any step held (at most the cache, unless one request alone exceeds it). */
+  peakKvTokens: number;
 }
 
 /** mulberry32: a tiny deterministic generator (https://gist.github.com/tommyettinger/46a874533244883189143505d203312c). */
@@ -92,6 +96,8 @@ interface Request {
   outputLeft: number;
   /** Tokens in its KV cache (cached prefix, prefilled prompt, generated output). */
   context: number;
+  /** Set once preempted: its first token was already out, and when its last one came. */
+  resumedAfter?: number;
 }
 
 /** A decoding request: it emits one token every step until `finishStep`. */
@@ -101,6 +107,9 @@ interface Decoder {
   contextAtJoin: number;
   joinStep: number;
   measured: boolean;
+  request: Request;
+  /** Preempted decoders stay in the heap until they reach its top (lazy deletion). */
+  preempted: boolean;
 }
 
 /** A binary min-heap of decoders by finishing step: the next to finish in O(1), each finish in O(log n). */
@@ -214,6 +223,9 @@ export function simulateLatency(
   if (arrivals.kind === "closed-loop") for (let i = 0; i < Math.min(arrivals.concurrentRequests, requests); i++) send(0);
 
   const decoders = new DecoderHeap();
+  /** Decoders in the order they joined: vLLM preempts the most recent first. */
+  let joinOrder: Decoder[] = [];
+  let activeDecoders = 0;
   let decoderContext = 0;
   let measuredDecoders = 0;
   let prefilling: Request[] = [];
@@ -225,14 +237,26 @@ export function simulateLatency(
   let outputTokens = 0;
   let inSystemArea = 0;
   let maxWaiting = 0;
+  let preemptions = 0;
+  let peakKvTokens = 0;
   const finish = () => {
     finished++;
     if (finished === warmUpRequests) ((measuring = true), (measuredFrom = now), (sentAtMeasureStart = sent));
     if (arrivals.kind === "closed-loop" && sent < requests) send(now);
   };
-  const retireFinishedDecoders = () => {
-    for (let top = decoders.peek(); top !== undefined && top.finishStep <= step; top = decoders.peek()) {
+  /** The next decoder to finish, dropping preempted ones that reached the heap's top. */
+  const nextDecoder = (): Decoder | undefined => {
+    for (let top = decoders.peek(); top !== undefined; top = decoders.peek()) {
+      if (!top.preempted) return top;
       decoders.pop();
+    }
+    return undefined;
+  };
+  const retireFinishedDecoders = () => {
+    for (let top = nextDecoder(); top !== undefined && top.finishStep <= step; top = nextDecoder()) {
+      decoders.pop();
+      top.finishStep = -1;
+      activeDecoders--;
       decoderContext -= top.contextAtJoin + (step - top.joinStep);
       if (top.measured) measuredDecoders--;
       finish();
@@ -240,12 +264,47 @@ export function simulateLatency(
   };
   /** Every decoder emits a token in each of `steps` steps of `seconds` each. */
   const advanceDecoders = (steps: number, seconds: number) => {
-    const count = decoders.size;
-    if (count === 0) return;
+    if (activeDecoders === 0) return;
     if (measuredDecoders > 0) itl.add(seconds * 1000, measuredDecoders * steps);
-    if (measuring) outputTokens += count * steps;
-    decoderContext += count * steps;
+    if (measuring) outputTokens += activeDecoders * steps;
+    decoderContext += activeDecoders * steps;
   };
+  /**
+   * When the next step's KV does not fit, vLLM V1 preempts running requests, the most recently
+   * scheduled first, freeing their blocks; they go back to the front of the queue and recompute
+   * their prompt and output so far (vllm/v1/core/sched/scheduler.py, _preempt_request).
+   */
+  const preemptUntilFits = (besidesDecoders: number): boolean => {
+    let preempted = false;
+    while (decoderContext + activeDecoders + besidesDecoders > shape.kvCacheTokens && activeDecoders > 0) {
+      const victim = joinOrder.pop();
+      if (victim === undefined) break;
+      if (victim.preempted || victim.finishStep < 0) continue;
+      victim.preempted = true;
+      activeDecoders--;
+      const context = victim.contextAtJoin + (step - victim.joinStep);
+      decoderContext -= context;
+      if (victim.measured) measuredDecoders--;
+      const r = victim.request;
+      r.promptLeft = context;
+      r.context = 0;
+      r.outputLeft = victim.finishStep - step;
+      r.resumedAfter = now;
+      if (waitingHead > 0) waiting[--waitingHead] = r;
+      else waiting.unshift(r);
+      preempted = true;
+      preemptions++;
+    }
+    if (joinOrder.length > 4 * Math.max(1, activeDecoders)) joinOrder = joinOrder.filter((d) => !d.preempted && d.finishStep >= 0);
+    return preempted;
+  };
+  const prefillingContext = () => {
+    let sum = 0;
+    for (const r of prefilling) sum += r.context;
+    return sum;
+  };
+  const chunkRequests: Request[] = [];
+  const chunkTokens: number[] = [];
 
   while (finished < requests) {
     if (arrivals.kind === "poisson") {
@@ -253,22 +312,26 @@ export function simulateLatency(
         send(nextArrival);
         nextArrival += -Math.log(1 - random()) / arrivals.requestsPerSecond;
       }
-      if (decoders.size === 0 && prefilling.length === 0 && waitingHead === waiting.length) {
+      if (activeDecoders === 0 && prefilling.length === 0 && waitingHead === waiting.length) {
         now = nextArrival;
         continue;
       }
     }
     const waitingCount = waiting.length - waitingHead;
     maxWaiting = Math.max(maxWaiting, waitingCount);
-    // Nothing to prefill: every decoder emits tokens until the first of them finishes (or, open
-    // loop, until the next arrival), in one stride at the stride's mean context.
-    if (prefilling.length === 0 && waitingCount === 0 && decoders.size > 0) {
-      const count = decoders.size;
+    // Nothing to prefill: every decoder emits tokens until the first of them finishes, the KV cache
+    // fills or (open loop) the next request arrives, in one stride at the stride's mean context.
+    if (prefilling.length === 0 && waitingCount === 0 && activeDecoders > 0) {
+      preemptUntilFits(0);
+      if (activeDecoders === 0 || waiting.length > waitingHead) continue;
+      const count = activeDecoders;
       const meanContext = decoderContext / count;
-      let steps = (decoders.peek() as Decoder).finishStep - step;
+      let steps = (nextDecoder() as Decoder).finishStep - step;
+      steps = Math.max(1, Math.min(steps, Math.floor((shape.kvCacheTokens - decoderContext) / count)));
       if (arrivals.kind === "poisson" && sent < requests)
         steps = Math.max(1, Math.min(steps, Math.floor((nextArrival - now) / stepSeconds(count, meanContext, 0, 0))));
       const seconds = stepSeconds(count, meanContext + (steps - 1) / 2, 0, 0);
+      peakKvTokens = Math.max(peakKvTokens, decoderContext + count * steps);
       inSystemArea += count * steps * seconds;
       now += steps * seconds;
       advanceDecoders(steps, seconds);
@@ -277,33 +340,44 @@ export function simulateLatency(
       continue;
     }
     // Schedule: decoders (one token each), then running prefills, then waiting requests in arrival
-    // order, within the token budget, --max-num-seqs and the KV cache.
-    let budget = shape.maxNumBatchedTokens - decoders.size;
-    let kvUsed = decoderContext + prefilling.reduce((sum, r) => sum + r.context, 0);
-    const chunks: Array<[Request, number]> = [];
+    // order, within the token budget, --max-num-seqs and the KV cache; no waiting request is
+    // admitted in a step that preempted (vLLM V1's rule).
+    let budget = shape.maxNumBatchedTokens - activeDecoders;
+    // One step's prompt chunks: parallel arrays reused across steps (the simulation runs many steps).
+    chunkRequests.length = 0;
+    chunkTokens.length = 0;
+    let scheduledPrefill = 0;
     for (const r of prefilling) {
       if (budget <= 0) break;
       const tokens = Math.min(r.promptLeft, budget);
-      chunks.push([r, tokens]);
+      chunkRequests.push(r);
+      chunkTokens.push(tokens);
+      scheduledPrefill += tokens;
       budget -= tokens;
     }
-    while (budget > 0 && waitingHead < waiting.length && decoders.size + prefilling.length < shape.maxNumSeqs) {
+    const runningPrefill = prefillingContext() + scheduledPrefill;
+    const preempted = preemptUntilFits(runningPrefill);
+    let kvUsed = decoderContext + activeDecoders + runningPrefill;
+    while (!preempted && budget > 0 && waitingHead < waiting.length && activeDecoders + prefilling.length < shape.maxNumSeqs) {
       const next = waiting[waitingHead] as Request;
       const tokens = Math.min(next.promptLeft, budget);
-      if (kvUsed + next.context + tokens > shape.kvCacheTokens && decoders.size + prefilling.length > 0) break;
+      if (kvUsed + next.context + tokens > shape.kvCacheTokens && activeDecoders + prefilling.length > 0) break;
       waitingHead++;
       prefilling.push(next);
-      chunks.push([next, tokens]);
+      chunkRequests.push(next);
+      chunkTokens.push(tokens);
       budget -= tokens;
       kvUsed += next.context + tokens;
     }
     let prefillTokens = 0;
     let prefillWeighted = 0;
-    for (const [r, tokens] of chunks) {
+    for (let i = 0; i < chunkRequests.length; i++) {
+      const tokens = chunkTokens[i] as number;
       prefillTokens += tokens;
-      prefillWeighted += tokens * (r.context + tokens / 2);
+      prefillWeighted += tokens * ((chunkRequests[i] as Request).context + tokens / 2);
     }
-    const count = decoders.size;
+    const count = activeDecoders;
+    peakKvTokens = Math.max(peakKvTokens, kvUsed);
     const seconds = stepSeconds(
       count,
       count ? decoderContext / count : 0,
@@ -315,14 +389,21 @@ export function simulateLatency(
     advanceDecoders(1, seconds);
     step++;
     retireFinishedDecoders();
-    // Prompts that finish this step emit their first token and start decoding.
+    // Prompts that finish this step emit a token and start (or resume) decoding.
     let done = false;
-    for (const [r, tokens] of chunks) {
+    for (let i = 0; i < chunkRequests.length; i++) {
+      const r = chunkRequests[i] as Request;
+      const tokens = chunkTokens[i] as number;
       r.promptLeft -= tokens;
       r.context += tokens;
       if (r.promptLeft > 0) continue;
       done = true;
-      if (measured(r)) ttft.add((now - r.arrival) * 1000 + calibration.globals.requestOverheadMs);
+      const isMeasured = measured(r);
+      if (isMeasured) {
+        // A first token ends the request's TTFT; a resumed request's token ends the gap its preemption made.
+        if (r.resumedAfter === undefined) ttft.add((now - r.arrival) * 1000 + calibration.globals.requestOverheadMs);
+        else itl.add((now - r.resumedAfter) * 1000);
+      }
       if (measuring) outputTokens++;
       r.outputLeft--;
       r.context++;
@@ -330,8 +411,17 @@ export function simulateLatency(
         finish();
         continue;
       }
-      const isMeasured = measured(r);
-      decoders.push({ finishStep: step + r.outputLeft, contextAtJoin: r.context, joinStep: step, measured: isMeasured });
+      const decoder: Decoder = {
+        finishStep: step + r.outputLeft,
+        contextAtJoin: r.context,
+        joinStep: step,
+        measured: isMeasured,
+        request: r,
+        preempted: false,
+      };
+      decoders.push(decoder);
+      joinOrder.push(decoder);
+      activeDecoders++;
       decoderContext += r.context;
       if (isMeasured) measuredDecoders++;
     }
@@ -350,6 +440,8 @@ export function simulateLatency(
     // Overloaded: the replica completes less than arrives — over the window, its output falls short
     // of what the requests that arrived in it asked for (their count × mean output), or the queue
     // it leaves behind holds half the run.
+    preemptions,
+    peakKvTokens,
     overloaded:
       arrivals.kind === "poisson" &&
       (outputTokens < 0.9 * (requests - sentAtMeasureStart) * request.outputTokens || maxWaiting > requests / 2),

@@ -177,14 +177,23 @@ export function workloadOptions(
   options: { exhaustive?: boolean; calibration?: EngineCalibration } = {},
 ): { options: WorkloadOption[]; effort: SearchEffort } {
   const calibration = options.calibration ?? CALIBRATION;
-  const bounded = boundedCandidates(input, workload, calibration).sort((a, b) => a.costAtLeast - b.costAtLeast);
+  // Cheapest bound first; at an equal bound, the shape likeliest to meet the SLOs (more GPUs per
+  // replica, then a larger KV cache) first, so the search stops sooner.
+  const bounded = boundedCandidates(input, workload, calibration).sort(
+    (a, b) =>
+      a.costAtLeast - b.costAtLeast ||
+      b.candidate.tensorParallelSize * b.candidate.pipelineParallelSize -
+        a.candidate.tensorParallelSize * a.candidate.pipelineParallelSize ||
+      b.candidate.memory.kvCacheTokens - a.candidate.memory.kvCacheTokens,
+  );
   const { maxNodes } = resolvePlanRequest(input);
   const met: WorkloadOption[] = [];
   let best = Number.POSITIVE_INFINITY;
   let simulated = 0;
   for (const candidate of bounded) {
-    // Candidates whose bound exceeds the best cost cannot beat it (ties are still evaluated, for the TTFT tie-break).
-    if (!options.exhaustive && candidate.costAtLeast > best) break;
+    // A bound at or above the best cost cannot beat it. Equal-cost options are not searched for: the
+    // first found of a cost wins (brute force finds the same cost; test/plan/performance/workload-plan.test.ts).
+    if (!options.exhaustive && candidate.costAtLeast >= best) break;
     const option = evaluate(candidate, input, workload, calibration);
     simulated++;
     // A deployment larger than the request's maxNodes is not one the planner may return.

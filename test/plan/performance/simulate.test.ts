@@ -39,6 +39,24 @@ describe("latency simulation", () => {
     expect(simulateLatency(shape, request, CALIBRATION, { kind: "poisson", requestsPerSecond: 500 }).overloaded).toBe(true);
   });
 
+  it("never holds more KV than the cache: long outputs at high concurrency preempt the newest requests, as vLLM V1 does", () => {
+    const tp2 = servingShapeFor({
+      model: "llama-3.3-70b-instruct",
+      variant: "fp8-dynamic",
+      gpu: "h100",
+      tensorParallelSize: 2,
+      kvCacheDtype: "auto",
+      maxModelLen: 8192,
+    });
+    // 120 clients × (2,000 prompt + up to 4,000 output tokens) is far more than the cache holds.
+    const r = simulateLatency(tp2, { inputTokens: 2000, outputTokens: 4000, prefixCacheHitRate: 0 }, CALIBRATION, {
+      kind: "closed-loop",
+      concurrentRequests: 120,
+    });
+    expect(r.preemptions).toBeGreaterThan(0);
+    expect(r.peakKvTokens).toBeLessThanOrEqual(tp2.kvCacheTokens);
+  });
+
   it("orders its percentiles: p50 ≤ p95", () => {
     const r = simulateLatency(shape, request, CALIBRATION, { kind: "poisson", requestsPerSecond: 10 });
     expect(r.ttftMs.p50).toBeLessThanOrEqual(r.ttftMs.p95);
