@@ -30,7 +30,7 @@ export function describePerformance(performance: Performance, economics: Workloa
     `saturated: ~${count(performance.saturatedOutputTokensPerSecondPerReplica)} output tokens/s per replica (every request queued, as offline benchmarks measure)`,
     `at the load: ${at.concurrentRequestsPerReplica} requests in flight per replica, ${count(at.outputTokensPerSecondPerReplica)} output tokens/s; TTFT p50 ${count(Math.round(at.ttftMs.p50))} ms / p95 ${count(Math.round(at.ttftMs.p95))} ms; ITL p50 ${at.itlMs.p50} ms / p95 ${at.itlMs.p95} ms`,
     `replicas needed: ${performance.replicasNeeded}; SLO ${performance.sloMet ? "met" : `missed (${performance.sloMisses.join("; ")})`}`,
-    `${usd(economics.usdPerMillionOutputTokens)} per million output tokens, ${usd(economics.usdPerMillionTokens)} per million prompt + output tokens, at ${percent(economics.utilization)} of the SLO-feasible capacity (GPU nodes only)`,
+    `${usd(economics.usdPerMillionOutputTokens)} per million output tokens, ${usd(economics.usdPerMillionTokens)} per million prompt + output tokens, at ${percent(economics.utilization)} of the SLO-feasible capacity (GPU nodes only${economics.idleGpus > 0 ? `; ${economics.idleGpus} idle GPU${economics.idleGpus > 1 ? "s" : ""} cost ${usd(economics.idleHourlyUsd)}/h of it` : ""})${economics.usdPerMillionOutputTokensPacked !== null ? `; with the node packed (replicas on the idle GPUs): ${usd(economics.usdPerMillionOutputTokensPacked)} per million output tokens` : ""}`,
     `error band ±${percent(performance.errorBand)} (4 in 5 published measurements within it)${near ? `; nearest measurement: ${near.id}, measured ${count(near.measured)}, predicted ${count(Math.round(near.predicted))} (${near.error >= 0 ? "+" : ""}${percent(near.error)})` : ""}`,
   ];
 }

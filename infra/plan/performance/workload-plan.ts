@@ -61,6 +61,11 @@ export interface WorkloadEconomics {
   usdPerMillionTokens: number;
   /** Share of the deployment's SLO-feasible capacity the load uses (1 without a load: the numbers are at that capacity). */
   utilization: number;
+  /** GPUs the nodes carry that no replica uses, and their share of the hourly bill (inside the $/M above). */
+  idleGpus: number;
+  idleHourlyUsd: number;
+  /** $/M output tokens with the idle GPUs running replicas too (null when none are idle): what packing the node would cost. */
+  usdPerMillionOutputTokensPacked: number | null;
 }
 
 /** What the search cost: how many candidates were bounded and how many simulated. */
@@ -213,7 +218,10 @@ export interface WorkloadPlan {
   effort: SearchEffort;
 }
 
-export function economicsAt(plan: Pick<DeploymentPlan, "cost" | "replicas">, performance: Performance): WorkloadEconomics {
+export function economicsAt(
+  plan: Pick<DeploymentPlan, "cost" | "replicas" | "idleGpus" | "instanceType" | "nodes" | "gpusPerReplica" | "nodesPerReplica">,
+  performance: Performance,
+): WorkloadEconomics {
   const workload = performance.workload;
   const load = workload.load;
   const perReplicaAtMaximum = performance.sloFeasibleOutputTokensPerSecondPerReplica;
@@ -230,11 +238,24 @@ export function economicsAt(plan: Pick<DeploymentPlan, "cost" | "replicas">, per
   const outputTokensPerMonth = outputPerSecond * SECONDS_PER_MONTH;
   const monthlyUsd = plan.cost.hourlyUsd * HOURS_PER_MONTH;
   const totalPerOutput = (workload.inputTokens + workload.outputTokens) / workload.outputTokens;
+  // The same nodes carrying as many replicas as fit them (single-node replicas pack whole).
+  const packedReplicas =
+    plan.nodesPerReplica > 1 ? plan.replicas : plan.nodes * Math.floor(INSTANCES[plan.instanceType].gpuCount / plan.gpusPerReplica);
+  // Without a load the packed node runs at its SLO-feasible maximum too.
+  const packedOutputPerSecond =
+    load === null ? perReplicaAtMaximum * packedReplicas : Math.min(demanded, perReplicaAtMaximum * packedReplicas);
+  const usdPerMillionOutputTokensPacked =
+    plan.idleGpus > 0 && packedReplicas > plan.replicas
+      ? roundTo((monthlyUsd / (packedOutputPerSecond * SECONDS_PER_MONTH)) * 1e6, 3)
+      : null;
   return {
     outputTokensPerMonth: Math.round(outputTokensPerMonth),
     usdPerMillionOutputTokens: roundTo((monthlyUsd / outputTokensPerMonth) * 1e6, 3),
     usdPerMillionTokens: roundTo((monthlyUsd / (outputTokensPerMonth * totalPerOutput)) * 1e6, 3),
     utilization: roundTo(capacity > 0 ? outputPerSecond / capacity : 0, 3),
+    idleGpus: plan.idleGpus,
+    idleHourlyUsd: roundTo((plan.idleGpus * plan.cost.instanceHourlyUsd) / INSTANCES[plan.instanceType].gpuCount, 2),
+    usdPerMillionOutputTokensPacked,
   };
 }
 

@@ -1,6 +1,7 @@
 /** The workload planner: the pruned search equals brute force, and break-even volumes by hand. */
 import { describe, expect, it } from "vitest";
-import { breakEvenTokensPerMonth, planForWorkload, workloadOptions } from "../../../infra/plan/performance";
+import { planDeployment } from "../../../infra/plan";
+import { breakEvenTokensPerMonth, economicsAt, performanceFor, planForWorkload, workloadOptions } from "../../../infra/plan/performance";
 import { resolveWorkload } from "../../../infra/plan/workload";
 
 describe("cheapest deployment for a workload", () => {
@@ -53,5 +54,16 @@ describe("break-even against a hosted API", () => {
   it("is never when a full node's capacity is worth less at the hosted price than the node costs", () => {
     // 300 output tokens/s × 6 tokens per output token × 2,628,000 s = 4.73e9 tokens × $0.22/M = $1,040.6 < $5,022.40.
     expect(breakEvenTokensPerMonth({ monthlyUsd: 5022.4, replicas: 1 }, 300, bedrock8b, workload)).toBe("never");
+  });
+});
+
+describe("a packed node's $/M", () => {
+  it("prices the idle GPUs of a pinned TP 2 on an 8-GPU node, and what packing four replicas onto it would cost", () => {
+    const plan = planDeployment({ model: "llama-3.3-70b-instruct", quantization: "fp8", tensorParallelSize: 2 });
+    const economics = economicsAt(plan, performanceFor(plan, resolveWorkload({})));
+    // One TP 2 replica on a p5.48xlarge ($55.04/h, 8 GPUs): 6 GPUs idle = 6 / 8 × $55.04 = $41.28/h.
+    expect([plan.replicas, economics.idleGpus, economics.idleHourlyUsd]).toEqual([1, 6, 41.28]);
+    // Packed, the same node runs 8 / 2 = 4 replicas: the same month over four times the output.
+    expect(economics.usdPerMillionOutputTokensPacked).toBeCloseTo(economics.usdPerMillionOutputTokens / 4, 2);
   });
 });
