@@ -34,14 +34,14 @@ export interface Calibration {
 const efficiencyOf = (shape: ServingShape, calibration: Calibration) => calibration.perGpu[shape.gpu];
 
 /** One step of the whole replica: its seconds per token of latency and the output tokens it completes per second. */
-const timers = new WeakMap<ServingShape, WeakMap<Calibration, ReturnType<typeof stepTimer>>>();
+/** Each shape's step timer for the calibration it was last used with (the fit changes calibration every evaluation). */
+const timers = new WeakMap<ServingShape, { calibration: Calibration; timer: ReturnType<typeof stepTimer> }>();
 
-/** The shape's step timer under a calibration, built once (the fit and the searches call it thousands of times). */
 function timerOf(shape: ServingShape, calibration: Calibration): ReturnType<typeof stepTimer> {
-  let byCalibration = timers.get(shape);
-  if (!byCalibration) timers.set(shape, (byCalibration = new WeakMap()));
-  let timer = byCalibration.get(calibration);
-  if (!timer) byCalibration.set(calibration, (timer = stepTimer(shape, efficiencyOf(shape, calibration), calibration.globals)));
+  const cached = timers.get(shape);
+  if (cached && cached.calibration === calibration) return cached.timer;
+  const timer = stepTimer(shape, efficiencyOf(shape, calibration), calibration.globals);
+  timers.set(shape, { calibration, timer });
   return timer;
 }
 
