@@ -214,7 +214,7 @@ export async function runCost(argv: string[], context: CostContext = { directory
     };
   }
 
-  const evaluate: EvaluateOptions = { economics, load, policyConfig };
+  const evaluate: EvaluateOptions = { economics, load, policyConfig, directory };
   if (values["from-preview"] !== undefined) {
     const text = readInput("--from-preview", resolve(directory, values["from-preview"]));
     let json: unknown;
@@ -252,7 +252,8 @@ export async function runCost(argv: string[], context: CostContext = { directory
         "invalid cost request",
       );
     }
-    const baseReports = await evaluateAll(baseFiles, evaluate);
+    // The last measurement is the working tree's: only the head side reads it.
+    const baseReports = await evaluateAll(baseFiles, { ...evaluate, directory: undefined });
     const headReports = await evaluateAll(available, evaluate);
     const changes = diffStacks(baseReports, headReports);
     const output =

@@ -23,6 +23,7 @@ import { pricingResourcesOf } from "../../infra/pricing/resource-prices";
 import { stackCostOf } from "../../infra/pricing/resource-prices";
 import { nodeGroupsOf } from "../../policies/lib/stack-view";
 import { runProgram, stackConfigFromYaml, type ProgramLoader } from "../offline/program-run";
+import { measurementPath, plannedVsMeasured, type PlannedVsMeasured } from "./measured";
 import { OPERATOR_PLACEHOLDERS, unsetOperatorValues } from "../../infra/settings/operator-values";
 
 /** Secrets cannot be read offline (and are never committed): a placeholder stands in, marked secret. */
@@ -48,9 +49,24 @@ export interface StackReport {
   plan: DeploymentPlan | null;
   /** The plan's performance and $/M at the stack's declared `workload`; null when it declares none. */
   performance: (Performance & { economics: WorkloadEconomics }) | null;
+  /** The stack's last `vllm bench serve` run (measurements/<stack>.txt) next to the plan's prediction for it; null without one. */
+  measured: PlannedVsMeasured | null;
   violations: Violation[];
   assumptions: string[];
 }
+
+/** The fields of a report on a stack that was not evaluated (invalid before or in the program run). */
+const nothingEvaluated = (): Omit<StackReport, "stack" | "status" | "errors" | "assumptions"> => ({
+  model: null,
+  variant: null,
+  gpu: null,
+  instances: [],
+  cost: null,
+  plan: null,
+  performance: null,
+  measured: null,
+  violations: [],
+});
 
 /**
  * Program runs by their inputs: under mocks the program is a pure function of the stack's name, its
@@ -84,6 +100,8 @@ function performanceAtDeclaredWorkload(
 
 export interface EvaluateOptions {
   load?: ProgramLoader;
+  /** The project directory, where measurements/<stack>.txt is looked for; none: no measurement is read. */
+  directory?: string;
   /** Run the program even when this process already ran it with the same inputs (`npm run bench` times every run). */
   freshRun?: boolean;
   economics?: Partial<EconomicsAssumptions>;
@@ -137,20 +155,7 @@ export async function evaluateStack(stack: string, yamlText: string, options: Ev
   } catch (error) {
     // A broken stack file is a failed row that names the file and the line, never a crash.
     const message = error instanceof PlanInputError ? error.issues.map((i) => `${i.path}: ${String(i.value)}: ${i.hint}`) : [String(error)];
-    return {
-      stack,
-      status: "invalid",
-      errors: message,
-      model: null,
-      variant: null,
-      gpu: null,
-      instances: [],
-      cost: null,
-      plan: null,
-      performance: null,
-      violations: [],
-      assumptions: [],
-    };
+    return { stack, status: "invalid", errors: message, ...nothingEvaluated(), assumptions: [] };
   }
   const { config, secureKeys, errors: cliErrors } = parsed;
   const secretKeys = [...secureKeys];
@@ -162,7 +167,7 @@ export async function evaluateStack(stack: string, yamlText: string, options: Ev
     assumptions.push(`capacityType ${config[`${PROJECT_NAME}:capacityType`]} is priced at on-demand rates (an upper bound)`);
   }
 
-  const empty = { model: null, variant: null, gpu: null, instances: [], cost: null, plan: null, performance: null, violations: [] };
+  const empty = nothingEvaluated();
   // What the Pulumi CLI refuses never reaches the program.
   if (cliErrors.length > 0) return { stack, status: "invalid", errors: cliErrors, ...empty, assumptions };
   const run = options.freshRun
@@ -182,6 +187,13 @@ export async function evaluateStack(stack: string, yamlText: string, options: Ev
   const plan = options.economics
     ? { ...planned, economics: economicsFor(planned, { ...planned.economics.assumptions, ...options.economics }) }
     : planned;
+  let measured: PlannedVsMeasured | null = null;
+  try {
+    measured = options.directory === undefined ? null : plannedVsMeasured(options.directory, stack, plan);
+  } catch (error) {
+    // A measurement file that is not a `vllm bench serve` output makes the row invalid, naming the file.
+    return { stack, status: "invalid", errors: [`${measurementPath(stack)}: ${(error as Error).message}`], ...empty, assumptions };
+  }
   const policyResources = policyResourcesOf(run.resources);
   const instances = instancesOf(policyResources);
   return {
@@ -195,6 +207,7 @@ export async function evaluateStack(stack: string, yamlText: string, options: Ev
     cost: stackCostOf(pricingResourcesOf(policyResources), region),
     plan,
     performance: performanceAtDeclaredWorkload(plan, config[`${PROJECT_NAME}:workload`], config[`${PROJECT_NAME}:maxReplicas`]),
+    measured,
     violations: await runPolicies(run.resources, options.policyConfig ?? {}),
     assumptions,
   };

@@ -1,5 +1,6 @@
 /** A plan's performance at a workload, in words: the workload and its defaults, throughput, latency, SLOs, $/M and how sure the numbers are. */
 import { type Performance, type WorkloadEconomics } from "../../infra/plan/performance";
+import { type PlannedVsMeasured } from "../cost/measured";
 import { count, usd } from "./format";
 
 const percent = (fraction: number) => `${Math.round(fraction * 100)}%`;
@@ -41,4 +42,21 @@ export function describeDeclaredWorkload(performance: Performance & { economics:
   const [workload] = describeWorkload(performance);
   const slo = performance.sloMet ? "SLO met" : `SLO missed (${performance.sloMisses.join("; ")})`;
   return `at the declared workload (${workload}): ${usd(performance.economics.usdPerMillionOutputTokens)} per million output tokens (${usd(performance.economics.usdPerMillionTokens)} with their prompts) at ${percent(performance.economics.utilization)} of capacity; TTFT p95 ${count(Math.round(at.ttftMs.p95))} ms, ITL p95 ${at.itlMs.p95} ms; ${slo} with ${performance.replicasNeeded} replica${performance.replicasNeeded > 1 ? "s" : ""}; error band ±${percent(performance.errorBand)}`;
+}
+
+const signed = (planned: number, measured: number) =>
+  `${planned >= measured ? "+" : "−"}${Math.abs(Math.round((planned / measured - 1) * 100))}%`;
+
+/** Planned vs measured, in one line: the model's figures at the measured run's own load, and the run's. */
+export function describePlannedVsMeasured(m: PlannedVsMeasured): string {
+  const pair = (name: string, planned: number, measured: number | null, unit: string) =>
+    measured === null
+      ? `${name} ${planned} ${unit} planned (not measured)`
+      : `${name} ${planned} ${unit} planned vs ${measured} measured (${signed(planned, measured)})`;
+  const figures = [
+    pair("output", m.outputTokensPerSecond.planned, m.outputTokensPerSecond.measured, "tok/s"),
+    pair("TTFT median", m.ttftMsMedian.planned, m.ttftMsMedian.measured, "ms"),
+    pair("ITL median", m.itlMsMedian.planned, m.itlMsMedian.measured, "ms"),
+  ];
+  return `planned vs measured (${m.file}: ${m.load}, ${count(m.inputTokens)} prompt + ${count(m.outputTokens)} output tokens): ${figures.join("; ")}`;
 }

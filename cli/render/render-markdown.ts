@@ -6,7 +6,7 @@ import { describeCost } from "../../infra/plan";
 import { renderMemoryBar } from "./memory-bar";
 import { type Violation } from "../offline/policy-run";
 import { describeEconomics } from "./economics-text";
-import { describeDeclaredWorkload } from "./performance-text";
+import { describeDeclaredWorkload, describePlannedVsMeasured } from "./performance-text";
 import { describeTimeToReady } from "./time-to-ready-text";
 import { describeWeightsDownload } from "./weights-download-text";
 import { costRange, costVaries, count, signedPercent, signedUsd, usd } from "./format";
@@ -68,6 +68,7 @@ export function renderStackDetails(report: StackReport): string[] {
     "",
     ...describeEconomics(plan.economics).map((line) => `- ${line}`),
     ...(report.performance ? [`- ${cell(describeDeclaredWorkload(report.performance))}`] : []),
+    ...(report.measured ? [`- ${cell(describePlannedVsMeasured(report.measured))}`] : []),
     "",
   );
   if (report.violations.length > 0) lines.push("Policy violations:", "", ...violationLines(report.violations), "");

@@ -1,7 +1,7 @@
 /** Terminal renderer of cost reports and diffs. */
 import { renderMemoryBar } from "./memory-bar";
 import { describeEconomics } from "./economics-text";
-import { describeDeclaredWorkload } from "./performance-text";
+import { describeDeclaredWorkload, describePlannedVsMeasured } from "./performance-text";
 import { costRange, costVaries, signedPercent, signedUsd, textTable, usd } from "./format";
 import { type StackChange } from "../cost/stack-diff";
 import { type PreviewCost } from "../cost/from-preview";
@@ -27,6 +27,7 @@ function details(report: StackReport): string[] {
     ...renderMemoryBar(report.plan.memory.perGpuGiB).map((line) => `  ${line}`),
     ...describeEconomics(report.plan.economics).map((line) => `  - ${line}`),
     ...(report.performance ? [`  - ${describeDeclaredWorkload(report.performance)}`] : []),
+    ...(report.measured ? [`  - ${describePlannedVsMeasured(report.measured)}`] : []),
     ...report.violations.map((v) => `  ! ${v.policy} (${v.level}): ${v.message}`),
     ...report.plan.reasons.map((reason) => `  · ${reason}`),
     `  assumptions: ${report.assumptions.join("; ")}`,

@@ -8,6 +8,7 @@ import { pricePreview } from "../../cli/cost/from-preview";
 import { renderDiffMarkdown, COMMENT_MARKER } from "../../cli/render/render-markdown";
 import { diffStacks } from "../../cli/cost/stack-diff";
 import { evaluateStack, type StackReport } from "../../cli/cost/stack-report";
+import { plannedVsMeasured } from "../../cli/cost/measured";
 import { economicsFor, eksSupportTypeOf, planDeployment, priceItems } from "../../infra/plan";
 import { PlanInputError } from "../../infra/plan/errors";
 import { golden } from "../golden-file";
@@ -210,6 +211,29 @@ describe("llm-stack cost", () => {
     });
     const [report] = JSON.parse(output) as StackReport[];
     expect(report?.violations.map((v) => [v.policy, v.level])).toEqual([["llm-stack-cost-budget", "mandatory"]]);
+  });
+
+  it("shows planned vs measured when the stack's last vllm bench serve run is committed as measurements/<stack>.txt", async () => {
+    const project = mkdtempSync(join(tmpdir(), "llm-stack-measured-"));
+    for (const file of ["Pulumi.yaml", "Pulumi.dev.yaml"]) cpSync(join(ROOT, file), join(project, file));
+    cpSync(join(ROOT, "test", "fixtures", "vllm-bench-serve", "qwen3-8b-fp8-c1.txt"), join(project, "measurements", "dev.txt"));
+    const { output } = await runCost(["--stack", "dev", "--format", "json"], { directory: project, load: loadProgramInVitest });
+    const [report] = JSON.parse(output) as StackReport[];
+    // The run's own figures (the fixture as published: 20,431 prompt tokens and 1,280 generated over 10 requests, one at a time).
+    expect(report?.measured).toMatchObject({
+      file: join("measurements", "dev.txt"),
+      load: "1 concurrent requests",
+      inputTokens: 2043,
+      outputTokens: 128,
+      outputTokensPerSecond: { measured: 111.15 },
+      ttftMsMedian: { measured: 23.14 },
+      itlMsMedian: { measured: 8.68 },
+    });
+    // Without the file, nothing is compared; a file that is not a bench output is refused, naming what it expected.
+    const plan = planDeployment({ model: "llama-3.1-8b-instruct" });
+    expect(plannedVsMeasured(ROOT, "dev", plan)).toBeNull();
+    writeFileSync(join(project, "measurements", "dev.txt"), "not a benchmark\n");
+    expect(() => plannedVsMeasured(project, "dev", plan)).toThrow('no "Serving Benchmark Result" block');
   });
 
   it("rejects bad flags all at once", async () => {
