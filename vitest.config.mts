@@ -1,9 +1,28 @@
 import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
+/**
+ * Pure tests — catalog, planner, performance model, pricing, settings, manifests, vLLM args, the
+ * measurement reader and the repository's own documents — touch no process-global state, so they
+ * share their workers' module cache (isolate: false) instead of loading the planner once per file.
+ * Everything that runs the program under Pulumi's mocks, the policy pack, the AWS SDK mocks or the
+ * command line keeps a process per file.
+ */
+const PURE = [
+  "test/catalog/**/*.test.ts",
+  "test/plan/**/*.test.ts",
+  "test/pricing/**/*.test.ts",
+  "test/settings/**/*.test.ts",
+  "test/manifests/**/*.test.ts",
+  "test/vllm/**/*.test.ts",
+  "test/cli/measure/**/*.test.ts",
+  "test/readme.test.ts",
+  "test/docs-paths.test.ts",
+  "test/layers.test.ts",
+];
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     // The committed stacks run once under mocks for the whole suite; test files read the recorded runs.
     globalSetup: ["test/support/committed-runs-setup.ts"],
     // The Pulumi mock tests run the real program in-process; give them room on the 2-core CI machine.
@@ -12,8 +31,12 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: "forks",
     // One fork per core: vitest's default leaves one core idle (availableParallelism - 1), which on
-    // the 2-core CI machine runs the files one at a time. Each file is its own process, so the
-    // Pulumi runtime (process-global) is never shared between files.
+    // the 2-core CI machine runs the files one at a time.
     maxWorkers: availableParallelism(),
+    projects: [
+      { extends: true, test: { name: "pure", include: PURE, isolate: false } },
+      // Each file its own process, so the Pulumi runtime (process-global) is never shared between files.
+      { extends: true, test: { name: "program", include: ["test/**/*.test.ts"], exclude: PURE } },
+    ],
   },
 });

@@ -12,6 +12,13 @@ export function tokens(value: number): string {
   return count(value);
 }
 
+/** Where no provider sells the model any more: who retired it, and for what. */
+function retiredText(row: CompareRow): string {
+  const successor = row.hostedRetired.find((r) => r.successor !== null);
+  if (successor) return `retired at ${successor.provider}; successor ${successor.successor}`;
+  return row.hostedRetired.length > 0 ? `retired at ${row.hostedRetired.map((r) => r.provider).join(", ")}` : "—";
+}
+
 const breakEven = (row: CompareRow) =>
   row.breakEvenTokensPerMonth === null
     ? "no hosted price"
@@ -49,7 +56,7 @@ export function renderCompare(rows: readonly CompareRow[], workload: Workload): 
     `${count(Math.round(r.ttftMs.p95))} ms`,
     `${r.itlMs.p95} ms`,
     `${Math.round(r.timeToReadySeconds / 60)} min`,
-    r.hosted ? `${r.hosted.provider} ${usd(r.hosted.inputUsdPerMillion)}/${usd(r.hosted.outputUsdPerMillion)}` : "—",
+    r.hosted ? `${r.hosted.provider} ${usd(r.hosted.inputUsdPerMillion)}/${usd(r.hosted.outputUsdPerMillion)}` : retiredText(r),
     breakEven(r),
   ]);
   const workloadLines = describeWorkload({ workload } as Performance);

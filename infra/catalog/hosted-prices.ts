@@ -4,7 +4,9 @@
  * retired rows name their successor. Prices were read on READ_ON from the source each row names —
  * the provider's page where it could be read, else BerriAI/litellm's price file (which cites the
  * provider's page per entry) cross-checked against pydantic/genai-prices. Phi-3.5-mini-instruct is
- * sold by none of these providers: it has no row, and `compare` says so.
+ * sold by none of these providers: it has no row, and `compare` says so. Mistral Large 2411 has no
+ * current offer: La Plateforme retired it for Mistral Large 3, and Bedrock never listed it (its
+ * Mistral Large line was 24.02 and 24.07).
  */
 import { type ModelId, type Source } from "./schema";
 
@@ -85,16 +87,6 @@ export const HOSTED_PRICE_TABLE: readonly HostedPriceRow[] = [
     0.7,
     LITELLM,
     "Same price under bedrock/us-east-1/mistral.mixtral-8x7b-instruct-v0:1. Cross-check genai-prices aws.yml: 0.45/0.7.",
-  ),
-  row(
-    "mistral-large-instruct-2411",
-    "bedrock",
-    "mistral.mistral-large-3-675b-instruct",
-    0.5,
-    1.5,
-    LITELLM,
-    "Mistral Large 24.11 was never listed on Bedrock; Bedrock's Mistral Large line was 24.02 (mistral.mistral-large-2402-v1:0, 8.00/24.00 in us-east-1) and 24.07 (mistral.mistral-large-2407-v1:0, 3.00/9.00).",
-    { retired: { successor: "Mistral Large 3 (mistral.mistral-large-3-675b-instruct)", priceIs: "successor's" } },
   ),
   row(
     "llama-3.2-3b-instruct",

@@ -11,6 +11,7 @@
  * costs, every further unit is too, and self-hosting never breaks even.
  */
 import {
+  HOSTED_PRICE_TABLE,
   HOSTED_PROVIDERS,
   HOURS_PER_MONTH,
   INSTANCES,
@@ -60,6 +61,8 @@ export interface CompareRow {
   hosted: HostedOffer | null;
   /** Every current hosted offer, cheapest first. */
   hostedOffers: HostedOffer[];
+  /** Offers the providers have retired, each with its successor (never compared: a successor is another model). */
+  hostedRetired: RetiredOffer[];
   hostedMonthlyUsd: number | null;
   /** Prompt + output tokens a month at which self-hosting costs what the cheapest hosted offer does. */
   breakEvenTokensPerMonth: number | "never" | null;
@@ -68,6 +71,27 @@ export interface CompareRow {
 export interface CompareRequest {
   models?: readonly ModelId[];
   region?: PlanRequest["region"];
+}
+
+export interface RetiredOffer {
+  provider: string;
+  providerModelId: string;
+  successor: string | null;
+  inputUsdPerMillion: number;
+  outputUsdPerMillion: number;
+  /** Whether the prices are the retired offer's last or its successor's. */
+  priceIs: "last listed" | "successor's";
+}
+
+function retiredFor(model: ModelId): RetiredOffer[] {
+  return HOSTED_PRICE_TABLE.filter((row) => row.model === model && row.retired !== undefined).map((row) => ({
+    provider: HOSTED_PROVIDERS[row.provider],
+    providerModelId: row.providerModelId,
+    successor: row.retired?.successor ?? null,
+    inputUsdPerMillion: row.inputUsdPerMillion,
+    outputUsdPerMillion: row.outputUsdPerMillion,
+    priceIs: row.retired?.priceIs ?? "last listed",
+  }));
 }
 
 function offersFor(model: ModelId, workload: Workload): HostedOffer[] {
@@ -143,6 +167,7 @@ export function compareModels(workload: Workload, request: CompareRequest = {}):
           nearestMeasurement: performance.nearestMeasurement,
           hosted: best,
           hostedOffers: offers,
+          hostedRetired: retiredFor(model),
           hostedMonthlyUsd: best ? Math.round(tokensPerMonth * hostedUsdPerToken(best, workload)) : null,
           breakEvenTokensPerMonth: best
             ? breakEvenTokensPerMonth(unit, performance.sloFeasibleOutputTokensPerSecondPerReplica, best, workload)
