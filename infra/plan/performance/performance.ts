@@ -272,7 +272,14 @@ export function performanceOf(
       }
     }
   }
-  const sloMisses = misses(workload, latency);
+  // Requests longer than --max-model-len are refused by vLLM: no latency makes up for that.
+  const tooLong =
+    workload.inputTokensP95 + workload.outputTokensP95 > shape.maxModelLen
+      ? [
+          `requests of up to ${workload.inputTokensP95 + workload.outputTokensP95} tokens (p95 prompt + output) exceed --max-model-len ${shape.maxModelLen}: vLLM refuses them; raise maxModelLen`,
+        ]
+      : [];
+  const sloMisses = [...tooLong, ...misses(workload, latency)];
   return {
     workload,
     saturatedOutputTokensPerSecondPerReplica: Math.round(saturated),

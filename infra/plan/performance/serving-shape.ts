@@ -55,6 +55,8 @@ export interface ServingShape {
   /** vLLM's --max-num-seqs and --max-num-batched-tokens. */
   maxNumSeqs: number;
   maxNumBatchedTokens: number;
+  /** vLLM's --max-model-len: a request's prompt and output together never exceed it. */
+  maxModelLen: number;
 }
 
 const architectureOf = (model: ModelId | CalibrationModelId): Architecture =>
@@ -102,6 +104,7 @@ export function servingShapeOf(plan: Omit<DeploymentPlan, "economics" | "timeToR
     kvCacheTokens: plan.kvCacheTokens,
     maxNumSeqs: plan.maxNumSeqs,
     maxNumBatchedTokens: plan.maxNumBatchedTokens,
+    maxModelLen: plan.maxModelLen,
     ...shapeFacts(plan.model, plan.tensorParallelSize, plan.pipelineParallelSize, plan.kvCacheDtype),
   };
 }
@@ -145,6 +148,7 @@ export function servingShapeFor(setup: MeasuredSetup): ServingShape {
     kvCacheTokens: memory.kvCacheTokens,
     maxNumSeqs: setup.maxNumSeqs ?? VLLM_RELEASE.apiServerBatchDefaults.maxNumSeqs,
     maxNumBatchedTokens,
+    maxModelLen: setup.maxModelLen,
     ...shapeFacts(setup.model, setup.tensorParallelSize, pipelineParallelSize, setup.kvCacheDtype),
   };
 }
@@ -154,6 +158,7 @@ export function servingShapeOfCandidate(
   model: ModelId,
   gpu: GpuId,
   kvCacheDtype: KvCacheDtype,
+  maxModelLen: number,
   candidate: {
     variant: Variant;
     tensorParallelSize: number;
@@ -172,6 +177,7 @@ export function servingShapeOfCandidate(
     kvCacheTokens: candidate.memory.kvCacheTokens,
     maxNumSeqs: VLLM_RELEASE.apiServerBatchDefaults.maxNumSeqs,
     maxNumBatchedTokens: VLLM_RELEASE.apiServerBatchDefaults.maxNumBatchedTokens,
+    maxModelLen,
     ...shapeFacts(model, candidate.tensorParallelSize, candidate.pipelineParallelSize, kvCacheDtype),
   };
 }

@@ -84,8 +84,12 @@ class Histogram {
  */
 export const DEFAULT_LENGTH_SPREAD = 0.5;
 
+/** Half the width of the uniform length distribution around `mean` (its longest draw is mean + this). */
+export const lengthHalfWidth = (mean: number, p95: number | undefined): number =>
+  p95 !== undefined && p95 > mean ? Math.min(mean - 1, (p95 - mean) / 0.9) : mean * DEFAULT_LENGTH_SPREAD;
+
 function lengthDistribution(mean: number, p95: number | undefined): (u: number) => number {
-  const halfWidth = p95 !== undefined && p95 > mean ? Math.min(mean - 1, (p95 - mean) / 0.9) : mean * DEFAULT_LENGTH_SPREAD;
+  const halfWidth = lengthHalfWidth(mean, p95);
   return (u) => Math.max(1, Math.round(mean - halfWidth + 2 * halfWidth * u));
 }
 
@@ -214,9 +218,11 @@ export function simulateLatency(
   const drainRequests = closedLoop > 0 ? closedLoop : Math.max(WARM_UP, Math.floor(requests / 10));
   const measured = (r: { index: number }) => r.index >= warmUpRequests && r.index < requests - drainRequests;
   const send = (at: number) => {
-    const input = inputLength(lengths());
+    // vLLM refuses a request longer than --max-model-len: the drawn lengths stay within it.
+    const input = Math.min(inputLength(lengths()), shape.maxModelLen - 1);
+    const output = Math.max(1, Math.min(outputLength(lengths()), shape.maxModelLen - input));
     const prompt = Math.max(1, Math.round(input * (1 - request.prefixCacheHitRate)));
-    waiting.push({ index: sent, arrival: at, promptLeft: prompt, outputLeft: outputLength(lengths()), context: input - prompt });
+    waiting.push({ index: sent, arrival: at, promptLeft: prompt, outputLeft: output, context: input - prompt });
     sent++;
     if (sent === requests && measuring) ((measuring = false), (measuredTo = at));
   };
@@ -239,8 +245,10 @@ export function simulateLatency(
   let maxWaiting = 0;
   let preemptions = 0;
   let peakKvTokens = 0;
+  let finishedInWindow = 0;
   const finish = () => {
     finished++;
+    if (measuring) finishedInWindow++;
     if (finished === warmUpRequests) ((measuring = true), (measuredFrom = now), (sentAtMeasureStart = sent));
     if (arrivals.kind === "closed-loop" && sent < requests) send(now);
   };

@@ -31,6 +31,7 @@ import { CALIBRATION } from "./calibration";
 import { performanceFor, performanceOf, replicasLowerBound, requestOf, sloConcurrencyEstimate, type Performance } from "./performance";
 import { type EngineCalibration } from "./predict";
 import { servingShapeOfCandidate } from "./serving-shape";
+import { lengthHalfWidth } from "./simulate";
 import { saturatedThroughput } from "./steady-state";
 
 export interface WorkloadOption {
@@ -114,7 +115,7 @@ function boundedCandidates(input: PlanRequest, workload: Workload, calibration: 
         });
         const evaluated = variantsToConsider(request).flatMap((variant) => evaluateVariant(request, variant));
         for (const candidate of selectableCandidates(evaluated, request.multiNode)) {
-          const shape = servingShapeOfCandidate(request.modelId, gpu, kvCacheDtype, candidate);
+          const shape = servingShapeOfCandidate(request.modelId, gpu, kvCacheDtype, request.maxModelLen, candidate);
           const saturated = saturatedThroughput(shape, requestOf(workload), calibration).outputTokensPerSecond;
           const replicasAtLeast =
             load === null
@@ -139,7 +140,8 @@ function boundedCandidates(input: PlanRequest, workload: Workload, calibration: 
 function evaluate(bounded: Bounded, input: PlanRequest, workload: Workload, calibration: EngineCalibration): WorkloadOption {
   const { candidate, gpu, kvCacheDtype, quantization } = bounded;
   const region = resolvePlanRequest(input).region;
-  const shape = servingShapeOfCandidate(resolvePlanRequest(input).modelId, gpu, kvCacheDtype, candidate);
+  const resolved = resolvePlanRequest({ ...input, gpu, kvCacheDtype, quantization });
+  const shape = servingShapeOfCandidate(resolved.modelId, gpu, kvCacheDtype, resolved.maxModelLen, candidate);
   const performance = performanceOf(shape, bounded.replicasAtLeast, workload, calibration);
   const replicas = workload.load === null ? bounded.replicasAtLeast : performance.replicasNeeded;
   const gpusPerReplica = candidate.tensorParallelSize * candidate.pipelineParallelSize;
@@ -259,8 +261,27 @@ export function economicsAt(
   };
 }
 
+/**
+ * Without an explicit --max-model-len, a workload's longest requests (the longest prompt and output
+ * its length distribution draws, simulate.ts) set the context, rounded up to 1,024 tokens, when they
+ * exceed the planner's default; the model's own maximum still bounds it.
+ */
+export function contextFor(input: PlanRequest, workload: Workload): PlanRequest {
+  if (input.maxModelLen !== undefined) return input;
+  const longest = Math.ceil(
+    workload.inputTokens +
+      lengthHalfWidth(workload.inputTokens, workload.inputTokensP95) +
+      workload.outputTokens +
+      lengthHalfWidth(workload.outputTokens, workload.outputTokensP95),
+  );
+  const resolved = resolvePlanRequest(input);
+  if (longest <= resolved.maxModelLen) return input;
+  return { ...input, maxModelLen: Math.min(resolved.model.architecture.maxContextTokens, Math.ceil(longest / 1024) * 1024) };
+}
+
 /** The plan for a workload: the cheapest SLO-meeting option made a full plan, or the planner's choice without a load. */
-export function planForWorkload(input: PlanRequest, workload: Workload, calibration: EngineCalibration = CALIBRATION): WorkloadPlan {
+export function planForWorkload(given: PlanRequest, workload: Workload, calibration: EngineCalibration = CALIBRATION): WorkloadPlan {
+  const input = contextFor(given, workload);
   if (workload.load === null) {
     const plan = planDeployment(input);
     const performance = performanceFor(plan, workload, calibration);

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { planDeployment } from "../../../infra/plan";
 import { breakEvenTokensPerMonth, economicsAt, performanceFor, planForWorkload, workloadOptions } from "../../../infra/plan/performance";
+import { contextFor } from "../../../infra/plan/performance/workload-plan";
 import { resolveWorkload } from "../../../infra/plan/workload";
 
 describe("cheapest deployment for a workload", () => {
@@ -65,5 +66,24 @@ describe("a packed node's $/M", () => {
     expect([plan.replicas, economics.idleGpus, economics.idleHourlyUsd]).toEqual([1, 6, 41.28]);
     // Packed, the same node runs 8 / 2 = 4 replicas: the same month over four times the output.
     expect(economics.usdPerMillionOutputTokensPacked).toBeCloseTo(economics.usdPerMillionOutputTokens / 4, 2);
+  });
+});
+
+describe("the context a workload needs", () => {
+  it("sizes --max-model-len for the longest requests the workload draws: 40,000 + 500 tokens spread ±50 % → 61,440", () => {
+    // Longest prompt 40,000 × 1.5 = 60,000, longest output 500 × 1.5 = 750: 60,750 tokens, rounded up to 1,024s = 61,440.
+    const sized = contextFor({ model: "llama-3.1-8b-instruct" }, resolveWorkload({ inputTokens: 40000, outputTokens: 500 }));
+    expect(sized.maxModelLen).toBe(61440);
+    // An explicit context is the user's to keep.
+    expect(contextFor({ model: "llama-3.1-8b-instruct", maxModelLen: 8192 }, resolveWorkload({ inputTokens: 40000 })).maxModelLen).toBe(
+      8192,
+    );
+  });
+
+  it("misses, naming --max-model-len, when the requests are longer than the plan's context", () => {
+    const plan = planDeployment({ model: "llama-3.1-8b-instruct", maxModelLen: 8192 });
+    const performance = performanceFor(plan, resolveWorkload({ inputTokens: 9000, outputTokens: 100 }));
+    expect(performance.sloMet).toBe(false);
+    expect(performance.sloMisses[0]).toContain("exceed --max-model-len 8192");
   });
 });
