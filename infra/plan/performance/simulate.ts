@@ -162,7 +162,7 @@ class DecoderHeap {
  * measured window is a steady state rather than the first burst. The first and last WARM_UP are
  * left out (the replica starts empty and drains at the end).
  */
-export const SIMULATED_REQUESTS = 300;
+export const SIMULATED_REQUESTS = 240;
 const WARM_UP = 40;
 export const MAX_SIMULATED_REQUESTS = 5000;
 
