@@ -26,7 +26,7 @@ import {
 import { resolveWorkload, type Workload, type WorkloadKey } from "../infra/plan/workload";
 import { collectInputIssues, flagOf, workloadFromFlags, workloadOptions } from "./workload-flags";
 import { PROJECT_NAME, SETTINGS, SIZING_KEYS, coerceSizingValue, readStackFile, resolveStackFile, type SizingKey } from "../infra/settings";
-import { coerceObject } from "../infra/settings/keys";
+import { coerceSettingValue } from "../infra/settings/keys";
 import { REGIONS } from "../infra/catalog";
 import { renderDefaultPlansMarkdown, renderModelsList } from "./render/models-table";
 import { renderGpus } from "./render/gpus-table";
@@ -126,7 +126,7 @@ function runPlanForStack(
     () => resolveStackFile({ ...file, values, region }),
   );
   // The stack's declared workload, each flag overriding its key.
-  const declared = coerceObject(values.workload);
+  const declared = coerceSettingValue("workload", values.workload);
   const workload =
     Object.keys(workloadInput).length > 0
       ? resolveWorkload({ ...(declared !== null && typeof declared === "object" ? declared : {}), ...workloadInput })

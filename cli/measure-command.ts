@@ -9,6 +9,7 @@ import { resolve } from "node:path";
 import { GPU_IDS, MODEL_IDS, findVariant, isModelId, type GpuId } from "../infra/catalog";
 import { CALIBRATION_MODEL_IDS, type CalibrationModelId } from "../infra/catalog/calibration-models";
 import { PlanInputError, type InputIssue } from "../infra/plan";
+import { coerceNumber } from "../infra/settings";
 import { type CliContext } from "./main";
 import { measurementRows, parseBenchServe, type MeasuredSetup } from "./measure/bench-serve";
 
@@ -25,8 +26,11 @@ export interface MeasurementOptions {
   id?: string;
 }
 
-const positive = (text: string | undefined) =>
-  text !== undefined && /^\d+$/.test(text.trim()) && Number(text) > 0 ? Number(text) : undefined;
+/** A whole number ≥ 1 in the one number grammar every flag uses (infra/settings coerceNumber), else undefined. */
+function positive(text: string | undefined): number | undefined {
+  const value = coerceNumber(text);
+  return typeof value === "number" && Number.isInteger(value) && value > 0 ? value : undefined;
+}
 
 export function runMeasurement(options: MeasurementOptions, context: CliContext): number {
   const issues: InputIssue[] = [];

@@ -5,7 +5,7 @@
  */
 import { economicsAt, performanceFor, withinReplicas, type Performance, type WorkloadEconomics } from "../../infra/plan/performance";
 import { resolveWorkload } from "../../infra/plan/workload";
-import { coerceObject } from "../../infra/settings/keys";
+import { coerceSettingValue } from "../../infra/settings/keys";
 import { GPUS, HOURS_PER_MONTH, INSTANCES, PRICE_TABLE_DATE, isInstanceType, regionSchema, type Region } from "../../infra/catalog";
 import {
   DEFAULTS,
@@ -90,7 +90,7 @@ function performanceAtDeclaredWorkload(
   text: string | undefined,
   maxReplicasText: string | undefined,
 ): StackReport["performance"] {
-  const declared = coerceObject(text);
+  const declared = coerceSettingValue("workload", text);
   if (declared === null || typeof declared !== "object" || Object.keys(declared).length === 0) return null;
   // An autoscaled stack may run up to maxReplicas (validated by the program run); a fixed one its replicas.
   const maxReplicas = Math.max(plan.replicas, Number(maxReplicasText) || 0);

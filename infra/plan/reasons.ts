@@ -1,6 +1,7 @@
 /**
  * The human-readable "why" of a plan: one sentence per decision, with the numbers behind it.
  */
+import { idleHourlyUsd } from "./serving";
 import { GPUS, INSTANCES, VLLM_RELEASE, type Variant } from "../catalog";
 import { MAX_NODES_PER_REPLICA, type Candidate } from "./candidates";
 import { DEFAULT_MAX_NUM_BATCHED_TOKENS, estimateOverhead } from "./overhead";
@@ -100,7 +101,7 @@ function idleReason({ request, plan, chosen, minimal }: ReasonInput): string {
       : "";
   const paid = plan.nodes * gpusPerNode;
   if (plan.idleGpus === 0) return `${raised}Every paid GPU (${paid}) serves a replica.`;
-  const idleCost = (plan.idleGpus / gpusPerNode) * plan.cost.instanceHourlyUsd;
+  const idleCost = idleHourlyUsd(plan.instanceType, plan.idleGpus, plan.cost.instanceHourlyUsd);
   const why =
     plan.tensorParallelSize === plan.gpusPerReplica && plan.pipelineParallelSize === 1 && !pinned
       ? "no valid TP uses them without another node"

@@ -74,9 +74,19 @@ export function cacheFillTimeoutSeconds(plan: DeploymentPlan): number {
   return Math.max(MIN_STARTUP_SECONDS, Math.ceil(((ready.cacheFillSeconds ?? 0) + ready.imagePullSeconds) * STARTUP_MARGIN));
 }
 
+/** Replicas one node holds when full (single-node replicas are packed whole; a multi-node replica is one). */
+export function replicasFittingNode(plan: Pick<DeploymentPlan, "nodesPerReplica" | "instanceType" | "gpusPerReplica">): number {
+  return plan.nodesPerReplica > 1 ? 1 : Math.floor(INSTANCES[plan.instanceType].gpuCount / plan.gpusPerReplica);
+}
+
 /** Replicas that share one node (single-node replicas are packed whole). */
 export function replicasPerNode(plan: DeploymentPlan): number {
-  return plan.nodesPerReplica > 1 ? 1 : Math.min(plan.replicas, Math.floor(INSTANCES[plan.instanceType].gpuCount / plan.gpusPerReplica));
+  return Math.min(plan.replicas, replicasFittingNode(plan));
+}
+
+/** The share of an hourly node bill that idle GPUs stand for. */
+export function idleHourlyUsd(instanceType: DeploymentPlan["instanceType"], idleGpus: number, instanceHourlyUsd: number): number {
+  return (idleGpus / INSTANCES[instanceType].gpuCount) * instanceHourlyUsd;
 }
 
 /** Config, tokenizer and other small files vLLM pulls from the S3 cache beside the streamed weights (VLLM_ASSETS_CACHE). */

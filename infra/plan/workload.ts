@@ -55,6 +55,10 @@ export const WORKLOAD_DEFAULTS = {
 
 export const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600;
 
+/** Prompt and output tokens a request carries per output token: turns output volumes into the totals prices are quoted on. */
+export const tokensPerOutputToken = (workload: Pick<Workload, "inputTokens" | "outputTokens">) =>
+  (workload.inputTokens + workload.outputTokens) / workload.outputTokens;
+
 export type WorkloadLoad =
   /** Open loop: Poisson arrivals at the peak rate (sizing) and the mean rate (the monthly bill's volume). */
   | { kind: "rate"; peakRequestsPerSecond: number; meanRequestsPerSecond: number }

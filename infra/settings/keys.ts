@@ -59,7 +59,7 @@ export interface SettingDeclaration {
   operatorFix?: string;
 }
 
-export type Coercion = "text" | "number" | "list" | "boolean" | "object";
+export type Coercion = "text" | "number" | "list" | "boolean" | "numberMap";
 
 /** "h100 (p5.4xlarge, p5.48xlarge) | h200 (p5en.48xlarge)": every GPU family with its instance types, from the catalog. */
 const GPU_FAMILIES = GPU_IDS.map((gpu) => `${gpu} (${INSTANCE_TYPES.filter((t) => INSTANCES[t].gpu === gpu).join(", ")})`).join(" | ");
@@ -413,7 +413,7 @@ export const SETTINGS = {
     default: {},
     description:
       "The traffic the stack serves, for $/M tokens and SLO status in `plan --stack`, `cost` and the PR comment: inputTokens, outputTokens (means; optional inputTokensP95, outputTokensP95), one of requestsPerSecond | tokensPerMonth (with peakToMean) | concurrentRequests, ttftP95Ms, itlP95Ms, prefixCacheHit. Empty: vllm bench serve's default lengths, no load.",
-    coerce: "object",
+    coerce: "numberMap",
     accepts: "a mapping of workload keys (the same as `llm-stack plan`'s workload flags, camel-cased)",
     hint: "Set keys with `pulumi config set --path 'workload.inputTokens' 1000`; see workloads/ for examples.",
   },
@@ -467,11 +467,21 @@ export function coerceSettingValue(key: SettingKey, value: unknown): unknown {
       return coerceList(value);
     case "boolean":
       return value === true || value === "true" ? true : value === false || value === "false" ? false : value;
-    case "object":
-      return coerceObject(value);
+    case "numberMap":
+      return coerceNumberMap(value);
     case "text":
       return value;
   }
+}
+
+/**
+ * A mapping of numbers: each value read with the one number grammar, since a value set with
+ * `pulumi config set --path` may be stored as text, like every other config value.
+ */
+export function coerceNumberMap(value: unknown): unknown {
+  const mapping = coerceObject(value);
+  if (mapping === null || typeof mapping !== "object" || Array.isArray(mapping)) return mapping;
+  return Object.fromEntries(Object.entries(mapping).map(([key, item]) => [key, coerceNumber(item)]));
 }
 
 /** Mappings arrive as YAML (a stack file) or as JSON text (the Pulumi CLI's config map, `pulumi config set --path`). */

@@ -11,13 +11,12 @@
  * costs, every further unit is too, and self-hosting never breaks even.
  */
 import {
+  GPU_IDS,
   HOSTED_PRICE_TABLE,
   HOSTED_PROVIDERS,
   HOURS_PER_MONTH,
-  INSTANCES,
   MODEL_IDS,
   MODELS,
-  findHourlyPriceUsd,
   hostedOffers,
   type GpuId,
   type ModelId,
@@ -25,7 +24,8 @@ import {
 } from "../../catalog";
 import { InfeasiblePlanError } from "../errors";
 import { type PlanRequest } from "../request";
-import { SECONDS_PER_MONTH, type Workload } from "../workload";
+import { replicasFittingNode } from "../serving";
+import { SECONDS_PER_MONTH, tokensPerOutputToken, type Workload } from "../workload";
 import { planForWorkload } from "./workload-plan";
 import { type NearestMeasurement } from "./performance";
 
@@ -117,8 +117,7 @@ export function breakEvenTokensPerMonth(
   offer: HostedOffer,
   workload: Workload,
 ): number | "never" {
-  const tokensPerOutput = (workload.inputTokens + workload.outputTokens) / workload.outputTokens;
-  const unitCapacity = unit.replicas * feasibleOutputTokensPerSecondPerReplica * tokensPerOutput * SECONDS_PER_MONTH;
+  const unitCapacity = unit.replicas * feasibleOutputTokensPerSecondPerReplica * tokensPerOutputToken(workload) * SECONDS_PER_MONTH;
   const price = hostedUsdPerToken(offer, workload);
   if (unitCapacity * price < unit.monthlyUsd) return "never";
   return Math.round(unit.monthlyUsd / price);
@@ -129,7 +128,7 @@ export function compareModels(workload: Workload, request: CompareRequest = {}):
   for (const model of request.models ?? MODEL_IDS) {
     const quantizations = [...new Set(MODELS[model].variants.map((v) => v.quantization))];
     const offers = offersFor(model, workload);
-    for (const gpu of ["h100", "h200"] as const)
+    for (const gpu of GPU_IDS)
       for (const quantization of quantizations) {
         let result;
         try {
@@ -139,13 +138,13 @@ export function compareModels(workload: Workload, request: CompareRequest = {}):
           throw error;
         }
         const { plan, performance, economics } = result;
-        const gpusPerNode = INSTANCES[plan.instanceType].gpuCount;
         // The unit self-hosting is bought in: a node (with every replica that fits it) or a multi-node replica.
-        const replicasPerUnit = plan.nodesPerReplica > 1 ? 1 : Math.floor(gpusPerNode / plan.gpusPerReplica);
-        const nodeHourly = findHourlyPriceUsd(plan.instanceType, plan.region) ?? 0;
-        const unit = { monthlyUsd: nodeHourly * plan.nodesPerReplica * HOURS_PER_MONTH, replicas: replicasPerUnit };
+        const unit = {
+          monthlyUsd: plan.cost.instanceHourlyUsd * plan.nodesPerReplica * HOURS_PER_MONTH,
+          replicas: replicasFittingNode(plan),
+        };
         const best = offers[0] ?? null;
-        const tokensPerMonth = economics.outputTokensPerMonth * ((workload.inputTokens + workload.outputTokens) / workload.outputTokens);
+        const tokensPerMonth = economics.outputTokensPerMonth * tokensPerOutputToken(workload);
         rows.push({
           model,
           quantization: plan.quantization,

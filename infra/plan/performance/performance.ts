@@ -13,7 +13,7 @@ import { CALIBRATION, ERROR_BAND } from "./calibration";
 import { concurrencyAtRate, predictMeasurement, type EngineCalibration } from "./predict";
 import { servingShapeOf, type ServingShape } from "./serving-shape";
 import { MAX_SIMULATED_REQUESTS, SIMULATED_REQUESTS, requestsFor, simulateLatency, type SimulatedLatency } from "./simulate";
-import { atConcurrency, kvBoundBatch, saturatedThroughput, type RequestShape } from "./steady-state";
+import { atConcurrency, endToEndSeconds, kvBoundBatch, saturatedThroughput, type RequestShape } from "./steady-state";
 
 /**
  * Without SLOs a replica is sized to run at most this busy: at 90 % of saturation queues stay
@@ -61,10 +61,13 @@ export interface Performance {
   sloMet: boolean;
   /** Why the SLOs are missed, in the user's terms; empty when met. */
   sloMisses: string[];
-  /** Relative error of the throughput prediction (the calibration's median absolute error). */
+  /** Relative error band of the throughput prediction: 4 in 5 published measurements lie within it (calibration.ts ERROR_BAND). */
   errorBand: number;
   nearestMeasurement: NearestMeasurement | null;
 }
+
+/** Whether the workload sets any latency SLO. */
+export const hasSlo = (workload: Workload) => workload.ttftP95Ms !== null || workload.itlP95Ms !== null;
 
 export const requestOf = (workload: Workload): RequestShape => ({
   inputTokens: workload.inputTokens,
@@ -91,7 +94,7 @@ function misses(workload: Workload, latency: SimulatedLatency): string[] {
  */
 function maxConcurrencyWithinSlo(shape: ServingShape, workload: Workload, calibration: EngineCalibration): number {
   const request = requestOf(workload);
-  if (workload.ttftP95Ms === null && workload.itlP95Ms === null) return kvBoundBatch(shape, request);
+  if (!hasSlo(workload)) return kvBoundBatch(shape, request);
   const low = sloConcurrencyEstimate(shape, workload, calibration);
   // The simulation confirms the estimate, or bisects below it: one request at a time first (a shape
   // that misses even then cannot meet the SLOs), then to within a tenth of the largest that passes.
@@ -118,7 +121,7 @@ function maxConcurrencyWithinSlo(shape: ServingShape, workload: Workload, calibr
 export function sloConcurrencyEstimate(shape: ServingShape, workload: Workload, calibration: EngineCalibration): number {
   const request = requestOf(workload);
   const ceiling = kvBoundBatch(shape, request);
-  if (workload.ttftP95Ms === null && workload.itlP95Ms === null) return ceiling;
+  if (!hasSlo(workload)) return ceiling;
   const estimateMeets = (c: number) => {
     const at = atConcurrency(shape, request, calibration, c);
     return (
@@ -148,8 +151,7 @@ export function replicasLowerBound(
   if (load === null) return 1;
   const request = requestOf(workload);
   if (load.kind === "concurrency") return sloConcurrency > 0 ? Math.ceil(load.concurrentRequests / sloConcurrency) : 1;
-  const at = atConcurrency(shape, request, calibration, Math.max(1, sloConcurrency));
-  const e2eSeconds = (at.ttftMs + (workload.outputTokens - 1) * at.tpotMs) / 1000;
+  const e2eSeconds = endToEndSeconds(atConcurrency(shape, request, calibration, Math.max(1, sloConcurrency)), workload.outputTokens);
   const bySlo = sloConcurrency > 0 ? Math.ceil((load.peakRequestsPerSecond * e2eSeconds) / sloConcurrency) : 1;
   return Math.max(1, bySlo, Math.ceil((load.peakRequestsPerSecond * workload.outputTokens) / (saturated * MAX_UTILIZATION_WITHOUT_SLO)));
 }
@@ -230,12 +232,8 @@ export function performanceOf(
     replicasNeeded = replicasLowerBound(shape, workload, calibration, saturated, maxConcurrency);
     const at = (replicas: number) => {
       const rate = load.peakRequestsPerSecond / replicas;
-      // Requests in flight by Little's law (rate × end-to-end time), three rounds of the closed form: only the simulation's length depends on it.
-      let inFlight = 1;
-      for (let round = 0; round < 3; round++) {
-        const at = atConcurrency(shape, request, calibration, Math.max(1, Math.round(inFlight)));
-        inFlight = Math.min(kvBoundBatch(shape, request), rate * ((at.ttftMs + (workload.outputTokens - 1) * at.tpotMs) / 1000));
-      }
+      // Requests in flight by Little's law, three rounds of the fixed point: only the simulation's length depends on it.
+      const inFlight = Math.min(kvBoundBatch(shape, request), concurrencyAtRate(shape, request, calibration, rate, 3));
       // A queue near saturation takes long to reach its steady length (its relaxation time grows as
       // 1 / (1 − utilization)): simulate proportionally more requests there.
       const utilization = Math.min(0.98, (rate * workload.outputTokens) / saturated);
@@ -285,7 +283,7 @@ export function performanceOf(
     saturatedOutputTokensPerSecondPerReplica: Math.round(saturated),
     maxConcurrentRequestsPerReplica: maxConcurrency,
     sloFeasibleOutputTokensPerSecondPerReplica: Math.round(
-      workload.ttftP95Ms === null && workload.itlP95Ms === null
+      !hasSlo(workload)
         ? saturated * MAX_UTILIZATION_WITHOUT_SLO
         : maxConcurrency > 0
           ? Math.min(saturated, atConcurrency(shape, request, calibration, maxConcurrency).outputTokensPerSecond)
@@ -309,14 +307,15 @@ export function performanceOf(
  * A fixed deployment's view of a performance: when the load needs more replicas than the deployment
  * may run (its replicas, or its autoscaling maximum), the SLOs are missed, and the miss says so.
  */
-export function withinReplicas(performance: Performance, maxReplicas: number): Performance {
+export function withinReplicas(
+  performance: Performance,
+  maxReplicas: number,
+  why = `the deployment runs at most ${maxReplicas}`,
+): Performance {
   if (performance.replicasNeeded <= maxReplicas) return performance;
   return {
     ...performance,
     sloMet: false,
-    sloMisses: [
-      `the load needs ${performance.replicasNeeded} replicas; the deployment runs at most ${maxReplicas}`,
-      ...performance.sloMisses,
-    ],
+    sloMisses: [`the load needs ${performance.replicasNeeded} replicas; ${why}`, ...performance.sloMisses],
   };
 }

@@ -7,7 +7,7 @@
 import { type ServingMeasurement } from "../../catalog/serving-measurements-schema";
 import { MIN_MAX_MODEL_LEN } from "../request";
 import { servingShapeFor, type ServingShape } from "./serving-shape";
-import { atConcurrency, saturatedThroughput, type Calibration, type RequestShape } from "./steady-state";
+import { atConcurrency, endToEndSeconds, saturatedThroughput, type Calibration, type RequestShape } from "./steady-state";
 
 export interface EngineCalibration extends Calibration {
   /** TensorRT-LLM's throughput over vLLM's on the same setup, fitted across the TensorRT-LLM rows. */
@@ -38,14 +38,20 @@ export function shapeOfMeasurement(m: ServingMeasurement): ServingShape {
 
 /**
  * Poisson arrivals at a rate hold, by Little's law, rate × end-to-end latency requests in the
- * replica; the closed-loop concurrency with the same mean is found by fixed-point iteration.
+ * replica; the closed-loop concurrency with the same mean is found by fixed-point iteration
+ * (`rounds` of it: a caller that only sizes a simulation needs few).
  */
-export function concurrencyAtRate(shape: ServingShape, request: RequestShape, calibration: Calibration, requestsPerSecond: number): number {
+export function concurrencyAtRate(
+  shape: ServingShape,
+  request: RequestShape,
+  calibration: Calibration,
+  requestsPerSecond: number,
+  rounds = 30,
+): number {
   let concurrency = 1;
-  for (let i = 0; i < 30; i++) {
+  for (let i = 0; i < rounds; i++) {
     const at = atConcurrency(shape, request, calibration, Math.max(1, Math.round(concurrency)));
-    const e2eSeconds = (at.ttftMs + (request.outputTokens - 1) * at.tpotMs) / 1000;
-    const next = Math.max(1, requestsPerSecond * e2eSeconds);
+    const next = Math.max(1, requestsPerSecond * endToEndSeconds(at, request.outputTokens));
     if (Math.abs(next - concurrency) < 0.5) return next;
     concurrency = (concurrency + next) / 2;
   }

@@ -13,7 +13,7 @@
  * so the same inputs always give the same percentiles.
  */
 import { type ServingShape } from "./serving-shape";
-import { type Calibration, type RequestShape } from "./steady-state";
+import { prefilledTokens, type Calibration, type RequestShape } from "./steady-state";
 import { stepTimer } from "./step-time";
 
 export type Arrivals = { kind: "poisson"; requestsPerSecond: number } | { kind: "closed-loop"; concurrentRequests: number };
@@ -221,7 +221,7 @@ export function simulateLatency(
     // vLLM refuses a request longer than --max-model-len: the drawn lengths stay within it.
     const input = Math.min(inputLength(lengths()), shape.maxModelLen - 1);
     const output = Math.max(1, Math.min(outputLength(lengths()), shape.maxModelLen - input));
-    const prompt = Math.max(1, Math.round(input * (1 - request.prefixCacheHitRate)));
+    const prompt = prefilledTokens({ inputTokens: input, prefixCacheHitRate: request.prefixCacheHitRate });
     waiting.push({ index: sent, arrival: at, promptLeft: prompt, outputLeft: output, context: input - prompt });
     sent++;
     if (sent === requests && measuring) ((measuring = false), (measuredTo = at));

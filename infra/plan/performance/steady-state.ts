@@ -71,7 +71,9 @@ function replicaStep(
   return { latencySeconds: stages * stage, tokensPerSecond: micro.decodeSequences / stage };
 }
 
-const prefilledTokens = (request: RequestShape) => Math.max(1, Math.round(request.inputTokens * (1 - request.prefixCacheHitRate)));
+/** Prompt tokens a request prefills: those the prefix cache does not hold, at least one. */
+export const prefilledTokens = (request: Pick<RequestShape, "inputTokens" | "prefixCacheHitRate">) =>
+  Math.max(1, Math.round(request.inputTokens * (1 - request.prefixCacheHitRate)));
 
 /** Sequences the KV cache holds at once at the mean length (prompt + half the output), at most --max-num-seqs. */
 export function kvBoundBatch(shape: ServingShape, request: RequestShape): number {
@@ -119,6 +121,9 @@ export interface AtConcurrency {
    */
   itlP95MsEstimate: number;
 }
+
+/** A request's time in the replica at a concurrency: its TTFT, then the rest of its output at the TPOT. */
+export const endToEndSeconds = (at: AtConcurrency, outputTokens: number) => (at.ttftMs + (outputTokens - 1) * at.tpotMs) / 1000;
 
 /** Closed loop: `concurrentRequests` clients, each sending its next request when the last one finishes. */
 export function atConcurrency(

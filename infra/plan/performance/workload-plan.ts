@@ -26,9 +26,18 @@ import { KV_CACHE_DTYPES, type KvCacheDtype } from "../kv-cache";
 import { planDeployment, variantsToConsider } from "../planner";
 import { resolvePlanRequest, type PlanRequest } from "../request";
 import { roundTo } from "../rounding";
-import { SECONDS_PER_MONTH, type Workload } from "../workload";
+import { idleHourlyUsd, replicasFittingNode } from "../serving";
+import { SECONDS_PER_MONTH, tokensPerOutputToken, type Workload } from "../workload";
 import { CALIBRATION } from "./calibration";
-import { performanceFor, performanceOf, replicasLowerBound, requestOf, sloConcurrencyEstimate, type Performance } from "./performance";
+import {
+  performanceFor,
+  performanceOf,
+  replicasLowerBound,
+  requestOf,
+  sloConcurrencyEstimate,
+  withinReplicas,
+  type Performance,
+} from "./performance";
 import { type EngineCalibration } from "./predict";
 import { servingShapeOfCandidate } from "./serving-shape";
 import { lengthHalfWidth } from "./simulate";
@@ -90,6 +99,15 @@ function replicaCost(instanceType: InstanceType, gpusPerReplica: number, nodesPe
   return { nodes, hourlyUsd: nodes * hourly };
 }
 
+/** The request for one (GPU, quantization, KV dtype) cell: the caller's instance types only where they carry that GPU. */
+const requestFor = (input: PlanRequest, gpu: GpuId, quantization: Quantization, kvCacheDtype: KvCacheDtype): PlanRequest => ({
+  ...input,
+  quantization,
+  gpu,
+  kvCacheDtype,
+  allowedInstanceTypes: gpu === input.gpu ? input.allowedInstanceTypes : undefined,
+});
+
 /** Every fitting candidate shape the request allows across quantization, GPU and KV-cache dtype, with its cost lower bound. */
 function boundedCandidates(input: PlanRequest, workload: Workload, calibration: EngineCalibration): Bounded[] {
   const base = resolvePlanRequest({ ...input, replicas: 1 });
@@ -105,14 +123,7 @@ function boundedCandidates(input: PlanRequest, workload: Workload, calibration: 
     for (const quantization of quantizations) {
       if (quantization === "fp8" && !GPUS[gpu].supportsFp8) continue;
       for (const kvCacheDtype of kvDtypes) {
-        const request = resolvePlanRequest({
-          ...input,
-          quantization,
-          gpu,
-          kvCacheDtype,
-          replicas: 1,
-          allowedInstanceTypes: gpu === input.gpu ? input.allowedInstanceTypes : undefined,
-        });
+        const request = resolvePlanRequest({ ...requestFor(input, gpu, quantization, kvCacheDtype), replicas: 1 });
         const evaluated = variantsToConsider(request).flatMap((variant) => evaluateVariant(request, variant));
         for (const candidate of selectableCandidates(evaluated, request.multiNode)) {
           const shape = servingShapeOfCandidate(request.modelId, gpu, kvCacheDtype, request.maxModelLen, candidate);
@@ -139,8 +150,8 @@ function boundedCandidates(input: PlanRequest, workload: Workload, calibration: 
 
 function evaluate(bounded: Bounded, input: PlanRequest, workload: Workload, calibration: EngineCalibration): WorkloadOption {
   const { candidate, gpu, kvCacheDtype, quantization } = bounded;
-  const region = resolvePlanRequest(input).region;
-  const resolved = resolvePlanRequest({ ...input, gpu, kvCacheDtype, quantization });
+  const resolved = resolvePlanRequest(requestFor(input, gpu, quantization, kvCacheDtype));
+  const region = resolved.region;
   const shape = servingShapeOfCandidate(resolved.modelId, gpu, kvCacheDtype, resolved.maxModelLen, candidate);
   const performance = performanceOf(shape, bounded.replicasAtLeast, workload, calibration);
   const replicas = workload.load === null ? bounded.replicasAtLeast : performance.replicasNeeded;
@@ -162,7 +173,7 @@ function evaluate(bounded: Bounded, input: PlanRequest, workload: Workload, cali
     hourlyUsd: roundTo(hourlyUsd, 2),
     monthlyUsd: roundTo(hourlyUsd * HOURS_PER_MONTH, 0),
     idleGpus,
-    idleHourlyUsd: roundTo((hourly / INSTANCES[candidate.instanceType].gpuCount) * idleGpus, 2),
+    idleHourlyUsd: roundTo(idleHourlyUsd(candidate.instanceType, idleGpus, hourly), 2),
     performance,
   };
 }
@@ -239,10 +250,9 @@ export function economicsAt(
   const outputPerSecond = Math.min(demanded, capacity);
   const outputTokensPerMonth = outputPerSecond * SECONDS_PER_MONTH;
   const monthlyUsd = plan.cost.hourlyUsd * HOURS_PER_MONTH;
-  const totalPerOutput = (workload.inputTokens + workload.outputTokens) / workload.outputTokens;
+  const totalPerOutput = tokensPerOutputToken(workload);
   // The same nodes carrying as many replicas as fit them (single-node replicas pack whole).
-  const packedReplicas =
-    plan.nodesPerReplica > 1 ? plan.replicas : plan.nodes * Math.floor(INSTANCES[plan.instanceType].gpuCount / plan.gpusPerReplica);
+  const packedReplicas = plan.nodesPerReplica > 1 ? plan.replicas : plan.nodes * replicasFittingNode(plan);
   // Without a load the packed node runs at its SLO-feasible maximum too.
   const packedOutputPerSecond =
     load === null ? perReplicaAtMaximum * packedReplicas : Math.min(demanded, perReplicaAtMaximum * packedReplicas);
@@ -256,7 +266,7 @@ export function economicsAt(
     usdPerMillionTokens: roundTo((monthlyUsd / (outputTokensPerMonth * totalPerOutput)) * 1e6, 3),
     utilization: roundTo(capacity > 0 ? outputPerSecond / capacity : 0, 3),
     idleGpus: plan.idleGpus,
-    idleHourlyUsd: roundTo((plan.idleGpus * plan.cost.instanceHourlyUsd) / INSTANCES[plan.instanceType].gpuCount, 2),
+    idleHourlyUsd: roundTo(idleHourlyUsd(plan.instanceType, plan.idleGpus, plan.cost.instanceHourlyUsd), 2),
     usdPerMillionOutputTokensPacked,
   };
 }
@@ -292,13 +302,12 @@ export function planForWorkload(given: PlanRequest, workload: Workload, calibrat
   if (!best) {
     // Nothing meets the load within the SLOs and maxNodes: the planner's choice, with what it misses.
     const plan = planDeployment(input);
-    const measured = performanceFor(plan, workload, calibration);
     const { maxNodes } = resolvePlanRequest(input);
-    const tooLarge =
-      measured.replicasNeeded > plan.replicas
-        ? [`the load needs ${measured.replicasNeeded} replicas of this shape; no shape carries it within ${maxNodes} nodes (maxNodes)`]
-        : [];
-    const performance = { ...measured, sloMet: measured.sloMet && tooLarge.length === 0, sloMisses: [...tooLarge, ...measured.sloMisses] };
+    const performance = withinReplicas(
+      performanceFor(plan, workload, calibration),
+      plan.replicas,
+      `no shape carries the load within ${maxNodes} nodes (maxNodes)`,
+    );
     return { plan, performance, economics: economicsAt(plan, performance), chosenBy: "workload", effort };
   }
   const plan = planDeployment({
