@@ -9,30 +9,11 @@ import {
   HPA_MAX_POLICY_PERIOD_SECONDS,
   HPA_MAX_STABILIZATION_SECONDS,
 } from "../../infra/manifests/autoscaling/scaled-object";
-import { PlanInputError, planDeployment, timeToReady, type InputIssue } from "../../infra/plan";
+import { planDeployment, timeToReady } from "../../infra/plan";
 import { resolveStackSettings } from "../../infra/settings";
+import { DEV, SECRETS, issuesOf } from "../support/stack-settings";
 import { kedaReleaseObjects } from "../../infra/manifests/autoscaling/keda";
 import { crdObjectValidator } from "../support/crd-schema";
-
-const SECRETS = { hfToken: "secret", kubeconfig: "unset", dockerHubAccessToken: "secret", githubToken: "secret" } as const;
-/** Pulumi.dev.yaml as an operator completes it: Llama 3.1 8B on one p5.4xlarge ($6.88/h). */
-const DEV = {
-  model: "llama-3.1-8b-instruct",
-  maxModelLen: "32768",
-  clusterPublicAccessCidrs: '["198.51.100.7/32"]',
-  dockerHubUsername: "operator",
-  githubUsername: "operator",
-};
-
-function issuesOf(values: Record<string, unknown>): InputIssue[] {
-  try {
-    resolveStackSettings(values, "us-east-1", SECRETS);
-  } catch (error) {
-    if (error instanceof PlanInputError) return [...error.issues];
-    throw error;
-  }
-  return [];
-}
 
 describe("autoscaling settings", () => {
   it("packs the range onto nodes as the planner does: 8 one-GPU replicas of Llama 3.1 8B share one p5.48xlarge", () => {

@@ -5,27 +5,8 @@
  * is read with the one number grammar rather than refused as "expected number".
  */
 import { describe, expect, it } from "vitest";
-import { PlanInputError, type InputIssue } from "../../infra/plan";
 import { resolveStackSettings } from "../../infra/settings";
-
-const SECRETS = { hfToken: "secret", kubeconfig: "unset", dockerHubAccessToken: "secret", githubToken: "secret" } as const;
-const DEV = {
-  model: "llama-3.1-8b-instruct",
-  maxModelLen: "32768",
-  clusterPublicAccessCidrs: '["198.51.100.7/32"]',
-  dockerHubUsername: "operator",
-  githubUsername: "operator",
-};
-
-function issuesOf(values: Record<string, unknown>): InputIssue[] {
-  try {
-    resolveStackSettings(values, "us-east-1", SECRETS);
-  } catch (error) {
-    if (error instanceof PlanInputError) return [...error.issues];
-    throw error;
-  }
-  return [];
-}
+import { DEV, SECRETS, issuesOf } from "../support/stack-settings";
 
 describe("workload setting", () => {
   it("reads numbers stored as text, as `pulumi config set --path` writes them", () => {

@@ -1,0 +1,24 @@
+/** A completed dev stack's values, and the problems resolveStackSettings finds in a variant of them. */
+import { PlanInputError, type InputIssue } from "../../infra/plan";
+import { resolveStackSettings } from "../../infra/settings";
+
+export const SECRETS = { hfToken: "secret", kubeconfig: "unset", dockerHubAccessToken: "secret", githubToken: "secret" } as const;
+
+/** Pulumi.dev.yaml as an operator completes it: Llama 3.1 8B on one p5.4xlarge ($6.88/h). */
+export const DEV = {
+  model: "llama-3.1-8b-instruct",
+  maxModelLen: "32768",
+  clusterPublicAccessCidrs: '["198.51.100.7/32"]',
+  dockerHubUsername: "operator",
+  githubUsername: "operator",
+};
+
+export function issuesOf(values: Record<string, unknown>): InputIssue[] {
+  try {
+    resolveStackSettings(values, "us-east-1", SECRETS);
+  } catch (error) {
+    if (error instanceof PlanInputError) return [...error.issues];
+    throw error;
+  }
+  return [];
+}
