@@ -2,6 +2,8 @@
  * `llm-stack cost`: price stacks offline (the real program under mocks, the policy pack, the one
  * price table), diff them against a git ref, or price a real `pulumi preview --json`.
  */
+// First: the Pulumi SDK the program and the pack load defers its function serializer (see the file).
+import "./offline/defer-closure-serializer";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";

@@ -7,6 +7,8 @@
  * cost tool uses it to show policy results without the Pulumi CLI; the tests use it to check every
  * rule.
  */
+// Before the pack loads the Pulumi SDK (see the file).
+import "./defer-closure-serializer";
 import type { EnforcementLevel, Policy, PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { POLICIES } from "../../policies/all-policies";
 import { resolvePackConfig, type PackConfig } from "../../policies/lib/pack-config";

@@ -5,6 +5,8 @@
  * no Pulumi CLI: providers are mocked, and the outputs they would compute are filled in below.
  */
 import { join } from "node:path";
+// Before the SDK loads: its function serializer is loaded on first use (see the file).
+import "./defer-closure-serializer";
 import * as pulumi from "@pulumi/pulumi";
 
 // The SDK's own drain of outstanding RPCs (sdk/nodejs/runtime/settings.ts), not in its type declarations' public surface.
