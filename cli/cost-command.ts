@@ -8,7 +8,8 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { REGIONS, regionSchema } from "../infra/catalog";
-import { DEFAULTS, PlanInputError, type EconomicsAssumptions, type InputIssue } from "../infra/plan";
+import { DEFAULTS, PlanInputError, type InputIssue } from "../infra/plan";
+import { type HostedOffer } from "../infra/plan/performance";
 import { pricePreview } from "./cost/from-preview";
 import { renderDiffMarkdown, renderPreviewMarkdown, renderReportsMarkdown } from "./render/render-markdown";
 import { renderDiffTable, renderPreviewTable, renderReportsTable } from "./render/render-table";
@@ -122,8 +123,6 @@ export async function runCost(argv: string[], context: CostContext = { directory
       out: { type: "string" },
       region: { type: "string" },
       "policy-pack-config": { type: "string" },
-      utilization: { type: "string" },
-      "input-tokens-per-output": { type: "string" },
       "hosted-input-usd-per-million": { type: "string" },
       "hosted-output-usd-per-million": { type: "string" },
       "report-only": { type: "boolean" },
@@ -164,8 +163,6 @@ export async function runCost(argv: string[], context: CostContext = { directory
       hint: "Price stacks, diff against a ref, or price a preview — not several at once.",
     });
 
-  const utilization = numberFlag(issues, "utilization", values.utilization, 0.01, 1);
-  const inputRatio = numberFlag(issues, "input-tokens-per-output", values["input-tokens-per-output"], 0, 1000);
   const hostedIn = numberFlag(issues, "hosted-input-usd-per-million", values["hosted-input-usd-per-million"], 0, 10000);
   const hostedOut = numberFlag(issues, "hosted-output-usd-per-million", values["hosted-output-usd-per-million"], 0, 10000);
   if ((hostedIn === undefined) !== (hostedOut === undefined)) {
@@ -204,19 +201,19 @@ export async function runCost(argv: string[], context: CostContext = { directory
   }
   if (issues.length > 0) throw new PlanInputError(issues, "invalid cost request");
 
-  const economics: Partial<EconomicsAssumptions> = {};
-  if (utilization !== undefined) economics.utilization = utilization;
-  if (inputRatio !== undefined) economics.inputTokensPerOutputToken = inputRatio;
-  if (hostedIn !== undefined && hostedOut !== undefined) {
-    economics.hosted = {
-      provider: "hosted API (--hosted-* flags)",
-      inputUsdPerMillion: hostedIn,
-      outputUsdPerMillion: hostedOut,
-      source: { ref: "command-line flags", readOn: new Date().toISOString().slice(0, 10) },
-    };
-  }
+  const hosted: HostedOffer | undefined =
+    hostedIn !== undefined && hostedOut !== undefined
+      ? {
+          provider: "hosted API",
+          providerModelId: "--hosted-* flags",
+          inputUsdPerMillion: hostedIn,
+          outputUsdPerMillion: hostedOut,
+          readOn: new Date().toISOString().slice(0, 10),
+          source: "command-line flags",
+        }
+      : undefined;
 
-  const evaluate: EvaluateOptions = { economics, load, policyConfig, directory };
+  const evaluate: EvaluateOptions = { load, policyConfig, directory, ...(hosted ? { hosted } : {}) };
   if (values["from-preview"] !== undefined) {
     const text = readInput("--from-preview", resolve(directory, values["from-preview"]));
     let json: unknown;

@@ -4,7 +4,7 @@
  */
 import { REGIONS } from "../infra/catalog";
 
-export const COST_HELP = `llm-stack cost — what stacks cost, offline, with policy results and unit economics
+export const COST_HELP = `llm-stack cost — what stacks cost, offline, with policy results, $/M tokens and the hosted break-even
 
 Usage: llm-stack cost [--stack <name>]... [--all] [flags]       price stacks (default: every Pulumi.*.yaml)
        llm-stack cost --base <git-ref> [flags]                  diff every stack against a git ref
@@ -19,12 +19,13 @@ Flags:
   --out <file>                         write the output to a file instead of stdout
   --policy-pack-config <file>          the policy pack config to check with (default: each policy's defaults)
   --region <region>                    ${REGIONS.join(" | ")}: prices for --from-preview when its config names none
-  --utilization <fraction>             share of the month replicas are busy, for $/M tokens (default 0.5)
-  --input-tokens-per-output <n>        prompt tokens per generated token (default 2)
-  --hosted-input-usd-per-million <n>   hosted API input price to compare with (default: the catalog's)
+  --hosted-input-usd-per-million <n>   hosted API input price to compare with (default: the dated table's cheapest offer)
   --hosted-output-usd-per-million <n>  hosted API output price (with --hosted-input-usd-per-million)
   --report-only                        exit 0 even when a stack is invalid or breaks a mandatory policy (PR comments)
   --help                               this text
+
+Throughput, latency, $/M tokens and the break-even are at each stack's \`workload\` key (traffic,
+SLOs; see \`llm-stack plan --help\`), or at vllm bench serve's default lengths where it declares none.
 
 Exit codes: 0 every stack valid and within the mandatory policies, 2 invalid input or an invalid
 stack, 5 a stack violates a mandatory policy (with --report-only: 0 whenever the report was written).

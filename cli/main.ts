@@ -17,6 +17,7 @@ import {
 } from "../infra/plan";
 import {
   economicsAt,
+  hostedComparison,
   performanceFor,
   planForWorkload,
   withinReplicas,
@@ -31,7 +32,7 @@ import { REGIONS } from "../infra/catalog";
 import { renderDefaultPlansMarkdown, renderModelsList } from "./render/models-table";
 import { renderGpus } from "./render/gpus-table";
 import { renderPlan, renderStackSettings } from "./render/render-plan";
-import { describePerformance } from "./render/performance-text";
+import { describeHosted, describePerformance } from "./render/performance-text";
 import { MODELS } from "../infra/catalog";
 import { PROJECT_ROOT } from "../infra/project-root";
 import { COST_HELP, PREFLIGHT_HELP } from "./help";
@@ -54,9 +55,9 @@ export interface CliContext {
 const asFlag = (issue: InputIssue): InputIssue =>
   issue.path.startsWith("--") ? issue : { ...issue, path: `--${flagOf(issue.path.split(".")[0] ?? issue.path)}` };
 
-/** The plan object `plan --json` prints: the plan, and its performance at the workload with the economics that follow. */
+/** The plan object `plan --json` prints: the plan, and its performance at the workload with the economics and hosted comparison that follow. */
 function planJson(plan: DeploymentPlan, performance: Performance, economics: WorkloadEconomics, chosenBy: string) {
-  return { ...plan, performance: { ...performance, economics, chosenBy } };
+  return { ...plan, performance: { ...performance, economics, hosted: hostedComparison(plan, performance, economics), chosenBy } };
 }
 
 function runPlan(options: PlanOptions, context: CliContext): number {
@@ -85,7 +86,7 @@ function runPlan(options: PlanOptions, context: CliContext): number {
     process.stdout.write(
       options.json
         ? `${JSON.stringify(planJson(plan, performance, economics, chosenBy), null, 2)}\n`
-        : `${renderPlan(plan)}${renderPerformance(performance, economics, chosenBy)}`,
+        : `${renderPlan(plan)}${renderPerformance(plan, performance, economics, chosenBy)}`,
     );
     return 0;
   } catch (error) {
@@ -94,7 +95,7 @@ function runPlan(options: PlanOptions, context: CliContext): number {
   }
 }
 
-function renderPerformance(performance: Performance, economics: WorkloadEconomics, chosenBy: string): string {
+function renderPerformance(plan: DeploymentPlan, performance: Performance, economics: WorkloadEconomics, chosenBy: string): string {
   const heading =
     chosenBy === "workload"
       ? "performance at your workload (the cheapest deployment that carries it within the SLOs)"
@@ -103,7 +104,8 @@ function renderPerformance(performance: Performance, economics: WorkloadEconomic
         : chosenBy === "stack-default"
           ? "performance of the stack's deployment at the default workload (the stack declares no `workload` key)"
           : "performance at the workload (the planner's workload-blind choice; give a load to size for it)";
-  return [heading, ...describePerformance(performance, economics).map((line) => `  - ${line}`), ""].join("\n");
+  const lines = [...describePerformance(performance, economics), describeHosted(hostedComparison(plan, performance, economics), economics)];
+  return [heading, ...lines.map((line) => `  - ${line}`), ""].join("\n");
 }
 
 /**
@@ -138,7 +140,7 @@ function runPlanForStack(
   process.stdout.write(
     options.json
       ? `${JSON.stringify(planJson(settings.plan, performance, economics, chosenBy), null, 2)}\n`
-      : `${renderPlan(settings.plan)}${renderPerformance(performance, economics, chosenBy)}${renderStackSettings(stack, settings, missing)}`,
+      : `${renderPlan(settings.plan)}${renderPerformance(settings.plan, performance, economics, chosenBy)}${renderStackSettings(stack, settings, missing)}`,
   );
   return 0;
 }

@@ -66,7 +66,7 @@ function cyclesWithin(prefix: string): string[][] {
 describe("layers", () => {
   it("reads the graph: the program imports its wiring, the planner its leaf types", () => {
     expect(GRAPH.get("infra/index.ts")).toContain("infra/program.ts");
-    expect(GRAPH.get("infra/plan/economics.ts")).toContain("infra/plan/deployment-plan.ts");
+    expect(GRAPH.get("infra/plan/reasons.ts")).toContain("infra/plan/deployment-plan.ts");
   });
 
   it.each([

@@ -3,19 +3,20 @@
  * report (model, GPUs, instances, priced line items, policy results, plan reasons, assumptions).
  * Pricing is the shared priceItems(); policies are the pack's own; nothing here talks to GitHub.
  */
-import { economicsAt, performanceFor, withinReplicas, type Performance, type WorkloadEconomics } from "../../infra/plan/performance";
+import {
+  economicsAt,
+  hostedComparison,
+  performanceFor,
+  withinReplicas,
+  type HostedComparison,
+  type HostedOffer,
+  type Performance,
+  type WorkloadEconomics,
+} from "../../infra/plan/performance";
 import { resolveWorkload } from "../../infra/plan/workload";
 import { coerceSettingValue } from "../../infra/settings/keys";
 import { GPUS, HOURS_PER_MONTH, INSTANCES, PRICE_TABLE_DATE, isInstanceType, regionSchema, type Region } from "../../infra/catalog";
-import {
-  DEFAULTS,
-  PlanInputError,
-  economicsFor,
-  priceItems,
-  type DeploymentPlan,
-  type EconomicsAssumptions,
-  type StackCost,
-} from "../../infra/plan";
+import { DEFAULTS, PlanInputError, priceItems, type DeploymentPlan, type StackCost } from "../../infra/plan";
 import { planStack, PROJECT_NAME } from "../../infra/settings";
 import { type PolicyResource } from "@pulumi/policy";
 import { policyResourcesOf, runPolicies, type PackConfig, type Violation } from "../offline/policy-run";
@@ -36,6 +37,14 @@ export interface InstanceLine {
   maxNodes: number;
 }
 
+/** A stack's deployment at its workload: throughput, latency, $/M and the hosted comparison. */
+export type StackPerformance = Performance & {
+  economics: WorkloadEconomics;
+  hosted: HostedComparison;
+  /** Whether the stack declares a `workload` (otherwise the defaults, each printed with its source). */
+  declared: boolean;
+};
+
 export interface StackReport {
   stack: string;
   /** invalid: the program refused the config (errors say why); nothing would be created. */
@@ -47,8 +56,8 @@ export interface StackReport {
   instances: InstanceLine[];
   cost: StackCost | null;
   plan: DeploymentPlan | null;
-  /** The plan's performance and $/M at the stack's declared `workload`; null when it declares none. */
-  performance: (Performance & { economics: WorkloadEconomics }) | null;
+  /** The plan's performance, $/M and hosted comparison at the stack's `workload` (or the defaults); null when not evaluated. */
+  performance: StackPerformance | null;
   /** The stack's last `vllm bench serve` run (measurements/<stack>.txt) next to the plan's prediction for it; null without one. */
   measured: PlannedVsMeasured | null;
   violations: Violation[];
@@ -84,18 +93,20 @@ function programRunOf(config: Record<string, string>, options: { stack: string; 
   return run;
 }
 
-/** The stack's declared workload (its `workload` key, already validated by the program run), at the plan. */
-function performanceAtDeclaredWorkload(
+/** The plan at the stack's workload (its `workload` key, already validated by the program run, or the defaults). */
+function performanceAtWorkload(
   plan: DeploymentPlan,
   text: string | undefined,
   maxReplicasText: string | undefined,
-): StackReport["performance"] {
-  const declared = coerceSettingValue("workload", text);
-  if (declared === null || typeof declared !== "object" || Object.keys(declared).length === 0) return null;
+  hosted: HostedOffer | undefined,
+): StackPerformance {
+  const value = coerceSettingValue("workload", text);
+  const declared = value !== null && typeof value === "object" && Object.keys(value).length > 0;
   // An autoscaled stack may run up to maxReplicas (validated by the program run); a fixed one its replicas.
   const maxReplicas = Math.max(plan.replicas, Number(maxReplicasText) || 0);
-  const performance = withinReplicas(performanceFor(plan, resolveWorkload(declared)), maxReplicas);
-  return { ...performance, economics: economicsAt(plan, performance) };
+  const performance = withinReplicas(performanceFor(plan, resolveWorkload(declared ? value : {})), maxReplicas);
+  const economics = economicsAt(plan, performance);
+  return { ...performance, economics, hosted: hostedComparison(plan, performance, economics, hosted), declared };
 }
 
 export interface EvaluateOptions {
@@ -104,7 +115,8 @@ export interface EvaluateOptions {
   directory?: string;
   /** Run the program even when this process already ran it with the same inputs (`npm run bench` times every run). */
   freshRun?: boolean;
-  economics?: Partial<EconomicsAssumptions>;
+  /** A hosted price to compare with instead of the dated table's cheapest offer (`--hosted-*-usd-per-million`). */
+  hosted?: HostedOffer;
   /** The policy pack config the team runs with (same shape as policies/config.example.json). */
   policyConfig?: PackConfig;
 }
@@ -183,10 +195,7 @@ export async function evaluateStack(stack: string, yamlText: string, options: Ev
       .filter(([k]) => k.startsWith(`${PROJECT_NAME}:`))
       .map(([k, v]) => [k.slice(PROJECT_NAME.length + 1), v]),
   );
-  const planned = planStack(values, region);
-  const plan = options.economics
-    ? { ...planned, economics: economicsFor(planned, { ...planned.economics.assumptions, ...options.economics }) }
-    : planned;
+  const plan = planStack(values, region);
   let measured: PlannedVsMeasured | null = null;
   try {
     measured = options.directory === undefined ? null : plannedVsMeasured(options.directory, stack, plan);
@@ -206,7 +215,7 @@ export async function evaluateStack(stack: string, yamlText: string, options: Ev
     instances,
     cost: stackCostOf(pricingResourcesOf(policyResources), region),
     plan,
-    performance: performanceAtDeclaredWorkload(plan, config[`${PROJECT_NAME}:workload`], config[`${PROJECT_NAME}:maxReplicas`]),
+    performance: performanceAtWorkload(plan, config[`${PROJECT_NAME}:workload`], config[`${PROJECT_NAME}:maxReplicas`], options.hosted),
     measured,
     violations: await runPolicies(run.resources, options.policyConfig ?? {}),
     assumptions,

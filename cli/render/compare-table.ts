@@ -1,16 +1,8 @@
 /** `compare`'s table: one line per candidate, then the workload, the hosted offers and how sure the numbers are. */
 import { type CompareRow, type Performance } from "../../infra/plan/performance";
 import { type Workload } from "../../infra/plan/workload";
-import { count, textTable, usd } from "./format";
+import { count, textTable, tokens, usd } from "./format";
 import { describeWorkload } from "./performance-text";
-
-/** Tokens a month in words: 23.4 B, 850 M. */
-export function tokens(value: number): string {
-  if (value >= 1e12) return `${(value / 1e12).toFixed(1)} T`;
-  if (value >= 1e9) return `${(value / 1e9).toFixed(1)} B`;
-  if (value >= 1e6) return `${(value / 1e6).toFixed(0)} M`;
-  return count(value);
-}
 
 /** Where no provider sells the model any more: who retired it, and for what. */
 function retiredText(row: CompareRow): string {

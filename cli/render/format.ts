@@ -5,6 +5,14 @@ export const signedPercent = (value: number | null): string =>
   value === null ? "new" : `${value < 0 ? "−" : "+"}${Math.abs(value).toFixed(1)}%`;
 export const count = (value: number): string => value.toLocaleString("en-US");
 
+/** Tokens a month in words: 23.4 B, 850 M. */
+export function tokens(value: number): string {
+  if (value >= 1e12) return `${(value / 1e12).toFixed(1)} T`;
+  if (value >= 1e9) return `${(value / 1e9).toFixed(1)} B`;
+  if (value >= 1e6) return `${(value / 1e6).toFixed(0)} M`;
+  return count(value);
+}
+
 /** Aligned plain-text columns, two spaces apart, trailing blanks trimmed; the first row is the header when there is one. */
 export function textTable(rows: readonly string[][]): string[] {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => row[i]?.length ?? 0))) ?? [];

@@ -1,7 +1,8 @@
 /** A plan's performance at a workload, in words: the workload and its defaults, throughput, latency, SLOs, $/M and how sure the numbers are. */
-import { type Performance, type WorkloadEconomics } from "../../infra/plan/performance";
+import { type HostedComparison, type Performance, type WorkloadEconomics } from "../../infra/plan/performance";
 import { type PlannedVsMeasured } from "../cost/measured";
-import { count, usd } from "./format";
+import { type StackPerformance } from "../cost/stack-report";
+import { count, tokens, usd } from "./format";
 
 const percent = (fraction: number) => `${Math.round(fraction * 100)}%`;
 
@@ -36,12 +37,32 @@ export function describePerformance(performance: Performance, economics: Workloa
   ];
 }
 
-/** One line for a stack report: $/M and SLO status at the stack's declared workload. */
-export function describeDeclaredWorkload(performance: Performance & { economics: WorkloadEconomics }): string {
+/**
+ * The plan against the cheapest current hosted offer of its model at the workload's prompt/output
+ * mix: both prices per million tokens, and the monthly volume at which self-hosting breaks even.
+ */
+export function describeHosted(hosted: HostedComparison, economics: WorkloadEconomics): string {
+  const offer = hosted.offer;
+  if (offer === null) {
+    const retired = hosted.retired.map(
+      (r) => `${r.provider} retired ${r.providerModelId}${r.successor ? ` (successor: ${r.successor})` : ""}`,
+    );
+    return `no current hosted offer of this model in the dated price table${retired.length ? ` (${retired.join("; ")})` : ""}; nothing to break even against`;
+  }
+  const verdict =
+    hosted.breakEvenTokensPerMonth === "never"
+      ? "self-hosting never breaks even: a full node's SLO-feasible output is worth less at this price than the node costs"
+      : `self-hosting breaks even at ${tokens(hosted.breakEvenTokensPerMonth ?? 0)} prompt + output tokens/month`;
+  return `hosted ${offer.provider} (${offer.providerModelId}): ${usd(offer.inputUsdPerMillion)} in / ${usd(offer.outputUsdPerMillion)} out per million → ${usd(hosted.usdPerMillionTokens ?? 0)} per million prompt + output tokens at this mix, self-hosted ${usd(economics.usdPerMillionTokens)}; ${verdict} (price read ${offer.readOn})`;
+}
+
+/** One line for a stack report: $/M and SLO status at the stack's workload (declared, or the defaults). */
+export function describeStackWorkload(performance: StackPerformance): string {
   const at = performance.atLoad;
   const [workload] = describeWorkload(performance);
   const slo = performance.sloMet ? "SLO met" : `SLO missed (${performance.sloMisses.join("; ")})`;
-  return `at the declared workload (${workload}): ${usd(performance.economics.usdPerMillionOutputTokens)} per million output tokens (${usd(performance.economics.usdPerMillionTokens)} with their prompts) at ${percent(performance.economics.utilization)} of capacity; TTFT p95 ${count(Math.round(at.ttftMs.p95))} ms, ITL p95 ${at.itlMs.p95} ms; ${slo} with ${performance.replicasNeeded} replica${performance.replicasNeeded > 1 ? "s" : ""}; error band ±${percent(performance.errorBand)}`;
+  const which = performance.declared ? "the declared workload" : "the default workload (no `workload` key: vllm bench serve's lengths)";
+  return `at ${which} (${workload}): ${usd(performance.economics.usdPerMillionOutputTokens)} per million output tokens (${usd(performance.economics.usdPerMillionTokens)} with their prompts) at ${percent(performance.economics.utilization)} of capacity; TTFT p95 ${count(Math.round(at.ttftMs.p95))} ms, ITL p95 ${at.itlMs.p95} ms; ${slo} with ${performance.replicasNeeded} replica${performance.replicasNeeded > 1 ? "s" : ""}; error band ±${percent(performance.errorBand)}`;
 }
 
 const signed = (planned: number, measured: number) =>

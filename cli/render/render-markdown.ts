@@ -5,8 +5,7 @@
 import { describeCost } from "../../infra/plan";
 import { renderMemoryBar } from "./memory-bar";
 import { type Violation } from "../offline/policy-run";
-import { describeEconomics } from "./economics-text";
-import { describeDeclaredWorkload, describePlannedVsMeasured } from "./performance-text";
+import { describeHosted, describePlannedVsMeasured, describeStackWorkload } from "./performance-text";
 import { describeTimeToReady } from "./time-to-ready-text";
 import { describeWeightsDownload } from "./weights-download-text";
 import { costRange, costVaries, count, signedPercent, signedUsd, usd } from "./format";
@@ -66,8 +65,12 @@ export function renderStackDetails(report: StackReport): string[] {
     ...renderMemoryBar(plan.memory.perGpuGiB),
     "```",
     "",
-    ...describeEconomics(plan.economics).map((line) => `- ${line}`),
-    ...(report.performance ? [`- ${cell(describeDeclaredWorkload(report.performance))}`] : []),
+    ...(report.performance
+      ? [
+          `- ${cell(describeStackWorkload(report.performance))}`,
+          `- ${cell(describeHosted(report.performance.hosted, report.performance.economics))}`,
+        ]
+      : []),
     ...(report.measured ? [`- ${cell(describePlannedVsMeasured(report.measured))}`] : []),
     "",
   );

@@ -1,5 +1,4 @@
 /** Human-readable rendering of a plan: a summary table, a per-GPU memory bar and the reasons. */
-import { describeEconomics } from "./economics-text";
 import { costRange, usd } from "./format";
 import { GPUS, INSTANCES } from "../../infra/catalog";
 import { type DeploymentPlan } from "../../infra/plan";
@@ -39,9 +38,6 @@ export function renderPlan(plan: DeploymentPlan): string {
     "",
     "memory per GPU",
     ...renderMemoryBar(plan.memory.perGpuGiB).map((line) => `  ${line}`),
-    "",
-    "unit economics",
-    ...describeEconomics(plan.economics).map((line) => `  - ${line}`),
     "",
     "why",
     ...plan.reasons.map((reason) => `  - ${reason}`),

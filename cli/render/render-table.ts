@@ -1,7 +1,6 @@
 /** Terminal renderer of cost reports and diffs. */
 import { renderMemoryBar } from "./memory-bar";
-import { describeEconomics } from "./economics-text";
-import { describeDeclaredWorkload, describePlannedVsMeasured } from "./performance-text";
+import { describeHosted, describePlannedVsMeasured, describeStackWorkload } from "./performance-text";
 import { costRange, costVaries, signedPercent, signedUsd, textTable, usd } from "./format";
 import { type StackChange } from "../cost/stack-diff";
 import { type PreviewCost } from "../cost/from-preview";
@@ -25,8 +24,12 @@ function details(report: StackReport): string[] {
       ? `  cost ${costRange(report.cost)}; the budget is checked at max`
       : `  cost ${usd(report.cost.hourlyUsd)}/h, ${usd(report.cost.monthlyUsd)}/month`,
     ...renderMemoryBar(report.plan.memory.perGpuGiB).map((line) => `  ${line}`),
-    ...describeEconomics(report.plan.economics).map((line) => `  - ${line}`),
-    ...(report.performance ? [`  - ${describeDeclaredWorkload(report.performance)}`] : []),
+    ...(report.performance
+      ? [
+          `  - ${describeStackWorkload(report.performance)}`,
+          `  - ${describeHosted(report.performance.hosted, report.performance.economics)}`,
+        ]
+      : []),
     ...(report.measured ? [`  - ${describePlannedVsMeasured(report.measured)}`] : []),
     ...report.violations.map((v) => `  ! ${v.policy} (${v.level}): ${v.message}`),
     ...report.plan.reasons.map((reason) => `  · ${reason}`),

@@ -42,13 +42,6 @@ export interface HostedPriceRow {
 }
 
 /** What `plan` and `cost` compare a plan with: a provider's current price for its model. */
-export interface HostedPrice {
-  provider: string;
-  inputUsdPerMillion: number;
-  outputUsdPerMillion: number;
-  source: Source;
-}
-
 const row = (
   model: ModelId,
   provider: HostedProvider,
@@ -477,16 +470,4 @@ export const HOSTED_PRICE_TABLE: readonly HostedPriceRow[] = [
 export function hostedOffers(model: ModelId, inputTokensPerOutputToken: number): HostedPriceRow[] {
   const blended = (r: HostedPriceRow) => r.outputUsdPerMillion + inputTokensPerOutputToken * r.inputUsdPerMillion;
   return HOSTED_PRICE_TABLE.filter((r) => r.model === model && r.retired === undefined).sort((a, b) => blended(a) - blended(b));
-}
-
-/** The cheapest current offer for a model as plan economics reads it, or undefined where no provider sells it. */
-export function cheapestHostedPrice(model: ModelId, inputTokensPerOutputToken: number): HostedPrice | undefined {
-  const best = hostedOffers(model, inputTokensPerOutputToken)[0];
-  if (!best) return undefined;
-  return {
-    provider: `${HOSTED_PROVIDERS[best.provider]} (${best.providerModelId})`,
-    inputUsdPerMillion: best.inputUsdPerMillion,
-    outputUsdPerMillion: best.outputUsdPerMillion,
-    source: best.source,
-  };
 }

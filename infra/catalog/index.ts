@@ -97,18 +97,10 @@ export function instanceTypesWithGpu(gpu: GpuId): InstanceType[] {
   return INSTANCE_TYPES.filter((type) => INSTANCES[type].gpu === gpu);
 }
 
-export {
-  cheapestHostedPrice,
-  HOSTED_PRICE_TABLE,
-  HOSTED_PROVIDERS,
-  hostedOffers,
-  type HostedPrice,
-  type HostedPriceRow,
-  type HostedProvider,
-} from "./hosted-prices";
+export { HOSTED_PRICE_TABLE, HOSTED_PROVIDERS, hostedOffers, type HostedPriceRow, type HostedProvider } from "./hosted-prices";
 export { EKS_SUPPORT_TYPES, EKS_VERSIONS, type EksSupportType, KUBERNETES_VERSION } from "./eks-versions";
 export { EFA_CAPABLE_IMAGES, VLLM_RELEASE } from "./vllm-release";
-export { KV_CACHE_MEASUREMENTS, LLAMA4_CONTEXT_MEASUREMENTS, MLPERF_LLAMA_8B_OFFLINE } from "./measurements";
+export { KV_CACHE_MEASUREMENTS, LLAMA4_CONTEXT_MEASUREMENTS } from "./measurements";
 export { ENGINE_START_POINTS, RUNAI_STREAMER, STARTUP_RATES } from "./startup-rates";
 export { REMOVED_VLLM_METRICS, unknownVllmSeries, VLLM_METRICS } from "./vllm-metrics";
 export {

@@ -103,14 +103,3 @@ export const LLAMA4_CONTEXT_MEASUREMENTS: readonly ContextMeasurement[] = [
     source: { ref: VLLM_LLAMA4_BLOG, readOn: "2026-11-27" },
   },
 ];
-
-/** MLPerf Inference v5.1 (MLCommons, 2025-09), datacenter, llama3.1-8b, Offline: tokens/s on one H100 SXM (FP8), as cited in issue 9. */
-export const MLPERF_LLAMA_8B_OFFLINE = {
-  model: "llama-3.1-8b-instruct",
-  variant: "fp8-static",
-  tokensPerSecond: 5777,
-  source: {
-    ref: "MLCommons MLPerf Inference v5.1 datacenter results, llama3.1-8b Offline, 1 × H100 SXM (figure as cited in issue 9)",
-    readOn: "2026-11-27",
-  } satisfies Source,
-} as const;

@@ -3,20 +3,10 @@
  * one row per measurement with the planner's figure and the ratio. Tests hold the ratios to their
  * targets; `npm run bench` prints the table.
  */
-import {
-  GPUS,
-  KV_CACHE_MEASUREMENTS,
-  LLAMA4_CONTEXT_MEASUREMENTS,
-  MLPERF_LLAMA_8B_OFFLINE,
-  MODELS,
-  findVariant,
-  isModelId,
-  type Variant,
-} from "../catalog";
+import { GPUS, KV_CACHE_MEASUREMENTS, LLAMA4_CONTEXT_MEASUREMENTS, MODELS, findVariant, isModelId, type Variant } from "../catalog";
 import { kvBytesPerTokenPerGpu } from "./kv-cache";
 import { replicaMemory } from "./memory";
 import { DEFAULT_MAX_NUM_BATCHED_TOKENS } from "./overhead";
-import { planDeployment } from "./planner";
 import { BYTES_PER_GIB } from "./weights";
 
 export interface AccuracyRow {
@@ -87,21 +77,5 @@ export function accuracyRows(): AccuracyRow[] {
       source: m.source.ref,
     });
   }
-  // The measurement's checkpoint, as the planner would choose it: the variant's own precision.
-  const mlperf = planDeployment({
-    model: MLPERF_LLAMA_8B_OFFLINE.model,
-    quantization: variantOf(MLPERF_LLAMA_8B_OFFLINE.model, MLPERF_LLAMA_8B_OFFLINE.variant).variant.quantization,
-  });
-  if (mlperf.variant !== MLPERF_LLAMA_8B_OFFLINE.variant)
-    throw new Error(`the planner serves ${mlperf.variant}, the measurement ran ${MLPERF_LLAMA_8B_OFFLINE.variant}`);
-  rows.push({
-    id: "llama-3.1-8b fp8 1×H100",
-    quantity: "decode tokens/s",
-    published: MLPERF_LLAMA_8B_OFFLINE.tokensPerSecond,
-    planned: mlperf.economics.decodeTokensPerSecond,
-    ratio: ratio(mlperf.economics.decodeTokensPerSecond, MLPERF_LLAMA_8B_OFFLINE.tokensPerSecond),
-    note: "first-order bandwidth model (MBU 0.6, 2,048 tokens per sequence in flight) vs MLPerf's CNN-DailyMail workload on a tuned stack",
-    source: MLPERF_LLAMA_8B_OFFLINE.source.ref,
-  });
   return rows;
 }

@@ -2,7 +2,7 @@
  * The plan's types, in a leaf module: the planner produces them, and reasons, economics, serving
  * and stack costs read them, without importing the planner (or each other) back.
  */
-import { type GpuId, type HostedPrice, type InstanceType, type ModelId, type Quantization, type Region } from "../catalog";
+import { type GpuId, type InstanceType, type ModelId, type Quantization, type Region } from "../catalog";
 import { type KvCacheDtype } from "./kv-cache";
 import { type PerGpuMemoryGiB } from "./memory";
 import { type MultiNodePolicy, type WeightsSource } from "./request";
@@ -48,8 +48,6 @@ export interface DeploymentPlan {
   /** A multi-node replica's worker args (`--headless`, their rank); null on one node. */
   vllmWorkerArgs: string[] | null;
   reasons: string[];
-  /** Throughput, $ per million output tokens and hosted-API break-even, with their assumptions. */
-  economics: Economics;
   /** From "a GPU node is asked for" to "vLLM answers /health" on the plan's weights path, step by step (time-to-ready.ts). */
   timeToReady: TimeToReady;
 }
@@ -80,36 +78,4 @@ export interface TimeToReady {
   slowTotalSeconds: number;
   /** The copy Job's one-time fill of the cache (Hugging Face download, then S3 upload); null on the Hugging Face path. */
   cacheFillSeconds: number | null;
-}
-
-export interface EconomicsAssumptions {
-  /** Fraction of HBM bandwidth batched decode achieves. */
-  memoryBandwidthUtilization: number;
-  /** Fraction of dense tensor throughput prefill achieves. */
-  prefillMfu: number;
-  /** Tokens per sequence in flight (prompt so far + output), averaged. */
-  averageContextTokens: number;
-  /** Concurrent sequences vLLM schedules at most: the plan's --max-num-seqs (the pinned release's API-server default on ≥ 70 GiB GPUs, 1024). */
-  maxBatchSequences: number;
-  /** Prompt tokens processed per output token generated. */
-  inputTokensPerOutputToken: number;
-  /** Fraction of the month each replica is busy at full throughput. */
-  utilization: number;
-  /** The hosted API to compare with; null when none is known. */
-  hosted: HostedPrice | null;
-}
-
-export interface Economics {
-  assumptions: EconomicsAssumptions;
-  batchSequences: number;
-  decodeStepMs: number;
-  decodeTokensPerSecond: number;
-  prefillTokensPerSecond: number;
-  /** Output tokens per second per replica, prefill of the matching input included. */
-  outputTokensPerSecondPerReplica: number;
-  usdPerMillionOutputTokens: number;
-  /** Hosted cost of one million output tokens with their input tokens; null without a hosted price. */
-  hostedUsdPerMillionOutputTokens: number | null;
-  /** Utilization at which self-hosting costs the same as the hosted API (> 1: never). */
-  breakEvenUtilization: number | null;
 }

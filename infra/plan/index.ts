@@ -33,7 +33,6 @@ export {
   STARTUP_PROBE_PERIOD_SECONDS,
   startupBudget,
 } from "./serving";
-export { type Economics, type EconomicsAssumptions, economicsFor } from "./economics";
 export { GPU_TAINT, GPU_TOLERATION } from "./gpu-taint";
 export { type AvailabilityZone, placeGpuSubnets, placeZones, type SubnetZone, type ZonePlacement } from "./placement";
 export { accuracyRows } from "./accuracy";

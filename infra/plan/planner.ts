@@ -39,7 +39,6 @@ import { podResources } from "./serving";
 import { BYTES_PER_GIB, totalWeightBytes } from "./weights";
 import { buildReasons } from "./reasons";
 import { roundTo } from "./rounding";
-import { economicsFor } from "./economics";
 import { timeToReady } from "./time-to-ready";
 import { type DeploymentPlan } from "./deployment-plan";
 
@@ -102,7 +101,7 @@ function toPlan(request: ResolvedPlanRequest, chosen: Candidate, minimal: Candid
         ? streamerConfig({ ...chosen, gpusPerReplica }, podResources({ ...chosen, gpusPerReplica }).memoryGiB)
         : null,
   };
-  const plan: Omit<DeploymentPlan, "economics" | "timeToReady"> = {
+  const plan: Omit<DeploymentPlan, "timeToReady"> = {
     model: request.modelId,
     variant: chosen.variant.id,
     repo: chosen.variant.repo,
@@ -158,7 +157,7 @@ function toPlan(request: ResolvedPlanRequest, chosen: Candidate, minimal: Candid
     evaluated,
     selectable: selectableCandidates(evaluated, request.multiNode),
   });
-  return { ...plan, economics: economicsFor(plan), timeToReady: timeToReady(plan) };
+  return { ...plan, timeToReady: timeToReady(plan) };
 }
 
 function describeShape(c: Candidate): string {

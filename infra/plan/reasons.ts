@@ -14,7 +14,7 @@ const int = (value: number): string => value.toLocaleString("en-US");
 
 export interface ReasonInput {
   request: ResolvedPlanRequest;
-  plan: Omit<DeploymentPlan, "economics" | "timeToReady">;
+  plan: Omit<DeploymentPlan, "timeToReady">;
   /** The chosen shape after idle GPUs were put to use. */
   chosen: Candidate;
   /** The cheapest fitting shape before that. */

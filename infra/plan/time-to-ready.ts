@@ -39,10 +39,7 @@ export function s3StreamSeconds(bytes: number, ranks: number, instanceType: Depl
 }
 
 /** The plan's own path is computed once, by the planner, as `plan.timeToReady`; this also answers for the other path. */
-export function timeToReady(
-  plan: Omit<DeploymentPlan, "timeToReady" | "economics">,
-  weightsSource: WeightsSource = plan.weightsSource,
-): TimeToReady {
+export function timeToReady(plan: Omit<DeploymentPlan, "timeToReady">, weightsSource: WeightsSource = plan.weightsSource): TimeToReady {
   const rates = STARTUP_RATES;
   const bytes = checkpointBytes(plan);
   const gb = bytes / 1e9;

@@ -296,7 +296,12 @@ const CASES: Case[] = [
     2,
     '--out: got "/no/such/dir/cost.md"; expected a writable file path',
   ],
-  ["a utilization out of range", ["cost", "--utilization", "2"], 2, '--utilization: got "2"; expected a number from 0.01 to 1'],
+  [
+    "a hosted price out of range",
+    ["cost", "--hosted-input-usd-per-million", "20000", "--hosted-output-usd-per-million", "1"],
+    2,
+    '--hosted-input-usd-per-million: got "20000"; expected a number from 0 to 10000',
+  ],
   ["half a hosted price", ["cost", "--hosted-input-usd-per-million", "1"], 2, "expected both or neither"],
   [
     "cost outside the project",

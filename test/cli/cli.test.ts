@@ -128,7 +128,6 @@ describe("llm-stack plan", () => {
       "vllmArgs",
       "vllmWorkerArgs",
       "reasons",
-      "economics",
       "timeToReady",
     ]);
     expect(Object.keys((plan.memory as { perGpuGiB: object }).perGpuGiB)).toEqual([
@@ -246,7 +245,7 @@ describe("llm-stack plan", () => {
         expect([args.join(" "), code, stdout.split("\n")[0]]).toEqual([
           args.join(" "),
           0,
-          `llm-stack ${command} — ${command === "cost" ? "what stacks cost, offline, with policy results and unit economics" : "what AWS would refuse, checked before \`pulumi up\`"}`,
+          `llm-stack ${command} — ${command === "cost" ? "what stacks cost, offline, with policy results, $/M tokens and the hosted break-even" : "what AWS would refuse, checked before \`pulumi up\`"}`,
         ]);
       }
     }

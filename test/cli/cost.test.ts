@@ -9,7 +9,9 @@ import { renderDiffMarkdown, COMMENT_MARKER } from "../../cli/render/render-mark
 import { diffStacks } from "../../cli/cost/stack-diff";
 import { evaluateStack, type StackReport } from "../../cli/cost/stack-report";
 import { plannedVsMeasured } from "../../cli/cost/measured";
-import { economicsFor, eksSupportTypeOf, planDeployment, priceItems } from "../../infra/plan";
+import { eksSupportTypeOf, planDeployment, priceItems } from "../../infra/plan";
+import { economicsAt, hostedComparison, performanceFor, type HostedOffer } from "../../infra/plan/performance";
+import { resolveWorkload } from "../../infra/plan/workload";
 import { PlanInputError } from "../../infra/plan/errors";
 import { golden } from "../golden-file";
 import { loadProgramInVitest } from "../program-runner";
@@ -54,50 +56,52 @@ describe("pricing", () => {
   });
 });
 
-describe("unit economics", () => {
-  const large = planDeployment({ model: "mistral-large-instruct-2411" });
-  const llama70 = planDeployment({ model: "llama-3.3-70b-instruct" });
+describe("hosted comparison", () => {
+  // At vllm bench serve's default lengths (1,024 prompt + 128 output tokens), the stacks' default workload.
+  const atDefaults = (request: Parameters<typeof planDeployment>[0], given?: HostedOffer) => {
+    const plan = planDeployment(request);
+    const performance = performanceFor(plan, resolveWorkload({}));
+    return hostedComparison(plan, performance, economicsAt(plan, performance), given);
+  };
 
-  it("has no hosted price for Mistral Large 2411: retired on La Plateforme (successor Mistral Large 3), never on Bedrock", () => {
-    expect(large.economics.assumptions.hosted).toBeNull();
-    expect(large.economics.breakEvenUtilization).toBeNull();
+  it("has no current offer of Mistral Large 2411: La Plateforme retired it for Mistral Large 3, Bedrock never listed it", () => {
+    const hosted = atDefaults({ model: "mistral-large-instruct-2411" });
+    expect([hosted.offer, hosted.breakEvenTokensPerMonth]).toEqual([null, null]);
+    expect(hosted.retired.map((r) => [r.provider, r.successor])).toEqual([
+      ["Mistral La Plateforme", "Mistral Large 3 (mistral-large-2512 / mistral-large-latest)"],
+    ]);
   });
 
-  it("compares Llama 3.3 70B with its cheapest current hosted offer at 2 prompt tokens per output token", () => {
-    const e = llama70.economics;
-    // Current offers (infra/catalog/hosted-prices.ts), blended as output + 2 × input per million:
-    // DeepInfra Turbo 0.39 + 2 × 0.13 = 0.65; DeepInfra 0.40 + 0.46 = 0.86; Together 0.88 + 1.76 = 2.64; Bedrock 0.72 + 1.44 = 2.16.
-    expect(e.assumptions.hosted?.provider).toBe("DeepInfra (meta-llama/Llama-3.3-70B-Instruct-Turbo)");
-    expect(e.hostedUsdPerMillionOutputTokens).toBe(0.65);
+  it("picks Llama 3.3 70B's cheapest offer at the workload's mix and prices it per prompt-or-output token", () => {
+    const hosted = atDefaults({ model: "llama-3.3-70b-instruct" });
+    // infra/catalog/hosted-prices.ts, blended as output + 8 × input per million (1,024 / 128):
+    // DeepInfra Turbo 0.39 + 8 × 0.13 = 1.43; DeepInfra 0.40 + 8 × 0.23 = 2.24; Bedrock 0.72 + 8 × 0.72 = 6.48.
+    expect(hosted.offer?.providerModelId).toBe("meta-llama/Llama-3.3-70B-Instruct-Turbo");
+    // (1,024 × 0.13 + 128 × 0.39) / 1,152 = 0.15889 $/M tokens.
+    expect(hosted.usdPerMillionTokens).toBeCloseTo(0.1589, 4);
   });
 
-  it("derives decode from HBM bandwidth: step = (weights + batch KV) / (3.35 TB/s × 0.6)", () => {
-    const e = large.economics;
-    // min(--max-num-seqs 1024, vLLM v0.33.0's API-server default on H100; 845,792 KV tokens / 2,048 per sequence = 412).
-    expect(e.batchSequences).toBe(412);
-    // By hand, Mistral Large 2411 at TP 8 in bf16:
-    // parameters: 88 layers × (q 12,288² + k,v 2 × 12,288 × 1,024 + o 12,288² + MLP 3 × 12,288 × 28,672 + norms 2 × 12,288)
-    //   = 88 × 1,384,144,896 = 121,804,750,848, + embeddings and head 2 × 32,768 × 12,288 + final norm 12,288 = 122,610,069,504;
-    // weights per GPU: 122,610,069,504 × 2 B / 8 = 30,652,517,376 B;
-    // KV per GPU: 412 sequences × 2,048 tokens × (88 layers × 2 × 1 KV head × 128 × 2 B = 45,056 B) = 38,017,286,144 B;
-    // step = 68,669,803,520 B / (3.35 TB/s × 0.6) = 34.16 ms; 412 / 34.16 ms = 12,061 tokens/s.
-    expect(e.decodeStepMs).toBeCloseTo(34.16, 1);
-    expect(Math.abs(e.decodeTokensPerSecond - 12061)).toBeLessThan(15);
+  it("breaks even where one node's month costs what the tokens would at the hosted price", () => {
+    // Llama 3.1 8B on one p5.4xlarge ($6.88/h × 730 h = $5,022.40) against Bedrock's $0.22 in / $0.22 out:
+    // 5,022.40 / 0.22e-6 = 22,829,090,909 tokens a month (the issue's "about 23 billion").
+    const bedrock = {
+      provider: "Bedrock",
+      providerModelId: "meta.llama3-1-8b-instruct-v1:0",
+      inputUsdPerMillion: 0.22,
+      outputUsdPerMillion: 0.22,
+      readOn: "2026-12-06",
+      source: "test",
+    };
+    expect(atDefaults({ model: "llama-3.1-8b-instruct", allowedInstanceTypes: ["p5.4xlarge"] }, bedrock).breakEvenTokensPerMonth).toBe(
+      22_829_090_909,
+    );
   });
 
-  it("prices output tokens from the hourly cost, throughput and utilization, and finds the break-even", () => {
-    const e = llama70.economics;
-    const expected = (55.04 / (e.outputTokensPerSecondPerReplica * 3600 * 0.5)) * 1e6;
-    expect(e.usdPerMillionOutputTokens).toBeCloseTo(expected, 1);
-    const busier = economicsFor(llama70, { ...e.assumptions, utilization: 1 });
-    expect(busier.usdPerMillionOutputTokens).toBeCloseTo(e.usdPerMillionOutputTokens / 2, 2);
-    // At the break-even utilization (over 1 here: never), self-hosting costs exactly the hosted $0.65.
-    const atBreakEven = economicsFor(llama70, { ...e.assumptions, utilization: e.breakEvenUtilization ?? 0 });
-    expect(atBreakEven.usdPerMillionOutputTokens).toBeCloseTo(0.65, 2);
-  });
-
-  it("says so when no hosted price is known", () => {
-    expect(planDeployment({ model: "phi-3.5-mini-instruct" }).economics.breakEvenUtilization).toBeNull();
+  it("never breaks even against DeepInfra's 8B Turbo: the node would need ~90,600 tokens/s", () => {
+    // (1,024 × 0.02 + 128 × 0.03) / 1,152 = $0.02111 per million; $5,022.40 / 0.02111e-6 = 237.9 B tokens a month
+    // = 90,530 tokens/s over 2,628,000 s, ~10,060 output tokens/s at 9 tokens per output token: about three times
+    // the 3,450 output tokens/s TensorRT-LLM measured for the 8B on one H100 at 2,048/128.
+    expect(atDefaults({ model: "llama-3.1-8b-instruct", allowedInstanceTypes: ["p5.4xlarge"] }).breakEvenTokensPerMonth).toBe("never");
   });
 });
 
@@ -238,24 +242,12 @@ describe("llm-stack cost", () => {
 
   it("rejects bad flags all at once", async () => {
     const error = await runCost(
-      [
-        "--format",
-        "pdf",
-        "--utilization",
-        "2",
-        "--stack",
-        "nope",
-        "--hosted-input-usd-per-million",
-        "1",
-        "--policy-pack-config",
-        "/nonexistent.json",
-      ],
+      ["--format", "pdf", "--stack", "nope", "--hosted-input-usd-per-million", "1", "--policy-pack-config", "/nonexistent.json"],
       { directory: ROOT },
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PlanInputError);
     expect((error as PlanInputError).issues.map((i) => i.path)).toEqual([
       "--format",
-      "--utilization",
       "--hosted-input-usd-per-million/--hosted-output-usd-per-million",
       "--policy-pack-config",
       "--stack",

@@ -22,12 +22,14 @@ import {
   type ModelId,
   type Quantization,
 } from "../../catalog";
+import { type DeploymentPlan } from "../deployment-plan";
 import { InfeasiblePlanError } from "../errors";
+import { roundTo } from "../rounding";
 import { type PlanRequest } from "../request";
 import { replicasFittingNode } from "../serving";
 import { SECONDS_PER_MONTH, tokensPerOutputToken, type Workload } from "../workload";
-import { planForWorkload } from "./workload-plan";
-import { type NearestMeasurement } from "./performance";
+import { planForWorkload, type WorkloadEconomics } from "./workload-plan";
+import { type NearestMeasurement, type Performance } from "./performance";
 
 export interface HostedOffer {
   provider: string;
@@ -123,6 +125,49 @@ export function breakEvenTokensPerMonth(
   return Math.round(unit.monthlyUsd / price);
 }
 
+/** A deployment against hosted APIs at one workload: what the plan, `cost` and `compare` print. */
+export interface HostedComparison {
+  /** The cheapest current offer at the workload's prompt/output mix (or the one given); null where no provider sells the model. */
+  offer: HostedOffer | null;
+  /** Every current offer, cheapest first. */
+  offers: HostedOffer[];
+  /** Offers the providers have retired, each with its successor (never compared: a successor is another model). */
+  retired: RetiredOffer[];
+  /** The offer's price per million prompt + output tokens at the workload's mix. */
+  usdPerMillionTokens: number | null;
+  /** What the deployment's monthly volume (economics.outputTokensPerMonth with its prompts) would cost at the offer. */
+  monthlyUsd: number | null;
+  /** Prompt + output tokens a month at which self-hosting costs what the offer does; "never" when a full unit cannot earn its cost. */
+  breakEvenTokensPerMonth: number | "never" | null;
+}
+
+/**
+ * The plan against hosted offers of its model at the workload. The unit self-hosting is bought in
+ * is a node with every replica that fits it, or one multi-node replica.
+ */
+export function hostedComparison(
+  plan: Pick<DeploymentPlan, "model" | "cost" | "nodesPerReplica" | "instanceType" | "gpusPerReplica">,
+  performance: Pick<Performance, "workload" | "sloFeasibleOutputTokensPerSecondPerReplica">,
+  economics: Pick<WorkloadEconomics, "outputTokensPerMonth">,
+  given?: HostedOffer,
+): HostedComparison {
+  const workload = performance.workload;
+  const offers = given ? [given] : offersFor(plan.model, workload);
+  const offer = offers[0] ?? null;
+  const unit = { monthlyUsd: plan.cost.instanceHourlyUsd * plan.nodesPerReplica * HOURS_PER_MONTH, replicas: replicasFittingNode(plan) };
+  const tokensPerMonth = economics.outputTokensPerMonth * tokensPerOutputToken(workload);
+  return {
+    offer,
+    offers,
+    retired: given ? [] : retiredFor(plan.model),
+    usdPerMillionTokens: offer ? roundTo(hostedUsdPerToken(offer, workload) * 1e6, 4) : null,
+    monthlyUsd: offer ? Math.round(tokensPerMonth * hostedUsdPerToken(offer, workload)) : null,
+    breakEvenTokensPerMonth: offer
+      ? breakEvenTokensPerMonth(unit, performance.sloFeasibleOutputTokensPerSecondPerReplica, offer, workload)
+      : null,
+  };
+}
+
 export function compareModels(workload: Workload, request: CompareRequest = {}): CompareRow[] {
   const rows: CompareRow[] = [];
   for (const model of request.models ?? MODEL_IDS) {
@@ -138,13 +183,7 @@ export function compareModels(workload: Workload, request: CompareRequest = {}):
           throw error;
         }
         const { plan, performance, economics } = result;
-        // The unit self-hosting is bought in: a node (with every replica that fits it) or a multi-node replica.
-        const unit = {
-          monthlyUsd: plan.cost.instanceHourlyUsd * plan.nodesPerReplica * HOURS_PER_MONTH,
-          replicas: replicasFittingNode(plan),
-        };
-        const best = offers[0] ?? null;
-        const tokensPerMonth = economics.outputTokensPerMonth * tokensPerOutputToken(workload);
+        const hosted = hostedComparison(plan, performance, economics);
         rows.push({
           model,
           quantization: plan.quantization,
@@ -164,13 +203,11 @@ export function compareModels(workload: Workload, request: CompareRequest = {}):
           timeToReadySeconds: plan.timeToReady.totalSeconds,
           errorBand: performance.errorBand,
           nearestMeasurement: performance.nearestMeasurement,
-          hosted: best,
-          hostedOffers: offers,
-          hostedRetired: retiredFor(model),
-          hostedMonthlyUsd: best ? Math.round(tokensPerMonth * hostedUsdPerToken(best, workload)) : null,
-          breakEvenTokensPerMonth: best
-            ? breakEvenTokensPerMonth(unit, performance.sloFeasibleOutputTokensPerSecondPerReplica, best, workload)
-            : null,
+          hosted: hosted.offer,
+          hostedOffers: hosted.offers,
+          hostedRetired: hosted.retired,
+          hostedMonthlyUsd: hosted.monthlyUsd,
+          breakEvenTokensPerMonth: hosted.breakEvenTokensPerMonth,
         });
       }
   }

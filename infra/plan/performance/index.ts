@@ -10,7 +10,15 @@ export {
   type ErrorSummary,
   type PerformanceAccuracyRow,
 } from "./accuracy";
-export { breakEvenTokensPerMonth, compareModels, type CompareRequest, type CompareRow, type HostedOffer } from "./compare";
+export {
+  breakEvenTokensPerMonth,
+  compareModels,
+  hostedComparison,
+  type CompareRequest,
+  type CompareRow,
+  type HostedComparison,
+  type HostedOffer,
+} from "./compare";
 export {
   MAX_UTILIZATION_WITHOUT_SLO,
   performanceFor,

@@ -196,7 +196,7 @@ export function nearestMeasurement(shape: ServingShape, workload: Workload, cali
 
 /** A planned deployment's performance at a workload. */
 export function performanceFor(
-  plan: Omit<DeploymentPlan, "economics" | "timeToReady">,
+  plan: Omit<DeploymentPlan, "timeToReady">,
   workload: Workload,
   calibration: EngineCalibration = CALIBRATION,
 ): Performance {

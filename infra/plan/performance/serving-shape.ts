@@ -92,7 +92,7 @@ function shapeFacts(
 }
 
 /** The shape of a planned replica. */
-export function servingShapeOf(plan: Omit<DeploymentPlan, "economics" | "timeToReady">): ServingShape {
+export function servingShapeOf(plan: Omit<DeploymentPlan, "timeToReady">): ServingShape {
   return {
     model: plan.model,
     gpu: plan.gpu,
