@@ -32,6 +32,7 @@ import { type Placement } from "./placement-lookup";
 import { ImageCache, type ImageCacheArgs } from "./components/cluster/image-cache";
 import { nodeImagePolicy } from "./manifests/cluster/image-cache";
 import { GPU_TOLERATION, type ImageSource } from "./plan";
+import { resolveWorkload } from "./plan/workload";
 
 export interface LlmStackOutputs {
   endpoint: string;
@@ -326,6 +327,10 @@ export function createLlmStack(config: StackConfig, placement: Placement, images
       weights,
       hfTokenSet: settings.hfTokenSet,
       hfToken: config.hfToken,
+      benchmark:
+        settings.benchmark === "after-deploy"
+          ? { workload: settings.workload ?? resolveWorkload({}), nodeSelector: access.systemNodeSelector }
+          : null,
       nodeSelector,
       tolerations,
       efaInterfacesPerPod: settings.efa ? INSTANCES[plan.instanceType].efaInterfaces : 0,

@@ -35,6 +35,7 @@ export const DEPLOYMENT_DEFAULTS = {
   vllmImage: SETTINGS.vllmImage.default,
   namespace: SETTINGS.namespace.default,
   exposure: SETTINGS.exposure.default,
+  benchmark: SETTINGS.benchmark.default,
   efa: SETTINGS.efa.default,
 } as const;
 
@@ -71,6 +72,7 @@ export const deploymentSchema = z.object({
   maxHourlyUsd: z.number().positive().optional(),
   namespace: dnsLabel,
   exposure: z.enum(["cluster", "internal-lb"]),
+  benchmark: z.enum(["off", "after-deploy"]),
   observability: z.enum(["prometheus", "none"]).optional(),
   minReplicas: z.number().int().min(0).optional(),
   maxReplicas: z.number().int().min(1).optional(),
@@ -128,6 +130,8 @@ export interface StackSettings {
   maxHourlyUsd: number | null;
   namespace: string;
   exposure: "cluster" | "internal-lb";
+  /** after-deploy: the benchmark Job measures the endpoint with the workload once it is ready (manifests/benchmark/bench-job.ts). */
+  benchmark: "off" | "after-deploy";
   /** Whether the stack installs the Prometheus operator and a Prometheus and monitors its server. */
   observability: "prometheus" | "none";
   /** KEDA scales the server between the range's ends and Cluster Autoscaler its GPU nodes; null: `plan.replicas`, fixed. */

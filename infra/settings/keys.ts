@@ -417,6 +417,15 @@ export const SETTINGS = {
     accepts: "a mapping of workload keys (the same as `llm-stack plan`'s workload flags, camel-cased)",
     hint: "Set keys with `pulumi config set --path 'workload.inputTokens' 1000`; see workloads/ for examples.",
   },
+  benchmark: {
+    type: "string",
+    default: "off",
+    description:
+      "off (the default) | after-deploy: a Job runs `vllm bench serve` (the pinned vLLM image, on the system nodes) against the endpoint with the stack's `workload` (or vllm bench serve's default lengths) once the server is ready, again whenever the plan or workload changes; its log is the result to save as measurements/<stack>.txt for `cost`'s planned vs measured.",
+    coerce: "text",
+    accepts: "off or after-deploy",
+    hint: "Use after-deploy to measure the deployed endpoint with the stack's workload, or off.",
+  },
   allowedClientNamespaces: {
     type: "array",
     items: "string",

@@ -139,6 +139,7 @@ export function resolveStackSettings(
     maxHourlyUsd: d.maxHourlyUsd ?? null,
     namespace: d.namespace,
     exposure: d.exposure,
+    benchmark: d.benchmark,
     observability,
     autoscaling: scaling,
     allowedClientNamespaces: d.allowedClientNamespaces ?? [],

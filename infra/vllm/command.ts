@@ -6,6 +6,10 @@
  * - either of them inside `sh -c "<script>"` (or bash, dash, … with `-c`), the script split the
  *   way a POSIX shell splits simple commands;
  * - args alone, when the image's own entrypoint runs them.
+ * `vllm bench serve` is not a server: it is vLLM's HTTP benchmark client
+ * (vllm/entrypoints/cli/benchmark/serve.py runs vllm/benchmarks/serve.py, which only sends
+ * requests), so its --model names the tokenizer's model, not one loaded on a GPU. The other
+ * `bench` modes (throughput, latency) start an engine in-process and still count.
  * Kubernetes expands `$(VAR)` in command and args from the container's env before anything runs
  * (k8s.io/kubernetes third_party/forked/golang/expansion), and the shell expands `$VAR`; both are
  * applied with the values the pod spec states. A value from a Secret or ConfigMap is unknown here
@@ -194,6 +198,18 @@ export function splitShellCommands(script: string, env: ReadonlyMap<string, stri
 
 const API_SERVER_MODULES = ["vllm.entrypoints.openai.api_server", "vllm.entrypoints.api_server"];
 
+/** Whether a command's words run vLLM's benchmark client (`vllm bench serve`, or through the CLI module). */
+function isBenchmarkClient(words: readonly string[]): boolean {
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    if (basename(word) === "vllm") return words[i + 1] === "bench" && words[i + 2] === "serve";
+    const module = word === "-m" ? words[i + 1] : word.startsWith("-m") ? word.slice(2) : undefined;
+    const after = word === "-m" ? i + 2 : i + 1;
+    if (module === "vllm.entrypoints.cli.main") return words[after] === "bench" && words[after + 1] === "serve";
+  }
+  return false;
+}
+
 /** Where vLLM's own argv starts in a command's words, and how vLLM was started. */
 function entrypointIn(words: readonly string[]): { evidence: "vllm serve" | "api_server"; rest: string[] } | undefined {
   for (let i = 0; i < words.length; i++) {
@@ -232,6 +248,7 @@ export function readVllmCommand(container: ContainerCommand): VllmInvocation {
   const programArgs = (command: string[]) => (script === undefined && container.command === undefined ? command : command.slice(1));
   for (const command of commands) {
     const rest = programArgs(command);
+    if (isBenchmarkClient(command)) continue;
     if (parseVllmArgv(rest).flags.model !== undefined) return invocation("--model", rest, script !== undefined, words);
   }
   return invocation("none", programArgs(commands[0] ?? []), script !== undefined, words);

@@ -20,6 +20,8 @@ import {
   listOf,
   createModeResources,
   AUTOSCALED_RESOURCES,
+  BENCHMARK_RESOURCES,
+  BENCHMARKED_STACKS,
   AUTOSCALED_GROUPS,
   STACK_MODELS,
 } from "../support/program-fixtures";
@@ -73,7 +75,11 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
     const { resources, error } = await runPromise;
     expect(error).toBeNull();
     expect(listOf(resources)).toEqual(
-      [...createModeResources(plan.region), ...(stack in AUTOSCALED_GROUPS ? AUTOSCALED_RESOURCES : [])].sort(),
+      [
+        ...createModeResources(plan.region),
+        ...(stack in AUTOSCALED_GROUPS ? AUTOSCALED_RESOURCES : []),
+        ...(BENCHMARKED_STACKS.includes(stack) ? BENCHMARK_RESOURCES : []),
+      ].sort(),
     );
     expect(resources.filter((r) => /leaderworkerset|LwsController|llm-lws/.test(`${r.type} ${r.name}`))).toEqual([]);
   });
@@ -425,8 +431,8 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
     // An autoscaled stack adds 26: KEDA's 15 (namespace, service account, 2 Services, 2 Deployments, the APIService, 2 cluster
     // roles and 3 bindings, a Role and 2 RoleBindings; its CRDs are one YAML string, checked below), Cluster Autoscaler's 6 (service account, cluster role and
     // binding, Role and binding, Deployment) and the wake front's 5 (ConfigMap, Deployment, PodDisruptionBudget, NetworkPolicy,
-    // headless Service) — counted from AUTOSCALED_RESOURCES.
-    expect(objects).toHaveLength(stack in AUTOSCALED_GROUPS ? 50 : 24);
+    // headless Service) — counted from AUTOSCALED_RESOURCES; the benchmark Job is one more.
+    expect(objects).toHaveLength((stack in AUTOSCALED_GROUPS ? 50 : 24) + (BENCHMARKED_STACKS.includes(stack) ? 1 : 0));
     for (const object of objects) {
       const Model = KUBERNETES_MODELS[object.type]!;
       expect(() => new Model(object.inputs).validate(), object.name).not.toThrow();

@@ -80,6 +80,7 @@ describe("Pulumi.yaml", () => {
       namespace: "llm",
       exposure: "cluster",
       workload: {},
+      benchmark: "off",
       allowedClientNamespaces: [],
     });
   });

@@ -178,6 +178,10 @@ export const createModeResources = (region: string) => [...CREATE_MODE_RESOURCES
 /** The private subnets of these AZ ids, as the mocks name their ids. */
 export const privateIds = (...zoneIds: string[]) => zoneIds.map((zoneId) => `llm-network-private-${zoneId}-id`);
 
+/** The stacks that measure their endpoint after deploy (`benchmark: after-deploy`), and what that adds: one Job. */
+export const BENCHMARKED_STACKS = ["scout"];
+export const BENCHMARK_RESOURCES = ["kubernetes:batch/v1:Job vllm-benchmark"];
+
 /**
  * What an autoscaled stack adds (Pulumi.scout.yaml: minReplicas 0, maxReplicas 2): KEDA's core
  * install, Cluster Autoscaler with its Pod Identity role, the ScaledObject, and the wake front of a

@@ -308,6 +308,29 @@ describe("finding vLLM in a container's command", () => {
       model,
       { "disable-log-stats": model },
     ],
+    // vllm/entrypoints/cli/benchmark/serve.py: `vllm bench serve` only sends HTTP requests; its --model names the tokenizer.
+    [
+      "vllm bench serve: a client, no server",
+      { command: ["vllm"], args: ["bench", "serve", "--model", model, "--base-url", "http://vllm:8000"] },
+      "none",
+      "bench",
+      { model, "base-url": "http://vllm:8000" },
+    ],
+    [
+      "a server started after a benchmark in one script",
+      { command: ["sh", "-c", `vllm bench serve --model x; vllm serve ${model} -tp 1`] },
+      "vllm serve",
+      model,
+      { "tensor-parallel-size": "1" },
+    ],
+    // `vllm bench throughput` loads the model into an in-process engine: it still counts.
+    [
+      "vllm bench throughput: an engine on the GPU",
+      { command: ["vllm"], args: ["bench", "throughput", "--model", model] },
+      "--model",
+      "bench",
+      { model },
+    ],
   ])("reads %s", (_, container, evidence, served, flags) => {
     const read = readVllmCommand(container);
     expect([read.evidence, read.model, read.args.flags]).toEqual([evidence, served, flags]);

@@ -1,13 +1,18 @@
 /**
  * VllmServer: the namespace, identity, secret, workload (and a multi-node replica's headless group
  * Service), Service, PodDisruptionBudget and NetworkPolicy of one OpenAI-compatible vLLM endpoint, rendered from manifests/serving/vllm.ts — and, on
- * the S3 path, the copy Job that fills the model cache first (manifests/model-cache/model-copy.ts).
+ * the S3 path, the copy Job that fills the model cache first (manifests/model-cache/model-copy.ts),
+ * and with `benchmark: after-deploy` the Job that measures the endpoint once it is ready
+ * (manifests/benchmark/bench-job.ts).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { VLLM_PORT, modelCacheUri, type ImageSource, type ModelCacheLayout } from "../../plan";
 import { withImagesFrom } from "../../manifests/pod-spec";
+import { benchmarkJob } from "../../manifests/benchmark/bench-job";
+import { rolloutSeconds } from "../../plan";
+import { type Workload } from "../../plan/workload";
 import { vllmScaledObject } from "../../manifests/autoscaling/scaled-object";
 import { copyServiceAccountName, modelCopyConfigMap, modelCopyJob, type ModelCopyJobInput } from "../../manifests/model-cache/model-copy";
 import { vllmPodMonitor, vllmPrometheusRule, type VllmMonitoringInput } from "../../manifests/observability/vllm-monitoring";
@@ -64,6 +69,8 @@ export interface VllmServerArgs extends Omit<VllmManifestInput, "name" | "weight
   hfTokenSet: boolean;
   /** The Hugging Face token (a Pulumi secret); required when `hfTokenSet`. */
   hfToken: pulumi.Output<string> | undefined;
+  /** Measure the endpoint with this workload once it is ready, from a pod on these nodes; null: no benchmark Job. */
+  benchmark: { workload: Workload; nodeSelector: Record<string, string> } | null;
 }
 
 export class VllmServer extends pulumi.ComponentResource {
@@ -130,6 +137,25 @@ export class VllmServer extends pulumi.ComponentResource {
         )
       : new k8s.apps.v1.Deployment(`${name}-deployment`, workloadArgs, workloadOpts);
     if (args.autoscaler) this.autoscale(name, args, args.autoscaler, workloadResource, inNamespace);
+    if (args.benchmark) {
+      const job = benchmarkJob({
+        name,
+        namespace: args.namespace,
+        image: args.image,
+        plan: args.plan,
+        workload: args.benchmark.workload,
+        secretName,
+        hfTokenSet: args.hfTokenSet,
+        nodeSelector: args.benchmark.nodeSelector,
+        // The server may still be rolling out (an autoscaled one may be waking from zero): wait as long as a rollout may take.
+        readyTimeoutSeconds: rolloutSeconds(args.plan),
+      });
+      // After the workload is awaited ready (a Deployment's rollout, an LWS's Available): the benchmark measures the served plan.
+      new k8s.batch.v1.Job(`${name}-benchmark`, withImagesFrom(job, args.images) as k8s.batch.v1.JobArgs, {
+        ...inNamespace,
+        dependsOn: [secret, workloadResource],
+      });
+    }
     new k8s.core.v1.Service(`${name}-service`, objects.service, inNamespace);
     new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, objects.podDisruptionBudget, inNamespace);
     new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, objects.networkPolicy, inNamespace);

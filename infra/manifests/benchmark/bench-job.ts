@@ -1,0 +1,209 @@
+/**
+ * The opt-in benchmark Job (stack key `benchmark: after-deploy`), as plain data: `vllm bench serve`
+ * from the pinned vLLM image drives the stack's own endpoint with the stack's workload once the
+ * server is ready, and prints vLLM's "Serving Benchmark Result" block — the text
+ * `measurements/<stack>.txt` holds for `llm-stack cost` (planned vs measured) and
+ * `llm-stack measurement` turns into a dataset row.
+ *
+ * Every argument is derived from the plan and the workload the performance model predicted for, so
+ * the run measures exactly what was planned. Flags and defaults are vLLM's
+ * (vllm/benchmarks/serve.py, vllm/benchmarks/datasets/ at the pinned release):
+ * - `--dataset-name random` draws each prompt and output length uniformly from
+ *   [floor(L·(1−r)), ceil(L·(1+r))] with `--random-range-ratio` r < 1 (promptArgs below), and vLLM
+ *   forces ignore_eos for random prompts, so outputs run to their drawn length.
+ * - The load: `--request-rate` (Poisson, `--burstiness 1`) at the workload's peak rate, the rate
+ *   the plan is sized for; `--max-concurrency` C with every request queued for a closed loop; with
+ *   neither, every request at once (vLLM's `--request-rate inf` default), the saturated figure.
+ * - `--percentile-metrics ttft,tpot,itl,e2el --metric-percentiles 50,95,99`: vLLM prints only p99
+ *   by default; the SLOs are p95.
+ * - `--ready-check-timeout-sec`: vLLM skips its ready check by default (0); the Job waits up to the
+ *   plan's rollout for the endpoint instead of failing on a server still loading.
+ * The API key reaches the client as OPENAI_API_KEY (the only place vLLM's OpenAI backend reads it,
+ * vllm/benchmarks/lib/endpoint_request_func.py) from the server's Secret, never as a value; the
+ * tokenizer is the checkpoint's, from Hugging Face, with the token file the server has.
+ */
+import { createHash } from "node:crypto";
+import { VLLM_PORT, type DeploymentPlan } from "../../plan";
+import { lengthHalfWidth } from "../../plan/performance/simulate";
+import { type Workload } from "../../plan/workload";
+import { hfTokenFile, restrictedContainerSecurity, restrictedPodSecurity } from "../pod-spec";
+import { CLIENT_LABEL, SECRET_KEYS, VLLM_UID } from "../serving/vllm";
+
+type Json = Record<string, unknown>;
+
+/** vLLM's --num-prompts default (vllm/benchmarks/datasets DEFAULT_NUM_PROMPTS): the saturated run's size. */
+export const DEFAULT_NUM_PROMPTS = 1000;
+/** An open-loop run lasts about this long at the peak rate, so steady state dominates the start-up burst. */
+export const OPEN_LOOP_SECONDS = 300;
+/** At least this many requests in any run, and ten per closed-loop client: enough for a p95 of each. */
+export const MIN_PROMPTS = 200;
+const CLOSED_LOOP_REQUESTS_PER_CLIENT = 10;
+const WORK_MOUNT = "/work";
+
+export interface BenchmarkJobInput {
+  /** The server's name: its Service, Secret and the Job's name derive from it. */
+  name: string;
+  namespace: string;
+  /** The pinned vLLM image reference (the benchmark client ships in it). */
+  image: string;
+  plan: Pick<DeploymentPlan, "model" | "repo">;
+  workload: Workload;
+  /** The server's Secret (its api-key, and hf-token when set). */
+  secretName: string;
+  hfTokenSet: boolean;
+  nodeSelector: Record<string, string>;
+  /** How long the client waits for the endpoint to answer before it gives up. */
+  readyTimeoutSeconds: number;
+}
+
+/**
+ * Prompt lengths as vLLM's random dataset builds them: a shared prefix of `--random-prefix-len`
+ * tokens (the workload's prefix-cache hits) before `--random-input-len` random ones, the prompt
+ * being their sum (datasets: total_input_len = prefix_len + input_len). The random part carries
+ * the simulation's whole length spread (performance/simulate.ts lengthHalfWidth), as vLLM's
+ * `--random-range-ratio` in its JSON form — a ratio below 1, as vLLM requires.
+ */
+export function promptArgs(workload: Workload): string[] {
+  const prefixTokens = Math.min(workload.inputTokens - 1, Math.round(workload.prefixCacheHit * workload.inputTokens));
+  const randomTokens = workload.inputTokens - prefixTokens;
+  const ratio = (halfWidth: number, of: number) => Math.min(0.999, Math.round((halfWidth / of) * 1000) / 1000);
+  const rangeRatio = {
+    input: ratio(lengthHalfWidth(workload.inputTokens, workload.inputTokensP95), randomTokens),
+    output: ratio(lengthHalfWidth(workload.outputTokens, workload.outputTokensP95), workload.outputTokens),
+  };
+  return [
+    "--random-input-len",
+    String(randomTokens),
+    "--random-output-len",
+    String(workload.outputTokens),
+    "--random-range-ratio",
+    JSON.stringify(rangeRatio),
+    ...(prefixTokens > 0 ? ["--random-prefix-len", String(prefixTokens)] : []),
+  ];
+}
+
+/** The load flags and how many prompts the run sends. */
+export function loadArgs(workload: Workload): { args: string[]; numPrompts: number } {
+  const load = workload.load;
+  if (load === null) return { args: [], numPrompts: DEFAULT_NUM_PROMPTS };
+  if (load.kind === "concurrency")
+    return {
+      args: ["--max-concurrency", String(load.concurrentRequests)],
+      numPrompts: Math.max(MIN_PROMPTS, CLOSED_LOOP_REQUESTS_PER_CLIENT * load.concurrentRequests),
+    };
+  return {
+    args: ["--request-rate", String(load.peakRequestsPerSecond), "--burstiness", "1"],
+    numPrompts: Math.max(MIN_PROMPTS, Math.ceil(load.peakRequestsPerSecond * OPEN_LOOP_SECONDS)),
+  };
+}
+
+export function benchmarkArgs(
+  input: Pick<BenchmarkJobInput, "name" | "namespace" | "plan" | "workload" | "readyTimeoutSeconds">,
+): string[] {
+  const { workload } = input;
+  const load = loadArgs(workload);
+  return [
+    "bench",
+    "serve",
+    "--backend",
+    "openai",
+    "--base-url",
+    `http://${input.name}.${input.namespace}.svc.cluster.local:${VLLM_PORT}`,
+    "--endpoint",
+    "/v1/completions",
+    "--model",
+    input.plan.repo,
+    "--served-model-name",
+    input.plan.model,
+    "--tokenizer",
+    input.plan.repo,
+    "--dataset-name",
+    "random",
+    ...promptArgs(workload),
+    ...load.args,
+    "--num-prompts",
+    String(load.numPrompts),
+    "--seed",
+    "0",
+    "--percentile-metrics",
+    "ttft,tpot,itl,e2el",
+    "--metric-percentiles",
+    "50,95,99",
+    "--ready-check-timeout-sec",
+    String(input.readyTimeoutSeconds),
+  ];
+}
+
+/**
+ * The Job's name carries a hash of its arguments: a new plan or workload is a new Job (a Job's pod
+ * template cannot change in place), so each deploy that changes what is served is measured once.
+ */
+export function benchmarkJobName(serverName: string, args: readonly string[]): string {
+  return `${serverName}-bench-${createHash("sha256").update(args.join("\0")).digest("hex").slice(0, 10)}`;
+}
+
+export function benchmarkJob(input: BenchmarkJobInput): Json {
+  const args = benchmarkArgs(input);
+  const labels = { "app.kubernetes.io/name": "vllm-benchmark", "app.kubernetes.io/instance": input.name };
+  const env: Json[] = [
+    { name: "OPENAI_API_KEY", valueFrom: { secretKeyRef: { name: input.secretName, key: SECRET_KEYS.apiKey } } },
+    // The vLLM image sets NVIDIA_VISIBLE_DEVICES=all; the client needs no GPU (NVIDIA Container Toolkit: `void` shows none).
+    { name: "NVIDIA_VISIBLE_DEVICES", value: "void" },
+    { name: "HOME", value: `${WORK_MOUNT}/home` },
+    { name: "HF_HOME", value: `${WORK_MOUNT}/huggingface` },
+    { name: "HF_HUB_DISABLE_TELEMETRY", value: "1" },
+  ];
+  const mounts: Json[] = [{ name: "work", mountPath: WORK_MOUNT }];
+  const volumes: Json[] = [{ name: "work", emptyDir: { sizeLimit: "2Gi" } }];
+  if (input.hfTokenSet) {
+    const token = hfTokenFile(input.secretName, SECRET_KEYS.hfToken);
+    env.push(token.env);
+    mounts.push(token.mount);
+    volumes.push(token.volume);
+  }
+  return {
+    apiVersion: "batch/v1",
+    kind: "Job",
+    metadata: {
+      name: benchmarkJobName(input.name, args),
+      namespace: input.namespace,
+      labels,
+      annotations: {
+        // `pulumi up` does not wait for the measurement (pulumi-kubernetes provider/pkg/await: skipAwait):
+        // a benchmark that runs for minutes, or fails, never holds or fails the deploy; its log is the result.
+        "pulumi.com/skipAwait": "true",
+      },
+    },
+    spec: {
+      // One attempt: a retry would measure a server already warmed by the failed run.
+      backoffLimit: 0,
+      activeDeadlineSeconds: input.readyTimeoutSeconds + 2 * OPEN_LOOP_SECONDS + 600,
+      template: {
+        // The NetworkPolicy admits the server's clients by this label.
+        metadata: { labels: { ...labels, [CLIENT_LABEL]: "true" } },
+        spec: {
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          restartPolicy: "Never",
+          securityContext: restrictedPodSecurity(VLLM_UID),
+          // Off the GPU nodes: the client's tokenization and HTTP would take CPU the server's API process needs.
+          nodeSelector: input.nodeSelector,
+          containers: [
+            {
+              name: "bench",
+              image: input.image,
+              // The image's ENTRYPOINT is `vllm serve`; the client is `vllm bench serve`.
+              command: ["vllm"],
+              args,
+              env,
+              resources: { requests: { cpu: "1", memory: "2Gi" }, limits: { memory: "4Gi" } },
+              volumeMounts: mounts,
+              securityContext: restrictedContainerSecurity(),
+            },
+          ],
+          volumes,
+        },
+      },
+    },
+  };
+}
