@@ -6,9 +6,9 @@
 import "./offline/defer-closure-serializer";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { REGIONS, regionSchema } from "../infra/catalog";
 import { DEFAULTS, PlanInputError, type InputIssue } from "../infra/plan";
+import { coerceNumber, PLAIN_DECIMAL_HINT } from "../infra/settings/keys";
 import { type HostedOffer } from "../infra/plan/performance";
 import { pricePreview } from "./cost/from-preview";
 import { renderDiffMarkdown, renderPreviewMarkdown, renderReportsMarkdown } from "./render/render-markdown";
@@ -18,7 +18,7 @@ import { stacksAtRef, workingTreeStacks, type StackFile } from "./cost/stack-fil
 import { type ProgramLoader } from "./offline/program-run";
 import { evaluateStack, type EvaluateOptions, type StackReport } from "./cost/stack-report";
 import { type PackConfig } from "./offline/policy-run";
-import { COST_HELP } from "./help";
+import { costCommand, parseCommandLine, type CostFlags } from "./command-line";
 import { POLICIES } from "../policies/all-policies";
 import { packConfigProblems } from "../policies/lib/pack-config";
 
@@ -28,11 +28,21 @@ export const EXIT_POLICY_VIOLATION = 5;
 const FORMATS = ["table", "markdown", "json"] as const;
 type Format = (typeof FORMATS)[number];
 
+/** A numeric flag in the one number grammar every flag and stack key uses (infra/settings coerceNumber): plain decimals only. */
 function numberFlag(issues: InputIssue[], flag: string, raw: string | undefined, min: number, max: number): number | undefined {
   if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < min || value > max) {
-    issues.push({ path: `--${flag}`, value: raw, expected: `a number from ${min} to ${max}`, hint: "Pass a plain number, e.g. 0.5." });
+  const value = coerceNumber(raw);
+  if (typeof value !== "number") {
+    issues.push({ path: `--${flag}`, value: raw, expected: `a number from ${min} to ${max}`, hint: PLAIN_DECIMAL_HINT });
+    return undefined;
+  }
+  if (value < min || value > max) {
+    issues.push({
+      path: `--${flag}`,
+      value: raw,
+      expected: `a number from ${min} to ${max}`,
+      hint: `Give a price in USD per million tokens, e.g. 0.5.`,
+    });
     return undefined;
   }
   return value;
@@ -111,27 +121,21 @@ function readInput(flag: string, path: string): string {
   }
 }
 
-export async function runCost(argv: string[], context: CostContext = { directory: process.cwd() }): Promise<CostResult> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      stack: { type: "string", multiple: true },
-      all: { type: "boolean" },
-      base: { type: "string" },
-      "from-preview": { type: "string" },
-      format: { type: "string" },
-      out: { type: "string" },
-      region: { type: "string" },
-      "policy-pack-config": { type: "string" },
-      "hosted-input-usd-per-million": { type: "string" },
-      "hosted-output-usd-per-million": { type: "string" },
-      "report-only": { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
-    strict: true,
-  });
-  if (values.help) return { output: COST_HELP, out: undefined, exitCode: 0 };
-  const reportOnly = values["report-only"] === true;
+/**
+ * `llm-stack cost`: the flags as main.ts's commander program parsed them, or an argv parsed with the
+ * same declaration (cli/command-line.ts).
+ */
+export async function runCost(
+  argv: readonly string[] | CostFlags,
+  context: CostContext = { directory: process.cwd() },
+): Promise<CostResult> {
+  let values: CostFlags;
+  if (Array.isArray(argv)) {
+    const parsed = parseCommandLine<CostFlags>(costCommand, "cost", argv);
+    if ("help" in parsed) return { output: parsed.help, out: undefined, exitCode: 0 };
+    values = parsed.flags;
+  } else values = argv as CostFlags;
+  const reportOnly = values.reportOnly === true;
 
   const issues: InputIssue[] = [];
   const format = (values.format ?? "table") as Format;
@@ -152,20 +156,32 @@ export async function runCost(argv: string[], context: CostContext = { directory
     });
   const modes = [
     values.base !== undefined,
-    values["from-preview"] !== undefined,
+    values.fromPreview !== undefined,
     (values.stack?.length ?? 0) > 0 || values.all === true,
   ].filter(Boolean).length;
   if (modes > 1)
     issues.push({
       path: "--stack/--all/--base/--from-preview",
-      value: argv.join(" "),
+      value: [
+        ...(values.stack ?? []).map((s) => `--stack ${s}`),
+        ...(values.all ? ["--all"] : []),
+        ...(values.base !== undefined ? [`--base ${values.base}`] : []),
+        ...(values.fromPreview !== undefined ? [`--from-preview ${values.fromPreview}`] : []),
+      ].join(" "),
       expected: "one mode at a time",
       hint: "Price stacks, diff against a ref, or price a preview — not several at once.",
     });
 
-  const hostedIn = numberFlag(issues, "hosted-input-usd-per-million", values["hosted-input-usd-per-million"], 0, 10000);
-  const hostedOut = numberFlag(issues, "hosted-output-usd-per-million", values["hosted-output-usd-per-million"], 0, 10000);
-  if ((hostedIn === undefined) !== (hostedOut === undefined)) {
+  if (values.out !== undefined && values.out.trim() === "")
+    issues.push({
+      path: "--out",
+      value: values.out,
+      expected: "a file path",
+      hint: "Name the file to write, or leave --out out to print to stdout.",
+    });
+  const hostedIn = numberFlag(issues, "hosted-input-usd-per-million", values.hostedInputUsdPerMillion, 0, 10000);
+  const hostedOut = numberFlag(issues, "hosted-output-usd-per-million", values.hostedOutputUsdPerMillion, 0, 10000);
+  if ((values.hostedInputUsdPerMillion === undefined) !== (values.hostedOutputUsdPerMillion === undefined)) {
     issues.push({
       path: "--hosted-input-usd-per-million/--hosted-output-usd-per-million",
       value: undefined,
@@ -175,7 +191,7 @@ export async function runCost(argv: string[], context: CostContext = { directory
   }
 
   const { directory, load } = context;
-  if (values["from-preview"] === undefined && !existsSync(join(directory, "Pulumi.yaml"))) {
+  if (values.fromPreview === undefined && !existsSync(join(directory, "Pulumi.yaml"))) {
     throw new PlanInputError(
       [
         {
@@ -188,7 +204,7 @@ export async function runCost(argv: string[], context: CostContext = { directory
       "invalid cost request",
     );
   }
-  const policyConfig = readPolicyConfig(issues, values["policy-pack-config"]);
+  const policyConfig = readPolicyConfig(issues, values.policyPackConfig);
   const available = workingTreeStacks(directory);
   for (const name of values.stack ?? []) {
     if (!available.some((f) => f.stack === name))
@@ -214,8 +230,8 @@ export async function runCost(argv: string[], context: CostContext = { directory
       : undefined;
 
   const evaluate: EvaluateOptions = { load, policyConfig, directory, ...(hosted ? { hosted } : {}) };
-  if (values["from-preview"] !== undefined) {
-    const text = readInput("--from-preview", resolve(directory, values["from-preview"]));
+  if (values.fromPreview !== undefined) {
+    const text = readInput("--from-preview", resolve(directory, values.fromPreview));
     let json: unknown;
     try {
       json = JSON.parse(text) as unknown;
@@ -224,7 +240,7 @@ export async function runCost(argv: string[], context: CostContext = { directory
         [
           {
             path: "--from-preview",
-            value: values["from-preview"],
+            value: values.fromPreview,
             expected: "the JSON of `pulumi preview --json --show-sames`",
             hint: `${(error as Error).message}.`,
           },

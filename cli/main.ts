@@ -35,7 +35,7 @@ import { renderPlan, renderStackSettings } from "./render/render-plan";
 import { describeHosted, describePerformance } from "./render/performance-text";
 import { MODELS } from "../infra/catalog";
 import { PROJECT_ROOT } from "../infra/project-root";
-import { COST_HELP, PREFLIGHT_HELP } from "./help";
+import { costCommand, preflightCommand, type CostFlags, type PreflightFlags } from "./command-line";
 
 const EXIT_INVALID_INPUT = 2;
 
@@ -174,23 +174,12 @@ function program(): Command {
     )
     .option("--json", "print exactly the plan object as JSON")
     .addHelpText("after", "\nExit codes: 0 ok, 2 invalid input (every problem listed), 3 infeasible (with the nearest alternatives).\n");
-  // cost and preflight parse their own flags and print their own help.
-  const passThrough = (name: string, description: string, help: string) => {
-    const command = cli
-      .command(name)
-      .description(description)
-      .helpOption(false)
-      .allowUnknownOption()
-      .allowExcessArguments()
-      .argument("[args...]");
-    command.helpInformation = () => help;
-    return command;
-  };
-  passThrough("cost", "price stacks offline, diff them against a git ref, or price a pulumi preview", COST_HELP);
-  passThrough(
-    "preflight",
-    "check with your AWS credentials what AWS would refuse (AZ offerings, vCPU quota, Capacity Block, EKS version)",
-    PREFLIGHT_HELP,
+  // cost and preflight: their flags and help are declared in command-line.ts (also used when they are called with an argv).
+  costCommand(cli.command("cost").description("price stacks offline, diff them against a git ref, or price a pulumi preview"));
+  preflightCommand(
+    cli
+      .command("preflight")
+      .description("check with your AWS credentials what AWS would refuse (AZ offerings, vCPU quota, Capacity Block, EKS version)"),
   );
   const compare = cli
     .command("compare")
@@ -225,7 +214,9 @@ export async function main(argv: string[], context: CliContext = { directory: pr
   const cli = program();
   let result: number | Promise<number> = 0;
   for (const command of cli.commands) {
-    command.exitOverride().configureOutput({ writeErr: (text) => process.stderr.write(`llm-stack: ${text}`) });
+    command
+      .exitOverride()
+      .configureOutput({ writeErr: (text) => process.stderr.write(text.startsWith("error:") ? `llm-stack: ${text}` : text) });
     command.action((...args: unknown[]) => {
       const self = args[args.length - 1] as Command;
       const options = self.opts();
@@ -234,10 +225,12 @@ export async function main(argv: string[], context: CliContext = { directory: pr
       // Loaded only when run: cost brings the program, Pulumi's SDK and the pack; preflight the AWS SDK.
       else if (name === "cost")
         result = import("./cost-command").then(({ emit, runCost }) =>
-          runCost(self.args, { directory: context.directory }).then((cost) => (emit(cost), cost.exitCode)),
+          runCost(options as CostFlags, { directory: context.directory }).then((cost) => (emit(cost), cost.exitCode)),
         );
       else if (name === "preflight")
-        result = import("./preflight-command").then(({ runPreflight }) => runPreflight(self.args, { directory: context.directory }));
+        result = import("./preflight-command").then(({ runPreflight }) =>
+          runPreflight(options as PreflightFlags, { directory: context.directory }),
+        );
       else if (name === "compare")
         result = import("./compare-command").then(({ runCompare }) => runCompare(options, { directory: context.directory }));
       else if (name === "measurement")
@@ -247,7 +240,7 @@ export async function main(argv: string[], context: CliContext = { directory: pr
       else if (name === "readme-table") process.stdout.write(renderDefaultPlansMarkdown());
     });
   }
-  cli.configureOutput({ writeErr: (text) => process.stderr.write(`llm-stack: ${text}`) });
+  cli.configureOutput({ writeErr: (text) => process.stderr.write(text.startsWith("error:") ? `llm-stack: ${text}` : text) });
   try {
     if (argv.length === 0) {
       process.stderr.write(cli.helpInformation());

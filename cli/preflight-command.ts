@@ -3,7 +3,6 @@
  * credentials, the stack's aws:region) what it would refuse after twenty billed minutes.
  * argv, help and exit codes only: the checks live in cli/preflight/.
  */
-import { parseArgs } from "node:util";
 import { PlanInputError } from "../infra/plan";
 import {
   OPERATOR_FIXES,
@@ -24,6 +23,7 @@ import {
 import { CHECK_NAMES, exitCodeFor, factsRequestFor, runChecks, type CheckResult } from "./preflight/checks";
 import { renderPreflight } from "./preflight/render";
 import { PREFLIGHT_HELP } from "./help";
+import { parseCommandLine, preflightCommand, type PreflightFlags } from "./command-line";
 
 export const EXIT_PREFLIGHT_FAILED = 2;
 export const EXIT_AWS_UNREACHABLE = 4;
@@ -58,28 +58,27 @@ function operatorResult(file: StackFileConfig, missing: readonly OperatorKey[]):
 }
 
 /** Runs `llm-stack preflight` and returns its exit code; prints results to stdout, problems to stderr. */
-export async function runPreflight(argv: string[], options: PreflightOptions = {}): Promise<number> {
-  let stack: string;
-  try {
-    const { values } = parseArgs({
-      args: argv,
-      options: { stack: { type: "string" }, help: { type: "boolean", short: "h" } },
-      strict: true,
-      allowPositionals: false,
-    });
-    if (values.help) {
-      process.stdout.write(PREFLIGHT_HELP);
-      return 0;
-    }
-    if (values.stack === undefined) {
-      process.stderr.write(`llm-stack: preflight needs --stack <name> (a Pulumi.<name>.yaml next to Pulumi.yaml).\n\n${PREFLIGHT_HELP}`);
+export async function runPreflight(argv: readonly string[] | PreflightFlags, options: PreflightOptions = {}): Promise<number> {
+  let values: PreflightFlags;
+  if (Array.isArray(argv)) {
+    try {
+      const parsed = parseCommandLine<PreflightFlags>(preflightCommand, "preflight", argv);
+      if ("help" in parsed) {
+        process.stdout.write(parsed.help);
+        return 0;
+      }
+      values = parsed.flags;
+    } catch (error) {
+      if (!(error instanceof PlanInputError)) throw error;
+      process.stderr.write(`llm-stack: ${error.message}\n\n${PREFLIGHT_HELP}`);
       return EXIT_PREFLIGHT_FAILED;
     }
-    stack = values.stack;
-  } catch (error) {
-    process.stderr.write(`llm-stack: ${(error as Error).message}. Run "llm-stack preflight --help" for the flags.\n`);
+  } else values = argv as PreflightFlags;
+  if (values.stack === undefined) {
+    process.stderr.write(`llm-stack: preflight needs --stack <name> (a Pulumi.<name>.yaml next to Pulumi.yaml).\n\n${PREFLIGHT_HELP}`);
     return EXIT_PREFLIGHT_FAILED;
   }
+  const stack = values.stack;
 
   let file: StackFileConfig;
   try {

@@ -15,11 +15,23 @@ export interface InputIssue {
   hint: string;
 }
 
-const show = (value: unknown): string => (value === undefined ? "(not set)" : JSON.stringify(value));
+/** Values longer than this are shown cut, with their length: a 10 MB value is named, not echoed. */
+export const MAX_SHOWN_VALUE_CHARS = 200;
+
+function show(value: unknown): string {
+  if (value === undefined) return "(not set)";
+  const text = JSON.stringify(value) ?? String(value);
+  if (text.length <= MAX_SHOWN_VALUE_CHARS) return text;
+  const length = typeof value === "string" ? value.length : text.length;
+  return `${text.slice(0, MAX_SHOWN_VALUE_CHARS - 40)}… (${length.toLocaleString("en-US")} characters)`;
+}
 
 export function formatIssues(issues: readonly InputIssue[]): string {
   return issues.map((issue) => `  - ${issue.path}: got ${show(issue.value)}; expected ${issue.expected}. ${issue.hint}`).join("\n");
 }
+
+/** The fix for a number in another syntax: the one grammar is plain decimals (infra/settings coerceNumber). */
+export const PLAIN_DECIMAL_HINT = "Write a plain decimal such as 8000 or 0.5 (no exponent, hex, digit separators or units).";
 
 export class PlanInputError extends Error {
   readonly exitCode = 2;

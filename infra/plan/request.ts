@@ -25,7 +25,7 @@ import {
   type Region,
 } from "../catalog";
 import { editDistance } from "./edit-distance";
-import { PlanInputError, type InputIssue } from "./errors";
+import { PLAIN_DECIMAL_HINT, PlanInputError, type InputIssue } from "./errors";
 import { KV_CACHE_DTYPES, type KvCacheDtype } from "./kv-cache";
 import { tensorParallelProblem, validTensorParallelSizes } from "./parallelism";
 
@@ -193,15 +193,24 @@ export function resolvePlanRequest(input: unknown, pathPrefix = ""): ResolvedPla
   const issues: InputIssue[] = [];
   const at = (key: string) => `${pathPrefix}${key}`;
   const parsed = planRequestSchema.safeParse(input);
+  // A context past any integer JavaScript holds is still just "too long": the model's own maximum, below, says by how much.
+  let hugeMaxModelLen: number | undefined;
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const key = issue.path.map(String).join(".");
       const top = String(issue.path[0] ?? "");
+      const value = valueAt(input, issue.path);
+      if (top === "maxModelLen" && issue.code === "too_big" && typeof value === "number") {
+        hugeMaxModelLen = value;
+        continue;
+      }
+      // Text where a number belongs: the one number grammar is plain decimals.
+      const textForNumber = issue.code === "invalid_type" && issue.expected === "number" && typeof value === "string";
       issues.push({
         path: at(key),
-        value: valueAt(input, issue.path),
-        expected: describeZodExpectation(issue),
-        hint: PLAN_HINTS[top as keyof PlanRequest] ?? "Fix the value's type.",
+        value,
+        expected: textForNumber ? "a plain decimal number" : describeZodExpectation(issue),
+        hint: textForNumber ? PLAIN_DECIMAL_HINT : (PLAN_HINTS[top as keyof PlanRequest] ?? "Fix the value's type."),
       });
     }
   }
@@ -237,13 +246,21 @@ export function resolvePlanRequest(input: unknown, pathPrefix = ""): ResolvedPla
   }
 
   const gpu = pick("gpu") ?? DEFAULTS.gpu;
-  const maxModelLenGiven = pick("maxModelLen");
+  const maxModelLenGiven = pick("maxModelLen") ?? hugeMaxModelLen;
   if (maxModelLenGiven !== undefined && maxModelLenGiven < MIN_MAX_MODEL_LEN) {
     issues.push({
       path: at("maxModelLen"),
       value: maxModelLenGiven,
       expected: `at least ${MIN_MAX_MODEL_LEN} tokens (this kit's floor; a system prompt, a question and an answer)`,
       hint: `Use ${MIN_MAX_MODEL_LEN} or more, e.g. 8192; leave it unset for the model's maximum up to ${DEFAULT_MAX_MODEL_LEN_CAP}.`,
+    });
+  }
+  if (!model && hugeMaxModelLen !== undefined) {
+    issues.push({
+      path: at("maxModelLen"),
+      value: hugeMaxModelLen,
+      expected: "at most the model's maximum context",
+      hint: "Give the context length in tokens, e.g. 32768, or leave it unset for the model's maximum.",
     });
   }
   if (model && maxModelLenGiven !== undefined && maxModelLenGiven > model.architecture.maxContextTokens) {

@@ -24,6 +24,7 @@ import { SERVICE_PRICES } from "../catalog/prices";
 import { VLLM_IMAGE_REFERENCE } from "../catalog/vllm-release";
 import { DEFAULT_MIN_REPLICAS } from "../plan/autoscaling";
 import { DEFAULTS, GPU_MEMORY_UTILIZATION_RANGE, PLAN_HINTS } from "../plan/request";
+export { PLAIN_DECIMAL_HINT } from "../plan/errors";
 
 /** The commands operators run for the values they set themselves (OPERATOR_FIXES is read from the rows). */
 const FIX = {
@@ -503,6 +504,7 @@ export function coerceObject(value: unknown): unknown {
   }
 }
 
+/** Text that is a plain decimal (optional sign, digits, optional fraction) becomes a number; anything else is left as it is. */
 export function coerceNumber(value: unknown): unknown {
   if (typeof value === "string" && /^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(value.trim())) return Number(value);
   return value;

@@ -49,7 +49,24 @@ const CASES: Case[] = [
   ["a near-miss model id", ["plan", "--model", "llama-3.1-8b"], 2, "Did you mean llama-3.1-8b-instruct?"],
   ["negative replicas", plan("--replicas", "-3"), 2, "--replicas: got -3; expected greater than 0"],
   ["zero replicas", plan("--replicas", "0"), 2, "--replicas: got 0; expected greater than 0"],
-  ["words for a number", plan("--replicas", "two"), 2, '--replicas: got "two"; expected a value of type number'],
+  [
+    "words for a number",
+    plan("--replicas", "two"),
+    2,
+    '--replicas: got "two"; expected a plain decimal number. Write a plain decimal such as 8000',
+  ],
+  // One number grammar everywhere: plain decimals (infra/settings coerceNumber), as `pulumi config set` stores them.
+  ["an exponent for a number", plan("--max-model-len", "8e3"), 2, '--max-model-len: got "8e3"; expected a plain decimal number'],
+  ["hex for a number", plan("--max-model-len", "0x2000"), 2, '--max-model-len: got "0x2000"; expected a plain decimal number'],
+  // A context past JavaScript's safe integers gets the model's maximum from the catalog, not the schema's integer bound.
+  [
+    "an absurd context",
+    plan("--max-model-len", "99999999999999999999"),
+    2,
+    "--max-model-len: got 100000000000000000000; expected at most 131072 (the model's maximum context)",
+  ],
+  // A 10 MB value is named with its length, not echoed.
+  ["a 10 MB value", ["plan", "--model", "x".repeat(10_000_000)], 2, "… (10,000,000 characters)"],
   ["a 1-token context", plan("--max-model-len", "1"), 2, "--max-model-len: got 1; expected at least 1024 tokens"],
   ["a context above the model's", plan("--max-model-len", "20000000"), 2, "--max-model-len: got 20000000; expected at most 131072"],
   [
@@ -62,7 +79,7 @@ const CASES: Case[] = [
     "utilization that is not a number",
     plan("--gpu-memory-utilization", "most"),
     2,
-    '--gpu-memory-utilization: got "most"; expected a value of type number',
+    '--gpu-memory-utilization: got "most"; expected a plain decimal number',
   ],
   [
     "an unknown quantization",
@@ -254,7 +271,19 @@ const CASES: Case[] = [
     "llm-stack:replicas: got -1; expected greater than 0",
     () => withStack(dev('\n  llm-stack:replicas: "-1"')),
   ],
-  // cost
+  // cost: its flags are commander's, as every command's (cli/command-line.ts)
+  ["cost with an unknown flag", ["cost", "--bogus"], 2, "error: unknown option '--bogus'"],
+  ["cost with a removed flag", ["cost", "--utilization", "0.5"], 2, "error: unknown option '--utilization'"],
+  ["cost with a plan flag", ["cost", "--max-model-len", "8192"], 2, "error: unknown option '--max-model-len'"],
+  ["cost with a stray argument", ["cost", "dev"], 2, "error: too many arguments for 'cost'"],
+  ["cost with a flag missing its value", ["cost", "--stack"], 2, "error: option '--stack <name>' argument missing"],
+  ["cost with an empty --out", ["cost", "--out", ""], 2, '--out: got ""; expected a file path'],
+  [
+    "cost with hex for a price",
+    ["cost", "--hosted-input-usd-per-million", "0x1", "--hosted-output-usd-per-million", "1"],
+    2,
+    '--hosted-input-usd-per-million: got "0x1"; expected a number from 0 to 10000. Write a plain decimal',
+  ],
   ["cost of a missing stack", ["cost", "--stack", "nope"], 2, '--stack: got "nope"; expected one of dev, llama405b, mixtral, scout'],
   ["an unknown format", ["cost", "--format", "pdf"], 2, '--format: got "pdf"; expected one of table, markdown, json'],
   ["a git ref that is not one", ["cost", "--base", "no-such-ref"], 2, '--base: got "no-such-ref"; expected a git ref of this repository'],
@@ -313,7 +342,8 @@ const CASES: Case[] = [
   // preflight (config problems stop it before any AWS call)
   ["preflight without a stack", ["preflight"], 2, "preflight needs --stack <name>"],
   ["preflight of a missing stack", ["preflight", "--stack", "nope"], 2, '--stack: got "nope"; expected a stack file'],
-  ["preflight with an unknown flag", ["preflight", "--bogus"], 2, "Unknown option '--bogus'"],
+  ["preflight with an unknown flag", ["preflight", "--bogus"], 2, "error: unknown option '--bogus'"],
+  ["preflight with a stray argument", ["preflight", "dev"], 2, "error: too many arguments for 'preflight'"],
   [
     "preflight of a stack with a misspelt key",
     ["preflight", "--stack", "s"],

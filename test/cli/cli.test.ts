@@ -205,7 +205,7 @@ describe("llm-stack plan", () => {
 
   it("exits 2 for a non-numeric number and for an unknown flag", async () => {
     expect((await run(["plan", "--model", "llama-3.1-8b-instruct", "--replicas", "two"])).stderr).toContain(
-      '  - --replicas: got "two"; expected a value of type number.',
+      '  - --replicas: got "two"; expected a plain decimal number. Write a plain decimal such as 8000',
     );
     const unknown = await run(["plan", "--modle", "x"]);
     expect([unknown.code, unknown.stderr]).toEqual([2, "llm-stack: error: unknown option '--modle'\n(Did you mean --model?)\n"]);

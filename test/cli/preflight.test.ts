@@ -1110,7 +1110,9 @@ describe("exit codes", () => {
     vi.restoreAllMocks();
     expect(codes).toEqual([0, 2]);
     expect(stdout).toContain("Usage: llm-stack preflight --stack <name>\n");
-    expect(stderr).toBe(`llm-stack: Unknown option '--regoin'. Run "llm-stack preflight --help" for the flags.\n`);
+    // The same declaration main.ts mounts on commander (cli/command-line.ts), with commander's suggestion and the usage.
+    expect(stderr).toContain(`  - --regoin: got "--regoin"; expected a flag of llm-stack preflight. unknown option '--regoin'`);
+    expect(stderr).toContain("Usage: llm-stack preflight --stack <name>");
   });
 
   it("exits 4 when AWS rejects the credentials", async () => {
