@@ -16,7 +16,7 @@ import { renderDiffTable, renderPreviewTable, renderReportsTable } from "./rende
 import { diffStacks } from "./cost/stack-diff";
 import { stacksAtRef, workingTreeStacks, type StackFile } from "./cost/stack-files";
 import { type ProgramLoader } from "./offline/program-run";
-import { evaluateStack, type EvaluateOptions, type StackReport } from "./cost/stack-report";
+import { evaluateStack, unreadableStack, type EvaluateOptions, type StackReport } from "./cost/stack-report";
 import { type PackConfig } from "./offline/policy-run";
 import { costCommand, parseCommandLine, type CostFlags } from "./command-line";
 import { POLICIES } from "../policies/all-policies";
@@ -57,7 +57,8 @@ export interface CostContext {
 async function evaluateAll(files: readonly StackFile[], options: EvaluateOptions): Promise<StackReport[]> {
   const reports: StackReport[] = [];
   // One at a time: the Pulumi runtime that the offline runs mock is process-global.
-  for (const file of files) reports.push(await evaluateStack(file.stack, file.text, options));
+  for (const file of files)
+    reports.push(file.unreadable ? unreadableStack(file.stack, file.unreadable) : await evaluateStack(file.stack, file.text, options));
   return reports;
 }
 

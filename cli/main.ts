@@ -140,7 +140,7 @@ function runPlanForStack(
   process.stdout.write(
     options.json
       ? `${JSON.stringify(planJson(settings.plan, performance, economics, chosenBy), null, 2)}\n`
-      : `${renderPlan(settings.plan)}${renderPerformance(settings.plan, performance, economics, chosenBy)}${renderStackSettings(stack, settings, missing)}`,
+      : `${renderPlan(settings.plan)}${renderPerformance(settings.plan, performance, economics, chosenBy)}${renderStackSettings(stack, settings, missing, file)}`,
   );
   return 0;
 }

@@ -18,6 +18,8 @@ import { coerceSettingValue } from "../../infra/settings/keys";
 import { GPUS, HOURS_PER_MONTH, INSTANCES, PRICE_TABLE_DATE, isInstanceType, regionSchema, type Region } from "../../infra/catalog";
 import { DEFAULTS, PlanInputError, priceItems, type DeploymentPlan, type StackCost } from "../../infra/plan";
 import { planStack, PROJECT_NAME } from "../../infra/settings";
+import { parseStackFile, type StackFileConfig } from "../../infra/settings/stack-file";
+import { formatIssue } from "../../infra/plan/errors";
 import { type PolicyResource } from "@pulumi/policy";
 import { policyResourcesOf, runPolicies, type PackConfig, type Violation } from "../offline/policy-run";
 import { pricingResourcesOf } from "../../infra/pricing/resource-prices";
@@ -160,18 +162,34 @@ function withOperatorValues(config: Record<string, string>, secretKeys: string[]
   return values;
 }
 
+/** The row of a stack file that could not be read or parsed: the reasons, nothing evaluated. */
+export function unreadableStack(stack: string, errors: string[]): StackReport {
+  return { stack, status: "invalid", errors, ...nothingEvaluated(), assumptions: [] };
+}
+
 export async function evaluateStack(stack: string, yamlText: string, options: EvaluateOptions = {}): Promise<StackReport> {
   let parsed: ReturnType<typeof stackConfigFromYaml>;
+  let file: StackFileConfig;
   try {
+    file = parseStackFile(stack, yamlText);
     parsed = stackConfigFromYaml(yamlText, stack);
   } catch (error) {
     // A broken stack file is a failed row that names the file and the line, never a crash.
-    const message = error instanceof PlanInputError ? error.issues.map((i) => `${i.path}: ${String(i.value)}: ${i.hint}`) : [String(error)];
-    return { stack, status: "invalid", errors: message, ...nothingEvaluated(), assumptions: [] };
+    if (!(error instanceof PlanInputError)) throw error;
+    return unreadableStack(stack, error.issues.map(formatIssue));
   }
   const { config, secureKeys, errors: cliErrors } = parsed;
   const secretKeys = [...secureKeys];
   const assumptions = [`${HOURS_PER_MONTH} hours per month`, `AWS on-demand prices of ${PRICE_TABLE_DATE}`];
+  if (file.regionFrom !== "aws:region") {
+    // The AWS provider's fallback, used exactly as it would be (stack-file.ts).
+    config["aws:region"] = String(file.region);
+    assumptions.push(`aws:region is not set: ${String(file.region)} from ${file.regionFrom}, as the AWS provider would read it`);
+  }
+  if (file.environments.length > 0)
+    assumptions.push(
+      `imports Pulumi ESC environment${file.environments.length > 1 ? "s" : ""} ${file.environments.join(", ")}: the values ${file.environments.length > 1 ? "they supply" : "it supplies"} are unknown offline and priced as absent`,
+    );
   const withSecrets = withOperatorValues(config, secretKeys, assumptions);
   const region: Region = regionSchema.safeParse(config["aws:region"]).data ?? DEFAULTS.region;
   assumptions.splice(1, 0, `region ${region}`);

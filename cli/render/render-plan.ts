@@ -1,4 +1,5 @@
 /** Human-readable rendering of a plan: a summary table, a per-GPU memory bar and the reasons. */
+import { type StackFileConfig } from "../../infra/settings/stack-file";
 import { costRange, usd } from "./format";
 import { GPUS, INSTANCES } from "../../infra/catalog";
 import { type DeploymentPlan } from "../../infra/plan";
@@ -49,7 +50,12 @@ export function renderPlan(plan: DeploymentPlan): string {
 }
 
 /** What `plan --stack` adds: the whole stack's cost, the budget it is compared with, and operator values taken as set. */
-export function renderStackSettings(stack: string, settings: StackSettings, missing: readonly string[]): string {
+export function renderStackSettings(
+  stack: string,
+  settings: StackSettings,
+  missing: readonly string[],
+  file: Pick<StackFileConfig, "region" | "regionFrom" | "environments">,
+): string {
   const { cost } = settings;
   const budget =
     settings.maxHourlyUsd === null
@@ -58,7 +64,7 @@ export function renderStackSettings(stack: string, settings: StackSettings, miss
   const lines = [
     `stack ${stack} (validated as \`pulumi up\` would)`,
     `  cluster        ${settings.cluster.mode}${settings.cluster.mode === "create" ? `, endpoint ${settings.cluster.endpoint.access}` : ""}; capacity ${settings.capacity.type}`,
-    `  stack cost     ${usd(cost.hourlyUsd)}/h, ${usd(cost.monthlyUsd)}/month (${cost.lineItems.map((l) => `${l.quantity} × ${l.item}`).join(" + ")})`,
+    `  stack cost     ${usd(cost.hourlyUsd)}/h, ${usd(cost.monthlyUsd)}/month: what the stack costs (${cost.lineItems.map((l) => `${l.quantity} × ${l.item}`).join(" + ")}); the plan's cost above is its GPU nodes alone`,
     `  images         ${describeImages(settings.images)}`,
   ];
   const scaling = settings.autoscaling;
@@ -69,6 +75,12 @@ export function renderStackSettings(stack: string, settings: StackSettings, miss
     );
   }
   lines.push(`  budget         ${budget}`);
+  if (file.regionFrom !== "aws:region")
+    lines.push(`  region         aws:region is not set: ${String(file.region)} from ${file.regionFrom}, as the AWS provider would read it`);
+  if (file.environments.length > 0)
+    lines.push(
+      `  environment    imports Pulumi ESC ${file.environments.join(", ")}: the values it supplies are unknown offline; planned without them (\`pulumi config\` shows them resolved)`,
+    );
   if (missing.length > 0)
     lines.push(
       `  not set yet    ${missing.join(", ")}: each operator adds ${missing.length === 1 ? "it" : "them"} before \`pulumi up\` (taken as set here)`,

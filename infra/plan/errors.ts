@@ -26,8 +26,12 @@ function show(value: unknown): string {
   return `${text.slice(0, MAX_SHOWN_VALUE_CHARS - 40)}… (${length.toLocaleString("en-US")} characters)`;
 }
 
+/** One problem in one line: the key, what it got, what is allowed and the fix. */
+export const formatIssue = (issue: InputIssue): string =>
+  `${issue.path}: got ${show(issue.value)}; expected ${issue.expected}. ${issue.hint}`;
+
 export function formatIssues(issues: readonly InputIssue[]): string {
-  return issues.map((issue) => `  - ${issue.path}: got ${show(issue.value)}; expected ${issue.expected}. ${issue.hint}`).join("\n");
+  return issues.map((issue) => `  - ${formatIssue(issue)}`).join("\n");
 }
 
 /** The fix for a number in another syntax: the one grammar is plain decimals (infra/settings coerceNumber). */

@@ -10,6 +10,9 @@ import { resolveStackSettings } from "./resolve";
 import { isSecure, type StackFileConfig } from "./stack-file";
 import { configKeyIssues } from "./stack-keys";
 import { SECRET_SETTING_KEYS } from "./keys";
+import { PlanInputError, type InputIssue } from "../plan";
+import { PROJECT_NAME } from "./coerce";
+import { applyProjectConfig, projectConfigFromSettings } from "./pulumi-cli";
 
 /**
  * Secret values are not needed offline, so a secret counts as set unless the file holds it in plain
@@ -26,7 +29,30 @@ export interface ResolvedStackFile {
   missing: OperatorKey[];
 }
 
-/** Throws PlanInputError (exit 2) with every problem, as the program would report them. */
+/**
+ * What the Pulumi CLI itself refuses before the program starts (pulumi-cli.ts: required keys,
+ * secrets in plain text, values not of the declared type — a scalar on an array key, a padded
+ * integer), with the operator's own values taken as set, as everywhere offline.
+ */
+function pulumiCliIssues(file: StackFileConfig, missing: readonly OperatorKey[]): InputIssue[] {
+  const config = { ...file.config };
+  for (const key of missing) {
+    const placeholder = OPERATOR_PLACEHOLDERS[key];
+    config[`${PROJECT_NAME}:${key}`] = placeholder.secret ? { secure: "offline-placeholder" } : placeholder.value;
+  }
+  const { errors } = applyProjectConfig({ name: PROJECT_NAME, config: projectConfigFromSettings() }, file.stack, config);
+  return errors.map((error) => {
+    const key = /configuration key '([^']+)'/.exec(error)?.[1];
+    return {
+      path: key ? `${PROJECT_NAME}:${key}` : `Pulumi.${file.stack}.yaml`,
+      value: key ? file.values[key] : undefined,
+      expected: "what `pulumi up` accepts (Pulumi.yaml declares each key's type)",
+      hint: `The Pulumi CLI would stop with: ${error}.`,
+    };
+  });
+}
+
+/** Throws PlanInputError (exit 2) with every problem, as the Pulumi CLI and then the program would report them. */
 export function resolveStackFile(file: StackFileConfig): ResolvedStackFile {
   const missing = unsetOperatorValues(file.values, (key) => isSecure(file.values[key]));
   const values = { ...file.values };
@@ -34,6 +60,14 @@ export function resolveStackFile(file: StackFileConfig): ResolvedStackFile {
     const placeholder = OPERATOR_PLACEHOLDERS[key];
     if (!placeholder.secret) values[key] = placeholder.value;
   }
-  const settings = resolveStackSettings(values, file.region, secretPresence(file.values), configKeyIssues(file.entries));
+  const cliIssues = pulumiCliIssues(file, missing);
+  let settings: StackSettings;
+  try {
+    settings = resolveStackSettings(values, file.region, secretPresence(file.values), configKeyIssues(file.entries));
+  } catch (error) {
+    if (!(error instanceof PlanInputError) || cliIssues.length === 0) throw error;
+    throw new PlanInputError([...cliIssues, ...error.issues], "invalid stack configuration; nothing was created");
+  }
+  if (cliIssues.length > 0) throw new PlanInputError(cliIssues, "invalid stack configuration; nothing was created");
   return { settings, missing };
 }

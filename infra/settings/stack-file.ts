@@ -1,13 +1,30 @@
 /**
- * Reads a stack's config from Pulumi.<stack>.yaml without the Pulumi CLI: the `llm-stack:*` keys
- * (prefix stripped) and `aws:region`, plus every key as written for configKeyIssues. Secure values
- * (`{ secure: … }`) stay opaque. A missing file or malformed YAML is an input error (exit 2) that
- * names the file and, for YAML, the line.
+ * THE reader of Pulumi.<stack>.yaml for every tool (plan --stack, cost, preflight, the offline
+ * runner): the file read as the Pulumi CLI reads it, without the CLI. The CLI decodes stack files
+ * with go-yaml v3 (pulumi/pulumi sdk/go/common/workspace/loaders.go → gopkg.in/yaml.v3), a port of
+ * libyaml, so:
+ * - encoding (yaml.v3 readerc.go yaml_parser_determine_encoding): a UTF-8 BOM is skipped, a UTF-16
+ *   LE/BE BOM selects UTF-16 (what Windows PowerShell's `>` writes); anything else is UTF-8, and an
+ *   invalid byte anywhere is an error ("invalid leading UTF-8 octet", readerc.go);
+ * - merge keys `<<` are expanded (yaml.v3 decode.go, d.merge);
+ * - a key twice in one mapping is an error naming it (yaml.v3 decode.go: `mapping key "x" already
+ *   defined at line N`);
+ * - alias expansion is bounded (yaml.v3 decode.go "document contains excessive aliasing"; here the
+ *   `yaml` package's maxAliasCount, 100): an alias bomb is refused, never expanded.
+ * Pulumi's own rules on top: `config:` must be a mapping; a fully qualified stack name
+ * (`org/project/dev`) keeps its config in Pulumi.dev.yaml (pkg/cmd/pulumi … DetectProjectStackPath
+ * uses the stack name's last part); `environment:` imports Pulumi ESC environments whose values
+ * are unknown offline (reported, never silently taken as absent); `aws:region` is what the AWS
+ * provider reads, falling back to AWS_REGION / AWS_DEFAULT_REGION (pulumi-aws provider config,
+ * aws-sdk-go-base region resolution) — without either, a problem, since this kit cannot read the
+ * operator's profile offline.
+ * Every problem is an input error (exit 2) naming the file, the line and the fix.
  */
-import { readFileSync } from "node:fs";
+import { lstatSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
-import { PlanInputError } from "../plan";
+import { PlanInputError, editDistance, type InputIssue } from "../plan";
+import { REGIONS } from "../catalog";
 import { PROJECT_NAME } from "./coerce";
 import { type ConfigEntry } from "./stack-keys";
 
@@ -16,59 +33,203 @@ export interface StackFileConfig {
   values: Record<string, unknown>;
   region: unknown;
   entries: ConfigEntry[];
+  /** The `config:` mapping as written (namespaced keys), for the Pulumi CLI's own checks (pulumi-cli.ts). */
+  config: Record<string, unknown>;
+  /** Where the region came from: the file's aws:region, or the environment variable the AWS provider would read. */
+  regionFrom: "aws:region" | "AWS_REGION" | "AWS_DEFAULT_REGION";
+  /** Pulumi ESC environments the file imports (`environment:`); their values are unknown here. */
+  environments: string[];
 }
 
 /** A `secure:` value: the Pulumi CLI's encrypted form of a secret in a stack file. */
 export const isSecure = (value: unknown) => value !== null && typeof value === "object" && !Array.isArray(value) && "secure" in value;
 
-/** Parses YAML text, or throws PlanInputError naming `file`, the line and column. */
+const invalid = (file: string, value: unknown, expected: string, hint: string) =>
+  new PlanInputError([{ path: file, value, expected, hint }], "invalid stack file");
+
+/** The 1-based line of a character offset. */
+const lineOf = (text: string, offset: number) => text.slice(0, offset).split("\n").length;
+
+/** The text of a stack file's bytes, as go-yaml v3 decodes them (see the file comment). */
+export function decodeStackBytes(file: string, bytes: Uint8Array): string {
+  const [a, b, c] = bytes;
+  try {
+    if (a === 0xef && b === 0xbb && c === 0xbf) return new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(3));
+    if (a === 0xff && b === 0xfe) return new TextDecoder("utf-16le", { fatal: true }).decode(bytes.subarray(2));
+    if (a === 0xfe && b === 0xff) return new TextDecoder("utf-16be", { fatal: true }).decode(bytes.subarray(2));
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    const lossy = new TextDecoder("utf-8").decode(bytes);
+    const at = lossy.indexOf("\uFFFD");
+    throw invalid(
+      file,
+      at >= 0 ? `line ${lineOf(lossy, at)}` : "(unreadable)",
+      "UTF-8 text (or UTF-16 with a byte-order mark), as the Pulumi CLI reads stack files",
+      "The file holds bytes that are not valid UTF-8, which `pulumi up` refuses too; save it as UTF-8.",
+    );
+  }
+}
+
+/** Parses YAML text as the Pulumi CLI would, or throws PlanInputError naming `file`, the line and what to fix. */
 export function parseYamlFile(file: string, text: string): unknown {
-  const document = parseDocument(text);
+  const document = parseDocument(text, { merge: true, uniqueKeys: true, prettyErrors: true });
   const error = document.errors[0];
   if (error) {
     const at = error.linePos?.[0];
-    throw new PlanInputError(
-      [
-        {
-          path: file,
-          value: at ? `line ${at.line}, column ${at.col}` : "(unreadable)",
-          expected: "valid YAML",
-          hint: `${error.message.split("\n")[0]} Fix the file, or recreate the value with \`pulumi config set\`.`,
-        },
-      ],
-      "invalid stack file",
+    const where = at ? `line ${at.line}, column ${at.col}` : "(unreadable)";
+    if (error.code === "DUPLICATE_KEY") {
+      // The key as written, up to its `:` (the error's position marks where the repeated key starts).
+      const key = /^("[^"\n]*"|'[^'\n]*'|[^\n]*?)(?=:(\s|$))/.exec(text.slice(error.pos[0]))?.[1] ?? text.slice(error.pos[0], error.pos[1]);
+      throw invalid(file, where, "each key once per mapping", `The key ${key} is given twice (the Pulumi CLI refuses it too); keep one.`);
+    }
+    throw invalid(
+      file,
+      where,
+      "valid YAML",
+      `${error.message.split("\n")[0]} Fix the file, or recreate the value with \`pulumi config set\`.`,
     );
   }
-  return document.toJS() as unknown;
+  try {
+    return document.toJS({ maxAliasCount: 100 }) as unknown;
+  } catch (cause) {
+    throw invalid(
+      file,
+      "(aliases)",
+      "YAML whose aliases expand to a bounded size",
+      `${(cause as Error).message}: the file's aliases (*name) expand past what a YAML reader allows (go-yaml v3, which the Pulumi CLI uses, refuses "excessive aliasing" too). Write the values out.`,
+    );
+  }
+}
+
+/** The AWS provider's region when the file sets none (see the file comment). */
+function regionFromEnvironment(): { region: string; from: "AWS_REGION" | "AWS_DEFAULT_REGION" } | undefined {
+  for (const name of ["AWS_REGION", "AWS_DEFAULT_REGION"] as const) {
+    const value = process.env[name]?.trim();
+    if (value) return { region: value, from: name };
+  }
+  return undefined;
 }
 
 export function parseStackFile(stack: string, text: string, file = `Pulumi.${stack}.yaml`): StackFileConfig {
-  const document = (parseYamlFile(file, text) ?? {}) as { config?: Record<string, unknown> };
-  const config = document.config ?? {};
+  const parsed = parseYamlFile(file, text) ?? {};
+  const issues: InputIssue[] = [];
+  if (typeof parsed !== "object" || Array.isArray(parsed))
+    throw invalid(file, parsed, "a mapping with a `config:` key", "A stack file is a YAML mapping; start from Pulumi.dev.yaml.");
+  const document = parsed as { config?: unknown; environment?: unknown };
+  const rawConfig = document.config ?? {};
+  if (rawConfig === null || typeof rawConfig !== "object" || Array.isArray(rawConfig))
+    throw invalid(
+      `${file} config`,
+      rawConfig,
+      "a mapping of keys to values",
+      "Write `config:` as `key: value` lines (e.g. `llm-stack:model: llama-3.1-8b-instruct`), not a list or a string.",
+    );
+  const config = rawConfig as Record<string, unknown>;
   const values: Record<string, unknown> = {};
   const prefix = `${PROJECT_NAME}:`;
   for (const [key, value] of Object.entries(config)) if (key.startsWith(prefix)) values[key.slice(prefix.length)] = value;
   const entries = Object.entries(config).map(([key, value]) => ({ key, secure: isSecure(value) }));
-  return { stack, values, region: config["aws:region"], entries };
+
+  // `aws:region`, or a near miss of it, or the environment the provider would fall back to.
+  let region: unknown = config["aws:region"];
+  let regionFrom: StackFileConfig["regionFrom"] = "aws:region";
+  const nearMiss = Object.keys(config).find(
+    (key) => key !== "aws:region" && key.startsWith("aws:") && editDistance(key, "aws:region") <= 2,
+  );
+  if (nearMiss)
+    issues.push({
+      path: nearMiss,
+      value: config[nearMiss],
+      expected: "aws:region (the AWS provider reads no other spelling)",
+      hint: `Did you mean aws:region? Rename it: \`pulumi config rm ${nearMiss} && pulumi config set aws:region ${String(config[nearMiss])}\`.`,
+    });
+  else if (region === undefined) {
+    const fallback = regionFromEnvironment();
+    if (fallback) {
+      region = fallback.region;
+      regionFrom = fallback.from;
+    } else
+      issues.push({
+        path: "aws:region",
+        value: undefined,
+        expected: `one of ${REGIONS.join(", ")} (the AWS provider needs a region: aws:region, else AWS_REGION or AWS_DEFAULT_REGION)`,
+        hint: "Set it: `pulumi config set aws:region us-east-1`.",
+      });
+  }
+
+  // Pulumi ESC: `environment: [a, b]`, or `environment: { imports: [a, b] }`.
+  const environment = document.environment;
+  const imports: unknown[] =
+    environment === undefined || environment === null
+      ? []
+      : Array.isArray(environment)
+        ? environment
+        : typeof environment === "object" && Array.isArray((environment as { imports?: unknown }).imports)
+          ? (environment as { imports: unknown[] }).imports
+          : [environment];
+  const environments = imports.map((item) => (typeof item === "string" ? item : JSON.stringify(item)));
+  if (issues.length > 0)
+    throw new PlanInputError(
+      issues.map((issue) => ({ ...issue, path: `${file} ${issue.path}` })),
+      "invalid stack file",
+    );
+  return { stack, values, region, entries, config, regionFrom, environments };
 }
 
-export function readStackFile(stack: string, directory = process.cwd()): StackFileConfig {
-  const path = join(directory, `Pulumi.${stack}.yaml`);
-  let text: string;
+/**
+ * The file of a stack name: `dev`, or fully qualified `org/project/dev` (also `org/dev`), whose
+ * config lives in Pulumi.dev.yaml. A project part other than this project's is refused by the caller.
+ */
+export function stackFileName(stack: string): { name: string; project: string | undefined } {
+  const parts = stack.split("/");
+  return { name: parts[parts.length - 1]!, project: parts.length === 3 ? parts[1] : undefined };
+}
+
+/** What is at `path` instead of a readable file, in words. */
+function whatIsThere(path: string, code: string | undefined): string {
+  if (code === "EISDIR") return "It is a directory, not a file.";
+  if (code !== "ENOENT") return `It cannot be read (${code ?? "unknown error"}).`;
   try {
-    text = readFileSync(path, "utf8");
+    // lstat sees a link itself where stat (and read) follow it: a link to nothing.
+    return lstatSync(path).isSymbolicLink() ? "It is a symbolic link to a file that does not exist." : "There is no such file.";
   } catch {
+    return "There is no such file.";
+  }
+}
+
+/** The bytes of a stack file, or an input error saying what is there instead (nothing, a dangling link, a directory). */
+export function readStackBytes(path: string, flag: string, stack: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (error) {
     throw new PlanInputError(
       [
         {
-          path: "--stack",
+          path: flag,
           value: stack,
           expected: `a stack file ${path}`,
-          hint: "Stacks are the Pulumi.<name>.yaml files next to Pulumi.yaml: run from the project directory, or pass an existing stack name.",
+          hint: `${whatIsThere(path, (error as NodeJS.ErrnoException).code)} Stacks are the Pulumi.<name>.yaml files next to Pulumi.yaml: run from the project directory, or pass an existing stack name.`,
         },
       ],
       "no such stack",
     );
   }
-  return parseStackFile(stack, text, path);
+}
+
+export function readStackFile(stack: string, directory = process.cwd()): StackFileConfig {
+  const { name, project } = stackFileName(stack);
+  if (project !== undefined && project !== PROJECT_NAME)
+    throw new PlanInputError(
+      [
+        {
+          path: "--stack",
+          value: stack,
+          expected: `a stack of project ${PROJECT_NAME}`,
+          hint: `Use ${PROJECT_NAME}'s stacks, e.g. dev or <org>/${PROJECT_NAME}/dev.`,
+        },
+      ],
+      "no such stack",
+    );
+  const path = join(directory, `Pulumi.${name}.yaml`);
+  return parseStackFile(name, decodeStackBytes(path, readStackBytes(path, "--stack", stack)), path);
 }

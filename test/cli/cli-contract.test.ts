@@ -3,7 +3,7 @@
  * (2 invalid input, 3 infeasible) and a message that names the key or flag, the value, what is
  * allowed and the fix — never a stack trace, never exit 1 ("unexpected error").
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -39,6 +39,21 @@ const plan = (...flags: string[]) => ["plan", "--model", "llama-3.1-8b-instruct"
 /** The dev stack with `extra` lines appended to its config (and its operator values set). */
 const dev = (extra = "") => `${DEV.trimEnd()}${SECURE}\n  llm-stack:clusterPublicAccessCidrs: ["198.51.100.7/32"]${extra}\n`;
 const withStack = (text: string) => project({ s: text });
+/** A stack file of raw bytes. */
+const withBytes = (bytes: Uint8Array) => {
+  const directory = project();
+  writeFileSync(join(directory, "Pulumi.s.yaml"), bytes);
+  return directory;
+};
+/** Ten levels of ten aliases each: 10^10 values if expanded. */
+const ALIAS_BOMB = [
+  "config:",
+  '  a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]',
+  ...Array.from({ length: 9 }, (_, i) => `  a${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(", ")}]`),
+  "  llm-stack:model: *a9",
+].join("\n");
+/** The dev stack with a Latin-1 byte (é as 0xE9) in a comment: not UTF-8. */
+const INVALID_UTF8 = Buffer.concat([Buffer.from(DEV), Buffer.from([0x23, 0x20, 0x63, 0x61, 0x66, 0xe9, 0x0a])]);
 
 type Case = [name: string, args: string[], code: number, message: string, directory?: () => string];
 
@@ -173,6 +188,88 @@ const CASES: Case[] = [
     "Nearest feasible alternatives:",
   ],
   // stack files, through plan --stack (validated as `pulumi up` would)
+  // The stack file as the Pulumi CLI reads it (infra/settings/stack-file.ts; go-yaml v3, pulumi/pulumi
+  // sdk/go/common/workspace/loaders.go), and the CLI's own config checks (infra/settings/pulumi-cli.ts,
+  // pkg/workspace/config.go validateStackConfigValue, project.go ValidateConfigValue).
+  [
+    "a dangling symlink named like a stack",
+    ["plan", "--stack", "s"],
+    2,
+    "It is a symbolic link to a file that does not exist.",
+    () => {
+      const directory = project();
+      symlinkSync(join(directory, "gone.yaml"), join(directory, "Pulumi.s.yaml"));
+      return directory;
+    },
+  ],
+  [
+    "a directory named like a stack",
+    ["plan", "--stack", "s"],
+    2,
+    "It is a directory, not a file.",
+    () => {
+      const directory = project();
+      mkdirSync(join(directory, "Pulumi.s.yaml"));
+      return directory;
+    },
+  ],
+  ["a YAML alias bomb", ["plan", "--stack", "s"], 2, "expected YAML whose aliases expand to a bounded size", () => withStack(ALIAS_BOMB)],
+  ["invalid UTF-8 (yaml.v3 readerc.go refuses it)", ["plan", "--stack", "s"], 2, "expected UTF-8 text", () => withBytes(INVALID_UTF8)],
+  [
+    "a duplicate key, named",
+    ["plan", "--stack", "s"],
+    2,
+    "The key llm-stack:model is given twice",
+    () => withStack(dev("\n  llm-stack:model: phi-3.5-mini-instruct")),
+  ],
+  [
+    "config as a list",
+    ["plan", "--stack", "s"],
+    2,
+    'config: got ["a"]; expected a mapping of keys to values',
+    () => withStack("config:\n  - a\n"),
+  ],
+  [
+    "config as a string",
+    ["plan", "--stack", "s"],
+    2,
+    'config: got "none"; expected a mapping of keys to values',
+    () => withStack("config: none\n"),
+  ],
+  [
+    "aws:region misspelt",
+    ["plan", "--stack", "s"],
+    2,
+    'aws:regoin: got "us-east-1"; expected aws:region (the AWS provider reads no other spelling). Did you mean aws:region?',
+    () => withStack(dev().replace("aws:region", "aws:regoin")),
+  ],
+  [
+    "aws:region missing (no AWS_REGION either)",
+    ["plan", "--stack", "s"],
+    2,
+    "aws:region: got (not set); expected one of us-east-1",
+    () => withStack(dev().replace(/ {2}aws:region: .*\n/, "")),
+  ],
+  [
+    "a scalar on an array key (the Pulumi CLI: must be of type 'array<string>')",
+    ["plan", "--stack", "s"],
+    2,
+    "The Pulumi CLI would stop with: Stack 's' with configuration key 'allowedInstanceTypes' must be of type 'array<string>'",
+    () => withStack(dev("\n  llm-stack:allowedInstanceTypes: p5.48xlarge")),
+  ],
+  [
+    "a space-padded integer (strconv.Atoi refuses it)",
+    ["plan", "--stack", "s"],
+    2,
+    "with configuration key 'replicas' must be of type 'integer'",
+    () => withStack(dev('\n  llm-stack:replicas: " 2"')),
+  ],
+  [
+    "a stack of another project",
+    ["plan", "--stack", "acme/other/dev"],
+    2,
+    '--stack: got "acme/other/dev"; expected a stack of project llm-stack',
+  ],
   ["a missing stack", ["plan", "--stack", "nope"], 2, '--stack: got "nope"; expected a stack file'],
   [
     "malformed YAML, with its line",

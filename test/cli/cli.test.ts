@@ -277,6 +277,9 @@ describe("stack files", () => {
         { key: "llm-stack:model", secure: false },
         { key: "other:key", secure: false },
       ],
+      config: { "aws:region": "us-west-2", "llm-stack:model": "phi-3.5-mini-instruct", "other:key": 1 },
+      regionFrom: "aws:region",
+      environments: [],
     });
   });
 });

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -252,6 +252,45 @@ describe("llm-stack cost", () => {
       "--policy-pack-config",
       "--stack",
     ]);
+  });
+});
+
+describe("cost over good and bad stack files", () => {
+  it("prices every good stack and gives each bad one its own row, exit 2, writing nothing", async () => {
+    const project = mkdtempSync(join(tmpdir(), "llm-stack-mixed-"));
+    cpSync(join(ROOT, "Pulumi.yaml"), join(project, "Pulumi.yaml"));
+    writeFileSync(join(project, "Pulumi.good.yaml"), stackText("dev"));
+    symlinkSync(join(project, "gone.yaml"), join(project, "Pulumi.missing.yaml"));
+    mkdirSync(join(project, "Pulumi.folder.yaml"));
+    writeFileSync(join(project, "Pulumi.malformed.yaml"), "config:\n  llm-stack:model: [unclosed\n");
+    const bomb = ["config:", '  a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]'];
+    for (let i = 1; i < 10; i++)
+      bomb.push(
+        `  a${i}: &a${i} [${Array(10)
+          .fill(`*a${i - 1}`)
+          .join(", ")}]`,
+      );
+    writeFileSync(join(project, "Pulumi.hostile.yaml"), `${bomb.join("\n")}\n`);
+    const before = readdirSync(project).sort();
+
+    const result = await runCost(["--format", "json"], { directory: project, load: loadProgramInVitest });
+    const reports = JSON.parse(result.output) as StackReport[];
+    expect(result.exitCode).toBe(2);
+    expect(reports.map((r) => [r.stack, r.status])).toEqual([
+      ["folder", "invalid"],
+      ["good", "ok"],
+      ["hostile", "invalid"],
+      ["malformed", "invalid"],
+      ["missing", "invalid"],
+    ]);
+    // The good stack is priced as the dev stack it copies: p5.4xlarge $6.88 + 2 × m7i.xlarge $0.2016 + EKS $0.10 + NAT $0.045 = $7.4282/h.
+    expect(reports.find((r) => r.stack === "good")?.cost?.hourlyUsd).toBeCloseTo(7.4282, 4);
+    const reason = (stack: string) => reports.find((r) => r.stack === stack)?.errors.join(" ");
+    expect(reason("folder")).toContain("It is a directory, not a file.");
+    expect(reason("missing")).toContain("It is a symbolic link to a file that does not exist.");
+    expect(reason("malformed")).toContain("expected valid YAML");
+    expect(reason("hostile")).toContain("aliases expand to a bounded size");
+    expect(readdirSync(project).sort()).toEqual(before);
   });
 });
 

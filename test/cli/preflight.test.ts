@@ -1092,7 +1092,7 @@ describe("exit codes", () => {
     const missing = await preflight(DEV_CONFIG, {}, { directory: mkdtempSync(join(tmpdir(), "llm-stack-empty-")) });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(
-      /^llm-stack: no such stack \(1 problem\):\n  - --stack: got "dev"; expected a stack file .*Pulumi\.dev\.yaml\. Stacks are the Pulumi\.<name>\.yaml files next to Pulumi\.yaml/,
+      /^llm-stack: no such stack \(1 problem\):\n  - --stack: got "dev"; expected a stack file .*Pulumi\.dev\.yaml\. There is no such file\. Stacks are the Pulumi\.<name>\.yaml files next to Pulumi\.yaml/,
     );
     let stderr = "";
     vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
