@@ -16,6 +16,7 @@ const PURE = [
   "test/manifests/**/*.test.ts",
   "test/vllm/**/*.test.ts",
   "test/cli/measure/**/*.test.ts",
+  "test/cli/render/**/*.test.ts",
   "test/readme.test.ts",
   "test/docs-paths.test.ts",
   "test/layers.test.ts",

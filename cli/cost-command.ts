@@ -10,7 +10,10 @@ import { REGIONS, regionSchema } from "../infra/catalog";
 import { DEFAULTS, PlanInputError, type InputIssue } from "../infra/plan";
 import { coerceNumber, PLAIN_DECIMAL_HINT } from "../infra/settings/keys";
 import { type HostedOffer } from "../infra/plan/performance";
-import { pricePreview } from "./cost/from-preview";
+import { previewResources, pricePreview, type PreviewCost } from "./cost/from-preview";
+import { runPolicies } from "./offline/policy-run";
+import { costBudget } from "../policies/cost-budget";
+import { decodeStackBytes } from "../infra/settings/stack-file";
 import { renderDiffMarkdown, renderPreviewMarkdown, renderReportsMarkdown } from "./render/render-markdown";
 import { renderDiffTable, renderPreviewTable, renderReportsTable } from "./render/render-table";
 import { diffStacks } from "./cost/stack-diff";
@@ -103,10 +106,18 @@ function verdict(reports: readonly StackReport[], reportOnly: boolean): number {
   return reports.some((r) => r.violations.some((v) => v.level === "mandatory")) ? EXIT_POLICY_VIOLATION : 0;
 }
 
+/** The budget priced where the preview was made, unless the team's config names a region itself. */
+function withPreviewRegion(config: PackConfig, region: string): PackConfig {
+  const entry = config[costBudget.name];
+  const own = typeof entry === "string" ? { enforcementLevel: entry } : (entry ?? {});
+  return { ...config, [costBudget.name]: { region, ...own } } as PackConfig;
+}
+
 /** A file the user named, read, or an input error naming it. */
 function readInput(flag: string, path: string): string {
+  let bytes: Uint8Array;
   try {
-    return readFileSync(path, "utf8");
+    bytes = readFileSync(path);
   } catch (error) {
     throw new PlanInputError(
       [
@@ -120,6 +131,8 @@ function readInput(flag: string, path: string): string {
       "invalid cost request",
     );
   }
+  // As `pulumi preview --json > file` leaves it: UTF-8, or UTF-16 with a BOM from Windows PowerShell's `>`.
+  return decodeStackBytes(flag, bytes);
 }
 
 /**
@@ -249,14 +262,31 @@ export async function runCost(
         "invalid cost request",
       );
     }
-    const preview = pricePreview(json, region.data ?? DEFAULTS.region);
+    const priced = pricePreview(json, region.data ?? DEFAULTS.region);
+    // The pack config's budget applies to what the preview leaves behind; the other policies run in
+    // `pulumi preview --policy-pack` itself, where the engine resolves what a preview file shows as unknown.
+    const preview: PreviewCost = {
+      ...priced,
+      policies:
+        policyConfig === undefined
+          ? null
+          : {
+              applied: [costBudget.name],
+              violations: await runPolicies(
+                previewResources(json).map((r) => ({ ...r, custom: true, secretInputs: [], provider: undefined })),
+                withPreviewRegion(policyConfig, priced.region),
+                [costBudget],
+              ),
+            },
+    };
     const output =
       format === "json"
         ? `${JSON.stringify(preview, null, 2)}\n`
         : format === "markdown"
           ? renderPreviewMarkdown(preview)
           : renderPreviewTable(preview);
-    return { output, out: values.out, exitCode: 0 };
+    const violated = preview.policies?.violations.some((v) => v.level === "mandatory") ?? false;
+    return { output, out: values.out, exitCode: violated && !reportOnly ? EXIT_POLICY_VIOLATION : 0 };
   }
   if (values.base !== undefined) {
     let baseFiles: StackFile[];

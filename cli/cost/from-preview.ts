@@ -5,9 +5,16 @@
  * until apply are the string 04da6b54-80e4-46f7-96ec-b56ff0331ba9 and secrets print as "[secret]".
  */
 import { z } from "zod";
-import { regionSchema, type Region } from "../../infra/catalog";
+import { REGIONS, regionSchema, type Region } from "../../infra/catalog";
+import { type Violation } from "../offline/policy-run";
 import { PlanInputError, priceItems, type StackCost } from "../../infra/plan";
-import { isCostBearingType, priceResources, type PricingResource, type ResourcePricing } from "../../infra/pricing/resource-prices";
+import {
+  UNKNOWN,
+  isCostBearingType,
+  priceResources,
+  type PricingResource,
+  type ResourcePricing,
+} from "../../infra/pricing/resource-prices";
 
 const stateSchema = z.object({
   type: z.string(),
@@ -32,37 +39,64 @@ export interface PreviewCost {
   /** Priced resources whose size or type is unknown until apply. */
   unknowns: string[];
   stepCounts: Record<string, number>;
+  /** With --policy-pack-config: the policies applied to the preview's resources and what they found; null without. */
+  policies?: { applied: string[]; violations: Violation[] } | null;
 }
 
 const nameOf = (urn: string) => urn.split("::").pop() ?? urn;
 /** The types the pricing table prices or flags: their creates, deletes and replacements are listed. */
 
-/** A preview state as the pricing table reads it; the node group's size must be whole and ordered. */
+/** A node count as EKS takes it: a whole number ≥ 0 (a safe integer: 1e308 is no count), or unknown until apply. */
+const isNodeCount = (value: unknown) => value === undefined || value === UNKNOWN || (Number.isSafeInteger(value) && (value as number) >= 0);
+
+/** Whether a node group's sizes are whole counts with minSize ≤ desiredSize ≤ maxSize, where known. */
+function wellFormedScaling(scaling: Record<string, unknown>): boolean {
+  const { minSize, desiredSize, maxSize } = scaling;
+  if (![minSize, desiredSize, maxSize].every(isNodeCount)) return false;
+  const known = [minSize, desiredSize, maxSize].filter((v): v is number => typeof v === "number");
+  return known.every((v, i) => i === 0 || known[i - 1]! <= v);
+}
+
+const damaged = (path: string, value: unknown, expected: string) =>
+  new PlanInputError(
+    [
+      {
+        path,
+        value,
+        expected,
+        hint: "The preview file is damaged or was edited; regenerate it with `pulumi preview --json --show-sames`.",
+      },
+    ],
+    "invalid preview",
+  );
+
+/** A preview state as the pricing table reads it; the node group's sizes must be whole and ordered, its instance types a list. */
 function asPricingResource(urn: string, state: State): PricingResource {
   const props = { ...state.outputs, ...state.inputs } as Record<string, any>;
   const name = nameOf(urn);
   const scaling = props.scalingConfig;
+  if (state.type === "aws:eks/nodeGroup:NodeGroup") {
+    const types = props.instanceTypes;
+    if (types !== undefined && types !== UNKNOWN && !(Array.isArray(types) && types.every((t) => typeof t === "string")))
+      throw damaged(`${name}.instanceTypes`, types, "a list of instance type names (or unknown until apply)");
+  }
   if (state.type === "aws:eks/nodeGroup:NodeGroup" && typeof scaling === "object" && scaling !== null) {
-    const desired = scaling.desiredSize;
-    const max = scaling.maxSize ?? desired;
-    if (
-      (typeof desired === "number" && (!Number.isInteger(desired) || desired < 0)) ||
-      (typeof max === "number" && typeof desired === "number" && (!Number.isInteger(max) || max < desired))
-    ) {
-      throw new PlanInputError(
-        [
-          {
-            path: `${name}.scalingConfig`,
-            value: scaling,
-            expected: "whole node counts with 0 ≤ desiredSize ≤ maxSize",
-            hint: "The preview file is damaged or was edited; regenerate it with `pulumi preview --json --show-sames`.",
-          },
-        ],
-        "invalid preview",
-      );
-    }
+    if (!wellFormedScaling(scaling as Record<string, unknown>))
+      throw damaged(`${name}.scalingConfig`, scaling, "whole node counts with 0 ≤ minSize ≤ desiredSize ≤ maxSize");
   }
   return { type: state.type, name, props };
+}
+
+/** The resources the preview leaves behind (its after-states), as the policy pack sees resources: type, name, inputs. */
+export function previewResources(json: unknown): Array<{ type: string; name: string; inputs: Record<string, unknown> }> {
+  const parsed = previewSchema.parse(json);
+  return parsed.steps
+    .filter((step) => step.newState && AFTER_OPS.has(step.op))
+    .map((step) => ({
+      type: step.newState!.type,
+      name: nameOf(step.urn),
+      inputs: { ...step.newState!.outputs, ...step.newState!.inputs },
+    }));
 }
 
 export function pricePreview(json: unknown, fallbackRegion: Region): PreviewCost {
@@ -79,13 +113,23 @@ export function pricePreview(json: unknown, fallbackRegion: Region): PreviewCost
     );
   }
   const preview = parsed.data;
+  // The region the preview was made in (its config, as `pulumi preview --json` prints it), else the flag's.
   const configured = preview.config?.["aws:region"];
-  const region =
-    regionSchema.safeParse(
-      typeof configured === "object" && configured !== null && "value" in configured
-        ? (configured as { value: unknown }).value
-        : configured,
-    ).data ?? fallbackRegion;
+  const madeIn =
+    typeof configured === "object" && configured !== null && "value" in configured ? (configured as { value: unknown }).value : configured;
+  if (typeof madeIn === "string" && !regionSchema.safeParse(madeIn).success)
+    throw new PlanInputError(
+      [
+        {
+          path: "--from-preview config aws:region",
+          value: madeIn,
+          expected: `a region the price table covers (${REGIONS.join(", ")})`,
+          hint: "The preview was made in a region this kit has no prices for; pricing it at another region's rates would be wrong. Add the region's prices to infra/catalog/prices.ts.",
+        },
+      ],
+      "invalid preview",
+    );
+  const region = regionSchema.safeParse(madeIn).data ?? fallbackRegion;
   const before = new Map<string, State>();
   const after = new Map<string, State>();
   const stepCounts: Record<string, number> = {};

@@ -162,9 +162,14 @@ function unreachableOf(error: unknown, region: string): AwsUnreachableError | nu
   if (error instanceof AwsUnreachableError) return error;
   const { name = "", code = "", message = String(error) } = (error ?? {}) as ErrorShape;
   if (name === "CredentialsProviderError" || name === "TokenProviderError") {
+    // The SDK's default chain reads the profile AWS_PROFILE names (@aws-sdk/credential-provider-node, fromIni): name it.
+    const profile = process.env.AWS_PROFILE?.trim();
+    const named = profile
+      ? `AWS_PROFILE=${profile} gives no credentials (no such profile in ~/.aws/config or ~/.aws/credentials, or its SSO session expired): run \`aws configure --profile ${profile}\` (or \`aws sso login --profile ${profile}\`), or unset AWS_PROFILE; `
+      : "";
     return new AwsUnreachableError(
       "no-credentials",
-      `no AWS credentials found: run \`aws configure\` (or \`aws sso login\`), or set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, then run preflight again (${message})`,
+      `no AWS credentials found: ${named}run \`aws configure\` (or \`aws sso login\`), or set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, then run preflight again (${message})`,
     );
   }
   if (REJECTED_CREDENTIALS.has(name)) {

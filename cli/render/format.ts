@@ -1,5 +1,9 @@
 /** Number formats and the plain-text table shared by the renderers. */
-export const usd = (value: number): string => `$${value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+/** Dollars to the cent; an amount that rounds to zero is $0.00, never "$-0.00" (toLocaleString keeps the sign of −0 and of −0.001). */
+export const usd = (value: number): string => {
+  const cents = Math.round(value * 100) / 100;
+  return `${cents < 0 ? "-" : ""}$${Math.abs(cents).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+};
 export const signedUsd = (value: number): string => `${value < 0 ? "−" : "+"}${usd(Math.abs(value))}`;
 export const signedPercent = (value: number | null): string =>
   value === null ? "new" : `${value < 0 ? "−" : "+"}${Math.abs(value).toFixed(1)}%`;

@@ -176,5 +176,11 @@ export function renderPreviewMarkdown(preview: PreviewCost): string {
     );
   }
   lines.push(`After: ${describeCost(preview.after) || "nothing priced"}.`, "");
+  if (preview.policies)
+    lines.push(
+      `Policies applied to the preview (${preview.policies.applied.join(", ")}; the others run in \`pulumi preview --policy-pack\`): ${preview.policies.violations.length === 0 ? "✅ none violated" : ""}`,
+      ...violationLines(preview.policies.violations),
+      "",
+    );
   return `${lines.join("\n").trimEnd()}\n`;
 }

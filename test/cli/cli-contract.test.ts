@@ -39,6 +39,12 @@ const plan = (...flags: string[]) => ["plan", "--model", "llama-3.1-8b-instruct"
 /** The dev stack with `extra` lines appended to its config (and its operator values set). */
 const dev = (extra = "") => `${DEV.trimEnd()}${SECURE}\n  llm-stack:clusterPublicAccessCidrs: ["198.51.100.7/32"]${extra}\n`;
 const withStack = (text: string) => project({ s: text });
+/** The dev stack's create preview, edited, as p.json. */
+const withPreview = (edit: (text: string) => string) => {
+  const directory = project();
+  writeFileSync(join(directory, "p.json"), edit(readFileSync(join(ROOT, "test/fixtures/preview/create-dev.json"), "utf8")));
+  return directory;
+};
 /** A stack file of raw bytes. */
 const withBytes = (bytes: Uint8Array) => {
   const directory = project();
@@ -401,11 +407,40 @@ const CASES: Case[] = [
       return directory;
     },
   ],
+  // --from-preview validates what it prices (cli/cost/from-preview.ts): whole node counts EKS takes, a list of types, its own region.
+  ...(
+    [
+      ["a node count of 1e308", '"desiredSize": 1e308'],
+      ["half a node", '"desiredSize": 2.5'],
+      ["a negative minSize", '"minSize": -3'],
+    ] as const
+  ).map(([name, replacement]): Case => [
+    `a preview with ${name}`,
+    ["cost", "--from-preview", "p.json"],
+    2,
+    "expected whole node counts with 0 ≤ minSize ≤ desiredSize ≤ maxSize",
+    // Inputs and outputs alike (the pricing reads both, inputs winning).
+    () => withPreview((text) => text.replaceAll(`"${replacement.split('"')[1]}": 2`, replacement)),
+  ]),
+  [
+    "a preview whose instanceTypes is not a list",
+    ["cost", "--from-preview", "p.json"],
+    2,
+    'llm-system-ng.instanceTypes: got "m7i.xlarge"; expected a list of instance type names',
+    () => withPreview((text) => text.replace(/"instanceTypes": \[\s*"m7i.xlarge"\s*\]/, '"instanceTypes": "m7i.xlarge"')),
+  ],
+  [
+    "a preview made in a region without prices",
+    ["cost", "--from-preview", "p.json"],
+    2,
+    '--from-preview config aws:region: got "eu-central-1"; expected a region the price table covers',
+    () => withPreview((text) => text.replace('"aws:region": "us-east-1"', '"aws:region": "eu-central-1"')),
+  ],
   [
     "a preview with a negative node count",
     ["cost", "--from-preview", "neg.json"],
     2,
-    "expected whole node counts with 0 ≤ desiredSize ≤ maxSize",
+    "expected whole node counts with 0 ≤ minSize ≤ desiredSize ≤ maxSize",
     () => {
       const directory = project();
       const preview = readFileSync(join(ROOT, "test/fixtures/preview/create-dev.json"), "utf8").replace(

@@ -295,6 +295,40 @@ describe("cost over good and bad stack files", () => {
 });
 
 describe("--from-preview", () => {
+  it("applies the pack config's budget to the preview: exit 5 on a mandatory violation, 0 with --report-only", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "llm-stack-preview-"));
+    writeFileSync(join(directory, "pack.json"), JSON.stringify({ "llm-stack-cost-budget": { maxHourlyUsd: 5 } }));
+    const preview = join(ROOT, "test/fixtures/preview/create-dev.json");
+    const over = await runCost(["--from-preview", preview, "--policy-pack-config", join(directory, "pack.json"), "--format", "json"], {
+      directory,
+    });
+    // The preview's dev stack: $7.63/h at maximum node-group size (p5.4xlarge $6.88 + 3 × m7i.xlarge $0.2016 + EKS $0.10 + NAT $0.045), over $5.
+    expect(over.exitCode).toBe(5);
+    const { policies } = JSON.parse(over.output) as {
+      policies: { applied: string[]; violations: Array<{ policy: string; level: string }> };
+    };
+    expect(policies.applied).toEqual(["llm-stack-cost-budget"]);
+    expect(policies.violations.map((v) => [v.policy, v.level])).toEqual([["llm-stack-cost-budget", "mandatory"]]);
+    const reported = await runCost(["--from-preview", preview, "--policy-pack-config", join(directory, "pack.json"), "--report-only"], {
+      directory,
+    });
+    expect(reported.exitCode).toBe(0);
+    const within = join(directory, "roomy.json");
+    writeFileSync(within, JSON.stringify({ "llm-stack-cost-budget": { maxHourlyUsd: 8 } }));
+    expect((await runCost(["--from-preview", preview, "--policy-pack-config", within], { directory })).exitCode).toBe(0);
+  });
+
+  it("reads a preview saved as UTF-16 with a BOM (Windows PowerShell's `>`) or UTF-8 with one", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "llm-stack-preview-"));
+    const text = readFileSync(join(ROOT, "test/fixtures/preview/create-dev.json"), "utf8");
+    writeFileSync(join(directory, "utf16.json"), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]));
+    writeFileSync(join(directory, "bom.json"), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]));
+    for (const file of ["utf16.json", "bom.json"]) {
+      const result = await runCost(["--from-preview", file, "--format", "json"], { directory });
+      expect([result.exitCode, (JSON.parse(result.output) as { after: { monthlyUsd: number } }).after.monthlyUsd]).toEqual([0, 5422.59]);
+    }
+  });
+
   it("prices a first create of the dev stack, unknown outputs and [secret] included", () => {
     const preview = pricePreview(fixture("create-dev.json"), "us-west-2");
     expect([preview.region, preview.before.hourlyUsd, preview.after.hourlyUsd, preview.monthlyDeltaUsd]).toEqual([

@@ -1176,12 +1176,12 @@ describe("exit codes", () => {
     });
   });
 
-  it("exits 4 for the committed dev stack through the real command line with no credentials at all", async () => {
+  it("exits 4 for the committed dev stack through the real command line with no credentials, naming the profile asked for", async () => {
     const home = mkdtempSync(join(tmpdir(), "llm-stack-home-"));
     const child = spawn(process.execPath, [join(REPO, "bin", "llm-stack.js"), "preflight", "--stack", "dev"], {
       cwd: REPO,
-      // Nothing of the caller's environment: no AWS_* variables, and a HOME with no ~/.aws.
-      env: { HOME: home, PATH: process.env.PATH ?? "/usr/bin:/bin" },
+      // Nothing of the caller's environment but a profile that does not exist: a HOME with no ~/.aws.
+      env: { HOME: home, PATH: process.env.PATH ?? "/usr/bin:/bin", AWS_PROFILE: "ghost" },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -1191,7 +1191,7 @@ describe("exit codes", () => {
     const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
     expect([code, stdout]).toEqual([4, ""]);
     expect(stderr).toContain(
-      "llm-stack: no AWS credentials found: run `aws configure` (or `aws sso login`), or set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, then run preflight again",
+      "llm-stack: no AWS credentials found: AWS_PROFILE=ghost gives no credentials (no such profile in ~/.aws/config or ~/.aws/credentials, or its SSO session expired): run `aws configure --profile ghost`",
     );
     // Speed is `npm run bench`'s to measure; the 60 s test timeout only guards against a hang.
   }, 60_000);
