@@ -56,9 +56,24 @@ export function readConfig(): StackConfig {
   }
   const secrets = Object.fromEntries(SECRET_SETTING_KEYS.map((key) => [key, secretState(key)])) as SecretPresence;
   const entries = Object.keys(pulumi.runtime.allConfig()).map((key) => ({ key, secure: runtimeConfig.isConfigSecret(key) }));
+  // The region the AWS provider deploys to: aws:region, else AWS_REGION, else AWS_DEFAULT_REGION
+  // (@pulumi/aws config/vars.js `region`). Planning and pricing follow it; without any, the provider
+  // has no region and the program says so before creating anything.
+  const region = new pulumi.Config("aws").get("region") ?? (process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || undefined);
+  const regionIssues =
+    region === undefined
+      ? [
+          {
+            path: "aws:region",
+            value: undefined,
+            expected: "the region to deploy to (aws:region, or AWS_REGION / AWS_DEFAULT_REGION in the environment)",
+            hint: "Set it: `pulumi config set aws:region us-east-1`.",
+          },
+        ]
+      : [];
   let settings: StackSettings;
   try {
-    settings = resolveStackSettings(values, new pulumi.Config("aws").get("region"), secrets, configKeyIssues(entries));
+    settings = resolveStackSettings(values, region, secrets, [...regionIssues, ...configKeyIssues(entries)]);
   } catch (error) {
     if (error instanceof PlanInputError) throw new StackConfigError(error.issues, error.message);
     throw error;

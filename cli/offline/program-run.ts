@@ -118,7 +118,9 @@ export type MockOfferings = Record<string, readonly string[]>;
 /** Subnets of the mock account's existing VPC (cluster eks:<name>): subnet id → AZ id. */
 export type MockSubnets = Record<string, string>;
 
-const mockRegion = () => String(pulumi.runtime.getConfig("aws:region") ?? "us-east-1");
+/** The region AWS answers in: the provider's, aws:region or else AWS_REGION / AWS_DEFAULT_REGION (@pulumi/aws config/vars.js). */
+const mockRegion = () =>
+  String(pulumi.runtime.getConfig("aws:region") ?? (process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || "us-east-1"));
 
 function callResult(token: string, inputs: Record<string, any>, offerings: MockOfferings, subnets: MockSubnets): Record<string, unknown> {
   if (token === "aws:index/getAvailabilityZones:getAvailabilityZones") {

@@ -101,6 +101,31 @@ describe("the program", () => {
     expect(run.outputs?.hourlyUsd).toBe(6.88);
   });
 
+  it("deploys where the AWS provider would without aws:region: AWS_REGION, else a refusal naming the key", async () => {
+    const { "aws:region": _, ...withoutRegion } = withToken(stackFileConfig("dev"));
+    const saved = [process.env.AWS_REGION, process.env.AWS_DEFAULT_REGION];
+    try {
+      delete process.env.AWS_DEFAULT_REGION;
+      process.env.AWS_REGION = "us-west-2";
+      // @pulumi/aws config/vars.js: region = aws:region ?? AWS_REGION ?? AWS_DEFAULT_REGION; the GPU pool lands in us-west-2's AZs.
+      const west = await runProgram(withoutRegion, { secretKeys: SECRET_KEYS });
+      expect(west.error).toBeUndefined();
+      expect((west.outputs?.gpuZoneIds as string[]).every((id) => id.startsWith("usw2-"))).toBe(true);
+      delete process.env.AWS_REGION;
+      const nowhere = await runProgram(withoutRegion, { secretKeys: SECRET_KEYS });
+      expect(nowhere.resources).toEqual([]);
+      expect((nowhere.error as PlanInputError).issues.map((issue) => issue.path)).toEqual(["aws:region"]);
+    } finally {
+      for (const [name, value] of [
+        ["AWS_REGION", saved[0]],
+        ["AWS_DEFAULT_REGION", saved[1]],
+      ] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  });
+
   it("fails, registering nothing, when none of an existing cluster's subnets is in an AZ offering the type", async () => {
     const run = await runProgram(
       withToken({
