@@ -20,7 +20,8 @@ import { PrometheusStack } from "./components/observability/prometheus-stack";
 import { DcgmExporter } from "./components/gpu/dcgm-exporter";
 import { Grafana } from "./components/observability/grafana";
 import { MONITORING_NAMESPACE, MONITORING_SELECTOR, PROMETHEUS_ADDRESS } from "./manifests/observability/prometheus-stack";
-import { modelReadPolicy, modelWritePolicy } from "./manifests/model-cache/access-policies";
+import { benchmarkWritePolicy, modelReadPolicy, modelWritePolicy } from "./manifests/model-cache/access-policies";
+import { BENCHMARK_PREFIX, benchmarkServiceAccountName } from "./manifests/benchmark/bench-job";
 import { ModelCacheBucket } from "./components/model-cache/model-cache-bucket";
 import { copyServiceAccountName } from "./manifests/model-cache/model-copy";
 import { PodIdentityAccess } from "./components/model-cache/pod-identity-access";
@@ -215,6 +216,18 @@ function modelCache(
     serviceAccount: copyServiceAccountName(serverName),
     policy: bucket.bucketArn.apply((arn) => JSON.stringify(modelWritePolicy(arn, layout.prefix))),
   });
+  // The benchmark Job's own role: it may write results under benchmarks/ and nothing else.
+  const benchmarkWriter =
+    settings.benchmark === "after-deploy"
+      ? [
+          new PodIdentityAccess(`${serverName}-benchmark`, {
+            clusterName: access.clusterName,
+            namespace: settings.namespace,
+            serviceAccount: benchmarkServiceAccountName(serverName),
+            policy: bucket.bucketArn.apply((arn) => JSON.stringify(benchmarkWritePolicy(arn, BENCHMARK_PREFIX))),
+          }),
+        ]
+      : [];
   return {
     source: "s3",
     bucket: bucket.bucketName,
@@ -226,7 +239,7 @@ function modelCache(
       nodeSelector,
       tolerations,
     },
-    access: [bucket, reader, writer],
+    access: [bucket, reader, writer, ...benchmarkWriter],
   };
 }
 

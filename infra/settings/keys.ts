@@ -422,7 +422,7 @@ export const SETTINGS = {
     type: "string",
     default: "off",
     description:
-      "off (the default) | after-deploy: a Job runs `vllm bench serve` (the pinned vLLM image, on the system nodes) against the endpoint with the stack's `workload` (or vllm bench serve's default lengths) once the server is ready, again whenever the plan or workload changes; its log is the result to save as measurements/<stack>.txt for `cost`'s planned vs measured.",
+      "off (the default) | after-deploy: a Job runs `vllm bench serve` (the pinned vLLM image, on the system nodes) against the endpoint with the stack's `workload` (or vllm bench serve's default lengths) once the server is ready, again whenever the plan or workload changes; its log is the result to save as measurements/<stack>.txt for `cost`'s planned vs measured; the priced result also goes to the stack's bucket (benchmarks/, S3 weights path) and to Prometheus (with monitoring).",
     coerce: "text",
     accepts: "off or after-deploy",
     hint: "Use after-deploy to measure the deployed endpoint with the stack's workload, or off.",

@@ -178,9 +178,22 @@ export const createModeResources = (region: string) => [...CREATE_MODE_RESOURCES
 /** The private subnets of these AZ ids, as the mocks name their ids. */
 export const privateIds = (...zoneIds: string[]) => zoneIds.map((zoneId) => `llm-network-private-${zoneId}-id`);
 
-/** The stacks that measure their endpoint after deploy (`benchmark: after-deploy`), and what that adds: one Job. */
+/**
+ * The stacks that measure their endpoint after deploy (`benchmark: after-deploy`), and what that adds:
+ * the Job, its script, its own service account with the Pod Identity role that may write benchmarks/
+ * (S3 weights path), and the PodMonitor that scrapes its gauges (monitoring on).
+ */
 export const BENCHMARKED_STACKS = ["scout"];
-export const BENCHMARK_RESOURCES = ["kubernetes:batch/v1:Job vllm-benchmark"];
+export const BENCHMARK_RESOURCES = [
+  "kubernetes:batch/v1:Job vllm-benchmark",
+  "kubernetes:core/v1:ConfigMap vllm-benchmark-script",
+  "kubernetes:core/v1:ServiceAccount vllm-benchmark-sa",
+  "kubernetes:monitoring.coreos.com/v1:PodMonitor vllm-benchmark-podmonitor",
+  "llm-stack:model-cache:PodIdentityAccess vllm-benchmark",
+  "aws:iam/role:Role vllm-benchmark-role",
+  "aws:iam/rolePolicy:RolePolicy vllm-benchmark-policy",
+  "aws:eks/podIdentityAssociation:PodIdentityAssociation vllm-benchmark-association",
+];
 
 /**
  * What an autoscaled stack adds (Pulumi.scout.yaml: minReplicas 0, maxReplicas 2): KEDA's core

@@ -10,7 +10,14 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { VLLM_PORT, modelCacheUri, type ImageSource, type ModelCacheLayout } from "../../plan";
 import { withImagesFrom } from "../../manifests/pod-spec";
-import { benchmarkJob } from "../../manifests/benchmark/bench-job";
+import {
+  benchmarkConfigMap,
+  benchmarkJob,
+  benchmarkLabels,
+  benchmarkPodMonitor,
+  benchmarkServiceAccountName,
+} from "../../manifests/benchmark/bench-job";
+import { SCRAPE_INTERVAL_SECONDS } from "../../manifests/observability/vllm-monitoring";
 import { rolloutSeconds } from "../../plan";
 import { type Workload } from "../../plan/workload";
 import { vllmScaledObject } from "../../manifests/autoscaling/scaled-object";
@@ -137,25 +144,7 @@ export class VllmServer extends pulumi.ComponentResource {
         )
       : new k8s.apps.v1.Deployment(`${name}-deployment`, workloadArgs, workloadOpts);
     if (args.autoscaler) this.autoscale(name, args, args.autoscaler, workloadResource, inNamespace);
-    if (args.benchmark) {
-      const job = benchmarkJob({
-        name,
-        namespace: args.namespace,
-        image: args.image,
-        plan: args.plan,
-        workload: args.benchmark.workload,
-        secretName,
-        hfTokenSet: args.hfTokenSet,
-        nodeSelector: args.benchmark.nodeSelector,
-        // The server may still be rolling out (an autoscaled one may be waking from zero): wait as long as a rollout may take.
-        readyTimeoutSeconds: rolloutSeconds(args.plan),
-      });
-      // After the workload is awaited ready (a Deployment's rollout, an LWS's Available): the benchmark measures the served plan.
-      new k8s.batch.v1.Job(`${name}-benchmark`, withImagesFrom(job, args.images) as k8s.batch.v1.JobArgs, {
-        ...inNamespace,
-        dependsOn: [secret, workloadResource],
-      });
-    }
+    if (args.benchmark) this.benchmark(name, args, args.benchmark, secret, workloadResource, inNamespace);
     new k8s.core.v1.Service(`${name}-service`, objects.service, inNamespace);
     new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, objects.podDisruptionBudget, inNamespace);
     new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, objects.networkPolicy, inNamespace);
@@ -240,6 +229,72 @@ export class VllmServer extends pulumi.ComponentResource {
   }
 
   /** The copy Job, its ServiceAccount (the cache's one writer) and script; Pulumi waits for it to complete. */
+  /**
+   * The benchmark Job (manifests/benchmark/bench-job.ts) with its script, its own service account on
+   * the S3 path (the role that may write benchmarks/ is bound to it in program.ts) and, with
+   * monitoring, the PodMonitor that scrapes its gauges. Created after the workload is awaited ready.
+   */
+  private benchmark(
+    name: string,
+    args: VllmServerArgs,
+    benchmark: NonNullable<VllmServerArgs["benchmark"]>,
+    secret: pulumi.Resource,
+    workloadResource: pulumi.Resource,
+    opts: pulumi.CustomResourceOptions,
+  ): void {
+    const script = new k8s.core.v1.ConfigMap(`${name}-benchmark-script`, benchmarkConfigMap({ name, namespace: args.namespace }), opts);
+    const weights = args.weights;
+    const serviceAccount =
+      weights.source === "s3"
+        ? new k8s.core.v1.ServiceAccount(
+            `${name}-benchmark-sa`,
+            {
+              metadata: { name: benchmarkServiceAccountName(name), namespace: args.namespace, labels: benchmarkLabels(name) },
+              automountServiceAccountToken: false,
+            },
+            opts,
+          )
+        : null;
+    if (args.monitoring)
+      new k8s.apiextensions.CustomResource(
+        `${name}-benchmark-podmonitor`,
+        benchmarkPodMonitor({ name, namespace: args.namespace }, args.monitoring.selectedBy) as k8s.apiextensions.CustomResourceArgs,
+        { ...opts, dependsOn: [...args.monitoring.ready] },
+      );
+    const bucket = weights.source === "s3" ? weights.bucket : pulumi.output<string | null>(null);
+    const job = bucket.apply(
+      (resolved) =>
+        withImagesFrom(
+          benchmarkJob({
+            name,
+            namespace: args.namespace,
+            image: args.image,
+            plan: args.plan,
+            workload: benchmark.workload,
+            secretName: `${name}-secrets`,
+            hfTokenSet: args.hfTokenSet,
+            nodeSelector: benchmark.nodeSelector,
+            // The server may still be rolling out (an autoscaled one may be waking from zero): wait as long as a rollout may take.
+            readyTimeoutSeconds: rolloutSeconds(args.plan),
+            hourlyUsd: args.plan.cost.hourlyUsd,
+            s3: resolved !== null && weights.source === "s3" ? { bucket: resolved, region: weights.region } : null,
+            // Four scrapes' worth: the PodMonitor's interval is manifests/observability's.
+            metricsSeconds: args.monitoring ? 4 * SCRAPE_INTERVAL_SECONDS : 0,
+          }),
+          args.images,
+        ) as { metadata: unknown; spec: unknown },
+    );
+    // After the workload is awaited ready (a Deployment's rollout, an LWS's Available): the benchmark measures the served plan.
+    new k8s.batch.v1.Job(
+      `${name}-benchmark`,
+      {
+        metadata: job.apply((j) => j.metadata as k8s.types.input.meta.v1.ObjectMeta),
+        spec: job.apply((j) => j.spec as k8s.types.input.batch.v1.JobSpec),
+      },
+      { ...opts, dependsOn: [secret, script, workloadResource, ...(serviceAccount ? [serviceAccount] : [])] },
+    );
+  }
+
   private modelCopyJob(
     name: string,
     args: VllmServerArgs,

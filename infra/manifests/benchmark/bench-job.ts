@@ -18,15 +18,24 @@
  *   by default; the SLOs are p95.
  * - `--ready-check-timeout-sec`: vLLM skips its ready check by default (0); the Job waits up to the
  *   plan's rollout for the endpoint instead of failing on a server still loading.
+ * The client runs under run-benchmark.py (shipped in a ConfigMap, as the copy Job's script is), which
+ * saves vLLM's JSON result, prices it ($ per million output tokens at the plan's GPU-node price),
+ * writes it to the stack's bucket under benchmarks/ (S3 weights path: the bucket exists, and the
+ * Job's own service account may write only that prefix) and serves it as Prometheus gauges long
+ * enough for a PodMonitor to scrape (stacks with monitoring).
  * The API key reaches the client as OPENAI_API_KEY (the only place vLLM's OpenAI backend reads it,
  * vllm/benchmarks/lib/endpoint_request_func.py) from the server's Secret, never as a value; the
  * tokenizer is the checkpoint's, from Hugging Face, with the token file the server has.
  */
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { PROJECT_ROOT } from "../../project-root";
 import { VLLM_PORT, type DeploymentPlan } from "../../plan";
 import { lengthHalfWidth } from "../../plan/performance/simulate";
 import { type Workload } from "../../plan/workload";
-import { hfTokenFile, restrictedContainerSecurity, restrictedPodSecurity } from "../pod-spec";
+import { awsRegionEnv, hfTokenFile, restrictedContainerSecurity, restrictedPodSecurity } from "../pod-spec";
+import { SCRAPE_INTERVAL_SECONDS } from "../observability/vllm-monitoring";
 import { CLIENT_LABEL, SECRET_KEYS, VLLM_UID } from "../serving/vllm";
 
 type Json = Record<string, unknown>;
@@ -39,6 +48,17 @@ export const OPEN_LOOP_SECONDS = 300;
 export const MIN_PROMPTS = 200;
 const CLOSED_LOOP_REQUESTS_PER_CLIENT = 10;
 const WORK_MOUNT = "/work";
+const SCRIPT_MOUNT = "/opt/llm-stack";
+
+/** The script the Job runs around the client, shipped in a ConfigMap. */
+export const BENCHMARK_SCRIPT = readFileSync(join(PROJECT_ROOT, "infra", "manifests", "benchmark", "run-benchmark.py"), "utf8");
+export const BENCHMARK_SCRIPT_KEY = "run-benchmark.py";
+/** The port run-benchmark.py serves its gauges on (a choice: DCGM's exporter convention, unused in the pod). */
+export const BENCHMARK_METRICS_PORT = 9400;
+/** The prefix of the stack's bucket the benchmark writes to, and the only one its role may write. */
+export const BENCHMARK_PREFIX = "benchmarks/";
+/** The benchmark Job's ServiceAccount: the identity allowed to write BENCHMARK_PREFIX. */
+export const benchmarkServiceAccountName = (serverName: string): string => `${serverName}-benchmark`;
 
 export interface BenchmarkJobInput {
   /** The server's name: its Service, Secret and the Job's name derive from it. */
@@ -54,6 +74,12 @@ export interface BenchmarkJobInput {
   nodeSelector: Record<string, string>;
   /** How long the client waits for the endpoint to answer before it gives up. */
   readyTimeoutSeconds: number;
+  /** The plan's GPU nodes' price: $/M output tokens is this over the measured throughput. */
+  hourlyUsd: number;
+  /** Where the JSON result goes: the stack's bucket and region (S3 weights path); null: the log and the gauges only. */
+  s3: { bucket: string; region: string } | null;
+  /** How long the gauges are served for Prometheus to scrape; 0 without monitoring. */
+  metricsSeconds: number;
 }
 
 /**
@@ -142,9 +168,39 @@ export function benchmarkJobName(serverName: string, args: readonly string[]): s
   return `${serverName}-bench-${createHash("sha256").update(args.join("\0")).digest("hex").slice(0, 10)}`;
 }
 
+/** The labels of the benchmark's pods (the PodMonitor selects them). */
+export const benchmarkLabels = (serverName: string) => ({
+  "app.kubernetes.io/name": "vllm-benchmark",
+  "app.kubernetes.io/instance": serverName,
+});
+
+export function benchmarkConfigMap(input: Pick<BenchmarkJobInput, "name" | "namespace">): Json {
+  return {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name: `${input.name}-benchmark-script`, namespace: input.namespace, labels: benchmarkLabels(input.name) },
+    data: { [BENCHMARK_SCRIPT_KEY]: BENCHMARK_SCRIPT },
+  };
+}
+
+/** The PodMonitor that scrapes the benchmark's gauges while run-benchmark.py serves them. */
+export function benchmarkPodMonitor(input: Pick<BenchmarkJobInput, "name" | "namespace">, selectedBy: Record<string, string>): Json {
+  return {
+    apiVersion: "monitoring.coreos.com/v1",
+    kind: "PodMonitor",
+    metadata: { name: `${input.name}-benchmark`, namespace: input.namespace, labels: selectedBy },
+    spec: {
+      selector: { matchLabels: benchmarkLabels(input.name) },
+      podMetricsEndpoints: [{ port: "metrics", path: "/metrics", interval: `${SCRAPE_INTERVAL_SECONDS}s` }],
+    },
+  };
+}
+
 export function benchmarkJob(input: BenchmarkJobInput): Json {
   const args = benchmarkArgs(input);
-  const labels = { "app.kubernetes.io/name": "vllm-benchmark", "app.kubernetes.io/instance": input.name };
+  const labels = benchmarkLabels(input.name);
+  const jobName = benchmarkJobName(input.name, args);
+  const { workload } = input;
   const env: Json[] = [
     { name: "OPENAI_API_KEY", valueFrom: { secretKeyRef: { name: input.secretName, key: SECRET_KEYS.apiKey } } },
     // The vLLM image sets NVIDIA_VISIBLE_DEVICES=all; the client needs no GPU (NVIDIA Container Toolkit: `void` shows none).
@@ -152,9 +208,37 @@ export function benchmarkJob(input: BenchmarkJobInput): Json {
     { name: "HOME", value: `${WORK_MOUNT}/home` },
     { name: "HF_HOME", value: `${WORK_MOUNT}/huggingface` },
     { name: "HF_HUB_DISABLE_TELEMETRY", value: "1" },
+    // What run-benchmark.py publishes beside vLLM's result.
+    { name: "LLM_STACK_JOB", value: jobName },
+    { name: "LLM_STACK_HOURLY_USD", value: String(input.hourlyUsd) },
+    { name: "LLM_STACK_PLAN", value: JSON.stringify({ model: input.plan.model, repo: input.plan.repo }) },
+    {
+      name: "LLM_STACK_WORKLOAD",
+      value: JSON.stringify({
+        inputTokens: workload.inputTokens,
+        outputTokens: workload.outputTokens,
+        load: workload.load,
+        prefixCacheHit: workload.prefixCacheHit,
+      }),
+    },
+    { name: "LLM_STACK_METRICS_PORT", value: String(BENCHMARK_METRICS_PORT) },
+    { name: "LLM_STACK_METRICS_SECONDS", value: String(input.metricsSeconds) },
+    ...(input.s3
+      ? [
+          ...awsRegionEnv(input.s3.region),
+          { name: "LLM_STACK_BUCKET", value: input.s3.bucket },
+          { name: "LLM_STACK_KEY", value: `${BENCHMARK_PREFIX}${jobName}.json` },
+        ]
+      : []),
   ];
-  const mounts: Json[] = [{ name: "work", mountPath: WORK_MOUNT }];
-  const volumes: Json[] = [{ name: "work", emptyDir: { sizeLimit: "2Gi" } }];
+  const mounts: Json[] = [
+    { name: "work", mountPath: WORK_MOUNT },
+    { name: "script", mountPath: SCRIPT_MOUNT, readOnly: true },
+  ];
+  const volumes: Json[] = [
+    { name: "work", emptyDir: { sizeLimit: "2Gi" } },
+    { name: "script", configMap: { name: `${input.name}-benchmark-script`, defaultMode: 0o444 } },
+  ];
   if (input.hfTokenSet) {
     const token = hfTokenFile(input.secretName, SECRET_KEYS.hfToken);
     env.push(token.env);
@@ -165,7 +249,7 @@ export function benchmarkJob(input: BenchmarkJobInput): Json {
     apiVersion: "batch/v1",
     kind: "Job",
     metadata: {
-      name: benchmarkJobName(input.name, args),
+      name: jobName,
       namespace: input.namespace,
       labels,
       annotations: {
@@ -177,11 +261,13 @@ export function benchmarkJob(input: BenchmarkJobInput): Json {
     spec: {
       // One attempt: a retry would measure a server already warmed by the failed run.
       backoffLimit: 0,
-      activeDeadlineSeconds: input.readyTimeoutSeconds + 2 * OPEN_LOOP_SECONDS + 600,
+      activeDeadlineSeconds: input.readyTimeoutSeconds + 2 * OPEN_LOOP_SECONDS + 600 + input.metricsSeconds,
       template: {
         // The NetworkPolicy admits the server's clients by this label.
         metadata: { labels: { ...labels, [CLIENT_LABEL]: "true" } },
         spec: {
+          // Its own identity: with the S3 path, Pod Identity lets it write benchmarks/ and nothing else.
+          ...(input.s3 ? { serviceAccountName: benchmarkServiceAccountName(input.name) } : {}),
           automountServiceAccountToken: false,
           enableServiceLinks: false,
           restartPolicy: "Never",
@@ -192,9 +278,10 @@ export function benchmarkJob(input: BenchmarkJobInput): Json {
             {
               name: "bench",
               image: input.image,
-              // The image's ENTRYPOINT is `vllm serve`; the client is `vllm bench serve`.
-              command: ["vllm"],
+              // The image's ENTRYPOINT is `vllm serve`; the client is `vllm bench serve`, run by the publishing script.
+              command: ["python3", `${SCRIPT_MOUNT}/${BENCHMARK_SCRIPT_KEY}`, `${WORK_MOUNT}/results`, "--", "vllm"],
               args,
+              ports: [{ name: "metrics", containerPort: BENCHMARK_METRICS_PORT }],
               env,
               resources: { requests: { cpu: "1", memory: "2Gi" }, limits: { memory: "4Gi" } },
               volumeMounts: mounts,

@@ -64,3 +64,11 @@ export function modelWritePolicy(bucketArn: string, prefix: string): PolicyDocum
     ],
   };
 }
+
+/** The benchmark Job's write access: new objects under the benchmarks/ prefix, nothing else (it never reads the cache). */
+export function benchmarkWritePolicy(bucketArn: string, prefix: string): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [{ Sid: "WriteBenchmarkResults", Effect: "Allow", Action: ["s3:PutObject"], Resource: [`${bucketArn}/${prefix}*`] }],
+  };
+}

@@ -19,6 +19,9 @@ const input = (workload: Record<string, unknown>): BenchmarkJobInput => ({
   hfTokenSet: true,
   nodeSelector: { "llm-stack/pool": "system" },
   readyTimeoutSeconds: 1932,
+  hourlyUsd: 6.88,
+  s3: { bucket: "llm-stack-dev-123456789012-us-east-1", region: "us-east-1" },
+  metricsSeconds: 60,
 });
 
 /** The value after `flag` in the argument list, or undefined when the flag is absent. */
@@ -82,7 +85,14 @@ describe("benchmark Job", () => {
     expect(() => new Job(job as never).validate()).not.toThrow();
     const pod = (job as any).spec.template;
     const container = pod.spec.containers[0];
-    expect(container.command).toEqual(["vllm"]);
+    // run-benchmark.py runs the client and publishes its result (test/manifests/benchmark/run-benchmark.test.ts).
+    expect(container.command).toEqual(["python3", "/opt/llm-stack/run-benchmark.py", "/work/results", "--", "vllm"]);
+    // The S3 path: its own service account (the Pod Identity role that may write benchmarks/ only), the key under that prefix.
+    expect(pod.spec.serviceAccountName).toBe("vllm-benchmark");
+    const key = container.env.find((e: { name: string }) => e.name === "LLM_STACK_KEY");
+    expect(key.value).toBe(`benchmarks/${(job as any).metadata.name}.json`);
+    // The gauges' port, named as the PodMonitor scrapes it.
+    expect(container.ports).toEqual([{ name: "metrics", containerPort: 9400 }]);
     expect(container.env.find((e: { name: string }) => e.name === "OPENAI_API_KEY")).toEqual({
       name: "OPENAI_API_KEY",
       valueFrom: { secretKeyRef: { name: "vllm-secrets", key: "api-key" } },
