@@ -176,6 +176,9 @@ export function matchModel(value: string): { modelId: ModelId; quantization: Qua
 /** The catalog id nearest to a mistyped one (edit distance at most a third of its length). */
 export function nearestModelId(value: string): ModelId | undefined {
   const wanted = value.trim().toLowerCase();
+  // No id is near a value several times longer than every id; and the edit distance of a 10 MB value
+  // against each id would take many seconds (length × length steps).
+  if (wanted.length > 2 * Math.max(...MODEL_IDS.map((id) => id.length))) return undefined;
   const scored = MODEL_IDS.map((id) => ({
     id,
     d: Math.min(editDistance(wanted, id), ...(id.includes(wanted) && wanted.length >= 4 ? [0] : [])),
