@@ -26,6 +26,9 @@ export default defineConfig({
   test: {
     // The committed stacks run once under mocks for the whole suite; test files read the recorded runs.
     globalSetup: ["test/support/committed-runs-setup.ts"],
+    // Hermetic AWS settings: the region and profile the AWS provider would fall back to
+    // (infra/settings/aws-region.ts) come from the test, never from the machine running it.
+    env: { AWS_REGION: "", AWS_DEFAULT_REGION: "", AWS_PROFILE: "", AWS_CONFIG_FILE: "/nonexistent/llm-stack-tests/aws-config" },
     // The Pulumi mock tests run the real program in-process; give them room on the 2-core CI machine.
     testTimeout: 60_000,
     // beforeAll hooks run whole stacks under mocks (policies.test.ts runs four): vitest's 10 s default is too tight for two busy cores.

@@ -5,6 +5,7 @@
  * registers any resource. Secret keys are read only as Pulumi secrets; the validator learns just
  * whether each is unset, an encrypted secret, or (refused) plain text.
  */
+import { providerRegion } from "./settings/aws-region";
 import * as pulumi from "@pulumi/pulumi";
 import { PlanInputError, type InputIssue } from "./plan";
 import { PROJECT_NAME, resolveStackSettings, type SecretPresence, type SecretState, type StackSettings } from "./settings";
@@ -56,10 +57,10 @@ export function readConfig(): StackConfig {
   }
   const secrets = Object.fromEntries(SECRET_SETTING_KEYS.map((key) => [key, secretState(key)])) as SecretPresence;
   const entries = Object.keys(pulumi.runtime.allConfig()).map((key) => ({ key, secure: runtimeConfig.isConfigSecret(key) }));
-  // The region the AWS provider deploys to: aws:region, else AWS_REGION, else AWS_DEFAULT_REGION
-  // (@pulumi/aws config/vars.js `region`). Planning and pricing follow it; without any, the provider
-  // has no region and the program says so before creating anything.
-  const region = new pulumi.Config("aws").get("region") ?? (process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || undefined);
+  // The region the AWS provider deploys to: aws:region, else AWS_REGION, AWS_DEFAULT_REGION or the
+  // profile's region (settings/aws-region.ts). Planning and pricing follow it; without any, the
+  // program says so before creating anything.
+  const region = new pulumi.Config("aws").get("region") ?? providerRegion(pulumi.runtime.allConfig())?.region;
   const regionIssues =
     region === undefined
       ? [

@@ -195,7 +195,7 @@ function modelCache(
   serverName: string,
   nodeSelector: Record<string, string>,
   tolerations: Record<string, string>[],
-): ModelCacheSource & { access: pulumi.Resource[] } {
+): ModelCacheSource & { access: pulumi.Resource[]; benchmarkAccess: pulumi.Resource[] } {
   const { plan } = settings;
   if (!access.clusterName)
     throw new Error("weightsSource s3 needs an EKS cluster the kit manages; readConfig refuses it with cluster kubeconfig");
@@ -240,6 +240,7 @@ function modelCache(
       tolerations,
     },
     access: [bucket, reader, writer, ...benchmarkWriter],
+    benchmarkAccess: benchmarkWriter,
   };
 }
 
@@ -342,7 +343,11 @@ export function createLlmStack(config: StackConfig, placement: Placement, images
       hfToken: config.hfToken,
       benchmark:
         settings.benchmark === "after-deploy"
-          ? { workload: settings.workload ?? resolveWorkload({}), nodeSelector: access.systemNodeSelector }
+          ? {
+              workload: settings.workload ?? resolveWorkload({}),
+              nodeSelector: access.systemNodeSelector,
+              dependsOn: weights.source === "s3" ? weights.benchmarkAccess : [],
+            }
           : null,
       nodeSelector,
       tolerations,

@@ -22,9 +22,10 @@
  */
 import { lstatSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseDocument } from "yaml";
+import { parseAllDocuments } from "yaml";
 import { PlanInputError, editDistance, type InputIssue } from "../plan";
 import { REGIONS } from "../catalog";
+import { providerRegion } from "./aws-region";
 import { PROJECT_NAME } from "./coerce";
 import { type ConfigEntry } from "./stack-keys";
 
@@ -35,8 +36,8 @@ export interface StackFileConfig {
   entries: ConfigEntry[];
   /** The `config:` mapping as written (namespaced keys), for the Pulumi CLI's own checks (pulumi-cli.ts). */
   config: Record<string, unknown>;
-  /** Where the region came from: the file's aws:region, or the environment variable the AWS provider would read. */
-  regionFrom: "aws:region" | "AWS_REGION" | "AWS_DEFAULT_REGION";
+  /** Where the region came from: "aws:region", or where the AWS provider would find it (aws-region.ts). */
+  regionFrom: string;
   /** Pulumi ESC environments the file imports (`environment:`); their values are unknown here. */
   environments: string[];
 }
@@ -50,8 +51,27 @@ const invalid = (file: string, value: unknown, expected: string, hint: string) =
 /** The 1-based line of a character offset. */
 const lineOf = (text: string, offset: number) => text.slice(0, offset).split("\n").length;
 
+/**
+ * Characters go-yaml v3 refuses anywhere in a document (readerc.go: "control characters are not
+ * allowed"): C0 controls but TAB, LF and CR; DEL; C1 controls but NEL; U+FFFE and U+FFFF.
+ */
+const DISALLOWED = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\uFFFE\uFFFF]/;
+
 /** The text of a stack file's bytes, as go-yaml v3 decodes them (see the file comment). */
 export function decodeStackBytes(file: string, bytes: Uint8Array): string {
+  const text = decodeBytes(file, bytes);
+  const at = DISALLOWED.exec(text)?.index;
+  if (at !== undefined)
+    throw invalid(
+      file,
+      `line ${lineOf(text, at)}`,
+      "printable text (the Pulumi CLI's YAML reader refuses control characters)",
+      `The file holds U+${text.charCodeAt(at).toString(16).toUpperCase().padStart(4, "0")}, a control character (or a UTF-16 file without its byte-order mark); remove it or save the file as UTF-8.`,
+    );
+  return text;
+}
+
+function decodeBytes(file: string, bytes: Uint8Array): string {
   const [a, b, c] = bytes;
   try {
     if (a === 0xef && b === 0xbb && c === 0xbf) return new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(3));
@@ -72,7 +92,10 @@ export function decodeStackBytes(file: string, bytes: Uint8Array): string {
 
 /** Parses YAML text as the Pulumi CLI would, or throws PlanInputError naming `file`, the line and what to fix. */
 export function parseYamlFile(file: string, text: string): unknown {
-  const document = parseDocument(text, { merge: true, uniqueKeys: true, prettyErrors: true });
+  // go-yaml's Unmarshal reads the first document of a stream (yaml.go unmarshal); so does this.
+  const documents = parseAllDocuments(text, { merge: true, uniqueKeys: true, prettyErrors: true });
+  const document = Array.isArray(documents) ? documents[0] : undefined;
+  if (document === undefined) return null;
   const error = document.errors[0];
   if (error) {
     const at = error.linePos?.[0];
@@ -101,13 +124,29 @@ export function parseYamlFile(file: string, text: string): unknown {
   }
 }
 
-/** The AWS provider's region when the file sets none (see the file comment). */
-function regionFromEnvironment(): { region: string; from: "AWS_REGION" | "AWS_DEFAULT_REGION" } | undefined {
-  for (const name of ["AWS_REGION", "AWS_DEFAULT_REGION"] as const) {
-    const value = process.env[name]?.trim();
-    if (value) return { region: value, from: name };
+/**
+ * What a stack's `environment:` imports from Pulumi ESC (pulumi/pulumi sdk/go/common/workspace/project.go,
+ * Environment.UnmarshalYAML): a list of environment names, or an inline ESC definition whose
+ * `imports` are names or `{ name: { merge: … } }` and whose `values` are defined in place.
+ */
+function escImports(environment: unknown, file: string, issues: InputIssue[]): string[] {
+  if (environment === undefined || environment === null) return [];
+  if (Array.isArray(environment) && environment.every((item) => typeof item === "string")) return environment as string[];
+  if (typeof environment === "object" && !Array.isArray(environment)) {
+    const definition = environment as { imports?: unknown; values?: unknown };
+    const imports = Array.isArray(definition.imports) ? definition.imports : [];
+    const names = imports.flatMap((item) =>
+      typeof item === "string" ? [item] : item !== null && typeof item === "object" ? Object.keys(item) : [],
+    );
+    return definition.values !== undefined ? [...names, "(inline values)"] : names;
   }
-  return undefined;
+  issues.push({
+    path: "environment",
+    value: environment,
+    expected: "a list of Pulumi ESC environment names, or an inline ESC definition (imports:, values:)",
+    hint: "Write `environment:` as a list, e.g. `- my-org/llm-prod`.",
+  });
+  return [];
 }
 
 export function parseStackFile(stack: string, text: string, file = `Pulumi.${stack}.yaml`): StackFileConfig {
@@ -124,7 +163,10 @@ export function parseStackFile(stack: string, text: string, file = `Pulumi.${sta
       "a mapping of keys to values",
       "Write `config:` as `key: value` lines (e.g. `llm-stack:model: llama-3.1-8b-instruct`), not a list or a string.",
     );
-  const config = rawConfig as Record<string, unknown>;
+  // A key without a namespace is the project's (pulumi/pulumi sdk/go/common/workspace/loaders.go, stackConfigNamespacedWithProject).
+  const config = Object.fromEntries(
+    Object.entries(rawConfig as Record<string, unknown>).map(([key, value]) => [key.includes(":") ? key : `${PROJECT_NAME}:${key}`, value]),
+  );
   const values: Record<string, unknown> = {};
   const prefix = `${PROJECT_NAME}:`;
   for (const [key, value] of Object.entries(config)) if (key.startsWith(prefix)) values[key.slice(prefix.length)] = value;
@@ -132,7 +174,7 @@ export function parseStackFile(stack: string, text: string, file = `Pulumi.${sta
 
   // `aws:region`, or a near miss of it, or the environment the provider would fall back to.
   let region: unknown = config["aws:region"];
-  let regionFrom: StackFileConfig["regionFrom"] = "aws:region";
+  let regionFrom = "aws:region";
   const nearMiss = Object.keys(config).find(
     (key) => key !== "aws:region" && key.startsWith("aws:") && editDistance(key, "aws:region") <= 2,
   );
@@ -144,7 +186,7 @@ export function parseStackFile(stack: string, text: string, file = `Pulumi.${sta
       hint: `Did you mean aws:region? Rename it: \`pulumi config rm ${nearMiss} && pulumi config set aws:region ${String(config[nearMiss])}\`.`,
     });
   else if (region === undefined) {
-    const fallback = regionFromEnvironment();
+    const fallback = providerRegion(config);
     if (fallback) {
       region = fallback.region;
       regionFrom = fallback.from;
@@ -152,22 +194,12 @@ export function parseStackFile(stack: string, text: string, file = `Pulumi.${sta
       issues.push({
         path: "aws:region",
         value: undefined,
-        expected: `one of ${REGIONS.join(", ")} (the AWS provider needs a region: aws:region, else AWS_REGION or AWS_DEFAULT_REGION)`,
-        hint: "Set it: `pulumi config set aws:region us-east-1`.",
+        expected: `one of ${REGIONS.join(", ")} (the AWS provider needs a region: aws:region, else AWS_REGION, AWS_DEFAULT_REGION or the AWS profile's region)`,
+        hint: "Set it: `pulumi config set aws:region us-east-1` (on an EC2 instance the provider could also ask the instance's metadata, which cannot be read offline).",
       });
   }
 
-  // Pulumi ESC: `environment: [a, b]`, or `environment: { imports: [a, b] }`.
-  const environment = document.environment;
-  const imports: unknown[] =
-    environment === undefined || environment === null
-      ? []
-      : Array.isArray(environment)
-        ? environment
-        : typeof environment === "object" && Array.isArray((environment as { imports?: unknown }).imports)
-          ? (environment as { imports: unknown[] }).imports
-          : [environment];
-  const environments = imports.map((item) => (typeof item === "string" ? item : JSON.stringify(item)));
+  const environments = escImports(document.environment, file, issues);
   if (issues.length > 0)
     throw new PlanInputError(
       issues.map((issue) => ({ ...issue, path: `${file} ${issue.path}` })),

@@ -32,16 +32,7 @@ export function configKeyIssues(entries: readonly ConfigEntry[]): InputIssue[] {
   const issues: InputIssue[] = [];
   const prefix = `${PROJECT_NAME}:`;
   for (const { key, secure } of entries) {
-    if (!key.includes(":")) {
-      const near = nearestKey(key);
-      issues.push({
-        path: key,
-        value: "(set)",
-        expected: `a namespaced key such as ${prefix}${near ?? "model"}`,
-        hint: `Stack keys are <namespace>:<name>; run \`pulumi config set ${near ?? key} <value>\`, which adds the ${prefix} prefix.`,
-      });
-      continue;
-    }
+    // A bare key reaches here namespaced: the Pulumi CLI (and stack-file.ts) prefix it with the project.
     if (!key.startsWith(prefix)) continue;
     const name = key.slice(prefix.length);
     const declaration = (SETTINGS as Record<string, SettingDeclaration>)[name];

@@ -313,10 +313,12 @@ const CASES: Case[] = [
     () => withStack(`${DEV.trimEnd()}\n  llm-stack:hfToken: hf_plain\n`),
   ],
   [
-    "a key without its namespace",
+    // Pulumi namespaces a bare key with the project (sdk/go/common/workspace/loaders.go,
+    // stackConfigNamespacedWithProject): 2 replicas, 2 × p5.4xlarge $13.76 + 3 × m7i.xlarge $0.605 + EKS $0.10 + NAT $0.045.
+    "a key without its namespace, read as the project's",
     ["plan", "--stack", "s"],
     2,
-    'replicas: got "(set)"; expected a namespaced key such as llm-stack:replicas',
+    "llm-stack:maxHourlyUsd: got 10; expected at least the stack's $14.51/h at maximum node-group size",
     () => withStack(dev('\n  replicas: "2"')),
   ],
   [

@@ -68,3 +68,29 @@ describe("stack file reader", () => {
     expect(stackFileName("dev")).toEqual({ name: "dev", project: undefined });
   });
 });
+
+describe("the Pulumi CLI's reading rules beyond YAML", () => {
+  it("namespaces a bare key with the project, as Pulumi does (loaders.go stackConfigNamespacedWithProject)", () => {
+    expect(parseStackFile("s", "config:\n  aws:region: us-east-1\n  model: phi-3.5-mini-instruct\n").values).toEqual({
+      model: "phi-3.5-mini-instruct",
+    });
+  });
+
+  it("reads the first document of a stream only (go-yaml's Unmarshal)", () => {
+    expect(parseStackFile("s", `${TEXT}---\nconfig:\n  llm-stack:model: other\n`).values).toEqual({ model: "phi-3.5-mini-instruct" });
+  });
+
+  it("refuses control characters go-yaml refuses (readerc.go), naming the line", () => {
+    expect(() => decodeStackBytes("Pulumi.s.yaml", Buffer.from(`${TEXT}  # bell \u0007\n`))).toThrow(
+      'Pulumi.s.yaml: got "line 4"; expected printable text',
+    );
+    // UTF-16 without its byte-order mark reads as UTF-8 full of NULs: refused the same way.
+    expect(() => decodeStackBytes("Pulumi.s.yaml", Buffer.from(TEXT, "utf16le"))).toThrow("U+0000");
+  });
+
+  it("names the imports of an inline ESC definition and says it defines values in place", () => {
+    const text = `environment:\n  imports:\n    - acme/base\n    - acme/secrets:\n        merge: false\n  values:\n    x: 1\n${TEXT}`;
+    expect(parseStackFile("s", text).environments).toEqual(["acme/base", "acme/secrets", "(inline values)"]);
+    expect(() => parseStackFile("s", `environment: acme/base\n${TEXT}`)).toThrow("expected a list of Pulumi ESC environment names");
+  });
+});

@@ -8,7 +8,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { VLLM_PORT, modelCacheUri, type ImageSource, type ModelCacheLayout } from "../../plan";
+import { VLLM_PORT, modelCacheUri, pulledImage, type ImageSource, type ModelCacheLayout } from "../../plan";
 import { withImagesFrom } from "../../manifests/pod-spec";
 import {
   benchmarkConfigMap,
@@ -77,7 +77,7 @@ export interface VllmServerArgs extends Omit<VllmManifestInput, "name" | "weight
   /** The Hugging Face token (a Pulumi secret); required when `hfTokenSet`. */
   hfToken: pulumi.Output<string> | undefined;
   /** Measure the endpoint with this workload once it is ready, from a pod on these nodes; null: no benchmark Job. */
-  benchmark: { workload: Workload; nodeSelector: Record<string, string> } | null;
+  benchmark: { workload: Workload; nodeSelector: Record<string, string>; dependsOn: pulumi.Resource[] } | null;
 }
 
 export class VllmServer extends pulumi.ComponentResource {
@@ -268,7 +268,8 @@ export class VllmServer extends pulumi.ComponentResource {
           benchmarkJob({
             name,
             namespace: args.namespace,
-            image: args.image,
+            // The image as the pod pulls it (through the stack's ECR cache when it has one): part of the Job's name.
+            image: pulledImage(args.image, args.images),
             plan: args.plan,
             workload: benchmark.workload,
             secretName: `${name}-secrets`,
@@ -291,7 +292,8 @@ export class VllmServer extends pulumi.ComponentResource {
         metadata: job.apply((j) => j.metadata as k8s.types.input.meta.v1.ObjectMeta),
         spec: job.apply((j) => j.spec as k8s.types.input.batch.v1.JobSpec),
       },
-      { ...opts, dependsOn: [secret, script, workloadResource, ...(serviceAccount ? [serviceAccount] : [])] },
+      // Its Pod Identity association first: the webhook only gives credentials to pods created after it.
+      { ...opts, dependsOn: [secret, script, workloadResource, ...(serviceAccount ? [serviceAccount] : []), ...benchmark.dependsOn] },
     );
   }
 

@@ -161,11 +161,15 @@ export function benchmarkArgs(
 }
 
 /**
- * The Job's name carries a hash of its arguments: a new plan or workload is a new Job (a Job's pod
- * template cannot change in place), so each deploy that changes what is served is measured once.
+ * The Job's name carries a hash of everything its pod template is made of — the client's arguments,
+ * the image as pulled, the price, where it publishes: a Job's template cannot change in place, and
+ * pulumi-kubernetes replaces a Job whose template changed (provider/pkg/provider/diff.go); under the
+ * same name it would delete the old one first without awaiting the delete (skipAwait, await.go), and
+ * the create could meet the old object still being torn down. A new name is create-then-delete, and
+ * each deploy that changes what is served is measured once; re-running `up` keeps the Job.
  */
-export function benchmarkJobName(serverName: string, args: readonly string[]): string {
-  return `${serverName}-bench-${createHash("sha256").update(args.join("\0")).digest("hex").slice(0, 10)}`;
+export function benchmarkJobName(serverName: string, args: readonly string[], pod: unknown = null): string {
+  return `${serverName}-bench-${createHash("sha256").update(args.join("\0")).update(JSON.stringify(pod)).digest("hex").slice(0, 10)}`;
 }
 
 /** The labels of the benchmark's pods (the PodMonitor selects them). */
@@ -199,7 +203,15 @@ export function benchmarkPodMonitor(input: Pick<BenchmarkJobInput, "name" | "nam
 export function benchmarkJob(input: BenchmarkJobInput): Json {
   const args = benchmarkArgs(input);
   const labels = benchmarkLabels(input.name);
-  const jobName = benchmarkJobName(input.name, args);
+  const jobName = benchmarkJobName(input.name, args, {
+    image: input.image,
+    hourlyUsd: input.hourlyUsd,
+    s3: input.s3,
+    metricsSeconds: input.metricsSeconds,
+    hfTokenSet: input.hfTokenSet,
+    nodeSelector: input.nodeSelector,
+    readyTimeoutSeconds: input.readyTimeoutSeconds,
+  });
   const { workload } = input;
   const env: Json[] = [
     { name: "OPENAI_API_KEY", valueFrom: { secretKeyRef: { name: input.secretName, key: SECRET_KEYS.apiKey } } },
