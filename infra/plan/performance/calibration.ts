@@ -8,6 +8,7 @@
  * coordinate descent from a fixed start, so it is deterministic: `npm run bench` refits and prints
  * the constants, and test/plan/performance/calibration.test.ts holds CALIBRATION to the refit.
  */
+import { GPU_IDS, type GpuId } from "../../catalog";
 import { type ServingMeasurement } from "../../catalog/serving-measurements-schema";
 import { tensorRtLlmOverVllmMeasured } from "../../catalog/serving-measurements";
 import { predictMeasurement, type EngineCalibration } from "./predict";
@@ -73,7 +74,7 @@ interface Parameter {
   max: number;
 }
 
-const perGpu = (gpu: "h100" | "h200", key: "memoryBandwidthUtilization" | "computeUtilization", min: number, max: number): Parameter => ({
+const perGpu = (gpu: GpuId, key: "memoryBandwidthUtilization" | "computeUtilization", min: number, max: number): Parameter => ({
   get: (c) => c.perGpu[gpu][key],
   set: (c, value) => ({ ...c, perGpu: { ...c.perGpu, [gpu]: { ...c.perGpu[gpu], [key]: value } } }),
   min,
@@ -104,7 +105,7 @@ const BOUNDS = {
 
 /** Every fitted constant with the range it may take. */
 const PARAMETERS: Parameter[] = [
-  ...(["h100", "h200"] as const).flatMap((gpu) => [
+  ...GPU_IDS.flatMap((gpu) => [
     perGpu(gpu, "memoryBandwidthUtilization", BOUNDS.memoryBandwidthUtilization.min, BOUNDS.memoryBandwidthUtilization.max),
     perGpu(gpu, "computeUtilization", BOUNDS.computeUtilization.min, BOUNDS.computeUtilization.max),
   ]),
