@@ -2,7 +2,7 @@
  * `llm-stack compare`: one workload, every catalog model (or `--models a,b`) × quantization × GPU,
  * ranked — SLO met first, then $/M tokens. Input problems exit 2 with every problem named.
  */
-import { readFileSync } from "node:fs";
+import { InputFileError, readBoundedFile } from "../infra/settings/input-file";
 import { resolve } from "node:path";
 import { MODEL_IDS, isModelId, type ModelId, type Region } from "../infra/catalog";
 import { PlanInputError, type InputIssue } from "../infra/plan";
@@ -53,14 +53,14 @@ function readWorkloadFile(path: string | undefined, directory: string): Record<s
   if (path === undefined) return {};
   let text: string;
   try {
-    text = readFileSync(resolve(directory, path), "utf8");
+    text = readBoundedFile(resolve(directory, path)).toString("utf8");
   } catch (error) {
     throw new PlanInputError([
       {
         path: "--workload",
         value: path,
         expected: "a readable JSON file",
-        hint: `Could not read it (${(error as NodeJS.ErrnoException).code ?? "error"}); see workloads/ for examples.`,
+        hint: `${error instanceof InputFileError ? error.message : `Could not read it (${(error as NodeJS.ErrnoException).code ?? "error"}).`} See workloads/ for examples.`,
       },
     ]);
   }

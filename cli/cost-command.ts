@@ -3,8 +3,9 @@
  * price table), diff them against a git ref, or price a real `pulumi preview --json`.
  */
 // First: the Pulumi SDK the program and the pack load defers its function serializer (see the file).
+import { InputFileError, readBoundedFile } from "../infra/settings/input-file";
 import "./offline/defer-closure-serializer";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { REGIONS, regionSchema } from "../infra/catalog";
 import { DEFAULTS, PlanInputError, type InputIssue } from "../infra/plan";
@@ -68,7 +69,7 @@ async function evaluateAll(files: readonly StackFile[], options: EvaluateOptions
 function readPolicyConfig(issues: InputIssue[], path: string | undefined): PackConfig | undefined {
   if (path === undefined) return undefined;
   try {
-    const parsed = JSON.parse(readFileSync(path, "utf8")) as unknown;
+    const parsed = JSON.parse(readBoundedFile(path).toString("utf8")) as unknown;
     if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)) {
       for (const problem of packConfigProblems(POLICIES, parsed as PackConfig)) {
         issues.push({
@@ -117,7 +118,7 @@ function withPreviewRegion(config: PackConfig, region: string): PackConfig {
 function readInput(flag: string, path: string): string {
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    bytes = readBoundedFile(path);
   } catch (error) {
     throw new PlanInputError(
       [
@@ -125,7 +126,10 @@ function readInput(flag: string, path: string): string {
           path: flag,
           value: path,
           expected: "a readable file",
-          hint: `${(error as NodeJS.ErrnoException).code ?? "unreadable"}: check the path.`,
+          hint:
+            error instanceof InputFileError && error.code !== "ENOENT"
+              ? error.message
+              : `${(error as NodeJS.ErrnoException).code ?? "unreadable"}: check the path.`,
         },
       ],
       "invalid cost request",
@@ -186,6 +190,13 @@ export async function runCost(
       hint: "Price stacks, diff against a ref, or price a preview — not several at once.",
     });
 
+  if (values.region !== undefined && values.fromPreview === undefined)
+    issues.push({
+      path: "--region",
+      value: values.region,
+      expected: "--region only with --from-preview (the region of a preview whose config names none)",
+      hint: "A stack is priced in its own aws:region; set that in Pulumi.<stack>.yaml, or drop --region.",
+    });
   if (values.out !== undefined && values.out.trim() === "")
     issues.push({
       path: "--out",
@@ -302,12 +313,15 @@ export async function runCost(
     const baseReports = await evaluateAll(baseFiles, { ...evaluate, directory: undefined });
     const headReports = await evaluateAll(available, evaluate);
     const changes = diffStacks(baseReports, headReports);
+    // The exit code counts every invalid stack, changed or not: each is named with why, whatever the diff says.
+    const invalid = headReports.filter((r) => r.status === "invalid").map((r) => ({ stack: r.stack, errors: r.errors }));
+    const invalidLines = invalid.flatMap((r) => [`${r.stack}: refused, nothing would be created`, ...r.errors.map((e) => `  ${e}`)]);
     const output =
       format === "json"
-        ? `${JSON.stringify({ base: values.base, changes }, null, 2)}\n`
+        ? `${JSON.stringify({ base: values.base, changes, invalid }, null, 2)}\n`
         : format === "markdown"
-          ? renderDiffMarkdown(changes, values.base)
-          : renderDiffTable(changes, values.base);
+          ? `${renderDiffMarkdown(changes, values.base)}${invalid.length ? `\nInvalid stacks:\n\n\`\`\`text\n${invalidLines.join("\n")}\n\`\`\`\n` : ""}`
+          : `${renderDiffTable(changes, values.base)}${invalid.length ? `\ninvalid stacks:\n${invalidLines.join("\n")}\n` : ""}`;
     return { output, out: values.out, exitCode: verdict(headReports, reportOnly) };
   }
   const selected = values.stack?.length ? available.filter((f) => values.stack?.includes(f.stack)) : available;

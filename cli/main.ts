@@ -27,7 +27,7 @@ import {
 import { resolveWorkload, type Workload, type WorkloadKey } from "../infra/plan/workload";
 import { collectInputIssues, flagOf, workloadFromFlags, workloadOptions } from "./workload-flags";
 import { PROJECT_NAME, SETTINGS, SIZING_KEYS, coerceSizingValue, readStackFile, resolveStackFile, type SizingKey } from "../infra/settings";
-import { coerceSettingValue } from "../infra/settings/keys";
+import { coerceSettingValue, withoutUnsetMarkers } from "../infra/settings/keys";
 import { REGIONS } from "../infra/catalog";
 import { renderDefaultPlansMarkdown, renderModelsList } from "./render/models-table";
 import { renderGpus } from "./render/gpus-table";
@@ -61,11 +61,14 @@ function planJson(plan: DeploymentPlan, performance: Performance, economics: Wor
 }
 
 function runPlan(options: PlanOptions, context: CliContext): number {
-  const fromFlags: Record<string, unknown> = {};
+  const coerced: Record<string, unknown> = {};
   // Flag text is read exactly like stack-config text, so `--replicas 2` and `replicas: "2"` mean the same.
-  for (const key of SIZING_KEYS) if (options[key] !== undefined) fromFlags[key] = coerceSizingValue(key, options[key]);
+  for (const key of SIZING_KEYS) if (options[key] !== undefined) coerced[key] = coerceSizingValue(key, options[key]);
   const workloadInput = workloadFromFlags(options);
-  if (options.stack !== undefined) return runPlanForStack(options.stack, fromFlags, workloadInput, options, context);
+  // With a stack, `--max-model-len auto` overrides the file's value; the stack's resolution reads the marker.
+  if (options.stack !== undefined) return runPlanForStack(options.stack, coerced, workloadInput, options, context);
+  // Alone, a documented "unset" value (`--max-model-len auto`) means what the key's default does.
+  const fromFlags = withoutUnsetMarkers(coerced);
   if (fromFlags.model === undefined) {
     throw new PlanInputError([
       {
@@ -83,6 +86,12 @@ function runPlan(options: PlanOptions, context: CliContext): number {
       () => resolvePlanRequest(request),
     );
     const { plan, performance, economics, chosenBy } = planForWorkload(request, workload);
+    // Asked to size for a workload and nothing carries it: infeasible (exit 3), with what the nearest plan misses.
+    if (!performance.sloMet)
+      throw new InfeasiblePlanError(
+        `no deployment of ${plan.model} carries this workload within the SLOs and the allowed hardware: the cheapest attempt (${plan.replicas} × ${plan.instanceType}, TP ${plan.tensorParallelSize}) misses — ${performance.sloMisses.join("; ")}`,
+        [],
+      );
     process.stdout.write(
       options.json
         ? `${JSON.stringify(planJson(plan, performance, economics, chosenBy), null, 2)}\n`

@@ -4,7 +4,7 @@
  * prints the new constants). The setup the output does not state is given as flags, each checked
  * against the catalog; every problem is reported at once (exit 2).
  */
-import { readFileSync } from "node:fs";
+import { InputFileError, readBoundedFile } from "../infra/settings/input-file";
 import { resolve } from "node:path";
 import { GPU_IDS, MODEL_IDS, findVariant, isModelId, type GpuId } from "../infra/catalog";
 import { CALIBRATION_MODEL_IDS, type CalibrationModelId } from "../infra/catalog/calibration-models";
@@ -93,13 +93,13 @@ export function runMeasurement(options: MeasurementOptions, context: CliContext)
   let text: string | undefined;
   if (options.from !== undefined && options.from.trim() !== "") {
     try {
-      text = readFileSync(resolve(context.directory, options.from), "utf8");
+      text = readBoundedFile(resolve(context.directory, options.from)).toString("utf8");
     } catch (error) {
       issues.push({
         path: "--from",
         value: options.from,
         expected: "a readable file",
-        hint: `Could not read it (${(error as NodeJS.ErrnoException).code ?? "error"}).`,
+        hint: error instanceof InputFileError ? error.message : `Could not read it (${(error as NodeJS.ErrnoException).code ?? "error"}).`,
       });
     }
   }

@@ -25,9 +25,37 @@ const stepSchema = z.object({ op: z.string(), urn: z.string(), oldState: stateSc
 const previewSchema = z.object({ steps: z.array(stepSchema), config: z.record(z.string(), z.unknown()).optional() });
 type State = z.infer<typeof stateSchema>;
 
-/** Steps whose new state exists after the update, and steps whose old state existed before it. */
-const AFTER_OPS = new Set(["create", "update", "same", "replace", "create-replacement", "read", "import", "refresh"]);
-const BEFORE_OPS = new Set(["update", "same", "replace", "delete", "delete-replaced", "read", "refresh", "discard"]);
+/**
+ * Every step op the Pulumi engine reports (pulumi/pulumi pkg/resource/deploy/step.go, StepOp), split
+ * by whether its new state exists after the update and its old state existed before it. An op not
+ * listed is refused: a step the pricing cannot place would silently drop its resource from the bill.
+ */
+const AFTER_OPS = new Set([
+  "create",
+  "update",
+  "same",
+  "replace",
+  "create-replacement",
+  "read",
+  "read-replacement",
+  "import",
+  "import-replacement",
+  "refresh",
+]);
+const BEFORE_OPS = new Set([
+  "update",
+  "same",
+  "replace",
+  "delete",
+  "delete-replaced",
+  "read",
+  "read-replacement",
+  "refresh",
+  "discard",
+  "discard-replaced",
+  "import-replacement",
+]);
+const KNOWN_OPS = new Set([...AFTER_OPS, ...BEFORE_OPS, "remove-pending-replace"]);
 
 export interface PreviewCost {
   region: Region;
@@ -134,6 +162,17 @@ export function pricePreview(json: unknown, fallbackRegion: Region): PreviewCost
   const after = new Map<string, State>();
   const stepCounts: Record<string, number> = {};
   const changes: PreviewCost["changes"] = [];
+  const unknownOps = [...new Set(preview.steps.map((s) => s.op).filter((op) => !KNOWN_OPS.has(op)))];
+  if (unknownOps.length > 0)
+    throw new PlanInputError(
+      unknownOps.map((op) => ({
+        path: "--from-preview steps[].op",
+        value: op,
+        expected: `one of the engine's step ops (${[...KNOWN_OPS].join(", ")})`,
+        hint: "The preview file is damaged or from an unknown Pulumi version; regenerate it with `pulumi preview --json --show-sames`.",
+      })),
+      "invalid preview",
+    );
   for (const step of preview.steps) {
     stepCounts[step.op] = (stepCounts[step.op] ?? 0) + 1;
     if (step.newState && AFTER_OPS.has(step.op)) after.set(step.urn, step.newState);

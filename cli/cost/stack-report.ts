@@ -178,6 +178,7 @@ export async function evaluateStack(stack: string, yamlText: string, options: Ev
     if (!(error instanceof PlanInputError)) throw error;
     return unreadableStack(stack, error.issues.map(formatIssue));
   }
+  if (file.problems.length > 0) return unreadableStack(stack, file.problems.map(formatIssue));
   const { config, secureKeys, errors: cliErrors } = parsed;
   const secretKeys = [...secureKeys];
   const assumptions = [`${HOURS_PER_MONTH} hours per month`, `AWS on-demand prices of ${PRICE_TABLE_DATE}`];

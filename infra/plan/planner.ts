@@ -47,6 +47,8 @@ export type { DeploymentPlan } from "./deployment-plan";
 export interface PlanOptions {
   /** Search for the nearest feasible alternatives when the request does not fit (default true). */
   suggestAlternatives?: boolean;
+  /** Who pinned the quantization when the user did not (the workload search): the reason says so instead of "as asked". */
+  quantizationChosenBy?: string;
 }
 
 const round = (value: number, digits = 2): number => roundTo(value, digits);
@@ -79,7 +81,13 @@ function useIdleGpus(request: ResolvedPlanRequest, chosen: Candidate): Candidate
   return chosen;
 }
 
-function toPlan(request: ResolvedPlanRequest, chosen: Candidate, minimal: Candidate, evaluated: Candidate[]): DeploymentPlan {
+function toPlan(
+  request: ResolvedPlanRequest,
+  chosen: Candidate,
+  minimal: Candidate,
+  evaluated: Candidate[],
+  quantizationChosenBy?: string,
+): DeploymentPlan {
   const gpusPerReplica = chosen.tensorParallelSize * chosen.pipelineParallelSize;
   const gpusPerNode = INSTANCES[chosen.instanceType].gpuCount;
   const instanceHourlyUsd = findHourlyPriceUsd(chosen.instanceType, request.region) ?? 0;
@@ -156,6 +164,7 @@ function toPlan(request: ResolvedPlanRequest, chosen: Candidate, minimal: Candid
     minimal,
     evaluated,
     selectable: selectableCandidates(evaluated, request.multiNode),
+    ...(quantizationChosenBy !== undefined ? { quantizationChosenBy } : {}),
   });
   return { ...plan, timeToReady: timeToReady(plan) };
 }
@@ -245,7 +254,7 @@ export function planDeployment(input: PlanRequest, options: PlanOptions = {}): D
     const allowedShapes = request.multiNode === "never" ? evaluated.filter((c) => c.nodesPerReplica === 1) : evaluated;
     throw new InfeasiblePlanError(infeasibleReason(request, allowedShapes), alternatives);
   }
-  const plan = toPlan(request, useIdleGpus(request, minimal), minimal, evaluated);
+  const plan = toPlan(request, useIdleGpus(request, minimal), minimal, evaluated, options.quantizationChosenBy);
   if (plan.nodes > request.maxNodes) {
     throw new PlanInputError([
       {

@@ -22,14 +22,16 @@ export interface ReasonInput {
   evaluated: Candidate[];
   /** The fitting candidates the multiNode policy allows. */
   selectable: Candidate[];
+  /** Who pinned the quantization when the user did not (planner.ts PlanOptions). */
+  quantizationChosenBy?: string;
 }
 
-function quantizationReason({ request, evaluated, selectable, chosen }: ReasonInput): string {
+function quantizationReason({ request, evaluated, selectable, chosen, quantizationChosenBy }: ReasonInput): string {
   const bestOf = (variant: Variant) => selectable.filter((c) => c.variant === variant).sort((a, b) => a.hourlyUsd - b.hourlyUsd)[0];
   const label = (v: Variant) =>
     `${v.quantization} (${v.repo}${v.vllmQuantizationFlag ? `, --quantization ${v.vllmQuantizationFlag}` : ""})`;
   if (request.quantization !== "auto")
-    return `quantization ${request.quantization} as asked: ${label(chosen.variant)}, ${chosen.variant.method}.`;
+    return `quantization ${request.quantization} ${quantizationChosenBy ?? "as asked"}: ${label(chosen.variant)}, ${chosen.variant.method}.`;
   const considered = [...new Set(evaluated.map((c) => c.variant))];
   const costs = considered.map((v) => {
     const best = bestOf(v);

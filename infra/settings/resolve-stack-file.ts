@@ -60,7 +60,7 @@ export function resolveStackFile(file: StackFileConfig): ResolvedStackFile {
     const placeholder = OPERATOR_PLACEHOLDERS[key];
     if (!placeholder.secret) values[key] = placeholder.value;
   }
-  const cliIssues = pulumiCliIssues(file, missing);
+  const cliIssues = [...file.problems, ...pulumiCliIssues(file, missing)];
   let settings: StackSettings;
   try {
     settings = resolveStackSettings(values, file.region, secretPresence(file.values), configKeyIssues(file.entries));

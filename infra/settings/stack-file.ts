@@ -20,7 +20,8 @@
  * operator's profile offline.
  * Every problem is an input error (exit 2) naming the file, the line and the fix.
  */
-import { lstatSync, readFileSync } from "node:fs";
+import { lstatSync } from "node:fs";
+import { InputFileError, readBoundedFile } from "./input-file";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { PlanInputError, editDistance, type InputIssue } from "../plan";
@@ -40,6 +41,8 @@ export interface StackFileConfig {
   regionFrom: string;
   /** Pulumi ESC environments the file imports (`environment:`); their values are unknown here. */
   environments: string[];
+  /** What is wrong with the file's region or environment (named by key), reported beside its values' problems. */
+  problems: InputIssue[];
 }
 
 /** A `secure:` value: the Pulumi CLI's encrypted form of a secret in a stack file. */
@@ -200,12 +203,8 @@ export function parseStackFile(stack: string, text: string, file = `Pulumi.${sta
   }
 
   const environments = escImports(document.environment, file, issues);
-  if (issues.length > 0)
-    throw new PlanInputError(
-      issues.map((issue) => ({ ...issue, path: `${file} ${issue.path}` })),
-      "invalid stack file",
-    );
-  return { stack, values, region, entries, config, regionFrom, environments };
+  // Reported with the values' own problems, all at once (resolve-stack-file.ts), not instead of them.
+  return { stack, values, region, entries, config, regionFrom, environments, problems: issues };
 }
 
 /**
@@ -218,7 +217,9 @@ export function stackFileName(stack: string): { name: string; project: string | 
 }
 
 /** What is at `path` instead of a readable file, in words. */
-function whatIsThere(path: string, code: string | undefined): string {
+function whatIsThere(path: string, error: unknown): string {
+  if (error instanceof InputFileError && error.code !== "ENOENT") return error.message;
+  const code = (error as NodeJS.ErrnoException).code;
   if (code === "EISDIR") return "It is a directory, not a file.";
   if (code !== "ENOENT") return `It cannot be read (${code ?? "unknown error"}).`;
   try {
@@ -232,7 +233,7 @@ function whatIsThere(path: string, code: string | undefined): string {
 /** The bytes of a stack file, or an input error saying what is there instead (nothing, a dangling link, a directory). */
 export function readStackBytes(path: string, flag: string, stack: string): Uint8Array {
   try {
-    return readFileSync(path);
+    return readBoundedFile(path);
   } catch (error) {
     throw new PlanInputError(
       [
@@ -240,7 +241,7 @@ export function readStackBytes(path: string, flag: string, stack: string): Uint8
           path: flag,
           value: stack,
           expected: `a stack file ${path}`,
-          hint: `${whatIsThere(path, (error as NodeJS.ErrnoException).code)} Stacks are the Pulumi.<name>.yaml files next to Pulumi.yaml: run from the project directory, or pass an existing stack name.`,
+          hint: `${whatIsThere(path, error)} Stacks are the Pulumi.<name>.yaml files next to Pulumi.yaml: run from the project directory, or pass an existing stack name.`,
         },
       ],
       "no such stack",
@@ -248,8 +249,59 @@ export function readStackBytes(path: string, flag: string, stack: string): Uint8
   }
 }
 
+/** Pulumi's stack names: letters, digits, `-`, `_` and `.` (the CLI refuses others: "stack names may only contain alphanumeric, hyphens, underscores, or periods"). */
+const STACK_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+
+/** The project a directory holds: its Pulumi.yaml's `name`, or a problem saying there is none. */
+function projectIn(directory: string): string {
+  const path = join(directory, "Pulumi.yaml");
+  let text: string;
+  try {
+    text = decodeStackBytes(path, readBoundedFile(path));
+  } catch {
+    throw new PlanInputError(
+      [
+        {
+          path: "(working directory)",
+          value: directory,
+          expected: "an llm-stack project: a directory with Pulumi.yaml and its Pulumi.<stack>.yaml files",
+          hint: "Run llm-stack from the project directory, where `pulumi up` runs.",
+        },
+      ],
+      "no such project",
+    );
+  }
+  const name = (parseYamlFile(path, text) as { name?: unknown } | null)?.name;
+  return typeof name === "string" ? name : "";
+}
+
 export function readStackFile(stack: string, directory = process.cwd()): StackFileConfig {
   const { name, project } = stackFileName(stack);
+  if (!STACK_NAME.test(name))
+    throw new PlanInputError(
+      [
+        {
+          path: "--stack",
+          value: stack,
+          expected: "a stack name of letters, digits, `-`, `_` and `.` (optionally <org>/<project>/<name>)",
+          hint: "Pulumi refuses other names; pick one such as dev or prod-us-east-1.",
+        },
+      ],
+      "no such stack",
+    );
+  const own = projectIn(directory);
+  if (own !== PROJECT_NAME)
+    throw new PlanInputError(
+      [
+        {
+          path: "Pulumi.yaml name",
+          value: own || undefined,
+          expected: `${PROJECT_NAME} (this tool plans ${PROJECT_NAME} stacks)`,
+          hint: "Run llm-stack from the llm-stack project directory.",
+        },
+      ],
+      "no such project",
+    );
   if (project !== undefined && project !== PROJECT_NAME)
     throw new PlanInputError(
       [

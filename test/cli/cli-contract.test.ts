@@ -276,6 +276,64 @@ const CASES: Case[] = [
     2,
     '--stack: got "acme/other/dev"; expected a stack of project llm-stack',
   ],
+  // Inputs that are not bounded regular files are refused before they are read (infra/settings/input-file.ts).
+  [
+    "a stack file that is a device",
+    ["plan", "--stack", "s"],
+    2,
+    "It is not a regular file (a device, a FIFO or a socket).",
+    () => {
+      const directory = project();
+      symlinkSync("/dev/zero", join(directory, "Pulumi.s.yaml"));
+      return directory;
+    },
+  ],
+  ["a preview that is a device", ["cost", "--from-preview", "/dev/zero"], 2, "It is not a regular file"],
+  [
+    "a stack outside any project",
+    ["plan", "--stack", "s"],
+    2,
+    "expected an llm-stack project: a directory with Pulumi.yaml",
+    () => {
+      const directory = mkdtempSync(join(tmpdir(), "llm-stack-noproject-"));
+      writeFileSync(join(directory, "Pulumi.s.yaml"), dev());
+      return directory;
+    },
+  ],
+  ["a stack name Pulumi refuses", ["plan", "--stack", "my stack"], 2, '--stack: got "my stack"; expected a stack name of letters, digits'],
+  [
+    "no aws:region beside other problems: all listed at once",
+    ["plan", "--stack", "s"],
+    2,
+    "(3 problems)",
+    () => withStack(dev('\n  llm-stack:replicas: "-3"\n  llm-stack:gpu: a100').replace(/ {2}aws:region: .*\n/, "")),
+  ],
+  [
+    "cost --region without a preview",
+    ["cost", "--stack", "dev", "--region", "us-west-2"],
+    2,
+    '--region: got "us-west-2"; expected --region only with --from-preview',
+  ],
+  [
+    "a preview step op the engine does not have",
+    ["cost", "--from-preview", "p.json"],
+    2,
+    '--from-preview steps[].op: got "explode"; expected one of the engine\'s step ops',
+    () => withPreview((text) => text.replace('"op": "create"', '"op": "explode"')),
+  ],
+  // Sizing for a workload nothing carries is infeasible (exit 3), with what the nearest attempt misses.
+  [
+    "a load no allowed hardware carries",
+    plan("--requests-per-second", "1000000"),
+    3,
+    "no deployment of llama-3.1-8b-instruct carries this workload",
+  ],
+  [
+    "prompts past the model's maximum context",
+    plan("--input-tokens", "1000000", "--requests-per-second", "1"),
+    3,
+    "the model's maximum context is 131072 tokens: shorten the prompts or outputs",
+  ],
   ["a missing stack", ["plan", "--stack", "nope"], 2, '--stack: got "nope"; expected a stack file'],
   [
     "malformed YAML, with its line",

@@ -203,6 +203,21 @@ describe("llm-stack plan", () => {
     expect(stderr).toContain("expected one of 1, 2, 4, 8 (vLLM: divides the 40 attention heads");
   });
 
+  it("takes a documented `auto` for what the key's default means", async () => {
+    // --max-model-len auto: the model's maximum, at most 32,768 (Llama 3.1 8B: 131,072 → 32,768).
+    const { code, stdout } = await run([
+      "plan",
+      "--model",
+      "llama-3.1-8b-instruct",
+      "--max-model-len",
+      "auto",
+      "--gpu-memory-utilization",
+      "auto",
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toContain("max model len  32,768 tokens");
+  });
+
   it("exits 2 for a non-numeric number and for an unknown flag", async () => {
     expect((await run(["plan", "--model", "llama-3.1-8b-instruct", "--replicas", "two"])).stderr).toContain(
       '  - --replicas: got "two"; expected a plain decimal number. Write a plain decimal such as 8000',
@@ -280,6 +295,7 @@ describe("stack files", () => {
       config: { "aws:region": "us-west-2", "llm-stack:model": "phi-3.5-mini-instruct", "other:key": 1 },
       regionFrom: "aws:region",
       environments: [],
+      problems: [],
     });
   });
 });

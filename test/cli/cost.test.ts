@@ -404,6 +404,14 @@ describe("the CLI against a git history", () => {
       ["prod", "changed", "llama-3.1-8b-instruct", "mixtral-8x7b-instruct-v0.1"],
     ]);
 
+    // An invalid stack the change left alone still fails the run, and is named with why.
+    writeFileSync(join(repo, "Pulumi.broken.yaml"), "config:\n  aws:region: us-east-1\n  llm-stack:model: gpt-5\n");
+    git("add", ".");
+    git("commit", "-qm", "broken");
+    const invalid = cli(["--base", "HEAD"]);
+    expect(invalid.status).toBe(2);
+    expect(invalid.stdout).toContain("invalid stacks:\nbroken: refused, nothing would be created\n");
+
     const missing = cli(["--base", "no-such-ref"]);
     // An input error (exit 2), never an unexpected one.
     expect([missing.status, missing.stderr]).toEqual([

@@ -9,7 +9,7 @@
  * Instance Requests"); Kubernetes 1.35 leaves EKS standard support on 2027-03-27.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { type AddressInfo, type Socket } from "node:net";
 import { tmpdir } from "node:os";
@@ -70,6 +70,8 @@ const DEV_CONFIG: Record<string, unknown> = {
 function stackDirectory(config: Record<string, unknown>, name = "dev"): string {
   const directory = mkdtempSync(join(tmpdir(), "llm-stack-preflight-"));
   writeFileSync(join(directory, `Pulumi.${name}.yaml`), stringify({ config }));
+  // The project the stack belongs to: preflight, like `pulumi up`, runs in the project's directory.
+  cpSync(join(REPO, "Pulumi.yaml"), join(directory, "Pulumi.yaml"));
   return directory;
 }
 
@@ -1089,7 +1091,9 @@ describe("exit codes", () => {
   });
 
   it("exits 2 for a stack file that does not exist, and without --stack", async () => {
-    const missing = await preflight(DEV_CONFIG, {}, { directory: mkdtempSync(join(tmpdir(), "llm-stack-empty-")) });
+    const project = mkdtempSync(join(tmpdir(), "llm-stack-empty-"));
+    cpSync(join(REPO, "Pulumi.yaml"), join(project, "Pulumi.yaml"));
+    const missing = await preflight(DEV_CONFIG, {}, { directory: project });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(
       /^llm-stack: no such stack \(1 problem\):\n  - --stack: got "dev"; expected a stack file .*Pulumi\.dev\.yaml\. There is no such file\. Stacks are the Pulumi\.<name>\.yaml files next to Pulumi\.yaml/,

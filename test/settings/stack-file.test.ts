@@ -91,6 +91,8 @@ describe("the Pulumi CLI's reading rules beyond YAML", () => {
   it("names the imports of an inline ESC definition and says it defines values in place", () => {
     const text = `environment:\n  imports:\n    - acme/base\n    - acme/secrets:\n        merge: false\n  values:\n    x: 1\n${TEXT}`;
     expect(parseStackFile("s", text).environments).toEqual(["acme/base", "acme/secrets", "(inline values)"]);
-    expect(() => parseStackFile("s", `environment: acme/base\n${TEXT}`)).toThrow("expected a list of Pulumi ESC environment names");
+    expect(parseStackFile("s", `environment: acme/base\n${TEXT}`).problems.map((p) => p.expected)).toEqual([
+      "a list of Pulumi ESC environment names, or an inline ESC definition (imports:, values:)",
+    ]);
   });
 });

@@ -11,7 +11,7 @@ import { roundTo } from "../rounding";
 import { type Workload } from "../workload";
 import { CALIBRATION, ERROR_BAND } from "./calibration";
 import { concurrencyAtRate, predictMeasurement, type EngineCalibration } from "./predict";
-import { servingShapeOf, type ServingShape } from "./serving-shape";
+import { architectureOf, servingShapeOf, type ServingShape } from "./serving-shape";
 import { MAX_SIMULATED_REQUESTS, SIMULATED_REQUESTS, requestsFor, simulateLatency, type SimulatedLatency } from "./simulate";
 import { atConcurrency, endToEndSeconds, kvBoundBatch, saturatedThroughput, type RequestShape } from "./steady-state";
 
@@ -271,10 +271,17 @@ export function performanceOf(
     }
   }
   // Requests longer than --max-model-len are refused by vLLM: no latency makes up for that.
+  // The fix depends on whether the model could take them: a longer context, or shorter requests.
+  const longest = workload.inputTokensP95 + workload.outputTokensP95;
+  const modelMaximum = architectureOf(shape.model).maxContextTokens;
   const tooLong =
-    workload.inputTokensP95 + workload.outputTokensP95 > shape.maxModelLen
+    longest > shape.maxModelLen
       ? [
-          `requests of up to ${workload.inputTokensP95 + workload.outputTokensP95} tokens (p95 prompt + output) exceed --max-model-len ${shape.maxModelLen}: vLLM refuses them; raise maxModelLen`,
+          `requests of up to ${longest} tokens (p95 prompt + output) exceed --max-model-len ${shape.maxModelLen}: vLLM refuses them; ${
+            longest <= modelMaximum
+              ? `raise maxModelLen (the model takes up to ${modelMaximum})`
+              : `the model's maximum context is ${modelMaximum} tokens: shorten the prompts or outputs`
+          }`,
         ]
       : [];
   const sloMisses = [...tooLong, ...misses(workload, latency)];

@@ -59,7 +59,7 @@ export interface ServingShape {
   maxModelLen: number;
 }
 
-const architectureOf = (model: ModelId | CalibrationModelId): Architecture =>
+export const architectureOf = (model: ModelId | CalibrationModelId): Architecture =>
   isModelId(model) ? MODELS[model].architecture : CALIBRATION_MODELS[model].architecture;
 
 function variantOf(model: ModelId | CalibrationModelId, variant: string): Variant | undefined {

@@ -111,10 +111,11 @@ const requestFor = (input: PlanRequest, gpu: GpuId, quantization: Quantization, 
 /** Every fitting candidate shape the request allows across quantization, GPU and KV-cache dtype, with its cost lower bound. */
 function boundedCandidates(input: PlanRequest, workload: Workload, calibration: EngineCalibration): Bounded[] {
   const base = resolvePlanRequest({ ...input, replicas: 1 });
+  // auto weighs bf16 and fp8, as the planner's auto does; int4 only when asked (README "Choice").
   const quantizations: Quantization[] =
     input.quantization !== undefined && input.quantization !== "auto"
       ? [input.quantization]
-      : [...new Set(base.model.variants.map((v) => v.quantization))];
+      : [...new Set(base.model.variants.map((v) => v.quantization))].filter((q) => q !== "int4");
   const gpus: GpuId[] = input.gpu !== undefined ? [input.gpu] : [...GPU_IDS];
   const kvDtypes: KvCacheDtype[] = input.kvCacheDtype !== undefined ? [input.kvCacheDtype] : [...KV_CACHE_DTYPES];
   const load = workload.load;
@@ -310,14 +311,18 @@ export function planForWorkload(given: PlanRequest, workload: Workload, calibrat
     );
     return { plan, performance, economics: economicsAt(plan, performance), chosenBy: "workload", effort };
   }
-  const plan = planDeployment({
-    ...input,
-    quantization: best.quantization,
-    gpu: best.gpu,
-    kvCacheDtype: best.kvCacheDtype,
-    tensorParallelSize: best.tensorParallelSize,
-    allowedInstanceTypes: [best.instanceType],
-    replicas: best.replicas,
-  });
+  const asked = input.quantization !== undefined && input.quantization !== "auto";
+  const plan = planDeployment(
+    {
+      ...input,
+      quantization: best.quantization,
+      gpu: best.gpu,
+      kvCacheDtype: best.kvCacheDtype,
+      tensorParallelSize: best.tensorParallelSize,
+      allowedInstanceTypes: [best.instanceType],
+      replicas: best.replicas,
+    },
+    asked ? {} : { quantizationChosenBy: "chosen for the workload (the cheapest shape that carries it within the SLOs)" },
+  );
   return { plan, performance: best.performance, economics: economicsAt(plan, best.performance), chosenBy: "workload", effort };
 }

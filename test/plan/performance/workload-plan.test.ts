@@ -9,6 +9,16 @@ describe("cheapest deployment for a workload", () => {
   const workload = resolveWorkload({ inputTokens: 1000, outputTokens: 200, requestsPerSecond: 12, ttftP95Ms: 2000, itlP95Ms: 60 });
   const request = { model: "llama-3.1-8b-instruct", gpu: "h100" } as const;
 
+  it("weighs bf16 and fp8 under auto, never int4 unless asked, and says the workload chose", () => {
+    // README "Choice": auto picks between bf16 and fp8; int4 only when asked.
+    const search = workloadOptions(request, workload, { exhaustive: true });
+    expect(new Set(search.options.map((o) => o.quantization))).toEqual(new Set(["bf16", "fp8"]));
+    const { plan } = planForWorkload(request, workload);
+    expect(plan.reasons.find((r) => r.startsWith("quantization"))).toMatch(/^quantization (bf16|fp8) chosen for the workload/);
+    const asked = planForWorkload({ ...request, quantization: "int4" }, workload);
+    expect([asked.plan.quantization, asked.plan.reasons.some((r) => r.startsWith("quantization int4 as asked"))]).toEqual(["int4", true]);
+  });
+
   it("finds the brute-force minimum over every quantization, KV dtype, TP and instance type, simulating fewer candidates", () => {
     const pruned = workloadOptions(request, workload);
     const brute = workloadOptions(request, workload, { exhaustive: true });
