@@ -6,8 +6,8 @@
  */
 import { InputFileError, readBoundedFile } from "../infra/settings/input-file";
 import { resolve } from "node:path";
-import { GPU_IDS, MODEL_IDS, findVariant, isModelId, type GpuId } from "../infra/catalog";
-import { CALIBRATION_MODEL_IDS, type CalibrationModelId } from "../infra/catalog/calibration-models";
+import { GPU_IDS, MODEL_IDS, MODELS, findVariant, isModelId, type GpuId } from "../infra/catalog";
+import { CALIBRATION_MODEL_IDS, CALIBRATION_MODELS, type CalibrationModelId } from "../infra/catalog/calibration-models";
 import { PlanInputError, type InputIssue } from "../infra/plan";
 import { coerceNumber } from "../infra/settings";
 import { type CliContext } from "./main";
@@ -77,6 +77,42 @@ export function runMeasurement(options: MeasurementOptions, context: CliContext)
       value: options.tensorParallelSize,
       expected: "a whole number ≥ 1",
       hint: "The server's --tensor-parallel-size.",
+    });
+  // vLLM refuses a TP that does not divide the attention heads ("Total number of attention heads must be
+  // divisible by tensor parallel size", vllm/config): no such run exists to record.
+  const architecture =
+    model === undefined
+      ? undefined
+      : isModelId(model)
+        ? MODELS[model].architecture
+        : (CALIBRATION_MODEL_IDS as readonly string[]).includes(model)
+          ? CALIBRATION_MODELS[model as CalibrationModelId].architecture
+          : undefined;
+  if (tensorParallelSize !== undefined && architecture && architecture.attentionHeads % tensorParallelSize !== 0)
+    issues.push({
+      path: "--tensor-parallel-size",
+      value: options.tensorParallelSize,
+      expected: `a size dividing the model's ${architecture.attentionHeads} attention heads, as vLLM requires`,
+      hint: "Give the server's actual --tensor-parallel-size.",
+    });
+  // A release as `vllm --version` prints it: 0.33.0, 0.11.0rc1, 0.6.3.post1.
+  if (
+    options.engineVersion !== undefined &&
+    options.engineVersion.trim() !== "" &&
+    !/^\d+\.\d+\.\d+([.+-]?[0-9A-Za-z.]+)?$/.test(options.engineVersion.trim())
+  )
+    issues.push({
+      path: "--engine-version",
+      value: options.engineVersion,
+      expected: "a vLLM release number such as 0.33.0",
+      hint: "Give `vllm --version` of the server; a tag like latest names no release.",
+    });
+  if (options.id !== undefined && options.id.trim() === "")
+    issues.push({
+      path: "--id",
+      value: options.id,
+      expected: "a non-empty id prefix",
+      hint: "Leave --id out for the default (model, variant, GPU, TP and lengths).",
     });
   const pipelineParallelSize = options.pipelineParallelSize === undefined ? undefined : positive(options.pipelineParallelSize);
   if (options.pipelineParallelSize !== undefined && pipelineParallelSize === undefined)

@@ -20,7 +20,8 @@ export const MAX_SHOWN_VALUE_CHARS = 200;
 
 function show(value: unknown): string {
   if (value === undefined) return "(not set)";
-  const text = JSON.stringify(value) ?? String(value);
+  // JSON has no NaN or Infinity (it would print null): a YAML .nan, .inf or 1e400 is shown as read.
+  const text = typeof value === "number" && !Number.isFinite(value) ? String(value) : (JSON.stringify(value) ?? String(value));
   if (text.length <= MAX_SHOWN_VALUE_CHARS) return text;
   const length = typeof value === "string" ? value.length : text.length;
   return `${text.slice(0, MAX_SHOWN_VALUE_CHARS - 40)}… (${length.toLocaleString("en-US")} characters)`;

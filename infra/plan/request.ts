@@ -145,6 +145,13 @@ export const PLAN_HINTS: Record<keyof PlanRequest, string> = {
 function describeZodExpectation(issue: z.core.$ZodIssue): string {
   if (issue.code === "invalid_value") return `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
   if (issue.code === "invalid_type") return `a value of type ${issue.expected}`;
+  if (issue.code === "too_big") {
+    if (issue.origin === "array") return `at most ${String(issue.maximum)} item(s)`;
+    const maximum = Number(issue.maximum);
+    // Past JavaScript's safe integers a count is simply too large; the schema's bound is no advice.
+    if (maximum >= Number.MAX_SAFE_INTEGER) return "a number within reason (this one is past any count a plan could use)";
+    return issue.inclusive === false ? `less than ${String(issue.maximum)}` : `at most ${String(issue.maximum)}`;
+  }
   if (issue.code === "too_small") {
     if (issue.origin === "array") return `at least ${String(issue.minimum)} item(s)`;
     return issue.inclusive === false ? `greater than ${String(issue.minimum)}` : `at least ${String(issue.minimum)}`;
@@ -238,6 +245,20 @@ export function resolvePlanRequest(input: unknown, pathPrefix = ""): ResolvedPla
 
   // A checkpoint's repo id names its quantization too (RedHatAI/…-FP8-dynamic is fp8).
   const quantization = pick("quantization") ?? match?.quantization ?? DEFAULTS.quantization;
+  // A checkpoint's repo id names its quantization: another one asked beside it contradicts it.
+  const askedQuantization = pick("quantization");
+  if (
+    match?.quantization !== undefined &&
+    askedQuantization !== undefined &&
+    askedQuantization !== "auto" &&
+    askedQuantization !== match.quantization
+  )
+    issues.push({
+      path: at("quantization"),
+      value: askedQuantization,
+      expected: `${match.quantization}, the quantization of the checkpoint ${String(given)} (or leave it unset)`,
+      hint: `Drop quantization to serve that checkpoint, or name the model by its catalog id (${match.modelId}) to pick another quantization.`,
+    });
   if (model && quantization !== "auto" && !model.variants.some((v) => v.quantization === quantization)) {
     const available = [...new Set(model.variants.map((v) => v.quantization))];
     issues.push({
