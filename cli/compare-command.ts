@@ -23,10 +23,9 @@ export interface CompareOptions extends Partial<Record<WorkloadKey, string>> {
 
 function parseModels(text: string | undefined): ModelId[] | undefined {
   if (text === undefined) return undefined;
-  const ids = text
-    .split(",")
-    .map((id) => id.trim().toLowerCase())
-    .filter((id) => id.length > 0);
+  const items = text.split(",").map((id) => id.trim().toLowerCase());
+  // Each model once: a repeat would print its rows twice, an empty item is a typo (`a,,b`).
+  const ids = [...new Set(items.filter((id) => id.length > 0))];
   const issues: InputIssue[] = ids
     .filter((id) => !isModelId(id))
     .map((id) => {
@@ -37,6 +36,17 @@ function parseModels(text: string | undefined): ModelId[] | undefined {
         expected: `catalog model ids (${MODEL_IDS.join(", ")})`,
         hint: near ? `Did you mean ${near}?` : "Run `llm-stack models` for the ids.",
       };
+    });
+  const repeated = items.filter((id, i) => id.length > 0 && items.indexOf(id) !== i);
+  if (repeated.length > 0 || (ids.length > 0 && items.some((id) => id.length === 0)))
+    issues.push({
+      path: "--models",
+      value: text,
+      expected: "a comma-separated list naming each model once, no empty items",
+      hint:
+        repeated.length > 0
+          ? `${[...new Set(repeated)].join(", ")} is listed twice; name it once.`
+          : "Remove the empty item between the commas.",
     });
   if (ids.length === 0)
     issues.push({

@@ -259,7 +259,9 @@ export async function main(argv: string[], context: CliContext = { directory: pr
     return await result;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") return 0;
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return 0;
+      // `help <command>` for a command that does not exist prints the usage as an error (commander: help({ error: true })).
+      if (error.code === "commander.help") return error.exitCode === 0 ? 0 : EXIT_INVALID_INPUT;
       return EXIT_INVALID_INPUT;
     }
     if (error instanceof PlanInputError || error instanceof InfeasiblePlanError) {

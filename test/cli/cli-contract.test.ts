@@ -169,6 +169,18 @@ const CASES: Case[] = [
   ],
   // Setups vLLM cannot have run: no dataset row is written for them.
   [
+    "compare with a model twice",
+    ["compare", "--models", "mistral-7b-instruct-v0.3,mistral-7b-instruct-v0.3"],
+    2,
+    "mistral-7b-instruct-v0.3 is listed twice; name it once.",
+  ],
+  [
+    "compare with an empty item",
+    ["compare", "--models", "mistral-7b-instruct-v0.3,,phi-3.5-mini-instruct"],
+    2,
+    "Remove the empty item between the commas.",
+  ],
+  [
     "a measurement at a TP vLLM refuses",
     [
       "measurement",
