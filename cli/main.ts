@@ -166,7 +166,7 @@ function program(): Command {
     .helpOption("-h, --help", "this text")
     .addHelpText(
       "after",
-      `\nExit codes: 0 ok, 2 invalid input, 3 infeasible plan, 4 no AWS credentials or AWS unreachable (preflight), 5 a mandatory policy violated (cost), 1 unexpected error.\n`,
+      `\nExit codes: 0 ok, 2 invalid input, 3 infeasible plan, 4 no AWS credentials or AWS unreachable (preflight), 5 a mandatory policy violated (cost), 1 a failure of the tool itself.\n`,
     )
     .showSuggestionAfterError(true)
     .exitOverride();

@@ -19,7 +19,9 @@ import { applyProjectConfig, projectConfigFromSettings } from "./pulumi-cli";
  * text (refused, as the program refuses it); a missing one is reported among `missing`.
  */
 function secretPresence(values: Readonly<Record<string, unknown>>): SecretPresence {
-  const state = (value: unknown): SecretState => (typeof value === "string" && value !== "" ? "plaintext" : "secret");
+  // Anything written in the file that is not the CLI's encrypted form — text, a number, a list — is in plain text.
+  const state = (value: unknown): SecretState =>
+    value === undefined || value === null || value === "" || isSecure(value) ? "secret" : "plaintext";
   return Object.fromEntries(SECRET_SETTING_KEYS.map((key) => [key, state(values[key])])) as SecretPresence;
 }
 

@@ -168,6 +168,14 @@ const CASES: Case[] = [
     "--engine-version: got (not set); expected the vLLM release that served the run",
   ],
   // Setups vLLM cannot have run: no dataset row is written for them.
+  ["help for a command that does not exist", ["help", "nope"], 2, "Usage: llm-stack [options] [command]"],
+  [
+    "a secret written as a plain number",
+    ["plan", "--stack", "s"],
+    2,
+    'llm-stack:hfToken: got "(plain text, not shown)"; expected a Pulumi secret',
+    () => withStack(dev().replace(/ {2}llm-stack:hfToken:\n {4}secure: .*\n/, "  llm-stack:hfToken: -1\n")),
+  ],
   [
     "compare with a model twice",
     ["compare", "--models", "mistral-7b-instruct-v0.3,mistral-7b-instruct-v0.3"],
