@@ -8,9 +8,9 @@ import { MODEL_IDS, isModelId, type ModelId, type Region } from "../infra/catalo
 import { PlanInputError, type InputIssue } from "../infra/plan";
 import { compareModels } from "../infra/plan/performance";
 import { nearestModelId } from "../infra/plan/request";
-import { resolveWorkload, type WorkloadKey } from "../infra/plan/workload";
+import { resolveWorkload, workloadFlag, type WorkloadKey } from "../infra/plan/workload";
 import { type CliContext } from "./main";
-import { collectInputIssues, workloadFromFlags } from "./workload-flags";
+import { WORKLOAD_KEYS, collectInputIssues, workloadFromFlags } from "./workload-flags";
 import { renderCompare } from "./render/compare-table";
 
 export interface CompareOptions extends Partial<Record<WorkloadKey, string>> {
@@ -106,7 +106,11 @@ export async function runCompare(options: CompareOptions, context: CliContext): 
     },
     () => readWorkloadFile(options.workload, context.directory),
   );
-  const workload = resolveWorkload(workloadFromFlags(options, base));
+  // A problem is named where the value came from: its flag, or the --workload file's key.
+  const fromFlags = new Set(WORKLOAD_KEYS.filter((key) => typeof options[key] === "string"));
+  const workload = resolveWorkload(workloadFromFlags(options, base), (key) =>
+    fromFlags.has(key) ? workloadFlag(key) : `${options.workload ?? "--workload"}: ${key}`,
+  );
   const rows = compareModels(workload, { models, ...(options.region ? { region: options.region as Region } : {}) });
   process.stdout.write(options.json ? `${JSON.stringify(rows, null, 2)}\n` : renderCompare(rows, workload));
   return 0;

@@ -177,6 +177,17 @@ const CASES: Case[] = [
     () => withStack(dev().replace(/ {2}llm-stack:hfToken:\n {4}secure: .*\n/, "  llm-stack:hfToken: -1\n")),
   ],
   [
+    "a workload file with an unknown key, named by the file",
+    ["compare", "--workload", "w.json", "--models", "mistral-7b-instruct-v0.3"],
+    2,
+    "w.json: bogus: got 1; expected a workload key",
+    () => {
+      const directory = project();
+      writeFileSync(join(directory, "w.json"), '{"bogus": 1, "inputTokens": 1000}');
+      return directory;
+    },
+  ],
+  [
     "compare with a model twice",
     ["compare", "--models", "mistral-7b-instruct-v0.3,mistral-7b-instruct-v0.3"],
     2,
