@@ -66,11 +66,27 @@ async function evaluateAll(files: readonly StackFile[], options: EvaluateOptions
   return reports;
 }
 
+/** Dotted paths of the numbers JSON.parse turned into ±Infinity. */
+function nonFiniteNumbers(value: unknown, path = ""): string[] {
+  if (typeof value === "number") return Number.isFinite(value) ? [] : [path || "(root)"];
+  if (value === null || typeof value !== "object") return [];
+  return Object.entries(value).flatMap(([key, item]) => nonFiniteNumbers(item, path ? `${path}.${key}` : key));
+}
+
 function readPolicyConfig(issues: InputIssue[], path: string | undefined): PackConfig | undefined {
   if (path === undefined) return undefined;
   try {
     const parsed = JSON.parse(readBoundedFile(path).toString("utf8")) as unknown;
     if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)) {
+      // JSON.parse reads 1e999 as Infinity; the Pulumi engine's Go reader refuses a number out of a
+      // float64's range (encoding/json: "cannot unmarshal number … into Go value of type float64").
+      for (const where of nonFiniteNumbers(parsed))
+        issues.push({
+          path: "--policy-pack-config",
+          value: path,
+          expected: "numbers a float64 holds",
+          hint: `${where} is out of range, as the Pulumi engine reads the file; write a finite number.`,
+        });
       for (const problem of packConfigProblems(POLICIES, parsed as PackConfig)) {
         issues.push({
           path: "--policy-pack-config",
@@ -229,7 +245,10 @@ export async function runCost(
       "invalid cost request",
     );
   }
-  const policyConfig = readPolicyConfig(issues, values.policyPackConfig);
+  const policyConfig = readPolicyConfig(
+    issues,
+    values.policyPackConfig === undefined ? undefined : resolve(directory, values.policyPackConfig),
+  );
   const available = workingTreeStacks(directory);
   for (const name of values.stack ?? []) {
     if (!available.some((f) => f.stack === name))

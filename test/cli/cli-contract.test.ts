@@ -188,6 +188,17 @@ const CASES: Case[] = [
     },
   ],
   [
+    "a pack config number past a float64",
+    ["cost", "--stack", "dev", "--policy-pack-config", "pack.json"],
+    2,
+    "llm-stack-cost-budget.maxHourlyUsd is out of range, as the Pulumi engine reads the file",
+    () => {
+      const directory = project({ dev: DEV });
+      writeFileSync(join(directory, "pack.json"), '{"llm-stack-cost-budget": {"maxHourlyUsd": 1e999}}');
+      return directory;
+    },
+  ],
+  [
     "compare with a model twice",
     ["compare", "--models", "mistral-7b-instruct-v0.3,mistral-7b-instruct-v0.3"],
     2,
