@@ -133,9 +133,12 @@ export function pricePreview(json: unknown, fallbackRegion: Region): PreviewCost
     throw new PlanInputError(
       parsed.error.issues.slice(0, 5).map((issue) => ({
         path: `--from-preview ${issue.path.join(".") || "(root)"}`,
-        value: "(as read)",
-        expected: issue.message,
-        hint: "Pass the JSON of `pulumi preview --json --show-sames` (test/fixtures/preview/README.md describes its shape).",
+        value: issue.path.reduce<unknown>(
+          (at, key) => (at !== null && typeof at === "object" ? (at as Record<PropertyKey, unknown>)[key] : undefined),
+          json,
+        ),
+        expected: "the shape of `pulumi preview --json`: an object with steps (each with op, urn, oldState and newState) and config",
+        hint: `${issue.message}. Pass the JSON of \`pulumi preview --json --show-sames\` (test/fixtures/preview/README.md describes its shape).`,
       })),
       "invalid preview",
     );

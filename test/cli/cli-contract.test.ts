@@ -199,6 +199,13 @@ const CASES: Case[] = [
     },
   ],
   [
+    "a preview that is JSON null",
+    ["cost", "--from-preview", "p.json"],
+    2,
+    "--from-preview (root): got null; expected the shape of `pulumi preview --json`",
+    () => withPreview(() => "null"),
+  ],
+  [
     "compare with a model twice",
     ["compare", "--models", "mistral-7b-instruct-v0.3,mistral-7b-instruct-v0.3"],
     2,
