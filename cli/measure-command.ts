@@ -50,6 +50,14 @@ export function runMeasurement(options: MeasurementOptions, context: CliContext)
     "Give `vllm --version` of the server, e.g. 0.33.0.",
   );
   need("--source", options.source, "where the output is published (URL or repo@commit:path)", "Every dataset row names its source.");
+  // The dataset's sources are findable references (catalog/schema.ts sourceSchema: at least 8 characters).
+  if (options.source !== undefined && options.source.trim() !== "" && options.source.trim().length < 8)
+    issues.push({
+      path: "--source",
+      value: options.source,
+      expected: "a URL, a repository path at a commit, or a document title a reader can find (8 characters or more)",
+      hint: "Name where the output is published, e.g. https://github.com/org/repo/blob/<commit>/run.txt.",
+    });
   const models = [...MODEL_IDS, ...CALIBRATION_MODEL_IDS] as string[];
   const model = options.model?.trim().toLowerCase();
   if (model === undefined || !models.includes(model))

@@ -206,6 +206,12 @@ const CASES: Case[] = [
     () => withPreview(() => "null"),
   ],
   [
+    "a measurement whose source names nothing findable",
+    ["measurement", "--from", "README.md", "--model", "qwen3-8b", "--engine-version", "0.11.0", "--source", "x"],
+    2,
+    '--source: got "x"; expected a URL, a repository path at a commit, or a document title a reader can find',
+  ],
+  [
     "compare with a model twice",
     ["compare", "--models", "mistral-7b-instruct-v0.3,mistral-7b-instruct-v0.3"],
     2,
