@@ -11,6 +11,32 @@ import { COST_HELP, PREFLIGHT_HELP } from "./help";
 
 const repeat = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
+/**
+ * The flags given more than once that take one value: commander keeps the last silently, so
+ * `--replicas 1 --replicas 2` would plan 2 without a word. Repeatable flags (cost's --stack) are fine.
+ */
+/** Throws an input error naming each flag given more than once with every value it got. */
+export function refuseRepeatedFlags(command: Command, argv: readonly string[], name: string): void {
+  const repeated = repeatedFlags(command, argv);
+  if (repeated.length === 0) return;
+  throw new PlanInputError(
+    repeated.map((flag) => ({
+      path: flag,
+      value: argv.filter((word, i) => word.startsWith(`${flag}=`) || argv[i - 1] === flag).map((word) => word.replace(`${flag}=`, "")),
+      expected: "one value (the flag is given more than once)",
+      hint: `Give ${flag} once; which of the values is meant cannot be guessed.`,
+    })),
+    `invalid ${name} request`,
+  );
+}
+
+export function repeatedFlags(command: Command, argv: readonly string[]): string[] {
+  return command.options
+    .filter((option) => option.long !== undefined && option.parseArg !== repeat)
+    .map((option) => option.long!)
+    .filter((long) => argv.filter((word) => word === long || word.startsWith(`${long}=`)).length > 1);
+}
+
 export interface CostFlags {
   stack?: string[];
   all?: boolean;
@@ -91,5 +117,6 @@ export function parseCommandLine<T>(
       `invalid ${name} request`,
     );
   }
+  refuseRepeatedFlags(command, argv, name);
   return { flags: command.opts<T & object>() };
 }

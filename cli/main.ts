@@ -35,7 +35,7 @@ import { renderPlan, renderStackSettings } from "./render/render-plan";
 import { describeHosted, describePerformance } from "./render/performance-text";
 import { MODELS } from "../infra/catalog";
 import { PROJECT_ROOT } from "../infra/project-root";
-import { costCommand, preflightCommand, type CostFlags, type PreflightFlags } from "./command-line";
+import { costCommand, preflightCommand, refuseRepeatedFlags, type CostFlags, type PreflightFlags } from "./command-line";
 
 const EXIT_INVALID_INPUT = 2;
 
@@ -230,6 +230,7 @@ export async function main(argv: string[], context: CliContext = { directory: pr
       const self = args[args.length - 1] as Command;
       const options = self.opts();
       const name = self.name();
+      refuseRepeatedFlags(self, argv, name);
       if (name === "plan") result = runPlan(options as PlanOptions, context);
       // Loaded only when run: cost brings the program, Pulumi's SDK and the pack; preflight the AWS SDK.
       else if (name === "cost")

@@ -211,6 +211,14 @@ const CASES: Case[] = [
     2,
     '--source: got "x"; expected a URL, a repository path at a commit, or a document title a reader can find',
   ],
+  // Commander keeps a repeated flag's last value silently: refused unless the flag is repeatable (cost --stack).
+  ["a flag given twice", plan("--replicas", "1", "--replicas=2"), 2, '--replicas: got ["1","2"]; expected one value'],
+  [
+    "compare --models given twice",
+    ["compare", "--models", "phi-3.5-mini-instruct", "--models", "mistral-7b-instruct-v0.3"],
+    2,
+    "--models: got",
+  ],
   [
     "compare with a model twice",
     ["compare", "--models", "mistral-7b-instruct-v0.3,mistral-7b-instruct-v0.3"],
