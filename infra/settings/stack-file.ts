@@ -23,7 +23,7 @@
 import { lstatSync } from "node:fs";
 import { InputFileError, readBoundedFile } from "./input-file";
 import { join } from "node:path";
-import { parseAllDocuments } from "yaml";
+import { parseAllDocuments, visit } from "yaml";
 import { PlanInputError, editDistance, type InputIssue } from "../plan";
 import { REGIONS } from "../catalog";
 import { providerRegion } from "./aws-region";
@@ -115,6 +115,24 @@ export function parseYamlFile(file: string, text: string): unknown {
       `${error.message.split("\n")[0]} Fix the file, or recreate the value with \`pulumi config set\`.`,
     );
   }
+  // go-yaml resolves a plain integer with strconv.ParseInt(…, 0, 64) (yaml.v3 resolve.go): `017` is
+  // octal 15 and `1_000` is 1000 to the Pulumi CLI, while YAML 1.2 reads 17 and text. Rather than
+  // plan a value other than the one `pulumi up` would pass, such a value is refused until quoted.
+  let ambiguous: { source: string; line: number } | undefined;
+  visit(document, {
+    Scalar(_, node) {
+      if (ambiguous || node.type !== "PLAIN" || !node.range) return;
+      const source = text.slice(node.range[0], node.range[1]);
+      if (/^[-+]?(0[0-9_]+|0[oObB][0-9_]+|[0-9][0-9]*_[0-9_]*)$/.test(source)) ambiguous = { source, line: lineOf(text, node.range[0]) };
+    },
+  });
+  if (ambiguous)
+    throw invalid(
+      file,
+      `line ${ambiguous.line}: ${ambiguous.source}`,
+      "a plain decimal, or a quoted value",
+      `The Pulumi CLI reads ${ambiguous.source} as a Go integer literal (leading 0 = octal, _ between digits), not as written; write the decimal you mean, or quote it.`,
+    );
   try {
     return document.toJS({ maxAliasCount: 100 }) as unknown;
   } catch (cause) {

@@ -96,3 +96,17 @@ describe("the Pulumi CLI's reading rules beyond YAML", () => {
     ]);
   });
 });
+
+describe("integers go-yaml reads otherwise", () => {
+  it("refuses a plain 017 or 1_000, which the Pulumi CLI reads as 15 and 1000 (strconv.ParseInt base 0), and takes them quoted", () => {
+    expect(() => parseStackFile("s", `${TEXT}  llm-stack:replicas: 017\n`)).toThrow(
+      'got "line 4: 017"; expected a plain decimal, or a quoted value',
+    );
+    expect(() => parseStackFile("s", `${TEXT}  llm-stack:maxNodes: 1_000\n`)).toThrow("line 4: 1_000");
+    expect(parseStackFile("s", `${TEXT}  llm-stack:replicas: "017"\n  llm-stack:maxNodes: 10\n`).values).toEqual({
+      model: "phi-3.5-mini-instruct",
+      replicas: "017",
+      maxNodes: 10,
+    });
+  });
+});
