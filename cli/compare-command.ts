@@ -2,7 +2,7 @@
  * `llm-stack compare`: one workload, every catalog model (or `--models a,b`) × quantization × GPU,
  * ranked — SLO met first, then $/M tokens. Input problems exit 2 with every problem named.
  */
-import { InputFileError, readBoundedFile } from "../infra/settings/input-file";
+import { type InputFileError, readBoundedFile } from "../infra/settings/input-file";
 import { resolve } from "node:path";
 import { MODEL_IDS, isModelId, type ModelId, type Region } from "../infra/catalog";
 import { PlanInputError, type InputIssue } from "../infra/plan";
@@ -70,7 +70,7 @@ function readWorkloadFile(path: string | undefined, directory: string): Record<s
         path: "--workload",
         value: path,
         expected: "a readable JSON file",
-        hint: `${error instanceof InputFileError ? error.message : `Could not read it (${(error as NodeJS.ErrnoException).code ?? "error"}).`} See workloads/ for examples.`,
+        hint: `${(error as InputFileError).message} See workloads/ for examples.`,
       },
     ]);
   }

@@ -3,7 +3,7 @@
  * price table), diff them against a git ref, or price a real `pulumi preview --json`.
  */
 // First: the Pulumi SDK the program and the pack load defers its function serializer (see the file).
-import { InputFileError, readBoundedFile } from "../infra/settings/input-file";
+import { type InputFileError, readBoundedFile } from "../infra/settings/input-file";
 import "./offline/defer-closure-serializer";
 import { existsSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -142,10 +142,7 @@ function readInput(flag: string, path: string): string {
           path: flag,
           value: path,
           expected: "a readable file",
-          hint:
-            error instanceof InputFileError && error.code !== "ENOENT"
-              ? error.message
-              : `${(error as NodeJS.ErrnoException).code ?? "unreadable"}: check the path.`,
+          hint: `${(error as InputFileError).code}: ${(error as InputFileError).message} Check the path.`,
         },
       ],
       "invalid cost request",

@@ -4,7 +4,7 @@
  * prints the new constants). The setup the output does not state is given as flags, each checked
  * against the catalog; every problem is reported at once (exit 2).
  */
-import { InputFileError, readBoundedFile } from "../infra/settings/input-file";
+import { type InputFileError, readBoundedFile } from "../infra/settings/input-file";
 import { resolve } from "node:path";
 import { GPU_IDS, MODEL_IDS, MODELS, findVariant, isModelId, type GpuId } from "../infra/catalog";
 import { CALIBRATION_MODEL_IDS, CALIBRATION_MODELS, type CalibrationModelId } from "../infra/catalog/calibration-models";
@@ -143,7 +143,7 @@ export function runMeasurement(options: MeasurementOptions, context: CliContext)
         path: "--from",
         value: options.from,
         expected: "a readable file",
-        hint: error instanceof InputFileError ? error.message : `Could not read it (${(error as NodeJS.ErrnoException).code ?? "error"}).`,
+        hint: (error as InputFileError).message,
       });
     }
   }

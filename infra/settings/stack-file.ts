@@ -20,8 +20,7 @@
  * operator's profile offline.
  * Every problem is an input error (exit 2) naming the file, the line and the fix.
  */
-import { lstatSync } from "node:fs";
-import { InputFileError, readBoundedFile } from "./input-file";
+import { type InputFileError, readBoundedFile } from "./input-file";
 import { join } from "node:path";
 import { parseAllDocuments, visit } from "yaml";
 import { PlanInputError, editDistance, type InputIssue } from "../plan";
@@ -234,20 +233,6 @@ export function stackFileName(stack: string): { name: string; project: string | 
   return { name: parts[parts.length - 1]!, project: parts.length === 3 ? parts[1] : undefined };
 }
 
-/** What is at `path` instead of a readable file, in words. */
-function whatIsThere(path: string, error: unknown): string {
-  if (error instanceof InputFileError && error.code !== "ENOENT") return error.message;
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === "EISDIR") return "It is a directory, not a file.";
-  if (code !== "ENOENT") return `It cannot be read (${code ?? "unknown error"}).`;
-  try {
-    // lstat sees a link itself where stat (and read) follow it: a link to nothing.
-    return lstatSync(path).isSymbolicLink() ? "It is a symbolic link to a file that does not exist." : "There is no such file.";
-  } catch {
-    return "There is no such file.";
-  }
-}
-
 /** The bytes of a stack file, or an input error saying what is there instead (nothing, a dangling link, a directory). */
 export function readStackBytes(path: string, flag: string, stack: string): Uint8Array {
   try {
@@ -259,7 +244,7 @@ export function readStackBytes(path: string, flag: string, stack: string): Uint8
           path: flag,
           value: stack,
           expected: `a stack file ${path}`,
-          hint: `${whatIsThere(path, error)} Stacks are the Pulumi.<name>.yaml files next to Pulumi.yaml: run from the project directory, or pass an existing stack name.`,
+          hint: `${(error as InputFileError).message} Stacks are the Pulumi.<name>.yaml files next to Pulumi.yaml: run from the project directory, or pass an existing stack name.`,
         },
       ],
       "no such stack",
