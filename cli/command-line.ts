@@ -11,10 +11,6 @@ import { COST_HELP, PREFLIGHT_HELP } from "./help";
 
 const repeat = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
-/**
- * The flags given more than once that take one value: commander keeps the last silently, so
- * `--replicas 1 --replicas 2` would plan 2 without a word. Repeatable flags (cost's --stack) are fine.
- */
 /** Throws an input error naming each flag given more than once with every value it got. */
 export function refuseRepeatedFlags(command: Command, argv: readonly string[], name: string): void {
   const repeated = repeatedFlags(command, argv);
@@ -30,6 +26,10 @@ export function refuseRepeatedFlags(command: Command, argv: readonly string[], n
   );
 }
 
+/**
+ * The flags given more than once that take one value: commander keeps the last silently, so
+ * `--replicas 1 --replicas 2` would plan 2 without a word. Repeatable flags (cost's --stack) are fine.
+ */
 export function repeatedFlags(command: Command, argv: readonly string[]): string[] {
   return command.options
     .filter((option) => option.long !== undefined && option.parseArg !== repeat)

@@ -3,8 +3,8 @@
  * price table), diff them against a git ref, or price a real `pulumi preview --json`.
  */
 // First: the Pulumi SDK the program and the pack load defers its function serializer (see the file).
-import { type InputFileError, readBoundedFile } from "../infra/settings/input-file";
 import "./offline/defer-closure-serializer";
+import { type InputFileError, readBoundedFile } from "../infra/settings/input-file";
 import { existsSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { REGIONS, regionSchema } from "../infra/catalog";

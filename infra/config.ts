@@ -5,7 +5,7 @@
  * registers any resource. Secret keys are read only as Pulumi secrets; the validator learns just
  * whether each is unset, an encrypted secret, or (refused) plain text.
  */
-import { providerRegion } from "./settings/aws-region";
+import { MISSING_REGION_ISSUE, providerRegion } from "./settings/aws-region";
 import * as pulumi from "@pulumi/pulumi";
 import { PlanInputError, type InputIssue } from "./plan";
 import { PROJECT_NAME, resolveStackSettings, type SecretPresence, type SecretState, type StackSettings } from "./settings";
@@ -61,17 +61,7 @@ export function readConfig(): StackConfig {
   // profile's region (settings/aws-region.ts). Planning and pricing follow it; without any, the
   // program says so before creating anything.
   const region = new pulumi.Config("aws").get("region") ?? providerRegion(pulumi.runtime.allConfig())?.region;
-  const regionIssues =
-    region === undefined
-      ? [
-          {
-            path: "aws:region",
-            value: undefined,
-            expected: "the region to deploy to (aws:region, or AWS_REGION / AWS_DEFAULT_REGION in the environment)",
-            hint: "Set it: `pulumi config set aws:region us-east-1`.",
-          },
-        ]
-      : [];
+  const regionIssues = region === undefined ? [MISSING_REGION_ISSUE] : [];
   let settings: StackSettings;
   try {
     settings = resolveStackSettings(values, region, secrets, [...regionIssues, ...configKeyIssues(entries)]);

@@ -10,6 +10,17 @@ import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 
+import { REGIONS } from "../catalog";
+import { type InputIssue } from "../plan";
+
+/** The problem of a stack with no region anywhere the provider looks: the same words for the program and every tool. */
+export const MISSING_REGION_ISSUE: InputIssue = {
+  path: "aws:region",
+  value: undefined,
+  expected: `one of ${REGIONS.join(", ")} (the AWS provider needs a region: aws:region, else AWS_REGION, AWS_DEFAULT_REGION or the AWS profile's region)`,
+  hint: "Set it: `pulumi config set aws:region us-east-1` (on an EC2 instance the provider could also ask the instance's metadata, which cannot be read offline).",
+};
+
 export interface ProviderRegion {
   region: string;
   /** Where it came from, in words: "AWS_REGION", "profile default in /home/me/.aws/config". */

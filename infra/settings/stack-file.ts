@@ -15,17 +15,15 @@
  * (`org/project/dev`) keeps its config in Pulumi.dev.yaml (pkg/cmd/pulumi … DetectProjectStackPath
  * uses the stack name's last part); `environment:` imports Pulumi ESC environments whose values
  * are unknown offline (reported, never silently taken as absent); `aws:region` is what the AWS
- * provider reads, falling back to AWS_REGION / AWS_DEFAULT_REGION (pulumi-aws provider config,
- * aws-sdk-go-base region resolution) — without either, a problem, since this kit cannot read the
- * operator's profile offline.
+ * provider reads, falling back as the provider does (aws-region.ts: AWS_REGION, AWS_DEFAULT_REGION,
+ * the profile's region) — without any, a problem.
  * Every problem is an input error (exit 2) naming the file, the line and the fix.
  */
 import { type InputFileError, readBoundedFile } from "./input-file";
 import { join } from "node:path";
 import { parseAllDocuments, visit } from "yaml";
 import { PlanInputError, editDistance, type InputIssue } from "../plan";
-import { REGIONS } from "../catalog";
-import { providerRegion } from "./aws-region";
+import { MISSING_REGION_ISSUE, providerRegion } from "./aws-region";
 import { PROJECT_NAME } from "./coerce";
 import { type ConfigEntry } from "./stack-keys";
 
@@ -210,13 +208,7 @@ export function parseStackFile(stack: string, text: string, file = `Pulumi.${sta
     if (fallback) {
       region = fallback.region;
       regionFrom = fallback.from;
-    } else
-      issues.push({
-        path: "aws:region",
-        value: undefined,
-        expected: `one of ${REGIONS.join(", ")} (the AWS provider needs a region: aws:region, else AWS_REGION, AWS_DEFAULT_REGION or the AWS profile's region)`,
-        hint: "Set it: `pulumi config set aws:region us-east-1` (on an EC2 instance the provider could also ask the instance's metadata, which cannot be read offline).",
-      });
+    } else issues.push(MISSING_REGION_ISSUE);
   }
 
   const environments = escImports(document.environment, file, issues);

@@ -228,7 +228,6 @@ export class VllmServer extends pulumi.ComponentResource {
     });
   }
 
-  /** The copy Job, its ServiceAccount (the cache's one writer) and script; Pulumi waits for it to complete. */
   /**
    * The benchmark Job (manifests/benchmark/bench-job.ts) with its script, its own service account on
    * the S3 path (the role that may write benchmarks/ is bound to it in program.ts) and, with
@@ -297,6 +296,7 @@ export class VllmServer extends pulumi.ComponentResource {
     );
   }
 
+  /** The copy Job, its ServiceAccount (the cache's one writer) and script; Pulumi waits for it to complete. */
   private modelCopyJob(
     name: string,
     args: VllmServerArgs,
