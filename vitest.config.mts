@@ -14,6 +14,7 @@ const PURE = [
   "test/pricing/**/*.test.ts",
   "test/settings/**/*.test.ts",
   "test/manifests/**/*.test.ts",
+  "test/charts/**/*.test.ts",
   "test/vllm/**/*.test.ts",
   "test/cli/measure/**/*.test.ts",
   "test/cli/render/**/*.test.ts",

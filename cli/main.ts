@@ -32,6 +32,7 @@ import { REGIONS } from "../infra/catalog";
 import { renderDefaultPlansMarkdown, renderModelsList } from "./render/models-table";
 import { renderGpus } from "./render/gpus-table";
 import { renderPlan, renderStackSettings } from "./render/render-plan";
+import { modelSetJson, modelSetRows, renderModelSet } from "./render/render-model-set";
 import { describeHosted, describePerformance } from "./render/performance-text";
 import { MODELS } from "../infra/catalog";
 import { PROJECT_ROOT } from "../infra/project-root";
@@ -138,10 +139,21 @@ function runPlanForStack(
   );
   // The stack's declared workload, each flag overriding its key.
   const declared = coerceSettingValue("workload", values.workload);
-  const workload =
-    Object.keys(workloadInput).length > 0
-      ? resolveWorkload({ ...(declared !== null && typeof declared === "object" ? declared : {}), ...workloadInput })
-      : (settings.workload ?? resolveWorkload({}));
+  const flagged = Object.keys(workloadInput).length > 0;
+  const workload = flagged
+    ? resolveWorkload({ ...(declared !== null && typeof declared === "object" ? declared : {}), ...workloadInput })
+    : (settings.workload ?? resolveWorkload({}));
+  if (settings.modelSet) {
+    // Each model at its own workload (its entry's, else the stack's); workload flags apply to every model.
+    const rows = modelSetRows(settings.modelSet, flagged ? workload : null);
+    process.stdout.write(
+      options.json
+        ? `${JSON.stringify({ ...modelSetJson(settings.modelSet, rows), cost: settings.cost }, null, 2)}
+`
+        : `${renderModelSet(settings.modelSet, rows)}${renderStackSettings(stack, settings, missing, file)}`,
+    );
+    return 0;
+  }
   // The stack's plan is what `pulumi up` deploys: the workload is measured against it, not re-planned.
   const performance = withinReplicas(performanceFor(settings.plan, workload), settings.autoscaling?.maxReplicas ?? settings.plan.replicas);
   const economics = economicsAt(settings.plan, performance);

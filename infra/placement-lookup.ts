@@ -16,6 +16,7 @@ import {
   type ZonePlacement,
 } from "./plan";
 import { type StackSettings } from "./settings";
+import { gpuFleet } from "./settings/served-models";
 import { StackConfigError } from "./config";
 
 export type Placement = ({ mode: "create" } & ZonePlacement) | { mode: "eks"; gpuSubnetIds: string[] } | { mode: "kubeconfig" };
@@ -66,20 +67,26 @@ async function creatorIssues(settings: StackSettings): Promise<void> {
 
 export async function lookUpPlacement(settings: StackSettings): Promise<Placement> {
   await creatorIssues(settings);
-  const { plan, cluster, capacity } = settings;
+  const { cluster, capacity } = settings;
   if (cluster.mode === "kubeconfig") return { mode: "kubeconfig" };
   const requiredZoneId = capacity.type === "capacity-block" ? capacity.zoneId : null;
-  const base = { region: settings.region, instanceType: plan.instanceType, requiredZoneId, singleZone: plan.nodesPerReplica > 1 };
+  // A set's node groups share the GPU subnets: the AZs that offer every instance type it uses.
+  const { instanceTypes, singleZone, label: instanceType } = gpuFleet(settings);
+  const offeredZones = async () => {
+    const each = await Promise.all(instanceTypes.map((type) => offeredZoneIds(type)));
+    return each.reduce((common, zones) => common.filter((zone) => zones.includes(zone)));
+  };
+  const base = { region: settings.region, instanceType, requiredZoneId, singleZone };
   try {
     if (cluster.mode === "create") {
-      const [zones, offered] = await Promise.all([regionZones(), offeredZoneIds(plan.instanceType)]);
+      const [zones, offered] = await Promise.all([regionZones(), offeredZones()]);
       return { mode: "create", ...placeZones({ ...base, zones, offeredZoneIds: offered }) };
     }
     const [subnets, offered] = await Promise.all([
       Promise.all(
         cluster.nodeSubnetIds.map(async (id) => ({ subnetId: id, zoneId: (await aws.ec2.getSubnet({ id })).availabilityZoneId })),
       ),
-      offeredZoneIds(plan.instanceType),
+      offeredZones(),
     ]);
     return { mode: "eks", gpuSubnetIds: placeGpuSubnets({ ...base, subnets, offeredZoneIds: offered }) };
   } catch (error) {
@@ -88,7 +95,7 @@ export async function lookUpPlacement(settings: StackSettings): Promise<Placemen
     const issue = {
       path,
       value: requiredZoneId ?? (cluster.mode === "eks" ? cluster.nodeSubnetIds : settings.region),
-      expected: `AZs where ${plan.instanceType} is offered`,
+      expected: `AZs where ${instanceType} ${instanceTypes.length > 1 ? "are" : "is"} offered`,
       hint: error.message,
     };
     throw new StackConfigError([issue], new PlanInputError([issue], "invalid stack configuration; nothing was created").message);

@@ -8,18 +8,19 @@ import { INSTANCES } from "./catalog";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { EksCluster } from "./components/cluster/eks-cluster";
-import { GpuNodePool, gpuPoolSelector } from "./components/gpu/gpu-node-pool";
+import { GpuNodePool, gpuPoolSelector, type GpuNodePoolArgs } from "./components/gpu/gpu-node-pool";
 import { renderKubeconfig } from "./manifests/cluster/kubeconfig";
 import { Network, VPC_CIDR } from "./components/cluster/network";
 import { NodeRole } from "./components/cluster/node-role";
 import { LwsController } from "./components/serving/lws-controller";
 import { NvidiaDevicePlugin } from "./components/gpu/nvidia-device-plugin";
 import { SYSTEM_NODE_LABELS, SystemNodeGroup } from "./components/cluster/system-node-group";
-import { VllmServer, type ModelCacheSource } from "./components/serving/vllm-server";
+import { VllmServer, type ModelCacheSource, type VllmServerArgs } from "./components/serving/vllm-server";
 import { PrometheusStack } from "./components/observability/prometheus-stack";
 import { DcgmExporter } from "./components/gpu/dcgm-exporter";
 import { Grafana } from "./components/observability/grafana";
 import { MONITORING_NAMESPACE, MONITORING_SELECTOR, PROMETHEUS_ADDRESS } from "./manifests/observability/prometheus-stack";
+import { setCostRule } from "./manifests/observability/vllm-monitoring";
 import { benchmarkWritePolicy, modelReadPolicy, modelWritePolicy } from "./manifests/model-cache/access-policies";
 import { BENCHMARK_PREFIX, benchmarkServiceAccountName } from "./manifests/benchmark/bench-job";
 import { ModelCacheBucket } from "./components/model-cache/model-cache-bucket";
@@ -32,27 +33,44 @@ import { type StackConfig } from "./config";
 import { type Placement } from "./placement-lookup";
 import { ImageCache, type ImageCacheArgs } from "./components/cluster/image-cache";
 import { nodeImagePolicy } from "./manifests/cluster/image-cache";
-import { GPU_TOLERATION, type ImageSource } from "./plan";
+import { GPU_TOLERATION, NODE_GROUP_LABEL, poolShapeOf, replicasFittingNode, setPoolShape, type ImageSource } from "./plan";
+import { ONE_MODEL_SERVER_NAME, servedModels } from "./settings/served-models";
+import { type ModelSetSettings, type StackSettings } from "./settings/deployment";
+import { type Workload } from "./plan/workload";
+import { type DeploymentPlan, type ServerScaling } from "./plan";
+import * as random from "@pulumi/random";
+import { SECRET_KEYS, servingNamespace, servingPodSelector } from "./manifests/serving/vllm";
+import { InferenceGateway } from "./components/serving/inference-gateway";
+import { GATEWAY_API_KEY_SECRET, eppDemandQuery } from "./manifests/gateway/inference-gateway";
 import { resolveWorkload } from "./plan/workload";
 
-export interface LlmStackOutputs {
+interface PlanOutput {
+  instanceType: string;
+  nodes: number;
+  gpus: number;
+  gpusPerReplica: number;
+  tensorParallelSize: number;
+  pipelineParallelSize: number;
+  replicas: number;
+  maxModelLen: number;
+}
+
+interface CommonOutputs {
+  /** OpenAI-compatible base URL inside the cluster: the server's, or a set's gateway. */
   endpoint: string;
-  model: string;
-  variant: string;
-  plan: {
-    instanceType: string;
-    nodes: number;
-    gpus: number;
-    gpusPerReplica: number;
-    tensorParallelSize: number;
-    pipelineParallelSize: number;
-    replicas: number;
-    maxModelLen: number;
-  };
   /** AZ ids the GPU nodes may launch in (empty for cluster kubeconfig). */
   gpuZoneIds: string[];
   hourlyUsd: number;
   monthlyUsd: number;
+  kubeconfig: pulumi.Output<string>;
+  apiKey: pulumi.Output<string>;
+}
+
+/** A one-model stack's outputs. */
+interface OneModelOutputs extends CommonOutputs {
+  model: string;
+  variant: string;
+  plan: PlanOutput;
   /** An autoscaled stack's replica range, its GPU nodes and its cost at each end; null when fixed. */
   autoscaling: {
     minReplicas: number;
@@ -62,9 +80,23 @@ export interface LlmStackOutputs {
     minHourlyUsd: number;
     maxHourlyUsd: number;
   } | null;
-  kubeconfig: pulumi.Output<string>;
-  apiKey: pulumi.Output<string>;
 }
+
+/** A set's outputs: each model (the name clients send, its plan, node group and share of the bill) and the set's maximum. */
+interface ModelSetOutputs extends CommonOutputs {
+  models: Array<{
+    name: string;
+    model: string;
+    variant: string;
+    nodeGroup: string;
+    plan: PlanOutput;
+    hourlyUsd: number;
+    autoscaling: ServerScaling | null;
+  }>;
+  maxHourlyUsd: number;
+}
+
+export type LlmStackOutputs = OneModelOutputs | ModelSetOutputs;
 
 interface ClusterAccess {
   kubeconfig: pulumi.Output<string>;
@@ -72,7 +104,8 @@ interface ClusterAccess {
   systemNodeSelector: Record<string, string>;
   /** The EKS cluster's name where the kit manages its AWS side (Pod Identity associations); null for kubeconfig. */
   clusterName: pulumi.Output<string> | null;
-  gpuPool: GpuNodePool | null;
+  /** The GPU node groups the stack owns: one, or a set's packing; empty for a kubeconfig cluster's. */
+  gpuPools: GpuNodePool[];
   dependsOn: pulumi.Resource[];
   vpcCidr: string | null;
   gpuZoneIds: string[];
@@ -117,26 +150,24 @@ function createdCluster(
     clusterName: eks.clusterName,
     nodeRoleArn: nodeRole.arn,
     subnetIds: clusterSubnetIds,
-    sizedByClusterAutoscaler: settings.autoscaling !== null,
+    sizedByClusterAutoscaler: servedModels(settings).some((model) => model.autoscaling !== null),
   });
-  const gpuPool = new GpuNodePool("llm-gpu", {
-    plan: settings.plan,
+  const gpuPools = gpuNodePools(settings, {
     clusterName: eks.clusterName,
     nodeRoleArn: nodeRole.arn,
     subnetIds: network.privateSubnetIdsIn(placement.gpuZones),
     capacity: settings.capacity,
     stack: pulumi.getStack(),
     efa: settings.efa ? { vpcId: network.vpcId, clusterSecurityGroupId: eks.clusterSecurityGroupId } : null,
-    autoscaling: settings.autoscaling,
   });
   // Every Kubernetes object waits for the nodes — and, with the cache, for its rules: a pod that
   // pulls before its upstream's rule exists fails the pull.
-  const dependsOn = [system, gpuPool, ...(cache ? cache.cache.rules : [])];
+  const dependsOn = [system, ...gpuPools, ...(cache ? cache.cache.rules : [])];
   return {
     kubeconfig: eks.kubeconfig,
     systemNodeSelector: SYSTEM_NODE_LABELS,
     clusterName: eks.clusterName,
-    gpuPool,
+    gpuPools,
     dependsOn,
     vpcCidr: VPC_CIDR,
     gpuZoneIds: placement.gpuZones.map((zone) => zone.zoneId),
@@ -146,16 +177,14 @@ function createdCluster(
 function existingEksCluster({ settings }: StackConfig, name: string, placement: Extract<Placement, { mode: "eks" }>): ClusterAccess {
   const existing = aws.eks.getClusterOutput({ name });
   const nodeRole = new NodeRole("llm-nodes", { inlinePolicy: null });
-  const gpuPool = new GpuNodePool("llm-gpu", {
-    plan: settings.plan,
+  // readConfig refuses autoscaling on an existing cluster (it may run its own KEDA or autoscaler).
+  const gpuPools = gpuNodePools(settings, {
     clusterName: existing.name,
     nodeRoleArn: nodeRole.arn,
     capacity: settings.capacity,
     subnetIds: placement.gpuSubnetIds,
     stack: pulumi.getStack(),
     efa: settings.efa ? { vpcId: existing.vpcConfig.vpcId, clusterSecurityGroupId: existing.vpcConfig.clusterSecurityGroupId } : null,
-    // readConfig refuses autoscaling on an existing cluster (it may run its own KEDA or autoscaler).
-    autoscaling: null,
   });
   const kubeconfig = pulumi.secret(
     pulumi
@@ -164,7 +193,40 @@ function existingEksCluster({ settings }: StackConfig, name: string, placement: 
         renderKubeconfig({ clusterName, endpoint, certificateAuthorityData: cas[0]?.data ?? "", region: settings.region }),
       ),
   );
-  return { kubeconfig, systemNodeSelector: {}, clusterName: existing.name, gpuPool, dependsOn: [gpuPool], vpcCidr: null, gpuZoneIds: [] };
+  return {
+    kubeconfig,
+    systemNodeSelector: {},
+    clusterName: existing.name,
+    gpuPools,
+    dependsOn: [...gpuPools],
+    vpcCidr: null,
+    gpuZoneIds: [],
+  };
+}
+
+type PoolPlacement = Omit<GpuNodePoolArgs, "pool" | "autoscaling">;
+
+/**
+ * The stack's GPU node groups: `llm-gpu` for one model; for a set, `llm-gpu-<group>` per node group
+ * of its packing, each carrying its models, an autoscaled model's group spanning its range.
+ */
+function gpuNodePools(settings: StackSettings, placement: PoolPlacement): GpuNodePool[] {
+  if (!settings.modelSet)
+    return [new GpuNodePool("llm-gpu", { ...placement, pool: poolShapeOf(settings.plan), autoscaling: settings.autoscaling })];
+  const { models, packing } = settings.modelSet;
+  return packing.nodeGroups.map((group) => {
+    const carried = models.filter((model) => model.nodeGroup === group.name);
+    const scaled = group.kind === "dedicated" ? (carried[0]?.autoscaling ?? null) : null;
+    const shape = setPoolShape(
+      group.name,
+      group.instanceType,
+      group.nodes,
+      carried.map((model) => model.plan),
+    );
+    // EFA only where a replica spans nodes (resolve refuses efa when no model does).
+    const efa = shape.spansNodes ? placement.efa : null;
+    return new GpuNodePool(`llm-gpu-${group.name}`, { ...placement, efa, pool: shape, autoscaling: scaled });
+  });
 }
 
 function clusterAccess(config: StackConfig, placement: Placement, clusterName: string, images: ImageSource): ClusterAccess {
@@ -176,7 +238,7 @@ function clusterAccess(config: StackConfig, placement: Placement, clusterName: s
       kubeconfig: config.kubeconfig,
       systemNodeSelector: {},
       clusterName: null,
-      gpuPool: null,
+      gpuPools: [],
       dependsOn: [],
       vpcCidr: null,
       gpuZoneIds: [],
@@ -184,25 +246,30 @@ function clusterAccess(config: StackConfig, placement: Placement, clusterName: s
   throw new Error(`cluster mode ${cluster.mode} with placement ${placement.mode}: lookUpPlacement and readConfig disagree`);
 }
 
-/**
- * The S3 model cache of a stack whose EKS side the kit manages: the bucket, read access for the
- * server's service account (its model revision's prefix only) and write access for the copy Job's,
- * both through Pod Identity.
- */
-function modelCache(
-  { settings }: StackConfig,
-  access: ClusterAccess,
-  serverName: string,
-  nodeSelector: Record<string, string>,
-  tolerations: Record<string, string>[],
-): ModelCacheSource & { access: pulumi.Resource[]; benchmarkAccess: pulumi.Resource[] } {
-  const { plan } = settings;
-  if (!access.clusterName)
-    throw new Error("weightsSource s3 needs an EKS cluster the kit manages; readConfig refuses it with cluster kubeconfig");
+/** The stack's model cache bucket: one for every model it serves, each model under its own prefix. */
+function modelCacheBucket({ settings }: StackConfig): ModelCacheBucket {
   const stack = pulumi.getStack();
   const identity = aws.getCallerIdentityOutput();
   const bucketName = identity.accountId.apply((accountId) => modelCacheBucketName(stack, accountId, settings.region));
-  const bucket = new ModelCacheBucket("llm-model-cache", { bucketName, stack });
+  return new ModelCacheBucket("llm-model-cache", { bucketName, stack });
+}
+
+/**
+ * One server's side of the S3 model cache of a stack whose EKS side the kit manages: read access
+ * for the server's service account (its model revision's prefix only) and write access for the copy
+ * Job's, both through Pod Identity, and the benchmark Job's own role.
+ */
+function modelCache(
+  { settings }: StackConfig,
+  bucket: ModelCacheBucket,
+  access: ClusterAccess,
+  serverName: string,
+  plan: DeploymentPlan,
+  nodeSelector: Record<string, string>,
+  tolerations: Record<string, string>[],
+): ModelCacheSource & { access: pulumi.Resource[]; benchmarkAccess: pulumi.Resource[] } {
+  if (!access.clusterName)
+    throw new Error("weightsSource s3 needs an EKS cluster the kit manages; readConfig refuses it with cluster kubeconfig");
   const layout = modelCacheLayoutOf(plan);
   const reader = new PodIdentityAccess(`${serverName}-model-read`, {
     clusterName: access.clusterName,
@@ -244,16 +311,165 @@ function modelCache(
   };
 }
 
-/** An autoscaled stack's price of one GPU node and of everything else (the live cost rule); null when fixed. */
-function liveGpuNodePrice(settings: StackConfig["settings"]): { nodeHourlyUsd: number; otherHourlyUsd: number } | null {
-  if (!settings.autoscaling) return null;
-  const nodeHourlyUsd = settings.plan.cost.hourlyUsd / settings.plan.nodes;
-  return { nodeHourlyUsd, otherHourlyUsd: Number((settings.cost.hourlyUsd - settings.plan.cost.hourlyUsd).toFixed(4)) };
+/** A one-model autoscaled stack's price of one GPU node and of everything else (the live cost rule); null when fixed. */
+function liveGpuNodePrice(
+  settings: StackSettings,
+  plan: DeploymentPlan,
+  autoscaling: ServerScaling | null,
+): { nodeHourlyUsd: number; otherHourlyUsd: number } | null {
+  if (!autoscaling) return null;
+  const nodeHourlyUsd = plan.cost.hourlyUsd / plan.nodes;
+  return { nodeHourlyUsd, otherHourlyUsd: Number((settings.cost.hourlyUsd - plan.cost.hourlyUsd).toFixed(4)) };
+}
+
+/** What every server of the stack shares: the cluster, its add-ons and where the GPU pods run. */
+interface ServingContext {
+  config: StackConfig;
+  access: ClusterAccess;
+  provider: k8s.Provider;
+  images: ImageSource;
+  prometheus: PrometheusStack | null;
+  keda: Keda | null;
+  bucket: ModelCacheBucket | null;
+  /** What every server waits for: the device plugin and, for multi-node replicas, the LWS controller. */
+  ready: pulumi.Resource[];
+}
+
+/** One vLLM server: a one-model stack's `vllm`, or a set's model under its served name. */
+function vllmServer(
+  context: ServingContext,
+  model: { name: string; plan: DeploymentPlan; autoscaling: ServerScaling | null; workload: Workload | null; nodeGroup: string | null },
+  hourlyUsd: number,
+  ofSet: (NonNullable<VllmServerArgs["ofSet"]> & { sources: Record<string, unknown>[] }) | undefined,
+): VllmServer {
+  const { config, access, provider, prometheus, keda, images } = context;
+  const { settings } = config;
+  const { plan } = model;
+  const nodeSelector: Record<string, string> = {
+    "node.kubernetes.io/instance-type": plan.instanceType,
+    ...(access.gpuPools.length > 0 ? gpuPoolSelector(pulumi.getStack()) : {}),
+    ...(model.nodeGroup !== null ? { [NODE_GROUP_LABEL]: model.nodeGroup } : {}),
+  };
+  const tolerations = [{ ...GPU_TOLERATION }];
+  const weights =
+    plan.weightsSource === "s3" && context.bucket
+      ? modelCache(config, context.bucket, access, model.name, plan, nodeSelector, tolerations)
+      : { source: "huggingface" as const };
+  return new VllmServer(
+    model.name,
+    {
+      namespace: settings.namespace,
+      plan,
+      image: settings.vllmImage,
+      images,
+      weights,
+      hfTokenSet: settings.hfTokenSet,
+      hfToken: config.hfToken,
+      benchmark:
+        settings.benchmark === "after-deploy"
+          ? {
+              workload: model.workload ?? resolveWorkload({}),
+              nodeSelector: access.systemNodeSelector,
+              dependsOn: weights.source === "s3" ? weights.benchmarkAccess : [],
+            }
+          : null,
+      nodeSelector,
+      tolerations,
+      efaInterfacesPerPod: settings.efa && plan.nodesPerReplica > 1 ? INSTANCES[plan.instanceType].efaInterfaces : 0,
+      monitoringNamespace: prometheus ? MONITORING_NAMESPACE : null,
+      autoscaling: model.autoscaling,
+      autoscaler:
+        keda && model.autoscaling
+          ? { prometheusAddress: PROMETHEUS_ADDRESS, ready: keda.ready, systemNodeSelector: access.systemNodeSelector }
+          : null,
+      monitoring: prometheus
+        ? {
+            selectedBy: { ...MONITORING_SELECTOR },
+            hourlyUsd,
+            gpuNodes: model.nodeGroup === null ? liveGpuNodePrice(settings, plan, model.autoscaling) : null,
+            // A set's autoscaled model pays for its replicas up: its nodes are its own (a dedicated group), one node's price per node's replicas.
+            ...(model.nodeGroup !== null
+              ? { ofSet: { replicaHourlyUsd: model.autoscaling ? plan.cost.instanceHourlyUsd / replicasFittingNode(plan) : null } }
+              : {}),
+            ready: prometheus.ready,
+          }
+        : null,
+      exposure: settings.exposure,
+      allowedClientNamespaces: settings.allowedClientNamespaces,
+      vpcCidr: access.vpcCidr,
+      ...(ofSet ? { ofSet, behindGateway: { sources: ofSet.sources } } : {}),
+    },
+    {
+      provider,
+      dependsOn: [...context.ready, ...(weights.source === "s3" ? weights.access : [])],
+    },
+  );
+}
+
+/**
+ * A set's serving side: one namespace and API key for every model, the inference gateway (one
+ * Gateway, the route by `model`, one InferencePool and endpoint picker per model) and a server per model.
+ */
+function serveModelSet(context: ServingContext, settings: ModelSetSettings): { endpoint: string; apiKey: pulumi.Output<string> } {
+  const { provider, access, prometheus } = context;
+  const { models, packing } = settings.modelSet;
+  const namespace = new k8s.core.v1.Namespace("llm-serving-namespace", servingNamespace(settings.namespace), {
+    provider,
+    dependsOn: access.dependsOn,
+  });
+  const apiKey = new random.RandomPassword("llm-api-key", { length: 48, special: false }).result;
+  const gateway = new InferenceGateway(
+    "llm-gateway",
+    {
+      namespace: settings.namespace,
+      models: models.map((model) => ({
+        name: model.name,
+        podSelector: servingPodSelector({ name: model.name, plan: model.plan }),
+        scalesToZero: model.autoscaling?.minReplicas === 0,
+        // A held request waits as long as a cold start may take (the slow end), as the one-model wake front's Retry-After says.
+        queueTtlSeconds: Math.ceil(model.plan.timeToReady.slowTotalSeconds) + 60,
+      })),
+      exposure: settings.exposure,
+      vpcCidr: access.vpcCidr,
+      allowedClientNamespaces: settings.allowedClientNamespaces,
+      monitoringNamespace: prometheus ? MONITORING_NAMESPACE : null,
+      systemNodeSelector: access.systemNodeSelector,
+      apiKeySecretName: GATEWAY_API_KEY_SECRET,
+      apiKeySecretKey: SECRET_KEYS.apiKey,
+      apiKey,
+      images: context.images,
+      monitoring: prometheus ? { selectedBy: { ...MONITORING_SELECTOR }, ready: prometheus.ready } : null,
+      dependsOn: [namespace, ...access.dependsOn],
+    },
+    { provider },
+  );
+  if (prometheus) {
+    // What no model is charged: the packing's idle GPUs and the cluster's own nodes and services.
+    const charged = models.reduce((total, model) => total + (packing.perModel[model.name]?.hourlyUsd ?? 0), 0);
+    new k8s.apiextensions.CustomResource(
+      "llm-set-cost-rules",
+      setCostRule(
+        settings.namespace,
+        { ...MONITORING_SELECTOR },
+        Number((settings.cost.hourlyUsd - charged).toFixed(4)),
+      ) as k8s.apiextensions.CustomResourceArgs,
+      { provider, dependsOn: [namespace, ...prometheus.ready] },
+    );
+  }
+  for (const model of models) {
+    vllmServer(context, model, packing.perModel[model.name]?.hourlyUsd ?? model.plan.cost.hourlyUsd, {
+      namespace,
+      apiKey,
+      demandQuery: eppDemandQuery(settings.namespace, model.name),
+      sources: gateway.serverSources(model.name),
+    });
+  }
+  return { endpoint: gateway.endpoint, apiKey: pulumi.secret(apiKey) };
 }
 
 export function createLlmStack(config: StackConfig, placement: Placement, images: ImageSource): LlmStackOutputs {
   const { settings } = config;
-  const { plan } = settings;
+  const models = servedModels(settings);
   const clusterName = `llm-stack-${pulumi.getStack()}`;
   const access = clusterAccess(config, placement, clusterName, images);
 
@@ -263,18 +479,15 @@ export function createLlmStack(config: StackConfig, placement: Placement, images
     { dependsOn: access.dependsOn },
   );
   const poolSelector = gpuPoolSelector(pulumi.getStack());
-  const nodeSelector: Record<string, string> = {
-    "node.kubernetes.io/instance-type": plan.instanceType,
-    ...(access.gpuPool ? poolSelector : {}),
-  };
   // A cluster reached by kubeconfig already has GPU nodes and their device plugin.
-  const devicePlugin = access.gpuPool
-    ? new NvidiaDevicePlugin(
-        "llm-nvidia-device-plugin",
-        { nodeSelector: poolSelector, instance: clusterName, efa: settings.efa },
-        { provider, dependsOn: access.dependsOn },
-      )
-    : null;
+  const devicePlugin =
+    access.gpuPools.length > 0
+      ? new NvidiaDevicePlugin(
+          "llm-nvidia-device-plugin",
+          { nodeSelector: poolSelector, instance: clusterName, efa: settings.efa },
+          { provider, dependsOn: access.dependsOn },
+        )
+      : null;
 
   // Metrics and alerts: the operator and Prometheus on the system nodes (a created cluster's), never on GPU nodes.
   const prometheus =
@@ -289,13 +502,18 @@ export function createLlmStack(config: StackConfig, placement: Placement, images
   if (prometheus) {
     new Grafana(
       "llm-grafana",
-      { nodeSelector: access.systemNodeSelector, serverNamespace: settings.namespace, images },
+      {
+        nodeSelector: access.systemNodeSelector,
+        serverNamespace: settings.namespace,
+        images,
+        ...(settings.modelSet ? { modelSet: true } : {}),
+      },
       { provider, dependsOn: [prometheus] },
     );
   }
 
-  // GPU telemetry on the pool the stack owns (a kubeconfig cluster's GPU nodes are its owner's).
-  if (prometheus && access.gpuPool) {
+  // GPU telemetry on the pools the stack owns (a kubeconfig cluster's GPU nodes are its owner's).
+  if (prometheus && access.gpuPools.length > 0) {
     new DcgmExporter(
       "llm-dcgm-exporter",
       { nodeSelector: poolSelector, instance: clusterName, selectedBy: { ...MONITORING_SELECTOR }, ready: prometheus.ready },
@@ -305,8 +523,9 @@ export function createLlmStack(config: StackConfig, placement: Placement, images
 
   // Autoscaling (a created cluster only; readConfig refuses it elsewhere): KEDA moves the replicas on
   // vLLM's queue as Prometheus scrapes it, Cluster Autoscaler moves the GPU nodes after them.
+  const autoscaled = models.some((model) => model.autoscaling !== null);
   const keda =
-    settings.autoscaling && prometheus && access.clusterName
+    autoscaled && prometheus && access.clusterName
       ? new Keda("llm-keda", { nodeSelector: access.systemNodeSelector, dependsOn: access.dependsOn, images }, { provider })
       : null;
   if (keda && access.clusterName) {
@@ -326,77 +545,75 @@ export function createLlmStack(config: StackConfig, placement: Placement, images
 
   // A replica over several nodes is a LeaderWorkerSet: its controller first (a kubeconfig cluster must run LWS v0.10.0 or later already).
   const lws =
-    plan.nodesPerReplica > 1 && access.gpuPool ? new LwsController("llm-lws", { images }, { provider, dependsOn: access.dependsOn }) : null;
-  const tolerations = [{ ...GPU_TOLERATION }];
-  const serverName = "vllm";
-  const weights =
-    plan.weightsSource === "s3" ? modelCache(config, access, serverName, nodeSelector, tolerations) : { source: "huggingface" as const };
-  const server = new VllmServer(
-    serverName,
-    {
-      namespace: settings.namespace,
-      plan,
-      image: settings.vllmImage,
-      images,
-      weights,
-      hfTokenSet: settings.hfTokenSet,
-      hfToken: config.hfToken,
-      benchmark:
-        settings.benchmark === "after-deploy"
-          ? {
-              workload: settings.workload ?? resolveWorkload({}),
-              nodeSelector: access.systemNodeSelector,
-              dependsOn: weights.source === "s3" ? weights.benchmarkAccess : [],
-            }
-          : null,
-      nodeSelector,
-      tolerations,
-      efaInterfacesPerPod: settings.efa ? INSTANCES[plan.instanceType].efaInterfaces : 0,
-      monitoringNamespace: prometheus ? MONITORING_NAMESPACE : null,
-      autoscaling: settings.autoscaling,
-      autoscaler:
-        keda && settings.autoscaling
-          ? { prometheusAddress: PROMETHEUS_ADDRESS, ready: keda.ready, systemNodeSelector: access.systemNodeSelector }
-          : null,
-      monitoring: prometheus
-        ? {
-            selectedBy: { ...MONITORING_SELECTOR },
-            hourlyUsd: settings.cost.hourlyUsd,
-            gpuNodes: liveGpuNodePrice(settings),
-            ready: prometheus.ready,
-          }
-        : null,
-      exposure: settings.exposure,
-      allowedClientNamespaces: settings.allowedClientNamespaces,
-      vpcCidr: access.vpcCidr,
-    },
-    {
-      provider,
-      dependsOn: [...(devicePlugin ? [devicePlugin] : []), ...(lws ? lws.ready : []), ...(weights.source === "s3" ? weights.access : [])],
-    },
-  );
+    models.some((model) => model.plan.nodesPerReplica > 1) && access.gpuPools.length > 0
+      ? new LwsController("llm-lws", { images }, { provider, dependsOn: access.dependsOn })
+      : null;
+  const bucket = models.some((model) => model.plan.weightsSource === "s3") ? modelCacheBucket(config) : null;
+  const context: ServingContext = {
+    config,
+    access,
+    provider,
+    images,
+    prometheus,
+    keda,
+    bucket,
+    ready: [...(devicePlugin ? [devicePlugin] : []), ...(lws ? lws.ready : [])],
+  };
 
-  return {
-    endpoint: server.endpoint,
-    model: plan.model,
-    variant: plan.variant,
-    plan: {
-      instanceType: plan.instanceType,
-      nodes: plan.nodes,
-      gpus: plan.replicas * plan.gpusPerReplica,
-      gpusPerReplica: plan.gpusPerReplica,
-      tensorParallelSize: plan.tensorParallelSize,
-      pipelineParallelSize: plan.pipelineParallelSize,
-      replicas: plan.replicas,
-      maxModelLen: plan.maxModelLen,
-    },
+  const common = {
     gpuZoneIds: access.gpuZoneIds,
     hourlyUsd: settings.cost.hourlyUsd,
     monthlyUsd: settings.cost.monthlyUsd,
+    kubeconfig: pulumi.secret(access.kubeconfig),
+  };
+  if (settings.modelSet) {
+    const served = serveModelSet(context, settings);
+    return {
+      ...common,
+      endpoint: served.endpoint,
+      apiKey: served.apiKey,
+      models: settings.modelSet.models.map((model) => ({
+        name: model.name,
+        model: model.plan.model,
+        variant: model.plan.variant,
+        nodeGroup: model.nodeGroup,
+        plan: planOutput(model.plan),
+        hourlyUsd: settings.modelSet.packing.perModel[model.name]?.hourlyUsd ?? 0,
+        autoscaling: model.autoscaling ? { ...model.autoscaling } : null,
+      })),
+      maxHourlyUsd: settings.cost.maxHourlyUsd,
+    };
+  }
+  const { plan } = settings;
+  const server = vllmServer(
+    context,
+    { name: ONE_MODEL_SERVER_NAME, plan, autoscaling: settings.autoscaling, workload: settings.workload, nodeGroup: null },
+    settings.cost.hourlyUsd,
+    undefined,
+  );
+  return {
+    ...common,
+    endpoint: server.endpoint,
+    model: plan.model,
+    variant: plan.variant,
+    plan: planOutput(plan),
     autoscaling: settings.autoscaling
       ? { ...settings.autoscaling, minHourlyUsd: settings.cost.minHourlyUsd, maxHourlyUsd: settings.cost.maxHourlyUsd }
       : null,
-    kubeconfig: pulumi.secret(access.kubeconfig),
     apiKey: server.apiKey,
+  };
+}
+
+/** A plan as the stack outputs show it. */
+function planOutput(plan: DeploymentPlan): PlanOutput {
+  return {
+    instanceType: plan.instanceType,
+    nodes: plan.nodes,
+    gpus: plan.replicas * plan.gpusPerReplica,
+    gpusPerReplica: plan.gpusPerReplica,
+    tensorParallelSize: plan.tensorParallelSize,
+    pipelineParallelSize: plan.pipelineParallelSize,
+    replicas: plan.replicas,
+    maxModelLen: plan.maxModelLen,
   };
 }

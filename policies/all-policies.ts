@@ -24,6 +24,7 @@ import { safetyProbes } from "./safety-probes";
 import { safetyNoSystemNamespace } from "./safety-no-system-namespace";
 import { safetyShm } from "./safety-shm";
 import { safetyUnverifiableWorkloads } from "./safety-unverifiable-workloads";
+import { safetyModelRoutes } from "./safety-model-routes";
 
 export const POLICIES: Policies = [
   gpuMemoryFit,
@@ -35,6 +36,7 @@ export const POLICIES: Policies = [
   safetyNoSecretArgs,
   safetyNoPublicLb,
   safetyNoPublicIngress,
+  safetyModelRoutes,
   safetyNoPrivileged,
   safetyNoHostPath,
   safetyNoHostNamespaces,

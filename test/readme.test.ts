@@ -7,6 +7,7 @@ import { usd } from "../cli/render/format";
 import { resolveStackFile } from "../infra/settings/resolve-stack-file";
 import { parseStackFile } from "../infra/settings/stack-file";
 import { timeToReady } from "../infra/plan";
+import { oneModel } from "./support/stack-settings";
 import { DOCKER_HUB_ANONYMOUS_PULL_LIMIT } from "../infra/catalog/registries";
 import { ERROR_BAND, performanceFor } from "../infra/plan/performance";
 import { planDeployment as plan } from "../infra/plan";
@@ -27,7 +28,9 @@ describe("README", () => {
   });
 
   it("states the autoscaled example's range, cost, scale-down wait and Retry-After as `plan --stack scout` resolves them", () => {
-    const { settings } = resolveStackFile(parseStackFile("scout", readFileSync(join(__dirname, "..", "Pulumi.scout.yaml"), "utf8")));
+    const settings = oneModel(
+      resolveStackFile(parseStackFile("scout", readFileSync(join(__dirname, "..", "Pulumi.scout.yaml"), "utf8"))).settings,
+    );
     const { cost, autoscaling } = settings;
     expect(autoscaling).toMatchObject({ minReplicas: 0, maxReplicas: 2, minNodes: 0, maxNodes: 2 });
     expect(readme).toContain(`| min (idle, scaled to zero) | 0 | ${usd(cost.minHourlyUsd)} | ${usd(cost.minMonthlyUsd)} |`);
@@ -64,8 +67,9 @@ describe("README", () => {
   });
 
   it("states Scout's queue target as its settings derive it from the declared workload", () => {
-    const scaling = resolveStackFile(parseStackFile("scout", readFileSync(join(__dirname, "..", "Pulumi.scout.yaml"), "utf8"))).settings
-      .autoscaling;
+    const scaling = oneModel(
+      resolveStackFile(parseStackFile("scout", readFileSync(join(__dirname, "..", "Pulumi.scout.yaml"), "utf8"))).settings,
+    ).autoscaling;
     const held = scaling?.requestsPerReplica ?? 0;
     expect(readme).toContain(`${held} for Scout's declared workload`);
     expect(readme).toContain(`(0.818 and ${Math.floor((held / 1.1) * 1000) / 1000} for Scout;`);

@@ -29,6 +29,7 @@ function fingerprint(report: StackReport): string {
     report.cost,
     report.violations.map(key),
     report.plan?.vllmArgs,
+    report.modelSet?.models.map((m) => [m.name, m.vllmArgs, m.nodeGroup, m.hourlyUsd]),
   ]);
 }
 

@@ -14,7 +14,11 @@ import {
   type WorkloadEconomics,
 } from "../../infra/plan/performance";
 import { resolveWorkload } from "../../infra/plan/workload";
-import { coerceSettingValue } from "../../infra/settings/keys";
+import { SECRET_SETTING_KEYS, coerceObject, coerceSettingValue } from "../../infra/settings/keys";
+import { resolveStackSettings, type SecretPresence } from "../../infra/settings";
+import { type PackingPlan } from "../../infra/plan/packing";
+import { type ModelSet } from "../../infra/settings/model-set";
+import { modelSetRows } from "../render/render-model-set";
 import { GPUS, HOURS_PER_MONTH, INSTANCES, PRICE_TABLE_DATE, isInstanceType, regionSchema, type Region } from "../../infra/catalog";
 import { DEFAULTS, PlanInputError, priceItems, type DeploymentPlan, type StackCost } from "../../infra/plan";
 import { planStack, PROJECT_NAME } from "../../infra/settings";
@@ -47,6 +51,34 @@ export type StackPerformance = Performance & {
   declared: boolean;
 };
 
+/** One model of a set: where it runs, its share of the bill and its $/M at its workload. */
+export interface SetModelLine {
+  name: string;
+  model: string;
+  variant: string;
+  nodeGroup: string;
+  instanceType: string;
+  gpus: number;
+  tensorParallelSize: number;
+  pipelineParallelSize: number;
+  replicas: number;
+  /** KEDA's range; null when fixed. */
+  autoscaling: { minReplicas: number; maxReplicas: number } | null;
+  hourlyUsd: number;
+  monthlyUsd: number;
+  usdPerMillionOutputTokens: number;
+  /** Whether its workload is declared (the entry's or the stack's) rather than the defaults. */
+  workloadDeclared: boolean;
+  /** Its vLLM args: a change to one model shows as that model's change. */
+  vllmArgs: string[];
+}
+
+/** A set's models and their packing onto node groups. */
+export interface SetReport {
+  models: SetModelLine[];
+  packing: PackingPlan;
+}
+
 export interface StackReport {
   stack: string;
   /** invalid: the program refused the config (errors say why); nothing would be created. */
@@ -57,7 +89,10 @@ export interface StackReport {
   gpu: { name: string; count: number } | null;
   instances: InstanceLine[];
   cost: StackCost | null;
+  /** A one-model stack's plan; null for a set (its models are in `modelSet`) or when not evaluated. */
   plan: DeploymentPlan | null;
+  /** A set's models, each with its plan's shape, share of the bill and $/M; null for one model. */
+  modelSet: SetReport | null;
   /** The plan's performance, $/M and hosted comparison at the stack's `workload` (or the defaults); null when not evaluated. */
   performance: StackPerformance | null;
   /** The stack's last `vllm bench serve` run (measurements/<stack>.txt) next to the plan's prediction for it; null without one. */
@@ -74,6 +109,7 @@ const nothingEvaluated = (): Omit<StackReport, "stack" | "status" | "errors" | "
   instances: [],
   cost: null,
   plan: null,
+  modelSet: null,
   performance: null,
   measured: null,
   violations: [],
@@ -93,6 +129,59 @@ function programRunOf(config: Record<string, string>, options: { stack: string; 
   let run = byInputs.get(key);
   if (!run) byInputs.set(key, (run = runProgram(config, options)));
   return run;
+}
+
+/** Whether the stack serves a set (`models` non-empty, as YAML or the CLI's JSON text). */
+function isModelSet(values: Readonly<Record<string, unknown>>): boolean {
+  const models = coerceObject(values.models);
+  return Array.isArray(models) && models.length > 0;
+}
+
+/**
+ * A set's report: its settings resolved as the program resolved them (the run succeeded, so they
+ * resolve), each model at its workload and its share of the packing's nodes.
+ */
+function setReportOf(
+  values: Readonly<Record<string, unknown>>,
+  region: Region,
+  secretKeys: readonly string[],
+  withSecrets: Readonly<Record<string, string>>,
+): SetReport {
+  const unprefixed = Object.fromEntries(
+    Object.entries(withSecrets)
+      .filter(([k]) => k.startsWith(`${PROJECT_NAME}:`))
+      .map(([k, v]) => [k.slice(PROJECT_NAME.length + 1), v]),
+  );
+  const presence = Object.fromEntries(
+    SECRET_SETTING_KEYS.map((key) => [key, secretKeys.includes(`${PROJECT_NAME}:${key}`) ? "secret" : "unset"]),
+  ) as SecretPresence;
+  const settings = resolveStackSettings({ ...values, ...unprefixed }, region, presence);
+  if (!settings.modelSet) throw new Error("a stack with models resolved to one model");
+  return setReportFrom(settings.modelSet);
+}
+
+/** Each model of a resolved set as the report shows it. */
+export function setReportFrom(set: ModelSet): SetReport {
+  return {
+    models: modelSetRows(set).map(({ model, hourlyUsd, monthlyUsd, economics, workloadDeclared }) => ({
+      name: model.name,
+      model: model.plan.model,
+      variant: model.plan.variant,
+      nodeGroup: model.nodeGroup,
+      instanceType: model.plan.instanceType,
+      gpus: model.plan.replicas * model.plan.gpusPerReplica,
+      tensorParallelSize: model.plan.tensorParallelSize,
+      pipelineParallelSize: model.plan.pipelineParallelSize,
+      replicas: model.plan.replicas,
+      autoscaling: model.autoscaling ? { minReplicas: model.autoscaling.minReplicas, maxReplicas: model.autoscaling.maxReplicas } : null,
+      hourlyUsd,
+      monthlyUsd,
+      usdPerMillionOutputTokens: economics.usdPerMillionOutputTokens,
+      workloadDeclared,
+      vllmArgs: model.plan.vllmArgs,
+    })),
+    packing: set.packing,
+  };
 }
 
 /** The plan at the stack's workload (its `workload` key, already validated by the program run, or the defaults). */
@@ -214,6 +303,27 @@ export async function evaluateStack(stack: string, yamlText: string, options: Ev
       .filter(([k]) => k.startsWith(`${PROJECT_NAME}:`))
       .map(([k, v]) => [k.slice(PROJECT_NAME.length + 1), v]),
   );
+  const policyResources = policyResourcesOf(run.resources);
+  const instances = instancesOf(policyResources);
+  if (isModelSet(values)) {
+    const set = setReportOf(values, region, secretKeys, withSecrets);
+    return {
+      stack,
+      status: "ok",
+      errors: [],
+      model: `${set.models.length} models`,
+      variant: set.models.map((m) => m.name).join(", "),
+      gpu: { name: GPUS[set.packing.nodeGroups[0]!.gpu].displayName, count: set.models.reduce((total, m) => total + m.gpus, 0) },
+      instances,
+      cost: stackCostOf(pricingResourcesOf(policyResources), region),
+      plan: null,
+      modelSet: set,
+      performance: null,
+      measured: null,
+      violations: await runPolicies(run.resources, options.policyConfig ?? {}),
+      assumptions,
+    };
+  }
   const plan = planStack(values, region);
   let measured: PlannedVsMeasured | null = null;
   try {
@@ -222,8 +332,6 @@ export async function evaluateStack(stack: string, yamlText: string, options: Ev
     // A measurement file that is not a `vllm bench serve` output makes the row invalid, naming the file.
     return { stack, status: "invalid", errors: [`${measurementPath(stack)}: ${(error as Error).message}`], ...empty, assumptions };
   }
-  const policyResources = policyResourcesOf(run.resources);
-  const instances = instancesOf(policyResources);
   return {
     stack,
     status: "ok",
@@ -234,6 +342,7 @@ export async function evaluateStack(stack: string, yamlText: string, options: Ev
     instances,
     cost: stackCostOf(pricingResourcesOf(policyResources), region),
     plan,
+    modelSet: null,
     performance: performanceAtWorkload(plan, config[`${PROJECT_NAME}:workload`], config[`${PROJECT_NAME}:maxReplicas`], options.hosted),
     measured,
     violations: await runPolicies(run.resources, options.policyConfig ?? {}),

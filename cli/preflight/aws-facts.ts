@@ -249,7 +249,7 @@ export async function gatherFacts(
     const clusterAndVersion =
       request.clusterName !== null ? existingCluster(clients, request.clusterName, request.modelCache, region, opts) : null;
     const [zones, subnets, quota, reservation, cluster, createdVersion] = await Promise.all([
-      request.zones ? zoneOfferings(clients.ec2, request.instanceType, region, opts) : null,
+      request.zones ? zoneOfferings(clients.ec2, request.instanceTypes, region, opts) : null,
       request.subnetIds !== null ? subnetZones(clients.ec2, request.subnetIds, region, opts) : null,
       request.quotaCode !== null ? vcpuQuota(clients.quotas, request.quotaCode, region, opts) : null,
       request.capacityReservationId !== null ? capacityReservation(clients.ec2, request.capacityReservationId, region, opts) : null,
@@ -288,7 +288,12 @@ async function callerIdentity(sts: STSClient, region: string, abortSignal: Abort
   }
 }
 
-async function zoneOfferings(ec2: EC2Client, instanceType: string, region: string, opts: SendOptions): Promise<Lookup<ZoneOfferings>> {
+async function zoneOfferings(
+  ec2: EC2Client,
+  instanceTypes: readonly string[],
+  region: string,
+  opts: SendOptions,
+): Promise<Lookup<ZoneOfferings>> {
   // The same AZs a created VPC picks from (infra/components/cluster/network.ts): available, no opt-in (no Local Zones).
   const zones = await lookup("ec2:DescribeAvailabilityZones", region, async () => {
     const answer = await ec2.send(
@@ -306,21 +311,27 @@ async function zoneOfferings(ec2: EC2Client, instanceType: string, region: strin
   });
   return then(zones, (found) =>
     lookup("ec2:DescribeInstanceTypeOfferings", region, async () => {
-      const offered = new Set<string>();
-      let nextToken: string | undefined;
-      do {
-        const page = await ec2.send(
-          new DescribeInstanceTypeOfferingsCommand({
-            LocationType: "availability-zone-id",
-            Filters: [{ Name: "instance-type", Values: [instanceType] }],
-            NextToken: nextToken,
-          }),
-          opts,
-        );
-        for (const offering of page.InstanceTypeOfferings ?? []) if (offering.Location) offered.add(offering.Location);
-        nextToken = page.NextToken;
-      } while (nextToken);
-      return { zones: found, offeredZoneIds: [...offered].sort() };
+      // One question per type: the AZs that offer them all are where every node group can launch.
+      const perType: Array<Set<string>> = [];
+      for (const instanceType of instanceTypes) {
+        const offered = new Set<string>();
+        let nextToken: string | undefined;
+        do {
+          const page = await ec2.send(
+            new DescribeInstanceTypeOfferingsCommand({
+              LocationType: "availability-zone-id",
+              Filters: [{ Name: "instance-type", Values: [instanceType] }],
+              NextToken: nextToken,
+            }),
+            opts,
+          );
+          for (const offering of page.InstanceTypeOfferings ?? []) if (offering.Location) offered.add(offering.Location);
+          nextToken = page.NextToken;
+        } while (nextToken);
+        perType.push(offered);
+      }
+      const common = [...(perType[0] ?? [])].filter((zone) => perType.every((offered) => offered.has(zone)));
+      return { zones: found, offeredZoneIds: common.sort() };
     }),
   );
 }

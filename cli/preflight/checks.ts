@@ -7,6 +7,7 @@
 import { DATA_PRICES, EKS_VERSIONS, INSTANCES, KUBERNETES_VERSION, SERVICE_PRICES, type InstanceType } from "../../infra/catalog";
 import { InfeasiblePlanError, checkpointBytes, placeGpuSubnets, placeZones, type AvailabilityZone } from "../../infra/plan";
 import { type StackSettings } from "../../infra/settings";
+import { gpuFleet, servedModels } from "../../infra/settings/served-models";
 import {
   type CapacityReservationFacts,
   type EksVersionFacts,
@@ -75,18 +76,20 @@ export function vcpuQuotaFor(
 
 /** The AWS calls a stack needs: none beyond STS for cluster kubeconfig, whose GPU nodes already exist. */
 export function factsRequestFor(settings: StackSettings): FactsRequest {
-  const { cluster, capacity, plan } = settings;
+  const { cluster, capacity } = settings;
   const onAws = cluster.mode !== "kubeconfig";
+  const fleet = gpuFleet(settings);
   return {
     region: settings.region,
-    instanceType: plan.instanceType,
+    instanceTypes: fleet.instanceTypes,
     zones: onAws,
     subnetIds: cluster.mode === "eks" ? cluster.nodeSubnetIds : null,
-    quotaCode: onAws ? (vcpuQuotaFor(plan.instanceType, capacity.type)?.code ?? null) : null,
+    // Every P type counts against one P quota (vcpuQuotaFor), so the first type names it.
+    quotaCode: onAws ? (vcpuQuotaFor(fleet.instanceTypes[0]!, capacity.type)?.code ?? null) : null,
     capacityReservationId: onAws && capacity.type === "capacity-block" ? capacity.reservationId : null,
     clusterName: cluster.mode === "eks" ? cluster.name : null,
     kubernetesVersion: cluster.mode === "create" ? KUBERNETES_VERSION : null,
-    modelCache: cluster.mode === "eks" && plan.weightsSource === "s3",
+    modelCache: cluster.mode === "eks" && servedModels(settings).some((model) => model.plan.weightsSource === "s3"),
   };
 }
 
@@ -154,14 +157,15 @@ export function checkInstanceType(input: PreflightInput, facts: PreflightFacts):
   const { settings } = input;
   if (settings.cluster.mode === "kubeconfig") return { name, status: "skip", detail: KUBECONFIG_SKIP };
   if (facts.zones === null) return { name, status: "skip", detail: "AZ offerings were not read" };
-  if (facts.zones.kind !== "found") return notChecked(name, `read where ${settings.plan.instanceType} is offered`, facts.zones, facts);
+  if (facts.zones.kind !== "found") return notChecked(name, `read where ${gpuFleet(settings).label} is offered`, facts.zones, facts);
   const zones = facts.zones.value;
-  const type = settings.plan.instanceType;
+  const type = gpuFleet(settings).label;
+  const is = gpuFleet(settings).instanceTypes.length > 1 ? "are" : "is";
   const offered = zones.zones.filter((zone) => zones.offeredZoneIds.includes(zone.zoneId)).sort((a, b) => a.zoneId.localeCompare(b.zoneId));
   const offeredText =
     offered.length === 0
-      ? `${type} is offered in none of the ${zones.zones.length} available AZs of ${settings.region}`
-      : `${type} is offered in ${offered.length} of the ${zones.zones.length} available AZs of ${settings.region}: ${offered.map(zoneLabel).join(", ")}`;
+      ? `${type} ${is} offered in none of the ${zones.zones.length} available AZs of ${settings.region}`
+      : `${type} ${is} offered in ${offered.length} of the ${zones.zones.length} available AZs of ${settings.region}: ${offered.map(zoneLabel).join(", ")}`;
 
   if (settings.cluster.mode === "create") return placeCreated(input, zones, offeredText);
   if (facts.subnets === null) return { name, status: "skip", detail: `${offeredText}; nodeSubnetIds were not read` };
@@ -170,7 +174,7 @@ export function checkInstanceType(input: PreflightInput, facts: PreflightFacts):
 }
 
 /** A replica over several nodes keeps its nodes in one AZ (one cluster placement group): one AZ by design, not a risk to warn about. */
-const singleZone = (settings: PreflightInput["settings"]): boolean => settings.plan.nodesPerReplica > 1;
+const singleZone = (settings: PreflightInput["settings"]): boolean => gpuFleet(settings).singleZone;
 
 function placeCreated(input: PreflightInput, zones: ZoneOfferings, offeredText: string): CheckResult {
   const name = CHECK_NAMES.instanceType;
@@ -179,7 +183,7 @@ function placeCreated(input: PreflightInput, zones: ZoneOfferings, offeredText: 
   try {
     const placement = placeZones({
       region: settings.region,
-      instanceType: settings.plan.instanceType,
+      instanceType: gpuFleet(settings).label,
       zones: zones.zones,
       offeredZoneIds: zones.offeredZoneIds,
       requiredZoneId: required,
@@ -200,7 +204,7 @@ function placeCreated(input: PreflightInput, zones: ZoneOfferings, offeredText: 
     const fix =
       required !== null
         ? `set capacityReservationZoneId to the reservation's AZ id (see the capacity block check): pulumi config set capacityReservationZoneId <AvailabilityZoneId>`
-        : `find a region that offers it: aws ec2 describe-instance-type-offerings --location-type availability-zone-id --filters Name=instance-type,Values=${settings.plan.instanceType} --region <region>; then pulumi config set aws:region <region>, or choose another GPU (gpu) or instance type (allowedInstanceTypes), or buy a Capacity Block`;
+        : `find a region that offers it: aws ec2 describe-instance-type-offerings --location-type availability-zone-id --filters Name=instance-type,Values=${gpuFleet(settings).instanceTypes.join(",")} --region <region>; then pulumi config set aws:region <region>, or choose another GPU (gpu) or instance type (allowedInstanceTypes), or buy a Capacity Block`;
     return { name, status: "fail", detail: `${offeredText}: ${error.reason}`, fix };
   }
 }
@@ -232,7 +236,7 @@ function placeInSubnets(
   try {
     const used = placeGpuSubnets({
       region: settings.region,
-      instanceType: settings.plan.instanceType,
+      instanceType: gpuFleet(settings).label,
       offeredZoneIds: zones.offeredZoneIds,
       requiredZoneId: required,
       singleZone: singleZone(settings),
@@ -240,13 +244,13 @@ function placeInSubnets(
     });
     const unused = subnets.found.map((subnet) => subnet.subnetId).filter((id) => !used.includes(id));
     const usedZones = new Set(subnets.found.filter((subnet) => used.includes(subnet.subnetId)).map((subnet) => subnet.zoneId));
-    const detail = `${offeredText}; GPU nodes use ${where(used)}${unused.length > 0 ? `; not used (AZ without ${settings.plan.instanceType}${required ? " or outside the Capacity Block's AZ" : ""}${singleZone(settings) ? ", or beyond the one subnet a multi-node replica uses" : ""}): ${where(unused)}` : ""}`;
+    const detail = `${offeredText}; GPU nodes use ${where(used)}${unused.length > 0 ? `; not used (AZ without ${gpuFleet(settings).label}${required ? " or outside the Capacity Block's AZ" : ""}${singleZone(settings) ? ", or beyond the one subnet a multi-node replica uses" : ""}): ${where(unused)}` : ""}`;
     if (usedZones.size === 1 && required === null && !singleZone(settings)) {
       return {
         name,
         status: "warn",
         detail: `${detail}; only one AZ: ${SINGLE_ZONE_RISK}`,
-        fix: `add a private subnet of the cluster's VPC in another AZ offering ${settings.plan.instanceType} to nodeSubnetIds`,
+        fix: `add a private subnet of the cluster's VPC in another AZ offering ${gpuFleet(settings).label} to nodeSubnetIds`,
       };
     }
     return { name, status: "pass", detail };
@@ -266,7 +270,8 @@ function placeInSubnets(
 export function checkQuota(input: PreflightInput, facts: PreflightFacts): CheckResult {
   const name = CHECK_NAMES.quota;
   const { settings } = input;
-  const { plan, capacity, region } = settings;
+  const { capacity, region } = settings;
+  const fleet = gpuFleet(settings);
   if (settings.cluster.mode === "kubeconfig") return { name, status: "skip", detail: KUBECONFIG_SKIP };
   if (capacity.type === "capacity-block") {
     return {
@@ -276,8 +281,8 @@ export function checkQuota(input: PreflightInput, facts: PreflightFacts): CheckR
         "capacityType capacity-block: instances launch into the reservation already bought; assumed not to count against the On-Demand P vCPU quota (an assumption: no AWS statement on it was found)",
     };
   }
-  const quota = vcpuQuotaFor(plan.instanceType, capacity.type);
-  if (quota === null) return { name, status: "skip", detail: `no vCPU quota code is known for ${plan.instanceType}` };
+  const quota = vcpuQuotaFor(fleet.instanceTypes[0]!, capacity.type);
+  if (quota === null) return { name, status: "skip", detail: `no vCPU quota code is known for ${fleet.label}` };
   if (facts.quota === null) return { name, status: "skip", detail: "the quota was not read" };
   if (facts.quota.kind !== "found") {
     const result = notChecked(name, `read ${quota.name} (${quota.code})`, facts.quota, facts);
@@ -294,18 +299,30 @@ const consoleUrl = (region: string, code: string) =>
  * Capacity Block must hold them all, or Cluster Autoscaler's scale-up fails after the first deploy
  * succeeded (EC2 refuses the launch; the autoscaler backs off and retries).
  */
-const gpuNodesAtMost = (settings: StackSettings): number => settings.autoscaling?.maxNodes ?? settings.plan.nodes;
+const gpuNodesAtMost = (settings: StackSettings): number => gpuFleet(settings).maxNodes;
 const atMaxReplicas = (settings: StackSettings): string =>
-  settings.autoscaling ? ` at maxReplicas ${settings.autoscaling.maxReplicas}` : "";
+  settings.modelSet
+    ? settings.modelSet.models.some((model) => model.autoscaling !== null)
+      ? " with every model at its maxReplicas"
+      : ""
+    : settings.autoscaling
+      ? ` at maxReplicas ${settings.autoscaling.maxReplicas}`
+      : "";
+
+/** "2 × p5.48xlarge × 192 vCPUs + 1 × p5.4xlarge × 16 vCPUs": the vCPUs of every GPU node group at its maximum. */
+function vcpusNeeded(settings: StackSettings): { vcpus: number; text: string } {
+  const groups = gpuFleet(settings).groups;
+  const vcpus = groups.reduce((total, group) => total + group.maxNodes * INSTANCES[group.instanceType].vcpu, 0);
+  const text = groups.map((group) => `${group.maxNodes} × ${group.instanceType} × ${INSTANCES[group.instanceType].vcpu} vCPUs`).join(" + ");
+  return { vcpus, text };
+}
 
 function judgeQuota(settings: StackSettings, quota: QuotaFacts): CheckResult {
   const name = CHECK_NAMES.quota;
-  const { plan, region } = settings;
-  const vcpus = INSTANCES[plan.instanceType].vcpu;
-  const nodes = gpuNodesAtMost(settings);
-  const needed = nodes * vcpus;
+  const { region } = settings;
+  const { vcpus: needed, text: vcpuText } = vcpusNeeded(settings);
   const label = `${quota.quotaName} (${quota.quotaCode}) in ${region}`;
-  const need = `the plan needs ${needed} (${nodes} × ${plan.instanceType} × ${vcpus} vCPUs${atMaxReplicas(settings)})`;
+  const need = `the plan needs ${needed} (${vcpuText}${atMaxReplicas(settings)})`;
   if (quota.value === null) {
     return {
       name,
@@ -329,7 +346,7 @@ function judgeQuota(settings: StackSettings, quota: QuotaFacts): CheckResult {
   return {
     name,
     status: "pass",
-    detail: `${label} is ${quota.value} vCPUs${source} ≥ ${needed} needed (${nodes} × ${plan.instanceType} × ${vcpus} vCPUs${atMaxReplicas(settings)}); ${running}`,
+    detail: `${label} is ${quota.value} vCPUs${source} ≥ ${needed} needed (${vcpuText}${atMaxReplicas(settings)}); ${running}`,
   };
 }
 
@@ -371,7 +388,9 @@ interface ReservationProblem {
 function judgeReservation(input: PreflightInput, reservation: CapacityReservationFacts): CheckResult {
   const name = CHECK_NAMES.capacityBlock;
   const { settings, now } = input;
-  const { plan, region } = settings;
+  const { region } = settings;
+  // resolve refuses a Capacity Block for a set on more than one instance type: the fleet has one.
+  const instanceType = gpuFleet(settings).label;
   const nodes = gpuNodesAtMost(settings);
   const zoneId = settings.capacity.type === "capacity-block" ? settings.capacity.zoneId : "";
   const problems: ReservationProblem[] = [];
@@ -384,10 +403,10 @@ function judgeReservation(input: PreflightInput, reservation: CapacityReservatio
       buy: true,
     });
   }
-  if (reservation.instanceType !== plan.instanceType) {
+  if (reservation.instanceType !== instanceType) {
     problems.push({
       status: "fail",
-      text: `it holds ${reservation.instanceType}, the plan needs ${plan.instanceType}`,
+      text: `it holds ${reservation.instanceType}, the plan needs ${instanceType}`,
       fix: `plan for the reserved type if the model fits it: pulumi config set --path 'allowedInstanceTypes[0]' ${reservation.instanceType}`,
       buy: true,
     });
@@ -426,7 +445,7 @@ function judgeReservation(input: PreflightInput, reservation: CapacityReservatio
         : "";
   const summary = `${reservation.capacityReservationId}: ${reservation.totalInstanceCount} × ${reservation.instanceType} in ${reservation.availabilityZoneId} (${reservation.availabilityZone}), ${reservation.state}${window}, ${reservation.availableInstanceCount} free; the plan needs ${nodes}${atMaxReplicas(settings)}`;
   if (problems.length === 0) return { name, status: "pass", detail: summary };
-  const buy = `buy a block of ${plural(nodes, "instance")} of ${plan.instanceType}: aws ec2 describe-capacity-block-offerings --region ${region} --instance-type ${plan.instanceType} --instance-count ${nodes} --capacity-duration-hours 24, then aws ec2 purchase-capacity-block --capacity-block-offering-id <id> --instance-platform Linux/UNIX, then set capacityReservationId and capacityReservationZoneId`;
+  const buy = `buy a block of ${plural(nodes, "instance")} of ${instanceType}: aws ec2 describe-capacity-block-offerings --region ${region} --instance-type ${instanceType} --instance-count ${nodes} --capacity-duration-hours 24, then aws ec2 purchase-capacity-block --capacity-block-offering-id <id> --instance-platform Linux/UNIX, then set capacityReservationId and capacityReservationZoneId`;
   // A block that cannot be used at all (expired, not a Capacity Block) leaves one way: another block.
   const unusable = problems.some((problem) => problem.fix === null);
   const fixes = unusable ? [buy] : problems.flatMap((problem) => (problem.fix === null ? [] : [problem.fix]));
@@ -640,7 +659,10 @@ function judgeExistingVersion(
 export function checkModelCache(input: PreflightInput, facts: PreflightFacts): CheckResult {
   const name = CHECK_NAMES.modelCache;
   const { settings } = input;
-  const { cluster, plan, region } = settings;
+  const { cluster, region } = settings;
+  // The stack's shared weightsSource: every model of a set reads the same way; the largest checkpoint prices the NAT path.
+  const plans = servedModels(settings).map((model) => model.plan);
+  const plan = plans.reduce((largest, next) => (checkpointBytes(next) > checkpointBytes(largest) ? next : largest));
   if (plan.weightsSource !== "s3")
     return { name, status: "skip", detail: "weightsSource huggingface: every pod downloads from Hugging Face; no S3 cache to check" };
   if (cluster.mode === "create") {

@@ -124,7 +124,8 @@ export interface PreflightFacts {
 /** What to ask AWS for one stack: derived from its settings by `factsRequestFor` (checks.ts). */
 export interface FactsRequest {
   region: string;
-  instanceType: string;
+  /** The stack's GPU instance types: the AZs asked about are those offering every one. */
+  instanceTypes: string[];
   /** DescribeAvailabilityZones + DescribeInstanceTypeOfferings (clusters create and eks:<name>). */
   zones: boolean;
   /** DescribeSubnets + DescribeInstanceTypeOfferings (cluster eks:<name>). */

@@ -1,5 +1,6 @@
 /** Text of a preflight run: one line per check (PASS/WARN/FAIL/SKIP, what was found), its fix indented below, a summary. */
 import { type StackSettings } from "../../infra/settings";
+import { gpuFleet } from "../../infra/settings/served-models";
 import { CHECK_NAMES, type CheckResult, type CheckStatus } from "./checks";
 
 const LABELS: Record<CheckStatus, string> = { pass: "PASS", warn: "WARN", fail: "FAIL", skip: "SKIP" };
@@ -8,11 +9,16 @@ const INDENT = " ".repeat(LABELS.pass.length + 2 + NAME_WIDTH + 2);
 
 /** What the stack deploys, in one line: the subject of every check below it. */
 export function describeStack(stack: string, settings: StackSettings): string {
-  const { plan, capacity, cluster } = settings;
+  const { capacity, cluster } = settings;
   const where =
     cluster.mode === "create" ? "a new EKS cluster" : cluster.mode === "eks" ? `EKS cluster ${cluster.name}` : "the kubeconfig's cluster";
   const buying = capacity.type === "capacity-block" ? `capacity-block ${capacity.reservationId}` : capacity.type;
-  return `stack ${stack}: ${plan.model} on ${plan.nodes} × ${plan.instanceType} (${buying}) in ${settings.region}, ${where}`;
+  const serving = settings.modelSet
+    ? `${settings.modelSet.models.length} models (${settings.modelSet.models.map((model) => model.name).join(", ")}) on ${gpuFleet(settings)
+        .groups.map((group) => `${group.nodes} × ${group.instanceType}`)
+        .join(" + ")}`
+    : `${settings.plan.model} on ${settings.plan.nodes} × ${settings.plan.instanceType}`;
+  return `stack ${stack}: ${serving} (${buying}) in ${settings.region}, ${where}`;
 }
 
 export function renderPreflight(stack: string, settings: StackSettings, results: readonly CheckResult[]): string {

@@ -12,6 +12,7 @@ import { costRange, costVaries, count, signedPercent, signedUsd, usd } from "./f
 import { type StackChange } from "../cost/stack-diff";
 import { type PreviewCost } from "../cost/from-preview";
 import { type StackReport } from "../cost/stack-report";
+import { setLines } from "./render-table";
 
 export const COMMENT_MARKER = "<!-- llm-stack-cost-preview -->";
 
@@ -21,6 +22,10 @@ const modelOf = (r: StackReport | null) => (r?.model ? `${r.model} (${r.variant}
 const mandatoryCount = (violations: readonly Violation[]) => violations.filter((v) => v.level === "mandatory").length;
 
 function fits(report: StackReport): string {
+  if (report.status === "ok" && report.modelSet) {
+    const fit = !report.violations.some((v) => v.policy === "llm-stack-gpu-memory-fit");
+    return fit ? `✅ ${report.modelSet.models.length} models` : "❌ does not fit";
+  }
   if (report.status === "invalid" || !report.plan) return "❌ refused";
   const fit = !report.violations.some((v) => v.policy === "llm-stack-gpu-memory-fit");
   return fit ? `✅ ${report.plan.maxConcurrentFullContext} × ${count(report.plan.maxModelLen)} tokens` : "❌ does not fit";
@@ -36,7 +41,41 @@ function violationLines(violations: readonly Violation[], prefix = ""): string[]
   return violations.map((v) => `- ${prefix}**${v.policy}** (${v.level}): ${v.message}`);
 }
 
+/** A set's section: its models with their share of the bill, its node groups, its cost and policies. */
+function setDetails(report: StackReport, set: NonNullable<StackReport["modelSet"]>, cost: NonNullable<StackReport["cost"]>): string[] {
+  const rows = setLines(set);
+  return [
+    `### \`${report.stack}\` — ${cell(modelOf(report))}`,
+    "",
+    `| ${rows[0]!.join(" | ")} |`,
+    `|${rows[0]!.map(() => "---").join("|")}|`,
+    ...rows.slice(1).map((row) => `| ${row.map(cell).join(" | ")} |`),
+    "",
+    ...(set.models.some((m) => !m.workloadDeclared)
+      ? ["\\* at vllm bench serve's default lengths and no load (no workload declared).", ""]
+      : []),
+    costVaries(cost)
+      ? `Cost: ${costRange(cost)}; the budget is checked at max.`
+      : `Cost: ${usd(cost.hourlyUsd)}/h · ${usd(cost.monthlyUsd)}/month.`,
+    "",
+    `Policies: ${policies(report.violations)}.`,
+    "",
+    ...(report.violations.length > 0 ? ["Policy violations:", "", ...violationLines(report.violations), ""] : []),
+    "<details><summary>Why this packing</summary>",
+    "",
+    ...set.packing.reasons.map((reason) => `- ${cell(reason)}`),
+    "",
+    `Cost breakdown: ${describeCost(cost)}.`,
+    "",
+    "</details>",
+    "",
+    `Assumptions: ${report.assumptions.join("; ")}.`,
+    "",
+  ];
+}
+
 export function renderStackDetails(report: StackReport): string[] {
+  if (report.status === "ok" && report.modelSet && report.cost) return setDetails(report, report.modelSet, report.cost);
   const lines = [`### \`${report.stack}\` — ${modelOf(report)}`, ""];
   if (report.status === "invalid" || !report.plan || !report.cost) {
     lines.push("The program refuses this stack's config; nothing would be created:", "", "```text", ...report.errors, "```", "");

@@ -67,8 +67,20 @@ export function renderStackSettings(
     `  stack cost     ${usd(cost.hourlyUsd)}/h, ${usd(cost.monthlyUsd)}/month: what the stack costs (${cost.lineItems.map((l) => `${l.quantity} × ${l.item}`).join(" + ")}); the plan's cost above is its GPU nodes alone`,
     `  images         ${describeImages(settings.images)}`,
   ];
-  const scaling = settings.autoscaling;
-  if (scaling) {
+  const scaling = settings.modelSet ? null : settings.autoscaling;
+  if (settings.modelSet?.models.some((model) => model.autoscaling !== null)) {
+    lines.push(
+      `  autoscaling    ${settings.modelSet.models
+        .filter((model) => model.autoscaling !== null)
+        .map(
+          (model) =>
+            `${model.name} ${model.autoscaling!.minReplicas}–${model.autoscaling!.maxReplicas} replicas (${model.autoscaling!.minNodes}–${model.autoscaling!.maxNodes} × ${model.plan.instanceType})${model.autoscaling!.minReplicas === 0 ? ", from zero: its endpoint picker holds a request while it wakes" : ""}`,
+        )
+        .join("; ")} (KEDA; Cluster Autoscaler)`,
+      `  cost range     ${costRange(cost)}`,
+    );
+  }
+  if (scaling && !settings.modelSet) {
     lines.push(
       `  autoscaling    ${scaling.minReplicas}–${scaling.maxReplicas} replicas on vLLM's queue (KEDA), ${scaling.minNodes}–${scaling.maxNodes} × ${settings.plan.instanceType} (Cluster Autoscaler)${scaling.minReplicas === 0 ? "; at zero a request gets 503 with Retry-After and wakes the server" : ""}`,
       `  cost range     ${costRange(cost)}`,

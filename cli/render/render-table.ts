@@ -2,6 +2,7 @@
 import { renderMemoryBar } from "./memory-bar";
 import { describeHosted, describePlannedVsMeasured, describeStackWorkload } from "./performance-text";
 import { costRange, costVaries, signedPercent, signedUsd, textTable, usd } from "./format";
+import { HOURS_PER_MONTH } from "../../infra/catalog";
 import { type StackChange } from "../cost/stack-diff";
 import { type PreviewCost } from "../cost/from-preview";
 import { type StackReport } from "../cost/stack-report";
@@ -15,7 +16,52 @@ const violationsText = (r: StackReport) =>
     ? "none"
     : `${r.violations.filter((v) => v.level === "mandatory").length} mandatory, ${r.violations.filter((v) => v.level !== "mandatory").length} advisory`;
 
+/** A set's models (name, where, share, $/M) and its node groups with their idle GPUs. */
+export function setLines(set: NonNullable<StackReport["modelSet"]>): string[][] {
+  return [
+    ["name", "model", "GPUs", "replicas", "node group", "$/hour", "$/month", "$/M output"],
+    ...set.models.map((m) => [
+      m.name,
+      `${m.model} (${m.variant})`,
+      `${m.gpus} (TP ${m.tensorParallelSize} × PP ${m.pipelineParallelSize})`,
+      m.autoscaling ? `${m.autoscaling.minReplicas}–${m.autoscaling.maxReplicas}` : String(m.replicas),
+      `${m.nodeGroup} (${m.instanceType})`,
+      usd(m.hourlyUsd),
+      usd(m.monthlyUsd),
+      `${usd(m.usdPerMillionOutputTokens)}${m.workloadDeclared ? "" : "*"}`,
+    ]),
+    [
+      "idle GPUs",
+      "",
+      String(set.packing.idleGpus),
+      "",
+      "",
+      usd(set.packing.idleHourlyUsd),
+      usd(set.packing.idleHourlyUsd * HOURS_PER_MONTH),
+      "",
+    ],
+  ];
+}
+
+function setDetails(report: StackReport, set: NonNullable<StackReport["modelSet"]>, cost: NonNullable<StackReport["cost"]>): string[] {
+  return [
+    `${report.stack}: ${model(report)} on ${gpus(report)}, ${report.instances.map((i) => `${i.nodes} × ${i.instanceType}${i.maxNodes !== i.nodes ? ` (max ${i.maxNodes})` : ""}`).join(", ")}`,
+    costVaries(cost)
+      ? `  cost ${costRange(cost)}; the budget is checked at max`
+      : `  cost ${usd(cost.hourlyUsd)}/h, ${usd(cost.monthlyUsd)}/month`,
+    ...table(setLines(set)).map((line) => `  ${line}`),
+    ...(set.models.some((m) => !m.workloadDeclared)
+      ? ["  * at vllm bench serve's default lengths and no load (no workload declared)"]
+      : []),
+    ...report.violations.map((v) => `  ! ${v.policy} (${v.level}): ${v.message}`),
+    ...set.packing.reasons.map((reason) => `  · ${reason}`),
+    `  assumptions: ${report.assumptions.join("; ")}`,
+    "",
+  ];
+}
+
 function details(report: StackReport): string[] {
+  if (report.status === "ok" && report.modelSet && report.cost) return setDetails(report, report.modelSet, report.cost);
   if (report.status === "invalid" || !report.plan || !report.cost)
     return [`${report.stack}: refused, nothing would be created`, ...report.errors.map((e) => `  ${e}`), ""];
   return [

@@ -73,6 +73,14 @@ export const UNCACHEABLE_REGISTRIES = {
       "NVIDIA NGC is not an upstream ECR's pull-through cache supports (the NVIDIA device plugin and the DCGM exporter are published only there)",
     source: { ref: `${ECR_GUIDE}; aws/containers-roadmap (requests for further upstreams are open)`, readOn: READ_ON },
   },
+  "cr.agentgateway.dev": {
+    reason:
+      "agentgateway's own registry is not an upstream ECR's pull-through cache supports (its controller and proxy images, which a set's inference gateway runs, are published only there)",
+    source: {
+      ref: `${ECR_GUIDE}; agentgateway/agentgateway controller/Makefile (IMAGE_REGISTRY cr.agentgateway.dev), v1.4.1`,
+      readOn: "2026-12-06",
+    },
+  },
 } as const satisfies Record<string, { reason: string; source: Source }>;
 
 /**

@@ -6,7 +6,7 @@ export { tensorParallelProblem, validTensorParallelSizes } from "./parallelism";
 export { countParameters } from "./parameters";
 export { type DeploymentPlan, planDeployment, type PlanOptions } from "./planner";
 export { DEFAULTS, matchModel, type PlanRequest, resolvePlanRequest, type WeightsSource } from "./request";
-export { parseVllmArgs, VLLM_PORT } from "./vllm-args";
+export { parseVllmArgs, servedModelNameOf, VLLM_PORT } from "./vllm-args";
 export { BYTES_PER_GIB, loadPeakBytesPerGpuByStage, totalWeightBytes, weightBytesPerGpuByStage } from "./weights";
 export { MAX_NODES_PER_REPLICA, type Candidate } from "./candidates";
 export {
@@ -18,6 +18,8 @@ export {
   priceItems,
   type StackCost,
   stackCost,
+  clusterItems,
+  type GpuNodeGroupSize,
   SYSTEM_NODE_GROUP,
   type UnpricedItem,
 } from "./stack-cost";
@@ -26,7 +28,12 @@ export {
   DOWNLOAD_HEADROOM,
   gpuNodeStorage,
   gpuNodeStorageOf,
+  type GpuPoolShape,
   MIN_STARTUP_SECONDS,
+  NODE_GROUP_LABEL,
+  poolShapeOf,
+  replicasFittingNode,
+  setPoolShape,
   modelCacheGiB,
   podResources,
   rolloutSeconds,

@@ -49,6 +49,13 @@ export interface PlanOptions {
   suggestAlternatives?: boolean;
   /** Who pinned the quantization when the user did not (the workload search): the reason says so instead of "as asked". */
   quantizationChosenBy?: string;
+  /** The name clients send as `model` (vLLM's --served-model-name); default the catalog id. A set's models are served under their entries' names. */
+  servedModelName?: string;
+  /**
+   * Raise TP onto the node's otherwise idle GPUs (default true). A set's packed models keep their
+   * smallest shape instead: the packing fills those GPUs with other models.
+   */
+  fillIdleGpus?: boolean;
 }
 
 const round = (value: number, digits = 2): number => roundTo(value, digits);
@@ -87,13 +94,14 @@ function toPlan(
   minimal: Candidate,
   evaluated: Candidate[],
   quantizationChosenBy?: string,
+  servedModelName?: string,
 ): DeploymentPlan {
   const gpusPerReplica = chosen.tensorParallelSize * chosen.pipelineParallelSize;
   const gpusPerNode = INSTANCES[chosen.instanceType].gpuCount;
   const instanceHourlyUsd = findHourlyPriceUsd(chosen.instanceType, request.region) ?? 0;
   const { perGpuGiB } = chosen.memory;
   const argsInput: VllmArgsInput = {
-    modelId: request.modelId,
+    modelId: servedModelName ?? request.modelId,
     model: request.model,
     variant: chosen.variant,
     tensorParallelSize: chosen.tensorParallelSize,
@@ -254,7 +262,8 @@ export function planDeployment(input: PlanRequest, options: PlanOptions = {}): D
     const allowedShapes = request.multiNode === "never" ? evaluated.filter((c) => c.nodesPerReplica === 1) : evaluated;
     throw new InfeasiblePlanError(infeasibleReason(request, allowedShapes), alternatives);
   }
-  const plan = toPlan(request, useIdleGpus(request, minimal), minimal, evaluated, options.quantizationChosenBy);
+  const chosen = options.fillIdleGpus === false ? minimal : useIdleGpus(request, minimal);
+  const plan = toPlan(request, chosen, minimal, evaluated, options.quantizationChosenBy, options.servedModelName);
   if (plan.nodes > request.maxNodes) {
     throw new PlanInputError([
       {

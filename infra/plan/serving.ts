@@ -3,7 +3,7 @@
  * node's root volume must be, and the CPU and memory a vLLM pod gets. Pure, so components only
  * render them and tests can check them directly.
  */
-import { INSTANCES } from "../catalog";
+import { INSTANCES, type GpuId, type InstanceType } from "../catalog";
 import { type DeploymentPlan } from "./deployment-plan";
 import { ranksPerPod, type PodShape } from "./model-cache";
 import { timeToReady } from "./time-to-ready";
@@ -159,4 +159,52 @@ export function podResources(plan: PodShape): { cpu: number; memoryGiB: number; 
   // NCCL moves tensor-parallel traffic through /dev/shm; vLLM's docs ask for a large one with TP > 1.
   const shmGiB = plan.gpusPerReplica > 1 ? Math.min(64, Math.floor(memoryGiB / 8)) : 2;
   return { cpu, memoryGiB, shmGiB };
+}
+
+/** What a GPU node group is built from: one model's plan, or the models a packing put on shared nodes. */
+export interface GpuPoolShape {
+  instanceType: InstanceType;
+  gpu: GpuId;
+  nodes: number;
+  /** A replica spans nodes: the group's nodes go into one cluster placement group. */
+  spansNodes: boolean;
+  storage: GpuNodeStorage;
+  /** Node labels beyond the stack's pool selector: what runs there (a model, or a set's node group). */
+  labels: Record<string, string>;
+}
+
+/** A one-model stack's GPU node group, straight from its plan. */
+export function poolShapeOf(plan: DeploymentPlan): GpuPoolShape {
+  return {
+    instanceType: plan.instanceType,
+    gpu: plan.gpu,
+    nodes: plan.nodes,
+    spansNodes: plan.nodesPerReplica > 1,
+    storage: gpuNodeStorageOf(plan),
+    labels: { "llm-stack/model": plan.model, "llm-stack/gpu": plan.gpu },
+  };
+}
+
+/** The node label a set's model selects its node group by. */
+export const NODE_GROUP_LABEL = "llm-stack/node-group";
+
+/**
+ * A set's node group: `nodes` of `instanceType` carrying `plans` (every replica of each). The data
+ * disk holds the image once and every replica's cache volume, as for one model.
+ */
+export function setPoolShape(name: string, instanceType: InstanceType, nodes: number, plans: readonly DeploymentPlan[]): GpuPoolShape {
+  const first = plans[0];
+  if (!first) throw new Error(`node group ${name} carries no model`);
+  const perNodeGiB =
+    plans.length === 1 && nodes > 0
+      ? gpuNodeDataDiskGiB(first)
+      : VLLM_IMAGE_DISK_GIB + plans.reduce((total, plan) => total + modelCacheGiB(plan) * plan.replicas, 0);
+  return {
+    instanceType,
+    gpu: first.gpu,
+    nodes,
+    spansNodes: plans.some((plan) => plan.nodesPerReplica > 1),
+    storage: gpuNodeStorage(INSTANCES[instanceType].localNvmeGB, perNodeGiB),
+    labels: { [NODE_GROUP_LABEL]: name, "llm-stack/gpu": first.gpu },
+  };
 }

@@ -149,17 +149,40 @@ export function plannedItems(
   supportType: EksSupportType = "standard",
   range: ReplicaRange = fixedRange(plan),
 ): PricedItem[] {
+  const gpu: GpuNodeGroupSize = {
+    name: "gpu",
+    instanceType: plan.instanceType,
+    nodes: plan.nodes,
+    minNodes: range.minNodes,
+    maxNodes: range.maxNodes,
+  };
+  return clusterItems([gpu], mode, supportType);
+}
+
+/** One GPU node group as planned: its nodes expected, and the ends of its autoscaled range. */
+export interface GpuNodeGroupSize {
+  name: string;
+  instanceType: InstanceType;
+  nodes: number;
+  minNodes: number;
+  maxNodes: number;
+}
+
+/** What the program creates in `mode` around these GPU node groups (one for a model, a packing's for a set). */
+export function clusterItems(
+  gpuGroups: readonly GpuNodeGroupSize[],
+  mode: ClusterMode,
+  supportType: EksSupportType = "standard",
+): PricedItem[] {
   if (mode === "kubeconfig") return [];
-  const items: PricedItem[] = [
-    {
-      kind: "node-group",
-      name: "gpu",
-      instanceType: plan.instanceType,
-      desiredSize: plan.nodes,
-      maxSize: range.maxNodes,
-      minSize: range.minNodes,
-    },
-  ];
+  const items: PricedItem[] = gpuGroups.map((group) => ({
+    kind: "node-group",
+    name: group.name,
+    instanceType: group.instanceType,
+    desiredSize: group.nodes,
+    maxSize: group.maxNodes,
+    minSize: group.minNodes,
+  }));
   if (mode === "create") {
     items.push({
       kind: "node-group",

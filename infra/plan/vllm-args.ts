@@ -4,7 +4,7 @@
  * Flags: https://docs.vllm.ai/en/latest/configuration/engine_args.html
  */
 import { type ModelSpec, type Variant } from "../catalog";
-import { renderVllmFlags, VLLM_PORT, type VllmFlagValues } from "../vllm";
+import { parseVllmArgs, renderVllmFlags, VLLM_PORT, type VllmFlagValues } from "../vllm";
 import { type KvCacheDtype } from "./kv-cache";
 import { type StreamerConfig } from "./model-cache";
 
@@ -80,4 +80,9 @@ export function renderVllmArgs(input: VllmArgsInput, role: NodeRole = "leader"):
     if (role === "worker") flags.headless = "true";
   }
   return renderVllmFlags(flags);
+}
+
+/** The name the plan's server answers to (its --served-model-name): what a client, or the benchmark, sends as `model`. */
+export function servedModelNameOf(plan: { vllmArgs: readonly string[]; model: string }): string {
+  return parseVllmArgs(plan.vllmArgs)["served-model-name"] ?? plan.model;
 }

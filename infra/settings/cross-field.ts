@@ -26,7 +26,7 @@ import {
 } from "./deployment";
 import { CREDENTIAL_KEYS, defaultImageSource, registryCredentialsNeeded } from "./images";
 import { type SecretSettingKey } from "./keys";
-import { OPERATOR_FIXES, gatedModelId } from "./operator-values";
+import { OPERATOR_FIXES, gatedModelIn } from "./operator-values";
 
 /** How each secret key is set: its row's operator command. */
 export const SECRET_HINTS: Record<SecretSettingKey, string> = {
@@ -166,7 +166,7 @@ export function planIssues(plan: DeploymentPlan, cost: StackCost, d: Partial<Dep
 }
 
 /** EFA is for replicas that span nodes, on instances that have it, in images that can use it. */
-function efaIssues(plan: DeploymentPlan, d: Partial<Deployment>): InputIssue[] {
+export function efaIssues(plan: DeploymentPlan, d: Partial<Deployment>): InputIssue[] {
   const issues: InputIssue[] = [];
   if (plan.nodesPerReplica === 1) {
     issues.push({
@@ -205,8 +205,8 @@ function efaIssues(plan: DeploymentPlan, d: Partial<Deployment>): InputIssue[] {
 }
 
 /** A gated model cannot be downloaded without a token: known from the model alone, plan or not. */
-export function gatedModelIssue(model: unknown, secrets: SecretPresence): InputIssue[] {
-  const gated = gatedModelId(model);
+export function gatedModelIssue(values: Readonly<Record<string, unknown>>, secrets: SecretPresence): InputIssue[] {
+  const gated = gatedModelIn(values);
   if (gated === undefined || secrets.hfToken !== "unset") return [];
   return [
     {
@@ -308,7 +308,7 @@ const CREDENTIAL_NAMES = { dockerHub: "Docker Hub", github: "GitHub Container Re
 export function imageSourceResolution(
   d: Partial<Deployment>,
   secrets: SecretPresence,
-  resolved: { observability: "prometheus" | "none"; autoscaling: ReplicaRange | null },
+  resolved: { observability: "prometheus" | "none"; autoscaling: ReplicaRange | null; inferenceGateway?: boolean },
 ): { images: ResolvedImages; issues: InputIssue[] } {
   const cluster = d.cluster ?? DEPLOYMENT_DEFAULTS.cluster;
   const source = d.imageSource ?? defaultImageSource(cluster);
@@ -334,6 +334,7 @@ export function imageSourceResolution(
     observability: resolved.observability,
     autoscaled: resolved.autoscaling !== null,
     scalesToZero: resolved.autoscaling?.minReplicas === 0,
+    inferenceGateway: resolved.inferenceGateway ?? false,
   });
   const users: { dockerHub: { username: string } | null; github: { username: string } | null } = { dockerHub: null, github: null };
   for (const credential of needed) {

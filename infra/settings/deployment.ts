@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { type Workload } from "../plan/workload";
+import { type ModelSet } from "./model-set";
 import { EKS_SUPPORT_TYPES, SERVICE_PRICES, type EksSupportType, type Region } from "../catalog";
 import {
   IMAGE_SOURCES,
@@ -77,6 +78,8 @@ export const deploymentSchema = z.object({
   minReplicas: z.number().int().min(0).optional(),
   maxReplicas: z.number().int().min(1).optional(),
   allowedClientNamespaces: z.array(dnsLabel).optional(),
+  /** Its entries are checked by infra/settings/model-set.ts, each named as `models[i].<key>`. */
+  models: z.array(z.unknown()).optional(),
   /** Its keys are checked by infra/plan/workload.ts (resolve.ts), each named as `workload.<key>`. */
   workload: z.record(z.string(), z.unknown()).optional(),
   imageSource: z.enum(IMAGE_SOURCES).optional(),
@@ -118,9 +121,10 @@ export type ResolvedCapacity =
   /** An EC2 Capacity Block: nodes launch into the reservation, in its AZ only. */
   | { type: "capacity-block"; reservationId: string; zoneId: string };
 
-export interface StackSettings {
+/** What every stack resolves to, one model or a set. */
+export interface StackSettingsBase {
   region: Region;
-  plan: DeploymentPlan;
+  /** The stack's planned resources, priced: every GPU node group (a set's packing), and the cluster's own. */
   cost: StackCost;
   capacity: ResolvedCapacity;
   cluster: ResolvedCluster;
@@ -134,16 +138,29 @@ export interface StackSettings {
   benchmark: "off" | "after-deploy";
   /** Whether the stack installs the Prometheus operator and a Prometheus and monitors its server. */
   observability: "prometheus" | "none";
-  /** KEDA scales the server between the range's ends and Cluster Autoscaler its GPU nodes; null: `plan.replicas`, fixed. */
-  autoscaling: ServerScaling | null;
   allowedClientNamespaces: string[];
-  /** The traffic the stack declares (its `workload` key), or null when it declares none. */
+  /** The traffic the stack declares (its `workload` key), or null when it declares none; a set's entries may declare their own. */
   workload: Workload | null;
   /** Whether an hfToken secret is configured (its value never enters this module). */
   hfTokenSet: boolean;
   /** Where pods pull their images, and the registry users ECR's cache rules pull as (their tokens are secrets: infra/config.ts). */
   images: ResolvedImages;
 }
+
+/** A stack that serves one model (`model`): its plan and its replica range. */
+export interface OneModelSettings extends StackSettingsBase {
+  modelSet: null;
+  plan: DeploymentPlan;
+  /** KEDA scales the server between the range's ends and Cluster Autoscaler its GPU nodes; null: `plan.replicas`, fixed. */
+  autoscaling: ServerScaling | null;
+}
+
+/** A stack that serves a set (`models`): each model's plan and range, and the packing of the set onto GPU node groups. */
+export interface ModelSetSettings extends StackSettingsBase {
+  modelSet: ModelSet;
+}
+
+export type StackSettings = OneModelSettings | ModelSetSettings;
 
 export type ResolvedImages =
   { source: "upstream" } | { source: "ecr-cache"; dockerHub: { username: string } | null; github: { username: string } | null };

@@ -16,6 +16,10 @@ const ADD_ON_IMAGES = {
   wakeFront: "envoyproxy/envoy",
   /** KEDA (autoscaling): ghcr.io/kedacore. */
   keda: "ghcr.io/kedacore/keda",
+  /** A set's endpoint pickers: ghcr.io/llm-d (manifests/gateway/inference-gateway.ts). */
+  endpointPicker: "ghcr.io/llm-d/llm-d-router-endpoint-picker",
+  /** A set's gateway controller and proxy: cr.agentgateway.dev, which no ECR rule caches (pulled as written). */
+  agentgateway: "cr.agentgateway.dev/controller",
 } as const;
 
 export interface ImageNeeds {
@@ -24,6 +28,8 @@ export interface ImageNeeds {
   observability: "prometheus" | "none";
   autoscaled: boolean;
   scalesToZero: boolean;
+  /** A set of models: its inference gateway runs, and a model at zero waits in its endpoint picker, not a wake front. */
+  inferenceGateway?: boolean;
 }
 
 /** The credentials the stack's pull-through cache rules need; none when images are pulled upstream. */
@@ -32,7 +38,8 @@ export function registryCredentialsNeeded(needs: ImageNeeds): RegistryCredential
   const images = [
     needs.vllmImage,
     ...(needs.observability === "prometheus" ? [ADD_ON_IMAGES.grafana] : []),
-    ...(needs.scalesToZero ? [ADD_ON_IMAGES.wakeFront] : []),
+    ...(needs.scalesToZero && !needs.inferenceGateway ? [ADD_ON_IMAGES.wakeFront] : []),
+    ...(needs.inferenceGateway ? [ADD_ON_IMAGES.endpointPicker, ADD_ON_IMAGES.agentgateway] : []),
     ...(needs.autoscaled ? [ADD_ON_IMAGES.keda] : []),
   ];
   return credentialsFor(images);

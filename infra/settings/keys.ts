@@ -43,7 +43,7 @@ export interface SettingDeclaration {
   /** Pulumi project config type; absent only on secret keys (see above). */
   type?: ProjectConfigType;
   /** Item type of arrays. */
-  items?: "string";
+  items?: "string" | "object";
   /** Absent only on required keys. */
   default?: string | number | boolean | readonly string[] | Readonly<Record<string, never>>;
   secret?: true;
@@ -60,7 +60,7 @@ export interface SettingDeclaration {
   operatorFix?: string;
 }
 
-export type Coercion = "text" | "number" | "list" | "boolean" | "numberMap";
+export type Coercion = "text" | "number" | "list" | "boolean" | "numberMap" | "objectList";
 
 /** "h100 (p5.4xlarge, p5.48xlarge) | h200 (p5en.48xlarge)": every GPU family with its instance types, from the catalog. */
 const GPU_FAMILIES = GPU_IDS.map((gpu) => `${gpu} (${INSTANCE_TYPES.filter((t) => INSTANCES[t].gpu === gpu).join(", ")})`).join(" | ");
@@ -71,11 +71,23 @@ export const UNSET_MARKERS = { derived: "auto", none: "" } as const;
 export const SETTINGS = {
   model: {
     type: "string",
-    description: "Catalog model id to serve (run `npm run -s cli -- models`). Required.",
+    // Empty: unset — a stack serves `model` or the set in `models`, and the CLI must not refuse either form as missing a value.
+    default: UNSET_MARKERS.none,
+    description: "Catalog model id to serve (run `npm run -s cli -- models`). Required unless `models` is set.",
     coerce: "text",
     accepts: "a catalog model id or the Hugging Face repo id of one of its checkpoints",
     hint: PLAN_HINTS.model,
     planner: true,
+  },
+  models: {
+    type: "array",
+    items: "object",
+    default: [],
+    description:
+      "Serve a set of models behind one endpoint instead of one `model`: a list of entries with model (required), name (the `model` clients send; default: from the model id), quantization, maxModelLen, replicas, minReplicas, maxReplicas, workload. Packed onto the cheapest GPU nodes; routed by the Gateway API Inference Extension. Empty: one `model`.",
+    coerce: "objectList",
+    accepts: "a list of 1 to 16 mappings, each with a model",
+    hint: "Write it in the stack file as a YAML list (see Pulumi.fleet.yaml), or `pulumi config set --path 'models[0].model' llama-3.1-8b-instruct`.",
   },
   quantization: {
     type: "string",
@@ -479,6 +491,8 @@ export function coerceSettingValue(key: SettingKey, value: unknown): unknown {
       return value === true || value === "true" ? true : value === false || value === "false" ? false : value;
     case "numberMap":
       return coerceNumberMap(value);
+    case "objectList":
+      return coerceObject(value);
     case "text":
       return value;
   }

@@ -7,7 +7,7 @@
 import { MODELS, type ModelId } from "../catalog";
 import { matchModel } from "../plan";
 import { CREDENTIAL_KEYS, defaultImageSource, registryCredentialsNeeded, type ImageNeeds } from "./images";
-import { SETTINGS, withoutUnsetMarkers, type OperatorKey, type SecretSettingKey } from "./keys";
+import { SETTINGS, coerceObject, withoutUnsetMarkers, type OperatorKey, type SecretSettingKey } from "./keys";
 
 export { OPERATOR_FIXES, type OperatorKey } from "./keys";
 
@@ -24,13 +24,20 @@ export function imageNeedsOf(given: Readonly<Record<string, unknown>>): ImageNee
       : cluster === "create"
         ? "prometheus"
         : "none";
-  const autoscaled = given.maxReplicas !== undefined;
+  // A set (`models`, as YAML or the CLI's JSON text) runs its inference gateway; its entries say whether any autoscales.
+  const models = coerceObject(given.models);
+  const entries = Array.isArray(models)
+    ? models.filter((entry): entry is Record<string, unknown> => entry !== null && typeof entry === "object")
+    : [];
+  const ranges = entries.length > 0 ? entries : [given];
+  const autoscaled = ranges.some((entry) => entry.maxReplicas !== undefined);
   return {
     imageSource: source,
     vllmImage: typeof given.vllmImage === "string" ? given.vllmImage : SETTINGS.vllmImage.default,
     observability,
     autoscaled,
-    scalesToZero: autoscaled && String(given.minReplicas).trim() === "0",
+    scalesToZero: ranges.some((entry) => entry.maxReplicas !== undefined && String(entry.minReplicas).trim() === "0"),
+    inferenceGateway: entries.length > 0,
   };
 }
 
@@ -59,6 +66,15 @@ export function gatedModelId(model: unknown): ModelId | undefined {
   return match && MODELS[match.modelId].gated ? match.modelId : undefined;
 }
 
+/** The first gated model the stack serves — its `model`, or an entry of `models` — else undefined: one token reads them all. */
+export function gatedModelIn(given: Readonly<Record<string, unknown>>): ModelId | undefined {
+  const models = coerceObject(given.models);
+  const ids = Array.isArray(models)
+    ? models.map((entry) => (entry !== null && typeof entry === "object" ? (entry as { model?: unknown }).model : undefined))
+    : [given.model];
+  return ids.map(gatedModelId).find((id) => id !== undefined);
+}
+
 /**
  * The operator values this stack needs and does not set (a token only for a gated model).
  * @param values config keys without the project prefix (the Pulumi CLI's "unset" defaults allowed)
@@ -71,7 +87,7 @@ export function unsetOperatorValues(
   const given = withoutUnsetMarkers(values);
   const cluster = given.cluster ?? SETTINGS.cluster.default;
   const unset: OperatorKey[] = [];
-  if (gatedModelId(given.model) !== undefined && !isSecretSet("hfToken") && given.hfToken === undefined) unset.push("hfToken");
+  if (gatedModelIn(given) !== undefined && !isSecretSet("hfToken") && given.hfToken === undefined) unset.push("hfToken");
   if (cluster === "kubeconfig" && !isSecretSet("kubeconfig") && given.kubeconfig === undefined) unset.push("kubeconfig");
   if (
     cluster === "create" &&

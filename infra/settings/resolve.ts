@@ -21,6 +21,7 @@ import {
   autoscalingKeyIssues,
   autoscalingRange,
   crossFieldIssues,
+  efaIssues,
   gatedModelIssue,
   imageSourceResolution,
   planIssues,
@@ -34,10 +35,14 @@ import {
   type EndpointAccess,
   type ResolvedCapacity,
   type ResolvedCluster,
+  type ModelSetSettings,
   type SecretPresence,
   type StackSettings,
+  type StackSettingsBase,
 } from "./deployment";
 import { performanceFor } from "../plan/performance";
+import { clusterItems, priceItems } from "../plan/stack-cost";
+import { modelSetNodeGroups, resolveModelSet } from "./model-set";
 import { withoutUnsetMarkers } from "./keys";
 import { resolveWorkload, type Workload } from "../plan/workload";
 
@@ -75,11 +80,15 @@ export function resolveStackSettings(
   const values = withoutUnsetMarkers(given);
   const { issues: valueIssues, valid } = deploymentIssues(values);
   const issues = [...keyIssues, ...valueIssues];
-  issues.push(...plaintextSecretIssues(secrets), ...crossFieldIssues(valid, secrets), ...autoscalingKeyIssues(valid));
+  issues.push(...plaintextSecretIssues(secrets), ...crossFieldIssues(valid, secrets));
+  if (valid.models !== undefined && valid.models.length > 0) return resolveModelSetSettings(values, region, secrets, valid, issues);
+  issues.push(...autoscalingKeyIssues(valid));
 
   let plan: DeploymentPlan | undefined;
   const request = planRequestFromStackConfig(values, region);
   try {
+    // Neither form given: the Pulumi CLI requires neither key (each has an unset default), so this is where it is said.
+    if (values.model === undefined) throw new PlanInputError([MISSING_MODEL_ISSUE]);
     plan = planDeployment(request);
   } catch (error) {
     if (error instanceof PlanInputError) issues.push(...error.issues);
@@ -104,16 +113,8 @@ export function resolveStackSettings(
   const images = imageSourceResolution(valid, secrets, { observability, autoscaling });
   issues.push(...images.issues);
   if (plan && cost) issues.push(...planIssues(plan, cost, valid));
-  issues.push(...gatedModelIssue(values.model, secrets));
-  let workload: Workload | null = null;
-  if (valid.workload !== undefined && Object.keys(valid.workload).length > 0) {
-    try {
-      workload = resolveWorkload(valid.workload, (key) => `workload.${key}`);
-    } catch (error) {
-      if (!(error instanceof PlanInputError)) throw error;
-      issues.push(...error.issues);
-    }
-  }
+  issues.push(...gatedModelIssue(values, secrets));
+  const workload = stackWorkload(valid, issues);
 
   // The queue trigger's per-replica target: what one replica holds within the workload's SLOs.
   const scaling: ServerScaling | null =
@@ -129,9 +130,32 @@ export function resolveStackSettings(
   }
   const d = parsed.data;
   return {
+    ...commonSettings(d, secrets, observability, images.images, workload),
     region: plan.region,
+    modelSet: null,
     plan,
     cost,
+    autoscaling: scaling,
+  };
+}
+
+/** A stack that names no model at all: it serves `model`, or the set in `models`. */
+const MISSING_MODEL_ISSUE: InputIssue = {
+  path: "model",
+  value: undefined,
+  expected: "a catalog model id (or a list of models in models)",
+  hint: "Run `pulumi config set model llama-3.1-8b-instruct` (`npm run -s cli -- models` lists the ids), or list a set of models under models.",
+};
+
+/** The settings both forms share, from the validated deployment keys. */
+function commonSettings(
+  d: Deployment,
+  secrets: SecretPresence,
+  observability: "prometheus" | "none",
+  images: StackSettings["images"],
+  workload: Workload | null,
+): Omit<StackSettingsBase, "region" | "cost"> {
+  return {
     capacity: resolveCapacity(d),
     cluster: resolveCluster(d),
     vllmImage: d.vllmImage,
@@ -141,10 +165,91 @@ export function resolveStackSettings(
     exposure: d.exposure,
     benchmark: d.benchmark,
     observability,
-    autoscaling: scaling,
     allowedClientNamespaces: d.allowedClientNamespaces ?? [],
     workload,
     hfTokenSet: secrets.hfToken === "secret",
-    images: images.images,
+    images,
+  };
+}
+
+/** The stack's `workload` key, resolved, or its issues (named `workload.<key>`). */
+function stackWorkload(valid: Partial<Deployment>, issues: InputIssue[]): Workload | null {
+  if (valid.workload === undefined || Object.keys(valid.workload).length === 0) return null;
+  try {
+    return resolveWorkload(valid.workload, (key) => `workload.${key}`);
+  } catch (error) {
+    if (!(error instanceof PlanInputError)) throw error;
+    issues.push(...error.issues);
+    return null;
+  }
+}
+
+/**
+ * A stack serving the set in `models`: every entry planned, the set packed, the packing's node
+ * groups priced as one stack — or every problem at once, as for one model.
+ */
+function resolveModelSetSettings(
+  values: Readonly<Record<string, unknown>>,
+  region: unknown,
+  secrets: SecretPresence,
+  valid: Partial<Deployment>,
+  issues: InputIssue[],
+): ModelSetSettings {
+  const workload = stackWorkload(valid, issues);
+  const { set, issues: setIssues } = resolveModelSet(valid.models ?? [], values, region, valid, workload);
+  issues.push(...setIssues);
+  // The set installs the Gateway API and InferencePool CRDs and agentgateway, which an existing
+  // cluster may run already (the provider's create would collide with them): a created cluster only.
+  if ((valid.cluster ?? DEPLOYMENT_DEFAULTS.cluster) !== "create") {
+    issues.push({
+      path: "models",
+      value: `${(valid.models ?? []).length} models`,
+      expected: "cluster create (a set brings its own Gateway API CRDs and inference gateway)",
+      hint: "Let the stack create the cluster, or serve one model per stack on an existing cluster.",
+    });
+  }
+  // A Capacity Block reserves one instance type: a set packed onto two cannot launch into it.
+  const types = set ? [...new Set(set.packing.nodeGroups.map((group) => group.instanceType))] : [];
+  if (valid.capacityType === "capacity-block" && types.length > 1) {
+    issues.push({
+      path: "capacityType",
+      value: "capacity-block",
+      expected: `one instance type for the whole set (this packing uses ${types.join(" and ")})`,
+      hint: "Restrict the set to the reserved type with allowedInstanceTypes, or buy on-demand.",
+    });
+  }
+  const autoscaled = set?.models.some((model) => model.autoscaling !== null) ?? false;
+  const observability = valid.observability ?? ((valid.cluster ?? "create") === "create" ? "prometheus" : "none");
+  // The set's ranges stand for the stack's in the image and add-on checks (KEDA, Cluster Autoscaler).
+  const firstRange = set?.models.find((model) => model.autoscaling !== null)?.autoscaling ?? null;
+  const images = imageSourceResolution(valid, secrets, {
+    observability,
+    autoscaling: autoscaled ? firstRange : null,
+    inferenceGateway: true,
+  });
+  issues.push(...images.issues);
+  issues.push(...gatedModelIssue(values, secrets));
+  const mode = clusterModeOf(valid.cluster);
+  const supportType = valid.kubernetesSupportType ?? DEPLOYMENT_DEFAULTS.kubernetesSupportType;
+  const cost = set ? priceItems(clusterItems(modelSetNodeGroups(set), mode, supportType), set.models[0]!.plan.region) : undefined;
+  if (set && cost) {
+    // The stack's checks once (weights path, budget over the whole set at every model's maximum); EFA for the models that span nodes.
+    issues.push(...planIssues(set.models[0]!.plan, cost, { ...valid, efa: false }));
+    if (valid.efa) {
+      const spanning = set.models.filter((model) => model.plan.nodesPerReplica > 1);
+      issues.push(
+        ...(spanning.length > 0 ? spanning.flatMap((model) => efaIssues(model.plan, valid)) : efaIssues(set.models[0]!.plan, valid)),
+      );
+    }
+  }
+  const parsed = deploymentSchema.safeParse(valid);
+  if (issues.length > 0 || !set || !cost || !parsed.success) {
+    throw new PlanInputError(issues.map(toStackPath), "invalid stack configuration; nothing was created");
+  }
+  return {
+    ...commonSettings(parsed.data, secrets, observability, images.images, workload),
+    region: set.models[0]!.plan.region,
+    modelSet: set,
+    cost,
   };
 }

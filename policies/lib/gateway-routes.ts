@@ -20,6 +20,20 @@ const INFERENCE_POOL_TYPE = /^kubernetes:inference\.networking\.(x-)?k8s\.io\/[^
 const LB_CONFIGURATION_TYPE = /^kubernetes:gateway\.k8s\.aws\/[^:]+:LoadBalancerConfiguration$/;
 /** The AWS Load Balancer Controller's GatewayClass controllers (ALB for L7 routes, NLB for L4). */
 const AWS_CONTROLLERS = ["gateway.k8s.aws/alb", "gateway.k8s.aws/nlb"];
+const AGENTGATEWAY_PARAMETERS_TYPE = /^kubernetes:agentgateway\.dev\/[^:]+:AgentgatewayParameters$/;
+/**
+ * agentgateway's controller creates its GatewayClass itself (agentgateway v1.4.1
+ * controller/pkg/controller/gatewayclass.go: class `agentgateway`, controllerName
+ * agentgateway.dev/agentgateway), so the class is never a declared resource: the stack proves it by
+ * declaring the controller — a Deployment running agentgateway's controller image.
+ */
+const AGENTGATEWAY_CLASS = "agentgateway";
+const AGENTGATEWAY_CONTROLLER_IMAGE = /^cr\.agentgateway\.dev\/controller[:@]/;
+const DEPLOYMENT_TYPE = "kubernetes:apps/v1:Deployment";
+/** Annotations that make an AWS load balancer internal: the in-tree provider's and the AWS Load Balancer Controller's. */
+const INTERNAL_LB = (annotations: Record<string, string>) =>
+  annotations["service.beta.kubernetes.io/aws-load-balancer-internal"] === "true" ||
+  annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"] === "internal";
 
 interface Ref {
   group?: string;
@@ -71,10 +85,43 @@ function routeBackends(rule: Json): Ref[] {
 const configurationOf = (ref: Ref | undefined, namespace: string, resources: readonly PolicyResource[]) =>
   ref?.kind === "LoadBalancerConfiguration" ? find(resources, LB_CONFIGURATION_TYPE, ref.name, ref.namespace ?? namespace) : undefined;
 
+/** Whether the stack runs agentgateway's controller (the maker of the `agentgateway` class). */
+function declaresAgentgateway(resources: readonly PolicyResource[]): boolean {
+  return resources.some(
+    (r) =>
+      r.type === DEPLOYMENT_TYPE &&
+      ((r.props.spec?.template?.spec?.containers ?? []) as Json[]).some(
+        (c) => typeof c.image === "string" && AGENTGATEWAY_CONTROLLER_IMAGE.test(c.image),
+      ),
+  );
+}
+
+/**
+ * An agentgateway Gateway's exposure: the proxy Service the controller makes for it, as its
+ * AgentgatewayParameters' `service` overlay shapes it. Without an overlay the Service is a
+ * LoadBalancer (agentgateway v1.4.1 deployer testdata, e.g. agentgateway-aws-nlb-dummy-port-out.yaml),
+ * which AWS makes internet-facing unless annotated internal.
+ */
+function unprovenAgentgateway(gateway: PolicyResource, label: string, resources: readonly PolicyResource[]): string | undefined {
+  const ref = gateway.props.spec?.infrastructure?.parametersRef as Ref | undefined;
+  if (ref?.kind !== "AgentgatewayParameters")
+    return `${label} has no AgentgatewayParameters, so its proxy Service is agentgateway's default LoadBalancer (internet-facing on AWS)`;
+  const parameters = find(resources, AGENTGATEWAY_PARAMETERS_TYPE, ref.name, namespaceOf(gateway));
+  if (!parameters) return `${label}'s AgentgatewayParameters ${ref.name ?? ""} is not in the stack, so its Service cannot be read`;
+  const service = (parameters.props.spec?.service ?? {}) as Json;
+  const type = (service.spec?.type as string | undefined) ?? "LoadBalancer";
+  if (type === "ClusterIP") return undefined;
+  const annotations = (service.metadata?.annotations ?? {}) as Record<string, string>;
+  if (type === "LoadBalancer" && INTERNAL_LB(annotations)) return undefined;
+  return `${label}'s proxy Service is ${type}${type === "LoadBalancer" ? " without an internal-scheme annotation" : ""} (AgentgatewayParameters ${ref.name})`;
+}
+
 /** Why a Gateway is not proven internal, or undefined when it is. */
 function unprovenGateway(gateway: PolicyResource | undefined, label: string, resources: readonly PolicyResource[]): string | undefined {
   if (!gateway) return `${label} is not in the stack, so its exposure cannot be read`;
   const className = gateway.props.spec?.gatewayClassName as string | undefined;
+  if (className === AGENTGATEWAY_CLASS && !find(resources, GATEWAY_CLASS_TYPE, className) && declaresAgentgateway(resources))
+    return unprovenAgentgateway(gateway, label, resources);
   const gatewayClass = find(resources, GATEWAY_CLASS_TYPE, className);
   if (!gatewayClass) return `${label}'s GatewayClass ${className ?? "(none)"} is not in the stack, so its controller cannot be read`;
   const controller = String(gatewayClass.props.spec?.controllerName);

@@ -558,7 +558,7 @@ const CASES: Case[] = [
     2,
     '--hosted-input-usd-per-million: got "0x1"; expected a number from 0 to 10000. Write a plain decimal',
   ],
-  ["cost of a missing stack", ["cost", "--stack", "nope"], 2, '--stack: got "nope"; expected one of dev, llama405b, mixtral, scout'],
+  ["cost of a missing stack", ["cost", "--stack", "nope"], 2, '--stack: got "nope"; expected one of dev, fleet, llama405b, mixtral, scout'],
   ["an unknown format", ["cost", "--format", "pdf"], 2, '--format: got "pdf"; expected one of table, markdown, json'],
   ["a git ref that is not one", ["cost", "--base", "no-such-ref"], 2, '--base: got "no-such-ref"; expected a git ref of this repository'],
   [

@@ -161,6 +161,8 @@ const ec2Error = (name: string, message: string) =>
 interface World {
   /** AZ ids offering the plan's instance type. */
   offeredIn?: string[];
+  /** Per instance type, where a stack uses several (a set); overrides offeredIn for those types. */
+  offeredByType?: Record<string, string[]>;
   quota?: number | Error;
   /** Service Quotas' default value (answered only when GetServiceQuota has no applied value). */
   defaultQuota?: number;
@@ -214,11 +216,13 @@ function mockAws(world: World) {
       $metadata: META,
     });
   ec2.on(DescribeInstanceTypeOfferingsCommand).callsFake((input: { Filters: Array<{ Values: string[] }> }) => ({
-    InstanceTypeOfferings: (world.offeredIn ?? ["use1-az4", "use1-az6"]).map((Location) => ({
-      InstanceType: input.Filters[0]?.Values[0],
-      LocationType: "availability-zone-id",
-      Location,
-    })),
+    InstanceTypeOfferings: (world.offeredByType?.[input.Filters[0]?.Values[0] ?? ""] ?? world.offeredIn ?? ["use1-az4", "use1-az6"]).map(
+      (Location) => ({
+        InstanceType: input.Filters[0]?.Values[0],
+        LocationType: "availability-zone-id",
+        Location,
+      }),
+    ),
     $metadata: META,
   }));
   ec2.on(DescribeSubnetsCommand).callsFake((input: { Filters: Array<{ Values: string[] }> }) => ({
@@ -384,6 +388,33 @@ describe("llm-stack preflight: the dev stack when AWS says yes", () => {
     expect(check(run.stdout, "vCPU quota").detail).toBe(
       "Running On-Demand P instances (L-417A185B) in us-east-1 is 192 vCPUs ≥ 16 needed (1 × p5.4xlarge × 16 vCPUs); P instances already running in us-east-1 use the same quota (not subtracted: preflight does not list running instances)",
     );
+  });
+
+  it("checks a set's every instance type: AZs offering them all, and the P quota for every group at its maximum", async () => {
+    // Pulumi.fleet.yaml: 1 × p5.48xlarge (shared) and 0–1 × p5.4xlarge (Mistral, autoscaled): 192 + 1 × 16 = 208 vCPUs at most.
+    const fleet = {
+      ...(parse(readFileSync(join(REPO, "Pulumi.fleet.yaml"), "utf8")) as { config: Record<string, unknown> }).config,
+      "llm-stack:hfToken": SECURE,
+      "llm-stack:clusterPublicAccessCidrs": ["198.51.100.7/32"],
+      "llm-stack:dockerHubUsername": "operator",
+      "llm-stack:dockerHubAccessToken": SECURE,
+      "llm-stack:githubUsername": "operator",
+      "llm-stack:githubToken": SECURE,
+    };
+    const run = await preflight(fleet, {
+      offeredByType: { "p5.48xlarge": ["use1-az4", "use1-az6"], "p5.4xlarge": ["use1-az6", "use1-az1"] },
+    });
+    expect(run.stubs.ec2.commandCalls(DescribeInstanceTypeOfferingsCommand).map((call) => call.args[0].input.Filters?.[0]?.Values)).toEqual(
+      [["p5.48xlarge"], ["p5.4xlarge"]],
+    );
+    // Only use1-az6 offers both: every node group launches there.
+    expect(check(run.stdout, "instance type").detail).toContain(
+      "p5.48xlarge and p5.4xlarge are offered in 1 of the 6 available AZs of us-east-1: use1-az6 (us-east-1d); GPU nodes launch in use1-az6 (us-east-1d)",
+    );
+    expect(check(run.stdout, "vCPU quota").detail).toBe(
+      "Running On-Demand P instances (L-417A185B) in us-east-1 is 192 vCPUs; the plan needs 208 (1 × p5.48xlarge × 192 vCPUs + 1 × p5.4xlarge × 16 vCPUs with every model at its maxReplicas)",
+    );
+    expect(check(run.stdout, "vCPU quota").status).toBe("FAIL");
   });
 
   it("asks AWS exactly what the checks need, in the stack's region", async () => {

@@ -63,6 +63,8 @@ describe("the committed stacks", () => {
       "llm-stack-safety-no-secret-args",
       "llm-stack-safety-no-public-lb",
       "llm-stack-safety-no-public-ingress",
+      // A request for one model answered by another, or by none: refused like an exposure.
+      "llm-stack-safety-model-routes",
       "llm-stack-safety-no-privileged",
       "llm-stack-safety-no-host-path",
       "llm-stack-safety-no-host-namespaces",

@@ -12,6 +12,7 @@ import { byName, cacheOf } from "../support/program-fixtures";
 import { committedRun } from "../support/committed-runs";
 import { join } from "node:path";
 import { readStackFile, resolveStackFile } from "../../infra/settings";
+import { oneModel } from "../support/stack-settings";
 
 /**
  * The committed autoscaled stack (Pulumi.scout.yaml: Llama 4 Scout, minReplicas 0, maxReplicas 2). Hand values:
@@ -24,7 +25,7 @@ import { readStackFile, resolveStackFile } from "../../infra/settings";
  */
 /** The stack's SLO-feasible concurrency per replica, from its settings resolved as `pulumi up` would. */
 const requestsPerReplica = (): number => {
-  const scaling = resolveStackFile(readStackFile("scout", join(__dirname, "..", ".."))).settings.autoscaling;
+  const scaling = oneModel(resolveStackFile(readStackFile("scout", join(__dirname, "..", ".."))).settings).autoscaling;
   if (!scaling) throw new Error("Pulumi.scout.yaml autoscales");
   return scaling.requestsPerReplica;
 };

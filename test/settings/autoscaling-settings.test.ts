@@ -11,17 +11,19 @@ import {
 } from "../../infra/manifests/autoscaling/scaled-object";
 import { planDeployment, timeToReady } from "../../infra/plan";
 import { resolveStackSettings } from "../../infra/settings";
-import { DEV, SECRETS, issuesOf } from "../support/stack-settings";
+import { DEV, SECRETS, issuesOf, oneModel } from "../support/stack-settings";
 import { kedaReleaseObjects } from "../../infra/manifests/autoscaling/keda";
 import { crdObjectValidator } from "../support/crd-schema";
 
 describe("autoscaling settings", () => {
   it("packs the range onto nodes as the planner does: 8 one-GPU replicas of Llama 3.1 8B share one p5.48xlarge", () => {
     // allowedInstanceTypes p5.48xlarge and 8 expected replicas: TP 1, 8 per node; 0 to 12 replicas need 0 to ceil(12 / 8) = 2 nodes.
-    const { autoscaling, cost } = resolveStackSettings(
-      { ...DEV, allowedInstanceTypes: '["p5.48xlarge"]', replicas: "8", minReplicas: "0", maxReplicas: "12", maxHourlyUsd: "120" },
-      "us-east-1",
-      SECRETS,
+    const { autoscaling, cost } = oneModel(
+      resolveStackSettings(
+        { ...DEV, allowedInstanceTypes: '["p5.48xlarge"]', replicas: "8", minReplicas: "0", maxReplicas: "12", maxHourlyUsd: "120" },
+        "us-east-1",
+        SECRETS,
+      ),
     );
     expect(autoscaling).toMatchObject({ minReplicas: 0, maxReplicas: 12, minNodes: 0, maxNodes: 2 });
     // 2 × $55.04 + 3 × $0.2016 + $0.10 + $0.045 at most; 2 × $0.2016 + $0.145 at least.
@@ -29,7 +31,7 @@ describe("autoscaling settings", () => {
   });
 
   it("takes minReplicas 1 by default, and a range of one point as no autoscaling", () => {
-    expect(resolveStackSettings({ ...DEV, maxReplicas: "3", maxHourlyUsd: "30" }, "us-east-1", SECRETS).autoscaling).toEqual({
+    expect(oneModel(resolveStackSettings({ ...DEV, maxReplicas: "3", maxHourlyUsd: "30" }, "us-east-1", SECRETS)).autoscaling).toEqual({
       minReplicas: 1,
       maxReplicas: 3,
       minNodes: 1,
@@ -38,7 +40,7 @@ describe("autoscaling settings", () => {
       // holding 1,024 prompt + 128 / 2 output tokens on average: floor(412,080 KV tokens / 1,088) = 378 (≤ --max-num-seqs 1024).
       requestsPerReplica: 378,
     });
-    expect(resolveStackSettings({ ...DEV, minReplicas: "1", maxReplicas: "1" }, "us-east-1", SECRETS).autoscaling).toBeNull();
+    expect(oneModel(resolveStackSettings({ ...DEV, minReplicas: "1", maxReplicas: "1" }, "us-east-1", SECRETS)).autoscaling).toBeNull();
   });
 
   it("refuses every autoscaling problem at once, each with its key, value and fix", () => {

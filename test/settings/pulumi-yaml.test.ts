@@ -42,7 +42,8 @@ describe("Pulumi.yaml", () => {
   it("declares the documented defaults (README settings table) and unset markers elsewhere", () => {
     const declared = Object.fromEntries(Object.entries(project.config).map(([key, spec]) => [key, spec.default]));
     expect(declared).toEqual({
-      model: undefined,
+      model: "",
+      models: [],
       quantization: "auto",
       gpu: "h100",
       maxModelLen: "auto",

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { inject } from "vitest";
 import { type RecordedResource } from "../program-runner";
 
-export const COMMITTED_STACKS = ["dev", "mixtral", "scout", "llama405b"] as const;
+export const COMMITTED_STACKS = ["dev", "mixtral", "scout", "llama405b", "fleet"] as const;
 export type CommittedStack = (typeof COMMITTED_STACKS)[number];
 
 export interface CommittedRun {

@@ -50,8 +50,11 @@ export function registryOf(image: string): string {
   return first.includes(".") || first.includes(":") || first === "localhost" ? first : "docker.io";
 }
 
-/** Registries pulled from directly, each for a stated reason: ECR cannot cache NGC; AWS's own ECR (the EFA device plugin) authenticates with the node role. */
-const DIRECT = [/^nvcr\.io$/, /^602401143452\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com$/];
+/**
+ * Registries pulled from directly, each for a stated reason: ECR cannot cache NGC nor agentgateway's
+ * own registry (a set's gateway); AWS's own ECR (the EFA device plugin) authenticates with the node role.
+ */
+const DIRECT = [/^nvcr\.io$/, /^cr\.agentgateway\.dev$/, /^602401143452\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com$/];
 
 /** Problems with where the stack's pods pull, or [] when every pull goes through one of the stack's own rules. */
 export function imagePullProblems(

@@ -1,6 +1,7 @@
 /** A completed dev stack's values, and the problems resolveStackSettings finds in a variant of them. */
 import { PlanInputError, type InputIssue } from "../../infra/plan";
 import { resolveStackSettings } from "../../infra/settings";
+import { type OneModelSettings, type StackSettings } from "../../infra/settings/deployment";
 
 export const SECRETS = { hfToken: "secret", kubeconfig: "unset", dockerHubAccessToken: "secret", githubToken: "secret" } as const;
 
@@ -21,4 +22,10 @@ export function issuesOf(values: Record<string, unknown>): InputIssue[] {
     throw error;
   }
   return [];
+}
+
+/** A one-model stack's settings (its plan and range), or a failure naming the set it resolved to instead. */
+export function oneModel(settings: StackSettings): OneModelSettings {
+  if (settings.modelSet) throw new Error(`expected a one-model stack, got a set of ${settings.modelSet.models.length}`);
+  return settings;
 }

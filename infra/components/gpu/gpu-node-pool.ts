@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import { INSTANCES } from "../../catalog";
 import * as pulumi from "@pulumi/pulumi";
-import { fixedRange, GPU_TAINT, gpuNodeStorageOf, type DeploymentPlan, type ReplicaRange } from "../../plan";
+import { GPU_TAINT, type GpuPoolShape, type ReplicaRange } from "../../plan";
 import { type ResolvedCapacity } from "../../settings";
 import { launchTemplateArgs } from "../launch-template";
 import { CLUSTER_AUTOSCALER_GPU_LABEL, gpuNodeGroupTemplateTags } from "../../manifests/autoscaling/cluster-autoscaler";
@@ -21,7 +21,8 @@ export const STACK_LABEL = "llm-stack/stack";
 const CAPACITY_TYPES = { "on-demand": "ON_DEMAND", spot: "SPOT", "capacity-block": "CAPACITY_BLOCK" } as const;
 
 export interface GpuNodePoolArgs {
-  plan: DeploymentPlan;
+  /** What the group carries: one model's plan (poolShapeOf) or a set's packed node group (setPoolShape). */
+  pool: GpuPoolShape;
   clusterName: pulumi.Input<string>;
   nodeRoleArn: pulumi.Input<string>;
   /**
@@ -64,8 +65,8 @@ export function gpuPoolSelector(stack: string): Record<string, string> {
   return { [GPU_POOL_LABEL]: "true", [STACK_LABEL]: stack };
 }
 
-export function gpuNodeLabels(plan: DeploymentPlan, stack: string): Record<string, string> {
-  return { ...gpuPoolSelector(stack), "llm-stack/model": plan.model, "llm-stack/gpu": plan.gpu };
+export function gpuNodeLabels(pool: GpuPoolShape, stack: string): Record<string, string> {
+  return { ...gpuPoolSelector(stack), ...pool.labels };
 }
 
 export class GpuNodePool extends pulumi.ComponentResource {
@@ -75,7 +76,7 @@ export class GpuNodePool extends pulumi.ComponentResource {
 
   constructor(name: string, args: GpuNodePoolArgs, opts?: pulumi.ComponentResourceOptions) {
     super("llm-stack:compute:GpuNodePool", name, {}, opts);
-    const { plan } = args;
+    const { pool } = args;
     // Capacity Blocks need the market type and the reservation in the launch template
     // (https://docs.aws.amazon.com/eks/latest/userguide/capacity-blocks-mng.html).
     const { capacity } = args;
@@ -88,8 +89,9 @@ export class GpuNodePool extends pulumi.ComponentResource {
         : {};
     // A replica over several nodes talks between pipeline stages on every token: its nodes go into a
     // cluster placement group (same network spine; https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-strategies.html#placement-groups-cluster).
-    const placementGroup =
-      plan.nodesPerReplica > 1 ? new aws.ec2.PlacementGroup(`${name}-pg`, { strategy: "cluster" }, { parent: this }) : undefined;
+    const placementGroup = pool.spansNodes
+      ? new aws.ec2.PlacementGroup(`${name}-pg`, { strategy: "cluster" }, { parent: this })
+      : undefined;
     // EFA needs all traffic between the interfaces allowed: a security group that admits itself
     // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/efa-start.html#efa-start-security).
     let efaInterfaces: Partial<aws.ec2.LaunchTemplateArgs> = {};
@@ -120,11 +122,11 @@ export class GpuNodePool extends pulumi.ComponentResource {
         { parent: this },
       );
       efaInterfaces = {
-        networkInterfaces: efaNetworkInterfaces(INSTANCES[plan.instanceType].efaInterfaces, [efaGroup.id, args.efa.clusterSecurityGroupId]),
+        networkInterfaces: efaNetworkInterfaces(INSTANCES[pool.instanceType].efaInterfaces, [efaGroup.id, args.efa.clusterSecurityGroupId]),
       };
     }
     // Instance-store NVMe, where the type has it, carries kubelet and containerd (see gpuNodeStorage).
-    const storage = gpuNodeStorageOf(plan);
+    const { storage } = pool;
     const userData = storage.localStorageStrategy ? { userData: nodeadmUserDataBase64(gpuNodeConfig(storage.localStorageStrategy)) } : {};
     const template = new aws.ec2.LaunchTemplate(
       `${name}-lt`,
@@ -137,19 +139,19 @@ export class GpuNodePool extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const range = args.autoscaling ?? fixedRange(plan);
+    const range = args.autoscaling ?? { minNodes: pool.nodes, maxNodes: pool.nodes };
     const autoscaled = args.autoscaling !== null;
     const taints = [{ key: GPU_TAINT.key, value: GPU_TAINT.value, effect: "NO_SCHEDULE" as const }];
     // Cluster Autoscaler: the label it reads as "GPUs still starting" (so it adds no second node
     // while the device plugin registers them) and the node group tags of what a node offers, read
     // through eks:DescribeNodegroup while the group has no node (manifests/autoscaling/cluster-autoscaler.ts).
     const labels = autoscaled
-      ? { ...gpuNodeLabels(plan, args.stack), [CLUSTER_AUTOSCALER_GPU_LABEL]: `nvidia-${plan.gpu}` }
-      : gpuNodeLabels(plan, args.stack);
+      ? { ...gpuNodeLabels(pool, args.stack), [CLUSTER_AUTOSCALER_GPU_LABEL]: `nvidia-${pool.gpu}` }
+      : gpuNodeLabels(pool, args.stack);
     const tags = autoscaled
       ? gpuNodeGroupTemplateTags({
-          gpusPerNode: INSTANCES[plan.instanceType].gpuCount,
-          efaInterfacesPerNode: args.efa ? INSTANCES[plan.instanceType].efaInterfaces : 0,
+          gpusPerNode: INSTANCES[pool.instanceType].gpuCount,
+          efaInterfacesPerNode: args.efa ? INSTANCES[pool.instanceType].efaInterfaces : 0,
           taints,
         })
       : undefined;
@@ -163,8 +165,8 @@ export class GpuNodePool extends pulumi.ComponentResource {
         subnetIds: args.subnetIds,
         amiType: "AL2023_x86_64_NVIDIA",
         capacityType: CAPACITY_TYPES[capacity.type],
-        instanceTypes: [plan.instanceType],
-        scalingConfig: { desiredSize: plan.nodes, minSize: range.minNodes, maxSize: range.maxNodes },
+        instanceTypes: [pool.instanceType],
+        scalingConfig: { desiredSize: pool.nodes, minSize: range.minNodes, maxSize: range.maxNodes },
         launchTemplate: { id: template.id, version: template.latestVersion.apply(String) },
         labels,
         taints,
@@ -185,8 +187,8 @@ export class GpuNodePool extends pulumi.ComponentResource {
       },
     );
     this.nodeGroupName = group.nodeGroupName;
-    this.instanceType = plan.instanceType;
-    this.nodeCount = plan.nodes;
+    this.instanceType = pool.instanceType;
+    this.nodeCount = pool.nodes;
     this.registerOutputs({ nodeGroupName: this.nodeGroupName });
   }
 }

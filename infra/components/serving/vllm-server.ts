@@ -25,6 +25,7 @@ import { copyServiceAccountName, modelCopyConfigMap, modelCopyJob, type ModelCop
 import { vllmPodMonitor, vllmPrometheusRule, type VllmMonitoringInput } from "../../manifests/observability/vllm-monitoring";
 import {
   SECRET_KEYS,
+  behindWakeFront,
   groupHeadlessService,
   scalesToZero,
   servingPodSelector,
@@ -54,6 +55,8 @@ export interface ServerMonitoring {
   selectedBy: Record<string, string>;
   hourlyUsd: number;
   gpuNodes: VllmMonitoringInput["gpuNodes"];
+  /** A set's model: its cost series carry its name (VllmMonitoringInput ofSet). */
+  ofSet?: VllmMonitoringInput["ofSet"];
   /** The Prometheus stack's CRDs and Prometheus. */
   ready: pulumi.Resource[];
 }
@@ -78,6 +81,12 @@ export interface VllmServerArgs extends Omit<VllmManifestInput, "name" | "weight
   hfToken: pulumi.Output<string> | undefined;
   /** Measure the endpoint with this workload once it is ready, from a pod on these nodes; null: no benchmark Job. */
   benchmark: { workload: Workload; nodeSelector: Record<string, string>; dependsOn: pulumi.Resource[] } | null;
+  /**
+   * A server of a set: the namespace and API key its siblings share (created once by the program),
+   * and the PromQL of requests its endpoint picker holds, which wakes it from zero. Absent: a
+   * one-model stack's server, which creates both and wakes through its own wake front.
+   */
+  ofSet?: { namespace: k8s.core.v1.Namespace; apiKey: pulumi.Output<string>; demandQuery: string };
 }
 
 export class VllmServer extends pulumi.ComponentResource {
@@ -91,11 +100,13 @@ export class VllmServer extends pulumi.ComponentResource {
     const secretName = `${name}-secrets`;
     const objects = vllmObjects({ ...args, name }, secretName);
 
-    const apiKey = new random.RandomPassword(`${name}-api-key`, { length: 48, special: false }, { parent: this });
-    const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, objects.namespace, resourceOpts);
+    const apiKey = args.ofSet
+      ? args.ofSet.apiKey
+      : new random.RandomPassword(`${name}-api-key`, { length: 48, special: false }, { parent: this }).result;
+    const namespace = args.ofSet ? args.ofSet.namespace : new k8s.core.v1.Namespace(`${name}-namespace`, objects.namespace, resourceOpts);
     const inNamespace = { ...resourceOpts, dependsOn: [namespace] };
 
-    const stringData: Record<string, pulumi.Input<string>> = { [SECRET_KEYS.apiKey]: apiKey.result };
+    const stringData: Record<string, pulumi.Input<string>> = { [SECRET_KEYS.apiKey]: apiKey };
     if (args.hfTokenSet) {
       if (!args.hfToken) throw new Error("VllmServer: hfTokenSet without an hfToken secret");
       stringData[SECRET_KEYS.hfToken] = args.hfToken;
@@ -159,6 +170,7 @@ export class VllmServer extends pulumi.ComponentResource {
         selectedBy: args.monitoring.selectedBy,
         hourlyUsd: args.monitoring.hourlyUsd,
         gpuNodes: args.monitoring.gpuNodes,
+        ...(args.monitoring.ofSet ? { ofSet: args.monitoring.ofSet } : {}),
       };
       const monitorOpts = { ...resourceOpts, dependsOn: [namespace, ...args.monitoring.ready] };
       new k8s.apiextensions.CustomResource(
@@ -170,7 +182,7 @@ export class VllmServer extends pulumi.ComponentResource {
     }
 
     this.endpoint = `http://${name}.${args.namespace}.svc.cluster.local:${VLLM_PORT}/v1`;
-    this.apiKey = pulumi.secret(apiKey.result);
+    this.apiKey = pulumi.secret(apiKey);
     this.registerOutputs({ endpoint: this.endpoint, apiKey: this.apiKey });
   }
 
@@ -188,7 +200,7 @@ export class VllmServer extends pulumi.ComponentResource {
     const range = args.autoscaling;
     if (!range) throw new Error("VllmServer: an autoscaler without a replica range (settings autoscaling)");
     const toZero = scalesToZero(args);
-    if (toZero) {
+    if (behindWakeFront(args)) {
       const front = wakeFrontObjects({ ...args, name }, autoscaler.systemNodeSelector);
       const config = new k8s.core.v1.ConfigMap(`${name}-wake-front-config`, front.configMap, opts);
       new k8s.core.v1.Service(`${name}-upstream`, front.upstreamService, opts);
@@ -220,7 +232,7 @@ export class VllmServer extends pulumi.ComponentResource {
       range,
       requestsPerReplica: range.requestsPerReplica,
       prometheusAddress: autoscaler.prometheusAddress,
-      wakeQuery: toZero ? serverWakeQuery(args.namespace, args.plan) : null,
+      wakeQuery: !toZero ? null : args.ofSet ? args.ofSet.demandQuery : serverWakeQuery(args.namespace, args.plan),
     });
     new k8s.apiextensions.CustomResource(`${name}-scaledobject`, scaledObject as k8s.apiextensions.CustomResourceArgs, {
       ...opts,

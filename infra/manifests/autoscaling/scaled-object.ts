@@ -11,7 +11,7 @@
  * as is; `cooldownPeriod` applies only to the last replica, when scaling to zero
  * (keda-docs content/docs/2.20/reference/scaledobject-spec.md).
  */
-import { type DeploymentPlan, type ReplicaRange } from "../../plan";
+import { servedModelNameOf, type DeploymentPlan, type ReplicaRange } from "../../plan";
 import { workloadName } from "../serving/vllm";
 
 type Json = Record<string, unknown>;
@@ -83,7 +83,8 @@ export function hpaThresholdActingAbove(actAbove: number): number {
 export function vllmScaledObject(input: ScaledObjectInput): Json {
   const { plan } = input;
   const breakEvenSeconds = plan.timeToReady.totalSeconds;
-  const where = `namespace="${input.namespace}", model_name="${plan.model}"`;
+  // vLLM labels its series with the served name (--served-model-name): a set's model is served under its entry's name.
+  const where = `namespace="${input.namespace}", model_name="${servedModelNameOf(plan)}"`;
   const prometheus = (name: string, metadata: Json): Json => ({
     type: "prometheus",
     name,

@@ -31,7 +31,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../../project-root";
-import { VLLM_PORT, type DeploymentPlan } from "../../plan";
+import { servedModelNameOf, VLLM_PORT, type DeploymentPlan } from "../../plan";
 import { lengthHalfWidth } from "../../plan/performance/simulate";
 import { type Workload } from "../../plan/workload";
 import { awsRegionEnv, hfTokenFile, restrictedContainerSecurity, restrictedPodSecurity } from "../pod-spec";
@@ -66,7 +66,7 @@ export interface BenchmarkJobInput {
   namespace: string;
   /** The pinned vLLM image reference (the benchmark client ships in it). */
   image: string;
-  plan: Pick<DeploymentPlan, "model" | "repo">;
+  plan: Pick<DeploymentPlan, "model" | "repo" | "vllmArgs">;
   workload: Workload;
   /** The server's Secret (its api-key, and hf-token when set). */
   secretName: string;
@@ -140,7 +140,7 @@ export function benchmarkArgs(
     "--model",
     input.plan.repo,
     "--served-model-name",
-    input.plan.model,
+    servedModelNameOf(input.plan),
     "--tokenizer",
     input.plan.repo,
     "--dataset-name",

@@ -65,15 +65,82 @@ export function vllmDashboards(): Record<string, string> {
   return Object.fromEntries(VLLM_DASHBOARD_FILES.map((f) => [f, readFileSync(join(dir, f), "utf8")]));
 }
 
-const panel = (id: number, title: string, expr: string, unit: string, x: number, y: number, type = "timeseries"): Json => ({
+const panel = (
+  id: number,
+  title: string,
+  expr: string,
+  unit: string,
+  x: number,
+  y: number,
+  type = "timeseries",
+  legendFormat?: string,
+): Json => ({
   id,
   title,
   type,
   datasource: { type: "prometheus", uid: "prometheus" },
   gridPos: { h: 8, w: 12, x, y },
   fieldConfig: { defaults: { unit }, overrides: [] },
-  targets: [{ refId: "A", expr, datasource: { type: "prometheus", uid: "prometheus" } }],
+  targets: [{ refId: "A", expr, datasource: { type: "prometheus", uid: "prometheus" }, ...(legendFormat ? { legendFormat } : {}) }],
 });
+
+/**
+ * A set's dashboard: the same panels split by model (the `model` label of each model's cost series,
+ * vLLM's `model_name` on its own), and the set's whole cost, idle GPUs and cluster included.
+ */
+const REST_POSITIONS = [
+  { x: 12, y: 16 },
+  { x: 0, y: 24 },
+  { x: 12, y: 24 },
+  { x: 0, y: 32 },
+];
+
+export function modelSetCostDashboard(namespace: string): Json {
+  const where = `namespace="${namespace}"`;
+  const dashboard = costDashboard(namespace);
+  return {
+    ...dashboard,
+    title: "llm-stack: cost, queue and GPUs by model",
+    panels: [
+      panel(1, "Stack cost ($/hour: every model, idle GPUs, cluster)", "llm_stack:stack_cost_usd_per_hour", "currencyUSD", 0, 0, "stat"),
+      panel(
+        2,
+        "$ per million output tokens (live), by model",
+        "llm_stack:usd_per_million_output_tokens",
+        "currencyUSD",
+        12,
+        0,
+        "timeseries",
+        "{{model}}",
+      ),
+      panel(3, "Output tokens per second, by model", "llm_stack:output_tokens_per_second", "short", 0, 8, "timeseries", "{{model}}"),
+      panel(
+        4,
+        "Requests running and waiting, by model",
+        `sum by (model_name) (vllm:num_requests_running{${where}})`,
+        "short",
+        12,
+        8,
+        "timeseries",
+        "{{model_name}}",
+      ),
+      panel(
+        5,
+        "Cost by model ($/hour, its GPUs' share)",
+        "sum by (model) (llm_stack:cost_usd_per_hour)",
+        "currencyUSD",
+        0,
+        16,
+        "timeseries",
+        "{{model}}",
+      ),
+      // KV cache, TTFT and the GPUs as for one model, after the cost-by-model panel.
+      ...(dashboard.panels as Json[])
+        .slice(4)
+        .map((p, i) => ({ ...p, id: 6 + i, gridPos: { ...(p.gridPos as Json), ...REST_POSITIONS[i] } })),
+    ],
+  };
+}
 
 /**
  * The kit's dashboard: what the stack costs and does, from the cost recording rules, vLLM and DCGM.
@@ -111,6 +178,8 @@ export interface GrafanaInput {
   nodeSelector: Record<string, string>;
   /** The vLLM server's namespace (the kit's dashboard filters on it). */
   serverNamespace: string;
+  /** A set of models: the kit's dashboard splits by model. */
+  modelSet?: boolean;
 }
 
 const labels = { "app.kubernetes.io/name": GRAFANA_NAME, "app.kubernetes.io/instance": "llm-stack" };
@@ -135,7 +204,8 @@ export function grafanaObjects(input: GrafanaInput): Json[] {
     apiVersion: 1,
     providers: [{ name: "llm-stack", type: "file", disableDeletion: true, allowUiUpdates: false, options: { path: DASHBOARDS_DIR } }],
   };
-  const dashboards = { ...vllmDashboards(), "llm-stack-cost.json": JSON.stringify(costDashboard(input.serverNamespace), null, 2) };
+  const kit = input.modelSet ? modelSetCostDashboard(input.serverNamespace) : costDashboard(input.serverNamespace);
+  const dashboards = { ...vllmDashboards(), "llm-stack-cost.json": JSON.stringify(kit, null, 2) };
   const bytes = configMapDataBytes(dashboards);
   if (bytes > CONFIGMAP_DATA_LIMIT_BYTES)
     throw new Error(`the grafana-dashboards ConfigMap would hold ${bytes} bytes, over Kubernetes' ${CONFIGMAP_DATA_LIMIT_BYTES}`);

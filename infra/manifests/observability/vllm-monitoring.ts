@@ -9,7 +9,7 @@
  * /inference and /cohere prefixes (vllm/entrypoints/serve/middleware/authenticate.py,
  * GUARDED_PREFIX), so the monitor sends no credentials and the key never leaves its Secret.
  */
-import { type DeploymentPlan } from "../../plan";
+import { servedModelNameOf, type DeploymentPlan } from "../../plan";
 
 type Json = Record<string, unknown>;
 
@@ -29,6 +29,12 @@ export interface VllmMonitoringInput {
    * so the rule counts the nodes up now. Null: fixed, `hourlyUsd` always.
    */
   gpuNodes: { nodeHourlyUsd: number; otherHourlyUsd: number } | null;
+  /**
+   * A set's model: its cost series carry `model="<served name>"`, so the set's models add up and
+   * the dashboard splits by model. Its `hourlyUsd` is its GPUs' share of its nodes; autoscaled, its
+   * replicas up now at `replicaHourlyUsd` each. Absent: a one-model stack, whose series are the stack's.
+   */
+  ofSet?: { replicaHourlyUsd: number | null };
 }
 
 /**
@@ -37,7 +43,13 @@ export interface VllmMonitoringInput {
  * of the pool; each series carries its node as `Hostname`, as the kit's dashboard reads it); none
  * up is 0 nodes, not no data.
  */
-export function costPerHourExpression(input: Pick<VllmMonitoringInput, "hourlyUsd" | "gpuNodes">): string {
+export function costPerHourExpression(input: Pick<VllmMonitoringInput, "hourlyUsd" | "gpuNodes" | "ofSet" | "namespace" | "plan">): string {
+  if (input.ofSet) {
+    if (input.ofSet.replicaHourlyUsd === null) return `vector(${input.hourlyUsd})`;
+    // Its own replicas up now (a pod with vLLM's series), not the stack's GPU nodes: the set's other models share them.
+    const where = `namespace="${input.namespace}", model_name="${servedModelNameOf(input.plan)}"`;
+    return `(count(count by (pod) (vllm:num_requests_running{${where}})) or vector(0)) * ${input.ofSet.replicaHourlyUsd}`;
+  }
   if (!input.gpuNodes) return `vector(${input.hourlyUsd})`;
   return `vector(${input.gpuNodes.otherHourlyUsd}) + (count(count by (Hostname) (DCGM_FI_DEV_GPU_UTIL)) or vector(0)) * ${input.gpuNodes.nodeHourlyUsd}`;
 }
@@ -63,8 +75,40 @@ export function vllmPodMonitor(input: VllmMonitoringInput): Json {
   };
 }
 
+/**
+ * A set's whole cost as Prometheus sees it: every model's series added up, plus what no model is
+ * charged — the packing's idle GPUs and the cluster (system nodes, control plane, NAT) — at the
+ * plan's prices. The set's dashboard shows it beside each model's.
+ */
+export function setCostRule(namespace: string, selectedBy: Record<string, string>, unchargedHourlyUsd: number): Json {
+  return {
+    apiVersion: "monitoring.coreos.com/v1",
+    kind: "PrometheusRule",
+    metadata: { name: "llm-stack-set-cost", namespace, labels: selectedBy },
+    spec: {
+      groups: [
+        {
+          name: "llm-stack-set-cost",
+          rules: [
+            {
+              record: "llm_stack:stack_cost_usd_per_hour",
+              expr: `(sum(llm_stack:cost_usd_per_hour) or vector(0)) + ${unchargedHourlyUsd}`,
+            },
+          ],
+        },
+      ],
+    },
+  };
+}
+
 export function vllmPrometheusRule(input: VllmMonitoringInput): Json {
-  const where = `namespace="${input.namespace}", model_name="${input.plan.model}"`;
+  // vLLM labels its series with the served name (--served-model-name): a set's model is served under its entry's name.
+  const where = `namespace="${input.namespace}", model_name="${servedModelNameOf(input.plan)}"`;
+  // A set's cost series carry the model; one stack's are the stack's.
+  const modelLabels = input.ofSet ? { labels: { model: servedModelNameOf(input.plan) } } : {};
+  // Each set model's rule reads only its own series: every model's rules see every model's.
+  const own = input.ofSet ? `{model="${servedModelNameOf(input.plan)}"}` : "";
+  const perModel = input.ofSet ? "on(model)" : "on()";
   return {
     apiVersion: "monitoring.coreos.com/v1",
     kind: "PrometheusRule",
@@ -113,12 +157,13 @@ export function vllmPrometheusRule(input: VllmMonitoringInput): Json {
           name: "llm-stack-vllm-cost",
           rules: [
             // The stack's price per hour, from the plan's dated price table (and, autoscaled, its GPU nodes up now).
-            { record: "llm_stack:cost_usd_per_hour", expr: costPerHourExpression(input) },
-            { record: "llm_stack:output_tokens_per_second", expr: `sum(rate(vllm:generation_tokens_total{${where}}[5m]))` },
+            { record: "llm_stack:cost_usd_per_hour", expr: costPerHourExpression(input), ...modelLabels },
+            { record: "llm_stack:output_tokens_per_second", expr: `sum(rate(vllm:generation_tokens_total{${where}}[5m]))`, ...modelLabels },
             {
               // Only while tokens flow: an idle server has no price per token (not +Inf).
               record: "llm_stack:usd_per_million_output_tokens",
-              expr: "llm_stack:cost_usd_per_hour / on() (llm_stack:output_tokens_per_second > 0) / 3600 * 1e6",
+              expr: `llm_stack:cost_usd_per_hour${own} / ${perModel} (llm_stack:output_tokens_per_second${own} > 0) / 3600 * 1e6`,
+              ...modelLabels,
             },
           ],
         },

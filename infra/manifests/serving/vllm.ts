@@ -67,6 +67,12 @@ export interface VllmManifestInput {
   monitoringNamespace: string | null;
   /** KEDA's range when autoscaled (the workload then leaves `replicas` to it); null: the plan's replicas, fixed. */
   autoscaling: ServerScaling | null;
+  /**
+   * A server of a set, behind the stack's inference gateway: only these sources (the gateway's proxy
+   * and the model's endpoint picker) reach it, clients go through the gateway, and a range that
+   * reaches zero needs no wake front (the picker holds requests). Absent: a one-model stack's server.
+   */
+  behindGateway?: { sources: Json[] };
 }
 
 /**
@@ -374,9 +380,17 @@ export function wakeFrontLabels(name: string): Record<string, string> {
 /** A range that reaches zero: the server then sits behind the wake front (manifests/serving/wake-front-objects.ts). */
 export const scalesToZero = (input: Pick<VllmManifestInput, "autoscaling">): boolean => input.autoscaling?.minReplicas === 0;
 
+/** A one-model server whose range reaches zero sits behind its wake front; a set's servers sit behind the gateway instead. */
+export const behindWakeFront = (input: Pick<VllmManifestInput, "autoscaling" | "behindGateway">): boolean =>
+  scalesToZero(input) && input.behindGateway === undefined;
+
 function networkPolicy(input: Omit<VllmManifestInput, "weights">, labels: Record<string, string>): Json {
   // Behind a wake front only the front calls the server; the clients' sources admit them to the front.
-  const from: Json[] = scalesToZero(input) ? [{ podSelector: { matchLabels: wakeFrontLabels(input.name) } }] : clientSources(input);
+  const from: Json[] = input.behindGateway
+    ? [...input.behindGateway.sources]
+    : scalesToZero(input)
+      ? [{ podSelector: { matchLabels: wakeFrontLabels(input.name) } }]
+      : clientSources(input);
   // Prometheus scrapes /metrics on the API port (vLLM serves both on one port).
   if (input.monitoringNamespace) from.push(prometheusSource(input.monitoringNamespace));
   const ingress: Json[] = [{ from, ports: [{ protocol: "TCP", port: VLLM_PORT }] }];
@@ -408,21 +422,19 @@ export function vllmManifests(input: VllmManifestInput, secretName: string): Vll
   return { ...vllmObjects(input, secretName), workload: vllmWorkload(input, secretName) };
 }
 
+/** The servers' namespace, at Pod Security "restricted": a one-model server creates it, a set creates it once for every model. */
+export function servingNamespace(namespace: string): Json {
+  return { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels: { ...RESTRICTED_NAMESPACE_LABELS } } };
+}
+
 export function vllmObjects(input: Omit<VllmManifestInput, "weights">, secretName: string): VllmObjects {
   const labels = selectorLabels(input.name);
   const meta = (name: string) => ({ name, namespace: input.namespace, labels });
   const servicePorts = [{ name: "http", port: VLLM_PORT, targetPort: "http", protocol: "TCP" }];
   // Only the leader of a multi-node group serves the API; a server that scales to zero is reached through its wake front.
-  const serviceSelector = scalesToZero(input) ? wakeFrontLabels(input.name) : servingPodSelector(input);
+  const serviceSelector = behindWakeFront(input) ? wakeFrontLabels(input.name) : servingPodSelector(input);
   return {
-    namespace: {
-      apiVersion: "v1",
-      kind: "Namespace",
-      metadata: {
-        name: input.namespace,
-        labels: { ...RESTRICTED_NAMESPACE_LABELS },
-      },
-    },
+    namespace: servingNamespace(input.namespace),
     serviceAccount: { apiVersion: "v1", kind: "ServiceAccount", metadata: meta(input.name), automountServiceAccountToken: false },
     secretMetadata: { apiVersion: "v1", kind: "Secret", metadata: meta(secretName), type: "Opaque" },
     service: {
@@ -439,8 +451,9 @@ export function vllmObjects(input: Omit<VllmManifestInput, "weights">, secretNam
       spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(input.name) } },
     },
     networkPolicy: networkPolicy(input, labels),
+    // A set is exposed by its gateway's Service, never by a server's own.
     internalLoadBalancer:
-      input.exposure === "internal-lb"
+      input.exposure === "internal-lb" && !input.behindGateway
         ? {
             apiVersion: "v1",
             kind: "Service",

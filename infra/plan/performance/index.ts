@@ -34,6 +34,7 @@ export { atConcurrency, saturatedThroughput, type RequestShape } from "./steady-
 export { stepTime } from "./step-time";
 export {
   economicsAt,
+  economicsAtShare,
   planForWorkload,
   workloadOptions,
   type WorkloadEconomics,

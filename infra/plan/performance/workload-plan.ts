@@ -326,3 +326,15 @@ export function planForWorkload(given: PlanRequest, workload: Workload, calibrat
   );
   return { plan, performance: best.performance, economics: economicsAt(plan, best.performance), chosenBy: "workload", effort };
 }
+
+/**
+ * A set's model at its share of the nodes it runs on (its GPUs' part of their price: infra/plan/packing.ts
+ * perModel): the same economics, with the set's idle GPUs charged to the set rather than to the model.
+ */
+export function economicsAtShare(
+  plan: Pick<DeploymentPlan, "cost" | "replicas" | "idleGpus" | "instanceType" | "nodes" | "gpusPerReplica" | "nodesPerReplica">,
+  performance: Performance,
+  hourlyUsd: number,
+): WorkloadEconomics {
+  return economicsAt({ ...plan, cost: { ...plan.cost, hourlyUsd }, idleGpus: 0 }, performance);
+}

@@ -13,7 +13,11 @@ const input = (workload: Record<string, unknown>): BenchmarkJobInput => ({
   name: "vllm",
   namespace: "llm",
   image: "vllm/vllm-openai:v0.33.0",
-  plan: { model: "llama-3.1-8b-instruct", repo: "meta-llama/Llama-3.1-8B-Instruct" },
+  plan: {
+    model: "llama-3.1-8b-instruct",
+    repo: "meta-llama/Llama-3.1-8B-Instruct",
+    vllmArgs: ["--model", "meta-llama/Llama-3.1-8B-Instruct", "--served-model-name", "llama-3.1-8b-instruct"],
+  },
   workload: resolveWorkload(workload),
   secretName: "vllm-secrets",
   hfTokenSet: true,

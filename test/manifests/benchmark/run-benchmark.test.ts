@@ -22,7 +22,11 @@ const INPUT: BenchmarkJobInput = {
   name: "vllm",
   namespace: "llm",
   image: "vllm/vllm-openai:v0.33.0",
-  plan: { model: "llama-3.1-8b-instruct", repo: "meta-llama/Llama-3.1-8B-Instruct" },
+  plan: {
+    model: "llama-3.1-8b-instruct",
+    repo: "meta-llama/Llama-3.1-8B-Instruct",
+    vllmArgs: ["--model", "meta-llama/Llama-3.1-8B-Instruct", "--served-model-name", "llama-3.1-8b-instruct"],
+  },
   workload: resolveWorkload({ inputTokens: 2000, outputTokens: 128, concurrentRequests: 8 }),
   secretName: "vllm-secrets",
   hfTokenSet: false,
