@@ -35,13 +35,20 @@ import { ImageCache, type ImageCacheArgs } from "./components/cluster/image-cach
 import { nodeImagePolicy } from "./manifests/cluster/image-cache";
 import { GPU_TOLERATION, NODE_GROUP_LABEL, poolShapeOf, replicasFittingNode, setPoolShape, type ImageSource } from "./plan";
 import { ONE_MODEL_SERVER_NAME, servedModels } from "./settings/served-models";
-import { type ModelSetSettings, type StackSettings } from "./settings/deployment";
+import { type ModelSetSettings, type OneModelSettings, type StackSettings } from "./settings/deployment";
 import { type Workload } from "./plan/workload";
-import { type DeploymentPlan, type ServerScaling } from "./plan";
+import { servedModelNameOf, type DeploymentPlan, type ServerScaling } from "./plan";
 import * as random from "@pulumi/random";
 import { SECRET_KEYS, servingNamespace, servingPodSelector } from "./manifests/serving/vllm";
 import { InferenceGateway } from "./components/serving/inference-gateway";
-import { GATEWAY_API_KEY_SECRET, eppDemandQuery } from "./manifests/gateway/inference-gateway";
+import {
+  GATEWAY_API_KEY_SECRET,
+  demandWindowSecondsOf,
+  eppDemandQuery,
+  gatewayServerSources,
+  queueTtlSecondsOf,
+  requestBodyMiB,
+} from "./manifests/gateway/inference-gateway";
 import { resolveWorkload } from "./plan/workload";
 
 interface PlanOutput {
@@ -335,13 +342,26 @@ interface ServingContext {
   ready: pulumi.Resource[];
 }
 
+/** A model as the program serves it: a one-model stack's (`vllm`, no node group of its own name) or a set's. */
+interface ServedModelWiring {
+  name: string;
+  plan: DeploymentPlan;
+  autoscaling: ServerScaling | null;
+  workload: Workload | null;
+  nodeGroup: string | null;
+  /** Its share of the bill: the live cost rule's price. */
+  hourlyUsd: number;
+}
+
+/** How a server sits behind the inference gateway: the namespace and key a set shares, and the picker's queue that wakes it. */
+interface GatewayWiring {
+  shared: VllmServerArgs["shared"];
+  sources: Record<string, unknown>[];
+  demandQuery: string;
+}
+
 /** One vLLM server: a one-model stack's `vllm`, or a set's model under its served name. */
-function vllmServer(
-  context: ServingContext,
-  model: { name: string; plan: DeploymentPlan; autoscaling: ServerScaling | null; workload: Workload | null; nodeGroup: string | null },
-  hourlyUsd: number,
-  ofSet: (NonNullable<VllmServerArgs["ofSet"]> & { sources: Record<string, unknown>[] }) | undefined,
-): VllmServer {
+function vllmServer(context: ServingContext, model: ServedModelWiring, behind: GatewayWiring | null): VllmServer {
   const { config, access, provider, prometheus, keda, images } = context;
   const { settings } = config;
   const { plan } = model;
@@ -385,7 +405,7 @@ function vllmServer(
       monitoring: prometheus
         ? {
             selectedBy: { ...MONITORING_SELECTOR },
-            hourlyUsd,
+            hourlyUsd: model.hourlyUsd,
             gpuNodes: model.nodeGroup === null ? liveGpuNodePrice(settings, plan, model.autoscaling) : null,
             // A set's autoscaled model pays for its replicas up: its nodes are its own (a dedicated group), one node's price per node's replicas.
             ...(model.nodeGroup !== null
@@ -397,7 +417,13 @@ function vllmServer(
       exposure: settings.exposure,
       allowedClientNamespaces: settings.allowedClientNamespaces,
       vpcCidr: access.vpcCidr,
-      ...(ofSet ? { ofSet, behindGateway: { sources: ofSet.sources } } : {}),
+      ...(behind
+        ? {
+            behindGateway: { sources: behind.sources },
+            gatewayDemandQuery: behind.demandQuery,
+            ...(behind.shared ? { shared: behind.shared } : {}),
+          }
+        : {}),
     },
     {
       provider,
@@ -407,27 +433,27 @@ function vllmServer(
 }
 
 /**
- * A set's serving side: one namespace and API key for every model, the inference gateway (one
- * Gateway, the route by `model`, one InferencePool and endpoint picker per model) and a server per model.
+ * The inference gateway in front of `models` (one Gateway, the route by `model`, one InferencePool
+ * and endpoint picker per model), its key and namespace given or taken from the one server.
  */
-function serveModelSet(context: ServingContext, settings: ModelSetSettings): { endpoint: string; apiKey: pulumi.Output<string> } {
-  const { provider, access, prometheus } = context;
-  const { models, packing } = settings.modelSet;
-  const namespace = new k8s.core.v1.Namespace("llm-serving-namespace", servingNamespace(settings.namespace), {
-    provider,
-    dependsOn: access.dependsOn,
-  });
-  const apiKey = new random.RandomPassword("llm-api-key", { length: 48, special: false }).result;
-  const gateway = new InferenceGateway(
+function inferenceGateway(
+  context: ServingContext,
+  models: readonly ServedModelWiring[],
+  apiKey: pulumi.Output<string>,
+  namespace: k8s.core.v1.Namespace,
+): InferenceGateway {
+  const { provider, access, prometheus, config } = context;
+  const { settings } = config;
+  return new InferenceGateway(
     "llm-gateway",
     {
       namespace: settings.namespace,
       models: models.map((model) => ({
         name: model.name,
+        servedName: servedModelNameOf(model.plan),
         podSelector: servingPodSelector({ name: model.name, plan: model.plan }),
         scalesToZero: model.autoscaling?.minReplicas === 0,
-        // A held request waits as long as a cold start may take (the slow end), as the one-model wake front's Retry-After says.
-        queueTtlSeconds: Math.ceil(model.plan.timeToReady.slowTotalSeconds) + 60,
+        queueTtlSeconds: queueTtlSecondsOf(model.plan),
       })),
       exposure: settings.exposure,
       vpcCidr: access.vpcCidr,
@@ -436,6 +462,7 @@ function serveModelSet(context: ServingContext, settings: ModelSetSettings): { e
       systemNodeSelector: access.systemNodeSelector,
       apiKeySecretName: GATEWAY_API_KEY_SECRET,
       apiKeySecretKey: SECRET_KEYS.apiKey,
+      maxRequestBodyMiB: requestBodyMiB(Math.max(...models.map((model) => model.plan.maxModelLen))),
       apiKey,
       images: context.images,
       monitoring: prometheus ? { selectedBy: { ...MONITORING_SELECTOR }, ready: prometheus.ready } : null,
@@ -443,9 +470,28 @@ function serveModelSet(context: ServingContext, settings: ModelSetSettings): { e
     },
     { provider },
   );
+}
+
+/**
+ * A set's serving side: one namespace and API key for every model, the inference gateway, a server
+ * per model, and the cost rule of what no model is charged.
+ */
+function serveModelSet(context: ServingContext, settings: ModelSetSettings): { endpoint: string; apiKey: pulumi.Output<string> } {
+  const { provider, access, prometheus } = context;
+  const { models, packing } = settings.modelSet;
+  const wired: ServedModelWiring[] = models.map((model) => ({
+    ...model,
+    hourlyUsd: packing.perModel[model.name]?.hourlyUsd ?? model.plan.cost.hourlyUsd,
+  }));
+  const namespace = new k8s.core.v1.Namespace("llm-serving-namespace", servingNamespace(settings.namespace), {
+    provider,
+    dependsOn: access.dependsOn,
+  });
+  const apiKey = new random.RandomPassword("llm-api-key", { length: 48, special: false }).result;
+  const gateway = inferenceGateway(context, wired, apiKey, namespace);
   if (prometheus) {
     // What no model is charged: the packing's idle GPUs and the cluster's own nodes and services.
-    const charged = models.reduce((total, model) => total + (packing.perModel[model.name]?.hourlyUsd ?? 0), 0);
+    const charged = wired.reduce((total, model) => total + model.hourlyUsd, 0);
     new k8s.apiextensions.CustomResource(
       "llm-set-cost-rules",
       setCostRule(
@@ -456,15 +502,41 @@ function serveModelSet(context: ServingContext, settings: ModelSetSettings): { e
       { provider, dependsOn: [namespace, ...prometheus.ready] },
     );
   }
-  for (const model of models) {
-    vllmServer(context, model, packing.perModel[model.name]?.hourlyUsd ?? model.plan.cost.hourlyUsd, {
-      namespace,
-      apiKey,
-      demandQuery: eppDemandQuery(settings.namespace, model.name),
+  for (const model of wired) {
+    vllmServer(context, model, {
+      shared: { namespace, apiKey },
       sources: gateway.serverSources(model.name),
+      demandQuery: eppDemandQuery(settings.namespace, model.name, demandWindowSecondsOf(model.plan)),
     });
   }
   return { endpoint: gateway.endpoint, apiKey: pulumi.secret(apiKey) };
+}
+
+/**
+ * A one-model stack's server. One that scales to zero sits behind the inference gateway — its
+ * endpoint picker holds a request while it wakes and KEDA reads that queue — after the server,
+ * whose namespace and key it uses; any other is reached at its own Service.
+ */
+function serveOneModel(context: ServingContext, settings: OneModelSettings): { endpoint: string; apiKey: pulumi.Output<string> } {
+  const model: ServedModelWiring = {
+    name: ONE_MODEL_SERVER_NAME,
+    plan: settings.plan,
+    autoscaling: settings.autoscaling,
+    workload: settings.workload,
+    nodeGroup: null,
+    hourlyUsd: settings.cost.hourlyUsd,
+  };
+  if (settings.autoscaling?.minReplicas !== 0) {
+    const server = vllmServer(context, model, null);
+    return { endpoint: server.endpoint, apiKey: server.apiKey };
+  }
+  const server = vllmServer(context, model, {
+    shared: undefined,
+    sources: gatewayServerSources({ name: model.name }),
+    demandQuery: eppDemandQuery(settings.namespace, model.name, demandWindowSecondsOf(model.plan)),
+  });
+  const gateway = inferenceGateway(context, [model], server.apiKey, server.namespace);
+  return { endpoint: gateway.endpoint, apiKey: server.apiKey };
 }
 
 export function createLlmStack(config: StackConfig, placement: Placement, images: ImageSource): LlmStackOutputs {
@@ -585,22 +657,17 @@ export function createLlmStack(config: StackConfig, placement: Placement, images
     };
   }
   const { plan } = settings;
-  const server = vllmServer(
-    context,
-    { name: ONE_MODEL_SERVER_NAME, plan, autoscaling: settings.autoscaling, workload: settings.workload, nodeGroup: null },
-    settings.cost.hourlyUsd,
-    undefined,
-  );
+  const served = serveOneModel(context, settings);
   return {
     ...common,
-    endpoint: server.endpoint,
+    endpoint: served.endpoint,
     model: plan.model,
     variant: plan.variant,
     plan: planOutput(plan),
     autoscaling: settings.autoscaling
       ? { ...settings.autoscaling, minHourlyUsd: settings.cost.minHourlyUsd, maxHourlyUsd: settings.cost.maxHourlyUsd }
       : null,
-    apiKey: server.apiKey,
+    apiKey: served.apiKey,
   };
 }
 

@@ -33,12 +33,17 @@ function poolSelector(pool: PolicyResource): Record<string, string> {
   return (selector.matchLabels ?? selector) as Record<string, string>;
 }
 
-/** The names a server answers to: each serving container's --served-model-name, else its --model (vLLM's default). */
+/**
+ * The names a server answers to: each serving container's --served-model-name, else its --model
+ * (vLLM's default). A LeaderWorkerSet's leaders serve; without a leader template its workers'
+ * template is the leaders' (LWS v0.10.0 api/leaderworkerset/v1/leaderworkerset_types.go, LeaderTemplate).
+ */
 function servedNames(server: WorkloadView): string[] {
+  const hasLeader = server.templates.some((template) => template.role === "leader");
   return [
     ...new Set(
       serverContainersOf(server)
-        .filter(({ template }) => template.role !== "worker")
+        .filter(({ template }) => template.role !== "worker" || !hasLeader)
         .map(({ container }) => container.args["served-model-name"] ?? container.args.model ?? container.vllm.model ?? "")
         .filter((name) => name !== ""),
     ),

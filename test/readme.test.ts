@@ -27,7 +27,7 @@ describe("README", () => {
     expect(match?.[1]).toBe(renderTimeToReadyComparison(timeToReadyComparison()).trimEnd());
   });
 
-  it("states the autoscaled example's range, cost, scale-down wait and Retry-After as `plan --stack scout` resolves them", () => {
+  it("states the autoscaled example's range, cost, scale-down wait and a held request's wait as `plan --stack scout` resolves them", () => {
     const settings = oneModel(
       resolveStackFile(parseStackFile("scout", readFileSync(join(__dirname, "..", "Pulumi.scout.yaml"), "utf8"))).settings,
     );
@@ -40,8 +40,9 @@ describe("README", () => {
     );
     const seconds = settings.plan.timeToReady.totalSeconds;
     expect(readme).toContain(`(${seconds} s for Scout on a new node: removing a replica`);
+    // The picker's queue TTL: the slow-end time to ready and KEDA's minute (manifests/gateway/inference-gateway.ts queueTtlSecondsOf).
     expect(readme).toContain(
-      `\`Retry-After: <time to ready with the slowest GPU boot assumed + 60 s>\` (${settings.plan.timeToReady.slowTotalSeconds + 60} s for`,
+      `after KEDA's minute to see it (${(settings.plan.timeToReady.slowTotalSeconds + 60).toLocaleString("en-US")} s for Scout`,
     );
   });
 

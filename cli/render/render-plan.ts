@@ -82,7 +82,7 @@ export function renderStackSettings(
   }
   if (scaling && !settings.modelSet) {
     lines.push(
-      `  autoscaling    ${scaling.minReplicas}–${scaling.maxReplicas} replicas on vLLM's queue (KEDA), ${scaling.minNodes}–${scaling.maxNodes} × ${settings.plan.instanceType} (Cluster Autoscaler)${scaling.minReplicas === 0 ? "; at zero a request gets 503 with Retry-After and wakes the server" : ""}`,
+      `  autoscaling    ${scaling.minReplicas}–${scaling.maxReplicas} replicas on vLLM's queue (KEDA), ${scaling.minNodes}–${scaling.maxNodes} × ${settings.plan.instanceType} (Cluster Autoscaler)${scaling.minReplicas === 0 ? "; at zero it sits behind the inference gateway, whose endpoint picker holds a request while it wakes" : ""}`,
       `  cost range     ${costRange(cost)}`,
     );
   }

@@ -33,8 +33,8 @@ export const STARTUP_RATES = {
    * minutes to start up" (Karpenter's design for a configurable registration TTL, whose fixed TTL
    * is 15 minutes), and Cluster Autoscaler gives a node 15 minutes (`--max-node-provision-time`)
    * before it counts the launch as failed and tries elsewhere — so 900 s is the longest a node
-   * the kit asked for can take and still serve. What waits on a cold start (the wake front's
-   * Retry-After, Pulumi's rollout timeout) allows this much.
+   * the kit asked for can take and still serve. What waits on a cold start (a request held by
+   * the endpoint picker of a server at zero, Pulumi's rollout timeout) allows this much.
    */
   gpuNodeBootSlowEndSeconds: {
     value: 900,

@@ -12,8 +12,6 @@ import { credentialsFor, type ImageSourceKind } from "../plan";
 const ADD_ON_IMAGES = {
   /** Grafana (observability prometheus): grafana/grafana on Docker Hub. */
   grafana: "grafana/grafana",
-  /** The wake front of a server that scales to zero: envoyproxy/envoy on Docker Hub. */
-  wakeFront: "envoyproxy/envoy",
   /** KEDA (autoscaling): ghcr.io/kedacore. */
   keda: "ghcr.io/kedacore/keda",
   /** A set's endpoint pickers: ghcr.io/llm-d (manifests/gateway/inference-gateway.ts). */
@@ -28,7 +26,7 @@ export interface ImageNeeds {
   observability: "prometheus" | "none";
   autoscaled: boolean;
   scalesToZero: boolean;
-  /** A set of models: its inference gateway runs, and a model at zero waits in its endpoint picker, not a wake front. */
+  /** A set of models: its inference gateway runs (as it does for a server that scales to zero). */
   inferenceGateway?: boolean;
 }
 
@@ -38,8 +36,8 @@ export function registryCredentialsNeeded(needs: ImageNeeds): RegistryCredential
   const images = [
     needs.vllmImage,
     ...(needs.observability === "prometheus" ? [ADD_ON_IMAGES.grafana] : []),
-    ...(needs.scalesToZero && !needs.inferenceGateway ? [ADD_ON_IMAGES.wakeFront] : []),
-    ...(needs.inferenceGateway ? [ADD_ON_IMAGES.endpointPicker, ADD_ON_IMAGES.agentgateway] : []),
+    // A server at zero sits behind the inference gateway too: its endpoint picker holds requests while it wakes.
+    ...(needs.inferenceGateway || needs.scalesToZero ? [ADD_ON_IMAGES.endpointPicker, ADD_ON_IMAGES.agentgateway] : []),
     ...(needs.autoscaled ? [ADD_ON_IMAGES.keda] : []),
   ];
   return credentialsFor(images);

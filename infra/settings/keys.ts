@@ -137,7 +137,7 @@ export const SETTINGS = {
   minReplicas: {
     type: "string",
     default: "",
-    description: `Autoscaling: the fewest vLLM replicas KEDA keeps (0 scales to zero: a request then gets 503 with Retry-After and wakes the server). Needs maxReplicas. Empty: ${DEFAULT_MIN_REPLICAS} when autoscaling.`,
+    description: `Autoscaling: the fewest vLLM replicas KEDA keeps (0 scales to zero: the server then sits behind the inference gateway, whose endpoint picker holds a request while it wakes). Needs maxReplicas. Empty: ${DEFAULT_MIN_REPLICAS} when autoscaling.`,
     coerce: "number",
     accepts: "a whole number ≥ 0",
     hint: 'Give a whole number from 0 up to replicas, e.g. "1" (0 scales to zero), or leave it empty.',

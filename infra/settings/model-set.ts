@@ -52,8 +52,14 @@ export const PER_MODEL_STACK_KEYS = ["model", "quantization", "maxModelLen", "mi
 export const SERVED_NAME_PATTERN = /^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/;
 const SERVED_NAME_ACCEPTS = "a lowercase name of letters, digits and hyphens, starting with a letter, at most 40 characters";
 
-/** The most models one stack serves: the packing search is exact, and 16 keeps it instant. */
-export const MAX_MODELS = 16;
+/** The most models one stack serves: its one HTTPRoute holds 16 rules (Gateway API), one per model and /v1/models. */
+export const MAX_MODELS = 15;
+
+/**
+ * Names a model cannot take: its objects would be another's — `llm-gateway` is the gateway's proxy
+ * (Deployment, Service), `models` the route's /v1/models rule, `<name>-epp` a model's endpoint picker.
+ */
+const RESERVED_NAMES = /^(llm-gateway|models)$|-epp$/;
 
 export interface ServedModel {
   /** The `model` clients send; names the model's objects. */
@@ -148,7 +154,14 @@ function planEntry(
     return { entry: null, issues };
   }
   const name = entry.name === undefined ? defaultServedName(entry.model) : entry.name;
-  if (typeof name !== "string" || !SERVED_NAME_PATTERN.test(name)) {
+  if (typeof name === "string" && RESERVED_NAMES.test(name)) {
+    issues.push({
+      path: entryPath(index, "name"),
+      value: name,
+      expected: "a name other than llm-gateway or models, not ending in -epp (the gateway's own objects use them)",
+      hint: "Rename it, e.g. `name: llama-8b`.",
+    });
+  } else if (typeof name !== "string" || !SERVED_NAME_PATTERN.test(name)) {
     issues.push({
       path: entryPath(index, "name"),
       value: name,

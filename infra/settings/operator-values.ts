@@ -37,7 +37,9 @@ export function imageNeedsOf(given: Readonly<Record<string, unknown>>): ImageNee
     observability,
     autoscaled,
     scalesToZero: ranges.some((entry) => entry.maxReplicas !== undefined && String(entry.minReplicas).trim() === "0"),
-    inferenceGateway: entries.length > 0,
+    // A set, or one server at zero: either runs the inference gateway.
+    inferenceGateway:
+      entries.length > 0 || ranges.some((entry) => entry.maxReplicas !== undefined && String(entry.minReplicas).trim() === "0"),
   };
 }
 

@@ -110,7 +110,7 @@ export function resolveStackSettings(
   // Only a cluster the stack creates gets the operator by default: an existing one may run its own
   // Prometheus operator, whose CRDs the provider's create would collide with (AlreadyExists).
   const observability = valid.observability ?? ((valid.cluster ?? "create") === "create" ? "prometheus" : "none");
-  const images = imageSourceResolution(valid, secrets, { observability, autoscaling });
+  const images = imageSourceResolution(valid, secrets, { observability, autoscaling, inferenceGateway: autoscaling?.minReplicas === 0 });
   issues.push(...images.issues);
   if (plan && cost) issues.push(...planIssues(plan, cost, valid));
   issues.push(...gatedModelIssue(values, secrets));

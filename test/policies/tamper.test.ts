@@ -779,6 +779,12 @@ const walkArounds: Case[] = [
         "llm-stack-gpu-consistency",
         `${D}: one pod takes 9 GPUs, more than one p5.48xlarge has (8): it can never be scheduled. Fix: request at most 8 GPU(s) per pod.`,
       ],
+      // Scout at zero sits behind the gateway: its pool now reaches two servers of two names in one pod.
+      [
+        "mandatory",
+        "llm-stack-safety-model-routes",
+        `InferencePool llm/vllm selects pods of several models (llama-4-scout-17b-16e-instruct, meta-llama/Llama-4-Scout-17B-16E-Instruct): ${D}. A request for one model would reach another. Fix: select one model's pods only (its instance label).`,
+      ],
     ],
   },
   {

@@ -1,6 +1,6 @@
 /**
  * The committed autoscaled stack (Pulumi.scout.yaml) under mocks, from the suite's one run of it:
- * KEDA on vLLM's queue, Cluster Autoscaler, the wake front, what fits on the system nodes, its outputs.
+ * KEDA on vLLM's queue, Cluster Autoscaler, the inference gateway in front of a server at zero, what fits on the system nodes, its outputs.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { CustomResourceDefinition } from "kubernetes-models/apiextensions.k8s.io/v1/CustomResourceDefinition";
@@ -38,7 +38,7 @@ describe("the autoscaled stack scout under mocks", () => {
   const system = () => ({ labels: { ...byName(resources, "llm-system-ng").inputs.labels, "kubernetes.io/os": "linux" }, taints: [] });
   const inputs = (name: string, type?: string) => byName(resources, name, type).inputs;
 
-  it("scales the server with a KEDA ScaledObject on vLLM's queue, held for its time to ready, and woken by its front's 503s", () => {
+  it("scales the server with a KEDA ScaledObject on vLLM's queue, held for its time to ready, and woken by the requests its endpoint picker holds", () => {
     const scaledObject = inputs("vllm-scaledobject");
     expect(crdValidator("keda", "crds/keda.sh_scaledobjects.yaml", "v1alpha1", { rejectUnknownFields: true })(scaledObject)).toEqual([]);
     expect(scaledObject.spec.scaleTargetRef).toEqual({ apiVersion: "apps/v1", kind: "Deployment", name: "vllm" });
@@ -67,15 +67,16 @@ describe("the autoscaled stack scout under mocks", () => {
       query: 'sum(vllm:kv_cache_usage_perc{namespace="llm", model_name="llama-4-scout-17b-16e-instruct"})',
       threshold: "0.818",
     });
-    // Requests at the front, turned away or passed on, over a window that with the 691 s cooldown outlasts
-    // Retry-After by a minute. Retry-After: the time to ready with the node boot at its slow end,
-    // 691 − 100 + 900 = 1,491 s, after KEDA's 60 s to see the request = 1,551 s; window 1,551 + 60 − 691 = 920 s.
+    // Requests its endpoint picker holds now, or held within a window that with the 691 s cooldown outlasts
+    // the longest wait by a minute. The wait (the picker's queue TTL): the time to ready with the node boot at
+    // its slow end, 691 − 100 + 900 = 1,491 s, after KEDA's 60 s to see the request = 1,551 s; window 1,551 + 60 − 691 = 920 s.
     expect(scaledObject.spec.initialCooldownPeriod).toBe(691);
     expect(wake.metadata).toMatchObject({
       query:
-        'clamp_max(sum(increase(envoy_cluster_upstream_cx_none_healthy{namespace="llm",envoy_cluster_name="vllm"}[920s])) + sum(increase(envoy_cluster_upstream_rq_total{namespace="llm",envoy_cluster_name="vllm"}[920s])), 1)',
+        'clamp_max((sum(llm_d_epp_flow_control_queue_size{namespace="llm",inference_pool="vllm"}) or vector(0)) + (sum(increase(llm_d_epp_flow_control_request_queue_duration_seconds_count{namespace="llm",inference_pool="vllm"}[920s])) or vector(0)), 1)',
       ignoreNullValues: "false",
     });
+    expect(inputs("llm-gateway-vllm-epp-config").data["default-plugins.yaml"]).toContain('"defaultRequestTTL": "1551s"');
     // The HPA owns the replica count: the manifest leaves it out (server-side apply would otherwise fight it).
     expect("replicas" in inputs("vllm-deployment").spec).toBe(false);
   });
@@ -98,36 +99,37 @@ describe("the autoscaled stack scout under mocks", () => {
     expect(hpaReplicas(0.8, kvTarget, 2)).toBe(1);
   });
 
-  it("puts a wake front before a server that scales to zero: the endpoint's Service selects Envoy, which answers 503 with Retry-After", () => {
-    const front = inputs("vllm-wake-front", "kubernetes:apps/v1:Deployment");
-    const frontLabels = { "app.kubernetes.io/name": "vllm-wake-front", "app.kubernetes.io/instance": "vllm" };
-    expect(inputs("vllm-service").spec.selector).toEqual(frontLabels);
-    expect(inputs("vllm-upstream").spec).toMatchObject({
-      clusterIP: "None",
-      publishNotReadyAddresses: false,
-      selector: { "app.kubernetes.io/name": "vllm", "app.kubernetes.io/instance": "vllm" },
-    });
-    expect(schedulingProblems(front.spec.template.spec, system())).toEqual([]);
-    const envoy = parseYaml(inputs("vllm-wake-front-config").data["envoy.yaml"]);
-    const mapper = envoy.static_resources.listeners[0].filter_chains[0].filters[0].typed_config.local_reply_config.mappers[0];
-    // 1,491 s to a ready replica on a new node whose boot takes the assumed slow end (900 s, not 100 s),
-    // after the 60 s in which KEDA first sees the request.
-    expect(mapper.headers_to_add[0].header).toEqual({ key: "retry-after", value: "1551" });
-    expect(envoy.static_resources.clusters[0].load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.address).toBe(
-      "vllm-upstream.llm.svc.cluster.local.",
-    );
-    // Its PodMonitor and its alert validate against the operator's CRDs (v0.93.0), unknown fields refused.
-    const crd = (file: string) => crdValidator("prometheus-operator", `crds/${file}`, "v1", { rejectUnknownFields: true });
-    expect(crd("monitoring.coreos.com_podmonitors.yaml")(inputs("vllm-wake-front-podmonitor"))).toEqual([]);
-    expect(crd("monitoring.coreos.com_prometheusrules.yaml")(inputs("vllm-wake-front-rules"))).toEqual([]);
-    expect(inputs("vllm-wake-front-rules").spec.groups[0].rules[0].expr).toBe(
-      'absent(envoy_cluster_upstream_cx_none_healthy{namespace="llm",envoy_cluster_name="vllm"})',
-    );
-    // Only the front calls the server; clients are admitted to the front.
-    expect(inputs("vllm-netpol").spec.ingress[0].from[0]).toEqual({ podSelector: { matchLabels: frontLabels } });
-    expect(inputs("vllm-wake-front-netpol").spec.ingress[0].from[0]).toEqual({
-      podSelector: { matchLabels: { "llm-stack/client": "true" } },
-    });
+  it("puts the inference gateway before a server that scales to zero: one pool of its pods, its endpoint picker, clients at the gateway", () => {
+    // The server's Service selects its own pods again (no front between them).
+    expect(inputs("vllm-service").spec.selector).toEqual({ "app.kubernetes.io/name": "vllm", "app.kubernetes.io/instance": "vllm" });
+    const pool = inputs("llm-gateway-vllm-pool");
+    expect(pool.spec.selector.matchLabels).toEqual({ "app.kubernetes.io/name": "vllm", "app.kubernetes.io/instance": "vllm" });
+    expect(pool.spec.endpointPickerRef).toMatchObject({ name: "vllm-epp", port: { number: 9002 } });
+    // Clients send the model id they always sent: the route matches vLLM's served name.
+    const route = inputs("llm-gateway-route-0");
+    expect(route.spec.rules[0].matches[0].headers).toEqual([
+      { type: "Exact", name: "X-Gateway-Model-Name", value: "llama-4-scout-17b-16e-instruct" },
+    ]);
+    // Only the gateway's proxy and the model's endpoint picker reach the server; clients are admitted to the gateway.
+    const from = inputs("vllm-netpol").spec.ingress[0].from;
+    // The proxy's labels as agentgateway's deployer sets them on the pods of Gateway llm-gateway (instance, name,
+    // gateway-name: its testdata); the picker's as llm-d-router's chart labels its Deployment's pods.
+    expect(from.slice(0, 2)).toEqual([
+      {
+        podSelector: {
+          matchLabels: {
+            "app.kubernetes.io/instance": "llm-gateway",
+            "app.kubernetes.io/name": "llm-gateway",
+            "gateway.networking.k8s.io/gateway-name": "llm-gateway",
+          },
+        },
+      },
+      { podSelector: { matchLabels: { "llm-d-router-gateway": "vllm-epp", "app.kubernetes.io/name": "vllm-epp" } } },
+    ]);
+    expect(inputs("llm-gateway-netpol").spec.ingress[0].from[0]).toEqual({ podSelector: { matchLabels: { "llm-stack/client": "true" } } });
+    expect(committedRun("scout").outputs?.endpoint).toBe("http://llm-gateway.llm.svc.cluster.local:8000/v1");
+    // No Envoy of our own any more.
+    expect(resources.filter((r) => /wake-front/.test(r.name))).toEqual([]);
   });
 
   it("runs KEDA v2.20.2 and Cluster Autoscaler 1.35.2 on the system nodes, CA with a Pod Identity role scoped to its cluster's groups", () => {
@@ -188,18 +190,21 @@ describe("the autoscaled stack scout under mocks", () => {
       (r) => r.type === "kubernetes:apps/v1:Deployment" && schedulingProblems(r.inputs.spec.template.spec, system()).length === 0,
     );
     expect(onSystem.map((r) => r.inputs.metadata.name).sort()).toEqual([
+      "agentgateway",
       "cluster-autoscaler",
       "grafana",
       "keda-metrics-apiserver",
       "keda-operator",
       "prometheus-operator",
-      "vllm-wake-front",
+      "vllm-epp",
     ]);
     const requests = [
       ...onSystem.flatMap((r) =>
         r.inputs.spec.template.spec.containers.map((c: any) => ({ replicas: r.inputs.spec.replicas ?? 1, ...c.resources.requests })),
       ),
       { replicas: 1, ...inputs("llm-prometheus-llm-stack").spec.resources.requests },
+      // The Gateway's proxy, which agentgateway's controller creates: the requests its parameters give it.
+      { replicas: 1, ...inputs("llm-gateway-parameters").spec.resources.requests },
     ];
     const total = requests.reduce(
       (sum, r) => ({ cpuMilli: sum.cpuMilli + r.replicas * cpuMilli(r.cpu), memoryMiB: sum.memoryMiB + r.replicas * memoryMiB(r.memory) }),

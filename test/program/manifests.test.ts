@@ -16,7 +16,7 @@ import { type RecordedResource } from "../program-runner";
 import { committedResources } from "../support/committed-runs";
 import { OPERATOR_SECRETS } from "../support/operator";
 
-const STACKS = ["dev", "llama405b", "mixtral", "scout"] as const;
+const STACKS = ["dev", "fleet", "llama405b", "mixtral", "scout"] as const;
 const SECRET = "[secret]";
 
 /** The value with every leaf under a secret path replaced, keys kept (a Secret's keys are part of the contract). */

@@ -5,6 +5,7 @@
  * object against its schema — and exactly one model's resources when one entry changes.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
 import { crdValidator } from "../support/crd-schema";
 import { eksTaint, schedulingProblems } from "../support/kube-scheduling";
 import { imagePullProblems, pulledImages, registryOf } from "../support/image-pulls";
@@ -76,6 +77,25 @@ describe("the fleet stack (a set of four models) under mocks", () => {
     }
   });
 
+  it("applies every CRD the set's objects are instances of, as vendored: the Gateway API's, InferencePool's and agentgateway's", () => {
+    const crds = parseAllDocuments(byName(resources, "llm-gateway-crds").inputs.yaml).map((d) => d.toJSON());
+    expect(crds.map((c) => `${c.kind} ${c.metadata.name}`)).toEqual([
+      // charts/gateway-api/crds (v1.6.1 standard channel) and charts/gateway-api-inference-extension/crds, in file-name order.
+      "CustomResourceDefinition backendtlspolicies.gateway.networking.k8s.io",
+      "CustomResourceDefinition gatewayclasses.gateway.networking.k8s.io",
+      "CustomResourceDefinition gateways.gateway.networking.k8s.io",
+      "CustomResourceDefinition grpcroutes.gateway.networking.k8s.io",
+      "CustomResourceDefinition httproutes.gateway.networking.k8s.io",
+      "CustomResourceDefinition listenersets.gateway.networking.k8s.io",
+      "CustomResourceDefinition referencegrants.gateway.networking.k8s.io",
+      "CustomResourceDefinition inferencepools.inference.networking.k8s.io",
+      // charts/agentgateway/crds: what the controller watches (its README says why Backend is needed).
+      "CustomResourceDefinition agentgatewaybackends.agentgateway.dev",
+      "CustomResourceDefinition agentgatewayparameters.agentgateway.dev",
+      "CustomResourceDefinition agentgatewaypolicies.agentgateway.dev",
+    ]);
+  });
+
   it("creates node groups as the packing says: one p5.48xlarge for three models, a p5.4xlarge from zero to one for Mistral", () => {
     const groups = ofType(resources, "aws:eks/nodeGroup:NodeGroup")
       .filter((r) => r.name.startsWith("llm-gpu-"))
@@ -89,13 +109,13 @@ describe("the fleet stack (a set of four models) under mocks", () => {
 
   it("validates every object against its schema: custom kinds against their vendored CRDs, core kinds against Kubernetes'", () => {
     const custom = resources.filter((r) => r.type in VALIDATORS);
-    // Gateway, HTTPRoute, 4 pools, 4 policies (model header, API keys, backend auth, /v1/models), parameters, Mistral's ScaledObject.
+    // Gateway, HTTPRoute, 4 pools, 5 policies (model header, API keys, backend auth, /v1/models, body buffer), parameters, Mistral's ScaledObject.
     expect(custom.map((r) => r.type.split(":").at(-1)).sort()).toEqual(
       [
         "Gateway",
         "HTTPRoute",
         ...Array(4).fill("InferencePool"),
-        ...Array(4).fill("AgentgatewayPolicy"),
+        ...Array(5).fill("AgentgatewayPolicy"),
         "AgentgatewayParameters",
         "ScaledObject",
       ].sort(),

@@ -428,11 +428,12 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
     const objects = resources.filter((r) => r.type in KUBERNETES_MODELS);
     // The server's 11, the Prometheus stack's 8 (namespace, 2 service accounts, 2 cluster roles and bindings, the operator; its CRDs are the vendored text),
     // the DCGM exporter and Grafana's 4 (2 ConfigMaps, Deployment, Service).
-    // An autoscaled stack adds 26: KEDA's 15 (namespace, service account, 2 Services, 2 Deployments, the APIService, 2 cluster
+    // An autoscaled stack that scales to zero adds 36: KEDA's 15 (namespace, service account, 2 Services, 2 Deployments, the APIService, 2 cluster
     // roles and 3 bindings, a Role and 2 RoleBindings; its CRDs are one YAML string, checked below), Cluster Autoscaler's 6 (service account, cluster role and
-    // binding, Role and binding, Deployment) and the wake front's 5 (ConfigMap, Deployment, PodDisruptionBudget, NetworkPolicy,
-    // headless Service) — counted from AUTOSCALED_RESOURCES; the benchmark adds 3 (Job, ConfigMap, ServiceAccount).
-    expect(objects).toHaveLength((stack in AUTOSCALED_GROUPS ? 50 : 24) + (BENCHMARKED_STACKS.includes(stack) ? 3 : 0));
+    // binding, Role and binding, Deployment) and the inference gateway's 15 core objects (agentgateway's namespace, service account, cluster
+    // role and binding, Service and Deployment; the key Secret; the proxy's NetworkPolicy; the picker's service account, Role and binding,
+    // ConfigMap, Service, NetworkPolicy and Deployment) — counted from AUTOSCALED_RESOURCES; the benchmark adds 3 (Job, ConfigMap, ServiceAccount).
+    expect(objects).toHaveLength((stack in AUTOSCALED_GROUPS ? 60 : 24) + (BENCHMARKED_STACKS.includes(stack) ? 3 : 0));
     for (const object of objects) {
       const Model = KUBERNETES_MODELS[object.type]!;
       expect(() => new Model(object.inputs).validate(), object.name).not.toThrow();
@@ -462,7 +463,10 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
 
   it("exports the endpoint, plan, cost and secret kubeconfig and API key", async () => {
     const { outputs, secretOutputs } = await runPromise;
-    expect(outputs?.endpoint).toBe("http://vllm.llm.svc.cluster.local:8000/v1");
+    // A server at zero (scout) is reached through the inference gateway; the others at their own Service.
+    expect(outputs?.endpoint).toBe(
+      stack === "scout" ? "http://llm-gateway.llm.svc.cluster.local:8000/v1" : "http://vllm.llm.svc.cluster.local:8000/v1",
+    );
     expect([outputs?.model, outputs?.variant]).toEqual([plan.model, plan.variant]);
     expect(outputs?.plan).toEqual({
       instanceType: plan.instanceType,

@@ -134,6 +134,15 @@ describe("a set's bad input", () => {
     ]);
   });
 
+  it("refuses names the gateway's own objects take: llm-gateway, models, and any ending in -epp", () => {
+    const named = (...names: string[]) => names.map((name) => ({ model: "phi-3.5-mini-instruct", name }));
+    expect(paths(issuesOf({ ...OPERATOR, models: named("llm-gateway", "models", "chat-epp", "chat") }))).toEqual([
+      "llm-stack:models[0].name",
+      "llm-stack:models[1].name",
+      "llm-stack:models[2].name",
+    ]);
+  });
+
   it("asks for a model when neither model nor models is set", () => {
     const issues = issuesOf({ ...OPERATOR });
     expect(issues.map((i) => [i.path, i.expected])).toEqual([["llm-stack:model", "a catalog model id (or a list of models in models)"]]);

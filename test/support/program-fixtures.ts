@@ -197,10 +197,41 @@ export const BENCHMARK_RESOURCES = [
 
 /**
  * What an autoscaled stack adds (Pulumi.scout.yaml: minReplicas 0, maxReplicas 2): KEDA's core
- * install, Cluster Autoscaler with its Pod Identity role, the ScaledObject, and the wake front of a
- * server that scales to zero.
+ * install, Cluster Autoscaler with its Pod Identity role, the ScaledObject, and — for a server that
+ * scales to zero — the inference gateway with one pool (components/serving/inference-gateway.ts):
+ * the CRDs, agentgateway's controller (namespace, service account, cluster role and binding,
+ * Service, Deployment), the key Secret, Gateway, parameters, route, five policies and the proxy's
+ * NetworkPolicy, and the pool with its endpoint picker (service account, Role and binding, config,
+ * Service, NetworkPolicy, Deployment, PodMonitor).
  */
 export const AUTOSCALED_RESOURCES = [
+  "llm-stack:serving:InferenceGateway llm-gateway",
+  "kubernetes:yaml/v2:ConfigGroup llm-gateway-crds",
+  "kubernetes:core/v1:Namespace llm-gateway-controller-namespace-agentgateway-system",
+  "kubernetes:core/v1:ServiceAccount llm-gateway-controller-serviceaccount-agentgateway",
+  "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole llm-gateway-controller-clusterrole-agentgateway-agentgateway-system",
+  "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding llm-gateway-controller-clusterrolebinding-agentgateway-role-agentgateway-system",
+  "kubernetes:core/v1:Service llm-gateway-controller-service-agentgateway",
+  "kubernetes:apps/v1:Deployment llm-gateway-controller-deployment-agentgateway",
+  "kubernetes:core/v1:Secret llm-gateway-api-keys",
+  "kubernetes:agentgateway.dev/v1alpha1:AgentgatewayParameters llm-gateway-parameters",
+  "kubernetes:gateway.networking.k8s.io/v1:Gateway llm-gateway-gateway",
+  "kubernetes:networking.k8s.io/v1:NetworkPolicy llm-gateway-netpol",
+  "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute llm-gateway-route-0",
+  "kubernetes:agentgateway.dev/v1alpha1:AgentgatewayPolicy llm-gateway-policy-model-header",
+  "kubernetes:agentgateway.dev/v1alpha1:AgentgatewayPolicy llm-gateway-policy-api-key",
+  "kubernetes:agentgateway.dev/v1alpha1:AgentgatewayPolicy llm-gateway-policy-backend-auth",
+  "kubernetes:agentgateway.dev/v1alpha1:AgentgatewayPolicy llm-gateway-policy-models",
+  "kubernetes:agentgateway.dev/v1alpha1:AgentgatewayPolicy llm-gateway-policy-body-buffer",
+  "kubernetes:inference.networking.k8s.io/v1:InferencePool llm-gateway-vllm-pool",
+  "kubernetes:core/v1:ServiceAccount llm-gateway-vllm-epp-sa",
+  "kubernetes:rbac.authorization.k8s.io/v1:Role llm-gateway-vllm-epp-role",
+  "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding llm-gateway-vllm-epp-rolebinding",
+  "kubernetes:core/v1:ConfigMap llm-gateway-vllm-epp-config",
+  "kubernetes:core/v1:Service llm-gateway-vllm-epp-service",
+  "kubernetes:networking.k8s.io/v1:NetworkPolicy llm-gateway-vllm-epp-netpol",
+  "kubernetes:apps/v1:Deployment llm-gateway-vllm-epp",
+  "kubernetes:monitoring.coreos.com/v1:PodMonitor llm-gateway-vllm-epp-podmonitor",
   // KEDA's images are on ghcr.io: its cache rule, with the operator's GitHub login.
   "aws:ecr/pullThroughCacheRule:PullThroughCacheRule llm-image-cache-ghcr",
   "aws:secretsmanager/secret:Secret llm-image-cache-ghcr-login",
@@ -213,19 +244,12 @@ export const AUTOSCALED_RESOURCES = [
   "kubernetes:apps/v1:Deployment llm-cluster-autoscaler-deployment-cluster-autoscaler",
   "kubernetes:apps/v1:Deployment llm-keda-deployment-keda-metrics-apiserver",
   "kubernetes:apps/v1:Deployment llm-keda-deployment-keda-operator",
-  "kubernetes:apps/v1:Deployment vllm-wake-front",
-  "kubernetes:core/v1:ConfigMap vllm-wake-front-config",
   "kubernetes:core/v1:Namespace llm-keda-namespace-keda",
   "kubernetes:core/v1:Service llm-keda-service-keda-metrics-apiserver",
   "kubernetes:core/v1:Service llm-keda-service-keda-operator",
-  "kubernetes:core/v1:Service vllm-upstream",
   "kubernetes:core/v1:ServiceAccount llm-cluster-autoscaler-serviceaccount-cluster-autoscaler",
   "kubernetes:core/v1:ServiceAccount llm-keda-serviceaccount-keda-operator",
   "kubernetes:keda.sh/v1alpha1:ScaledObject vllm-scaledobject",
-  "kubernetes:monitoring.coreos.com/v1:PodMonitor vllm-wake-front-podmonitor",
-  "kubernetes:monitoring.coreos.com/v1:PrometheusRule vllm-wake-front-rules",
-  "kubernetes:networking.k8s.io/v1:NetworkPolicy vllm-wake-front-netpol",
-  "kubernetes:policy/v1:PodDisruptionBudget vllm-wake-front-pdb",
   "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole llm-cluster-autoscaler-clusterrole-cluster-autoscaler",
   "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole llm-keda-clusterrole-keda-external-metrics-reader",
   "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole llm-keda-clusterrole-keda-operator",

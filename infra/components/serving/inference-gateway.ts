@@ -9,10 +9,10 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { type ImageSource } from "../../plan";
 import { withImagesFrom } from "../../manifests/pod-spec";
-import { yamlStream, type KubernetesObject } from "../../manifests/vendored";
+import { vendoredYamlStream, type KubernetesObject } from "../../manifests/vendored";
 import { installInOrder } from "../vendored-install";
-import { agentgatewayCrds, agentgatewayInstall } from "../../manifests/gateway/agentgateway";
-import { gatewayApiCrds } from "../../manifests/gateway/gateway-crds";
+import { AGENTGATEWAY_CHART, AGENTGATEWAY_CRD_FILES, agentgatewayInstall } from "../../manifests/gateway/agentgateway";
+import { gatewayApiCrdFiles } from "../../manifests/gateway/gateway-crds";
 import {
   GATEWAY_NAME,
   eppPodMonitor,
@@ -48,7 +48,9 @@ export class InferenceGateway extends pulumi.ComponentResource {
     // Every CRD the set's objects use, as one YAML stream (the Gateway API's HTTPRoute schema alone is 429 KB).
     const crds = new k8s.yaml.v2.ConfigGroup(
       `${name}-crds`,
-      { yaml: yamlStream([...gatewayApiCrds(), ...agentgatewayCrds()]) },
+      {
+        yaml: vendoredYamlStream([...gatewayApiCrdFiles(), ...AGENTGATEWAY_CRD_FILES.map((file) => ({ chart: AGENTGATEWAY_CHART, file }))]),
+      },
       after(upstream),
     );
     const controller = installInOrder(`${name}-controller`, agentgatewayInstall(args.systemNodeSelector), {

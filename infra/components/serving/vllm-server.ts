@@ -25,7 +25,6 @@ import { copyServiceAccountName, modelCopyConfigMap, modelCopyJob, type ModelCop
 import { vllmPodMonitor, vllmPrometheusRule, type VllmMonitoringInput } from "../../manifests/observability/vllm-monitoring";
 import {
   SECRET_KEYS,
-  behindWakeFront,
   groupHeadlessService,
   scalesToZero,
   servingPodSelector,
@@ -34,12 +33,6 @@ import {
   type VllmManifestInput,
   type WeightsLocation,
 } from "../../manifests/serving/vllm";
-import {
-  serverWakeQuery,
-  wakeFrontObjects,
-  wakeFrontPodMonitor,
-  wakeFrontPrometheusRule,
-} from "../../manifests/serving/wake-front-objects";
 
 /** The S3 model cache the server streams from, and how the copy Job that fills it runs. */
 export interface ModelCacheSource {
@@ -82,17 +75,20 @@ export interface VllmServerArgs extends Omit<VllmManifestInput, "name" | "weight
   /** Measure the endpoint with this workload once it is ready, from a pod on these nodes; null: no benchmark Job. */
   benchmark: { workload: Workload; nodeSelector: Record<string, string>; dependsOn: pulumi.Resource[] } | null;
   /**
-   * A server of a set: the namespace and API key its siblings share (created once by the program),
-   * and the PromQL of requests its endpoint picker holds, which wakes it from zero. Absent: a
-   * one-model stack's server, which creates both and wakes through its own wake front.
+   * A server of a set: the namespace and API key its siblings share (created once by the program).
+   * Absent: the server creates both.
    */
-  ofSet?: { namespace: k8s.core.v1.Namespace; apiKey: pulumi.Output<string>; demandQuery: string };
+  shared?: { namespace: k8s.core.v1.Namespace; apiKey: pulumi.Output<string> };
+  /** Behind the inference gateway (a set's model, or one that scales to zero): the PromQL of requests its endpoint picker holds, which wakes it from zero. */
+  gatewayDemandQuery?: string;
 }
 
 export class VllmServer extends pulumi.ComponentResource {
   /** OpenAI-compatible base URL inside the cluster. */
   readonly endpoint: string;
   readonly apiKey: pulumi.Output<string>;
+  /** Its namespace (shared, or its own): what a gateway in front of it waits for. */
+  readonly namespace: k8s.core.v1.Namespace;
 
   constructor(name: string, args: VllmServerArgs, opts: pulumi.ComponentResourceOptions & { provider: k8s.Provider }) {
     super("llm-stack:serving:VllmServer", name, {}, opts);
@@ -100,10 +96,10 @@ export class VllmServer extends pulumi.ComponentResource {
     const secretName = `${name}-secrets`;
     const objects = vllmObjects({ ...args, name }, secretName);
 
-    const apiKey = args.ofSet
-      ? args.ofSet.apiKey
+    const apiKey = args.shared
+      ? args.shared.apiKey
       : new random.RandomPassword(`${name}-api-key`, { length: 48, special: false }, { parent: this }).result;
-    const namespace = args.ofSet ? args.ofSet.namespace : new k8s.core.v1.Namespace(`${name}-namespace`, objects.namespace, resourceOpts);
+    const namespace = args.shared ? args.shared.namespace : new k8s.core.v1.Namespace(`${name}-namespace`, objects.namespace, resourceOpts);
     const inNamespace = { ...resourceOpts, dependsOn: [namespace] };
 
     const stringData: Record<string, pulumi.Input<string>> = { [SECRET_KEYS.apiKey]: apiKey };
@@ -181,13 +177,14 @@ export class VllmServer extends pulumi.ComponentResource {
       new k8s.apiextensions.CustomResource(`${name}-rules`, vllmPrometheusRule(input) as k8s.apiextensions.CustomResourceArgs, monitorOpts);
     }
 
+    this.namespace = namespace;
     this.endpoint = `http://${name}.${args.namespace}.svc.cluster.local:${VLLM_PORT}/v1`;
     this.apiKey = pulumi.secret(apiKey);
     this.registerOutputs({ endpoint: this.endpoint, apiKey: this.apiKey });
   }
 
   /**
-   * KEDA's ScaledObject and, for a range that reaches zero, the wake front it listens to. After the
+   * KEDA's ScaledObject (for a range that reaches zero, also woken by its endpoint picker's queue). After the
    * workload and KEDA: deleted first on destroy, while KEDA still runs to remove its finalizer.
    */
   private autoscale(
@@ -199,32 +196,10 @@ export class VllmServer extends pulumi.ComponentResource {
   ): void {
     const range = args.autoscaling;
     if (!range) throw new Error("VllmServer: an autoscaler without a replica range (settings autoscaling)");
+    // At zero vLLM emits nothing: what wakes it is the queue its endpoint picker holds (the inference gateway's).
     const toZero = scalesToZero(args);
-    if (behindWakeFront(args)) {
-      const front = wakeFrontObjects({ ...args, name }, autoscaler.systemNodeSelector);
-      const config = new k8s.core.v1.ConfigMap(`${name}-wake-front-config`, front.configMap, opts);
-      new k8s.core.v1.Service(`${name}-upstream`, front.upstreamService, opts);
-      new k8s.apps.v1.Deployment(
-        `${name}-wake-front`,
-        withImagesFrom(front.deployment, args.images) as unknown as k8s.apps.v1.DeploymentArgs,
-        { ...opts, dependsOn: [...opts.dependsOn, config] },
-      );
-      new k8s.policy.v1.PodDisruptionBudget(`${name}-wake-front-pdb`, front.podDisruptionBudget, opts);
-      new k8s.networking.v1.NetworkPolicy(`${name}-wake-front-netpol`, front.networkPolicy, opts);
-      if (args.monitoring) {
-        const monitorOpts = { ...opts, dependsOn: [...opts.dependsOn, ...args.monitoring.ready] };
-        new k8s.apiextensions.CustomResource(
-          `${name}-wake-front-podmonitor`,
-          wakeFrontPodMonitor({ name, namespace: args.namespace }, args.monitoring.selectedBy) as k8s.apiextensions.CustomResourceArgs,
-          monitorOpts,
-        );
-        new k8s.apiextensions.CustomResource(
-          `${name}-wake-front-rules`,
-          wakeFrontPrometheusRule({ name, namespace: args.namespace }, args.monitoring.selectedBy) as k8s.apiextensions.CustomResourceArgs,
-          monitorOpts,
-        );
-      }
-    }
+    if (toZero && args.gatewayDemandQuery === undefined)
+      throw new Error("VllmServer: a range that reaches zero needs the inference gateway in front (gatewayDemandQuery)");
     const scaledObject = vllmScaledObject({
       name,
       namespace: args.namespace,
@@ -232,7 +207,7 @@ export class VllmServer extends pulumi.ComponentResource {
       range,
       requestsPerReplica: range.requestsPerReplica,
       prometheusAddress: autoscaler.prometheusAddress,
-      wakeQuery: !toZero ? null : args.ofSet ? args.ofSet.demandQuery : serverWakeQuery(args.namespace, args.plan),
+      wakeQuery: toZero ? (args.gatewayDemandQuery ?? null) : null,
     });
     new k8s.apiextensions.CustomResource(`${name}-scaledobject`, scaledObject as k8s.apiextensions.CustomResourceArgs, {
       ...opts,

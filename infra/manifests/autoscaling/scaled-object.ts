@@ -2,7 +2,7 @@
  * A KEDA ScaledObject (keda.sh/v1alpha1 at KEDA v2.20.2, vendored in charts/keda/) that scales a
  * vLLM Deployment or LeaderWorkerSet on vLLM's own series — requests running plus waiting over
  * what one replica serves at once, and KV cache use — and, for a range that reaches zero, on the
- * requests its wake front saw. Plain data, validated against the CRD's schema in tests.
+ * requests its endpoint picker holds (the inference gateway's). Plain data, validated against the CRD's schema in tests.
  *
  * Scale-down waits as long as a new replica takes to become ready (time-to-ready.ts): removing a
  * replica that is needed again costs that time once more, so keeping an idle one for exactly that
@@ -27,7 +27,7 @@ export interface ScaledObjectInput {
   prometheusAddress: string;
   /**
    * At zero replicas vLLM emits nothing, so its queue cannot wake it: a PromQL expression of the
-   * requests the wake front saw lately (manifests/serving/wake-front-objects.ts serverWakeQuery) does. Null
+   * requests its endpoint picker holds (manifests/gateway/inference-gateway.ts eppDemandQuery) does. Null
    * when the range does not reach zero.
    */
   wakeQuery: string | null;
@@ -141,8 +141,8 @@ export function vllmScaledObject(input: ScaledObjectInput): Json {
                 query: `clamp_max(${input.wakeQuery}, 1)`,
                 threshold: "1",
                 activationThreshold: "0",
-                // The front's counters exist from its start: an empty result is a broken query or a missing
-                // front, which must show as an error on the ScaledObject, not read as 0 and never wake it
+                // The picker's query answers 0 when nothing waits (`or vector(0)`): an empty result is a broken
+                // query, which must show as an error on the ScaledObject, not read as 0 and never wake it
                 // (the scaler's default ignores it: pkg/scalers/prometheus_scaler.go, ignoreNullValues).
                 ignoreNullValues: "false",
               }),

@@ -78,7 +78,8 @@ export const AGENTGATEWAY_IMAGES = {
   proxy: `cr.agentgateway.dev/agentgateway:${AGENTGATEWAY_VERSION}`,
 } as const;
 
-const CHART = "agentgateway";
+export const AGENTGATEWAY_CHART = "agentgateway";
+const CHART = AGENTGATEWAY_CHART;
 const GOLDEN = "controller/default.golden";
 const GOLDEN_RELEASE = "test-release";
 const GOLDEN_NAMESPACE = "default";

@@ -5,17 +5,17 @@
  */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { CHARTS_DIRECTORY, readVendoredManifest, type KubernetesObject } from "../vendored";
+import { CHARTS_DIRECTORY } from "../vendored";
 
 export const GATEWAY_API_CHART = "gateway-api";
 export const INFERENCE_EXTENSION_CHART = "gateway-api-inference-extension";
 
-/** Every vendored CRD of both charts, file by file in name order. */
-export function gatewayApiCrds(): KubernetesObject[] {
+/** Every vendored CRD file of both charts, in name order. */
+export function gatewayApiCrdFiles(): Array<{ chart: string; file: string }> {
   return [GATEWAY_API_CHART, INFERENCE_EXTENSION_CHART].flatMap((chart) =>
     readdirSync(join(CHARTS_DIRECTORY, chart, "crds"))
       .filter((file) => file.endsWith(".yaml"))
       .sort()
-      .flatMap((file) => readVendoredManifest(chart, `crds/${file}`)),
+      .map((file) => ({ chart, file: `crds/${file}` })),
   );
 }

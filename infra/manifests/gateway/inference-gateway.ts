@@ -15,7 +15,7 @@
  * A request naming no served model matches no rule: agentgateway answers 404, `content-type:
  * text/plain`, body `route not found` (crates/agentgateway/src/proxy/mod.rs l.144–145, 242, 403–405).
  */
-import { VLLM_PORT } from "../../plan";
+import { VLLM_PORT, type DeploymentPlan } from "../../plan";
 import { SCRAPE_INTERVAL_SECONDS } from "../observability/vllm-monitoring";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "../pod-spec";
 import { clientSources, prometheusSource } from "../serving/vllm";
@@ -59,7 +59,19 @@ export interface InferenceGatewayInput {
   apiKeySecretName: string;
   /** The entry of that Secret holding the raw key vLLM's `--api-key` expects; the gateway sends it to the servers. */
   apiKeySecretKey: string;
+  /**
+   * The longest request body the gateway must read whole to find its `model` (requestBodyMiB):
+   * agentgateway buffers 2 MiB by default and, past it, the body's `model` cannot be read, the header
+   * is dropped and no route matches (crates/http/src/lib.rs l.6; http/mod.rs l.148–178, 767–778).
+   */
+  maxRequestBodyMiB: number;
 }
+
+/** Bytes a prompt token takes in a request body, with margin: ~4 bytes of text, doubled by JSON escaping, doubled again. */
+const REQUEST_BYTES_PER_TOKEN = 16;
+
+/** The body size to buffer for a context of `maxModelLen` tokens: never below agentgateway's 2 MiB default. */
+export const requestBodyMiB = (maxModelLen: number): number => Math.max(2, Math.ceil((maxModelLen * REQUEST_BYTES_PER_TOKEN) / 2 ** 20));
 
 export const GATEWAY_NAME = "llm-gateway";
 /**
@@ -177,24 +189,46 @@ export function eppConfig(model: Pick<GatewayModel, "scalesToZero" | "queueTtlSe
   };
 }
 
-/** How far back rejected requests count in the demand query: four scrapes, so rate() always has two samples. */
+/** The shortest look-back of the demand query: four scrapes, so increase() always has two samples. */
 export const EPP_DEMAND_WINDOW_SECONDS = 4 * SCRAPE_INTERVAL_SECONDS;
 
+/** KEDA polls its triggers every 30 s by default (keda-docs scaledobject-spec.md, pollingInterval): a minute covers a poll and a scrape. */
+const KEDA_FIRST_LOOK_SECONDS = 60;
+
 /**
- * KEDA's wake signal for a pool: requests held in its EPP's flow-control queue
+ * How long a model at zero keeps a request waiting (the picker's flowControl.defaultRequestTTL): until
+ * a replica on a new node is ready with the node boot at its slow end, after the minute KEDA takes
+ * to see the request — llm-d asks scale-to-zero pools for a TTL above the cold start
+ * (release-notes.d/unreleased/2123.md, v0.10.0).
+ */
+export const queueTtlSecondsOf = (plan: Pick<DeploymentPlan, "timeToReady">): number =>
+  Math.ceil(plan.timeToReady.slowTotalSeconds) + KEDA_FIRST_LOOK_SECONDS;
+
+/**
+ * How far back a queued request keeps the model awake. KEDA scales to zero once the last active poll
+ * is `cooldownPeriod` old (the time to ready: manifests/autoscaling/scaled-object.ts), so a request
+ * keeps the model for window + cooldown after it left the queue — served, timed out, or given up by its
+ * client: the window makes that outlast the longest wait (the TTL) by a minute, so a replica a
+ * client stopped waiting for is not removed while it still starts.
+ */
+export const demandWindowSecondsOf = (plan: Pick<DeploymentPlan, "timeToReady">): number =>
+  Math.max(EPP_DEMAND_WINDOW_SECONDS, queueTtlSecondsOf(plan) + KEDA_FIRST_LOOK_SECONDS - plan.timeToReady.totalSeconds);
+
+/**
+ * KEDA's wake signal for a pool: requests held in its EPP's flow-control queue now
  * (`llm_d_epp_flow_control_queue_size`, gauge, labels fairness_id, priority, inference_pool,
- * model_name, target_model_name: pkg/epp/metrics/llm_d_router_metrics.go l.28, 356–363) plus the
- * rate of requests flow control gave up on while waiting (`llm_d_epp_flow_control_request_queue_duration_seconds`,
- * histogram with `outcome` and `inference_pool`, l.320–329; outcomes RejectedNoEndpoints and
- * EvictedTTL, pkg/epp/flowcontrol/types/outcomes.go l.82–99) — a client that timed out still asked.
+ * model_name, target_model_name: pkg/epp/metrics/llm_d_router_metrics.go l.28, 356–363) plus every
+ * request that left that queue within the window, whatever its outcome
+ * (`llm_d_epp_flow_control_request_queue_duration_seconds`, histogram with `outcome` and
+ * `inference_pool`, l.320–329) — a client that timed out still asked.
  * The EPP's own series carry no `namespace`; the PodMonitor's target labels add it (the pod's).
  * `or vector(0)`: a pool nobody asked for yet has no series, and an empty sum would leave KEDA no value.
  */
-export function eppDemandQuery(namespace: string, poolName: string): string {
+export function eppDemandQuery(namespace: string, poolName: string, windowSeconds: number = EPP_DEMAND_WINDOW_SECONDS): string {
   const where = `namespace="${namespace}",inference_pool="${poolName}"`;
   return (
     `(sum(llm_d_epp_flow_control_queue_size{${where}}) or vector(0)) + ` +
-    `(sum(rate(llm_d_epp_flow_control_request_queue_duration_seconds_count{${where},outcome=~"RejectedNoEndpoints|EvictedTTL"}[${EPP_DEMAND_WINDOW_SECONDS}s])) or vector(0))`
+    `(sum(increase(llm_d_epp_flow_control_request_queue_duration_seconds_count{${where}}[${windowSeconds}s])) or vector(0))`
   );
 }
 
@@ -457,6 +491,10 @@ function gatewayParameters(input: InferenceGatewayInput): Json {
     metadata: { name: GATEWAY_NAME, namespace: input.namespace },
     spec: {
       image: { registry, repository, tag },
+      // The proxy's requests as the deployer gives them by default (agentgateway v1.4.1
+      // controller/test/deployer/testdata/agentgateway-aws-nlb-dummy-port-out.yaml: 100m, 128Mi),
+      // stated here so what lands on the system nodes can be counted.
+      resources: { requests: { cpu: "100m", memory: "128Mi" } },
       deployment: {
         spec: {
           template: {
@@ -541,6 +579,11 @@ export function inferenceGatewayObjects(input: InferenceGatewayInput): Inference
           headers: [{ name: "content-type", value: '"application/json"' }],
         },
       },
+    }),
+    // The whole body must be read for its `model` (frontend-only: `frontend` may target only a Gateway).
+    policy(`${GATEWAY_NAME}-body-buffer`, {
+      targetRefs: [gatewayRef],
+      frontend: { http: { maxBufferSize: `${input.maxRequestBodyMiB}Mi` } },
     }),
   ];
   // The same clients a single server admits (serving/vllm.ts clientSources), now at the gateway.

@@ -54,7 +54,7 @@ export function costPerHourExpression(input: Pick<VllmMonitoringInput, "hourlyUs
   return `vector(${input.gpuNodes.otherHourlyUsd}) + (count(count by (Hostname) (DCGM_FI_DEV_GPU_UTIL)) or vector(0)) * ${input.gpuNodes.nodeHourlyUsd}`;
 }
 
-/** How often Prometheus scrapes the server (and its wake front): every 15 s, a choice; KEDA reads what it scraped. */
+/** How often Prometheus scrapes the server (and its endpoint picker): every 15 s, a choice; KEDA reads what it scraped. */
 export const SCRAPE_INTERVAL_SECONDS = 15;
 
 /** KV cache use above which new requests start to wait or preempt others (0 to 1). */

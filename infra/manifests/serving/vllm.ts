@@ -68,9 +68,9 @@ export interface VllmManifestInput {
   /** KEDA's range when autoscaled (the workload then leaves `replicas` to it); null: the plan's replicas, fixed. */
   autoscaling: ServerScaling | null;
   /**
-   * A server of a set, behind the stack's inference gateway: only these sources (the gateway's proxy
-   * and the model's endpoint picker) reach it, clients go through the gateway, and a range that
-   * reaches zero needs no wake front (the picker holds requests). Absent: a one-model stack's server.
+   * Behind the stack's inference gateway (a set's server, or one that scales to zero): only these
+   * sources (the gateway's proxy and the model's endpoint picker) reach it, clients go through the
+   * gateway, and at zero the picker holds their requests. Absent: reached at its own Service.
    */
   behindGateway?: { sources: Json[] };
 }
@@ -372,25 +372,12 @@ export function prometheusSource(monitoringNamespace: string): Json {
   };
 }
 
-/** The pods of the wake front of a server that scales to zero: clients reach them, and they reach the server. */
-export function wakeFrontLabels(name: string): Record<string, string> {
-  return { "app.kubernetes.io/name": "vllm-wake-front", "app.kubernetes.io/instance": name };
-}
-
-/** A range that reaches zero: the server then sits behind the wake front (manifests/serving/wake-front-objects.ts). */
+/** A range that reaches zero: the server then sits behind the inference gateway, whose endpoint picker holds a request while it wakes. */
 export const scalesToZero = (input: Pick<VllmManifestInput, "autoscaling">): boolean => input.autoscaling?.minReplicas === 0;
 
-/** A one-model server whose range reaches zero sits behind its wake front; a set's servers sit behind the gateway instead. */
-export const behindWakeFront = (input: Pick<VllmManifestInput, "autoscaling" | "behindGateway">): boolean =>
-  scalesToZero(input) && input.behindGateway === undefined;
-
 function networkPolicy(input: Omit<VllmManifestInput, "weights">, labels: Record<string, string>): Json {
-  // Behind a wake front only the front calls the server; the clients' sources admit them to the front.
-  const from: Json[] = input.behindGateway
-    ? [...input.behindGateway.sources]
-    : scalesToZero(input)
-      ? [{ podSelector: { matchLabels: wakeFrontLabels(input.name) } }]
-      : clientSources(input);
+  // Behind the gateway only its proxy and the model's endpoint picker call the server; the clients' sources admit them to the gateway.
+  const from: Json[] = input.behindGateway ? [...input.behindGateway.sources] : clientSources(input);
   // Prometheus scrapes /metrics on the API port (vLLM serves both on one port).
   if (input.monitoringNamespace) from.push(prometheusSource(input.monitoringNamespace));
   const ingress: Json[] = [{ from, ports: [{ protocol: "TCP", port: VLLM_PORT }] }];
@@ -432,7 +419,11 @@ export function vllmObjects(input: Omit<VllmManifestInput, "weights">, secretNam
   const meta = (name: string) => ({ name, namespace: input.namespace, labels });
   const servicePorts = [{ name: "http", port: VLLM_PORT, targetPort: "http", protocol: "TCP" }];
   // Only the leader of a multi-node group serves the API; a server that scales to zero is reached through its wake front.
-  const serviceSelector = behindWakeFront(input) ? wakeFrontLabels(input.name) : servingPodSelector(input);
+  if (scalesToZero(input) && !input.behindGateway)
+    throw new Error(
+      `vLLM server ${input.name}: a range that reaches zero needs the inference gateway in front (nothing else holds a request while it wakes)`,
+    );
+  const serviceSelector = servingPodSelector(input);
   return {
     namespace: servingNamespace(input.namespace),
     serviceAccount: { apiVersion: "v1", kind: "ServiceAccount", metadata: meta(input.name), automountServiceAccountToken: false },

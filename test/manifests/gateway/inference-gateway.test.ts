@@ -15,7 +15,10 @@ import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import {
+  demandWindowSecondsOf,
   eppDemandQuery,
+  queueTtlSecondsOf,
+  requestBodyMiB,
   eppPodMonitor,
   gatewayEndpoint,
   gatewayProxyPodSelector,
@@ -65,6 +68,7 @@ const input = (over: Partial<InferenceGatewayInput> = {}): InferenceGatewayInput
   systemNodeSelector: { "llm-stack/pool": "system" },
   apiKeySecretName: "llm-gateway-api-keys",
   apiKeySecretKey: "api-key",
+  maxRequestBodyMiB: 4,
   ...over,
 });
 
@@ -248,11 +252,32 @@ describe("inference gateway objects", () => {
     });
   });
 
-  it("wakes a pool on queued or dropped-while-empty requests", () => {
-    expect(eppDemandQuery("llm", "qwen")).toBe(
+  it("buffers bodies as long as the longest context's prompt, never below agentgateway's 2 MiB default", () => {
+    // 16 bytes a token: 131,072 × 16 = 2 MiB exactly; 262,144 × 16 = 4 MiB; 32,768 × 16 = 0.5 MiB → the 2 MiB default.
+    expect([requestBodyMiB(131_072), requestBodyMiB(262_144), requestBodyMiB(32_768)]).toEqual([2, 4, 2]);
+    const buffer = inferenceGatewayObjects(input()).policies.find((p: any) => p.metadata.name === "llm-gateway-body-buffer") as any;
+    expect(buffer.spec).toEqual({
+      targetRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "llm-gateway" }],
+      frontend: { http: { maxBufferSize: "4Mi" } },
+    });
+  });
+
+  it("wakes a pool on requests held now or queued within the window, whatever became of them", () => {
+    expect(eppDemandQuery("llm", "qwen", 920)).toBe(
       '(sum(llm_d_epp_flow_control_queue_size{namespace="llm",inference_pool="qwen"}) or vector(0)) + ' +
-        '(sum(rate(llm_d_epp_flow_control_request_queue_duration_seconds_count{namespace="llm",inference_pool="qwen",outcome=~"RejectedNoEndpoints|EvictedTTL"}[60s])) or vector(0))',
+        '(sum(increase(llm_d_epp_flow_control_request_queue_duration_seconds_count{namespace="llm",inference_pool="qwen"}[920s])) or vector(0))',
     );
+  });
+
+  it("holds a request for a cold start at its slow end and keeps the model awake a minute past the longest wait", () => {
+    // Llama 4 Scout on S3 (test/plan/time-to-ready.test.ts): 691 s expected, 1,491 s with the node boot at its slow end (900 s).
+    const plan = { timeToReady: { totalSeconds: 691, slowTotalSeconds: 1491 } } as Parameters<typeof queueTtlSecondsOf>[0];
+    // TTL: 1,491 + 60 (a KEDA poll and a scrape) = 1,551 s; window: 1,551 + 60 − 691 (the cooldown) = 920 s.
+    expect([queueTtlSecondsOf(plan), demandWindowSecondsOf(plan)]).toEqual([1551, 920]);
+    // Never shorter than four scrapes (increase() needs two samples): a plan whose cooldown exceeds the TTL.
+    expect(
+      demandWindowSecondsOf({ timeToReady: { totalSeconds: 5000, slowTotalSeconds: 100 } } as Parameters<typeof queueTtlSecondsOf>[0]),
+    ).toBe(60);
   });
 
   it("refuses duplicate names, non-DNS pool names and too many models", () => {
