@@ -45,6 +45,20 @@ const VALIDATORS: Record<string, (object: unknown) => string[]> = {
     "v1alpha1",
   ),
   "kubernetes:keda.sh/v1alpha1:ScaledObject": crdValidator("keda", "crds/keda.sh_scaledobjects.yaml", "v1alpha1"),
+  "kubernetes:monitoring.coreos.com/v1:PodMonitor": crdValidator(
+    "prometheus-operator",
+    "crds/monitoring.coreos.com_podmonitors.yaml",
+    "v1",
+    {
+      rejectUnknownFields: true,
+    },
+  ),
+  "kubernetes:monitoring.coreos.com/v1:PrometheusRule": crdValidator(
+    "prometheus-operator",
+    "crds/monitoring.coreos.com_prometheusrules.yaml",
+    "v1",
+    { rejectUnknownFields: true },
+  ),
 };
 
 describe("the fleet stack (a set of four models) under mocks", () => {
@@ -109,7 +123,8 @@ describe("the fleet stack (a set of four models) under mocks", () => {
 
   it("validates every object against its schema: custom kinds against their vendored CRDs, core kinds against Kubernetes'", () => {
     const custom = resources.filter((r) => r.type in VALIDATORS);
-    // Gateway, HTTPRoute, 4 pools, 5 policies (model header, API keys, backend auth, /v1/models, body buffer), parameters, Mistral's ScaledObject.
+    // Gateway, HTTPRoute, 4 pools, 5 policies (model header, API keys, backend auth, /v1/models, body buffer), parameters, Mistral's
+    // ScaledObject; per model a PodMonitor and rules for its server and its picker, the DCGM exporter's PodMonitor, and the set's cost rule.
     expect(custom.map((r) => r.type.split(":").at(-1)).sort()).toEqual(
       [
         "Gateway",
@@ -118,6 +133,8 @@ describe("the fleet stack (a set of four models) under mocks", () => {
         ...Array(5).fill("AgentgatewayPolicy"),
         "AgentgatewayParameters",
         "ScaledObject",
+        ...Array(9).fill("PodMonitor"),
+        ...Array(9).fill("PrometheusRule"),
       ].sort(),
     );
     for (const r of custom) expect(VALIDATORS[r.type]!(r.inputs), r.name).toEqual([]);

@@ -202,7 +202,7 @@ export const BENCHMARK_RESOURCES = [
  * the CRDs, agentgateway's controller (namespace, service account, cluster role and binding,
  * Service, Deployment), the key Secret, Gateway, parameters, route, five policies and the proxy's
  * NetworkPolicy, and the pool with its endpoint picker (service account, Role and binding, config,
- * Service, NetworkPolicy, Deployment, PodMonitor).
+ * Service, NetworkPolicy, Deployment, PodMonitor and the alert that it cannot be seen).
  */
 export const AUTOSCALED_RESOURCES = [
   "llm-stack:serving:InferenceGateway llm-gateway",
@@ -232,6 +232,7 @@ export const AUTOSCALED_RESOURCES = [
   "kubernetes:networking.k8s.io/v1:NetworkPolicy llm-gateway-vllm-epp-netpol",
   "kubernetes:apps/v1:Deployment llm-gateway-vllm-epp",
   "kubernetes:monitoring.coreos.com/v1:PodMonitor llm-gateway-vllm-epp-podmonitor",
+  "kubernetes:monitoring.coreos.com/v1:PrometheusRule llm-gateway-vllm-epp-rules",
   // KEDA's images are on ghcr.io: its cache rule, with the operator's GitHub login.
   "aws:ecr/pullThroughCacheRule:PullThroughCacheRule llm-image-cache-ghcr",
   "aws:secretsmanager/secret:Secret llm-image-cache-ghcr-login",

@@ -16,6 +16,7 @@ import { gatewayApiCrdFiles } from "../../manifests/gateway/gateway-crds";
 import {
   GATEWAY_NAME,
   eppPodMonitor,
+  eppPrometheusRule,
   gatewayEndpoint,
   gatewayServerSources,
   inferenceGatewayObjects,
@@ -108,10 +109,17 @@ export class InferenceGateway extends pulumi.ComponentResource {
         after([account, role, config, pool]),
       );
       if (args.monitoring) {
-        custom(`${name}-${model}-epp-podmonitor`, eppPodMonitor(args.namespace, { name: model }, args.monitoring.selectedBy), [
-          ...upstream,
-          ...args.monitoring.ready,
-        ]);
+        const monitorDependsOn = [...upstream, ...args.monitoring.ready];
+        custom(
+          `${name}-${model}-epp-podmonitor`,
+          eppPodMonitor(args.namespace, { name: model }, args.monitoring.selectedBy),
+          monitorDependsOn,
+        );
+        custom(
+          `${name}-${model}-epp-rules`,
+          eppPrometheusRule(args.namespace, { name: model }, args.monitoring.selectedBy),
+          monitorDependsOn,
+        );
       }
     }
     // Routes and policies after what they name: the Gateway, the pools, the keys.

@@ -248,6 +248,41 @@ export function eppPodMonitor(namespace: string, model: Pick<GatewayModel, "name
   };
 }
 
+/**
+ * The alert that replaces "nothing can wake it" silence: KEDA reads a model's demand from its picker
+ * (eppDemandQuery, `or vector(0)`), so a picker Prometheus cannot scrape reads as no demand, and a
+ * model at zero would never wake. `up` is the scrape's own series; the operator names a PodMonitor's
+ * job `<namespace>/<name>` (prometheus-operator v0.93.0 pkg/prometheus/promcfg.go, the job label of
+ * a PodMonitor's scrape config).
+ */
+export function eppPrometheusRule(namespace: string, model: Pick<GatewayModel, "name">, selectedBy: Record<string, string>): Json {
+  return {
+    apiVersion: "monitoring.coreos.com/v1",
+    kind: "PrometheusRule",
+    metadata: { name: eppName(model), namespace, labels: selectedBy },
+    spec: {
+      groups: [
+        {
+          name: "llm-stack-endpoint-picker",
+          rules: [
+            {
+              alert: "EndpointPickerUnseen",
+              expr: `absent(up{job="${namespace}/${eppName(model)}"} == 1)`,
+              for: "10m",
+              labels: { severity: "critical" },
+              annotations: {
+                summary: `Prometheus cannot scrape the endpoint picker of ${model.name}`,
+                description:
+                  "KEDA reads this model's demand from its picker's queue: unseen, a model at zero cannot wake and requests for it wait until they time out. Check the picker's pod and its NetworkPolicy.",
+              },
+            },
+          ],
+        },
+      ],
+    },
+  };
+}
+
 export interface ModelGatewayObjects {
   pool: Json;
   eppServiceAccount: Json;
