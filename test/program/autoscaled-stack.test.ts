@@ -128,6 +128,11 @@ describe("the autoscaled stack scout under mocks", () => {
     ]);
     expect(inputs("llm-gateway-netpol").spec.ingress[0].from[0]).toEqual({ podSelector: { matchLabels: { "llm-stack/client": "true" } } });
     expect(committedRun("scout").outputs?.endpoint).toBe("http://llm-gateway.llm.svc.cluster.local:8000/v1");
+    // The benchmark Job is a client too: it measures through the gateway, which admits its labelled pod.
+    const bench = inputs("vllm-benchmark", "kubernetes:batch/v1:Job").spec.template;
+    const args: string[] = bench.spec.containers[0].args;
+    expect(args[args.indexOf("--base-url") + 1]).toBe("http://llm-gateway.llm.svc.cluster.local:8000");
+    expect(bench.metadata.labels["llm-stack/client"]).toBe("true");
     // No Envoy of our own any more.
     expect(resources.filter((r) => /wake-front/.test(r.name))).toEqual([]);
   });

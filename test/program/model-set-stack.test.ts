@@ -2,7 +2,7 @@
  * The committed set (Pulumi.fleet.yaml: Mixtral bf16, Llama 3.1 8B, Phi-3.5 mini, Mistral 7B scaled
  * to zero) as the real program registers it under mocks: one Gateway and route, one InferencePool
  * and endpoint picker per model, one server per model, node groups as the packing says — every
- * object against its schema — and exactly one model's resources when one entry changes.
+ * object against its schema (test/program/variations.test.ts: exactly one model's resources change with its entry).
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
@@ -11,8 +11,7 @@ import { eksTaint, schedulingProblems } from "../support/kube-scheduling";
 import { imagePullProblems, pulledImages, registryOf } from "../support/image-pulls";
 import { byName, KUBERNETES_MODELS, listOf } from "../support/program-fixtures";
 import { committedRun } from "../support/committed-runs";
-import { runProgram, stackFileConfig, type RecordedResource } from "../program-runner";
-import { OPERATOR_SECRET_KEYS, withOperatorValues } from "../support/operator";
+import { type RecordedResource } from "../program-runner";
 
 type Json = Record<string, any>;
 const MODELS = ["mixtral", "llama-8b", "phi-mini", "mistral-7b"];
@@ -232,25 +231,5 @@ describe("the fleet stack (a set of four models) under mocks", () => {
       ["phi-mini", "shared-0", 1, 6.88],
       ["mistral-7b", "mistral-7b", 1, 6.88],
     ]);
-  });
-
-  it("changes only Llama 8B's Deployment when only its entry's context changes", async () => {
-    const config = stackFileConfig("fleet");
-    const models = JSON.parse(config["llm-stack:models"]!) as Json[];
-    models[1] = { ...models[1], maxModelLen: 16384 };
-    const after = await runProgram(withOperatorValues({ ...config, "llm-stack:models": JSON.stringify(models) }), {
-      stack: "fleet",
-      secretKeys: OPERATOR_SECRET_KEYS,
-    });
-    expect(after.error).toBeUndefined();
-    expect(listOf(after.resources)).toEqual(listOf(resources));
-    const changed = resources
-      .filter((r) => JSON.stringify(byName(after.resources, r.name, r.type).inputs) !== JSON.stringify(r.inputs))
-      .map((r) => `${r.type} ${r.name}`)
-      .sort();
-    // The context is one vLLM flag of one server: its Deployment's args. Nothing of the other three
-    // models, of the gateway or of the node groups moves: at 16k Llama 8B keeps its one GPU, its node
-    // and its share of the bill, and its alert rules name the model, not its context.
-    expect(changed).toEqual(["kubernetes:apps/v1:Deployment llama-8b-deployment"]);
   });
 });

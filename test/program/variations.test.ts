@@ -79,6 +79,27 @@ describe("the program", () => {
     }
   });
 
+  it("changes only Llama 8B's Deployment when only its entry's context changes in the fleet set", async () => {
+    const config = stackFileConfig("fleet");
+    const models = JSON.parse(config["llm-stack:models"]!) as Array<Record<string, unknown>>;
+    models[1] = { ...models[1], maxModelLen: 16384 };
+    const after = await runProgram(withToken({ ...config, "llm-stack:models": JSON.stringify(models) }), {
+      stack: "fleet",
+      secretKeys: SECRET_KEYS,
+    });
+    expect(after.error).toBeUndefined();
+    const resources = committedRun("fleet").resources;
+    expect(listOf(after.resources)).toEqual(listOf(resources));
+    const changed = resources
+      .filter((r) => JSON.stringify(byName(after.resources, r.name, r.type).inputs) !== JSON.stringify(r.inputs))
+      .map((r) => `${r.type} ${r.name}`)
+      .sort();
+    // The context is one vLLM flag of one server: its Deployment's args. Nothing of the other three
+    // models, of the gateway or of the node groups moves: at 16k Llama 8B keeps its one GPU, its node
+    // and its share of the bill, and its alert rules name the model, not its context.
+    expect(changed).toEqual(["kubernetes:apps/v1:Deployment llama-8b-deployment"]);
+  });
+
   it("adds a GPU pool to an existing EKS cluster without creating a VPC or cluster, in the subnets whose AZ offers the type", async () => {
     const run = await runProgram(
       withToken({

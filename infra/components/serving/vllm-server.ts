@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { VLLM_PORT, modelCacheUri, pulledImage, type ImageSource, type ModelCacheLayout } from "../../plan";
 import { withImagesFrom } from "../../manifests/pod-spec";
+import { gatewayBaseUrl } from "../../manifests/gateway/inference-gateway";
 import {
   benchmarkConfigMap,
   benchmarkJob,
@@ -254,6 +255,8 @@ export class VllmServer extends pulumi.ComponentResource {
           benchmarkJob({
             name,
             namespace: args.namespace,
+            // Behind the gateway, clients — and so the benchmark — go through it (the server admits only the gateway).
+            ...(args.behindGateway ? { baseUrl: gatewayBaseUrl(args.namespace) } : {}),
             // The image as the pod pulls it (through the stack's ECR cache when it has one): part of the Job's name.
             image: pulledImage(args.image, args.images),
             plan: args.plan,

@@ -80,6 +80,11 @@ export interface BenchmarkJobInput {
   s3: { bucket: string; region: string } | null;
   /** How long the gauges are served for Prometheus to scrape; 0 without monitoring. */
   metricsSeconds: number;
+  /**
+   * Where clients reach the server when that is not its own Service: the inference gateway in front of a
+   * set's model or a server at zero (its NetworkPolicy admits only the gateway). Absent: `http://<name>.<namespace>…:8000`.
+   */
+  baseUrl?: string;
 }
 
 /**
@@ -124,7 +129,7 @@ export function loadArgs(workload: Workload): { args: string[]; numPrompts: numb
 }
 
 export function benchmarkArgs(
-  input: Pick<BenchmarkJobInput, "name" | "namespace" | "plan" | "workload" | "readyTimeoutSeconds">,
+  input: Pick<BenchmarkJobInput, "name" | "namespace" | "plan" | "workload" | "readyTimeoutSeconds" | "baseUrl">,
 ): string[] {
   const { workload } = input;
   const load = loadArgs(workload);
@@ -134,7 +139,7 @@ export function benchmarkArgs(
     "--backend",
     "openai",
     "--base-url",
-    `http://${input.name}.${input.namespace}.svc.cluster.local:${VLLM_PORT}`,
+    input.baseUrl ?? `http://${input.name}.${input.namespace}.svc.cluster.local:${VLLM_PORT}`,
     "--endpoint",
     "/v1/completions",
     "--model",

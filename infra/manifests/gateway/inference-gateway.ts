@@ -139,8 +139,11 @@ export function gatewayProxyPodSelector(): Record<string, string> {
 }
 
 /** In-cluster base URL of the gateway: the controller names the proxy Service after the Gateway (same testdata, Service `gw`). */
+/** The gateway's address inside the cluster, without the API path: what `vllm bench serve --base-url` takes. */
+export const gatewayBaseUrl = (namespace: string): string => `http://${GATEWAY_NAME}.${namespace}.svc.cluster.local:${VLLM_PORT}`;
+
 export function gatewayEndpoint(namespace: string): string {
-  return `http://${GATEWAY_NAME}.${namespace}.svc.cluster.local:${VLLM_PORT}/v1`;
+  return `${gatewayBaseUrl(namespace)}/v1`;
 }
 
 /** Who may reach a model's servers when they sit behind the gateway: its proxy pods and that model's EPP (which scrapes /metrics). */
