@@ -398,10 +398,7 @@ function vllmServer(context: ServingContext, model: ServedModelWiring, behind: G
       efaInterfacesPerPod: settings.efa && plan.nodesPerReplica > 1 ? INSTANCES[plan.instanceType].efaInterfaces : 0,
       monitoringNamespace: prometheus ? MONITORING_NAMESPACE : null,
       autoscaling: model.autoscaling,
-      autoscaler:
-        keda && model.autoscaling
-          ? { prometheusAddress: PROMETHEUS_ADDRESS, ready: keda.ready, systemNodeSelector: access.systemNodeSelector }
-          : null,
+      autoscaler: keda && model.autoscaling ? { prometheusAddress: PROMETHEUS_ADDRESS, ready: keda.ready } : null,
       monitoring: prometheus
         ? {
             selectedBy: { ...MONITORING_SELECTOR },

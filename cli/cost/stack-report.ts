@@ -18,7 +18,7 @@ import { SECRET_SETTING_KEYS, coerceObject, coerceSettingValue } from "../../inf
 import { resolveStackSettings, type SecretPresence } from "../../infra/settings";
 import { type PackingPlan } from "../../infra/plan/packing";
 import { type ModelSet } from "../../infra/settings/model-set";
-import { modelSetRows } from "../render/render-model-set";
+import { modelSetRows } from "./set-rows";
 import { GPUS, HOURS_PER_MONTH, INSTANCES, PRICE_TABLE_DATE, isInstanceType, regionSchema, type Region } from "../../infra/catalog";
 import { DEFAULTS, PlanInputError, priceItems, type DeploymentPlan, type StackCost } from "../../infra/plan";
 import { planStack, PROJECT_NAME } from "../../infra/settings";

@@ -11,7 +11,11 @@
  */
 import {
   DescribeAvailabilityZonesCommand,
+  DescribeCapacityBlockOfferingsCommand,
   DescribeCapacityReservationsCommand,
+  DescribeSpotPriceHistoryCommand,
+  GetSpotPlacementScoresCommand,
+  type DescribeSpotPriceHistoryRequest,
   DescribeInstanceTypeOfferingsCommand,
   DescribeSubnetsCommand,
   DescribeVpcEndpointsCommand,
@@ -28,6 +32,7 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import {
   type CallerIdentity,
+  type CapacityBlockOfferingFacts,
   type CapacityReservationFacts,
   type EksVersionFacts,
   type ExistingClusterFacts,
@@ -36,6 +41,7 @@ import {
   type ModelCacheFacts,
   type PreflightFacts,
   type QuotaFacts,
+  type SpotFacts,
   type SubnetFacts,
   type ZoneOfferings,
 } from "./facts";
@@ -248,13 +254,15 @@ export async function gatherFacts(
     const opts = { abortSignal: signal };
     const clusterAndVersion =
       request.clusterName !== null ? existingCluster(clients, request.clusterName, request.modelCache, region, opts) : null;
-    const [zones, subnets, quota, reservation, cluster, createdVersion] = await Promise.all([
+    const [zones, subnets, quota, reservation, cluster, createdVersion, spot, capacityBlockOfferings] = await Promise.all([
       request.zones ? zoneOfferings(clients.ec2, request.instanceTypes, region, opts) : null,
       request.subnetIds !== null ? subnetZones(clients.ec2, request.subnetIds, region, opts) : null,
       request.quotaCode !== null ? vcpuQuota(clients.quotas, request.quotaCode, region, opts) : null,
       request.capacityReservationId !== null ? capacityReservation(clients.ec2, request.capacityReservationId, region, opts) : null,
       clusterAndVersion,
       request.kubernetesVersion !== null ? eksVersion(clients.eks, request.kubernetesVersion, region, opts) : null,
+      request.spot !== null ? spotFacts(clients.ec2, request.spot, region, opts) : null,
+      request.capacityBlockOfferings !== null ? blockOfferings(clients.ec2, request.capacityBlockOfferings, region, opts) : null,
     ]);
     return {
       identity,
@@ -265,6 +273,8 @@ export async function gatherFacts(
       cluster: cluster?.cluster ?? null,
       eksVersion: cluster?.version ?? createdVersion,
       modelCache: cluster?.modelCache ?? null,
+      spot,
+      capacityBlockOfferings,
     };
   });
 }
@@ -415,6 +425,108 @@ async function capacityReservation(
       reservationType: found.ReservationType ?? "default",
     };
   });
+}
+
+/**
+ * Spot's outlook per type: AWS's placement score for the nodes in one AZ (SingleAvailabilityZone: a
+ * node group of one AZ's subnets may still launch all its nodes there; TargetCapacityUnitType units =
+ * instances) and the latest Linux/UNIX spot price per AZ (DescribeSpotPriceHistory from now: the
+ * current price of each AZ).
+ */
+async function spotFacts(
+  ec2: EC2Client,
+  asks: NonNullable<FactsRequest["spot"]>,
+  region: string,
+  opts: SendOptions,
+): Promise<Lookup<SpotFacts[]>> {
+  const scores = await lookup("ec2:GetSpotPlacementScores", region, async () =>
+    Promise.all(
+      asks.map(async ({ instanceType, targetCapacity }) => {
+        const answer = await ec2.send(
+          new GetSpotPlacementScoresCommand({
+            InstanceTypes: [instanceType],
+            TargetCapacity: targetCapacity,
+            TargetCapacityUnitType: "units",
+            SingleAvailabilityZone: true,
+            RegionNames: [region],
+          }),
+          opts,
+        );
+        return (answer.SpotPlacementScores ?? [])
+          .filter((s) => s.AvailabilityZoneId !== undefined && s.Score !== undefined)
+          .map((s) => ({ zoneId: s.AvailabilityZoneId as string, score: s.Score as number }));
+      }),
+    ),
+  );
+  return then(scores, (found) =>
+    lookup("ec2:DescribeSpotPriceHistory", region, async () =>
+      Promise.all(
+        asks.map(async ({ instanceType, targetCapacity }, i) => {
+          const answer = await ec2.send(
+            new DescribeSpotPriceHistoryCommand({
+              InstanceTypes: [instanceType] as DescribeSpotPriceHistoryRequest["InstanceTypes"],
+              ProductDescriptions: ["Linux/UNIX"],
+              StartTime: new Date(),
+            }),
+            opts,
+          );
+          // Newest first per AZ: the history lists changes, and StartTime now returns each AZ's current price.
+          const latest = new Map<string, { at: number; usd: number }>();
+          for (const p of answer.SpotPriceHistory ?? []) {
+            const zoneId = p.AvailabilityZoneId;
+            const usd = Number(p.SpotPrice);
+            if (!zoneId || !Number.isFinite(usd)) continue;
+            const at = p.Timestamp?.getTime() ?? 0;
+            if ((latest.get(zoneId)?.at ?? -1) < at) latest.set(zoneId, { at, usd });
+          }
+          return {
+            instanceType,
+            targetCapacity,
+            scores: found[i] ?? [],
+            prices: [...latest].map(([zoneId, { usd }]) => ({ zoneId, usdPerHour: usd })).sort((a, b) => a.zoneId.localeCompare(b.zoneId)),
+          };
+        }),
+      ),
+    ),
+  );
+}
+
+/** What a Capacity Block of the plan's nodes would cost and when one could start (the offerings AWS has now). */
+async function blockOfferings(
+  ec2: EC2Client,
+  asks: NonNullable<FactsRequest["capacityBlockOfferings"]>,
+  region: string,
+  opts: SendOptions,
+): Promise<Lookup<CapacityBlockOfferingFacts[]>> {
+  return lookup("ec2:DescribeCapacityBlockOfferings", region, async () =>
+    Promise.all(
+      asks.map(async ({ instanceType, instanceCount, durationHours }) => {
+        const answer = await ec2.send(
+          new DescribeCapacityBlockOfferingsCommand({
+            InstanceType: instanceType,
+            InstanceCount: instanceCount,
+            CapacityDurationHours: durationHours,
+          }),
+          opts,
+        );
+        return {
+          instanceType,
+          instanceCount,
+          durationHours,
+          offerings: (answer.CapacityBlockOfferings ?? [])
+            .filter((o) => o.CurrencyCode === undefined || o.CurrencyCode === "USD")
+            .map((o) => ({
+              offeringId: o.CapacityBlockOfferingId ?? "(unknown)",
+              availabilityZone: o.AvailabilityZone ?? "(unknown)",
+              startDate: o.StartDate ?? null,
+              endDate: o.EndDate ?? null,
+              upfrontFeeUsd: Number(o.UpfrontFee),
+            }))
+            .filter((o) => Number.isFinite(o.upfrontFeeUsd)),
+        };
+      }),
+    ),
+  );
 }
 
 async function eksVersion(eks: EKSClient, version: string, region: string, opts: SendOptions): Promise<Lookup<EksVersionFacts | null>> {

@@ -41,6 +41,7 @@ export const CHECK_NAMES = {
   capacityBlock: "capacity block",
   kubernetes: "kubernetes version",
   modelCache: "model cache",
+  launchNow: "launch now",
 } as const;
 
 export interface PreflightInput {
@@ -90,6 +91,100 @@ export function factsRequestFor(settings: StackSettings): FactsRequest {
     clusterName: cluster.mode === "eks" ? cluster.name : null,
     kubernetesVersion: cluster.mode === "create" ? KUBERNETES_VERSION : null,
     modelCache: cluster.mode === "eks" && servedModels(settings).some((model) => model.plan.weightsSource === "s3"),
+    spot:
+      onAws && capacity.type === "spot"
+        ? fleetByType(fleet).map(({ instanceType, maxNodes }) => ({ instanceType, targetCapacity: maxNodes }))
+        : null,
+    capacityBlockOfferings:
+      onAws && capacity.type === "on-demand"
+        ? fleetByType(fleet).map(({ instanceType, maxNodes }) => ({
+            instanceType,
+            instanceCount: maxNodes,
+            durationHours: BLOCK_HOURS_ASKED,
+          }))
+        : null,
+  };
+}
+
+/** Each GPU instance type of the stack once, with its nodes at every group's maximum. */
+function fleetByType(fleet: ReturnType<typeof gpuFleet>): Array<{ instanceType: string; maxNodes: number }> {
+  return fleet.instanceTypes.map((instanceType) => ({
+    instanceType,
+    maxNodes: fleet.groups.filter((group) => group.instanceType === instanceType).reduce((total, group) => total + group.maxNodes, 0),
+  }));
+}
+
+/**
+ * The block preflight prices for an on-demand stack: one day, the shortest block AWS sells ("1-day
+ * increments up to 14 days, and in 7-day increments up to 182 days": EC2 user guide,
+ * capacity-blocks-purchase.md, read 2026-12-06).
+ */
+export const BLOCK_HOURS_ASKED = 24;
+
+/**
+ * Spot placement scores from which preflight calls a launch likely: AWS's scale runs from 1 ("not
+ * likely") to 10 ("highly likely") (EC2 user guide, "Spot placement score"); the cut at 7 is ours.
+ */
+export const LIKELY_SPOT_SCORE = 7;
+
+// ---- launch now: what AWS says about getting the nodes today ----------------------------------
+
+const usdPerHour = (value: number) => `$${value.toFixed(2)}/h`;
+
+/**
+ * Whether the stack's GPU nodes can be had now. Spot: AWS's placement score for them in one AZ and
+ * the current spot price per AZ. On-demand: no EC2 API tells before a launch (a launch answers
+ * InsufficientInstanceCapacity), so preflight says so and shows the Capacity Blocks AWS offers for
+ * the same nodes — the reliable way to get them. A Capacity Block stack: the capacity block check.
+ */
+export function checkLaunchNow(input: PreflightInput, facts: PreflightFacts): CheckResult {
+  const name = CHECK_NAMES.launchNow;
+  const { settings } = input;
+  const { capacity, region } = settings;
+  if (settings.cluster.mode === "kubeconfig") return { name, status: "skip", detail: KUBECONFIG_SKIP };
+  if (capacity.type === "capacity-block")
+    return { name, status: "skip", detail: "capacityType capacity-block: the nodes are the block's (see the capacity block check)" };
+  if (capacity.type === "spot") {
+    if (facts.spot === null) return { name, status: "skip", detail: "spot placement was not read" };
+    if (facts.spot.kind !== "found") return notChecked(name, "read the spot placement score and price", facts.spot, facts);
+    const lines = facts.spot.value.map((spot) => {
+      const best = Math.max(0, ...spot.scores.map((s) => s.score));
+      const scores = spot.scores.map((s) => `${s.zoneId} ${s.score}`).join(", ") || "no AZ scored";
+      const prices = spot.prices.map((p) => `${p.zoneId} ${usdPerHour(p.usdPerHour)}`).join(", ") || "no current price";
+      return {
+        best,
+        text: `${spot.targetCapacity} × ${spot.instanceType} in one AZ: placement score ${scores} (10 = highly likely, 1 = unlikely); spot price now ${prices}`,
+      };
+    });
+    const worst = Math.min(...lines.map((l) => l.best));
+    const detail = lines.map((l) => l.text).join("; ");
+    if (worst >= LIKELY_SPOT_SCORE) return { name, status: "pass", detail };
+    const fleet = fleetByType(gpuFleet(settings));
+    return {
+      name,
+      status: "warn",
+      detail: `${detail}; below ${LIKELY_SPOT_SCORE}, a spot launch is unlikely to get every node now`,
+      fix: `compare regions: ${fleet.map((f) => `aws ec2 get-spot-placement-scores --instance-types ${f.instanceType} --target-capacity ${f.maxNodes} --single-availability-zone --region-names ${region} us-east-2 us-west-2`).join("; ")}; or buy on-demand (capacityType on-demand) or a Capacity Block`,
+    };
+  }
+  if (facts.capacityBlockOfferings === null) return { name, status: "skip", detail: "Capacity Block offerings were not read" };
+  if (facts.capacityBlockOfferings.kind !== "found")
+    return notChecked(name, "read the Capacity Block offerings", facts.capacityBlockOfferings, facts);
+  const offers = facts.capacityBlockOfferings.value.map((asked) => {
+    const cheapest = [...asked.offerings].sort(
+      (a, b) => a.upfrontFeeUsd - b.upfrontFeeUsd || (a.startDate?.getTime() ?? 0) - (b.startDate?.getTime() ?? 0),
+    )[0];
+    const what = `${asked.instanceCount} × ${asked.instanceType} for ${asked.durationHours} h`;
+    if (!cheapest) return `no Capacity Block of ${what} on offer`;
+    // The fee is for the whole block, up front; per instance-hour it compares with the on-demand rate.
+    const perInstanceHour = cheapest.upfrontFeeUsd / (asked.instanceCount * asked.durationHours);
+    return `${asked.offerings.length} Capacity Block offering(s) of ${what}, the cheapest $${cheapest.upfrontFeeUsd.toFixed(2)} up front (${usdPerHour(perInstanceHour)} per instance) from ${cheapest.startDate ? utc(cheapest.startDate) : "(no start)"} in ${cheapest.availabilityZone}`;
+  });
+  return {
+    name,
+    status: "skip",
+    detail: `on-demand capacity cannot be read before a launch (EC2 answers a launch it cannot fill with InsufficientInstanceCapacity); instead: ${offers.join("; ")}`,
+    fix: "to be sure of the nodes, buy a block: aws ec2 purchase-capacity-block --capacity-block-offering-id <id> --instance-platform Linux/UNIX, then set capacityType capacity-block, capacityReservationId and capacityReservationZoneId",
   };
 }
 
@@ -101,6 +196,7 @@ export function runChecks(input: PreflightInput, facts: PreflightFacts): CheckRe
     checkCapacityBlock(input, facts),
     checkKubernetesVersion(input, facts),
     checkModelCache(input, facts),
+    checkLaunchNow(input, facts),
   ];
 }
 

@@ -119,6 +119,29 @@ export interface PreflightFacts {
   eksVersion: Lookup<EksVersionFacts | null> | null;
   /** Asked only for an existing cluster the S3 model cache is used with, once DescribeCluster found it. */
   modelCache: Lookup<ModelCacheFacts> | null;
+  /** Spot placement scores and prices, per instance type (capacityType spot). */
+  spot: Lookup<SpotFacts[]> | null;
+  /** Capacity Blocks on offer, per instance type (capacityType on-demand). */
+  capacityBlockOfferings: Lookup<CapacityBlockOfferingFacts[]> | null;
+}
+
+/** EC2 GetSpotPlacementScores (one AZ, units) and DescribeSpotPriceHistory (Linux/UNIX, now) for one instance type. */
+export interface SpotFacts {
+  instanceType: string;
+  /** The nodes asked about: the type's GPU nodes with every group at its maximum. */
+  targetCapacity: number;
+  /** SpotPlacementScores[]: 1 (unlikely) to 10 (highly likely) per AZ id. */
+  scores: Array<{ zoneId: string; score: number }>;
+  /** SpotPriceHistory[]: the latest price per AZ id, $ per hour. */
+  prices: Array<{ zoneId: string; usdPerHour: number }>;
+}
+
+/** EC2 DescribeCapacityBlockOfferings for one instance type, count and duration. */
+export interface CapacityBlockOfferingFacts {
+  instanceType: string;
+  instanceCount: number;
+  durationHours: number;
+  offerings: Array<{ offeringId: string; availabilityZone: string; startDate: Date | null; endDate: Date | null; upfrontFeeUsd: number }>;
 }
 
 /** What to ask AWS for one stack: derived from its settings by `factsRequestFor` (checks.ts). */
@@ -140,4 +163,8 @@ export interface FactsRequest {
   kubernetesVersion: string | null;
   /** DescribeAddon + DescribeVpcEndpoints for the existing cluster (clusterName) the S3 model cache needs. */
   modelCache: boolean;
+  /** GetSpotPlacementScores + DescribeSpotPriceHistory per instance type (capacityType spot). */
+  spot: Array<{ instanceType: string; targetCapacity: number }> | null;
+  /** DescribeCapacityBlockOfferings per instance type (capacityType on-demand: what a block would cost instead). */
+  capacityBlockOfferings: Array<{ instanceType: string; instanceCount: number; durationHours: number }> | null;
 }

@@ -60,6 +60,12 @@ import { roundTo } from "./rounding";
 export const MAX_PACKED_MODELS = 16;
 
 /**
+ * The most models a stack serves: its gateway's one HTTPRoute holds at most 16 rules (Gateway API
+ * v1.6.1 HTTPRouteSpec.rules maxItems 16), one per model and one for GET /v1/models.
+ */
+export const MAX_SET_MODELS = 15;
+
+/**
  * Longest node group name: an EKS node group name has at most 63 characters, and a
  * nodeGroupNamePrefix gets a 26-character generated suffix, so a prefix holds 37; the GPU pool's
  * `llm-gpu-<name>-` (infra/components/gpu/gpu-node-pool.ts) leaves 28 for the name.

@@ -350,7 +350,7 @@ export const SETTINGS = {
     type: "string",
     default: "",
     description:
-      "Docker Hub user whose access token ECR's Docker Hub cache rule pulls with; required with imageSource ecr-cache when the stack runs a Docker Hub image (vLLM's, Grafana's, Envoy's).",
+      "Docker Hub user whose access token ECR's Docker Hub cache rule pulls with; required with imageSource ecr-cache when the stack runs a Docker Hub image (vLLM's, Grafana's).",
     coerce: "text",
     accepts: "a Docker ID: 4 to 30 lowercase letters and digits",
     hint: `Run \`${FIX.dockerHubUsername}\` with your Docker ID, or set imageSource upstream.`,

@@ -17,7 +17,7 @@ import {
   type PlanRequest,
   type ServerScaling,
 } from "../plan";
-import { dedicatedReasons, instanceOffers, packModels, type PackingItem, type PackingPlan } from "../plan/packing";
+import { MAX_SET_MODELS, dedicatedReasons, instanceOffers, packModels, type PackingItem, type PackingPlan } from "../plan/packing";
 import { performanceFor } from "../plan/performance";
 import { resolveWorkload, type Workload } from "../plan/workload";
 import { planRequestFromStackConfig } from "./coerce";
@@ -52,8 +52,8 @@ export const PER_MODEL_STACK_KEYS = ["model", "quantization", "maxModelLen", "mi
 export const SERVED_NAME_PATTERN = /^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/;
 const SERVED_NAME_ACCEPTS = "a lowercase name of letters, digits and hyphens, starting with a letter, at most 40 characters";
 
-/** The most models one stack serves: its one HTTPRoute holds 16 rules (Gateway API), one per model and /v1/models. */
-export const MAX_MODELS = 15;
+/** The most models one stack serves (the gateway's route's rule limit: infra/plan/packing.ts). */
+export const MAX_MODELS = MAX_SET_MODELS;
 
 /**
  * Names a model cannot take: its objects would be another's — `llm-gateway` is the gateway's proxy
@@ -202,8 +202,15 @@ function planEntry(
     });
   }
   let workload = stackWorkload;
-  if (entry.workload !== undefined) {
-    const workloadValue = coerceObject(entry.workload);
+  const workloadValue = entry.workload === undefined ? undefined : coerceObject(entry.workload);
+  if (workloadValue !== undefined && (workloadValue === null || typeof workloadValue !== "object" || Array.isArray(workloadValue))) {
+    issues.push({
+      path: entryPath(index, "workload"),
+      value: entry.workload,
+      expected: "a mapping of workload keys (as the stack's workload)",
+      hint: "Write it as a mapping, e.g. `workload: { inputTokens: 1000, outputTokens: 200 }`, or remove it.",
+    });
+  } else if (workloadValue !== undefined) {
     try {
       workload = resolveWorkload(
         Object.fromEntries(Object.entries(workloadValue as Record<string, unknown>).map(([key, value]) => [key, coerceNumber(value)])),
@@ -259,7 +266,9 @@ function perModelKeyIssues(stackValues: Readonly<Record<string, unknown>>): Inpu
       hint:
         key === "model"
           ? "Serve one model with `model`, or a set with `models` — not both; move the model into the list."
-          : `Set it on the entries of models that need it (models[i].${key === "tensorParallelSize" ? "… (derived per model)" : key}), or remove it.`,
+          : key === "tensorParallelSize"
+            ? "Remove it: each model's tensor parallel size is derived from its own entry."
+            : `Set it on the entries of models that need it (models[i].${key}), or remove it.`,
     });
   }
   // The CLI applies replicas' default (1); any other stack-level count belongs to an entry.
@@ -316,12 +325,16 @@ export function resolveModelSet(
       });
     } else seen.set(entry.name, entry.index);
   }
-  if (issues.length > 0) return { set: null, issues };
-  const offers = instanceOffers(planned[0]!.plan.region);
+  if (issues.length > 0) return { set: null, issues: unique(issues) };
+  // The types the stack allows (allowedInstanceTypes, the gpu): every entry shares them.
+  const allowed = resolvePlanRequest(planned[0]!.request).instanceTypes;
+  const offers = instanceOffers(planned[0]!.plan.region).filter((offer) => allowed.includes(offer.instanceType));
   const ranges = new Map<string, ServerScaling | null>();
   for (const entry of planned) {
     const maxNodes = resolvePlanRequest(entry.request).maxNodes;
-    const rangeOf = (plan: DeploymentPlan) => autoscalingRange(plan, { ...entry.range, cluster: valid.cluster }, maxNodes);
+    // The stack's own checks of a range (a created cluster, Prometheus for KEDA, no Capacity Block), on the entry's range.
+    const rangeOf = (plan: DeploymentPlan) =>
+      autoscalingRange(plan, { ...valid, minReplicas: entry.range.minReplicas, maxReplicas: entry.range.maxReplicas }, maxNodes);
     let scaled = rangeOf(entry.plan);
     // A model with nodes of its own (autoscaled, too big to share, spanning nodes) is planned as a
     // one-model stack is: TP raised onto its node's otherwise idle GPUs.
@@ -344,7 +357,7 @@ export function resolveModelSet(
         : null,
     );
   }
-  if (issues.length > 0) return { set: null, issues };
+  if (issues.length > 0) return { set: null, issues: unique(issues) };
 
   const items: PackingItem[] = planned.map((entry) => ({
     name: entry.name,
@@ -360,19 +373,30 @@ export function resolveModelSet(
   for (const entry of planned) {
     const placement = packing.placements[entry.name]!;
     // Moved onto another node type (a shared 8-GPU node): planned again there, at the same parallelism.
-    const plan =
-      placement.instanceType === entry.plan.instanceType
-        ? entry.plan
-        : planDeployment(
-            {
-              ...entry.request,
-              allowedInstanceTypes: [placement.instanceType],
-              tensorParallelSize: entry.plan.tensorParallelSize,
-              quantization: entry.plan.quantization,
-              maxModelLen: entry.plan.maxModelLen,
-            },
-            { servedModelName: entry.name, fillIdleGpus: false },
-          );
+    let plan = entry.plan;
+    if (placement.instanceType !== entry.plan.instanceType) {
+      try {
+        plan = planDeployment(
+          {
+            ...entry.request,
+            allowedInstanceTypes: [placement.instanceType],
+            tensorParallelSize: entry.plan.tensorParallelSize,
+            quantization: entry.plan.quantization,
+            maxModelLen: entry.plan.maxModelLen,
+          },
+          { servedModelName: entry.name, fillIdleGpus: false },
+        );
+      } catch (error) {
+        if (!(error instanceof PlanInputError || error instanceof InfeasiblePlanError)) throw error;
+        issues.push({
+          path: entryPath(entry.index, "model"),
+          value: entry.plan.model,
+          expected: `a plan on ${placement.instanceType}, where the packing puts it`,
+          hint: `${error.message} Restrict the set with allowedInstanceTypes, or serve the model in a stack of its own.`,
+        });
+        continue;
+      }
+    }
     models.push({
       name: entry.name,
       plan,
@@ -381,7 +405,18 @@ export function resolveModelSet(
       nodeGroup: placement.nodeGroup,
     });
   }
-  return { set: { models, packing }, issues: [] };
+  return issues.length > 0 ? { set: null, issues: unique(issues) } : { set: { models, packing }, issues: [] };
+}
+
+/** Each problem once: a stack key every entry plans with is reported once, not once per entry. */
+function unique(issues: readonly InputIssue[]): InputIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((issue) => {
+    const key = JSON.stringify([issue.path, issue.value, issue.expected]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /**

@@ -19,7 +19,10 @@ import { mockClient } from "aws-sdk-client-mock";
 import { parse, stringify } from "yaml";
 import {
   DescribeAvailabilityZonesCommand,
+  DescribeCapacityBlockOfferingsCommand,
   DescribeCapacityReservationsCommand,
+  DescribeSpotPriceHistoryCommand,
+  GetSpotPlacementScoresCommand,
   DescribeInstanceTypeOfferingsCommand,
   DescribeSubnetsCommand,
   DescribeVpcEndpointsCommand,
@@ -176,6 +179,12 @@ interface World {
   podIdentityAgent?: string | null | Error;
   /** Available S3 gateway endpoints in the existing cluster's VPC. Default one. */
   s3Endpoints?: number;
+  /** GetSpotPlacementScores: score per AZ id. Default use1-az4 9, use1-az6 8. */
+  spotScores?: Record<string, number> | Error;
+  /** DescribeSpotPriceHistory: the history, newest last. Default one price per AZ. */
+  spotPrices?: Array<{ zoneId: string; usd: string; at: string }>;
+  /** DescribeCapacityBlockOfferings: the offerings. Default two. */
+  blockOfferings?: Array<{ id: string; zone: string; start: string; end: string; fee: string }> | Error;
 }
 
 function mockAws(world: World) {
@@ -242,6 +251,55 @@ function mockAws(world: World) {
       })),
     $metadata: META,
   }));
+  if (world.spotScores instanceof Error) ec2.on(GetSpotPlacementScoresCommand).rejects(world.spotScores);
+  else
+    ec2.on(GetSpotPlacementScoresCommand).resolves({
+      SpotPlacementScores: Object.entries(world.spotScores ?? { "use1-az4": 9, "use1-az6": 8 }).map(([AvailabilityZoneId, Score]) => ({
+        Region: "us-east-1",
+        AvailabilityZoneId,
+        Score,
+      })),
+      $metadata: META,
+    });
+  ec2.on(DescribeSpotPriceHistoryCommand).callsFake((input: { InstanceTypes: string[] }) => ({
+    SpotPriceHistory: (
+      world.spotPrices ?? [
+        { zoneId: "use1-az4", usd: "24.130000", at: "2026-11-27T10:00:00Z" },
+        { zoneId: "use1-az6", usd: "31.900000", at: "2026-11-27T09:00:00Z" },
+      ]
+    ).map(({ zoneId, usd, at }) => ({
+      AvailabilityZone: US_EAST_1.find(([, id]) => id === zoneId)?.[0],
+      AvailabilityZoneId: zoneId,
+      InstanceType: input.InstanceTypes[0],
+      ProductDescription: "Linux/UNIX",
+      SpotPrice: usd,
+      Timestamp: new Date(at),
+    })),
+    $metadata: META,
+  }));
+  const offerings = world.blockOfferings ?? [
+    { id: "cb-0aaaa1111bbbb2222", zone: "us-east-1c", start: "2026-11-29T11:30:00Z", end: "2026-11-30T11:30:00Z", fee: "1012.32" },
+    { id: "cb-0cccc3333dddd4444", zone: "us-east-1d", start: "2026-11-28T11:30:00Z", end: "2026-11-29T11:30:00Z", fee: "1104.48" },
+  ];
+  if (offerings instanceof Error) ec2.on(DescribeCapacityBlockOfferingsCommand).rejects(offerings);
+  else
+    ec2
+      .on(DescribeCapacityBlockOfferingsCommand)
+      .callsFake((input: { InstanceType: string; InstanceCount: number; CapacityDurationHours: number }) => ({
+        CapacityBlockOfferings: offerings.map(({ id, zone, start, end, fee }) => ({
+          CapacityBlockOfferingId: id,
+          InstanceType: input.InstanceType,
+          AvailabilityZone: zone,
+          InstanceCount: input.InstanceCount,
+          StartDate: new Date(start),
+          EndDate: new Date(end),
+          CapacityBlockDurationHours: input.CapacityDurationHours,
+          UpfrontFee: fee,
+          CurrencyCode: "USD",
+          Tenancy: "default",
+        })),
+        $metadata: META,
+      }));
   if (world.reservation instanceof Error) ec2.on(DescribeCapacityReservationsCommand).rejects(world.reservation);
   else
     ec2
@@ -388,6 +446,63 @@ describe("llm-stack preflight: the dev stack when AWS says yes", () => {
     expect(check(run.stdout, "vCPU quota").detail).toBe(
       "Running On-Demand P instances (L-417A185B) in us-east-1 is 192 vCPUs ≥ 16 needed (1 × p5.4xlarge × 16 vCPUs); P instances already running in us-east-1 use the same quota (not subtracted: preflight does not list running instances)",
     );
+  });
+
+  it("says on-demand capacity cannot be read ahead, and shows what a Capacity Block of the same nodes costs", async () => {
+    const run = await preflight(DEV_CONFIG, {});
+    expect(run.stubs.ec2.commandCalls(DescribeCapacityBlockOfferingsCommand).map((call) => call.args[0].input)).toEqual([
+      { InstanceType: "p5.4xlarge", InstanceCount: 1, CapacityDurationHours: 24 },
+    ]);
+    // The cheapest offering: $1,012.32 for 1 instance × 24 h = $42.18 per instance-hour.
+    expect(check(run.stdout, "launch now")).toMatchObject({
+      status: "SKIP",
+      detail:
+        "on-demand capacity cannot be read before a launch (EC2 answers a launch it cannot fill with InsufficientInstanceCapacity); instead: 2 Capacity Block offering(s) of 1 × p5.4xlarge for 24 h, the cheapest $1012.32 up front ($42.18/h per instance) from 2026-11-29 11:30 UTC in us-east-1c",
+    });
+    expect(run.code).toBe(0);
+  });
+
+  it("reads spot's placement score and price for a spot stack: likely from 7, a warning below", async () => {
+    const spot = withDev({ "llm-stack:capacityType": "spot" });
+    const likely = await preflight(spot, {});
+    expect(likely.stubs.ec2.commandCalls(GetSpotPlacementScoresCommand).map((call) => call.args[0].input)).toEqual([
+      {
+        InstanceTypes: ["p5.4xlarge"],
+        TargetCapacity: 1,
+        TargetCapacityUnitType: "units",
+        SingleAvailabilityZone: true,
+        RegionNames: ["us-east-1"],
+      },
+    ]);
+    expect(check(likely.stdout, "launch now")).toMatchObject({
+      status: "PASS",
+      detail:
+        "1 × p5.4xlarge in one AZ: placement score use1-az4 9, use1-az6 8 (10 = highly likely, 1 = unlikely); spot price now use1-az4 $24.13/h, use1-az6 $31.90/h",
+    });
+    // The newest price per AZ wins; a score of 3 at best is a warning with where else to look, never a failure (exit 0).
+    const unlikely = await preflight(spot, {
+      spotScores: { "use1-az4": 3, "use1-az6": 2 },
+      spotPrices: [
+        { zoneId: "use1-az4", usd: "20.000000", at: "2026-11-27T08:00:00Z" },
+        { zoneId: "use1-az4", usd: "26.500000", at: "2026-11-27T11:00:00Z" },
+      ],
+    });
+    const result = check(unlikely.stdout, "launch now");
+    expect(result.status).toBe("WARN");
+    expect(result.detail).toContain("spot price now use1-az4 $26.50/h; below 7, a spot launch is unlikely to get every node now");
+    expect(result.fix).toContain(
+      "aws ec2 get-spot-placement-scores --instance-types p5.4xlarge --target-capacity 1 --single-availability-zone",
+    );
+    expect(unlikely.code).toBe(0);
+    // Without the permission: skipped with the action to grant, like every other read.
+    const denied = await preflight(spot, {
+      spotScores: ec2Error("UnauthorizedOperation", "You are not authorized to perform this operation."),
+    });
+    expect(check(denied.stdout, "launch now")).toMatchObject({
+      status: "WARN",
+      detail:
+        "could not read the spot placement score and price: arn:aws:iam::123456789012:user/deployer is not allowed to call ec2:GetSpotPlacementScores",
+    });
   });
 
   it("checks a set's every instance type: AZs offering them all, and the P quota for every group at its maximum", async () => {

@@ -143,6 +143,50 @@ describe("a set's bad input", () => {
     ]);
   });
 
+  it("packs within the stack's allowedInstanceTypes: two 1-GPU models share one p5.48xlarge when p5.4xlarge is not allowed", () => {
+    const settings = setOf({
+      ...OPERATOR,
+      allowedInstanceTypes: '["p5.48xlarge"]',
+      models: [
+        { model: "llama-3.1-8b-instruct", name: "llama-8b" },
+        { model: "phi-3.5-mini-instruct", name: "phi-mini" },
+      ],
+    });
+    // Apart they would take two p5.48xlarge ($110.08/h); together one ($55.04/h), 2 of 8 GPUs used.
+    expect(settings.modelSet.packing.nodeGroups.map((g) => [g.instanceType, g.nodes, g.models, g.usedGpus])).toEqual([
+      ["p5.48xlarge", 1, ["llama-8b", "phi-mini"], 2],
+    ]);
+  });
+
+  it("holds a set's autoscaled entries to a one-model stack's rules: Prometheus for KEDA, no Capacity Block", () => {
+    const toZero = [{ model: "phi-3.5-mini-instruct", name: "phi-mini", minReplicas: 0, maxReplicas: 1 }];
+    expect(paths(issuesOf({ ...OPERATOR, observability: "none", models: toZero }))).toEqual(["llm-stack:observability"]);
+    expect(
+      paths(
+        issuesOf({
+          ...OPERATOR,
+          capacityType: "capacity-block",
+          capacityReservationId: "cr-0123456789abcdef0",
+          capacityReservationZoneId: "use1-az4",
+          models: toZero,
+        }),
+      ),
+    ).toEqual(["llm-stack:models[0].maxReplicas"]);
+  });
+
+  it("refuses an entry's workload that is not a mapping, and names a stack key every entry plans with once", () => {
+    for (const workload of [null, 5, "abc"]) {
+      expect(paths(issuesOf({ ...OPERATOR, models: [{ model: "phi-3.5-mini-instruct", workload }] }))).toEqual([
+        "llm-stack:models[0].workload",
+      ]);
+    }
+    const twice = [
+      { model: "phi-3.5-mini-instruct", name: "a" },
+      { model: "llama-3.1-8b-instruct", name: "b" },
+    ];
+    expect(paths(issuesOf({ ...OPERATOR, kvCacheDtype: "fp4", models: twice }))).toEqual(["llm-stack:kvCacheDtype"]);
+  });
+
   it("asks for a model when neither model nor models is set", () => {
     const issues = issuesOf({ ...OPERATOR });
     expect(issues.map((i) => [i.path, i.expected])).toEqual([["llm-stack:model", "a catalog model id (or a list of models in models)"]]);
@@ -150,8 +194,14 @@ describe("a set's bad input", () => {
 
   it("keeps a set to a cluster the stack creates, and a Capacity Block to one instance type", () => {
     expect(paths(issuesOf({ ...FLEET, cluster: "eks:prod", nodeSubnetIds: '["subnet-0123456789abcdef0"]' }))).toContain("llm-stack:models");
+    // Four Mixtral replicas of 2 GPUs fill a p5.48xlarge; Phi-3.5 mini is then cheapest on a p5.4xlarge: two types.
+    const fixed = [
+      { model: "mixtral-8x7b-instruct-v0.1", name: "mixtral", quantization: "bf16", replicas: 4 },
+      { model: "phi-3.5-mini-instruct", name: "phi-mini" },
+    ];
     const block = issuesOf({
       ...FLEET,
+      models: fixed,
       capacityType: "capacity-block",
       capacityReservationId: "cr-0123456789abcdef0",
       capacityReservationZoneId: "use1-az4",

@@ -59,12 +59,10 @@ export interface ServerMonitoring {
 export interface ServerAutoscaler {
   prometheusAddress: string;
   ready: pulumi.Resource[];
-  /** Where the wake front of a server that scales to zero runs: the system nodes. */
-  systemNodeSelector: Record<string, string>;
 }
 
 export interface VllmServerArgs extends Omit<VllmManifestInput, "name" | "weights"> {
-  /** Where its pods (server, copy Job, wake front) pull their images: `image` is the reference as pinned. */
+  /** Where its pods (server, copy Job, benchmark Job) pull their images: `image` is the reference as pinned. */
   images: ImageSource;
   /** Null: the plan's replicas, fixed. */
   autoscaler: ServerAutoscaler | null;
@@ -208,7 +206,7 @@ export class VllmServer extends pulumi.ComponentResource {
       range,
       requestsPerReplica: range.requestsPerReplica,
       prometheusAddress: autoscaler.prometheusAddress,
-      wakeQuery: toZero ? (args.gatewayDemandQuery ?? null) : null,
+      wakeQuery: toZero && args.gatewayDemandQuery !== undefined ? args.gatewayDemandQuery : null,
     });
     new k8s.apiextensions.CustomResource(`${name}-scaledobject`, scaledObject as k8s.apiextensions.CustomResourceArgs, {
       ...opts,

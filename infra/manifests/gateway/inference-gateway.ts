@@ -16,6 +16,7 @@
  * text/plain`, body `route not found` (crates/agentgateway/src/proxy/mod.rs l.144–145, 242, 403–405).
  */
 import { VLLM_PORT, type DeploymentPlan } from "../../plan";
+import { MAX_SET_MODELS } from "../../plan/packing";
 import { SCRAPE_INTERVAL_SECONDS } from "../observability/vllm-monitoring";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "../pod-spec";
 import { clientSources, prometheusSource } from "../serving/vllm";
@@ -104,15 +105,13 @@ export const INFERENCE_GATEWAY_IMAGES = {
 export const EPP_GRPC_PORT = 9002;
 export const EPP_HEALTH_PORT = 9003;
 export const EPP_METRICS_PORT = 9090;
-/** The port vLLM serves on in every pod of a pool. */
-export const POOL_TARGET_PORT = 8000;
 /** The UID the EPP image runs as (llm-d-router Dockerfile.epp l.50: USER 65532:65532). */
 export const EPP_UID = 65532;
 /** The EPP config file's key in its ConfigMap and where it is mounted (routerlib _config.yaml l.8, _deployment.yaml l.107–108, 203–205). */
 const EPP_CONFIG_KEY = "default-plugins.yaml";
 const EPP_CONFIG_DIR = "/config";
-/** The HTTPRoute's rule limit (gateway.networking.k8s.io_httproutes.yaml v1.6.1: rules maxItems 16), one kept for /v1/models. */
-export const MAX_GATEWAY_MODELS = 15;
+/** The HTTPRoute's rule limit, one kept for /v1/models (infra/plan/packing.ts MAX_SET_MODELS). */
+export const MAX_GATEWAY_MODELS = MAX_SET_MODELS;
 /** directResponse.body maxLength (agentgateway_policy_types.go DirectResponse.Body: MaxLength 4096). */
 const DIRECT_RESPONSE_MAX_BODY = 4096;
 
@@ -360,7 +359,8 @@ function modelObjects(input: InferenceGatewayInput, model: GatewayModel): ModelG
       metadata: { name: model.name, namespace: input.namespace },
       spec: {
         selector: { matchLabels: { ...model.podSelector } },
-        targetPorts: [{ number: POOL_TARGET_PORT }],
+        // The port vLLM serves on in every pod of a pool.
+        targetPorts: [{ number: VLLM_PORT }],
         endpointPickerRef: { name, port: { number: EPP_GRPC_PORT }, failureMode: "FailClose" },
       },
     },

@@ -117,7 +117,7 @@ export function modelSetCostDashboard(namespace: string): Json {
       panel(
         4,
         "Requests running and waiting, by model",
-        `sum by (model_name) (vllm:num_requests_running{${where}})`,
+        `sum by (model_name) (vllm:num_requests_running{${where}}) + sum by (model_name) (vllm:num_requests_waiting{${where}})`,
         "short",
         12,
         8,

@@ -418,7 +418,7 @@ export function vllmObjects(input: Omit<VllmManifestInput, "weights">, secretNam
   const labels = selectorLabels(input.name);
   const meta = (name: string) => ({ name, namespace: input.namespace, labels });
   const servicePorts = [{ name: "http", port: VLLM_PORT, targetPort: "http", protocol: "TCP" }];
-  // Only the leader of a multi-node group serves the API; a server that scales to zero is reached through its wake front.
+  // Only the leader of a multi-node group serves the API; a server that scales to zero is reached through the inference gateway.
   if (scalesToZero(input) && !input.behindGateway)
     throw new Error(
       `vLLM server ${input.name}: a range that reaches zero needs the inference gateway in front (nothing else holds a request while it wakes)`,

@@ -7,7 +7,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { modelSetRows, renderModelSet } from "../../../cli/render/render-model-set";
+import { renderModelSet } from "../../../cli/render/render-model-set";
+import { modelSetRows } from "../../../cli/cost/set-rows";
 import { renderStackDetails } from "../../../cli/render/render-markdown";
 import { setReportFrom, type StackReport } from "../../../cli/cost/stack-report";
 import { resolveStackFile } from "../../../infra/settings/resolve-stack-file";
