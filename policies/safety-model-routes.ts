@@ -13,25 +13,19 @@
  */
 import { type PolicyResource, type StackValidationPolicy } from "@pulumi/policy";
 import { objectLabel } from "./lib/exposure";
+import { INFERENCE_POOL_TYPE, poolSelector } from "./lib/gateway-routes";
 import { readPolicyConfig, strictConfigSchema } from "./lib/policy-config";
 import { isGpuServer, selects, serverContainersOf, workloadsOf, type WorkloadView } from "./lib/workloads";
 
 type Json = Record<string, any>;
 
 const ROUTE_TYPE = /^kubernetes:gateway\.networking\.k8s\.io\/[^:]+:(HTTP|GRPC)Route$/;
-const POOL_TYPE = /^kubernetes:inference\.networking\.(x-)?k8s\.io\/[^:]+:InferencePool$/;
 const AGENTGATEWAY_POLICY_TYPE = /^kubernetes:agentgateway\.dev\/[^:]+:AgentgatewayPolicy$/;
 export const MODEL_HEADER = "x-gateway-model-name";
 
 const nameOf = (r: PolicyResource) => String(r.props.metadata?.name ?? r.name);
 const namespaceOf = (r: PolicyResource) => String(r.props.metadata?.namespace ?? "default");
 const kindOf = (r: PolicyResource) => r.type.split(":").at(-1)!;
-
-/** The pool's label selector (v1: spec.selector.matchLabels; v1alpha2: spec.selector). */
-function poolSelector(pool: PolicyResource): Record<string, string> {
-  const selector = (pool.props.spec?.selector ?? {}) as Json;
-  return (selector.matchLabels ?? selector) as Record<string, string>;
-}
 
 /**
  * The names a server answers to: each serving container's --served-model-name, else its --model
@@ -76,7 +70,7 @@ export const safetyModelRoutes: StackValidationPolicy = {
   validateStack: (args, reportViolation) => {
     readPolicyConfig(safetyModelRoutes, args.getConfig);
     const servers = workloadsOf(args.resources).filter(isGpuServer);
-    const pools = args.resources.filter((r) => POOL_TYPE.test(r.type));
+    const pools = args.resources.filter((r) => INFERENCE_POOL_TYPE.test(r.type));
     for (const pool of pools) {
       const label = objectLabel("InferencePool", pool.props.metadata, pool.name);
       const { servers: selected, names } = poolTargets(pool, servers);

@@ -17,7 +17,15 @@ import {
   type PlanRequest,
   type ServerScaling,
 } from "../plan";
-import { MAX_SET_MODELS, dedicatedReasons, instanceOffers, packModels, type PackingItem, type PackingPlan } from "../plan/packing";
+import {
+  MAX_SET_MODELS,
+  dedicatedReasons,
+  instanceOffers,
+  packingItemOf,
+  packModels,
+  type PackingItem,
+  type PackingPlan,
+} from "../plan/packing";
 import { performanceFor } from "../plan/performance";
 import { resolveWorkload, type Workload } from "../plan/workload";
 import { planRequestFromStackConfig } from "./coerce";
@@ -359,15 +367,7 @@ export function resolveModelSet(
   }
   if (issues.length > 0) return { set: null, issues: unique(issues) };
 
-  const items: PackingItem[] = planned.map((entry) => ({
-    name: entry.name,
-    gpu: entry.plan.gpu,
-    gpusPerReplica: entry.plan.gpusPerReplica,
-    nodesPerReplica: entry.plan.nodesPerReplica,
-    replicas: entry.plan.replicas,
-    scalesToZeroOrAutoscaled: ranges.get(entry.name) !== null,
-    dedicatedInstanceType: entry.plan.instanceType,
-  }));
+  const items: PackingItem[] = planned.map((entry) => packingItemOf(entry.name, entry.plan, ranges.get(entry.name) !== null));
   const packing = packModels(items, offers);
   const models: ServedModel[] = [];
   for (const entry of planned) {

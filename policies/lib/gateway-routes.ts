@@ -16,7 +16,7 @@ import { type WorkloadView } from "./workloads";
 const ROUTE_TYPE = /^kubernetes:gateway\.networking\.k8s\.io\/[^:]+:(HTTP|GRPC|TLS|TCP|UDP)Route$/;
 const GATEWAY_TYPE = /^kubernetes:gateway\.networking\.k8s\.io\/[^:]+:Gateway$/;
 const GATEWAY_CLASS_TYPE = /^kubernetes:gateway\.networking\.k8s\.io\/[^:]+:GatewayClass$/;
-const INFERENCE_POOL_TYPE = /^kubernetes:inference\.networking\.(x-)?k8s\.io\/[^:]+:InferencePool$/;
+export const INFERENCE_POOL_TYPE = /^kubernetes:inference\.networking\.(x-)?k8s\.io\/[^:]+:InferencePool$/;
 const LB_CONFIGURATION_TYPE = /^kubernetes:gateway\.k8s\.aws\/[^:]+:LoadBalancerConfiguration$/;
 /** The AWS Load Balancer Controller's GatewayClass controllers (ALB for L7 routes, NLB for L4). */
 const AWS_CONTROLLERS = ["gateway.k8s.aws/alb", "gateway.k8s.aws/nlb"];
@@ -54,7 +54,7 @@ const find = (resources: readonly PolicyResource[], type: RegExp, name: string |
   resources.find((r) => type.test(r.type) && nameOf(r) === name && (namespace === undefined || namespaceOf(r) === namespace));
 
 /** The selector labels of an InferencePool (v1: spec.selector.matchLabels; v1alpha2: spec.selector). */
-function poolSelector(pool: PolicyResource): Record<string, string> {
+export function poolSelector(pool: PolicyResource): Record<string, string> {
   const selector = (pool.props.spec?.selector ?? {}) as Json;
   return (selector.matchLabels ?? selector) as Record<string, string>;
 }
