@@ -21,9 +21,15 @@ const PURE = [
   "test/readme.test.ts",
   "test/docs-paths.test.ts",
   "test/layers.test.ts",
-  // Read the suite's committed runs and validate them: no Pulumi runtime of their own.
+  // Read the suite's committed runs (and run the pack in process on copies): no Pulumi runtime of their own.
   "test/program/model-set-stack.test.ts",
+  "test/program/stacks.test.ts",
+  "test/program/autoscaled-stack.test.ts",
+  "test/program/manifests.test.ts",
   "test/policies/model-set-policies.test.ts",
+  "test/policies/tamper.test.ts",
+  "test/policies/policies-config.test.ts",
+  "test/ci/workflows.test.ts",
 ];
 
 export default defineConfig({
