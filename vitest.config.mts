@@ -3,10 +3,11 @@ import { defineConfig } from "vitest/config";
 
 /**
  * Pure tests — catalog, planner, performance model, pricing, settings, manifests, vLLM args, the
- * measurement reader and the repository's own documents — touch no process-global state, so they
- * share their workers' module cache (isolate: false) instead of loading the planner once per file.
- * Everything that runs the program under Pulumi's mocks, the policy pack, the AWS SDK mocks or the
- * command line keeps a process per file.
+ * measurement reader, the repository's own documents, and the suites that only read the committed
+ * runs (and run the policy pack in process on copies of them) — touch no process-global state, so
+ * they share their workers' module cache (isolate: false) instead of loading it once per file.
+ * Everything that runs the program under Pulumi's mocks itself, the AWS SDK mocks or the command
+ * line keeps a process per file.
  */
 const PURE = [
   "test/catalog/**/*.test.ts",
