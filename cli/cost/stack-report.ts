@@ -14,7 +14,8 @@ import {
   type WorkloadEconomics,
 } from "../../infra/plan/performance";
 import { resolveWorkload } from "../../infra/plan/workload";
-import { SECRET_SETTING_KEYS, coerceObject, coerceSettingValue } from "../../infra/settings/keys";
+import { SECRET_SETTING_KEYS, coerceSettingValue } from "../../infra/settings/keys";
+import { modelEntriesOf } from "../../infra/settings/operator-values";
 import { resolveStackSettings, type SecretPresence } from "../../infra/settings";
 import { type PackingPlan } from "../../infra/plan/packing";
 import { type ModelSet } from "../../infra/settings/model-set";
@@ -131,10 +132,14 @@ function programRunOf(config: Record<string, string>, options: { stack: string; 
   return run;
 }
 
-/** Whether the stack serves a set (`models` non-empty, as YAML or the CLI's JSON text). */
-function isModelSet(values: Readonly<Record<string, unknown>>): boolean {
-  const models = coerceObject(values.models);
-  return Array.isArray(models) && models.length > 0;
+/** The project's keys of a config map, without the `llm-stack:` prefix. */
+function projectValues(config: Readonly<Record<string, string>>): Record<string, string> {
+  const prefix = `${PROJECT_NAME}:`;
+  return Object.fromEntries(
+    Object.entries(config)
+      .filter(([k]) => k.startsWith(prefix))
+      .map(([k, v]) => [k.slice(prefix.length), v]),
+  );
 }
 
 /**
@@ -147,11 +152,7 @@ function setReportOf(
   secretKeys: readonly string[],
   withSecrets: Readonly<Record<string, string>>,
 ): SetReport {
-  const unprefixed = Object.fromEntries(
-    Object.entries(withSecrets)
-      .filter(([k]) => k.startsWith(`${PROJECT_NAME}:`))
-      .map(([k, v]) => [k.slice(PROJECT_NAME.length + 1), v]),
-  );
+  const unprefixed = projectValues(withSecrets);
   const presence = Object.fromEntries(
     SECRET_SETTING_KEYS.map((key) => [key, secretKeys.includes(`${PROJECT_NAME}:${key}`) ? "secret" : "unset"]),
   ) as SecretPresence;
@@ -230,11 +231,7 @@ function instancesOf(resources: readonly PolicyResource[]): InstanceLine[] {
 function withOperatorValues(config: Record<string, string>, secretKeys: string[], assumptions: string[]): Record<string, string> {
   const values = { ...config };
   const key = (name: string) => `${PROJECT_NAME}:${name}`;
-  const unprefixed = Object.fromEntries(
-    Object.entries(config)
-      .filter(([k]) => k.startsWith(key("")))
-      .map(([k, v]) => [k.slice(key("").length), v]),
-  );
+  const unprefixed = projectValues(config);
   for (const name of unsetOperatorValues(unprefixed, (secret) => secretKeys.includes(key(secret)))) {
     const placeholder = OPERATOR_PLACEHOLDERS[name];
     if (!placeholder.secret) {
@@ -298,14 +295,11 @@ export async function evaluateStack(stack: string, yamlText: string, options: Ev
     return { stack, status: "invalid", errors: message.split("\n").filter((line) => line.trim().length > 0), ...empty, assumptions };
   }
 
-  const values = Object.fromEntries(
-    Object.entries(config)
-      .filter(([k]) => k.startsWith(`${PROJECT_NAME}:`))
-      .map(([k, v]) => [k.slice(PROJECT_NAME.length + 1), v]),
-  );
+  const values = projectValues(config);
   const policyResources = policyResourcesOf(run.resources);
   const instances = instancesOf(policyResources);
-  if (isModelSet(values)) {
+  // A set (its program run succeeded, so `models` holds its entries).
+  if (modelEntriesOf(values).length > 0) {
     const set = setReportOf(values, region, secretKeys, withSecrets);
     return {
       stack,

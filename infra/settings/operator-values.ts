@@ -24,11 +24,8 @@ export function imageNeedsOf(given: Readonly<Record<string, unknown>>): ImageNee
       : cluster === "create"
         ? "prometheus"
         : "none";
-  // A set (`models`, as YAML or the CLI's JSON text) runs its inference gateway; its entries say whether any autoscales.
-  const models = coerceObject(given.models);
-  const entries = Array.isArray(models)
-    ? models.filter((entry): entry is Record<string, unknown> => entry !== null && typeof entry === "object")
-    : [];
+  // A set runs its inference gateway; its entries say whether any autoscales.
+  const entries = modelEntriesOf(given);
   const ranges = entries.length > 0 ? entries : [given];
   const autoscaled = ranges.some((entry) => entry.maxReplicas !== undefined);
   return {
@@ -68,12 +65,22 @@ export function gatedModelId(model: unknown): ModelId | undefined {
   return match && MODELS[match.modelId].gated ? match.modelId : undefined;
 }
 
+/**
+ * The entries of a stack's `models` as given (YAML, or the CLI's JSON text), mappings only; empty
+ * for a one-model stack. Read before validation, as the operator values are (their problems are the
+ * resolution's to report).
+ */
+export function modelEntriesOf(given: Readonly<Record<string, unknown>>): Array<Record<string, unknown>> {
+  const models = coerceObject(given.models);
+  return Array.isArray(models)
+    ? models.filter((entry): entry is Record<string, unknown> => entry !== null && typeof entry === "object")
+    : [];
+}
+
 /** The first gated model the stack serves — its `model`, or an entry of `models` — else undefined: one token reads them all. */
 export function gatedModelIn(given: Readonly<Record<string, unknown>>): ModelId | undefined {
-  const models = coerceObject(given.models);
-  const ids = Array.isArray(models)
-    ? models.map((entry) => (entry !== null && typeof entry === "object" ? (entry as { model?: unknown }).model : undefined))
-    : [given.model];
+  const entries = modelEntriesOf(given);
+  const ids = entries.length > 0 ? entries.map((entry) => entry.model) : [given.model];
   return ids.map(gatedModelId).find((id) => id !== undefined);
 }
 
