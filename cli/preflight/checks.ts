@@ -124,6 +124,10 @@ export const BLOCK_HOURS_ASKED = 24;
 /**
  * Spot placement scores from which preflight calls a launch likely: AWS's scale runs from 1 ("not
  * likely") to 10 ("highly likely") (EC2 user guide, "Spot placement score"); the cut at 7 is ours.
+ * A node group asks for one instance type, and AWS scores one or two types low by design ("If you
+ * specify one or two instance types … the returned placement score will always be low":
+ * GetSpotPlacementScores, InstanceTypes, EC2 API reference, read 2026-12-06) — so a high score is
+ * evidence, and a low one only ranks AZs and regions against each other: never a warning.
  */
 export const LIKELY_SPOT_SCORE = 7;
 
@@ -162,8 +166,8 @@ export function checkLaunchNow(input: PreflightInput, facts: PreflightFacts): Ch
     const fleet = fleetByType(gpuFleet(settings));
     return {
       name,
-      status: "warn",
-      detail: `${detail}; below ${LIKELY_SPOT_SCORE}, a spot launch is unlikely to get every node now`,
+      status: "skip",
+      detail: `${detail}; AWS scores a request for one instance type low by design, so below ${LIKELY_SPOT_SCORE} this ranks AZs and regions rather than telling whether the launch succeeds`,
       fix: `compare regions: ${fleet.map((f) => `aws ec2 get-spot-placement-scores --instance-types ${f.instanceType} --target-capacity ${f.maxNodes} --single-availability-zone --region-names ${region} us-east-2 us-west-2`).join("; ")}; or buy on-demand (capacityType on-demand) or a Capacity Block`,
     };
   }
