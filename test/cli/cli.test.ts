@@ -80,6 +80,29 @@ describe("llm-stack plan --stack with a declared workload", () => {
   });
 });
 
+describe("llm-stack plan --stack on a set of models", () => {
+  it("prints each model, the packing and the stack's cost, and --json their numbers", async () => {
+    const text = await run(["plan", "--stack", "fleet"]);
+    expect([text.code, text.stderr]).toEqual([0, ""]);
+    expect(text.stdout).toContain("model set: 4 models behind one endpoint");
+    // The shared p5.48xlarge ($55.04/h) and the stack as `pulumi up` would create it ($62.47/h: 55.04 + 6.88 + 2 × 0.2016 + 0.10 + 0.045).
+    expect(text.stdout).toMatch(/shared-0\s+1 × p5\.48xlarge\s+mixtral, llama-8b, phi-mini/);
+    expect(text.stdout).toContain("stack cost     $62.47/h");
+    const json = JSON.parse((await run(["plan", "--stack", "fleet", "--json"])).stdout) as {
+      models: Array<{ name: string; hourlyUsd: number; plan: { tensorParallelSize: number } }>;
+      cost: { maxHourlyUsd: number };
+    };
+    // 55.04 × 2/8 for Mixtral's two GPUs; 6.88 for each 1-GPU model.
+    expect(json.models.map((m) => [m.name, Number(m.hourlyUsd.toFixed(2)), m.plan.tensorParallelSize])).toEqual([
+      ["mixtral", 13.76, 2],
+      ["llama-8b", 6.88, 1],
+      ["phi-mini", 6.88, 1],
+      ["mistral-7b", 6.88, 1],
+    ]);
+    expect(json.cost.maxHourlyUsd).toBe(62.6698);
+  });
+});
+
 describe("llm-stack plan", () => {
   it("--json prints exactly the plan object and exits 0", async () => {
     const { code, stdout, stderr } = await run(["plan", "--model", "llama-3.3-70b-instruct", "--max-model-len", "32768", "--json"]);
