@@ -298,6 +298,9 @@ export async function evaluateStack(stack: string, yamlText: string, options: Ev
   const values = projectValues(config);
   const policyResources = policyResourcesOf(run.resources);
   const instances = instancesOf(policyResources);
+  const cost = stackCostOf(pricingResourcesOf(policyResources), region);
+  // A price assumed from another region, or a stale one, is said wherever the cost is.
+  assumptions.push(...cost.caveats);
   // A set (its program run succeeded, so `models` holds its entries).
   if (modelEntriesOf(values).length > 0) {
     const set = setReportOf(values, region, secretKeys, withSecrets);
@@ -309,7 +312,7 @@ export async function evaluateStack(stack: string, yamlText: string, options: Ev
       variant: set.models.map((m) => m.name).join(", "),
       gpu: { name: GPUS[set.packing.nodeGroups[0]!.gpu].displayName, count: set.models.reduce((total, m) => total + m.gpus, 0) },
       instances,
-      cost: stackCostOf(pricingResourcesOf(policyResources), region),
+      cost,
       plan: null,
       modelSet: set,
       performance: null,
@@ -334,7 +337,7 @@ export async function evaluateStack(stack: string, yamlText: string, options: Ev
     variant: plan.variant,
     gpu: { name: GPUS[plan.gpu].displayName, count: plan.replicas * plan.gpusPerReplica },
     instances,
-    cost: stackCostOf(pricingResourcesOf(policyResources), region),
+    cost,
     plan,
     modelSet: null,
     performance: performanceAtWorkload(plan, config[`${PROJECT_NAME}:workload`], config[`${PROJECT_NAME}:maxReplicas`], options.hosted),

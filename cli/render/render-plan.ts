@@ -1,7 +1,7 @@
 /** Human-readable rendering of a plan: a summary table, a per-GPU memory bar and the reasons. */
 import { type StackFileConfig } from "../../infra/settings/stack-file";
 import { costRange, usd } from "./format";
-import { GPUS, INSTANCES } from "../../infra/catalog";
+import { GPUS, INSTANCES, priceCaveats } from "../../infra/catalog";
 import { type DeploymentPlan } from "../../infra/plan";
 import { renderMemoryBar } from "./memory-bar";
 import { describeTimeToReady } from "./time-to-ready-text";
@@ -28,7 +28,12 @@ export function renderPlan(plan: DeploymentPlan): string {
     ["memory util", plan.gpuMemoryUtilization.toFixed(2)],
     [
       "cost",
-      `${usd(plan.cost.hourlyUsd)}/h, ${usd(plan.cost.monthlyUsd)}/month (${plan.cost.hoursPerMonth} h; on-demand prices of ${plan.cost.priceTableDate})`,
+      `${usd(plan.cost.hourlyUsd)}/h, ${usd(plan.cost.monthlyUsd)}/month (${plan.cost.hoursPerMonth} h; on-demand prices of ${plan.cost.priceTableDate}${priceCaveats(
+        [plan.instanceType],
+        plan.region,
+      )
+        .map((caveat) => `; ${caveat}`)
+        .join("")})`,
     ],
     ["weights", describeWeightsDownload(plan)],
     ["time to ready", describeTimeToReady(plan)],
@@ -66,6 +71,7 @@ export function renderStackSettings(
     `  cluster        ${settings.cluster.mode}${settings.cluster.mode === "create" ? `, endpoint ${settings.cluster.endpoint.access}` : ""}; capacity ${settings.capacity.type}`,
     `  stack cost     ${usd(cost.hourlyUsd)}/h, ${usd(cost.monthlyUsd)}/month: what the stack costs (${cost.lineItems.map((l) => `${l.quantity} × ${l.item}`).join(" + ")}); the plan's cost above is its GPU nodes alone`,
     `  images         ${describeImages(settings.images)}`,
+    ...cost.caveats.map((caveat) => `  prices         ${caveat}`),
   ];
   const scaling = settings.modelSet ? null : settings.autoscaling;
   if (settings.modelSet?.models.some((model) => model.autoscaling !== null)) {

@@ -47,7 +47,16 @@ export {
 export { GPUS } from "./gpus";
 export { INSTANCES } from "./instances";
 export { MODELS } from "./models";
-export { DATA_PRICES, HOURS_PER_MONTH, PRICE_TABLE, PRICE_TABLE_DATE, PRICES, SERVICE_PRICES } from "./prices";
+export {
+  DATA_PRICES,
+  HOURS_PER_MONTH,
+  PRICE_MAX_AGE_DAYS,
+  PRICE_TABLE,
+  PRICE_TABLE_DATE,
+  PRICES,
+  SERVICE_PRICES,
+  priceCaveats,
+} from "./prices";
 
 z.record(z.enum(MODEL_IDS), modelSpecSchema).parse(MODELS);
 z.record(z.enum(GPU_IDS), gpuSpecSchema).parse(GPUS);

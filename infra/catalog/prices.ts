@@ -53,6 +53,35 @@ export const PRICE_TABLE: Record<InstanceType, Record<Region, PriceEntry>> = {
   },
 };
 
+/**
+ * How old a price row may be before it must be re-read or marked `stale` (then every output that
+ * uses it says so): AWS changes GPU prices a few times a year — the June 2025 cut above was up to
+ * 45 % — so a quarter and a month is the longest a number here is trusted unmarked. A choice.
+ */
+export const PRICE_MAX_AGE_DAYS = 120;
+
+/**
+ * What every output priced with these types in `region` must say about its prices: a row assumed
+ * from another region, and a row marked stale. Empty when every row was read for the region and is
+ * fresh.
+ */
+export function priceCaveats(
+  instanceTypes: readonly InstanceType[],
+  region: Region,
+  table: Readonly<Record<InstanceType, Readonly<Record<Region, PriceEntry>>>> = PRICE_TABLE,
+): string[] {
+  return [...new Set(instanceTypes)].sort().flatMap((instanceType) => {
+    const row = table[instanceType]?.[region];
+    if (!row) return [];
+    return [
+      ...(row.assumedFrom ? [`${instanceType} in ${region} is priced as in ${row.assumedFrom} (not read for ${region})`] : []),
+      ...(row.stale
+        ? [`${instanceType} in ${region}: its price was read ${row.source.readOn}, over ${PRICE_MAX_AGE_DAYS} days ago (stale)`]
+        : []),
+    ];
+  });
+}
+
 /** The same rows as a list (type, region, price, source), for tables and validation. */
 export const PRICES: readonly PriceRow[] = (Object.keys(PRICE_TABLE) as InstanceType[]).flatMap((instanceType) =>
   (Object.keys(PRICE_TABLE[instanceType]) as Region[]).map((region) => ({ instanceType, region, ...PRICE_TABLE[instanceType][region] })),

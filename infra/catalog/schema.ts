@@ -86,6 +86,8 @@ export const priceRowSchema = z.object({
   onDemandHourlyUsd: z.number().positive(),
   /** Set when this row was not read for its region but assumed equal to that region's price. */
   assumedFrom: regionSchema.optional(),
+  /** Set when the row is older than PRICE_MAX_AGE_DAYS and kept anyway: every output that uses it says so. */
+  stale: z.literal(true).optional(),
   source: sourceSchema,
 });
 export type PriceRow = z.infer<typeof priceRowSchema>;

@@ -10,6 +10,7 @@ import {
   SERVICE_PRICES,
   findHourlyPriceUsd,
   isInstanceType,
+  priceCaveats,
   type EksSupportType,
   type InstanceType,
   type Region,
@@ -59,6 +60,8 @@ export interface StackCost {
   /** Items the price table cannot price: a budget cannot be proven while any remain. */
   unpriced: UnpricedItem[];
   region: Region;
+  /** What the prices used rest on beyond a fresh row read for the region (a row assumed from another region, a stale one): every breakdown says it. */
+  caveats: string[];
 }
 
 /** Something that buys compute without a price: what it is and how to make it priceable. */
@@ -136,6 +139,10 @@ export function priceItems(items: readonly PricedItem[], region: Region): StackC
     maxMonthlyUsd: round(maxHourlyUsd * HOURS_PER_MONTH, 2),
     unpriced,
     region,
+    caveats: priceCaveats(
+      items.flatMap((item) => (item.kind === "node-group" && isInstanceType(item.instanceType) ? [item.instanceType] : [])),
+      region,
+    ),
   };
 }
 
@@ -228,5 +235,6 @@ export function describeCost(cost: StackCost): string {
         ? atDesired
         : `${atDesired} (${Math.round(l.maxHourlyUsd / l.unitHourlyUsd)} at most: $${l.maxHourlyUsd.toFixed(3)}/h)`;
     })
-    .join(" + ");
+    .join(" + ")
+    .concat(cost.caveats.length > 0 ? `; ${cost.caveats.join("; ")}` : "");
 }
