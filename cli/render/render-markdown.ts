@@ -206,6 +206,8 @@ export function renderPreviewMarkdown(preview: PreviewCost): string {
       ...preview.changes.map((c) => `| ${c.op} | \`${c.urn.split("::").pop()}\` (${c.type}) |`),
       "",
     );
+  const caveats = [...new Set([...preview.before.caveats, ...preview.after.caveats])];
+  if (caveats.length > 0) lines.push(`Prices: ${caveats.join("; ")}.`, "");
   if (preview.unknowns.length > 0 || preview.after.unpriced.length > 0) {
     lines.push(
       "Not priced:",

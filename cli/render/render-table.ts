@@ -124,6 +124,7 @@ export function renderPreviewTable(preview: PreviewCost): string {
     `pulumi preview in ${preview.region}: ${usd(preview.before.monthlyUsd)}/month -> ${usd(preview.after.monthlyUsd)}/month (${preview.unknowns.length > 0 ? "at least " : ""}${signedUsd(preview.monthlyDeltaUsd)})`,
     ...preview.changes.map((c) => `  ${c.op.padEnd(18)} ${c.urn.split("::").pop()} (${c.type})`),
     ...[...preview.unknowns, ...preview.after.unpriced.map((u) => `${u.what} (${u.fix})`)].map((u) => `  not priced: ${u}`),
+    ...[...new Set([...preview.before.caveats, ...preview.after.caveats])].map((caveat) => `  prices: ${caveat}`),
     ...(preview.policies
       ? [
           `policies applied to the preview: ${preview.policies.applied.join(", ")} (the others run in \`pulumi preview --policy-pack\`)${preview.policies.violations.length === 0 ? ": none violated" : ""}`,
