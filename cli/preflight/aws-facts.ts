@@ -15,6 +15,7 @@ import {
   DescribeCapacityReservationsCommand,
   DescribeSpotPriceHistoryCommand,
   GetSpotPlacementScoresCommand,
+  type DescribeCapacityBlockOfferingsResult,
   type DescribeSpotPriceHistoryRequest,
   DescribeInstanceTypeOfferingsCommand,
   DescribeSubnetsCommand,
@@ -501,28 +502,38 @@ async function blockOfferings(
   return lookup("ec2:DescribeCapacityBlockOfferings", region, async () =>
     Promise.all(
       asks.map(async ({ instanceType, instanceCount, durationHours }) => {
-        const answer = await ec2.send(
-          new DescribeCapacityBlockOfferingsCommand({
-            InstanceType: instanceType,
-            InstanceCount: instanceCount,
-            CapacityDurationHours: durationHours,
-          }),
-          opts,
-        );
+        // Every page: the offerings AWS has may span several.
+        const found: NonNullable<DescribeCapacityBlockOfferingsResult["CapacityBlockOfferings"]> = [];
+        let nextToken: string | undefined;
+        do {
+          const page = await ec2.send(
+            new DescribeCapacityBlockOfferingsCommand({
+              InstanceType: instanceType,
+              InstanceCount: instanceCount,
+              CapacityDurationHours: durationHours,
+              NextToken: nextToken,
+            }),
+            opts,
+          );
+          found.push(...(page.CapacityBlockOfferings ?? []));
+          nextToken = page.NextToken || undefined;
+        } while (nextToken);
         return {
           instanceType,
           instanceCount,
           durationHours,
-          offerings: (answer.CapacityBlockOfferings ?? [])
+          offerings: found
             .filter((o) => o.CurrencyCode === undefined || o.CurrencyCode === "USD")
             .map((o) => ({
               offeringId: o.CapacityBlockOfferingId ?? "(unknown)",
               availabilityZone: o.AvailabilityZone ?? "(unknown)",
               startDate: o.StartDate ?? null,
               endDate: o.EndDate ?? null,
+              // A block that starts soon may be a little shorter than asked: its own length, hours and minutes.
+              hours: (o.CapacityBlockDurationHours ?? durationHours) + (o.CapacityBlockDurationMinutes ?? 0) / 60,
               upfrontFeeUsd: Number(o.UpfrontFee),
             }))
-            .filter((o) => Number.isFinite(o.upfrontFeeUsd)),
+            .filter((o) => Number.isFinite(o.upfrontFeeUsd) && o.hours > 0),
         };
       }),
     ),

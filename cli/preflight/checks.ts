@@ -4,7 +4,7 @@
  * judge, so every verdict is testable with plain data. Placement reuses the program's own pure
  * functions (infra/plan/placement.ts), so preflight and `pulumi up` choose the same AZs.
  */
-import { DATA_PRICES, EKS_VERSIONS, INSTANCES, KUBERNETES_VERSION, SERVICE_PRICES, type InstanceType } from "../../infra/catalog";
+import { DATA_PRICES, EKS_VERSIONS, INSTANCES, KUBERNETES_VERSION, REGIONS, SERVICE_PRICES, type InstanceType } from "../../infra/catalog";
 import { InfeasiblePlanError, checkpointBytes, placeGpuSubnets, placeZones, type AvailabilityZone } from "../../infra/plan";
 import { type StackSettings } from "../../infra/settings";
 import { gpuFleet, servedModels } from "../../infra/settings/served-models";
@@ -151,10 +151,18 @@ export function checkLaunchNow(input: PreflightInput, facts: PreflightFacts): Ch
   if (capacity.type === "spot") {
     if (facts.spot === null) return { name, status: "skip", detail: "spot placement was not read" };
     if (facts.spot.kind !== "found") return notChecked(name, "read the spot placement score and price", facts.spot, facts);
+    // Only AZs the node group can use count: where the type is offered, when the offerings were read.
+    const usable = facts.zones?.kind === "found" ? new Set(facts.zones.value.offeredZoneIds) : null;
+    const inUsable = (zoneId: string) => usable === null || usable.has(zoneId);
     const lines = facts.spot.value.map((spot) => {
-      const best = Math.max(0, ...spot.scores.map((s) => s.score));
-      const scores = spot.scores.map((s) => `${s.zoneId} ${s.score}`).join(", ") || "no AZ scored";
-      const prices = spot.prices.map((p) => `${p.zoneId} ${usdPerHour(p.usdPerHour)}`).join(", ") || "no current price";
+      const scored = spot.scores.filter((s) => inUsable(s.zoneId));
+      const best = Math.max(0, ...scored.map((s) => s.score));
+      const scores = scored.map((s) => `${s.zoneId} ${s.score}`).join(", ") || "no AZ scored";
+      const prices =
+        spot.prices
+          .filter((p) => inUsable(p.zoneId))
+          .map((p) => `${p.zoneId} ${usdPerHour(p.usdPerHour)}`)
+          .join(", ") || "no current price";
       return {
         best,
         text: `${spot.targetCapacity} × ${spot.instanceType} in one AZ: placement score ${scores} (10 = highly likely, 1 = unlikely); spot price now ${prices}`,
@@ -168,20 +176,21 @@ export function checkLaunchNow(input: PreflightInput, facts: PreflightFacts): Ch
       name,
       status: "skip",
       detail: `${detail}; AWS scores a request for one instance type low by design, so below ${LIKELY_SPOT_SCORE} this ranks AZs and regions rather than telling whether the launch succeeds`,
-      fix: `compare regions: ${fleet.map((f) => `aws ec2 get-spot-placement-scores --instance-types ${f.instanceType} --target-capacity ${f.maxNodes} --single-availability-zone --region-names ${region} us-east-2 us-west-2`).join("; ")}; or buy on-demand (capacityType on-demand) or a Capacity Block`,
+      fix: `compare regions: ${fleet.map((f) => `aws ec2 get-spot-placement-scores --instance-types ${f.instanceType} --target-capacity ${f.maxNodes} --single-availability-zone --region-names ${[region, ...REGIONS.filter((other) => other !== region)].join(" ")}`).join("; ")}; or buy on-demand (capacityType on-demand) or a Capacity Block`,
     };
   }
   if (facts.capacityBlockOfferings === null) return { name, status: "skip", detail: "Capacity Block offerings were not read" };
   if (facts.capacityBlockOfferings.kind !== "found")
     return notChecked(name, "read the Capacity Block offerings", facts.capacityBlockOfferings, facts);
   const offers = facts.capacityBlockOfferings.value.map((asked) => {
+    // The fee is for the whole block, up front; per instance-hour over the block's own length it compares with the on-demand rate.
+    const rate = (o: (typeof asked.offerings)[number]) => o.upfrontFeeUsd / (asked.instanceCount * o.hours);
     const cheapest = [...asked.offerings].sort(
-      (a, b) => a.upfrontFeeUsd - b.upfrontFeeUsd || (a.startDate?.getTime() ?? 0) - (b.startDate?.getTime() ?? 0),
+      (a, b) => rate(a) - rate(b) || (a.startDate?.getTime() ?? 0) - (b.startDate?.getTime() ?? 0),
     )[0];
     const what = `${asked.instanceCount} × ${asked.instanceType} for ${asked.durationHours} h`;
     if (!cheapest) return `no Capacity Block of ${what} on offer`;
-    // The fee is for the whole block, up front; per instance-hour it compares with the on-demand rate.
-    const perInstanceHour = cheapest.upfrontFeeUsd / (asked.instanceCount * asked.durationHours);
+    const perInstanceHour = rate(cheapest);
     return `${asked.offerings.length} Capacity Block offering(s) of ${what}, the cheapest $${cheapest.upfrontFeeUsd.toFixed(2)} up front (${usdPerHour(perInstanceHour)} per instance) from ${cheapest.startDate ? utc(cheapest.startDate) : "(no start)"} in ${cheapest.availabilityZone}`;
   });
   return {

@@ -141,7 +141,15 @@ export interface CapacityBlockOfferingFacts {
   instanceType: string;
   instanceCount: number;
   durationHours: number;
-  offerings: Array<{ offeringId: string; availabilityZone: string; startDate: Date | null; endDate: Date | null; upfrontFeeUsd: number }>;
+  /** UpfrontFee is the whole block's price (every instance, every hour), paid up front; `hours` its own length. */
+  offerings: Array<{
+    offeringId: string;
+    availabilityZone: string;
+    startDate: Date | null;
+    endDate: Date | null;
+    hours: number;
+    upfrontFeeUsd: number;
+  }>;
 }
 
 /** What to ask AWS for one stack: derived from its settings by `factsRequestFor` (checks.ts). */

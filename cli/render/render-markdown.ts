@@ -65,7 +65,8 @@ function setDetails(report: StackReport, set: NonNullable<StackReport["modelSet"
     "",
     ...set.packing.reasons.map((reason) => `- ${cell(reason)}`),
     "",
-    `Cost breakdown: ${describeCost(cost)}.`,
+    // The price caveats are among the assumptions below: the breakdown leaves them out.
+    `Cost breakdown: ${describeCost({ ...cost, caveats: [] })}.`,
     "",
     "</details>",
     "",
@@ -119,7 +120,7 @@ export function renderStackDetails(report: StackReport): string[] {
     "",
     ...plan.reasons.map((reason) => `- ${cell(reason)}`),
     "",
-    `Cost breakdown: ${describeCost(report.cost)}.`,
+    `Cost breakdown: ${describeCost({ ...report.cost, caveats: [] })}.`,
     "",
     "</details>",
     "",
@@ -216,7 +217,7 @@ export function renderPreviewMarkdown(preview: PreviewCost): string {
       "",
     );
   }
-  lines.push(`After: ${describeCost(preview.after) || "nothing priced"}.`, "");
+  lines.push(`After: ${describeCost({ ...preview.after, caveats: [] }) || "nothing priced"}.`, "");
   if (preview.policies)
     lines.push(
       `Policies applied to the preview (${preview.policies.applied.join(", ")}; the others run in \`pulumi preview --policy-pack\`): ${preview.policies.violations.length === 0 ? "✅ none violated" : ""}`,

@@ -496,6 +496,12 @@ describe("llm-stack preflight: the dev stack when AWS says yes", () => {
       "aws ec2 get-spot-placement-scores --instance-types p5.4xlarge --target-capacity 1 --single-availability-zone",
     );
     expect(unlikely.code).toBe(0);
+    // A high score in an AZ the type is not offered in is no evidence: the group cannot launch there.
+    const elsewhere = await preflight(spot, { offeredIn: ["use1-az6"], spotScores: { "use1-az4": 9, "use1-az6": 3 } });
+    const onlyOffered = check(elsewhere.stdout, "launch now");
+    expect(onlyOffered.status).toBe("SKIP");
+    expect(onlyOffered.detail).toContain("placement score use1-az6 3 (10 = highly likely");
+    expect(onlyOffered.fix).toContain("--region-names us-east-1 us-west-2");
     // Without the permission: skipped with the action to grant, like every other read.
     const denied = await preflight(spot, {
       spotScores: ec2Error("UnauthorizedOperation", "You are not authorized to perform this operation."),
