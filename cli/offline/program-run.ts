@@ -104,6 +104,11 @@ export const MOCK_ZONES: Record<string, Array<{ name: string; zoneId: string }>>
     ["e", "use1-az3"],
     ["f", "use1-az5"],
   ].map(([s, zoneId]) => ({ name: `us-east-1${s}`, zoneId: zoneId! })),
+  "us-east-2": [
+    ["a", "use2-az1"],
+    ["b", "use2-az2"],
+    ["c", "use2-az3"],
+  ].map(([s, zoneId]) => ({ name: `us-east-2${s}`, zoneId: zoneId! })),
   "us-west-2": [
     ["a", "usw2-az2"],
     ["b", "usw2-az1"],

@@ -30,6 +30,7 @@ import {
   type ServiceQuota,
 } from "@aws-sdk/client-service-quotas";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { newestSpotPricePerZone } from "../../infra/catalog/spot-history";
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import {
   type CallerIdentity,
@@ -471,20 +472,14 @@ async function spotFacts(
             }),
             opts,
           );
-          // Newest first per AZ: the history lists changes, and StartTime now returns each AZ's current price.
-          const latest = new Map<string, { at: number; usd: number }>();
-          for (const p of answer.SpotPriceHistory ?? []) {
-            const zoneId = p.AvailabilityZoneId;
-            const usd = Number(p.SpotPrice);
-            if (!zoneId || !Number.isFinite(usd)) continue;
-            const at = p.Timestamp?.getTime() ?? 0;
-            if ((latest.get(zoneId)?.at ?? -1) < at) latest.set(zoneId, { at, usd });
-          }
           return {
             instanceType,
             targetCapacity,
             scores: found[i] ?? [],
-            prices: [...latest].map(([zoneId, { usd }]) => ({ zoneId, usdPerHour: usd })).sort((a, b) => a.zoneId.localeCompare(b.zoneId)),
+            prices: newestSpotPricePerZone(answer.SpotPriceHistory ?? []).map(({ zoneId, hourlyUsd }) => ({
+              zoneId,
+              usdPerHour: hourlyUsd,
+            })),
           };
         }),
       ),

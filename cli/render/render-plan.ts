@@ -29,7 +29,7 @@ export function renderPlan(plan: DeploymentPlan): string {
     [
       "cost",
       `${usd(plan.cost.hourlyUsd)}/h, ${usd(plan.cost.monthlyUsd)}/month (${plan.cost.hoursPerMonth} h; on-demand prices of ${plan.cost.priceTableDate}${priceCaveats(
-        [plan.instanceType],
+        [{ instanceType: plan.instanceType, capacityType: "on-demand" }],
         plan.region,
       )
         .map((caveat) => `; ${caveat}`)

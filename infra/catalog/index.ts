@@ -41,6 +41,9 @@ export {
   type Region,
   REGIONS,
   regionSchema,
+  CAPACITY_TYPES,
+  type CapacityType,
+  capacityTypeSchema,
   type Variant,
   variantSchema,
 } from "./schema";
@@ -54,8 +57,14 @@ export {
   PRICE_TABLE,
   PRICE_TABLE_DATE,
   PRICES,
+  PRICE_SNAPSHOT,
+  PURCHASE_OPTIONS,
   SERVICE_PRICES,
+  findCapacityBlockRow,
+  findSpotRow,
+  instanceHourlyUsd,
   priceCaveats,
+  type InstancePurchase,
 } from "./prices";
 
 z.record(z.enum(MODEL_IDS), modelSpecSchema).parse(MODELS);

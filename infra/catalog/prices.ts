@@ -1,57 +1,77 @@
 /**
- * THE price table: Linux on-demand USD per hour, by instance type and region. Prices change;
- * every row says where it was read and when, and nothing else in the repo holds a price.
+ * THE price tables: what an EC2 instance costs by the hour, by instance type and region, for each
+ * way of buying it (on-demand, spot, Capacity Block). The rows are infra/catalog/ec2-prices.json, a
+ * dated snapshot written by tools/prices/generate-prices.ts (or read by hand, as its `readBy` says);
+ * every row says where it was read and when, and nothing else in the repo holds an EC2 price.
  */
-import { type InstanceType, type PriceRow, type Region } from "./schema";
+import snapshotJson from "./ec2-prices.json";
+import {
+  CAPACITY_TYPES,
+  INSTANCE_TYPES,
+  REGIONS,
+  priceSnapshotSchema,
+  type CapacityBlockRateRow,
+  type CapacityType,
+  type InstanceType,
+  type PriceRow,
+  type PriceSnapshot,
+  type Region,
+  type SpotPriceRow,
+} from "./schema";
+import { spotRateUsd } from "./spot-history";
 
 /** One price: a row of PRICE_TABLE without its keys. */
 export type PriceEntry = Omit<PriceRow, "instanceType" | "region">;
 
-/** The date this table as a whole was last reviewed; shown next to every cost the tool prints. */
-export const PRICE_TABLE_DATE = "2026-11-26";
+/** The snapshot, parsed: a malformed file stops every entry point at import, naming the field. */
+export const PRICE_SNAPSHOT: PriceSnapshot = priceSnapshotSchema.parse(snapshotJson);
 
-// After AWS's June 2025 cut ("Announcing up to 45% price reduction for Amazon EC2 NVIDIA
-// GPU-accelerated instances", AWS News Blog 2025-06-05, effective 2025-06-01). Blogs still quoting
-// p5.48xlarge at $98.32 predate it.
-const OFFER_FILE =
-  "AWS price list API offer file AmazonEC2 (version 20260924211011), Linux/Shared/On-Demand, via shared/reference/aws-gpu.md";
-const SAME_AS_US_EAST_1 =
-  "AWS prices P5/P5en/M7i identically in us-east-1 and us-west-2 (offer file as above); us-west-2 row not read separately — re-check before relying on it";
+/** The date the snapshot was taken; shown next to every cost the tool prints. */
+export const PRICE_TABLE_DATE = PRICE_SNAPSHOT.readOn;
 
 /**
- * Every instance type in every region, as a table keyed by both: a type or region without its row
- * fails to compile, so nothing is priced at $0 by omission.
+ * On-demand, every instance type in every region: a gap throws here, naming each missing row, so
+ * nothing is priced at $0 by omission (the snapshot is data, so the compiler cannot check it).
  */
-export const PRICE_TABLE: Record<InstanceType, Record<Region, PriceEntry>> = {
-  "p5.4xlarge": {
-    "us-east-1": {
-      onDemandHourlyUsd: 6.88,
-      source: { ref: `${OFFER_FILE}; read 2026-09-29 from the public price list`, readOn: "2026-11-26" },
-    },
-    "us-west-2": { onDemandHourlyUsd: 6.88, assumedFrom: "us-east-1", source: { ref: SAME_AS_US_EAST_1, readOn: "2026-11-26" } },
-  },
-  "p5.48xlarge": {
-    "us-east-1": { onDemandHourlyUsd: 55.04, source: { ref: OFFER_FILE, readOn: "2026-11-26" } },
-    "us-west-2": { onDemandHourlyUsd: 55.04, assumedFrom: "us-east-1", source: { ref: SAME_AS_US_EAST_1, readOn: "2026-11-26" } },
-  },
-  "p5en.48xlarge": {
-    "us-east-1": {
-      onDemandHourlyUsd: 63.296,
-      source: {
-        ref: "dstack PR #4110 (2026-08-06) price table, matching the AWS offer file, via shared/reference/aws-gpu.md",
-        readOn: "2026-11-26",
-      },
-    },
-    "us-west-2": { onDemandHourlyUsd: 63.296, assumedFrom: "us-east-1", source: { ref: SAME_AS_US_EAST_1, readOn: "2026-11-26" } },
-  },
-  "m7i.xlarge": {
-    "us-east-1": {
-      onDemandHourlyUsd: 0.2016,
-      source: { ref: "https://aws.amazon.com/ec2/pricing/on-demand/ (m7i.xlarge, Linux, US East N. Virginia)", readOn: "2026-11-26" },
-    },
-    "us-west-2": { onDemandHourlyUsd: 0.2016, assumedFrom: "us-east-1", source: { ref: SAME_AS_US_EAST_1, readOn: "2026-11-26" } },
-  },
-};
+export const PRICE_TABLE: Record<InstanceType, Record<Region, PriceEntry>> = (() => {
+  const missing = INSTANCE_TYPES.flatMap((type) =>
+    REGIONS.filter((region) => !PRICE_SNAPSHOT.onDemand.some((r) => r.instanceType === type && r.region === region)).map(
+      (region) => `${type} in ${region}`,
+    ),
+  );
+  if (missing.length > 0)
+    throw new Error(
+      `infra/catalog/ec2-prices.json has no on-demand price for ${missing.join(", ")}: run npm run prices:generate, or add each row with its source`,
+    );
+  return Object.fromEntries(
+    INSTANCE_TYPES.map((type) => [
+      type,
+      Object.fromEntries(
+        REGIONS.map((region) => {
+          const {
+            instanceType: _type,
+            region: _region,
+            ...entry
+          } = PRICE_SNAPSHOT.onDemand.find((r) => r.instanceType === type && r.region === region)!;
+          return [region, entry];
+        }),
+      ),
+    ]),
+  ) as Record<InstanceType, Record<Region, PriceEntry>>;
+})();
+
+/** The spot snapshot's row for a type in a region, or undefined where AWS had no spot price for it. */
+export function findSpotRow(instanceType: InstanceType, region: Region): SpotPriceRow | undefined {
+  return PRICE_SNAPSHOT.spot.find((r) => r.instanceType === instanceType && r.region === region);
+}
+
+/** The Capacity Block rate row for a type in a region, or undefined where none was read (AWS may not sell it as a block). */
+export function findCapacityBlockRow(instanceType: InstanceType, region: Region): CapacityBlockRateRow | undefined {
+  return PRICE_SNAPSHOT.capacityBlock.find((r) => r.instanceType === instanceType && r.region === region);
+}
+
+/** Every way of buying an instance, in the order the tool names them. */
+export const PURCHASE_OPTIONS: readonly CapacityType[] = CAPACITY_TYPES;
 
 /**
  * How old a price row may be before it must be re-read or marked `stale` (then every output that
@@ -60,26 +80,67 @@ export const PRICE_TABLE: Record<InstanceType, Record<Region, PriceEntry>> = {
  */
 export const PRICE_MAX_AGE_DAYS = 120;
 
+/** An instance type bought one way: what a cost line item is priced as. */
+export interface InstancePurchase {
+  instanceType: InstanceType;
+  capacityType: CapacityType;
+}
+
 /**
- * What every output priced with these types in `region` must say about its prices: a row assumed
- * from another region, and a row marked stale. Empty when every row was read for the region and is
- * fresh.
+ * USD per instance-hour of `instanceType` in `region` bought as `capacityType`, or undefined where
+ * the snapshot has no row (the caller refuses to price it). Spot: the dearest AZ of the snapshot
+ * (spotRateUsd: a node pays its own AZ's price and the group does not choose the cheapest AZ).
+ * Capacity Block: the block's rate per instance-hour.
  */
-export function priceCaveats(
-  instanceTypes: readonly InstanceType[],
-  region: Region,
-  table: Readonly<Record<InstanceType, Readonly<Record<Region, PriceEntry>>>> = PRICE_TABLE,
-): string[] {
-  return [...new Set(instanceTypes)].sort().flatMap((instanceType) => {
-    const row = table[instanceType]?.[region];
-    if (!row) return [];
-    return [
-      ...(row.assumedFrom ? [`${instanceType} in ${region} is priced as in ${row.assumedFrom} (not read for ${region})`] : []),
-      ...(row.stale
-        ? [`${instanceType} in ${region}: its price was read ${row.source.readOn}, over ${PRICE_MAX_AGE_DAYS} days ago (stale)`]
-        : []),
-    ];
-  });
+export function instanceHourlyUsd(instanceType: InstanceType, region: Region, capacityType: CapacityType): number | undefined {
+  if (capacityType === "on-demand") return PRICE_TABLE[instanceType]?.[region]?.onDemandHourlyUsd;
+  if (capacityType === "spot") {
+    const row = findSpotRow(instanceType, region);
+    return row ? spotRateUsd(row.zones) : undefined;
+  }
+  return findCapacityBlockRow(instanceType, region)?.hourlyUsdPerInstance;
+}
+
+const usd = (value: number) => `$${value.toFixed(2)}/h`;
+
+/**
+ * What every output priced with these purchases in `region` must say about its prices: a row
+ * assumed from another region, a row marked stale, and what spot and Capacity Block prices mean.
+ * Empty when every row is on-demand, read for the region and fresh.
+ */
+export function priceCaveats(purchases: readonly InstancePurchase[], region: Region, snapshot: PriceSnapshot = PRICE_SNAPSHOT): string[] {
+  const seen = new Set<string>();
+  return [...purchases]
+    .sort((a, b) => a.instanceType.localeCompare(b.instanceType) || a.capacityType.localeCompare(b.capacityType))
+    .flatMap(({ instanceType, capacityType }) => {
+      const key = `${instanceType} ${capacityType}`;
+      if (seen.has(key)) return [];
+      seen.add(key);
+      const find = <T extends { instanceType: string; region: string }>(rows: readonly T[]) =>
+        rows.find((r) => r.instanceType === instanceType && r.region === region);
+      const row =
+        capacityType === "on-demand"
+          ? find(snapshot.onDemand)
+          : capacityType === "spot"
+            ? find(snapshot.spot)
+            : find(snapshot.capacityBlock);
+      if (!row) return [];
+      const what = capacityType === "on-demand" ? `${instanceType} in ${region}` : `${instanceType} ${capacityType} in ${region}`;
+      const assumedFrom = "assumedFrom" in row ? row.assumedFrom : undefined;
+      const meaning =
+        "zones" in row
+          ? [
+              `${what} is priced at ${usd(spotRateUsd(row.zones)!)}, the dearest of ${row.zones.length} AZ(s) at ${row.observedAt.slice(0, 16).replace("T", " ")} UTC (${row.zones.map((z) => `${z.zoneId} ${usd(z.hourlyUsd)}`).join(", ")}); spot prices move, and AWS may reclaim a spot node at two minutes' notice`,
+            ]
+          : capacityType === "capacity-block"
+            ? [`${what}: a Capacity Block is paid up front for every instance and hour of the block, used or not`]
+            : [];
+      return [
+        ...meaning,
+        ...(assumedFrom ? [`${what} is priced as in ${assumedFrom} (not read for ${region})`] : []),
+        ...(row.stale ? [`${what}: its price was read ${row.source.readOn}, over ${PRICE_MAX_AGE_DAYS} days ago (stale)`] : []),
+      ];
+    });
 }
 
 /** The same rows as a list (type, region, price, source), for tables and validation. */

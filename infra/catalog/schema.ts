@@ -75,7 +75,7 @@ export const instanceSpecSchema = z.object({
 });
 export type InstanceSpec = z.infer<typeof instanceSpecSchema>;
 
-export const REGIONS = ["us-east-1", "us-west-2"] as const;
+export const REGIONS = ["us-east-1", "us-east-2", "us-west-2"] as const;
 export const regionSchema = z.enum(REGIONS);
 export type Region = z.infer<typeof regionSchema>;
 
@@ -91,6 +91,57 @@ export const priceRowSchema = z.object({
   source: sourceSchema,
 });
 export type PriceRow = z.infer<typeof priceRowSchema>;
+
+/** How a node group's instances are bought: EKS managed node group capacityType ON_DEMAND, SPOT, CAPACITY_BLOCK. */
+export const CAPACITY_TYPES = ["on-demand", "spot", "capacity-block"] as const;
+export const capacityTypeSchema = z.enum(CAPACITY_TYPES);
+export type CapacityType = z.infer<typeof capacityTypeSchema>;
+
+export const spotPriceRowSchema = z.object({
+  instanceType: instanceTypeSchema,
+  region: regionSchema,
+  /** The newest Linux/UNIX spot price per AZ id at `observedAt` (EC2 DescribeSpotPriceHistory), USD per instance-hour. */
+  zones: z
+    .array(z.object({ zoneId: z.string().regex(/^[a-z]{2,5}\d-az\d+$/), hourlyUsd: z.number().positive() }))
+    .min(1)
+    .refine((zones) => new Set(zones.map((z) => z.zoneId)).size === zones.length, { message: "an AZ id twice" }),
+  /** When the prices were current (ISO 8601, UTC). */
+  observedAt: z.string().datetime(),
+  stale: z.literal(true).optional(),
+  source: sourceSchema,
+});
+export type SpotPriceRow = z.infer<typeof spotPriceRowSchema>;
+
+export const capacityBlockRateRowSchema = z.object({
+  instanceType: instanceTypeSchema,
+  region: regionSchema,
+  /** USD per instance-hour of an EC2 Capacity Block for ML; the upfront fee is this × instances × the block's hours. */
+  hourlyUsdPerInstance: z.number().positive(),
+  assumedFrom: regionSchema.optional(),
+  stale: z.literal(true).optional(),
+  source: sourceSchema,
+});
+export type CapacityBlockRateRow = z.infer<typeof capacityBlockRateRowSchema>;
+
+const oncePerTypeAndRegion = (rows: ReadonlyArray<{ instanceType: string; region: string }>) =>
+  new Set(rows.map((r) => `${r.instanceType} ${r.region}`)).size === rows.length;
+
+/**
+ * The dated EC2 price snapshot (infra/catalog/ec2-prices.json): what tools/prices/generate-prices.ts
+ * writes, or rows read by hand until it is run, each with its own source. On-demand has a row for
+ * every instance type in every region (infra/catalog/prices.ts refuses a gap); spot and Capacity
+ * Block rows exist where AWS sells that way of buying, and a missing one leaves the stack unpriced.
+ */
+export const priceSnapshotSchema = z.object({
+  /** YYYY-MM-DD: when the snapshot was taken. */
+  readOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  /** How: the generator and the offer file version it read, or "read by hand" and from what. */
+  readBy: z.string().min(8),
+  onDemand: z.array(priceRowSchema).refine(oncePerTypeAndRegion, { message: "an instance type and region twice" }),
+  spot: z.array(spotPriceRowSchema).refine(oncePerTypeAndRegion, { message: "an instance type and region twice" }),
+  capacityBlock: z.array(capacityBlockRateRowSchema).refine(oncePerTypeAndRegion, { message: "an instance type and region twice" }),
+});
+export type PriceSnapshot = z.infer<typeof priceSnapshotSchema>;
 
 /** Which weights of a checkpoint are stored in the variant's reduced precision. */
 export const QUANTIZED_SCOPES = [

@@ -8,9 +8,10 @@ import {
   HOURS_PER_MONTH,
   INSTANCES,
   SERVICE_PRICES,
-  findHourlyPriceUsd,
+  instanceHourlyUsd,
   isInstanceType,
   priceCaveats,
+  type CapacityType,
   type EksSupportType,
   type InstanceType,
   type Region,
@@ -30,7 +31,16 @@ export type ClusterMode = "create" | "eks" | "kubeconfig";
 /** A resource that costs money by the hour. */
 export type PricedItem =
   /** `minSize` defaults to `desiredSize`: a group that never shrinks below what it starts with. */
-  | { kind: "node-group"; name: string; instanceType: string; desiredSize: number; maxSize: number; minSize?: number }
+  | {
+      kind: "node-group";
+      name: string;
+      instanceType: string;
+      desiredSize: number;
+      maxSize: number;
+      minSize?: number;
+      /** How its instances are bought (default on-demand); a Capacity Block bills every instance of the group at its maximum, used or not. */
+      capacityType?: CapacityType;
+    }
   /** `supportType` extended: the control plane is billed at the extended-support rate. */
   | { kind: "eks-cluster"; name: string; supportType: EksSupportType }
   | { kind: "nat-gateway"; name: string };
@@ -70,29 +80,44 @@ export interface UnpricedItem {
   fix: string;
 }
 
-/** An instance type the dated price table has no row for. */
-export const missingPrice = (name: string, instanceType: string, region: string): UnpricedItem => ({
-  what: `${name}: ${instanceType} in ${region} has no on-demand price in the table`,
-  fix: "use a priced instance type or add its row to infra/catalog/prices.ts with its source",
+/** An instance type the dated price snapshot has no row for, bought as `capacityType`. */
+export const missingPrice = (
+  name: string,
+  instanceType: string,
+  region: string,
+  capacityType: CapacityType = "on-demand",
+): UnpricedItem => ({
+  what: `${name}: ${instanceType} in ${region} has no ${capacityType} price in the snapshot`,
+  fix:
+    capacityType === "on-demand"
+      ? "use a priced instance type or add its row to infra/catalog/ec2-prices.json with its source (npm run prices:generate)"
+      : `add its ${capacityType} row to infra/catalog/ec2-prices.json (npm run prices:generate reads it from AWS), or buy it another way (capacityType)`,
 });
+
+/** What a line item says after the instance type: nothing for on-demand, so on-demand breakdowns read as before. */
+const PURCHASE_LABEL: Record<CapacityType, string> = { "on-demand": "", spot: " (spot)", "capacity-block": " (Capacity Block)" };
 
 export function priceItems(items: readonly PricedItem[], region: Region): StackCost {
   const lineItems: CostLineItem[] = [];
   const unpriced: UnpricedItem[] = [];
   for (const item of items) {
     if (item.kind === "node-group") {
-      const price = isInstanceType(item.instanceType) ? findHourlyPriceUsd(item.instanceType, region) : undefined;
+      const capacityType = item.capacityType ?? "on-demand";
+      const price = isInstanceType(item.instanceType) ? instanceHourlyUsd(item.instanceType, region, capacityType) : undefined;
       if (price === undefined) {
-        unpriced.push(missingPrice(item.name, item.instanceType, region));
+        unpriced.push(missingPrice(item.name, item.instanceType, region, capacityType));
         continue;
       }
       const role = isInstanceType(item.instanceType) && INSTANCES[item.instanceType].gpu ? "GPU nodes" : "CPU nodes";
-      const minSize = item.minSize ?? item.desiredSize;
+      // A Capacity Block is paid for every instance of the block whatever runs: the group's maximum, at every size.
+      const block = capacityType === "capacity-block";
+      const minSize = block ? item.maxSize : (item.minSize ?? item.desiredSize);
+      const desiredSize = block ? item.maxSize : item.desiredSize;
       lineItems.push({
-        item: `${role} ${item.instanceType}`,
-        quantity: item.desiredSize,
+        item: `${role} ${item.instanceType}${PURCHASE_LABEL[capacityType]}`,
+        quantity: desiredSize,
         unitHourlyUsd: price,
-        hourlyUsd: round(item.desiredSize * price, 4),
+        hourlyUsd: round(desiredSize * price, 4),
         maxHourlyUsd: round(item.maxSize * price, 4),
         minHourlyUsd: round(minSize * price, 4),
       });
@@ -140,7 +165,11 @@ export function priceItems(items: readonly PricedItem[], region: Region): StackC
     unpriced,
     region,
     caveats: priceCaveats(
-      items.flatMap((item) => (item.kind === "node-group" && isInstanceType(item.instanceType) ? [item.instanceType] : [])),
+      items.flatMap((item) =>
+        item.kind === "node-group" && isInstanceType(item.instanceType)
+          ? [{ instanceType: item.instanceType, capacityType: item.capacityType ?? "on-demand" }]
+          : [],
+      ),
       region,
     ),
   };
@@ -155,6 +184,7 @@ export function plannedItems(
   mode: ClusterMode,
   supportType: EksSupportType = "standard",
   range: ReplicaRange = fixedRange(plan),
+  capacityType: CapacityType = "on-demand",
 ): PricedItem[] {
   const gpu: GpuNodeGroupSize = {
     name: "gpu",
@@ -162,6 +192,7 @@ export function plannedItems(
     nodes: plan.nodes,
     minNodes: range.minNodes,
     maxNodes: range.maxNodes,
+    capacityType,
   };
   return clusterItems([gpu], mode, supportType);
 }
@@ -173,6 +204,8 @@ export interface GpuNodeGroupSize {
   nodes: number;
   minNodes: number;
   maxNodes: number;
+  /** How the group's instances are bought (default on-demand). */
+  capacityType?: CapacityType;
 }
 
 /** What the program creates in `mode` around these GPU node groups (one for a model, a packing's for a set). */
@@ -189,6 +222,7 @@ export function clusterItems(
     desiredSize: group.nodes,
     maxSize: group.maxNodes,
     minSize: group.minNodes,
+    ...(group.capacityType && group.capacityType !== "on-demand" ? { capacityType: group.capacityType } : {}),
   }));
   if (mode === "create") {
     items.push({
@@ -221,8 +255,9 @@ export function stackCost(
   region: Region,
   supportType: EksSupportType = "standard",
   range: ReplicaRange = fixedRange(plan),
+  capacityType: CapacityType = "on-demand",
 ): StackCost {
-  return priceItems(plannedItems(plan, mode, supportType, range), region);
+  return priceItems(plannedItems(plan, mode, supportType, range, capacityType), region);
 }
 
 /** "1 × GPU nodes p5.48xlarge $55.040/h + 2 × CPU nodes m7i.xlarge $0.403/h (3 at most: $0.605/h) + …": the breakdown every budget message shows. */

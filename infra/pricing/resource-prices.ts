@@ -16,7 +16,7 @@
  *   these lists and not among the types known to buy no compute (NO_COMPUTE_TYPES) is "cannot be
  *   priced", unless the operator vouches for it (the budget policy's `vouchedTypes`).
  */
-import { INSTANCES, findHourlyPriceUsd, isInstanceType, type InstanceType, type Region } from "../catalog";
+import { INSTANCES, findHourlyPriceUsd, isInstanceType, type CapacityType, type InstanceType, type Region } from "../catalog";
 import { eksSupportTypeOf, missingPrice, parseQuantity, priceItems, type PricedItem, type StackCost, type UnpricedItem } from "../plan";
 
 /** One resource as the pricing reads it: its type token, name and inputs (or outputs). */
@@ -125,7 +125,15 @@ interface PricingContext {
 }
 
 /** A group of `types` at `desired` and `max` nodes (and `min`, when known), priced at the dearest type. */
-function sized(ctx: PricingContext, name: string, types: unknown[], desired: unknown, max: unknown, min?: unknown): void {
+function sized(
+  ctx: PricingContext,
+  name: string,
+  types: unknown[],
+  desired: unknown,
+  max: unknown,
+  min?: unknown,
+  capacityType: CapacityType = "on-demand",
+): void {
   if (types.length === 0 || types.some((t) => !known(t)) || !known(max)) {
     ctx.unknowns.push(`${name}: instance type or size unknown until apply`);
     return;
@@ -144,7 +152,20 @@ function sized(ctx: PricingContext, name: string, types: unknown[], desired: unk
     desiredSize,
     maxSize,
     minSize: known(min) ? Number(min) : desiredSize,
+    ...(capacityType !== "on-demand" ? { capacityType } : {}),
   });
+}
+
+/**
+ * EKS's capacityType values (API_Nodegroup: ON_DEMAND | SPOT | CAPACITY_BLOCK; absent means
+ * ON_DEMAND, CreateNodegroup's default) as the price snapshot's purchase options; null for any
+ * other value, which cannot be priced.
+ */
+function eksCapacityType(value: unknown): CapacityType | null {
+  if (value === undefined || value === null || value === "ON_DEMAND") return "on-demand";
+  if (value === "SPOT") return "spot";
+  if (value === "CAPACITY_BLOCK") return "capacity-block";
+  return null;
 }
 
 type PriceRule = (r: PricingResource, ctx: PricingContext) => void;
@@ -154,6 +175,18 @@ const PRICE_RULES: Record<string, PriceRule> = {
   "aws:eks/nodeGroup:NodeGroup": (r, ctx) => {
     const p = r.props;
     const own = Array.isArray(p.instanceTypes) ? p.instanceTypes : [];
+    if (p.capacityType === UNKNOWN || p.capacityType === "[secret]") {
+      ctx.unknowns.push(`${r.name}: capacity type unknown until apply`);
+      return;
+    }
+    const capacityType = eksCapacityType(p.capacityType);
+    if (capacityType === null) {
+      ctx.unpriced.push({
+        what: `${r.name}: capacityType ${JSON.stringify(p.capacityType)} is not one EKS accepts (ON_DEMAND, SPOT, CAPACITY_BLOCK)`,
+        fix: `set capacityType on node group ${r.name} to ON_DEMAND, SPOT or CAPACITY_BLOCK`,
+      });
+      return;
+    }
     sized(
       ctx,
       r.name,
@@ -161,6 +194,7 @@ const PRICE_RULES: Record<string, PriceRule> = {
       p.scalingConfig?.desiredSize,
       p.scalingConfig?.maxSize ?? p.scalingConfig?.desiredSize,
       p.scalingConfig?.minSize,
+      capacityType,
     );
   },
   "aws:ec2/instance:Instance": (r, ctx) => sized(ctx, r.name, [r.props.instanceType], 1, 1),

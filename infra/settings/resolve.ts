@@ -106,7 +106,8 @@ export function resolveStackSettings(
     issues.push(...scaled.issues);
   }
   const autoscaling = range;
-  const cost = plan ? stackCost(plan, mode, plan.region, supportType, autoscaling ?? undefined) : undefined;
+  const capacityType = valid.capacityType ?? DEPLOYMENT_DEFAULTS.capacityType;
+  const cost = plan ? stackCost(plan, mode, plan.region, supportType, autoscaling ?? undefined, capacityType) : undefined;
   // Only a cluster the stack creates gets the operator by default: an existing one may run its own
   // Prometheus operator, whose CRDs the provider's create would collide with (AlreadyExists).
   const observability = valid.observability ?? ((valid.cluster ?? "create") === "create" ? "prometheus" : "none");
@@ -231,7 +232,9 @@ function resolveModelSetSettings(
   issues.push(...gatedModelIssue(values, secrets));
   const mode = clusterModeOf(valid.cluster);
   const supportType = valid.kubernetesSupportType ?? DEPLOYMENT_DEFAULTS.kubernetesSupportType;
-  const cost = set ? priceItems(clusterItems(modelSetNodeGroups(set), mode, supportType), set.models[0]!.plan.region) : undefined;
+  const capacityType = valid.capacityType ?? DEPLOYMENT_DEFAULTS.capacityType;
+  const groups = set ? modelSetNodeGroups(set).map((group) => ({ ...group, capacityType })) : [];
+  const cost = set ? priceItems(clusterItems(groups, mode, supportType), set.models[0]!.plan.region) : undefined;
   if (set && cost) {
     // The stack's checks once (weights path, budget over the whole set at every model's maximum); EFA for the models that span nodes.
     issues.push(...planIssues(set.models[0]!.plan, cost, { ...valid, efa: false }));

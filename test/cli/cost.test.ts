@@ -41,8 +41,8 @@ describe("pricing", () => {
     expect([cost.hourlyUsd, cost.monthlyUsd, cost.maxHourlyUsd, cost.maxMonthlyUsd]).toEqual([110.6282, 80758.59, 110.8298, 80905.75]);
     expect(cost.unpriced).toEqual([
       {
-        what: "odd: g6e.xlarge in us-west-2 has no on-demand price in the table",
-        fix: "use a priced instance type or add its row to infra/catalog/prices.ts with its source",
+        what: "odd: g6e.xlarge in us-west-2 has no on-demand price in the snapshot",
+        fix: "use a priced instance type or add its row to infra/catalog/ec2-prices.json with its source (npm run prices:generate)",
       },
     ]);
   });
@@ -127,7 +127,7 @@ describe("llm-stack cost", () => {
     expect(dev.assumptions).toEqual([
       "730 hours per month",
       "region us-east-1",
-      "AWS on-demand prices of 2026-11-26",
+      "AWS on-demand prices of 2026-12-06",
       "llm-stack:hfToken is taken as set (secrets are not read offline)",
       "llm-stack:clusterPublicAccessCidrs is taken as set (each operator lists the address pulumi runs from)",
       // The image cache's Docker Hub rule (vLLM's and Grafana's images) pulls with the operator's login.

@@ -501,7 +501,7 @@ describe("llm-stack preflight: the dev stack when AWS says yes", () => {
     const onlyOffered = check(elsewhere.stdout, "launch now");
     expect(onlyOffered.status).toBe("SKIP");
     expect(onlyOffered.detail).toContain("placement score use1-az6 3 (10 = highly likely");
-    expect(onlyOffered.fix).toContain("--region-names us-east-1 us-west-2");
+    expect(onlyOffered.fix).toContain("--region-names us-east-1 us-east-2 us-west-2");
     // Without the permission: skipped with the action to grant, like every other read.
     const denied = await preflight(spot, {
       spotScores: ec2Error("UnauthorizedOperation", "You are not authorized to perform this operation."),

@@ -81,7 +81,7 @@ describe("default plans on H100", () => {
       monthlyUsd: 80358.4,
       instanceHourlyUsd: 55.04,
       hoursPerMonth: 730,
-      priceTableDate: "2026-11-26",
+      priceTableDate: "2026-12-06",
     });
     // vLLM's multiprocessing executor across nodes: the leader is rank 0 of 2; workers join it headless.
     expect(

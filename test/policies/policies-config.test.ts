@@ -222,7 +222,7 @@ describe("the pack's config files", () => {
     [
       "rejects a region outside the price table",
       (c) => (c["llm-stack-cost-budget"].region = "mars-east-1"),
-      ['llm-stack-cost-budget: region: region must be one of the following: "us-east-1", "us-west-2"'],
+      ['llm-stack-cost-budget: region: region must be one of the following: "us-east-1", "us-east-2", "us-west-2"'],
     ],
     [
       "rejects a minimum vLLM version that is no version",

@@ -255,7 +255,7 @@ const cases: Case[] = [
       ],
       [
         "llm-stack-cost-budget",
-        "The budget cannot be proven with the price table of 2026-11-26: llm-gpu-ng: g6e.xlarge in us-east-1 has no on-demand price in the table. Fix: use a priced instance type or add its row to infra/catalog/prices.ts with its source.",
+        "The budget cannot be proven with the price table of 2026-12-06: llm-gpu-ng: g6e.xlarge in us-east-1 has no on-demand price in the snapshot. Fix: use a priced instance type or add its row to infra/catalog/ec2-prices.json with its source (npm run prices:generate).",
       ],
     ],
   ],

@@ -510,7 +510,7 @@ const walkArounds: Case[] = [
       [
         "mandatory",
         "llm-stack-cost-budget",
-        "The budget cannot be proven with the price table of 2026-11-26: " +
+        "The budget cannot be proven with the price table of 2026-12-06: " +
           "cb: aws:ec2/capacityReservation:CapacityReservation buys compute the price table does not cover. Fix: express it as a node group, instance, Auto Scaling group or GPU-limited NodePool the table prices.",
       ],
     ],
@@ -523,7 +523,7 @@ const walkArounds: Case[] = [
       [
         "mandatory",
         "llm-stack-cost-budget",
-        "The budget cannot be proven with the price table of 2026-11-26: " +
+        "The budget cannot be proven with the price table of 2026-12-06: " +
           "llm-cluster-cluster: EKS Auto Mode (computeConfig) launches instances for its built-in node pools (general-purpose, system) without a bound the table can price. Fix: turn computeConfig off on llm-cluster-cluster and buy nodes through node groups, or bound them with GPU-limited NodePools.",
       ],
     ],
@@ -540,7 +540,7 @@ const walkArounds: Case[] = [
       [
         "mandatory",
         "llm-stack-cost-budget",
-        "The budget cannot be proven with the price table of 2026-11-26: " +
+        "The budget cannot be proven with the price table of 2026-12-06: " +
           "gpu: its node.kubernetes.io/instance-type requirement uses NotIn, which leaves every instance type open. Fix: name the allowed types on NodePool gpu with operator In.",
       ],
     ],
@@ -553,7 +553,7 @@ const walkArounds: Case[] = [
       [
         "mandatory",
         "llm-stack-cost-budget",
-        "The budget cannot be proven with the price table of 2026-11-26: " +
+        "The budget cannot be proven with the price table of 2026-12-06: " +
           'gpu: a NodePool without a nvidia.com/gpu limit can launch GPUs without bound. Fix: set spec.limits["nvidia.com/gpu"] on NodePool gpu to the GPUs the budget allows.',
       ],
     ],
@@ -566,7 +566,7 @@ const walkArounds: Case[] = [
       [
         "mandatory",
         "llm-stack-cost-budget",
-        "The budget cannot be proven with the price table of 2026-11-26: " +
+        "The budget cannot be proven with the price table of 2026-12-06: " +
           "games: cannot be priced: aws:gamelift/fleet:Fleet is a type the price table does not know. Fix: price it in infra/pricing/resource-prices.ts, or vouch that aws:gamelift/fleet:Fleet buys no compute in the budget policy's vouchedTypes.",
       ],
     ],
@@ -1525,7 +1525,7 @@ const perRule: Case[] = [
       [
         "mandatory",
         "llm-stack-cost-budget",
-        'The budget cannot be proven with the price table of 2026-11-26: gpu: a NodePool without a nvidia.com/gpu limit can launch GPUs without bound. Fix: set spec.limits["nvidia.com/gpu"] on NodePool gpu to the GPUs the budget allows.',
+        'The budget cannot be proven with the price table of 2026-12-06: gpu: a NodePool without a nvidia.com/gpu limit can launch GPUs without bound. Fix: set spec.limits["nvidia.com/gpu"] on NodePool gpu to the GPUs the budget allows.',
       ],
     ],
   },

@@ -100,7 +100,7 @@ describe("pricing by resource type", () => {
       "an instance type outside the price table",
       [{ type: "aws:ec2/instance:Instance", name: "box", props: { instanceType: "g6e.xlarge" } }],
       0,
-      ["box: g6e.xlarge in us-east-1 has no on-demand price in the table"],
+      ["box: g6e.xlarge in us-east-1 has no on-demand price in the snapshot"],
     ],
     [
       "an EKS cluster without an upgrade policy (extended support by default)",
