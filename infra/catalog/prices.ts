@@ -95,8 +95,11 @@ export interface InstancePurchase {
 export function instanceHourlyUsd(instanceType: InstanceType, region: Region, capacityType: CapacityType): number | undefined {
   if (capacityType === "on-demand") return PRICE_TABLE[instanceType]?.[region]?.onDemandHourlyUsd;
   if (capacityType === "spot") {
+    // Without a snapshot row, the most a spot instance can cost: its maximum price defaults to the
+    // on-demand price ("If you don't specify a maximum price, the default maximum price is the
+    // On-Demand price": EC2 user guide, using-spot-instances-request, read 2026-12-06).
     const row = findSpotRow(instanceType, region);
-    return row ? spotRateUsd(row.zones) : undefined;
+    return row ? spotRateUsd(row.zones) : PRICE_TABLE[instanceType]?.[region]?.onDemandHourlyUsd;
   }
   return findCapacityBlockRow(instanceType, region)?.hourlyUsdPerInstance;
 }
@@ -124,8 +127,15 @@ export function priceCaveats(purchases: readonly InstancePurchase[], region: Reg
           : capacityType === "spot"
             ? find(snapshot.spot)
             : find(snapshot.capacityBlock);
-      if (!row) return [];
       const what = capacityType === "on-demand" ? `${instanceType} in ${region}` : `${instanceType} ${capacityType} in ${region}`;
+      if (!row) {
+        const ceiling = capacityType === "spot" ? find(snapshot.onDemand) : undefined;
+        return ceiling
+          ? [
+              `${what} has no spot snapshot row, so it is priced at the on-demand ${usd(ceiling.onDemandHourlyUsd)}, the most spot can cost (its default maximum price); npm run prices:generate or preflight reads the spot price`,
+            ]
+          : [];
+      }
       const assumedFrom = "assumedFrom" in row ? row.assumedFrom : undefined;
       const meaning =
         "zones" in row

@@ -48,6 +48,36 @@ export function plaintextSecretIssues(secrets: SecretPresence): InputIssue[] {
     }));
 }
 
+/**
+ * A Capacity Block's dates: both given with capacity-block, the end after the start, and a length
+ * AWS sells — "in 1-day increments up to 14 days, and in 7-day increments up to 182 days" (EC2 user
+ * guide, capacity-blocks-purchase, read 2026-12-06). The plan prices the block over these hours.
+ */
+function capacityBlockDateIssues(d: Partial<Deployment>): InputIssue[] {
+  if (d.capacityType !== "capacity-block") return [];
+  const missing = (["capacityReservationStartDate", "capacityReservationEndDate"] as const)
+    .filter((key) => !d[key])
+    .map((key) => ({
+      path: key,
+      value: undefined,
+      expected: "the Capacity Block's date when capacityType is capacity-block",
+      hint: DEPLOYMENT_HINTS[key],
+    }));
+  if (missing.length > 0) return missing;
+  const days = (Date.parse(d.capacityReservationEndDate!) - Date.parse(d.capacityReservationStartDate!)) / (24 * 3600 * 1000);
+  const sold = Number.isInteger(days) && days >= 1 && (days <= 14 || (days % 7 === 0 && days <= 182));
+  return sold
+    ? []
+    : [
+        {
+          path: "capacityReservationEndDate",
+          value: d.capacityReservationEndDate,
+          expected: `a block length AWS sells after capacityReservationStartDate ${d.capacityReservationStartDate}: 1 to 14 whole days, or whole weeks up to 182 days (got ${Math.round(days * 100) / 100} days)`,
+          hint: DEPLOYMENT_HINTS.capacityReservationEndDate,
+        },
+      ];
+}
+
 export function crossFieldIssues(d: Partial<Deployment>, secrets: SecretPresence): InputIssue[] {
   const issues: InputIssue[] = [];
   if (d.capacityType === "capacity-block" && !d.capacityReservationId) {
@@ -66,8 +96,14 @@ export function crossFieldIssues(d: Partial<Deployment>, secrets: SecretPresence
       hint: DEPLOYMENT_HINTS.capacityReservationZoneId,
     });
   }
-  if (d.capacityType !== "capacity-block" && (d.capacityReservationId || d.capacityReservationZoneId)) {
-    const path = d.capacityReservationId ? "capacityReservationId" : "capacityReservationZoneId";
+  issues.push(...capacityBlockDateIssues(d));
+  if (
+    d.capacityType !== "capacity-block" &&
+    (d.capacityReservationId || d.capacityReservationZoneId || d.capacityReservationStartDate || d.capacityReservationEndDate)
+  ) {
+    const path = (
+      ["capacityReservationId", "capacityReservationZoneId", "capacityReservationStartDate", "capacityReservationEndDate"] as const
+    ).find((key) => d[key])!;
     issues.push({
       path,
       value: d[path],

@@ -52,6 +52,12 @@ const principalArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/
 /** An AZ id such as use1-az4 (https://docs.aws.amazon.com/ram/latest/userguide/working-with-az-ids.html). */
 const zoneId = z.string().regex(/^[a-z]{2,5}\d+-az\d+$/);
 
+/** An ISO 8601 UTC time to the minute or second (a Capacity Block's StartDate / EndDate): 2026-12-10T11:30:00Z. */
+const isoUtcTime = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\.\d{1,3})?Z$/)
+  .refine((text) => !Number.isNaN(Date.parse(text)));
+
 export const deploymentSchema = z.object({
   capacityType: z.enum(["on-demand", "spot", "capacity-block"]),
   capacityReservationId: z
@@ -59,6 +65,11 @@ export const deploymentSchema = z.object({
     .regex(/^cr-[0-9a-f]{8,17}$/)
     .optional(),
   capacityReservationZoneId: zoneId.optional(),
+  capacityReservationStartDate: isoUtcTime.optional(),
+  capacityReservationEndDate: isoUtcTime.optional(),
+  /** Its entries are checked by infra/settings/capacity-options.ts, each named as `capacityFallbacks[i].<key>`. */
+  capacityFallbacks: z.array(z.unknown()).optional(),
+  capacityOption: z.number().int().min(1).optional(),
   cluster: z.string().regex(/^(create|kubeconfig|eks:[A-Za-z0-9][A-Za-z0-9_-]{0,99})$/),
   nodeSubnetIds: z
     .array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/))
@@ -119,10 +130,25 @@ export type ResolvedCapacity =
   | { type: "on-demand" }
   | { type: "spot" }
   /** An EC2 Capacity Block: nodes launch into the reservation, in its AZ only. */
-  | { type: "capacity-block"; reservationId: string; zoneId: string };
+  | { type: "capacity-block"; reservationId: string; zoneId: string; startDate: string; endDate: string };
+
+/**
+ * One way of getting the stack's GPU nodes, resolved as the whole stack it would deploy
+ * (infra/settings/capacity-options.ts): option 1 is the stack's own, the rest its capacityFallbacks.
+ */
+export interface CapacityOption {
+  /** 1-based, as `capacityOption` names it. */
+  option: number;
+  /** The option `pulumi up` deploys (capacityOption). */
+  deployed: boolean;
+  /** The stack as this option deploys it: its plan(s), node groups and cost. */
+  settings: OneModelSettings | ModelSetSettings;
+}
 
 /** What every stack resolves to, one model or a set. */
 export interface StackSettingsBase {
+  /** Every capacity option in order, each re-planned and priced; one (deployed) is this stack. The budget covers the dearest. */
+  capacityOptions: CapacityOption[];
   region: Region;
   /** The stack's planned resources, priced: every GPU node group (a set's packing), and the cluster's own. */
   cost: StackCost;

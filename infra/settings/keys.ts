@@ -26,6 +26,9 @@ import { DEFAULT_MIN_REPLICAS } from "../plan/autoscaling";
 import { DEFAULTS, GPU_MEMORY_UTILIZATION_RANGE, PLAN_HINTS } from "../plan/request";
 export { PLAIN_DECIMAL_HINT } from "../plan/errors";
 
+/** At most this many fallbacks: each is planned, priced and preflighted (five options in all). A choice. */
+export const MAX_CAPACITY_FALLBACKS = 4;
+
 /** The commands operators run for the values they set themselves (OPERATOR_FIXES is read from the rows). */
 const FIX = {
   hfToken: "pulumi config set --secret hfToken <token>",
@@ -251,6 +254,42 @@ export const SETTINGS = {
     coerce: "text",
     accepts: "an AZ id such as use1-az4",
     hint: "Give the reservation's AZ id: `aws ec2 describe-capacity-reservations --capacity-reservation-ids <id> --query 'CapacityReservations[0].AvailabilityZoneId'`.",
+  },
+  capacityReservationStartDate: {
+    type: "string",
+    default: "",
+    description:
+      "When the Capacity Block starts (its StartDate, ISO 8601 UTC, e.g. 2026-12-10T11:30:00Z). Required with capacity-block: the plan prices the block's hours up front; `llm-stack preflight` checks it against the reservation.",
+    coerce: "text",
+    accepts: "an ISO 8601 UTC time such as 2026-12-10T11:30:00Z",
+    hint: "Give the reservation's StartDate: `aws ec2 describe-capacity-reservations --capacity-reservation-ids <id> --query 'CapacityReservations[0].StartDate'`.",
+  },
+  capacityReservationEndDate: {
+    type: "string",
+    default: "",
+    description: "When the Capacity Block ends (its EndDate, ISO 8601 UTC). Required with capacity-block.",
+    coerce: "text",
+    accepts: "an ISO 8601 UTC time after capacityReservationStartDate",
+    hint: "Give the reservation's EndDate: `aws ec2 describe-capacity-reservations --capacity-reservation-ids <id> --query 'CapacityReservations[0].EndDate'`.",
+  },
+  capacityFallbacks: {
+    type: "array",
+    items: "object",
+    default: [],
+    description:
+      "Further ways to get the GPU nodes, in order of preference after the stack's own (capacityType, gpu): entries with capacityType (on-demand | spot), gpu and instanceType; what an entry leaves out is the stack's. Each is re-planned (TP, flags, context, price); `llm-stack preflight` names the first obtainable, capacityOption deploys it, and the budget covers the dearest. Empty: none.",
+    coerce: "objectList",
+    accepts: `a list of at most ${MAX_CAPACITY_FALLBACKS} mappings with capacityType (on-demand or spot), gpu and/or instanceType`,
+    hint: "Write it in the stack file as a YAML list (see Pulumi.scout.yaml), or `pulumi config set --path 'capacityFallbacks[0].capacityType' spot`.",
+  },
+  capacityOption: {
+    type: "integer",
+    default: 1,
+    description:
+      "Which capacity option `pulumi up` deploys: 1 is the stack's own (capacityType, gpu), 2 the first of capacityFallbacks, and so on. `llm-stack preflight` names the first it finds obtainable.",
+    coerce: "number",
+    accepts: "a whole number from 1 to 1 + the number of capacityFallbacks",
+    hint: "Run `llm-stack preflight --stack <stack>` and set the option it names: `pulumi config set capacityOption <n>`.",
   },
   cluster: {
     type: "string",

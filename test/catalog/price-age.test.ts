@@ -92,7 +92,7 @@ describe("the price snapshot's age", () => {
     ]);
   });
 
-  it("refuses to price what the snapshot has no row for, naming how to get one", () => {
+  it("prices spot with no snapshot row at its ceiling, on-demand, and refuses a Capacity Block with no rate", () => {
     // The committed snapshot has no spot rows yet (ec2-prices.json readBy), and AWS sells no p5.4xlarge Capacity Block.
     const cost = priceItems(
       [
@@ -101,11 +101,12 @@ describe("the price snapshot's age", () => {
       ],
       "us-east-1",
     );
-    expect(cost.lineItems).toEqual([]);
-    expect(cost.unpriced.map((u) => u.what)).toEqual([
-      "gpu: p5.48xlarge in us-east-1 has no spot price in the snapshot",
-      "small: p5.4xlarge in us-east-1 has no capacity-block price in the snapshot",
+    // A spot instance's maximum price defaults to the on-demand price: $55.04 is the most it can cost.
+    expect(cost.lineItems.map((l) => [l.item, l.hourlyUsd])).toEqual([["GPU nodes p5.48xlarge (spot)", 55.04]]);
+    expect(cost.caveats).toEqual([
+      "p5.48xlarge spot in us-east-1 has no spot snapshot row, so it is priced at the on-demand $55.04/h, the most spot can cost (its default maximum price); npm run prices:generate or preflight reads the spot price",
     ]);
+    expect(cost.unpriced.map((u) => u.what)).toEqual(["small: p5.4xlarge in us-east-1 has no capacity-block price in the snapshot"]);
     expect(cost.unpriced[0]!.fix).toContain("npm run prices:generate");
   });
 });

@@ -92,6 +92,9 @@ const CAPACITY_BLOCK = {
   "llm-stack:capacityType": "capacity-block",
   "llm-stack:capacityReservationId": "cr-0123456789abcdef0",
   "llm-stack:capacityReservationZoneId": "use1-az4",
+  // The default reservation's own dates (reservationOf below): a week from 2026-11-26 11:30 UTC.
+  "llm-stack:capacityReservationStartDate": "2026-11-26T11:30:00Z",
+  "llm-stack:capacityReservationEndDate": "2026-12-03T11:30:00Z",
 };
 const EXISTING_EKS = {
   ...withDev({ "llm-stack:clusterPublicAccessCidrs": undefined }),

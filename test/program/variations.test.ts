@@ -326,6 +326,8 @@ describe("the program", () => {
         "llm-stack:capacityType": "capacity-block",
         "llm-stack:capacityReservationId": "cr-0123456789abcdef0",
         "llm-stack:capacityReservationZoneId": "use1-az6",
+        "llm-stack:capacityReservationStartDate": "2026-12-10T11:30:00Z",
+        "llm-stack:capacityReservationEndDate": "2026-12-17T11:30:00Z",
       }),
       { secretKeys: SECRET_KEYS },
     );
@@ -409,7 +411,12 @@ describe("the program", () => {
     ["a public endpoint without an allowlist", { "llm-stack:clusterPublicAccessCidrs": "[]" }, "llm-stack:clusterPublicAccessCidrs"],
     [
       "a Capacity Block without its AZ",
-      { "llm-stack:capacityType": "capacity-block", "llm-stack:capacityReservationId": "cr-0123456789abcdef0" },
+      {
+        "llm-stack:capacityType": "capacity-block",
+        "llm-stack:capacityReservationId": "cr-0123456789abcdef0",
+        "llm-stack:capacityReservationStartDate": "2026-12-10T11:30:00Z",
+        "llm-stack:capacityReservationEndDate": "2026-12-17T11:30:00Z",
+      },
       "llm-stack:capacityReservationZoneId",
     ],
     ["an admin that is not an IAM ARN", { "llm-stack:clusterAdminPrincipalArns": '["alice"]' }, "llm-stack:clusterAdminPrincipalArns"],

@@ -168,6 +168,8 @@ describe("a set's bad input", () => {
           capacityType: "capacity-block",
           capacityReservationId: "cr-0123456789abcdef0",
           capacityReservationZoneId: "use1-az4",
+          capacityReservationStartDate: "2026-12-10T11:30:00Z",
+          capacityReservationEndDate: "2026-12-17T11:30:00Z",
           models: toZero,
         }),
       ),
@@ -205,6 +207,8 @@ describe("a set's bad input", () => {
       capacityType: "capacity-block",
       capacityReservationId: "cr-0123456789abcdef0",
       capacityReservationZoneId: "use1-az4",
+      capacityReservationStartDate: "2026-12-10T11:30:00Z",
+      capacityReservationEndDate: "2026-12-17T11:30:00Z",
     });
     expect(block.find((i) => i.path === "llm-stack:capacityType")?.expected).toBe(
       "one instance type for the whole set (this packing uses p5.48xlarge and p5.4xlarge)",
