@@ -20,7 +20,16 @@ import {
   type AwsClients,
   type AwsTimeouts,
 } from "./preflight/aws-facts";
-import { CHECK_NAMES, exitCodeFor, factsRequestFor, runChecks, type CheckResult } from "./preflight/checks";
+import {
+  CHECK_NAMES,
+  capacityChecks,
+  capacityFactsRequestFor,
+  checkCapacityOptions,
+  exitCodeFor,
+  factsRequestFor,
+  runChecks,
+  type CheckResult,
+} from "./preflight/checks";
 import { renderPreflight } from "./preflight/render";
 import { PREFLIGHT_HELP } from "./help";
 import { parseCommandLine, preflightCommand, type PreflightFlags } from "./command-line";
@@ -104,9 +113,19 @@ export async function runPreflight(argv: readonly string[] | PreflightFlags, opt
   const missing = !given.sts || !given.ec2 || !given.quotas || !given.eks;
   const clients: AwsClients = { ...(missing ? createAwsClients(settings.region, timeouts) : {}), ...given } as AwsClients;
   try {
+    const now = options.now ?? new Date();
     const facts = await gatherFacts(factsRequestFor(settings), clients, timeouts);
-    const [credentials, ...rest] = runChecks({ settings, now: options.now ?? new Date() }, facts);
+    const [credentials, ...rest] = runChecks({ settings, now }, facts);
     const results = [credentials!, operator, ...rest];
+    if (settings.capacityOptions.length > 1) {
+      // Every option's nodes asked about in turn (read-only calls); the deployed one's checks are those above.
+      const options = [];
+      for (const option of settings.capacityOptions) {
+        const optionFacts = option.deployed ? facts : await gatherFacts(capacityFactsRequestFor(option.settings), clients, timeouts);
+        options.push({ ...option, checks: capacityChecks({ settings: option.settings, now }, optionFacts) });
+      }
+      results.push(checkCapacityOptions(options));
+    }
     process.stdout.write(renderPreflight(stack, settings, results));
     return exitCodeFor(results);
   } catch (error) {

@@ -16,12 +16,13 @@ import {
 import { resolveWorkload } from "../../infra/plan/workload";
 import { SECRET_SETTING_KEYS, coerceSettingValue } from "../../infra/settings/keys";
 import { modelEntriesOf } from "../../infra/settings/operator-values";
-import { resolveStackSettings, type SecretPresence } from "../../infra/settings";
+import { resolveStackSettings, type SecretPresence, type StackSettings } from "../../infra/settings";
+import { blockTermsOf, capacityOptionRows, type CapacityOptionRow } from "../render/capacity-options";
 import { type PackingPlan } from "../../infra/plan/packing";
 import { type ModelSet } from "../../infra/settings/model-set";
 import { modelSetRows } from "./set-rows";
 import { GPUS, HOURS_PER_MONTH, INSTANCES, PRICE_TABLE_DATE, isInstanceType, regionSchema, type Region } from "../../infra/catalog";
-import { DEFAULTS, PlanInputError, priceItems, type DeploymentPlan, type StackCost } from "../../infra/plan";
+import { DEFAULTS, PlanInputError, priceItems, type CapacityBlockTerms, type DeploymentPlan, type StackCost } from "../../infra/plan";
 import { planStack, PROJECT_NAME } from "../../infra/settings";
 import { parseStackFile, type StackFileConfig } from "../../infra/settings/stack-file";
 import { formatIssue } from "../../infra/plan/errors";
@@ -99,6 +100,10 @@ export interface StackReport {
   /** The stack's last `vllm bench serve` run (measurements/<stack>.txt) next to the plan's prediction for it; null without one. */
   measured: PlannedVsMeasured | null;
   violations: Violation[];
+  /** Every capacity option, each re-planned and priced (test: more than one means capacityFallbacks); [] when not evaluated. */
+  capacityOptions: CapacityOptionRow[];
+  /** A Capacity Block stack's block: upfront fee over its dates; null otherwise. */
+  capacityBlock: CapacityBlockTerms | null;
   assumptions: string[];
 }
 
@@ -114,6 +119,8 @@ const nothingEvaluated = (): Omit<StackReport, "stack" | "status" | "errors" | "
   performance: null,
   measured: null,
   violations: [],
+  capacityOptions: [],
+  capacityBlock: null,
 });
 
 /**
@@ -142,23 +149,18 @@ function projectValues(config: Readonly<Record<string, string>>): Record<string,
   );
 }
 
-/**
- * A set's report: its settings resolved as the program resolved them (the run succeeded, so they
- * resolve), each model at its workload and its share of the packing's nodes.
- */
-function setReportOf(
+/** The stack's settings resolved as the program resolved them (the run succeeded, so they resolve): a set's models, every capacity option. */
+function resolvedSettingsOf(
   values: Readonly<Record<string, unknown>>,
   region: Region,
   secretKeys: readonly string[],
   withSecrets: Readonly<Record<string, string>>,
-): SetReport {
+): StackSettings {
   const unprefixed = projectValues(withSecrets);
   const presence = Object.fromEntries(
     SECRET_SETTING_KEYS.map((key) => [key, secretKeys.includes(`${PROJECT_NAME}:${key}`) ? "secret" : "unset"]),
   ) as SecretPresence;
-  const settings = resolveStackSettings({ ...values, ...unprefixed }, region, presence);
-  if (!settings.modelSet) throw new Error("a stack with models resolved to one model");
-  return setReportFrom(settings.modelSet);
+  return resolveStackSettings({ ...values, ...unprefixed }, region, presence);
 }
 
 /** Each model of a resolved set as the report shows it. */
@@ -280,9 +282,6 @@ export async function evaluateStack(stack: string, yamlText: string, options: Ev
   const withSecrets = withOperatorValues(config, secretKeys, assumptions);
   const region: Region = regionSchema.safeParse(config["aws:region"]).data ?? DEFAULTS.region;
   assumptions.splice(1, 0, `region ${region}`);
-  if (config[`${PROJECT_NAME}:capacityType`] && config[`${PROJECT_NAME}:capacityType`] !== "on-demand") {
-    assumptions.push(`capacityType ${config[`${PROJECT_NAME}:capacityType`]} is priced at on-demand rates (an upper bound)`);
-  }
 
   const empty = nothingEvaluated();
   // What the Pulumi CLI refuses never reaches the program.
@@ -301,9 +300,12 @@ export async function evaluateStack(stack: string, yamlText: string, options: Ev
   const cost = stackCostOf(pricingResourcesOf(policyResources), region);
   // A price assumed from another region, or a stale one, is said wherever the cost is.
   assumptions.push(...cost.caveats);
+  const settings = resolvedSettingsOf(values, region, secretKeys, withSecrets);
+  const capacity = { capacityOptions: capacityOptionRows(settings), capacityBlock: blockTermsOf(settings) };
   // A set (its program run succeeded, so `models` holds its entries).
   if (modelEntriesOf(values).length > 0) {
-    const set = setReportOf(values, region, secretKeys, withSecrets);
+    if (!settings.modelSet) throw new Error("a stack with models resolved to one model");
+    const set = setReportFrom(settings.modelSet);
     return {
       stack,
       status: "ok",
@@ -318,6 +320,7 @@ export async function evaluateStack(stack: string, yamlText: string, options: Ev
       performance: null,
       measured: null,
       violations: await runPolicies(run.resources, options.policyConfig ?? {}),
+      ...capacity,
       assumptions,
     };
   }
@@ -343,6 +346,7 @@ export async function evaluateStack(stack: string, yamlText: string, options: Ev
     performance: performanceAtWorkload(plan, config[`${PROJECT_NAME}:workload`], config[`${PROJECT_NAME}:maxReplicas`], options.hosted),
     measured,
     violations: await runPolicies(run.resources, options.policyConfig ?? {}),
+    ...capacity,
     assumptions,
   };
 }

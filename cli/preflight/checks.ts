@@ -42,6 +42,7 @@ export const CHECK_NAMES = {
   kubernetes: "kubernetes version",
   modelCache: "model cache",
   launchNow: "launch now",
+  capacityOptions: "capacity options",
 } as const;
 
 export interface PreflightInput {
@@ -104,6 +105,11 @@ export function factsRequestFor(settings: StackSettings): FactsRequest {
           }))
         : null,
   };
+}
+
+/** What an option other than the deployed one needs asked: its nodes' offering, quota, block and spot outlook only. */
+export function capacityFactsRequestFor(settings: StackSettings): FactsRequest {
+  return { ...factsRequestFor(settings), clusterName: null, kubernetesVersion: null, modelCache: false, capacityBlockOfferings: null };
 }
 
 /** Each GPU instance type of the stack once, with its nodes at every group's maximum. */
@@ -197,7 +203,70 @@ export function checkLaunchNow(input: PreflightInput, facts: PreflightFacts): Ch
     name,
     status: "skip",
     detail: `on-demand capacity cannot be read before a launch (EC2 answers a launch it cannot fill with InsufficientInstanceCapacity); instead: ${offers.join("; ")}`,
-    fix: "to be sure of the nodes, buy a block: aws ec2 purchase-capacity-block --capacity-block-offering-id <id> --instance-platform Linux/UNIX, then set capacityType capacity-block, capacityReservationId and capacityReservationZoneId",
+    fix: "to be sure of the nodes, buy a block: aws ec2 purchase-capacity-block --capacity-block-offering-id <id> --instance-platform Linux/UNIX, then set capacityType capacity-block, capacityReservationId, capacityReservationZoneId and the block's dates (capacityReservationStartDate, capacityReservationEndDate)",
+  };
+}
+
+// ---- capacity options: which of the stack's ways of getting GPUs AWS would let it have now ----
+
+/** What one option's checks say about getting its nodes now: refused, no evidence against, or AWS scores spot unlikely. */
+export type OptionOutlook = "blocked" | "open" | "unlikely";
+
+/** The checks that decide whether an option's nodes can be had: offering, quota, the block, launch now. */
+export function capacityChecks(input: PreflightInput, facts: PreflightFacts): CheckResult[] {
+  return [checkInstanceType(input, facts), checkQuota(input, facts), checkCapacityBlock(input, facts), checkLaunchNow(input, facts)];
+}
+
+/**
+ * An option is blocked when any capacity check fails (not offered in a usable AZ, quota below the
+ * nodes, a block that cannot serve); spot is unlikely below the placement score LIKELY_SPOT_SCORE;
+ * anything else is open — on-demand capacity cannot be read before a launch, so no evidence against
+ * is the most AWS says.
+ */
+export function optionOutlook(settings: StackSettings, checks: readonly CheckResult[]): OptionOutlook {
+  if (checks.some((check) => check.status === "fail")) return "blocked";
+  const launch = checks.find((check) => check.name === CHECK_NAMES.launchNow);
+  if (settings.capacity.type === "spot" && launch?.status !== "pass") return "unlikely";
+  return "open";
+}
+
+/**
+ * The first option, in the stack's order of preference, that is open; else the first that is only
+ * unlikely; else none. Passes when that is the deployed option, warns with the command that deploys
+ * it when it is another, fails when every option is blocked.
+ */
+export function checkCapacityOptions(
+  options: ReadonlyArray<{ option: number; deployed: boolean; settings: StackSettings; checks: readonly CheckResult[] }>,
+): CheckResult {
+  const name = CHECK_NAMES.capacityOptions;
+  const outlooks = options.map((o) => ({ ...o, outlook: optionOutlook(o.settings, o.checks) }));
+  const why = (o: (typeof outlooks)[number]) => {
+    const failed = o.checks.filter((check) => check.status === "fail").map((check) => `${check.name}: ${check.detail}`);
+    if (failed.length > 0) return failed.join("; ");
+    if (o.outlook === "unlikely") return o.checks.find((check) => check.name === CHECK_NAMES.launchNow)?.detail ?? "spot not scored";
+    return o.settings.capacity.type === "on-demand"
+      ? "offered and within quota (on-demand capacity is only known at launch)"
+      : (o.checks.find((check) => check.name === CHECK_NAMES.launchNow || check.name === CHECK_NAMES.capacityBlock)?.detail ?? "");
+  };
+  const nodes = (o: (typeof outlooks)[number]) => gpuFleet(o.settings).label;
+  const detail = outlooks
+    .map((o) => `option ${o.option}${o.deployed ? " (deployed)" : ""} ${o.settings.capacity.type} ${nodes(o)}: ${o.outlook} — ${why(o)}`)
+    .join("; ");
+  const chosen = outlooks.find((o) => o.outlook === "open") ?? outlooks.find((o) => o.outlook === "unlikely");
+  if (!chosen)
+    return {
+      name,
+      status: "fail",
+      detail: `no option can be had now: ${detail}`,
+      fix: "fix one option's failure above (quota: request an increase; offering: another region), or add a fallback (capacityFallbacks)",
+    };
+  const first = `first obtainable: option ${chosen.option} (${chosen.settings.capacity.type} ${nodes(chosen)}${chosen.outlook === "unlikely" ? ", though AWS scores spot unlikely" : ""})`;
+  if (chosen.deployed) return { name, status: "pass", detail: `${first}, the deployed one; ${detail}` };
+  return {
+    name,
+    status: "warn",
+    detail: `${first}, not the deployed option; ${detail}`,
+    fix: `pulumi config set capacityOption ${chosen.option}, then pulumi preview shows the switch (its plan: llm-stack plan --stack <stack>)`,
   };
 }
 
@@ -528,6 +597,21 @@ function judgeReservation(input: PreflightInput, reservation: CapacityReservatio
       buy: false,
     });
   }
+  // The plan prices the block over the stack's dates (capacityBlockTerms): they must be the block's own.
+  if (settings.capacity.type === "capacity-block" && reservation.startDate && reservation.endDate) {
+    const { startDate, endDate } = settings.capacity;
+    const same = (iso: string, date: Date) => Date.parse(iso) === date.getTime();
+    if (!same(startDate, reservation.startDate) || !same(endDate, reservation.endDate)) {
+      const start = reservation.startDate.toISOString().replace(".000Z", "Z");
+      const end = reservation.endDate.toISOString().replace(".000Z", "Z");
+      problems.push({
+        status: "fail",
+        text: `its dates are ${utc(reservation.startDate)} to ${utc(reservation.endDate)}, the stack prices ${startDate} to ${endDate}`,
+        fix: `pulumi config set capacityReservationStartDate ${start} && pulumi config set capacityReservationEndDate ${end}`,
+        buy: false,
+      });
+    }
+  }
   const stateProblem = judgeState(reservation, now);
   if (stateProblem) problems.push(stateProblem);
   if (reservation.totalInstanceCount < nodes) {
@@ -554,7 +638,7 @@ function judgeReservation(input: PreflightInput, reservation: CapacityReservatio
         : "";
   const summary = `${reservation.capacityReservationId}: ${reservation.totalInstanceCount} × ${reservation.instanceType} in ${reservation.availabilityZoneId} (${reservation.availabilityZone}), ${reservation.state}${window}, ${reservation.availableInstanceCount} free; the plan needs ${nodes}${atMaxReplicas(settings)}`;
   if (problems.length === 0) return { name, status: "pass", detail: summary };
-  const buy = `buy a block of ${plural(nodes, "instance")} of ${instanceType}: aws ec2 describe-capacity-block-offerings --region ${region} --instance-type ${instanceType} --instance-count ${nodes} --capacity-duration-hours 24, then aws ec2 purchase-capacity-block --capacity-block-offering-id <id> --instance-platform Linux/UNIX, then set capacityReservationId and capacityReservationZoneId`;
+  const buy = `buy a block of ${plural(nodes, "instance")} of ${instanceType}: aws ec2 describe-capacity-block-offerings --region ${region} --instance-type ${instanceType} --instance-count ${nodes} --capacity-duration-hours 24, then aws ec2 purchase-capacity-block --capacity-block-offering-id <id> --instance-platform Linux/UNIX, then set capacityReservationId, capacityReservationZoneId, capacityReservationStartDate and capacityReservationEndDate`;
   // A block that cannot be used at all (expired, not a Capacity Block) leaves one way: another block.
   const unusable = problems.some((problem) => problem.fix === null);
   const fixes = unusable ? [buy] : problems.flatMap((problem) => (problem.fix === null ? [] : [problem.fix]));

@@ -2,6 +2,7 @@
  * Markdown renderer of cost reports and diffs: the pull-request comment. Deterministic (a golden
  * test pins it); the first line is the marker the comment job finds and edits in place.
  */
+import { describeBlock, renderCapacityOptionsMarkdown } from "./capacity-options";
 import { describeCost } from "../../infra/plan";
 import { renderMemoryBar } from "./memory-bar";
 import { type Violation } from "../offline/policy-run";
@@ -61,6 +62,7 @@ function setDetails(report: StackReport, set: NonNullable<StackReport["modelSet"
     `Policies: ${policies(report.violations)}.`,
     "",
     ...(report.violations.length > 0 ? ["Policy violations:", "", ...violationLines(report.violations), ""] : []),
+    ...capacityMarkdown(report),
     "<details><summary>Why this packing</summary>",
     "",
     ...set.packing.reasons.map((reason) => `- ${cell(reason)}`),
@@ -72,6 +74,21 @@ function setDetails(report: StackReport, set: NonNullable<StackReport["modelSet"
     "",
     `Assumptions: ${report.assumptions.join("; ")}.`,
     "",
+  ];
+}
+
+/** A Capacity Block's upfront fee and the capacity options table, when the stack has them. */
+function capacityMarkdown(report: StackReport): string[] {
+  const options = renderCapacityOptionsMarkdown(report.capacityOptions);
+  return [
+    ...(report.capacityBlock ? [`Capacity Block: ${cell(describeBlock(report.capacityBlock))}.`, ""] : []),
+    ...(options.length > 0
+      ? [
+          `Capacity options (capacityOption deploys one; \`llm-stack preflight\` names the first obtainable; the budget holds the dearest):`,
+          "",
+          ...options,
+        ]
+      : []),
   ];
 }
 
@@ -115,6 +132,7 @@ export function renderStackDetails(report: StackReport): string[] {
     "",
   );
   if (report.violations.length > 0) lines.push("Policy violations:", "", ...violationLines(report.violations), "");
+  lines.push(...capacityMarkdown(report));
   lines.push(
     "<details><summary>Why this plan</summary>",
     "",

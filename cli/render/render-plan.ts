@@ -2,6 +2,7 @@
 import { type StackFileConfig } from "../../infra/settings/stack-file";
 import { costRange, usd } from "./format";
 import { GPUS, INSTANCES, priceCaveats } from "../../infra/catalog";
+import { blockTermsOf, capacityOptionRows, dearestOption, describeBlock, renderCapacityOptionsText } from "./capacity-options";
 import { type DeploymentPlan } from "../../infra/plan";
 import { renderMemoryBar } from "./memory-bar";
 import { describeTimeToReady } from "./time-to-ready-text";
@@ -62,16 +63,23 @@ export function renderStackSettings(
   file: Pick<StackFileConfig, "region" | "regionFrom" | "environments">,
 ): string {
   const { cost } = settings;
+  const options = capacityOptionRows(settings);
+  const dearest = dearestOption(options);
   const budget =
     settings.maxHourlyUsd === null
       ? "no maxHourlyUsd set"
-      : `maxHourlyUsd ${usd(settings.maxHourlyUsd)}/h, compared with the stack's ${usd(cost.maxHourlyUsd)}/h at maximum node-group size: within budget`;
+      : options.length > 1
+        ? `maxHourlyUsd ${usd(settings.maxHourlyUsd)}/h, compared with every capacity option at maximum node-group size, the dearest option ${dearest.option}'s ${usd(dearest.maxHourlyUsd)}/h: within budget`
+        : `maxHourlyUsd ${usd(settings.maxHourlyUsd)}/h, compared with the stack's ${usd(cost.maxHourlyUsd)}/h at maximum node-group size: within budget`;
+  const block = blockTermsOf(settings);
   const lines = [
     `stack ${stack} (validated as \`pulumi up\` would)`,
     `  cluster        ${settings.cluster.mode}${settings.cluster.mode === "create" ? `, endpoint ${settings.cluster.endpoint.access}` : ""}; capacity ${settings.capacity.type}`,
     `  stack cost     ${usd(cost.hourlyUsd)}/h, ${usd(cost.monthlyUsd)}/month: what the stack costs (${cost.lineItems.map((l) => `${l.quantity} × ${l.item}`).join(" + ")}); the plan's cost above is its GPU nodes alone`,
     `  images         ${describeImages(settings.images)}`,
     ...cost.caveats.map((caveat) => `  prices         ${caveat}`),
+    ...(block ? [`  capacity block ${describeBlock(block)}`] : []),
+    ...renderCapacityOptionsText(options),
   ];
   const scaling = settings.modelSet ? null : settings.autoscaling;
   if (settings.modelSet?.models.some((model) => model.autoscaling !== null)) {

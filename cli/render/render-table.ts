@@ -1,4 +1,5 @@
 /** Terminal renderer of cost reports and diffs. */
+import { describeBlock, renderCapacityOptionsText } from "./capacity-options";
 import { renderMemoryBar } from "./memory-bar";
 import { describeHosted, describePlannedVsMeasured, describeStackWorkload } from "./performance-text";
 import { costRange, costVaries, signedPercent, signedUsd, textTable, usd } from "./format";
@@ -55,8 +56,17 @@ function setDetails(report: StackReport, set: NonNullable<StackReport["modelSet"
       : []),
     ...report.violations.map((v) => `  ! ${v.policy} (${v.level}): ${v.message}`),
     ...set.packing.reasons.map((reason) => `  · ${reason}`),
+    ...capacityLines(report),
     `  assumptions: ${report.assumptions.join("; ")}`,
     "",
+  ];
+}
+
+/** A Capacity Block's upfront fee and every capacity option, when the stack has them. */
+function capacityLines(report: StackReport): string[] {
+  return [
+    ...(report.capacityBlock ? [`  capacity block ${describeBlock(report.capacityBlock)}`] : []),
+    ...renderCapacityOptionsText(report.capacityOptions),
   ];
 }
 
@@ -79,6 +89,7 @@ function details(report: StackReport): string[] {
     ...(report.measured ? [`  - ${describePlannedVsMeasured(report.measured)}`] : []),
     ...report.violations.map((v) => `  ! ${v.policy} (${v.level}): ${v.message}`),
     ...report.plan.reasons.map((reason) => `  · ${reason}`),
+    ...capacityLines(report),
     `  assumptions: ${report.assumptions.join("; ")}`,
     "",
   ];

@@ -22,6 +22,8 @@ export {
   type GpuNodeGroupSize,
   SYSTEM_NODE_GROUP,
   type UnpricedItem,
+  capacityBlockTerms,
+  type CapacityBlockTerms,
 } from "./stack-cost";
 export {
   cacheFillTimeoutSeconds,

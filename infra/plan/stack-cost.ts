@@ -273,3 +273,45 @@ export function describeCost(cost: StackCost): string {
     .join(" + ")
     .concat(cost.caveats.length > 0 ? `; ${cost.caveats.join("; ")}` : "");
 }
+
+/** What a Capacity Block costs: paid up front for every instance and every hour of the block. */
+export interface CapacityBlockTerms {
+  instanceType: InstanceType;
+  instances: number;
+  startDate: string;
+  endDate: string;
+  hours: number;
+  /** The block's rate per instance-hour (the snapshot's). */
+  perInstanceHourUsd: number;
+  /** rate × instances × hours: what AWS charges when the block is bought. */
+  upfrontUsd: number;
+  /** The upfront fee spread over the block's hours: what it costs per hour whether or not anything runs. */
+  hourlyEquivalentUsd: number;
+  /** The same instances on demand, per hour: what the block saves, or costs, against them. */
+  onDemandHourlyUsd: number | undefined;
+}
+
+/** A Capacity Block of `instances` × `instanceType` between two ISO times, or undefined where the snapshot has no block rate. */
+export function capacityBlockTerms(
+  instanceType: InstanceType,
+  region: Region,
+  instances: number,
+  startDate: string,
+  endDate: string,
+): CapacityBlockTerms | undefined {
+  const rate = instanceHourlyUsd(instanceType, region, "capacity-block");
+  if (rate === undefined) return undefined;
+  const hours = (Date.parse(endDate) - Date.parse(startDate)) / 3_600_000;
+  const onDemand = instanceHourlyUsd(instanceType, region, "on-demand");
+  return {
+    instanceType,
+    instances,
+    startDate,
+    endDate,
+    hours,
+    perInstanceHourUsd: rate,
+    upfrontUsd: round(rate * instances * hours, 2),
+    hourlyEquivalentUsd: round(rate * instances, 4),
+    onDemandHourlyUsd: onDemand === undefined ? undefined : round(onDemand * instances, 4),
+  };
+}

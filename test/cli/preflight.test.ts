@@ -96,6 +96,12 @@ const CAPACITY_BLOCK = {
   "llm-stack:capacityReservationStartDate": "2026-11-26T11:30:00Z",
   "llm-stack:capacityReservationEndDate": "2026-12-03T11:30:00Z",
 };
+/** The Capacity Block stack with other dates: those of the block a case answers with. */
+const datedBlock = (start: string, end: string) => ({
+  ...CAPACITY_BLOCK,
+  "llm-stack:capacityReservationStartDate": start,
+  "llm-stack:capacityReservationEndDate": end,
+});
 const EXISTING_EKS = {
   ...withDev({ "llm-stack:clusterPublicAccessCidrs": undefined }),
   "llm-stack:cluster": "eks:inference",
@@ -170,6 +176,8 @@ interface World {
   /** Per instance type, where a stack uses several (a set); overrides offeredIn for those types. */
   offeredByType?: Record<string, string[]>;
   quota?: number | Error;
+  /** Per quota code (L-417A185B on-demand P, L-7212CCBC spot P); overrides quota for those codes. */
+  quotaByCode?: Record<string, number>;
   /** Service Quotas' default value (answered only when GetServiceQuota has no applied value). */
   defaultQuota?: number;
   reservation?: CapacityReservation | Error;
@@ -331,7 +339,7 @@ function mockAws(world: World) {
   });
   quotas.on(GetServiceQuotaCommand).callsFake((input: { QuotaCode: string }) => {
     if (world.quota instanceof Error) throw world.quota;
-    return quota(world.quota ?? 192, input.QuotaCode);
+    return quota(world.quotaByCode?.[input.QuotaCode] ?? world.quota ?? 192, input.QuotaCode);
   });
   quotas.on(GetAWSDefaultServiceQuotaCommand).callsFake((input: { QuotaCode: string }) => quota(world.defaultQuota ?? 0, input.QuotaCode));
 
@@ -814,9 +822,9 @@ describe("capacity block (DescribeCapacityReservations)", () => {
   const BLOCK = "cr-0123456789abcdef0: 1 × p5.48xlarge in use1-az4 (us-east-1c)";
   const WEEK = "2026-11-26 11:30 UTC to 2026-12-03 11:30 UTC";
   const BUY_ONE =
-    "buy a block of 1 instance of p5.48xlarge: aws ec2 describe-capacity-block-offerings --region us-east-1 --instance-type p5.48xlarge --instance-count 1 --capacity-duration-hours 24, then aws ec2 purchase-capacity-block --capacity-block-offering-id <id> --instance-platform Linux/UNIX, then set capacityReservationId and capacityReservationZoneId";
+    "buy a block of 1 instance of p5.48xlarge: aws ec2 describe-capacity-block-offerings --region us-east-1 --instance-type p5.48xlarge --instance-count 1 --capacity-duration-hours 24, then aws ec2 purchase-capacity-block --capacity-block-offering-id <id> --instance-platform Linux/UNIX, then set capacityReservationId, capacityReservationZoneId, capacityReservationStartDate and capacityReservationEndDate";
   const BUY_TWO =
-    "buy a block of 2 instances of p5.48xlarge: aws ec2 describe-capacity-block-offerings --region us-east-1 --instance-type p5.48xlarge --instance-count 2 --capacity-duration-hours 24, then aws ec2 purchase-capacity-block --capacity-block-offering-id <id> --instance-platform Linux/UNIX, then set capacityReservationId and capacityReservationZoneId";
+    "buy a block of 2 instances of p5.48xlarge: aws ec2 describe-capacity-block-offerings --region us-east-1 --instance-type p5.48xlarge --instance-count 2 --capacity-duration-hours 24, then aws ec2 purchase-capacity-block --capacity-block-offering-id <id> --instance-platform Linux/UNIX, then set capacityReservationId, capacityReservationZoneId, capacityReservationStartDate and capacityReservationEndDate";
   it.each([
     {
       case: "passes for an active block of the planned type in the configured AZ",
@@ -834,7 +842,7 @@ describe("capacity block (DescribeCapacityReservations)", () => {
         StartDate: new Date("2026-12-01T11:30:00Z"),
         EndDate: new Date("2026-12-08T11:30:00Z"),
       }),
-      config: CAPACITY_BLOCK,
+      config: datedBlock("2026-12-01T11:30:00Z", "2026-12-08T11:30:00Z"),
       status: "WARN",
       code: 0,
       detail: `${BLOCK}, scheduled 2026-12-01 11:30 UTC to 2026-12-08 11:30 UTC, 1 free; the plan needs 1; it starts at 2026-12-01 11:30 UTC: GPU nodes cannot launch before then`,
@@ -848,7 +856,7 @@ describe("capacity block (DescribeCapacityReservations)", () => {
         EndDate: new Date("2026-11-19T11:30:00Z"),
         AvailableInstanceCount: 0,
       }),
-      config: CAPACITY_BLOCK,
+      config: datedBlock("2026-11-12T11:30:00Z", "2026-11-19T11:30:00Z"),
       status: "FAIL",
       code: 2,
       detail: `${BLOCK}, expired 2026-11-12 11:30 UTC to 2026-11-19 11:30 UTC, 0 free; the plan needs 1; its state is expired; only active or scheduled blocks can launch instances`,
@@ -1356,4 +1364,71 @@ describe("exit codes", () => {
     );
     // Speed is `npm run bench`'s to measure; the 60 s test timeout only guards against a hang.
   }, 60_000);
+});
+
+describe("capacity options: the first the stack can have now", () => {
+  // Llama 3.1 8B: option 1 one on-demand p5.4xlarge (16 vCPUs), option 2 the same on spot, option 3 one
+  // on-demand p5en.48xlarge (192 vCPUs, TP 8) — re-planned by the stack settings (test/settings/capacity-options.test.ts).
+  const FALLBACKS = withDev({ "llm-stack:maxHourlyUsd": "70", "llm-stack:capacityFallbacks": [{ capacityType: "spot" }, { gpu: "h200" }] });
+
+  it("names the H200 fallback when AWS offers no p5.4xlarge in the region, and the command that deploys it", async () => {
+    const run = await preflight(FALLBACKS, { offeredByType: { "p5.4xlarge": [], "p5en.48xlarge": ["use1-az4", "use1-az6"] } });
+    const result = check(run.stdout, "capacity options");
+    expect(result.status).toBe("WARN");
+    expect(result.detail).toMatch(
+      /^first obtainable: option 3 \(on-demand p5en\.48xlarge\), not the deployed option; option 1 \(deployed\) on-demand p5\.4xlarge: blocked — instance type: /,
+    );
+    expect(result.detail).toContain("option 2 spot p5.4xlarge: blocked — instance type: ");
+    expect(result.detail).toContain(
+      "option 3 on-demand p5en.48xlarge: open — offered and within quota (on-demand capacity is only known at launch)",
+    );
+    expect(result.fix).toContain("pulumi config set capacityOption 3");
+    // The deployed option's own failure still fails the run: exit codes are those of the checks.
+    expect(run.code).toBe(2);
+    // Option 3's quota was asked as its own: 192 vCPUs against the on-demand P quota.
+    expect(run.stubs.quotas.commandCalls(GetServiceQuotaCommand).map((call) => call.args[0].input.QuotaCode)).toEqual([
+      "L-417A185B",
+      "L-7212CCBC",
+      "L-417A185B",
+    ]);
+  });
+
+  it("prefers open on-demand to spot that AWS scores unlikely, and keeps the stack's order among the open", async () => {
+    const spotFirst = withDev({ "llm-stack:capacityType": "spot", "llm-stack:capacityFallbacks": [{ capacityType: "on-demand" }] });
+    const low = await preflight(spotFirst, { spotScores: { "use1-az4": 2, "use1-az6": 3 } });
+    const lowResult = check(low.stdout, "capacity options");
+    expect(lowResult.status).toBe("WARN");
+    expect(lowResult.detail).toMatch(
+      /^first obtainable: option 2 \(on-demand p5\.4xlarge\), not the deployed option; option 1 \(deployed\) spot p5\.4xlarge: unlikely — /,
+    );
+    expect(lowResult.fix).toContain("pulumi config set capacityOption 2");
+    expect(low.code).toBe(0);
+    // Scored likely (9 and 8, the default answer): the deployed spot option is the one.
+    const high = await preflight(spotFirst, {});
+    const highResult = check(high.stdout, "capacity options");
+    expect(highResult.status).toBe("PASS");
+    expect(highResult.detail).toMatch(/^first obtainable: option 1 \(spot p5\.4xlarge\), the deployed one; /);
+  });
+
+  it("fails when no option can be had", async () => {
+    const run = await preflight(FALLBACKS, { offeredIn: [] });
+    const result = check(run.stdout, "capacity options");
+    expect(result.status).toBe("FAIL");
+    expect(result.detail).toMatch(/^no option can be had now: option 1 \(deployed\)/);
+    expect(run.code).toBe(2);
+  });
+
+  it("fails a Capacity Block whose dates are not the stack's, which the plan prices the block over", async () => {
+    // The stack says 2026-11-26 → 2026-12-03 (a week); the block AWS holds runs 2026-11-26 → 2026-11-28 (two days).
+    const run = await preflight(CAPACITY_BLOCK, { reservation: reservationOf({ EndDate: new Date("2026-11-28T11:30:00Z") }) });
+    const result = check(run.stdout, "capacity block");
+    expect(result.status).toBe("FAIL");
+    expect(result.detail).toContain(
+      "its dates are 2026-11-26 11:30 UTC to 2026-11-28 11:30 UTC, the stack prices 2026-11-26T11:30:00Z to 2026-12-03T11:30:00Z",
+    );
+    expect(result.fix).toBe(
+      "pulumi config set capacityReservationStartDate 2026-11-26T11:30:00Z && pulumi config set capacityReservationEndDate 2026-11-28T11:30:00Z",
+    );
+    expect(run.code).toBe(2);
+  });
 });

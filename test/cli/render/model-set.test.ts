@@ -57,6 +57,8 @@ describe("a set as the command line shows it", () => {
       performance: null,
       measured: null,
       violations: [],
+      capacityOptions: [],
+      capacityBlock: null,
       assumptions: ["730 hours per month"],
     };
     const markdown = renderStackDetails(report).join("\n");

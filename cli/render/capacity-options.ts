@@ -1,0 +1,112 @@
+/**
+ * The stack's capacity options as `plan --stack`, `cost` and the PR comment show them: each option
+ * (the stack's own, then its capacityFallbacks) with what it deploys, how it is bought and what it
+ * costs, and a Capacity Block's upfront fee over its dates. Data first (capacityOptionRows), then
+ * the text and Markdown renderings of the same rows.
+ */
+import { capacityBlockTerms, type CapacityBlockTerms } from "../../infra/plan";
+import { type StackSettings } from "../../infra/settings";
+
+export interface CapacityOptionRow {
+  option: number;
+  deployed: boolean;
+  capacityType: string;
+  /** "1 × p5.4xlarge, TP 1 × PP 1, 32,768 tokens" (one model) or "1 × p5.48xlarge + 1 × p5.4xlarge for 4 models" (a set). */
+  deploys: string;
+  hourlyUsd: number;
+  maxHourlyUsd: number;
+  /** Items the option buys that the snapshot cannot price: its cost is not proven. */
+  unpriced: string[];
+  caveats: string[];
+  /** vLLM arguments where they differ from the deployed option's (one model), else []. */
+  vllmArgsChanged: string[];
+  capacityBlock: CapacityBlockTerms | null;
+}
+
+const tokens = (n: number) => n.toLocaleString("en-US");
+const usd = (value: number) => `$${value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+const utc = (iso: string) => `${new Date(iso).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+
+function deploysOf(settings: StackSettings): string {
+  if (settings.modelSet) {
+    const groups = settings.modelSet.packing.nodeGroups.map((group) => `${group.nodes} × ${group.instanceType}`).join(" + ");
+    return `${groups} for ${settings.modelSet.models.length} models`;
+  }
+  const { plan } = settings;
+  return `${plan.nodes} × ${plan.instanceType}, TP ${plan.tensorParallelSize} × PP ${plan.pipelineParallelSize}, ${plan.quantization}, ${tokens(plan.maxModelLen)} tokens`;
+}
+
+/** The block a capacity-block option buys, from its dates and its GPU nodes at their maximum. */
+export function blockTermsOf(settings: StackSettings): CapacityBlockTerms | null {
+  const { capacity } = settings;
+  if (capacity.type !== "capacity-block") return null;
+  const gpu = settings.cost.lineItems.find((line) => line.item.startsWith("GPU nodes"));
+  const instanceType = settings.modelSet ? settings.modelSet.packing.nodeGroups[0]!.instanceType : settings.plan.instanceType;
+  const instances = gpu ? Math.round(gpu.maxHourlyUsd / gpu.unitHourlyUsd) : 0;
+  return capacityBlockTerms(instanceType, settings.region, instances, capacity.startDate, capacity.endDate) ?? null;
+}
+
+export function capacityOptionRows(settings: StackSettings): CapacityOptionRow[] {
+  const deployedArgs = settings.modelSet ? [] : settings.plan.vllmArgs;
+  return settings.capacityOptions.map(({ option, deployed, settings: o }) => ({
+    option,
+    deployed,
+    capacityType: o.capacity.type,
+    deploys: deploysOf(o),
+    hourlyUsd: o.cost.hourlyUsd,
+    maxHourlyUsd: o.cost.maxHourlyUsd,
+    unpriced: o.cost.unpriced.map((u) => u.what),
+    caveats: o.cost.caveats,
+    vllmArgsChanged: o.modelSet ? [] : o.plan.vllmArgs.filter((arg) => !deployedArgs.includes(arg)),
+    capacityBlock: blockTermsOf(o),
+  }));
+}
+
+/** "$5,814.48 up front for 1 × p5.48xlarge, 2026-12-10 11:30 UTC to 2026-12-17 11:30 UTC (168 h): $34.61/h over the block, …" */
+export function describeBlock(terms: CapacityBlockTerms): string {
+  const against =
+    terms.onDemandHourlyUsd === undefined
+      ? ""
+      : `; on demand the same nodes are ${usd(terms.onDemandHourlyUsd)}/h, so the block pays off above ${Math.round((100 * terms.hourlyEquivalentUsd) / terms.onDemandHourlyUsd)} % use`;
+  return `${usd(terms.upfrontUsd)} up front for ${terms.instances} × ${terms.instanceType}, ${utc(terms.startDate)} to ${utc(terms.endDate)} (${tokens(terms.hours)} h at ${usd(terms.perInstanceHourUsd)} per instance-hour): ${usd(terms.hourlyEquivalentUsd)}/h over the block, paid whatever runs${against}`;
+}
+
+/** The dearest option at its maximum: what the budget is compared with. */
+export function dearestOption(rows: readonly CapacityOptionRow[]): CapacityOptionRow {
+  return [...rows].sort((a, b) => b.maxHourlyUsd - a.maxHourlyUsd || a.option - b.option)[0]!;
+}
+
+/** Text lines for `plan --stack` and `cost`: one per option, the deployed one marked. */
+export function renderCapacityOptionsText(rows: readonly CapacityOptionRow[], indent = "  "): string[] {
+  if (rows.length <= 1) return [];
+  const deployedCaveats = new Set(rows.find((row) => row.deployed)?.caveats ?? []);
+  return [
+    `${indent}capacity options, in order (capacityOption deploys one; \`llm-stack preflight\` names the first obtainable; the budget holds the dearest):`,
+    ...rows.map(
+      (row) =>
+        `${indent}  ${row.option}${row.deployed ? " (deployed)" : ""} ${row.capacityType}: ${row.deploys}; ${usd(row.hourlyUsd)}/h, ${usd(row.maxHourlyUsd)}/h at most${row.unpriced.length > 0 ? `; not priced: ${row.unpriced.join("; ")}` : ""}${row.vllmArgsChanged.length > 0 ? `; vLLM args ${row.vllmArgsChanged.join(" ")}` : ""}`,
+    ),
+    // What the other options' prices rest on (the deployed option's caveats are the stack's own, said with its cost).
+    ...rows.flatMap((row) =>
+      row.deployed
+        ? []
+        : row.caveats
+            .filter((caveat) => !deployedCaveats.has(caveat))
+            .map((caveat) => `${indent}  prices of option ${row.option}: ${caveat}`),
+    ),
+  ];
+}
+
+/** The same rows as a Markdown table for the PR comment. */
+export function renderCapacityOptionsMarkdown(rows: readonly CapacityOptionRow[]): string[] {
+  if (rows.length <= 1) return [];
+  return [
+    "| Option | Bought | Deploys | $/h | $/h at most | vLLM args that change |",
+    "|---|---|---|---:|---:|---|",
+    ...rows.map(
+      (row) =>
+        `| ${row.option}${row.deployed ? " (deployed)" : ""} | ${row.capacityType} | ${row.deploys} | ${usd(row.hourlyUsd)} | ${usd(row.maxHourlyUsd)}${row.unpriced.length > 0 ? " (not all priced)" : ""} | ${row.vllmArgsChanged.map((arg) => `\`${arg}\``).join(" ") || "—"} |`,
+    ),
+    "",
+  ];
+}

@@ -1,0 +1,86 @@
+/**
+ * What plan --stack, cost and the PR comment say about capacity options and a Capacity Block, from
+ * the snapshot's us-east-1 rows (infra/catalog/ec2-prices.json): p5.48xlarge $55.04/h on demand and
+ * $34.61 per instance-hour as a Capacity Block (a stale 2026-05 reading, said so), p5.4xlarge $6.88/h,
+ * p5en.48xlarge $63.296/h; system nodes, EKS and NAT as in test/settings/capacity-options.test.ts.
+ */
+import { describe, expect, it } from "vitest";
+import { capacityBlockTerms } from "../../../infra/plan";
+import { resolveStackSettings } from "../../../infra/settings";
+import {
+  blockTermsOf,
+  capacityOptionRows,
+  describeBlock,
+  renderCapacityOptionsMarkdown,
+  renderCapacityOptionsText,
+} from "../../../cli/render/capacity-options";
+import { DEV, SECRETS } from "../../support/stack-settings";
+
+describe("a Capacity Block's price", () => {
+  it("is its rate × instances × hours up front, and that spread over its hours", () => {
+    // 2 × p5.48xlarge for a week: 34.61 × 2 × 168 = 11,628.96 up front; 69.22/h over the block; 2 × 55.04 = 110.08/h on demand.
+    const terms = capacityBlockTerms("p5.48xlarge", "us-east-1", 2, "2026-12-10T11:30:00Z", "2026-12-17T11:30:00Z")!;
+    expect(terms).toMatchObject({
+      hours: 168,
+      perInstanceHourUsd: 34.61,
+      upfrontUsd: 11628.96,
+      hourlyEquivalentUsd: 69.22,
+      onDemandHourlyUsd: 110.08,
+    });
+    // 69.22 / 110.08 = 62.9 %: below that share of the block's hours in use, on demand would have been cheaper.
+    expect(describeBlock(terms)).toBe(
+      "$11,628.96 up front for 2 × p5.48xlarge, 2026-12-10 11:30 UTC to 2026-12-17 11:30 UTC (168 h at $34.61 per instance-hour): $69.22/h over the block, paid whatever runs; on demand the same nodes are $110.08/h, so the block pays off above 63 % use",
+    );
+    // AWS sells no p5.4xlarge block (no row): no terms, never a guess.
+    expect(capacityBlockTerms("p5.4xlarge", "us-east-1", 1, "2026-12-10T11:30:00Z", "2026-12-11T11:30:00Z")).toBeUndefined();
+  });
+
+  it("is read from a Capacity Block stack's dates and its GPU nodes", () => {
+    const settings = resolveStackSettings(
+      {
+        ...DEV,
+        model: "llama-3.1-405b-instruct",
+        quantization: "bf16",
+        maxHourlyUsd: "80",
+        capacityType: "capacity-block",
+        capacityReservationId: "cr-0123456789abcdef0",
+        capacityReservationZoneId: "use1-az4",
+        capacityReservationStartDate: "2026-12-10T11:30:00Z",
+        capacityReservationEndDate: "2026-12-12T11:30:00Z",
+      },
+      "us-east-1",
+      SECRETS,
+    );
+    // Llama 3.1 405B bf16 spans two 8 × H100 nodes (TP 8 × PP 2): 34.61 × 2 × 48 h = 3,322.56.
+    expect(blockTermsOf(settings)).toMatchObject({ instances: 2, hours: 48, upfrontUsd: 3322.56, hourlyEquivalentUsd: 69.22 });
+  });
+});
+
+describe("capacity options in the outputs", () => {
+  const settings = resolveStackSettings(
+    { ...DEV, maxHourlyUsd: "70", capacityFallbacks: [{ capacityType: "spot" }, { gpu: "h200" }] },
+    "us-east-1",
+    SECRETS,
+  );
+  const rows = capacityOptionRows(settings);
+
+  it("lists each option with what it deploys, its price and the vLLM arguments that change", () => {
+    expect(renderCapacityOptionsText(rows)).toEqual([
+      "  capacity options, in order (capacityOption deploys one; `llm-stack preflight` names the first obtainable; the budget holds the dearest):",
+      "    1 (deployed) on-demand: 1 × p5.4xlarge, TP 1 × PP 1, bf16, 32,768 tokens; $7.43/h, $7.63/h at most",
+      "    2 spot: 1 × p5.4xlarge, TP 1 × PP 1, bf16, 32,768 tokens; $7.43/h, $7.63/h at most",
+      // 63.296 + 2 × 0.2016 + 0.10 + 0.045 = 63.8442; 64.0458 with the third system node.
+      '    3 on-demand: 1 × p5en.48xlarge, TP 8 × PP 1, bf16, 32,768 tokens; $63.84/h, $64.05/h at most; vLLM args --model-loader-extra-config={"concurrency":18,"memory_limit":40000000000} --tensor-parallel-size=8',
+      "    prices of option 2: p5.4xlarge spot in us-east-1 has no spot snapshot row, so it is priced at the on-demand $6.88/h, the most spot can cost (its default maximum price); npm run prices:generate or preflight reads the spot price",
+    ]);
+    expect(renderCapacityOptionsMarkdown(rows)[3]).toBe(
+      "| 2 | spot | 1 × p5.4xlarge, TP 1 × PP 1, bf16, 32,768 tokens | $7.43 | $7.63 | — |",
+    );
+  });
+
+  it("says nothing for a stack of one option", () => {
+    const one = resolveStackSettings(DEV, "us-east-1", SECRETS);
+    expect(renderCapacityOptionsText(capacityOptionRows(one))).toEqual([]);
+    expect(renderCapacityOptionsMarkdown(capacityOptionRows(one))).toEqual([]);
+  });
+});
