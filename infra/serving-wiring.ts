@@ -21,6 +21,7 @@ import { benchmarkWritePolicy, modelReadPolicy, modelWritePolicy } from "./manif
 import { BENCHMARK_PREFIX, benchmarkServiceAccountName } from "./manifests/benchmark/bench-job";
 import { copyServiceAccountName } from "./manifests/model-cache/model-copy";
 import { SECRET_KEYS, servingNamespace, servingPodSelector } from "./manifests/serving/vllm";
+import { capacityOptionsConfigMap } from "./manifests/serving/capacity-options";
 import {
   GATEWAY_API_KEY_SECRET,
   demandWindowSecondsOf,
@@ -295,6 +296,7 @@ export function serveModelSet(context: ServingContext, settings: ModelSetSetting
   });
   const apiKey = new random.RandomPassword("llm-api-key", { length: 48, special: false }).result;
   const gateway = inferenceGateway(context, wired, apiKey, namespace);
+  recordCapacityOptions(context, settings, namespace);
   if (prometheus) {
     // What no model is charged: the packing's idle GPUs and the cluster's own nodes and services.
     const charged = wired.reduce((total, model) => total + model.hourlyUsd, 0);
@@ -323,6 +325,18 @@ export function serveModelSet(context: ServingContext, settings: ModelSetSetting
  * endpoint picker holds a request while it wakes and KEDA reads that queue — after the server,
  * whose namespace and key it uses; any other is reached at its own Service.
  */
+/**
+ * The record of the stack's capacity options (manifests/serving/capacity-options.ts), beside the
+ * server: only a stack with fallbacks has one.
+ */
+function recordCapacityOptions(context: ServingContext, settings: StackSettings, namespace: k8s.core.v1.Namespace): void {
+  if (settings.capacityOptions.length <= 1) return;
+  new k8s.core.v1.ConfigMap("llm-capacity-options", capacityOptionsConfigMap(settings.namespace, settings), {
+    provider: context.provider,
+    dependsOn: [namespace],
+  });
+}
+
 export function serveOneModel(context: ServingContext, settings: OneModelSettings): { endpoint: string; apiKey: pulumi.Output<string> } {
   const model: ServedModelWiring = {
     name: ONE_MODEL_SERVER_NAME,
@@ -334,6 +348,7 @@ export function serveOneModel(context: ServingContext, settings: OneModelSetting
   };
   if (settings.autoscaling?.minReplicas !== 0) {
     const server = vllmServer(context, model, null);
+    recordCapacityOptions(context, settings, server.namespace);
     return { endpoint: server.endpoint, apiKey: server.apiKey };
   }
   const server = vllmServer(context, model, {
@@ -342,5 +357,6 @@ export function serveOneModel(context: ServingContext, settings: OneModelSetting
     demandQuery: eppDemandQuery(settings.namespace, model.name, demandWindowSecondsOf(model.plan)),
   });
   const gateway = inferenceGateway(context, [model], server.apiKey, server.namespace);
+  recordCapacityOptions(context, settings, server.namespace);
   return { endpoint: gateway.endpoint, apiKey: server.apiKey };
 }

@@ -92,6 +92,15 @@ export function resolveStackSettings(
   const optionKeys = [own, ...fallbacks.entries.map((entry) => fallbackOption(own, entry))];
   const chosen = rawOption === undefined ? 1 : rawOption;
   const issues: InputIssue[] = [...fallbacks.issues];
+  if (fallbacks.entries.length > 0 && coerceSettingValue("cluster", values.cluster) === "kubeconfig") {
+    issues.push({
+      path: "capacityFallbacks",
+      value: rawFallbacks,
+      expected:
+        "no fallbacks with cluster kubeconfig: the stack adds no GPU nodes there, so it has no way of getting them to fall back from",
+      hint: "Remove capacityFallbacks, or let the stack create its cluster (cluster create) or join one (eks:<name>).",
+    });
+  }
   if (rawFallbacks !== undefined && !Array.isArray(rawFallbacks)) {
     issues.push({
       path: "capacityFallbacks",

@@ -149,6 +149,14 @@ describe("llm-stack cost", () => {
     expect(output).toContain(
       "| cost | min $0.55/h ($400.19/month) · expected $55.59/h ($40,579.39/month) · max $110.83/h ($80,905.75/month); the budget is checked at max |",
     );
+    // Its capacity options (capacityFallbacks: spot, then H200), each priced: the H200 one at most is
+    // 2 × p5en.48xlarge $63.296 + 3 × $0.2016 + $0.145 = $127.3418/h; spot has no snapshot row and is priced at its on-demand ceiling.
+    expect(scout.capacityOptions.map((o) => [o.option, o.deployed, o.capacityType, o.maxHourlyUsd])).toEqual([
+      [1, true, "on-demand", 110.8298],
+      [2, false, "spot", 110.8298],
+      [3, false, "on-demand", 127.3418],
+    ]);
+    expect(output).toContain("| 3 | on-demand | 1 × p5en.48xlarge, TP 8 × PP 1, bf16, 131,072 tokens | $63.84 | $127.34 | — |");
   });
 
   it("takes no token as set for a model that is not gated (Phi-3.5-mini, MIT), as `plan --stack` does not", async () => {

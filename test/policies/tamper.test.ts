@@ -1539,12 +1539,12 @@ const perRule: Case[] = [
       [
         "mandatory",
         "llm-stack-cost-budget",
-        "The stack costs $6,887.63/h at maximum node-group size ($7.43/h at desired size): 0 × GPU nodes p5.48xlarge $0.000/h (125 at most: $6880.000/h) + 1 × GPU nodes p5.4xlarge $6.880/h + 2 × CPU nodes m7i.xlarge $0.403/h (3 at most: $0.605/h) + 1 × EKS control plane $0.100/h + 1 × NAT gateway $0.045/h, above maxHourlyUsd $120.00. Fix: shrink the plan (fewer replicas, fp8 or int4, a shorter context) or raise the budget in the policy pack config.",
+        "The stack costs $6,887.63/h at maximum node-group size ($7.43/h at desired size): 0 × GPU nodes p5.48xlarge $0.000/h (125 at most: $6880.000/h) + 1 × GPU nodes p5.4xlarge $6.880/h + 2 × CPU nodes m7i.xlarge $0.403/h (3 at most: $0.605/h) + 1 × EKS control plane $0.100/h + 1 × NAT gateway $0.045/h, above maxHourlyUsd $130.00. Fix: shrink the plan (fewer replicas, fp8 or int4, a shorter context) or raise the budget in the policy pack config.",
       ],
       [
         "mandatory",
         "llm-stack-cost-budget",
-        "The stack costs $5,027,969.75/month at maximum node-group size (730 h at $6,887.63/h at maximum node-group size ($7.43/h at desired size): 0 × GPU nodes p5.48xlarge $0.000/h (125 at most: $6880.000/h) + 1 × GPU nodes p5.4xlarge $6.880/h + 2 × CPU nodes m7i.xlarge $0.403/h (3 at most: $0.605/h) + 1 × EKS control plane $0.100/h + 1 × NAT gateway $0.045/h), above maxMonthlyUsd $87,600.00. Fix: shrink the plan or raise the budget in the policy pack config.",
+        "The stack costs $5,027,969.75/month at maximum node-group size (730 h at $6,887.63/h at maximum node-group size ($7.43/h at desired size): 0 × GPU nodes p5.48xlarge $0.000/h (125 at most: $6880.000/h) + 1 × GPU nodes p5.4xlarge $6.880/h + 2 × CPU nodes m7i.xlarge $0.403/h (3 at most: $0.605/h) + 1 × EKS control plane $0.100/h + 1 × NAT gateway $0.045/h), above maxMonthlyUsd $94,900.00. Fix: shrink the plan or raise the budget in the policy pack config.",
       ],
     ],
   },
@@ -1558,18 +1558,18 @@ const perRule: Case[] = [
       [
         "mandatory",
         "llm-stack-cost-budget",
-        "The stack costs $172.75/h at maximum node-group size ($7.43/h at desired size): 0 × GPU nodes p5.48xlarge $0.000/h (3 at most: $165.120/h) + 1 × GPU nodes p5.4xlarge $6.880/h + 2 × CPU nodes m7i.xlarge $0.403/h (3 at most: $0.605/h) + 1 × EKS control plane $0.100/h + 1 × NAT gateway $0.045/h, above maxHourlyUsd $120.00. Fix: shrink the plan (fewer replicas, fp8 or int4, a shorter context) or raise the budget in the policy pack config.",
+        "The stack costs $172.75/h at maximum node-group size ($7.43/h at desired size): 0 × GPU nodes p5.48xlarge $0.000/h (3 at most: $165.120/h) + 1 × GPU nodes p5.4xlarge $6.880/h + 2 × CPU nodes m7i.xlarge $0.403/h (3 at most: $0.605/h) + 1 × EKS control plane $0.100/h + 1 × NAT gateway $0.045/h, above maxHourlyUsd $130.00. Fix: shrink the plan (fewer replicas, fp8 or int4, a shorter context) or raise the budget in the policy pack config.",
       ],
       [
         "mandatory",
         "llm-stack-cost-budget",
-        "The stack costs $126,107.35/month at maximum node-group size (730 h at $172.75/h at maximum node-group size ($7.43/h at desired size): 0 × GPU nodes p5.48xlarge $0.000/h (3 at most: $165.120/h) + 1 × GPU nodes p5.4xlarge $6.880/h + 2 × CPU nodes m7i.xlarge $0.403/h (3 at most: $0.605/h) + 1 × EKS control plane $0.100/h + 1 × NAT gateway $0.045/h), above maxMonthlyUsd $87,600.00. Fix: shrink the plan or raise the budget in the policy pack config.",
+        "The stack costs $126,107.35/month at maximum node-group size (730 h at $172.75/h at maximum node-group size ($7.43/h at desired size): 0 × GPU nodes p5.48xlarge $0.000/h (3 at most: $165.120/h) + 1 × GPU nodes p5.4xlarge $6.880/h + 2 × CPU nodes m7i.xlarge $0.403/h (3 at most: $0.605/h) + 1 × EKS control plane $0.100/h + 1 × NAT gateway $0.045/h), above maxMonthlyUsd $94,900.00. Fix: shrink the plan or raise the budget in the policy pack config.",
       ],
     ],
   },
   // Pulumi.scout.yaml autoscales 0–2 replicas, one per p5.48xlarge; its group's maxSize raised to 3 (maxReplicas 3 past the
   // stack's own check) costs 3 × $55.04 + 3 × $0.2016 + $0.10 + $0.045 = $165.8698/h at most (× 730 h = $121,084.95/month), over the
-  // pack's defaults of $120/h and $87,600/month.
+  // pack's defaults of $130/h and $94,900/month.
   {
     name: "rejects the autoscaled stack's GPU group raised to 3 nodes (maxReplicas 3) over the budget",
     stack: "scout",
@@ -1578,12 +1578,12 @@ const perRule: Case[] = [
       [
         "mandatory",
         "llm-stack-cost-budget",
-        "The stack costs $165.87/h at maximum node-group size ($55.59/h at desired size): 1 × GPU nodes p5.48xlarge $55.040/h (3 at most: $165.120/h) + 2 × CPU nodes m7i.xlarge $0.403/h (3 at most: $0.605/h) + 1 × EKS control plane $0.100/h + 1 × NAT gateway $0.045/h, above maxHourlyUsd $120.00. Fix: shrink the plan (fewer replicas, fp8 or int4, a shorter context) or raise the budget in the policy pack config.",
+        "The stack costs $165.87/h at maximum node-group size ($55.59/h at desired size): 1 × GPU nodes p5.48xlarge $55.040/h (3 at most: $165.120/h) + 2 × CPU nodes m7i.xlarge $0.403/h (3 at most: $0.605/h) + 1 × EKS control plane $0.100/h + 1 × NAT gateway $0.045/h, above maxHourlyUsd $130.00. Fix: shrink the plan (fewer replicas, fp8 or int4, a shorter context) or raise the budget in the policy pack config.",
       ],
       [
         "mandatory",
         "llm-stack-cost-budget",
-        "The stack costs $121,084.95/month at maximum node-group size (730 h at $165.87/h at maximum node-group size ($55.59/h at desired size): 1 × GPU nodes p5.48xlarge $55.040/h (3 at most: $165.120/h) + 2 × CPU nodes m7i.xlarge $0.403/h (3 at most: $0.605/h) + 1 × EKS control plane $0.100/h + 1 × NAT gateway $0.045/h), above maxMonthlyUsd $87,600.00. Fix: shrink the plan or raise the budget in the policy pack config.",
+        "The stack costs $121,084.95/month at maximum node-group size (730 h at $165.87/h at maximum node-group size ($55.59/h at desired size): 1 × GPU nodes p5.48xlarge $55.040/h (3 at most: $165.120/h) + 2 × CPU nodes m7i.xlarge $0.403/h (3 at most: $0.605/h) + 1 × EKS control plane $0.100/h + 1 × NAT gateway $0.045/h), above maxMonthlyUsd $94,900.00. Fix: shrink the plan or raise the budget in the policy pack config.",
       ],
     ],
   },

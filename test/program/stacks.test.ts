@@ -22,6 +22,8 @@ import {
   AUTOSCALED_RESOURCES,
   BENCHMARK_RESOURCES,
   BENCHMARKED_STACKS,
+  FALLBACK_RESOURCES,
+  FALLBACK_STACKS,
   AUTOSCALED_GROUPS,
   STACK_MODELS,
 } from "../support/program-fixtures";
@@ -79,6 +81,7 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
         ...createModeResources(plan.region),
         ...(stack in AUTOSCALED_GROUPS ? AUTOSCALED_RESOURCES : []),
         ...(BENCHMARKED_STACKS.includes(stack) ? BENCHMARK_RESOURCES : []),
+        ...(FALLBACK_STACKS.includes(stack) ? FALLBACK_RESOURCES : []),
       ].sort(),
     );
     expect(resources.filter((r) => /leaderworkerset|LwsController|llm-lws/.test(`${r.type} ${r.name}`))).toEqual([]);
@@ -432,8 +435,11 @@ describe.each(["dev", "mixtral", "scout"])("stack %s under mocks", (stack) => {
     // roles and 3 bindings, a Role and 2 RoleBindings; its CRDs are one YAML string, checked below), Cluster Autoscaler's 6 (service account, cluster role and
     // binding, Role and binding, Deployment) and the inference gateway's 15 core objects (agentgateway's namespace, service account, cluster
     // role and binding, Service and Deployment; the key Secret; the proxy's NetworkPolicy; the picker's service account, Role and binding,
-    // ConfigMap, Service, NetworkPolicy and Deployment) — counted from AUTOSCALED_RESOURCES; the benchmark adds 3 (Job, ConfigMap, ServiceAccount).
-    expect(objects).toHaveLength((stack in AUTOSCALED_GROUPS ? 60 : 24) + (BENCHMARKED_STACKS.includes(stack) ? 3 : 0));
+    // ConfigMap, Service, NetworkPolicy and Deployment) — counted from AUTOSCALED_RESOURCES; the benchmark adds 3 (Job, ConfigMap, ServiceAccount),
+    // capacity fallbacks 1 (the options' ConfigMap).
+    expect(objects).toHaveLength(
+      (stack in AUTOSCALED_GROUPS ? 60 : 24) + (BENCHMARKED_STACKS.includes(stack) ? 3 : 0) + (FALLBACK_STACKS.includes(stack) ? 1 : 0),
+    );
     for (const object of objects) {
       const Model = KUBERNETES_MODELS[object.type]!;
       expect(() => new Model(object.inputs).validate(), object.name).not.toThrow();

@@ -195,6 +195,10 @@ export const BENCHMARK_RESOURCES = [
   "aws:eks/podIdentityAssociation:PodIdentityAssociation vllm-benchmark-association",
 ];
 
+/** The stacks with capacityFallbacks (Pulumi.scout.yaml), and what that adds: the record of the options the budget policy prices. */
+export const FALLBACK_STACKS = ["scout"];
+export const FALLBACK_RESOURCES = ["kubernetes:core/v1:ConfigMap llm-capacity-options"];
+
 /**
  * What an autoscaled stack adds (Pulumi.scout.yaml: minReplicas 0, maxReplicas 2): KEDA's core
  * install, Cluster Autoscaler with its Pod Identity role, the ScaledObject, and — for a server that
