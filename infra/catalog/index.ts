@@ -44,6 +44,8 @@ export {
   CAPACITY_TYPES,
   type CapacityType,
   capacityTypeSchema,
+  type PriceSnapshot,
+  priceSnapshotSchema,
   type Variant,
   variantSchema,
 } from "./schema";

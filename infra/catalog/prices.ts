@@ -92,16 +92,24 @@ export interface InstancePurchase {
  * (spotRateUsd: a node pays its own AZ's price and the group does not choose the cheapest AZ).
  * Capacity Block: the block's rate per instance-hour.
  */
-export function instanceHourlyUsd(instanceType: InstanceType, region: Region, capacityType: CapacityType): number | undefined {
-  if (capacityType === "on-demand") return PRICE_TABLE[instanceType]?.[region]?.onDemandHourlyUsd;
+export function instanceHourlyUsd(
+  instanceType: InstanceType,
+  region: Region,
+  capacityType: CapacityType,
+  snapshot: PriceSnapshot = PRICE_SNAPSHOT,
+): number | undefined {
+  const find = <T extends { instanceType: string; region: string }>(rows: readonly T[]) =>
+    rows.find((r) => r.instanceType === instanceType && r.region === region);
+  const onDemand = find(snapshot.onDemand)?.onDemandHourlyUsd;
+  if (capacityType === "on-demand") return onDemand;
   if (capacityType === "spot") {
     // Without a snapshot row, the most a spot instance can cost: its maximum price defaults to the
     // on-demand price ("If you don't specify a maximum price, the default maximum price is the
     // On-Demand price": EC2 user guide, using-spot-instances-request, read 2026-12-06).
-    const row = findSpotRow(instanceType, region);
-    return row ? spotRateUsd(row.zones) : PRICE_TABLE[instanceType]?.[region]?.onDemandHourlyUsd;
+    const row = find(snapshot.spot);
+    return row ? spotRateUsd(row.zones) : onDemand;
   }
-  return findCapacityBlockRow(instanceType, region)?.hourlyUsdPerInstance;
+  return find(snapshot.capacityBlock)?.hourlyUsdPerInstance;
 }
 
 const usd = (value: number) => `$${value.toFixed(2)}/h`;

@@ -8,10 +8,12 @@ import {
   HOURS_PER_MONTH,
   INSTANCES,
   SERVICE_PRICES,
+  PRICE_SNAPSHOT,
   instanceHourlyUsd,
   isInstanceType,
   priceCaveats,
   type CapacityType,
+  type PriceSnapshot,
   type EksSupportType,
   type InstanceType,
   type Region,
@@ -97,13 +99,14 @@ export const missingPrice = (
 /** What a line item says after the instance type: nothing for on-demand, so on-demand breakdowns read as before. */
 const PURCHASE_LABEL: Record<CapacityType, string> = { "on-demand": "", spot: " (spot)", "capacity-block": " (Capacity Block)" };
 
-export function priceItems(items: readonly PricedItem[], region: Region): StackCost {
+/** `snapshot`: the dated EC2 prices (the committed one unless a test or the generator gives another). */
+export function priceItems(items: readonly PricedItem[], region: Region, snapshot: PriceSnapshot = PRICE_SNAPSHOT): StackCost {
   const lineItems: CostLineItem[] = [];
   const unpriced: UnpricedItem[] = [];
   for (const item of items) {
     if (item.kind === "node-group") {
       const capacityType = item.capacityType ?? "on-demand";
-      const price = isInstanceType(item.instanceType) ? instanceHourlyUsd(item.instanceType, region, capacityType) : undefined;
+      const price = isInstanceType(item.instanceType) ? instanceHourlyUsd(item.instanceType, region, capacityType, snapshot) : undefined;
       if (price === undefined) {
         unpriced.push(missingPrice(item.name, item.instanceType, region, capacityType));
         continue;
@@ -171,6 +174,7 @@ export function priceItems(items: readonly PricedItem[], region: Region): StackC
           : [],
       ),
       region,
+      snapshot,
     ),
   };
 }
