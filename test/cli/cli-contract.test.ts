@@ -109,7 +109,12 @@ const CASES: Case[] = [
     '--quantization: got "int8"; expected one of "auto", "bf16", "fp8", "int4"',
   ],
   ["an unknown GPU", plan("--gpu", "a100"), 2, '--gpu: got "a100"; expected one of "h100", "h200"'],
-  ["an unpriced region", plan("--region", "eu-west-1"), 2, '--region: got "eu-west-1"; expected one of "us-east-1", "us-east-2", "us-west-2"'],
+  [
+    "an unpriced region",
+    plan("--region", "eu-west-1"),
+    2,
+    '--region: got "eu-west-1"; expected one of "us-east-1", "us-east-2", "us-west-2"',
+  ],
   ["a TP vLLM refuses", plan("--tensor-parallel-size", "3"), 2, "--tensor-parallel-size: got 3; expected one of 1, 2, 4, 8"],
   ["an unknown KV dtype", plan("--kv-cache-dtype", "fp16"), 2, '--kv-cache-dtype: got "fp16"; expected one of "auto", "fp8"'],
   [

@@ -15,6 +15,12 @@ import {
   renderCapacityOptionsText,
 } from "../../../cli/render/capacity-options";
 import { DEV, SECRETS } from "../../support/stack-settings";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { PROJECT_ROOT } from "../../../infra/project-root";
+import { readStackFile } from "../../../infra/settings/stack-file";
+import { resolveStackFile } from "../../../infra/settings/resolve-stack-file";
+import { renderStackSettings } from "../../../cli/render/render-plan";
 
 describe("a Capacity Block's price", () => {
   it("is its rate × instances × hours up front, and that spread over its hours", () => {
@@ -82,5 +88,21 @@ describe("capacity options in the outputs", () => {
     const one = resolveStackSettings(DEV, "us-east-1", SECRETS);
     expect(renderCapacityOptionsText(capacityOptionRows(one))).toEqual([]);
     expect(renderCapacityOptionsMarkdown(capacityOptionRows(one))).toEqual([]);
+  });
+});
+
+describe("the README's worked example", () => {
+  it("is what plan --stack scout prints", () => {
+    const file = readStackFile("scout", PROJECT_ROOT);
+    const { settings, missing } = resolveStackFile(file);
+    const printed = renderStackSettings("scout", settings, missing, file).split("\n");
+    const readme = readFileSync(join(PROJECT_ROOT, "README.md"), "utf8");
+    const block = readme
+      .split("`npm run -s cli -- plan --stack scout` prints the three options")[1]!
+      .split("```text\n")[1]!
+      .split("```")[0]!;
+    const lines = block.split("\n").filter((line) => line.trim() !== "");
+    expect(lines.length).toBe(5);
+    for (const line of lines) expect(printed).toContain(line);
   });
 });
