@@ -1,5 +1,16 @@
 /** `llm-stack gpus`: the GPU types, the instance types that carry them, and the dated price table. */
-import { GPUS, GPU_IDS, INSTANCES, INSTANCE_TYPES, PRICE_TABLE_DATE, PRICES } from "../../infra/catalog";
+import {
+  GPUS,
+  GPU_IDS,
+  INSTANCES,
+  INSTANCE_TYPES,
+  PRICE_SNAPSHOT,
+  PRICE_TABLE_DATE,
+  PRICES,
+  findCapacityBlockRow,
+  findSpotRow,
+} from "../../infra/catalog";
+import { spotRateUsd } from "../../infra/catalog/spot-history";
 import { textTable } from "./format";
 
 const table = (header: string[], rows: string[][]): string[] => textTable([header, ...rows]);
@@ -26,22 +37,36 @@ export function renderGpus(): string {
       ];
     }),
   );
+  // Each way of buying the type: spot at the dearest AZ of its snapshot (as plans price it), a Capacity Block per instance-hour.
   const prices = table(
-    ["instance type", "region", "$/h on demand", "read on", "note"],
-    PRICES.map((row) => [
-      row.instanceType,
-      row.region,
-      row.onDemandHourlyUsd.toString(),
-      row.source.readOn,
-      row.assumedFrom ? `ASSUMED equal to ${row.assumedFrom} (not read for this region)` : "",
-    ]),
+    ["instance type", "region", "$/h on demand", "read on", "$/h spot (dearest AZ, when)", "$/h Capacity Block (read on)", "note"],
+    PRICES.map((row) => {
+      const spot = findSpotRow(row.instanceType, row.region);
+      const block = findCapacityBlockRow(row.instanceType, row.region);
+      const notes = [
+        ...(row.assumedFrom ? [`on-demand ASSUMED equal to ${row.assumedFrom}`] : []),
+        ...(row.stale ? ["on-demand STALE"] : []),
+        ...(block?.assumedFrom ? [`block ASSUMED equal to ${block.assumedFrom}`] : []),
+        ...(block?.stale ? ["block STALE"] : []),
+        ...(spot?.stale ? ["spot STALE"] : []),
+      ];
+      return [
+        row.instanceType,
+        row.region,
+        row.onDemandHourlyUsd.toString(),
+        row.source.readOn,
+        spot ? `${spotRateUsd(spot.zones)} (${spot.observedAt.slice(0, 10)})` : "—",
+        block ? `${block.hourlyUsdPerInstance} (${block.source.readOn})` : "—",
+        notes.join("; "),
+      ];
+    }),
   );
   return [
     ...gpus,
     "",
     ...instances,
     "",
-    `prices (one dated table, infra/catalog/prices.ts, reviewed ${PRICE_TABLE_DATE}):`,
+    `prices (one dated snapshot, infra/catalog/ec2-prices.json, taken ${PRICE_TABLE_DATE}; ${PRICE_SNAPSHOT.readBy}):`,
     ...prices,
     "",
   ].join("\n");

@@ -21,6 +21,7 @@ import { PROJECT_ROOT } from "../../../infra/project-root";
 import { readStackFile } from "../../../infra/settings/stack-file";
 import { resolveStackFile } from "../../../infra/settings/resolve-stack-file";
 import { renderStackSettings } from "../../../cli/render/render-plan";
+import { renderGpus } from "../../../cli/render/gpus-table";
 
 describe("a Capacity Block's price", () => {
   it("is its rate × instances × hours up front, and that spread over its hours", () => {
@@ -104,5 +105,18 @@ describe("the README's worked example", () => {
     const lines = block.split("\n").filter((line) => line.trim() !== "");
     expect(lines.length).toBe(5);
     for (const line of lines) expect(printed).toContain(line);
+  });
+});
+
+describe("llm-stack gpus", () => {
+  it("lists each way of buying a type, and what its rate rests on", () => {
+    const lines = renderGpus().split("\n");
+    // us-west-2's block rate is us-east-1's 2026-05 reading (ec2-prices.json); no spot row yet; AWS sells no p5.4xlarge block.
+    expect(lines.find((line) => line.startsWith("p5.48xlarge    us-west-2"))).toMatch(
+      /^p5\.48xlarge\s+us-west-2\s+55\.04\s+2026-12-06\s+—\s+34\.61 \(2026-05-01\)\s+block ASSUMED equal to us-east-1; block STALE$/,
+    );
+    expect(lines.find((line) => line.startsWith("p5.4xlarge     us-east-1"))).toMatch(
+      /^p5\.4xlarge\s+us-east-1\s+6\.88\s+2026-12-06\s+—\s+—\s*$/,
+    );
   });
 });
