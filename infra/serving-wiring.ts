@@ -22,14 +22,8 @@ import { BENCHMARK_PREFIX, benchmarkServiceAccountName } from "./manifests/bench
 import { copyServiceAccountName } from "./manifests/model-cache/model-copy";
 import { SECRET_KEYS, servingNamespace, servingPodSelector } from "./manifests/serving/vllm";
 import { capacityOptionsConfigMap } from "./manifests/serving/capacity-options";
-import {
-  GATEWAY_API_KEY_SECRET,
-  demandWindowSecondsOf,
-  eppDemandQuery,
-  gatewayServerSources,
-  queueTtlSecondsOf,
-  requestBodyMiB,
-} from "./manifests/gateway/inference-gateway";
+import { GATEWAY_API_KEY_SECRET, gatewayServerSources, requestBodyMiB } from "./manifests/gateway/inference-gateway";
+import { demandWindowSecondsOf, eppDemandQuery, queueTtlSecondsOf } from "./manifests/gateway/endpoint-picker";
 import {
   BYTES_PER_GIB,
   GPU_TOLERATION,

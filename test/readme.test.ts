@@ -40,7 +40,7 @@ describe("README", () => {
     );
     const seconds = settings.plan.timeToReady.totalSeconds;
     expect(readme).toContain(`(${seconds} s for Scout on a new node: removing a replica`);
-    // The picker's queue TTL: the slow-end time to ready and KEDA's minute (manifests/gateway/inference-gateway.ts queueTtlSecondsOf).
+    // The picker's queue TTL: the slow-end time to ready and KEDA's minute (manifests/gateway/endpoint-picker.ts queueTtlSecondsOf).
     expect(readme).toContain(
       `after KEDA's minute to see it (${(settings.plan.timeToReady.slowTotalSeconds + 60).toLocaleString("en-US")} s for Scout`,
     );

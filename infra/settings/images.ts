@@ -14,7 +14,7 @@ const ADD_ON_IMAGES = {
   grafana: "grafana/grafana",
   /** KEDA (autoscaling): ghcr.io/kedacore. */
   keda: "ghcr.io/kedacore/keda",
-  /** A set's endpoint pickers: ghcr.io/llm-d (manifests/gateway/inference-gateway.ts). */
+  /** A set's endpoint pickers: ghcr.io/llm-d (manifests/gateway/endpoint-picker.ts). */
   endpointPicker: "ghcr.io/llm-d/llm-d-router-endpoint-picker",
   /** A set's gateway controller and proxy: cr.agentgateway.dev, which no ECR rule caches (pulled as written). */
   agentgateway: "cr.agentgateway.dev/controller",

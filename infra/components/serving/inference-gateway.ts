@@ -13,10 +13,9 @@ import { vendoredYamlStream, type KubernetesObject } from "../../manifests/vendo
 import { installInOrder } from "../vendored-install";
 import { AGENTGATEWAY_CHART, AGENTGATEWAY_CRD_FILES, agentgatewayInstall } from "../../manifests/gateway/agentgateway";
 import { gatewayApiCrdFiles } from "../../manifests/gateway/gateway-crds";
+import { eppPodMonitor, eppPrometheusRule } from "../../manifests/gateway/endpoint-picker";
 import {
   GATEWAY_NAME,
-  eppPodMonitor,
-  eppPrometheusRule,
   gatewayEndpoint,
   gatewayServerSources,
   inferenceGatewayObjects,

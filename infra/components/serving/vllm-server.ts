@@ -216,7 +216,7 @@ export class VllmServer extends pulumi.ComponentResource {
 
   /**
    * The benchmark Job (manifests/benchmark/bench-job.ts) with its script, its own service account on
-   * the S3 path (the role that may write benchmarks/ is bound to it in program.ts) and, with
+   * the S3 path (the role that may write benchmarks/ is bound to it in serving-wiring.ts) and, with
    * monitoring, the PodMonitor that scrapes its gauges. Created after the workload is awaited ready.
    */
   private benchmark(

@@ -27,7 +27,7 @@ export interface ScaledObjectInput {
   prometheusAddress: string;
   /**
    * At zero replicas vLLM emits nothing, so its queue cannot wake it: a PromQL expression of the
-   * requests its endpoint picker holds (manifests/gateway/inference-gateway.ts eppDemandQuery) does. Null
+   * requests its endpoint picker holds (manifests/gateway/endpoint-picker.ts eppDemandQuery) does. Null
    * when the range does not reach zero.
    */
   wakeQuery: string | null;

@@ -28,26 +28,6 @@ import {
   type ModelGatewayObjects,
 } from "./endpoint-picker";
 
-// Each model's side lives in endpoint-picker.ts; its names are re-exported here, the gateway's one entry point.
-export {
-  EPP_DEMAND_WINDOW_SECONDS,
-  EPP_GRPC_PORT,
-  EPP_HEALTH_PORT,
-  EPP_METRICS_PORT,
-  EPP_UID,
-  LLM_D_ROUTER_VERSION,
-  demandWindowSecondsOf,
-  eppConfig,
-  eppDemandQuery,
-  eppLabels,
-  eppName,
-  eppPodMonitor,
-  eppPrometheusRule,
-  queueTtlSecondsOf,
-  type GatewayModel,
-  type ModelGatewayObjects,
-} from "./endpoint-picker";
-
 type Json = Record<string, unknown>;
 
 export interface InferenceGatewayInput {

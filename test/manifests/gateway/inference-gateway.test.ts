@@ -14,12 +14,9 @@ import { RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/Role
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import { demandWindowSecondsOf, eppDemandQuery, eppPodMonitor, queueTtlSecondsOf } from "../../../infra/manifests/gateway/endpoint-picker";
 import {
-  demandWindowSecondsOf,
-  eppDemandQuery,
-  queueTtlSecondsOf,
   requestBodyMiB,
-  eppPodMonitor,
   gatewayEndpoint,
   gatewayProxyPodSelector,
   inferenceGatewayObjects,
