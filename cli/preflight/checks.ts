@@ -4,8 +4,24 @@
  * judge, so every verdict is testable with plain data. Placement reuses the program's own pure
  * functions (infra/plan/placement.ts), so preflight and `pulumi up` choose the same AZs.
  */
-import { DATA_PRICES, EKS_VERSIONS, INSTANCES, KUBERNETES_VERSION, REGIONS, SERVICE_PRICES, type InstanceType } from "../../infra/catalog";
-import { InfeasiblePlanError, checkpointBytes, placeGpuSubnets, placeZones, type AvailabilityZone } from "../../infra/plan";
+import {
+  DATA_PRICES,
+  EKS_VERSIONS,
+  INSTANCES,
+  KUBERNETES_VERSION,
+  isInstanceType,
+  REGIONS,
+  SERVICE_PRICES,
+  type InstanceType,
+} from "../../infra/catalog";
+import {
+  InfeasiblePlanError,
+  capacityBlockTerms,
+  checkpointBytes,
+  placeGpuSubnets,
+  placeZones,
+  type AvailabilityZone,
+} from "../../infra/plan";
 import { type StackSettings } from "../../infra/settings";
 import { gpuFleet, servedModels } from "../../infra/settings/served-models";
 import {
@@ -140,6 +156,7 @@ export const LIKELY_SPOT_SCORE = 7;
 // ---- launch now: what AWS says about getting the nodes today ----------------------------------
 
 const usdPerHour = (value: number) => `$${value.toFixed(2)}/h`;
+const usdAmount = (value: number) => `$${value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 /**
  * Whether the stack's GPU nodes can be had now. Spot: AWS's placement score for them in one AZ and
@@ -209,31 +226,36 @@ export function checkLaunchNow(input: PreflightInput, facts: PreflightFacts): Ch
 
 // ---- capacity options: which of the stack's ways of getting GPUs AWS would let it have now ----
 
-/** What one option's checks say about getting its nodes now: refused, no evidence against, or AWS scores spot unlikely. */
-export type OptionOutlook = "blocked" | "open" | "unlikely";
+/**
+ * What one option's checks say about getting its nodes now: refused by AWS (blocked), a Capacity
+ * Block that has not started (waiting), spot AWS scores likely (likely), or nothing against it
+ * (open) — on-demand capacity is only known at launch, and a low spot score is no evidence against
+ * a one-type request, which AWS scores low by design (LIKELY_SPOT_SCORE).
+ */
+export type OptionOutlook = "blocked" | "waiting" | "likely" | "open";
+
+/** What the capacity block check says of a block that has not started (judgeState), and how an option's outlook reads it. */
+const NOT_STARTED = "GPU nodes cannot launch before then";
 
 /** The checks that decide whether an option's nodes can be had: offering, quota, the block, launch now. */
 export function capacityChecks(input: PreflightInput, facts: PreflightFacts): CheckResult[] {
   return [checkInstanceType(input, facts), checkQuota(input, facts), checkCapacityBlock(input, facts), checkLaunchNow(input, facts)];
 }
 
-/**
- * An option is blocked when any capacity check fails (not offered in a usable AZ, quota below the
- * nodes, a block that cannot serve); spot is unlikely below the placement score LIKELY_SPOT_SCORE;
- * anything else is open — on-demand capacity cannot be read before a launch, so no evidence against
- * is the most AWS says.
- */
 export function optionOutlook(settings: StackSettings, checks: readonly CheckResult[]): OptionOutlook {
   if (checks.some((check) => check.status === "fail")) return "blocked";
+  const block = checks.find((check) => check.name === CHECK_NAMES.capacityBlock);
+  if (settings.capacity.type === "capacity-block" && block?.status === "warn" && block.detail.includes(NOT_STARTED)) return "waiting";
   const launch = checks.find((check) => check.name === CHECK_NAMES.launchNow);
-  if (settings.capacity.type === "spot" && launch?.status !== "pass") return "unlikely";
-  return "open";
+  return settings.capacity.type === "spot" && launch?.status === "pass" ? "likely" : "open";
 }
 
 /**
- * The first option, in the stack's order of preference, that is open; else the first that is only
- * unlikely; else none. Passes when that is the deployed option, warns with the command that deploys
- * it when it is another, fails when every option is blocked.
+ * The first option, in the stack's order of preference, that nothing AWS said rules out now (open
+ * or likely); else the first waiting for its block; else none. Passes when that is the deployed
+ * option, warns with the command that deploys it when it is another, fails when every option is
+ * blocked. The stack's order decides, not the evidence: on-demand capacity cannot be read before a
+ * launch, so "likely" spot never outranks an open option the stack prefers.
  */
 export function checkCapacityOptions(
   options: ReadonlyArray<{ option: number; deployed: boolean; settings: StackSettings; checks: readonly CheckResult[] }>,
@@ -243,16 +265,15 @@ export function checkCapacityOptions(
   const why = (o: (typeof outlooks)[number]) => {
     const failed = o.checks.filter((check) => check.status === "fail").map((check) => `${check.name}: ${check.detail}`);
     if (failed.length > 0) return failed.join("; ");
-    if (o.outlook === "unlikely") return o.checks.find((check) => check.name === CHECK_NAMES.launchNow)?.detail ?? "spot not scored";
-    return o.settings.capacity.type === "on-demand"
-      ? "offered and within quota (on-demand capacity is only known at launch)"
-      : (o.checks.find((check) => check.name === CHECK_NAMES.launchNow || check.name === CHECK_NAMES.capacityBlock)?.detail ?? "");
+    if (o.settings.capacity.type === "on-demand") return "offered and within quota (on-demand capacity is only known at launch)";
+    const decisive = o.settings.capacity.type === "spot" ? CHECK_NAMES.launchNow : CHECK_NAMES.capacityBlock;
+    return o.checks.find((check) => check.name === decisive)?.detail ?? "";
   };
   const nodes = (o: (typeof outlooks)[number]) => gpuFleet(o.settings).label;
   const detail = outlooks
     .map((o) => `option ${o.option}${o.deployed ? " (deployed)" : ""} ${o.settings.capacity.type} ${nodes(o)}: ${o.outlook} — ${why(o)}`)
     .join("; ");
-  const chosen = outlooks.find((o) => o.outlook === "open") ?? outlooks.find((o) => o.outlook === "unlikely");
+  const chosen = outlooks.find((o) => o.outlook === "open" || o.outlook === "likely") ?? outlooks.find((o) => o.outlook === "waiting");
   if (!chosen)
     return {
       name,
@@ -260,7 +281,7 @@ export function checkCapacityOptions(
       detail: `no option can be had now: ${detail}`,
       fix: "fix one option's failure above (quota: request an increase; offering: another region), or add a fallback (capacityFallbacks)",
     };
-  const first = `first obtainable: option ${chosen.option} (${chosen.settings.capacity.type} ${nodes(chosen)}${chosen.outlook === "unlikely" ? ", though AWS scores spot unlikely" : ""})`;
+  const first = `first obtainable: option ${chosen.option} (${chosen.settings.capacity.type} ${nodes(chosen)}${chosen.outlook === "waiting" ? ", once its block starts" : ""})`;
   if (chosen.deployed) return { name, status: "pass", detail: `${first}, the deployed one; ${detail}` };
   return {
     name,
@@ -621,7 +642,19 @@ function judgeReservation(input: PreflightInput, reservation: CapacityReservatio
       fix: `lower replicas until the plan needs at most ${plural(reservation.totalInstanceCount, "node")}`,
       buy: true,
     });
-  } else if (reservation.state === "active" && reservation.availableInstanceCount < nodes) {
+  } else if (reservation.totalInstanceCount > nodes && settings.capacity.type === "capacity-block") {
+    // AWS bills the whole block up front; the stack's cost counts the nodes it runs in it.
+    const whole = isInstanceType(instanceType)
+      ? capacityBlockTerms(instanceType, region, reservation.totalInstanceCount, settings.capacity.startDate, settings.capacity.endDate)
+      : undefined;
+    problems.push({
+      status: "warn",
+      text: `it holds ${plural(reservation.totalInstanceCount, "instance")}, all paid for${whole ? ` (${usdAmount(whole.upfrontUsd)} up front at the snapshot's rate)` : ""}; the plan uses ${plural(nodes, "node")}${atMaxReplicas(settings)}, and the stack's cost counts only those`,
+      fix: `use the block: raise replicas (or maxReplicas) until the plan needs ${plural(reservation.totalInstanceCount, "node")}`,
+      buy: false,
+    });
+  }
+  if (reservation.state === "active" && reservation.availableInstanceCount < nodes && reservation.totalInstanceCount >= nodes) {
     problems.push({
       status: "fail",
       text: `${reservation.availableInstanceCount} of its ${reservation.totalInstanceCount} instances are free (the others are running), the plan needs ${nodes}${atMaxReplicas(settings)}`,
@@ -655,7 +688,7 @@ function judgeState(reservation: CapacityReservationFacts, now: Date): Reservati
     const when = start ? utc(start) : "(no StartDate)";
     return {
       status: "warn",
-      text: `it starts at ${when}: GPU nodes cannot launch before then`,
+      text: `it starts at ${when}: ${NOT_STARTED}`,
       fix: `run pulumi up after ${when}`,
       buy: false,
     };

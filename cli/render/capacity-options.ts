@@ -40,9 +40,11 @@ function deploysOf(settings: StackSettings): string {
 export function blockTermsOf(settings: StackSettings): CapacityBlockTerms | null {
   const { capacity } = settings;
   if (capacity.type !== "capacity-block") return null;
-  const gpu = settings.cost.lineItems.find((line) => line.item.startsWith("GPU nodes"));
+  // A block's stack has one GPU instance type (resolve refuses a set across two); every group of it runs in the block.
   const instanceType = settings.modelSet ? settings.modelSet.packing.nodeGroups[0]!.instanceType : settings.plan.instanceType;
-  const instances = gpu ? Math.round(gpu.maxHourlyUsd / gpu.unitHourlyUsd) : 0;
+  const instances = settings.cost.lineItems
+    .filter((line) => line.item === `GPU nodes ${instanceType} (Capacity Block)`)
+    .reduce((total, line) => total + line.quantity, 0);
   return capacityBlockTerms(instanceType, settings.region, instances, capacity.startDate, capacity.endDate) ?? null;
 }
 

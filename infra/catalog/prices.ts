@@ -148,7 +148,7 @@ export function priceCaveats(purchases: readonly InstancePurchase[], region: Reg
       const meaning =
         "zones" in row
           ? [
-              `${what} is priced at ${usd(spotRateUsd(row.zones)!)}, the dearest of ${row.zones.length} AZ(s) at ${row.observedAt.slice(0, 16).replace("T", " ")} UTC (${row.zones.map((z) => `${z.zoneId} ${usd(z.hourlyUsd)}`).join(", ")}); spot prices move, and AWS may reclaim a spot node at two minutes' notice`,
+              `${what} is priced at ${usd(spotRateUsd(row.zones)!)}, the dearest of ${row.zones.length} AZ(s) at ${row.observedAt.slice(0, 16).replace("T", " ")} UTC (${row.zones.map((z) => `${z.zoneId} ${usd(z.hourlyUsd)}`).join(", ")}); spot prices move, up to the on-demand price, at which maximums and the budget count it; AWS may reclaim a spot node at two minutes' notice`,
             ]
           : capacityType === "capacity-block"
             ? [`${what}: a Capacity Block is paid up front for every instance and hour of the block, used or not`]

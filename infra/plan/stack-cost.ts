@@ -56,6 +56,14 @@ export interface CostLineItem {
   maxHourlyUsd: number;
   /** At the node group's minimum size: what an autoscaled stack costs when idle. */
   minHourlyUsd: number;
+  /** Nodes at the group's maximum (1 for everything else). */
+  maxQuantity: number;
+  /**
+   * The most one unit can cost per hour: unitHourlyUsd, except spot — its snapshot price moves, up
+   * to its maximum price, which defaults to the on-demand price — so maxHourlyUsd, and the budget
+   * that compares it, holds spot at that ceiling.
+   */
+  maxUnitHourlyUsd: number;
 }
 
 export interface StackCost {
@@ -116,13 +124,19 @@ export function priceItems(items: readonly PricedItem[], region: Region, snapsho
       const block = capacityType === "capacity-block";
       const minSize = block ? item.maxSize : (item.minSize ?? item.desiredSize);
       const desiredSize = block ? item.maxSize : item.desiredSize;
+      const ceiling =
+        capacityType === "spot" && isInstanceType(item.instanceType)
+          ? Math.max(price, instanceHourlyUsd(item.instanceType, region, "on-demand", snapshot) ?? price)
+          : price;
       lineItems.push({
         item: `${role} ${item.instanceType}${PURCHASE_LABEL[capacityType]}`,
         quantity: desiredSize,
         unitHourlyUsd: price,
         hourlyUsd: round(desiredSize * price, 4),
-        maxHourlyUsd: round(item.maxSize * price, 4),
+        maxHourlyUsd: round(item.maxSize * ceiling, 4),
         minHourlyUsd: round(minSize * price, 4),
+        maxQuantity: item.maxSize,
+        maxUnitHourlyUsd: ceiling,
       });
     } else if (item.kind === "eks-cluster") {
       const extended = item.supportType === "extended";
@@ -134,6 +148,8 @@ export function priceItems(items: readonly PricedItem[], region: Region, snapsho
         hourlyUsd: value,
         maxHourlyUsd: value,
         minHourlyUsd: value,
+        maxQuantity: 1,
+        maxUnitHourlyUsd: value,
       });
     } else {
       const { value } = SERVICE_PRICES.natGatewayHourlyUsd;
@@ -144,6 +160,8 @@ export function priceItems(items: readonly PricedItem[], region: Region, snapsho
         hourlyUsd: value,
         maxHourlyUsd: value,
         minHourlyUsd: value,
+        maxQuantity: 1,
+        maxUnitHourlyUsd: value,
       });
     }
   }
@@ -272,7 +290,7 @@ export function describeCost(cost: StackCost): string {
       // A group that can grow says so: the budget compares its maximum.
       return l.maxHourlyUsd === l.hourlyUsd
         ? atDesired
-        : `${atDesired} (${Math.round(l.maxHourlyUsd / l.unitHourlyUsd)} at most: $${l.maxHourlyUsd.toFixed(3)}/h)`;
+        : `${atDesired} (${l.maxQuantity} at most${l.maxUnitHourlyUsd !== l.unitHourlyUsd ? ` at the on-demand ceiling of $${l.maxUnitHourlyUsd.toFixed(3)}/h each` : ""}: $${l.maxHourlyUsd.toFixed(3)}/h)`;
     })
     .join(" + ")
     .concat(cost.caveats.length > 0 ? `; ${cost.caveats.join("; ")}` : "");

@@ -7,7 +7,7 @@
  * deployed resource from the bill: the deployed resources are always priced as they are.
  */
 import { z } from "zod";
-import { INSTANCES, isInstanceType, type Region } from "../catalog";
+import { type Region } from "../catalog";
 import { priceItems, type PricedItem, type StackCost } from "../plan";
 import { priceResources, type PricingResource } from "./resource-prices";
 
@@ -35,9 +35,11 @@ export function capacityOptionsData(records: readonly CapacityOptionRecord[]): s
 export type OptionCost = { option: number; deployed: boolean; label: string; cost: StackCost } | { unreadable: string };
 
 /**
- * Each recorded option priced as the stack with its GPU node groups in place of the deployed GPU
- * node groups (a node group is a GPU one when its instance type has GPUs). [] when the stack records
- * no options; an unreadable record is reported, never skipped (fail closed).
+ * Each recorded option priced as the stack with its GPU node groups in place of the deployed
+ * option's, which must be node groups of the stack (matched by type and size) — everything else the
+ * stack buys stays in every option's bill. [] when the stack records no options; a record that is
+ * unreadable, marks other than one option deployed, or does not match the stack is reported, never
+ * skipped (fail closed).
  */
 export function optionCostsOf(resources: readonly PricingResource[], region: Region, vouchedTypes: readonly string[] = []): OptionCost[] {
   const maps = resources.filter((r) => r.type === "kubernetes:core/v1:ConfigMap" && r.props.metadata?.name === CAPACITY_OPTIONS_CONFIGMAP);
@@ -49,10 +51,28 @@ export function optionCostsOf(resources: readonly PricingResource[], region: Reg
         unreadable: `ConfigMap ${CAPACITY_OPTIONS_CONFIGMAP}: ${maps.length > 1 ? "recorded twice" : `its ${CAPACITY_OPTIONS_KEY} is not a list of capacity options`}`,
       },
     ];
+  const deployed = parsed.data.filter((record) => record.deployed);
+  if (deployed.length !== 1)
+    return [{ unreadable: `ConfigMap ${CAPACITY_OPTIONS_CONFIGMAP}: ${deployed.length} options marked deployed, not one` }];
+  // The deployed option's GPU node groups, each matched to one priced node group of the stack; all else stays in every option's bill.
   const base = priceResources(resources, region, vouchedTypes);
-  const isGpu = (item: PricedItem) =>
-    item.kind === "node-group" && isInstanceType(item.instanceType) && INSTANCES[item.instanceType].gpu !== null;
-  const others = base.items.filter((item) => !isGpu(item));
+  const others = [...base.items];
+  for (const group of deployed[0]!.nodeGroups) {
+    const index = others.findIndex(
+      (item) =>
+        item.kind === "node-group" &&
+        item.instanceType === group.instanceType &&
+        item.maxSize === group.maxSize &&
+        (item.minSize ?? item.desiredSize) === group.minSize,
+    );
+    if (index < 0)
+      return [
+        {
+          unreadable: `ConfigMap ${CAPACITY_OPTIONS_CONFIGMAP}: its deployed option's ${group.instanceType} group (${group.minSize}–${group.maxSize} nodes) is not a node group of the stack`,
+        },
+      ];
+    others.splice(index, 1);
+  }
   return parsed.data.map((record) => {
     const groups: PricedItem[] = record.nodeGroups.map((group, index) => ({
       kind: "node-group",

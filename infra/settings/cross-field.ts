@@ -49,9 +49,12 @@ export function plaintextSecretIssues(secrets: SecretPresence): InputIssue[] {
 }
 
 /**
- * A Capacity Block's dates: both given with capacity-block, the end after the start, and a length
- * AWS sells — "in 1-day increments up to 14 days, and in 7-day increments up to 182 days" (EC2 user
- * guide, capacity-blocks-purchase, read 2026-12-06). The plan prices the block over these hours.
+ * A Capacity Block's dates: both given with capacity-block, the end after the start and at most 182
+ * days later — the longest block AWS sells ("in 7-day increments up to 182 days": EC2 user guide,
+ * capacity-blocks-purchase, read 2026-12-06). Not whole days: a block ends at 11:30 UTC whenever it
+ * starts, so one bought at 08:55 lasts a day and 35 minutes (CapacityBlockOffering
+ * CapacityBlockDurationMinutes). Preflight checks them against the reservation's own StartDate and
+ * EndDate; the plan prices the block over these hours.
  */
 function capacityBlockDateIssues(d: Partial<Deployment>): InputIssue[] {
   if (d.capacityType !== "capacity-block") return [];
@@ -65,18 +68,21 @@ function capacityBlockDateIssues(d: Partial<Deployment>): InputIssue[] {
     }));
   if (missing.length > 0) return missing;
   const days = (Date.parse(d.capacityReservationEndDate!) - Date.parse(d.capacityReservationStartDate!)) / (24 * 3600 * 1000);
-  const sold = Number.isInteger(days) && days >= 1 && (days <= 14 || (days % 7 === 0 && days <= 182));
-  return sold
+  // 182 days and the minutes a block that does not start at 11:30 UTC runs over its whole days.
+  return days > 0 && days < MAX_BLOCK_DAYS + 1
     ? []
     : [
         {
           path: "capacityReservationEndDate",
           value: d.capacityReservationEndDate,
-          expected: `a block length AWS sells after capacityReservationStartDate ${d.capacityReservationStartDate}: 1 to 14 whole days, or whole weeks up to 182 days (got ${Math.round(days * 100) / 100} days)`,
+          expected: `a time after capacityReservationStartDate ${d.capacityReservationStartDate}, at most ${MAX_BLOCK_DAYS} days later (got ${Math.round(days * 100) / 100} days)`,
           hint: DEPLOYMENT_HINTS.capacityReservationEndDate,
         },
       ];
 }
+
+/** The longest Capacity Block AWS sells, in days (see capacityBlockDateIssues). */
+const MAX_BLOCK_DAYS = 182;
 
 export function crossFieldIssues(d: Partial<Deployment>, secrets: SecretPresence): InputIssue[] {
   const issues: InputIssue[] = [];

@@ -269,7 +269,7 @@ export const SETTINGS = {
     default: "",
     description: "When the Capacity Block ends (its EndDate, ISO 8601 UTC). Required with capacity-block.",
     coerce: "text",
-    accepts: "an ISO 8601 UTC time after capacityReservationStartDate",
+    accepts: "an ISO 8601 UTC time after capacityReservationStartDate, at most 182 days later",
     hint: "Give the reservation's EndDate: `aws ec2 describe-capacity-reservations --capacity-reservation-ids <id> --query 'CapacityReservations[0].EndDate'`.",
   },
   capacityFallbacks: {

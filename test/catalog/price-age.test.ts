@@ -88,7 +88,7 @@ describe("the price snapshot's age", () => {
       ],
     });
     expect(priceCaveats([{ instanceType: "p5.48xlarge", capacityType: "spot" }], "us-east-1", snapshot)).toEqual([
-      "p5.48xlarge spot in us-east-1 is priced at $24.13/h, the dearest of 3 AZ(s) at 2026-12-05 09:00 UTC (use1-az4 $17.63/h, use1-az6 $24.13/h, use1-az2 $19.50/h); spot prices move, and AWS may reclaim a spot node at two minutes' notice",
+      "p5.48xlarge spot in us-east-1 is priced at $24.13/h, the dearest of 3 AZ(s) at 2026-12-05 09:00 UTC (use1-az4 $17.63/h, use1-az6 $24.13/h, use1-az2 $19.50/h); spot prices move, up to the on-demand price, at which maximums and the budget count it; AWS may reclaim a spot node at two minutes' notice",
     ]);
   });
 

@@ -1393,21 +1393,28 @@ describe("capacity options: the first the stack can have now", () => {
     ]);
   });
 
-  it("prefers open on-demand to spot that AWS scores unlikely, and keeps the stack's order among the open", async () => {
+  it("keeps the stack's order: spot that AWS scores low is no evidence against it (a one-type request scores low by design)", async () => {
     const spotFirst = withDev({ "llm-stack:capacityType": "spot", "llm-stack:capacityFallbacks": [{ capacityType: "on-demand" }] });
     const low = await preflight(spotFirst, { spotScores: { "use1-az4": 2, "use1-az6": 3 } });
     const lowResult = check(low.stdout, "capacity options");
-    expect(lowResult.status).toBe("WARN");
+    expect(lowResult.status).toBe("PASS");
     expect(lowResult.detail).toMatch(
-      /^first obtainable: option 2 \(on-demand p5\.4xlarge\), not the deployed option; option 1 \(deployed\) spot p5\.4xlarge: unlikely — /,
+      /^first obtainable: option 1 \(spot p5\.4xlarge\), the deployed one; option 1 \(deployed\) spot p5\.4xlarge: open — /,
     );
-    expect(lowResult.fix).toContain("pulumi config set capacityOption 2");
-    expect(low.code).toBe(0);
-    // Scored likely (9 and 8, the default answer): the deployed spot option is the one.
+    // Scored likely (9 and 8, the default answer): said so.
     const high = await preflight(spotFirst, {});
-    const highResult = check(high.stdout, "capacity options");
-    expect(highResult.status).toBe("PASS");
-    expect(highResult.detail).toMatch(/^first obtainable: option 1 \(spot p5\.4xlarge\), the deployed one; /);
+    expect(check(high.stdout, "capacity options").detail).toContain(
+      "option 1 (deployed) spot p5.4xlarge: likely — 1 × p5.4xlarge in one AZ: placement score",
+    );
+    // Without spot quota (L-7212CCBC 0 vCPUs): spot is blocked, and the on-demand fallback is named.
+    const noQuota = await preflight(spotFirst, { quotaByCode: { "L-7212CCBC": 0 } });
+    const noQuotaResult = check(noQuota.stdout, "capacity options");
+    expect(noQuotaResult.status).toBe("WARN");
+    expect(noQuotaResult.detail).toMatch(
+      /^first obtainable: option 2 \(on-demand p5\.4xlarge\), not the deployed option; option 1 \(deployed\) spot p5\.4xlarge: blocked — vCPU quota: /,
+    );
+    expect(noQuotaResult.fix).toContain("pulumi config set capacityOption 2");
+    expect(noQuota.code).toBe(2);
   });
 
   it("fails when no option can be had", async () => {
@@ -1430,5 +1437,40 @@ describe("capacity options: the first the stack can have now", () => {
       "pulumi config set capacityReservationStartDate 2026-11-26T11:30:00Z && pulumi config set capacityReservationEndDate 2026-11-28T11:30:00Z",
     );
     expect(run.code).toBe(2);
+  });
+
+  it("warns that a block larger than the plan is paid for whole, with its fee", async () => {
+    // A week's block (2026-11-26 → 2026-12-03, 168 h) of 4 × p5.48xlarge at the snapshot's $34.61: 34.61 × 4 × 168 = $23,257.92.
+    const run = await preflight(CAPACITY_BLOCK, { reservation: reservationOf({ TotalInstanceCount: 4, AvailableInstanceCount: 4 }) });
+    const result = check(run.stdout, "capacity block");
+    expect(result.status).toBe("WARN");
+    expect(result.detail).toContain(
+      "it holds 4 instances, all paid for ($23,257.92 up front at the snapshot's rate); the plan uses 1 node, and the stack's cost counts only those",
+    );
+    expect(result.fix).toBe("use the block: raise replicas (or maxReplicas) until the plan needs 4 nodes");
+    expect(run.code).toBe(0);
+  });
+
+  it("names the next option while a Capacity Block has not started, and the block once nothing else can be had", async () => {
+    const scheduled = reservationOf({
+      State: "scheduled",
+      StartDate: new Date("2026-12-10T11:30:00Z"),
+      EndDate: new Date("2026-12-17T11:30:00Z"),
+    });
+    const block = {
+      ...datedBlock("2026-12-10T11:30:00Z", "2026-12-17T11:30:00Z"),
+      "llm-stack:capacityFallbacks": [{ capacityType: "on-demand" }],
+    };
+    const run = await preflight(block, { reservation: scheduled });
+    const result = check(run.stdout, "capacity options");
+    expect(result.status).toBe("WARN");
+    expect(result.detail).toMatch(
+      /^first obtainable: option 2 \(on-demand p5\.48xlarge\), not the deployed option; option 1 \(deployed\) capacity-block p5\.48xlarge: waiting — /,
+    );
+    // No on-demand quota either: the block, once it starts.
+    const waiting = await preflight(block, { reservation: scheduled, quotaByCode: { "L-417A185B": 0 } });
+    expect(check(waiting.stdout, "capacity options").detail).toMatch(
+      /^first obtainable: option 1 \(capacity-block p5\.48xlarge, once its block starts\), the deployed one; /,
+    );
   });
 });

@@ -37,15 +37,16 @@ describe("a spot plan priced from spot history", () => {
       "create",
     );
     const cost = priceItems(items, "us-east-1", snapshot);
-    // Expected: 24.75 + 2 × 0.2016 + 0.10 + 0.045 = 25.2982; at most 2 × 24.75 + 3 × 0.2016 + 0.145 = 50.2498; idle 0.5482.
-    expect([cost.minHourlyUsd, cost.hourlyUsd, cost.maxHourlyUsd]).toEqual([0.5482, 25.2982, 50.2498]);
+    // Expected: 24.75 + 2 × 0.2016 + 0.10 + 0.045 = 25.2982; idle 0.5482. At most, spot is held at its ceiling, the
+    // on-demand $55.04 (its default maximum price): 2 × 55.04 + 3 × 0.2016 + 0.145 = 110.8298 — what the budget compares.
+    expect([cost.minHourlyUsd, cost.hourlyUsd, cost.maxHourlyUsd]).toEqual([0.5482, 25.2982, 110.8298]);
     // Against on demand ($55.04): 55.04 + 0.5482 = 55.5882 expected — spot saves $30.29/h at this snapshot.
     expect(
       priceItems(clusterItems([{ name: "gpu", instanceType: "p5.48xlarge", nodes: 1, minNodes: 0, maxNodes: 2 }], "create"), "us-east-1")
         .hourlyUsd,
     ).toBe(55.5882);
     expect(describeCost(cost)).toBe(
-      "1 × GPU nodes p5.48xlarge (spot) $24.750/h (2 at most: $49.500/h) + 2 × CPU nodes m7i.xlarge $0.403/h (3 at most: $0.605/h) + 1 × EKS control plane $0.100/h + 1 × NAT gateway $0.045/h; p5.48xlarge spot in us-east-1 is priced at $24.75/h, the dearest of 3 AZ(s) at 2026-12-05 12:00 UTC (use1-az2 $24.75/h, use1-az4 $23.10/h, use1-az6 $19.85/h); spot prices move, and AWS may reclaim a spot node at two minutes' notice",
+      "1 × GPU nodes p5.48xlarge (spot) $24.750/h (2 at most at the on-demand ceiling of $55.040/h each: $110.080/h) + 2 × CPU nodes m7i.xlarge $0.403/h (3 at most: $0.605/h) + 1 × EKS control plane $0.100/h + 1 × NAT gateway $0.045/h; p5.48xlarge spot in us-east-1 is priced at $24.75/h, the dearest of 3 AZ(s) at 2026-12-05 12:00 UTC (use1-az2 $24.75/h, use1-az4 $23.10/h, use1-az6 $19.85/h); spot prices move, up to the on-demand price, at which maximums and the budget count it; AWS may reclaim a spot node at two minutes' notice",
     );
   });
 });

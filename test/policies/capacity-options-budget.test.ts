@@ -46,4 +46,40 @@ describe("the budget over a stack's capacity options", () => {
       /^The budget cannot be proven for capacity option 3 \(on-demand g6e\.48xlarge\) with the price table of 2026-12-06: capacity option 3 group 1: g6e\.48xlarge in us-east-1 has no on-demand price in the snapshot\./,
     );
   });
+
+  it("refuses a record that marks other than one option deployed, or whose deployed option is not the stack's", async () => {
+    const edit = (change: (options: any[]) => void) => (r: RecordedResource[]) => {
+      const options = JSON.parse(record(r).data["options.json"]);
+      change(options);
+      record(r).data["options.json"] = JSON.stringify(options);
+    };
+    expect(
+      await budgetViolations(
+        {},
+        edit((o) => o.forEach((option) => (option.deployed = true))),
+      ),
+    ).toEqual([
+      "The budget cannot be proven for the stack's capacity options: ConfigMap llm-stack-capacity-options: 3 options marked deployed, not one. Fix: let the program write it (do not edit it).",
+    ]);
+    expect(
+      await budgetViolations(
+        {},
+        edit((o) => (o[0].nodeGroups[0].maxSize = 9)),
+      ),
+    ).toEqual([
+      "The budget cannot be proven for the stack's capacity options: ConfigMap llm-stack-capacity-options: its deployed option's p5.48xlarge group (0–9 nodes) is not a node group of the stack. Fix: let the program write it (do not edit it).",
+    ]);
+  });
+
+  it("keeps every other resource in each option's bill: a GPU instance the record does not name is priced in option 3 too", async () => {
+    // One more on-demand p5.48xlarge ($55.04) beside the stack: option 3 becomes $127.34 + $55.04 = $182.38 at most.
+    const violations = await budgetViolations({ maxHourlyUsd: 170, maxMonthlyUsd: 1e9 }, (r) => {
+      const template = r.find((x) => x.custom)!;
+      r.push({ ...template, type: "aws:ec2/instance:Instance", name: "stray-gpu", inputs: { instanceType: "p5.48xlarge" } });
+    });
+    expect(violations).toHaveLength(1);
+    expect(violations[0]).toMatch(
+      /^Capacity option 3 \(on-demand p5en\.48xlarge\), which capacityOption can switch the stack to, costs \$182\.38\/h/,
+    );
+  });
 });

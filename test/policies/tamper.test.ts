@@ -1580,6 +1580,12 @@ const perRule: Case[] = [
         "llm-stack-cost-budget",
         "The stack costs $165.87/h at maximum node-group size ($55.59/h at desired size): 1 × GPU nodes p5.48xlarge $55.040/h (3 at most: $165.120/h) + 2 × CPU nodes m7i.xlarge $0.403/h (3 at most: $0.605/h) + 1 × EKS control plane $0.100/h + 1 × NAT gateway $0.045/h, above maxHourlyUsd $130.00. Fix: shrink the plan (fewer replicas, fp8 or int4, a shorter context) or raise the budget in the policy pack config.",
       ],
+      // The record of its capacity options no longer describes the deployed group: its options cannot be priced against it.
+      [
+        "mandatory",
+        "llm-stack-cost-budget",
+        "The budget cannot be proven for the stack's capacity options: ConfigMap llm-stack-capacity-options: its deployed option's p5.48xlarge group (0–2 nodes) is not a node group of the stack. Fix: let the program write it (do not edit it).",
+      ],
       [
         "mandatory",
         "llm-stack-cost-budget",

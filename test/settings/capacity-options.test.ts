@@ -110,4 +110,29 @@ describe("capacity options", () => {
     // The block itself: $34.61 per instance-hour (the snapshot's stale 2026-05 reading), the one p5.48xlarge the plan needs.
     expect(resolved.cost.lineItems[0]).toMatchObject({ item: "GPU nodes p5.48xlarge (Capacity Block)", hourlyUsd: 34.61 });
   });
+
+  it("takes a Capacity Block's own dates: a block bought at 08:55 ends at 11:30 UTC a day later; not before its start, not past 182 days", () => {
+    const block = (start: string, end: string) => ({
+      ...DEV,
+      maxHourlyUsd: "40",
+      capacityType: "capacity-block",
+      allowedInstanceTypes: '["p5.48xlarge"]',
+      capacityReservationId: "cr-0123456789abcdef0",
+      capacityReservationZoneId: "use1-az4",
+      capacityReservationStartDate: start,
+      capacityReservationEndDate: end,
+    });
+    // "All Capacity Blocks end at 11:30AM UTC" (EC2 user guide, capacity-blocks-purchase): a day and 35 minutes.
+    expect(issuesOf(block("2026-12-10T08:55:00Z", "2026-12-11T11:30:00Z"))).toEqual([]);
+    expect(issuesOf(block("2026-12-10T11:30:00Z", "2026-12-10T11:30:00Z")).map((i) => [i.path, i.expected])).toEqual([
+      [
+        "llm-stack:capacityReservationEndDate",
+        "a time after capacityReservationStartDate 2026-12-10T11:30:00Z, at most 182 days later (got 0 days)",
+      ],
+    ]);
+    // 2026-12-10 + 189 days (27 weeks): past the longest block.
+    expect(issuesOf(block("2026-12-10T11:30:00Z", "2027-06-17T11:30:00Z")).map((i) => i.path)).toEqual([
+      "llm-stack:capacityReservationEndDate",
+    ]);
+  });
 });
