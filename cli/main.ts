@@ -26,13 +26,23 @@ import {
 } from "../infra/plan/performance";
 import { resolveWorkload, type Workload, type WorkloadKey } from "../infra/plan/workload";
 import { collectInputIssues, flagOf, workloadFromFlags, workloadOptions } from "./workload-flags";
-import { PROJECT_NAME, SETTINGS, SIZING_KEYS, coerceSizingValue, readStackFile, resolveStackFile, type SizingKey } from "../infra/settings";
+import {
+  PROJECT_NAME,
+  SETTINGS,
+  SIZING_KEYS,
+  coerceSizingValue,
+  readStackFile,
+  resolveStackFile,
+  type SizingKey,
+  type StackSettings,
+} from "../infra/settings";
 import { coerceSettingValue, withoutUnsetMarkers } from "../infra/settings/keys";
 import { REGIONS } from "../infra/catalog";
 import { renderDefaultPlansMarkdown, renderModelsList } from "./render/models-table";
 import { renderGpus } from "./render/gpus-table";
 import { renderPlan, renderStackSettings } from "./render/render-plan";
 import { modelSetJson, renderModelSet } from "./render/render-model-set";
+import { blockTermsOf, capacityOptionRows } from "./render/capacity-options";
 import { modelSetRows } from "./cost/set-rows";
 import { describeHosted, describePerformance } from "./render/performance-text";
 import { MODELS } from "../infra/catalog";
@@ -60,6 +70,11 @@ const asFlag = (issue: InputIssue): InputIssue =>
 /** The plan object `plan --json` prints: the plan, and its performance at the workload with the economics and hosted comparison that follow. */
 function planJson(plan: DeploymentPlan, performance: Performance, economics: WorkloadEconomics, chosenBy: string) {
   return { ...plan, performance: { ...performance, economics, hosted: hostedComparison(plan, performance, economics), chosenBy } };
+}
+
+/** What `plan --stack --json` adds about buying the GPUs: every capacity option (more than one with capacityFallbacks) and a Capacity Block's terms. */
+function capacityJson(settings: StackSettings) {
+  return { capacityOptions: capacityOptionRows(settings), capacityBlock: blockTermsOf(settings) };
 }
 
 function runPlan(options: PlanOptions, context: CliContext): number {
@@ -149,7 +164,7 @@ function runPlanForStack(
     const rows = modelSetRows(settings.modelSet, flagged ? workload : null);
     process.stdout.write(
       options.json
-        ? `${JSON.stringify({ ...modelSetJson(settings.modelSet, rows), cost: settings.cost }, null, 2)}
+        ? `${JSON.stringify({ ...modelSetJson(settings.modelSet, rows), cost: settings.cost, ...capacityJson(settings) }, null, 2)}
 `
         : `${renderModelSet(settings.modelSet, rows)}${renderStackSettings(stack, settings, missing, file)}`,
     );
@@ -161,7 +176,7 @@ function runPlanForStack(
   const chosenBy = settings.workload === null && Object.keys(workloadInput).length === 0 ? "stack-default" : "stack";
   process.stdout.write(
     options.json
-      ? `${JSON.stringify(planJson(settings.plan, performance, economics, chosenBy), null, 2)}\n`
+      ? `${JSON.stringify({ ...planJson(settings.plan, performance, economics, chosenBy), stackCost: settings.cost, ...capacityJson(settings) }, null, 2)}\n`
       : `${renderPlan(settings.plan)}${renderPerformance(settings.plan, performance, economics, chosenBy)}${renderStackSettings(stack, settings, missing, file)}`,
   );
   return 0;

@@ -103,6 +103,27 @@ describe("llm-stack plan --stack on a set of models", () => {
   });
 });
 
+describe("llm-stack plan --stack with capacity fallbacks", () => {
+  it("--json gives the stack's cost and every capacity option (Pulumi.scout.yaml: spot, then H200)", async () => {
+    const { code, stdout } = await run(["plan", "--stack", "scout", "--json"]);
+    expect(code).toBe(0);
+    const json = JSON.parse(stdout) as {
+      stackCost: { maxHourlyUsd: number };
+      capacityOptions: Array<{ option: number; deployed: boolean; capacityType: string; maxHourlyUsd: number }>;
+      capacityBlock: unknown;
+    };
+    // 2 × p5.48xlarge $55.04 + 3 × m7i.xlarge $0.2016 + EKS $0.10 + NAT $0.045 = $110.8298; spot at its on-demand ceiling the same;
+    // 2 × p5en.48xlarge $63.296 + $0.7498 = $127.3418.
+    expect(json.stackCost.maxHourlyUsd).toBe(110.8298);
+    expect(json.capacityOptions.map((o) => [o.option, o.deployed, o.capacityType, o.maxHourlyUsd])).toEqual([
+      [1, true, "on-demand", 110.8298],
+      [2, false, "spot", 110.8298],
+      [3, false, "on-demand", 127.3418],
+    ]);
+    expect(json.capacityBlock).toBeNull();
+  });
+});
+
 describe("llm-stack plan", () => {
   it("--json prints exactly the plan object and exits 0", async () => {
     const { code, stdout, stderr } = await run(["plan", "--model", "llama-3.3-70b-instruct", "--max-model-len", "32768", "--json"]);
