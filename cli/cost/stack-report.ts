@@ -23,11 +23,11 @@ import { type ModelSet } from "../../infra/settings/model-set";
 import { modelSetRows } from "./set-rows";
 import { GPUS, HOURS_PER_MONTH, INSTANCES, PRICE_TABLE_DATE, isInstanceType, regionSchema, type Region } from "../../infra/catalog";
 import { DEFAULTS, PlanInputError, priceItems, type CapacityBlockTerms, type DeploymentPlan, type StackCost } from "../../infra/plan";
-import { planStack, PROJECT_NAME } from "../../infra/settings";
+import { PROJECT_NAME } from "../../infra/settings";
 import { parseStackFile, type StackFileConfig } from "../../infra/settings/stack-file";
 import { formatIssue } from "../../infra/plan/errors";
 import { type PolicyResource } from "@pulumi/policy";
-import { policyResourcesOf, runPolicies, type PackConfig, type Violation } from "../offline/policy-run";
+import { policyResourcesOf, runPolicies, withDefaultAwsProvider, type PackConfig, type Violation } from "../offline/policy-run";
 import { pricingResourcesOf } from "../../infra/pricing/resource-prices";
 import { stackCostOf } from "../../infra/pricing/resource-prices";
 import { nodeGroupsOf } from "../../policies/lib/stack-view";
@@ -319,12 +319,14 @@ export async function evaluateStack(stack: string, yamlText: string, options: Ev
       modelSet: set,
       performance: null,
       measured: null,
-      violations: await runPolicies(run.resources, options.policyConfig ?? {}),
+      violations: await runPolicies(withDefaultAwsProvider(run.resources, region), options.policyConfig ?? {}),
       ...capacity,
       assumptions,
     };
   }
-  const plan = planStack(values, region);
+  // The deployed option's plan (capacityOption may name a fallback): what `pulumi up` runs.
+  if (settings.modelSet) throw new Error("a stack without models resolved to a set");
+  const plan = settings.plan;
   let measured: PlannedVsMeasured | null = null;
   try {
     measured = options.directory === undefined ? null : plannedVsMeasured(options.directory, stack, plan);
@@ -345,7 +347,7 @@ export async function evaluateStack(stack: string, yamlText: string, options: Ev
     modelSet: null,
     performance: performanceAtWorkload(plan, config[`${PROJECT_NAME}:workload`], config[`${PROJECT_NAME}:maxReplicas`], options.hosted),
     measured,
-    violations: await runPolicies(run.resources, options.policyConfig ?? {}),
+    violations: await runPolicies(withDefaultAwsProvider(run.resources, region), options.policyConfig ?? {}),
     ...capacity,
     assumptions,
   };

@@ -64,6 +64,20 @@ export function policyResourcesOf(resources: readonly RecordedResource[]): Polic
   return resources.filter((r) => r.custom).map((r) => asPolicyResource(r));
 }
 
+/**
+ * A program run under mocks as the engine would hand it to the pack: the engine, not the SDK,
+ * registers a default provider for each package the program uses without an explicit one, with the
+ * stack's config (`aws:region`) as its inputs (pulumi/pulumi pkg/resource/deploy/providers, default
+ * providers), so a policy that reads the region from `pulumi:providers:aws` finds it offline too.
+ */
+export function withDefaultAwsProvider(resources: readonly RecordedResource[], region: string): RecordedResource[] {
+  const usesAws = resources.some((r) => r.type.startsWith("aws:"));
+  const hasProvider = resources.some((r) => r.type === "pulumi:providers:aws");
+  return usesAws && !hasProvider
+    ? [...resources, { type: "pulumi:providers:aws", name: "default", custom: true, inputs: { region } }]
+    : [...resources];
+}
+
 /** Every violation the pack reports for these resources. */
 export async function runPolicies(
   resources: readonly RecordedResource[],

@@ -29,8 +29,8 @@ export function renderPlan(plan: DeploymentPlan): string {
     ["memory util", plan.gpuMemoryUtilization.toFixed(2)],
     [
       "cost",
-      `${usd(plan.cost.hourlyUsd)}/h, ${usd(plan.cost.monthlyUsd)}/month (${plan.cost.hoursPerMonth} h; on-demand prices of ${plan.cost.priceTableDate}${priceCaveats(
-        [{ instanceType: plan.instanceType, capacityType: "on-demand" }],
+      `${usd(plan.cost.hourlyUsd)}/h, ${usd(plan.cost.monthlyUsd)}/month (${plan.cost.hoursPerMonth} h; ${plan.cost.capacityType ?? "on-demand"} prices of ${plan.cost.priceTableDate}${priceCaveats(
+        [{ instanceType: plan.instanceType, capacityType: plan.cost.capacityType ?? "on-demand" }],
         plan.region,
       )
         .map((caveat) => `; ${caveat}`)
@@ -75,7 +75,7 @@ export function renderStackSettings(
   const lines = [
     `stack ${stack} (validated as \`pulumi up\` would)`,
     `  cluster        ${settings.cluster.mode}${settings.cluster.mode === "create" ? `, endpoint ${settings.cluster.endpoint.access}` : ""}; capacity ${settings.capacity.type}`,
-    `  stack cost     ${usd(cost.hourlyUsd)}/h, ${usd(cost.monthlyUsd)}/month: what the stack costs (${cost.lineItems.map((l) => `${l.quantity} × ${l.item}`).join(" + ")}); the plan's cost above is its GPU nodes alone`,
+    `  stack cost     ${usd(cost.hourlyUsd)}/h, ${usd(cost.monthlyUsd)}/month: what the stack costs (${cost.lineItems.map((l) => `${l.quantity} × ${l.item}`).join(" + ") || "nothing it creates: the cluster and its GPU nodes are the kubeconfig's"}); the plan's cost above is its GPU nodes alone`,
     `  images         ${describeImages(settings.images)}`,
     ...cost.caveats.map((caveat) => `  prices         ${caveat}`),
     ...(block ? [`  capacity block ${describeBlock(block)}`] : []),

@@ -41,6 +41,7 @@ export {
   type Region,
   REGIONS,
   regionSchema,
+  AZ_ID_PREFIXES,
   CAPACITY_TYPES,
   type CapacityType,
   capacityTypeSchema,

@@ -140,7 +140,7 @@ export function priceCaveats(purchases: readonly InstancePurchase[], region: Reg
         const ceiling = capacityType === "spot" ? find(snapshot.onDemand) : undefined;
         return ceiling
           ? [
-              `${what} has no spot snapshot row, so it is priced at the on-demand ${usd(ceiling.onDemandHourlyUsd)}, the most spot can cost (its default maximum price); npm run prices:generate or preflight reads the spot price`,
+              `${what} has no spot snapshot row, so it is priced at the on-demand ${usd(ceiling.onDemandHourlyUsd)}, the most spot can cost (its default maximum price); npm run prices:generate or preflight reads the spot price; AWS may reclaim a spot node at two minutes' notice`,
             ]
           : [];
       }

@@ -79,6 +79,12 @@ export const REGIONS = ["us-east-1", "us-east-2", "us-west-2"] as const;
 export const regionSchema = z.enum(REGIONS);
 export type Region = z.infer<typeof regionSchema>;
 
+/**
+ * The prefix of each region's AZ ids (use1-az4 is an AZ of us-east-1): AWS names AZ ids by region
+ * code ("use1-az1, use1-az2 … for us-east-1": RAM user guide, working-with-az-ids, read 2026-12-06).
+ */
+export const AZ_ID_PREFIXES: Record<Region, string> = { "us-east-1": "use1", "us-east-2": "use2", "us-west-2": "usw2" };
+
 export const priceRowSchema = z.object({
   instanceType: instanceTypeSchema,
   region: regionSchema,

@@ -2,7 +2,7 @@
  * The plan's types, in a leaf module: the planner produces them, and reasons, economics, serving
  * and stack costs read them, without importing the planner (or each other) back.
  */
-import { type GpuId, type InstanceType, type ModelId, type Quantization, type Region } from "../catalog";
+import { type CapacityType, type GpuId, type InstanceType, type ModelId, type Quantization, type Region } from "../catalog";
 import { type KvCacheDtype } from "./kv-cache";
 import { type PerGpuMemoryGiB } from "./memory";
 import { type MultiNodePolicy, type WeightsSource } from "./request";
@@ -42,7 +42,15 @@ export interface DeploymentPlan {
   kvCacheTokens: number;
   /** floor(kvCacheTokens / maxModelLen): sequences of full context one replica holds at once. */
   maxConcurrentFullContext: number;
-  cost: { hourlyUsd: number; monthlyUsd: number; instanceHourlyUsd: number; hoursPerMonth: number; priceTableDate: string };
+  cost: {
+    hourlyUsd: number;
+    monthlyUsd: number;
+    instanceHourlyUsd: number;
+    hoursPerMonth: number;
+    priceTableDate: string;
+    /** How the instances are bought: absent (the planner's) is on-demand; a stack re-prices its plan at its capacityType (infra/settings/resolve.ts). */
+    capacityType?: CapacityType;
+  };
   /** vLLM's args: every node of a single-node replica, the leader (rank 0) of a multi-node one. */
   vllmArgs: string[];
   /** A multi-node replica's worker args (`--headless`, their rank); null on one node. */

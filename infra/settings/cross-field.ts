@@ -3,7 +3,9 @@
  * endpoint needs besides itself, secrets given in plain text, the budget and plan shapes the
  * program cannot deploy.
  */
-import { EFA_CAPABLE_IMAGES, INSTANCE_TYPES, INSTANCES, MODELS } from "../catalog";
+import { AZ_ID_PREFIXES, EFA_CAPABLE_IMAGES, INSTANCE_TYPES, INSTANCES, MODELS, REGIONS, type Region } from "../catalog";
+
+const isRegion = (value: unknown): value is Region => (REGIONS as readonly unknown[]).includes(value);
 import {
   DEFAULT_MIN_REPLICAS,
   WIDEST_ALLOWLIST_PREFIX,
@@ -56,17 +58,27 @@ export function plaintextSecretIssues(secrets: SecretPresence): InputIssue[] {
  * CapacityBlockDurationMinutes). Preflight checks them against the reservation's own StartDate and
  * EndDate; the plan prices the block over these hours.
  */
-function capacityBlockDateIssues(d: Partial<Deployment>): InputIssue[] {
+function capacityBlockDateIssues(d: Partial<Deployment>, absent: (key: keyof Deployment) => boolean): InputIssue[] {
   if (d.capacityType !== "capacity-block") return [];
   const missing = (["capacityReservationStartDate", "capacityReservationEndDate"] as const)
-    .filter((key) => !d[key])
+    .filter((key) => absent(key))
     .map((key) => ({
       path: key,
       value: undefined,
       expected: "the Capacity Block's date when capacityType is capacity-block",
       hint: DEPLOYMENT_HINTS[key],
     }));
-  if (missing.length > 0) return missing;
+  if (missing.length > 0 || !d.capacityReservationStartDate || !d.capacityReservationEndDate) return missing;
+  // "All Capacity Blocks end at 11:30AM UTC" (EC2 user guide, capacity-blocks-purchase, read 2026-12-06).
+  if (!new Date(d.capacityReservationEndDate).toISOString().endsWith("T11:30:00.000Z"))
+    return [
+      {
+        path: "capacityReservationEndDate",
+        value: d.capacityReservationEndDate,
+        expected: "a Capacity Block's end: every block ends at 11:30 UTC",
+        hint: DEPLOYMENT_HINTS.capacityReservationEndDate,
+      },
+    ];
   const days = (Date.parse(d.capacityReservationEndDate!) - Date.parse(d.capacityReservationStartDate!)) / (24 * 3600 * 1000);
   // 182 days and the minutes a block that does not start at 11:30 UTC runs over its whole days.
   return days > 0 && days < MAX_BLOCK_DAYS + 1
@@ -84,9 +96,32 @@ function capacityBlockDateIssues(d: Partial<Deployment>): InputIssue[] {
 /** The longest Capacity Block AWS sells, in days (see capacityBlockDateIssues). */
 const MAX_BLOCK_DAYS = 182;
 
-export function crossFieldIssues(d: Partial<Deployment>, secrets: SecretPresence): InputIssue[] {
+/** An AZ id names its region (use1-az4 is in us-east-1): a reservation's AZ in another region than the stack's cannot be the stack's. */
+function zoneRegionIssues(zoneId: string, region: unknown): InputIssue[] {
+  if (!isRegion(region)) return [];
+  const prefix = `${AZ_ID_PREFIXES[region]}-`;
+  return zoneId.startsWith(prefix)
+    ? []
+    : [
+        {
+          path: "capacityReservationZoneId",
+          value: zoneId,
+          expected: `an AZ id of ${region} (${prefix}az…), the stack's region`,
+          hint: DEPLOYMENT_HINTS.capacityReservationZoneId,
+        },
+      ];
+}
+
+export function crossFieldIssues(
+  d: Partial<Deployment>,
+  secrets: SecretPresence,
+  /** The values as given: a key given but invalid has its own problem, and is not also "not set". */
+  given: Readonly<Record<string, unknown>> = {},
+  region?: unknown,
+): InputIssue[] {
   const issues: InputIssue[] = [];
-  if (d.capacityType === "capacity-block" && !d.capacityReservationId) {
+  const absent = (key: keyof Deployment) => !d[key] && (given[key] === undefined || given[key] === "");
+  if (d.capacityType === "capacity-block" && absent("capacityReservationId")) {
     issues.push({
       path: "capacityReservationId",
       value: undefined,
@@ -94,7 +129,7 @@ export function crossFieldIssues(d: Partial<Deployment>, secrets: SecretPresence
       hint: DEPLOYMENT_HINTS.capacityReservationId,
     });
   }
-  if (d.capacityType === "capacity-block" && !d.capacityReservationZoneId) {
+  if (d.capacityType === "capacity-block" && absent("capacityReservationZoneId")) {
     issues.push({
       path: "capacityReservationZoneId",
       value: undefined,
@@ -102,7 +137,18 @@ export function crossFieldIssues(d: Partial<Deployment>, secrets: SecretPresence
       hint: DEPLOYMENT_HINTS.capacityReservationZoneId,
     });
   }
-  issues.push(...capacityBlockDateIssues(d));
+  issues.push(...capacityBlockDateIssues(d, absent));
+  // A kubeconfig cluster's GPU nodes are its owner's: the stack buys none, so how it buys them means nothing.
+  if (d.cluster === "kubeconfig" && d.capacityType !== undefined && d.capacityType !== "on-demand") {
+    issues.push({
+      path: "capacityType",
+      value: d.capacityType,
+      expected: "on-demand (unset) with cluster kubeconfig: the stack adds no GPU nodes there",
+      hint: "Remove capacityType, or let the stack create its cluster (cluster create) or join one (eks:<name>), where it adds GPU nodes it can buy as spot or from a Capacity Block.",
+    });
+  }
+  if (d.capacityType === "capacity-block" && d.capacityReservationZoneId)
+    issues.push(...zoneRegionIssues(d.capacityReservationZoneId, region));
   if (
     d.capacityType !== "capacity-block" &&
     (d.capacityReservationId || d.capacityReservationZoneId || d.capacityReservationStartDate || d.capacityReservationEndDate)
@@ -193,6 +239,18 @@ export function planIssues(plan: DeploymentPlan, cost: StackCost, d: Partial<Dep
       hint: "The S3 model cache needs Pod Identity on an EKS cluster the stack manages (cluster create or eks:<name>); remove weightsSource or set it to huggingface.",
     });
   }
+  // Fail closed: what the snapshot cannot price is never priced at $0 (a GPU group bought a way AWS does not sell it).
+  for (const unpriced of cost.unpriced) {
+    const block = d.capacityType === "capacity-block";
+    issues.push({
+      path: block || d.capacityType === "spot" ? "capacityType" : "allowedInstanceTypes",
+      value: block || d.capacityType === "spot" ? d.capacityType : (d as Record<string, unknown>).allowedInstanceTypes,
+      expected: `a way of buying the GPU nodes the price snapshot prices: ${unpriced.what}`,
+      hint: block
+        ? `Plan for the reservation's instance type (pulumi config set --path 'allowedInstanceTypes[0]' p5.48xlarge, for example): AWS sells no Capacity Block of some types (none is read for ${plan.instanceType} in ${plan.region}); or ${unpriced.fix}.`
+        : `${unpriced.fix[0]!.toUpperCase()}${unpriced.fix.slice(1)}.`,
+    });
+  }
   // The budget is the whole stack at its maximum node-group size: what it can cost in the worst
   // hour, the same number the budget policy checks (policies/cost-budget.ts).
   if (d.maxHourlyUsd !== undefined && cost.maxHourlyUsd > d.maxHourlyUsd) {
@@ -200,7 +258,7 @@ export function planIssues(plan: DeploymentPlan, cost: StackCost, d: Partial<Dep
       path: "maxHourlyUsd",
       value: d.maxHourlyUsd,
       expected: `at least the stack's $${cost.maxHourlyUsd.toFixed(2)}/h at maximum node-group size (${describeCost(cost)})`,
-      hint: "Raise maxHourlyUsd, or lower the cost: fewer replicas, a shorter maxModelLen, quantization fp8 or int4.",
+      hint: "Raise maxHourlyUsd, or lower the cost: fewer replicas, a shorter maxModelLen, quantization fp8 or int4 — or, for a capacity fallback, remove or change it.",
     });
   }
   if (d.efa) issues.push(...efaIssues(plan, d));

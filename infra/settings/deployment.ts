@@ -52,11 +52,18 @@ const principalArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/
 /** An AZ id such as use1-az4 (https://docs.aws.amazon.com/ram/latest/userguide/working-with-az-ids.html). */
 const zoneId = z.string().regex(/^[a-z]{2,5}\d+-az\d+$/);
 
-/** An ISO 8601 UTC time to the minute or second (a Capacity Block's StartDate / EndDate): 2026-12-10T11:30:00Z. */
+/**
+ * An ISO 8601 UTC time to the minute or second (a Capacity Block's StartDate / EndDate):
+ * 2026-12-10T11:30:00Z, or +00:00 as the AWS CLI prints it; a calendar date that does not exist
+ * (2026-02-30) is refused rather than rolled over.
+ */
 const isoUtcTime = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\.\d{1,3})?Z$/)
-  .refine((text) => !Number.isNaN(Date.parse(text)));
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\.\d{1,3})?(Z|\+00:00)$/)
+  .refine((text) => {
+    const ms = Date.parse(text);
+    return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 16) === text.slice(0, 16);
+  });
 
 export const deploymentSchema = z.object({
   capacityType: z.enum(["on-demand", "spot", "capacity-block"]),

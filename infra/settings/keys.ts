@@ -261,7 +261,7 @@ export const SETTINGS = {
     description:
       "When the Capacity Block starts (its StartDate, ISO 8601 UTC, e.g. 2026-12-10T11:30:00Z). Required with capacity-block: the plan prices the block's hours up front; `llm-stack preflight` checks it against the reservation.",
     coerce: "text",
-    accepts: "an ISO 8601 UTC time such as 2026-12-10T11:30:00Z",
+    accepts: "an ISO 8601 UTC time such as 2026-12-10T11:30:00Z (or +00:00, as the AWS CLI prints it)",
     hint: "Give the reservation's StartDate: `aws ec2 describe-capacity-reservations --capacity-reservation-ids <id> --query 'CapacityReservations[0].StartDate'`.",
   },
   capacityReservationEndDate: {
@@ -269,7 +269,7 @@ export const SETTINGS = {
     default: "",
     description: "When the Capacity Block ends (its EndDate, ISO 8601 UTC). Required with capacity-block.",
     coerce: "text",
-    accepts: "an ISO 8601 UTC time after capacityReservationStartDate, at most 182 days later",
+    accepts: "an ISO 8601 UTC time at 11:30 UTC (when every block ends), after capacityReservationStartDate, at most 182 days later",
     hint: "Give the reservation's EndDate: `aws ec2 describe-capacity-reservations --capacity-reservation-ids <id> --query 'CapacityReservations[0].EndDate'`.",
   },
   capacityFallbacks: {

@@ -46,6 +46,8 @@ import { modelSetNodeGroups, resolveModelSet } from "./model-set";
 import { SETTINGS, coerceSettingValue, withoutUnsetMarkers } from "./keys";
 import { fallbackOption, ownOption, parseCapacityFallbacks, valuesForOption } from "./capacity-options";
 import { resolveWorkload, type Workload } from "../plan/workload";
+import { roundTo } from "../plan/rounding";
+import { instanceHourlyUsd, type CapacityType } from "../catalog";
 
 function resolveCluster(d: Deployment): ResolvedCluster {
   if (d.cluster === "kubeconfig") return { mode: "kubeconfig" };
@@ -187,7 +189,7 @@ function resolveOneOption(
 ): StackSettings {
   const { issues: valueIssues, valid } = deploymentIssues(values);
   const issues = [...keyIssues, ...valueIssues];
-  issues.push(...plaintextSecretIssues(secrets), ...crossFieldIssues(valid, secrets));
+  issues.push(...plaintextSecretIssues(secrets), ...crossFieldIssues(valid, secrets, values, region));
   if (valid.models !== undefined && valid.models.length > 0) return resolveModelSetSettings(values, region, secrets, valid, issues);
   issues.push(...autoscalingKeyIssues(valid));
 
@@ -205,6 +207,8 @@ function resolveOneOption(
   }
   const mode = clusterModeOf(valid.cluster);
   const supportType = valid.kubernetesSupportType ?? DEPLOYMENT_DEFAULTS.kubernetesSupportType;
+  // The plan priced as its nodes are bought, so its cost, $/M tokens and the benchmark's price are the stack's.
+  if (plan) plan = pricedAsBought(plan, valid.capacityType ?? DEPLOYMENT_DEFAULTS.capacityType);
   let range: ReplicaRange | null = null;
   if (plan) {
     // maxNodes as the planner resolved it: the request resolves, since it planned.
@@ -245,6 +249,22 @@ function resolveOneOption(
     plan,
     cost,
     autoscaling: scaling,
+  };
+}
+
+/**
+ * The planner prices on demand (it compares instance types); a stack that buys spot or a Capacity
+ * Block gets its plan's cost at that rate (instanceHourlyUsd: spot's snapshot or ceiling, a block's
+ * rate). Unchanged when the snapshot has no rate: the stack's cost then names it unpriced.
+ */
+function pricedAsBought(plan: DeploymentPlan, capacityType: CapacityType): DeploymentPlan {
+  if (capacityType === "on-demand") return plan;
+  const rate = instanceHourlyUsd(plan.instanceType, plan.region, capacityType);
+  if (rate === undefined) return plan;
+  const hourlyUsd = roundTo(rate * plan.nodes, 4);
+  return {
+    ...plan,
+    cost: { ...plan.cost, instanceHourlyUsd: rate, hourlyUsd, monthlyUsd: roundTo(hourlyUsd * plan.cost.hoursPerMonth, 2), capacityType },
   };
 }
 

@@ -104,7 +104,7 @@ describe("the price snapshot's age", () => {
     // A spot instance's maximum price defaults to the on-demand price: $55.04 is the most it can cost.
     expect(cost.lineItems.map((l) => [l.item, l.hourlyUsd])).toEqual([["GPU nodes p5.48xlarge (spot)", 55.04]]);
     expect(cost.caveats).toEqual([
-      "p5.48xlarge spot in us-east-1 has no spot snapshot row, so it is priced at the on-demand $55.04/h, the most spot can cost (its default maximum price); npm run prices:generate or preflight reads the spot price",
+      "p5.48xlarge spot in us-east-1 has no spot snapshot row, so it is priced at the on-demand $55.04/h, the most spot can cost (its default maximum price); npm run prices:generate or preflight reads the spot price; AWS may reclaim a spot node at two minutes' notice",
     ]);
     expect(cost.unpriced.map((u) => u.what)).toEqual(["small: p5.4xlarge in us-east-1 has no capacity-block price in the snapshot"]);
     expect(cost.unpriced[0]!.fix).toContain("npm run prices:generate");

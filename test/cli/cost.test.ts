@@ -157,6 +157,43 @@ describe("llm-stack cost", () => {
       [3, false, "on-demand", 127.3418],
     ]);
     expect(output).toContain("| 3 | on-demand | 1 × p5en.48xlarge, TP 8 × PP 1, bf16, 131,072 tokens | $63.84 | $127.34 | — |");
+    // capacityOption 3 deploys the H200 fallback: the report describes that plan, not option 1's.
+    const h200 = await evaluateStack(
+      "scout",
+      stackText("scout").replace("  llm-stack:benchmark:", "  llm-stack:capacityOption: 3\n  llm-stack:benchmark:"),
+      {
+        load: loadProgramInVitest,
+      },
+    );
+    expect([h200.plan?.instanceType, h200.gpu?.name, h200.capacityOptions.find((o) => o.deployed)?.option]).toEqual([
+      "p5en.48xlarge",
+      "NVIDIA H200 SXM 141GB",
+      3,
+    ]);
+  });
+
+  it("prices a stack's resources in its own region in the budget policy too, as the engine's default AWS provider says", async () => {
+    // us-east-2 sells p5en.48xlarge blocks at $45.77 per instance-hour (the only region the snapshot has them for).
+    const east2 = await evaluateStack(
+      "east2",
+      [
+        "config:",
+        "  aws:region: us-east-2",
+        "  llm-stack:model: llama-3.1-8b-instruct",
+        "  llm-stack:gpu: h200",
+        "  llm-stack:capacityType: capacity-block",
+        "  llm-stack:capacityReservationId: cr-0123456789abcdef0",
+        "  llm-stack:capacityReservationZoneId: use2-az1",
+        '  llm-stack:capacityReservationStartDate: "2026-12-10T11:30:00Z"',
+        '  llm-stack:capacityReservationEndDate: "2026-12-11T11:30:00Z"',
+        "",
+      ].join("\n"),
+      { load: loadProgramInVitest },
+    );
+    expect(east2.status).toBe("ok");
+    expect(east2.violations.filter((v) => v.policy === "llm-stack-cost-budget")).toEqual([]);
+    // 45.77 × 1 instance × 24 h = $1,098.48 up front.
+    expect(east2.capacityBlock).toMatchObject({ instances: 1, hours: 24, upfrontUsd: 1098.48 });
   });
 
   it("takes no token as set for a model that is not gated (Phi-3.5-mini, MIT), as `plan --stack` does not", async () => {

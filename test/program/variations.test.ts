@@ -324,6 +324,9 @@ describe("the program", () => {
       withToken({
         ...stackFileConfig("dev"),
         "llm-stack:capacityType": "capacity-block",
+        // AWS sells no p5.4xlarge block (no rate in the snapshot): the reservation's type, and a budget that holds it ($34.61/h + the cluster).
+        "llm-stack:allowedInstanceTypes": '["p5.48xlarge"]',
+        "llm-stack:maxHourlyUsd": "40",
         "llm-stack:capacityReservationId": "cr-0123456789abcdef0",
         "llm-stack:capacityReservationZoneId": "use1-az6",
         "llm-stack:capacityReservationStartDate": "2026-12-10T11:30:00Z",
@@ -413,6 +416,8 @@ describe("the program", () => {
       "a Capacity Block without its AZ",
       {
         "llm-stack:capacityType": "capacity-block",
+        "llm-stack:allowedInstanceTypes": '["p5.48xlarge"]',
+        "llm-stack:maxHourlyUsd": "40",
         "llm-stack:capacityReservationId": "cr-0123456789abcdef0",
         "llm-stack:capacityReservationStartDate": "2026-12-10T11:30:00Z",
         "llm-stack:capacityReservationEndDate": "2026-12-17T11:30:00Z",

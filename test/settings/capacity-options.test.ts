@@ -109,6 +109,15 @@ describe("capacity options", () => {
     expect([fallback.capacity.type, fallback.plan.instanceType]).toEqual(["on-demand", "p5.4xlarge"]);
     // The block itself: $34.61 per instance-hour (the snapshot's stale 2026-05 reading), the one p5.48xlarge the plan needs.
     expect(resolved.cost.lineItems[0]).toMatchObject({ item: "GPU nodes p5.48xlarge (Capacity Block)", hourlyUsd: 34.61 });
+    // The plan itself is priced as bought, so its $/M tokens and the benchmark's price are the block's: $34.61, × 730 h = $25,265.30.
+    expect(resolved.plan.cost).toMatchObject({
+      capacityType: "capacity-block",
+      instanceHourlyUsd: 34.61,
+      hourlyUsd: 34.61,
+      monthlyUsd: 25265.3,
+    });
+    expect(fallback.plan.cost).toMatchObject({ instanceHourlyUsd: 6.88, hourlyUsd: 6.88 });
+    expect(fallback.plan.cost.capacityType).toBeUndefined();
   });
 
   it("takes a Capacity Block's own dates: a block bought at 08:55 ends at 11:30 UTC a day later; not before its start, not past 182 days", () => {
@@ -134,5 +143,44 @@ describe("capacity options", () => {
     expect(issuesOf(block("2026-12-10T11:30:00Z", "2027-06-17T11:30:00Z")).map((i) => i.path)).toEqual([
       "llm-stack:capacityReservationEndDate",
     ]);
+  });
+
+  it("refuses what the snapshot cannot price, a date that does not exist, an end not at 11:30 UTC and an AZ of another region — each once", () => {
+    const block = {
+      ...DEV,
+      maxHourlyUsd: "40",
+      capacityType: "capacity-block",
+      capacityReservationId: "cr-0123456789abcdef0",
+      capacityReservationZoneId: "use1-az4",
+      capacityReservationStartDate: "2026-12-10T11:30:00+00:00",
+      capacityReservationEndDate: "2026-12-11T11:30:00+00:00",
+    };
+    // Llama 3.1 8B plans onto a p5.4xlarge, which AWS sells no block of: refused, never priced at $0.
+    const unpriced = issuesOf(block);
+    expect(unpriced.map((i) => i.path)).toEqual(["llm-stack:capacityType"]);
+    expect(unpriced[0]!.expected).toBe(
+      "a way of buying the GPU nodes the price snapshot prices: gpu: p5.4xlarge in us-east-1 has no capacity-block price in the snapshot",
+    );
+    expect(unpriced[0]!.hint).toContain("allowedInstanceTypes[0]' p5.48xlarge");
+    const onP5 = { ...block, allowedInstanceTypes: '["p5.48xlarge"]' };
+    // The AWS CLI's +00:00 is UTC: accepted.
+    expect(issuesOf(onP5)).toEqual([]);
+    expect(issuesOf({ ...onP5, capacityReservationStartDate: "2026-02-30T11:30:00Z" }).map((i) => [i.path, i.value])).toEqual([
+      ["llm-stack:capacityReservationStartDate", "2026-02-30T11:30:00Z"],
+    ]);
+    expect(issuesOf({ ...onP5, capacityReservationEndDate: "2026-12-11T12:00:00Z" }).map((i) => [i.path, i.expected])).toEqual([
+      ["llm-stack:capacityReservationEndDate", "a Capacity Block's end: every block ends at 11:30 UTC"],
+    ]);
+    const west = issuesOf({ ...onP5 }, "us-west-2");
+    expect(west.map((i) => [i.path, i.expected])).toEqual([
+      ["llm-stack:capacityReservationZoneId", "an AZ id of us-west-2 (usw2-az…), the stack's region"],
+    ]);
+  });
+
+  it("refuses spot or a block on a kubeconfig cluster, whose GPU nodes the stack does not buy", () => {
+    const issues = issuesOf({ ...DEV, cluster: "kubeconfig", capacityType: "spot" });
+    expect(issues.find((i) => i.path === "llm-stack:capacityType")?.expected).toBe(
+      "on-demand (unset) with cluster kubeconfig: the stack adds no GPU nodes there",
+    );
   });
 });

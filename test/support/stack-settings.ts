@@ -14,9 +14,9 @@ export const DEV = {
   githubUsername: "operator",
 };
 
-export function issuesOf(values: Record<string, unknown>): InputIssue[] {
+export function issuesOf(values: Record<string, unknown>, region = "us-east-1"): InputIssue[] {
   try {
-    resolveStackSettings(values, "us-east-1", SECRETS);
+    resolveStackSettings(values, region, SECRETS);
   } catch (error) {
     if (error instanceof PlanInputError) return [...error.issues];
     throw error;

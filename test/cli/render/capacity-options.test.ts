@@ -78,7 +78,7 @@ describe("capacity options in the outputs", () => {
       "    2 spot: 1 × p5.4xlarge, TP 1 × PP 1, bf16, 32,768 tokens; $7.43/h, $7.63/h at most",
       // 63.296 + 2 × 0.2016 + 0.10 + 0.045 = 63.8442; 64.0458 with the third system node.
       '    3 on-demand: 1 × p5en.48xlarge, TP 8 × PP 1, bf16, 32,768 tokens; $63.84/h, $64.05/h at most; vLLM args --model-loader-extra-config={"concurrency":18,"memory_limit":40000000000} --tensor-parallel-size=8',
-      "    prices of option 2: p5.4xlarge spot in us-east-1 has no spot snapshot row, so it is priced at the on-demand $6.88/h, the most spot can cost (its default maximum price); npm run prices:generate or preflight reads the spot price",
+      "    prices of option 2: p5.4xlarge spot in us-east-1 has no spot snapshot row, so it is priced at the on-demand $6.88/h, the most spot can cost (its default maximum price); npm run prices:generate or preflight reads the spot price; AWS may reclaim a spot node at two minutes' notice",
     ]);
     expect(renderCapacityOptionsMarkdown(rows)[3]).toBe(
       "| 2 | spot | 1 × p5.4xlarge, TP 1 × PP 1, bf16, 32,768 tokens | $7.43 | $7.63 | — |",
