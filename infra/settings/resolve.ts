@@ -42,12 +42,12 @@ import {
 } from "./deployment";
 import { performanceFor } from "../plan/performance";
 import { clusterItems, priceItems } from "../plan/stack-cost";
-import { modelSetNodeGroups, resolveModelSet } from "./model-set";
+import { modelSetNodeGroups, resolveModelSet, type ModelSet } from "./model-set";
 import { SETTINGS, coerceSettingValue, withoutUnsetMarkers } from "./keys";
 import { fallbackOption, ownOption, parseCapacityFallbacks, valuesForOption } from "./capacity-options";
 import { resolveWorkload, type Workload } from "../plan/workload";
 import { roundTo } from "../plan/rounding";
-import { instanceHourlyUsd, type CapacityType } from "../catalog";
+import { instanceHourlyUsd, type CapacityType, type InstanceType } from "../catalog";
 
 function resolveCluster(d: Deployment): ResolvedCluster {
   if (d.cluster === "kubeconfig") return { mode: "kubeconfig" };
@@ -268,6 +268,36 @@ function pricedAsBought(plan: DeploymentPlan, capacityType: CapacityType): Deplo
   };
 }
 
+/**
+ * A set priced as bought: the packing chose its nodes at on-demand prices; each group's cost, its
+ * idle GPUs and each model's share are then at the group's purchase rate (a group the snapshot has
+ * no rate for keeps its on-demand figures, and the stack's cost names it unpriced).
+ */
+function setPricedAsBought(set: ModelSet, capacityType: CapacityType): ModelSet {
+  if (capacityType === "on-demand") return set;
+  const region = set.models[0]!.plan.region;
+  const factorOf = (instanceType: InstanceType) => {
+    const rate = instanceHourlyUsd(instanceType, region, capacityType);
+    const onDemand = instanceHourlyUsd(instanceType, region, "on-demand");
+    return rate === undefined || onDemand === undefined ? 1 : rate / onDemand;
+  };
+  const nodeGroups = set.packing.nodeGroups.map((group) => {
+    const factor = factorOf(group.instanceType);
+    return { ...group, hourlyUsd: group.hourlyUsd * factor, idleHourlyUsd: group.idleHourlyUsd * factor };
+  });
+  const perModel = Object.fromEntries(
+    Object.entries(set.packing.perModel).map(([name, share]) => [
+      name,
+      { hourlyUsd: share.hourlyUsd * factorOf(set.packing.placements[name]!.instanceType) },
+    ]),
+  );
+  const sum = (pick: (group: (typeof nodeGroups)[number]) => number) => nodeGroups.reduce((total, group) => total + pick(group), 0);
+  return {
+    models: set.models.map((model) => ({ ...model, plan: pricedAsBought(model.plan, capacityType) })),
+    packing: { ...set.packing, nodeGroups, perModel, hourlyUsd: sum((g) => g.hourlyUsd), idleHourlyUsd: sum((g) => g.idleHourlyUsd) },
+  };
+}
+
 /** A stack that names no model at all: it serves `model`, or the set in `models`. */
 const MISSING_MODEL_ISSUE: InputIssue = {
   path: "model",
@@ -325,8 +355,11 @@ function resolveModelSetSettings(
   issues: InputIssue[],
 ): ModelSetSettings {
   const workload = stackWorkload(valid, issues);
-  const { set, issues: setIssues } = resolveModelSet(valid.models ?? [], values, region, valid, workload);
-  issues.push(...setIssues);
+  const resolvedSet = resolveModelSet(valid.models ?? [], values, region, valid, workload);
+  const set = resolvedSet.set
+    ? setPricedAsBought(resolvedSet.set, valid.capacityType ?? DEPLOYMENT_DEFAULTS.capacityType)
+    : resolvedSet.set;
+  issues.push(...resolvedSet.issues);
   // The set installs the Gateway API and InferencePool CRDs and agentgateway, which an existing
   // cluster may run already (the provider's create would collide with them): a created cluster only.
   if ((valid.cluster ?? DEPLOYMENT_DEFAULTS.cluster) !== "create") {

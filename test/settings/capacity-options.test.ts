@@ -183,4 +183,31 @@ describe("capacity options", () => {
       "on-demand (unset) with cluster kubeconfig: the stack adds no GPU nodes there",
     );
   });
+
+  it("prices a set on a Capacity Block at the block's rate: each model's share and the idle GPUs", () => {
+    const { model: _model, maxModelLen: _len, ...operator } = DEV;
+    const settings = resolveStackSettings(
+      {
+        ...operator,
+        models: [
+          { model: "llama-3.1-8b-instruct", name: "llama-8b" },
+          { model: "phi-3.5-mini-instruct", name: "phi-mini" },
+        ],
+        allowedInstanceTypes: '["p5.48xlarge"]',
+        maxHourlyUsd: "40",
+        capacityType: "capacity-block",
+        capacityReservationId: "cr-0123456789abcdef0",
+        capacityReservationZoneId: "use1-az4",
+        capacityReservationStartDate: "2026-12-10T11:30:00Z",
+        capacityReservationEndDate: "2026-12-11T11:30:00Z",
+      },
+      "us-east-1",
+      SECRETS,
+    );
+    const { packing } = settings.modelSet!;
+    // Both 1-GPU models on one p5.48xlarge block instance at $34.61: 34.61 / 8 = $4.32625 each; 6 idle GPUs × $4.32625 = $25.9575.
+    expect(Object.values(packing.perModel).map((share) => Number(share.hourlyUsd.toFixed(5)))).toEqual([4.32625, 4.32625]);
+    expect(Number(packing.idleHourlyUsd.toFixed(4))).toBe(25.9575);
+    expect(Number(packing.hourlyUsd.toFixed(2))).toBe(34.61);
+  });
 });
