@@ -20,16 +20,8 @@ import {
   type AwsClients,
   type AwsTimeouts,
 } from "./preflight/aws-facts";
-import {
-  CHECK_NAMES,
-  capacityChecks,
-  capacityFactsRequestFor,
-  checkCapacityOptions,
-  exitCodeFor,
-  factsRequestFor,
-  runChecks,
-  type CheckResult,
-} from "./preflight/checks";
+import { CHECK_NAMES, exitCodeFor, factsRequestFor, runChecks, type CheckResult } from "./preflight/checks";
+import { capacityChecks, capacityFactsRequestFor, checkCapacityOptions } from "./preflight/capacity-options";
 import { renderPreflight } from "./preflight/render";
 import { PREFLIGHT_HELP } from "./help";
 import { parseCommandLine, preflightCommand, type PreflightFlags } from "./command-line";
