@@ -155,7 +155,7 @@ export function pricePreview(json: unknown, fallbackRegion: Region): PreviewCost
           path: "--from-preview config aws:region",
           value: madeIn,
           expected: `a region the price table covers (${REGIONS.join(", ")})`,
-          hint: "The preview was made in a region this kit has no prices for; pricing it at another region's rates would be wrong. Add the region's prices to infra/catalog/prices.ts.",
+          hint: "The preview was made in a region this kit has no prices for; pricing it at another region's rates would be wrong. Add the region (infra/catalog/schema.ts REGIONS) and its prices to infra/catalog/ec2-prices.json (npm run prices:generate).",
         },
       ],
       "invalid preview",
