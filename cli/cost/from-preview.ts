@@ -8,6 +8,7 @@ import { z } from "zod";
 import { REGIONS, regionSchema, type Region } from "../../infra/catalog";
 import { type Violation } from "../offline/policy-run";
 import { PlanInputError, priceItems, type StackCost } from "../../infra/plan";
+import { optionCostsOf, type OptionCost } from "../../infra/pricing/capacity-options-record";
 import {
   UNKNOWN,
   isCostBearingType,
@@ -67,6 +68,8 @@ export interface PreviewCost {
   /** Priced resources whose size or type is unknown until apply. */
   unknowns: string[];
   stepCounts: Record<string, number>;
+  /** The capacity options the stack records (capacityFallbacks), each priced in place of the deployed GPU nodes; [] without. */
+  capacityOptions: OptionCost[];
   /** With --policy-pack-config: the policies applied to the preview's resources and what they found; null without. */
   policies?: { applied: string[]; violations: Violation[] } | null;
 }
@@ -191,6 +194,7 @@ export function pricePreview(json: unknown, fallbackRegion: Region): PreviewCost
       [...states.entries()].map(([urn, state]) => asPricingResource(urn, state)),
       region,
     );
+  const afterResources = [...after.entries()].map(([urn, state]) => asPricingResource(urn, state));
   const beforePricing = price(before);
   const afterPricing = price(after);
   const cost = (pricing: ResourcePricing) => {
@@ -207,5 +211,6 @@ export function pricePreview(json: unknown, fallbackRegion: Region): PreviewCost
     changes: listed,
     unknowns: afterPricing.unknowns,
     stepCounts,
+    capacityOptions: optionCostsOf(afterResources, region),
   };
 }

@@ -6,6 +6,7 @@
  */
 import { capacityBlockTerms, type CapacityBlockTerms } from "../../infra/plan";
 import { type StackSettings } from "../../infra/settings";
+import { type OptionCost } from "../../infra/pricing/capacity-options-record";
 
 export interface CapacityOptionRow {
   option: number;
@@ -111,4 +112,13 @@ export function renderCapacityOptionsMarkdown(rows: readonly CapacityOptionRow[]
     ),
     "",
   ];
+}
+
+/** A preview's recorded capacity options in words: "option 3 (on-demand p5en.48xlarge) $127.34/h at most", or why they cannot be read. */
+export function describePreviewOptions(preview: { capacityOptions?: readonly OptionCost[] }): string[] {
+  return (preview.capacityOptions ?? []).map((o) =>
+    "unreadable" in o
+      ? `cannot be read: ${o.unreadable}`
+      : `${o.label}${o.deployed ? " (deployed)" : ""} ${usd(o.cost.maxHourlyUsd)}/h at most${o.cost.unpriced.length > 0 ? " (not all priced)" : ""}`,
+  );
 }

@@ -2,7 +2,7 @@
  * Markdown renderer of cost reports and diffs: the pull-request comment. Deterministic (a golden
  * test pins it); the first line is the marker the comment job finds and edits in place.
  */
-import { describeBlock, renderCapacityOptionsMarkdown } from "./capacity-options";
+import { describeBlock, describePreviewOptions, renderCapacityOptionsMarkdown } from "./capacity-options";
 import { describeCost } from "../../infra/plan";
 import { renderMemoryBar } from "./memory-bar";
 import { type Violation } from "../offline/policy-run";
@@ -227,6 +227,9 @@ export function renderPreviewMarkdown(preview: PreviewCost): string {
     );
   const caveats = [...new Set([...preview.before.caveats, ...preview.after.caveats])];
   if (caveats.length > 0) lines.push(`Prices: ${caveats.join("; ")}.`, "");
+  const options = describePreviewOptions(preview);
+  if (options.length > 0)
+    lines.push(`Capacity options (capacityOption switches between them; the budget holds the dearest): ${options.join("; ")}.`, "");
   if (preview.unknowns.length > 0 || preview.after.unpriced.length > 0) {
     lines.push(
       "Not priced:",

@@ -1,5 +1,5 @@
 /** Terminal renderer of cost reports and diffs. */
-import { describeBlock, renderCapacityOptionsText } from "./capacity-options";
+import { describeBlock, describePreviewOptions, renderCapacityOptionsText } from "./capacity-options";
 import { renderMemoryBar } from "./memory-bar";
 import { describeHosted, describePlannedVsMeasured, describeStackWorkload } from "./performance-text";
 import { costRange, costVaries, signedPercent, signedUsd, textTable, usd } from "./format";
@@ -136,6 +136,7 @@ export function renderPreviewTable(preview: PreviewCost): string {
     ...preview.changes.map((c) => `  ${c.op.padEnd(18)} ${c.urn.split("::").pop()} (${c.type})`),
     ...[...preview.unknowns, ...preview.after.unpriced.map((u) => `${u.what} (${u.fix})`)].map((u) => `  not priced: ${u}`),
     ...[...new Set([...preview.before.caveats, ...preview.after.caveats])].map((caveat) => `  prices: ${caveat}`),
+    ...describePreviewOptions(preview).map((line) => `  capacity ${line}`),
     ...(preview.policies
       ? [
           `policies applied to the preview: ${preview.policies.applied.join(", ")} (the others run in \`pulumi preview --policy-pack\`)${preview.policies.violations.length === 0 ? ": none violated" : ""}`,

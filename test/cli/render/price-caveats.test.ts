@@ -31,6 +31,7 @@ describe("prices assumed from another region, in a preview's cost", () => {
     ],
     unknowns: [],
     stepCounts: { create: 1 },
+    capacityOptions: [],
   };
   const caveats = [
     "p5.48xlarge capacity-block in us-west-2: a Capacity Block is paid up front for every instance and hour of the block, used or not",
