@@ -43,8 +43,8 @@ import {
 import { performanceFor } from "../plan/performance";
 import { clusterItems, priceItems } from "../plan/stack-cost";
 import { modelSetNodeGroups, resolveModelSet, type ModelSet } from "./model-set";
-import { SETTINGS, coerceSettingValue, withoutUnsetMarkers } from "./keys";
-import { fallbackOption, ownOption, parseCapacityFallbacks, valuesForOption } from "./capacity-options";
+import { withoutUnsetMarkers } from "./keys";
+import { resolveCapacityOptions } from "./capacity-options";
 import { resolveWorkload, type Workload } from "../plan/workload";
 import { roundTo } from "../plan/rounding";
 import { instanceHourlyUsd, type CapacityType, type InstanceType } from "../catalog";
@@ -86,99 +86,8 @@ export function resolveStackSettings(
   /** Problems found before the values were read (configKeyIssues: unknown keys, encrypted plain keys). */
   keyIssues: readonly InputIssue[] = [],
 ): StackSettings {
-  const values = withoutUnsetMarkers(given);
-  const rawFallbacks = coerceSettingValue("capacityFallbacks", values.capacityFallbacks);
-  const rawOption = coerceSettingValue("capacityOption", values.capacityOption);
-  const fallbacks = parseCapacityFallbacks(Array.isArray(rawFallbacks) ? rawFallbacks : []);
-  const own = ownOption(values);
-  const optionKeys = [own, ...fallbacks.entries.map((entry) => fallbackOption(own, entry))];
-  const chosen = rawOption === undefined ? 1 : rawOption;
-  const issues: InputIssue[] = [...fallbacks.issues];
-  if (fallbacks.entries.length > 0 && coerceSettingValue("cluster", values.cluster) === "kubeconfig") {
-    issues.push({
-      path: "capacityFallbacks",
-      value: rawFallbacks,
-      expected:
-        "no fallbacks with cluster kubeconfig: the stack adds no GPU nodes there, so it has no way of getting them to fall back from",
-      hint: "Remove capacityFallbacks, or let the stack create its cluster (cluster create) or join one (eks:<name>).",
-    });
-  }
-  if (rawFallbacks !== undefined && !Array.isArray(rawFallbacks)) {
-    issues.push({
-      path: "capacityFallbacks",
-      value: rawFallbacks,
-      expected: SETTINGS.capacityFallbacks.accepts,
-      hint: SETTINGS.capacityFallbacks.hint,
-    });
-  }
-  if (!Number.isInteger(chosen) || (chosen as number) < 1 || (chosen as number) > optionKeys.length) {
-    issues.push({
-      path: "capacityOption",
-      value: rawOption,
-      expected: `a whole number from 1 to ${optionKeys.length} (1: the stack's own option${optionKeys.length > 1 ? `, 2–${optionKeys.length}: its capacityFallbacks` : ""})`,
-      hint: SETTINGS.capacityOption.hint,
-    });
-  }
-  // Each option is the whole stack with its keys; its problems are the stack's, a fallback's named by its entry.
-  const seen = new Set<string>();
-  const resolved = optionKeys.map((keys, index) => {
-    if (index > 0 && fallbacks.badEntries.has(index - 1)) return null;
-    // The stack's own option alone is its values as given (less the option keys, checked above).
-    const { capacityFallbacks: _fallbacks, capacityOption: _option, ...given } = values;
-    const optionValues = index === 0 && optionKeys.length === 1 ? given : valuesForOption(values, keys);
-    try {
-      return resolveOneOption(optionValues, region, secrets, index === 0 ? keyIssues : []);
-    } catch (error) {
-      if (!(error instanceof PlanInputError)) throw error;
-      for (const issue of error.issues) {
-        const key = `${issue.path} ${issue.expected}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        issues.push(
-          index === 0
-            ? issue
-            : toStackPath({
-                path: `capacityFallbacks[${index - 1}]`,
-                value: fallbacks.entries[index - 1],
-                expected: `a fallback the stack can deploy as it is (option ${index + 1}, ${keys.capacityType} ${keys.gpu}): ${issue.path}: ${issue.expected}`,
-                hint: issue.hint,
-              }),
-        );
-      }
-      return null;
-    }
-  });
-  // Two options that deploy the same nodes bought the same way are one option twice.
-  resolved.forEach((settings, index) => {
-    if (!settings) return;
-    const earlier = resolved.findIndex((other, i) => i < index && other !== null && sameNodes(other, settings));
-    if (earlier >= 0)
-      issues.push(
-        toStackPath({
-          path: `capacityFallbacks[${index - 1}]`,
-          value: fallbacks.entries[index - 1],
-          expected: `an option other than option ${earlier + 1}, which deploys the same ${settings.capacity.type} ${gpuNodeTypes(settings).join(", ")} nodes`,
-          hint: "Remove the repeated fallback.",
-        }),
-      );
-  });
-  if (issues.length > 0 || resolved.some((settings) => settings === null)) {
-    throw new PlanInputError(issues.map(toStackPath), "invalid stack configuration; nothing was created");
-  }
-  const options = resolved as StackSettings[];
-  const capacityOptions = options.map((settings, index) => ({ option: index + 1, deployed: index + 1 === chosen, settings }));
-  return { ...options[(chosen as number) - 1]!, capacityOptions };
+  return resolveCapacityOptions(withoutUnsetMarkers(given), region, secrets, keyIssues, resolveOneOption);
 }
-
-/** The GPU instance types a resolved stack deploys (a set's packing may use several). */
-function gpuNodeTypes(settings: StackSettings): string[] {
-  return settings.modelSet
-    ? [...new Set(settings.modelSet.packing.nodeGroups.map((group) => group.instanceType))].sort()
-    : [settings.plan.instanceType];
-}
-
-const sameNodes = (a: StackSettings, b: StackSettings) =>
-  a.capacity.type === b.capacity.type && gpuNodeTypes(a).join() === gpuNodeTypes(b).join();
 
 /** One capacity option's stack: every setting resolved, or one PlanInputError listing every problem. */
 function resolveOneOption(
