@@ -30,6 +30,7 @@ const PURE = [
   "test/policies/model-set-policies.test.ts",
   "test/policies/tamper.test.ts",
   "test/policies/policies-config.test.ts",
+  "test/policies/capacity-options-budget.test.ts",
   "test/ci/workflows.test.ts",
 ];
 

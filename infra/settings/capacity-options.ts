@@ -8,7 +8,7 @@
  * Why one option deploys at a time rather than every option as node groups under Cluster
  * Autoscaler's priority expander: the expander picks which node group grows
  * (expander/priority/priority.go at cluster-autoscaler-1.35.2), not which pod runs; an H200 option
- * needs other vLLM arguments than an H100 one, and a Deployment's pods cannot follow whichever group
+ * can need other vLLM arguments than an H100 one (Llama 3.1 8B: TP 1 on a p5.4xlarge, TP 8 on a p5en.48xlarge), and a Deployment's pods cannot follow whichever group
  * the autoscaler managed to grow. So `llm-stack preflight` asks AWS which option is obtainable now,
  * and `capacityOption` deploys it: one key, a preview that shows exactly the switch.
  */

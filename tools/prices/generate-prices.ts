@@ -45,18 +45,15 @@ import type { SpotPriceHistoryEntry } from "../../infra/catalog/spot-history";
 import {
   BLOCK_HOURS,
   GENERATOR,
-  OfferFileScanner,
   assembleSnapshot,
   capacityBlockRow,
   formatProblem,
-  offerFileUrl,
-  onDemandRows,
   renderSnapshot,
   spotRow,
   type BlockOffering,
-  type OfferFileScan,
   type PriceProblem,
 } from "./price-list";
+import { OfferFileScanner, offerFileUrl, onDemandRows, type OfferFileScan } from "./offer-file";
 
 /** The committed snapshot, found from this file so the command works from any directory. */
 export const DEFAULT_OUT_PATH = join(__dirname, "..", "..", "infra", "catalog", "ec2-prices.json");
