@@ -19,7 +19,7 @@ export interface CapacityOptionRow {
   /** Items the option buys that the snapshot cannot price: its cost is not proven. */
   unpriced: string[];
   caveats: string[];
-  /** vLLM arguments where they differ from the deployed option's (one model), else []. */
+  /** vLLM arguments where they differ from the deployed option's (one model): `--flag=old → new`, `--flag=value (added)`, `--flag (dropped)`; else []. */
   vllmArgsChanged: string[];
   capacityBlock: CapacityBlockTerms | null;
 }
@@ -49,6 +49,24 @@ export function blockTermsOf(settings: StackSettings): CapacityBlockTerms | null
   return capacityBlockTerms(instanceType, settings.region, instances, capacity.startDate, capacity.endDate) ?? null;
 }
 
+/** `--flag=value` as flag and value (a bare flag has the value ""). */
+const splitArg = (arg: string): [string, string] => {
+  const at = arg.indexOf("=");
+  return at < 0 ? [arg, ""] : [arg.slice(0, at), arg.slice(at + 1)];
+};
+
+/** The flags whose values differ between two vLLM argument lists, in the option's order, then those it drops. */
+function argsChanged(deployed: readonly string[], option: readonly string[]): string[] {
+  const before = new Map(deployed.map(splitArg));
+  const after = new Map(option.map(splitArg));
+  return [
+    ...[...after].flatMap(([flag, value]) =>
+      !before.has(flag) ? [`${flag}=${value} (added)`] : before.get(flag) !== value ? [`${flag}=${before.get(flag)} → ${value}`] : [],
+    ),
+    ...[...before.keys()].filter((flag) => !after.has(flag)).map((flag) => `${flag} (dropped)`),
+  ];
+}
+
 export function capacityOptionRows(settings: StackSettings): CapacityOptionRow[] {
   const deployedArgs = settings.modelSet ? [] : settings.plan.vllmArgs;
   return settings.capacityOptions.map(({ option, deployed, settings: o }) => ({
@@ -60,7 +78,7 @@ export function capacityOptionRows(settings: StackSettings): CapacityOptionRow[]
     maxHourlyUsd: o.cost.maxHourlyUsd,
     unpriced: o.cost.unpriced.map((u) => u.what),
     caveats: o.cost.caveats,
-    vllmArgsChanged: o.modelSet ? [] : o.plan.vllmArgs.filter((arg) => !deployedArgs.includes(arg)),
+    vllmArgsChanged: o.modelSet ? [] : argsChanged(deployedArgs, o.plan.vllmArgs),
     capacityBlock: blockTermsOf(o),
   }));
 }
@@ -87,7 +105,7 @@ export function renderCapacityOptionsText(rows: readonly CapacityOptionRow[], in
     `${indent}capacity options, in order (capacityOption deploys one; \`llm-stack preflight\` names the first obtainable; the budget holds the dearest):`,
     ...rows.map(
       (row) =>
-        `${indent}  ${row.option}${row.deployed ? " (deployed)" : ""} ${row.capacityType}: ${row.deploys}; ${usd(row.hourlyUsd)}/h, ${usd(row.maxHourlyUsd)}/h at most${row.unpriced.length > 0 ? `; not priced: ${row.unpriced.join("; ")}` : ""}${row.vllmArgsChanged.length > 0 ? `; vLLM args ${row.vllmArgsChanged.join(" ")}` : ""}`,
+        `${indent}  ${row.option}${row.deployed ? " (deployed)" : ""} ${row.capacityType}: ${row.deploys}; ${usd(row.hourlyUsd)}/h, ${usd(row.maxHourlyUsd)}/h at most${row.unpriced.length > 0 ? `; not priced: ${row.unpriced.join("; ")}` : ""}${row.vllmArgsChanged.length > 0 ? `; vLLM args against the deployed option's: ${row.vllmArgsChanged.join(", ")}` : ""}`,
     ),
     // What the other options' prices rest on (the deployed option's caveats are the stack's own, said with its cost).
     ...rows.flatMap((row) =>
@@ -108,7 +126,7 @@ export function renderCapacityOptionsMarkdown(rows: readonly CapacityOptionRow[]
     "|---|---|---|---:|---:|---|",
     ...rows.map(
       (row) =>
-        `| ${row.option}${row.deployed ? " (deployed)" : ""} | ${row.capacityType} | ${row.deploys} | ${usd(row.hourlyUsd)} | ${usd(row.maxHourlyUsd)}${row.unpriced.length > 0 ? " (not all priced)" : ""} | ${row.vllmArgsChanged.map((arg) => `\`${arg}\``).join(" ") || "—"} |`,
+        `| ${row.option}${row.deployed ? " (deployed)" : ""} | ${row.capacityType} | ${row.deploys} | ${usd(row.hourlyUsd)} | ${usd(row.maxHourlyUsd)}${row.unpriced.length > 0 ? " (not all priced)" : ""} | ${row.vllmArgsChanged.map((arg) => `\`${arg}\``).join(", ") || "—"} |`,
     ),
     "",
   ];

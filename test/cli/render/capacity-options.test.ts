@@ -77,12 +77,41 @@ describe("capacity options in the outputs", () => {
       "    1 (deployed) on-demand: 1 × p5.4xlarge, TP 1 × PP 1, bf16, 32,768 tokens; $7.43/h, $7.63/h at most",
       "    2 spot: 1 × p5.4xlarge, TP 1 × PP 1, bf16, 32,768 tokens; $7.43/h, $7.63/h at most",
       // 63.296 + 2 × 0.2016 + 0.10 + 0.045 = 63.8442; 64.0458 with the third system node.
-      '    3 on-demand: 1 × p5en.48xlarge, TP 8 × PP 1, bf16, 32,768 tokens; $63.84/h, $64.05/h at most; vLLM args --model-loader-extra-config={"concurrency":18,"memory_limit":40000000000} --tensor-parallel-size=8',
+      '    3 on-demand: 1 × p5en.48xlarge, TP 8 × PP 1, bf16, 32,768 tokens; $63.84/h, $64.05/h at most; vLLM args against the deployed option\'s: --model-loader-extra-config={"concurrency":32,"memory_limit":40000000000} → {"concurrency":18,"memory_limit":40000000000}, --tensor-parallel-size=1 → 8',
       "    prices of option 2: p5.4xlarge spot in us-east-1 has no spot snapshot row, so it is priced at the on-demand $6.88/h, the most spot can cost (its default maximum price); npm run prices:generate or preflight reads the spot price; AWS may reclaim a spot node at two minutes' notice",
     ]);
     expect(renderCapacityOptionsMarkdown(rows)[3]).toBe(
       "| 2 | spot | 1 × p5.4xlarge, TP 1 × PP 1, bf16, 32,768 tokens | $7.43 | $7.63 | — |",
     );
+  });
+
+  it("re-plans Llama 3.1 405B bf16 from a block of 2 × 8 H100 (TP 8 × PP 2) to one 8 × H200 node (TP 8 × PP 1)", () => {
+    // 405B × 2 bytes = 810 GB: two H100 nodes (8 × 80 GB each) with pipeline stages, or one H200 node (8 × 141 GB).
+    const block = resolveStackSettings(
+      {
+        ...DEV,
+        model: "llama-3.1-405b-instruct",
+        quantization: "bf16",
+        maxHourlyUsd: "80",
+        capacityType: "capacity-block",
+        capacityReservationId: "cr-0123456789abcdef0",
+        capacityReservationZoneId: "use1-az4",
+        capacityReservationStartDate: "2026-12-10T11:30:00Z",
+        capacityReservationEndDate: "2026-12-17T11:30:00Z",
+        capacityFallbacks: [{ gpu: "h200" }],
+      },
+      "us-east-1",
+      SECRETS,
+    );
+    const [own, h200] = capacityOptionRows(block);
+    expect([own!.deploys, h200!.deploys]).toEqual([
+      "2 × p5.48xlarge, TP 8 × PP 2, bf16, 32,768 tokens",
+      "1 × p5en.48xlarge, TP 8 × PP 1, bf16, 32,768 tokens",
+    ]);
+    expect(h200!.vllmArgsChanged).toEqual(expect.arrayContaining(["--pipeline-parallel-size=2 → 1", "--nnodes (dropped)"]));
+    // The block: 34.61 × 2 × 168 h = $11,628.96 up front; the fallback on demand: 63.296 + 0.6048 + 0.145 = $64.05 at most.
+    expect(own!.capacityBlock?.upfrontUsd).toBe(11628.96);
+    expect(h200!.maxHourlyUsd).toBe(64.0458);
   });
 
   it("says nothing for a stack of one option", () => {
