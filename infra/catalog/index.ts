@@ -6,7 +6,7 @@ import { z } from "zod";
 import { GPUS } from "./gpus";
 import { INSTANCES } from "./instances";
 import { MODELS } from "./models";
-import { PRICE_TABLE, PRICES } from "./prices";
+import { instanceHourlyUsd } from "./prices";
 import {
   GPU_IDS,
   INSTANCE_TYPES,
@@ -14,7 +14,6 @@ import {
   gpuSpecSchema,
   instanceSpecSchema,
   modelSpecSchema,
-  priceRowSchema,
   type GpuId,
   type InstanceType,
   type ModelId,
@@ -44,7 +43,11 @@ export {
   AZ_ID_PREFIXES,
   CAPACITY_TYPES,
   type CapacityType,
+  capacityTypeOfEks,
   capacityTypeSchema,
+  EKS_CAPACITY_TYPES,
+  type EksCapacityType,
+  eksCapacityTypeSchema,
   type PriceSnapshot,
   priceSnapshotSchema,
   type Variant,
@@ -57,11 +60,9 @@ export {
   DATA_PRICES,
   HOURS_PER_MONTH,
   PRICE_MAX_AGE_DAYS,
-  PRICE_TABLE,
   PRICE_TABLE_DATE,
   PRICES,
   PRICE_SNAPSHOT,
-  PURCHASE_OPTIONS,
   SERVICE_PRICES,
   findCapacityBlockRow,
   findSpotRow,
@@ -73,7 +74,6 @@ export {
 z.record(z.enum(MODEL_IDS), modelSpecSchema).parse(MODELS);
 z.record(z.enum(GPU_IDS), gpuSpecSchema).parse(GPUS);
 z.record(z.enum(INSTANCE_TYPES), instanceSpecSchema).parse(INSTANCES);
-z.array(priceRowSchema).parse(PRICES);
 
 export const isInstanceType = (value: string): value is InstanceType => (INSTANCE_TYPES as readonly string[]).includes(value);
 
@@ -110,7 +110,7 @@ export function findVariantByRepo(
 
 /** On-demand USD per hour, or undefined where the table has no row (the caller decides what that means). */
 export function findHourlyPriceUsd(instanceType: InstanceType, region: Region): number | undefined {
-  return PRICE_TABLE[instanceType]?.[region]?.onDemandHourlyUsd;
+  return instanceHourlyUsd(instanceType, region, "on-demand");
 }
 
 /** Instance types carrying `gpu`, in catalog order. */

@@ -6,7 +6,6 @@
  */
 import snapshotJson from "./ec2-prices.json";
 import {
-  CAPACITY_TYPES,
   INSTANCE_TYPES,
   REGIONS,
   priceSnapshotSchema,
@@ -20,63 +19,51 @@ import {
 } from "./schema";
 import { spotRateUsd } from "./spot-history";
 
-/** One price: a row of PRICE_TABLE without its keys. */
-export type PriceEntry = Omit<PriceRow, "instanceType" | "region">;
-
 /** The snapshot, parsed: a malformed file stops every entry point at import, naming the field. */
 export const PRICE_SNAPSHOT: PriceSnapshot = priceSnapshotSchema.parse(snapshotJson);
 
 /** The date the snapshot was taken; shown next to every cost the tool prints. */
 export const PRICE_TABLE_DATE = PRICE_SNAPSHOT.readOn;
 
+/** A section's row for a type in a region: every lookup of the snapshot goes through here. */
+function rowOf<T extends { instanceType: string; region: string }>(
+  rows: readonly T[],
+  instanceType: string,
+  region: string,
+): T | undefined {
+  return rows.find((r) => r.instanceType === instanceType && r.region === region);
+}
+
 /**
- * On-demand, every instance type in every region: a gap throws here, naming each missing row, so
- * nothing is priced at $0 by omission (the snapshot is data, so the compiler cannot check it).
+ * On-demand, every instance type in every region, in catalog order: a gap throws here, naming each
+ * missing row, so nothing is priced at $0 by omission (the snapshot is data, so the compiler cannot
+ * check it).
  */
-export const PRICE_TABLE: Record<InstanceType, Record<Region, PriceEntry>> = (() => {
+export const PRICES: readonly PriceRow[] = (() => {
   const missing = INSTANCE_TYPES.flatMap((type) =>
-    REGIONS.filter((region) => !PRICE_SNAPSHOT.onDemand.some((r) => r.instanceType === type && r.region === region)).map(
-      (region) => `${type} in ${region}`,
-    ),
+    REGIONS.filter((region) => !rowOf(PRICE_SNAPSHOT.onDemand, type, region)).map((region) => `${type} in ${region}`),
   );
   if (missing.length > 0)
     throw new Error(
       `infra/catalog/ec2-prices.json has no on-demand price for ${missing.join(", ")}: run npm run prices:generate, or add each row with its source`,
     );
-  return Object.fromEntries(
-    INSTANCE_TYPES.map((type) => [
-      type,
-      Object.fromEntries(
-        REGIONS.map((region) => {
-          const {
-            instanceType: _type,
-            region: _region,
-            ...entry
-          } = PRICE_SNAPSHOT.onDemand.find((r) => r.instanceType === type && r.region === region)!;
-          return [region, entry];
-        }),
-      ),
-    ]),
-  ) as Record<InstanceType, Record<Region, PriceEntry>>;
+  return INSTANCE_TYPES.flatMap((type) => REGIONS.map((region) => rowOf(PRICE_SNAPSHOT.onDemand, type, region)!));
 })();
 
 /** The spot snapshot's row for a type in a region, or undefined where AWS had no spot price for it. */
 export function findSpotRow(instanceType: InstanceType, region: Region): SpotPriceRow | undefined {
-  return PRICE_SNAPSHOT.spot.find((r) => r.instanceType === instanceType && r.region === region);
+  return rowOf(PRICE_SNAPSHOT.spot, instanceType, region);
 }
 
 /** The Capacity Block rate row for a type in a region, or undefined where none was read (AWS may not sell it as a block). */
 export function findCapacityBlockRow(instanceType: InstanceType, region: Region): CapacityBlockRateRow | undefined {
-  return PRICE_SNAPSHOT.capacityBlock.find((r) => r.instanceType === instanceType && r.region === region);
+  return rowOf(PRICE_SNAPSHOT.capacityBlock, instanceType, region);
 }
-
-/** Every way of buying an instance, in the order the tool names them. */
-export const PURCHASE_OPTIONS: readonly CapacityType[] = CAPACITY_TYPES;
 
 /**
  * How old a price row may be before it must be re-read or marked `stale` (then every output that
- * uses it says so): AWS changes GPU prices a few times a year — the June 2025 cut above was up to
- * 45 % — so a quarter and a month is the longest a number here is trusted unmarked. A choice.
+ * uses it says so): AWS changes GPU prices a few times a year — its June 2025 cut ("Announcing up to
+ * 45% price reduction for Amazon EC2 NVIDIA GPU-accelerated instances", AWS News Blog 2025-06-05) — so a quarter and a month is the longest a number here is trusted unmarked. A choice.
  */
 export const PRICE_MAX_AGE_DAYS = 120;
 
@@ -98,8 +85,7 @@ export function instanceHourlyUsd(
   capacityType: CapacityType,
   snapshot: PriceSnapshot = PRICE_SNAPSHOT,
 ): number | undefined {
-  const find = <T extends { instanceType: string; region: string }>(rows: readonly T[]) =>
-    rows.find((r) => r.instanceType === instanceType && r.region === region);
+  const find = <T extends { instanceType: string; region: string }>(rows: readonly T[]) => rowOf(rows, instanceType, region);
   const onDemand = find(snapshot.onDemand)?.onDemandHourlyUsd;
   if (capacityType === "on-demand") return onDemand;
   if (capacityType === "spot") {
@@ -127,8 +113,7 @@ export function priceCaveats(purchases: readonly InstancePurchase[], region: Reg
       const key = `${instanceType} ${capacityType}`;
       if (seen.has(key)) return [];
       seen.add(key);
-      const find = <T extends { instanceType: string; region: string }>(rows: readonly T[]) =>
-        rows.find((r) => r.instanceType === instanceType && r.region === region);
+      const find = <T extends { instanceType: string; region: string }>(rows: readonly T[]) => rowOf(rows, instanceType, region);
       const row =
         capacityType === "on-demand"
           ? find(snapshot.onDemand)
@@ -161,12 +146,7 @@ export function priceCaveats(purchases: readonly InstancePurchase[], region: Reg
     });
 }
 
-/** The same rows as a list (type, region, price, source), for tables and validation. */
-export const PRICES: readonly PriceRow[] = (Object.keys(PRICE_TABLE) as InstanceType[]).flatMap((instanceType) =>
-  (Object.keys(PRICE_TABLE[instanceType]) as Region[]).map((region) => ({ instanceType, region, ...PRICE_TABLE[instanceType][region] })),
-);
-
-/** Hourly line items that are not instances (per cluster, per NAT gateway), same in both regions. */
+/** Hourly line items that are not instances (per cluster, per NAT gateway), the same in every region of REGIONS. */
 export const SERVICE_PRICES = {
   eksControlPlaneHourlyUsd: {
     value: 0.1,
@@ -181,24 +161,30 @@ export const SERVICE_PRICES = {
   },
   natGatewayHourlyUsd: {
     value: 0.045,
-    source: { ref: "https://aws.amazon.com/vpc/pricing/ (NAT gateway $0.045/h, plus $0.045/GB processed)", readOn: "2026-11-26" },
+    source: {
+      ref: "https://aws.amazon.com/vpc/pricing/ (NAT gateway $0.045/h, plus $0.045/GB processed); us-east-2 the same: https://cloudburn.io/blog/aws-nat-gateway-pricing (2026-02-24, 'US East Ohio … $0.045/hour')",
+      readOn: "2026-12-06",
+    },
   },
 } as const;
 
-/** Per-GB and per-request line items (data a NAT gateway processes, the S3 model cache), same in both regions. */
+/**
+ * Per-GB and per-request line items (data a NAT gateway processes, the S3 model cache), the same in
+ * every region of REGIONS — S3's us-east-2 rates assumed equal to us-east-1's (not read for it).
+ */
 export const DATA_PRICES = {
   natGatewayDataProcessedUsdPerGB: {
     value: 0.045,
     source: {
-      ref: "https://aws.amazon.com/vpc/pricing/ (NAT gateway $0.045 per GB of data processed, us-east-1 and us-west-2)",
-      readOn: "2026-11-26",
+      ref: "https://aws.amazon.com/vpc/pricing/ (NAT gateway $0.045 per GB of data processed, us-east-1 and us-west-2); us-east-2 the same: https://cloudburn.io/blog/aws-nat-gateway-pricing (2026-02-24, '$0.045/GB processed')",
+      readOn: "2026-12-06",
     },
   },
   /** The cache's objects start in Intelligent-Tiering's Frequent Access tier, priced as S3 Standard: the upper bound. */
   s3StandardStorageUsdPerGBMonth: {
     value: 0.023,
     source: {
-      ref: "https://aws.amazon.com/s3/pricing/ (S3 Standard and Intelligent-Tiering Frequent Access, first 50 TB/month, us-east-1 and us-west-2)",
+      ref: "https://aws.amazon.com/s3/pricing/ (S3 Standard and Intelligent-Tiering Frequent Access, first 50 TB/month, us-east-1 and us-west-2; us-east-2 assumed equal, not read)",
       readOn: "2026-11-27",
     },
   },

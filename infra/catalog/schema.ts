@@ -103,6 +103,24 @@ export const CAPACITY_TYPES = ["on-demand", "spot", "capacity-block"] as const;
 export const capacityTypeSchema = z.enum(CAPACITY_TYPES);
 export type CapacityType = z.infer<typeof capacityTypeSchema>;
 
+/**
+ * Each way of buying as EKS names it on a managed node group (API_Nodegroup capacityType:
+ * ON_DEMAND | SPOT | CAPACITY_BLOCK; CreateNodegroup's default is ON_DEMAND: EKS API reference,
+ * read 2026-12-06). The one table between the two spellings.
+ */
+export const EKS_CAPACITY_TYPES = { "on-demand": "ON_DEMAND", spot: "SPOT", "capacity-block": "CAPACITY_BLOCK" } as const satisfies Record<
+  CapacityType,
+  string
+>;
+export type EksCapacityType = (typeof EKS_CAPACITY_TYPES)[CapacityType];
+export const eksCapacityTypeSchema = z.enum(["ON_DEMAND", "SPOT", "CAPACITY_BLOCK"] as const satisfies readonly EksCapacityType[]);
+
+/** The purchase option an EKS capacityType names (absent: EKS's default, on-demand), or null for a value EKS does not accept. */
+export function capacityTypeOfEks(value: unknown): CapacityType | null {
+  if (value === undefined || value === null) return "on-demand";
+  return (Object.keys(EKS_CAPACITY_TYPES) as CapacityType[]).find((type) => EKS_CAPACITY_TYPES[type] === value) ?? null;
+}
+
 export const spotPriceRowSchema = z.object({
   instanceType: instanceTypeSchema,
   region: regionSchema,

@@ -7,7 +7,7 @@
  * deployed resource from the bill: the deployed resources are always priced as they are.
  */
 import { z } from "zod";
-import { type Region } from "../catalog";
+import { capacityTypeOfEks, eksCapacityTypeSchema, type Region } from "../catalog";
 import { priceItems, type PricedItem, type StackCost } from "../plan";
 import { priceResources, type PricingResource } from "./resource-prices";
 
@@ -19,12 +19,10 @@ export const capacityOptionRecordSchema = z.object({
   option: z.number().int().min(1),
   deployed: z.boolean(),
   /** The EKS capacityType the option's node groups would carry. */
-  capacityType: z.enum(["ON_DEMAND", "SPOT", "CAPACITY_BLOCK"]),
+  capacityType: eksCapacityTypeSchema,
   nodeGroups: z.array(z.object({ instanceType: z.string(), minSize: count, desiredSize: count, maxSize: count })).min(1),
 });
 export type CapacityOptionRecord = z.infer<typeof capacityOptionRecordSchema>;
-
-const PURCHASE = { ON_DEMAND: "on-demand", SPOT: "spot", CAPACITY_BLOCK: "capacity-block" } as const;
 
 /** The ConfigMap's data value: the records as JSON, one stable text for one set of options. */
 export function capacityOptionsData(records: readonly CapacityOptionRecord[]): string {
@@ -81,10 +79,10 @@ export function optionCostsOf(resources: readonly PricingResource[], region: Reg
       desiredSize: group.desiredSize,
       maxSize: group.maxSize,
       minSize: group.minSize,
-      capacityType: PURCHASE[record.capacityType],
+      capacityType: capacityTypeOfEks(record.capacityType)!,
     }));
     const cost = priceItems(record.deployed ? base.items : [...groups, ...others], region);
-    const label = `option ${record.option} (${PURCHASE[record.capacityType]} ${[...new Set(record.nodeGroups.map((g) => g.instanceType))].join(", ")})`;
+    const label = `option ${record.option} (${capacityTypeOfEks(record.capacityType)!} ${[...new Set(record.nodeGroups.map((g) => g.instanceType))].join(", ")})`;
     return { option: record.option, deployed: record.deployed, label, cost };
   });
 }

@@ -16,7 +16,16 @@
  *   these lists and not among the types known to buy no compute (NO_COMPUTE_TYPES) is "cannot be
  *   priced", unless the operator vouches for it (the budget policy's `vouchedTypes`).
  */
-import { INSTANCES, findHourlyPriceUsd, isInstanceType, type CapacityType, type InstanceType, type Region } from "../catalog";
+import {
+  INSTANCES,
+  EKS_CAPACITY_TYPES,
+  capacityTypeOfEks,
+  findHourlyPriceUsd,
+  isInstanceType,
+  type CapacityType,
+  type InstanceType,
+  type Region,
+} from "../catalog";
 import { eksSupportTypeOf, missingPrice, parseQuantity, priceItems, type PricedItem, type StackCost, type UnpricedItem } from "../plan";
 
 /** One resource as the pricing reads it: its type token, name and inputs (or outputs). */
@@ -156,18 +165,6 @@ function sized(
   });
 }
 
-/**
- * EKS's capacityType values (API_Nodegroup: ON_DEMAND | SPOT | CAPACITY_BLOCK; absent means
- * ON_DEMAND, CreateNodegroup's default) as the price snapshot's purchase options; null for any
- * other value, which cannot be priced.
- */
-function eksCapacityType(value: unknown): CapacityType | null {
-  if (value === undefined || value === null || value === "ON_DEMAND") return "on-demand";
-  if (value === "SPOT") return "spot";
-  if (value === "CAPACITY_BLOCK") return "capacity-block";
-  return null;
-}
-
 type PriceRule = (r: PricingResource, ctx: PricingContext) => void;
 
 /** The price rule of every resource type that costs money by the hour; the one list of priced types. */
@@ -179,11 +176,11 @@ const PRICE_RULES: Record<string, PriceRule> = {
       ctx.unknowns.push(`${r.name}: capacity type unknown until apply`);
       return;
     }
-    const capacityType = eksCapacityType(p.capacityType);
+    const capacityType = capacityTypeOfEks(p.capacityType);
     if (capacityType === null) {
       ctx.unpriced.push({
-        what: `${r.name}: capacityType ${JSON.stringify(p.capacityType)} is not one EKS accepts (ON_DEMAND, SPOT, CAPACITY_BLOCK)`,
-        fix: `set capacityType on node group ${r.name} to ON_DEMAND, SPOT or CAPACITY_BLOCK`,
+        what: `${r.name}: capacityType ${JSON.stringify(p.capacityType)} is not one EKS accepts (${Object.values(EKS_CAPACITY_TYPES).join(", ")})`,
+        fix: `set capacityType on node group ${r.name} to one of ${Object.values(EKS_CAPACITY_TYPES).join(", ")}`,
       });
       return;
     }

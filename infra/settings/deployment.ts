@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { type Workload } from "../plan/workload";
 import { type ModelSet } from "./model-set";
-import { EKS_SUPPORT_TYPES, SERVICE_PRICES, type EksSupportType, type Region } from "../catalog";
+import { EKS_SUPPORT_TYPES, SERVICE_PRICES, capacityTypeSchema, type EksSupportType, type Region } from "../catalog";
 import {
   IMAGE_SOURCES,
   imagePin,
@@ -66,7 +66,7 @@ const isoUtcTime = z
   });
 
 export const deploymentSchema = z.object({
-  capacityType: z.enum(["on-demand", "spot", "capacity-block"]),
+  capacityType: capacityTypeSchema,
   capacityReservationId: z
     .string()
     .regex(/^cr-[0-9a-f]{8,17}$/)

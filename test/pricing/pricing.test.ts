@@ -103,6 +103,31 @@ describe("pricing by resource type", () => {
       ["box: g6e.xlarge in us-east-1 has no on-demand price in the snapshot"],
     ],
     [
+      // EKS's capacityType (API_Nodegroup): SPOT priced as spot — no snapshot row yet, so at its ceiling, on-demand $55.04 × 2.
+      "a spot node group",
+      [
+        {
+          type: "aws:eks/nodeGroup:NodeGroup",
+          name: "gpu",
+          props: { instanceTypes: ["p5.48xlarge"], capacityType: "SPOT", scalingConfig: { desiredSize: 1, minSize: 0, maxSize: 2 } },
+        },
+      ],
+      110.08,
+      [],
+    ],
+    [
+      "a node group bought a way EKS does not name",
+      [
+        {
+          type: "aws:eks/nodeGroup:NodeGroup",
+          name: "gpu",
+          props: { instanceTypes: ["p5.48xlarge"], capacityType: "RESERVED", scalingConfig: { desiredSize: 1, maxSize: 1 } },
+        },
+      ],
+      0,
+      ['gpu: capacityType "RESERVED" is not one EKS accepts (ON_DEMAND, SPOT, CAPACITY_BLOCK)'],
+    ],
+    [
       "an EKS cluster without an upgrade policy (extended support by default)",
       [{ type: "aws:eks/cluster:Cluster", name: "c", props: {} }],
       0.6,

@@ -6,6 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { EKS_CAPACITY_TYPES } from "../../catalog";
 import { SYSTEM_NODE_GROUP } from "../../plan";
 import { launchTemplateArgs } from "../launch-template";
 
@@ -39,7 +40,7 @@ export class SystemNodeGroup extends pulumi.ComponentResource {
         nodeRoleArn: args.nodeRoleArn,
         subnetIds: args.subnetIds,
         amiType: "AL2023_x86_64_STANDARD",
-        capacityType: "ON_DEMAND",
+        capacityType: EKS_CAPACITY_TYPES["on-demand"],
         instanceTypes: [SYSTEM_NODE_GROUP.instanceType],
         scalingConfig: {
           desiredSize: SYSTEM_NODE_GROUP.desiredSize,

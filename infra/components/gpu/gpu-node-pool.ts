@@ -4,7 +4,7 @@
  * off, and a root volume sized for the image and the model's weights.
  */
 import * as aws from "@pulumi/aws";
-import { INSTANCES } from "../../catalog";
+import { EKS_CAPACITY_TYPES, INSTANCES } from "../../catalog";
 import * as pulumi from "@pulumi/pulumi";
 import { GPU_TAINT, type GpuPoolShape, type ReplicaRange } from "../../plan";
 import { type ResolvedCapacity } from "../../settings";
@@ -16,9 +16,6 @@ import { gpuNodeConfig, nodeadmUserDataBase64 } from "../../manifests/gpu/node-u
 export const GPU_POOL_LABEL = "llm-stack/gpu-pool";
 /** The stack that owns a GPU node: several stacks can add pools to one existing cluster. */
 export const STACK_LABEL = "llm-stack/stack";
-
-/** EKS capacityType values (https://docs.aws.amazon.com/eks/latest/APIReference/API_Nodegroup.html). */
-const CAPACITY_TYPES = { "on-demand": "ON_DEMAND", spot: "SPOT", "capacity-block": "CAPACITY_BLOCK" } as const;
 
 export interface GpuNodePoolArgs {
   /** What the group carries: one model's plan (poolShapeOf) or a set's packed node group (setPoolShape). */
@@ -164,7 +161,7 @@ export class GpuNodePool extends pulumi.ComponentResource {
         nodeRoleArn: args.nodeRoleArn,
         subnetIds: args.subnetIds,
         amiType: "AL2023_x86_64_NVIDIA",
-        capacityType: CAPACITY_TYPES[capacity.type],
+        capacityType: EKS_CAPACITY_TYPES[capacity.type],
         instanceTypes: [pool.instanceType],
         scalingConfig: { desiredSize: pool.nodes, minSize: range.minNodes, maxSize: range.maxNodes },
         launchTemplate: { id: template.id, version: template.latestVersion.apply(String) },

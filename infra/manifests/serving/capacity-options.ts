@@ -4,6 +4,7 @@
  * (infra/pricing/capacity-options-record.ts has the format and why). Written only when the stack
  * has fallbacks.
  */
+import { EKS_CAPACITY_TYPES } from "../../catalog";
 import {
   CAPACITY_OPTIONS_CONFIGMAP,
   CAPACITY_OPTIONS_KEY,
@@ -12,8 +13,6 @@ import {
 } from "../../pricing/capacity-options-record";
 import { type StackSettings } from "../../settings";
 import { modelSetNodeGroups } from "../../settings/model-set";
-
-const EKS_CAPACITY_TYPE = { "on-demand": "ON_DEMAND", spot: "SPOT", "capacity-block": "CAPACITY_BLOCK" } as const;
 
 /** An option's GPU node groups as its program would create them: a model's one group, or a set's packing. */
 function nodeGroupsOf(settings: StackSettings): CapacityOptionRecord["nodeGroups"] {
@@ -39,7 +38,7 @@ export function capacityOptionRecords(settings: StackSettings): CapacityOptionRe
   return settings.capacityOptions.map(({ option, deployed, settings: o }) => ({
     option,
     deployed,
-    capacityType: EKS_CAPACITY_TYPE[o.capacity.type],
+    capacityType: EKS_CAPACITY_TYPES[o.capacity.type],
     nodeGroups: nodeGroupsOf(o),
   }));
 }
