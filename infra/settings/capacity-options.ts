@@ -16,7 +16,7 @@ import { GPU_IDS, INSTANCE_TYPES, INSTANCES, type CapacityType, type GpuId, type
 import { PlanInputError, type InputIssue } from "../plan";
 import { toStackPath } from "./coerce";
 import { type SecretPresence, type StackSettings } from "./deployment";
-import { DEFAULTS } from "../plan/request";
+import { gpuFleet } from "./served-models";
 import { MAX_CAPACITY_FALLBACKS, SETTINGS, coerceSettingValue } from "./keys";
 
 /** One entry of `capacityFallbacks`: what it changes from the stack's own option. Spot or on-demand: a Capacity Block is bought for its dates, so a stack that has one leads with it. */
@@ -120,8 +120,8 @@ export interface OptionKeys {
 /** The stack's own option: its keys as given (the planner's defaults apply to what is unset). */
 export function ownOption(values: Readonly<Record<string, unknown>>): OptionKeys {
   return {
-    capacityType: (values.capacityType as CapacityType | undefined) ?? "on-demand",
-    gpu: (values.gpu as string | undefined) ?? DEFAULTS.gpu,
+    capacityType: (values.capacityType as CapacityType | undefined) ?? SETTINGS.capacityType.default,
+    gpu: (values.gpu as string | undefined) ?? SETTINGS.gpu.default,
     allowedInstanceTypes: values.allowedInstanceTypes as readonly string[] | undefined,
   };
 }
@@ -161,14 +161,6 @@ export function valuesForOption(values: Readonly<Record<string, unknown>>, optio
   };
 }
 
-/** "spot h200 (p5en.48xlarge)": an option in words, from what it deploys. */
-export function describeOption(capacityType: CapacityType, instanceTypes: readonly string[]): string {
-  const gpus = [
-    ...new Set(instanceTypes.map((t) => ((INSTANCE_TYPES as readonly string[]).includes(t) ? INSTANCES[t as InstanceType].gpu : null))),
-  ];
-  return `${capacityType} ${gpus.filter(Boolean).join("+")} (${instanceTypes.join(", ")})`;
-}
-
 /** Resolves one option's stack (infra/settings/resolve.ts), or throws its PlanInputError. */
 export type ResolveOneOption = (
   values: Readonly<Record<string, unknown>>,
@@ -194,7 +186,7 @@ export function resolveCapacityOptions(
   const fallbacks = parseCapacityFallbacks(Array.isArray(rawFallbacks) ? rawFallbacks : []);
   const own = ownOption(values);
   const optionKeys = [own, ...fallbacks.entries.map((entry) => fallbackOption(own, entry))];
-  const chosen = rawOption === undefined ? 1 : rawOption;
+  const chosen = rawOption === undefined ? SETTINGS.capacityOption.default : rawOption;
   const issues: InputIssue[] = [...fallbacks.issues];
   if (fallbacks.entries.length > 0 && coerceSettingValue("cluster", values.cluster) === "kubeconfig") {
     issues.push({
@@ -259,7 +251,7 @@ export function resolveCapacityOptions(
         toStackPath({
           path: `capacityFallbacks[${index - 1}]`,
           value: fallbacks.entries[index - 1],
-          expected: `an option other than option ${earlier + 1}, which deploys the same ${settings.capacity.type} ${gpuNodeTypes(settings).join(", ")} nodes`,
+          expected: `an option other than option ${earlier + 1}, which deploys the same ${settings.capacity.type} ${gpuFleet(settings).instanceTypes.join(", ")} nodes`,
           hint: "Remove the repeated fallback.",
         }),
       );
@@ -272,12 +264,5 @@ export function resolveCapacityOptions(
   return { ...options[(chosen as number) - 1]!, capacityOptions };
 }
 
-/** The GPU instance types a resolved stack deploys (a set's packing may use several). */
-function gpuNodeTypes(settings: StackSettings): string[] {
-  return settings.modelSet
-    ? [...new Set(settings.modelSet.packing.nodeGroups.map((group) => group.instanceType))].sort()
-    : [settings.plan.instanceType];
-}
-
-const sameNodes = (a: StackSettings, b: StackSettings) =>
-  a.capacity.type === b.capacity.type && gpuNodeTypes(a).join() === gpuNodeTypes(b).join();
+/** Two options that deploy the same GPU instance types bought the same way. */
+const sameNodes = (a: StackSettings, b: StackSettings) => a.capacity.type === b.capacity.type && gpuFleet(a).label === gpuFleet(b).label;

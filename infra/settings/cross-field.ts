@@ -3,9 +3,7 @@
  * endpoint needs besides itself, secrets given in plain text, the budget and plan shapes the
  * program cannot deploy.
  */
-import { AZ_ID_PREFIXES, EFA_CAPABLE_IMAGES, INSTANCE_TYPES, INSTANCES, MODELS, REGIONS, type Region } from "../catalog";
-
-const isRegion = (value: unknown): value is Region => (REGIONS as readonly unknown[]).includes(value);
+import { AZ_ID_PREFIXES, EFA_CAPABLE_IMAGES, INSTANCE_TYPES, INSTANCES, MODELS, PRICE_SNAPSHOT, regionSchema } from "../catalog";
 import {
   DEFAULT_MIN_REPLICAS,
   WIDEST_ALLOWLIST_PREFIX,
@@ -97,16 +95,17 @@ function capacityBlockDateIssues(d: Partial<Deployment>, absent: (key: keyof Dep
 const MAX_BLOCK_DAYS = 182;
 
 /** An AZ id names its region (use1-az4 is in us-east-1): a reservation's AZ in another region than the stack's cannot be the stack's. */
-function zoneRegionIssues(zoneId: string, region: unknown): InputIssue[] {
-  if (!isRegion(region)) return [];
-  const prefix = `${AZ_ID_PREFIXES[region]}-`;
+function zoneRegionIssues(zoneId: string, given: unknown): InputIssue[] {
+  const region = regionSchema.safeParse(given);
+  if (!region.success) return [];
+  const prefix = `${AZ_ID_PREFIXES[region.data]}-`;
   return zoneId.startsWith(prefix)
     ? []
     : [
         {
           path: "capacityReservationZoneId",
           value: zoneId,
-          expected: `an AZ id of ${region} (${prefix}az…), the stack's region`,
+          expected: `an AZ id of ${region.data} (${prefix}az…), the stack's region`,
           hint: DEPLOYMENT_HINTS.capacityReservationZoneId,
         },
       ];
@@ -228,6 +227,16 @@ export function crossFieldIssues(
   return issues;
 }
 
+/** What to plan for instead when the snapshot has no block rate for the plan's type: the types it has one for in the region. */
+function blockTypesHint(plan: DeploymentPlan, fix: string): string {
+  const sold = PRICE_SNAPSHOT.capacityBlock.filter((row) => row.region === plan.region).map((row) => row.instanceType);
+  const which =
+    sold.length > 0
+      ? `the snapshot has block rates in ${plan.region} for ${sold.join(", ")}: plan for the reservation's type (pulumi config set --path 'allowedInstanceTypes[0]' ${sold[0]}, for the first)`
+      : `the snapshot has no block rate in ${plan.region}`;
+  return `No Capacity Block rate is read for ${plan.instanceType} in ${plan.region} (AWS does not sell every type as a block); ${which}; or ${fix}.`;
+}
+
 /** Issues about the plan itself: budget and shapes this program cannot deploy. */
 export function planIssues(plan: DeploymentPlan, cost: StackCost, d: Partial<Deployment>): InputIssue[] {
   const issues: InputIssue[] = [];
@@ -246,9 +255,7 @@ export function planIssues(plan: DeploymentPlan, cost: StackCost, d: Partial<Dep
       path: block || d.capacityType === "spot" ? "capacityType" : "allowedInstanceTypes",
       value: block || d.capacityType === "spot" ? d.capacityType : (d as Record<string, unknown>).allowedInstanceTypes,
       expected: `a way of buying the GPU nodes the price snapshot prices: ${unpriced.what}`,
-      hint: block
-        ? `Plan for the reservation's instance type (pulumi config set --path 'allowedInstanceTypes[0]' p5.48xlarge, for example): AWS sells no Capacity Block of some types (none is read for ${plan.instanceType} in ${plan.region}); or ${unpriced.fix}.`
-        : `${unpriced.fix[0]!.toUpperCase()}${unpriced.fix.slice(1)}.`,
+      hint: block ? blockTypesHint(plan, unpriced.fix) : `${unpriced.fix[0]!.toUpperCase()}${unpriced.fix.slice(1)}.`,
     });
   }
   // The budget is the whole stack at its maximum node-group size: what it can cost in the worst

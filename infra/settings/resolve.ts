@@ -46,8 +46,8 @@ import { modelSetNodeGroups, resolveModelSet, type ModelSet } from "./model-set"
 import { withoutUnsetMarkers } from "./keys";
 import { resolveCapacityOptions } from "./capacity-options";
 import { resolveWorkload, type Workload } from "../plan/workload";
-import { roundTo } from "../plan/rounding";
-import { instanceHourlyUsd, type CapacityType, type InstanceType } from "../catalog";
+import { packingPricedAsBought, pricedAsBought } from "../plan/priced-as-bought";
+import { type CapacityType } from "../catalog";
 
 function resolveCluster(d: Deployment): ResolvedCluster {
   if (d.cluster === "kubeconfig") return { mode: "kubeconfig" };
@@ -161,49 +161,11 @@ function resolveOneOption(
   };
 }
 
-/**
- * The planner prices on demand (it compares instance types); a stack that buys spot or a Capacity
- * Block gets its plan's cost at that rate (instanceHourlyUsd: spot's snapshot or ceiling, a block's
- * rate). Unchanged when the snapshot has no rate: the stack's cost then names it unpriced.
- */
-function pricedAsBought(plan: DeploymentPlan, capacityType: CapacityType): DeploymentPlan {
-  if (capacityType === "on-demand") return plan;
-  const rate = instanceHourlyUsd(plan.instanceType, plan.region, capacityType);
-  if (rate === undefined) return plan;
-  const hourlyUsd = roundTo(rate * plan.nodes, 4);
-  return {
-    ...plan,
-    cost: { ...plan.cost, instanceHourlyUsd: rate, hourlyUsd, monthlyUsd: roundTo(hourlyUsd * plan.cost.hoursPerMonth, 2), capacityType },
-  };
-}
-
-/**
- * A set priced as bought: the packing chose its nodes at on-demand prices; each group's cost, its
- * idle GPUs and each model's share are then at the group's purchase rate (a group the snapshot has
- * no rate for keeps its on-demand figures, and the stack's cost names it unpriced).
- */
+/** A set priced as bought (infra/plan/priced-as-bought.ts): its packing, and each model's plan. */
 function setPricedAsBought(set: ModelSet, capacityType: CapacityType): ModelSet {
-  if (capacityType === "on-demand") return set;
-  const region = set.models[0]!.plan.region;
-  const factorOf = (instanceType: InstanceType) => {
-    const rate = instanceHourlyUsd(instanceType, region, capacityType);
-    const onDemand = instanceHourlyUsd(instanceType, region, "on-demand");
-    return rate === undefined || onDemand === undefined ? 1 : rate / onDemand;
-  };
-  const nodeGroups = set.packing.nodeGroups.map((group) => {
-    const factor = factorOf(group.instanceType);
-    return { ...group, hourlyUsd: group.hourlyUsd * factor, idleHourlyUsd: group.idleHourlyUsd * factor };
-  });
-  const perModel = Object.fromEntries(
-    Object.entries(set.packing.perModel).map(([name, share]) => [
-      name,
-      { hourlyUsd: share.hourlyUsd * factorOf(set.packing.placements[name]!.instanceType) },
-    ]),
-  );
-  const sum = (pick: (group: (typeof nodeGroups)[number]) => number) => nodeGroups.reduce((total, group) => total + pick(group), 0);
   return {
     models: set.models.map((model) => ({ ...model, plan: pricedAsBought(model.plan, capacityType) })),
-    packing: { ...set.packing, nodeGroups, perModel, hourlyUsd: sum((g) => g.hourlyUsd), idleHourlyUsd: sum((g) => g.idleHourlyUsd) },
+    packing: packingPricedAsBought(set.packing, set.models[0]!.plan.region, capacityType),
   };
 }
 
