@@ -55,10 +55,12 @@ export function optionCostsOf(resources: readonly PricingResource[], region: Reg
   // The deployed option's GPU node groups, each matched to one priced node group of the stack; all else stays in every option's bill.
   const base = priceResources(resources, region, vouchedTypes);
   const others = [...base.items];
+  const deployedType = capacityTypeOfEks(deployed[0]!.capacityType)!;
   for (const group of deployed[0]!.nodeGroups) {
     const index = others.findIndex(
       (item) =>
         item.kind === "node-group" &&
+        (item.capacityType ?? "on-demand") === deployedType &&
         item.instanceType === group.instanceType &&
         item.maxSize === group.maxSize &&
         (item.minSize ?? item.desiredSize) === group.minSize,

@@ -3,7 +3,7 @@
  * `model` (its server is named `vllm`) or the set in `models` (each under its served name).
  */
 import { type InstanceType } from "../catalog";
-import { type DeploymentPlan, type ServerScaling } from "../plan";
+import { type DeploymentPlan, type GpuNodeGroupSize, type ServerScaling } from "../plan";
 import { type StackSettings } from "./deployment";
 import { modelSetNodeGroups } from "./model-set";
 
@@ -31,16 +31,26 @@ export interface GpuFleet {
   singleZone: boolean;
 }
 
+/**
+ * The stack's GPU node groups as it creates them, sized: a set's packing, or the one model's group
+ * (its planned nodes expected, its autoscaled range's ends at least and at most).
+ */
+export function gpuNodeGroups(settings: StackSettings): GpuNodeGroupSize[] {
+  if (settings.modelSet) return modelSetNodeGroups(settings.modelSet);
+  const { plan, autoscaling } = settings;
+  return [
+    {
+      name: "gpu",
+      instanceType: plan.instanceType,
+      nodes: plan.nodes,
+      minNodes: autoscaling?.minNodes ?? plan.nodes,
+      maxNodes: autoscaling?.maxNodes ?? plan.nodes,
+    },
+  ];
+}
+
 export function gpuFleet(settings: StackSettings): GpuFleet {
-  const groups = settings.modelSet
-    ? modelSetNodeGroups(settings.modelSet).map(({ instanceType, nodes, maxNodes }) => ({ instanceType, nodes, maxNodes }))
-    : [
-        {
-          instanceType: settings.plan.instanceType,
-          nodes: settings.plan.nodes,
-          maxNodes: settings.autoscaling?.maxNodes ?? settings.plan.nodes,
-        },
-      ];
+  const groups = gpuNodeGroups(settings).map(({ instanceType, nodes, maxNodes }) => ({ instanceType, nodes, maxNodes }));
   const instanceTypes = [...new Set(groups.map((group) => group.instanceType))].sort();
   return {
     instanceTypes,

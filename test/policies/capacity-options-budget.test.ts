@@ -82,4 +82,16 @@ describe("the budget over a stack's capacity options", () => {
       /^Capacity option 3 \(on-demand p5en\.48xlarge\), which capacityOption can switch the stack to, costs \$182\.38\/h/,
     );
   });
+
+  it("matches the deployed option's groups by how they are bought too", async () => {
+    // The record says option 1 is spot; the stack's group is on-demand: not the group the record describes.
+    const violations = await budgetViolations({}, (r) => {
+      const options = JSON.parse(record(r).data["options.json"]);
+      options[0].capacityType = "SPOT";
+      record(r).data["options.json"] = JSON.stringify(options);
+    });
+    expect(violations).toEqual([
+      "The budget cannot be proven for the stack's capacity options: ConfigMap llm-stack-capacity-options: its deployed option's p5.48xlarge group (0–2 nodes) is not a node group of the stack. Fix: let the program write it (do not edit it).",
+    ]);
+  });
 });

@@ -12,34 +12,19 @@ import {
   type CapacityOptionRecord,
 } from "../../pricing/capacity-options-record";
 import { type StackSettings } from "../../settings";
-import { modelSetNodeGroups } from "../../settings/model-set";
-
-/** An option's GPU node groups as its program would create them: a model's one group, or a set's packing. */
-function nodeGroupsOf(settings: StackSettings): CapacityOptionRecord["nodeGroups"] {
-  if (settings.modelSet)
-    return modelSetNodeGroups(settings.modelSet).map((group) => ({
-      instanceType: group.instanceType,
-      minSize: group.minNodes,
-      desiredSize: group.nodes,
-      maxSize: group.maxNodes,
-    }));
-  const { plan, autoscaling } = settings;
-  return [
-    {
-      instanceType: plan.instanceType,
-      minSize: autoscaling?.minNodes ?? plan.nodes,
-      desiredSize: plan.nodes,
-      maxSize: autoscaling?.maxNodes ?? plan.nodes,
-    },
-  ];
-}
+import { gpuNodeGroups } from "../../settings/served-models";
 
 export function capacityOptionRecords(settings: StackSettings): CapacityOptionRecord[] {
   return settings.capacityOptions.map(({ option, deployed, settings: o }) => ({
     option,
     deployed,
     capacityType: EKS_CAPACITY_TYPES[o.capacity.type],
-    nodeGroups: nodeGroupsOf(o),
+    nodeGroups: gpuNodeGroups(o).map((group) => ({
+      instanceType: group.instanceType,
+      minSize: group.minNodes,
+      desiredSize: group.nodes,
+      maxSize: group.maxNodes,
+    })),
   }));
 }
 
