@@ -24,6 +24,7 @@ import {
 } from "../../infra/plan";
 import { type StackSettings } from "../../infra/settings";
 import { gpuFleet, servedModels } from "../../infra/settings/served-models";
+import { usd, utc } from "../render/format";
 import {
   type CapacityReservationFacts,
   type EksVersionFacts,
@@ -150,8 +151,7 @@ export const LIKELY_SPOT_SCORE = 7;
 
 // ---- launch now: what AWS says about getting the nodes today ----------------------------------
 
-const usdPerHour = (value: number) => `$${value.toFixed(2)}/h`;
-const usdAmount = (value: number) => `$${value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+const usdPerHour = (value: number) => `${usd(value)}/h`;
 
 /**
  * Whether the stack's GPU nodes can be had now. Spot: AWS's placement score for them in one AZ and
@@ -263,8 +263,6 @@ function notChecked(name: string, what: string, lookup: Exclude<Lookup<unknown>,
 
 const zoneLabel = (zone: AvailabilityZone) => `${zone.zoneId} (${zone.name})`;
 const isoDay = (date: Date) => date.toISOString().slice(0, 10);
-/** 2026-12-03 11:30 UTC: minutes are precise enough ("All Capacity Blocks end at 11:30AM UTC", EC2 user guide, "Find and purchase Capacity Blocks"). */
-const utc = (date: Date) => `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;
 const daysBetween = (fromDay: string, toDay: string) => Math.round((Date.parse(toDay) - Date.parse(fromDay)) / DAY_MS);
 
@@ -580,7 +578,7 @@ function judgeReservation(input: PreflightInput, reservation: CapacityReservatio
       : undefined;
     problems.push({
       status: "warn",
-      text: `it holds ${plural(reservation.totalInstanceCount, "instance")}, all paid for${whole ? ` (${usdAmount(whole.upfrontUsd)} up front at the snapshot's rate)` : ""}; the plan uses ${plural(nodes, "node")}${atMaxReplicas(settings)}, and the stack's cost counts only those`,
+      text: `it holds ${plural(reservation.totalInstanceCount, "instance")}, all paid for${whole ? ` (${usd(whole.upfrontUsd)} up front at the snapshot's rate)` : ""}; the plan uses ${plural(nodes, "node")}${atMaxReplicas(settings)}, and the stack's cost counts only those`,
       fix: `use the block: raise replicas (or maxReplicas) until the plan needs ${plural(reservation.totalInstanceCount, "node")}`,
       buy: false,
     });

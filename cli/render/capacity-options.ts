@@ -6,6 +6,9 @@
  */
 import { capacityBlockTerms, type CapacityBlockTerms } from "../../infra/plan";
 import { type StackSettings } from "../../infra/settings";
+import { gpuFleet } from "../../infra/settings/served-models";
+import { parseVllmArgs } from "../../infra/vllm";
+import { count, usd, utc } from "./format";
 import { type OptionCost } from "../../infra/pricing/capacity-options-record";
 
 export interface CapacityOptionRow {
@@ -24,46 +27,34 @@ export interface CapacityOptionRow {
   capacityBlock: CapacityBlockTerms | null;
 }
 
-const tokens = (n: number) => n.toLocaleString("en-US");
-const usd = (value: number) => `$${value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-const utc = (iso: string) => `${new Date(iso).toISOString().slice(0, 16).replace("T", " ")} UTC`;
-
 function deploysOf(settings: StackSettings): string {
   if (settings.modelSet) {
     const groups = settings.modelSet.packing.nodeGroups.map((group) => `${group.nodes} × ${group.instanceType}`).join(" + ");
     return `${groups} for ${settings.modelSet.models.length} models`;
   }
   const { plan } = settings;
-  return `${plan.nodes} × ${plan.instanceType}, TP ${plan.tensorParallelSize} × PP ${plan.pipelineParallelSize}, ${plan.quantization}, ${tokens(plan.maxModelLen)} tokens`;
+  return `${plan.nodes} × ${plan.instanceType}, TP ${plan.tensorParallelSize} × PP ${plan.pipelineParallelSize}, ${plan.quantization}, ${count(plan.maxModelLen)} tokens`;
 }
 
 /** The block a capacity-block option buys, from its dates and its GPU nodes at their maximum. */
 export function blockTermsOf(settings: StackSettings): CapacityBlockTerms | null {
   const { capacity } = settings;
   if (capacity.type !== "capacity-block") return null;
-  // A block's stack has one GPU instance type (resolve refuses a set across two); every group of it runs in the block.
-  const instanceType = settings.modelSet ? settings.modelSet.packing.nodeGroups[0]!.instanceType : settings.plan.instanceType;
-  const instances = settings.cost.lineItems
-    .filter((line) => line.item === `GPU nodes ${instanceType} (Capacity Block)`)
-    .reduce((total, line) => total + line.quantity, 0);
-  return capacityBlockTerms(instanceType, settings.region, instances, capacity.startDate, capacity.endDate) ?? null;
+  // A block's stack has one GPU instance type (resolve refuses a set across two); every group runs in the block, at its maximum.
+  const fleet = gpuFleet(settings);
+  return capacityBlockTerms(fleet.instanceTypes[0]!, settings.region, fleet.maxNodes, capacity.startDate, capacity.endDate) ?? null;
 }
-
-/** `--flag=value` as flag and value (a bare flag has the value ""). */
-const splitArg = (arg: string): [string, string] => {
-  const at = arg.indexOf("=");
-  return at < 0 ? [arg, ""] : [arg.slice(0, at), arg.slice(at + 1)];
-};
 
 /** The flags whose values differ between two vLLM argument lists, in the option's order, then those it drops. */
 function argsChanged(deployed: readonly string[], option: readonly string[]): string[] {
-  const before = new Map(deployed.map(splitArg));
-  const after = new Map(option.map(splitArg));
+  // Read as vLLM reads them (infra/vllm): a bare flag is "true".
+  const before = new Map(Object.entries(parseVllmArgs(deployed)));
+  const after = new Map(Object.entries(parseVllmArgs(option)));
   return [
     ...[...after].flatMap(([flag, value]) =>
-      !before.has(flag) ? [`${flag}=${value} (added)`] : before.get(flag) !== value ? [`${flag}=${before.get(flag)} → ${value}`] : [],
+      !before.has(flag) ? [`--${flag}=${value} (added)`] : before.get(flag) !== value ? [`--${flag}=${before.get(flag)} → ${value}`] : [],
     ),
-    ...[...before.keys()].filter((flag) => !after.has(flag)).map((flag) => `${flag} (dropped)`),
+    ...[...before.keys()].filter((flag) => !after.has(flag)).map((flag) => `--${flag} (dropped)`),
   ];
 }
 
@@ -89,7 +80,7 @@ export function describeBlock(terms: CapacityBlockTerms): string {
     terms.onDemandHourlyUsd === undefined
       ? ""
       : `; on demand the same nodes are ${usd(terms.onDemandHourlyUsd)}/h, so the block pays off above ${Math.round((100 * terms.hourlyEquivalentUsd) / terms.onDemandHourlyUsd)} % use`;
-  return `${usd(terms.upfrontUsd)} up front for ${terms.instances} × ${terms.instanceType}, ${utc(terms.startDate)} to ${utc(terms.endDate)} (${tokens(terms.hours)} h at ${usd(terms.perInstanceHourUsd)} per instance-hour): ${usd(terms.hourlyEquivalentUsd)}/h over the block, paid whatever runs${against}`;
+  return `${usd(terms.upfrontUsd)} up front for ${terms.instances} × ${terms.instanceType}, ${utc(terms.startDate)} to ${utc(terms.endDate)} (${count(terms.hours)} h at ${usd(terms.perInstanceHourUsd)} per instance-hour): ${usd(terms.hourlyEquivalentUsd)}/h over the block, paid whatever runs${against}`;
 }
 
 /** The dearest option at its maximum: what the budget is compared with. */

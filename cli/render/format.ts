@@ -8,6 +8,8 @@ export const signedUsd = (value: number): string => `${value < 0 ? "−" : "+"}$
 export const signedPercent = (value: number | null): string =>
   value === null ? "new" : `${value < 0 ? "−" : "+"}${Math.abs(value).toFixed(1)}%`;
 export const count = (value: number): string => value.toLocaleString("en-US");
+/** A time to the minute, in UTC: 2026-12-10 11:30 UTC (Capacity Blocks start and end on the minute). */
+export const utc = (time: Date | string): string => `${new Date(time).toISOString().slice(0, 16).replace("T", " ")} UTC`;
 
 /** Tokens a month in words: 23.4 B, 850 M. */
 export function tokens(value: number): string {
