@@ -150,17 +150,11 @@ function projectValues(config: Readonly<Record<string, string>>): Record<string,
 }
 
 /** The stack's settings resolved as the program resolved them (the run succeeded, so they resolve): a set's models, every capacity option. */
-function resolvedSettingsOf(
-  values: Readonly<Record<string, unknown>>,
-  region: Region,
-  secretKeys: readonly string[],
-  withSecrets: Readonly<Record<string, string>>,
-): StackSettings {
-  const unprefixed = projectValues(withSecrets);
+function resolvedSettingsOf(withSecrets: Readonly<Record<string, string>>, region: Region, secretKeys: readonly string[]): StackSettings {
   const presence = Object.fromEntries(
     SECRET_SETTING_KEYS.map((key) => [key, secretKeys.includes(`${PROJECT_NAME}:${key}`) ? "secret" : "unset"]),
   ) as SecretPresence;
-  return resolveStackSettings({ ...values, ...unprefixed }, region, presence);
+  return resolveStackSettings(projectValues(withSecrets), region, presence);
 }
 
 /** Each model of a resolved set as the report shows it. */
@@ -300,7 +294,7 @@ export async function evaluateStack(stack: string, yamlText: string, options: Ev
   const cost = stackCostOf(pricingResourcesOf(policyResources), region);
   // A price assumed from another region, or a stale one, is said wherever the cost is.
   assumptions.push(...cost.caveats);
-  const settings = resolvedSettingsOf(values, region, secretKeys, withSecrets);
+  const settings = resolvedSettingsOf(withSecrets, region, secretKeys);
   const capacity = { capacityOptions: capacityOptionRows(settings), capacityBlock: blockTermsOf(settings) };
   // A set (its program run succeeded, so `models` holds its entries).
   if (modelEntriesOf(values).length > 0) {
