@@ -468,6 +468,8 @@ async function spotFacts(
             new DescribeSpotPriceHistoryCommand({
               InstanceTypes: [instanceType] as DescribeSpotPriceHistoryRequest["InstanceTypes"],
               ProductDescriptions: ["Linux/UNIX"],
+              // StartTime now returns the price in effect in each AZ, one entry per AZ: far under one page
+              // (MaxResults defaults to 1000: DescribeSpotPriceHistory, EC2 API reference), so no NextToken to follow.
               StartTime: new Date(),
             }),
             opts,
@@ -476,10 +478,7 @@ async function spotFacts(
             instanceType,
             targetCapacity,
             scores: found[i] ?? [],
-            prices: newestSpotPricePerZone(answer.SpotPriceHistory ?? []).map(({ zoneId, hourlyUsd }) => ({
-              zoneId,
-              usdPerHour: hourlyUsd,
-            })),
+            prices: newestSpotPricePerZone(answer.SpotPriceHistory ?? []),
           };
         }),
       ),

@@ -179,7 +179,7 @@ export function checkLaunchNow(input: PreflightInput, facts: PreflightFacts): Ch
       const prices =
         spot.prices
           .filter((p) => inUsable(p.zoneId))
-          .map((p) => `${p.zoneId} ${usdPerHour(p.usdPerHour)}`)
+          .map((p) => `${p.zoneId} ${usdPerHour(p.hourlyUsd)}`)
           .join(", ") || "no current price";
       return {
         best,

@@ -4,6 +4,7 @@
  * the AWS API fields they come from, so a reader can map each value to its call.
  */
 import { type AvailabilityZone, type SubnetZone } from "../../infra/plan";
+import { type ZoneSpotPrice } from "../../infra/catalog/spot-history";
 
 /**
  * The answer to one AWS call: found, refused for lack of permission (the check is skipped with
@@ -133,7 +134,7 @@ export interface SpotFacts {
   /** SpotPlacementScores[]: 1 (unlikely) to 10 (highly likely) per AZ id. */
   scores: Array<{ zoneId: string; score: number }>;
   /** SpotPriceHistory[]: the latest price per AZ id, $ per hour. */
-  prices: Array<{ zoneId: string; usdPerHour: number }>;
+  prices: ZoneSpotPrice[];
 }
 
 /** EC2 DescribeCapacityBlockOfferings for one instance type, count and duration. */
