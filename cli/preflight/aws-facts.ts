@@ -468,8 +468,8 @@ async function spotFacts(
             new DescribeSpotPriceHistoryCommand({
               InstanceTypes: [instanceType] as DescribeSpotPriceHistoryRequest["InstanceTypes"],
               ProductDescriptions: ["Linux/UNIX"],
-              // StartTime now returns the price in effect in each AZ, one entry per AZ: far under one page
-              // (MaxResults defaults to 1000: DescribeSpotPriceHistory, EC2 API reference), so no NextToken to follow.
+              // StartTime now returns the price in effect in each AZ — one entry per AZ, a handful — so the
+              // first page holds them; a NextToken past it is not followed (the generator, which reads history, does).
               StartTime: new Date(),
             }),
             opts,
