@@ -31,6 +31,7 @@ import {
 } from "@aws-sdk/client-service-quotas";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { newestSpotPricePerZone } from "../../infra/catalog/spot-history";
+import { offeringHours } from "../../infra/catalog/capacity-blocks";
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import {
   type CallerIdentity,
@@ -524,7 +525,7 @@ async function blockOfferings(
               startDate: o.StartDate ?? null,
               endDate: o.EndDate ?? null,
               // A block that starts soon may be a little shorter than asked: its own length, hours and minutes.
-              hours: (o.CapacityBlockDurationHours ?? durationHours) + (o.CapacityBlockDurationMinutes ?? 0) / 60,
+              hours: offeringHours(o.CapacityBlockDurationHours ?? durationHours, o.CapacityBlockDurationMinutes ?? 0),
               upfrontFeeUsd: Number(o.UpfrontFee),
             }))
             .filter((o) => Number.isFinite(o.upfrontFeeUsd) && o.hours > 0),

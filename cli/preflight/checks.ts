@@ -25,6 +25,7 @@ import {
 import { type StackSettings } from "../../infra/settings";
 import { gpuFleet, servedModels } from "../../infra/settings/served-models";
 import { usd, utc } from "../render/format";
+import { SHORTEST_CAPACITY_BLOCK_HOURS, perInstanceHourUsd } from "../../infra/catalog/capacity-blocks";
 import {
   type CapacityReservationFacts,
   type EksVersionFacts,
@@ -118,7 +119,7 @@ export function factsRequestFor(settings: StackSettings): FactsRequest {
         ? fleetByType(fleet).map(({ instanceType, maxNodes }) => ({
             instanceType,
             instanceCount: maxNodes,
-            durationHours: BLOCK_HOURS_ASKED,
+            durationHours: SHORTEST_CAPACITY_BLOCK_HOURS,
           }))
         : null,
   };
@@ -131,13 +132,6 @@ function fleetByType(fleet: ReturnType<typeof gpuFleet>): Array<{ instanceType: 
     maxNodes: fleet.groups.filter((group) => group.instanceType === instanceType).reduce((total, group) => total + group.maxNodes, 0),
   }));
 }
-
-/**
- * The block preflight prices for an on-demand stack: one day, the shortest block AWS sells ("1-day
- * increments up to 14 days, and in 7-day increments up to 182 days": EC2 user guide,
- * capacity-blocks-purchase.md, read 2026-12-06).
- */
-export const BLOCK_HOURS_ASKED = 24;
 
 /**
  * Spot placement scores from which preflight calls a launch likely: AWS's scale runs from 1 ("not
@@ -202,7 +196,7 @@ export function checkLaunchNow(input: PreflightInput, facts: PreflightFacts): Ch
     return notChecked(name, "read the Capacity Block offerings", facts.capacityBlockOfferings, facts);
   const offers = facts.capacityBlockOfferings.value.map((asked) => {
     // The fee is for the whole block, up front; per instance-hour over the block's own length it compares with the on-demand rate.
-    const rate = (o: (typeof asked.offerings)[number]) => o.upfrontFeeUsd / (asked.instanceCount * o.hours);
+    const rate = (o: (typeof asked.offerings)[number]) => perInstanceHourUsd(o.upfrontFeeUsd, asked.instanceCount, o.hours);
     const cheapest = [...asked.offerings].sort(
       (a, b) => rate(a) - rate(b) || (a.startDate?.getTime() ?? 0) - (b.startDate?.getTime() ?? 0),
     )[0];

@@ -5,7 +5,7 @@
  * - on-demand: the AWS Price List bulk API's per-region CSV offer file (public; streamed, never held whole);
  * - spot: EC2 DescribeSpotPriceHistory, each AZ's newest Linux/UNIX price;
  * - Capacity Blocks for ML: EC2 DescribeCapacityBlockOfferings, the cheapest offering's rate. The
- *   offer file does list Capacity Block products, but at $0.00 per hour (tools/prices/price-list.ts,
+ *   offer file does list Capacity Block products, but at $0.00 per hour (tools/prices/offer-file.ts,
  *   rejectReason): a block's price is its offering's upfront fee.
  *
  * Usage: tsx tools/prices/generate-prices.ts [--out <path>] [--only-on-demand]
@@ -43,7 +43,6 @@ import {
 } from "../../infra/catalog/schema";
 import type { SpotPriceHistoryEntry } from "../../infra/catalog/spot-history";
 import {
-  BLOCK_HOURS,
   GENERATOR,
   assembleSnapshot,
   capacityBlockRow,
@@ -54,6 +53,7 @@ import {
   type PriceProblem,
 } from "./price-list";
 import { OfferFileScanner, offerFileUrl, onDemandRows, type OfferFileScan } from "./offer-file";
+import { SHORTEST_CAPACITY_BLOCK_HOURS } from "../../infra/catalog/capacity-blocks";
 
 /** The committed snapshot, found from this file so the command works from any directory. */
 export const DEFAULT_OUT_PATH = join(__dirname, "..", "..", "infra", "catalog", "ec2-prices.json");
@@ -143,7 +143,7 @@ async function blockTypes(ec2: EC2Client, instanceTypes: readonly InstanceType[]
   return sold;
 }
 
-/** Every page of the offerings for one instance for BLOCK_HOURS. */
+/** Every page of the offerings for one instance for SHORTEST_CAPACITY_BLOCK_HOURS. */
 async function blockOfferings(ec2: EC2Client, instanceType: InstanceType): Promise<BlockOffering[]> {
   const found: BlockOffering[] = [];
   let nextToken: string | undefined;
@@ -152,7 +152,7 @@ async function blockOfferings(ec2: EC2Client, instanceType: InstanceType): Promi
       new DescribeCapacityBlockOfferingsCommand({
         InstanceType: instanceType,
         InstanceCount: 1,
-        CapacityDurationHours: BLOCK_HOURS,
+        CapacityDurationHours: SHORTEST_CAPACITY_BLOCK_HOURS,
         NextToken: nextToken,
       }),
     );
@@ -185,7 +185,10 @@ async function ec2Rows(
     }
     const block = capacityBlockRow(instanceType, region, await blockOfferings(ec2, instanceType), now);
     if (block) capacityBlock.push(block);
-    else notices.push(`${instanceType} in ${region}: no ${BLOCK_HOURS} h Capacity Block offering in USD right now — no capacityBlock row`);
+    else
+      notices.push(
+        `${instanceType} in ${region}: no ${SHORTEST_CAPACITY_BLOCK_HOURS} h Capacity Block offering in USD right now — no capacityBlock row`,
+      );
   }
   return { spot, capacityBlock };
 }

@@ -13,6 +13,7 @@ import {
   type SpotPriceRow,
 } from "../../infra/catalog/schema";
 import { newestSpotPricePerZone, type SpotPriceHistoryEntry } from "../../infra/catalog/spot-history";
+import { SHORTEST_CAPACITY_BLOCK_HOURS, offeringHours, perInstanceHourUsd } from "../../infra/catalog/capacity-blocks";
 
 /** What the generator names itself in readBy. */
 export const GENERATOR = "tools/prices/generate-prices.ts";
@@ -63,9 +64,6 @@ export interface BlockOffering {
   Tenancy?: string | undefined;
 }
 
-/** The hours asked of DescribeCapacityBlockOfferings: one day, the shortest block AWS sells (cli/preflight/checks.ts BLOCK_HOURS_ASKED). */
-export const BLOCK_HOURS = 24;
-
 /**
  * The cheapest offering's USD per instance-hour: UpfrontFee / (InstanceCount × the block's own hours,
  * CapacityBlockDurationHours + CapacityBlockDurationMinutes / 60 — a block that starts soon may be a
@@ -76,8 +74,8 @@ export function cheapestBlockRate(offerings: readonly BlockOffering[]): { hourly
   const rates = offerings
     .filter((o) => (o.CurrencyCode ?? "USD") === "USD" && (o.Tenancy ?? "default") === "default")
     .map((o) => {
-      const hours = (o.CapacityBlockDurationHours ?? 0) + (o.CapacityBlockDurationMinutes ?? 0) / 60;
-      return Number(o.UpfrontFee) / ((o.InstanceCount ?? 1) * hours);
+      const hours = offeringHours(o.CapacityBlockDurationHours ?? 0, o.CapacityBlockDurationMinutes ?? 0);
+      return perInstanceHourUsd(Number(o.UpfrontFee), o.InstanceCount ?? 1, hours);
     })
     .filter((rate) => Number.isFinite(rate) && rate > 0);
   if (rates.length === 0) return null;
@@ -98,9 +96,9 @@ export function capacityBlockRow(
     region,
     hourlyUsdPerInstance: cheapest.hourlyUsdPerInstance,
     source: {
-      // The offer file lists Capacity Block products at $0.00 per hour (see rejectReason): the price
+      // The offer file lists Capacity Block products at $0.00 per hour (offer-file.ts, rejectReason): the price
       // is each offering's upfront fee, so the rate comes from the offerings AWS has at the time.
-      ref: `EC2 DescribeCapacityBlockOfferings in ${region} at ${at} (1 instance, ${BLOCK_HOURS} h): cheapest of ${cheapest.offerings} offerings, UpfrontFee / instance-hours (the offer file lists Capacity Blocks at $0.00/h)`,
+      ref: `EC2 DescribeCapacityBlockOfferings in ${region} at ${at} (1 instance, ${SHORTEST_CAPACITY_BLOCK_HOURS} h): cheapest of ${cheapest.offerings} offerings, UpfrontFee / instance-hours (the offer file lists Capacity Blocks at $0.00/h)`,
       readOn: at.slice(0, 10),
     },
   };
