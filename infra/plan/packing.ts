@@ -303,6 +303,23 @@ export function dedicatedReasons(
   ];
 }
 
+/** An issue for each entry whose key an earlier entry has already. */
+function repeats<T>(
+  entries: readonly T[],
+  keyOf: (entry: T) => string,
+  pathOf: (i: number) => string,
+  expected: string,
+  hint: string,
+): InputIssue[] {
+  const seen = new Set<string>();
+  return entries.flatMap((entry, i) => {
+    const key = keyOf(entry);
+    const repeated = seen.has(key);
+    seen.add(key);
+    return repeated ? [{ path: pathOf(i), value: key, expected, hint }] : [];
+  });
+}
+
 export function packModels(items: readonly PackingItem[], offers: readonly InstanceOffer[]): PackingPlan {
   const issues: InputIssue[] = [];
   items.forEach((item, i) => {
@@ -313,28 +330,22 @@ export function packModels(items: readonly PackingItem[], offers: readonly Insta
     const parsed = offerSchema.safeParse(offer);
     if (!parsed.success) issues.push(...zodIssues(parsed.error, offer, `offers[${i}]`));
   });
-  const seenOffers = new Set<string>();
-  offers.forEach((offer, i) => {
-    if (seenOffers.has(offer.instanceType))
-      issues.push({
-        path: `offers[${i}].instanceType`,
-        value: offer.instanceType,
-        expected: "each instance type once",
-        hint: "Give one price per instance type.",
-      });
-    seenOffers.add(offer.instanceType);
-  });
-  const seenNames = new Set<string>();
-  items.forEach((item, i) => {
-    if (seenNames.has(item.name))
-      issues.push({
-        path: `models[${i}].name`,
-        value: item.name,
-        expected: "a served model name no other entry uses",
-        hint: "Give each model entry its own name.",
-      });
-    seenNames.add(item.name);
-  });
+  issues.push(
+    ...repeats(
+      offers,
+      (offer) => offer.instanceType,
+      (i) => `offers[${i}].instanceType`,
+      "each instance type once",
+      "Give one price per instance type.",
+    ),
+    ...repeats(
+      items,
+      (item) => item.name,
+      (i) => `models[${i}].name`,
+      "a served model name no other entry uses",
+      "Give each model entry its own name.",
+    ),
+  );
   if (issues.length > 0) throw new PlanInputError(issues, "invalid packing request");
 
   const largest = (gpu: GpuId) => Math.max(0, ...offers.filter((o) => o.gpu === gpu).map((o) => o.gpuCount));
